@@ -1,0 +1,4 @@
+import type { BenchSuite } from './harness';
+
+/** Every benchmark suite of the project; each issue adds its own. */
+export const suites: readonly BenchSuite[] = [];

@@ -1,0 +1,13 @@
+import type { Command } from 'commander';
+
+/**
+ * Each command group lives in its own module and registers itself here, so the
+ * top-level help lists exactly the commands that exist.
+ */
+type CommandModule = { register(program: Command): void };
+
+const modules: readonly CommandModule[] = [];
+
+export function registerCommands(program: Command): void {
+  for (const module of modules) module.register(program);
+}

@@ -1,0 +1,52 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+
+const pureCoreImports = {
+  patterns: [
+    { group: ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'electron', 'better-sqlite3', 'serialport', '@serialport/*'], message: 'core/ is pure TypeScript: no Node, Electron or device imports (DESIGN.md, Layout).' },
+    { group: ['../main/*', '../../main/*', '../hardware/*', '../../hardware/*', '../validator/*', '../../validator/*', '../cli/*', '../../cli/*', '../renderer/*', '../../renderer/*'], message: 'core/ imports nothing from the other layers.' },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['dist/', 'release/', 'node_modules/', 'artifacts/', 'build/', 'test/fixtures/', 'bin/', '**/*.cjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  ...svelte.configs['flat/recommended'],
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+        extraFileExtensions: ['.svelte'],
+      },
+      globals: { ...globals.node },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      'no-restricted-properties': ['error', { object: 'child_process', property: 'exec', message: 'No shell-interpreted exec: use execFile/spawn with an argument list.' }],
+    },
+  },
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: {
+      parserOptions: { parser: tseslint.parser },
+      globals: { ...globals.browser },
+    },
+  },
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.svelte'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  { files: ['core/**/*.ts'], rules: { 'no-restricted-imports': ['error', pureCoreImports] } },
+  {
+    files: ['*.js', '*.mjs', 'scripts/**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);
