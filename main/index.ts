@@ -1,0 +1,66 @@
+/**
+ * The Electron main process of the Urna kiosk.
+ */
+import { app, BrowserWindow } from 'electron';
+import path from 'node:path';
+import { FileEventLogger } from './logging';
+import { openStation, type OpenStation } from './station/open-station';
+import { parseKioskArgs } from './electron/config';
+import { hardenAllWebContents } from './electron/hardening';
+import { registerStationApi } from './electron/ipc';
+import { registerAppScheme, serveRenderer } from './electron/protocol';
+import { createKioskWindow } from './electron/window';
+
+const options = parseKioskArgs(process.argv, app.isPackaged);
+const dataDir = options.dataDir ?? path.join(app.getPath('userData'), options.demo ? 'demo-station' : 'station');
+const logger = new FileEventLogger({ file: path.join(dataDir, 'logs', 'events.jsonl'), echo: options.dev });
+
+// One kiosk per machine: a second launch focuses the first instead of opening
+// a second writer on the same ledger.
+if (!app.requestSingleInstanceLock()) {
+  logger.log('app.second-instance-refused', {});
+  app.quit();
+} else {
+  registerAppScheme();
+  hardenAllWebContents(logger, options.dev);
+  let kioskWindow: BrowserWindow | null = null;
+  let station: OpenStation | null = null;
+
+  app.on('second-instance', () => {
+    if (kioskWindow && !kioskWindow.isDestroyed()) {
+      if (kioskWindow.isMinimized()) kioskWindow.restore();
+      kioskWindow.focus();
+    }
+  });
+
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => {
+    station?.close();
+    logger.log('app.stopped', {});
+  });
+
+  app
+    .whenReady()
+    .then(async () => {
+      const appRoot = app.getAppPath();
+      serveRenderer(path.join(appRoot, 'dist', 'renderer'));
+      station = openStation({ dataDir, mode: options.demo ? 'demo' : 'production', logger, nativeBinding: electronNativeBinding(appRoot) });
+      registerStationApi(station.handlers, logger, () => kioskWindow);
+      kioskWindow = await createKioskWindow({ appRoot, dev: options.dev });
+      logger.log('app.started', { mode: options.demo ? 'demo' : 'production', dev: options.dev, electron: process.versions.electron });
+    })
+    .catch((error: unknown) => {
+      logger.log('app.start-failed', { error: error instanceof Error ? error.message : String(error) });
+      app.exit(1);
+    });
+}
+
+/**
+ * In a development checkout, better-sqlite3 in node_modules is built for Node
+ * (so `npm test` works); `npm start` builds a second copy against Electron's
+ * headers into build/native/. A packaged app carries its own rebuilt copy.
+ */
+function electronNativeBinding(appRoot: string): string | undefined {
+  if (app.isPackaged) return undefined;
+  return path.join(appRoot, 'build', 'native', `electron-${process.versions.modules}`, 'better_sqlite3.node');
+}

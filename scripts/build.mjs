@@ -1,0 +1,37 @@
+// Builds the kiosk: the Svelte renderer with Vite, main and the preload with esbuild.
+import { build as buildRenderer } from 'vite';
+import { build as esbuild } from 'esbuild';
+import { rmSync } from 'node:fs';
+
+const external = ['electron', 'better-sqlite3', 'serialport', '@serialport/*', '@napi-rs/canvas'];
+
+rmSync('dist/main', { recursive: true, force: true });
+rmSync('dist/preload', { recursive: true, force: true });
+
+await buildRenderer({ configFile: 'vite.config.ts', logLevel: 'warn' });
+
+await esbuild({
+  entryPoints: ['main/index.ts'],
+  outfile: 'dist/main/index.cjs',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  external,
+  logLevel: 'warning',
+});
+
+// A sandboxed preload may `require` only `electron`: bundle everything else in.
+await esbuild({
+  entryPoints: ['preload/index.ts'],
+  outfile: 'dist/preload/index.cjs',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'chrome120',
+  external: ['electron'],
+  logLevel: 'warning',
+});
+
+console.log('built dist/renderer, dist/main/index.cjs, dist/preload/index.cjs');

@@ -1,0 +1,88 @@
+/**
+ * The real kiosk in the real Electron binary: launched with Playwright's
+ * `_electron.launch`, checked for the lockdown the renderer must live under.
+ * Runs when an Electron binary is present; otherwise skips, saying why.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { _electron as electron, type ElectronApplication, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { announceSkip, findElectronBinary } from '../support/electron-binary';
+
+const binary = findElectronBinary();
+if (!binary.found) announceSkip('Electron launch tests (test/e2e/electron-launch.e2e.test.ts)', binary.reason);
+
+describe.skipIf(!binary.found)('the kiosk in Electron', () => {
+  let app: ElectronApplication;
+  let page: Page;
+  let dataDir: string;
+  let xvfb: ChildProcess | null = null;
+
+  beforeAll(async () => {
+    if (!binary.found) return;
+    execFileSync(process.execPath, ['scripts/ensure-electron-native.mjs'], { stdio: 'inherit' });
+    const env: Record<string, string> = { ...(process.env as Record<string, string>) };
+    if (!env['DISPLAY']) {
+      xvfb = spawn('Xvfb', [':97', '-screen', '0', '1280x800x24'], { stdio: 'ignore' });
+      env['DISPLAY'] = ':97';
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    dataDir = mkdtempSync(path.join(tmpdir(), 'urna-electron-'));
+    app = await electron.launch({
+      executablePath: binary.path,
+      args: ['.', '--demo', `--data-dir=${dataDir}`, '--no-sandbox'],
+      env,
+    });
+    page = await app.firstWindow();
+    await page.getByTestId('station-id').waitFor();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    xvfb?.kill();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('shows the station status from main over IPC', async () => {
+    await expect.poll(() => page.getByTestId('station-id').textContent()).toMatch(/\S/);
+    await expect.poll(() => page.getByTestId('ledger-ballots').textContent()).toMatch(/^\d+$/);
+  });
+
+  it('gives the renderer no Node: no require, no process, no Buffer', async () => {
+    const globals = await page.evaluate(() => ({
+      require: typeof (window as unknown as { require?: unknown }).require,
+      process: typeof (window as unknown as { process?: unknown }).process,
+      buffer: typeof (window as unknown as { Buffer?: unknown }).Buffer,
+      urna: typeof window.urna,
+    }));
+    expect(globals).toEqual({ require: 'undefined', process: 'undefined', buffer: 'undefined', urna: 'object' });
+  });
+
+  it('runs sandboxed with context isolation and the kiosk origin', async () => {
+    const prefs = await app.evaluate(({ BrowserWindow }) => {
+      const window = BrowserWindow.getAllWindows()[0];
+      const contents = window?.webContents;
+      return { url: contents?.getURL(), devtools: contents?.isDevToolsOpened() };
+    });
+    expect(prefs.url).toBe('urna://app/index.html');
+    expect(prefs.devtools).toBe(false);
+  });
+
+  it('refuses window.open and navigation away', async () => {
+    const opened = await page.evaluate(() => window.open('https://example.org') === null);
+    expect(opened).toBe(true);
+    await page.evaluate(() => {
+      window.location.href = 'https://example.org';
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(page.url()).toBe('urna://app/index.html');
+  });
+
+  it('rejects malformed station API arguments over real IPC', async () => {
+    const result = await page.evaluate(() => window.urna.setDisplaySettings({ language: 'de' } as never));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.code).toBe('invalid-argument');
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * The station status screen, rendered by the built renderer in Chromium, fed by
+ * the real main-process handlers through the test bridge.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/chromium';
+import { startTestStation, type TestStation } from '../support/station';
+import { openBridgedRenderer, type BridgedPage } from '../support/test-bridge';
+
+const SCREENS = path.resolve('artifacts/screens');
+
+describe('station status screen', () => {
+  let browser: Browser;
+  let station: TestStation;
+  let bridged: BridgedPage;
+
+  beforeAll(async () => {
+    mkdirSync(SCREENS, { recursive: true });
+    station = await startTestStation({ stationId: 'st-e2e-01' });
+    station.appendDemoEntries('ballots', 3);
+    station.appendDemoEntries('pollbook', 2);
+    browser = await launchChromium();
+    bridged = await openBridgedRenderer(browser, station);
+  });
+
+  afterAll(async () => {
+    await bridged?.close();
+    await browser?.close();
+    await station?.close();
+  });
+
+  it('shows the station id, polls state, devices and ledger sizes from main', async () => {
+    const { page } = bridged;
+    await expect.poll(() => page.getByTestId('station-id').textContent()).toBe('st-e2e-01');
+    const status = station.service.status();
+    expect(await page.getByTestId('polls-state').getAttribute('data-state')).toBe(status.pollsState);
+    expect(await page.getByTestId('printer-state').getAttribute('data-state')).toBe(status.printer.state);
+    expect(await page.getByTestId('card-reader-state').getAttribute('data-state')).toBe(status.cardReader.state);
+    expect(await page.getByTestId('ledger-ballots').textContent()).toBe('3');
+    expect(await page.getByTestId('ledger-pollbook').textContent()).toBe('2');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Состояние станции');
+    await page.screenshot({ path: path.join(SCREENS, 'status-ru.png'), fullPage: true });
+  });
+
+  it('follows the ledger as it grows', async () => {
+    const { page } = bridged;
+    station.appendDemoEntries('ballots', 2);
+    await expect.poll(() => page.getByTestId('ledger-ballots').textContent(), { timeout: 5000 }).toBe('5');
+  });
+
+  it('refuses malformed calls from the page with a clear error and no change', async () => {
+    const { page } = bridged;
+    const before = station.service.status();
+    const results = await page.evaluate(async () => {
+      const api = window.urna as unknown as Record<string, (arg: unknown) => Promise<unknown>>;
+      return Promise.all([
+        api['setDisplaySettings']?.({ language: 'de' }),
+        api['setDisplaySettings']?.({ textSize: 99, highContrast: 'yes' }),
+        api['setDisplaySettings']?.('en'),
+        api['getStationStatus']?.({ stationId: 'forged' }),
+      ]);
+    });
+    for (const result of results) {
+      expect(result).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+    }
+    expect(results[1]).toMatchObject({ error: { issues: [{ path: 'textSize' }, { path: 'highContrast' }] } });
+    expect(station.service.status()).toEqual(before);
+    expect(station.logger.events.filter((e) => e.eventId === 'api.call-rejected')).toHaveLength(4);
+  });
+
+  it('switches language when main says so', async () => {
+    const { page } = bridged;
+    const result = await page.evaluate(() => window.urna.setDisplaySettings({ language: 'en' }));
+    expect(result).toMatchObject({ ok: true, value: { language: 'en' } });
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Station status');
+    await page.screenshot({ path: path.join(SCREENS, 'status-en.png'), fullPage: true });
+  });
+});
