@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { describe, expect, it } from 'vitest';
+import {
+  decodeCanonicalJson,
+  defineEntry,
+  encodeEntryText,
+  stationEntryRegistry,
+  type EntryOf,
+} from '../../../core/ledger/entries';
+
+describe('entry registry', () => {
+  it('accepts the lifecycle and demo entries and encodes them canonically', () => {
+    const opened = { v: 1, type: 'polls-opened', ballotsCast: 0 };
+    expect(stationEntryRegistry.validate('ballots', opened).ok).toBe(true);
+    expect(encodeEntryText(opened)).toBe('{"ballotsCast":0,"type":"polls-opened","v":1}');
+    const demo = stationEntryRegistry.decode('pollbook', '{"seq":3,"text":"hello","type":"demo-note","v":1}');
+    expect(demo.ok).toBe(true);
+  });
+
+  it('refuses unknown types and versions, extra members, bad envelopes and non-canonical text', () => {
+    const kinds = (value: unknown) => {
+      const r = stationEntryRegistry.validate('ballots', value);
+      return r.ok ? 'ok' : r.error.kind;
+    };
+    expect(kinds({ type: 'polls-opened', v: 2, ballotsCast: 0 })).toBe('unknown-type');
+    expect(kinds({ type: 'ballot-cast', v: 1 })).toBe('unknown-type');
+    expect(kinds({ type: 'polls-opened', v: 1, ballotsCast: 0, openedAt: 1 })).toBe('invalid-fields');
+    expect(kinds({ type: 'polls-opened', v: 1, ballotsCast: -1 })).toBe('invalid-fields');
+    expect(kinds({ type: 'Polls', v: 1 })).toBe('bad-envelope');
+    expect(kinds({ v: 1 })).toBe('bad-envelope');
+    expect(kinds([1])).toBe('bad-envelope');
+    const decoded = (text: string) => {
+      const r = stationEntryRegistry.decode('ballots', text);
+      return r.ok ? 'ok' : r.error.kind;
+    };
+    expect(decoded('{"type":"polls-opened","v":1,"ballotsCast":0}')).toBe('not-canonical');
+    expect(decoded('{"ballotsCast":0, "type":"polls-opened","v":1}')).toBe('not-canonical');
+    expect(decoded('{"ballotsCast":0,"type":"polls-opened"')).toBe('not-json');
+    expect(decodeCanonicalJson(Uint8Array.of(0xc3)).ok).toBe(false);
+  });
+
+  it('is open for later entry types, which may only use their reserved log', () => {
+    const checkIn = defineEntry({ type: 'check-in', v: 1, logs: ['pollbook'], fields: { voterHash: z.string(), precinct: z.string() } });
+    const registry = stationEntryRegistry.with(checkIn);
+    const entry: EntryOf<typeof checkIn> = { type: 'check-in', v: 1, voterHash: 'abc', precinct: 'p1' };
+    expect(registry.validate('pollbook', entry).ok).toBe(true);
+    const misplaced = registry.validate('ballots', entry);
+    expect(misplaced.ok || misplaced.error.kind).toBe('wrong-log');
+    expect(stationEntryRegistry.has('check-in', 1)).toBe(false);
+    expect(() => defineEntry({ type: 'ballot-cast', v: 1, logs: ['pollbook'], fields: {} })).toThrow(/ballots log only/);
+    expect(() => registry.with(checkIn)).toThrow(/defined twice/);
+  });
+
+  it('refuses field names that would record a precise time or a voter identity', () => {
+    expect(() => defineEntry({ type: 'x-cast', v: 1, logs: ['ballots'], fields: { castAt: z.number() } })).toThrow(/time or a voter/);
+    expect(() => defineEntry({ type: 'x-cast', v: 1, logs: ['ballots'], fields: { timestamp: z.number() } })).toThrow();
+    expect(() => defineEntry({ type: 'x-in', v: 1, logs: ['pollbook'], fields: { voterId: z.string() } })).toThrow();
+    expect(() => defineEntry({ type: 'x-ok', v: 1, logs: ['ballots'], fields: { candidateId: z.string(), format: z.string() } })).not.toThrow();
+  });
+});
