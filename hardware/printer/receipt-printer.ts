@@ -1,0 +1,337 @@
+import { concatBytes } from '../../core/encoding/bytes';
+import { err, ok } from '../../core/result';
+import type { Result } from '../../core/result';
+import type { HardwareLogger } from '../logger';
+import { SerialLink, withTimeout } from '../serial/serial-link';
+import type { LinkLostReason } from '../serial/serial-link';
+import * as escpos from './escpos';
+import { encodeReceipt } from './receipt';
+import type { Receipt, ReceiptError } from './receipt';
+import { PrinterResponseParser } from './response-parser';
+import type { PrinterResponse } from './response-parser';
+import { canPrint, decodeAutomaticStatus, decodeRealtimeStatus, reducePrinterStatus, sameStatus } from './status';
+import type { PrinterEvent, PrinterStatus } from './status';
+
+export type ReceiptPrinterOptions = {
+  /** Serial device path, e.g. /dev/ttyUSB0 or a socat pty link. */
+  readonly path: string;
+  readonly logger: HardwareLogger;
+  readonly baudRate?: number;
+  /** How often the status is read while idle (also how fast silence is noticed). */
+  readonly pollIntervalMs?: number;
+  /** How long to wait for the answer to one DLE EOT round. */
+  readonly responseTimeoutMs?: number;
+  /** Default limit for a whole print job, from call to confirmed status. */
+  readonly printTimeoutMs?: number;
+  readonly reconnectDelayMs?: { readonly initial: number; readonly max: number };
+};
+
+export type PrintConfirmation = { readonly jobId: string; readonly status: PrinterStatus };
+
+/**
+ * Why a print did not happen or cannot be confirmed. `not-ready` means nothing was
+ * sent; every other failure means part of the receipt may be on paper, so the
+ * ballot stays pending and the poll worker decides.
+ */
+export type PrintFailure =
+  | { readonly kind: 'invalid-receipt'; readonly error: ReceiptError }
+  | { readonly kind: 'not-ready'; readonly status: PrinterStatus }
+  | { readonly kind: 'print-failed'; readonly status: PrinterStatus }
+  | { readonly kind: 'not-confirmed'; readonly status: PrinterStatus }
+  | { readonly kind: 'busy' };
+
+type StatusListener = (status: PrinterStatus) => void;
+
+/**
+ * The ESC/POS receipt printer driver. It opens the port lazily, reopens it after an
+ * unplug, keeps the status current (DLE EOT polling plus GS a automatic status),
+ * reports each change once, and never throws at or blocks its caller for longer
+ * than the caller's timeout.
+ */
+export class ReceiptPrinter {
+  private status: PrinterStatus = { state: 'disconnected', reason: 'not-started' };
+  private readonly listeners = new Set<StatusListener>();
+  private readonly parser = new PrinterResponseParser();
+  private readonly link: SerialLink;
+  private realtimeWaiters: ((byte: number | undefined) => void)[] = [];
+  private readonly processIdWaiters = new Map<string, () => void>();
+  private lock: Promise<void> = Promise.resolve();
+  private busy = false;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private running = false;
+  private jobCounter = 0;
+  private readonly pollIntervalMs: number;
+  private readonly responseTimeoutMs: number;
+  private readonly printTimeoutMs: number;
+  private strayBytes = 0;
+
+  constructor(private readonly options: ReceiptPrinterOptions) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 500;
+    this.responseTimeoutMs = options.responseTimeoutMs ?? 500;
+    this.printTimeoutMs = options.printTimeoutMs ?? 15_000;
+    this.link = new SerialLink({
+      path: options.path,
+      baudRate: options.baudRate,
+      logger: options.logger,
+      device: 'printer',
+      reconnectDelayMs: options.reconnectDelayMs,
+      onOpen: () => this.handleOpen(),
+      onData: (bytes) => this.handleData(bytes),
+      onLost: (reason) => this.handleLost(reason),
+    });
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.options.logger.log('printer.driver-started', { path: this.options.path });
+    this.link.start();
+    this.schedulePoll(this.pollIntervalMs);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = undefined;
+    this.failPendingWaits();
+    await this.link.stop();
+    this.options.logger.log('printer.driver-stopped', { path: this.options.path });
+  }
+
+  getStatus(): PrinterStatus {
+    return this.status;
+  }
+
+  /** Calls `listener` on every status change (once per change). Returns an unsubscribe function. */
+  onStatusChange(listener: StatusListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves with the first status that satisfies `predicate`, or undefined after `timeoutMs`. */
+  waitForStatus(predicate: (status: PrinterStatus) => boolean, timeoutMs: number): Promise<PrinterStatus | undefined> {
+    if (predicate(this.status)) return Promise.resolve(this.status);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        unsubscribe();
+        resolve(undefined);
+      }, timeoutMs);
+      const unsubscribe = this.onStatusChange((status) => {
+        if (!predicate(status)) return;
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(status);
+      });
+    });
+  }
+
+  /** Reads DLE EOT 1..4 now (waiting for a running job at most `timeoutMs`). */
+  async refreshStatus(timeoutMs = this.responseTimeoutMs * 2): Promise<PrinterStatus> {
+    const outcome = await this.exclusive(timeoutMs, async () => {
+      await this.readStatus();
+    });
+    if (!outcome) this.options.logger.log('printer.status-refresh-skipped', { reason: 'busy' });
+    return this.status;
+  }
+
+  /**
+   * Prints a receipt and resolves only once the printer has confirmed it: the
+   * process id attached after the cut comes back (the printer sends it after the
+   * data before it has been printed) and the status read after that is ready.
+   */
+  async print(receipt: Receipt, options: { readonly timeoutMs?: number } = {}): Promise<Result<PrintConfirmation, PrintFailure>> {
+    const timeoutMs = options.timeoutMs ?? this.printTimeoutMs;
+    const deadline = Date.now() + timeoutMs;
+    const encoded = encodeReceipt(receipt);
+    if (!encoded.ok) {
+      this.options.logger.log('printer.print-rejected', { reason: encoded.error.kind });
+      return err({ kind: 'invalid-receipt', error: encoded.error });
+    }
+    if (encoded.value.unmappable.length > 0) {
+      this.options.logger.log('printer.unmappable-characters', { characters: [...new Set(encoded.value.unmappable)].join('') });
+    }
+    let result: Result<PrintConfirmation, PrintFailure> = err({ kind: 'busy' });
+    const ran = await this.exclusive(timeoutMs, async () => {
+      result = await this.runJob(encoded.value.bytes, deadline);
+    });
+    if (!ran) this.options.logger.log('printer.print-failed', { kind: 'busy' });
+    return result;
+  }
+
+  private async runJob(receiptBytes: Uint8Array, deadline: number): Promise<Result<PrintConfirmation, PrintFailure>> {
+    const before = this.link.isOpen ? await this.readStatus() : undefined;
+    if (!before || !canPrint(before)) {
+      const status = before ?? this.status;
+      this.options.logger.log('printer.print-failed', { kind: 'not-ready', state: status.state });
+      return err({ kind: 'not-ready', status });
+    }
+    this.jobCounter = (this.jobCounter + 1) % 36 ** 4;
+    const jobId = this.jobCounter.toString(36).padStart(4, '0');
+    let printed = false;
+    const confirmed = new Promise<void>((resolve) => {
+      this.processIdWaiters.set(jobId, () => {
+        printed = true;
+        resolve();
+      });
+    });
+    this.options.logger.log('printer.print-started', { jobId, bytes: receiptBytes.length });
+    const job = concatBytes(receiptBytes, escpos.automaticStatusBack(escpos.ASB_ALL), escpos.requestProcessId(jobId));
+    const written = await this.link.write(job, Math.max(1, deadline - Date.now()));
+    if (!written.ok) {
+      this.processIdWaiters.delete(jobId);
+      return this.failJob(jobId, { kind: 'print-failed', status: this.status });
+    }
+    // Wait for the confirmation, reading the real-time status between waits so a
+    // fault (paper out, cover open, cutter jam) or silence ends the wait at once.
+    while (!printed) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) break;
+      await withTimeout(confirmed, Math.min(this.pollIntervalMs, remaining), undefined);
+      if (printed) break;
+      const during = await this.readStatus();
+      if (!during) return this.failJob(jobId, { kind: 'print-failed', status: this.status });
+      if (!canPrint(during)) return this.failJob(jobId, { kind: 'print-failed', status: during });
+    }
+    this.processIdWaiters.delete(jobId);
+    if (!printed) {
+      const status = (await this.readStatus()) ?? this.status;
+      return this.failJob(jobId, canPrint(status) ? { kind: 'not-confirmed', status } : { kind: 'print-failed', status });
+    }
+    const after = await this.readStatus();
+    if (!after || !canPrint(after)) return this.failJob(jobId, { kind: 'print-failed', status: after ?? this.status });
+    this.options.logger.log('printer.printed', { jobId, state: after.state });
+    return ok({ jobId, status: after });
+  }
+
+  /** Clears the printer's buffers so the rest of a failed job cannot print later. */
+  private async failJob(jobId: string, failure: PrintFailure): Promise<Result<PrintConfirmation, PrintFailure>> {
+    this.processIdWaiters.delete(jobId);
+    if (this.link.isOpen) await this.link.write(escpos.clearBuffers(), this.responseTimeoutMs);
+    const state = 'status' in failure ? failure.status.state : undefined;
+    this.options.logger.log('printer.print-failed', { jobId, kind: failure.kind, state });
+    return err(failure);
+  }
+
+  /** Runs `task` alone on the port; gives up (false) if the port is not free within `timeoutMs`. */
+  private async exclusive(timeoutMs: number, task: () => Promise<void>): Promise<boolean> {
+    const previous = this.lock;
+    let release: () => void = () => undefined;
+    this.lock = new Promise<void>((resolve) => (release = resolve));
+    const acquired = await withTimeout(previous.then(() => true), timeoutMs, false);
+    if (!acquired) {
+      void previous.then(release);
+      return false;
+    }
+    this.busy = true;
+    try {
+      await task();
+    } finally {
+      this.busy = false;
+      release();
+    }
+    return true;
+  }
+
+  /** DLE EOT 1..4 in one round; on silence the port is dropped and the printer is disconnected. */
+  private async readStatus(): Promise<PrinterStatus | undefined> {
+    if (!this.link.isOpen) return undefined;
+    const replies = [1, 2, 3, 4].map(() => new Promise<number | undefined>((resolve) => this.realtimeWaiters.push(resolve)));
+    const request = concatBytes(...([1, 2, 3, 4] as const).map((n) => escpos.realtimeStatusRequest(n)));
+    const written = await this.link.write(request, this.responseTimeoutMs);
+    if (!written.ok) {
+      this.failPendingWaits();
+      return undefined;
+    }
+    const bytes = await withTimeout(Promise.all(replies), this.responseTimeoutMs, undefined);
+    const [printer, offlineCause, errorCause, paperSensor] = bytes ?? [];
+    if (printer === undefined || offlineCause === undefined || errorCause === undefined || paperSensor === undefined) {
+      this.link.drop('not-responding', 'no answer to DLE EOT');
+      return undefined;
+    }
+    this.apply({ type: 'status-read', condition: decodeRealtimeStatus({ printer, offlineCause, errorCause, paperSensor }) });
+    return this.status;
+  }
+
+  private handleOpen(): void {
+    this.parser.reset();
+    this.failPendingWaits();
+    this.options.logger.log('printer.connected', { path: this.options.path });
+    void this.link.write(escpos.automaticStatusBack(escpos.ASB_ALL), this.responseTimeoutMs);
+    this.schedulePoll(0);
+  }
+
+  private handleLost(reason: LinkLostReason): void {
+    this.parser.reset();
+    this.failPendingWaits();
+    this.apply({ type: 'connection-lost', reason });
+  }
+
+  private handleData(bytes: Uint8Array): void {
+    for (const response of this.parser.push(bytes)) this.handleResponse(response);
+  }
+
+  private handleResponse(response: PrinterResponse): void {
+    switch (response.kind) {
+      case 'realtime-status': {
+        const waiter = this.realtimeWaiters.shift();
+        if (waiter) waiter(response.byte);
+        else this.noteStray(1);
+        return;
+      }
+      case 'automatic-status':
+        this.apply({ type: 'automatic-status', condition: decodeAutomaticStatus(response.block) });
+        return;
+      case 'process-id': {
+        const waiter = this.processIdWaiters.get(response.id);
+        if (waiter) waiter();
+        else this.noteStray(7);
+        return;
+      }
+      case 'unexpected-bytes':
+        this.noteStray(response.count);
+        return;
+    }
+  }
+
+  /** Counts bytes that fit no answer; logs the first and then every 1000th, not each one. */
+  private noteStray(count: number): void {
+    const before = this.strayBytes;
+    this.strayBytes += count;
+    if (before === 0 || Math.floor(before / 1000) !== Math.floor(this.strayBytes / 1000)) {
+      this.options.logger.log('printer.unexpected-bytes', { total: this.strayBytes });
+    }
+  }
+
+  private failPendingWaits(): void {
+    const waiters = this.realtimeWaiters;
+    this.realtimeWaiters = [];
+    for (const waiter of waiters) waiter(undefined);
+  }
+
+  private apply(event: PrinterEvent): void {
+    const next = reducePrinterStatus(this.status, event);
+    const previous = this.status;
+    this.status = next;
+    if (sameStatus(previous, next)) return;
+    this.options.logger.log('printer.status-changed', { from: previous.state, to: next.state, detail: next });
+    for (const listener of [...this.listeners]) listener(next);
+  }
+
+  private schedulePoll(delayMs: number): void {
+    if (!this.running) return;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = undefined;
+      void this.poll();
+    }, delayMs);
+  }
+
+  private async poll(): Promise<void> {
+    if (this.link.isOpen && !this.busy) {
+      await this.exclusive(this.responseTimeoutMs, async () => {
+        await this.readStatus();
+      });
+    }
+    this.schedulePoll(this.pollIntervalMs);
+  }
+}
