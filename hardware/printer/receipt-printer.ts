@@ -206,7 +206,11 @@ export class ReceiptPrinter {
   /** Clears the printer's buffers so the rest of a failed job cannot print later. */
   private async failJob(jobId: string, failure: PrintFailure): Promise<Result<PrintConfirmation, PrintFailure>> {
     this.processIdWaiters.delete(jobId);
-    if (this.link.isOpen) await this.link.write(escpos.clearBuffers(), this.responseTimeoutMs);
+    if (this.link.isOpen) {
+      const cleared = await this.link.write(escpos.clearBuffers(), this.responseTimeoutMs);
+      // The printer handles bytes in order, so an answered status read means the clear was done.
+      if (cleared.ok) await this.readStatus();
+    }
     const state = 'status' in failure ? failure.status.state : undefined;
     this.options.logger.log('printer.print-failed', { jobId, kind: failure.kind, state });
     return err(failure);

@@ -72,7 +72,6 @@ export function encodeReceipt(receipt: Receipt): Result<EncodedReceipt, ReceiptE
           escpos.qrErrorCorrection(block.errorCorrection ?? 'M'),
           escpos.qrStoreData(data),
           escpos.qrPrint(),
-          Uint8Array.of(escpos.LF),
         );
         break;
       }

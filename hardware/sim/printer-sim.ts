@@ -27,9 +27,11 @@ export class PrinterSimulator {
   private receiptCount = 0;
   private renders: Promise<void> = Promise.resolve();
   private readonly logger: HardwareLogger;
+  private renderDir: string | undefined;
 
   constructor(private readonly options: PrinterSimulatorOptions) {
     this.logger = options.logger ?? silentLogger;
+    this.renderDir = options.renderDir;
     this.model = new EscPosPrinterModel({ onCut: (lines) => this.receiptCut(lines) });
   }
 
@@ -110,6 +112,11 @@ export class PrinterSimulator {
     this.changed('offline', on);
   }
 
+  /** Where cut receipts are written from now on (undefined: nowhere). */
+  setRenderDir(dir: string | undefined): void {
+    this.renderDir = dir;
+  }
+
   /** Everything printed so far, as text. */
   transcript(): string {
     return transcriptOf(this.model.printed);
@@ -139,7 +146,7 @@ export class PrinterSimulator {
     this.receiptCount += 1;
     const number = this.receiptCount;
     this.logger.log('sim.printer.receipt-cut', { number, lines: lines.length });
-    const dir = this.options.renderDir;
+    const dir = this.renderDir;
     if (!dir) return;
     const name = `receipt-${String(number).padStart(4, '0')}`;
     this.renders = this.renders.then(async () => {
