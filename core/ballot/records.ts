@@ -1,0 +1,436 @@
+/**
+ * The wire form of every ballot-cryptography record: canonical JSON (RFC 8785) with
+ * points and scalars as unpadded base64url, each record with `type` and `v`. Parsing
+ * untrusted JSON goes through a strict zod schema and then decodes every point and
+ * scalar, refusing non-canonical encodings, so a parsed record re-serialises to the
+ * same bytes.
+ */
+import { z } from 'zod';
+import { type Bytes, fromBase64Url, toBase64Url } from '../encoding/bytes';
+import { canonicalize } from '../encoding/canonical-json';
+import { type ContestId, type GuardianId, ID_PATTERN, type SelectionId } from '../ids';
+import { err, ok, type Result } from '../result';
+import type { GuardianAnnouncement, GuardianKeyShare, KeyCeremonyRecord, ShareComplaint, ShareMessage } from './ceremony';
+import type { ChallengedBallot } from './challenge';
+import type { EncryptedBallot } from './encrypt';
+import { GroupElement, type Scalar, scalarFromBytes, scalarToBase64Url } from './group';
+import { BALLOT_ID_PATTERN, type BallotId } from './manifest';
+import type { CompactProof, RangeProof } from './proofs';
+import type { EncryptedTally, PartialDecryption, PlaintextTally } from './tally';
+
+const b64_32 = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'expected 32 bytes as unpadded base64url');
+const id = z.string().regex(ID_PATTERN, 'expected an id');
+const ballotId = z.string().regex(BALLOT_ID_PATTERN, 'expected a ballot id');
+const compactProof = z.strictObject({ c: b64_32, z: b64_32 });
+const branch = z.strictObject({ a: b64_32, b: b64_32, c: b64_32, z: b64_32 });
+const index = z.number().int().min(1).max(1000);
+
+export const encryptedBallotSchema = z.strictObject({
+  type: z.literal('encrypted-ballot'),
+  v: z.literal(1),
+  ballotId,
+  contests: z.array(
+    z.strictObject({
+      contestId: id,
+      selections: z.array(z.strictObject({ selectionId: id, alpha: b64_32, beta: b64_32, proof: z.array(branch) })),
+      proof: z.array(branch),
+    }),
+  ),
+});
+
+export const challengedBallotSchema = z.strictObject({
+  type: z.literal('challenged-ballot'),
+  v: z.literal(1),
+  ballotId,
+  masterNonce: b64_32,
+  choices: z.record(id, z.array(id)),
+});
+
+export const guardianAnnouncementSchema = z.strictObject({
+  type: z.literal('guardian-announcement'),
+  v: z.literal(1),
+  guardianId: id,
+  index,
+  coefficientCommitments: z.array(b64_32).min(1),
+  coefficientProofs: z.array(compactProof).min(1),
+  transportKey: b64_32,
+  transportKeyProof: compactProof,
+});
+
+export const shareMessageSchema = z.strictObject({
+  type: z.literal('guardian-share'),
+  v: z.literal(1),
+  from: id,
+  to: id,
+  ephemeralKey: b64_32,
+  encryptedShare: b64_32,
+  signature: compactProof,
+});
+
+export const shareComplaintSchema = z.strictObject({
+  type: z.literal('share-complaint'),
+  v: z.literal(1),
+  accuser: id,
+  accused: id,
+  share: shareMessageSchema,
+  sharedSecret: b64_32,
+  proof: compactProof,
+});
+
+export const keyCeremonySchema = z.strictObject({
+  type: z.literal('key-ceremony'),
+  v: z.literal(1),
+  baseHash: b64_32,
+  threshold: index,
+  guardians: z.array(guardianAnnouncementSchema).min(1),
+  jointKey: b64_32,
+});
+
+export const guardianKeyShareSchema = z.strictObject({
+  type: z.literal('guardian-key-share'),
+  v: z.literal(1),
+  guardianId: id,
+  index,
+  threshold: index,
+  baseHash: b64_32,
+  jointKey: b64_32,
+  verificationKey: b64_32,
+  secret: b64_32,
+});
+
+export const encryptedTallySchema = z.strictObject({
+  type: z.literal('encrypted-tally'),
+  v: z.literal(1),
+  ballotCount: z.number().int().min(0),
+  contests: z.array(
+    z.strictObject({ contestId: id, selections: z.array(z.strictObject({ selectionId: id, alpha: b64_32, beta: b64_32 })) }),
+  ),
+});
+
+export const partialDecryptionSchema = z.strictObject({
+  type: z.literal('partial-decryption'),
+  v: z.literal(1),
+  guardianId: id,
+  index,
+  shares: z.array(z.strictObject({ contestId: id, selectionId: id, share: b64_32, proof: compactProof })),
+});
+
+export const plaintextTallySchema = z.strictObject({
+  type: z.literal('plaintext-tally'),
+  v: z.literal(1),
+  ballotCount: z.number().int().min(0),
+  contests: z.array(
+    z.strictObject({ contestId: id, selections: z.array(z.strictObject({ selectionId: id, count: z.number().int().min(0) })) }),
+  ),
+});
+
+export type EncryptedBallotRecord = z.infer<typeof encryptedBallotSchema>;
+export type ChallengedBallotRecord = z.infer<typeof challengedBallotSchema>;
+export type GuardianAnnouncementRecord = z.infer<typeof guardianAnnouncementSchema>;
+export type ShareMessageRecord = z.infer<typeof shareMessageSchema>;
+export type ShareComplaintRecord = z.infer<typeof shareComplaintSchema>;
+export type KeyCeremonyRecordJson = z.infer<typeof keyCeremonySchema>;
+export type GuardianKeyShareRecord = z.infer<typeof guardianKeyShareSchema>;
+export type EncryptedTallyRecord = z.infer<typeof encryptedTallySchema>;
+export type PartialDecryptionRecord = z.infer<typeof partialDecryptionSchema>;
+export type PlaintextTallyRecord = z.infer<typeof plaintextTallySchema>;
+
+export type RecordProblem =
+  | { readonly problem: 'schema'; readonly detail: string }
+  | { readonly problem: 'encoding'; readonly path: string; readonly detail: 'not-a-point' | 'not-a-scalar' | 'not-canonical' };
+
+/** Thrown only inside this module, turned into a RecordProblem at the boundary. */
+class EncodingProblem extends Error {
+  constructor(readonly path: string, readonly detail: 'not-a-point' | 'not-a-scalar' | 'not-canonical') {
+    super(`${detail} at ${path}`);
+  }
+}
+
+function bytes32(text: string, path: string): Bytes {
+  const bytes = fromBase64Url(text);
+  // Unpadded base64url has spare bits in its last character; refuse a second spelling.
+  if (toBase64Url(bytes) !== text) throw new EncodingProblem(path, 'not-canonical');
+  return bytes;
+}
+
+function point(text: string, path: string): GroupElement {
+  const decoded = GroupElement.decode(bytes32(text, path));
+  if (!decoded.ok) throw new EncodingProblem(path, 'not-a-point');
+  return decoded.value;
+}
+
+function scalar(text: string, path: string): Scalar {
+  const decoded = scalarFromBytes(bytes32(text, path));
+  if (!decoded.ok) throw new EncodingProblem(path, 'not-a-scalar');
+  return decoded.value;
+}
+
+function parseWith<S extends z.ZodType, T>(schema: S, json: unknown, decode: (record: z.infer<S>) => T): Result<T, RecordProblem> {
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) return err({ problem: 'schema', detail: z.prettifyError(parsed.error) });
+  try {
+    return ok(decode(parsed.data as z.infer<S>));
+  } catch (error) {
+    if (error instanceof EncodingProblem) return err({ problem: 'encoding', path: error.path, detail: error.detail });
+    throw error;
+  }
+}
+
+const compactOut = (p: CompactProof) => ({ c: scalarToBase64Url(p.c), z: scalarToBase64Url(p.z) });
+const compactIn = (p: { c: string; z: string }, path: string): CompactProof => ({ c: scalar(p.c, `${path}.c`), z: scalar(p.z, `${path}.z`) });
+const rangeOut = (p: RangeProof) =>
+  p.branches.map((b) => ({ a: b.a.toBase64Url(), b: b.b.toBase64Url(), c: scalarToBase64Url(b.c), z: scalarToBase64Url(b.z) }));
+const rangeIn = (p: readonly { a: string; b: string; c: string; z: string }[], path: string): RangeProof => ({
+  branches: p.map((b, j) => ({
+    a: point(b.a, `${path}[${j}].a`),
+    b: point(b.b, `${path}[${j}].b`),
+    c: scalar(b.c, `${path}[${j}].c`),
+    z: scalar(b.z, `${path}[${j}].z`),
+  })),
+});
+
+// ---- encrypted ballot ----
+
+export function encryptedBallotToRecord(ballot: EncryptedBallot): EncryptedBallotRecord {
+  return {
+    type: 'encrypted-ballot',
+    v: 1,
+    ballotId: ballot.ballotId,
+    contests: ballot.contests.map((c) => ({
+      contestId: c.contestId,
+      selections: c.selections.map((s) => ({
+        selectionId: s.selectionId,
+        alpha: s.ciphertext.alpha.toBase64Url(),
+        beta: s.ciphertext.beta.toBase64Url(),
+        proof: rangeOut(s.proof),
+      })),
+      proof: rangeOut(c.proof),
+    })),
+  };
+}
+
+export function parseEncryptedBallot(json: unknown): Result<EncryptedBallot, RecordProblem> {
+  return parseWith(encryptedBallotSchema, json, (r) => ({
+    ballotId: r.ballotId as BallotId,
+    contests: r.contests.map((c, ci) => ({
+      contestId: c.contestId as ContestId,
+      selections: c.selections.map((s, si) => {
+        const path = `contests[${ci}].selections[${si}]`;
+        return {
+          selectionId: s.selectionId as SelectionId,
+          ciphertext: { alpha: point(s.alpha, `${path}.alpha`), beta: point(s.beta, `${path}.beta`) },
+          proof: rangeIn(s.proof, `${path}.proof`),
+        };
+      }),
+      proof: rangeIn(c.proof, `contests[${ci}].proof`),
+    })),
+  }));
+}
+
+// ---- challenged ballot ----
+
+export function challengedBallotToRecord(ballot: ChallengedBallot): ChallengedBallotRecord {
+  const choices: Record<string, string[]> = {};
+  for (const [contestId, selections] of Object.entries(ballot.choices)) choices[contestId] = [...selections];
+  return { type: 'challenged-ballot', v: 1, ballotId: ballot.ballotId, masterNonce: toBase64Url(ballot.masterNonce), choices };
+}
+
+export function parseChallengedBallot(json: unknown): Result<ChallengedBallot, RecordProblem> {
+  return parseWith(challengedBallotSchema, json, (r) => ({
+    ballotId: r.ballotId as BallotId,
+    masterNonce: bytes32(r.masterNonce, 'masterNonce'),
+    choices: r.choices as Record<string, SelectionId[]>,
+  }));
+}
+
+// ---- key ceremony ----
+
+export function guardianAnnouncementToRecord(a: GuardianAnnouncement): GuardianAnnouncementRecord {
+  return {
+    type: 'guardian-announcement',
+    v: 1,
+    guardianId: a.guardianId,
+    index: a.index,
+    coefficientCommitments: a.coefficientCommitments.map((c) => c.toBase64Url()),
+    coefficientProofs: a.coefficientProofs.map(compactOut),
+    transportKey: a.transportKey.toBase64Url(),
+    transportKeyProof: compactOut(a.transportKeyProof),
+  };
+}
+
+function announcementIn(r: GuardianAnnouncementRecord, path: string): GuardianAnnouncement {
+  return {
+    guardianId: r.guardianId as GuardianId,
+    index: r.index,
+    coefficientCommitments: r.coefficientCommitments.map((c, j) => point(c, `${path}.coefficientCommitments[${j}]`)),
+    coefficientProofs: r.coefficientProofs.map((p, j) => compactIn(p, `${path}.coefficientProofs[${j}]`)),
+    transportKey: point(r.transportKey, `${path}.transportKey`),
+    transportKeyProof: compactIn(r.transportKeyProof, `${path}.transportKeyProof`),
+  };
+}
+
+export function parseGuardianAnnouncement(json: unknown): Result<GuardianAnnouncement, RecordProblem> {
+  return parseWith(guardianAnnouncementSchema, json, (r) => announcementIn(r, '$'));
+}
+
+export function shareMessageToRecord(m: ShareMessage): ShareMessageRecord {
+  return {
+    type: 'guardian-share',
+    v: 1,
+    from: m.from,
+    to: m.to,
+    ephemeralKey: m.ephemeralKey.toBase64Url(),
+    encryptedShare: toBase64Url(m.encryptedShare),
+    signature: compactOut(m.signature),
+  };
+}
+
+function shareIn(r: ShareMessageRecord, path: string): ShareMessage {
+  return {
+    from: r.from as GuardianId,
+    to: r.to as GuardianId,
+    ephemeralKey: point(r.ephemeralKey, `${path}.ephemeralKey`),
+    encryptedShare: bytes32(r.encryptedShare, `${path}.encryptedShare`),
+    signature: compactIn(r.signature, `${path}.signature`),
+  };
+}
+
+export function parseShareMessage(json: unknown): Result<ShareMessage, RecordProblem> {
+  return parseWith(shareMessageSchema, json, (r) => shareIn(r, '$'));
+}
+
+export function shareComplaintToRecord(c: ShareComplaint): ShareComplaintRecord {
+  return {
+    type: 'share-complaint',
+    v: 1,
+    accuser: c.accuser,
+    accused: c.accused,
+    share: shareMessageToRecord(c.share),
+    sharedSecret: c.sharedSecret.toBase64Url(),
+    proof: compactOut(c.proof),
+  };
+}
+
+export function parseShareComplaint(json: unknown): Result<ShareComplaint, RecordProblem> {
+  return parseWith(shareComplaintSchema, json, (r) => ({
+    accuser: r.accuser as GuardianId,
+    accused: r.accused as GuardianId,
+    share: shareIn(r.share, 'share'),
+    sharedSecret: point(r.sharedSecret, 'sharedSecret'),
+    proof: compactIn(r.proof, 'proof'),
+  }));
+}
+
+export function keyCeremonyToRecord(record: KeyCeremonyRecord): KeyCeremonyRecordJson {
+  return {
+    type: 'key-ceremony',
+    v: 1,
+    baseHash: toBase64Url(record.baseHash),
+    threshold: record.threshold,
+    guardians: record.guardians.map(guardianAnnouncementToRecord),
+    jointKey: record.jointKey.toBase64Url(),
+  };
+}
+
+export function parseKeyCeremony(json: unknown): Result<KeyCeremonyRecord, RecordProblem> {
+  return parseWith(keyCeremonySchema, json, (r) => ({
+    baseHash: bytes32(r.baseHash, 'baseHash'),
+    threshold: r.threshold,
+    guardians: r.guardians.map((g, i) => announcementIn(g, `guardians[${i}]`)),
+    jointKey: point(r.jointKey, 'jointKey'),
+  }));
+}
+
+export function guardianKeyShareToRecord(share: GuardianKeyShare): GuardianKeyShareRecord {
+  return {
+    type: 'guardian-key-share',
+    v: 1,
+    guardianId: share.guardianId,
+    index: share.index,
+    threshold: share.threshold,
+    baseHash: toBase64Url(share.baseHash),
+    jointKey: share.jointKey.toBase64Url(),
+    verificationKey: share.verificationKey.toBase64Url(),
+    secret: scalarToBase64Url(share.secret),
+  };
+}
+
+export function parseGuardianKeyShare(json: unknown): Result<GuardianKeyShare, RecordProblem> {
+  return parseWith(guardianKeyShareSchema, json, (r) => ({
+    guardianId: r.guardianId as GuardianId,
+    index: r.index,
+    threshold: r.threshold,
+    baseHash: bytes32(r.baseHash, 'baseHash'),
+    jointKey: point(r.jointKey, 'jointKey'),
+    verificationKey: point(r.verificationKey, 'verificationKey'),
+    secret: scalar(r.secret, 'secret'),
+  }));
+}
+
+// ---- tally ----
+
+export function encryptedTallyToRecord(tally: EncryptedTally): EncryptedTallyRecord {
+  return {
+    type: 'encrypted-tally',
+    v: 1,
+    ballotCount: tally.ballotCount,
+    contests: tally.contests.map((c) => ({
+      contestId: c.contestId,
+      selections: c.selections.map((s) => ({ selectionId: s.selectionId, alpha: s.ciphertext.alpha.toBase64Url(), beta: s.ciphertext.beta.toBase64Url() })),
+    })),
+  };
+}
+
+export function parseEncryptedTally(json: unknown): Result<EncryptedTally, RecordProblem> {
+  return parseWith(encryptedTallySchema, json, (r) => ({
+    ballotCount: r.ballotCount,
+    contests: r.contests.map((c, ci) => ({
+      contestId: c.contestId as ContestId,
+      selections: c.selections.map((s, si) => ({
+        selectionId: s.selectionId as SelectionId,
+        ciphertext: { alpha: point(s.alpha, `contests[${ci}].selections[${si}].alpha`), beta: point(s.beta, `contests[${ci}].selections[${si}].beta`) },
+      })),
+    })),
+  }));
+}
+
+export function partialDecryptionToRecord(partial: PartialDecryption): PartialDecryptionRecord {
+  return {
+    type: 'partial-decryption',
+    v: 1,
+    guardianId: partial.guardianId,
+    index: partial.index,
+    shares: partial.shares.map((s) => ({ contestId: s.contestId, selectionId: s.selectionId, share: s.share.toBase64Url(), proof: compactOut(s.proof) })),
+  };
+}
+
+export function parsePartialDecryption(json: unknown): Result<PartialDecryption, RecordProblem> {
+  return parseWith(partialDecryptionSchema, json, (r) => ({
+    guardianId: r.guardianId as GuardianId,
+    index: r.index,
+    shares: r.shares.map((s, i) => ({
+      contestId: s.contestId as ContestId,
+      selectionId: s.selectionId as SelectionId,
+      share: point(s.share, `shares[${i}].share`),
+      proof: compactIn(s.proof, `shares[${i}].proof`),
+    })),
+  }));
+}
+
+export function plaintextTallyToRecord(tally: PlaintextTally): PlaintextTallyRecord {
+  return {
+    type: 'plaintext-tally',
+    v: 1,
+    ballotCount: tally.ballotCount,
+    contests: tally.contests.map((c) => ({ contestId: c.contestId, selections: c.selections.map((s) => ({ ...s })) })),
+  };
+}
+
+export function parsePlaintextTally(json: unknown): Result<PlaintextTally, RecordProblem> {
+  return parseWith(plaintextTallySchema, json, (r) => r as unknown as PlaintextTally);
+}
+
+/** The canonical JSON text of any record above. */
+export function recordToCanonicalJson(record: { readonly type: string; readonly v: number }): string {
+  return canonicalize(record);
+}
