@@ -172,6 +172,51 @@ export function committedValueAt(commitments: readonly GroupElement[], x: number
   return acc;
 }
 
+/**
+ * A guardian's announcement from its own coefficients and transport secret. Exported
+ * so tests can play a dishonest guardian; an honest one goes through `Guardian`.
+ */
+export function createAnnouncement(
+  params: CeremonyParameters,
+  guardianId: GuardianId,
+  index: number,
+  coefficients: readonly Scalar[],
+  transportSecret: Scalar,
+  random: RandomSource,
+): GuardianAnnouncement {
+  const commitments = coefficients.map((a) => GroupElement.of(multiplySecret(GENERATOR, a)));
+  const proofs = coefficients.map((a, j) =>
+    proveKnowledge(coefficientTranscript(params, guardianId, index, j, commitments[j] as GroupElement), [GENERATOR], a, random),
+  );
+  const transportKey = GroupElement.of(multiplySecret(GENERATOR, transportSecret));
+  return {
+    guardianId,
+    index,
+    coefficientCommitments: commitments,
+    coefficientProofs: proofs,
+    transportKey,
+    transportKeyProof: proveKnowledge(transportKeyTranscript(params, guardianId, index, transportKey), [GENERATOR], transportSecret, random),
+  };
+}
+
+/** Encrypts `value` to the recipient's transport key and signs it with the sender's. */
+export function sealShare(
+  params: CeremonyParameters,
+  sender: GuardianAnnouncement,
+  senderTransportSecret: Scalar,
+  recipient: GuardianAnnouncement,
+  value: Scalar,
+  random: RandomSource,
+): ShareMessage {
+  const ephemeralSecret = randomScalar(random);
+  const ephemeralKey = GroupElement.of(multiplySecret(GENERATOR, ephemeralSecret));
+  const sharedSecret = GroupElement.of(multiplySecret(recipient.transportKey.point, ephemeralSecret));
+  const pad = sharePad(params, sender.guardianId, recipient.guardianId, ephemeralKey, sharedSecret);
+  const unsigned = { from: sender.guardianId, to: recipient.guardianId, ephemeralKey, encryptedShare: xor32(scalarToBytes(value), pad) };
+  const signature = proveKnowledge(shareSignatureTranscript(params, unsigned, sender.transportKey), [GENERATOR], senderTransportSecret, random);
+  return { ...unsigned, signature };
+}
+
 /** Checks one announcement: k coefficient commitments, each proved, and the transport key proved. */
 export function verifyAnnouncement(params: CeremonyParameters, announcement: GuardianAnnouncement): Result<void, CeremonyFailure> {
   const { guardianId, index } = announcement;
@@ -229,19 +274,7 @@ export class Guardian {
   ) {
     this.#coefficients = Array.from({ length: params.threshold }, () => randomScalar(random));
     this.#transportSecret = randomScalar(random);
-    const commitments = this.#coefficients.map((a) => GroupElement.of(multiplySecret(GENERATOR, a)));
-    const proofs = this.#coefficients.map((a, j) =>
-      proveKnowledge(coefficientTranscript(params, guardianId, index, j, commitments[j] as GroupElement), [GENERATOR], a, random),
-    );
-    const transportKey = GroupElement.of(multiplySecret(GENERATOR, this.#transportSecret));
-    this.announcement = {
-      guardianId,
-      index,
-      coefficientCommitments: commitments,
-      coefficientProofs: proofs,
-      transportKey,
-      transportKeyProof: proveKnowledge(transportKeyTranscript(params, guardianId, index, transportKey), [GENERATOR], this.#transportSecret, random),
-    };
+    this.announcement = createAnnouncement(params, guardianId, index, this.#coefficients, this.#transportSecret, random);
     this.#announcements.set(guardianId, this.announcement);
     this.#received.set(guardianId, this.#evaluate(index));
   }
@@ -271,23 +304,7 @@ export class Guardian {
   shareFor(recipient: GuardianId): ShareMessage {
     const announcement = this.#announcements.get(recipient);
     if (!announcement || recipient === this.guardianId) throw new Error(`invariant failed: no announcement from ${recipient}`);
-    const ephemeralSecret = randomScalar(this.random);
-    const ephemeralKey = GroupElement.of(multiplySecret(GENERATOR, ephemeralSecret));
-    const sharedSecret = GroupElement.of(multiplySecret(announcement.transportKey.point, ephemeralSecret));
-    const pad = sharePad(this.params, this.guardianId, recipient, ephemeralKey, sharedSecret);
-    const unsigned = {
-      from: this.guardianId,
-      to: recipient,
-      ephemeralKey,
-      encryptedShare: xor32(scalarToBytes(this.#evaluate(announcement.index)), pad),
-    };
-    const signature = proveKnowledge(
-      shareSignatureTranscript(this.params, unsigned, this.announcement.transportKey),
-      [GENERATOR],
-      this.#transportSecret,
-      this.random,
-    );
-    return { ...unsigned, signature };
+    return sealShare(this.params, this.announcement, this.#transportSecret, announcement, this.#evaluate(announcement.index), this.random);
   }
 
   /**

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import {
+  decryptTally,
+  deterministicRandom,
+  type EncryptedBallot,
+  encryptBallot,
+  encryptedBallotToRecord,
+  parseEncryptedBallot,
+  partiallyDecrypt,
+  type PlaintextBallot,
+  recordToCanonicalJson,
+  TallyAccumulator,
+  verifyBallot,
+  verifyBallots,
+} from '../../../core/ballot';
+import { plaintextCounts, randomBallot, randomInt, randomManifest, randomQuorum, setUpElection } from './helpers';
+
+// The acceptance run is 1,000 ballots (URNA_BALLOT_ROUNDTRIP=1000); the default keeps
+// the suite quick on a shared machine while covering every shape of election.
+const TOTAL_BALLOTS = Number(process.env.URNA_BALLOT_ROUNDTRIP ?? 120);
+const ELECTIONS = 6;
+
+describe('ballot round trip', () => {
+  for (let e = 0; e < ELECTIONS; e++) {
+    it(`random election ${e}: encrypt, verify, tally and decrypt with any k of n guardians`, () => {
+      const random = deterministicRandom(`round-trip-${e}`);
+      const manifest = randomManifest(random);
+      const guardians = 1 + randomInt(random, 5);
+      const threshold = 1 + randomInt(random, guardians);
+      const election = setUpElection(random, guardians, threshold);
+
+      const plaintexts: PlaintextBallot[] = [];
+      const encrypted: EncryptedBallot[] = [];
+      const count = Math.ceil(TOTAL_BALLOTS / ELECTIONS);
+      for (let b = 0; b < count; b++) {
+        const plaintext = randomBallot(random, manifest, `ballot-${e}-${b}`);
+        const outcome = encryptBallot(election.context, manifest, plaintext, random);
+        if (!outcome.ok) throw new Error(JSON.stringify(outcome.error));
+        plaintexts.push(plaintext);
+        encrypted.push(outcome.value.ballot);
+      }
+
+      expect(verifyBallots(election.context, manifest, encrypted, { random })).toEqual({ ok: true, value: undefined });
+      expect(verifyBallot(election.context, manifest, encrypted[0] as EncryptedBallot).ok).toBe(true);
+
+      // The wire form parses back to a ballot that verifies and re-serialises identically.
+      const record = encryptedBallotToRecord(encrypted[0] as EncryptedBallot);
+      const text = recordToCanonicalJson(record);
+      const parsed = parseEncryptedBallot(JSON.parse(text));
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.error));
+      expect(recordToCanonicalJson(encryptedBallotToRecord(parsed.value))).toBe(text);
+      expect(verifyBallot(election.context, manifest, parsed.value).ok).toBe(true);
+
+      const accumulator = new TallyAccumulator(manifest);
+      for (const ballot of encrypted) expect(accumulator.add(ballot).ok).toBe(true);
+      const tally = accumulator.result();
+      const expected = plaintextCounts(manifest, plaintexts);
+
+      for (const size of new Set([threshold, guardians])) {
+        const quorum = randomQuorum(random, election.keyShares, size);
+        const partials = quorum.map((share) => partiallyDecrypt(election.context, share, tally, random));
+        const result = decryptTally(election.context, election.ceremony, tally, partials);
+        if (!result.ok) throw new Error(JSON.stringify(result.error));
+        expect(result.value.ballotCount).toBe(count);
+        expect(result.value.contests.map((c) => c.selections.map((s) => s.count))).toEqual(expected);
+      }
+    });
+  }
+});
