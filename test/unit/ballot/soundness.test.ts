@@ -1,0 +1,236 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type BallotId,
+  type BallotManifest,
+  contestTranscript,
+  createElectionContext,
+  decryptTally,
+  deterministicRandom,
+  type ElectionContext,
+  encrypt,
+  type EncryptedBallot,
+  type EncryptedContest,
+  type EncryptedSelection,
+  encryptBallot,
+  GENERATOR,
+  GroupElement,
+  type PartialDecryption,
+  partiallyDecrypt,
+  proveRange,
+  randomScalar,
+  type RandomSource,
+  selectionTranscript,
+  TallyAccumulator,
+  verifyBallot,
+  verifyBallots,
+  verifyPartialDecryption,
+} from '../../../core/ballot';
+import type { ContestId, SelectionId } from '../../../core/ids';
+import { setUpElection } from './helpers';
+
+const manifest: BallotManifest = {
+  contests: [
+    { contestId: 'mayor' as ContestId, limit: 1, selections: ['alice', 'bob', 'carol'] as SelectionId[] },
+    { contestId: 'council' as ContestId, limit: 2, selections: ['dan', 'erin', 'frank'] as SelectionId[] },
+    { contestId: 'measure' as ContestId, limit: 1, selections: ['yes', 'no'] as SelectionId[] },
+  ],
+};
+
+const random = deterministicRandom('soundness');
+const election = setUpElection(random, 3, 2);
+const { context } = election;
+
+function cast(ballotId: string, choices: Record<string, string[]>, ctx: ElectionContext = context): EncryptedBallot {
+  const outcome = encryptBallot(ctx, manifest, { ballotId: ballotId as BallotId, choices: choices as Record<string, SelectionId[]> }, random);
+  if (!outcome.ok) throw new Error(JSON.stringify(outcome.error));
+  return outcome.value.ballot;
+}
+
+/**
+ * A dishonest device: encrypts arbitrary values and proves whatever it claims with
+ * fresh, correctly bound transcripts, so only the algebra can catch it.
+ */
+function forge(
+  ballotId: string,
+  values: number[][],
+  claims: { selection?: (ci: number, si: number, v: number) => number; contest?: (ci: number, sum: number) => number },
+  rng: RandomSource = random,
+): EncryptedBallot {
+  const id = ballotId as BallotId;
+  return {
+    ballotId: id,
+    contests: manifest.contests.map((contest, ci) => {
+      let nonceSum = 0n;
+      let sum = 0;
+      const selections: EncryptedSelection[] = contest.selections.map((selectionId, si) => {
+        const v = values[ci]?.[si] ?? 0;
+        const r = randomScalar(rng);
+        nonceSum += r;
+        sum += v;
+        const ciphertext = encrypt(context, v, r);
+        const claimed = claims.selection?.(ci, si, v) ?? v;
+        const proof = proveRange(context, selectionTranscript(context, id, contest.contestId, selectionId, ciphertext), r, claimed, 1, rng);
+        return { selectionId, ciphertext, proof };
+      });
+      const claimedSum = claims.contest?.(ci, sum) ?? sum;
+      const proof = proveRange(context, contestTranscript(context, id, contest.contestId, contest.limit, selections), nonceSum, claimedSum, contest.limit, rng);
+      return { contestId: contest.contestId, selections, proof };
+    }),
+  };
+}
+
+function replaceSelection(ballot: EncryptedBallot, ci: number, si: number, selection: EncryptedSelection): EncryptedBallot {
+  return {
+    ...ballot,
+    contests: ballot.contests.map((c, i) =>
+      i !== ci ? c : { ...c, selections: c.selections.map((s, j) => (j === si ? selection : s)) },
+    ),
+  };
+}
+
+const selectionAt = (b: EncryptedBallot, ci: number, si: number) => b.contests[ci]?.selections[si] as EncryptedSelection;
+
+describe('a dishonest ballot is rejected, naming the check', () => {
+  it('accepts an honest forge-free baseline', () => {
+    expect(verifyBallot(context, manifest, cast('honest-1', { mayor: ['bob'], council: ['dan', 'frank'] })).ok).toBe(true);
+    expect(verifyBallot(context, manifest, forge('honest-2', [[0, 1, 0], [1, 1, 0], [0, 0]], {})).ok).toBe(true);
+  });
+
+  it('a selection encrypting 2', () => {
+    // council allows 2 marks, so only the selection proof can object to a single 2.
+    const ballot = forge('two', [[0, 0, 0], [2, 0, 0], [0, 0]], { selection: (_c, _s, v) => Math.min(v, 1) });
+    expect(verifyBallot(context, manifest, ballot)).toEqual({
+      ok: false,
+      error: { ballotId: 'two', check: 'selection-proof', contestId: 'council', selectionId: 'dan' },
+    });
+  });
+
+  it('an overvote of individually valid selections', () => {
+    const ballot = forge('over', [[1, 1, 0], [0, 0, 0], [0, 0]], { contest: (_c, sum) => Math.min(sum, 1) });
+    expect(verifyBallot(context, manifest, ballot)).toEqual({ ok: false, error: { ballotId: 'over', check: 'contest-proof', contestId: 'mayor' } });
+    const refused = encryptBallot(context, manifest, { ballotId: 'over-2' as BallotId, choices: { mayor: ['alice', 'bob'] as SelectionId[] } }, random);
+    expect(refused).toEqual({ ok: false, error: { problem: 'overvote', contestId: 'mayor', marked: 2, limit: 1 } });
+  });
+
+  it('a selection proof copied from another ballot', () => {
+    const victim = cast('victim', { mayor: ['alice'] });
+    const donor = cast('donor', { mayor: ['alice'] });
+    const tampered = replaceSelection(victim, 0, 0, selectionAt(donor, 0, 0));
+    expect(verifyBallot(context, manifest, tampered)).toEqual({
+      ok: false,
+      error: { ballotId: 'victim', check: 'selection-proof-challenge', contestId: 'mayor', selectionId: 'alice' },
+    });
+    const contestCopied: EncryptedBallot = { ...victim, contests: [donor.contests[0] as EncryptedContest, ...victim.contests.slice(1)] };
+    expect(verifyBallot(context, manifest, contestCopied)).toMatchObject({ ok: false, error: { check: 'selection-proof-challenge', contestId: 'mayor' } });
+  });
+
+  it('a contest copied onto another contest of the same shape', () => {
+    const twin: BallotManifest = {
+      contests: [
+        { contestId: 'a' as ContestId, limit: 1, selections: ['x', 'y'] as SelectionId[] },
+        { contestId: 'b' as ContestId, limit: 1, selections: ['x', 'y'] as SelectionId[] },
+      ],
+    };
+    const outcome = encryptBallot(context, twin, { ballotId: 'twin' as BallotId, choices: { a: ['x'] as SelectionId[] } }, random);
+    if (!outcome.ok) throw new Error('encrypt');
+    const ballot = outcome.value.ballot;
+    const moved: EncryptedBallot = { ...ballot, contests: [ballot.contests[0] as EncryptedContest, { ...(ballot.contests[0] as EncryptedContest), contestId: 'b' as ContestId }] };
+    expect(verifyBallot(context, twin, moved)).toEqual({
+      ok: false,
+      error: { ballotId: 'twin', check: 'selection-proof-challenge', contestId: 'b', selectionId: 'x' },
+    });
+  });
+
+  it('a ballot copied from another election with the same key', () => {
+    const other = createElectionContext(random(32), context.jointKey);
+    const ballot = cast('elsewhere', { measure: ['yes'] }, other);
+    expect(verifyBallot(other, manifest, ballot).ok).toBe(true);
+    expect(verifyBallot(context, manifest, ballot)).toEqual({
+      ok: false,
+      error: { ballotId: 'elsewhere', check: 'selection-proof-challenge', contestId: 'mayor', selectionId: 'alice' },
+    });
+  });
+
+  it("two selections' ciphertexts swapped", () => {
+    const ballot = cast('swap', { mayor: ['alice'] });
+    const a = selectionAt(ballot, 0, 0);
+    const b = selectionAt(ballot, 0, 1);
+    const swapped = replaceSelection(replaceSelection(ballot, 0, 0, { ...a, ciphertext: b.ciphertext }), 0, 1, { ...b, ciphertext: a.ciphertext });
+    expect(verifyBallot(context, manifest, swapped)).toEqual({
+      ok: false,
+      error: { ballotId: 'swap', check: 'selection-proof-challenge', contestId: 'mayor', selectionId: 'alice' },
+    });
+    // Swapping ciphertexts together with their proofs fails too: a proof names its selection.
+    const both = replaceSelection(replaceSelection(ballot, 0, 0, { ...b, selectionId: a.selectionId }), 0, 1, { ...a, selectionId: b.selectionId });
+    expect(verifyBallot(context, manifest, both)).toMatchObject({ ok: false, error: { check: 'selection-proof-challenge', selectionId: 'alice' } });
+  });
+
+  it('a ballot missing a contest or with reordered selections', () => {
+    const ballot = cast('shape', {});
+    expect(verifyBallot(context, manifest, { ...ballot, contests: ballot.contests.slice(1) })).toMatchObject({ ok: false, error: { check: 'ballot-structure' } });
+    const reordered = replaceSelection(replaceSelection(ballot, 2, 0, selectionAt(ballot, 2, 1)), 2, 1, selectionAt(ballot, 2, 0));
+    expect(verifyBallot(context, manifest, reordered)).toEqual({
+      ok: false,
+      error: { ballotId: 'shape', check: 'ballot-structure', contestId: 'measure', selectionId: 'yes' },
+    });
+  });
+
+  it('batch verification finds the bad ballots among good ones', () => {
+    const ballots = Array.from({ length: 12 }, (_, i) => cast(`batch-${i}`, { mayor: ['carol'], measure: ['no'] }));
+    expect(verifyBallots(context, manifest, ballots, { random }).ok).toBe(true);
+    ballots[3] = forge('batch-3', [[0, 0, 0], [2, 0, 0], [0, 0]], { selection: (_c, _s, v) => Math.min(v, 1) });
+    ballots[9] = forge('batch-9', [[0, 0, 0], [0, 0, 0], [1, 1]], { contest: (_c, sum) => Math.min(sum, 1) });
+    const donor = cast('batch-donor', {});
+    ballots[7] = replaceSelection(ballots[7] as EncryptedBallot, 1, 2, selectionAt(donor, 1, 2));
+    expect(verifyBallots(context, manifest, ballots, { random, chunkSize: 5 })).toEqual({
+      ok: false,
+      error: [
+        { ballotId: 'batch-3', check: 'selection-proof', contestId: 'council', selectionId: 'dan' },
+        { ballotId: 'batch-7', check: 'selection-proof-challenge', contestId: 'council', selectionId: 'frank' },
+        { ballotId: 'batch-9', check: 'contest-proof', contestId: 'measure' },
+      ],
+    });
+  });
+});
+
+describe('a dishonest decryption is rejected, naming the check', () => {
+  const accumulator = new TallyAccumulator(manifest);
+  accumulator.add(cast('t1', { mayor: ['alice'], council: ['erin'] }));
+  accumulator.add(cast('t2', { mayor: ['alice'], measure: ['yes'] }));
+  const tally = accumulator.result();
+  const [g1, g2, g3] = election.keyShares;
+  if (!g1 || !g2 || !g3) throw new Error('three guardians expected');
+
+  it('decrypts with any two of three', () => {
+    for (const pair of [[g1, g2], [g1, g3], [g2, g3]]) {
+      const result = decryptTally(context, election.ceremony, tally, pair.map((g) => partiallyDecrypt(context, g, tally, random)));
+      if (!result.ok) throw new Error(JSON.stringify(result.error));
+      expect(result.value.contests.map((c) => c.selections.map((s) => s.count))).toEqual([[2, 0, 0], [0, 1, 0], [1, 0]]);
+    }
+  });
+
+  it('a tampered partial decryption', () => {
+    const honest = partiallyDecrypt(context, g2, tally, random);
+    const shares = honest.shares.map((s, i) => (i === 4 ? { ...s, share: GroupElement.of(s.share.point.add(GENERATOR)) } : s));
+    const tampered: PartialDecryption = { ...honest, shares };
+    const failure = { ok: false, error: { check: 'partial-decryption-proof', guardianId: 'guardian-2', contestId: 'council', selectionId: 'erin' } };
+    expect(verifyPartialDecryption(context, election.ceremony, tally, tampered)).toEqual(failure);
+    expect(decryptTally(context, election.ceremony, tally, [partiallyDecrypt(context, g1, tally, random), tampered])).toEqual(failure);
+  });
+
+  it('a guardian using the wrong key share', () => {
+    const wrong = partiallyDecrypt(context, { ...g3, secret: g3.secret + 1n }, tally, random);
+    expect(verifyPartialDecryption(context, election.ceremony, tally, wrong)).toEqual({
+      ok: false,
+      error: { check: 'partial-decryption-proof', guardianId: 'guardian-3', contestId: 'mayor', selectionId: 'alice' },
+    });
+    const impostor = partiallyDecrypt(context, { ...g1, guardianId: g3.guardianId, index: g3.index }, tally, random);
+    expect(verifyPartialDecryption(context, election.ceremony, tally, impostor)).toMatchObject({ ok: false, error: { check: 'partial-decryption-proof' } });
+  });
+
+  it('too few or duplicated guardians', () => {
+    const p1 = partiallyDecrypt(context, g1, tally, random);
+    expect(decryptTally(context, election.ceremony, tally, [p1])).toEqual({ ok: false, error: { check: 'too-few-guardians' } });
+    expect(decryptTally(context, election.ceremony, tally, [p1, p1])).toEqual({ ok: false, error: { check: 'duplicate-guardian', guardianId: 'guardian-1' } });
+  });
+});
