@@ -147,7 +147,12 @@ class EncodingProblem extends Error {
 }
 
 function bytes32(text: string, path: string): Bytes {
-  const bytes = fromBase64Url(text);
+  let bytes: Bytes;
+  try {
+    bytes = fromBase64Url(text);
+  } catch {
+    throw new EncodingProblem(path, 'not-canonical');
+  }
   // Unpadded base64url has spare bits in its last character; refuse a second spelling.
   if (toBase64Url(bytes) !== text) throw new EncodingProblem(path, 'not-canonical');
   return bytes;
