@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import * as keys from './keys';
 
 /**
  * Each command group lives in its own module and registers itself here, so the
@@ -6,7 +7,7 @@ import type { Command } from 'commander';
  */
 type CommandModule = { register(program: Command): void };
 
-const modules: readonly CommandModule[] = [];
+const modules: readonly CommandModule[] = [keys];
 
 export function registerCommands(program: Command): void {
   for (const module of modules) module.register(program);

@@ -1,0 +1,48 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../../cli/urna';
+import { parseGuardianKeyShare, parseKeyCeremony, verificationKeyOf, verifyCeremonyRecord } from '../../../core/ballot';
+
+describe('urna keys ceremony', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+    vi.restoreAllMocks();
+  });
+
+  it('writes the public record and one 0600 secret file per guardian holding only its share', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'urna-keys-'));
+    dirs.push(out);
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    expect(await main(['node', 'urna', 'keys', 'ceremony', '--guardians', '4', '--threshold', '3', '--out', out])).toBe(0);
+
+    expect(readdirSync(out).sort()).toEqual(['guardian-1.secret.json', 'guardian-2.secret.json', 'guardian-3.secret.json', 'guardian-4.secret.json', 'key-ceremony.json']);
+    const record = parseKeyCeremony(JSON.parse(readFileSync(path.join(out, 'key-ceremony.json'), 'utf8')));
+    if (!record.ok) throw new Error(JSON.stringify(record.error));
+    expect(verifyCeremonyRecord(record.value).ok).toBe(true);
+    expect(record.value.threshold).toBe(3);
+
+    for (let i = 1; i <= 4; i++) {
+      const file = path.join(out, `guardian-${i}.secret.json`);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      expect(Object.keys(json).sort()).toEqual(['baseHash', 'guardianId', 'index', 'jointKey', 'secret', 'threshold', 'type', 'v', 'verificationKey']);
+      const share = parseGuardianKeyShare(json);
+      if (!share.ok) throw new Error(JSON.stringify(share.error));
+      expect(share.value.verificationKey.equals(verificationKeyOf(record.value.guardians, i))).toBe(true);
+      expect(share.value.jointKey.equals(record.value.jointKey)).toBe(true);
+    }
+
+    // Never overwrites an earlier ceremony's secrets.
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    expect(await main(['node', 'urna', 'keys', 'ceremony', '--guardians', '2', '--threshold', '2', '--out', out])).toBe(1);
+  });
+
+  it('refuses a threshold above the number of guardians', async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    expect(await main(['node', 'urna', 'keys', 'ceremony', '--guardians', '2', '--threshold', '3', '--out', path.join(tmpdir(), 'urna-never')])).toBe(1);
+    expect(String(stderr.mock.calls[0]?.[0])).toContain('--threshold must be an integer from 1 to 2');
+  });
+});
