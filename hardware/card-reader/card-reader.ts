@@ -1,0 +1,426 @@
+import { err, ok } from '../../core/result';
+import type { Result } from '../../core/result';
+import type { HardwareLogger } from '../logger';
+import { SerialLink, withTimeout } from '../serial/serial-link';
+import type { LinkLostReason } from '../serial/serial-link';
+import * as apdu from './apdu';
+import { SW } from './apdu';
+import type { CommandApdu, ResponseApdu } from './apdu';
+import { authenticationMessage, roleNeedsPin, verifyActivationToken, verifyCertificate, verifyStrict } from './card-data';
+import type { ActivationToken, CardCertificate, CardRole, CertificateError } from './card-data';
+import { encodeFrame, FrameParser, FrameType, ReaderError } from './framing';
+import type { Frame } from './framing';
+import { reduceCardReaderStatus } from './status';
+import type { CardReaderEvent, CardReaderStatus } from './status';
+
+export type CardReaderOptions = {
+  readonly path: string;
+  readonly logger: HardwareLogger;
+  /** The election's card issuer keys (Ed25519 public keys). */
+  readonly cardIssuerKeys: readonly Uint8Array[];
+  /** Keys allowed to sign voter activation tokens. */
+  readonly tokenIssuerKeys: readonly Uint8Array[];
+  readonly baudRate?: number;
+  readonly pollIntervalMs?: number;
+  /** How long to wait for one reply frame (the reader's own card timeout is shorter). */
+  readonly responseTimeoutMs?: number;
+  /** Default limit for a whole card operation. */
+  readonly operationTimeoutMs?: number;
+  readonly reconnectDelayMs?: { readonly initial: number; readonly max: number };
+};
+
+/** Why a card operation failed: each kind is something the poll worker can be told. */
+export type CardFailure =
+  | { readonly kind: 'reader-unavailable' }
+  | { readonly kind: 'busy' }
+  | { readonly kind: 'no-card' }
+  | { readonly kind: 'card-unreadable' }
+  | { readonly kind: 'card-unresponsive' }
+  | { readonly kind: 'not-an-urna-card' }
+  | { readonly kind: 'certificate-invalid'; readonly reason: CertificateError }
+  | { readonly kind: 'card-not-genuine'; readonly cardId: string }
+  | { readonly kind: 'wrong-card-role'; readonly role: CardRole }
+  | { readonly kind: 'wrong-pin'; readonly remaining: number }
+  | { readonly kind: 'card-locked' }
+  | { readonly kind: 'token-missing' }
+  | { readonly kind: 'token-invalid'; readonly reason: CertificateError | 'other-card' }
+  | { readonly kind: 'token-already-used' }
+  | { readonly kind: 'card-error'; readonly sw: number };
+
+export type AuthenticatedCard = { readonly certificate: CardCertificate };
+
+type Transmit = (command: CommandApdu) => Promise<Result<ResponseApdu, CardFailure>>;
+type StatusListener = (status: CardReaderStatus) => void;
+
+const CHALLENGE_BYTES = 32;
+const MAX_FILE_BYTES = 4096;
+
+/**
+ * The serial smart-card reader driver: framed APDUs (FRAMING.md), slot events,
+ * PIN verification, challenge–response against the card's certificate, and the
+ * one-time voter activation token. Self-healing like the printer driver.
+ */
+export class CardReader {
+  private status: CardReaderStatus = { state: 'disconnected', reason: 'not-started' };
+  private readonly listeners = new Set<StatusListener>();
+  private readonly parser = new FrameParser();
+  private readonly link: SerialLink;
+  private readonly waiters = new Map<number, (frame: Frame | undefined) => void>();
+  private seq = 0;
+  private lock: Promise<void> = Promise.resolve();
+  private busy = false;
+  private running = false;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private readonly pollIntervalMs: number;
+  private readonly responseTimeoutMs: number;
+  private readonly operationTimeoutMs: number;
+
+  constructor(private readonly options: CardReaderOptions) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 500;
+    this.responseTimeoutMs = options.responseTimeoutMs ?? 1500;
+    this.operationTimeoutMs = options.operationTimeoutMs ?? 10_000;
+    this.link = new SerialLink({
+      path: options.path,
+      baudRate: options.baudRate,
+      logger: options.logger,
+      device: 'card-reader',
+      reconnectDelayMs: options.reconnectDelayMs,
+      onOpen: () => this.handleOpen(),
+      onData: (bytes) => this.handleData(bytes),
+      onLost: (reason) => this.handleLost(reason),
+    });
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.options.logger.log('card-reader.driver-started', { path: this.options.path });
+    this.link.start();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = undefined;
+    this.failWaiters();
+    await this.link.stop();
+    this.options.logger.log('card-reader.driver-stopped', { path: this.options.path });
+  }
+
+  getStatus(): CardReaderStatus {
+    return this.status;
+  }
+
+  onStatusChange(listener: StatusListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  waitForStatus(predicate: (status: CardReaderStatus) => boolean, timeoutMs: number): Promise<CardReaderStatus | undefined> {
+    if (predicate(this.status)) return Promise.resolve(this.status);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        unsubscribe();
+        resolve(undefined);
+      }, timeoutMs);
+      const unsubscribe = this.onStatusChange((status) => {
+        if (!predicate(status)) return;
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(status);
+      });
+    });
+  }
+
+  /** Reads and checks the card's certificate, without proving the key (e.g. to ask for a PIN). */
+  identifyCard(options: { readonly timeoutMs?: number } = {}): Promise<Result<CardCertificate, CardFailure>> {
+    return this.session('identify', options.timeoutMs, (transmit) => this.readCertificate(transmit));
+  }
+
+  /**
+   * Verifies the PIN and has the card sign a fresh random challenge, checked against
+   * the certified key. A wrong PIN reports the tries left; the third locks the card.
+   */
+  authenticate(input: { readonly pin: string; readonly roles: readonly CardRole[]; readonly timeoutMs?: number }): Promise<Result<AuthenticatedCard, CardFailure>> {
+    return this.session('authenticate', input.timeoutMs, async (transmit) => {
+      const certificate = await this.readCertificate(transmit);
+      if (!certificate.ok) return certificate;
+      const { cardId, role } = certificate.value;
+      if (!input.roles.includes(role)) return err({ kind: 'wrong-card-role', role });
+      if (roleNeedsPin(role)) {
+        if (!/^[0-9]{4,12}$/.test(input.pin)) return err({ kind: 'wrong-pin', remaining: await this.pinTriesLeft(transmit) });
+        const verified = await transmit(apdu.verifyPin(input.pin));
+        if (!verified.ok) return verified;
+        if (apdu.isWrongPin(verified.value.sw)) {
+          const remaining = apdu.triesLeft(verified.value.sw);
+          this.options.logger.log('card-reader.pin-wrong', { cardId, remaining });
+          return err({ kind: 'wrong-pin', remaining });
+        }
+        if (verified.value.sw === SW.authBlocked) {
+          this.options.logger.log('card-reader.card-locked', { cardId });
+          return err({ kind: 'card-locked' });
+        }
+        if (verified.value.sw !== SW.ok) return err({ kind: 'card-error', sw: verified.value.sw });
+      }
+      const proof = await this.proveKey(transmit, certificate.value);
+      if (!proof.ok) return proof;
+      this.options.logger.log('card-reader.card-authenticated', { cardId, role });
+      return ok({ certificate: certificate.value });
+    });
+  }
+
+  /** Reads a voter activation card's token after proving the card holds its certified key. */
+  readActivationToken(options: { readonly timeoutMs?: number } = {}): Promise<Result<ActivationToken, CardFailure>> {
+    return this.session('read-token', options.timeoutMs, (transmit) => this.readToken(transmit));
+  }
+
+  /**
+   * Burns (deactivates) the token on the inserted card, after checking that it is
+   * the same card and token. The station must also remember burnt token ids.
+   */
+  burnActivationToken(tokenId: string, options: { readonly timeoutMs?: number } = {}): Promise<Result<void, CardFailure>> {
+    return this.session('burn-token', options.timeoutMs, async (transmit) => {
+      const token = await this.readToken(transmit);
+      if (!token.ok) return token;
+      if (token.value.tokenId !== tokenId) return err({ kind: 'token-invalid', reason: 'other-card' });
+      const selected = await transmit(apdu.selectFile(apdu.FILE_ACTIVATION_TOKEN));
+      if (!selected.ok) return selected;
+      const burnt = await transmit(apdu.deactivateFile());
+      if (!burnt.ok) return burnt;
+      if (burnt.value.sw !== SW.ok) return err({ kind: 'card-error', sw: burnt.value.sw });
+      const check = await transmit(apdu.selectFile(apdu.FILE_ACTIVATION_TOKEN));
+      if (!check.ok) return check;
+      if (check.value.sw !== SW.fileDeactivated) return err({ kind: 'card-error', sw: check.value.sw });
+      this.options.logger.log('card-reader.token-burnt', { cardId: token.value.cardId, tokenId });
+      return ok();
+    });
+  }
+
+  private async readToken(transmit: Transmit): Promise<Result<ActivationToken, CardFailure>> {
+    const certificate = await this.readCertificate(transmit);
+    if (!certificate.ok) return certificate;
+    if (certificate.value.role !== 'voter-activation') return err({ kind: 'wrong-card-role', role: certificate.value.role });
+    const proof = await this.proveKey(transmit, certificate.value);
+    if (!proof.ok) return proof;
+    const file = await this.readFile(transmit, apdu.FILE_ACTIVATION_TOKEN);
+    if (!file.ok) {
+      if (file.error.kind === 'file-deactivated') return err({ kind: 'token-already-used' });
+      if (file.error.kind === 'file-missing') return err({ kind: 'token-missing' });
+      return err(file.error.failure);
+    }
+    const token = verifyActivationToken(file.value, this.options.tokenIssuerKeys);
+    if (!token.ok) return err({ kind: 'token-invalid', reason: token.error });
+    if (token.value.cardId !== certificate.value.cardId) return err({ kind: 'token-invalid', reason: 'other-card' });
+    this.options.logger.log('card-reader.token-read', { cardId: token.value.cardId, tokenId: token.value.tokenId });
+    return ok(token.value);
+  }
+
+  private async readCertificate(transmit: Transmit): Promise<Result<CardCertificate, CardFailure>> {
+    const file = await this.readFile(transmit, apdu.FILE_CERTIFICATE);
+    if (!file.ok) return err(file.error.kind === 'failure' ? file.error.failure : { kind: 'not-an-urna-card' });
+    const certificate = verifyCertificate(file.value, this.options.cardIssuerKeys);
+    if (!certificate.ok) {
+      this.options.logger.log('card-reader.card-refused', { kind: 'certificate-invalid', reason: certificate.error });
+      return err({ kind: 'certificate-invalid', reason: certificate.error });
+    }
+    return certificate;
+  }
+
+  /** INTERNAL AUTHENTICATE over a fresh random challenge, verified strictly against the certificate key. */
+  private async proveKey(transmit: Transmit, certificate: CardCertificate): Promise<Result<void, CardFailure>> {
+    const challenge = crypto.getRandomValues(new Uint8Array(CHALLENGE_BYTES));
+    const answer = await transmit(apdu.internalAuthenticate(challenge));
+    if (!answer.ok) return answer;
+    if (answer.value.sw !== SW.ok) return err({ kind: 'card-error', sw: answer.value.sw });
+    if (!verifyStrict(answer.value.data, authenticationMessage(challenge), certificate.publicKey)) {
+      this.options.logger.log('card-reader.card-refused', { kind: 'card-not-genuine', cardId: certificate.cardId });
+      return err({ kind: 'card-not-genuine', cardId: certificate.cardId });
+    }
+    return ok();
+  }
+
+  private async pinTriesLeft(transmit: Transmit): Promise<number> {
+    const answer = await transmit(apdu.pinTriesLeft());
+    return answer.ok && apdu.isWrongPin(answer.value.sw) ? apdu.triesLeft(answer.value.sw) : 0;
+  }
+
+  private async readFile(
+    transmit: Transmit,
+    fileId: number,
+  ): Promise<Result<Uint8Array, { kind: 'file-missing' } | { kind: 'file-deactivated' } | { kind: 'failure'; failure: CardFailure }>> {
+    const selected = await transmit(apdu.selectFile(fileId));
+    if (!selected.ok) return err({ kind: 'failure', failure: selected.error });
+    if (selected.value.sw === SW.fileDeactivated) return err({ kind: 'file-deactivated' });
+    if (selected.value.sw !== SW.ok) return err({ kind: 'file-missing' });
+    const chunks: Uint8Array[] = [];
+    let length = 0;
+    for (;;) {
+      const read = await transmit(apdu.readBinary(length));
+      if (!read.ok) return err({ kind: 'failure', failure: read.error });
+      if (read.value.sw === SW.wrongP1P2 && length > 0) break;
+      if (read.value.sw !== SW.ok) return err({ kind: 'failure', failure: { kind: 'card-error', sw: read.value.sw } });
+      chunks.push(read.value.data);
+      length += read.value.data.length;
+      if (read.value.data.length < 256) break;
+      if (length > MAX_FILE_BYTES) return err({ kind: 'failure', failure: { kind: 'card-error', sw: SW.wrongLength } });
+    }
+    const out = new Uint8Array(length);
+    let at = 0;
+    for (const chunk of chunks) {
+      out.set(chunk, at);
+      at += chunk.length;
+    }
+    return ok(out);
+  }
+
+  /**
+   * One card session under the port lock: power the card on (a fresh session, so a
+   * PIN verified earlier does not carry over), select the applet, run `body`.
+   */
+  private async session<T>(name: string, timeoutMs: number | undefined, body: (transmit: Transmit) => Promise<Result<T, CardFailure>>): Promise<Result<T, CardFailure>> {
+    const limit = timeoutMs ?? this.operationTimeoutMs;
+    const deadline = Date.now() + limit;
+    let result: Result<T, CardFailure> = err({ kind: 'busy' });
+    const ran = await this.exclusive(limit, async () => {
+      result = await this.runSession(deadline, body);
+    });
+    if (!ran) result = err({ kind: 'busy' });
+    if (!result.ok) this.options.logger.log('card-reader.operation-failed', { operation: name, ...result.error });
+    return result;
+  }
+
+  private async runSession<T>(deadline: number, body: (transmit: Transmit) => Promise<Result<T, CardFailure>>): Promise<Result<T, CardFailure>> {
+    if (!this.link.isOpen) return err({ kind: 'reader-unavailable' });
+    const exchange = async (type: number, payload: Uint8Array): Promise<Result<Frame, CardFailure>> => {
+      const wait = Math.min(this.responseTimeoutMs, deadline - Date.now());
+      if (wait <= 0) return err({ kind: 'card-unresponsive' });
+      const reply = await this.request(type, payload, wait);
+      if (!reply) return err({ kind: 'reader-unavailable' });
+      if (reply.type === FrameType.error) return err(this.readerError(reply.payload[0] ?? 0));
+      return ok(reply);
+    };
+    const powered = await exchange(FrameType.powerOn, new Uint8Array(0));
+    if (!powered.ok) return powered;
+    const transmit: Transmit = async (command) => {
+      const reply = await exchange(FrameType.transmit, apdu.encodeCommand(command));
+      if (!reply.ok) return reply;
+      const response = reply.value.type === FrameType.response ? apdu.decodeResponse(reply.value.payload) : undefined;
+      return response ? ok(response) : err({ kind: 'card-error', sw: 0 });
+    };
+    const selected = await transmit(apdu.selectApplet());
+    if (!selected.ok) return selected;
+    if (selected.value.sw !== SW.ok) return err({ kind: 'not-an-urna-card' });
+    return body(transmit);
+  }
+
+  private readerError(code: number): CardFailure {
+    switch (code) {
+      case ReaderError.noCard:
+        return { kind: 'no-card' };
+      case ReaderError.unreadable:
+        return { kind: 'card-unreadable' };
+      case ReaderError.mute:
+        this.apply({ type: 'card-mute' });
+        return { kind: 'card-unresponsive' };
+      default:
+        return { kind: 'card-error', sw: 0 };
+    }
+  }
+
+  /** Sends one frame and waits for the reply with the same sequence number; on silence, drops the port. */
+  private async request(type: number, payload: Uint8Array, timeoutMs: number): Promise<Frame | undefined> {
+    if (!this.link.isOpen) return undefined;
+    this.seq = (this.seq % 255) + 1;
+    const seq = this.seq;
+    const reply = new Promise<Frame | undefined>((resolve) => this.waiters.set(seq, resolve));
+    const written = await this.link.write(encodeFrame({ seq, type, payload }), timeoutMs);
+    if (!written.ok) {
+      this.waiters.delete(seq);
+      return undefined;
+    }
+    const frame = await withTimeout(reply, timeoutMs, undefined);
+    this.waiters.delete(seq);
+    if (!frame) this.link.drop('not-responding', `no reply to frame type ${type}`);
+    return frame;
+  }
+
+  private async exclusive(timeoutMs: number, task: () => Promise<void>): Promise<boolean> {
+    const previous = this.lock;
+    let release: () => void = () => undefined;
+    this.lock = new Promise<void>((resolve) => (release = resolve));
+    const acquired = await withTimeout(previous.then(() => true), timeoutMs, false);
+    if (!acquired) {
+      void previous.then(release);
+      return false;
+    }
+    this.busy = true;
+    try {
+      await task();
+    } finally {
+      this.busy = false;
+      release();
+    }
+    return true;
+  }
+
+  private handleOpen(): void {
+    this.parser.reset();
+    this.failWaiters();
+    this.options.logger.log('card-reader.connected', { path: this.options.path });
+    this.schedulePoll(0);
+  }
+
+  private handleLost(reason: LinkLostReason): void {
+    this.parser.reset();
+    this.failWaiters();
+    this.apply({ type: 'connection-lost', reason });
+  }
+
+  private handleData(bytes: Uint8Array): void {
+    for (const frame of this.parser.push(bytes)) {
+      if (frame.seq === 0) {
+        if (frame.type === FrameType.slotEvent && frame.payload.length >= 1) this.apply({ type: 'slot', slot: frame.payload[0] ?? 0 });
+        continue;
+      }
+      const waiter = this.waiters.get(frame.seq);
+      if (!waiter) continue; // a late reply to a request already given up on
+      this.waiters.delete(frame.seq);
+      if (frame.type === FrameType.status && frame.payload.length >= 1) this.apply({ type: 'slot', slot: frame.payload[0] ?? 0 });
+      waiter(frame);
+    }
+  }
+
+  private failWaiters(): void {
+    const waiters = [...this.waiters.values()];
+    this.waiters.clear();
+    for (const waiter of waiters) waiter(undefined);
+  }
+
+  private apply(event: CardReaderEvent): void {
+    const previous = this.status;
+    const next = reduceCardReaderStatus(previous, event);
+    this.status = next;
+    if (previous.state === next.state) return;
+    this.options.logger.log('card-reader.status-changed', { from: previous.state, to: next.state, detail: next });
+    for (const listener of [...this.listeners]) listener(next);
+  }
+
+  private schedulePoll(delayMs: number): void {
+    if (!this.running) return;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = undefined;
+      void this.poll();
+    }, delayMs);
+  }
+
+  /** GET_STATUS while idle: keeps the slot state honest and notices a silent reader. */
+  private async poll(): Promise<void> {
+    if (this.link.isOpen && !this.busy) {
+      await this.exclusive(this.responseTimeoutMs, async () => {
+        await this.request(FrameType.getStatus, new Uint8Array(0), this.responseTimeoutMs);
+      });
+    }
+    this.schedulePoll(this.pollIntervalMs);
+  }
+}
