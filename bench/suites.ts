@@ -1,4 +1,5 @@
+import { ballotSuite } from './ballot.bench';
 import type { BenchSuite } from './harness';
 
 /** Every benchmark suite of the project; each issue adds its own. */
-export const suites: readonly BenchSuite[] = [];
+export const suites: readonly BenchSuite[] = [ballotSuite];

@@ -1,0 +1,173 @@
+/**
+ * Ballot cryptography benchmarks for the two reference ballots of issue 4:
+ *   R1 — one yes/no question (2 selections, limit 1);
+ *   R2 — 10 contests × 5 selections, limit 1 each (50 selections).
+ * Everything runs on one core (this process). Seeded randomness keeps runs comparable;
+ * the CSPRNG would cost the same.
+ */
+import {
+  type BallotId,
+  type BallotManifest,
+  createElectionContext,
+  decryptTally,
+  deterministicRandom,
+  DiscreteLog,
+  type ElectionContext,
+  encrypt,
+  type EncryptedBallot,
+  encryptBallot,
+  encryptedBallotToRecord,
+  parseEncryptedBallot,
+  partiallyDecrypt,
+  randomScalar,
+  type RandomSource,
+  runLocalCeremony,
+  TallyAccumulator,
+  verifyBallot,
+  verifyBallots,
+} from '../core/ballot';
+import type { ContestId, GuardianId, SelectionId } from '../core/ids';
+import { type BenchSuite, type Measurement, median } from './harness';
+
+const R1: BallotManifest = { contests: [{ contestId: 'question' as ContestId, limit: 1, selections: ['yes', 'no'] as SelectionId[] }] };
+const R2: BallotManifest = {
+  contests: Array.from({ length: 10 }, (_, c) => ({
+    contestId: `contest-${c}` as ContestId,
+    limit: 1,
+    selections: Array.from({ length: 5 }, (_, s) => `c${c}-s${s}` as SelectionId),
+  })),
+};
+
+function choicesFor(manifest: BallotManifest, i: number): Record<string, SelectionId[]> {
+  const choices: Record<string, SelectionId[]> = {};
+  for (const contest of manifest.contests) {
+    const pick = (i * 7 + contest.contestId.length) % (contest.selections.length + 1);
+    choices[contest.contestId] = pick < contest.selections.length ? [contest.selections[pick] as SelectionId] : [];
+  }
+  return choices;
+}
+
+function time<T>(f: () => T): { value: T; ms: number } {
+  const start = performance.now();
+  const value = f();
+  return { value, ms: performance.now() - start };
+}
+
+function encryptMany(context: ElectionContext, manifest: BallotManifest, count: number, random: RandomSource): { ballots: EncryptedBallot[]; times: number[] } {
+  const ballots: EncryptedBallot[] = [];
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const { value, ms } = time(() => encryptBallot(context, manifest, { ballotId: `b-${i}` as BallotId, choices: choicesFor(manifest, i) }, random));
+    if (!value.ok) throw new Error('encrypt failed');
+    ballots.push(value.value.ballot);
+    times.push(ms);
+  }
+  return { ballots, times };
+}
+
+function verifyMeasurements(label: string, context: ElectionContext, manifest: BallotManifest, ballots: EncryptedBallot[], singleCount: number, r1: boolean): Measurement[] {
+  const single = time(() => {
+    for (const ballot of ballots.slice(0, singleCount)) if (!verifyBallot(context, manifest, ballot).ok) throw new Error('verify failed');
+  });
+  const singleMs = single.ms / singleCount;
+  const batched = time(() => {
+    if (!verifyBallots(context, manifest, ballots).ok) throw new Error('batch verify failed');
+  });
+  const batchedMs = batched.ms / ballots.length;
+  const records = ballots.map((b) => encryptedBallotToRecord(b));
+  const parse = time(() => {
+    for (const record of records) if (!parseEncryptedBallot(record).ok) throw new Error('parse failed');
+  });
+  const parseMs = parse.ms / records.length;
+  const ratio = singleMs / batchedMs;
+  const perSecond = 1000 / batchedMs;
+  const out: Measurement[] = [
+    { name: `ballot.${label}.verify.single`, value: singleMs, unit: 'ms/ballot', note: `${singleCount} ballots, proof by proof` },
+    { name: `ballot.${label}.verify.batched`, value: batchedMs, unit: 'ms/ballot', note: `${ballots.length} ballots, one MSM per 256` },
+    { name: `ballot.${label}.verify.speedup`, value: ratio, unit: 'x', target: '>= 3 x', meetsTarget: ratio >= 3 },
+    {
+      name: `ballot.${label}.verify.batched.rate`,
+      value: perSecond,
+      unit: 'ballots/s',
+      ...(r1 ? { target: '>= 500 ballots/s', meetsTarget: perSecond >= 500 } : {}),
+      note: 'decoded ballots; add the parse cost below for ballots arriving as JSON',
+    },
+    { name: `ballot.${label}.parse`, value: parseMs, unit: 'ms/ballot', note: 'zod + decoding every point and scalar of the record' },
+    { name: `ballot.${label}.parse+verify.batched.rate`, value: 1000 / (parseMs + batchedMs), unit: 'ballots/s' },
+  ];
+  return out;
+}
+
+function tallyMeasurements(context: ElectionContext, ceremony: ReturnType<typeof setUp>, random: RandomSource): Measurement[] {
+  const BALLOTS = 100_000;
+  // Cheap ballots for the tally: a pool of 64 distinct honest encryptions per value,
+  // drawn at random, without proofs (verification is measured above).
+  const pool = [0, 1].map((v) => Array.from({ length: 64 }, () => encrypt(context, v, randomScalar(random))));
+  const accumulator = new TallyAccumulator(R1);
+  let yes = 0;
+  const aggregate = time(() => {
+    for (let i = 0; i < BALLOTS; i++) {
+      const pickYes = (random(1)[0] as number) & 1;
+      const j = (random(1)[0] as number) & 63;
+      yes += pickYes;
+      const ballot: EncryptedBallot = {
+        ballotId: 'pooled' as BallotId,
+        contests: [
+          {
+            contestId: 'question' as ContestId,
+            selections: [
+              { selectionId: 'yes' as SelectionId, ciphertext: pool[pickYes]![j]!, proof: { branches: [] } },
+              { selectionId: 'no' as SelectionId, ciphertext: pool[1 - pickYes]![j]!, proof: { branches: [] } },
+            ],
+            proof: { branches: [] },
+          },
+        ],
+      };
+      if (!accumulator.add(ballot).ok) throw new Error('tally add failed');
+    }
+  });
+  const tally = accumulator.result();
+  const shares = [ceremony.keyShares[0]!, ceremony.keyShares[2]!];
+  const decrypt = time(() => {
+    const partials = shares.map((share) => partiallyDecrypt(context, share, tally, random));
+    const result = decryptTally(context, ceremony.record, tally, partials, new DiscreteLog());
+    if (!result.ok) throw new Error(`decrypt failed: ${JSON.stringify(result.error)}`);
+    const counts = result.value.contests[0]!.selections.map((s) => s.count);
+    if (counts[0] !== yes || counts[1] !== BALLOTS - yes) throw new Error('tally mismatch');
+  });
+  const bsgs = time(() => new DiscreteLog().solve(context.jointKey.point.subtract(context.jointKey.point), 10_000_000));
+  return [
+    { name: 'ballot.r1.tally.aggregate.100k', value: aggregate.ms, unit: 'ms', note: '100,000 decoded R1 ballots (pooled encryptions, no proofs)' },
+    { name: 'ballot.r1.tally.decrypt', value: decrypt.ms, unit: 'ms', note: '2 of 3 guardians: partial decryptions with proofs, verification, Lagrange, BSGS (fresh table)' },
+    { name: 'ballot.r1.tally+decrypt.100k', value: aggregate.ms + decrypt.ms, unit: 'ms' },
+    { name: 'ballot.dlog.table.10M', value: bsgs.ms, unit: 'ms', note: 'fresh baby-step table for counts up to 10,000,000 (3,163 entries)' },
+  ];
+}
+
+function setUp(random: RandomSource) {
+  const outcome = runLocalCeremony({ baseHash: random(32), guardianIds: ['g-1', 'g-2', 'g-3'] as GuardianId[], threshold: 2 }, random);
+  if (!outcome.ok) throw new Error('ceremony failed');
+  return outcome.value;
+}
+
+export const ballotSuite: BenchSuite = {
+  name: 'ballot',
+  run() {
+    const random = deterministicRandom('bench-ballot');
+    const ceremony = setUp(random);
+    const context = createElectionContext(random(32), ceremony.record.jointKey);
+    encryptMany(context, R2, 2, random); // warm the precomputed tables
+
+    const r1 = encryptMany(context, R1, 500, random);
+    const r2 = encryptMany(context, R2, 40, random);
+    const r2Median = median(r2.times);
+    const out: Measurement[] = [
+      { name: 'ballot.r1.encrypt+prove.median', value: median(r1.times), unit: 'ms', note: '500 ballots' },
+      { name: 'ballot.r2.encrypt+prove.median', value: r2Median, unit: 'ms', target: '< 60 ms', meetsTarget: r2Median < 60, note: '40 ballots' },
+      ...verifyMeasurements('r1', context, R1, r1.ballots, 50, true),
+      ...verifyMeasurements('r2', context, R2, r2.ballots, 8, false),
+      ...tallyMeasurements(context, ceremony, random),
+    ];
+    return Promise.resolve(out);
+  },
+};
