@@ -65,6 +65,13 @@ export class CardReaderSimulator {
     this.model.setCardMute(mute);
   }
 
+  /** Sends arbitrary bytes to the host, as a faulty device or a noisy line would (fuzz tests). */
+  injectRaw(bytes: Uint8Array): Promise<void> {
+    const port = this.port;
+    if (!port?.isOpen) return Promise.resolve();
+    return new Promise((resolve) => port.write(Buffer.from(bytes), () => port.drain(() => resolve())));
+  }
+
   private send(bytes: Uint8Array): void {
     if (bytes.length === 0 || this.silent) return;
     const port = this.port;
