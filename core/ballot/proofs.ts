@@ -13,6 +13,8 @@
  */
 import { pippenger } from '@noble/curves/abstract/curve.js';
 import { type Ciphertext, type ElectionContext, smallMultipleOfGenerator } from './elgamal';
+import type {
+  Transcript} from './group';
 import {
   GENERATOR,
   GroupElement,
@@ -23,8 +25,7 @@ import {
   type RandomSource,
   randomScalar,
   randomWeight,
-  type Scalar,
-  Transcript,
+  type Scalar
 } from './group';
 
 export type RangeProofBranch = {

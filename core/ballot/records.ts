@@ -174,7 +174,7 @@ function parseWith<S extends z.ZodType, T>(schema: S, json: unknown, decode: (re
   const parsed = schema.safeParse(json);
   if (!parsed.success) return err({ problem: 'schema', detail: z.prettifyError(parsed.error) });
   try {
-    return ok(decode(parsed.data as z.infer<S>));
+    return ok(decode(parsed.data));
   } catch (error) {
     if (error instanceof EncodingProblem) return err({ problem: 'encoding', path: error.path, detail: error.detail });
     throw error;

@@ -25,7 +25,7 @@ const manifest: BallotManifest = {
 };
 const random = deterministicRandom('challenge');
 const { context } = setUpElection(random, 2, 2);
-const choices = { referendum: ['no'], council: ['erin', 'dan'] } as Record<string, SelectionId[]>;
+const choices = { referendum: ['no'], council: ['erin', 'dan'] } as unknown as Record<string, SelectionId[]>;
 
 function encrypted(ballotId: string) {
   const outcome = encryptBallot(context, manifest, { ballotId: ballotId as BallotId, choices }, random);
