@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
 import * as keys from './keys';
+import * as election from './election';
+import * as station from './station';
+import * as sim from './sim';
+import * as devices from './devices';
 
 /**
  * Each command group lives in its own module and registers itself here, so the
@@ -7,7 +11,7 @@ import * as keys from './keys';
  */
 type CommandModule = { register(program: Command): void };
 
-const modules: readonly CommandModule[] = [keys];
+const modules: readonly CommandModule[] = [keys, election, station, sim, devices];
 
 export function registerCommands(program: Command): void {
   for (const module of modules) module.register(program);
