@@ -418,9 +418,14 @@ function issueToErrors(issue: z.core.$ZodIssue, input: unknown): ElectionError[]
 export function parseElectionDefinition(input: unknown): Result<ElectionDefinition, ElectionError[]> {
   const parsed = ElectionDefinitionSchema.safeParse(input);
   if (parsed.success) return ok(parsed.data);
+  return err(zodIssuesToElectionErrors(parsed.error.issues, input));
+}
+
+/** Our errors for zod's issues; `input` is consulted to tell a missing field from a mistyped one. */
+export function zodIssuesToElectionErrors(issues: readonly z.core.$ZodIssue[], input: unknown): ElectionError[] {
   // Two checks can agree about one field (zod's date shape and our calendar check).
   const seen = new Set<string>();
-  const errors = parsed.error.issues
+  return issues
     .flatMap((issue) => issueToErrors(issue, input))
     .filter((e) => {
       const key = `${e.path}\u0000${e.code}`;
@@ -428,7 +433,6 @@ export function parseElectionDefinition(input: unknown): Result<ElectionDefiniti
       seen.add(key);
       return true;
     });
-  return err(errors);
 }
 
 // ---------------------------------------------------------------- lookups
