@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { ElectionId, PrecinctId, StationId } from '../../core/ids';
+import type { PrecinctId, StationId } from '../../core/ids';
 import { enrollStation, verifyStationEnrollment } from '../../core/election/enrollment';
 import { parseJsonFile, readElectionPackage, type VerifiedElectionPackage } from '../../core/election/package';
 import { pinAuthorityKey } from '../../main/election/election-store';
@@ -43,7 +43,7 @@ function enrollCommand(options: EnrollOptions): void {
   const authority = readSignerKeyFile(options.key);
   const enrolled = enrollStation(
     {
-      electionId: pkg.definition.electionId as ElectionId,
+      electionId: pkg.definition.electionId,
       stationId: options.station as StationId,
       precinctId: options.precinct as PrecinctId,
       stationVerifierKey: readText(options.stationVkey),
