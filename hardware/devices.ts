@@ -14,7 +14,10 @@ export type ProbeResult =
 
 /** Serial ports the operating system knows about (pseudo-terminals are not listed; pass them by path). */
 export async function listSerialPorts(): Promise<{ path: string; manufacturer?: string }[]> {
-  const ports = await SerialPort.list();
+  // SerialPort.list is typed through @serialport/bindings-interface, whose types do not
+  // resolve under moduleResolution Bundler; the two fields used here are stable.
+  const list = SerialPort.list as unknown as () => Promise<{ path: string; manufacturer?: string }[]>;
+  const ports = await list();
   return ports.map((port) => ({ path: port.path, manufacturer: port.manufacturer }));
 }
 
