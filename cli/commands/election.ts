@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { Language } from '../../core/api/station-api';
 import { canonicalBytes } from '../../core/encoding/canonical-json';
-import { toBase64Url, toHex } from '../../core/encoding/bytes';
+import { toBase64Url } from '../../core/encoding/bytes';
 import { sha256 } from '../../core/encoding/hash';
 import { parseElectionDefinition, type ElectionDefinition } from '../../core/election/definition';
 import { nestErrors, type ElectionError } from '../../core/election/errors';
@@ -249,7 +249,7 @@ function importNistCommand(file: string, options: LangOption & { settings: strin
   process.stdout.write(
     `${options.out}: ${imported.value.contests.length} contests, ${imported.value.candidates.length} candidates, ` +
       `${imported.value.precincts.length} precincts, ${imported.value.ballotStyles.length} ballot styles; ` +
-      `base hash ${toHex(electionBaseHash(imported.value))}\n`,
+      `base hash ${formatBaseHashForDisplay(electionBaseHash(imported.value))}\n`,
   );
 }
 
