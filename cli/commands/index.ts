@@ -4,6 +4,7 @@ import * as election from './election';
 import * as station from './station';
 import * as sim from './sim';
 import * as devices from './devices';
+import * as log from './log';
 
 /**
  * Each command group lives in its own module and registers itself here, so the
@@ -11,7 +12,7 @@ import * as devices from './devices';
  */
 type CommandModule = { register(program: Command): void };
 
-const modules: readonly CommandModule[] = [keys, election, station, sim, devices];
+const modules: readonly CommandModule[] = [keys, election, station, sim, devices, log];
 
 export function registerCommands(program: Command): void {
   for (const module of modules) module.register(program);
