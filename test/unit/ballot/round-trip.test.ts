@@ -18,7 +18,8 @@ import { plaintextCounts, randomBallot, randomInt, randomManifest, randomQuorum,
 // The acceptance run is 1,000 ballots (URNA_BALLOT_ROUNDTRIP=1000); the default keeps
 // the suite quick on a shared machine while covering every shape of election.
 const TOTAL_BALLOTS = Number(process.env.URNA_BALLOT_ROUNDTRIP ?? 120);
-const ELECTIONS = 6;
+// About 50 ballots per election keeps each test short enough that the worker stays responsive.
+const ELECTIONS = Math.max(6, Math.ceil(TOTAL_BALLOTS / 50));
 
 describe('ballot round trip', () => {
   for (let e = 0; e < ELECTIONS; e++) {
