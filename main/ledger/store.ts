@@ -22,6 +22,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { sqliteOptions } from './sqlite-native';
 import type { Bytes } from '../../core/encoding/bytes';
 import { bytesEqual, utf8Decode } from '../../core/encoding/bytes';
 import type { ElectionId, LogKind, StationId } from '../../core/ids';
@@ -51,6 +52,10 @@ import { nodeMerkleHasher } from './node-hasher';
 
 export const LEDGER_FILE_NAME = 'ledger.sqlite';
 const FORMAT = 'urna-ledger/1';
+/** Idle time after the last append before the WAL is copied into the database. */
+const IDLE_CHECKPOINT_MS = 250;
+/** Appends after which the WAL is checkpointed inline even without an idle moment, bounding its size. */
+const MAX_APPENDS_BETWEEN_CHECKPOINTS = 5000;
 /** Rows read per query while sweeping a log at open. */
 const SWEEP_CHUNK = 8192;
 
@@ -220,7 +225,7 @@ export class LedgerReader {
     const file = path.join(options.directory, LEDGER_FILE_NAME);
     let db: Database.Database;
     try {
-      db = new Database(file, { fileMustExist: true });
+      db = new Database(file, sqliteOptions({ fileMustExist: true }));
       configureConnection(db);
     } catch (error) {
       if (sqliteCode(error) === 'SQLITE_CANTOPEN') return err({ kind: 'not-found', file });
@@ -344,6 +349,8 @@ export class LedgerReader {
 export class LedgerStore extends LedgerReader {
   private readonly signer: LedgerSigner;
   private readonly registry: EntryRegistry;
+  private appendsSinceCheckpoint = 0;
+  private idleCheckpoint: NodeJS.Timeout | undefined;
 
   private constructor(db: Database.Database, options: LedgerStoreOptions, state: Record<LogKind, LogState>) {
     super(db, options.electionId, options.stationId, options.signer.verifierKey, state);
@@ -360,8 +367,11 @@ export class LedgerStore extends LedgerReader {
     const file = path.join(options.directory, LEDGER_FILE_NAME);
     let db: Database.Database;
     try {
-      db = new Database(file);
+      db = new Database(file, sqliteOptions());
       configureConnection(db, options.maxPageCount);
+      // Copying the WAL into the database inside a commit puts its fsyncs on the
+      // voter's critical path; the store checkpoints when idle instead (below).
+      db.pragma('wal_autocheckpoint = 0');
     } catch (error) {
       return err(storageError(error));
     }
@@ -429,7 +439,48 @@ export class LedgerStore extends LedgerReader {
       throw error;
     }
     this.state[log] = { tree: next, checkpoint };
+    this.afterCommit();
     return ok({ log, index: next.size - 1, size: next.size, rootHash, checkpoint });
+  }
+
+  /**
+   * Copies committed WAL frames into the database file (PASSIVE: never blocks,
+   * never loses anything; committed data is durable in the WAL already). Runs by
+   * itself when the station is idle; callable for maintenance.
+   */
+  checkpointWal(): { walFrames: number; checkpointed: number } {
+    if (this.idleCheckpoint !== undefined) clearTimeout(this.idleCheckpoint);
+    this.idleCheckpoint = undefined;
+    this.appendsSinceCheckpoint = 0;
+    const row = this.db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+    return { walFrames: row[0]?.log ?? 0, checkpointed: row[0]?.checkpointed ?? 0 };
+  }
+
+  override close(): void {
+    if (this.idleCheckpoint !== undefined) clearTimeout(this.idleCheckpoint);
+    this.idleCheckpoint = undefined;
+    super.close();
+  }
+
+  private idleCheckpointNow(): void {
+    this.idleCheckpoint = undefined;
+    // A failure here (e.g. a full disk) leaves the WAL as it is, which is safe; the next idle moment retries.
+    try {
+      if (this.db.open) this.checkpointWal();
+    } catch {
+      this.appendsSinceCheckpoint = 0;
+    }
+  }
+
+  private afterCommit(): void {
+    this.appendsSinceCheckpoint += 1;
+    if (this.appendsSinceCheckpoint >= MAX_APPENDS_BETWEEN_CHECKPOINTS) {
+      this.checkpointWal();
+      return;
+    }
+    if (this.idleCheckpoint !== undefined) clearTimeout(this.idleCheckpoint);
+    this.idleCheckpoint = setTimeout(() => this.idleCheckpointNow(), IDLE_CHECKPOINT_MS);
+    this.idleCheckpoint.unref();
   }
 }
 
