@@ -1,5 +1,6 @@
 import { ballotSuite } from './ballot.bench';
+import { ledgerSuite } from './ledger.bench';
 import type { BenchSuite } from './harness';
 
 /** Every benchmark suite of the project; each issue adds its own. */
-export const suites: readonly BenchSuite[] = [ballotSuite];
+export const suites: readonly BenchSuite[] = [ballotSuite, ledgerSuite];
