@@ -5,6 +5,7 @@ import { electionBaseHash, electionExtendedBaseHash, formatBaseHashForDisplay } 
 import { sampleElectionDefinition } from '../../../core/election/sample';
 import { toHex } from '../../../core/encoding/bytes';
 import type { ElectionErrorCode } from '../../../core/election/errors';
+import { deletePath, getPath, jsonCopy, setPath, type Json } from './json-edit';
 import { testSampleKeys } from './sample-keys';
 
 function sample(): ElectionDefinition {
@@ -14,8 +15,8 @@ function sample(): ElectionDefinition {
 }
 
 /** A deep copy as plain JSON, free to mutate. */
-function sampleJson(): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- tests poke at arbitrary fields of a JSON copy
-  return JSON.parse(JSON.stringify(sample())) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- as above
+function sampleJson(): Json {
+  return jsonCopy(sample());
 }
 
 function errorsOf(input: unknown) {
@@ -78,7 +79,7 @@ describe('the base hash', () => {
 
   it('changes with any voter-facing text, and the extended base hash with it', () => {
     const def = sampleJson();
-    def.contests[0].yes.label.ru = 'Да!';
+    setPath(def, 'contests[0].yes.label.ru', 'Да!');
     const changed = parseElectionDefinition(def);
     expect(changed.ok).toBe(true);
     if (!changed.ok) return;
@@ -88,49 +89,57 @@ describe('the base hash', () => {
 });
 
 describe('every malformed field gets an error naming it, in both languages', () => {
-  type Case = [name: string, mutate: (d: Record<string, any>) => void, path: string, code: ElectionErrorCode]; // eslint-disable-line @typescript-eslint/no-explicit-any -- see sampleJson
+  type Case = [name: string, mutate: (d: Json) => void, path: string, code: ElectionErrorCode];
+  const set = (path: string, value: Json) => (d: Json) => setPath(d, path, value);
+  const copy = (from: string, to: string) => (d: Json) => setPath(d, to, getPath(d, from));
+  const remove = (path: string) => (d: Json) => deletePath(d, path);
   const cases: Case[] = [
-    ['missing title', (d) => delete d.title, 'title', 'required'],
-    ['missing Russian title', (d) => delete d.title.ru, 'title.ru', 'required'],
-    ['blank English title', (d) => (d.title.en = '   '), 'title.en', 'blank-text'],
-    ['empty precinct name', (d) => (d.precincts[0].name.ru = ''), 'precincts[0].name.ru', 'too-short'],
-    ['huge question', (d) => (d.contests[0].question.en = 'x'.repeat(100_000)), 'contests[0].question.en', 'too-long'],
-    ['number as title', (d) => (d.title = 42), 'title', 'wrong-type'],
-    ['unknown field', (d) => (d.colour = 'red'), 'colour', 'unknown-field'],
-    ['bad election id', (d) => (d.electionId = 'Moscow 2019'), 'electionId', 'bad-id'],
-    ['impossible date', (d) => (d.date = '2026-02-30'), 'date', 'bad-date'],
-    ['date with time', (d) => (d.date = '2026-09-20T08:00:00Z'), 'date', 'bad-date'],
-    ['wrong format tag', (d) => (d.format = 'urna/election-definition/v9'), 'format', 'invalid-value'],
-    ['unknown contest type', (d) => (d.contests[1].type = 'ranked-choice'), 'contests[1].type', 'invalid-value'],
-    ['fractional vote-for', (d) => (d.contests[1].voteFor = 1.5), 'contests[1].voteFor', 'not-an-integer'],
-    ['zero vote-for', (d) => (d.contests[1].voteFor = 0), 'contests[1].voteFor', 'too-small'],
-    ['vote-for above choices', (d) => (d.contests[2].voteFor = 10), 'contests[2].voteFor', 'vote-for-exceeds-choices'],
-    ['negative write-ins', (d) => (d.contests[2].writeInLines = -1), 'contests[2].writeInLines', 'too-small'],
-    ['no precincts', (d) => (d.precincts = []), 'precincts', 'too-few-items'],
-    ['duplicate precinct', (d) => (d.precincts[1].id = d.precincts[0].id), 'precincts[1].id', 'duplicate-id'],
-    ['duplicate candidate', (d) => (d.candidates[3].id = d.candidates[2].id), 'candidates[3].id', 'duplicate-id'],
-    ['duplicate contest', (d) => (d.contests[2].id = d.contests[1].id), 'contests[2].id', 'duplicate-id'],
-    ['dangling contest', (d) => (d.ballotStyles[0].contestIds[1] = 'mayor'), 'ballotStyles[0].contestIds[1]', 'dangling-reference'],
-    ['dangling precinct', (d) => (d.ballotStyles[1].precinctIds[0] = 'uik-9999'), 'ballotStyles[1].precinctIds[0]', 'dangling-reference'],
-    ['dangling candidate', (d) => (d.contests[1].candidateIds[2] = 'nobody'), 'contests[1].candidateIds[2]', 'dangling-reference'],
-    ['contest listed twice', (d) => d.ballotStyles[0].contestIds.push('charter-amendment'), 'ballotStyles[0].contestIds[2]', 'duplicate-reference'],
-    ['precinct without style', (d) => (d.ballotStyles[1].precinctIds = ['uik-1201']), 'precincts[1].id', 'precinct-without-ballot-style'],
-    ['candidate id shadows a write-in', (d) => (d.candidates[0].id = 'write-in-1'), 'candidates[0].id', 'reserved-id'],
-    ['same yes and no', (d) => (d.contests[0].no.id = d.contests[0].yes.id), 'contests[0].no.id', 'duplicate-id'],
-    ['joint key not a point', (d) => (d.guardians.jointPublicKey = 'A'.repeat(43)), 'guardians.jointPublicKey', 'not-a-point'],
-    ['joint key padded', (d) => (d.guardians.jointPublicKey = `${String(d.guardians.jointPublicKey)}=`), 'guardians.jointPublicKey', 'not-a-point'],
-    ['ceremony hash too short', (d) => (d.guardians.ceremonyRecordHash = 'AAAA'), 'guardians.ceremonyRecordHash', 'bad-hash'],
-    ['guardian threshold too high', (d) => (d.guardians.threshold = 6), 'guardians.threshold', 'threshold-out-of-range'],
-    ['validator threshold zero', (d) => (d.validators.threshold = 0), 'validators.threshold', 'threshold-out-of-range'],
-    ['validator threshold above n', (d) => (d.validators.threshold = 4), 'validators.threshold', 'threshold-out-of-range'],
-    ['validator threshold not a majority', (d) => (d.validators.threshold = 1), 'validators.threshold', 'threshold-not-majority'],
-    ['validator key garbled', (d) => (d.validators.members[0].verifierKey = 'commission+00000000+AAAA'), 'validators.members[0].verifierKey', 'bad-verifier-key'],
-    ['validator key of the wrong type', (d) => (d.validators.members[0].verifierKey = d.authority.verifierKey), 'validators.members[0].verifierKey', 'wrong-key-type'],
-    ['validator renamed away from its key', (d) => (d.validators.members[1].name = 'observers'), 'validators.members[1].verifierKey', 'key-name-mismatch'],
-    ['same validator key twice', (d) => (d.validators.members[2] = { ...d.validators.members[1], url: 'https://x.example/' }), 'validators.members[2].verifierKey', 'duplicate-key'],
-    ['validator URL not http', (d) => (d.validators.members[0].url = 'ftp://validator.example/'), 'validators.members[0].url', 'bad-url'],
-    ['card issuer key missing', (d) => delete d.pollWorkerCardIssuerKey, 'pollWorkerCardIssuerKey', 'required'],
-    ['authority key of the wrong type', (d) => (d.authority.verifierKey = d.validators.members[0].verifierKey), 'authority.verifierKey', 'wrong-key-type'],
+    ['missing title', remove('title'), 'title', 'required'],
+    ['missing Russian title', remove('title.ru'), 'title.ru', 'required'],
+    ['blank English title', set('title.en', '   '), 'title.en', 'blank-text'],
+    ['empty precinct name', set('precincts[0].name.ru', ''), 'precincts[0].name.ru', 'too-short'],
+    ['huge question', set('contests[0].question.en', 'x'.repeat(100_000)), 'contests[0].question.en', 'too-long'],
+    ['number as title', set('title', 42), 'title', 'wrong-type'],
+    ['unknown field', set('colour', 'red'), 'colour', 'unknown-field'],
+    ['bad election id', set('electionId', 'Moscow 2019'), 'electionId', 'bad-id'],
+    ['impossible date', set('date', '2026-02-30'), 'date', 'bad-date'],
+    ['date with time', set('date', '2026-09-20T08:00:00Z'), 'date', 'bad-date'],
+    ['wrong format tag', set('format', 'urna/election-definition/v9'), 'format', 'invalid-value'],
+    ['unknown contest type', set('contests[1].type', 'ranked-choice'), 'contests[1].type', 'invalid-value'],
+    ['fractional vote-for', set('contests[1].voteFor', 1.5), 'contests[1].voteFor', 'not-an-integer'],
+    ['zero vote-for', set('contests[1].voteFor', 0), 'contests[1].voteFor', 'too-small'],
+    ['vote-for above choices', set('contests[2].voteFor', 10), 'contests[2].voteFor', 'vote-for-exceeds-choices'],
+    ['negative write-ins', set('contests[2].writeInLines', -1), 'contests[2].writeInLines', 'too-small'],
+    ['no precincts', set('precincts', []), 'precincts', 'too-few-items'],
+    ['duplicate precinct', copy('precincts[0].id', 'precincts[1].id'), 'precincts[1].id', 'duplicate-id'],
+    ['duplicate candidate', copy('candidates[2].id', 'candidates[3].id'), 'candidates[3].id', 'duplicate-id'],
+    ['duplicate contest', copy('contests[1].id', 'contests[2].id'), 'contests[2].id', 'duplicate-id'],
+    ['dangling contest', set('ballotStyles[0].contestIds[1]', 'mayor'), 'ballotStyles[0].contestIds[1]', 'dangling-reference'],
+    ['dangling precinct', set('ballotStyles[1].precinctIds[0]', 'uik-9999'), 'ballotStyles[1].precinctIds[0]', 'dangling-reference'],
+    ['dangling candidate', set('contests[1].candidateIds[2]', 'nobody'), 'contests[1].candidateIds[2]', 'dangling-reference'],
+    ['contest listed twice', set('ballotStyles[0].contestIds[2]', 'charter-amendment'), 'ballotStyles[0].contestIds[2]', 'duplicate-reference'],
+    ['precinct without style', set('ballotStyles[1].precinctIds', ['uik-1201']), 'precincts[1].id', 'precinct-without-ballot-style'],
+    ['candidate id shadows a write-in', set('candidates[0].id', 'write-in-1'), 'candidates[0].id', 'reserved-id'],
+    ['same yes and no', copy('contests[0].yes.id', 'contests[0].no.id'), 'contests[0].no.id', 'duplicate-id'],
+    ['joint key not a point', set('guardians.jointPublicKey', 'A'.repeat(43)), 'guardians.jointPublicKey', 'not-a-point'],
+    ['joint key padded', set('guardians.jointPublicKey', `${sample().guardians.jointPublicKey}=`), 'guardians.jointPublicKey', 'not-a-point'],
+    ['ceremony hash too short', set('guardians.ceremonyRecordHash', 'AAAA'), 'guardians.ceremonyRecordHash', 'bad-hash'],
+    ['guardian threshold too high', set('guardians.threshold', 6), 'guardians.threshold', 'threshold-out-of-range'],
+    ['validator threshold zero', set('validators.threshold', 0), 'validators.threshold', 'threshold-out-of-range'],
+    ['validator threshold above n', set('validators.threshold', 4), 'validators.threshold', 'threshold-out-of-range'],
+    ['validator threshold not a majority', set('validators.threshold', 1), 'validators.threshold', 'threshold-not-majority'],
+    ['validator key garbled', set('validators.members[0].verifierKey', 'commission+00000000+AAAA'), 'validators.members[0].verifierKey', 'bad-verifier-key'],
+    ['validator key of the wrong type', copy('authority.verifierKey', 'validators.members[0].verifierKey'), 'validators.members[0].verifierKey', 'wrong-key-type'],
+    ['validator renamed away from its key', set('validators.members[1].name', 'observers'), 'validators.members[1].verifierKey', 'key-name-mismatch'],
+    [
+      'same validator key twice',
+      (d) => (copy('validators.members[1]', 'validators.members[2]')(d), setPath(d, 'validators.members[2].url', 'https://x.example/')),
+      'validators.members[2].verifierKey',
+      'duplicate-key',
+    ],
+    ['validator URL not http', set('validators.members[0].url', 'ftp://validator.example/'), 'validators.members[0].url', 'bad-url'],
+    ['card issuer key missing', remove('pollWorkerCardIssuerKey'), 'pollWorkerCardIssuerKey', 'required'],
+    ['authority key of the wrong type', copy('validators.members[0].verifierKey', 'authority.verifierKey'), 'authority.verifierKey', 'wrong-key-type'],
   ];
 
   it.each(cases)('%s', (_name, mutate, path, code) => {
@@ -149,9 +158,9 @@ describe('every malformed field gets an error naming it, in both languages', () 
 
   it('reports several independent problems at once', () => {
     const def = sampleJson();
-    def.precincts[1].id = 'uik-1201';
-    def.contests[2].voteFor = 12;
-    def.guardians.threshold = 9;
+    setPath(def, 'precincts[1].id', 'uik-1201');
+    setPath(def, 'contests[2].voteFor', 12);
+    setPath(def, 'guardians.threshold', 9);
     const codes = errorsOf(def).map((e) => e.code);
     expect(codes).toEqual(expect.arrayContaining(['duplicate-id', 'vote-for-exceeds-choices', 'threshold-out-of-range']));
   });

@@ -1,0 +1,103 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../../cli/urna';
+import { setPath, type Json } from './json-edit';
+
+let dir: string;
+
+/** Runs `urna …` in-process and captures what it prints. */
+async function urna(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  const errOut = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  try {
+    const code = await main(['node', 'urna', ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    errOut.mockRestore();
+  }
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'urna-election-cli-'));
+  const made = await urna('election', 'sample', '--out', path.join(dir, 'sample'));
+  expect(made.code, made.stderr).toBe(0);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const at = (...parts: string[]) => path.join(dir, ...parts);
+
+describe('urna election', () => {
+  it('sample writes a signed package that validates, with secrets readable by the owner only', async () => {
+    const checked = await urna('election', 'validate', at('sample', 'election.json'), '--lang', 'en');
+    expect(checked.code).toBe(0);
+    expect(checked.stdout).toMatch(/signed and valid\nbase hash ([0-9a-f]{4} ){15}[0-9a-f]{4}\n/);
+    expect(statSync(at('sample', 'authority.key')).mode & 0o777).toBe(0o600);
+    expect(statSync(at('sample', 'guardians', 'guardian-1.secret.json')).mode & 0o777).toBe(0o600);
+  });
+
+  it('validate prints every problem in the chosen language and exits 1', async () => {
+    const def = JSON.parse(readFileSync(at('sample', 'definition.json'), 'utf8')) as Json;
+    setPath(def, 'contests[2].voteFor', 10);
+    setPath(def, 'precincts[1].id', 'uik-1201');
+    writeFileSync(at('broken.json'), JSON.stringify(def));
+    const ru = await urna('election', 'validate', at('broken.json'), '--lang', 'ru');
+    expect(ru.code).toBe(1);
+    expect(ru.stderr).toContain('precincts[1].id: идентификатор «uik-1201» уже использован в precincts[0].id');
+    expect(ru.stderr).toContain('contests[2].voteFor: число отметок 10 больше числа вариантов');
+    const en = await urna('election', 'validate', at('broken.json'), '--lang', 'en');
+    expect(en.stderr).toContain('contests[2].voteFor: vote-for 10 is more than the 9 choices');
+  });
+
+  it('sign makes a package from a definition, and refuses a key that is not the authority', async () => {
+    const signed = await urna('election', 'sign', '--key', at('sample', 'authority.key'), '--out', at('resigned.json'), at('sample', 'definition.json'));
+    expect(signed.code, signed.stderr).toBe(0);
+    expect((await urna('election', 'validate', at('resigned.json'), '--authority-key', at('sample', 'authority.key.vkey'))).code).toBe(0);
+    const wrong = await urna('election', 'sign', '--key', at('sample', 'card-issuer.key'), '--out', at('wrong.json'), at('sample', 'definition.json'), '--lang', 'en');
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('definition.authority.verifierKey: the definition names authority key');
+  });
+
+  it('keygen writes a 0600 signing key and its verifier key, and never overwrites', async () => {
+    const made = await urna('election', 'keygen', '--out', at('authority2.key'));
+    expect(made.code).toBe(0);
+    expect(statSync(at('authority2.key')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(at('authority2.key.vkey'), 'utf8')).toMatch(/^election-authority\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+\n$/);
+    expect((await urna('election', 'keygen', '--out', at('authority2.key'))).code).toBe(1);
+  });
+
+  it('import-nist turns the NIST fixture into a valid definition', async () => {
+    const fixture = path.join(import.meta.dirname, '../../fixtures/nist/ballot-definition.json');
+    const imported = await urna('election', 'import-nist', fixture, '--settings', at('sample', 'election.json'), '--out', at('imported.json'));
+    expect(imported.code, imported.stderr).toBe(0);
+    expect((await urna('election', 'validate', at('imported.json'))).code).toBe(0);
+  });
+});
+
+describe('urna station enroll', () => {
+  it('enrolls a station key for a precinct of the election, and the enrollment checks out', async () => {
+    await urna('election', 'keygen', '--out', at('station.key'), '--name', 'urna/svetlogorye-2026-09/uik-1202-a');
+    const enrolled = await urna(
+      'station', 'enroll', '--key', at('sample', 'authority.key'), '--station', 'uik-1202-a', '--precinct', 'uik-1202',
+      '--station-vkey', at('station.key.vkey'), '--election', at('sample', 'election.json'), '--out', at('enrollment.json'),
+    );
+    expect(enrolled.code, enrolled.stderr).toBe(0);
+    const checked = await urna('station', 'check-enrollment', at('enrollment.json'), '--election', at('sample', 'election.json'));
+    expect(checked.code).toBe(0);
+    expect(checked.stdout).toContain('station uik-1202-a, precinct uik-1202');
+  });
+
+  it('refuses an unknown precinct and a key that is not the authority', async () => {
+    const args = ['--station', 'x-1', '--station-vkey', at('sample', 'authority.key.vkey'), '--election', at('sample', 'election.json'), '--lang', 'en'];
+    const nowhere = await urna('station', 'enroll', '--key', at('sample', 'authority.key'), '--precinct', 'uik-7', '--out', at('e1.json'), ...args);
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.stderr).toContain('precinctId: precinct "uik-7" is not in the election definition');
+    const impostor = await urna('station', 'enroll', '--key', at('sample', 'card-issuer.key'), '--precinct', 'uik-1201', '--out', at('e2.json'), ...args);
+    expect(impostor.code).toBe(1);
+    expect(impostor.stderr).toContain('no signature by the pinned election authority key');
+  });
+});
