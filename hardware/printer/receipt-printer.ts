@@ -41,6 +41,8 @@ export type PrintFailure =
   | { readonly kind: 'busy' };
 
 type StatusListener = (status: PrinterStatus) => void;
+/** A DLE EOT answer byte, with how many GS a blocks had arrived before it. */
+type RealtimeReply = { readonly byte: number; readonly automaticStatusCount: number };
 
 /**
  * The ESC/POS receipt printer driver. It opens the port lazily, reopens it after an
@@ -53,7 +55,9 @@ export class ReceiptPrinter {
   private readonly listeners = new Set<StatusListener>();
   private readonly parser = new PrinterResponseParser();
   private readonly link: SerialLink;
-  private realtimeWaiters: ((byte: number | undefined) => void)[] = [];
+  private realtimeWaiters: ((reply: RealtimeReply | undefined) => void)[] = [];
+  /** Counts automatic status blocks, so a status read never overwrites a newer GS a block. */
+  private automaticStatusCount = 0;
   private readonly processIdWaiters = new Map<string, () => void>();
   private lock: Promise<void> = Promise.resolve();
   private busy = false;
@@ -239,20 +243,25 @@ export class ReceiptPrinter {
   /** DLE EOT 1..4 in one round; on silence the port is dropped and the printer is disconnected. */
   private async readStatus(): Promise<PrinterStatus | undefined> {
     if (!this.link.isOpen) return undefined;
-    const replies = [1, 2, 3, 4].map(() => new Promise<number | undefined>((resolve) => this.realtimeWaiters.push(resolve)));
+    const replies = [1, 2, 3, 4].map(() => new Promise<RealtimeReply | undefined>((resolve) => this.realtimeWaiters.push(resolve)));
     const request = concatBytes(...([1, 2, 3, 4] as const).map((n) => escpos.realtimeStatusRequest(n)));
     const written = await this.link.write(request, this.responseTimeoutMs);
     if (!written.ok) {
       this.failPendingWaits();
       return undefined;
     }
-    const bytes = await withTimeout(Promise.all(replies), this.responseTimeoutMs, undefined);
-    const [printer, offlineCause, errorCause, paperSensor] = bytes ?? [];
+    const answers = await withTimeout(Promise.all(replies), this.responseTimeoutMs, undefined);
+    const [printer, offlineCause, errorCause, paperSensor] = (answers ?? []).map((reply) => reply?.byte);
+    const countAtLastReply = answers?.[3]?.automaticStatusCount;
     if (printer === undefined || offlineCause === undefined || errorCause === undefined || paperSensor === undefined) {
       this.link.drop('not-responding', 'no answer to DLE EOT');
       return undefined;
     }
-    this.apply({ type: 'status-read', condition: decodeRealtimeStatus({ printer, offlineCause, errorCause, paperSensor }) });
+    // The answer is applied after an await; a GS a block that arrived after its last
+    // byte is newer, and wins.
+    if (countAtLastReply === this.automaticStatusCount) {
+      this.apply({ type: 'status-read', condition: decodeRealtimeStatus({ printer, offlineCause, errorCause, paperSensor }) });
+    }
     return this.status;
   }
 
@@ -278,11 +287,12 @@ export class ReceiptPrinter {
     switch (response.kind) {
       case 'realtime-status': {
         const waiter = this.realtimeWaiters.shift();
-        if (waiter) waiter(response.byte);
+        if (waiter) waiter({ byte: response.byte, automaticStatusCount: this.automaticStatusCount });
         else this.noteStray(1);
         return;
       }
       case 'automatic-status':
+        this.automaticStatusCount += 1;
         this.apply({ type: 'automatic-status', condition: decodeAutomaticStatus(response.block) });
         return;
       case 'process-id': {

@@ -38,7 +38,7 @@ describe('card reader over a real pty, against the simulator', () => {
     logger = new MemoryLogger();
     reader = new CardReader({
       path: pair.hostPath, logger, cardIssuerKeys: [cards.cardIssuerPublicKey], tokenIssuerKeys: [cards.tokenIssuerPublicKey],
-      pollIntervalMs: 150, responseTimeoutMs: 400, reconnectDelayMs: { initial: 50, max: 300 },
+      pollIntervalMs: 150, responseTimeoutMs: 1000, reconnectDelayMs: { initial: 50, max: 300 },
     });
     reader.start();
     expect(await waitFor('no-card', 3000)).toEqual({ state: 'no-card' });

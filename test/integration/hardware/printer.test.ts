@@ -47,7 +47,7 @@ describe('ESC/POS receipt printer over a real pty, against the simulator', () =>
     sim = new PrinterSimulator({ path: pair.devicePath });
     await sim.start();
     logger = new MemoryLogger();
-    printer = new ReceiptPrinter({ path: pair.hostPath, logger, pollIntervalMs: 150, responseTimeoutMs: 300, reconnectDelayMs: { initial: 50, max: 300 } });
+    printer = new ReceiptPrinter({ path: pair.hostPath, logger, pollIntervalMs: 150, responseTimeoutMs: 1000, reconnectDelayMs: { initial: 50, max: 300 } });
     printer.start();
     expect(await printer.waitForStatus((s) => s.state === 'ready', 3000)).toEqual({ state: 'ready' });
   });
