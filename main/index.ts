@@ -1,8 +1,9 @@
 /**
  * The Electron main process of the Urna kiosk.
  */
-import { app, BrowserWindow } from 'electron';
+import { app, type BrowserWindow } from 'electron';
 import path from 'node:path';
+import { useSqliteNativeBinding } from './ledger/sqlite-native';
 import { FileEventLogger } from './logging';
 import { openStation, type OpenStation } from './station/open-station';
 import { parseKioskArgs } from './electron/config';
@@ -44,7 +45,8 @@ if (!app.requestSingleInstanceLock()) {
     .then(async () => {
       const appRoot = app.getAppPath();
       serveRenderer(path.join(appRoot, 'dist', 'renderer'));
-      station = openStation({ dataDir, mode: options.demo ? 'demo' : 'production', logger, nativeBinding: electronNativeBinding(appRoot) });
+      useSqliteNativeBinding(electronNativeBinding(appRoot));
+      station = openStation({ dataDir, mode: options.demo ? 'demo' : 'production', logger });
       registerStationApi(station.handlers, logger, () => kioskWindow);
       kioskWindow = await createKioskWindow({ appRoot, dev: options.dev });
       logger.log('app.started', { mode: options.demo ? 'demo' : 'production', dev: options.dev, electron: process.versions.electron });

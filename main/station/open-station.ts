@@ -1,0 +1,125 @@
+/**
+ * Brings a station up from its data folder: identity, ledger, devices, the
+ * station service and the API handler table. Electron's main process and the
+ * tests (through the test bridge) open a station the same way.
+ */
+import { existsSync, readFileSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { ID_PATTERN, type ElectionId, type StationId } from '../../core/ids';
+import type { EventLogger } from '../../core/logging';
+import { stationKeyName } from '../../core/ledger/checkpoint';
+import { createStationApiHandlers } from '../api/handlers';
+import type { StationApiHandlers } from '../api/dispatch';
+import { describeLedgerError, LedgerStore } from '../ledger/store';
+import { describeIdentityError, loadOrProvisionStationIdentity } from './identity';
+import { notConfiguredDevice, StationService, type DeviceStatusSource } from './station-service';
+
+/** What provisioning writes into the data folder: who this station is. */
+const provisioningSchema = z
+  .object({
+    stationId: z.string().regex(ID_PATTERN),
+    electionId: z.string().regex(ID_PATTERN),
+  })
+  .strict();
+export type StationProvisioning = { readonly stationId: StationId; readonly electionId: ElectionId };
+
+export const DEMO_PROVISIONING: StationProvisioning = {
+  stationId: 'demo-station-01' as StationId,
+  electionId: 'demo-election-2026' as ElectionId,
+};
+
+export type OpenStationOptions = {
+  readonly dataDir: string;
+  readonly mode: 'demo' | 'production';
+  readonly logger: EventLogger;
+  readonly printer?: DeviceStatusSource;
+  readonly cardReader?: DeviceStatusSource;
+};
+
+export type OpenStation = {
+  readonly service: StationService;
+  readonly handlers: StationApiHandlers;
+  readonly ledger: LedgerStore;
+  readonly provisioning: StationProvisioning;
+  close(): void;
+};
+
+export class StationStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StationStartError';
+  }
+}
+
+const PROVISIONING_FILE = 'station.json';
+
+/** Records the station's identity in its data folder and makes its key (mode 0600). */
+export function provisionStation(dataDir: string, provisioning: StationProvisioning): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = path.join(dataDir, PROVISIONING_FILE);
+  if (existsSync(file)) throw new StationStartError(`station already provisioned at ${file}`);
+  const identity = loadOrProvisionStationIdentity(path.join(dataDir, 'station.key'), stationKeyName(provisioning.electionId, provisioning.stationId));
+  if (!identity.ok) throw new StationStartError(describeIdentityError(identity.error));
+  const temporary = `${file}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(provisioning, null, 2)}\n`, { mode: 0o600 });
+  renameSync(temporary, file);
+}
+
+function readProvisioning(dataDir: string): StationProvisioning {
+  const file = path.join(dataDir, PROVISIONING_FILE);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new StationStartError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const parsed = provisioningSchema.safeParse(raw);
+  if (!parsed.success) throw new StationStartError(`${file} is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return { stationId: parsed.data.stationId as StationId, electionId: parsed.data.electionId as ElectionId };
+}
+
+export function openStation(options: OpenStationOptions): OpenStation {
+  const { dataDir, logger } = options;
+  if (options.mode === 'demo' && !existsSync(path.join(dataDir, PROVISIONING_FILE))) {
+    provisionStation(dataDir, DEMO_PROVISIONING);
+    logger.log('station.provisioned', { stationId: DEMO_PROVISIONING.stationId, demo: true });
+  }
+  const provisioning = readProvisioning(dataDir);
+  const identity = loadOrProvisionStationIdentity(path.join(dataDir, 'station.key'), stationKeyName(provisioning.electionId, provisioning.stationId));
+  if (!identity.ok) {
+    logger.log('station.identity-refused', { reason: describeIdentityError(identity.error) });
+    throw new StationStartError(describeIdentityError(identity.error));
+  }
+  const ledger = LedgerStore.open({
+    directory: path.join(dataDir, 'ledger'),
+    electionId: provisioning.electionId,
+    stationId: provisioning.stationId,
+    signer: identity.value,
+  });
+  if (!ledger.ok) {
+    const reason = describeLedgerError(ledger.error);
+    logger.log('ledger.open-refused', { reason });
+    throw new StationStartError(reason);
+  }
+  const service = new StationService({
+    stationId: provisioning.stationId,
+    mode: options.mode,
+    ledger: ledger.value,
+    printer: options.printer ?? notConfiguredDevice,
+    cardReader: options.cardReader ?? notConfiguredDevice,
+    logger,
+  });
+  logger.log('station.opened', {
+    stationId: provisioning.stationId,
+    ballots: ledger.value.size('ballots'),
+    pollbook: ledger.value.size('pollbook'),
+  });
+  return {
+    service,
+    handlers: createStationApiHandlers(service),
+    ledger: ledger.value,
+    provisioning,
+    close: () => ledger.value.close(),
+  };
+}
