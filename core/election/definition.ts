@@ -369,10 +369,11 @@ function jsonTypeName(value: unknown): string {
 function issueToErrors(issue: z.core.$ZodIssue, input: unknown): ElectionError[] {
   const path = formatPath(issue.path);
   const at = (code: ElectionErrorCode, params: ErrorParams = {}) => [electionError(path, code, params)];
+  // Whatever zod expected of an absent field (a literal, a type, a union member), the person needs to hear "missing".
+  if (issue.code !== 'unrecognized_keys' && issue.code !== 'custom' && !valueAt(input, issue.path).found) return at('required');
   switch (issue.code) {
     case 'invalid_type': {
       const actual = valueAt(input, issue.path);
-      if (!actual.found) return at('required');
       if (issue.expected === 'int' && typeof actual.value === 'number') return at('not-an-integer');
       return at('wrong-type', { expected: issue.expected, received: jsonTypeName(actual.value) });
     }
@@ -396,7 +397,6 @@ function issueToErrors(issue: z.core.$ZodIssue, input: unknown): ElectionError[]
       return at('invalid-value', { values: issue.values.map((v) => JSON.stringify(v)).join(', ') });
     case 'invalid_union': {
       // Only the contest type discriminator produces this in our schema.
-      if (!valueAt(input, issue.path).found) return at('required');
       const options = (issue as { options?: unknown[] }).options ?? [];
       return at('invalid-value', { values: options.map((v) => JSON.stringify(v)).join(', ') });
     }

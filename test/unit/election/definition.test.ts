@@ -173,3 +173,11 @@ describe('every malformed field gets an error naming it, in both languages', () 
     }
   });
 });
+
+describe('a missing field is reported as missing, whatever kind of value it needed', () => {
+  it.each(['format', 'electionId', 'date', 'contests[0].type', 'contests[1].voteFor', 'guardians.jointPublicKey', 'validators.members'])('%s', (path) => {
+    const def = sampleJson();
+    deletePath(def, path);
+    expect(errorsOf(def).map((e) => [e.path, e.code])).toContainEqual([path, 'required']);
+  });
+});
