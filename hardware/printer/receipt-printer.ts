@@ -155,9 +155,16 @@ export class ReceiptPrinter {
       this.options.logger.log('printer.unmappable-characters', { characters: [...new Set(encoded.value.unmappable)].join('') });
     }
     let result: Result<PrintConfirmation, PrintFailure> = err({ kind: 'busy' });
-    const ran = await this.exclusive(timeoutMs, async () => {
+    const job = this.exclusive(timeoutMs, async () => {
       result = await this.runJob(encoded.value.bytes, deadline);
     });
+    // Every step inside is bounded, but the read-back after the deadline may still be
+    // running: the caller gets its answer on time, and an unconfirmed print is a failure.
+    const ran = await withTimeout<boolean | 'late'>(job, Math.max(0, deadline - Date.now()) + 50, 'late');
+    if (ran === 'late') {
+      this.options.logger.log('printer.print-failed', { kind: 'not-confirmed', reason: 'caller timeout' });
+      return err({ kind: 'not-confirmed', status: this.status });
+    }
     if (!ran) this.options.logger.log('printer.print-failed', { kind: 'busy' });
     return result;
   }
