@@ -10,6 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import type { ElectionId, StationId } from '../core/ids';
 import { stationKeyName, stationOrigin } from '../core/ledger/checkpoint';
 import type { LedgerEntry } from '../core/ledger/entries';
@@ -54,6 +55,48 @@ function bulkFill(store: LedgerStore, count: number, batch: number): void {
 
 function ms(from: number): number {
   return performance.now() - from;
+}
+
+/**
+ * The floor under append latency on this machine right now: bare SQLite commits of
+ * the same shape (WAL, synchronous=FULL, three inserts), no hashing or signing.
+ * On a shared machine the fsync tail moves with other processes' I/O; this puts the
+ * ledger's own p99 in context.
+ */
+function bareCommitBaseline(): Measurement[] {
+  const dir = mkdtempSync(path.join(tmpdir(), 'urna-bench-sqlite-'));
+  try {
+    const db = new Database(path.join(dir, 'baseline.sqlite'));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('CREATE TABLE e (idx INTEGER PRIMARY KEY, body BLOB); CREATE TABLE n (pos INTEGER PRIMARY KEY, hash BLOB); CREATE TABLE c (size INTEGER PRIMARY KEY, note TEXT)');
+    const insertEntry = db.prepare('INSERT INTO e VALUES (?, ?)');
+    const insertNode = db.prepare('INSERT INTO n VALUES (?, ?)');
+    const insertCheckpoint = db.prepare('INSERT INTO c VALUES (?, ?)');
+    const body = Buffer.alloc(1050, 0x78);
+    const hash = Buffer.alloc(32, 1);
+    const note = 'n'.repeat(220);
+    const commit = db.transaction((i: number) => {
+      insertEntry.run(i, body);
+      insertNode.run(i, hash);
+      insertCheckpoint.run(i, note);
+    });
+    const samples: number[] = [];
+    for (let i = 0; i < 2050; i++) {
+      const t = performance.now();
+      commit.immediate(i);
+      if (i >= 50) samples.push(ms(t));
+    }
+    db.close();
+    samples.sort((a, b) => a - b);
+    return [
+      { name: 'ledger.baseline.sqlite-commit.median', value: median(samples), unit: 'ms', note: 'bare SQLite commit, same shape, fsync' },
+      { name: 'ledger.baseline.sqlite-commit.p99', value: percentile(samples, 99), unit: 'ms' },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function appendLatency(): Measurement[] {
@@ -170,5 +213,5 @@ function openVerification(): Measurement[] {
 
 export const ledgerSuite: BenchSuite = {
   name: 'ledger',
-  run: () => Promise.resolve([...appendLatency(), ...openVerification(), ...proofsAtOneMillion()]),
+  run: () => Promise.resolve([...bareCommitBaseline(), ...appendLatency(), ...openVerification(), ...proofsAtOneMillion()]),
 };
