@@ -186,7 +186,7 @@ function validateCommand(file: string, options: LangOption & { authorityKey?: st
   let definition: ElectionDefinition | undefined;
   if (!json.ok) errors = json.error;
   else if (isPackage(json.value)) {
-    const authorityKey = options.authorityKey === undefined ? 'self' : readFileSync(options.authorityKey, 'utf8').trim();
+    const authorityKey = options.authorityKey === undefined ? 'self' : new TextDecoder().decode(readFileBytes(options.authorityKey)).trim();
     const verified = verifyElectionPackage(json.value, { authorityKey });
     errors = verified.ok ? [] : verified.error;
     if (verified.ok) definition = verified.value.definition;
