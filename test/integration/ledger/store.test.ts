@@ -139,6 +139,19 @@ describe('LedgerStore', () => {
     again.close();
   });
 
+  it('copies the WAL into the database once the station is idle, not inside appends', async () => {
+    const dir = scratch('idle');
+    const store = openStore(dir);
+    const file = path.join(dir, LEDGER_FILE_NAME);
+    for (let i = 0; i < 5; i++) expect(store.append('ballots', demoEntry(i)).ok).toBe(true);
+    const databaseBefore = statSync(file).size;
+    expect(statSync(`${file}-wal`).size).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(statSync(file).size).toBeGreaterThan(databaseBefore);
+    store.close();
+    expect(openStore(dir).size('ballots')).toBe(5);
+  });
+
   it('refuses entries that do not fit the registry, leaving the log unchanged', () => {
     const dir = scratch('invalid');
     const store = openStore(dir);
