@@ -1,0 +1,104 @@
+/**
+ * The ballot log's and the poll book's own entries (DESIGN.md, "One ballot, end
+ * to end"). Each is versioned; all are strict. None holds a voter identity or a
+ * precise time, and nothing in a ballot entry can be joined to a poll-book entry:
+ * ballot ids are random, check-ins carry only a keyed hash of the voter id.
+ *
+ * Lifecycle of one ballot in the ballot log:
+ *   ballot-pending  — the encrypted ballot, with proofs and its confirmation code,
+ *                     committed before the paper is printed
+ *   ballot-cast     — the printer confirmed the paper record and the receipt
+ *   ballot-voided   — a pending ballot that did not print, voided by a poll worker
+ *   ballot-challenged — instead of casting: the encryption plus the plaintext and
+ *                     master nonce, so anyone can recompute it (Benaloh)
+ * Every ballot whose code was shown (pending or challenged) advances the station's
+ * confirmation-code chain, in log order.
+ */
+import { z } from 'zod';
+import { challengedBallotSchema, encryptedBallotSchema } from '../ballot/records';
+import { BALLOT_ID_PATTERN } from '../ballot/manifest';
+import { ID_PATTERN } from '../ids';
+import {
+  defineEntry,
+  demoNoteEntry,
+  EntryRegistry,
+  pollsClosedEntry,
+  pollsOpenedEntry,
+  pollsPausedEntry,
+  pollsResumedEntry,
+  type EntryOf,
+} from './entries';
+
+const base64Url32 = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'expected 32 bytes as unpadded base64url');
+const ballotId = z.string().regex(BALLOT_ID_PATTERN, 'expected a ballot id');
+const id = z.string().regex(ID_PATTERN, 'expected an id');
+
+export const ballotPendingEntry = defineEntry({
+  type: 'ballot-pending',
+  v: 1,
+  logs: ['ballots'],
+  fields: { ballotStyleId: id, ballot: encryptedBallotSchema, confirmationCode: base64Url32 },
+});
+
+export const ballotCastEntry = defineEntry({
+  type: 'ballot-cast',
+  v: 1,
+  logs: ['ballots'],
+  fields: { ballotId },
+});
+
+/** Why a pending ballot was voided; each is a poll worker's recorded decision. */
+export const VOID_REASONS = ['not-printed', 'printed-incorrectly', 'voter-left'] as const;
+export type VoidReason = (typeof VOID_REASONS)[number];
+
+export const ballotVoidedEntry = defineEntry({
+  type: 'ballot-voided',
+  v: 1,
+  logs: ['ballots'],
+  fields: { ballotId, reason: z.enum(VOID_REASONS) },
+});
+
+export const ballotChallengedEntry = defineEntry({
+  type: 'ballot-challenged',
+  v: 1,
+  logs: ['ballots'],
+  fields: { ballotStyleId: id, ballot: encryptedBallotSchema, confirmationCode: base64Url32, challenge: challengedBallotSchema },
+});
+
+/** How the checked-in voter's session was activated. */
+export const ACTIVATION_METHODS = ['kiosk', 'card'] as const;
+
+export const checkInEntry = defineEntry({
+  type: 'check-in',
+  v: 1,
+  logs: ['pollbook'],
+  fields: {
+    /** HMAC-SHA-256 of the voter id under the poll-book key: never the id itself. */
+    voterHash: base64Url32,
+    precinctId: id,
+    ballotStyleId: id,
+    activation: z.enum(ACTIVATION_METHODS),
+  },
+});
+
+export type BallotPendingEntry = EntryOf<typeof ballotPendingEntry>;
+export type BallotCastEntry = EntryOf<typeof ballotCastEntry>;
+export type BallotVoidedEntry = EntryOf<typeof ballotVoidedEntry>;
+export type BallotChallengedEntry = EntryOf<typeof ballotChallengedEntry>;
+export type CheckInEntry = EntryOf<typeof checkInEntry>;
+
+/** Everything a real station's logs accept: lifecycle, ballots and check-ins; no demo notes. */
+export const electionEntryRegistry = new EntryRegistry([
+  pollsOpenedEntry,
+  pollsPausedEntry,
+  pollsResumedEntry,
+  pollsClosedEntry,
+  ballotPendingEntry,
+  ballotCastEntry,
+  ballotVoidedEntry,
+  ballotChallengedEntry,
+  checkInEntry,
+]);
+
+/** A demonstration station also takes synthetic notes. */
+export const demoEntryRegistry = electionEntryRegistry.with(demoNoteEntry);
