@@ -5,6 +5,7 @@ import { app, type BrowserWindow } from 'electron';
 import path from 'node:path';
 import { useSqliteNativeBinding } from './ledger/sqlite-native';
 import { FileEventLogger } from './logging';
+import { demoRenderDir, socatAvailable, startDemoDevices, type DemoDevices } from './station/demo-devices';
 import { openStation, type OpenStation } from './station/open-station';
 import { parseKioskArgs } from './electron/config';
 import { hardenAllWebContents } from './electron/hardening';
@@ -26,6 +27,7 @@ if (!app.requestSingleInstanceLock()) {
   hardenAllWebContents(logger, options.dev);
   let kioskWindow: BrowserWindow | null = null;
   let station: OpenStation | null = null;
+  let demoDevices: DemoDevices | null = null;
 
   app.on('second-instance', () => {
     if (kioskWindow && !kioskWindow.isDestroyed()) {
@@ -35,9 +37,18 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   app.on('window-all-closed', () => app.quit());
-  app.on('will-quit', () => {
-    station?.close();
-    logger.log('app.stopped', {});
+  let stopped = false;
+  app.on('will-quit', (event) => {
+    if (stopped) return;
+    // Close the ledger and the serial ports before the process goes.
+    event.preventDefault();
+    stopped = true;
+    Promise.all([station?.close(), demoDevices?.stop()])
+      .catch((error: unknown) => logger.log('app.stop-failed', { error: error instanceof Error ? error.message : String(error) }))
+      .finally(() => {
+        logger.log('app.stopped', {});
+        app.exit(0);
+      });
   });
 
   app
@@ -46,7 +57,13 @@ if (!app.requestSingleInstanceLock()) {
       const appRoot = app.getAppPath();
       serveRenderer(path.join(appRoot, 'dist', 'renderer'));
       useSqliteNativeBinding(electronNativeBinding(appRoot));
-      station = openStation({ dataDir, mode: options.demo ? 'demo' : 'production', logger });
+      if (options.demo && socatAvailable()) {
+        demoDevices = await startDemoDevices({ renderDir: demoRenderDir(dataDir), logger });
+      } else if (options.demo) {
+        logger.log('station.demo-devices-unavailable', { reason: 'socat is not installed; the printer and card reader show as not configured' });
+      }
+      const devices = demoDevices?.config ?? { printerPath: options.printerPath ?? undefined, cardReaderPath: options.cardReaderPath ?? undefined };
+      station = openStation({ dataDir, mode: options.demo ? 'demo' : 'production', logger, devices });
       registerStationApi(station.handlers, logger, () => kioskWindow);
       kioskWindow = await createKioskWindow({ appRoot, dev: options.dev });
       logger.log('app.started', { mode: options.demo ? 'demo' : 'production', dev: options.dev, electron: process.versions.electron });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { listSerialPorts, probePort } from '../../hardware/devices';
 import type { ProbeResult } from '../../hardware/devices';
-import { hardwareMessages } from '../../hardware/messages';
+import { hardwareMessages } from '../../core/i18n/hardware';
 
 /** `urna devices [--port PATH…]`: list serial ports and say what answers on each. */
 export function register(program: Command): void {

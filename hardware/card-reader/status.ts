@@ -4,7 +4,7 @@ import { Slot } from './framing';
 
 export type CardReaderDisconnectReason = LinkLostReason | 'not-started';
 
-/** What the poll worker sees about the reader and its slot; each has a message in hardware/messages.ts. */
+/** What the poll worker sees about the reader and its slot; each has a message in core/i18n/hardware.ts. */
 export type CardReaderStatus =
   | { readonly state: 'disconnected'; readonly reason: CardReaderDisconnectReason }
   | { readonly state: 'no-card' }

@@ -1,4 +1,5 @@
 import { assertNever } from '../../core/result';
+import type { PrinterState as MessagePrinterState } from '../../core/i18n/hardware';
 
 /**
  * What the printer reports about itself, bit by bit, whichever way it was read
@@ -97,7 +98,7 @@ export function encodeAutomaticStatus(condition: PrinterCondition): [number, num
 export type DisconnectReason = 'not-started' | 'port-missing' | 'port-closed' | 'port-error' | 'not-responding';
 export type MechanicalFault = 'mechanical' | 'unrecoverable' | 'head-overheat';
 
-/** Every state a poll worker can see. Each has its own message in hardware/messages.ts. */
+/** Every state a poll worker can see. Each has its own message in core/i18n/hardware.ts. */
 export type PrinterStatus =
   | { readonly state: 'ready' }
   | { readonly state: 'paper-near-end' }
@@ -109,6 +110,10 @@ export type PrinterStatus =
   | { readonly state: 'disconnected'; readonly reason: DisconnectReason };
 
 export type PrinterState = PrinterStatus['state'];
+// The translation table in core/ names the same states: a new state must get its messages.
+type SameStates<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const printerStatesHaveMessages: SameStates<PrinterState, MessagePrinterState> = true;
+void printerStatesHaveMessages;
 export const PRINTER_STATES: readonly PrinterState[] = [
   'ready', 'paper-near-end', 'paper-out', 'cover-open', 'cutter-error', 'head-or-mechanical-error', 'offline', 'disconnected',
 ];

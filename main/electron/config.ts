@@ -7,14 +7,22 @@ export type KioskOptions = {
   readonly demo: boolean;
   readonly dev: boolean;
   readonly dataDir: string | null;
+  /** Serial paths of the real devices (production). */
+  readonly printerPath: string | null;
+  readonly cardReaderPath: string | null;
 };
 
 export function parseKioskArgs(argv: readonly string[], isPackaged: boolean): KioskOptions {
-  const dataDirArg = argv.find((a) => a.startsWith('--data-dir='));
+  const valueOf = (name: string): string | null => {
+    const arg = argv.find((a) => a.startsWith(`--${name}=`));
+    return arg ? arg.slice(name.length + 3) : null;
+  };
   return {
     demo: argv.includes('--demo'),
     // Development mode is refused in a packaged build: a kiosk never opens devtools.
     dev: !isPackaged && argv.includes('--dev'),
-    dataDir: dataDirArg ? dataDirArg.slice('--data-dir='.length) : null,
+    dataDir: valueOf('data-dir'),
+    printerPath: valueOf('printer'),
+    cardReaderPath: valueOf('card-reader'),
   };
 }

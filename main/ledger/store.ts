@@ -185,6 +185,7 @@ type Statements = {
   insertEntry: Database.Statement<[number, Buffer]>;
   insertNode: Database.Statement<[number, Buffer]>;
   insertCheckpoint: Database.Statement<[number, string]>;
+  checkpointAtMost: Database.Statement<[number, number], { size: number; note: string }>;
 };
 
 function prepare(db: Database.Database, log: LogKind): Statements {
@@ -196,6 +197,7 @@ function prepare(db: Database.Database, log: LogKind): Statements {
     insertEntry: db.prepare(`INSERT INTO entries_${log} (idx, body) VALUES (?, ?)`),
     insertNode: db.prepare(`INSERT INTO nodes_${log} (pos, hash) VALUES (?, ?)`),
     insertCheckpoint: db.prepare(`INSERT INTO checkpoints_${log} (size, note) VALUES (?, ?)`),
+    checkpointAtMost: db.prepare(`SELECT size, note FROM checkpoints_${log} WHERE size > ? AND size <= ? ORDER BY size DESC LIMIT 1`),
   };
 }
 
@@ -252,6 +254,14 @@ export class LedgerReader {
   /** The latest signed checkpoint note (station signature only). */
   checkpoint(log: LogKind): string {
     return this.state[log].checkpoint;
+  }
+
+  /**
+   * The largest signed checkpoint with a size in (after, atMost]: the sync client
+   * sends a long backlog in batches, each ending on a checkpoint the station signed.
+   */
+  checkpointBetween(log: LogKind, after: number, atMost: number): { size: number; note: string } | undefined {
+    return this.statements[log].checkpointAtMost.get(after, atMost);
   }
 
   summary(log: LogKind): LogSummary {

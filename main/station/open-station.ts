@@ -13,7 +13,8 @@ import { createStationApiHandlers } from '../api/handlers';
 import type { StationApiHandlers } from '../api/dispatch';
 import { describeLedgerError, LedgerStore } from '../ledger/store';
 import { describeIdentityError, loadOrProvisionStationIdentity } from './identity';
-import { notConfiguredDevice, StationService, type DeviceStatusSource } from './station-service';
+import { startStationDevices, type StationDevices, type StationDevicesConfig } from './devices';
+import { notConfiguredDevice, StationService } from './station-service';
 
 /** What provisioning writes into the data folder: who this station is. */
 const provisioningSchema = z
@@ -33,8 +34,7 @@ export type OpenStationOptions = {
   readonly dataDir: string;
   readonly mode: 'demo' | 'production';
   readonly logger: EventLogger;
-  readonly printer?: DeviceStatusSource;
-  readonly cardReader?: DeviceStatusSource;
+  readonly devices?: StationDevicesConfig;
 };
 
 export type OpenStation = {
@@ -42,7 +42,8 @@ export type OpenStation = {
   readonly handlers: StationApiHandlers;
   readonly ledger: LedgerStore;
   readonly provisioning: StationProvisioning;
-  close(): void;
+  readonly devices: StationDevices;
+  close(): Promise<void>;
 };
 
 export class StationStartError extends Error {
@@ -102,12 +103,13 @@ export function openStation(options: OpenStationOptions): OpenStation {
     logger.log('ledger.open-refused', { reason });
     throw new StationStartError(reason);
   }
+  const devices = startStationDevices(options.devices ?? {}, logger);
   const service = new StationService({
     stationId: provisioning.stationId,
     mode: options.mode,
     ledger: ledger.value,
-    printer: options.printer ?? notConfiguredDevice,
-    cardReader: options.cardReader ?? notConfiguredDevice,
+    printer: devices.printerStatus ?? notConfiguredDevice,
+    cardReader: devices.cardReaderStatus ?? notConfiguredDevice,
     logger,
   });
   logger.log('station.opened', {
@@ -120,6 +122,10 @@ export function openStation(options: OpenStationOptions): OpenStation {
     handlers: createStationApiHandlers(service),
     ledger: ledger.value,
     provisioning,
-    close: () => ledger.value.close(),
+    devices,
+    close: async () => {
+      await devices.stop();
+      ledger.value.close();
+    },
   };
 }

@@ -8,9 +8,9 @@ import path from 'node:path';
 import type { ElectionId, LogKind, StationId } from '../../core/ids';
 import { MemoryEventLogger } from '../../main/logging';
 import { openStation, provisionStation, type OpenStation } from '../../main/station/open-station';
-import type { DeviceStatusSource } from '../../main/station/station-service';
+import type { StationDevicesConfig } from '../../main/station/devices';
 
-export type TestStation = OpenStation & {
+export type TestStation = Omit<OpenStation, 'close'> & {
   readonly dataDir: string;
   readonly logger: MemoryEventLogger;
   /** Appends synthetic `demo-note` entries through the real, signed append path. */
@@ -18,16 +18,15 @@ export type TestStation = OpenStation & {
   close(): Promise<void>;
 };
 
-export async function startTestStation(options: {
+export function startTestStation(options: {
   readonly stationId: string;
   readonly electionId?: string;
-  readonly printer?: DeviceStatusSource;
-  readonly cardReader?: DeviceStatusSource;
-}): Promise<TestStation> {
+  readonly devices?: StationDevicesConfig;
+}): TestStation {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'urna-station-'));
   provisionStation(dataDir, { stationId: options.stationId as StationId, electionId: (options.electionId ?? 'test-election') as ElectionId });
   const logger = new MemoryEventLogger();
-  const station = openStation({ dataDir, mode: 'production', logger, printer: options.printer, cardReader: options.cardReader });
+  const station = openStation({ dataDir, mode: 'production', logger, devices: options.devices });
   let seq = 0;
   return {
     ...station,
@@ -40,8 +39,7 @@ export async function startTestStation(options: {
       }
     },
     close: async () => {
-      station.close();
-      await Promise.resolve();
+      await station.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -2,12 +2,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { CardReader } from '../../../hardware/card-reader/card-reader';
 import type { CardReaderState } from '../../../hardware/card-reader/status';
 import { MemoryLogger } from '../../../hardware/logger';
-import { cardFailureMessage, hardwareMessages } from '../../../hardware/messages';
+import { cardFailureMessage, hardwareMessages } from '../../../core/i18n/hardware';
 import { CardReaderSimulator } from '../../../hardware/sim/card-reader-sim';
 import { buildCardSet, demoCardSetFile, demoSeed } from '../../../hardware/sim/card-set';
 import type { CardSet } from '../../../hardware/sim/card-set';
 import type { VirtualCard } from '../../../hardware/sim/virtual-card';
-import { PtyPair } from './pty-pair';
+import { PtyPair } from '../../../hardware/sim/pty-pair';
 
 describe('card reader over a real pty, against the simulator', () => {
   let dir: string;

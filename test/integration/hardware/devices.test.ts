@@ -4,7 +4,7 @@ import { CardReaderSimulator } from '../../../hardware/sim/card-reader-sim';
 import { buildCardSet, demoCardSetFile } from '../../../hardware/sim/card-set';
 import { PrinterSimulator } from '../../../hardware/sim/printer-sim';
 import { runCardReaderSimCommand, runPrinterSimCommand } from '../../../hardware/sim/sim-commands';
-import { PtyPair } from './pty-pair';
+import { PtyPair } from '../../../hardware/sim/pty-pair';
 
 describe('urna devices probe, and the simulators\' stdin commands', () => {
   let dir: string;

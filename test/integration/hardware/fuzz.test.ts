@@ -14,7 +14,7 @@ import { buildCardSet, demoCardSetFile } from '../../../hardware/sim/card-set';
 import { EscPosParser } from '../../../hardware/sim/escpos-parser';
 import { EscPosPrinterModel } from '../../../hardware/sim/printer-model';
 import { PrinterSimulator } from '../../../hardware/sim/printer-sim';
-import { PtyPair } from './pty-pair';
+import { PtyPair } from '../../../hardware/sim/pty-pair';
 
 /** A small seeded generator (xorshift32), so a failure can be replayed. */
 function random(seed: number) {

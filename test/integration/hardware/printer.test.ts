@@ -2,12 +2,12 @@ import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryLogger } from '../../../hardware/logger';
-import { printerMessage } from '../../../hardware/messages';
+import { printerMessage } from '../../../core/i18n/hardware';
 import { ReceiptPrinter } from '../../../hardware/printer/receipt-printer';
 import type { Receipt } from '../../../hardware/printer/receipt';
 import type { PrinterState, PrinterStatus } from '../../../hardware/printer/status';
 import { PrinterSimulator } from '../../../hardware/sim/printer-sim';
-import { PtyPair } from './pty-pair';
+import { PtyPair } from '../../../hardware/sim/pty-pair';
 
 const ARTIFACTS = join(process.cwd(), 'artifacts', 'hardware', 'bilingual-receipt');
 

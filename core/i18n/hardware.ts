@@ -1,10 +1,22 @@
-import type { PrinterState } from './printer/status';
+import type { Language } from '../api/station-api';
+
+/** The printer states a poll worker can see; hardware/printer/status.ts must produce exactly these. */
+export type PrinterState =
+  | 'ready'
+  | 'paper-near-end'
+  | 'paper-out'
+  | 'cover-open'
+  | 'cutter-error'
+  | 'head-or-mechanical-error'
+  | 'offline'
+  | 'disconnected';
 
 /**
  * What the poll worker is told, in Russian and English, for every device state and
- * every card failure. The UI picks the table by language and the entry by state.
+ * every card failure. It lives in core/ because both the kiosk screens and main
+ * (reports, logs) show it. The UI picks the table by language and the entry by state.
  */
-export type Language = 'en' | 'ru';
+export type { Language };
 
 export type CardReaderMessageKey =
   | 'disconnected' | 'no-card' | 'card-present' | 'card-unreadable' | 'card-unresponsive';
