@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex, type Bytes } from '../../../core/encoding/bytes';
@@ -16,7 +17,8 @@ import {
 } from '../../../core/ledger/merkle';
 
 type Vectors = { leaves_hex: string[]; roots_hex: Record<string, string> };
-const vectors = JSON.parse(readFileSync('/work/shared/vectors/merkle-rfc6962.json', 'utf8')) as Vectors;
+// shared/ sits beside the project root, in development and in CI alike.
+const vectors = JSON.parse(readFileSync(path.resolve('../shared/vectors/merkle-rfc6962.json'), 'utf8')) as Vectors;
 
 /** The RFC 6962 §2.1 definition, written recursively and independently of the store-oriented code. */
 function referenceRoot(leaves: readonly Bytes[]): Bytes {
