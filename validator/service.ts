@@ -1,0 +1,309 @@
+/**
+ * The validator's write side: C2SP tlog-witness add-checkpoint, and the Urna call
+ * that takes a station's new entries with the checkpoint over them. Each request is
+ * checked in this order, and the first failure is the answer:
+ *
+ *   1. the request is well-formed                                    400
+ *   2. the checkpoint names an enrolled station of this election     404
+ *   3. the station's signature verifies                              403
+ *   4. the station has not equivocated before                        403
+ *   5. the checkpoint agrees with what this validator recorded; a
+ *      different root for a recorded size is a fork: stored as
+ *      evidence, the station frozen                                  409
+ *   6. it extends exactly the recorded size                          409 (current size)
+ *   7. the entries give the checkpoint's root / the proof verifies   422
+ *   8. every entry passes the checks in checks.ts                    422
+ *
+ * then the validator cosigns and commits entries, state and cosigned checkpoint in
+ * one SQLite transaction before it replies. Everything from step 5 on runs without
+ * an `await`, so no other request for the same log can interleave.
+ */
+import { z } from 'zod';
+import type { RandomSource } from '../core/ballot';
+import { bytesEqual, toBase64 } from '../core/encoding/bytes';
+import type { LogKind } from '../core/ids';
+import { openCheckpoint, parseCheckpoint, parseStationOrigin, type Checkpoint } from '../core/ledger/checkpoint';
+import { cosign, type Cosigner } from '../core/ledger/cosignature';
+import type { EventLogger } from '../core/logging';
+import { parseAddCheckpointRequest } from '../core/ledger/witness-protocol';
+import { describeNoteError, formatNote, formatSignatureLine, parseNote, type NoteSignature } from '../core/ledger/note';
+import { CompactMerkleTree, EMPTY_ROOT, verifyConsistency, type StoredNode } from '../core/ledger/merkle';
+import { err, ok, type Result } from '../core/result';
+import { checkEntries, initialLogState } from './checks';
+import type { EnrolledStation, ValidatorElection } from './election';
+import { nodeSha256Hasher, type LogHead, type ValidatorStore } from './store';
+
+/** A refusal: the HTTP status, a stable code and a sentence for the person reading it. */
+export type Refusal = {
+  readonly status: 400 | 403 | 404 | 409 | 413 | 422 | 429 | 503;
+  readonly code: string;
+  readonly message: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+  /** For 409 answers: the size this validator has recorded for the log. */
+  readonly currentSize?: number;
+};
+
+export type ValidatorLimits = {
+  /** Entries accepted in one request. */
+  readonly maxEntriesPerRequest: number;
+  /** Bytes of one entry. */
+  readonly maxEntryBytes: number;
+};
+
+export const DEFAULT_LIMITS: ValidatorLimits = { maxEntriesPerRequest: 4096, maxEntryBytes: 256 * 1024 };
+
+const MAX_NOTE_CHARS = 64 * 1024;
+
+export type EntriesAccepted = {
+  readonly origin: string;
+  readonly size: number;
+  /** This validator's cosignature line over the checkpoint. */
+  readonly cosignature: string;
+  /** The station's checkpoint with that line appended. */
+  readonly checkpoint: string;
+};
+
+type Authenticated = {
+  readonly origin: string;
+  readonly log: LogKind;
+  readonly station: EnrolledStation;
+  readonly checkpoint: Checkpoint;
+  /** The checkpoint body, as signed. */
+  readonly checkpointText: string;
+  /** The checkpoint note with the station's signature only. */
+  readonly stationNote: string;
+};
+
+export const entriesRequestSchema = z.strictObject({
+  origin: z.string().min(1).max(300),
+  from: z.int().min(0),
+  entries: z.array(z.string()),
+  checkpoint: z.string().min(1).max(MAX_NOTE_CHARS),
+});
+
+export type ValidatorServiceOptions = {
+  readonly election: ValidatorElection;
+  readonly store: ValidatorStore;
+  readonly cosigner: Cosigner;
+  readonly logger: EventLogger;
+  readonly limits?: ValidatorLimits;
+  /** Seconds since the epoch, for cosignature timestamps. */
+  readonly now?: () => number;
+  /** Randomness for batched proof verification (defaults to the CSPRNG). */
+  readonly random?: RandomSource;
+};
+
+function refusal(status: Refusal['status'], code: string, message: string, extra: Partial<Pick<Refusal, 'details' | 'currentSize'>> = {}): Result<never, Refusal> {
+  return err({ status, code, message, ...extra });
+}
+
+export class ValidatorService {
+  readonly election: ValidatorElection;
+  readonly store: ValidatorStore;
+  private readonly cosigner: Cosigner;
+  private readonly logger: EventLogger;
+  private readonly limits: ValidatorLimits;
+  private readonly now: () => number;
+  private readonly random: RandomSource | undefined;
+
+  constructor(options: ValidatorServiceOptions) {
+    this.election = options.election;
+    this.store = options.store;
+    this.cosigner = options.cosigner;
+    this.logger = options.logger;
+    this.limits = options.limits ?? DEFAULT_LIMITS;
+    this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
+    this.random = options.random;
+  }
+
+  get name(): string {
+    return this.cosigner.name;
+  }
+
+  private refused<T>(result: Result<T, Refusal>, context: Record<string, unknown>): Result<T, Refusal> {
+    if (!result.ok) this.logger.log('validator.request-refused', { code: result.error.code, status: result.error.status, message: result.error.message, ...context });
+    return result;
+  }
+
+  /** C2SP tlog-witness add-checkpoint. Returns the cosignature line(s) on success. */
+  addCheckpoint(body: string): Result<string, Refusal> {
+    return this.refused(this.addCheckpointUnlogged(body), { call: 'add-checkpoint' });
+  }
+
+  private addCheckpointUnlogged(body: string): Result<string, Refusal> {
+    const request = parseAddCheckpointRequest(body);
+    if (!request.ok) return refusal(400, 'malformed-request', `add-checkpoint body: ${request.error}`);
+    const auth = this.authenticate(request.value.note);
+    if (!auth.ok) return auth;
+    const { origin, checkpoint } = auth.value;
+    const { oldSize, proof } = request.value;
+    if (oldSize > checkpoint.size) return refusal(400, 'old-size-too-large', `old size ${oldSize} exceeds the checkpoint size ${checkpoint.size}`);
+    const head = this.headOf(auth.value);
+    const history = this.checkHistory(auth.value, head);
+    if (!history.ok) return history;
+    if (oldSize !== head.size) {
+      return refusal(409, 'old-size-mismatch', `this validator has cosigned ${origin} up to size ${head.size}, not ${oldSize}`, { currentSize: head.size });
+    }
+    if (checkpoint.size === head.size) {
+      // Same size, same root (checked above): hand back the cosignature already made.
+      if (head.cosigned === undefined) return refusal(422, 'nothing-to-cosign', 'an empty log has no checkpoint to cosign');
+      return ok(lastSignatureLine(head.cosigned));
+    }
+    if (!verifyConsistency(head.size, checkpoint.size, head.root, checkpoint.rootHash, proof, nodeSha256Hasher)) {
+      return refusal(422, 'bad-consistency-proof', `the consistency proof from size ${head.size} to ${checkpoint.size} does not verify`);
+    }
+    return refusal(
+      422,
+      'entries-required',
+      `this validator cosigns only checkpoints whose entries it holds and has checked: send entries ${head.size}..${checkpoint.size - 1} with POST /urna/v1/entries`,
+      { currentSize: head.size },
+    );
+  }
+
+  /** POST /urna/v1/entries: new entries and the station checkpoint over them. */
+  submitEntries(input: unknown): Result<EntriesAccepted, Refusal> {
+    const origin = typeof input === 'object' && input !== null && 'origin' in input ? String((input as { origin: unknown }).origin).slice(0, 300) : undefined;
+    return this.refused(this.submitEntriesUnlogged(input), { call: 'entries', origin });
+  }
+
+  private submitEntriesUnlogged(input: unknown): Result<EntriesAccepted, Refusal> {
+    const parsed = entriesRequestSchema.safeParse(input);
+    if (!parsed.success) return refusal(400, 'malformed-request', `request body: ${z.prettifyError(parsed.error)}`);
+    const request = parsed.data;
+    if (request.entries.length > this.limits.maxEntriesPerRequest) {
+      return refusal(413, 'too-many-entries', `at most ${this.limits.maxEntriesPerRequest} entries per request; send the rest in further requests`);
+    }
+    const auth = this.authenticate(request.checkpoint);
+    if (!auth.ok) return auth;
+    const { origin, checkpoint, station, log, stationNote } = auth.value;
+    if (request.origin !== origin) return refusal(400, 'origin-mismatch', `the request names ${request.origin} but the checkpoint is for ${origin}`);
+    const head = this.headOf(auth.value);
+    const history = this.checkHistory(auth.value, head);
+    if (!history.ok) return history;
+    if (checkpoint.size === head.size && request.from === head.size && request.entries.length === 0 && head.cosigned !== undefined) {
+      return ok({ origin, size: head.size, cosignature: lastSignatureLine(head.cosigned), checkpoint: head.cosigned });
+    }
+    if (request.from !== head.size) {
+      return refusal(409, 'old-size-mismatch', `this validator holds ${head.size} entries of ${origin}; send entries from index ${head.size}`, { currentSize: head.size });
+    }
+    if (checkpoint.size !== request.from + request.entries.length) {
+      return refusal(400, 'entry-count-mismatch', `entries from ${request.from} count ${request.entries.length}, which does not reach the checkpoint size ${checkpoint.size}`);
+    }
+    const bodies: Buffer[] = [];
+    for (const [i, text] of request.entries.entries()) {
+      const body = Buffer.from(text, 'utf8');
+      if (body.length > this.limits.maxEntryBytes) return refusal(413, 'entry-too-large', `entry ${request.from + i} is larger than ${this.limits.maxEntryBytes} bytes`);
+      bodies.push(body);
+    }
+    const tree = head.tree.clone();
+    const nodes: StoredNode[] = [];
+    for (const body of bodies) nodes.push(...tree.append(nodeSha256Hasher.leaf(body)));
+    if (!bytesEqual(tree.root(), checkpoint.rootHash)) {
+      return refusal(422, 'root-mismatch', `the entries sent do not hash to the root of the signed checkpoint for size ${checkpoint.size}`);
+    }
+    const checked = checkEntries(
+      {
+        election: this.election,
+        station,
+        log,
+        ballotStatus: (ballotId) => this.store.ballotStatus(station.stationId, ballotId),
+        pendingBallot: (ballotId) => this.store.pendingBallot(origin, station.stationId, ballotId),
+        checkInsOf: (voterHash) => this.store.checkInsOf(voterHash),
+        ...(this.random === undefined ? {} : { random: this.random }),
+      },
+      head.state,
+      request.from,
+      request.entries,
+    );
+    if (!checked.ok) {
+      return refusal(422, checked.error.code, checked.error.message, { details: { index: checked.error.index } });
+    }
+    const line = formatSignatureLine(cosign(auth.value.checkpointText, this.cosigner, this.now()));
+    const cosigned = `${stationNote}${line}`;
+    this.store.commitBatch({ origin, stationId: station.stationId, log, from: request.from, bodies, nodes, tree, checkpoint: stationNote, cosigned, checked: checked.value });
+    this.logger.log('validator.cosigned', { origin, from: request.from, size: tree.size, entries: bodies.length });
+    for (const d of checked.value.duplicates) {
+      this.logger.log('validator.pollbook-duplicate', { origin, index: d.index, earlier: d.earlier });
+    }
+    return ok({ origin, size: tree.size, cosignature: line, checkpoint: cosigned });
+  }
+
+  private headOf(auth: Authenticated): LogHead {
+    return this.store.head(auth.origin) ?? emptyHead(auth, this.election);
+  }
+
+  /** Steps 2–4: known log, station signature, station not frozen. */
+  private authenticate(noteText: string): Result<Authenticated, Refusal> {
+    if (noteText.length > MAX_NOTE_CHARS) return refusal(413, 'checkpoint-too-large', `a checkpoint note is at most ${MAX_NOTE_CHARS} characters`);
+    const note = parseNote(noteText);
+    if (!note.ok) return refusal(400, 'malformed-checkpoint', `checkpoint note: ${describeNoteError(note.error)}`);
+    const checkpoint = parseCheckpoint(note.value.text);
+    if (!checkpoint.ok) return refusal(400, 'malformed-checkpoint', checkpoint.error.kind === 'malformed-checkpoint' ? checkpoint.error.reason : 'not a checkpoint');
+    const origin = checkpoint.value.origin;
+    const parsedOrigin = parseStationOrigin(origin);
+    if (parsedOrigin === undefined || parsedOrigin.electionId !== this.election.electionId) {
+      return refusal(404, 'unknown-log', `${JSON.stringify(origin.slice(0, 200))} is not a station log of election ${this.election.electionId}`);
+    }
+    const station = this.election.stations.get(parsedOrigin.stationId);
+    if (station === undefined) return refusal(404, 'station-not-enrolled', `station ${parsedOrigin.stationId} is not enrolled with this validator`);
+    const opened = openCheckpoint(noteText, [station.verifier], origin);
+    if (!opened.ok) {
+      const unsigned = opened.error.kind === 'note' && opened.error.reason.includes('no signature');
+      return refusal(403, unsigned ? 'not-signed-by-station' : 'bad-station-signature', `checkpoint for ${origin}: ${opened.error.kind === 'note' ? opened.error.reason : opened.error.kind}`);
+    }
+    const frozenBy = this.store.frozenBy(station.stationId);
+    if (frozenBy !== undefined) {
+      return refusal(403, 'station-equivocated', `station ${station.stationId} signed conflicting checkpoints (evidence ${frozenBy}); this validator cosigns nothing more for it`, {
+        details: { evidenceId: frozenBy },
+      });
+    }
+    const own = note.value.signatures.filter((s: NoteSignature) => s.name === station.verifier.name && s.keyId === station.verifier.keyId);
+    const stationNote = formatNote({ text: note.value.text, signatures: own.slice(0, 1) });
+    return ok({ origin, log: parsedOrigin.log, station, checkpoint: checkpoint.value, checkpointText: note.value.text, stationNote });
+  }
+
+  /** Step 5: a checkpoint for a size already recorded must have the recorded root. */
+  private checkHistory(auth: Authenticated, head: LogHead): Result<void, Refusal> {
+    const { checkpoint, origin, station } = auth;
+    if (checkpoint.size > head.size) return ok();
+    const recordedRoot = checkpoint.size === head.size ? head.root : this.store.rootAt(origin, checkpoint.size);
+    if (bytesEqual(recordedRoot, checkpoint.rootHash)) return ok();
+    const proof = checkpoint.size < head.size ? this.store.consistencyProof(origin, checkpoint.size, head.size) : [];
+    const evidenceId = this.store.recordFork(station.stationId, origin, {
+      origin,
+      size: checkpoint.size,
+      conflicting: auth.stationNote,
+      recorded: head.checkpoint,
+      recordedRootAtSize: toBase64(recordedRoot),
+      consistencyProof: proof.map((h) => toBase64(h)),
+      explanation:
+        checkpoint.size === head.size
+          ? 'two checkpoints signed by the station for the same size with different roots'
+          : `the recorded checkpoint extends a tree whose first ${checkpoint.size} entries have the root recordedRootAtSize (consistency proof given), but the station also signed a different root for that size`,
+    });
+    this.logger.log('validator.fork-detected', { origin, size: checkpoint.size, recordedSize: head.size, evidenceId });
+    return refusal(409, 'fork', `the station signed a checkpoint for ${origin} at size ${checkpoint.size} that conflicts with the one this validator recorded; evidence ${evidenceId} is published and the station gets no further cosignatures`, {
+      currentSize: head.size,
+      details: { evidenceId },
+    });
+  }
+}
+
+function emptyHead(auth: Authenticated, election: ValidatorElection): LogHead {
+  return {
+    origin: auth.origin,
+    stationId: auth.station.stationId,
+    log: auth.log,
+    size: 0,
+    root: EMPTY_ROOT,
+    checkpoint: undefined,
+    cosigned: undefined,
+    state: initialLogState(election, auth.station.stationId),
+    tree: new CompactMerkleTree(nodeSha256Hasher),
+  };
+}
+
+function lastSignatureLine(note: string): string {
+  const lines = note.slice(0, -1).split('\n');
+  return `${lines[lines.length - 1] ?? ''}\n`;
+}
