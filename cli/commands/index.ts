@@ -5,6 +5,7 @@ import * as station from './station';
 import * as sim from './sim';
 import * as devices from './devices';
 import * as log from './log';
+import * as validator from './validator';
 
 /**
  * Each command group lives in its own module and registers itself here, so the
@@ -12,7 +13,7 @@ import * as log from './log';
  */
 type CommandModule = { register(program: Command): void };
 
-const modules: readonly CommandModule[] = [keys, election, station, sim, devices, log];
+const modules: readonly CommandModule[] = [keys, election, station, sim, devices, log, validator];
 
 export function registerCommands(program: Command): void {
   for (const module of modules) module.register(program);

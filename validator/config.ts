@@ -1,0 +1,153 @@
+/**
+ * A validator's configuration file (JSON). Relative paths are relative to the file.
+ *
+ *   {
+ *     "name": "commission",                       the validator's name in the election package
+ *     "keyFile": "commission.key",                its cosignature/v1 signer key, mode 0600
+ *     "listen": { "host": "127.0.0.1", "port": 8470 },
+ *     "dataDir": "data",                          SQLite store and event log
+ *     "electionPackage": "election.json",         the signed election package
+ *     "authorityKey": "authority.vkey",           pinned authority verifier key (file)
+ *     "enrollments": ["stations/"],               enrollment files, or folders of *.json
+ *     "limits": { … }                             optional, see HttpLimits / ValidatorLimits
+ *   }
+ */
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, statSync, constants as fsConstants } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { cosignatureKeyId, ed25519Cosigner, type Cosigner } from '../core/ledger/cosignature';
+import { describeNoteError, formatVerifierKey, parseSignerKey, SIGNATURE_TYPE_COSIGNATURE_V1 } from '../core/ledger/note';
+import { err, ok, type Result } from '../core/result';
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './server';
+import { DEFAULT_LIMITS, type ValidatorLimits } from './service';
+
+const limitsSchema = z
+  .strictObject({
+    bodyLimit: z.int().min(1024).max(256 * 1024 * 1024),
+    requestTimeoutMs: z.int().min(100).max(600_000),
+    connectionTimeoutMs: z.int().min(100).max(3_600_000),
+    ratePerSecond: z.number().positive().max(1_000_000),
+    rateBurst: z.int().min(1).max(1_000_000),
+    maxEntriesPerRead: z.int().min(1).max(100_000),
+    maxEntriesPerRequest: z.int().min(1).max(100_000),
+    maxEntryBytes: z.int().min(1024).max(16 * 1024 * 1024),
+  })
+  .partial();
+
+export const validatorConfigSchema = z.strictObject({
+  name: z.string().min(1).max(100),
+  keyFile: z.string().min(1),
+  listen: z.strictObject({ host: z.string().min(1).default('127.0.0.1'), port: z.int().min(0).max(65535) }),
+  dataDir: z.string().min(1),
+  electionPackage: z.string().min(1),
+  authorityKey: z.string().min(1),
+  enrollments: z.array(z.string().min(1)).min(1),
+  limits: limitsSchema.optional(),
+});
+
+export type ValidatorConfigFile = z.infer<typeof validatorConfigSchema>;
+
+export type ValidatorConfig = {
+  readonly name: string;
+  readonly keyFile: string;
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly electionPackage: string;
+  readonly authorityKey: string;
+  readonly enrollments: readonly string[];
+  readonly httpLimits: HttpLimits;
+  readonly limits: ValidatorLimits;
+};
+
+/** Reads and checks a config file; the error is a sentence for the operator. */
+export function readValidatorConfig(file: string): Result<ValidatorConfig, string> {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    return err(`cannot read config ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const parsed = validatorConfigSchema.safeParse(json);
+  if (!parsed.success) return err(`config ${file}: ${z.prettifyError(parsed.error)}`);
+  const c = parsed.data;
+  const base = path.dirname(path.resolve(file));
+  const at = (p: string) => path.resolve(base, p);
+  const l = c.limits ?? {};
+  return ok({
+    name: c.name,
+    keyFile: at(c.keyFile),
+    host: c.listen.host,
+    port: c.listen.port,
+    dataDir: at(c.dataDir),
+    electionPackage: at(c.electionPackage),
+    authorityKey: at(c.authorityKey),
+    enrollments: c.enrollments.map(at),
+    httpLimits: {
+      bodyLimit: l.bodyLimit ?? DEFAULT_HTTP_LIMITS.bodyLimit,
+      requestTimeoutMs: l.requestTimeoutMs ?? DEFAULT_HTTP_LIMITS.requestTimeoutMs,
+      connectionTimeoutMs: l.connectionTimeoutMs ?? DEFAULT_HTTP_LIMITS.connectionTimeoutMs,
+      ratePerSecond: l.ratePerSecond ?? DEFAULT_HTTP_LIMITS.ratePerSecond,
+      rateBurst: l.rateBurst ?? DEFAULT_HTTP_LIMITS.rateBurst,
+      maxEntriesPerRead: l.maxEntriesPerRead ?? DEFAULT_HTTP_LIMITS.maxEntriesPerRead,
+    },
+    limits: {
+      maxEntriesPerRequest: l.maxEntriesPerRequest ?? DEFAULT_LIMITS.maxEntriesPerRequest,
+      maxEntryBytes: l.maxEntryBytes ?? DEFAULT_LIMITS.maxEntryBytes,
+    },
+  });
+}
+
+export type ValidatorKey = Cosigner & { readonly verifierKey: string };
+
+/** Loads the validator's cosignature/v1 key, refusing a file that group or others may read. */
+export function loadValidatorKey(file: string, expectedName: string): Result<ValidatorKey, string> {
+  let fd: number;
+  try {
+    fd = openSync(file, fsConstants.O_RDONLY);
+  } catch (error) {
+    return err(`cannot read key ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  let text: string;
+  try {
+    const mode = fstatSync(fd).mode;
+    if ((mode & 0o077) !== 0) return err(`key ${file} has mode ${(mode & 0o777).toString(8)}; it must be readable by its owner only (chmod 600)`);
+    text = readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+  const parsed = parseSignerKey(text.trim());
+  if (!parsed.ok) return err(`key ${file}: ${describeNoteError(parsed.error)}`);
+  const key = parsed.value;
+  if (key.signatureType !== SIGNATURE_TYPE_COSIGNATURE_V1) return err(`key ${file} is not a cosignature/v1 key (type 0x04)`);
+  if (key.name !== expectedName) return err(`key ${file} is named ${key.name}, but the config names the validator ${expectedName}`);
+  const cosigner = ed25519Cosigner(key.name, Uint8Array.from(key.secretKey));
+  key.secretKey.fill(0);
+  if (cosigner.keyId !== cosignatureKeyId(key.name, cosigner.publicKey)) throw new Error('invariant failed: cosigner key id');
+  return ok({ ...cosigner, verifierKey: formatVerifierKey(key.name, SIGNATURE_TYPE_COSIGNATURE_V1, cosigner.publicKey) });
+}
+
+/** Enrollment files named directly, and every *.json in named folders (sorted, not recursive). */
+export function readEnrollmentFiles(paths: readonly string[]): Result<{ source: string; json: unknown }[], string> {
+  const files: string[] = [];
+  for (const p of paths) {
+    let isDirectory: boolean;
+    try {
+      isDirectory = statSync(p).isDirectory();
+    } catch (error) {
+      return err(`cannot read enrollments at ${p}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (isDirectory) {
+      files.push(...readdirSync(p).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(p, f)));
+    } else files.push(p);
+  }
+  const out: { source: string; json: unknown }[] = [];
+  for (const file of files) {
+    try {
+      out.push({ source: file, json: JSON.parse(readFileSync(file, 'utf8')) });
+    } catch (error) {
+      return err(`enrollment ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return ok(out);
+}

@@ -1,0 +1,110 @@
+/**
+ * Starting and stopping one validator: read the config, load and check every piece
+ * of trust material, open the store (verifying every log's nodes against its root),
+ * then listen. Any problem stops the start with a sentence for the operator.
+ */
+import { createWriteStream, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { EventId, EventLogger, LogFields } from '../core/logging';
+import { err, ok, type Result } from '../core/result';
+import { loadValidatorKey, readEnrollmentFiles, readValidatorConfig, type ValidatorConfig } from './config';
+import { loadValidatorElection } from './election';
+import { buildValidatorServer } from './server';
+import { ValidatorService } from './service';
+import { describeStoreOpenError, ValidatorStore } from './store';
+
+/** The validator's event log: JSON lines in its data folder, written without blocking requests. */
+export class ValidatorEventLog implements EventLogger {
+  private readonly stream: WriteStream;
+  constructor(file: string, private readonly echo: boolean) {
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    this.stream = createWriteStream(file, { flags: 'a', mode: 0o600 });
+    this.stream.on('error', (error) => process.stderr.write(`urna validator: event log: ${error.message}\n`));
+  }
+
+  log(eventId: EventId, fields: LogFields = {}): void {
+    const line = `${JSON.stringify({ time: new Date().toISOString(), event: eventId, ...fields })}\n`;
+    this.stream.write(line);
+    if (this.echo) process.stderr.write(line);
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => this.stream.end(resolve));
+  }
+}
+
+export type RunningValidator = {
+  readonly name: string;
+  readonly verifierKey: string;
+  readonly url: string;
+  readonly server: FastifyInstance;
+  readonly service: ValidatorService;
+  close(): Promise<void>;
+};
+
+export type StartOptions = { readonly logger?: EventLogger; readonly echoLog?: boolean };
+
+export function prepareValidator(config: ValidatorConfig, logger: EventLogger): Result<{ service: ValidatorService; verifierKey: string }, string> {
+  const key = loadValidatorKey(config.keyFile, config.name);
+  if (!key.ok) return key;
+  let packageJson: unknown;
+  let authorityKey: string;
+  try {
+    packageJson = JSON.parse(readFileSync(config.electionPackage, 'utf8'));
+    authorityKey = readFileSync(config.authorityKey, 'utf8').trim();
+  } catch (error) {
+    return err(`cannot read the election package or authority key: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const enrollments = readEnrollmentFiles(config.enrollments);
+  if (!enrollments.ok) return enrollments;
+  const election = loadValidatorElection({ packageJson, authorityKey, enrollments: enrollments.value });
+  if (!election.ok) return err(`${election.error.what}: ${election.error.message}`);
+  const member = election.value.definition.validators.members.find((m) => m.name === config.name);
+  if (member === undefined) return err(`the election package names no validator ${config.name}`);
+  if (member.verifierKey !== key.value.verifierKey) {
+    return err(`the key in ${config.keyFile} is not the key the election package names for ${config.name} (${member.verifierKey})`);
+  }
+  const store = ValidatorStore.open(config.dataDir, election.value.electionId);
+  if (!store.ok) return err(describeStoreOpenError(store.error));
+  const service = new ValidatorService({ election: election.value, store: store.value, cosigner: key.value, logger, limits: config.limits });
+  return ok({ service, verifierKey: key.value.verifierKey });
+}
+
+/** Reads the config at `configFile`, starts the validator and returns once it listens. */
+export async function startValidator(configFile: string, options: StartOptions = {}): Promise<Result<RunningValidator, string>> {
+  const config = readValidatorConfig(configFile);
+  if (!config.ok) return config;
+  const eventLog = options.logger === undefined ? new ValidatorEventLog(path.join(config.value.dataDir, 'events.jsonl'), options.echoLog ?? false) : undefined;
+  const logger = options.logger ?? (eventLog as EventLogger);
+  const prepared = prepareValidator(config.value, logger);
+  if (!prepared.ok) {
+    logger.log('validator.start-refused', { reason: prepared.error });
+    await eventLog?.close();
+    return prepared;
+  }
+  const { service, verifierKey } = prepared.value;
+  const server = buildValidatorServer(service, logger, config.value.httpLimits);
+  let address: string;
+  try {
+    address = await server.listen({ host: config.value.host, port: config.value.port });
+  } catch (error) {
+    service.store.close();
+    await eventLog?.close();
+    return err(`cannot listen on ${config.value.host}:${config.value.port}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  logger.log('validator.started', { name: config.value.name, address, stations: service.election.stations.size });
+  return ok({
+    name: config.value.name,
+    verifierKey,
+    url: address,
+    server,
+    service,
+    close: async () => {
+      await server.close();
+      service.store.close();
+      logger.log('validator.stopped', { name: config.value.name });
+      await eventLog?.close();
+    },
+  });
+}
