@@ -10,7 +10,8 @@
  */
 import { z } from 'zod';
 import type { Result } from '../result';
-import type { LogKind } from '../ids';
+import { ID_PATTERN, type LogKind } from '../ids';
+import type { BallotView, LocalizedText } from './ballot';
 
 export type ApiErrorCode =
   /** The arguments did not match the method's schema. */
@@ -61,15 +62,84 @@ export type DeviceStatus = {
 
 export type LedgerStatus = Readonly<Record<LogKind, { readonly size: number }>>;
 
+/** A ballot recorded as pending whose paper did not print: the poll worker confirms or voids it. */
+export type PendingBallotView = {
+  readonly ballotId: string;
+  /** The short confirmation code, as on the voter's screen and receipt. */
+  readonly shortCode: string;
+};
+
 export type StationStatus = {
   readonly stationId: string;
   readonly mode: 'demo' | 'production';
   readonly electionBaseHash: string | null;
+  /** Why the election on disk could not be loaded, for the poll worker; null when it loaded or none is there. */
+  readonly electionProblem: LocalizedText | null;
   readonly pollsState: PollsState;
   readonly printer: DeviceStatus;
   readonly cardReader: DeviceStatus;
   readonly ledger: LedgerStatus;
   readonly display: DisplaySettings;
+  /** Counts of ballots in the ballot log: never any per-contest count. */
+  readonly ballots: { readonly cast: number; readonly challenged: number; readonly voided: number };
+  readonly pendingBallots: readonly PendingBallotView[];
+  readonly voterSession: VoterSessionView['phase'];
+};
+
+// ---- the voter session -----------------------------------------------------------
+
+/** How long the kiosk waits for a voter: a warning after `warnAfterMs`, the session ends after `endAfterMs`. */
+export type InactivityTimeouts = { readonly warnAfterMs: number; readonly endAfterMs: number };
+
+export type ShownConfirmationCode = {
+  /** Two groups of four Crockford base32 characters. */
+  readonly short: string;
+  /** The whole 32-byte code, unpadded base64url, as in the ledger entry and the receipt's QR code. */
+  readonly full: string;
+};
+
+/** Which of the two printouts was being printed. */
+export type PrintedDocument = 'paper-record' | 'receipt';
+
+/** Why a session without a voter ended last (for the waiting screen). */
+export type SessionEnd = 'cast' | 'timed-out' | 'resolved-by-poll-worker';
+
+/**
+ * The voter session as the renderer may see it: never the encryption secrets,
+ * never the choices (the renderer holds its own copy of those while marking).
+ */
+export type VoterSessionView =
+  | { readonly phase: 'none'; readonly lastEnded: SessionEnd | null }
+  | {
+      readonly phase: 'marking';
+      readonly sessionId: string;
+      readonly ballot: BallotView;
+      readonly timeouts: InactivityTimeouts;
+      /** Set after the voter challenged a ballot and is marking again. */
+      readonly challenged: { readonly shortCode: string; readonly slipPrinted: boolean } | null;
+    }
+  | {
+      readonly phase: 'committed';
+      readonly sessionId: string;
+      readonly ballot: BallotView;
+      readonly timeouts: InactivityTimeouts;
+      readonly code: ShownConfirmationCode;
+    }
+  | { readonly phase: 'printing'; readonly sessionId: string; readonly document: PrintedDocument; readonly code: ShownConfirmationCode }
+  | {
+      readonly phase: 'print-failed';
+      readonly sessionId: string;
+      readonly document: PrintedDocument;
+      readonly code: ShownConfirmationCode;
+      /** The printer's state when it failed, for the poll worker (a key of the hardware messages). */
+      readonly printerState: string;
+    }
+  | { readonly phase: 'cast'; readonly sessionId: string; readonly timeouts: InactivityTimeouts; readonly code: ShownConfirmationCode };
+
+export type VoterScreen = {
+  readonly pollsState: PollsState;
+  readonly display: DisplaySettings;
+  readonly session: VoterSessionView;
 };
 
 // ---- the methods ---------------------------------------------------------------
@@ -86,6 +156,22 @@ function method<Output>() {
 
 const noArguments = z.object({}).strict();
 
+const idString = z.string().regex(ID_PATTERN);
+/** Bounds that no real ballot reaches, so a hostile call cannot cost unbounded work. */
+const MAX_CONTESTS = 200;
+const MAX_MARKS_PER_CONTEST = 64;
+
+const ballotMarksSchema = z
+  .object({
+    selections: z
+      .record(idString, z.array(idString).max(MAX_MARKS_PER_CONTEST))
+      .refine((r) => Object.keys(r).length <= MAX_CONTESTS, 'too many contests'),
+    writeIns: z
+      .record(idString, z.record(idString, z.string().max(200)).refine((r) => Object.keys(r).length <= MAX_MARKS_PER_CONTEST, 'too many write-ins'))
+      .refine((r) => Object.keys(r).length <= MAX_CONTESTS, 'too many contests'),
+  })
+  .strict();
+
 export const stationApi = {
   getStationStatus: method<StationStatus>()(noArguments),
   setDisplaySettings: method<DisplaySettings>()(
@@ -97,6 +183,22 @@ export const stationApi = {
       })
       .strict(),
   ),
+  /** The voter screens' state; polled by the renderer. */
+  getVoterSession: method<VoterScreen>()(noArguments),
+  /**
+   * The voter is done marking: main checks the marks against the contest rules,
+   * encrypts them with proofs and shows the confirmation code. An undervote is
+   * accepted only once the voter has seen the warning.
+   */
+  commitBallot: method<VoterScreen>()(z.object({ marks: ballotMarksSchema, undervoteAcknowledged: z.boolean() }).strict()),
+  /** Records the committed ballot as pending, prints the paper record and the receipt, then records it as cast. */
+  castBallot: method<VoterScreen>()(noArguments),
+  /** Publishes the committed ballot's plaintext and nonce instead of casting it; the voter marks again. */
+  challengeBallot: method<VoterScreen>()(noArguments),
+  /** The voter is still there (a touch or a key press). */
+  touchVoterSession: method<VoterScreen>()(noArguments),
+  /** The voter has taken the receipt: the kiosk goes back to waiting. */
+  finishVoterSession: method<VoterScreen>()(noArguments),
 } as const;
 
 export type StationApiSpec = typeof stationApi;

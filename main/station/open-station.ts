@@ -9,12 +9,20 @@ import { z } from 'zod';
 import { ID_PATTERN, type ElectionId, type StationId } from '../../core/ids';
 import type { EventLogger } from '../../core/logging';
 import { stationKeyName } from '../../core/ledger/checkpoint';
+import { demoEntryRegistry, electionEntryRegistry } from '../../core/ledger/station-entries';
+import type { InactivityTimeouts } from '../../core/api/station-api';
+import type { RandomSource } from '../../core/ballot';
+import { describeElectionErrors } from '../../core/election/errors';
+import type { LocalizedText } from '../../core/api/ballot';
+import { translate } from '../../core/i18n/messages';
+import { readLoadedElection, type LoadedElection } from '../election/election-store';
 import { createStationApiHandlers } from '../api/handlers';
 import type { StationApiHandlers } from '../api/dispatch';
 import { describeLedgerError, LedgerStore } from '../ledger/store';
 import { describeIdentityError, loadOrProvisionStationIdentity } from './identity';
 import { startStationDevices, type StationDevices, type StationDevicesConfig } from './devices';
-import { notConfiguredDevice, StationService } from './station-service';
+import { recoverBallotLog } from './ballot-log';
+import { electionContextOf, notConfiguredDevice, StationService, stationSeed, type BallotPrinter } from './station-service';
 
 /** What provisioning writes into the data folder: who this station is. */
 const provisioningSchema = z
@@ -35,6 +43,12 @@ export type OpenStationOptions = {
   readonly mode: 'demo' | 'production';
   readonly logger: EventLogger;
   readonly devices?: StationDevicesConfig;
+  /** How long a voter may be idle; tests shorten it. */
+  readonly inactivity?: InactivityTimeouts;
+  /** The CSPRNG for ballot ids and nonces; tests may pass a deterministic one. */
+  readonly random?: RandomSource;
+  /** A printer other than the serial driver of `devices` (an in-memory one in unit tests). */
+  readonly ballotPrinter?: BallotPrinter;
 };
 
 export type OpenStation = {
@@ -97,12 +111,19 @@ export function openStation(options: OpenStationOptions): OpenStation {
     electionId: provisioning.electionId,
     stationId: provisioning.stationId,
     signer: identity.value,
+    registry: options.mode === 'demo' ? demoEntryRegistry : electionEntryRegistry,
   });
   if (!ledger.ok) {
     const reason = describeLedgerError(ledger.error);
     logger.log('ledger.open-refused', { reason });
     throw new StationStartError(reason);
   }
+  const election = loadElection(dataDir, provisioning, logger);
+  // Replaying the ballot log recovers the polls state, the confirmation-code chain
+  // and any ballot left pending by a crash between ballot-pending and ballot-cast.
+  const seed = election.loaded ? stationSeed(electionContextOf(election.loaded), provisioning.stationId) : null;
+  const ballotLog = recoverBallotLog(ledger.value, seed);
+  if (ballotLog.pending.length > 0) logger.log('station.pending-ballots-recovered', { count: ballotLog.pending.length });
   const devices = startStationDevices(options.devices ?? {}, logger);
   const service = new StationService({
     stationId: provisioning.stationId,
@@ -111,11 +132,18 @@ export function openStation(options: OpenStationOptions): OpenStation {
     printer: devices.printerStatus ?? notConfiguredDevice,
     cardReader: devices.cardReaderStatus ?? notConfiguredDevice,
     logger,
+    election: election.loaded,
+    electionProblem: election.problem,
+    ballotLog,
+    ballotPrinter: options.ballotPrinter ?? devices.printer,
+    inactivity: options.inactivity,
+    random: options.random,
   });
   logger.log('station.opened', {
     stationId: provisioning.stationId,
     ballots: ledger.value.size('ballots'),
     pollbook: ledger.value.size('pollbook'),
+    pollsState: ballotLog.polls,
   });
   return {
     service,
@@ -124,8 +152,36 @@ export function openStation(options: OpenStationOptions): OpenStation {
     provisioning,
     devices,
     close: async () => {
+      await service.close();
       await devices.stop();
       ledger.value.close();
     },
   };
+}
+
+/**
+ * The election package in the data folder, verified again under the pinned key.
+ * A package for another election than the one this station was provisioned for
+ * is refused: its ballots would land in a ledger whose origin names the other.
+ */
+function loadElection(
+  dataDir: string,
+  provisioning: StationProvisioning,
+  logger: EventLogger,
+): { readonly loaded: LoadedElection | null; readonly problem: LocalizedText | null } {
+  const read = readLoadedElection(dataDir);
+  if (!read.ok) {
+    const problem = { ru: describeElectionErrors(read.error, 'ru'), en: describeElectionErrors(read.error, 'en') };
+    logger.log('election.load-refused', { codes: read.error.map((e) => e.code) });
+    return { loaded: null, problem };
+  }
+  if (read.value === undefined) return { loaded: null, problem: null };
+  const electionId = read.value.definition.electionId;
+  if (electionId !== provisioning.electionId) {
+    logger.log('election.load-refused', { reason: 'other-election', electionId, provisioned: provisioning.electionId });
+    const params = { loaded: electionId, provisioned: provisioning.electionId };
+    return { loaded: null, problem: { ru: translate('ru', 'status.otherElection', params), en: translate('en', 'status.otherElection', params) } };
+  }
+  logger.log('election.loaded', { electionId, baseHash: read.value.baseHashForDisplay });
+  return { loaded: read.value, problem: null };
 }

@@ -1,15 +1,72 @@
 /**
  * The station service: the main-process owner of the station's state. The
- * renderer only ever sees what `status()` returns; the station key, the
- * ledger and the devices stay here.
+ * renderer only ever sees what `status()` and `voterScreen()` return; the
+ * station key, the ledger, the devices and the voter's encryption secrets stay
+ * here.
+ *
+ * It runs the polls lifecycle (polls.ts), the voter session (voter-session.ts)
+ * and the casting pipeline: marks → checked and encrypted with a chained
+ * confirmation code (casting.ts) → code shown → cast (ballot-pending, paper
+ * record, receipt, ballot-cast) or challenge (ballot-challenged, slip). Each
+ * ledger append is one SQLite transaction; the in-memory ballot-log state is the
+ * same fold over the same entries that recovery runs on open (ballot-log.ts).
  */
-import type { DeviceStatus, DisplaySettings, PollsState, StationStatus } from '../../core/api/station-api';
-import type { LogKind } from '../../core/ids';
+import type { BallotView, LocalizedText } from '../../core/api/ballot';
+import { shortConfirmationCode, type BallotMarks } from '../../core/api/ballot';
+import type {
+  DeviceStatus,
+  DisplaySettings,
+  InactivityTimeouts,
+  PollsState,
+  StationStatus,
+  VoterScreen,
+} from '../../core/api/station-api';
+import {
+  confirmationSeed,
+  createElectionContext,
+  GroupElement,
+  systemRandom,
+  type BallotManifest,
+  type ConfirmationCode,
+  type ElectionContext,
+  type RandomSource,
+} from '../../core/ballot';
+import { toHex } from '../../core/encoding/bytes';
+import { electionExtendedBaseHash } from '../../core/election/package';
+import { toBallotManifest } from '../../core/election/manifest';
+import type { LogKind, StationId } from '../../core/ids';
+import type { LedgerEntry } from '../../core/ledger/entries';
+import type { VoidReason } from '../../core/ledger/station-entries';
 import type { EventLogger } from '../../core/logging';
+import { err, ok, type Result } from '../../core/result';
+import type { PrintConfirmation, PrintFailure } from '../../hardware/printer/receipt-printer';
+import type { Receipt } from '../../hardware/printer/receipt';
+import type { PrinterStatus } from '../../hardware/printer/status';
+import type { LoadedElection } from '../election/election-store';
+import { describeLedgerError, type AppendError, type AppendReceipt } from '../ledger/store';
+import { ballotViewFor } from './ballot-view';
+import { foldBallotLogEntry, initialBallotLogState, type BallotLogState } from './ballot-log';
+import { castEntry, challengedEntry, commitBallot, pendingEntry, voidedEntry, type CommitRefusal } from './casting';
+import { logPollsTransition, pollsEntry, pollsReducer, type PollsAction } from './polls';
+import { challengeSlip, paperRecord, voterReceipt } from './printouts';
+import {
+  awaitsVoter,
+  logVoterSessionTransition,
+  NO_SESSION,
+  toVoterSessionView,
+  voterSessionReducer,
+  type VoterSession,
+  type VoterSessionAction,
+} from './voter-session';
 
 /** What the status screen needs of the ledger: how long each log is. */
 export interface LedgerSizes {
   size(log: LogKind): number;
+}
+
+/** What the station writes to: the signed ledger (main/ledger/store.ts). */
+export interface StationLedger extends LedgerSizes {
+  append(log: LogKind, entry: LedgerEntry): Result<AppendReceipt, AppendError>;
 }
 
 /** Any device driver, reduced to what the poll worker is shown. */
@@ -17,34 +74,90 @@ export interface DeviceStatusSource {
   status(): DeviceStatus;
 }
 
+/** The receipt printer as the casting pipeline uses it (hardware/printer/receipt-printer.ts). */
+export interface BallotPrinter {
+  print(receipt: Receipt): Promise<Result<PrintConfirmation, PrintFailure>>;
+  getStatus(): PrinterStatus;
+}
+
 /** A device slot with nothing configured: shown honestly as such. */
 export const notConfiguredDevice: DeviceStatusSource = {
   status: () => ({ state: 'not-configured', ready: false, port: null }),
 };
 
+export const DEFAULT_INACTIVITY: InactivityTimeouts = { warnAfterMs: 90_000, endAfterMs: 120_000 };
+
 export type StationServiceDeps = {
   readonly stationId: string;
   readonly mode: 'demo' | 'production';
-  readonly ledger: LedgerSizes;
+  readonly ledger: StationLedger;
   readonly printer: DeviceStatusSource;
   readonly cardReader: DeviceStatusSource;
   readonly logger: EventLogger;
+  /** The verified election package from the data folder, if one is loaded. */
+  readonly election?: LoadedElection | null;
+  /** Why the package on disk was refused, for the status screen. */
+  readonly electionProblem?: LocalizedText | null;
+  /** The ballot log as recovered when the station opened. */
+  readonly ballotLog?: BallotLogState;
+  readonly ballotPrinter?: BallotPrinter | null;
+  readonly inactivity?: InactivityTimeouts;
+  /** The CSPRNG; tests may pass a deterministic one. */
+  readonly random?: RandomSource;
 };
 
 export const DEFAULT_DISPLAY: DisplaySettings = { language: 'ru', textSize: 1, highContrast: false };
 
+/** Why the station refused a request: each one is something a person can cause. */
+export type StationRefusal =
+  | { readonly kind: 'no-election' }
+  | { readonly kind: 'polls-transition-not-allowed'; readonly from: PollsState; readonly action: PollsAction['type'] }
+  | { readonly kind: 'polls-not-open'; readonly polls: PollsState }
+  | { readonly kind: 'voter-session-active'; readonly phase: VoterSession['phase'] }
+  | { readonly kind: 'ballots-pending'; readonly count: number }
+  | { readonly kind: 'unknown-ballot-style'; readonly ballotStyleId: string }
+  | { readonly kind: 'wrong-session-phase'; readonly phase: VoterSession['phase']; readonly expected: readonly VoterSession['phase'][] }
+  | CommitRefusal
+  | { readonly kind: 'not-pending'; readonly ballotId: string }
+  | { readonly kind: 'still-printing'; readonly ballotId: string }
+  | { readonly kind: 'ledger-append-failed'; readonly reason: string };
+
+/** Everything the ballot cryptography needs about the loaded election. */
+type ElectionRuntime = {
+  readonly loaded: LoadedElection;
+  readonly context: ElectionContext;
+};
+
+export type PendingResolution = { readonly outcome: 'cast' } | { readonly outcome: 'void'; readonly reason: VoidReason };
+
 export class StationService {
   private display: DisplaySettings = DEFAULT_DISPLAY;
-  private readonly pollsState: PollsState = 'setup';
+  private ballotLog: BallotLogState;
+  private session: VoterSession = NO_SESSION;
+  private readonly election: ElectionRuntime | null;
+  private readonly manifests = new Map<string, { manifest: BallotManifest; view: BallotView }>();
+  private readonly inactivity: InactivityTimeouts;
+  private readonly random: RandomSource;
+  private inactivityTimer: NodeJS.Timeout | undefined;
+  private printJob: Promise<void> = Promise.resolve();
+  private closed = false;
 
-  constructor(private readonly deps: StationServiceDeps) {}
+  constructor(private readonly deps: StationServiceDeps) {
+    this.election = deps.election ? electionRuntime(deps.election) : null;
+    this.ballotLog = deps.ballotLog ?? initialBallotLogState(this.election ? stationSeed(this.election.context, deps.stationId) : null);
+    this.inactivity = deps.inactivity ?? DEFAULT_INACTIVITY;
+    this.random = deps.random ?? systemRandom;
+  }
+
+  // ---- what the screens see -------------------------------------------------------
 
   status(): StationStatus {
     return {
       stationId: this.deps.stationId,
       mode: this.deps.mode,
-      electionBaseHash: null,
-      pollsState: this.pollsState,
+      electionBaseHash: this.election?.loaded.baseHashForDisplay ?? null,
+      electionProblem: this.deps.electionProblem ?? null,
+      pollsState: this.ballotLog.polls,
       printer: this.deps.printer.status(),
       cardReader: this.deps.cardReader.status(),
       ledger: {
@@ -52,7 +165,14 @@ export class StationService {
         pollbook: { size: this.deps.ledger.size('pollbook') },
       },
       display: this.display,
+      ballots: { cast: this.ballotLog.cast, challenged: this.ballotLog.challenged, voided: this.ballotLog.voided },
+      pendingBallots: this.ballotLog.pending.map((p) => ({ ballotId: p.ballotId, shortCode: shortConfirmationCode(p.confirmationCode) })),
+      voterSession: this.session.phase,
     };
+  }
+
+  voterScreen(): VoterScreen {
+    return { pollsState: this.ballotLog.polls, display: this.display, session: toVoterSessionView(this.session, this.inactivity) };
   }
 
   setDisplaySettings(change: Partial<DisplaySettings>): DisplaySettings {
@@ -61,8 +181,299 @@ export class StationService {
       this.deps.logger.log('display.settings-changed', { from: this.display, to: next });
       this.display = next;
     }
+    this.voterWasActive();
     return this.display;
   }
+
+  // ---- the polls ----------------------------------------------------------------------
+
+  openPolls(): Result<PollsState, StationRefusal> {
+    return this.pollsTransition({ type: 'open' });
+  }
+
+  pausePolls(): Result<PollsState, StationRefusal> {
+    if (this.session.phase !== 'none') return this.refuse('polls.pause-refused', { kind: 'voter-session-active', phase: this.session.phase });
+    return this.pollsTransition({ type: 'pause' });
+  }
+
+  resumePolls(): Result<PollsState, StationRefusal> {
+    return this.pollsTransition({ type: 'resume' });
+  }
+
+  /** Closing is final: refused while a voter is at the kiosk or a ballot still waits for a poll worker. */
+  closePolls(): Result<PollsState, StationRefusal> {
+    if (this.session.phase !== 'none') return this.refuse('polls.close-refused', { kind: 'voter-session-active', phase: this.session.phase });
+    if (this.ballotLog.pending.length > 0) return this.refuse('polls.close-refused', { kind: 'ballots-pending', count: this.ballotLog.pending.length });
+    return this.pollsTransition({ type: 'close' });
+  }
+
+  private pollsTransition(action: PollsAction): Result<PollsState, StationRefusal> {
+    if (this.election === null) return this.refuse('polls.transition-refused', { kind: 'no-election' });
+    const from = this.ballotLog.polls;
+    const next = pollsReducer(from, action);
+    if (!next.ok) return this.refuse('polls.transition-refused', next.error);
+    const entry = pollsEntry(action, this.ballotLog.cast);
+    if (entry !== null) {
+      // The ballot log is the record the state is recovered from, so it goes first.
+      const recorded = this.append('ballots', entry);
+      if (!recorded.ok) return recorded;
+      const mirrored = this.deps.ledger.append('pollbook', entry);
+      if (!mirrored.ok) this.deps.logger.log('polls.pollbook-append-failed', { entry: entry.type, reason: describeLedgerError(mirrored.error) });
+    }
+    logPollsTransition(this.deps.logger, from, this.ballotLog.polls, action);
+    return ok(this.ballotLog.polls);
+  }
+
+  // ---- the voter session ----------------------------------------------------------
+
+  /**
+   * Starts a one-time voting session for a checked-in voter. Not part of the
+   * renderer's API: a poll worker's check-in (issue 8) calls it.
+   */
+  activateVoterSession(request: { readonly ballotStyleId: string }): Result<VoterScreen, StationRefusal> {
+    if (this.election === null) return this.refuse('voter.activation-refused', { kind: 'no-election' });
+    if (this.ballotLog.polls !== 'polls-open') return this.refuse('voter.activation-refused', { kind: 'polls-not-open', polls: this.ballotLog.polls });
+    if (this.session.phase !== 'none') return this.refuse('voter.activation-refused', { kind: 'voter-session-active', phase: this.session.phase });
+    const style = this.ballotStyle(request.ballotStyleId);
+    if (style === undefined) return this.refuse('voter.activation-refused', { kind: 'unknown-ballot-style', ballotStyleId: request.ballotStyleId });
+    this.resetDisplay();
+    this.transition({ type: 'activate', sessionId: toHex(this.random(8)), ballot: style.view });
+    return ok(this.voterScreen());
+  }
+
+  commitBallot(request: { readonly marks: BallotMarks; readonly undervoteAcknowledged: boolean }): Result<VoterScreen, StationRefusal> {
+    const session = this.session;
+    if (session.phase !== 'marking') return this.wrongPhase('voter.commit-refused', ['marking']);
+    const election = this.election;
+    const style = this.ballotStyle(session.ballot.ballotStyleId);
+    const previousCode = this.ballotLog.chainHead;
+    if (election === null || style === undefined || previousCode === null) throw new Error('invariant failed: an active session without its election');
+    this.voterWasActive();
+    const committed = commitBallot({
+      context: election.context,
+      manifest: style.manifest,
+      ballot: session.ballot,
+      marks: request.marks,
+      undervoteAcknowledged: request.undervoteAcknowledged,
+      previousCode,
+      random: this.random,
+    });
+    if (!committed.ok) {
+      const fields = committed.error.kind === 'invalid-marks' ? { problems: committed.error.problems.map((p) => p.problem) } : {};
+      return this.refuse('voter.commit-refused', committed.error, fields);
+    }
+    this.transition({ type: 'commit', commitment: committed.value });
+    return ok(this.voterScreen());
+  }
+
+  /**
+   * Records the ballot as pending, then prints in the background; the renderer
+   * follows the printing through `voterScreen()`. The ballot is cast only once
+   * the printer has confirmed both printouts.
+   */
+  castBallot(): Result<VoterScreen, StationRefusal> {
+    const session = this.session;
+    if (session.phase !== 'committed') return this.wrongPhase('voter.cast-refused', ['committed']);
+    const { commitment } = session;
+    const recorded = this.append('ballots', pendingEntry(commitment));
+    if (!recorded.ok) return recorded;
+    const language = this.display.language;
+    this.transition({ type: 'start-printing' });
+    const ballotId = commitment.encrypted.ballotId;
+    const paper = paperRecord({ ballot: session.ballot, marks: commitment.marks, ballotId, stationId: this.deps.stationId, language });
+    const receipt = voterReceipt({ ballot: session.ballot, code: commitment.shown, stationId: this.deps.stationId, language });
+    this.printJob = this.printAndCast(ballotId, paper, receipt).catch((error: unknown) => {
+      // A bug, not a printer fault: the ballot stays pending for the poll worker all the same.
+      this.deps.logger.log('ballot.print-job-crashed', { error: error instanceof Error ? error.message : String(error) });
+      if (this.session.phase === 'printing') this.transition({ type: 'print-failed', printerState: 'disconnected' });
+    });
+    return ok(this.voterScreen());
+  }
+
+  private async printAndCast(ballotId: string, paper: Receipt, receipt: Receipt): Promise<void> {
+    const paperPrinted = await this.print(paper);
+    if (!paperPrinted.ok) return this.printFailed(paperPrinted.error);
+    this.transition({ type: 'print-receipt' });
+    const receiptPrinted = await this.print(receipt);
+    if (!receiptPrinted.ok) return this.printFailed(receiptPrinted.error);
+    if (this.closed) return;
+    const cast = this.append('ballots', castEntry(ballotId));
+    if (!cast.ok) return this.printFailed(this.deps.ballotPrinter?.getStatus().state ?? 'disconnected');
+    this.deps.logger.log('ballot.cast', { ballotsCast: this.ballotLog.cast });
+    this.transition({ type: 'cast-recorded' });
+  }
+
+  private async print(receipt: Receipt): Promise<Result<void, string>> {
+    const printer = this.deps.ballotPrinter;
+    if (!printer) return err('disconnected');
+    const printed = await printer.print(receipt);
+    if (printed.ok) return ok();
+    const failure = printed.error;
+    this.deps.logger.log('ballot.print-failed', { kind: failure.kind, state: 'status' in failure ? failure.status.state : printer.getStatus().state });
+    return err('status' in failure ? failure.status.state : printer.getStatus().state);
+  }
+
+  private printFailed(printerState: string): void {
+    if (this.session.phase !== 'printing') return;
+    this.transition({ type: 'print-failed', printerState });
+  }
+
+  /** Waits for a running print job (tests, and an orderly shutdown). */
+  async whenPrintingDone(): Promise<void> {
+    await this.printJob;
+  }
+
+  /**
+   * Publishes the committed ballot's plaintext and master nonce instead of casting
+   * it, prints the "challenged — not counted" slip, and lets the voter mark again.
+   */
+  async challengeBallot(): Promise<Result<VoterScreen, StationRefusal>> {
+    const session = this.session;
+    if (session.phase !== 'committed') return this.wrongPhase('voter.challenge-refused', ['committed']);
+    const { commitment } = session;
+    const recorded = this.append('ballots', challengedEntry(commitment));
+    if (!recorded.ok) return recorded;
+    this.deps.logger.log('ballot.challenged', { ballotsChallenged: this.ballotLog.challenged });
+    const slip = challengeSlip({ ballot: session.ballot, marks: commitment.marks, code: commitment.shown, stationId: this.deps.stationId, language: this.display.language });
+    const printed = await this.print(slip);
+    if (this.session !== session) return ok(this.voterScreen());
+    this.transition({ type: 'challenge', slipPrinted: printed.ok });
+    return ok(this.voterScreen());
+  }
+
+  touchVoterSession(): VoterScreen {
+    this.voterWasActive();
+    return this.voterScreen();
+  }
+
+  finishVoterSession(): Result<VoterScreen, StationRefusal> {
+    if (this.session.phase !== 'cast') return this.wrongPhase('voter.finish-refused', ['cast']);
+    this.transition({ type: 'finish' });
+    return ok(this.voterScreen());
+  }
+
+  /**
+   * A poll worker's decision on a ballot that is pending after a print failure or
+   * a crash: cast (the paper record is in the box and the voter has the receipt)
+   * or void it. Either way the decision is a ledger entry.
+   */
+  resolvePendingBallot(request: { readonly ballotId: string } & PendingResolution): Result<StationStatus, StationRefusal> {
+    const { ballotId } = request;
+    if (!this.ballotLog.pending.some((p) => p.ballotId === ballotId)) return this.refuse('ballot.resolve-refused', { kind: 'not-pending', ballotId });
+    if (this.session.phase === 'printing' && this.session.ballotId === ballotId) {
+      return this.refuse('ballot.resolve-refused', { kind: 'still-printing', ballotId });
+    }
+    if (request.outcome === 'cast' && this.ballotLog.polls !== 'polls-open' && this.ballotLog.polls !== 'polls-paused') {
+      return this.refuse('ballot.resolve-refused', { kind: 'polls-not-open', polls: this.ballotLog.polls });
+    }
+    const entry = request.outcome === 'cast' ? castEntry(ballotId) : voidedEntry(ballotId, request.reason);
+    const recorded = this.append('ballots', entry);
+    if (!recorded.ok) return recorded;
+    this.deps.logger.log('ballot.pending-resolved', { outcome: request.outcome, ...(request.outcome === 'void' ? { reason: request.reason } : {}) });
+    if (this.session.phase === 'print-failed' && this.session.ballotId === ballotId) this.transition({ type: 'pending-resolved' });
+    return ok(this.status());
+  }
+
+  /** Stops the inactivity timer and waits for a print job; the station is closing. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.stopInactivityTimer();
+    await this.printJob;
+  }
+
+  // ---- internals ------------------------------------------------------------------------
+
+  private transition(action: VoterSessionAction): void {
+    const before = this.session;
+    const after = voterSessionReducer(before, action);
+    this.session = after;
+    logVoterSessionTransition(this.deps.logger, before, after, action);
+    // Settings belong to one voter: the next one starts from the defaults.
+    if (after.phase === 'none' && before.phase !== 'none') this.resetDisplay();
+    if (awaitsVoter(after)) this.startInactivityTimer();
+    else this.stopInactivityTimer();
+  }
+
+  private voterWasActive(): void {
+    if (awaitsVoter(this.session)) this.startInactivityTimer();
+  }
+
+  private startInactivityTimer(): void {
+    this.stopInactivityTimer();
+    if (this.closed) return;
+    this.inactivityTimer = setTimeout(() => this.inactivityExpired(), this.inactivity.endAfterMs);
+    this.inactivityTimer.unref();
+  }
+
+  private stopInactivityTimer(): void {
+    if (this.inactivityTimer !== undefined) clearTimeout(this.inactivityTimer);
+    this.inactivityTimer = undefined;
+  }
+
+  private inactivityExpired(): void {
+    this.inactivityTimer = undefined;
+    if (!awaitsVoter(this.session)) return;
+    // The session is handed back to the poll worker: nothing is cast, and a
+    // committed ballot's secrets are dropped with the session.
+    this.deps.logger.log('voter.session-timed-out', { phase: this.session.phase });
+    this.transition({ type: 'time-out' });
+  }
+
+  private resetDisplay(): void {
+    if (this.display === DEFAULT_DISPLAY) return;
+    this.deps.logger.log('display.settings-reset', {});
+    this.display = DEFAULT_DISPLAY;
+  }
+
+  private ballotStyle(ballotStyleId: string): { manifest: BallotManifest; view: BallotView } | undefined {
+    const cached = this.manifests.get(ballotStyleId);
+    if (cached !== undefined || this.election === null) return cached;
+    const definition = this.election.loaded.definition;
+    const manifest = toBallotManifest(definition, ballotStyleId);
+    const view = ballotViewFor(definition, ballotStyleId);
+    if (!manifest.ok || view === undefined) return undefined;
+    const style = { manifest: manifest.value, view };
+    this.manifests.set(ballotStyleId, style);
+    return style;
+  }
+
+  /** Appends to the ledger and folds the entry into the ballot-log state; a failure changes nothing. */
+  private append(log: LogKind, entry: LedgerEntry): Result<AppendReceipt, StationRefusal> {
+    const appended = this.deps.ledger.append(log, entry);
+    if (!appended.ok) {
+      const reason = describeLedgerError(appended.error);
+      this.deps.logger.log('ledger.append-failed', { log, entry: entry.type, reason });
+      return err({ kind: 'ledger-append-failed', reason });
+    }
+    if (log === 'ballots') this.ballotLog = foldBallotLogEntry(this.ballotLog, entry);
+    return appended;
+  }
+
+  private refuse(eventId: `${string}.${string}`, refusal: StationRefusal, fields: Record<string, unknown> = {}): Result<never, StationRefusal> {
+    const { kind } = refusal;
+    this.deps.logger.log(eventId, { reason: kind, ...('phase' in refusal ? { phase: refusal.phase } : {}), ...fields });
+    return err(refusal);
+  }
+
+  private wrongPhase(eventId: `${string}.${string}`, expected: readonly VoterSession['phase'][]): Result<never, StationRefusal> {
+    return this.refuse(eventId, { kind: 'wrong-session-phase', phase: this.session.phase, expected });
+  }
+}
+
+function electionRuntime(loaded: LoadedElection): ElectionRuntime {
+  const jointKey = GroupElement.fromBase64Url(loaded.definition.guardians.jointPublicKey);
+  if (!jointKey.ok) throw new Error('invariant failed: a verified election has a malformed joint key');
+  return { loaded, context: createElectionContext(electionExtendedBaseHash(loaded.definition), jointKey.value) };
+}
+
+/** The first link of this station's confirmation-code chain. */
+export function stationSeed(context: ElectionContext, stationId: string): ConfirmationCode {
+  return confirmationSeed(context.extendedBaseHash, stationId as StationId);
+}
+
+/** The ballot cryptography's view of a loaded election. */
+export function electionContextOf(loaded: LoadedElection): ElectionContext {
+  return electionRuntime(loaded).context;
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

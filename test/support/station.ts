@@ -5,28 +5,60 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { InactivityTimeouts } from '../../core/api/station-api';
+import type { RandomSource } from '../../core/ballot';
 import type { ElectionId, LogKind, StationId } from '../../core/ids';
 import { MemoryEventLogger } from '../../main/logging';
 import { openStation, provisionStation, type OpenStation } from '../../main/station/open-station';
 import type { StationDevicesConfig } from '../../main/station/devices';
+import type { BallotPrinter } from '../../main/station/station-service';
+import { installSampleElection, SAMPLE_ELECTION } from './election';
+
+export type TestStationOptions = {
+  readonly stationId: string;
+  readonly electionId?: string;
+  readonly devices?: StationDevicesConfig;
+  /** Load the signed sample election (its id becomes the station's election id). */
+  readonly sampleElection?: boolean;
+  readonly inactivity?: InactivityTimeouts;
+  readonly ballotPrinter?: BallotPrinter;
+  readonly random?: RandomSource;
+};
 
 export type TestStation = Omit<OpenStation, 'close'> & {
   readonly dataDir: string;
   readonly logger: MemoryEventLogger;
   /** Appends synthetic `demo-note` entries through the real, signed append path. */
   appendDemoEntries(log: LogKind, count: number): void;
+  /**
+   * Opens the station again from the same data folder, as after a restart. With
+   * `crash`, the old one is abandoned without closing anything first, the way a
+   * killed process leaves it (SQLite's WAL keeps every committed entry).
+   */
+  reopen(options?: { readonly crash?: boolean; readonly ballotPrinter?: BallotPrinter }): Promise<TestStation>;
   close(): Promise<void>;
 };
 
-export function startTestStation(options: {
-  readonly stationId: string;
-  readonly electionId?: string;
-  readonly devices?: StationDevicesConfig;
-}): TestStation {
+export function startTestStation(options: TestStationOptions): TestStation {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'urna-station-'));
-  provisionStation(dataDir, { stationId: options.stationId as StationId, electionId: (options.electionId ?? 'test-election') as ElectionId });
+  const electionId = options.sampleElection ? SAMPLE_ELECTION : (options.electionId ?? 'test-election');
+  provisionStation(dataDir, { stationId: options.stationId as StationId, electionId: electionId as ElectionId });
+  if (options.sampleElection) installSampleElection(dataDir);
+  return openTestStation(dataDir, options);
+}
+
+function openTestStation(dataDir: string, options: TestStationOptions): TestStation {
   const logger = new MemoryEventLogger();
-  const station = openStation({ dataDir, mode: 'production', logger, devices: options.devices });
+  const station = openStation({
+    dataDir,
+    // Only a demonstration station's ledger takes the synthetic notes some tests append.
+    mode: options.sampleElection ? 'production' : 'demo',
+    logger,
+    devices: options.devices,
+    inactivity: options.inactivity,
+    ballotPrinter: options.ballotPrinter,
+    random: options.random,
+  });
   let seq = 0;
   return {
     ...station,
@@ -37,6 +69,16 @@ export function startTestStation(options: {
         const receipt = station.ledger.append(log, { type: 'demo-note', v: 1, seq: seq++, text: `synthetic entry ${seq}` });
         if (!receipt.ok) throw new Error(`append failed: ${JSON.stringify(receipt.error)}`);
       }
+    },
+    reopen: async (reopenOptions = {}) => {
+      if (reopenOptions.crash) {
+        // Stop the old service's timers; a print job that never answers is simply abandoned.
+        void station.service.close();
+        station.ledger.close();
+      } else {
+        await station.close();
+      }
+      return openTestStation(dataDir, { ...options, ballotPrinter: reopenOptions.ballotPrinter ?? options.ballotPrinter });
     },
     close: async () => {
       await station.close();

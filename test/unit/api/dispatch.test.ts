@@ -12,7 +12,12 @@ function station() {
   const service = new StationService({
     stationId: 'st-01',
     mode: 'demo',
-    ledger: { size: (log) => sizes[log] },
+    ledger: {
+      size: (log) => sizes[log],
+      append: () => {
+        throw new Error('this station is never asked to record anything');
+      },
+    },
     printer: notConfiguredDevice,
     cardReader: notConfiguredDevice,
     logger,
@@ -73,6 +78,7 @@ describe('station API dispatch', () => {
   it('hides a handler failure behind an internal error and logs the detail', async () => {
     const logger = new MemoryEventLogger();
     const broken = {
+      ...createStationApiHandlers(station().service),
       getStationStatus: () => {
         throw new Error('disk on fire');
       },

@@ -1,0 +1,91 @@
+/**
+ * What the station needs to remember about its ballot log, folded from the log's
+ * entries: the polls state, the head of the confirmation-code chain, the ballots
+ * still pending, and counts of ballots by outcome. The same fold runs over the
+ * whole log when the station opens (recovery after a crash) and over each entry
+ * the station appends, so memory and disk cannot drift apart.
+ *
+ * It holds counts of ballots, never anything about their contents.
+ */
+import type { PollsState } from '../../core/api/station-api';
+import type { ConfirmationCode } from '../../core/ballot';
+import { fromBase64Url } from '../../core/encoding/bytes';
+import type { LedgerEntry } from '../../core/ledger/entries';
+import { pollsActionOfEntry, pollsReducer } from './polls';
+
+export type PendingBallot = {
+  readonly ballotId: string;
+  readonly ballotStyleId: string;
+  readonly confirmationCode: ConfirmationCode;
+};
+
+export type BallotLogState = {
+  readonly polls: PollsState;
+  /**
+   * The code the next ballot chains on: the last pending or challenged ballot's,
+   * or the station's seed; null while no election is loaded.
+   */
+  readonly chainHead: ConfirmationCode | null;
+  /** In log order. */
+  readonly pending: readonly PendingBallot[];
+  readonly cast: number;
+  readonly challenged: number;
+  readonly voided: number;
+};
+
+/** Before any entry: in setup without an election, otherwise waiting for the polls to open. */
+export function initialBallotLogState(seed: ConfirmationCode | null): BallotLogState {
+  return { polls: seed === null ? 'setup' : 'polls-closed-initial', chainHead: seed, pending: [], cast: 0, challenged: 0, voided: 0 };
+}
+
+/** Entries read per query while recovering. */
+const RECOVERY_CHUNK = 4096;
+
+/** Replays the whole ballot log: what the station knew when it stopped, however it stopped. */
+export function recoverBallotLog(
+  reader: { size(log: 'ballots'): number; entries(log: 'ballots', from: number, to: number): LedgerEntry[] },
+  seed: ConfirmationCode | null,
+): BallotLogState {
+  let state = initialBallotLogState(seed);
+  const size = reader.size('ballots');
+  for (let from = 0; from < size; from += RECOVERY_CHUNK) {
+    for (const entry of reader.entries('ballots', from, Math.min(size, from + RECOVERY_CHUNK))) state = foldBallotLogEntry(state, entry);
+  }
+  return state;
+}
+
+/**
+ * Applies one entry the ledger already accepted (its schema is checked). A
+ * transition the reducer refuses means the log contradicts the lifecycle rules
+ * that wrote it: that is not a state to carry on from.
+ */
+export function foldBallotLogEntry(state: BallotLogState, entry: LedgerEntry): BallotLogState {
+  const pollsAction = pollsActionOfEntry(entry);
+  if (pollsAction !== null) {
+    const next = pollsReducer(state.polls, pollsAction);
+    if (!next.ok) throw new Error(`invariant failed: the ballot log holds ${entry.type} while the polls are ${state.polls}`);
+    return { ...state, polls: next.value };
+  }
+  switch (entry.type) {
+    case 'ballot-pending': {
+      const ballot = entry['ballot'] as { ballotId: string };
+      const code = fromBase64Url(entry['confirmationCode'] as string) as ConfirmationCode;
+      const pending = { ballotId: ballot.ballotId, ballotStyleId: entry['ballotStyleId'] as string, confirmationCode: code };
+      return { ...state, chainHead: code, pending: [...state.pending, pending] };
+    }
+    case 'ballot-challenged':
+      return { ...state, chainHead: fromBase64Url(entry['confirmationCode'] as string) as ConfirmationCode, challenged: state.challenged + 1 };
+    case 'ballot-cast':
+    case 'ballot-voided': {
+      const ballotId = entry['ballotId'] as string;
+      if (!state.pending.some((p) => p.ballotId === ballotId)) {
+        throw new Error(`invariant failed: the ballot log resolves ballot ${ballotId}, which is not pending`);
+      }
+      const pending = state.pending.filter((p) => p.ballotId !== ballotId);
+      return entry.type === 'ballot-cast' ? { ...state, pending, cast: state.cast + 1 } : { ...state, pending, voided: state.voided + 1 };
+    }
+    default:
+      // Demonstration notes and anything else carry no ballot state.
+      return state;
+  }
+}

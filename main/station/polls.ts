@@ -1,0 +1,82 @@
+/**
+ * The polls lifecycle as data: setup → polls closed (initial) → open ⇄ paused →
+ * closed (final). A poll worker's request is an action; the reducer answers with
+ * the next state or with why the request is refused. Every transition after setup
+ * is recorded in both logs as a polls-* entry carrying the count of cast ballots,
+ * so validators can check the lifecycle (validator/checks.ts) and the state can be
+ * recovered from the ledger after a restart.
+ */
+import type { PollsState } from '../../core/api/station-api';
+import type { LedgerEntry } from '../../core/ledger/entries';
+import type { EventLogger } from '../../core/logging';
+import { assertNever, err, ok, type Result } from '../../core/result';
+
+export type PollsAction =
+  | { readonly type: 'election-loaded' }
+  | { readonly type: 'open' }
+  | { readonly type: 'pause' }
+  | { readonly type: 'resume' }
+  | { readonly type: 'close' };
+
+export type PollsTransitionRefusal = {
+  readonly kind: 'polls-transition-not-allowed';
+  readonly from: PollsState;
+  readonly action: PollsAction['type'];
+};
+
+export function pollsReducer(state: PollsState, action: PollsAction): Result<PollsState, PollsTransitionRefusal> {
+  const refuse = () => err<PollsTransitionRefusal>({ kind: 'polls-transition-not-allowed', from: state, action: action.type });
+  switch (action.type) {
+    case 'election-loaded':
+      return state === 'setup' ? ok('polls-closed-initial') : refuse();
+    case 'open':
+      return state === 'polls-closed-initial' ? ok('polls-open') : refuse();
+    case 'pause':
+      return state === 'polls-open' ? ok('polls-paused') : refuse();
+    case 'resume':
+      return state === 'polls-paused' ? ok('polls-open') : refuse();
+    case 'close':
+      return state === 'polls-open' || state === 'polls-paused' ? ok('polls-closed-final') : refuse();
+    default:
+      return assertNever(action, 'polls action');
+  }
+}
+
+/** The ledger entry that records a transition; loading the election is not one (the package is its record). */
+export function pollsEntry(action: PollsAction, ballotsCast: number): LedgerEntry | null {
+  switch (action.type) {
+    case 'election-loaded':
+      return null;
+    case 'open':
+      return { type: 'polls-opened', v: 1, ballotsCast };
+    case 'pause':
+      return { type: 'polls-paused', v: 1, ballotsCast };
+    case 'resume':
+      return { type: 'polls-resumed', v: 1, ballotsCast };
+    case 'close':
+      return { type: 'polls-closed', v: 1, ballotsCast };
+    default:
+      return assertNever(action, 'polls action');
+  }
+}
+
+/** The action a recorded polls-* entry stands for, so the state can be replayed from the log. */
+export function pollsActionOfEntry(entry: LedgerEntry): PollsAction | null {
+  switch (entry.type) {
+    case 'polls-opened':
+      return { type: 'open' };
+    case 'polls-paused':
+      return { type: 'pause' };
+    case 'polls-resumed':
+      return { type: 'resume' };
+    case 'polls-closed':
+      return { type: 'close' };
+    default:
+      return null;
+  }
+}
+
+export function logPollsTransition(logger: EventLogger, from: PollsState, to: PollsState, action: PollsAction): void {
+  if (from === to) return;
+  logger.log('polls.transition', { action: action.type, from, to });
+}

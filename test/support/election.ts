@@ -1,0 +1,31 @@
+/**
+ * A signed sample election in a station's data folder, made from deterministic
+ * test keys: the authority key is pinned and the package stored exactly as a
+ * station accepts one (main/election/election-store.ts).
+ */
+import { serializeElectionPackage, signElectionPackage } from '../../core/election/package';
+import { SAMPLE_ELECTION_ID, sampleElectionDefinition } from '../../core/election/sample';
+import type { ElectionDefinition } from '../../core/election/definition';
+import { utf8Encode } from '../../core/encoding/bytes';
+import { SIGNATURE_TYPE_ED25519, formatVerifierKey } from '../../core/ledger/note';
+import { loadElectionPackage, pinAuthorityKey } from '../../main/election/election-store';
+import { authoritySigner, testSampleKeys } from '../unit/election/sample-keys';
+
+export const SAMPLE_ELECTION = SAMPLE_ELECTION_ID;
+
+export function sampleDefinition(): ElectionDefinition {
+  const made = sampleElectionDefinition(testSampleKeys('station'));
+  if (!made.ok) throw new Error('the sample election definition is invalid');
+  return made.value;
+}
+
+/** Pins the sample authority and loads the signed sample package into `dataDir`. */
+export function installSampleElection(dataDir: string, definition: ElectionDefinition = sampleDefinition()): void {
+  const authority = authoritySigner('station/authority');
+  const pinned = pinAuthorityKey(dataDir, formatVerifierKey(authority.name, SIGNATURE_TYPE_ED25519, authority.publicKey));
+  if (!pinned.ok) throw new Error(`cannot pin the sample authority: ${pinned.error.map((e) => e.message.en).join('; ')}`);
+  const signed = signElectionPackage(definition, authority);
+  if (!signed.ok) throw new Error('cannot sign the sample election');
+  const loaded = loadElectionPackage({ dataDir, pollsHaveOpened: () => false }, utf8Encode(serializeElectionPackage(signed.value)));
+  if (!loaded.ok) throw new Error(`the sample election was refused: ${loaded.error.map((e) => e.message.en).join('; ')}`);
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { PollsState } from '../../../core/api/station-api';
+import { pollsActionOfEntry, pollsEntry, pollsReducer, type PollsAction } from '../../../main/station/polls';
+
+const ACTIONS: readonly PollsAction['type'][] = ['election-loaded', 'open', 'pause', 'resume', 'close'];
+const STATES: readonly PollsState[] = ['setup', 'polls-closed-initial', 'polls-open', 'polls-paused', 'polls-closed-final'];
+
+/** The whole lifecycle, written out: anything not listed is refused. */
+const ALLOWED: Readonly<Record<string, PollsState>> = {
+  'setup/election-loaded': 'polls-closed-initial',
+  'polls-closed-initial/open': 'polls-open',
+  'polls-open/pause': 'polls-paused',
+  'polls-paused/resume': 'polls-open',
+  'polls-open/close': 'polls-closed-final',
+  'polls-paused/close': 'polls-closed-final',
+};
+
+describe('polls lifecycle', () => {
+  it('allows exactly setup → closed (initial) → open ⇄ paused → closed (final)', () => {
+    for (const state of STATES) {
+      for (const type of ACTIONS) {
+        const next = pollsReducer(state, { type });
+        const expected = ALLOWED[`${state}/${type}`];
+        if (expected === undefined) expect(next).toEqual({ ok: false, error: { kind: 'polls-transition-not-allowed', from: state, action: type } });
+        else expect(next).toEqual({ ok: true, value: expected });
+      }
+    }
+  });
+
+  it('records every transition after setup as the polls entry that replays it', () => {
+    for (const type of ['open', 'pause', 'resume', 'close'] as const) {
+      const entry = pollsEntry({ type }, 7);
+      expect(entry).toMatchObject({ v: 1, ballotsCast: 7 });
+      expect(entry && pollsActionOfEntry(entry)).toEqual({ type });
+    }
+    expect(pollsEntry({ type: 'election-loaded' }, 0)).toBeNull();
+  });
+});
