@@ -192,7 +192,7 @@ export function checkEntries(
         const status: BallotStatus = entry.type === 'ballot-pending' ? 'pending' : 'challenged';
         if (status === 'pending') pendingHere.set(ballot.ballotId, ballot);
         updates.set(ballot.ballotId, { ballotId: ballot.ballotId, status, index, confirmationCode: toBase64Url(code), ballotStyleId });
-        chain = code as ConfirmationCode;
+        chain = code;
         break;
       }
       case 'ballot-cast':
@@ -204,9 +204,9 @@ export function checkEntries(
         if (status !== 'pending') {
           return refuse('ballot-not-pending', status === undefined ? `ballot ${ballotId} was never pending` : `ballot ${ballotId} is already ${status}`);
         }
+        const resolved: BallotStatus = entry.type === 'ballot-cast' ? 'cast' : 'voided';
         const earlier = updates.get(ballotId);
-        const pendingIndex = earlier?.index;
-        updates.set(ballotId, { ballotId, status: entry.type === 'ballot-cast' ? 'cast' : 'voided', index: pendingIndex ?? -1, resolvedIndex: index });
+        updates.set(ballotId, earlier === undefined ? { ballotId, status: resolved, index: -1, resolvedIndex: index } : { ...earlier, status: resolved, resolvedIndex: index });
         if (entry.type === 'ballot-cast') {
           const ballot = pendingHere.get(ballotId) ?? env.pendingBallot(ballotId);
           if (ballot === undefined) throw new Error(`invariant failed: pending ballot ${ballotId} has no stored entry`);
@@ -223,7 +223,7 @@ export function checkEntries(
         const voterHash = entry['voterHash'] as string;
         const earlier = [
           ...env.checkInsOf(voterHash),
-          ...(seenHere.get(voterHash) ?? []).map((i) => ({ stationId: station.stationId as string, index: i })),
+          ...(seenHere.get(voterHash) ?? []).map((i) => ({ stationId: station.stationId, index: i })),
         ];
         if (earlier.length > 0) duplicates.push({ voterHash, index, earlier });
         seenHere.set(voterHash, [...(seenHere.get(voterHash) ?? []), index]);

@@ -76,7 +76,7 @@ export function loadValidatorElection(input: {
     }
     stations.set(station.value.stationId, station.value);
   }
-  return ok({ electionId: definition.electionId as ElectionId, definition, context, extendedBaseHash, manifests, stations });
+  return ok({ electionId: definition.electionId, definition, context, extendedBaseHash, manifests, stations });
 }
 
 function enrolledStation(definition: ElectionDefinition, enrollment: StationEnrollment): Result<EnrolledStation, string> {

@@ -76,7 +76,7 @@ export async function startValidator(configFile: string, options: StartOptions =
   const config = readValidatorConfig(configFile);
   if (!config.ok) return config;
   const eventLog = options.logger === undefined ? new ValidatorEventLog(path.join(config.value.dataDir, 'events.jsonl'), options.echoLog ?? false) : undefined;
-  const logger = options.logger ?? (eventLog as EventLogger);
+  const logger: EventLogger = options.logger ?? (eventLog as ValidatorEventLog);
   const prepared = prepareValidator(config.value, logger);
   if (!prepared.ok) {
     logger.log('validator.start-refused', { reason: prepared.error });

@@ -9,7 +9,6 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { toBase64, toBase64Url } from '../core/encoding/bytes';
-import type { LogKind } from '../core/ids';
 import { stationOrigin } from '../core/ledger/checkpoint';
 import { ADD_CHECKPOINT_PATH, ENTRIES_PATH, TLOG_SIZE_CONTENT_TYPE } from '../core/ledger/witness-protocol';
 import type { EventLogger } from '../core/logging';
@@ -178,7 +177,7 @@ export function buildValidatorServer(service: ValidatorService, logger: EventLog
       void refuse(request, reply, 404, 'unknown-log', 'the path must name a station id and ballots or pollbook');
       return undefined;
     }
-    const origin = stationOrigin(service.election.electionId, station as StationId, log as LogKind);
+    const origin = stationOrigin(service.election.electionId, station as StationId, log);
     const head = service.store.head(origin);
     if (head === undefined) {
       void refuse(request, reply, 404, 'unknown-log', `this validator has cosigned nothing for ${origin}`);

@@ -162,7 +162,7 @@ export class ValidatorService {
 
   /** POST /urna/v1/entries: new entries and the station checkpoint over them. */
   submitEntries(input: unknown): Result<EntriesAccepted, Refusal> {
-    const origin = typeof input === 'object' && input !== null && 'origin' in input ? String((input as { origin: unknown }).origin).slice(0, 300) : undefined;
+    const origin = typeof input === 'object' && input !== null && 'origin' in input ? String((input).origin).slice(0, 300) : undefined;
     return this.refused(this.submitEntriesUnlogged(input), { call: 'entries', origin });
   }
 

@@ -1,0 +1,300 @@
+/**
+ * A complete test election on disk: the sample definition with N validators (their
+ * cosignature keys, mode 0600), a signed package, the pinned authority key, enrolled
+ * stations with their own ledgers, and one config file per validator. Stations
+ * record real encrypted ballots through the real LedgerStore.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { bytesToNumberBE } from '@noble/curves/utils.js';
+import {
+  confirmationSeed,
+  createElectionContext,
+  encryptBallot,
+  encryptedBallotToRecord,
+  challengedBallotToRecord,
+  GENERATOR,
+  GroupElement,
+  mod,
+  nextConfirmationCode,
+  type BallotId,
+  type BallotManifest,
+  type ConfirmationCode,
+  type ElectionContext,
+  type EncryptedBallot,
+} from '../../../core/ballot';
+import { toBase64Url, utf8Encode } from '../../../core/encoding/bytes';
+import { sha256 } from '../../../core/encoding/hash';
+import type { ElectionDefinition } from '../../../core/election/definition';
+import { enrollStation } from '../../../core/election/enrollment';
+import { toBallotManifest } from '../../../core/election/manifest';
+import { electionExtendedBaseHash, serializeElectionPackage, signElectionPackage } from '../../../core/election/package';
+import { sampleElectionDefinition } from '../../../core/election/sample';
+import type { LogKind, PrecinctId, SelectionId, StationId } from '../../../core/ids';
+import { stationKeyName } from '../../../core/ledger/checkpoint';
+import type { LedgerEntry } from '../../../core/ledger/entries';
+import {
+  ed25519NoteSigner,
+  formatSignerKey,
+  formatVerifierKey,
+  SIGNATURE_TYPE_COSIGNATURE_V1,
+  SIGNATURE_TYPE_ED25519,
+} from '../../../core/ledger/note';
+import { electionEntryRegistry } from '../../../core/ledger/station-entries';
+import { describeLedgerError, LedgerStore, type LedgerSigner } from '../../../main/ledger/store';
+
+export function seedFor(label: string): Uint8Array {
+  return sha256(utf8Encode(`urna-validator-test/${label}`));
+}
+
+export type TestValidator = { readonly name: string; readonly verifierKey: string; readonly keyFile: string; readonly configFile: string; readonly dataDir: string };
+
+export type TestStationSpec = { readonly stationId: StationId; readonly precinctId: PrecinctId; readonly signer: LedgerSigner };
+
+export type TestElection = {
+  readonly dir: string;
+  readonly definition: ElectionDefinition;
+  readonly packageFile: string;
+  readonly authorityKeyFile: string;
+  readonly validators: readonly TestValidator[];
+  readonly stations: readonly TestStationSpec[];
+  readonly context: ElectionContext;
+  readonly extendedBaseHash: Uint8Array;
+  readonly threshold: number;
+  writeConfig(validator: TestValidator, port: number, limits?: Record<string, number>): string;
+  cleanup(): void;
+};
+
+export function makeTestElection(options: { readonly validators: number; readonly stations?: readonly { id: string; precinct: string }[]; readonly label?: string }): TestElection {
+  const label = options.label ?? 'election';
+  const dir = mkdtempSync(path.join(tmpdir(), 'urna-validators-'));
+  const authority = ed25519NoteSigner('svetlogorye-commission', seedFor(`${label}/authority`));
+  const authorityVerifierKey = formatVerifierKey(authority.name, SIGNATURE_TYPE_ED25519, authority.publicKey);
+  const validatorSeeds = Array.from({ length: options.validators }, (_, i) => ({ name: `validator-${i + 1}`, seed: seedFor(`${label}/validator/${i}`) }));
+  const secret = mod(bytesToNumberBE(seedFor(`${label}/joint-secret`)));
+  const definition = sampleElectionDefinition({
+    authorityVerifierKey,
+    pollWorkerCardIssuerKey: formatVerifierKey('svetlogorye-cards', SIGNATURE_TYPE_ED25519, ed25519.getPublicKey(seedFor(`${label}/cards`))),
+    validators: validatorSeeds.map((v, i) => ({
+      name: v.name,
+      verifierKey: formatVerifierKey(v.name, SIGNATURE_TYPE_COSIGNATURE_V1, ed25519.getPublicKey(v.seed)),
+      url: `http://validator-${i + 1}.invalid/`,
+    })),
+    jointPublicKey: GroupElement.of(GENERATOR.multiply(secret)).toBase64Url(),
+    ceremonyRecordHash: toBase64Url(seedFor(`${label}/ceremony`)),
+    guardians: { count: 3, threshold: 2 },
+  });
+  if (!definition.ok) throw new Error(`sample definition: ${JSON.stringify(definition.error)}`);
+  const signed = signElectionPackage(definition.value, authority);
+  if (!signed.ok) throw new Error('package signing failed');
+  const packageFile = path.join(dir, 'election.json');
+  writeFileSync(packageFile, serializeElectionPackage(signed.value));
+  const authorityKeyFile = path.join(dir, 'authority.vkey');
+  writeFileSync(authorityKeyFile, `${authorityVerifierKey}\n`);
+
+  const electionId = definition.value.electionId;
+  const stationSpecs = options.stations ?? [
+    { id: 'station-1', precinct: 'uik-1201' },
+    { id: 'station-2', precinct: 'uik-1201' },
+  ];
+  mkdirSync(path.join(dir, 'enrollments'));
+  const stations = stationSpecs.map(({ id, precinct }) => {
+    const stationId = id as StationId;
+    const note = ed25519NoteSigner(stationKeyName(electionId, stationId), seedFor(`${label}/station/${id}`));
+    const signer: LedgerSigner = { ...note, verifierKey: formatVerifierKey(note.name, SIGNATURE_TYPE_ED25519, note.publicKey) };
+    const enrollment = enrollStation({ electionId, stationId, precinctId: precinct as PrecinctId, stationVerifierKey: signer.verifierKey }, authority, definition.value);
+    if (!enrollment.ok) throw new Error(`enrollment: ${JSON.stringify(enrollment.error)}`);
+    writeFileSync(path.join(dir, 'enrollments', `${id}.json`), JSON.stringify(enrollment.value));
+    return { stationId, precinctId: precinct as PrecinctId, signer };
+  });
+
+  const validators = validatorSeeds.map(({ name, seed }) => {
+    const keyFile = path.join(dir, 'validators', `${name}.key`);
+    mkdirSync(path.dirname(keyFile), { recursive: true });
+    writeFileSync(keyFile, `${formatSignerKey(name, SIGNATURE_TYPE_COSIGNATURE_V1, seed)}\n`, { mode: 0o600 });
+    return {
+      name,
+      verifierKey: formatVerifierKey(name, SIGNATURE_TYPE_COSIGNATURE_V1, ed25519.getPublicKey(seed)),
+      keyFile,
+      configFile: path.join(dir, 'validators', `${name}.json`),
+      dataDir: path.join(dir, 'validators', `${name}-data`),
+    };
+  });
+  const extendedBaseHash = electionExtendedBaseHash(definition.value);
+  const jointKey = GroupElement.fromBase64Url(definition.value.guardians.jointPublicKey);
+  if (!jointKey.ok) throw new Error('joint key');
+  return {
+    dir,
+    definition: definition.value,
+    packageFile,
+    authorityKeyFile,
+    validators,
+    stations,
+    context: createElectionContext(extendedBaseHash, jointKey.value),
+    extendedBaseHash,
+    threshold: definition.value.validators.threshold,
+    writeConfig(validator, port, limits) {
+      const config = {
+        name: validator.name,
+        keyFile: validator.keyFile,
+        listen: { host: '127.0.0.1', port },
+        dataDir: validator.dataDir,
+        electionPackage: packageFile,
+        authorityKey: authorityKeyFile,
+        enrollments: [path.join(dir, 'enrollments')],
+        limits: { ratePerSecond: 100_000, rateBurst: 100_000, ...(limits ?? {}) },
+      };
+      writeFileSync(validator.configFile, JSON.stringify(config, null, 2));
+      return validator.configFile;
+    },
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** A station recording real ballots: its ledger plus the confirmation-code chain it keeps in memory. */
+export class BallotWriter {
+  private chain: ConfirmationCode;
+  private serial = 0;
+  private cast = 0;
+  readonly manifest: BallotManifest;
+  readonly ballotStyleId: string;
+
+  constructor(
+    readonly election: TestElection,
+    readonly station: TestStationSpec,
+    readonly ledger: LedgerStore,
+  ) {
+    this.chain = confirmationSeed(election.extendedBaseHash, station.stationId);
+    const style = election.definition.ballotStyles.find((s) => s.precinctIds.includes(station.precinctId));
+    if (style === undefined) throw new Error('no style');
+    this.ballotStyleId = style.id;
+    const manifest = toBallotManifest(election.definition, style.id);
+    if (!manifest.ok) throw new Error('manifest');
+    this.manifest = manifest.value;
+  }
+
+  static open(election: TestElection, station: TestStationSpec, directory: string): BallotWriter {
+    const ledger = LedgerStore.open({ directory, electionId: election.definition.electionId, stationId: station.stationId, signer: station.signer, registry: electionEntryRegistry });
+    if (!ledger.ok) throw new Error(describeLedgerError(ledger.error));
+    return new BallotWriter(election, station, ledger.value);
+  }
+
+  append(log: LogKind, entry: LedgerEntry): void {
+    const receipt = this.ledger.append(log, entry);
+    if (!receipt.ok) throw new Error(`append: ${describeLedgerError(receipt.error)}`);
+  }
+
+  openPolls(): void {
+    this.append('ballots', { type: 'polls-opened', v: 1, ballotsCast: this.cast });
+    this.append('pollbook', { type: 'polls-opened', v: 1, ballotsCast: this.cast });
+  }
+
+  closePolls(): void {
+    this.append('ballots', { type: 'polls-closed', v: 1, ballotsCast: this.cast });
+    this.append('pollbook', { type: 'polls-closed', v: 1, ballotsCast: this.cast });
+  }
+
+  /** Encrypts a ballot and makes its pending entry; does not append. */
+  pendingEntry(choiceIndex = this.serial): { entry: LedgerEntry; ballot: EncryptedBallot; masterNonce: Uint8Array; code: ConfirmationCode } {
+    const ballotId = `${this.station.stationId}-b${this.serial++}-${toBase64Url(seedFor(`${this.station.stationId}/${this.serial}/${Math.random()}`)).slice(0, 8)}` as BallotId;
+    const choices: Record<string, SelectionId[]> = {};
+    for (const contest of this.manifest.contests) {
+      choices[contest.contestId] = [contest.selections[choiceIndex % contest.selections.length] as SelectionId];
+    }
+    const encrypted = encryptBallot(this.election.context, this.manifest, { ballotId, choices });
+    if (!encrypted.ok) throw new Error(`encrypt: ${JSON.stringify(encrypted.error)}`);
+    const code = nextConfirmationCode(this.chain, encrypted.value.ballot);
+    this.chain = code;
+    return {
+      entry: { type: 'ballot-pending', v: 1, ballotStyleId: this.ballotStyleId, ballot: encryptedBallotToRecord(encrypted.value.ballot), confirmationCode: toBase64Url(code) },
+      ballot: encrypted.value.ballot,
+      masterNonce: encrypted.value.masterNonce,
+      code,
+    };
+  }
+
+  /** Check-in, pending, cast: one voter. Returns the confirmation code. */
+  castBallot(voterLabel = `voter-${this.station.stationId}-${this.serial}`): string {
+    this.append('pollbook', { type: 'check-in', v: 1, voterHash: toBase64Url(seedFor(`voter/${voterLabel}`)), precinctId: this.station.precinctId, ballotStyleId: this.ballotStyleId, activation: 'kiosk' });
+    const pending = this.pendingEntry();
+    this.append('ballots', pending.entry);
+    this.append('ballots', { type: 'ballot-cast', v: 1, ballotId: pending.ballot.ballotId });
+    this.cast += 1;
+    return toBase64Url(pending.code);
+  }
+
+  challengeBallot(): string {
+    const pending = this.pendingEntry();
+    const challenge = challengedBallotToRecord({ ballotId: pending.ballot.ballotId, choices: this.choicesOf(this.serial - 1), masterNonce: pending.masterNonce });
+    this.append('ballots', { ...pending.entry, type: 'ballot-challenged', challenge });
+    return toBase64Url(pending.code);
+  }
+
+  private choicesOf(choiceIndex: number): Record<string, SelectionId[]> {
+    const choices: Record<string, SelectionId[]> = {};
+    for (const contest of this.manifest.contests) choices[contest.contestId] = [contest.selections[choiceIndex % contest.selections.length] as SelectionId];
+    return choices;
+  }
+
+  close(): void {
+    this.ledger.close();
+  }
+}
+
+/** One validator as a real child process: `urna validator start --config FILE`. */
+export class ValidatorProcess {
+  private child: ChildProcess | undefined;
+  url = '';
+  private stderr = '';
+
+  constructor(readonly configFile: string) {}
+
+  async start(): Promise<string> {
+    const child = spawn(process.execPath, [path.resolve('bin/urna.mjs'), 'validator', 'start', '--config', this.configFile], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    this.child = child;
+    child.stderr?.on('data', (d: Buffer) => {
+      this.stderr += d.toString('utf8');
+    });
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    this.url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`validator did not start in 30 s: ${this.stderr}`)), 30_000);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`validator exited with ${String(code)}: ${this.stderr}`));
+      });
+      lines.on('line', (line) => {
+        const match = /listening on (http:\/\/\S+)/.exec(line);
+        if (match?.[1] !== undefined) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+    });
+    return this.url;
+  }
+
+  /** SIGKILL: no chance to flush or close anything. */
+  async kill(): Promise<void> {
+    await this.signal('SIGKILL');
+  }
+
+  async stop(): Promise<void> {
+    await this.signal('SIGTERM');
+  }
+
+  private async signal(signal: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    await exited;
+    this.child = undefined;
+  }
+}
