@@ -1,0 +1,289 @@
+/**
+ * The casting pipeline on a real station (signed ledger in a temporary folder,
+ * the signed sample election) with an in-memory printer: a voter marks, sees the
+ * code, casts or challenges; printers fail; the station crashes and reopens.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BallotMarks } from '../../../core/api/ballot';
+import type { VoterScreen } from '../../../core/api/station-api';
+import {
+  parseChallengedBallot,
+  parseEncryptedBallot,
+  verifyBallot,
+  verifyChallengedBallot,
+  type ConfirmationCode,
+} from '../../../core/ballot';
+import { fromBase64Url } from '../../../core/encoding/bytes';
+import { toBallotManifest } from '../../../core/election/manifest';
+import type { LedgerEntry } from '../../../core/ledger/entries';
+import { readLoadedElection } from '../../../main/election/election-store';
+import { electionContextOf, stationSeed } from '../../../main/station/station-service';
+import { MemoryPrinter } from '../../support/memory-printer';
+import { startTestStation, type TestStation } from '../../support/station';
+
+const STYLE = 'style-district-1';
+/** A full ballot: yes on the charter, three of eight council seats, one of them written in. */
+const FULL: BallotMarks = {
+  selections: { 'charter-amendment': ['charter-yes'], 'council-district-1': ['bogdanov-ilya', 'ivanova-svetlana', 'write-in-1'] },
+  writeIns: { 'council-district-1': { 'write-in-1': 'Петрова Зоя' } },
+};
+
+let stations: TestStation[] = [];
+afterEach(async () => {
+  await Promise.all(stations.map((s) => s.close()));
+  stations = [];
+});
+
+function votingStation(options: { printer?: MemoryPrinter; endAfterMs?: number } = {}) {
+  const printer = options.printer ?? new MemoryPrinter();
+  const station = startTestStation({
+    stationId: 'st-unit-01',
+    sampleElection: true,
+    ballotPrinter: printer,
+    inactivity: { warnAfterMs: Math.floor((options.endAfterMs ?? 60_000) / 2), endAfterMs: options.endAfterMs ?? 60_000 },
+  });
+  stations.push(station);
+  const opened = station.service.openPolls();
+  if (!opened.ok) throw new Error(`polls did not open: ${opened.error.kind}`);
+  return { station, printer };
+}
+
+function ballotEntries(station: TestStation): LedgerEntry[] {
+  return station.ledger.entries('ballots', 0, station.ledger.size('ballots'));
+}
+
+function value<T>(result: { ok: true; value: T } | { ok: false; error: unknown }): T {
+  if (!result.ok) throw new Error(`expected success, got ${JSON.stringify(result.error)}`);
+  return result.value;
+}
+
+function shownCode(screen: VoterScreen): { short: string; full: string } {
+  const session = screen.session;
+  if (session.phase === 'none' || session.phase === 'marking') throw new Error(`no code in phase ${session.phase}`);
+  return session.code;
+}
+
+function cryptoOf(station: TestStation) {
+  const loaded = value(readLoadedElection(station.dataDir));
+  if (!loaded) throw new Error('no election loaded');
+  const manifest = value(toBallotManifest(loaded.definition, STYLE));
+  return { context: electionContextOf(loaded), manifest };
+}
+
+describe('casting a ballot', () => {
+  it('records one pending then one cast entry, prints the choices and the code, and keeps no plaintext in the ledger', async () => {
+    const { station, printer } = votingStation();
+    value(station.service.activateVoterSession({ ballotStyleId: STYLE }));
+    station.service.setDisplaySettings({ language: 'en', textSize: 4 });
+    const committed = value(station.service.commitBallot({ marks: FULL, undervoteAcknowledged: false }));
+    const code = shownCode(committed);
+    expect(code.short).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+    // The code is shown before anything is recorded: the ledger holds only polls-opened.
+    expect(ballotEntries(station).map((e) => e.type)).toEqual(['polls-opened']);
+
+    expect(value(station.service.castBallot()).session.phase).toBe('printing');
+    await station.service.whenPrintingDone();
+    expect(station.service.voterScreen().session).toMatchObject({ phase: 'cast', code });
+
+    const entries = ballotEntries(station);
+    expect(entries.map((e) => e.type)).toEqual(['polls-opened', 'ballot-pending', 'ballot-cast']);
+    const [, pending, cast] = entries as [LedgerEntry, LedgerEntry, LedgerEntry];
+    expect(pending['confirmationCode']).toBe(code.full);
+    const ballot = value(parseEncryptedBallot(pending['ballot']));
+    expect(cast).toEqual({ type: 'ballot-cast', v: 1, ballotId: ballot.ballotId });
+    const { context, manifest } = cryptoOf(station);
+    expect(verifyBallot(context, manifest, ballot)).toEqual({ ok: true, value: undefined });
+
+    // Every selection is encrypted, chosen or not; no name, no write-in, no time, no voter.
+    const text = JSON.stringify(entries);
+    expect(ballot.contests.flatMap((c) => c.selections.map((s) => s.selectionId))).toEqual(manifest.contests.flatMap((c) => c.selections));
+    for (const secret of ['Петрова', 'Bogdanov', 'masterNonce', 'choices', 'time', 'voter']) expect(text).not.toContain(secret);
+
+    const [paper, receipt] = printer.printed as [string, string];
+    expect(paper).toContain('PAPER RECORD OF BALLOT');
+    expect(paper).toContain('[X] Yes');
+    expect(paper).toContain('[X] Ilya Petrovich Bogdanov');
+    expect(paper).toContain('[X] Svetlana Mikhailovna Ivanova');
+    expect(paper).toContain('[X] Written in: Петрова Зоя');
+    expect(paper).toContain(`[QR ${ballot.ballotId}]`);
+    expect(paper).not.toContain(code.short);
+    expect(receipt).toContain(code.short);
+    expect(receipt).toContain(`[QR ${code.full}]`);
+    expect(receipt).not.toMatch(/Bogdanov|Ivanova|Петрова|Yes/);
+    expect(station.service.status()).toMatchObject({ ballots: { cast: 1, challenged: 0, voided: 0 }, pendingBallots: [] });
+
+    // The event log never links a ballot to its (timed) events.
+    const events = JSON.stringify(station.logger.events);
+    for (const secret of [ballot.ballotId, code.short, code.full, 'Петрова', 'bogdanov-ilya']) expect(events).not.toContain(secret);
+
+    // The voter takes the receipt; the next voter starts from the default settings.
+    expect(value(station.service.finishVoterSession()).session).toEqual({ phase: 'none', lastEnded: 'cast' });
+    expect(station.service.status().display).toEqual({ language: 'ru', textSize: 1, highContrast: false });
+  });
+
+  it('makes an overvote impossible: the marks are refused and nothing is recorded', () => {
+    const { station } = votingStation();
+    value(station.service.activateVoterSession({ ballotStyleId: STYLE }));
+    const overvote: BallotMarks = {
+      selections: { 'council-district-1': ['bogdanov-ilya', 'ivanova-svetlana', 'demidov-artem', 'zaitsev-roman'], 'charter-amendment': ['charter-yes', 'charter-no'] },
+      writeIns: {},
+    };
+    const refused = station.service.commitBallot({ marks: overvote, undervoteAcknowledged: true });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: {
+        kind: 'invalid-marks',
+        problems: [
+          { problem: 'overvote', contestId: 'charter-amendment', marked: 2, limit: 1 },
+          { problem: 'overvote', contestId: 'council-district-1', marked: 4, limit: 3 },
+        ],
+      },
+    });
+    for (const marks of [
+      { selections: { 'council-district-1': ['nobody'] }, writeIns: {} },
+      { selections: { 'council-district-1': ['bogdanov-ilya', 'bogdanov-ilya'] }, writeIns: {} },
+      { selections: { 'council-district-1': ['write-in-1'] }, writeIns: {} },
+      { selections: { 'council-district-1': ['write-in-1'] }, writeIns: { 'council-district-1': { 'write-in-1': '<script>' } } },
+      { selections: {}, writeIns: { 'council-district-1': { 'write-in-1': 'Unmarked Name' } } },
+      { selections: { 'council-district-3': ['kim-viktoria'] }, writeIns: {} },
+    ]) {
+      expect(station.service.commitBallot({ marks, undervoteAcknowledged: true })).toMatchObject({ ok: false, error: { kind: 'invalid-marks' } });
+    }
+    expect(station.service.voterScreen().session.phase).toBe('marking');
+    expect(ballotEntries(station).map((e) => e.type)).toEqual(['polls-opened']);
+  });
+
+  it('allows an undervote only after the voter has seen the warning', () => {
+    const { station } = votingStation();
+    value(station.service.activateVoterSession({ ballotStyleId: STYLE }));
+    const partial: BallotMarks = { selections: { 'council-district-1': ['grigoryeva-olga'] }, writeIns: {} };
+    expect(station.service.commitBallot({ marks: partial, undervoteAcknowledged: false })).toEqual({
+      ok: false,
+      error: { kind: 'undervote-not-acknowledged', contestIds: ['charter-amendment', 'council-district-1'] },
+    });
+    expect(value(station.service.commitBallot({ marks: partial, undervoteAcknowledged: true })).session.phase).toBe('committed');
+  });
+
+  it('leaves the ballot pending when the paper runs out, and the poll worker sees why', async () => {
+    const printer = new MemoryPrinter();
+    const { station } = votingStation({ printer });
+    value(station.service.activateVoterSession({ ballotStyleId: STYLE }));
+    const code = shownCode(value(station.service.commitBallot({ marks: FULL, undervoteAcknowledged: false })));
+    printer.failNext({ kind: 'print-failed', status: { state: 'paper-out' } });
+    value(station.service.castBallot());
+    await station.service.whenPrintingDone();
+
+    expect(station.service.voterScreen().session).toMatchObject({ phase: 'print-failed', document: 'paper-record', printerState: 'paper-out', code });
+    expect(ballotEntries(station).map((e) => e.type)).toEqual(['polls-opened', 'ballot-pending']);
+    const status = station.service.status();
+    expect(status.ballots.cast).toBe(0);
+    expect(status.pendingBallots.map((p) => p.shortCode)).toEqual([code.short]);
+    expect(status.pendingBallots[0]?.ballotId).toMatch(/^[0-9a-f]{32}$/);
+    // No timeout hands this voter back: a poll worker has to come.
+    expect(station.service.touchVoterSession().session.phase).toBe('print-failed');
+    expect(station.service.closePolls()).toMatchObject({ ok: false, error: { kind: 'voter-session-active' } });
+
+    const ballotId = status.pendingBallots[0]?.ballotId ?? '';
+    value(station.service.resolvePendingBallot({ ballotId, outcome: 'void', reason: 'not-printed' }));
+    expect(station.service.voterScreen().session).toEqual({ phase: 'none', lastEnded: 'resolved-by-poll-worker' });
+    expect(station.service.status()).toMatchObject({ ballots: { cast: 0, voided: 1 }, pendingBallots: [] });
+    expect(ballotEntries(station).at(-1)).toEqual({ type: 'ballot-voided', v: 1, ballotId, reason: 'not-printed' });
+  });
+
+  it('after a crash between ballot-pending and ballot-cast, shows the pending ballot and counts it at most once', async () => {
+    const printer = new MemoryPrinter();
+    const { station } = votingStation({ printer });
+    value(station.service.activateVoterSession({ ballotStyleId: STYLE }));
+    const code = shownCode(value(station.service.commitBallot({ marks: FULL, undervoteAcknowledged: false })));
+    printer.hang();
+    value(station.service.castBallot());
+    stations = stations.filter((s) => s !== station);
+
+    const restarted = await station.reopen({ crash: true, ballotPrinter: new MemoryPrinter() });
+    stations.push(restarted);
+    const status = restarted.service.status();
+    expect(status.pollsState).toBe('polls-open');
+    expect(status.pendingBallots.map((p) => p.shortCode)).toEqual([code.short]);
+    expect(status.voterSession).toBe('none');
+    expect(restarted.logger.events.map((e) => e.eventId)).toContain('station.pending-ballots-recovered');
+
+    const ballotId = status.pendingBallots[0]?.ballotId ?? '';
+    value(restarted.service.resolvePendingBallot({ ballotId, outcome: 'cast' }));
+    expect(restarted.service.resolvePendingBallot({ ballotId, outcome: 'cast' })).toEqual({ ok: false, error: { kind: 'not-pending', ballotId } });
+    expect(restarted.service.resolvePendingBallot({ ballotId, outcome: 'void', reason: 'voter-left' })).toMatchObject({ ok: false });
+    const types = ballotEntries(restarted).map((e) => e.type);
+    expect(types.filter((t) => t === 'ballot-cast')).toHaveLength(1);
+    expect(restarted.service.status().ballots.cast).toBe(1);
+
+    // The chain continues from the recovered ballot's code.
+    value(restarted.service.activateVoterSession({ ballotStyleId: STYLE }));
+    value(restarted.service.commitBallot({ marks: FULL, undervoteAcknowledged: false }));
+    value(await restarted.service.challengeBallot());
+    const challenged = ballotEntries(restarted).at(-1) as LedgerEntry;
+    const { context, manifest } = cryptoOf(restarted);
+    const opened = verifyChallengedBallot(context, manifest, value(parseEncryptedBallot(challenged['ballot'])), value(parseChallengedBallot(challenged['challenge'])), {
+      previous: fromBase64Url(code.full) as ConfirmationCode,
+      printed: fromBase64Url(challenged['confirmationCode'] as string) as ConfirmationCode,
+    });
+    expect(opened.ok).toBe(true);
+  });
+
+  it('publishes a challenged ballot so that anyone can recompute it and its code; the voter then casts', async () => {
+    const { station, printer } = votingStation();
+    value(station.service.activateVoterSession({ ballotStyleId: STYLE }));
+    const first = shownCode(value(station.service.commitBallot({ marks: FULL, undervoteAcknowledged: false })));
+    const again = value(await station.service.challengeBallot());
+    expect(again.session).toMatchObject({ phase: 'marking', challenged: { shortCode: first.short, slipPrinted: true } });
+    expect(printer.printed[0]).toContain('ПРОВЕРЕННЫЙ БЮЛЛЕТЕНЬ: НЕ УЧИТЫВАЕТСЯ');
+    expect(printer.printed[0]).toContain(first.short);
+
+    const challenged = ballotEntries(station).at(-1) as LedgerEntry;
+    expect(challenged.type).toBe('ballot-challenged');
+    const record = value(parseChallengedBallot(challenged['challenge']));
+    expect(record.choices).toEqual({ 'charter-amendment': ['charter-yes'], 'council-district-1': ['bogdanov-ilya', 'ivanova-svetlana', 'write-in-1'] });
+    const { context, manifest } = cryptoOf(station);
+    const seed = stationSeed(context, 'st-unit-01');
+    expect(
+      verifyChallengedBallot(context, manifest, value(parseEncryptedBallot(challenged['ballot'])), record, {
+        previous: seed,
+        printed: fromBase64Url(first.full) as ConfirmationCode,
+      }),
+    ).toEqual({ ok: true, value: undefined });
+    // A wrong claim about the plaintext does not recompute.
+    const lie = { ...record, choices: { ...record.choices, 'charter-amendment': ['charter-no' as never] } };
+    expect(verifyChallengedBallot(context, manifest, value(parseEncryptedBallot(challenged['ballot'])), lie).ok).toBe(false);
+
+    const second = shownCode(value(station.service.commitBallot({ marks: FULL, undervoteAcknowledged: false })));
+    expect(second.full).not.toBe(first.full);
+    value(station.service.castBallot());
+    await station.service.whenPrintingDone();
+    expect(ballotEntries(station).map((e) => e.type)).toEqual(['polls-opened', 'ballot-challenged', 'ballot-pending', 'ballot-cast']);
+    expect(station.service.status().ballots).toEqual({ cast: 1, challenged: 1, voided: 0 });
+  });
+
+  it('hands an idle session back to the poll worker without casting, and resets the settings', async () => {
+    const { station } = votingStation({ endAfterMs: 60 });
+    value(station.service.activateVoterSession({ ballotStyleId: STYLE }));
+    station.service.setDisplaySettings({ highContrast: true });
+    value(station.service.commitBallot({ marks: FULL, undervoteAcknowledged: false }));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(station.service.voterScreen().session).toEqual({ phase: 'none', lastEnded: 'timed-out' });
+    expect(station.service.status().display.highContrast).toBe(false);
+    expect(ballotEntries(station).map((e) => e.type)).toEqual(['polls-opened']);
+  });
+
+  it('activates a session only while the polls are open, for a ballot style of the election', () => {
+    const station = startTestStation({ stationId: 'st-unit-02', sampleElection: true, ballotPrinter: new MemoryPrinter() });
+    stations.push(station);
+    expect(station.service.status().pollsState).toBe('polls-closed-initial');
+    expect(station.service.status().electionBaseHash).toMatch(/^([0-9a-f]{4} ){15}[0-9a-f]{4}$/);
+    expect(station.service.activateVoterSession({ ballotStyleId: STYLE })).toMatchObject({ ok: false, error: { kind: 'polls-not-open' } });
+    value(station.service.openPolls());
+    expect(station.service.activateVoterSession({ ballotStyleId: 'style-nowhere' })).toMatchObject({ ok: false, error: { kind: 'unknown-ballot-style' } });
+    value(station.service.activateVoterSession({ ballotStyleId: STYLE }));
+    expect(station.service.activateVoterSession({ ballotStyleId: STYLE })).toMatchObject({ ok: false, error: { kind: 'voter-session-active' } });
+    expect(station.service.pausePolls()).toMatchObject({ ok: false, error: { kind: 'voter-session-active' } });
+    // Both logs record the lifecycle, each transition stating the ballots cast so far.
+    expect(station.ledger.entries('pollbook', 0, 1)).toEqual([{ type: 'polls-opened', v: 1, ballotsCast: 0 }]);
+  });
+});
