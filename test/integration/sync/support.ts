@@ -1,0 +1,110 @@
+/**
+ * Network faults on loopback: a TCP proxy per validator that can cut every
+ * connection (and refuse new ones) and be pointed at a restarted validator's new
+ * port, and a fake validator that answers with garbage cosignatures.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+
+export class LoopbackProxy {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  private cut = false;
+  port = 0;
+
+  constructor(private targetPort: number) {}
+
+  async start(): Promise<string> {
+    const server = createServer((client) => {
+      if (this.cut) {
+        client.destroy();
+        return;
+      }
+      const upstream = connect(this.targetPort, '127.0.0.1');
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => {
+          client.destroy();
+          upstream.destroy();
+        });
+      }
+      client.pipe(upstream);
+      upstream.pipe(client);
+    });
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.port = (server.address() as AddressInfo).port;
+    return `http://127.0.0.1:${this.port}/`;
+  }
+
+  retarget(port: number): void {
+    this.targetPort = port;
+    this.dropConnections();
+  }
+
+  /** Pulls the cable: open connections die mid-request, new ones are reset. */
+  cutNetwork(): void {
+    this.cut = true;
+    this.dropConnections();
+  }
+
+  restoreNetwork(): void {
+    this.cut = false;
+  }
+
+  private dropConnections(): void {
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+  }
+
+  async close(): Promise<void> {
+    this.dropConnections();
+    const server = this.server;
+    if (server !== undefined) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/** Answers every write with HTTP 200 and a cosignature line that verifies under no key. */
+export async function startGarbageValidator(name: string): Promise<{ port: number; requests: () => number; close(): Promise<void> }> {
+  let count = 0;
+  const garbageLine = () => `— ${name} ${randomBytes(4 + 8 + 64).toString('base64')}\n`;
+  const server: HttpServer = createHttpServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => {
+      body += chunk.toString('utf8');
+    });
+    request.on('end', () => {
+      count += 1;
+      if (request.url === '/urna/v1/entries') {
+        const parsed = JSON.parse(body) as { origin: string; from: number; entries: string[] };
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ origin: parsed.origin, size: parsed.from + parsed.entries.length, cosignature: garbageLine(), checkpoint: '' }));
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.end(garbageLine());
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    requests: () => count,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export function portOf(url: string): number {
+  return Number(new URL(url).port);
+}
+
+/** Polls `condition` every 50 ms until it holds or `timeoutMs` passes (then throws with `what`). */
+export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
