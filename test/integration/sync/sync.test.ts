@@ -98,7 +98,7 @@ describe('station sync to four validators, t = 3', () => {
 
     // 2. validator-4's address answers with garbage cosignatures.
     const garbage = await startGarbageValidator('validator-4');
-    cleanups.push(garbage.close);
+    cleanups.push(() => garbage.close());
     proxies[3]?.retarget(garbage.port);
     station.castBallot();
     client.nudge();
