@@ -164,11 +164,19 @@ const MAX_MARKS_PER_CONTEST = 64;
 const ballotMarksSchema = z
   .object({
     selections: z
-      .record(idString, z.array(idString).max(MAX_MARKS_PER_CONTEST))
-      .refine((r) => Object.keys(r).length <= MAX_CONTESTS, 'too many contests'),
+      .record(idString, z.array(idString).max(MAX_MARKS_PER_CONTEST).readonly())
+      .refine((r) => Object.keys(r).length <= MAX_CONTESTS, 'too many contests')
+      .readonly(),
     writeIns: z
-      .record(idString, z.record(idString, z.string().max(200)).refine((r) => Object.keys(r).length <= MAX_MARKS_PER_CONTEST, 'too many write-ins'))
-      .refine((r) => Object.keys(r).length <= MAX_CONTESTS, 'too many contests'),
+      .record(
+        idString,
+        z
+          .record(idString, z.string().max(200))
+          .refine((r) => Object.keys(r).length <= MAX_MARKS_PER_CONTEST, 'too many write-ins')
+          .readonly(),
+      )
+      .refine((r) => Object.keys(r).length <= MAX_CONTESTS, 'too many contests')
+      .readonly(),
   })
   .strict();
 

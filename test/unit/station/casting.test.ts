@@ -139,14 +139,15 @@ describe('casting a ballot', () => {
         ],
       },
     });
-    for (const marks of [
+    const broken: BallotMarks[] = [
       { selections: { 'council-district-1': ['nobody'] }, writeIns: {} },
       { selections: { 'council-district-1': ['bogdanov-ilya', 'bogdanov-ilya'] }, writeIns: {} },
       { selections: { 'council-district-1': ['write-in-1'] }, writeIns: {} },
       { selections: { 'council-district-1': ['write-in-1'] }, writeIns: { 'council-district-1': { 'write-in-1': '<script>' } } },
       { selections: {}, writeIns: { 'council-district-1': { 'write-in-1': 'Unmarked Name' } } },
       { selections: { 'council-district-3': ['kim-viktoria'] }, writeIns: {} },
-    ]) {
+    ];
+    for (const marks of broken) {
       expect(station.service.commitBallot({ marks, undervoteAcknowledged: true })).toMatchObject({ ok: false, error: { kind: 'invalid-marks' } });
     }
     expect(station.service.voterScreen().session.phase).toBe('marking');
