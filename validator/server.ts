@@ -94,6 +94,11 @@ export function buildValidatorServer(service: ValidatorService, logger: EventLog
     keepAliveTimeout: 5_000,
     logger: false,
     return503OnClosing: true,
+    // Errors fastify raises before routing (a bad URL encoding, a bad content type) get the same JSON form.
+    frameworkErrors: (error, request, reply) => {
+      logger.log('validator.http-refused', { status: 400, code: 'malformed-request', message: error.message, client: request.ip });
+      void sendError(reply, 400, { error: { code: 'malformed-request', message: error.message } });
+    },
   });
   const rate = new RateLimiter(limits.ratePerSecond, limits.rateBurst);
   const refuse = (request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string, extra: Record<string, unknown> = {}) => {
