@@ -1,0 +1,405 @@
+/**
+ * Validator benchmarks (issue 9):
+ *   - ingest with full checks (schema, lifecycle, chain, batched proofs, SQLite commit
+ *     with fsync, cosignature) for the reference ballots R1 (one yes/no question) and
+ *     R2 (10 contests × 5 candidates, vote for 1), one validator in this process;
+ *   - pure batched proof verification of the same ballots, and the ratio;
+ *   - add-checkpoint and single-ballot entries latency over loopback HTTP;
+ *   - catch-up: 2,000 queued R1 ballots pushed by the station's sync client to four
+ *     validator processes (`urna validator start`) at once.
+ * Ballots are real encryptions under a real joint key; every number is wall clock.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import {
+  confirmationSeed,
+  createElectionContext,
+  encryptBallot,
+  encryptedBallotToRecord,
+  GENERATOR,
+  GroupElement,
+  nextConfirmationCode,
+  parseEncryptedBallot,
+  randomScalar,
+  systemRandom,
+  verifyBallots,
+  type BallotId,
+  type ConfirmationCode,
+  type ElectionContext,
+  type EncryptedBallot,
+} from '../core/ballot';
+import { toBase64Url } from '../core/encoding/bytes';
+import { parseElectionDefinition, type ElectionDefinition } from '../core/election/definition';
+import { enrollStation } from '../core/election/enrollment';
+import { toBallotManifest } from '../core/election/manifest';
+import { electionExtendedBaseHash, serializeElectionPackage, signElectionPackage } from '../core/election/package';
+import { sampleElectionDefinition } from '../core/election/sample';
+import type { ElectionId, LogKind, PrecinctId, SelectionId, StationId } from '../core/ids';
+import { stationKeyName } from '../core/ledger/checkpoint';
+import type { LedgerEntry } from '../core/ledger/entries';
+import { ed25519NoteSigner, formatSignerKey, formatVerifierKey, SIGNATURE_TYPE_COSIGNATURE_V1, SIGNATURE_TYPE_ED25519 } from '../core/ledger/note';
+import { electionEntryRegistry } from '../core/ledger/station-entries';
+import { formatAddCheckpointRequest } from '../core/ledger/witness-protocol';
+import { silentLogger } from '../core/logging';
+import { describeLedgerError, LedgerStore, type LedgerSigner } from '../main/ledger/store';
+import { SyncClient, validatorsOf } from '../main/sync/sync-client';
+import { readValidatorConfig } from '../validator/config';
+import { prepareValidator } from '../validator/run';
+import { buildValidatorServer } from '../validator/server';
+import { type BenchSuite, type Measurement, median, percentile } from './harness';
+
+const R1_BALLOTS = 2000;
+const R2_BALLOTS = 150;
+const BATCH_ENTRIES = 500;
+
+type Setup = {
+  dir: string;
+  definition: ElectionDefinition;
+  packageFile: string;
+  authorityKeyFile: string;
+  validators: { name: string; keyFile: string; dataDir: string }[];
+  stations: Map<string, { stationId: StationId; precinctId: PrecinctId; signer: LedgerSigner; styleId: string }>;
+};
+
+function benchDefinition(validators: { name: string; verifierKey: string }[], authorityVerifierKey: string): ElectionDefinition {
+  const sample = sampleElectionDefinition({
+    authorityVerifierKey,
+    pollWorkerCardIssuerKey: formatVerifierKey('cards', SIGNATURE_TYPE_ED25519, ed25519.getPublicKey(new Uint8Array(32).fill(7))),
+    validators: validators.map((v, i) => ({ ...v, url: `http://validator-${i}.invalid/` })),
+    jointPublicKey: GroupElement.of(GENERATOR.multiply(randomScalar(systemRandom))).toBase64Url(),
+    ceremonyRecordHash: toBase64Url(new Uint8Array(32).fill(1)),
+    guardians: { count: 3, threshold: 2 },
+  });
+  if (!sample.ok) throw new Error('sample definition');
+  const name = (en: string) => ({ ru: en, en });
+  const r2Contests = Array.from({ length: 10 }, (_, c) => ({
+    type: 'candidate' as const,
+    id: `contest-${c}`,
+    title: name(`Contest ${c}`),
+    subtitle: name('Vote for one'),
+    voteFor: 1,
+    writeInLines: 0,
+    candidateIds: Array.from({ length: 5 }, (_, s) => `c${c}-s${s}`),
+  }));
+  const parsed = parseElectionDefinition({
+    ...sample.value,
+    ballotStyles: [
+      { id: 'style-r1', precinctIds: ['uik-1201'], contestIds: ['question'] },
+      { id: 'style-r2', precinctIds: ['uik-1202'], contestIds: r2Contests.map((c) => c.id) },
+    ],
+    contests: [
+      { type: 'yes-no', id: 'question', title: name('Question'), question: name('Do you approve?'), yes: { id: 'yes', label: name('Yes') }, no: { id: 'no', label: name('No') } },
+      ...r2Contests,
+    ],
+    candidates: r2Contests.flatMap((c) => c.candidateIds.map((id) => ({ id, name: name(id), affiliation: name('None') }))),
+  });
+  if (!parsed.ok) throw new Error(`bench definition: ${JSON.stringify(parsed.error.slice(0, 3))}`);
+  return parsed.value;
+}
+
+function setUp(): Setup {
+  const dir = mkdtempSync(path.join(tmpdir(), 'urna-bench-validator-'));
+  const authority = ed25519NoteSigner('bench-authority', ed25519.utils.randomSecretKey());
+  const authorityVerifierKey = formatVerifierKey(authority.name, SIGNATURE_TYPE_ED25519, authority.publicKey);
+  const seeds = Array.from({ length: 4 }, (_, i) => ({ name: `validator-${i + 1}`, seed: ed25519.utils.randomSecretKey() }));
+  const definition = benchDefinition(
+    seeds.map((s) => ({ name: s.name, verifierKey: formatVerifierKey(s.name, SIGNATURE_TYPE_COSIGNATURE_V1, ed25519.getPublicKey(s.seed)) })),
+    authorityVerifierKey,
+  );
+  const signed = signElectionPackage(definition, authority);
+  if (!signed.ok) throw new Error('package');
+  const packageFile = path.join(dir, 'election.json');
+  writeFileSync(packageFile, serializeElectionPackage(signed.value));
+  const authorityKeyFile = path.join(dir, 'authority.vkey');
+  writeFileSync(authorityKeyFile, `${authorityVerifierKey}\n`);
+  mkdirSync(path.join(dir, 'enrollments'));
+  const electionId = definition.electionId as ElectionId;
+  const stations = new Map<string, { stationId: StationId; precinctId: PrecinctId; signer: LedgerSigner; styleId: string }>();
+  for (const [id, precinct, styleId] of [
+    ['station-r1', 'uik-1201', 'style-r1'],
+    ['station-r2', 'uik-1202', 'style-r2'],
+    ['station-catchup', 'uik-1201', 'style-r1'],
+    ['station-latency', 'uik-1201', 'style-r1'],
+  ] as const) {
+    const stationId = id as StationId;
+    const note = ed25519NoteSigner(stationKeyName(electionId, stationId), ed25519.utils.randomSecretKey());
+    const signer: LedgerSigner = { ...note, verifierKey: formatVerifierKey(note.name, SIGNATURE_TYPE_ED25519, note.publicKey) };
+    const enrollment = enrollStation({ electionId, stationId, precinctId: precinct as PrecinctId, stationVerifierKey: signer.verifierKey }, authority, definition);
+    if (!enrollment.ok) throw new Error('enrollment');
+    writeFileSync(path.join(dir, 'enrollments', `${id}.json`), JSON.stringify(enrollment.value));
+    stations.set(id, { stationId, precinctId: precinct as PrecinctId, signer, styleId });
+  }
+  const validators = seeds.map(({ name, seed }) => {
+    const keyFile = path.join(dir, `${name}.key`);
+    writeFileSync(keyFile, `${formatSignerKey(name, SIGNATURE_TYPE_COSIGNATURE_V1, seed)}\n`, { mode: 0o600 });
+    return { name, keyFile, dataDir: path.join(dir, `${name}-data`) };
+  });
+  return { dir, definition, packageFile, authorityKeyFile, validators, stations };
+}
+
+function writeConfig(setup: Setup, index: number, dataDir: string): string {
+  const v = setup.validators[index];
+  if (v === undefined) throw new Error('validator');
+  const file = path.join(setup.dir, `${v.name}-${path.basename(dataDir)}.json`);
+  writeFileSync(
+    file,
+    JSON.stringify({
+      name: v.name,
+      keyFile: v.keyFile,
+      listen: { host: '127.0.0.1', port: 0 },
+      dataDir,
+      electionPackage: setup.packageFile,
+      authorityKey: setup.authorityKeyFile,
+      enrollments: [path.join(setup.dir, 'enrollments')],
+      limits: { ratePerSecond: 1_000_000, rateBurst: 1_000_000 },
+    }),
+  );
+  return file;
+}
+
+/** A station ledger with `count` voters' pending + cast entries, one signed checkpoint per ballot. */
+function recordBallots(setup: Setup, stationName: string, count: number): { ledger: LedgerStore; ballots: EncryptedBallot[] } {
+  const station = setup.stations.get(stationName);
+  if (station === undefined) throw new Error('station');
+  const ledger = LedgerStore.open({
+    directory: path.join(setup.dir, `${stationName}-ledger`),
+    electionId: setup.definition.electionId as ElectionId,
+    stationId: station.stationId,
+    signer: station.signer,
+    registry: electionEntryRegistry,
+  });
+  if (!ledger.ok) throw new Error(describeLedgerError(ledger.error));
+  const manifest = toBallotManifest(setup.definition, station.styleId);
+  if (!manifest.ok) throw new Error('manifest');
+  const jointKey = GroupElement.fromBase64Url(setup.definition.guardians.jointPublicKey);
+  if (!jointKey.ok) throw new Error('joint key');
+  const extended = electionExtendedBaseHash(setup.definition);
+  const context = contextFor(extended, jointKey.value);
+  let chain: ConfirmationCode = confirmationSeed(extended, station.stationId);
+  const append = (log: LogKind, entries: LedgerEntry[]) => {
+    const receipt = ledger.value.appendBatch(log, entries);
+    if (!receipt.ok) throw new Error(describeLedgerError(receipt.error));
+  };
+  append('ballots', [{ type: 'polls-opened', v: 1, ballotsCast: 0 }]);
+  const ballots: EncryptedBallot[] = [];
+  for (let i = 0; i < count; i++) {
+    const choices: Record<string, SelectionId[]> = {};
+    for (const contest of manifest.value.contests) choices[contest.contestId] = [contest.selections[i % contest.selections.length] as SelectionId];
+    const encrypted = encryptBallot(context, manifest.value, { ballotId: `${stationName}-${i}` as BallotId, choices });
+    if (!encrypted.ok) throw new Error('encrypt');
+    chain = nextConfirmationCode(chain, encrypted.value.ballot);
+    ballots.push(encrypted.value.ballot);
+    append('ballots', [
+      { type: 'ballot-pending', v: 1, ballotStyleId: station.styleId, ballot: encryptedBallotToRecord(encrypted.value.ballot), confirmationCode: toBase64Url(chain) },
+      { type: 'ballot-cast', v: 1, ballotId: encrypted.value.ballot.ballotId },
+    ]);
+  }
+  return { ledger: ledger.value, ballots };
+}
+
+function contextFor(extended: Uint8Array, jointKey: GroupElement): ElectionContext {
+  return createElectionContext(extended, jointKey);
+}
+
+function inProcessValidator(setup: Setup, index: number, dataDir: string) {
+  const config = readValidatorConfig(writeConfig(setup, index, dataDir));
+  if (!config.ok) throw new Error(config.error);
+  const prepared = prepareValidator(config.value, silentLogger);
+  if (!prepared.ok) throw new Error(prepared.error);
+  return { service: prepared.value.service, httpLimits: config.value.httpLimits };
+}
+
+/** Ingest of a whole ballot log through the service (no HTTP), in batches of BATCH_ENTRIES. */
+function ingest(setup: Setup, stationName: string, ledger: LedgerStore, dataDir: string): number {
+  const { service } = inProcessValidator(setup, 0, dataDir);
+  const size = ledger.size('ballots');
+  const start = performance.now();
+  for (let from = 0; from < size; ) {
+    const end = ledger.checkpointBetween('ballots', from, Math.min(size, from + BATCH_ENTRIES));
+    if (end === undefined) throw new Error('checkpoint');
+    const result = service.submitEntries({ origin: ledger.origin('ballots'), from, entries: ledger.entryTexts('ballots', from, end.size), checkpoint: end.note });
+    if (!result.ok) throw new Error(`${stationName} ingest refused: ${result.error.code} ${result.error.message}`);
+    from = end.size;
+  }
+  const ms = performance.now() - start;
+  service.store.close();
+  return ms;
+}
+
+function pureVerify(setup: Setup, styleId: string, ballots: readonly EncryptedBallot[]): { verifyMs: number; parseVerifyMs: number } {
+  const manifest = toBallotManifest(setup.definition, styleId);
+  const jointKey = GroupElement.fromBase64Url(setup.definition.guardians.jointPublicKey);
+  if (!manifest.ok || !jointKey.ok) throw new Error('setup');
+  const context = contextFor(electionExtendedBaseHash(setup.definition), jointKey.value);
+  const records = ballots.map((b) => encryptedBallotToRecord(b));
+  let start = performance.now();
+  for (let i = 0; i < ballots.length; i += 250) if (!verifyBallots(context, manifest.value, ballots.slice(i, i + 250)).ok) throw new Error('verify');
+  const verifyMs = performance.now() - start;
+  start = performance.now();
+  const parsed = records.map((r) => {
+    const p = parseEncryptedBallot(r);
+    if (!p.ok) throw new Error('parse');
+    return p.value;
+  });
+  for (let i = 0; i < parsed.length; i += 250) if (!verifyBallots(context, manifest.value, parsed.slice(i, i + 250)).ok) throw new Error('verify');
+  return { verifyMs, parseVerifyMs: performance.now() - start };
+}
+
+async function latency(setup: Setup): Promise<Measurement[]> {
+  const { ledger } = recordBallots(setup, 'station-latency', 0);
+  const { service, httpLimits } = inProcessValidator(setup, 1, path.join(setup.dir, 'latency-data'));
+  const server = buildValidatorServer(service, silentLogger, httpLimits);
+  const url = await server.listen({ host: '127.0.0.1', port: 0 });
+  const station = setup.stations.get('station-latency');
+  const manifest = toBallotManifest(setup.definition, 'style-r1');
+  const jointKey = GroupElement.fromBase64Url(setup.definition.guardians.jointPublicKey);
+  if (station === undefined || !manifest.ok || !jointKey.ok) throw new Error('setup');
+  const extended = electionExtendedBaseHash(setup.definition);
+  const context = contextFor(extended, jointKey.value);
+  let chain: ConfirmationCode = confirmationSeed(extended, station.stationId);
+  const post = async (pathname: string, body: string, type: string) => {
+    const response = await fetch(new URL(pathname, url), { method: 'POST', headers: { 'content-type': type }, body });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`${pathname}: ${response.status} ${text}`);
+  };
+  await post('/urna/v1/entries', JSON.stringify({ origin: ledger.origin('ballots'), from: 0, entries: ledger.entryTexts('ballots', 0, 1), checkpoint: ledger.checkpoint('ballots') }), 'application/json');
+  const entriesTimes: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const encrypted = encryptBallot(context, manifest.value, { ballotId: `lat-${i}` as BallotId, choices: { question: [i % 2 ? 'yes' : 'no'] as SelectionId[] } });
+    if (!encrypted.ok) throw new Error('encrypt');
+    chain = nextConfirmationCode(chain, encrypted.value.ballot);
+    const from = ledger.size('ballots');
+    const receipt = ledger.appendBatch('ballots', [
+      { type: 'ballot-pending', v: 1, ballotStyleId: 'style-r1', ballot: encryptedBallotToRecord(encrypted.value.ballot), confirmationCode: toBase64Url(chain) },
+      { type: 'ballot-cast', v: 1, ballotId: encrypted.value.ballot.ballotId },
+    ]);
+    if (!receipt.ok) throw new Error('append');
+    const body = JSON.stringify({ origin: ledger.origin('ballots'), from, entries: ledger.entryTexts('ballots', from, receipt.value.size), checkpoint: receipt.value.checkpoint });
+    const start = performance.now();
+    await post('/urna/v1/entries', body, 'application/json');
+    entriesTimes.push(performance.now() - start);
+  }
+  const addTimes: number[] = [];
+  const body = formatAddCheckpointRequest(ledger.size('ballots'), [], ledger.checkpoint('ballots'));
+  for (let i = 0; i < 300; i++) {
+    const start = performance.now();
+    await post('/add-checkpoint', body, 'text/plain');
+    addTimes.push(performance.now() - start);
+  }
+  await server.close();
+  service.store.close();
+  ledger.close();
+  const sortedAdd = [...addTimes].sort((a, b) => a - b);
+  const sortedEntries = [...entriesTimes].sort((a, b) => a - b);
+  return [
+    { name: 'validator.add-checkpoint.median', value: median(addTimes), unit: 'ms', note: 'tlog-witness add-checkpoint over loopback HTTP, checkpoint already held (signature check, history check)' },
+    { name: 'validator.add-checkpoint.p99', value: percentile(sortedAdd, 99), unit: 'ms' },
+    { name: 'validator.entries.one-ballot.median', value: median(entriesTimes), unit: 'ms', note: 'pending + cast of one R1 ballot with its checkpoint: full checks, fsync, cosignature, over HTTP' },
+    { name: 'validator.entries.one-ballot.p99', value: percentile(sortedEntries, 99), unit: 'ms' },
+  ];
+}
+
+class BenchValidatorProcess {
+  child: ChildProcess | undefined;
+  async start(configFile: string): Promise<string> {
+    const child = spawn(process.execPath, [path.resolve('bin/urna.mjs'), 'validator', 'start', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`validator did not start: ${stderr}`)), 30_000);
+      child.once('exit', (code) => reject(new Error(`validator exited ${String(code)}: ${stderr}`)));
+      lines.on('line', (line) => {
+        const match = /listening on (http:\/\/\S+)/.exec(line);
+        if (match?.[1] !== undefined) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+    });
+  }
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (child === undefined || child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+async function catchUp(setup: Setup): Promise<Measurement[]> {
+  const { ledger } = recordBallots(setup, 'station-catchup', R1_BALLOTS);
+  const processes = setup.validators.map(() => new BenchValidatorProcess());
+  const urls = await Promise.all(processes.map((p, i) => p.start(writeConfig(setup, i, path.join(setup.dir, `catchup-${i}`)))));
+  const client = new SyncClient({
+    source: ledger,
+    validators: validatorsOf(setup.definition, Object.fromEntries(setup.validators.map((v, i) => [v.name, urls[i] as string]))),
+    threshold: setup.definition.validators.threshold,
+    dataDir: path.join(setup.dir, 'catchup-station'),
+    logger: silentLogger,
+    batchSize: BATCH_ENTRIES,
+    pollMs: 20,
+    backoff: { initialMs: 50, maxMs: 1000 },
+  });
+  const size = ledger.size('ballots');
+  const start = performance.now();
+  let quorumMs = Number.NaN;
+  client.start();
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const status = client.status();
+    if (Number.isNaN(quorumMs) && status.logs.find((l) => l.log === 'ballots')?.finalSize === size) quorumMs = performance.now() - start;
+    if (status.validators.every((v) => v.cosigned.ballots === size)) break;
+    if (Date.now() > deadline) throw new Error(`catch-up did not finish: ${JSON.stringify(status.validators)}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const allMs = performance.now() - start;
+  await client.stop();
+  await Promise.all(processes.map((p) => p.stop()));
+  ledger.close();
+  const seconds = allMs / 1000;
+  return [
+    { name: 'validator.catchup.2000-r1.quorum', value: quorumMs / 1000, unit: 's', note: `t = ${setup.definition.validators.threshold} of 4 cosigned the final checkpoint` },
+    { name: 'validator.catchup.2000-r1.all', value: seconds, unit: 's', target: '< 10 s', meetsTarget: seconds < 10, note: `${size} entries to 4 validator processes in parallel, batches of ${BATCH_ENTRIES}` },
+  ];
+}
+
+export const validatorSuite: BenchSuite = {
+  name: 'validator',
+  async run() {
+    const setup = setUp();
+    try {
+      const r1 = recordBallots(setup, 'station-r1', R1_BALLOTS);
+      const r2 = recordBallots(setup, 'station-r2', R2_BALLOTS);
+      const r1Ms = ingest(setup, 'station-r1', r1.ledger, path.join(setup.dir, 'ingest-r1'));
+      const r2Ms = ingest(setup, 'station-r2', r2.ledger, path.join(setup.dir, 'ingest-r2'));
+      const r1Verify = pureVerify(setup, 'style-r1', r1.ballots);
+      const r2Verify = pureVerify(setup, 'style-r2', r2.ballots);
+      r1.ledger.close();
+      r2.ledger.close();
+      const rate = (count: number, ms: number) => (count * 1000) / ms;
+      const r1Rate = rate(R1_BALLOTS, r1Ms);
+      const r2Rate = rate(R2_BALLOTS, r2Ms);
+      const out: Measurement[] = [
+        { name: 'validator.ingest.r1.rate', value: r1Rate, unit: 'ballots/s', target: '>= 1000 ballots/s', meetsTarget: r1Rate >= 1000, note: `${R1_BALLOTS} ballots (pending + cast), full checks, batches of ${BATCH_ENTRIES} entries, fsync + cosignature per batch` },
+        { name: 'validator.ingest.r2.rate', value: r2Rate, unit: 'ballots/s', target: '>= 50 ballots/s', meetsTarget: r2Rate >= 50, note: `${R2_BALLOTS} ballots` },
+        { name: 'validator.verify-only.r1.rate', value: rate(R1_BALLOTS, r1Verify.verifyMs), unit: 'ballots/s', note: 'batched proof verification of decoded ballots, same run' },
+        { name: 'validator.parse+verify.r1.rate', value: rate(R1_BALLOTS, r1Verify.parseVerifyMs), unit: 'ballots/s', note: 'decoding the records, then batched verification' },
+        { name: 'validator.verify-only.r2.rate', value: rate(R2_BALLOTS, r2Verify.verifyMs), unit: 'ballots/s' },
+        { name: 'validator.parse+verify.r2.rate', value: rate(R2_BALLOTS, r2Verify.parseVerifyMs), unit: 'ballots/s' },
+        { name: 'validator.ingest/verify.r1', value: r1Verify.verifyMs / r1Ms, unit: 'x', note: 'ingest throughput ÷ pure proof-verification throughput' },
+        { name: 'validator.ingest/verify.r2', value: r2Verify.verifyMs / r2Ms, unit: 'x' },
+        ...(await latency(setup)),
+        ...(await catchUp(setup)),
+      ];
+      return out;
+    } finally {
+      rmSync(setup.dir, { recursive: true, force: true });
+    }
+  },
+};
