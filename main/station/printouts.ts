@@ -37,9 +37,11 @@ export function wrapText(text: string, width = COLUMNS): string[] {
   return lines;
 }
 
+/** Wrapped text blocks; leading spaces indent every wrapped line. */
 function text(value: string, style: Omit<Extract<ReceiptBlock, { kind: 'text' }>, 'kind' | 'text'> = {}): ReceiptBlock[] {
-  const width = COLUMNS / (style.width ?? 1);
-  return wrapText(value, width).map((line) => ({ kind: 'text', text: line, ...style }));
+  const indent = /^ */u.exec(value)?.[0] ?? '';
+  const width = COLUMNS / (style.width ?? 1) - indent.length;
+  return wrapText(value, width).map((line) => ({ kind: 'text', text: `${indent}${line}`, ...style }));
 }
 
 const rule: ReceiptBlock = { kind: 'text', text: '-'.repeat(COLUMNS) };

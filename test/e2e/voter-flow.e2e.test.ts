@@ -64,10 +64,11 @@ describe('the voter at the kiosk', () => {
     await devices?.stop();
   });
 
-  async function shot(name: string): Promise<void> {
+  /** A dialog sits over the viewport, so it is pictured as the voter sees it, not as a full page. */
+  async function shot(name: string, options: { readonly dialog?: boolean } = {}): Promise<void> {
     // Let a size or theme change land before the picture.
     await page.waitForTimeout(150);
-    await page.screenshot({ path: path.join(SCREENS, `voter-${name}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENS, `voter-${name}.png`), fullPage: !options.dialog });
   }
 
   async function activate(): Promise<void> {
@@ -119,9 +120,10 @@ describe('the voter at the kiosk', () => {
     for (const letter of letters) await page.getByTestId(letter === ' ' ? 'key-space' : `key-${letter}`).click();
   }
 
-  async function castAndCollect(): Promise<{ cast: LedgerEntry; pending: LedgerEntry; printouts: string[] }> {
+  async function castAndCollect(whilePrinting?: () => Promise<void>): Promise<{ cast: LedgerEntry; pending: LedgerEntry; printouts: string[] }> {
     const before = printedCount();
     await page.getByTestId('cast-ballot').click();
+    await whilePrinting?.();
     await page.getByTestId('screen-done').waitFor(WAIT);
     const entries = ballotEntries();
     const cast = entries.at(-1) as LedgerEntry;
@@ -151,7 +153,7 @@ describe('the voter at the kiosk', () => {
     await page.getByTestId('write-in-keyboard').waitFor(WAIT);
     await typeOnScreen('ПЕТРОВА ЗОЯ');
     expect(await page.getByTestId('write-in-field').inputValue()).toBe('Петрова Зоя');
-    await shot('03-keyboard-ru');
+    await shot('03-keyboard-ru', { dialog: true });
     await page.getByTestId('keyboard-done').click();
     expect(await page.getByTestId('option-write-in-1').textContent()).toContain('Вписано: Петрова Зоя');
 
@@ -170,7 +172,11 @@ describe('the voter at the kiosk', () => {
 
     const code = await shownCode();
     await shot('06-confirm-ru');
-    const { cast, pending, printouts } = await castAndCollect();
+    const { cast, pending, printouts } = await castAndCollect(async () => {
+      // The printing screen lasts as long as the printer takes; picture it if the page shows it in time.
+      const seen = await page.getByTestId('screen-printing').waitFor({ timeout: 2000 }).then(() => true, () => false);
+      if (seen) await page.screenshot({ path: path.join(SCREENS, 'voter-06b-printing-ru.png') });
+    });
     expect(await page.getByTestId('done-code').textContent()).toContain(code.short);
     await shot('07-done-ru');
 
@@ -214,7 +220,7 @@ describe('the voter at the kiosk', () => {
     await page.getByTestId('layout-en').click();
     await typeOnScreen("ZOE O'HARA");
     expect(await page.getByTestId('write-in-field').inputValue()).toBe("Zoe O'hara");
-    await shot('12-keyboard-en-large');
+    await shot('12-keyboard-en-large', { dialog: true });
     await page.getByTestId('keyboard-done').click();
     await shot('13-contest-en-large');
     await page.getByTestId('nav-next').click();
@@ -343,7 +349,7 @@ describe('the voter at the kiosk', () => {
     await page.getByTestId('write-in-keyboard').waitFor(WAIT);
     // A physical keyboard types straight into the field; Enter accepts.
     await page.keyboard.type('Ann Lee');
-    await shot('31-keyboard-typed-en');
+    await shot('31-keyboard-typed-en', { dialog: true });
     await key('Enter');
     await page.getByTestId('write-in-keyboard').waitFor({ state: 'detached', ...WAIT });
     expect(await page.getByTestId('option-write-in-1').getAttribute('aria-checked')).toBe('true');
@@ -430,7 +436,7 @@ describe('an idle voter', () => {
     await page.getByTestId('screen-language').waitFor(WAIT);
     await page.getByTestId('choose-en').click();
     await page.getByTestId('inactivity-warning').waitFor(WAIT);
-    await page.screenshot({ path: path.join(SCREENS, 'voter-51-inactivity-en.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENS, 'voter-51-inactivity-en.png') });
     await page.getByTestId('inactivity-continue').click();
     await page.getByTestId('inactivity-warning').waitFor({ state: 'detached', ...WAIT });
     expect(station.service.voterScreen().session.phase).toBe('marking');
