@@ -117,7 +117,7 @@ function setUp(): Setup {
   const authorityKeyFile = path.join(dir, 'authority.vkey');
   writeFileSync(authorityKeyFile, `${authorityVerifierKey}\n`);
   mkdirSync(path.join(dir, 'enrollments'));
-  const electionId = definition.electionId as ElectionId;
+  const electionId = definition.electionId;
   const stations = new Map<string, { stationId: StationId; precinctId: PrecinctId; signer: LedgerSigner; styleId: string }>();
   for (const [id, precinct, styleId] of [
     ['station-r1', 'uik-1201', 'style-r1'],
@@ -167,7 +167,7 @@ function recordBallots(setup: Setup, stationName: string, count: number): { ledg
   if (station === undefined) throw new Error('station');
   const ledger = LedgerStore.open({
     directory: path.join(setup.dir, `${stationName}-ledger`),
-    electionId: setup.definition.electionId as ElectionId,
+    electionId: setup.definition.electionId,
     stationId: station.stationId,
     signer: station.signer,
     registry: electionEntryRegistry,
