@@ -38,7 +38,7 @@ import { enrollStation } from '../core/election/enrollment';
 import { toBallotManifest } from '../core/election/manifest';
 import { electionExtendedBaseHash, serializeElectionPackage, signElectionPackage } from '../core/election/package';
 import { sampleElectionDefinition } from '../core/election/sample';
-import type { ElectionId, LogKind, PrecinctId, SelectionId, StationId } from '../core/ids';
+import type { LogKind, PrecinctId, SelectionId, StationId } from '../core/ids';
 import { stationKeyName } from '../core/ledger/checkpoint';
 import type { LedgerEntry } from '../core/ledger/entries';
 import { ed25519NoteSigner, formatSignerKey, formatVerifierKey, SIGNATURE_TYPE_COSIGNATURE_V1, SIGNATURE_TYPE_ED25519 } from '../core/ledger/note';
