@@ -1,7 +1,8 @@
 import { ballotSuite } from './ballot.bench';
 import { ledgerSuite } from './ledger.bench';
+import { stationSuite } from './station.bench';
 import { validatorSuite } from './validator.bench';
 import type { BenchSuite } from './harness';
 
 /** Every benchmark suite of the project; each issue adds its own. */
-export const suites: readonly BenchSuite[] = [ballotSuite, ledgerSuite, validatorSuite];
+export const suites: readonly BenchSuite[] = [ballotSuite, ledgerSuite, stationSuite, validatorSuite];
