@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { BallotMarks } from '../core/api/ballot';
 import { deterministicRandom } from '../core/ballot';
 import { parseElectionDefinition, type ElectionDefinition } from '../core/election/definition';
-import type { ElectionId, StationId } from '../core/ids';
+import type { StationId } from '../core/ids';
 import { silentLogger } from '../core/logging';
 import { openStation, provisionStation } from '../main/station/open-station';
 import { installSampleElection, sampleDefinition } from '../test/support/election';
@@ -62,7 +62,7 @@ export const stationSuite: BenchSuite = {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'urna-bench-station-'));
     try {
       const definition = referenceDefinition();
-      provisionStation(dataDir, { stationId: 'st-bench' as StationId, electionId: definition.electionId as ElectionId });
+      provisionStation(dataDir, { stationId: 'st-bench' as StationId, electionId: definition.electionId });
       installSampleElection(dataDir, definition);
       const station = openStation({ dataDir, mode: 'production', logger: silentLogger, ballotPrinter: new MemoryPrinter(), random: deterministicRandom('bench-station') });
       try {
