@@ -15,5 +15,12 @@ export default defineConfig({
     // No inline module preload polyfill: the CSP forbids inline script.
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
+    rollupOptions: {
+      onwarn(warning, warn) {
+        // zod ships comment annotations Rollup cannot place; they are harmless and not ours to fix.
+        if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('node_modules/zod/')) return;
+        warn(warning);
+      },
+    },
   },
 });
