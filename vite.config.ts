@@ -17,8 +17,8 @@ export default defineConfig({
     assetsInlineLimit: 0,
     rollupOptions: {
       onwarn(warning, warn) {
-        // zod ships comment annotations Rollup cannot place; they are harmless and not ours to fix.
-        if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('node_modules/zod/')) return;
+        // Dependencies (zod, @scure/base) ship comment annotations Rollup cannot place; harmless, not ours to fix.
+        if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('/node_modules/')) return;
         warn(warning);
       },
     },
