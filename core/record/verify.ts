@@ -1,0 +1,507 @@
+/**
+ * The independent verifier of an election record (DESIGN.md, "The election record").
+ * It reads files through a {@link RecordSource}, so it runs the same on a folder, an
+ * archive or memory, and checks, in this order, stopping at the first failure:
+ *
+ *   1. election.json: schema, the authority's signature, the signed base hash;
+ *   2. guardians/: the ceremony record's proofs, its hash and joint key as signed
+ *      in the package, guardians/joint-key;
+ *   3. validators/<name>.vkey: the keys the package names;
+ *   4. per station (in id order): the enrollment, station.vkey, the station's
+ *      signature and ≥ t validator cosignatures on both checkpoints, the ballot log's
+ *      entries against its checkpoint (size and root), the replay of every rule
+ *      (lifecycle, ballot lifecycle, chain of confirmation codes, challenges), and
+ *      every ballot's proofs (batched; a failing batch is re-checked one by one);
+ *   5. tally/encrypted-totals.json equals the products of the cast ballots;
+ *   6. every partial decryption proof in tally/shares/, at least k guardians;
+ *   7. results.json and results.nist.json equal what the verified decryption gives.
+ *
+ * Proof verification is pluggable (a {@link ProofVerifier}) so the command line can
+ * spread it over worker threads; the default runs in the calling thread.
+ */
+import {
+  decryptTally,
+  parsePartialDecryption,
+  verifyBallots,
+  verifyPartialDecryption,
+  type BallotFailure,
+  type KeyCeremonyRecord,
+  type PartialDecryption,
+  type PlaintextTally,
+  type RandomSource,
+} from '../ballot';
+import { toBase64, utf8Encode } from '../encoding/bytes';
+import { canonicalize } from '../encoding/canonical-json';
+import { verifyStationEnrollment } from '../election/enrollment';
+import { describeElectionErrors } from '../election/errors';
+import type { PackageTrust } from '../election/package';
+import type { LogKind, PrecinctId, StationId } from '../ids';
+import { ID_PATTERN } from '../ids';
+import { describeCheckpointError, openCheckpoint, stationOrigin } from '../ledger/checkpoint';
+import { describeCosignatureError, verifyCosignedCheckpoint } from '../ledger/cosignature';
+import { rootOfEntries, sha256Hasher, type MerkleHasher } from '../ledger/merkle';
+import { describeNoteError, noteVerifierFromKey } from '../ledger/note';
+import { err, ok, type Result } from '../result';
+import { replayBallotLog, type CastBallot, type ProofJob } from './ballot-log';
+import { ballotStylesOfPrecinct, openRecordCeremony, openRecordElection, type RecordElection, type RecordStation } from './election';
+import type { RecordFailure } from './failure';
+import { resultsToNist } from './nist-results';
+import { computeResults, firstDifference, type DecryptedStation, type ElectionResults } from './results';
+import {
+  ENCRYPTED_TOTALS_FILE,
+  encryptedTotalsToFile,
+  parseTallyShareFile,
+  SHARES_DIR,
+  stationEncryptedTotals,
+  type StationTotals,
+} from './totals';
+
+/** Read access to a record; paths are relative and use "/". */
+export type RecordSource = {
+  /** The file's text, or undefined when it does not exist. */
+  readText(path: string): string | undefined;
+  /** Names in a folder (files and folders), or undefined when it does not exist. */
+  list(path: string): readonly string[] | undefined;
+};
+
+/** Verifies the proofs of a station's ballots; returns the failure of the earliest bad entry, if any. */
+export type ProofVerifier = (
+  election: RecordElection,
+  stationId: string,
+  jobs: readonly ProofJob[],
+) => Promise<{ readonly index: number; readonly failure: BallotFailure } | undefined>;
+
+export type VerifyProgress = { readonly stationId: string; readonly stationsDone: number; readonly stations: number; readonly ballotsVerified: number };
+
+export type VerifyOptions = {
+  readonly trust?: PackageTrust;
+  readonly proofVerifier?: ProofVerifier;
+  readonly hasher?: MerkleHasher;
+  readonly onProgress?: (progress: VerifyProgress) => void;
+  /** Randomness of the batched proof check (defaults to the CSPRNG). */
+  readonly random?: RandomSource;
+};
+
+export type VerifiedStation = {
+  readonly station: RecordStation;
+  readonly entries: number;
+  readonly cast: number;
+  readonly castByStyle: ReadonlyMap<string, number>;
+  readonly challenged: number;
+  readonly voided: number;
+  readonly unresolved: number;
+  readonly pollbookSize: number;
+  readonly cosigners: Readonly<Record<LogKind, readonly string[]>>;
+  readonly totals: StationTotals;
+};
+
+export type VerifiedLogs = {
+  readonly election: RecordElection;
+  readonly ceremony: KeyCeremonyRecord;
+  readonly stations: readonly VerifiedStation[];
+  readonly ballotsVerified: number;
+};
+
+export type VerifiedTally = {
+  readonly guardians: readonly string[];
+  readonly decrypted: readonly DecryptedStation[];
+  readonly results: ElectionResults;
+};
+
+/** Proofs in this thread, one batch per ballot style, falling back to name the bad ballot. */
+export function inThreadProofVerifier(random?: RandomSource): ProofVerifier {
+  return (election, _stationId, jobs) => {
+    const byStyle = new Map<string, ProofJob[]>();
+    for (const job of jobs) {
+      const list = byStyle.get(job.ballotStyleId);
+      if (list === undefined) byStyle.set(job.ballotStyleId, [job]);
+      else list.push(job);
+    }
+    let first: { index: number; failure: BallotFailure } | undefined;
+    for (const [styleId, list] of byStyle) {
+      const manifest = election.manifests.get(styleId);
+      if (manifest === undefined) throw new Error(`invariant failed: style ${styleId} was checked by the replay`);
+      const checked = verifyBallots(election.context, manifest, list.map((j) => j.ballot), random === undefined ? {} : { random });
+      if (checked.ok) continue;
+      for (const failure of checked.error) {
+        const index = list.find((j) => j.ballot.ballotId === failure.ballotId)?.index ?? -1;
+        if (first === undefined || index < first.index) first = { index, failure };
+      }
+    }
+    return Promise.resolve(first);
+  };
+}
+
+export function describeBallotFailure(failure: BallotFailure): string {
+  const at = [failure.contestId, failure.selectionId].filter((x) => x !== undefined).join('/');
+  return `ballot ${failure.ballotId} fails ${failure.check}${at ? ` at ${at}` : ''}`;
+}
+
+function readJson(source: RecordSource, path: string, required = true): Result<unknown, RecordFailure> {
+  const text = source.readText(path);
+  if (text === undefined) return required ? err({ check: 'record-layout', file: path, message: 'missing' }) : ok(undefined);
+  try {
+    return ok(JSON.parse(text) as unknown);
+  } catch (error) {
+    return err({ check: 'record-layout', file: path, message: `not JSON: ${error instanceof Error ? error.message : String(error)}` });
+  }
+}
+
+/** entries.jsonl: one entry per line, every line ending in "\n". */
+export function splitEntryLines(text: string): Result<string[], string> {
+  if (text === '') return ok([]);
+  if (!text.endsWith('\n')) return err('the last line does not end with a newline');
+  return ok(text.slice(0, -1).split('\n'));
+}
+
+/** Steps 1–4: the trust anchors and every station's logs and ballots. */
+export async function verifyRecordLogs(source: RecordSource, options: VerifyOptions = {}): Promise<Result<VerifiedLogs, RecordFailure>> {
+  const packageJson = readJson(source, 'election.json');
+  if (!packageJson.ok) return packageJson;
+  const opened = openRecordElection(packageJson.value, options.trust);
+  if (!opened.ok) return opened;
+  const election = opened.value;
+
+  const ceremonyJson = readJson(source, 'guardians/key-ceremony.json');
+  if (!ceremonyJson.ok) return ceremonyJson;
+  const ceremony = openRecordCeremony(election, ceremonyJson.value);
+  if (!ceremony.ok) return ceremony;
+  const jointKeyText = source.readText('guardians/joint-key');
+  if (jointKeyText === undefined) return err({ check: 'record-layout', file: 'guardians/joint-key', message: 'missing' });
+  if (jointKeyText.trim() !== election.definition.guardians.jointPublicKey) {
+    return err({ check: 'ceremony-binding', file: 'guardians/joint-key', message: 'the joint key file is not the joint public key of the package' });
+  }
+
+  for (const validator of election.validators) {
+    const file = `validators/${validator.name}.vkey`;
+    const text = source.readText(file);
+    if (text === undefined) return err({ check: 'record-layout', file, message: 'missing' });
+    if (text.trim() !== validator.verifierKey) return err({ check: 'validator-key', file, message: `not the key the election package names for validator ${validator.name}` });
+  }
+
+  const stationIds = [...(source.list('stations') ?? [])].sort();
+  if (stationIds.length === 0) return err({ check: 'record-layout', file: 'stations/', message: 'the record holds no station' });
+  const stations: VerifiedStation[] = [];
+  const proofVerifier = options.proofVerifier ?? inThreadProofVerifier(options.random);
+  let ballotsVerified = 0;
+  for (const [n, stationId] of stationIds.entries()) {
+    const verified = await verifyStation(source, election, stationId, proofVerifier, options.hasher ?? sha256Hasher);
+    if (!verified.ok) return verified;
+    stations.push(verified.value.station);
+    ballotsVerified += verified.value.proofs;
+    options.onProgress?.({ stationId, stationsDone: n + 1, stations: stationIds.length, ballotsVerified });
+  }
+  return ok({ election, ceremony: ceremony.value, stations, ballotsVerified });
+}
+
+function verifyCheckpoint(
+  election: RecordElection,
+  station: RecordStation,
+  log: LogKind,
+  text: string,
+): Result<{ size: number; rootHash: Uint8Array; cosigners: string[] }, RecordFailure> {
+  const where = { stationId: station.stationId, log, file: `stations/${station.stationId}/${log}/checkpoint` };
+  const verifier = noteVerifierFromKey(station.verifierKey);
+  if (!verifier.ok) return err({ check: 'station-key', ...where, message: describeNoteError(verifier.error) });
+  const origin = stationOrigin(election.definition.electionId, station.stationId, log);
+  const opened = openCheckpoint(text, [verifier.value], origin);
+  if (!opened.ok) return err({ check: 'checkpoint-signature', ...where, message: describeCheckpointError(opened.error) });
+  const cosigned = verifyCosignedCheckpoint(text, election.validators);
+  if (!cosigned.ok) {
+    const message = cosigned.error.kind === 'note-error' ? describeNoteError(cosigned.error.error) : describeCosignatureError(cosigned.error);
+    return err({ check: 'cosignature', ...where, message });
+  }
+  const cosigners = [...new Set(cosigned.value.map((c) => c.name))].sort();
+  if (cosigners.length < election.validatorThreshold) {
+    return err({
+      check: 'cosignature-threshold',
+      ...where,
+      message: `${cosigners.length} validator(s) of the package cosigned (${cosigners.join(', ') || 'none'}); ${election.validatorThreshold} are needed`,
+    });
+  }
+  return ok({ size: opened.value.checkpoint.size, rootHash: opened.value.checkpoint.rootHash, cosigners });
+}
+
+async function verifyStation(
+  source: RecordSource,
+  election: RecordElection,
+  stationId: string,
+  proofVerifier: ProofVerifier,
+  hasher: MerkleHasher,
+): Promise<Result<{ station: VerifiedStation; proofs: number }, RecordFailure>> {
+  const dir = `stations/${stationId}`;
+  if (!ID_PATTERN.test(stationId)) return err({ check: 'record-layout', file: dir, message: 'not a station id' });
+  const enrollmentJson = readJson(source, `${dir}/enrollment.json`);
+  if (!enrollmentJson.ok) return enrollmentJson;
+  const enrollment = verifyStationEnrollment(enrollmentJson.value, { authorityKey: election.definition.authority.verifierKey, definition: election.definition });
+  if (!enrollment.ok) return err({ check: 'enrollment', stationId, file: `${dir}/enrollment.json`, message: describeElectionErrors(enrollment.error, 'en') });
+  if (enrollment.value.stationId !== stationId) {
+    return err({ check: 'enrollment', stationId, file: `${dir}/enrollment.json`, message: `the enrollment is for station ${enrollment.value.stationId}` });
+  }
+  const vkey = source.readText(`${dir}/station.vkey`);
+  if (vkey === undefined) return err({ check: 'record-layout', stationId, file: `${dir}/station.vkey`, message: 'missing' });
+  if (vkey.trim() !== enrollment.value.stationVerifierKey) {
+    return err({ check: 'station-key', stationId, file: `${dir}/station.vkey`, message: 'station.vkey is not the key the authority enrolled' });
+  }
+  const station: RecordStation = {
+    stationId: stationId as StationId,
+    precinctId: enrollment.value.precinctId,
+    verifierKey: enrollment.value.stationVerifierKey,
+    ballotStyleIds: ballotStylesOfPrecinct(election.definition, enrollment.value.precinctId),
+  };
+
+  const checkpoints: Partial<Record<LogKind, { size: number; rootHash: Uint8Array; cosigners: string[] }>> = {};
+  for (const log of ['ballots', 'pollbook'] as const) {
+    const text = source.readText(`${dir}/${log}/checkpoint`);
+    if (text === undefined) return err({ check: 'record-layout', stationId, log, file: `${dir}/${log}/checkpoint`, message: 'missing' });
+    const checked = verifyCheckpoint(election, station, log, text);
+    if (!checked.ok) return checked;
+    checkpoints[log] = checked.value;
+  }
+  const ballotsCheckpoint = checkpoints.ballots as { size: number; rootHash: Uint8Array; cosigners: string[] };
+  const pollbookCheckpoint = checkpoints.pollbook as { size: number; rootHash: Uint8Array; cosigners: string[] };
+
+  const entriesFile = `${dir}/ballots/entries.jsonl`;
+  const entriesText = source.readText(entriesFile);
+  if (entriesText === undefined) return err({ check: 'record-layout', stationId, log: 'ballots', file: entriesFile, message: 'missing' });
+  const lines = splitEntryLines(entriesText);
+  if (!lines.ok) return err({ check: 'record-layout', stationId, log: 'ballots', file: entriesFile, message: lines.error });
+  const texts = lines.value;
+
+  const rootFailure = checkRoot(election, station, texts, ballotsCheckpoint, hasher);
+  if (rootFailure !== undefined) return err(rootFailure);
+
+  const replay = replayBallotLog(election, station, texts, { requireClosed: true });
+  if (!replay.ok) return replay;
+  const proofFailure = await proofVerifier(election, stationId, replay.value.proofJobs);
+  if (proofFailure !== undefined) {
+    return err({ check: 'ballot-proof', stationId, log: 'ballots', index: proofFailure.index, message: describeBallotFailure(proofFailure.failure) });
+  }
+
+  const castByStyle = new Map<string, number>();
+  for (const c of replay.value.cast) castByStyle.set(c.ballotStyleId, (castByStyle.get(c.ballotStyleId) ?? 0) + 1);
+  return ok({
+    station: {
+      station,
+      entries: texts.length,
+      cast: replay.value.cast.length,
+      castByStyle,
+      challenged: replay.value.challenged,
+      voided: replay.value.voided,
+      unresolved: replay.value.unresolved.length,
+      pollbookSize: pollbookCheckpoint.size,
+      cosigners: { ballots: ballotsCheckpoint.cosigners, pollbook: pollbookCheckpoint.cosigners },
+      totals: { stationId, precinctId: station.precinctId, tally: stationEncryptedTotals(election, station, replay.value.cast as CastBallot[]) },
+    },
+    proofs: replay.value.proofJobs.length,
+  });
+}
+
+/**
+ * Size and root of the entries against the signed checkpoint. A mismatch cannot say
+ * which entry was changed, so the rules are replayed to point at the likely one.
+ */
+function checkRoot(
+  election: RecordElection,
+  station: RecordStation,
+  texts: readonly string[],
+  checkpoint: { size: number; rootHash: Uint8Array },
+  hasher: MerkleHasher,
+): RecordFailure | undefined {
+  const where = { stationId: station.stationId, log: 'ballots' as const, file: `stations/${station.stationId}/ballots/entries.jsonl` };
+  const hint = (): string => {
+    const replay = replayBallotLog(election, station, texts, { requireClosed: true });
+    return replay.ok ? '' : `; the first rule the entries break: entry ${String(replay.error.index ?? '?')} ${replay.error.check} (${replay.error.message})`;
+  };
+  if (texts.length !== checkpoint.size) {
+    return { check: 'log-root', ...where, message: `entries.jsonl holds ${texts.length} entries, the signed checkpoint ${checkpoint.size}${hint()}` };
+  }
+  const root = rootOfEntries(texts.map((t) => utf8Encode(t)), hasher);
+  if (toBase64(root) !== toBase64(checkpoint.rootHash)) {
+    return { check: 'log-root', ...where, message: `the entries do not hash to the root the station signed (${toBase64(checkpoint.rootHash)})${hint()}` };
+  }
+  return undefined;
+}
+
+/** Step 5: the encrypted totals file against the totals recomputed from the cast ballots. */
+export function checkEncryptedTotals(source: RecordSource, logs: VerifiedLogs): Result<void, RecordFailure> {
+  const json = readJson(source, ENCRYPTED_TOTALS_FILE);
+  if (!json.ok) return json;
+  const expected = encryptedTotalsToFile(logs.election.definition.electionId, logs.stations.map((s) => s.totals));
+  const difference = firstDifference(expected, json.value);
+  if (difference === undefined) return ok();
+  const stationMatch = /^stations\[([^\]]+)\]/.exec(difference);
+  return err({
+    check: 'encrypted-totals',
+    file: ENCRYPTED_TOTALS_FILE,
+    ...(stationMatch?.[1] === undefined ? {} : { stationId: stationMatch[1] }),
+    message: `not the product of the cast ballots: ${difference}`,
+  });
+}
+
+export type GuardianShares = { readonly guardianId: string; readonly index: number; readonly file: string; readonly byStation: ReadonlyMap<string, PartialDecryption> };
+
+/** Parses one tally-share file and checks every partial decryption proof in it. */
+export function checkTallyShare(logs: VerifiedLogs, file: string, json: unknown): Result<GuardianShares, RecordFailure> {
+  const parsed = parseTallyShareFile(json);
+  if (!parsed.ok) return err({ check: 'tally-share', file, message: parsed.error });
+  const share = parsed.value;
+  const where = { file, guardianId: share.guardianId };
+  if (share.electionId !== logs.election.definition.electionId) return err({ check: 'tally-share', ...where, message: `the share is for election ${share.electionId}` });
+  const byStation = new Map<string, PartialDecryption>();
+  for (const s of share.stations) {
+    const partial = parsePartialDecryption(s.partial);
+    if (!partial.ok) return err({ check: 'tally-share', ...where, stationId: s.stationId, message: JSON.stringify(partial.error) });
+    if (byStation.has(s.stationId)) return err({ check: 'tally-share', ...where, stationId: s.stationId, message: 'the station appears twice' });
+    byStation.set(s.stationId, partial.value);
+  }
+  for (const station of logs.stations) {
+    const partial = byStation.get(station.station.stationId);
+    if (partial === undefined) return err({ check: 'tally-share', ...where, stationId: station.station.stationId, message: 'no partial decryption for this station' });
+    const checked = verifyPartialDecryption(logs.election.context, logs.ceremony, station.totals.tally, partial);
+    if (!checked.ok) {
+      const at = [checked.error.contestId, checked.error.selectionId].filter((x) => x !== undefined).join('/');
+      return err({
+        check: checked.error.check === 'partial-decryption-proof' ? 'partial-decryption-proof' : 'tally-share',
+        ...where,
+        stationId: station.station.stationId,
+        message: `${checked.error.check}${at ? ` at ${at}` : ''}`,
+      });
+    }
+  }
+  if (byStation.size !== logs.stations.length) return err({ check: 'tally-share', ...where, message: 'the share decrypts stations that are not in the record' });
+  return ok({ guardianId: share.guardianId, index: share.index, file, byStation });
+}
+
+/** Steps 6–7 minus the files: combines verified shares into station totals and results. */
+export function combineShares(logs: VerifiedLogs, shares: readonly GuardianShares[]): Result<VerifiedTally, RecordFailure> {
+  const distinct = new Map<number, GuardianShares>();
+  for (const share of shares) {
+    if (distinct.has(share.index)) return err({ check: 'tally-share', file: share.file, guardianId: share.guardianId, message: 'a second share by the same guardian' });
+    distinct.set(share.index, share);
+  }
+  const threshold = logs.ceremony.threshold;
+  if (distinct.size < threshold) {
+    return err({ check: 'too-few-guardians', message: `${distinct.size} guardian share(s) given; any ${threshold} of the ${logs.ceremony.guardians.length} guardians are needed` });
+  }
+  const ordered = [...distinct.values()].sort((a, b) => a.index - b.index);
+  const decrypted: DecryptedStation[] = [];
+  for (const station of logs.stations) {
+    const stationId = station.station.stationId;
+    const partials = ordered.map((g) => g.byStation.get(stationId) as PartialDecryption);
+    const totals: Result<PlaintextTally, unknown> = decryptTally(logs.election.context, logs.ceremony, station.totals.tally, partials);
+    if (!totals.ok) return err({ check: 'decryption', stationId, message: `the totals do not decrypt: ${JSON.stringify(totals.error)}` });
+    decrypted.push({ stationId, precinctId: station.station.precinctId, castByStyle: station.castByStyle, totals: totals.value });
+  }
+  const guardians = ordered.map((g) => g.guardianId);
+  return ok({ guardians, decrypted, results: computeResults(logs.election, guardians, decrypted) });
+}
+
+/** Steps 6–7 on the files of the record. */
+export function verifyRecordTally(source: RecordSource, logs: VerifiedLogs): Result<VerifiedTally, RecordFailure> {
+  const totals = checkEncryptedTotals(source, logs);
+  if (!totals.ok) return totals;
+  const files = [...(source.list(SHARES_DIR) ?? [])].filter((f) => f.endsWith('.json')).sort();
+  const shares: GuardianShares[] = [];
+  for (const name of files) {
+    const file = `${SHARES_DIR}/${name}`;
+    const json = readJson(source, file);
+    if (!json.ok) return json;
+    const share = checkTallyShare(logs, file, json.value);
+    if (!share.ok) return share;
+    shares.push(share.value);
+  }
+  const combined = combineShares(logs, shares);
+  if (!combined.ok) return combined;
+
+  const resultsJson = readJson(source, 'results.json');
+  if (!resultsJson.ok) return resultsJson;
+  const difference = firstDifference(combined.value.results, resultsJson.value);
+  if (difference !== undefined) return err({ check: 'results', file: 'results.json', message: `results.json differs from the verified decryption at ${difference}` });
+
+  const nistJson = readJson(source, 'results.nist.json');
+  if (!nistJson.ok) return nistJson;
+  const header = nistJson.value as { GeneratedDate?: unknown; Status?: unknown; VendorApplicationId?: unknown } | null;
+  const status = header?.Status === 'certified' ? 'certified' : 'unofficial-complete';
+  const expectedNist = resultsToNist(logs.election.definition, combined.value.results, {
+    generatedDate: typeof header?.GeneratedDate === 'string' ? header.GeneratedDate : '',
+    status,
+    vendorApplicationId: typeof header?.VendorApplicationId === 'string' ? header.VendorApplicationId : '',
+  });
+  const nistDifference = firstDifference(expectedNist, nistJson.value);
+  if (nistDifference !== undefined) return err({ check: 'results-nist', file: 'results.nist.json', message: `differs from results.json at ${nistDifference}` });
+  return combined;
+}
+
+export type RecordSummary = {
+  readonly electionId: string;
+  readonly baseHash: string;
+  readonly stations: number;
+  readonly entries: number;
+  readonly ballotsCast: number;
+  readonly challenged: number;
+  readonly voided: number;
+  readonly unresolved: number;
+  readonly proofsVerified: number;
+  readonly validatorThreshold: number;
+  readonly guardians: readonly string[];
+  readonly guardianThreshold: number;
+};
+
+export type VerifyReport = {
+  readonly ok: boolean;
+  readonly failure?: RecordFailure;
+  /** Present when every log verified. */
+  readonly summary?: RecordSummary;
+  readonly stations?: readonly {
+    readonly stationId: string;
+    readonly precinctId: string;
+    readonly entries: number;
+    readonly ballotsCast: number;
+    readonly challenged: number;
+    readonly voided: number;
+    readonly unresolved: number;
+    readonly pollbookEntries: number;
+    readonly cosigners: Readonly<Record<LogKind, readonly string[]>>;
+  }[];
+};
+
+/** Everything: logs, tally and results. */
+export async function verifyRecord(source: RecordSource, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const logs = await verifyRecordLogs(source, options);
+  if (!logs.ok) return { ok: false, failure: logs.error };
+  const tally = verifyRecordTally(source, logs.value);
+  const { election, stations, ballotsVerified } = logs.value;
+  const summary: RecordSummary = {
+    electionId: election.definition.electionId,
+    baseHash: toBase64(election.baseHash),
+    stations: stations.length,
+    entries: stations.reduce((n, s) => n + s.entries, 0),
+    ballotsCast: stations.reduce((n, s) => n + s.cast, 0),
+    challenged: stations.reduce((n, s) => n + s.challenged, 0),
+    voided: stations.reduce((n, s) => n + s.voided, 0),
+    unresolved: stations.reduce((n, s) => n + s.unresolved, 0),
+    proofsVerified: ballotsVerified,
+    validatorThreshold: election.validatorThreshold,
+    guardians: tally.ok ? tally.value.guardians : [],
+    guardianThreshold: logs.value.ceremony.threshold,
+  };
+  const stationRows = stations.map((s) => ({
+    stationId: s.station.stationId,
+    precinctId: s.station.precinctId,
+    entries: s.entries,
+    ballotsCast: s.cast,
+    challenged: s.challenged,
+    voided: s.voided,
+    unresolved: s.unresolved,
+    pollbookEntries: s.pollbookSize,
+    cosigners: s.cosigners,
+  }));
+  if (!tally.ok) return { ok: false, failure: tally.error, summary, stations: stationRows };
+  return { ok: true, summary, stations: stationRows };
+}
+
+/** Canonical text of a tally file, as `urna tally combine` writes it. */
+export function tallyFileText(value: unknown): string {
+  return `${canonicalize(value)}\n`;
+}
