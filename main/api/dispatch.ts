@@ -25,6 +25,15 @@ export type StationApiHandlers = {
   ) => ApiResult<MethodOutput<M>> | Promise<ApiResult<MethodOutput<M>>>;
 };
 
+type StationApiSpecInput = (typeof stationApi)[StationApiMethod]['input'];
+
+const MAX_ISSUES = 10;
+const MAX_ISSUE_TEXT = 160;
+
+function clip(text: string): string {
+  return text.length > MAX_ISSUE_TEXT ? `${text.slice(0, MAX_ISSUE_TEXT)}…` : text;
+}
+
 function rejected(logger: EventLogger, method: string, context: CallContext, error: ApiError): ApiResult<never> {
   logger.log('api.call-rejected', { method: method.slice(0, 64), origin: context.origin, code: error.code, message: error.message });
   return err(error);
@@ -51,13 +60,27 @@ async function callMethod<M extends StationApiMethod>(
   rawArgs: unknown,
   context: CallContext,
 ): Promise<ApiResult<unknown>> {
-  const parsed = stationApi[method].input.safeParse(rawArgs);
+  let parsed: ReturnType<StationApiSpecInput['safeParse']>;
+  try {
+    parsed = stationApi[method].input.safeParse(rawArgs);
+  } catch {
+    // zod's .readonly() throws on some structured-clone values (a typed array
+    // with elements cannot be frozen): still a malformed argument, not a crash.
+    return rejected(logger, method, context, {
+      code: 'invalid-argument',
+      message: `${method}: (arguments): values of this kind are not accepted`,
+      issues: [{ path: '(arguments)', message: 'values of this kind are not accepted' }],
+    });
+  }
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => ({
-      path: issue.path.length > 0 ? issue.path.map(String).join('.') : '(arguments)',
-      message: issue.message,
+    // Paths and zod's messages can quote the caller's keys: bound them, so a
+    // hostile call cannot make a megabyte log line or error.
+    const issues = parsed.error.issues.slice(0, MAX_ISSUES).map((issue) => ({
+      path: clip(issue.path.length > 0 ? issue.path.map(String).join('.') : '(arguments)'),
+      message: clip(issue.message),
     }));
-    const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+    const more = parsed.error.issues.length - issues.length;
+    const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ') + (more > 0 ? `; and ${more} more` : '');
     return rejected(logger, method, context, { code: 'invalid-argument', message: `${method}: ${summary}`, issues });
   }
   const handler = handlers[method] as (args: unknown, context: CallContext) => ReturnType<StationApiHandlers[M]>;
