@@ -3,7 +3,7 @@
  * id. It records actions and errors, never ballot selections, voter ids or
  * secrets; callers pass only the fields that are safe to keep.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { EventId, EventLogger, LogFields } from '../core/logging';
 
@@ -13,7 +13,29 @@ export type FileEventLoggerOptions = {
   readonly echo?: boolean;
 };
 
-export class FileEventLogger implements EventLogger {
+/** An event log that can be exported as JSON lines (one event per line, oldest first). */
+export interface EventLogSource {
+  exportLines(): string[];
+}
+
+/** Reads an event log file: each line that is a JSON object, in order; torn or foreign lines are skipped. */
+export function readEventLogFile(file: string): string[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => {
+      if (line.trim() === '') return false;
+      try {
+        const parsed: unknown = JSON.parse(line);
+        return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && typeof (parsed as { event?: unknown }).event === 'string';
+      } catch {
+        // A line torn by a power cut is not an event.
+        return false;
+      }
+    });
+}
+
+export class FileEventLogger implements EventLogger, EventLogSource {
   constructor(private readonly options: FileEventLoggerOptions) {
     mkdirSync(path.dirname(options.file), { recursive: true, mode: 0o700 });
   }
@@ -30,12 +52,20 @@ export class FileEventLogger implements EventLogger {
     }
     if (this.options.echo) process.stderr.write(line);
   }
+
+  exportLines(): string[] {
+    return readEventLogFile(this.options.file);
+  }
 }
 
 /** Keeps events in memory: for tests that assert what was logged. */
-export class MemoryEventLogger implements EventLogger {
+export class MemoryEventLogger implements EventLogger, EventLogSource {
   readonly events: { eventId: EventId; fields: LogFields }[] = [];
   log(eventId: EventId, fields: LogFields = {}): void {
     this.events.push({ eventId, fields });
+  }
+
+  exportLines(): string[] {
+    return this.events.map((e) => JSON.stringify({ event: e.eventId, ...e.fields }));
   }
 }

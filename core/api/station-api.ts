@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { Result } from '../result';
 import { ID_PATTERN, type LogKind } from '../ids';
 import type { BallotView, LocalizedText } from './ballot';
+import type { VoidReason } from '../ledger/station-entries';
 
 export type ApiErrorCode =
   /** The arguments did not match the method's schema. */
@@ -23,7 +24,9 @@ export type ApiErrorCode =
   /** The call is valid but not allowed in the station's current state. */
   | 'wrong-state'
   /** Something failed inside main; details are in the station log, not here. */
-  | 'internal';
+  | 'internal'
+  /** The method needs a signed-in poll worker or election official, and none with that role is signed in. */
+  | 'not-authorized';
 
 export type ApiError = {
   readonly code: ApiErrorCode;
@@ -69,6 +72,90 @@ export type PendingBallotView = {
   readonly shortCode: string;
 };
 
+// ---- poll workers ----------------------------------------------------------------
+
+/** Who may sign in with a card and PIN. */
+export const STAFF_ROLES = ['poll-worker', 'election-official'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/** Why an inserted card cannot sign anyone in; each has a message in core/i18n. */
+export type StaffCardRefusal =
+  | 'not-an-urna-card'
+  | 'certificate-invalid'
+  | 'card-not-genuine'
+  | 'card-unreadable'
+  | 'card-unresponsive'
+  | 'card-error'
+  | 'reader-busy';
+
+/** The poll worker's sign-in as the screens see it; the session itself lives in main. */
+export type StaffSessionView =
+  | { readonly state: 'no-reader' }
+  | { readonly state: 'reader-unavailable' }
+  | { readonly state: 'no-card' }
+  | { readonly state: 'reading-card' }
+  | { readonly state: 'card-refused'; readonly reason: StaffCardRefusal }
+  | { readonly state: 'awaiting-pin'; readonly role: StaffRole; readonly cardId: string; readonly wrongPin: { readonly remaining: number } | null }
+  | { readonly state: 'checking-pin'; readonly role: StaffRole; readonly cardId: string }
+  | { readonly state: 'signed-in'; readonly role: StaffRole; readonly cardId: string; readonly idleSignOutMs: number }
+  | { readonly state: 'locked'; readonly cardId: string }
+  /** A voter activation card is in the reader: it activates a ballot, it signs nobody in. */
+  | { readonly state: 'voter-card' };
+
+/** The station's printed reports (the paper record and the receipt are PrintedDocument). */
+export type ReportKind = 'zero-report' | 'closing-report';
+
+/** A printout that a printer fault interrupted: fix the printer, then print it again (marked REPRINT). */
+export type InterruptedPrintView = {
+  readonly document: ReportKind | PrintedDocument;
+  /** The printer's state when it failed (a key of the hardware messages). */
+  readonly printerState: string;
+};
+
+export const SELF_TEST_CHECKS = ['election', 'printer', 'card-reader', 'ledger', 'pollbook-key'] as const;
+export type SelfTestCheck = (typeof SELF_TEST_CHECKS)[number];
+
+/** The result of the setup self-test; `detail` is a state name the screens translate. */
+export type SelfTestView = {
+  readonly passed: boolean;
+  readonly checks: readonly { readonly check: SelfTestCheck; readonly ok: boolean; readonly detail: string }[];
+};
+
+/** One validator as the sync client last saw it. */
+export type ValidatorSyncView = {
+  readonly name: string;
+  readonly state: string;
+  /** Largest size of each log the validator has cosigned. */
+  readonly cosigned: Readonly<Record<LogKind, number>>;
+  /** Entries of each log the validator has not cosigned yet. */
+  readonly behind: Readonly<Record<LogKind, number>>;
+  /** ISO time of the last successful exchange, or null if it was never reached. */
+  readonly lastReachedAt: string | null;
+};
+
+export type SyncView =
+  | { readonly configured: false }
+  | { readonly configured: true; readonly threshold: number; readonly validators: readonly ValidatorSyncView[] };
+
+/** What check-in answers: refusals a poll worker can cause come back as data, with a message in core/i18n. */
+export type CheckInRefusal =
+  | 'malformed-voter-id'
+  | 'not-on-voter-list'
+  | 'other-precinct'
+  | 'already-checked-in'
+  | 'no-voter-list'
+  | 'no-pollbook-key'
+  | 'pollbook-key-mismatch'
+  | 'polls-not-open'
+  | 'voter-session-active'
+  | 'awaiting-activation-card'
+  | 'no-ballot-style'
+  | 'ledger-append-failed';
+
+export type CheckInResult =
+  | { readonly outcome: 'checked-in'; readonly precinctId: string; readonly ballotStyleId: string; readonly activation: 'kiosk' | 'card' }
+  | { readonly outcome: 'refused'; readonly reason: CheckInRefusal };
+
 export type StationStatus = {
   readonly stationId: string;
   readonly mode: 'demo' | 'production';
@@ -84,6 +171,21 @@ export type StationStatus = {
   readonly ballots: { readonly cast: number; readonly challenged: number; readonly voided: number };
   readonly pendingBallots: readonly PendingBallotView[];
   readonly voterSession: VoterSessionView['phase'];
+  readonly staff: StaffSessionView;
+  readonly pollBook: {
+    readonly checkIns: number;
+    /** Whether the poll-book key was provisioned and matches the package's commitment. */
+    readonly key: 'missing' | 'mismatch' | 'ok' | 'no-election';
+    /** The precinct this station serves, if provisioned for one. */
+    readonly precinctId: string | null;
+  };
+  /** A check-in chose activation by card: the station waits for the voter's activation card. */
+  readonly awaitingActivationCard: { readonly ballotStyleId: string } | null;
+  readonly interruptedPrint: InterruptedPrintView | null;
+  readonly selfTest: SelfTestView | null;
+  /** Where the station looks for an election package (removable media), if configured. */
+  readonly packageSource: string | null;
+  readonly sync: SyncView;
 };
 
 // ---- the voter session -----------------------------------------------------------
@@ -180,6 +282,15 @@ const ballotMarksSchema = z
   })
   .strict();
 
+/**
+ * Why a poll worker voids a pending ballot: the ledger's reasons, spelled out
+ * here (not imported) so the renderer bundle does not pull in the ballot schemas.
+ */
+const VOID_REASON_VALUES = ['not-printed', 'printed-incorrectly', 'voter-left'] as const satisfies readonly VoidReason[];
+type SameMembers<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const voidReasonsComplete: SameMembers<(typeof VOID_REASON_VALUES)[number], VoidReason> = true;
+void voidReasonsComplete;
+
 export const stationApi = {
   getStationStatus: method<StationStatus>()(noArguments),
   setDisplaySettings: method<DisplaySettings>()(
@@ -207,6 +318,36 @@ export const stationApi = {
   touchVoterSession: method<VoterScreen>()(noArguments),
   /** The voter has taken the receipt: the kiosk goes back to waiting. */
   finishVoterSession: method<VoterScreen>()(noArguments),
+
+  // ---- poll workers: every method below is checked against the signed-in role in main
+  /** Proves the inserted staff card with its PIN (challenge–response on the card). */
+  signIn: method<StaffSessionView>()(z.object({ pin: z.string().max(16) }).strict()),
+  signOut: method<StaffSessionView>()(noArguments),
+  /** Setup: loads and verifies the election package from the configured removable media. */
+  loadElectionPackage: method<StationStatus>()(noArguments),
+  runSelfTest: method<SelfTestView>()(noArguments),
+  /** Opens the polls and prints the zero report; refused over any recorded ballot. */
+  openPolls: method<StationStatus>()(noArguments),
+  pausePolls: method<StationStatus>()(noArguments),
+  resumePolls: method<StationStatus>()(noArguments),
+  /** Closes the polls for good and prints the closing report. */
+  closePolls: method<StationStatus>()(noArguments),
+  checkInVoter: method<CheckInResult>()(
+    z.object({ voterId: z.string().max(64), activation: z.enum(['kiosk', 'card']) }).strict(),
+  ),
+  /** Cancels a check-in's wait for an activation card (the voter never got one); the check-in stays recorded. */
+  cancelCardActivation: method<StationStatus>()(noArguments),
+  /** A pending ballot (print failure or crash): cast it (paper in the box, voter has the receipt) or void it. */
+  resolvePendingBallot: method<StationStatus>()(
+    z.discriminatedUnion('outcome', [
+      z.object({ ballotId: z.string().max(80), outcome: z.literal('cast') }).strict(),
+      z.object({ ballotId: z.string().max(80), outcome: z.literal('void'), reason: z.enum(VOID_REASON_VALUES) }).strict(),
+    ]),
+  ),
+  /** Prints the interrupted printout again, marked REPRINT, once the printer fault is cleared. */
+  reprintInterrupted: method<StationStatus>()(noArguments),
+  /** Election official: writes the station's event log as JSON lines to the removable media. */
+  exportEventLog: method<{ readonly file: string; readonly events: number }>()(noArguments),
 } as const;
 
 export type StationApiSpec = typeof stationApi;

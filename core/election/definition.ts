@@ -45,6 +45,8 @@ export const LIMITS = {
   writeInLines: 16,
   validators: 64,
   guardians: 64,
+  /** Registered voters of one precinct: a large city precinct has a few thousand. */
+  votersPerPrecinct: 100_000,
 } as const;
 
 // ---------------------------------------------------------------- field schemas
@@ -134,6 +136,11 @@ const HttpUrl = z.string().max(LIMITS.url).pipe(z.url({ protocol: /^https?$/ }))
 const Precinct = z.strictObject({
   id: id<PrecinctId>(),
   name: ShortText,
+  /**
+   * The precinct's voter list for check-in: keyed hashes of voter ids
+   * (core/election/pollbook.ts), never the ids. Signed with the package.
+   */
+  voterList: z.array(Sha256Hash).max(LIMITS.votersPerPrecinct).optional(),
 });
 
 const BallotStyle = z.strictObject({
@@ -219,6 +226,12 @@ const ElectionDefinitionShape = z.strictObject({
   }),
   /** The key that signs poll-workers' cards (Ed25519, type 0x01). */
   pollWorkerCardIssuerKey: verifierKey(SIGNATURE_TYPE_ED25519),
+  /**
+   * Commitment to the poll-book HMAC key the voter lists were made with
+   * (core/election/pollbook.ts); the key itself is provisioned to stations, never
+   * published. Required when any precinct has a voter list.
+   */
+  pollBookKeyId: Sha256Hash.optional(),
 });
 
 export type ElectionDefinition = z.output<typeof ElectionDefinitionShape>;
@@ -275,6 +288,14 @@ function checkCrossReferences(def: ElectionDefinition, ctx: z.RefinementCtx): vo
     for (const p of style.precinctIds) precinctsWithStyle.add(p);
   });
   def.precincts.forEach((precinct, i) => {
+    if (precinct.voterList !== undefined) {
+      if (def.pollBookKeyId === undefined) addProblem(ctx, { code: 'required', path: ['pollBookKeyId'] });
+      const seenHashes = new Set<string>();
+      precinct.voterList.forEach((hash, j) => {
+        if (seenHashes.has(hash)) addProblem(ctx, { code: 'duplicate-reference', path: ['precincts', i, 'voterList', j], params: { id: hash } });
+        seenHashes.add(hash);
+      });
+    }
     if (!precinctsWithStyle.has(precinct.id)) {
       addProblem(ctx, { code: 'precinct-without-ballot-style', path: ['precincts', i, 'id'], params: { id: precinct.id } });
     }

@@ -8,6 +8,8 @@
  * The keys are inputs, not constants: whoever makes a sample also holds its secrets.
  */
 import type { ElectionId } from '../ids';
+import type { Bytes } from '../encoding/bytes';
+import { pollBookKeyId, voterHash } from './pollbook';
 import type { Result } from '../result';
 import { ELECTION_DEFINITION_FORMAT, parseElectionDefinition, type ElectionDefinition } from './definition';
 import type { ElectionError } from './errors';
@@ -21,6 +23,20 @@ export type SampleKeys = {
   readonly jointPublicKey: string;
   readonly ceremonyRecordHash: string;
   readonly guardians: { readonly count: number; readonly threshold: number };
+  /**
+   * The poll-book HMAC key: when given, each precinct carries the signed voter
+   * list of SAMPLE_VOTER_IDS as keyed hashes, and the package commits to the key.
+   */
+  readonly pollBookKey?: Bytes;
+};
+
+/**
+ * The sample's fictional voter roll, by precinct: ids as a poll worker would type
+ * them from a voter's registration card. Public on purpose (training and demos).
+ */
+export const SAMPLE_VOTER_IDS: Readonly<Record<'uik-1201' | 'uik-1202', readonly string[]>> = {
+  'uik-1201': Array.from({ length: 12 }, (_, i) => `1201-${String(i + 1).padStart(4, '0')}`),
+  'uik-1202': Array.from({ length: 12 }, (_, i) => `1202-${String(i + 1).padStart(4, '0')}`),
 };
 
 type Person = readonly [id: string, ru: string, en: string, partyRu: string, partyEn: string];
@@ -66,6 +82,9 @@ export function sampleElectionDefinition(keys: SampleKeys): Result<ElectionDefin
     name: { ru, en },
     affiliation: { ru: partyRu, en: partyEn },
   }));
+  const key = keys.pollBookKey;
+  const voterList = (precinctId: keyof typeof SAMPLE_VOTER_IDS) =>
+    key === undefined ? {} : { voterList: SAMPLE_VOTER_IDS[precinctId].map((voterId) => voterHash(key, SAMPLE_ELECTION_ID, voterId)) };
   const definition = {
     format: ELECTION_DEFINITION_FORMAT,
     electionId: SAMPLE_ELECTION_ID,
@@ -83,8 +102,8 @@ export function sampleElectionDefinition(keys: SampleKeys): Result<ElectionDefin
       verifierKey: keys.authorityVerifierKey,
     },
     precincts: [
-      { id: 'uik-1201', name: { ru: 'Участковая избирательная комиссия № 1201 (школа № 14, ул. Садовая, 7)', en: 'Precinct 1201 (School No. 14, 7 Sadovaya St.)' } },
-      { id: 'uik-1202', name: { ru: 'Участковая избирательная комиссия № 1202 (Дом культуры «Маяк», пр. Мира, 31)', en: 'Precinct 1202 ("Mayak" Community Centre, 31 Mira Ave.)' } },
+      { id: 'uik-1201', name: { ru: 'Участковая избирательная комиссия № 1201 (школа № 14, ул. Садовая, 7)', en: 'Precinct 1201 (School No. 14, 7 Sadovaya St.)' }, ...voterList('uik-1201') },
+      { id: 'uik-1202', name: { ru: 'Участковая избирательная комиссия № 1202 (Дом культуры «Маяк», пр. Мира, 31)', en: 'Precinct 1202 ("Mayak" Community Centre, 31 Mira Ave.)' }, ...voterList('uik-1202') },
     ],
     ballotStyles: [
       { id: 'style-district-3', precinctIds: ['uik-1201'], contestIds: ['charter-amendment', 'council-district-3'] },
@@ -133,6 +152,7 @@ export function sampleElectionDefinition(keys: SampleKeys): Result<ElectionDefin
       members: keys.validators.map((v) => ({ name: v.name, verifierKey: v.verifierKey, url: v.url })),
     },
     pollWorkerCardIssuerKey: keys.pollWorkerCardIssuerKey,
+    ...(key === undefined ? {} : { pollBookKeyId: pollBookKeyId(key) }),
   };
   return parseElectionDefinition(definition);
 }

@@ -4,6 +4,7 @@
  * translation fails the typecheck.
  */
 import type { Language } from '../api/station-api';
+import { pollWorkerEn, pollWorkerRu } from './poll-worker-messages';
 
 const en = {
   'app.title': 'Urna voting station',
@@ -135,6 +136,7 @@ const en = {
   'paper.receipt.check': 'Check on the election bulletin board that your ballot was counted. This receipt does not show your choices.',
   'paper.challenge.heading': 'CHALLENGED BALLOT: NOT COUNTED',
   'paper.challenge.body': 'This ballot was challenged. Its choices and secret nonce are published so that anyone can check the encryption. Compare the published choices with these:',
+  ...pollWorkerEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -269,6 +271,7 @@ const ru: Record<MessageKey, string> = {
   'paper.receipt.check': 'Проверьте на сайте выборов, что ваш голос учтён. Квитанция не показывает ваш выбор.',
   'paper.challenge.heading': 'ПРОВЕРЕННЫЙ БЮЛЛЕТЕНЬ: НЕ УЧИТЫВАЕТСЯ',
   'paper.challenge.body': 'Этот бюллетень проверен. Его выбор и секретное число опубликованы, чтобы любой мог проверить шифрование. Сравните опубликованный выбор с этим:',
+  ...pollWorkerRu,
 };
 
 export const messages: Readonly<Record<Language, Readonly<Record<MessageKey, string>>>> = { en, ru };

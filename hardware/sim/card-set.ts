@@ -82,6 +82,11 @@ export function demoCardSetFile(): CardSetFile {
         token: { electionId: 'demo-2026', precinctId: 'p-0001', ballotStyleId: 'bs-1' },
       },
       { name: 'clone', cardId: 'pw-0001', role: 'poll-worker', seed: demoSeed('clone-of-pw-0001'), cloneOf: 'worker' },
+      // Activation cards for the demo station's sample election (main/station/demo-election.ts).
+      ...[2, 3, 4].map((n) => ({
+        name: `sample-voter-${n - 1}`, cardId: `va-000${n}`, role: 'voter-activation' as const, seed: demoSeed(`va-000${n}`),
+        token: { electionId: 'svetlogorye-2026-09', precinctId: 'uik-1202', ballotStyleId: 'style-district-1' },
+      })),
     ],
   };
 }

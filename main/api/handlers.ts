@@ -1,14 +1,17 @@
-import type { ApiError, ApiResult } from '../../core/api/station-api';
+import { writeFileSync } from 'node:fs';
+import type { ApiError, ApiResult, StaffRole, StationApiMethod } from '../../core/api/station-api';
 import { assertNever, err, ok, type Result } from '../../core/result';
-import type { StationRefusal, StationService } from '../station/station-service';
-import type { StationApiHandlers } from './dispatch';
+import { OFFICIALS_ONLY, POLL_STAFF, type DeskRefusal, type PollWorkerDesk } from '../station/poll-worker-desk';
+import type { StaffAuth, StaffCard } from '../station/staff-auth';
+import type { StationService } from '../station/station-service';
+import type { CallContext, StationApiHandlers } from './dispatch';
 
 /**
  * A refusal as the renderer sees it. Marks that break the contest rules are a
  * malformed argument (the screens never send an overvote); everything else is a
  * request the station's state does not allow right now.
  */
-export function refusalToApiError(refusal: StationRefusal): ApiError {
+export function refusalToApiError(refusal: DeskRefusal): ApiError {
   switch (refusal.kind) {
     case 'invalid-marks':
       return {
@@ -33,24 +36,53 @@ export function refusalToApiError(refusal: StationRefusal): ApiError {
     case 'wrong-session-phase':
     case 'not-pending':
     case 'still-printing':
+    case 'ballots-already-recorded':
+    case 'election-already-loaded':
+    case 'nothing-to-reprint':
+    case 'printer-not-ready':
+    case 'package-refused':
+    case 'no-media':
       return { code: 'wrong-state', message: refusal.kind };
+    case 'export-failed':
+      return { code: 'internal', message: 'the event log could not be written to the removable media; see the station log' };
     default:
       return assertNever(refusal, 'station refusal');
   }
 }
 
-function answer<T>(result: Result<T, StationRefusal>): ApiResult<T> {
+function answer<T>(result: Result<T, DeskRefusal>): ApiResult<T> {
   return result.ok ? result : err(refusalToApiError(result.error));
 }
 
+/** Writes an export file; only the event-log export writes outside the data folder. */
+function writeExport(file: string, text: string): void {
+  writeFileSync(file, text, { mode: 0o600 });
+}
+
 /**
- * The station API's handler table: one entry per method of `stationApi`. Poll
- * workers' actions (polls lifecycle, activation, pending ballots) are not here:
- * they need a signed-in poll worker, which issue 8 adds.
+ * The station API's handler table: one entry per method of `stationApi`. The
+ * poll workers' methods check the signed-in card's role here, in main, on every
+ * call: the renderer's screens are a convenience, never the guard.
  */
-export function createStationApiHandlers(station: StationService): StationApiHandlers {
+export function createStationApiHandlers(station: StationService, desk: PollWorkerDesk, auth: StaffAuth): StationApiHandlers {
+  /** Runs `action` only for a signed-in card with one of `roles`; otherwise a 'not-authorized' error. */
+  function asStaff<A, T>(
+    method: StationApiMethod,
+    roles: readonly StaffRole[],
+    action: (card: StaffCard, args: A) => ApiResult<T> | Promise<ApiResult<T>>,
+  ): (args: A, context: CallContext) => ApiResult<T> | Promise<ApiResult<T>> {
+    return (args) => {
+      const card = auth.authorize(roles, method);
+      if (!card.ok) {
+        const message = card.error.kind === 'not-signed-in' ? `${method} needs a signed-in poll worker` : `${method} is not allowed for a ${card.error.role}`;
+        return err({ code: 'not-authorized', message });
+      }
+      return action(card.value, args);
+    };
+  }
+
   return {
-    getStationStatus: () => ok(station.status()),
+    getStationStatus: () => ok(desk.status()),
     setDisplaySettings: (change) => ok(station.setDisplaySettings(change)),
     getVoterSession: () => ok(station.voterScreen()),
     commitBallot: (request) => answer(station.commitBallot(request)),
@@ -58,5 +90,23 @@ export function createStationApiHandlers(station: StationService): StationApiHan
     challengeBallot: async () => answer(await station.challengeBallot()),
     touchVoterSession: () => ok(station.touchVoterSession()),
     finishVoterSession: () => answer(station.finishVoterSession()),
+
+    signIn: async ({ pin }) => ok(await auth.submitPin(pin)),
+    signOut: () => ok(auth.signOut('requested')),
+    // In setup the package's authority signature is the authorization (no card
+    // issuer key exists yet to check a card against); the desk refuses it later.
+    loadElectionPackage: () => answer(desk.loadElectionPackage()),
+    runSelfTest: asStaff('runSelfTest', POLL_STAFF, (card) => ok(desk.runSelfTest(card))),
+    openPolls: asStaff('openPolls', POLL_STAFF, async (card) => answer(await desk.openPolls(card))),
+    pausePolls: asStaff('pausePolls', POLL_STAFF, (card) => answer(desk.pausePolls(card))),
+    resumePolls: asStaff('resumePolls', POLL_STAFF, (card) => answer(desk.resumePolls(card))),
+    closePolls: asStaff('closePolls', POLL_STAFF, async (card) => answer(await desk.closePolls(card))),
+    checkInVoter: asStaff('checkInVoter', POLL_STAFF, (card, request: { voterId: string; activation: 'kiosk' | 'card' }) => ok(desk.checkInVoter(card, request))),
+    cancelCardActivation: asStaff('cancelCardActivation', POLL_STAFF, (card) => ok(desk.cancelCardActivation(card))),
+    resolvePendingBallot: asStaff('resolvePendingBallot', POLL_STAFF, (card, request: Parameters<PollWorkerDesk['resolvePendingBallot']>[1]) =>
+      answer(desk.resolvePendingBallot(card, request)),
+    ),
+    reprintInterrupted: asStaff('reprintInterrupted', POLL_STAFF, async (card) => answer(await desk.reprintInterrupted(card))),
+    exportEventLog: asStaff('exportEventLog', OFFICIALS_ONLY, (card) => answer(desk.exportEventLog(card, writeExport))),
   };
 }

@@ -24,6 +24,8 @@ export type StationDevices = {
   readonly cardReader: CardReader | null;
   readonly printerStatus: DeviceStatusSource | null;
   readonly cardReaderStatus: DeviceStatusSource | null;
+  /** Trusts an election's poll-worker card issuer key from now on (an election was loaded). */
+  trustCardIssuerKey(publicKey: Uint8Array): void;
   stop(): Promise<void>;
 };
 
@@ -50,11 +52,13 @@ export function cardReaderStatusSource(reader: CardReader, port: string): Device
 /** Starts the configured drivers; each connects (and reconnects) by itself and never throws. */
 export function startStationDevices(config: StationDevicesConfig, logger: EventLogger): StationDevices {
   const printer = config.printerPath ? new ReceiptPrinter({ path: config.printerPath, logger }) : null;
+  // The driver reads this list at each check, so a key trusted later applies to the next card.
+  const cardIssuerKeys: Uint8Array[] = [...(config.cardIssuerKeys ?? [])];
   const cardReader = config.cardReaderPath
     ? new CardReader({
         path: config.cardReaderPath,
         logger,
-        cardIssuerKeys: config.cardIssuerKeys ?? [],
+        cardIssuerKeys,
         tokenIssuerKeys: config.tokenIssuerKeys ?? [],
       })
     : null;
@@ -65,6 +69,11 @@ export function startStationDevices(config: StationDevicesConfig, logger: EventL
     cardReader,
     printerStatus: printer && config.printerPath ? printerStatusSource(printer, config.printerPath) : null,
     cardReaderStatus: cardReader && config.cardReaderPath ? cardReaderStatusSource(cardReader, config.cardReaderPath) : null,
+    trustCardIssuerKey: (publicKey) => {
+      if (cardIssuerKeys.some((k) => Buffer.from(k).equals(Buffer.from(publicKey)))) return;
+      cardIssuerKeys.push(publicKey);
+      logger.log('card-reader.issuer-key-trusted', { keyHex: Buffer.from(publicKey).toString('hex').slice(0, 16) });
+    },
     stop: async () => {
       await Promise.all([printer?.stop(), cardReader?.stop()]);
     },

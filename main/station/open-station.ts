@@ -23,19 +23,29 @@ import { describeIdentityError, loadOrProvisionStationIdentity } from './identit
 import { startStationDevices, type StationDevices, type StationDevicesConfig } from './devices';
 import { recoverBallotLog } from './ballot-log';
 import { electionContextOf, notConfiguredDevice, StationService, stationSeed, type BallotPrinter } from './station-service';
+import { parseVerifierKey } from '../../core/ledger/note';
+import type { EventLogSource } from '../logging';
+import { DEMO_ELECTION_ID, DEMO_PRECINCT_ID, provisionDemoElection } from './demo-election';
+import { PollBook, readPollBookKey } from './pollbook';
+import { PollWorkerDesk } from './poll-worker-desk';
+import { StaffAuth } from './staff-auth';
+import { syncNotConfigured, type SyncStatusSource } from './sync-status';
 
 /** What provisioning writes into the data folder: who this station is. */
 const provisioningSchema = z
   .object({
     stationId: z.string().regex(ID_PATTERN),
     electionId: z.string().regex(ID_PATTERN),
+    /** The precinct whose voters this station checks in; absent: any precinct's. */
+    precinctId: z.string().regex(ID_PATTERN).optional(),
   })
   .strict();
-export type StationProvisioning = { readonly stationId: StationId; readonly electionId: ElectionId };
+export type StationProvisioning = { readonly stationId: StationId; readonly electionId: ElectionId; readonly precinctId?: string };
 
 export const DEMO_PROVISIONING: StationProvisioning = {
   stationId: 'demo-station-01' as StationId,
-  electionId: 'demo-election-2026' as ElectionId,
+  electionId: DEMO_ELECTION_ID,
+  precinctId: DEMO_PRECINCT_ID,
 };
 
 export type OpenStationOptions = {
@@ -49,10 +59,20 @@ export type OpenStationOptions = {
   readonly random?: RandomSource;
   /** A printer other than the serial driver of `devices` (an in-memory one in unit tests). */
   readonly ballotPrinter?: BallotPrinter;
+  /** The removable media folder: election package in, event-log export out. Demo: <data dir>/demo-media. */
+  readonly mediaDir?: string;
+  /** Sync state per validator; without it the screens say sync is not configured. */
+  readonly sync?: SyncStatusSource;
+  /** Signed-in poll workers are signed out after this long without an action. */
+  readonly idleSignOutMs?: number;
+  /** The event log to export; by default the logger, if it can export. */
+  readonly eventLog?: EventLogSource;
 };
 
 export type OpenStation = {
   readonly service: StationService;
+  readonly desk: PollWorkerDesk;
+  readonly auth: StaffAuth;
   readonly handlers: StationApiHandlers;
   readonly ledger: LedgerStore;
   readonly provisioning: StationProvisioning;
@@ -91,15 +111,22 @@ function readProvisioning(dataDir: string): StationProvisioning {
   }
   const parsed = provisioningSchema.safeParse(raw);
   if (!parsed.success) throw new StationStartError(`${file} is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return { stationId: parsed.data.stationId as StationId, electionId: parsed.data.electionId as ElectionId };
+  const { precinctId } = parsed.data;
+  return { stationId: parsed.data.stationId as StationId, electionId: parsed.data.electionId as ElectionId, ...(precinctId ? { precinctId } : {}) };
+}
+
+export function demoMediaDir(dataDir: string): string {
+  return path.join(dataDir, 'demo-media');
 }
 
 export function openStation(options: OpenStationOptions): OpenStation {
   const { dataDir, logger } = options;
   if (options.mode === 'demo' && !existsSync(path.join(dataDir, PROVISIONING_FILE))) {
     provisionStation(dataDir, DEMO_PROVISIONING);
+    provisionDemoElection(dataDir, options.mediaDir ?? demoMediaDir(dataDir), logger);
     logger.log('station.provisioned', { stationId: DEMO_PROVISIONING.stationId, demo: true });
   }
+  const mediaDir = options.mediaDir ?? (options.mode === 'demo' ? demoMediaDir(dataDir) : null);
   const provisioning = readProvisioning(dataDir);
   const identity = loadOrProvisionStationIdentity(path.join(dataDir, 'station.key'), stationKeyName(provisioning.electionId, provisioning.stationId));
   if (!identity.ok) {
@@ -125,6 +152,7 @@ export function openStation(options: OpenStationOptions): OpenStation {
   const ballotLog = recoverBallotLog(ledger.value, seed);
   if (ballotLog.pending.length > 0) logger.log('station.pending-ballots-recovered', { count: ballotLog.pending.length });
   const devices = startStationDevices(options.devices ?? {}, logger);
+  if (election.loaded) trustElectionCardIssuer(devices, election.loaded);
   const service = new StationService({
     stationId: provisioning.stationId,
     mode: options.mode,
@@ -145,18 +173,55 @@ export function openStation(options: OpenStationOptions): OpenStation {
     pollbook: ledger.value.size('pollbook'),
     pollsState: ballotLog.polls,
   });
+  const pollBookKey = readPollBookKey(dataDir);
+  if (!pollBookKey.ok && pollBookKey.error !== 'missing') logger.log('pollbook.key-refused', { reason: pollBookKey.error });
+  const pollBook = new PollBook(pollBookKey.ok ? pollBookKey.value : null, provisioning.precinctId ?? null);
+  // The desk is made after the auth, but the auth's voter-card callback needs the desk.
+  const voterCard = { inserted: (): void => undefined };
+  const auth = new StaffAuth({ reader: devices.cardReader, logger, idleSignOutMs: options.idleSignOutMs, onVoterCard: () => voterCard.inserted() });
+  const desk = new PollWorkerDesk({
+    station: service,
+    ledger: ledger.value,
+    logger,
+    auth,
+    pollBook,
+    printer: options.ballotPrinter ?? devices.printer,
+    activationReader: devices.cardReader,
+    dataDir,
+    mediaDir,
+    sync: options.sync ?? syncNotConfigured,
+    eventLog: options.eventLog ?? (isEventLogSource(logger) ? logger : null),
+    onElectionLoaded: (loaded) => trustElectionCardIssuer(devices, loaded),
+  });
+  voterCard.inserted = () => {
+    desk.voterCardInserted().catch((error: unknown) => logger.log('activation.card-failed', { error: error instanceof Error ? error.message : String(error) }));
+  };
+  auth.start();
   return {
     service,
-    handlers: createStationApiHandlers(service),
+    desk,
+    auth,
+    handlers: createStationApiHandlers(service, desk, auth),
     ledger: ledger.value,
     provisioning,
     devices,
     close: async () => {
+      auth.stop();
       await service.close();
       await devices.stop();
       ledger.value.close();
     },
   };
+}
+
+function isEventLogSource(logger: EventLogger): logger is EventLogger & EventLogSource {
+  return typeof (logger as Partial<EventLogSource>).exportLines === 'function';
+}
+
+/** Poll-worker cards are checked against the key the loaded election names. */
+function trustElectionCardIssuer(devices: StationDevices, loaded: LoadedElection): void {
+  const key = parseVerifierKey(loaded.definition.pollWorkerCardIssuerKey);
+  if (key.ok) devices.trustCardIssuerKey(key.value.publicKey);
 }
 
 /**

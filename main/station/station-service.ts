@@ -18,6 +18,7 @@ import type {
   DisplaySettings,
   InactivityTimeouts,
   PollsState,
+  PrintedDocument,
   StationStatus,
   VoterScreen,
 } from '../../core/api/station-api';
@@ -120,7 +121,25 @@ export type StationRefusal =
   | CommitRefusal
   | { readonly kind: 'not-pending'; readonly ballotId: string }
   | { readonly kind: 'still-printing'; readonly ballotId: string }
-  | { readonly kind: 'ledger-append-failed'; readonly reason: string };
+  | { readonly kind: 'ledger-append-failed'; readonly reason: string }
+  | { readonly kind: 'ballots-already-recorded'; readonly count: number }
+  | { readonly kind: 'election-already-loaded' }
+  | { readonly kind: 'nothing-to-reprint' }
+  | { readonly kind: 'printer-not-ready'; readonly printerState: string }
+  | { readonly kind: 'package-refused'; readonly codes: readonly string[] };
+
+/** The station's own part of the status; the poll-worker desk adds sign-in, poll book, reports and sync. */
+export type BaseStationStatus = Omit<
+  StationStatus,
+  'staff' | 'pollBook' | 'awaitingActivationCard' | 'interruptedPrint' | 'selfTest' | 'packageSource' | 'sync'
+>;
+
+/** The paper record and receipt of a pending ballot whose printing a printer fault interrupted. */
+type InterruptedBallotPrint = {
+  readonly ballotId: string;
+  /** What is still to print, first the one that failed. */
+  readonly documents: readonly { readonly document: PrintedDocument; readonly receipt: Receipt }[];
+};
 
 /** Everything the ballot cryptography needs about the loaded election. */
 type ElectionRuntime = {
@@ -134,7 +153,8 @@ export class StationService {
   private display: DisplaySettings = DEFAULT_DISPLAY;
   private ballotLog: BallotLogState;
   private session: VoterSession = NO_SESSION;
-  private readonly election: ElectionRuntime | null;
+  private election: ElectionRuntime | null;
+  private interruptedBallotPrint: InterruptedBallotPrint | null = null;
   private readonly manifests = new Map<string, { manifest: BallotManifest; view: BallotView }>();
   private readonly inactivity: InactivityTimeouts;
   private readonly random: RandomSource;
@@ -151,7 +171,7 @@ export class StationService {
 
   // ---- what the screens see -------------------------------------------------------
 
-  status(): StationStatus {
+  status(): BaseStationStatus {
     return {
       stationId: this.deps.stationId,
       mode: this.deps.mode,
@@ -187,8 +207,40 @@ export class StationService {
 
   // ---- the polls ----------------------------------------------------------------------
 
+  /**
+   * Opening is refused over any ballot already in the log: a zero report must be
+   * true, and a ballot recorded before the polls opened has no place in them.
+   */
   openPolls(): Result<PollsState, StationRefusal> {
+    const recorded = this.ballotLog.cast + this.ballotLog.challenged + this.ballotLog.voided + this.ballotLog.pending.length;
+    if (recorded > 0) return this.refuse('polls.open-refused', { kind: 'ballots-already-recorded', count: recorded });
     return this.pollsTransition({ type: 'open' });
+  }
+
+  /** The loaded election, for the poll-worker desk (reports, check-in, self-test). */
+  loadedElection(): LoadedElection | null {
+    return this.election?.loaded ?? null;
+  }
+
+  /** The ballot-log state (counts, chain head, pending ballots): never any choice. */
+  ballotLogState(): BallotLogState {
+    return this.ballotLog;
+  }
+
+  /**
+   * Setup: an election package was verified and stored; the station leaves setup
+   * for "polls closed (initial)". Only from setup, where no ballot can exist.
+   */
+  electionLoaded(loaded: LoadedElection): Result<PollsState, StationRefusal> {
+    if (this.election !== null || this.ballotLog.polls !== 'setup') return this.refuse('election.load-refused', { kind: 'election-already-loaded' });
+    const runtime = electionRuntime(loaded);
+    const next = pollsReducer(this.ballotLog.polls, { type: 'election-loaded' });
+    if (!next.ok) return this.refuse('election.load-refused', next.error);
+    this.election = runtime;
+    this.manifests.clear();
+    this.ballotLog = { ...initialBallotLogState(stationSeed(runtime.context, this.deps.stationId)), polls: next.value };
+    logPollsTransition(this.deps.logger, 'setup', next.value, { type: 'election-loaded' });
+    return ok(next.value);
   }
 
   pausePolls(): Result<PollsState, StationRefusal> {
@@ -292,10 +344,20 @@ export class StationService {
 
   private async printAndCast(ballotId: string, paper: Receipt, receipt: Receipt): Promise<void> {
     const paperPrinted = await this.print(paper);
-    if (!paperPrinted.ok) return this.printFailed(paperPrinted.error);
+    if (!paperPrinted.ok) {
+      this.interruptedBallotPrint = { ballotId, documents: [{ document: 'paper-record', receipt: paper }, { document: 'receipt', receipt }] };
+      return this.printFailed(paperPrinted.error);
+    }
     this.transition({ type: 'print-receipt' });
     const receiptPrinted = await this.print(receipt);
-    if (!receiptPrinted.ok) return this.printFailed(receiptPrinted.error);
+    if (!receiptPrinted.ok) {
+      this.interruptedBallotPrint = { ballotId, documents: [{ document: 'receipt', receipt }] };
+      return this.printFailed(receiptPrinted.error);
+    }
+    return this.recordCast(ballotId);
+  }
+
+  private recordCast(ballotId: string): void {
     if (this.closed) return;
     const cast = this.append('ballots', castEntry(ballotId));
     if (!cast.ok) return this.printFailed(this.deps.ballotPrinter?.getStatus().state ?? 'disconnected');
@@ -316,6 +378,55 @@ export class StationService {
   private printFailed(printerState: string): void {
     if (this.session.phase !== 'printing') return;
     this.transition({ type: 'print-failed', printerState });
+  }
+
+  /** What a printer fault interrupted while printing a voter's documents, if it is still pending. */
+  interruptedBallotDocument(): { readonly document: PrintedDocument; readonly printerState: string } | null {
+    const interrupted = this.interruptedBallotPrint;
+    const session = this.session;
+    if (interrupted === null || session.phase !== 'print-failed' || session.ballotId !== interrupted.ballotId) return null;
+    const first = interrupted.documents[0];
+    return first ? { document: first.document, printerState: session.printerState } : null;
+  }
+
+  /**
+   * Recovery after a printer fault is cleared (a new roll, the cover closed): the
+   * interrupted documents are printed again, marked REPRINT, and only then is the
+   * ballot cast. The voter is still at the kiosk; a crash loses this memory, and
+   * the poll worker then confirms or voids the pending ballot instead.
+   */
+  reprintBallotDocuments(markReprint: (receipt: Receipt) => Receipt): Result<VoterScreen, StationRefusal> {
+    const interrupted = this.interruptedBallotPrint;
+    const session = this.session;
+    if (interrupted === null || session.phase !== 'print-failed' || session.ballotId !== interrupted.ballotId) {
+      return this.refuse('ballot.reprint-refused', { kind: 'nothing-to-reprint' });
+    }
+    const printerState = this.deps.ballotPrinter?.getStatus().state ?? 'disconnected';
+    if (printerState !== 'ready' && printerState !== 'paper-near-end') return this.refuse('ballot.reprint-refused', { kind: 'printer-not-ready', printerState });
+    this.deps.logger.log('ballot.reprint-started', { documents: interrupted.documents.map((d) => d.document) });
+    this.transition({ type: 'reprint' });
+    this.printJob = this.reprintAndCast(interrupted, markReprint).catch((error: unknown) => {
+      this.deps.logger.log('ballot.print-job-crashed', { error: error instanceof Error ? error.message : String(error) });
+      if (this.session.phase === 'printing') this.transition({ type: 'print-failed', printerState: 'disconnected' });
+    });
+    return ok(this.voterScreen());
+  }
+
+  private async reprintAndCast(interrupted: InterruptedBallotPrint, markReprint: (receipt: Receipt) => Receipt): Promise<void> {
+    let remaining = interrupted.documents;
+    while (remaining.length > 0) {
+      const [next, ...rest] = remaining as [(typeof remaining)[number], ...(typeof remaining)[number][]];
+      if (this.session.phase === 'printing' && this.session.document !== next.document) this.transition({ type: 'print-receipt' });
+      const printed = await this.print(markReprint(next.receipt));
+      if (!printed.ok) {
+        this.interruptedBallotPrint = { ballotId: interrupted.ballotId, documents: remaining };
+        return this.printFailed(printed.error);
+      }
+      remaining = rest;
+    }
+    this.interruptedBallotPrint = null;
+    this.deps.logger.log('ballot.reprinted', {});
+    this.recordCast(interrupted.ballotId);
   }
 
   /** Waits for a running print job (tests, and an orderly shutdown). */
@@ -357,7 +468,7 @@ export class StationService {
    * a crash: cast (the paper record is in the box and the voter has the receipt)
    * or void it. Either way the decision is a ledger entry.
    */
-  resolvePendingBallot(request: { readonly ballotId: string } & PendingResolution): Result<StationStatus, StationRefusal> {
+  resolvePendingBallot(request: { readonly ballotId: string } & PendingResolution): Result<BaseStationStatus, StationRefusal> {
     const { ballotId } = request;
     if (!this.ballotLog.pending.some((p) => p.ballotId === ballotId)) return this.refuse('ballot.resolve-refused', { kind: 'not-pending', ballotId });
     if (this.session.phase === 'printing' && this.session.ballotId === ballotId) {
@@ -369,6 +480,7 @@ export class StationService {
     const entry = request.outcome === 'cast' ? castEntry(ballotId) : voidedEntry(ballotId, request.reason);
     const recorded = this.append('ballots', entry);
     if (!recorded.ok) return recorded;
+    if (this.interruptedBallotPrint?.ballotId === ballotId) this.interruptedBallotPrint = null;
     this.deps.logger.log('ballot.pending-resolved', { outcome: request.outcome, ...(request.outcome === 'void' ? { reason: request.reason } : {}) });
     if (this.session.phase === 'print-failed' && this.session.ballotId === ballotId) this.transition({ type: 'pending-resolved' });
     return ok(this.status());

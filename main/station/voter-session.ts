@@ -47,6 +47,8 @@ export type VoterSessionAction =
   | { readonly type: 'start-printing' }
   | { readonly type: 'print-receipt' }
   | { readonly type: 'print-failed'; readonly printerState: string }
+  /** A poll worker cleared the printer fault and prints the interrupted documents again. */
+  | { readonly type: 'reprint' }
   | { readonly type: 'cast-recorded' }
   | { readonly type: 'pending-resolved' }
   | { readonly type: 'finish' }
@@ -95,6 +97,12 @@ export function voterSessionReducer(session: VoterSession, action: VoterSessionA
     case 'print-failed':
       if (session.phase !== 'printing') return impossible(session, action);
       return { ...session, phase: 'print-failed', printerState: action.printerState };
+    case 'reprint': {
+      if (session.phase !== 'print-failed') return impossible(session, action);
+      const { printerState: _failedState, ...rest } = session;
+      void _failedState;
+      return { ...rest, phase: 'printing' };
+    }
     case 'cast-recorded':
       if (session.phase !== 'printing') return impossible(session, action);
       return { phase: 'cast', sessionId: session.sessionId, ballot: session.ballot, ballotId: session.ballotId, code: session.code };

@@ -5,6 +5,37 @@ import { dispatchStationCall } from '../../../main/api/dispatch';
 import { createStationApiHandlers } from '../../../main/api/handlers';
 import { MemoryEventLogger } from '../../../main/logging';
 import { notConfiguredDevice, StationService } from '../../../main/station/station-service';
+import { PollBook } from '../../../main/station/pollbook';
+import { PollWorkerDesk } from '../../../main/station/poll-worker-desk';
+import { StaffAuth } from '../../../main/station/staff-auth';
+import { syncNotConfigured } from '../../../main/station/sync-status';
+
+/** The handler table over a station with no reader: nobody can sign in. */
+function handlersFor(service: StationService, logger: MemoryEventLogger) {
+  const auth = new StaffAuth({ reader: null, logger });
+  const desk = new PollWorkerDesk({
+    station: service,
+    ledger: {
+      size: () => 0,
+      rootHash: () => new Uint8Array(32),
+      verifierKey: 'st-01+00000000+AQ',
+      append: () => {
+        throw new Error('this station is never asked to record anything');
+      },
+      entries: () => [],
+    },
+    logger,
+    auth,
+    pollBook: new PollBook(null, null),
+    printer: null,
+    activationReader: null,
+    dataDir: '/nonexistent',
+    mediaDir: null,
+    sync: syncNotConfigured,
+    eventLog: logger,
+  });
+  return createStationApiHandlers(service, desk, auth);
+}
 
 function station() {
   const logger = new MemoryEventLogger();
@@ -22,12 +53,25 @@ function station() {
     cardReader: notConfiguredDevice,
     logger,
   });
-  const handlers = createStationApiHandlers(service);
+  const handlers = handlersFor(service, logger);
   const call = (method: unknown, args: unknown) => dispatchStationCall(handlers, logger, method, args, { origin: 'unit-test' });
   return { logger, service, call };
 }
 
 describe('station API dispatch', () => {
+  it.each([
+    ['openPolls', {}],
+    ['closePolls', {}],
+    ['checkInVoter', { voterId: '1202-0001', activation: 'kiosk' }],
+    ['resolvePendingBallot', { ballotId: 'b', outcome: 'cast' }],
+    ['exportEventLog', {}],
+  ])('refuses %s without a signed-in poll worker, in main, and logs it', async (method, args) => {
+    const { call, logger } = station();
+    const result = await call(method, args);
+    expect(result).toMatchObject({ ok: false, error: { code: 'not-authorized' } });
+    expect(logger.events.find((e) => e.eventId === 'auth.action-refused')?.fields).toMatchObject({ action: method, reason: 'not-signed-in' });
+  });
+
   it('answers a well-formed call with the real station state', async () => {
     const { call } = station();
     const result = await call('getStationStatus', {});
@@ -78,7 +122,7 @@ describe('station API dispatch', () => {
   it('hides a handler failure behind an internal error and logs the detail', async () => {
     const logger = new MemoryEventLogger();
     const broken = {
-      ...createStationApiHandlers(station().service),
+      ...handlersFor(station().service, logger),
       getStationStatus: () => {
         throw new Error('disk on fire');
       },

@@ -1,0 +1,84 @@
+/**
+ * The demonstration election: the sample election (core/election/sample.ts) signed
+ * with deterministic demo keys, with the demo card set's issuer key as its
+ * poll-worker card issuer, so the demo worker card (PIN 1234) and official card
+ * (PIN 5678) in the card-reader simulator sign in, and a poll-book key so the
+ * sample voter roll can check in. Every demo secret is derived from a public
+ * label: a demo station proves nothing and must never hold a real election.
+ */
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { bytesToNumberBE } from '@noble/curves/utils.js';
+import path from 'node:path';
+import { GENERATOR, GroupElement, mod } from '../../core/ballot/group';
+import { toBase64Url, utf8Encode } from '../../core/encoding/bytes';
+import { sha256 } from '../../core/encoding/hash';
+import { serializeElectionPackage, signElectionPackage } from '../../core/election/package';
+import { SAMPLE_ELECTION_ID, sampleElectionDefinition, type SampleKeys } from '../../core/election/sample';
+import type { ElectionId } from '../../core/ids';
+import type { EventLogger } from '../../core/logging';
+import { ed25519NoteSigner, formatVerifierKey, SIGNATURE_TYPE_COSIGNATURE_V1, SIGNATURE_TYPE_ED25519 } from '../../core/ledger/note';
+import { buildCardSet, demoCardSetFile } from '../../hardware/sim/card-set';
+import { ELECTION_PACKAGE_FILE, loadElectionPackage, pinAuthorityKey, writeFileAtomically } from '../election/election-store';
+import { provisionPollBookKey } from './pollbook';
+
+export const DEMO_ELECTION_ID: ElectionId = SAMPLE_ELECTION_ID;
+/** The precinct a demo station serves: its voters get the three-seat ballot with a write-in line. */
+export const DEMO_PRECINCT_ID = 'uik-1202';
+
+function demoSecret(label: string): Uint8Array {
+  return sha256(utf8Encode(`urna-demo-election/${label}`));
+}
+
+export function demoPollBookKey(): Uint8Array {
+  return demoSecret('pollbook-key');
+}
+
+function demoKeys(): { keys: SampleKeys; authority: ReturnType<typeof ed25519NoteSigner> } {
+  const authority = ed25519NoteSigner('demo-commission', demoSecret('authority'));
+  const cards = buildCardSet(demoCardSetFile());
+  const validators = ['demo-commission-validator', 'demo-party-validator', 'demo-observer-validator'].map((name, i) => ({
+    name,
+    verifierKey: formatVerifierKey(name, SIGNATURE_TYPE_COSIGNATURE_V1, ed25519.getPublicKey(demoSecret(`validator/${name}`))),
+    url: `http://127.0.0.1:${8401 + i}/`,
+  }));
+  const jointSecret = mod(bytesToNumberBE(demoSecret('joint-secret')));
+  return {
+    authority,
+    keys: {
+      authorityVerifierKey: formatVerifierKey(authority.name, SIGNATURE_TYPE_ED25519, authority.publicKey),
+      pollWorkerCardIssuerKey: formatVerifierKey('demo-cards', SIGNATURE_TYPE_ED25519, cards.cardIssuerPublicKey),
+      validators,
+      jointPublicKey: GroupElement.of(GENERATOR.multiply(jointSecret)).toBase64Url(),
+      ceremonyRecordHash: toBase64Url(demoSecret('ceremony-record')),
+      guardians: { count: 3, threshold: 2 },
+      pollBookKey: demoPollBookKey(),
+    },
+  };
+}
+
+/** The signed demo package, as it would arrive on removable media. */
+export function demoElectionPackageText(): string {
+  const { keys, authority } = demoKeys();
+  const definition = sampleElectionDefinition(keys);
+  if (!definition.ok) throw new Error('invariant failed: the demo election definition is invalid');
+  const signed = signElectionPackage(definition.value, authority);
+  if (!signed.ok) throw new Error('invariant failed: the demo election package cannot be signed');
+  return serializeElectionPackage(signed.value);
+}
+
+/**
+ * Provisions a demo station's data folder: pins the demo authority, provisions the
+ * poll-book key, loads the signed package, and leaves a copy on the demo
+ * "removable media" folder as a real station would find it.
+ */
+export function provisionDemoElection(dataDir: string, mediaDir: string, logger: EventLogger): void {
+  const { keys } = demoKeys();
+  const pinned = pinAuthorityKey(dataDir, keys.authorityVerifierKey, logger);
+  if (!pinned.ok) throw new Error(`the demo authority key was not pinned: ${pinned.error.map((e) => e.message.en).join('; ')}`);
+  provisionPollBookKey(dataDir, demoPollBookKey());
+  const text = demoElectionPackageText();
+  writeFileAtomically(path.join(mediaDir, ELECTION_PACKAGE_FILE), text);
+  const loaded = loadElectionPackage({ dataDir, pollsHaveOpened: () => false, logger }, utf8Encode(text));
+  if (!loaded.ok) throw new Error(`the demo election was refused: ${loaded.error.map((e) => e.message.en).join('; ')}`);
+  logger.log('station.demo-election-provisioned', { electionId: DEMO_ELECTION_ID, baseHash: loaded.value.baseHashForDisplay });
+}
