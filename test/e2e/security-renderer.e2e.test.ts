@@ -94,6 +94,8 @@ describe('renderer lockdown in Chromium (through the test bridge)', () => {
           }, 0),
         );
       const evalResult = await inPageTask(() => eval('"evaluated"') as string);
+      // The probe is the point: a script that got in must not be able to do this.
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval
       const functionResult = await inPageTask(() => (new Function('return "constructed"') as () => string)());
       // A string timer is compiled like eval.
       (setTimeout as unknown as (code: string, ms: number) => void)('window.__stringTimer = true', 0);
@@ -216,7 +218,7 @@ describe('renderer lockdown in Chromium (through the test bridge)', () => {
     expect(['unreadable', 'no window']).toContain(opener.readable);
     const popup = await popupPromise;
     if (popup) {
-      expect(await popup.evaluate(() => window.opener)).toBeNull();
+      expect(await popup.evaluate(() => window.opener === null)).toBe(true);
       await popup.close();
     }
     // In Electron the main process denies the window outright (setWindowOpenHandler → deny):
