@@ -1,0 +1,146 @@
+/**
+ * The lockdown in the real Electron binary: the kiosk as `npm start` runs it,
+ * attacked from its own page (a compromised renderer) and from a second web
+ * contents that carries the same preload (an unexpected frame). Runs where an
+ * Electron binary is present; otherwise skips, saying why. The same guards are
+ * proven without a binary in test/unit/security/electron-lockdown.test.ts, and
+ * the page-side ones in Chromium in test/e2e/security-renderer.e2e.test.ts.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { _electron as electron, type ElectronApplication, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STATION_API_METHODS, STATION_API_METHODS_ARG } from '../../core/api/station-api';
+import { announceSkip, findElectronBinary } from '../support/electron-binary';
+
+const binary = findElectronBinary();
+if (!binary.found) announceSkip('Electron security lockdown tests (test/e2e/security-electron.e2e.test.ts)', binary.reason);
+
+const APP_URL = 'urna://app/index.html';
+
+describe.skipIf(!binary.found)('the kiosk lockdown in Electron', () => {
+  let app: ElectronApplication;
+  let page: Page;
+  let dataDir: string;
+  let xvfb: ChildProcess | null = null;
+
+  beforeAll(async () => {
+    if (!binary.found) return;
+    execFileSync(process.execPath, ['scripts/ensure-electron-native.mjs'], { stdio: 'inherit' });
+    const env: Record<string, string> = { ...(process.env as Record<string, string>) };
+    if (!env['DISPLAY']) {
+      xvfb = spawn('Xvfb', [':96', '-screen', '0', '1280x800x24'], { stdio: 'ignore' });
+      env['DISPLAY'] = ':96';
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    dataDir = mkdtempSync(path.join(tmpdir(), 'urna-electron-sec-'));
+    // No --dev: this is the kiosk configuration.
+    app = await electron.launch({ executablePath: binary.path, args: ['.', '--demo', `--data-dir=${dataDir}`, '--no-sandbox'], env });
+    page = await app.firstWindow();
+    await page.getByTestId('station-id').waitFor();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    xvfb?.kill();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const events = (): { eventId: string }[] =>
+    readFileSync(path.join(dataDir, 'logs', 'events.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { eventId: string });
+
+  it('gives the page no Node and no Electron', async () => {
+    const globals = await page.evaluate(() => {
+      const w = window as unknown as Record<string, unknown>;
+      return Object.fromEntries(['require', 'process', 'Buffer', 'module', 'global', 'electron', 'ipcRenderer'].map((name) => [name, typeof w[name]]));
+    });
+    expect(Object.values(globals).every((type) => type === 'undefined'), JSON.stringify(globals)).toBe(true);
+  });
+
+  it('refuses eval and inline script under the CSP', async () => {
+    const outcome = await page.evaluate(
+      () =>
+        new Promise<{ eval: string; inline: boolean }>((resolve) => {
+          setTimeout(() => {
+            let evalOutcome: string;
+            try {
+              evalOutcome = String(eval('"evaluated"'));
+            } catch (error) {
+              evalOutcome = (error as Error).name;
+            }
+            const script = document.createElement('script');
+            script.textContent = 'window.__inline = true';
+            document.body.append(script);
+            setTimeout(() => resolve({ eval: evalOutcome, inline: (window as unknown as { __inline?: boolean }).__inline === true }), 200);
+          }, 0);
+        }),
+    );
+    expect(outcome).toEqual({ eval: 'EvalError', inline: false });
+  });
+
+  it('refuses navigation away, by script, by link and by form', async () => {
+    await page.evaluate(() => {
+      window.location.href = 'https://example.org/';
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(page.url()).toBe(APP_URL);
+    await page.evaluate(() => {
+      const link = document.createElement('a');
+      link.href = 'file:///etc/passwd';
+      document.body.append(link);
+      link.click();
+      link.remove();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(page.url()).toBe(APP_URL);
+    expect(events().filter((e) => e.eventId === 'security.navigation-blocked').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('refuses window.open: no handle, no second window', async () => {
+    const handle = await page.evaluate(() => window.open('https://example.org/') === null);
+    expect(handle).toBe(true);
+    expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
+    expect(events().map((e) => e.eventId)).toContain('security.window-open-blocked');
+  });
+
+  it('keeps devtools shut in kiosk mode, even when main asks for them', async () => {
+    const opened = await app.evaluate(async ({ BrowserWindow }) => {
+      const contents = BrowserWindow.getAllWindows()[0]?.webContents;
+      contents?.openDevTools({ mode: 'detach' });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return contents?.isDevToolsOpened();
+    });
+    expect(opened).toBe(false);
+  });
+
+  it('denies permissions (notifications) to the page', async () => {
+    expect(await page.evaluate(() => Notification.requestPermission())).toBe('denied');
+  });
+
+  it('refuses station API calls from another web contents carrying the same preload', async () => {
+    const stranger = {
+      appUrl: APP_URL,
+      preload: path.resolve('dist/preload/index.cjs'),
+      additionalArguments: [`${STATION_API_METHODS_ARG}${STATION_API_METHODS.join(',')}`],
+    };
+    const answer = await app.evaluate(async ({ BrowserWindow }, options) => {
+      const window = new BrowserWindow({
+        show: false,
+        webPreferences: { preload: options.preload, sandbox: true, contextIsolation: true, additionalArguments: options.additionalArguments },
+      });
+      await window.loadURL(options.appUrl);
+      const result: unknown = await window.webContents.executeJavaScript('window.urna.getStationStatus({})');
+      window.destroy();
+      return result;
+    }, stranger);
+    expect(answer).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    // The kiosk's own window still gets answers.
+    const own = await page.evaluate(() => window.urna.getStationStatus({}));
+    expect(own.ok).toBe(true);
+  });
+});
