@@ -6,6 +6,9 @@ import * as sim from './sim';
 import * as devices from './devices';
 import * as log from './log';
 import * as validator from './validator';
+import * as record from './record';
+import * as tally from './tally';
+import * as verify from './verify';
 
 /**
  * Each command group lives in its own module and registers itself here, so the
@@ -13,7 +16,7 @@ import * as validator from './validator';
  */
 type CommandModule = { register(program: Command): void };
 
-const modules: readonly CommandModule[] = [keys, election, station, sim, devices, log, validator];
+const modules: readonly CommandModule[] = [keys, election, station, sim, devices, log, validator, record, tally, verify];
 
 export function registerCommands(program: Command): void {
   for (const module of modules) module.register(program);

@@ -16,7 +16,6 @@ import {
   TallyAccumulator,
   type Ciphertext,
   type EncryptedTally,
-  type EncryptedTallyRecord,
 } from '../ballot';
 import type { ContestId, SelectionId } from '../ids';
 import { err, ok, type Result } from '../result';

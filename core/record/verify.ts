@@ -35,7 +35,7 @@ import { canonicalize } from '../encoding/canonical-json';
 import { verifyStationEnrollment } from '../election/enrollment';
 import { describeElectionErrors } from '../election/errors';
 import type { PackageTrust } from '../election/package';
-import type { LogKind, PrecinctId, StationId } from '../ids';
+import type { LogKind, StationId } from '../ids';
 import { ID_PATTERN } from '../ids';
 import { describeCheckpointError, openCheckpoint, stationOrigin } from '../ledger/checkpoint';
 import { describeCosignatureError, verifyCosignedCheckpoint } from '../ledger/cosignature';
@@ -184,13 +184,33 @@ export async function verifyRecordLogs(source: RecordSource, options: VerifyOpti
   const stations: VerifiedStation[] = [];
   const proofVerifier = options.proofVerifier ?? inThreadProofVerifier(options.random);
   let ballotsVerified = 0;
+  // Proofs of one station are checked while the next station is replayed; failures
+  // are still reported in station order, so "the first failing check" is well defined.
+  const proofs: Promise<RecordFailure | undefined>[] = [];
+  const firstProofFailure = async (): Promise<RecordFailure | undefined> => {
+    for (const pending of proofs) {
+      const failure = await pending;
+      if (failure !== undefined) return failure;
+    }
+    return undefined;
+  };
   for (const [n, stationId] of stationIds.entries()) {
-    const verified = await verifyStation(source, election, stationId, proofVerifier, options.hasher ?? sha256Hasher);
-    if (!verified.ok) return verified;
-    stations.push(verified.value.station);
-    ballotsVerified += verified.value.proofs;
-    options.onProgress?.({ stationId, stationsDone: n + 1, stations: stationIds.length, ballotsVerified });
+    const verified = verifyStation(source, election, stationId, options.hasher ?? sha256Hasher);
+    if (!verified.ok) return err((await firstProofFailure()) ?? verified.error);
+    const { station, jobs } = verified.value;
+    stations.push(station);
+    proofs.push(
+      proofVerifier(election, stationId, jobs).then((failure) => {
+        ballotsVerified += jobs.length;
+        options.onProgress?.({ stationId, stationsDone: n + 1, stations: stationIds.length, ballotsVerified });
+        return failure === undefined
+          ? undefined
+          : { check: 'ballot-proof' as const, stationId, log: 'ballots' as const, index: failure.index, message: describeBallotFailure(failure.failure) };
+      }),
+    );
   }
+  const proofFailure = await firstProofFailure();
+  if (proofFailure !== undefined) return err(proofFailure);
   return ok({ election, ceremony: ceremony.value, stations, ballotsVerified });
 }
 
@@ -222,13 +242,13 @@ function verifyCheckpoint(
   return ok({ size: opened.value.checkpoint.size, rootHash: opened.value.checkpoint.rootHash, cosigners });
 }
 
-async function verifyStation(
+/** Everything about one station except its ballots' proofs, which come back as jobs. */
+function verifyStation(
   source: RecordSource,
   election: RecordElection,
   stationId: string,
-  proofVerifier: ProofVerifier,
   hasher: MerkleHasher,
-): Promise<Result<{ station: VerifiedStation; proofs: number }, RecordFailure>> {
+): Result<{ station: VerifiedStation; jobs: readonly ProofJob[] }, RecordFailure> {
   const dir = `stations/${stationId}`;
   if (!ID_PATTERN.test(stationId)) return err({ check: 'record-layout', file: dir, message: 'not a station id' });
   const enrollmentJson = readJson(source, `${dir}/enrollment.json`);
@@ -273,10 +293,6 @@ async function verifyStation(
 
   const replay = replayBallotLog(election, station, texts, { requireClosed: true });
   if (!replay.ok) return replay;
-  const proofFailure = await proofVerifier(election, stationId, replay.value.proofJobs);
-  if (proofFailure !== undefined) {
-    return err({ check: 'ballot-proof', stationId, log: 'ballots', index: proofFailure.index, message: describeBallotFailure(proofFailure.failure) });
-  }
 
   const castByStyle = new Map<string, number>();
   for (const c of replay.value.cast) castByStyle.set(c.ballotStyleId, (castByStyle.get(c.ballotStyleId) ?? 0) + 1);
@@ -293,7 +309,7 @@ async function verifyStation(
       cosigners: { ballots: ballotsCheckpoint.cosigners, pollbook: pollbookCheckpoint.cosigners },
       totals: { stationId, precinctId: station.precinctId, tally: stationEncryptedTotals(election, station, replay.value.cast as CastBallot[]) },
     },
-    proofs: replay.value.proofJobs.length,
+    jobs: replay.value.proofJobs,
   });
 }
 
