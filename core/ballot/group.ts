@@ -13,6 +13,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { type Bytes, fromBase64Url, toBase64Url, utf8Encode } from '../encoding/bytes';
 import { err, ok, type Result } from '../result';
+import { decodeRistretto, encodeRistretto } from './fast25519';
 
 export const Point = ristretto255.Point;
 export type Point = InstanceType<typeof ristretto255.Point>;
@@ -99,12 +100,8 @@ export class GroupElement {
 
   /** Decodes a canonical ristretto255 encoding; anything else is refused. */
   static decode(bytes: Bytes): Result<GroupElement, 'not-a-point'> {
-    if (bytes.length !== 32) return err('not-a-point');
-    try {
-      return ok(new GroupElement(Point.fromBytes(bytes), bytes));
-    } catch {
-      return err('not-a-point');
-    }
+    const point = decodeRistretto(bytes);
+    return point === undefined ? err('not-a-point') : ok(new GroupElement(point, bytes));
   }
 
   static fromBase64Url(text: string): Result<GroupElement, 'not-a-point'> {
@@ -119,12 +116,13 @@ export class GroupElement {
 
   get point(): Point {
     // Constructed with at least one side, and decode() only succeeds with both.
-    this.#point ??= Point.fromBytes(this.#bytes as Bytes);
+    this.#point ??= decodeRistretto(this.#bytes as Bytes);
+    if (this.#point === undefined) throw new Error('invariant failed: a group element holds an invalid encoding');
     return this.#point;
   }
 
   get bytes(): Bytes {
-    this.#bytes ??= (this.#point as Point).toBytes();
+    this.#bytes ??= encodeRistretto(this.#point as Point);
     return this.#bytes;
   }
 

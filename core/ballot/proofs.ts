@@ -11,21 +11,19 @@
  * - Discrete-log equality (Chaum–Pedersen) and knowledge (Schnorr) proofs in compact
  *   (challenge, response) form, for partial decryptions and the key ceremony.
  */
-import { pippenger } from '@noble/curves/abstract/curve.js';
 import { type Ciphertext, type ElectionContext, smallMultipleOfGenerator } from './elgamal';
-import type {
-  Transcript} from './group';
+import { msmIsIdentity } from './fast25519';
+import type { Point, Transcript } from './group';
 import {
   GENERATOR,
   GroupElement,
   mod,
   multiplyPublic,
   multiplySecret,
-  Point,
   type RandomSource,
   randomScalar,
   randomWeight,
-  type Scalar
+  type Scalar,
 } from './group';
 
 export type RangeProofBranch = {
@@ -160,7 +158,7 @@ export class BatchEquation {
   holds(): boolean {
     const points = [...this.#points, GENERATOR, this.context.jointKey.point];
     const scalars = [...this.#scalars, mod(this.#g), mod(this.#k)];
-    return pippenger(Point, points, scalars).is0();
+    return msmIsIdentity(points, scalars);
   }
 }
 

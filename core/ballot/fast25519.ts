@@ -1,0 +1,342 @@
+/**
+ * Faster arithmetic for the hot paths of ballot verification and encryption:
+ * ristretto255 decoding and encoding (RFC 9496 §4.3) and a multi-scalar
+ * multiplication for batch verification, over edwards25519 in extended coordinates.
+ *
+ * `@noble/curves` reduces every field addition and multiplication with a bigint `%`,
+ * which costs more than the multiplication itself. Here a product is reduced by
+ * folding the bits above 2^255 back in (2^255 ≡ 19 mod p), and sums are left
+ * unreduced until they feed a multiplication. Values are therefore non-negative
+ * bigints congruent to the field element, not necessarily below p; `canon` gives the
+ * canonical representative wherever a value is compared, tested for sign or output.
+ *
+ * Results are the library's own `Point` objects (checked equal to the library's
+ * decoding and encoding by the unit tests), so the rest of the code is unchanged.
+ * Decoding and the MSM run on public data only (variable time is fine); encoding is
+ * data-independent up to bigint timing, like the library's.
+ */
+import { ed25519, ristretto255 } from '@noble/curves/ed25519.js';
+import { bytesToNumberLE, numberToBytesLE } from '@noble/curves/utils.js';
+
+const Point = ristretto255.Point;
+type Point = InstanceType<typeof ristretto255.Point>;
+
+type Fe = bigint;
+
+const P: Fe = (1n << 255n) - 19n;
+/** 4p: added before a subtraction so every intermediate stays non-negative. */
+const P4: Fe = 4n * P;
+const MASK255: Fe = (1n << 255n) - 1n;
+const D: Fe = 37095705934669439343138083508754565189542113879843219016388785533085940283555n;
+const D2: Fe = (2n * D) % P;
+const SQRT_M1: Fe = 19681161376707505956807079304988542015446066515923890162744021073123829784752n;
+const INVSQRT_A_MINUS_D: Fe = 54469307008909316920995813868745141605393597292927456921205312896311721017578n;
+
+/**
+ * Reduces a non-negative product below 2^256 (two folds: after the first the value
+ * is below 2^255 + 19·2^(bits−255), after the second below 2^255 + 2^20).
+ */
+function fold(t: bigint): Fe {
+  const r = (t & MASK255) + 19n * (t >> 255n);
+  return (r & MASK255) + 19n * (r >> 255n);
+}
+
+function mul(a: Fe, b: Fe): Fe {
+  return fold(a * b);
+}
+
+function sqr(a: Fe): Fe {
+  return fold(a * a);
+}
+
+function sub(a: Fe, b: Fe): Fe {
+  return a + P4 - b;
+}
+
+/** The representative in [0, p). */
+function canon(a: Fe): Fe {
+  const r = a % P;
+  return r < 0n ? r + P : r;
+}
+
+function isNegative(a: Fe): boolean {
+  return (canon(a) & 1n) === 1n;
+}
+
+function sqrN(x: Fe, n: number): Fe {
+  let r = x;
+  for (let i = 0; i < n; i++) r = fold(r * r);
+  return r;
+}
+
+/** x^((p−5)/8) = x^(2^252 − 3), the addition chain of ref10. */
+function pow22523(x: Fe): Fe {
+  const x2 = sqr(x);
+  const x9 = mul(sqrN(x2, 2), x);
+  const x11 = mul(x9, x2);
+  const x2_5_0 = mul(sqr(x11), x9);
+  const x2_10_0 = mul(sqrN(x2_5_0, 5), x2_5_0);
+  const x2_20_0 = mul(sqrN(x2_10_0, 10), x2_10_0);
+  const x2_40_0 = mul(sqrN(x2_20_0, 20), x2_20_0);
+  const x2_50_0 = mul(sqrN(x2_40_0, 10), x2_10_0);
+  const x2_100_0 = mul(sqrN(x2_50_0, 50), x2_50_0);
+  const x2_200_0 = mul(sqrN(x2_100_0, 100), x2_100_0);
+  const x2_250_0 = mul(sqrN(x2_200_0, 50), x2_50_0);
+  return mul(sqrN(x2_250_0, 2), x);
+}
+
+/** RFC 9496 SQRT_RATIO_M1(1, v): (was_square, non-negative 1/√v or √(i/v)). */
+function invSqrt(v: Fe): { readonly isSquare: boolean; readonly value: Fe } {
+  const v3 = mul(sqr(v), v);
+  const v7 = mul(sqr(v3), v);
+  let r = mul(v3, pow22523(v7));
+  const check = canon(mul(v, sqr(r)));
+  const correct = check === 1n;
+  const flipped = check === P - 1n;
+  const flippedI = check === canon(P - SQRT_M1);
+  if (flipped || flippedI) r = mul(r, SQRT_M1);
+  r = canon(r);
+  if ((r & 1n) === 1n) r = P - r;
+  return { isSquare: correct || flipped, value: r };
+}
+
+const EdwardsPoint = ed25519.Point;
+type EdwardsPoint = InstanceType<typeof EdwardsPoint>;
+
+/** The Edwards representative inside a ristretto255 point (a protected field of the library). */
+function edwardsOf(p: Point): EdwardsPoint {
+  return (p as unknown as { readonly ep: EdwardsPoint }).ep;
+}
+
+/**
+ * RFC 9496 §4.3.1 DECODE. Returns undefined for anything but a canonical encoding
+ * of a group element, exactly where the library's `fromBytes` throws.
+ */
+export function decodeRistretto(bytes: Uint8Array): Point | undefined {
+  if (bytes.length !== 32) return undefined;
+  // Canonical: below p and non-negative (even). The top bit set means ≥ 2^255 > p.
+  if (((bytes[31] as number) & 0x80) !== 0 || ((bytes[0] as number) & 1) !== 0) return undefined;
+  const s = bytesToNumberLE(bytes);
+  if (s >= P) return undefined;
+  const ss = sqr(s);
+  const u1 = sub(1n, ss);
+  const u2 = 1n + ss;
+  const u2sq = sqr(u2);
+  // v = a·d·u1² − u2² with a = −1
+  const v = sub(P4 - mul(D, sqr(u1)), u2sq);
+  const inv = invSqrt(mul(v, u2sq));
+  const dx = mul(inv.value, u2);
+  const dy = mul(mul(inv.value, dx), v);
+  let x = canon(mul(2n * s, dx));
+  if ((x & 1n) === 1n) x = P - x;
+  const y = canon(mul(u1, dy));
+  const t = canon(mul(x, y));
+  if (!inv.isSquare || (t & 1n) === 1n || y === 0n) return undefined;
+  return new Point(new EdwardsPoint(x, y, 1n, t));
+}
+
+/** RFC 9496 §4.3.2 ENCODE. */
+export function encodeRistretto(point: Point): Uint8Array {
+  const ep = edwardsOf(point);
+  let X: Fe = ep.X;
+  let Y: Fe = ep.Y;
+  const Z: Fe = ep.Z;
+  const T: Fe = ep.T;
+  const u1 = mul(Z + Y, sub(Z, Y));
+  const u2 = mul(X, Y);
+  const inv = invSqrt(mul(u1, sqr(u2))).value;
+  const den1 = mul(inv, u1);
+  const den2 = mul(inv, u2);
+  const zInv = mul(mul(den1, den2), T);
+  let den: Fe;
+  if (isNegative(mul(T, zInv))) {
+    const ix = mul(X, SQRT_M1);
+    X = mul(Y, SQRT_M1);
+    Y = ix;
+    den = mul(den1, INVSQRT_A_MINUS_D);
+  } else {
+    den = den2;
+  }
+  if (isNegative(mul(X, zInv))) Y = P4 - Y;
+  let s = canon(mul(sub(Z, Y), den));
+  if ((s & 1n) === 1n) s = P - s;
+  return numberToBytesLE(s, 32);
+}
+
+// ---- multi-scalar multiplication ----
+
+/** Extended coordinates (X : Y : Z : T), x = X/Z, y = Y/Z, xy = T/Z. */
+type Ext = { X: Fe; Y: Fe; Z: Fe; T: Fe };
+/** An affine point ready for mixed addition: y − x, y + x, 2d·x·y (and x, y to start a bucket). */
+type Cached = { readonly ymx: Fe; readonly ypx: Fe; readonly t2d: Fe; readonly x: Fe; readonly y: Fe };
+
+/** Extended + extended (add-2008-hwcd-3, a = −1): 9M. */
+function addExt(p: Ext, q: Ext): Ext {
+  const a = mul(sub(p.Y, p.X), sub(q.Y, q.X));
+  const b = mul(p.Y + p.X, q.Y + q.X);
+  const c = mul(mul(p.T, D2), q.T);
+  const d = 2n * mul(p.Z, q.Z);
+  const e = sub(b, a);
+  const f = sub(d, c);
+  const g = d + c;
+  const h = b + a;
+  return { X: mul(e, f), Y: mul(g, h), Z: mul(f, g), T: mul(e, h) };
+}
+
+/** Extended ± affine (madd-2008-hwcd-3): 7M. */
+function addCached(p: Ext, q: Cached, negate: boolean): Ext {
+  const a = mul(sub(p.Y, p.X), negate ? q.ypx : q.ymx);
+  const b = mul(p.Y + p.X, negate ? q.ymx : q.ypx);
+  const c = mul(p.T, negate ? P4 - q.t2d : q.t2d);
+  const d = 2n * p.Z;
+  const e = sub(b, a);
+  const f = sub(d, c);
+  const g = d + c;
+  const h = b + a;
+  return { X: mul(e, f), Y: mul(g, h), Z: mul(f, g), T: mul(e, h) };
+}
+
+/** dbl-2008-hwcd, a = −1: 4M + 4S. */
+function double(p: Ext): Ext {
+  const a = sqr(p.X);
+  const b = sqr(p.Y);
+  const c = 2n * sqr(p.Z);
+  const h = a + b;
+  const e = sub(h, sqr(p.X + p.Y));
+  const g = sub(a, b);
+  const f = c + g;
+  return { X: mul(e, f), Y: mul(g, h), Z: mul(f, g), T: mul(e, h) };
+}
+
+function fromCached(q: Cached, negate: boolean): Ext {
+  const x = negate ? P - q.x : q.x;
+  return { X: x, Y: q.y, Z: 1n, T: mul(x, q.y) };
+}
+
+/** Field inversion (public values only: noble's inverse is not constant-time either). */
+function invert(a: Fe): Fe {
+  return EdwardsPoint.Fp.inv(canon(a));
+}
+
+/** Affine forms of the points, with one field inversion for all of them (Montgomery's trick). */
+function toCached(points: readonly Point[]): Cached[] {
+  const eps = points.map(edwardsOf);
+  const prefix: Fe[] = new Array<Fe>(eps.length);
+  let acc: Fe = 1n;
+  for (let i = 0; i < eps.length; i++) {
+    prefix[i] = acc;
+    const z = (eps[i] as EdwardsPoint).Z;
+    if (z !== 1n) acc = mul(acc, z);
+  }
+  let inv = invert(acc);
+  const out: Cached[] = new Array<Cached>(eps.length);
+  for (let i = eps.length - 1; i >= 0; i--) {
+    const ep = eps[i] as EdwardsPoint;
+    let x: Fe;
+    let y: Fe;
+    if (ep.Z === 1n) {
+      x = ep.X;
+      y = ep.Y;
+    } else {
+      const zInv = mul(inv, prefix[i] as Fe);
+      inv = mul(inv, ep.Z);
+      x = canon(mul(ep.X, zInv));
+      y = canon(mul(ep.Y, zInv));
+    }
+    out[i] = { ymx: sub(y, x), ypx: y + x, t2d: mul(mul(x, y), D2), x, y };
+  }
+  return out;
+}
+
+/** Signed base-2^c digits in [−2^(c−1), 2^(c−1)], least significant first. */
+function signedDigits(scalar: bigint, c: number, windows: number): Int32Array {
+  const digits = new Int32Array(windows);
+  const half = 1 << (c - 1);
+  const full = 1 << c;
+  const mask = BigInt(full - 1);
+  const shift = BigInt(c);
+  let s = scalar;
+  let carry = 0;
+  for (let w = 0; w < windows && (s !== 0n || carry !== 0); w++) {
+    let d = Number(s & mask) + carry;
+    s >>= shift;
+    carry = 0;
+    if (d > half) {
+      d -= full;
+      carry = 1;
+    }
+    digits[w] = d;
+  }
+  return digits;
+}
+
+function bitLength(n: bigint): number {
+  return n === 0n ? 0 : n.toString(2).length;
+}
+
+/** Window width minimising additions: per-point mixed additions plus two bucket sums per window. */
+function windowFor(bits: readonly number[], maxBits: number): number {
+  let best = 2;
+  let bestCost = Number.POSITIVE_INFINITY;
+  for (let c = 2; c <= 16; c++) {
+    const windows = Math.ceil((maxBits + 1) / c);
+    let cost = windows * 2 * (1 << (c - 1)) * (9 / 7) + windows * c * (8 / 7);
+    for (const b of bits) cost += Math.ceil((b + 1) / c);
+    if (cost < bestCost) {
+      bestCost = cost;
+      best = c;
+    }
+  }
+  return best;
+}
+
+/**
+ * Whether Σ scalarᵢ·pointᵢ is the identity of ristretto255: Pippenger's bucket method
+ * with signed digits, skipping zero digits and the high windows of short scalars.
+ * Variable time: public inputs only (batch verification).
+ */
+export function msmIsIdentity(points: readonly Point[], scalars: readonly bigint[]): boolean {
+  if (points.length !== scalars.length) throw new Error('invariant failed: msm lengths');
+  const order = Point.Fn.ORDER;
+  const keep: number[] = [];
+  for (let i = 0; i < scalars.length; i++) {
+    const s = scalars[i] as bigint;
+    if (s < 0n || s >= order) throw new Error('invariant failed: msm scalar out of range');
+    if (s !== 0n) keep.push(i);
+  }
+  if (keep.length === 0) return true;
+  const cached = toCached(keep.map((i) => points[i] as Point));
+  const bits = keep.map((i) => bitLength(scalars[i] as bigint));
+  const maxBits = Math.max(...bits);
+  const c = windowFor(bits, maxBits);
+  const windows = Math.ceil((maxBits + 1) / c);
+  const digits = keep.map((i) => signedDigits(scalars[i] as bigint, c, windows));
+  const bucketCount = 1 << (c - 1);
+  const buckets: (Ext | undefined)[] = new Array<Ext | undefined>(bucketCount);
+  let total: Ext | undefined;
+  for (let w = windows - 1; w >= 0; w--) {
+    if (total !== undefined) for (let k = 0; k < c; k++) total = double(total);
+    buckets.fill(undefined);
+    for (let j = 0; j < cached.length; j++) {
+      const d = (digits[j] as Int32Array)[w] as number;
+      if (d === 0) continue;
+      const q = cached[j] as Cached;
+      const negate = d < 0;
+      const slot = (negate ? -d : d) - 1;
+      const bucket = buckets[slot];
+      buckets[slot] = bucket === undefined ? fromCached(q, negate) : addCached(bucket, q, negate);
+    }
+    // Σ_k (k+1)·bucket_k as running sums from the top.
+    let running: Ext | undefined;
+    let sum: Ext | undefined;
+    for (let k = bucketCount - 1; k >= 0; k--) {
+      const bucket = buckets[k];
+      if (bucket !== undefined) running = running === undefined ? bucket : addExt(running, bucket);
+      if (running !== undefined) sum = sum === undefined ? running : addExt(sum, running);
+    }
+    if (sum !== undefined) total = total === undefined ? sum : addExt(total, sum);
+  }
+  if (total === undefined) return true;
+  // Ristretto identity: the Edwards representative is a 4-torsion point, x = 0 or y = 0.
+  return canon(total.X) === 0n || canon(total.Y) === 0n;
+}

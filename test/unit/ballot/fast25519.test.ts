@@ -1,0 +1,114 @@
+/**
+ * The fast ristretto255 decoding, encoding and multi-scalar multiplication must agree
+ * with @noble/curves exactly: same accepted encodings, same points, same bytes.
+ */
+import { pippenger } from '@noble/curves/abstract/curve.js';
+import { ristretto255 } from '@noble/curves/ed25519.js';
+import { bytesToNumberLE, hexToBytes } from '@noble/curves/utils.js';
+import { describe, expect, it } from 'vitest';
+import { deterministicRandom } from '../../../core/ballot';
+import { decodeRistretto, encodeRistretto, msmIsIdentity } from '../../../core/ballot/fast25519';
+
+const Point = ristretto255.Point;
+const L = Point.Fn.ORDER;
+const random = deterministicRandom('fast25519-test');
+const scalar = (): bigint => (bytesToNumberLE(random(64)) % (L - 1n)) + 1n;
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+function libraryDecode(bytes: Uint8Array): InstanceType<typeof Point> | undefined {
+  try {
+    return Point.fromBytes(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+describe('fast ristretto255', () => {
+  it('encodes and decodes like the library (points with Z ≠ 1 included)', () => {
+    for (let i = 0; i < 200; i++) {
+      const p = Point.BASE.multiply(scalar()).add(Point.BASE.multiply(scalar()));
+      const bytes = p.toBytes();
+      expect(hex(encodeRistretto(p))).toBe(hex(bytes));
+      const decoded = decodeRistretto(bytes);
+      expect(decoded?.equals(p)).toBe(true);
+      expect(hex(encodeRistretto(decoded as InstanceType<typeof Point>))).toBe(hex(bytes));
+    }
+    expect(decodeRistretto(new Uint8Array(32))?.equals(Point.ZERO)).toBe(true);
+    expect(hex(encodeRistretto(Point.ZERO))).toBe(hex(new Uint8Array(32)));
+  });
+
+  it('accepts exactly the encodings the library accepts', () => {
+    let valid = 0;
+    for (let i = 0; i < 5000; i++) {
+      const b = random(32);
+      if (i % 2 === 0) {
+        b[31] = (b[31] as number) & 0x7f;
+        b[0] = (b[0] as number) & 0xfe;
+      }
+      if (i % 7 === 0) {
+        b.fill(0xff);
+        b[0] = 0xec - (i % 3);
+        b[31] = 0x7f;
+      }
+      const lib = libraryDecode(b);
+      const mine = decodeRistretto(b);
+      expect(mine === undefined).toBe(lib === undefined);
+      if (lib !== undefined) {
+        valid += 1;
+        expect(lib.equals(mine as InstanceType<typeof Point>)).toBe(true);
+      }
+    }
+    expect(valid).toBeGreaterThan(100);
+    expect(decodeRistretto(new Uint8Array(31))).toBeUndefined();
+  });
+
+  it('refuses the non-canonical and invalid encodings of RFC 9496 A.2', () => {
+    const bad = [
+      // non-canonical field encodings
+      '00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff',
+      'ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+      'f3ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+      'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+      // negative field elements
+      '0100000000000000000000000000000000000000000000000000000000000000',
+      '01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+      'ed57ffd8c914fb201471d1c3d245ce3c746fcbe63a3679d51b6a516ebebe0e20',
+      'c34c4e1826e5d403b78e246e88aa051c36ccf0aafebffe137d148a2bf9104562',
+      // non-square x²
+      '26948d35ca62e643e26a83177332e6b6afeb9d08e4268b650f1f5bbd8d81d371',
+      '4eac077a713c57b4f4397629a4145982c661f48044dd3f96427d40b147d9742f',
+      'de6a7b00deadc788eb6b6c8d20c0ae96c2f2019078fa604fee5b87d6e989ad7b',
+      // negative xy value
+      '3eb858e78f5a7254d8c9731174a94f76755fd3941c0ac93735c07ba14579630e',
+      'a45fdc55c76448c049a1ab33f17023edfb2be3581e9c7aade8a6125215e04220',
+      'd483fe813c6ba647ebbfd3ec41adca1c6130c2beeee9d9bf065c8d151c5f396e',
+      // s = −1, which gives y = 0
+      'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+    ];
+    for (const text of bad) {
+      expect(libraryDecode(hexToBytes(text))).toBeUndefined();
+      expect(decodeRistretto(hexToBytes(text))).toBeUndefined();
+    }
+  });
+
+  it('multi-scalar multiplication: identity exactly when the library sum is zero', () => {
+    for (const n of [1, 2, 3, 17, 150, 700]) {
+      const points = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? Point.BASE.multiply(scalar()) : (decodeRistretto(Point.BASE.multiply(scalar()).toBytes()) as InstanceType<typeof Point>)));
+      const scalars = Array.from({ length: n }, (_, i) => (i % 4 === 0 ? bytesToNumberLE(random(16)) : i % 5 === 0 ? 0n : scalar()));
+      const sum = pippenger(Point, points, scalars);
+      const withNegation = [...points, sum.negate()];
+      const ones = [...scalars, 1n];
+      expect(msmIsIdentity(withNegation, ones)).toBe(true);
+      const off = [...ones];
+      off[0] = ((off[0] as bigint) + 1n) % L;
+      expect(msmIsIdentity(withNegation, off)).toBe(false);
+      // Edge digits: L − 1 and powers of two at window boundaries.
+      const edge = [L - 1n, 1n << 127n, (1n << 128n) - 1n, 2n ** 252n];
+      const edgePoints = edge.map(() => Point.BASE.multiply(scalar()));
+      const edgeSum = pippenger(Point, edgePoints, edge);
+      expect(msmIsIdentity([...edgePoints, edgeSum.negate()], [...edge, 1n])).toBe(true);
+    }
+    expect(msmIsIdentity([], [])).toBe(true);
+    expect(msmIsIdentity([Point.BASE], [0n])).toBe(true);
+  });
+});
