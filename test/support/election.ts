@@ -9,18 +9,38 @@ import type { ElectionDefinition } from '../../core/election/definition';
 import { utf8Encode } from '../../core/encoding/bytes';
 import { SIGNATURE_TYPE_ED25519, formatVerifierKey } from '../../core/ledger/note';
 import { loadElectionPackage, pinAuthorityKey } from '../../main/election/election-store';
-import { authoritySigner, testSampleKeys } from '../unit/election/sample-keys';
+import { provisionPollBookKey } from '../../main/station/pollbook';
+import { authoritySigner, seedFor, testSampleKeys } from '../unit/election/sample-keys';
+
+/** The poll-book HMAC key the test sample's voter lists are made with. */
+export const TEST_POLLBOOK_KEY = seedFor('station/pollbook-key');
 
 export const SAMPLE_ELECTION = SAMPLE_ELECTION_ID;
 
 export function sampleDefinition(): ElectionDefinition {
-  const made = sampleElectionDefinition(testSampleKeys('station'));
+  const made = sampleElectionDefinition({ ...testSampleKeys('station'), pollBookKey: TEST_POLLBOOK_KEY });
   if (!made.ok) throw new Error('the sample election definition is invalid');
   return made.value;
 }
 
-/** Pins the sample authority and loads the signed sample package into `dataDir`. */
+/** The signed sample package as it arrives on removable media. */
+export function sampleElectionPackageText(definition: ElectionDefinition = sampleDefinition()): string {
+  const signed = signElectionPackage(definition, authoritySigner('station/authority'));
+  if (!signed.ok) throw new Error('cannot sign the sample election');
+  return serializeElectionPackage(signed.value);
+}
+
+/** Provisioning without the package: the pinned authority key and the poll-book key. */
+export function provisionSampleTrust(dataDir: string): void {
+  const authority = authoritySigner('station/authority');
+  const pinned = pinAuthorityKey(dataDir, formatVerifierKey(authority.name, SIGNATURE_TYPE_ED25519, authority.publicKey));
+  if (!pinned.ok) throw new Error(`cannot pin the sample authority: ${pinned.error.map((e) => e.message.en).join('; ')}`);
+  provisionPollBookKey(dataDir, TEST_POLLBOOK_KEY);
+}
+
+/** Pins the sample authority, provisions the poll-book key and loads the signed sample package into `dataDir`. */
 export function installSampleElection(dataDir: string, definition: ElectionDefinition = sampleDefinition()): void {
+  provisionPollBookKey(dataDir, TEST_POLLBOOK_KEY);
   const authority = authoritySigner('station/authority');
   const pinned = pinAuthorityKey(dataDir, formatVerifierKey(authority.name, SIGNATURE_TYPE_ED25519, authority.publicKey));
   if (!pinned.ok) throw new Error(`cannot pin the sample authority: ${pinned.error.map((e) => e.message.en).join('; ')}`);

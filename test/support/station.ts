@@ -2,7 +2,7 @@
  * A real station in a temporary folder: identity, signed ledger, station
  * service and the API handler table, exactly as Electron's main opens them.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { InactivityTimeouts } from '../../core/api/station-api';
@@ -12,12 +12,17 @@ import { MemoryEventLogger } from '../../main/logging';
 import { openStation, provisionStation, type OpenStation } from '../../main/station/open-station';
 import type { StationDevicesConfig } from '../../main/station/devices';
 import type { BallotPrinter } from '../../main/station/station-service';
-import { installSampleElection, SAMPLE_ELECTION } from './election';
+import { installSampleElection, provisionSampleTrust, SAMPLE_ELECTION, sampleElectionPackageText } from './election';
 
 export type TestStationOptions = {
   readonly stationId: string;
   readonly electionId?: string;
+  /** The precinct the station checks voters in for. */
+  readonly precinctId?: string;
   readonly devices?: StationDevicesConfig;
+  /** Provision trust (authority key, poll-book key) but leave the package on this removable media folder for setup. */
+  readonly sampleElectionOnMedia?: string;
+  readonly idleSignOutMs?: number;
   /** Load the signed sample election (its id becomes the station's election id). */
   readonly sampleElection?: boolean;
   readonly inactivity?: InactivityTimeouts;
@@ -41,9 +46,19 @@ export type TestStation = Omit<OpenStation, 'close'> & {
 
 export function startTestStation(options: TestStationOptions): TestStation {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'urna-station-'));
-  const electionId = options.sampleElection ? SAMPLE_ELECTION : (options.electionId ?? 'test-election');
-  provisionStation(dataDir, { stationId: options.stationId as StationId, electionId: electionId as ElectionId });
+  const sample = options.sampleElection === true || options.sampleElectionOnMedia !== undefined;
+  const electionId = sample ? SAMPLE_ELECTION : (options.electionId ?? 'test-election');
+  provisionStation(dataDir, {
+    stationId: options.stationId as StationId,
+    electionId: electionId as ElectionId,
+    ...(options.precinctId ? { precinctId: options.precinctId } : {}),
+  });
   if (options.sampleElection) installSampleElection(dataDir);
+  if (options.sampleElectionOnMedia !== undefined) {
+    provisionSampleTrust(dataDir);
+    mkdirSync(options.sampleElectionOnMedia, { recursive: true });
+    writeFileSync(path.join(options.sampleElectionOnMedia, 'election.json'), sampleElectionPackageText());
+  }
   return openTestStation(dataDir, options);
 }
 
@@ -52,7 +67,9 @@ function openTestStation(dataDir: string, options: TestStationOptions): TestStat
   const station = openStation({
     dataDir,
     // Only a demonstration station's ledger takes the synthetic notes some tests append.
-    mode: options.sampleElection ? 'production' : 'demo',
+    mode: options.sampleElection || options.sampleElectionOnMedia !== undefined ? 'production' : 'demo',
+    mediaDir: options.sampleElectionOnMedia,
+    idleSignOutMs: options.idleSignOutMs,
     logger,
     devices: options.devices,
     inactivity: options.inactivity,
