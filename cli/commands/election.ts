@@ -9,6 +9,7 @@
  *                                 a NIST SP 1500-20 ballot definition into our definition
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, writeFileSync, constants as fsConstants } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -135,7 +136,7 @@ function keygenCommand(options: { out: string; name: string }): void {
   process.stdout.write(`authority signing key ${options.out} (mode 0600); verifier key ${options.out}.vkey:\n${vkey}\n`);
 }
 
-function sampleCommand(options: { out: string }): void {
+async function sampleCommand(options: { out: string }): Promise<void> {
   const out = path.resolve(options.out);
   mkdirSync(out, { recursive: true });
   const authorityVkey = writeNewKeyPair(path.join(out, 'authority.key'), 'svetlogorye-commission');
@@ -149,7 +150,12 @@ function sampleCommand(options: { out: string }): void {
   // A real (local) key ceremony, so the sample's ballots can be tallied end to end.
   const guardians = { count: 5, threshold: 3 };
   const guardianDir = path.join(out, 'guardians');
-  runCeremonyCommand({ guardians: String(guardians.count), threshold: String(guardians.threshold), out: guardianDir, election: SAMPLE_ELECTION_ID });
+  // Demo only: random passphrases kept beside the encrypted shares (mode 0600), so the
+  // sample can be tallied without anyone typing. A real ceremony never does this.
+  const passphrases = Array.from({ length: guardians.count }, () => toBase64Url(randomBytes(18)));
+  mkdirSync(guardianDir, { recursive: true });
+  passphrases.forEach((passphrase, i) => writeNewFile(path.join(guardianDir, `guardian-${i + 1}.passphrase`), `${passphrase}\n`, 0o600));
+  await runCeremonyCommand({ guardians: String(guardians.count), threshold: String(guardians.threshold), out: guardianDir, election: SAMPLE_ELECTION_ID, passphrases });
   const record = readJson(path.join(guardianDir, 'key-ceremony.json')) as { jointKey?: unknown };
   if (typeof record.jointKey !== 'string') throw new Error('invariant failed: the ceremony record has no joint key');
 
@@ -174,7 +180,8 @@ function sampleCommand(options: { out: string }): void {
       `  authority.key(.vkey)   election authority (the secret is mode 0600)\n` +
       `  card-issuer.key(.vkey) poll-worker card issuer\n` +
       `  validators/            three validators' cosigning keys (threshold 2 of 3)\n` +
-      `  guardians/             key ceremony record and five guardian secrets (threshold 3)\n` +
+      `  guardians/             key ceremony record, five encrypted guardian secrets (threshold 3)\n` +
+      `                         and their demo passphrases (guardian-N.passphrase)\n` +
       `base hash ${formatBaseHashForDisplay(baseHash)}\n`,
   );
 }

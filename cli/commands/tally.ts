@@ -15,17 +15,17 @@ import { describeRecordFailure } from '../../core/record/failure';
 import { resultsToNist } from '../../core/record/nist-results';
 import { ENCRYPTED_TOTALS_FILE, encryptedTotalsToFile, SHARES_DIR, type TallyShareFile } from '../../core/record/totals';
 import { checkTallyShare, combineShares, type GuardianShares } from '../../core/record/verify';
-import { readGuardianSecretFile } from '../guardian-files';
+import { openGuardianSecretFile } from '../guardian-files';
 import { readJsonFile, writeRecordFile } from '../record/files';
 import { parseThreads, verifiedLogsOf } from '../record/verifier';
 import { CliError } from '../urna';
 import { writeNewFile } from './election';
 import { directoryRecordSource } from '../record/files';
 
-type ShareOptions = { record: string; key: string; out: string; threads?: string };
+type ShareOptions = { record: string; key: string; out: string; threads?: string; passphraseFile?: string };
 
 async function shareCommand(options: ShareOptions): Promise<void> {
-  const keyShare = readGuardianSecretFile(options.key, {});
+  const keyShare = await openGuardianSecretFile(options.key, { passphraseFile: options.passphraseFile });
   const logs = await verifiedLogsOf(options.record, { threads: parseThreads(options.threads) });
   const announced = logs.ceremony.guardians[keyShare.index - 1];
   if (announced?.guardianId !== keyShare.guardianId) throw new CliError(`${options.key}: guardian ${keyShare.guardianId} is not guardian ${keyShare.index} of this election's key ceremony`);
@@ -104,6 +104,7 @@ export function register(program: Command): void {
     .requiredOption('--record <dir>', 'the election record')
     .requiredOption('--key <file>', "this guardian's secret key-share file")
     .requiredOption('--out <file>', 'the share file to write')
+    .option('--passphrase-file <file>', "the key file's passphrase on the first line (else URNA_GUARDIAN_PASSPHRASE, else asked)")
     .option('--threads <n>', 'worker threads for ballot proofs')
     .action((options: ShareOptions) => shareCommand(options));
   tally

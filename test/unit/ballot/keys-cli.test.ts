@@ -1,9 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readGuardianSecretFile } from '../../../cli/guardian-files';
 import { main } from '../../../cli/urna';
-import { parseGuardianKeyShare, parseKeyCeremony, verificationKeyOf, verifyCeremonyRecord } from '../../../core/ballot';
+import { parseKeyCeremony, verificationKeyOf, verifyCeremonyRecord } from '../../../core/ballot';
 
 describe('urna keys ceremony', () => {
   const dirs: string[] = [];
@@ -12,11 +13,14 @@ describe('urna keys ceremony', () => {
     vi.restoreAllMocks();
   });
 
-  it('writes the public record and one 0600 secret file per guardian holding only its share', async () => {
+  it('writes the public record and one 0600 secret file per guardian holding only its share, encrypted', async () => {
     const out = mkdtempSync(path.join(tmpdir(), 'urna-keys-'));
     dirs.push(out);
+    const passphrases = path.join(mkdtempSync(path.join(tmpdir(), 'urna-pass-')), 'passphrases');
+    dirs.push(path.dirname(passphrases));
+    writeFileSync(passphrases, ['first guardian pass', 'second guardian pass', 'third guardian pass', 'fourth guardian pass'].join('\n'), { mode: 0o600 });
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    expect(await main(['node', 'urna', 'keys', 'ceremony', '--guardians', '4', '--threshold', '3', '--out', out])).toBe(0);
+    expect(await main(['node', 'urna', 'keys', 'ceremony', '--guardians', '4', '--threshold', '3', '--out', out, '--passphrase-file', passphrases])).toBe(0);
 
     expect(readdirSync(out).sort()).toEqual(['guardian-1.secret.json', 'guardian-2.secret.json', 'guardian-3.secret.json', 'guardian-4.secret.json', 'key-ceremony.json']);
     const record = parseKeyCeremony(JSON.parse(readFileSync(path.join(out, 'key-ceremony.json'), 'utf8')));
@@ -28,16 +32,19 @@ describe('urna keys ceremony', () => {
       const file = path.join(out, `guardian-${i}.secret.json`);
       expect(statSync(file).mode & 0o777).toBe(0o600);
       const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-      expect(Object.keys(json).sort()).toEqual(['baseHash', 'guardianId', 'index', 'jointKey', 'secret', 'threshold', 'type', 'v', 'verificationKey']);
-      const share = parseGuardianKeyShare(json);
-      if (!share.ok) throw new Error(JSON.stringify(share.error));
-      expect(share.value.verificationKey.equals(verificationKeyOf(record.value.guardians, i))).toBe(true);
-      expect(share.value.jointKey.equals(record.value.jointKey)).toBe(true);
+      expect(Object.keys(json).sort()).toEqual(['cipher', 'ciphertext', 'guardianId', 'kdf', 'type', 'v']);
+      const pass = ['first', 'second', 'third', 'fourth'][i - 1] ?? '';
+      const share = readGuardianSecretFile(file, { passphrase: `${pass} guardian pass` });
+      expect(share.index).toBe(i);
+      expect(share.verificationKey.equals(verificationKeyOf(record.value.guardians, i))).toBe(true);
+      expect(share.jointKey.equals(record.value.jointKey)).toBe(true);
     }
 
     // Never overwrites an earlier ceremony's secrets.
-    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    expect(await main(['node', 'urna', 'keys', 'ceremony', '--guardians', '2', '--threshold', '2', '--out', out])).toBe(1);
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    writeFileSync(passphrases, 'another first pass\nanother second pass\n');
+    expect(await main(['node', 'urna', 'keys', 'ceremony', '--guardians', '2', '--threshold', '2', '--out', out, '--passphrase-file', passphrases])).toBe(1);
+    expect(String(stderr.mock.calls[0]?.[0])).toContain('already exists');
   });
 
   it('refuses a threshold above the number of guardians', async () => {
