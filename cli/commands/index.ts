@@ -9,6 +9,8 @@ import * as validator from './validator';
 import * as record from './record';
 import * as tally from './tally';
 import * as verify from './verify';
+import * as reconcile from './reconcile';
+import * as audit from './audit';
 
 /**
  * Each command group lives in its own module and registers itself here, so the
@@ -16,7 +18,7 @@ import * as verify from './verify';
  */
 type CommandModule = { register(program: Command): void };
 
-const modules: readonly CommandModule[] = [keys, election, station, sim, devices, log, validator, record, tally, verify];
+const modules: readonly CommandModule[] = [keys, election, station, sim, devices, log, validator, record, tally, verify, reconcile, audit];
 
 export function registerCommands(program: Command): void {
   for (const module of modules) module.register(program);

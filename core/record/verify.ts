@@ -87,6 +87,8 @@ export type VerifiedStation = {
   readonly entries: number;
   readonly cast: number;
   readonly castByStyle: ReadonlyMap<string, number>;
+  /** Ids of the cast ballots: what a paper record's QR code must name. */
+  readonly castBallotIds: ReadonlySet<string>;
   readonly challenged: number;
   readonly voided: number;
   readonly unresolved: number;
@@ -302,6 +304,7 @@ function verifyStation(
       entries: texts.length,
       cast: replay.value.cast.length,
       castByStyle,
+      castBallotIds: new Set(replay.value.cast.map((c) => c.ballot.ballotId)),
       challenged: replay.value.challenged,
       voided: replay.value.voided,
       unresolved: replay.value.unresolved.length,

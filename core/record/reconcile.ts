@@ -1,0 +1,174 @@
+/**
+ * Reconciliation of paper and digital counts, station by station: the paper records
+ * the officials counted (or scanned), the cast ballots in the verified log, the cast
+ * count on the station's printed closing report, the poll-book check-ins, and per
+ * contest the hand count of the paper beside the guardians' decrypted station totals.
+ * Any difference, even of one, is a discrepancy, listed with the station and both
+ * numbers; nothing is netted out across stations.
+ */
+import { z } from 'zod';
+import { err, ok, type Result } from '../result';
+import type { ElectionResults } from './results';
+
+const count = z.number().int().min(0);
+
+export const paperCountsSchema = z.strictObject({
+  type: z.literal('paper-counts'),
+  v: z.literal(1),
+  electionId: z.string(),
+  stations: z.array(
+    z.strictObject({
+      stationId: z.string(),
+      /** Paper records in the ballot box, counted by hand or from their QR codes. */
+      paperRecords: count,
+      /** "Ballots cast" on the closing report the station printed, when officials have it. */
+      printedCastCount: count.optional(),
+      /** Voters checked in, from the poll book, when officials have it. */
+      checkIns: count.optional(),
+      contests: z.array(z.strictObject({ contestId: z.string(), selections: z.array(z.strictObject({ selectionId: z.string(), count })) })).default([]),
+    }),
+  ),
+});
+export type PaperCounts = z.infer<typeof paperCountsSchema>;
+
+export function parsePaperCounts(json: unknown): Result<PaperCounts, string> {
+  const parsed = paperCountsSchema.safeParse(json);
+  if (!parsed.success) return err(z.prettifyError(parsed.error));
+  const seen = new Set<string>();
+  for (const s of parsed.data.stations) {
+    if (seen.has(s.stationId)) return err(`station ${s.stationId} is listed twice`);
+    seen.add(s.stationId);
+  }
+  return ok(parsed.data);
+}
+
+export type DiscrepancyKind = 'paper-vs-cast' | 'printed-report-vs-cast' | 'check-ins-vs-cast' | 'hand-count-vs-decrypted' | 'station-missing-on-paper' | 'station-not-in-record';
+
+export type Discrepancy = {
+  readonly stationId: string;
+  readonly kind: DiscrepancyKind;
+  readonly contestId?: string;
+  readonly selectionId?: string;
+  /** The paper side (hand count, printed report, poll book). */
+  readonly paper: number | null;
+  /** The digital side (verified log, decrypted totals). */
+  readonly digital: number | null;
+};
+
+export type StationReconciliation = {
+  readonly stationId: string;
+  readonly precinctId: string | null;
+  readonly paperRecords: number | null;
+  readonly castInLog: number | null;
+  readonly printedCastCount: number | null;
+  readonly checkIns: number | null;
+  readonly contests: readonly {
+    readonly contestId: string;
+    readonly selections: readonly { readonly selectionId: string; readonly handCount: number | null; readonly decrypted: number | null }[];
+  }[];
+  readonly discrepancies: readonly Discrepancy[];
+};
+
+export type Reconciliation = { readonly electionId: string; readonly stations: readonly StationReconciliation[]; readonly discrepancies: readonly Discrepancy[] };
+
+export function reconcile(results: ElectionResults, paper: PaperCounts): Reconciliation {
+  const stationIds = [...new Set([...results.stations.map((s) => s.stationId), ...paper.stations.map((s) => s.stationId)])].sort();
+  const stations = stationIds.map((stationId): StationReconciliation => {
+    const digital = results.stations.find((s) => s.stationId === stationId);
+    const counted = paper.stations.find((s) => s.stationId === stationId);
+    const discrepancies: Discrepancy[] = [];
+    if (digital === undefined) discrepancies.push({ stationId, kind: 'station-not-in-record', paper: counted?.paperRecords ?? null, digital: null });
+    if (counted === undefined) discrepancies.push({ stationId, kind: 'station-missing-on-paper', paper: null, digital: digital?.ballotsCast ?? null });
+    const cast = digital?.ballotsCast ?? null;
+    if (digital !== undefined && counted !== undefined) {
+      if (counted.paperRecords !== digital.ballotsCast) discrepancies.push({ stationId, kind: 'paper-vs-cast', paper: counted.paperRecords, digital: digital.ballotsCast });
+      if (counted.printedCastCount !== undefined && counted.printedCastCount !== digital.ballotsCast) {
+        discrepancies.push({ stationId, kind: 'printed-report-vs-cast', paper: counted.printedCastCount, digital: digital.ballotsCast });
+      }
+      if (counted.checkIns !== undefined && counted.checkIns !== digital.ballotsCast) {
+        discrepancies.push({ stationId, kind: 'check-ins-vs-cast', paper: counted.checkIns, digital: digital.ballotsCast });
+      }
+    }
+    const contestIds = [...new Set([...(digital?.contests ?? []).map((c) => c.contestId), ...(counted?.contests ?? []).map((c) => c.contestId)])];
+    const contests = contestIds.map((contestId) => {
+      const decrypted = digital?.contests.find((c) => c.contestId === contestId);
+      const hand = counted?.contests.find((c) => c.contestId === contestId);
+      const selectionIds = [...new Set([...(decrypted?.selections ?? []).map((s) => s.selectionId), ...(hand?.selections ?? []).map((s) => s.selectionId)])];
+      const selections = selectionIds.map((selectionId) => {
+        const handCount = hand === undefined ? null : (hand.selections.find((s) => s.selectionId === selectionId)?.count ?? 0);
+        const decryptedCount = decrypted === undefined ? null : (decrypted.selections.find((s) => s.selectionId === selectionId)?.count ?? 0);
+        // A contest the officials did not hand count is not a discrepancy: only the counts they entered are compared.
+        if (hand !== undefined && handCount !== decryptedCount) {
+          discrepancies.push({ stationId, kind: 'hand-count-vs-decrypted', contestId, selectionId, paper: handCount, digital: decryptedCount });
+        }
+        return { selectionId, handCount, decrypted: decryptedCount };
+      });
+      return { contestId, selections };
+    });
+    return {
+      stationId,
+      precinctId: digital?.precinctId ?? null,
+      paperRecords: counted?.paperRecords ?? null,
+      castInLog: cast,
+      printedCastCount: counted?.printedCastCount ?? null,
+      checkIns: counted?.checkIns ?? null,
+      contests,
+      discrepancies,
+    };
+  });
+  return { electionId: results.electionId, stations, discrepancies: stations.flatMap((s) => s.discrepancies) };
+}
+
+const KIND_TEXT: Readonly<Record<DiscrepancyKind, string>> = {
+  'paper-vs-cast': 'paper records counted vs ballots cast in the log',
+  'printed-report-vs-cast': 'cast count on the printed closing report vs ballots cast in the log',
+  'check-ins-vs-cast': 'poll-book check-ins vs ballots cast in the log',
+  'hand-count-vs-decrypted': 'hand count vs decrypted station total',
+  'station-missing-on-paper': 'station in the record has no paper count',
+  'station-not-in-record': 'paper count for a station that is not in the record',
+};
+
+export function describeDiscrepancy(d: Discrepancy): string {
+  const where = d.contestId === undefined ? '' : ` ${d.contestId}/${d.selectionId ?? ''}`;
+  return `station ${d.stationId}${where}: ${KIND_TEXT[d.kind]}: paper ${d.paper ?? '—'}, digital ${d.digital ?? '—'}`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
+
+/** A self-contained page officials can print and sign. */
+export function reconciliationHtml(r: Reconciliation, title: string): string {
+  const cell = (v: number | null, flagged: boolean) => `<td class="n${flagged ? ' bad' : ''}">${v === null ? '—' : v}</td>`;
+  const rows = r.stations
+    .map((s) => {
+      const flag = (kind: DiscrepancyKind) => s.discrepancies.some((d) => d.kind === kind);
+      const head = `<tr><th>${escapeHtml(s.stationId)}</th><td>${escapeHtml(s.precinctId ?? '—')}</td>${cell(s.paperRecords, flag('paper-vs-cast'))}${cell(s.castInLog, flag('paper-vs-cast'))}${cell(s.printedCastCount, flag('printed-report-vs-cast'))}${cell(s.checkIns, flag('check-ins-vs-cast'))}</tr>`;
+      const contests = s.contests
+        .flatMap((c) =>
+          c.selections.map((sel) => {
+            const bad = s.discrepancies.some((d) => d.contestId === c.contestId && d.selectionId === sel.selectionId);
+            return `<tr class="sel"><td></td><td>${escapeHtml(c.contestId)} / ${escapeHtml(sel.selectionId)}</td>${cell(sel.handCount, bad)}${cell(sel.decrypted, bad)}<td></td><td></td></tr>`;
+          }),
+        )
+        .join('');
+      return head + contests;
+    })
+    .join('\n');
+  const list = r.discrepancies.length === 0 ? '<p>No discrepancies.</p>' : `<ol>${r.discrepancies.map((d) => `<li>${escapeHtml(describeDiscrepancy(d))}</li>`).join('')}</ol>`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>body{font:12pt serif;margin:2cm}table{border-collapse:collapse;width:100%}td,th{border:1px solid #000;padding:2pt 4pt;text-align:left}td.n{text-align:right}td.bad{font-weight:bold;background:#ddd}tr.sel td{font-size:10pt}@media print{body{margin:1cm}}</style>
+</head><body>
+<h1>${escapeHtml(title)}</h1>
+<p>Election ${escapeHtml(r.electionId)}. Discrepancies: ${r.discrepancies.length}.</p>
+<table><thead><tr><th>Station</th><th>Precinct / contest / selection</th><th>Paper (hand count)</th><th>Digital (log / decrypted)</th><th>Printed report</th><th>Check-ins</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>
+<h2>Discrepancies</h2>
+${list}
+<p>Signatures of the officials: ______________________ ______________________</p>
+</body></html>
+`;
+}
