@@ -93,14 +93,6 @@ describe("the poll worker's day", () => {
     await page.getByTestId('pw-sign-in').and(page.locator('[data-state="no-card"]')).waitFor(WAIT);
   }
 
-  function printedCount(): number {
-    try {
-      return readdirSync(RECEIPTS).filter((f) => f.endsWith('.txt')).length;
-    } catch {
-      return 0;
-    }
-  }
-
   async function printoutsSince(before: number): Promise<string[]> {
     await devices.printer.flushRenders();
     return readdirSync(RECEIPTS).filter((f) => f.endsWith('.txt')).sort().slice(before).map((f) => readFileSync(path.join(RECEIPTS, f), 'utf8'));
@@ -202,7 +194,7 @@ describe("the poll worker's day", () => {
     expect(report).toContain('st-e2e-pw');
     expect(report).toContain(keyIdHex(key.value.keyId));
     // The hash wraps over two lines of paper.
-    expect(report.replace(/\s+/g, ' ')).toContain(status.electionBaseHash ?? 'none');
+    expect((report ?? '').replace(/\s+/g, ' ')).toContain(status.electionBaseHash ?? 'none');
     expect(report).toContain(rootOf('ballots'));
     expect(report).toContain(rootOf('pollbook'));
     for (const label of ['Опущено бюллетеней', 'Проверено бюллетеней', 'Аннулировано бюллетеней', 'Ожидающих бюллетеней', 'Зарегистрировано избирателей']) {
@@ -335,7 +327,7 @@ describe("the poll worker's day", () => {
     const log = station.service.ballotLogState();
     expect(report).toContain('*** ПОВТОРНАЯ ПЕЧАТЬ ***');
     expect(report).toContain('ОТЧЁТ О ЗАКРЫТИИ ГОЛОСОВАНИЯ');
-    expect(report.replace(/\s+/g, ' ')).toContain(station.service.status().electionBaseHash ?? 'none');
+    expect((report ?? '').replace(/\s+/g, ' ')).toContain(station.service.status().electionBaseHash ?? 'none');
     expect(report).toMatch(/Опущено бюллетеней \.+ 3\n/);
     expect(report).toMatch(/Проверено бюллетеней \.+ 0\n/);
     expect(report).toMatch(/Аннулировано бюллетеней \.+ 0\n/);
