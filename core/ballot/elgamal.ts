@@ -4,7 +4,8 @@
  * so totals are computed without decrypting any ballot.
  */
 import type { Bytes } from '../encoding/bytes';
-import { GENERATOR, GroupElement, multiplySecret, Point, type Scalar } from './group';
+import { addHalves, doubleAndEncode, FixedBaseTable, type HalfPoint, halfMultiple, halfOfDoubled } from './fast25519';
+import { GENERATOR, GroupElement, mod, multiplyPublic, Point, type Scalar } from './group';
 import { MAX_CONTEST_LIMIT } from './manifest';
 
 /** The public inputs every ballot proof is bound to. */
@@ -44,10 +45,43 @@ export function smallMultipleOfGenerator(v: number): Point {
   return smallMultiples[v] as Point;
 }
 
+const tables = new WeakMap<Point, FixedBaseTable>();
+
+/** The fixed-base table of G or of a context's joint key, built on first use. */
+export function fixedBaseTable(base: Point): FixedBaseTable {
+  let table = tables.get(base);
+  if (table === undefined) {
+    table = new FixedBaseTable(base);
+    tables.set(base, table);
+  }
+  return table;
+}
+
+const smallHalves: HalfPoint[] = [];
+
+/** (v/2)·G for a small value v, so that doubling gives v·G (see `doubleAndEncode`). */
+export function smallMultipleOfGeneratorHalf(v: number): HalfPoint {
+  if (!Number.isInteger(v) || v < 0 || v > MAX_CONTEST_LIMIT) throw new Error(`invariant failed: small value ${v}`);
+  if (smallHalves.length === 0) {
+    const inverse2 = (Point.Fn.ORDER + 1n) / 2n;
+    for (let i = 0; i <= MAX_CONTEST_LIMIT; i++) smallHalves.push(halfOfDoubled(multiplyPublic(GENERATOR, mod(BigInt(i) * inverse2))));
+  }
+  return smallHalves[v] as HalfPoint;
+}
+
+/**
+ * Both components are computed as halves, (r/2)·G and (r/2)·K + (v/2)·G, with
+ * constant-time fixed-base tables, then doubled and encoded together with one field
+ * inversion (no square root per point).
+ */
 export function encrypt(context: ElectionContext, value: number, nonce: Scalar): Ciphertext {
-  const alpha = multiplySecret(GENERATOR, nonce);
-  const beta = multiplySecret(context.jointKey.point, nonce).add(smallMultipleOfGenerator(value));
-  return { alpha: GroupElement.of(alpha), beta: GroupElement.of(beta) };
+  const g = fixedBaseTable(GENERATOR);
+  const k = fixedBaseTable(context.jointKey.point);
+  const [alpha, beta] = doubleAndEncode([halfMultiple(g, nonce), addHalves(halfMultiple(k, nonce), smallMultipleOfGeneratorHalf(value))]) as [
+    { point: Point; bytes: Uint8Array },
+    { point: Point; bytes: Uint8Array },
+  ];
+  return { alpha: GroupElement.withEncoding(alpha.point, alpha.bytes), beta: GroupElement.withEncoding(beta.point, beta.bytes) };
 }
 
 export function addCiphertexts(a: Ciphertext, b: Ciphertext): Ciphertext {

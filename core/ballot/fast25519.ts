@@ -340,3 +340,164 @@ export function msmIsIdentity(points: readonly Point[], scalars: readonly bigint
   // Ristretto identity: the Edwards representative is a 4-torsion point, x = 0 or y = 0.
   return canon(total.X) === 0n || canon(total.Y) === 0n;
 }
+
+// ---- fixed-base multiplication for secret scalars, and batched encoding ----
+
+function toLibraryPoint(p: Ext): Point {
+  return new Point(new EdwardsPoint(canon(p.X), canon(p.Y), canon(p.Z), canon(p.T)));
+}
+
+function extOf(point: Point): Ext {
+  const ep = edwardsOf(point);
+  return { X: ep.X, Y: ep.Y, Z: ep.Z, T: ep.T };
+}
+
+const IDENTITY: Ext = { X: 0n, Y: 1n, Z: 1n, T: 0n };
+const WINDOW = 8;
+const HALF = 1 << (WINDOW - 1);
+/** ⌈253 / 8⌉ windows plus one for the final carry, as the library's tables. */
+const WINDOWS = Math.ceil(Point.Fn.BITS / WINDOW) + 1;
+
+/**
+ * A fixed-window table of a base point: window w holds j·2^(8w)·B for j = 1..128 in
+ * affine form, so each window costs one mixed addition.
+ */
+export class FixedBaseTable {
+  readonly #entries: Cached[];
+  readonly #base: Cached;
+
+  constructor(base: Point) {
+    const points: Ext[] = [];
+    let windowBase = extOf(base);
+    for (let w = 0; w < WINDOWS; w++) {
+      let acc = windowBase;
+      for (let j = 0; j < HALF; j++) {
+        points.push(acc);
+        acc = addExt(acc, windowBase);
+      }
+      windowBase = double(points[points.length - 1] as Ext);
+    }
+    this.#entries = toCached(points.map(toLibraryPoint));
+    this.#base = this.#entries[0] as Cached;
+  }
+
+  /**
+   * k·B for a secret k in [0, L), with the library's constant-time discipline: a
+   * fixed number of windows with one addition each (zero digits feed a dummy
+   * accumulator), every table entry of a window touched, both signs computed.
+   */
+  multiply(k: bigint): Ext {
+    const digits = secretWindowDigits(k);
+    let p = IDENTITY;
+    let f = fromCached(this.#base, false);
+    for (let w = 0; w < WINDOWS; w++) {
+      const digit = digits[w] as number;
+      const start = w * HALF;
+      const idx = Math.abs(digit) - 1;
+      let sel = this.#entries[start] as Cached;
+      for (let i = 1; i < HALF; i++) sel = i === idx ? (this.#entries[start + i] as Cached) : sel;
+      const neg: Cached = { ymx: sel.ypx, ypx: sel.ymx, t2d: P4 - sel.t2d, x: sel.x, y: sel.y };
+      if (digit === 0) f = addCached(f, this.#entries[start] as Cached, false);
+      else p = addCached(p, digit < 0 ? neg : sel, false);
+    }
+    return p;
+  }
+}
+
+/** The library's fixed-position signed recoding (digits in [−127, 128]), fixed length. */
+function secretWindowDigits(k: bigint): number[] {
+  const size = 1 << WINDOW;
+  const mask = BigInt(size - 1);
+  const shift = BigInt(WINDOW);
+  const digits: number[] = [];
+  let n = k;
+  for (let w = 0; w < WINDOWS; w++) {
+    let v = Number(n & mask);
+    n >>= shift;
+    if (v > HALF) {
+      v -= size;
+      n += 1n;
+    }
+    digits.push(v);
+  }
+  if (n !== 0n) throw new Error('invariant failed: scalar out of range for the table');
+  return digits;
+}
+
+/** A point Q held so that 2·Q can be encoded without a square root (see `doubleAndEncode`). */
+export type HalfPoint = { readonly ext: Ext };
+
+const INV2: bigint = (Point.Fn.ORDER + 1n) / 2n;
+
+/** Q = (k/2)·B for a secret k: the half of k·B, computed in constant time from B's table. */
+export function halfMultiple(table: FixedBaseTable, k: bigint): HalfPoint {
+  return { ext: table.multiply((k * INV2) % Point.Fn.ORDER) };
+}
+
+export function addHalves(a: HalfPoint, b: HalfPoint): HalfPoint {
+  return { ext: addExt(a.ext, b.ext) };
+}
+
+/** Q as a half, for a public point Q (e.g. v/2·G for a small v). */
+export function halfOfDoubled(q: Point): HalfPoint {
+  return { ext: extOf(q) };
+}
+
+/**
+ * The points 2·Qᵢ and their ristretto255 encodings, with one field inversion for the
+ * whole batch instead of one square root per point (the batched double-and-encode of
+ * curve25519-dalek, from the Ristretto paper: the encoding of a doubled point is a
+ * rational function of the halved point's coordinates).
+ */
+export function doubleAndEncode(halves: readonly HalfPoint[]): { readonly point: Point; readonly bytes: Uint8Array }[] {
+  const states = halves.map(({ ext: q }) => {
+    const xx = sqr(q.X);
+    const yy = sqr(q.Y);
+    const zz = sqr(q.Z);
+    const dtt = mul(sqr(q.T), D);
+    const e = mul(2n * q.X, q.Y);
+    const f = zz + dtt;
+    const g = yy + xx;
+    const h = sub(zz, dtt);
+    const eg = mul(e, g);
+    const fh = mul(f, h);
+    return { q, e, f, g, h, eg, fh, efgh: canon(mul(eg, fh)) };
+  });
+  // Montgomery's trick over the non-zero products (zero only for the identity class).
+  const prefix: Fe[] = new Array<Fe>(states.length);
+  let acc: Fe = 1n;
+  states.forEach((s, i) => {
+    prefix[i] = acc;
+    if (s.efgh !== 0n) acc = mul(acc, s.efgh);
+  });
+  let inv = invert(acc);
+  const out: { point: Point; bytes: Uint8Array }[] = new Array<{ point: Point; bytes: Uint8Array }>(states.length);
+  for (let i = states.length - 1; i >= 0; i--) {
+    const s = states[i] as (typeof states)[number];
+    const doubled = toLibraryPoint(double(s.q));
+    if (s.efgh === 0n) {
+      out[i] = { point: doubled, bytes: encodeRistretto(doubled) };
+      continue;
+    }
+    const sInv = mul(inv, prefix[i] as Fe);
+    inv = mul(inv, s.efgh);
+    const zInv = mul(s.eg, sInv);
+    const tInv = mul(s.fh, sInv);
+    let e = s.e;
+    let g = s.g;
+    let h = s.h;
+    let magic = INVSQRT_A_MINUS_D;
+    if (isNegative(mul(s.eg, zInv))) {
+      const minusE = P4 - e;
+      e = g;
+      g = minusE;
+      h = mul(s.f, SQRT_M1);
+      magic = SQRT_M1;
+    }
+    if (isNegative(mul(mul(h, e), zInv))) g = P4 - g;
+    let r = canon(mul(sub(h, g), mul(magic, mul(g, tInv))));
+    if ((r & 1n) === 1n) r = P - r;
+    out[i] = { point: doubled, bytes: numberToBytesLE(r, 32) };
+  }
+  return out;
+}

@@ -98,6 +98,11 @@ export class GroupElement {
     return new GroupElement(point, undefined);
   }
 
+  /** A point with its encoding computed elsewhere (`doubleAndEncode`): `bytes` must encode `point`. */
+  static withEncoding(point: Point, bytes: Bytes): GroupElement {
+    return new GroupElement(point, bytes);
+  }
+
   /** Decodes a canonical ristretto255 encoding; anything else is refused. */
   static decode(bytes: Bytes): Result<GroupElement, 'not-a-point'> {
     const point = decodeRistretto(bytes);

@@ -11,8 +11,8 @@
  * - Discrete-log equality (Chaum–Pedersen) and knowledge (Schnorr) proofs in compact
  *   (challenge, response) form, for partial decryptions and the key ceremony.
  */
-import { type Ciphertext, type ElectionContext, smallMultipleOfGenerator } from './elgamal';
-import { msmIsIdentity } from './fast25519';
+import { type Ciphertext, type ElectionContext, fixedBaseTable, smallMultipleOfGenerator } from './elgamal';
+import { addHalves, doubleAndEncode, type HalfPoint, halfMultiple, msmIsIdentity } from './fast25519';
 import type { Point, Transcript } from './group';
 import {
   GENERATOR,
@@ -56,23 +56,27 @@ export function proveRange(
   random: RandomSource,
 ): RangeProof {
   if (!Number.isInteger(value) || value < 0 || value > maxValue) throw new Error('invariant failed: proving a value out of range');
-  const K = context.jointKey.point;
+  const g = fixedBaseTable(GENERATOR);
+  const k = fixedBaseTable(context.jointKey.point);
   const u = randomScalar(random);
-  const commitments: { a: GroupElement; b: GroupElement }[] = [];
+  // Commitments as halves (constant-time fixed-base multiplications), doubled and
+  // encoded in one batch: a_j = t·G, b_j = t·K + c_j(j − v)·G.
+  const halves: HalfPoint[] = [];
   const simulated: { c: Scalar; z: Scalar }[] = [];
   for (let j = 0; j <= maxValue; j++) {
     if (j === value) {
-      commitments.push({ a: GroupElement.of(multiplySecret(GENERATOR, u)), b: GroupElement.of(multiplySecret(K, u)) });
+      halves.push(halfMultiple(g, u), halfMultiple(k, u));
       simulated.push({ c: 0n, z: 0n });
     } else {
       const c = randomScalar(random);
       const t = randomScalar(random);
-      const a = multiplySecret(GENERATOR, t);
-      const b = multiplySecret(K, t).add(multiplySecret(GENERATOR, c * BigInt(j - value)));
-      commitments.push({ a: GroupElement.of(a), b: GroupElement.of(b) });
+      halves.push(halfMultiple(g, t), addHalves(halfMultiple(k, t), halfMultiple(g, mod(c * BigInt(j - value)))));
       simulated.push({ c, z: mod(t + c * nonce) });
     }
   }
+  const encoded = doubleAndEncode(halves).map(({ point, bytes }) => GroupElement.withEncoding(point, bytes));
+  const commitments: { a: GroupElement; b: GroupElement }[] = [];
+  for (let j = 0; j <= maxValue; j++) commitments.push({ a: encoded[2 * j] as GroupElement, b: encoded[2 * j + 1] as GroupElement });
   const challenge = appendCommitments(transcript, maxValue, commitments);
   let rest = challenge;
   for (let j = 0; j <= maxValue; j++) if (j !== value) rest -= (simulated[j] as { c: Scalar }).c;

@@ -7,7 +7,7 @@ import { ristretto255 } from '@noble/curves/ed25519.js';
 import { bytesToNumberLE, hexToBytes } from '@noble/curves/utils.js';
 import { describe, expect, it } from 'vitest';
 import { deterministicRandom } from '../../../core/ballot';
-import { decodeRistretto, encodeRistretto, msmIsIdentity } from '../../../core/ballot/fast25519';
+import { addHalves, decodeRistretto, doubleAndEncode, encodeRistretto, FixedBaseTable, halfMultiple, halfOfDoubled, msmIsIdentity } from '../../../core/ballot/fast25519';
 
 const Point = ristretto255.Point;
 const L = Point.Fn.ORDER;
@@ -110,5 +110,21 @@ describe('fast ristretto255', () => {
     }
     expect(msmIsIdentity([], [])).toBe(true);
     expect(msmIsIdentity([Point.BASE], [0n])).toBe(true);
+  });
+
+  it('fixed-base halves, doubled and encoded in a batch, equal k·B and its encoding', () => {
+    const base = Point.BASE.multiply(scalar());
+    const table = new FixedBaseTable(base);
+    const ks = [0n, 1n, 2n, 127n, 128n, 129n, 255n, 256n, L - 1n, L - 2n, ...Array.from({ length: 60 }, scalar)];
+    const results = doubleAndEncode(ks.map((k) => halfMultiple(table, k)));
+    ks.forEach((k, i) => {
+      const expected = k === 0n ? Point.ZERO : base.multiply(k);
+      expect(results[i]?.point.equals(expected)).toBe(true);
+      expect(hex(results[i]?.bytes as Uint8Array)).toBe(hex(expected.toBytes()));
+    });
+    const other = Point.BASE.multiply(scalar());
+    const mixed = Array.from({ length: 9 }, () => ({ a: scalar(), q: other.multiply(scalar()) }));
+    const encoded = doubleAndEncode(mixed.map(({ a, q }) => addHalves(halfMultiple(table, a), halfOfDoubled(q))));
+    mixed.forEach(({ a, q }, i) => expect(hex(encoded[i]?.bytes as Uint8Array)).toBe(hex(base.multiply(a).add(q.double()).toBytes())));
   });
 });
