@@ -61,7 +61,7 @@ describe('a station killed between ballot-pending and ballot-cast', () => {
   beforeAll(async () => {
     mkdirSync(SCREENS, { recursive: true });
     dataDir = mkdtempSync(path.join(tmpdir(), 'urna-crash-'));
-    provisionStation(dataDir, { stationId: 'st-crash' as StationId, electionId: SAMPLE_ELECTION as ElectionId });
+    provisionStation(dataDir, { stationId: 'st-crash' as StationId, electionId: SAMPLE_ELECTION });
     installSampleElection(dataDir);
     devices = await startDemoDevices({ logger: new MemoryEventLogger() });
     // A hung printer: it takes the bytes and never answers, so the cast never completes.
