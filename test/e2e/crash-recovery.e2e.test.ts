@@ -14,7 +14,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ElectionId, StationId } from '../../core/ids';
+import type { StationId } from '../../core/ids';
 import { MemoryEventLogger } from '../../main/logging';
 import { startDemoDevices, type DemoDevices } from '../../main/station/demo-devices';
 import { openStation, provisionStation, type OpenStation } from '../../main/station/open-station';
