@@ -11,11 +11,15 @@
  * CSP does not govern; so every probe that CSP must stop is started from a page
  * task (a timer callback), the way a script that got into the page would run.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium';
 import { startTestStation, type TestStation } from '../support/station';
 import { BRIDGE_ORIGIN, openBridgedRenderer, type BridgedPage } from '../support/test-bridge';
+import { parseSignerKey } from '../../core/ledger/note';
+import { secretsIn } from '../unit/security/secret-encodings';
 
 const REMOTE = 'https://attacker.example';
 
@@ -223,5 +227,17 @@ describe('renderer lockdown in Chromium (through the test bridge)', () => {
     }
     // In Electron the main process denies the window outright (setWindowOpenHandler → deny):
     // test/unit/security/electron-lockdown.test.ts and security-electron.e2e.test.ts.
+  });
+
+  it("holds no station secret: not in the DOM, not in anything window.urna answers", async () => {
+    const key = parseSignerKey(readFileSync(path.join(station.dataDir, 'station.key'), 'utf8').trim());
+    if (!key.ok) throw new Error('station key');
+    const secrets = [{ name: 'station signing key', bytes: key.value.secretKey }];
+    const seen = await page.evaluate(async () => {
+      const answers = await Promise.all([window.urna.getStationStatus({}), window.urna.getVoterSession({})]);
+      return { dom: document.documentElement.outerHTML, answers: JSON.stringify(answers), storage: JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) };
+    });
+    expect(seen.dom).toContain('st-sec-01');
+    expect([...secretsIn(seen.dom, secrets, 'DOM'), ...secretsIn(seen.answers, secrets, 'API answers'), ...secretsIn(seen.storage, secrets, 'web storage')]).toEqual([]);
   });
 });
