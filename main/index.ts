@@ -7,6 +7,7 @@ import { useSqliteNativeBinding } from './ledger/sqlite-native';
 import { FileEventLogger } from './logging';
 import { demoRenderDir, socatAvailable, startDemoDevices, type DemoDevices } from './station/demo-devices';
 import { openStation, type OpenStation } from './station/open-station';
+import { startDemoConsole } from './station/demo-console';
 import { parseKioskArgs } from './electron/config';
 import { hardenAllWebContents } from './electron/hardening';
 import { registerStationApi } from './electron/ipc';
@@ -59,6 +60,7 @@ if (!app.requestSingleInstanceLock()) {
       useSqliteNativeBinding(electronNativeBinding(appRoot));
       if (options.demo && socatAvailable()) {
         demoDevices = await startDemoDevices({ renderDir: demoRenderDir(dataDir), logger });
+        startDemoConsole(demoDevices, { input: process.stdin, output: process.stdout }, logger);
       } else if (options.demo) {
         logger.log('station.demo-devices-unavailable', { reason: 'socat is not installed; the printer and card reader show as not configured' });
       }
