@@ -1,6 +1,0 @@
-// Worker-thread entry of `urna verify`'s proof pool: like bin/urna.mjs, it runs the
-// TypeScript worker through tsx.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../cli/record/proof-worker.ts');
