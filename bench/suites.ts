@@ -2,7 +2,8 @@ import { ballotSuite } from './ballot.bench';
 import { ledgerSuite } from './ledger.bench';
 import { stationSuite } from './station.bench';
 import { validatorSuite } from './validator.bench';
+import { verifySuite } from './verify.bench';
 import type { BenchSuite } from './harness';
 
 /** Every benchmark suite of the project; each issue adds its own. */
-export const suites: readonly BenchSuite[] = [ballotSuite, ledgerSuite, stationSuite, validatorSuite];
+export const suites: readonly BenchSuite[] = [ballotSuite, ledgerSuite, stationSuite, validatorSuite, verifySuite];

@@ -12,7 +12,7 @@ import type { PackageTrust } from '../../core/election/package';
 import { nodeMerkleHasher } from '../../main/ledger/node-hasher';
 import { CliError } from '../urna';
 import { directoryRecordSource } from './files';
-import { ProofWorkerPool } from './proof-pool';
+import { StationWorkerPool } from './station-pool';
 
 export type VerifierSettings = {
   /** Worker threads for proofs; 0 or 1 checks them in the main thread. */
@@ -54,18 +54,13 @@ async function withVerifier<T>(dir: string, settings: VerifierSettings, run: (op
   const trust = trustOf(settings);
   const base: VerifyOptions = { trust, hasher: nodeMerkleHasher, onProgress: progressPrinter(settings.quiet === true) };
   if (threads <= 1) return run(base);
-  const packageText = directoryRecordSource(dir).readText('election.json');
-  let packageJson: unknown;
+  const source = directoryRecordSource(dir);
+  // One thread per station at most; a record the main thread cannot open fails before any worker is needed.
+  const stations = source.list('stations')?.length ?? 0;
+  if (stations <= 1 || source.readText('election.json') === undefined) return run(base);
+  const pool = new StationWorkerPool(path.resolve(dir), trust, Math.min(threads, stations));
   try {
-    packageJson = packageText === undefined ? undefined : JSON.parse(packageText);
-  } catch {
-    packageJson = undefined;
-  }
-  // Without a readable package the verifier fails at its first check; no pool is needed.
-  if (packageJson === undefined) return run(base);
-  const pool = new ProofWorkerPool(packageJson, threads);
-  try {
-    return await run({ ...base, proofVerifier: pool.verifier });
+    return await run({ ...base, stationVerifier: pool.verifier });
   } finally {
     await pool.close();
   }

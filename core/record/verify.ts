@@ -16,8 +16,9 @@
  *   6. every partial decryption proof in tally/shares/, at least k guardians;
  *   7. results.json and results.nist.json equal what the verified decryption gives.
  *
- * Proof verification is pluggable (a {@link ProofVerifier}) so the command line can
- * spread it over worker threads; the default runs in the calling thread.
+ * Stations are independent of each other, so their verification is pluggable (a
+ * {@link StationVerifier}): the command line spreads stations over worker threads,
+ * each running {@link verifyStation} on its own; the default runs in this thread.
  */
 import {
   decryptTally,
@@ -42,7 +43,7 @@ import { describeCosignatureError, verifyCosignedCheckpoint } from '../ledger/co
 import { rootOfEntries, sha256Hasher, type MerkleHasher } from '../ledger/merkle';
 import { describeNoteError, noteVerifierFromKey } from '../ledger/note';
 import { err, ok, type Result } from '../result';
-import { replayBallotLog, type CastBallot, type ProofJob } from './ballot-log';
+import { replayBallotLog, type ProofJob } from './ballot-log';
 import { ballotStylesOfPrecinct, openRecordCeremony, openRecordElection, type RecordElection, type RecordStation } from './election';
 import type { RecordFailure } from './failure';
 import { resultsToNist } from './nist-results';
@@ -73,9 +74,13 @@ export type ProofVerifier = (
 
 export type VerifyProgress = { readonly stationId: string; readonly stationsDone: number; readonly stations: number; readonly ballotsVerified: number };
 
+/** Verifies one station completely (see {@link verifyStation}), here or elsewhere. */
+export type StationVerifier = (election: RecordElection, stationId: string) => Promise<Result<VerifiedStation, RecordFailure>>;
+
 export type VerifyOptions = {
   readonly trust?: PackageTrust;
   readonly proofVerifier?: ProofVerifier;
+  readonly stationVerifier?: StationVerifier;
   readonly hasher?: MerkleHasher;
   readonly onProgress?: (progress: VerifyProgress) => void;
   /** Randomness of the batched proof check (defaults to the CSPRNG). */
@@ -93,6 +98,8 @@ export type VerifiedStation = {
   readonly voided: number;
   readonly unresolved: number;
   readonly pollbookSize: number;
+  /** Encrypted ballots (cast, voided, pending or challenged) whose proofs were verified. */
+  readonly proofsVerified: number;
   readonly cosigners: Readonly<Record<LogKind, readonly string[]>>;
   readonly totals: StationTotals;
 };
@@ -183,36 +190,31 @@ export async function verifyRecordLogs(source: RecordSource, options: VerifyOpti
 
   const stationIds = [...(source.list('stations') ?? [])].sort();
   if (stationIds.length === 0) return err({ check: 'record-layout', file: 'stations/', message: 'the record holds no station' });
-  const stations: VerifiedStation[] = [];
+  const hasher = options.hasher ?? sha256Hasher;
   const proofVerifier = options.proofVerifier ?? inThreadProofVerifier(options.random);
+  const verifyOne: StationVerifier = options.stationVerifier ?? ((e, id) => verifyStation(source, e, id, hasher, proofVerifier));
   let ballotsVerified = 0;
-  // Proofs of one station are checked while the next station is replayed; failures
-  // are still reported in station order, so "the first failing check" is well defined.
-  const proofs: Promise<RecordFailure | undefined>[] = [];
-  const firstProofFailure = async (): Promise<RecordFailure | undefined> => {
-    for (const pending of proofs) {
-      const failure = await pending;
-      if (failure !== undefined) return failure;
+  let stationsDone = 0;
+  // All stations start at once (a pool runs as many as it has threads); the results
+  // are taken in station order, so "the first failing check" does not depend on timing.
+  const pending = stationIds.map((stationId) =>
+    verifyOne(election, stationId).then((verified) => {
+      if (verified.ok) ballotsVerified += verified.value.proofsVerified;
+      stationsDone++;
+      options.onProgress?.({ stationId, stationsDone, stations: stationIds.length, ballotsVerified });
+      return verified;
+    }),
+  );
+  const stations: VerifiedStation[] = [];
+  for (const result of pending) {
+    const verified = await result;
+    if (!verified.ok) {
+      // Let the others finish (or fail) before returning: nothing keeps running behind the caller.
+      await Promise.allSettled(pending);
+      return verified;
     }
-    return undefined;
-  };
-  for (const [n, stationId] of stationIds.entries()) {
-    const verified = verifyStation(source, election, stationId, options.hasher ?? sha256Hasher);
-    if (!verified.ok) return err((await firstProofFailure()) ?? verified.error);
-    const { station, jobs } = verified.value;
-    stations.push(station);
-    proofs.push(
-      proofVerifier(election, stationId, jobs).then((failure) => {
-        ballotsVerified += jobs.length;
-        options.onProgress?.({ stationId, stationsDone: n + 1, stations: stationIds.length, ballotsVerified });
-        return failure === undefined
-          ? undefined
-          : { check: 'ballot-proof' as const, stationId, log: 'ballots' as const, index: failure.index, message: describeBallotFailure(failure.failure) };
-      }),
-    );
+    stations.push(verified.value);
   }
-  const proofFailure = await firstProofFailure();
-  if (proofFailure !== undefined) return err(proofFailure);
   return ok({ election, ceremony: ceremony.value, stations, ballotsVerified });
 }
 
@@ -244,13 +246,18 @@ function verifyCheckpoint(
   return ok({ size: opened.value.checkpoint.size, rootHash: opened.value.checkpoint.rootHash, cosigners });
 }
 
-/** Everything about one station except its ballots' proofs, which come back as jobs. */
-function verifyStation(
+/**
+ * One station, completely: enrollment, key, both checkpoints (station signature and
+ * ≥ t cosignatures), the ballot log against its checkpoint, the replay of every rule,
+ * every ballot's proofs, and the encrypted totals of its cast ballots.
+ */
+export async function verifyStation(
   source: RecordSource,
   election: RecordElection,
   stationId: string,
   hasher: MerkleHasher,
-): Result<{ station: VerifiedStation; jobs: readonly ProofJob[] }, RecordFailure> {
+  proofVerifier: ProofVerifier,
+): Promise<Result<VerifiedStation, RecordFailure>> {
   const dir = `stations/${stationId}`;
   if (!ID_PATTERN.test(stationId)) return err({ check: 'record-layout', file: dir, message: 'not a station id' });
   const enrollmentJson = readJson(source, `${dir}/enrollment.json`);
@@ -295,11 +302,14 @@ function verifyStation(
 
   const replay = replayBallotLog(election, station, texts, { requireClosed: true });
   if (!replay.ok) return replay;
+  const proofFailure = await proofVerifier(election, stationId, replay.value.proofJobs);
+  if (proofFailure !== undefined) {
+    return err({ check: 'ballot-proof', stationId, log: 'ballots', index: proofFailure.index, message: describeBallotFailure(proofFailure.failure) });
+  }
 
   const castByStyle = new Map<string, number>();
   for (const c of replay.value.cast) castByStyle.set(c.ballotStyleId, (castByStyle.get(c.ballotStyleId) ?? 0) + 1);
   return ok({
-    station: {
       station,
       entries: texts.length,
       cast: replay.value.cast.length,
@@ -309,10 +319,9 @@ function verifyStation(
       voided: replay.value.voided,
       unresolved: replay.value.unresolved.length,
       pollbookSize: pollbookCheckpoint.size,
+      proofsVerified: replay.value.proofJobs.length,
       cosigners: { ballots: ballotsCheckpoint.cosigners, pollbook: pollbookCheckpoint.cosigners },
-      totals: { stationId, precinctId: station.precinctId, tally: stationEncryptedTotals(election, station, replay.value.cast as CastBallot[]) },
-    },
-    jobs: replay.value.proofJobs,
+      totals: { stationId, precinctId: station.precinctId, tally: stationEncryptedTotals(election, station, replay.value.cast) },
   });
 }
 
