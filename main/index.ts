@@ -65,7 +65,10 @@ if (!app.requestSingleInstanceLock()) {
         logger.log('station.demo-devices-unavailable', { reason: 'socat is not installed; the printer and card reader show as not configured' });
       }
       const devices = demoDevices?.config ?? { printerPath: options.printerPath ?? undefined, cardReaderPath: options.cardReaderPath ?? undefined };
-      station = openStation({ dataDir, mode: options.demo ? 'demo' : 'production', logger, devices });
+      // An election station pushes its logs to the validators; the demo's sample
+      // validators do not exist, so the demo syncs only when asked (--sync).
+      const syncToValidators = !options.demo || options.sync ? {} : undefined;
+      station = openStation({ dataDir, mode: options.demo ? 'demo' : 'production', logger, devices, syncToValidators });
       registerStationApi(station.handlers, logger, () => kioskWindow);
       kioskWindow = await createKioskWindow({ appRoot, dev: options.dev });
       logger.log('app.started', { mode: options.demo ? 'demo' : 'production', dev: options.dev, electron: process.versions.electron });

@@ -10,6 +10,8 @@ export type KioskOptions = {
   /** Serial paths of the real devices (production). */
   readonly printerPath: string | null;
   readonly cardReaderPath: string | null;
+  /** Sync with the validators even in demo mode. */
+  readonly sync: boolean;
 };
 
 export function parseKioskArgs(argv: readonly string[], isPackaged: boolean): KioskOptions {
@@ -24,5 +26,6 @@ export function parseKioskArgs(argv: readonly string[], isPackaged: boolean): Ki
     dataDir: valueOf('data-dir'),
     printerPath: valueOf('printer'),
     cardReaderPath: valueOf('card-reader'),
+    sync: argv.includes('--sync'),
   };
 }

@@ -29,6 +29,7 @@ import { DEMO_ELECTION_ID, DEMO_PRECINCT_ID, provisionDemoElection } from './dem
 import { PollBook, readPollBookKey } from './pollbook';
 import { PollWorkerDesk } from './poll-worker-desk';
 import { StaffAuth } from './staff-auth';
+import { StationSync } from './station-sync';
 import { syncNotConfigured, type SyncStatusSource } from './sync-status';
 
 /** What provisioning writes into the data folder: who this station is. */
@@ -63,6 +64,11 @@ export type OpenStationOptions = {
   readonly mediaDir?: string;
   /** Sync state per validator; without it the screens say sync is not configured. */
   readonly sync?: SyncStatusSource;
+  /**
+   * Push both logs to the election's validators (main/sync). Off unless asked:
+   * the kiosk turns it on; unit tests and the offline demo leave it off.
+   */
+  readonly syncToValidators?: { readonly urls?: Readonly<Record<string, string>>; readonly pollMs?: number };
   /** Signed-in poll workers are signed out after this long without an action. */
   readonly idleSignOutMs?: number;
   /** The event log to export; by default the logger, if it can export. */
@@ -153,6 +159,10 @@ export function openStation(options: OpenStationOptions): OpenStation {
   if (ballotLog.pending.length > 0) logger.log('station.pending-ballots-recovered', { count: ballotLog.pending.length });
   const devices = startStationDevices(options.devices ?? {}, logger);
   if (election.loaded) trustElectionCardIssuer(devices, election.loaded);
+  const stationSync = options.syncToValidators
+    ? new StationSync({ dataDir, source: ledger.value, logger, urls: options.syncToValidators.urls, pollMs: options.syncToValidators.pollMs })
+    : null;
+  if (stationSync && election.loaded) stationSync.start(election.loaded);
   const service = new StationService({
     stationId: provisioning.stationId,
     mode: options.mode,
@@ -189,9 +199,12 @@ export function openStation(options: OpenStationOptions): OpenStation {
     activationReader: devices.cardReader,
     dataDir,
     mediaDir,
-    sync: options.sync ?? syncNotConfigured,
+    sync: options.sync ?? stationSync ?? syncNotConfigured,
     eventLog: options.eventLog ?? (isEventLogSource(logger) ? logger : null),
-    onElectionLoaded: (loaded) => trustElectionCardIssuer(devices, loaded),
+    onElectionLoaded: (loaded) => {
+      trustElectionCardIssuer(devices, loaded);
+      stationSync?.start(loaded);
+    },
   });
   voterCard.inserted = () => {
     desk.voterCardInserted().catch((error: unknown) => logger.log('activation.card-failed', { error: error instanceof Error ? error.message : String(error) }));
@@ -207,6 +220,7 @@ export function openStation(options: OpenStationOptions): OpenStation {
     devices,
     close: async () => {
       auth.stop();
+      await stationSync?.stop();
       await service.close();
       await devices.stop();
       ledger.value.close();
