@@ -32,7 +32,6 @@ import {
   type RandomSource,
 } from '../ballot';
 import { toBase64, utf8Encode } from '../encoding/bytes';
-import { canonicalize } from '../encoding/canonical-json';
 import { verifyStationEnrollment } from '../election/enrollment';
 import { describeElectionErrors } from '../election/errors';
 import type { PackageTrust } from '../election/package';
@@ -527,9 +526,4 @@ export async function verifyRecord(source: RecordSource, options: VerifyOptions 
   }));
   if (!tally.ok) return { ok: false, failure: tally.error, summary, stations: stationRows };
   return { ok: true, summary, stations: stationRows };
-}
-
-/** Canonical text of a tally file, as `urna tally combine` writes it. */
-export function tallyFileText(value: unknown): string {
-  return `${canonicalize(value)}\n`;
 }
