@@ -7,7 +7,7 @@
  * The same guards run for real in test/e2e/security-electron.e2e.test.ts where a
  * binary is present.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -301,15 +301,28 @@ describe('the urna:// protocol', () => {
     }
   });
 
-  it('has a policy with no inline script, no eval and no remote source', () => {
-    const directives = new Map(CONTENT_SECURITY_POLICY.split(';').map((d) => {
+  const directivesOf = (policy: string) =>
+    new Map(policy.split(';').map((d) => {
       const [name = '', ...values] = d.trim().split(/\s+/);
       return [name, values] as const;
     }));
+
+  it('has a policy with no inline script, no eval and no remote source', () => {
+    const directives = directivesOf(CONTENT_SECURITY_POLICY);
     expect(directives.get('default-src')).toEqual(["'none'"]);
     expect(directives.get('script-src')).toEqual(["'self'"]);
     for (const name of ['object-src', 'frame-src', 'base-uri', 'form-action', 'connect-src', 'worker-src']) expect(directives.get(name)).toEqual(["'none'"]);
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-inline|unsafe-eval|wasm-unsafe-eval|https?:|\*/);
+  });
+
+  it("the page's own <meta> policy (a second layer: both must allow a load) is just as strict", () => {
+    const html = readFileSync('renderer/index.html', 'utf8');
+    const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1];
+    expect(meta, 'renderer/index.html has no CSP meta tag').toBeDefined();
+    const directives = directivesOf(meta ?? '');
+    expect(directives.get('default-src')).toEqual(["'none'"]);
+    expect(directives.get('script-src')).toEqual(["'self'"]);
+    expect(meta).not.toMatch(/unsafe-inline|unsafe-eval|wasm-unsafe-eval|https?:|\*/);
   });
 });
 
