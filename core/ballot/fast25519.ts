@@ -24,21 +24,24 @@ type Point = InstanceType<typeof ristretto255.Point>;
 type Fe = bigint;
 
 const P: Fe = (1n << 255n) - 19n;
-/** 4p: added before a subtraction so every intermediate stays non-negative. */
+/** 4p: added before subtracting a reduced value (below 2^256 + 2^15), so every intermediate stays non-negative. */
 const P4: Fe = 4n * P;
-const MASK255: Fe = (1n << 255n) - 1n;
+const MASK256: Fe = (1n << 256n) - 1n;
+/** 8p: negates a sum of two reduced values. */
+const P8: Fe = 8n * P;
 const D: Fe = 37095705934669439343138083508754565189542113879843219016388785533085940283555n;
 const D2: Fe = (2n * D) % P;
 const SQRT_M1: Fe = 19681161376707505956807079304988542015446066515923890162744021073123829784752n;
 const INVSQRT_A_MINUS_D: Fe = 54469307008909316920995813868745141605393597292927456921205312896311721017578n;
 
 /**
- * Reduces a non-negative product below 2^256 (two folds: after the first the value
- * is below 2^255 + 19·2^(bits−255), after the second below 2^255 + 2^20).
+ * Reduces a non-negative product below 2^520 (2^256 ≡ 38 mod p; splitting at a word
+ * boundary is cheaper than at 2^255): after the first fold the value is below
+ * 2^256 + 38·2^264, after the second below 2^256 + 2^15, which is under 4p.
  */
 function fold(t: bigint): Fe {
-  const r = (t & MASK255) + 19n * (t >> 255n);
-  return (r & MASK255) + 19n * (r >> 255n);
+  const r = (t & MASK256) + 38n * (t >> 256n);
+  return (r & MASK256) + 38n * (r >> 256n);
 }
 
 function mul(a: Fe, b: Fe): Fe {
@@ -65,7 +68,12 @@ function isNegative(a: Fe): boolean {
 
 function sqrN(x: Fe, n: number): Fe {
   let r = x;
-  for (let i = 0; i < n; i++) r = fold(r * r);
+  for (let i = 0; i < n; i++) {
+    // fold(), inlined: this loop is most of a point decoding.
+    const t = r * r;
+    const u = (t & MASK256) + 38n * (t >> 256n);
+    r = (u & MASK256) + 38n * (u >> 256n);
+  }
   return r;
 }
 
@@ -488,16 +496,34 @@ export function doubleAndEncode(halves: readonly HalfPoint[]): { readonly point:
     let h = s.h;
     let magic = INVSQRT_A_MINUS_D;
     if (isNegative(mul(s.eg, zInv))) {
-      const minusE = P4 - e;
+      const minusE = P8 - e;
       e = g;
       g = minusE;
       h = mul(s.f, SQRT_M1);
       magic = SQRT_M1;
     }
-    if (isNegative(mul(mul(h, e), zInv))) g = P4 - g;
+    if (isNegative(mul(mul(h, e), zInv))) g = P8 - g;
     let r = canon(mul(sub(h, g), mul(magic, mul(g, tInv))));
     if ((r & 1n) === 1n) r = P - r;
     out[i] = { point: doubled, bytes: numberToBytesLE(r, 32) };
   }
   return out;
+}
+
+// ---- points handed between threads ----
+
+/** Affine coordinates (x, y) of a point's Edwards representative. */
+export function affineOf(point: Point): readonly [bigint, bigint] {
+  const ep = edwardsOf(point);
+  if (ep.Z === 1n) return [ep.X, ep.Y];
+  const zInv = invert(ep.Z);
+  return [canon(mul(ep.X, zInv)), canon(mul(ep.Y, zInv))];
+}
+
+/**
+ * The point with these affine coordinates, as `affineOf` gave them for a point that
+ * was decoded and checked (in another thread). No validation: never for untrusted input.
+ */
+export function pointFromCheckedAffine(x: bigint, y: bigint): Point {
+  return new Point(new EdwardsPoint(x, y, 1n, canon(mul(x, y))));
 }
