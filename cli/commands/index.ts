@@ -11,6 +11,7 @@ import * as tally from './tally';
 import * as verify from './verify';
 import * as reconcile from './reconcile';
 import * as audit from './audit';
+import * as simulate from './simulate';
 
 /**
  * Each command group lives in its own module and registers itself here, so the
@@ -18,7 +19,7 @@ import * as audit from './audit';
  */
 type CommandModule = { register(program: Command): void };
 
-const modules: readonly CommandModule[] = [keys, election, station, sim, devices, log, validator, record, tally, verify, reconcile, audit];
+const modules: readonly CommandModule[] = [keys, election, station, sim, devices, log, validator, record, tally, verify, reconcile, audit, simulate];
 
 export function registerCommands(program: Command): void {
   for (const module of modules) module.register(program);

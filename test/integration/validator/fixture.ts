@@ -4,11 +4,9 @@
  * stations with their own ledgers, and one config file per validator. Stations
  * record real encrypted ballots through the real LedgerStore.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToNumberBE } from '@noble/curves/utils.js';
 import {
@@ -245,56 +243,5 @@ export class BallotWriter {
   }
 }
 
-/** One validator as a real child process: `urna validator start --config FILE`. */
-export class ValidatorProcess {
-  private child: ChildProcess | undefined;
-  url = '';
-  private stderr = '';
-
-  constructor(readonly configFile: string) {}
-
-  async start(): Promise<string> {
-    const child = spawn(process.execPath, [path.resolve('bin/urna.mjs'), 'validator', 'start', '--config', this.configFile], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_OPTIONS: '' },
-    });
-    this.child = child;
-    child.stderr?.on('data', (d: Buffer) => {
-      this.stderr += d.toString('utf8');
-    });
-    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    this.url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`validator did not start in 30 s: ${this.stderr}`)), 30_000);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`validator exited with ${String(code)}: ${this.stderr}`));
-      });
-      lines.on('line', (line) => {
-        const match = /listening on (http:\/\/\S+)/.exec(line);
-        if (match?.[1] !== undefined) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      });
-    });
-    return this.url;
-  }
-
-  /** SIGKILL: no chance to flush or close anything. */
-  async kill(): Promise<void> {
-    await this.signal('SIGKILL');
-  }
-
-  async stop(): Promise<void> {
-    await this.signal('SIGTERM');
-  }
-
-  private async signal(signal: NodeJS.Signals): Promise<void> {
-    const child = this.child;
-    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill(signal);
-    await exited;
-    this.child = undefined;
-  }
-}
+/** One validator as a real child process (shared with `urna simulate`). */
+export { ValidatorProcess } from '../../../cli/simulate/validator-process';

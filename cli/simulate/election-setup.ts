@@ -1,0 +1,239 @@
+/**
+ * Before election day, as the officials would do it: the authority's key, the
+ * validators' keys, the key ceremony (`urna keys ceremony`, shares encrypted under
+ * each guardian's passphrase), the poll-worker cards, the sample election with a
+ * voter roll for every simulated station, the signed package, and each station
+ * provisioned (identity, pinned authority, poll-book key, package) and enrolled.
+ *
+ * Every secret is fresh randomness; only the voter roll and behaviour follow the
+ * seed, so a published seed gives away nothing a real election would need kept.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { toBase64Url, toHex, utf8Encode } from '../../core/encoding/bytes';
+import { parseElectionDefinition, type ElectionDefinition } from '../../core/election/definition';
+import { enrollStation } from '../../core/election/enrollment';
+import { pollBookKeyId, voterHash } from '../../core/election/pollbook';
+import { serializeElectionPackage, signElectionPackage } from '../../core/election/package';
+import { SAMPLE_ELECTION_ID, sampleElectionDefinition } from '../../core/election/sample';
+import { toBallotManifest } from '../../core/election/manifest';
+import type { BallotManifest } from '../../core/ballot';
+import type { PrecinctId, StationId } from '../../core/ids';
+import { SIGNATURE_TYPE_COSIGNATURE_V1, SIGNATURE_TYPE_ED25519, formatVerifierKey } from '../../core/ledger/note';
+import { ceremonyRecordHash } from '../../core/record/election';
+import { buildCardSet, type CardSet, type CardSetFile } from '../../hardware/sim/card-set';
+import { loadElectionPackage, pinAuthorityKey } from '../../main/election/election-store';
+import { describeIdentityError, loadStationIdentity } from '../../main/station/identity';
+import { provisionStation } from '../../main/station/open-station';
+import { provisionPollBookKey } from '../../main/station/pollbook';
+import { readSignerKeyFile, writeNewKeyPair } from '../commands/election';
+import { CliError } from '../urna';
+import { voterIdsFor } from './voters';
+
+export const URNA_BIN = path.resolve(import.meta.dirname, '../../bin/urna.mjs');
+
+export type SimulationShape = {
+  readonly stations: number;
+  readonly voters: number;
+  readonly validators: number;
+  readonly cosign: number;
+  readonly guardians: number;
+  readonly threshold: number;
+};
+
+export type SimulatedStation = {
+  readonly stationId: StationId;
+  /** 1-based, for voter ids and logs. */
+  readonly number: number;
+  readonly precinctId: PrecinctId;
+  readonly ballotStyleId: string;
+  readonly manifest: BallotManifest;
+  readonly dataDir: string;
+  readonly voterIds: readonly string[];
+  /** The name of this station's poll-worker card in the card set. */
+  readonly workerCard: string;
+  readonly workerPin: string;
+};
+
+export type SimulatedValidator = { readonly name: string; readonly configFile: string };
+
+export type SimulatedElection = {
+  readonly workDir: string;
+  readonly definition: ElectionDefinition;
+  readonly packageFile: string;
+  readonly ceremonyDir: string;
+  readonly enrollmentsDir: string;
+  /** Each guardian's secret file and the file holding its passphrase, guardian 1 first. */
+  readonly guardians: readonly { readonly id: string; readonly keyFile: string; readonly passphraseFile: string }[];
+  readonly validators: readonly SimulatedValidator[];
+  readonly stations: readonly SimulatedStation[];
+  readonly cards: CardSet;
+  readonly cardIssuerPublicKey: Uint8Array;
+};
+
+/** The sample's two precincts, each with its own ballot style; stations alternate between them. */
+const PRECINCTS = [
+  { precinctId: 'uik-1201', code: '1201' },
+  { precinctId: 'uik-1202', code: '1202' },
+] as const;
+
+function randomHex(bytes: number): string {
+  return toHex(randomBytes(bytes));
+}
+
+function runUrnaQuietly(args: readonly string[]): void {
+  const result = spawnSync(process.execPath, [URNA_BIN, ...args], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  // Its report goes to stderr: stdout belongs to the simulation's JSON summary.
+  process.stderr.write(result.stdout);
+  process.stderr.write(result.stderr);
+  if (result.status !== 0) throw new CliError(`urna ${args[0] ?? ''} ${args[1] ?? ''} failed (exit ${String(result.status)})`);
+}
+
+/** The guardians' key ceremony through the real command, passphrases from a file the guardians would type. */
+function holdKeyCeremony(workDir: string, shape: SimulationShape): { ceremonyDir: string; guardians: SimulatedElection['guardians']; jointKey: string; recordHash: string } {
+  const ceremonyDir = path.join(workDir, 'guardians');
+  const secretsDir = path.join(workDir, 'guardian-passphrases');
+  mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
+  const passphrases = Array.from({ length: shape.guardians }, () => toBase64Url(randomBytes(18)));
+  const all = path.join(secretsDir, 'all');
+  writeFileSync(all, `${passphrases.join('\n')}\n`, { mode: 0o600 });
+  runUrnaQuietly(['keys', 'ceremony', '--guardians', String(shape.guardians), '--threshold', String(shape.threshold), '--out', ceremonyDir, '--election', SAMPLE_ELECTION_ID, '--passphrase-file', all]);
+  const guardians = passphrases.map((passphrase, i) => {
+    const id = `guardian-${i + 1}`;
+    const passphraseFile = path.join(secretsDir, id);
+    writeFileSync(passphraseFile, `${passphrase}\n`, { mode: 0o600 });
+    return { id, keyFile: path.join(ceremonyDir, `${id}.secret.json`), passphraseFile };
+  });
+  const record = JSON.parse(readFileSync(path.join(ceremonyDir, 'key-ceremony.json'), 'utf8')) as { jointKey?: unknown };
+  if (typeof record.jointKey !== 'string') throw new Error('invariant failed: the ceremony record has no joint key');
+  return { ceremonyDir, guardians, jointKey: record.jointKey, recordHash: ceremonyRecordHash(record) };
+}
+
+/** One poll-worker card per station, with fresh keys and PINs; the issuer key goes in the package. */
+function makeCards(stations: number): { file: CardSetFile; pins: string[] } {
+  const pins = Array.from({ length: stations }, () => String(randomBytes(4).readUInt32BE(0) % 1_000_000).padStart(6, '0'));
+  return {
+    file: {
+      cardIssuerSeed: randomHex(32),
+      tokenIssuerSeed: randomHex(32),
+      cards: pins.map((pin, i) => ({ name: `worker-${i + 1}`, cardId: `pw-${String(i + 1).padStart(4, '0')}`, role: 'poll-worker' as const, seed: randomHex(32), pin })),
+    },
+    pins,
+  };
+}
+
+export function prepareElection(workDir: string, shape: SimulationShape): SimulatedElection {
+  mkdirSync(workDir, { recursive: true });
+  const authorityKeyFile = path.join(workDir, 'authority.key');
+  const authorityVkey = writeNewKeyPair(authorityKeyFile, 'sim-commission');
+  writeFileSync(path.join(workDir, 'authority.vkey'), `${authorityVkey}\n`);
+  const validators = Array.from({ length: shape.validators }, (_, i) => {
+    const name = `validator-${i + 1}`;
+    const keyFile = path.join(workDir, 'validators', `${name}.key`);
+    return { name, keyFile, verifierKey: writeNewKeyPair(keyFile, name, SIGNATURE_TYPE_COSIGNATURE_V1) };
+  });
+  const ceremony = holdKeyCeremony(workDir, shape);
+  const cards = makeCards(shape.stations);
+  const cardSet = buildCardSet(cards.file);
+  const pollBookKey = new Uint8Array(randomBytes(32));
+
+  const sample = sampleElectionDefinition({
+    authorityVerifierKey: authorityVkey,
+    pollWorkerCardIssuerKey: formatVerifierKey('sim-cards', SIGNATURE_TYPE_ED25519, cardSet.cardIssuerPublicKey),
+    // The package names where each validator is published; the simulation's stations reach them on loopback instead.
+    validators: validators.map((v) => ({ name: v.name, verifierKey: v.verifierKey, url: `https://${v.name}.simulation.invalid/` })),
+    jointPublicKey: ceremony.jointKey,
+    ceremonyRecordHash: ceremony.recordHash,
+    guardians: { count: shape.guardians, threshold: shape.threshold },
+  });
+  if (!sample.ok) throw new CliError(`the sample definition is invalid: ${sample.error.map((e) => e.message.en).join('; ')}`);
+
+  const stationPlans = Array.from({ length: shape.stations }, (_, i) => {
+    const precinct = PRECINCTS[i % PRECINCTS.length] ?? PRECINCTS[0];
+    const number = i + 1;
+    return { number, stationId: `station-${String(number).padStart(2, '0')}` as StationId, precinct, voterIds: voterIdsFor(number, shape.voters, precinct.code) };
+  });
+  const electionId = sample.value.electionId;
+  const parsed = parseElectionDefinition({
+    ...sample.value,
+    precincts: sample.value.precincts.map((p) => ({
+      ...p,
+      voterList: stationPlans.filter((s) => s.precinct.precinctId === p.id).flatMap((s) => s.voterIds.map((id) => voterHash(pollBookKey, electionId, id))),
+    })),
+    pollBookKeyId: pollBookKeyId(pollBookKey),
+    validators: { ...sample.value.validators, threshold: shape.cosign },
+  });
+  if (!parsed.ok) throw new CliError(`the simulated election is invalid: ${parsed.error.map((e) => e.message.en).join('; ')}`);
+  const definition = parsed.value;
+  const authority = readSignerKeyFile(authorityKeyFile);
+  const signed = signElectionPackage(definition, authority);
+  if (!signed.ok) throw new Error('invariant failed: the authority cannot sign its own definition');
+  const packageText = serializeElectionPackage(signed.value);
+  const packageFile = path.join(workDir, 'election.json');
+  writeFileSync(packageFile, packageText);
+
+  const enrollmentsDir = path.join(workDir, 'enrollments');
+  mkdirSync(enrollmentsDir, { recursive: true });
+  const stations = stationPlans.map((plan, i): SimulatedStation => {
+    const dataDir = path.join(workDir, 'stations', plan.stationId);
+    provisionStation(dataDir, { stationId: plan.stationId, electionId, precinctId: plan.precinct.precinctId });
+    const identity = loadStationIdentity(path.join(dataDir, 'station.key'));
+    if (!identity.ok) throw new CliError(`${plan.stationId}: ${describeIdentityError(identity.error)}`);
+    const enrolled = enrollStation({ electionId, stationId: plan.stationId, precinctId: plan.precinct.precinctId as PrecinctId, stationVerifierKey: identity.value.verifierKey }, authority, definition);
+    if (!enrolled.ok) throw new CliError(`${plan.stationId} not enrolled: ${enrolled.error.map((e) => e.message.en).join('; ')}`);
+    writeFileSync(path.join(enrollmentsDir, `${plan.stationId}.json`), `${JSON.stringify(enrolled.value, null, 2)}\n`);
+    const pinned = pinAuthorityKey(dataDir, authorityVkey);
+    if (!pinned.ok) throw new CliError(`${plan.stationId}: ${pinned.error.map((e) => e.message.en).join('; ')}`);
+    provisionPollBookKey(dataDir, pollBookKey);
+    const loaded = loadElectionPackage({ dataDir, pollsHaveOpened: () => false }, utf8Encode(packageText));
+    if (!loaded.ok) throw new CliError(`${plan.stationId} refused the package: ${loaded.error.map((e) => e.message.en).join('; ')}`);
+    const ballotStyleId = definition.ballotStyles.find((s) => s.precinctIds.includes(plan.precinct.precinctId as PrecinctId))?.id;
+    if (ballotStyleId === undefined) throw new Error(`invariant failed: no ballot style for ${plan.precinct.precinctId}`);
+    const manifest = toBallotManifest(definition, ballotStyleId);
+    if (!manifest.ok) throw new Error(`invariant failed: no manifest for ${ballotStyleId}`);
+    return {
+      stationId: plan.stationId,
+      number: plan.number,
+      precinctId: plan.precinct.precinctId as PrecinctId,
+      ballotStyleId,
+      manifest: manifest.value,
+      dataDir,
+      voterIds: plan.voterIds,
+      workerCard: `worker-${i + 1}`,
+      workerPin: cards.pins[i] ?? '',
+    };
+  });
+
+  const simulatedValidators = validators.map((v) => {
+    const configFile = path.join(workDir, 'validators', `${v.name}.json`);
+    const config = {
+      name: v.name,
+      keyFile: v.keyFile,
+      // Port 0: the validator takes a free port and announces it; stations reach it through proxies.
+      listen: { host: '127.0.0.1', port: 0 },
+      dataDir: path.join(workDir, 'validators', `${v.name}-data`),
+      electionPackage: packageFile,
+      authorityKey: path.join(workDir, 'authority.vkey'),
+      enrollments: [enrollmentsDir],
+      // Every station of the simulation shares one loopback address: a per-client rate limit meant for the Internet would throttle them all together.
+      limits: { ratePerSecond: 100_000, rateBurst: 100_000 },
+    };
+    writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);
+    return { name: v.name, configFile };
+  });
+
+  return {
+    workDir,
+    definition,
+    packageFile,
+    ceremonyDir: ceremony.ceremonyDir,
+    enrollmentsDir,
+    guardians: ceremony.guardians,
+    validators: simulatedValidators,
+    stations,
+    cards: cardSet,
+    cardIssuerPublicKey: cardSet.cardIssuerPublicKey,
+  };
+}

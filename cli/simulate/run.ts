@@ -1,0 +1,385 @@
+/**
+ * `urna simulate`: a whole election day on one machine, every part the real one.
+ *
+ *   officials    package, key ceremony, enrollment, provisioning   (election-setup.ts)
+ *   validators   V processes of `urna validator start`, each behind a proxy per station
+ *   stations     N kiosk processes with printer and card-reader simulators on socat ptys
+ *   voters       M per station with seeded intentions                (voters.ts, station-driver.ts)
+ *   close        polls closed, both logs cosigned by every validator
+ *   officials    `urna record export`, K × `urna tally share`, `urna tally combine`, `urna verify`
+ *
+ * It returns what the voters meant (counted by the simulator from its own seeded
+ * choices), what the guardians decrypted, whether they match, and whether the
+ * record verifies. With faults, kiosks are killed and restarted, printers run out of
+ * paper, validators are stopped and restarted and stations lose their network.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { toHex } from '../../core/encoding/bytes';
+import type { BallotManifest } from '../../core/ballot';
+import type { EventLogger } from '../../core/logging';
+import type { StationStatus } from '../../core/api/station-api';
+import type { ElectionResults } from '../../core/record/results';
+import { firstDifference } from '../../core/record/results';
+import { CardReaderSimulator } from '../../hardware/sim/card-reader-sim';
+import { PrinterSimulator } from '../../hardware/sim/printer-sim';
+import { PtyPair } from '../../hardware/sim/pty-pair';
+import { CliError } from '../urna';
+import { prepareElection, URNA_BIN, type SimulatedElection, type SimulatedStation, type SimulationShape } from './election-setup';
+import { LoopbackProxy } from './loopback-proxy';
+import { NO_FAULTS, planStationFaults, StationDriver, type StationDayStats } from './station-driver';
+import { StationProcess } from './station-process';
+import { ValidatorProcess } from './validator-process';
+import { addCounts, countBallot, electionMood, emptyCounts, planVoters, SeededStream, type PlainCounts, type VoterIntent } from './voters';
+
+export type SimulateOptions = SimulationShape & {
+  readonly seed: string;
+  readonly out: string;
+  readonly faults: boolean;
+  /** Keys, station data, validator data and shares; a fresh temporary folder by default. */
+  readonly workDir?: string;
+  /** Keep the working folder after a successful run (it is always kept after a failure). */
+  readonly keepWork?: boolean;
+  /** Worker threads for the officials' proof checks (default: one per core). */
+  readonly threads?: number;
+  /** Progress lines for a person watching (stderr). */
+  readonly progress?: (line: string) => void;
+};
+
+export type ResultsView = PlainCounts & { readonly stations: Record<string, PlainCounts> };
+
+export type SimulationSummary = {
+  readonly seed: string;
+  readonly shape: SimulationShape;
+  readonly faults: boolean;
+  readonly intended: ResultsView;
+  readonly decrypted: ResultsView | null;
+  readonly match: boolean;
+  /** Where intended and decrypted first differ, when they do. */
+  readonly difference?: string;
+  readonly verified: boolean;
+  readonly record: string;
+  readonly guardiansDecrypting: readonly string[];
+  readonly events: StationDayStats & { readonly validatorRestarts: number; readonly networkCuts: number };
+  /** Wall-clock seconds of each phase, and the voting phase's ballots per second. */
+  readonly timings: Readonly<Record<string, number | string>>;
+  readonly workDir: string | null;
+};
+
+/** Writes nothing: the simulation's own choices are logged to stderr through `progress` only. */
+const quietLogger: EventLogger = { log: () => undefined };
+
+function seconds(ms: number): number {
+  return Math.round(ms / 10) / 100;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Runs a `urna` subcommand; its output goes to stderr, so stdout stays the summary. */
+function runUrna(args: readonly string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [URNA_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+    child.stdout.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve(code ?? 1));
+  });
+}
+
+function checkShape(options: SimulateOptions): void {
+  const positive = (value: number, name: string, max: number) => {
+    if (!Number.isInteger(value) || value < 1 || value > max) throw new CliError(`--${name} must be an integer from 1 to ${max}`);
+  };
+  positive(options.stations, 'stations', 200);
+  positive(options.voters, 'voters', 20_000);
+  positive(options.validators, 'validators', 32);
+  positive(options.cosign, 'cosign', options.validators);
+  positive(options.guardians, 'guardians', 100);
+  positive(options.threshold, 'threshold', options.guardians);
+  if (options.cosign * 2 <= options.validators) throw new CliError(`--cosign must be more than half of --validators (${options.validators}), or two histories could both be final`);
+  if (existsSync(options.out) && readdirSync(options.out).length > 0) throw new CliError(`${options.out} is not empty; the election record needs a fresh folder`);
+}
+
+/** Results as the simulator compares them: per station and overall, counts by contest and selection. */
+function viewOfResults(results: ElectionResults): ResultsView {
+  const unit = (u: ElectionResults['overall']): PlainCounts => ({
+    ballotsCast: u.ballotsCast,
+    contests: Object.fromEntries(u.contests.map((c) => [c.contestId, Object.fromEntries(c.selections.map((s) => [s.selectionId, s.count]))])),
+  });
+  return { ...unit(results.overall), stations: Object.fromEntries(results.stations.map((s) => [s.stationId, unit(s)])) };
+}
+
+/** Every contest of every style once, for the election-wide popularity of each choice. */
+function unionManifest(stations: readonly SimulatedStation[]): BallotManifest {
+  const contests = new Map<string, BallotManifest['contests'][number]>();
+  for (const s of stations) for (const c of s.manifest.contests) contests.set(c.contestId, c);
+  return { contests: [...contests.values()] };
+}
+
+/** What the voters of every station mean, and the counts they add up to. */
+export function intendedResults(seed: string, stations: readonly SimulatedStation[]): { plans: Map<string, VoterIntent[]>; intended: ResultsView } {
+  const mood = electionMood(seed, unionManifest(stations));
+  const plans = new Map<string, VoterIntent[]>();
+  const overall = emptyCounts(stations.map((s) => s.manifest));
+  const perStation: Record<string, PlainCounts> = {};
+  for (const station of [...stations].sort((a, b) => (a.stationId < b.stationId ? -1 : 1))) {
+    const voters = planVoters({ seed, stationId: station.stationId, voterIds: station.voterIds, manifest: station.manifest, mood });
+    plans.set(station.stationId, voters);
+    const counts = emptyCounts([station.manifest]);
+    for (const voter of voters) countBallot(counts, station.manifest, voter.marks);
+    perStation[station.stationId] = counts;
+    addCounts(overall, counts);
+  }
+  return { plans, intended: { ...overall, stations: perStation } };
+}
+
+type StationRig = {
+  readonly station: SimulatedStation;
+  readonly pairs: readonly PtyPair[];
+  readonly printer: PrinterSimulator;
+  readonly cardReader: CardReaderSimulator;
+  /** One proxy per validator: this station's network link to it. */
+  readonly proxies: Map<string, LoopbackProxy>;
+  readonly kiosk: StationProcess;
+  readonly driver: StationDriver;
+};
+
+export async function runSimulation(options: SimulateOptions): Promise<SimulationSummary> {
+  checkShape(options);
+  const progress = options.progress ?? (() => undefined);
+  const started = Date.now();
+  const timings: Record<string, number> = {};
+  let mark = started;
+  const lap = (name: string) => {
+    const now = Date.now();
+    timings[name] = seconds(now - mark);
+    mark = now;
+  };
+  const workDir = options.workDir ?? mkdtempSync(path.join(tmpdir(), 'urna-simulate-'));
+  const ptyDir = PtyPair.tempDir();
+  const validators: ValidatorProcess[] = [];
+  const rigs: StationRig[] = [];
+  let succeeded = false;
+  try {
+    progress(`simulate: preparing the election in ${workDir}`);
+    const election = prepareElection(workDir, options);
+    const { plans, intended } = intendedResults(options.seed, election.stations);
+    lap('setup');
+
+    for (const v of election.validators) validators.push(new ValidatorProcess(v.configFile));
+    const validatorUrls = await Promise.all(validators.map((v) => v.start()));
+    lap('validatorsStart');
+    progress(`simulate: ${validators.length} validators listening (${validatorUrls.join(', ')})`);
+
+    for (const station of election.stations) rigs.push(await rigStation(election, station, validators, ptyDir, options));
+    // A few at a time: each kiosk process compiles its sources on start, and there are two cores.
+    for (let i = 0; i < rigs.length; i += 4) await Promise.all(rigs.slice(i, i + 4).map((r) => r.kiosk.start()));
+    await Promise.all(rigs.map((r) => r.driver.openPolls()));
+    lap('stationsOpen');
+    progress(`simulate: ${rigs.length} stations open, ${options.voters} voters each`);
+
+    const total = options.stations * options.voters;
+    let cast = 0;
+    let votingDone = false;
+    const ticker = setInterval(() => progress(`simulate: ${cast}/${total} ballots cast (${(cast / ((Date.now() - mark) / 1000)).toFixed(1)}/s)`), 10_000);
+    const faultCounts = { validatorRestarts: 0, networkCuts: 0 };
+    const faultLoops = options.faults ? [validatorFaults(options.seed, validators, rigs, () => votingDone, faultCounts, progress), networkFaults(options.seed, rigs, () => votingDone, faultCounts, progress)] : [];
+    try {
+      await Promise.all(rigs.map((r) => r.driver.runVoters(plans.get(r.station.stationId) ?? [], () => (cast += 1))));
+    } finally {
+      votingDone = true;
+      clearInterval(ticker);
+      await Promise.allSettled(faultLoops);
+    }
+    await Promise.all(faultLoops);
+    lap('voting');
+    timings['ballotsPerSecond'] = Math.round((total / Math.max(timings['voting'] ?? 1, 0.01)) * 10) / 10;
+
+    await Promise.all(rigs.map((r) => r.driver.closePolls()));
+    progress('simulate: polls closed; waiting until every validator has cosigned both logs of every station');
+    await waitForCosignatures(rigs, election.validators.map((v) => v.name));
+    lap('closeAndSync');
+    for (const rig of rigs) await rig.kiosk.close();
+    await Promise.all(rigs.map((r) => teardownDevices(r)));
+
+    const out = path.resolve(options.out);
+    const exported = await runUrna(['record', 'export', '--out', out, '--election', election.packageFile, '--guardians', election.ceremonyDir, '--enrollments', election.enrollmentsDir, '--from', ...validators.map((v) => v.url)]);
+    if (exported !== 0) throw new CliError('urna record export failed');
+    lap('export');
+    await Promise.all(validators.map((v) => v.stop()));
+
+    const decrypting = chooseGuardians(options.seed, election);
+    const threads = options.threads === undefined ? [] : ['--threads', String(options.threads)];
+    const shares: string[] = [];
+    for (const guardian of decrypting) {
+      const share = path.join(workDir, 'shares', `${guardian.id}.json`);
+      const code = await runUrna(['tally', 'share', '--record', out, '--key', guardian.keyFile, '--passphrase-file', guardian.passphraseFile, '--out', share, ...threads]);
+      if (code !== 0) throw new CliError(`urna tally share failed for ${guardian.id}`);
+      shares.push(share);
+    }
+    lap('tallyShares');
+    const combined = await runUrna(['tally', 'combine', '--record', out, ...threads, ...shares]);
+    if (combined !== 0) throw new CliError('urna tally combine failed');
+    lap('combine');
+    const report = path.join(workDir, 'verify-report.json');
+    const verifiedCode = await runUrna(['verify', out, '--quiet', '--report', report, ...threads]);
+    lap('verify');
+    timings['total'] = seconds(Date.now() - started);
+
+    const decrypted = viewOfResults(JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as ElectionResults);
+    const difference = firstDifference(intended, decrypted);
+    const events = rigs.reduce(
+      (sum, r) => {
+        for (const [key, value] of Object.entries(r.driver.stats)) sum[key as keyof StationDayStats] += value;
+        return sum;
+      },
+      { ballotsCast: 0, challenged: 0, undervoted: 0, writeIns: 0, crashes: 0, pendingConfirmed: 0, pendingConfirmedWithoutReceipt: 0, pendingVoided: 0, ballotsReissued: 0, paperRefills: 0, reprints: 0, printerDropouts: 0 } as StationDayStats,
+    );
+    succeeded = difference === undefined && verifiedCode === 0;
+    return {
+      seed: options.seed,
+      shape: { stations: options.stations, voters: options.voters, validators: options.validators, cosign: options.cosign, guardians: options.guardians, threshold: options.threshold },
+      faults: options.faults,
+      intended,
+      decrypted,
+      match: difference === undefined,
+      ...(difference === undefined ? {} : { difference }),
+      verified: verifiedCode === 0,
+      record: out,
+      guardiansDecrypting: decrypting.map((g) => g.id),
+      events: { ...events, ...faultCounts },
+      timings: { unit: 'seconds', ...timings },
+      workDir: succeeded && options.keepWork !== true ? null : workDir,
+    };
+  } finally {
+    for (const rig of rigs) await rig.kiosk.kill();
+    await Promise.allSettled(rigs.map((r) => teardownDevices(r)));
+    await Promise.allSettled(validators.map((v) => v.stop()));
+    PtyPair.removeDir(ptyDir);
+    if (succeeded && options.keepWork !== true && options.workDir === undefined) rmSync(workDir, { recursive: true, force: true });
+    else progress(`simulate: working files kept in ${workDir}`);
+  }
+}
+
+async function rigStation(election: SimulatedElection, station: SimulatedStation, validators: readonly ValidatorProcess[], ptyDir: string, options: SimulateOptions): Promise<StationRig> {
+  const printerPair = new PtyPair(ptyDir, `${station.stationId}-printer`);
+  const readerPair = new PtyPair(ptyDir, `${station.stationId}-reader`);
+  await Promise.all([printerPair.open(), readerPair.open()]);
+  const printer = new PrinterSimulator({ path: printerPair.devicePath });
+  const cardReader = new CardReaderSimulator({ path: readerPair.devicePath });
+  await Promise.all([printer.start(), cardReader.start()]);
+  const workerCard = election.cards.cards.get(station.workerCard);
+  if (workerCard === undefined) throw new Error(`invariant failed: no card ${station.workerCard}`);
+  cardReader.insert(workerCard);
+  const proxies = new Map<string, LoopbackProxy>();
+  const urls: Record<string, string> = {};
+  for (const [i, v] of election.validators.entries()) {
+    const proxy = new LoopbackProxy(Number(new URL(validators[i]?.url ?? '').port));
+    urls[v.name] = await proxy.start();
+    proxies.set(v.name, proxy);
+  }
+  const kiosk = new StationProcess(station.stationId, {
+    dataDir: station.dataDir,
+    printerPath: printerPair.hostPath,
+    cardReaderPath: readerPair.hostPath,
+    cardIssuerKeyHex: toHex(election.cardIssuerPublicKey),
+    validatorUrls: urls,
+    syncPollMs: 250,
+  });
+  const faults = options.faults ? planStationFaults(options.seed, station.stationId, options.voters) : NO_FAULTS;
+  const driver = new StationDriver(station, kiosk, { printer, cardReader, workerCard }, faults, quietLogger);
+  return { station, pairs: [printerPair, readerPair], printer, cardReader, proxies, kiosk, driver };
+}
+
+async function teardownDevices(rig: StationRig): Promise<void> {
+  await Promise.allSettled([rig.printer.stop(), rig.cardReader.stop(), ...[...rig.proxies.values()].map((p) => p.close())]);
+  await Promise.allSettled(rig.pairs.map((p) => p.kill()));
+}
+
+/** K of the G guardians, chosen by the seed: any K must do. */
+function chooseGuardians(seed: string, election: SimulatedElection): SimulatedElection['guardians'] {
+  const stream = new SeededStream(seed, 'guardians');
+  const pool = [...election.guardians];
+  const chosen: SimulatedElection['guardians'][number][] = [];
+  const k = election.definition.guardians.threshold;
+  while (chosen.length < k && pool.length > 0) chosen.push(...pool.splice(stream.below(pool.length), 1));
+  return chosen.sort((a, b) => a.keyFile.localeCompare(b.keyFile, 'en', { numeric: true }));
+}
+
+/** Until every validator reports both logs of every station cosigned at their final size. */
+async function waitForCosignatures(rigs: readonly StationRig[], validatorNames: readonly string[]): Promise<void> {
+  const pending = new Set(rigs);
+  const deadline = Date.now() + 30 * 60_000;
+  while (pending.size > 0) {
+    if (Date.now() > deadline) throw new CliError(`stations ${[...pending].map((r) => r.station.stationId).join(', ')} were not cosigned by every validator within 30 minutes`);
+    for (const rig of [...pending]) {
+      const sizes = await rig.kiosk.request<{ ballots: number; pollbook: number }>({ op: 'ledger-sizes' });
+      const result = await rig.kiosk.call<StationStatus>('getStationStatus');
+      if (!result.ok) continue;
+      const sync = result.value.sync;
+      if (!sync.configured) throw new Error(`invariant failed: ${rig.station.stationId} has no sync`);
+      const done = validatorNames.every((name) => {
+        const v = sync.validators.find((s) => s.name === name);
+        return v !== undefined && v.cosigned.ballots === sizes.ballots && v.cosigned.pollbook === sizes.pollbook;
+      });
+      if (done) pending.delete(rig);
+    }
+    if (pending.size > 0) await sleep(250);
+  }
+}
+
+/** Validators stopped (SIGTERM or SIGKILL) and restarted on a new port, one at a time, while the polls are open. */
+async function validatorFaults(
+  seed: string,
+  validators: readonly ValidatorProcess[],
+  rigs: readonly StationRig[],
+  votingDone: () => boolean,
+  counts: { validatorRestarts: number },
+  progress: (line: string) => void,
+): Promise<void> {
+  const stream = new SeededStream(seed, 'faults/validators');
+  let first = true;
+  while (first || !votingDone()) {
+    first = false;
+    await sleep(500 + stream.below(2500));
+    const index = stream.below(validators.length);
+    const validator = validators[index];
+    if (validator === undefined) continue;
+    const name = `validator-${index + 1}`;
+    const hard = stream.chance(0.5);
+    progress(`simulate: fault: ${name} ${hard ? 'killed' : 'stopped'}`);
+    if (hard) await validator.kill();
+    else await validator.stop();
+    await sleep(500 + stream.below(2500));
+    const url = await validator.start();
+    for (const rig of rigs) rig.proxies.get(name)?.retarget(Number(new URL(url).port));
+    counts.validatorRestarts += 1;
+  }
+}
+
+/** A station's network cable pulled for a while (every validator unreachable), then plugged back in. */
+async function networkFaults(
+  seed: string,
+  rigs: readonly StationRig[],
+  votingDone: () => boolean,
+  counts: { networkCuts: number },
+  progress: (line: string) => void,
+): Promise<void> {
+  const stream = new SeededStream(seed, 'faults/network');
+  let first = true;
+  while (first || !votingDone()) {
+    first = false;
+    await sleep(300 + stream.below(2000));
+    const rig = rigs[stream.below(rigs.length)];
+    if (rig === undefined) continue;
+    progress(`simulate: fault: network of ${rig.station.stationId} cut`);
+    for (const proxy of rig.proxies.values()) proxy.cutNetwork();
+    await sleep(500 + stream.below(3000));
+    for (const proxy of rig.proxies.values()) proxy.restoreNetwork();
+    counts.networkCuts += 1;
+  }
+}
