@@ -21,7 +21,10 @@
  *                 as evidence for officials, never merged.
  */
 import {
+  type BallotFailure,
   confirmationSeed,
+  encryptedBallotFromCheckedRecord,
+  type EncryptedBallotRecord,
   nextConfirmationCode,
   parseChallengedBallot,
   parseEncryptedBallot,
@@ -37,6 +40,7 @@ import { describeEntryError, type LedgerEntry } from '../core/ledger/entries';
 import { electionEntryRegistry } from '../core/ledger/station-entries';
 import { err, ok, type Result } from '../core/result';
 import type { EnrolledStation, ValidatorElection } from './election';
+import type { Preverified } from './verify-pool';
 
 export type PollsPhase = 'not-opened' | 'open' | 'paused' | 'closed';
 
@@ -117,6 +121,11 @@ export type CheckEnvironment = {
   pendingBallot(ballotId: string): EncryptedBallot | undefined;
   checkInsOf(voterHash: string): readonly { readonly stationId: string; readonly index: number }[];
   readonly random?: RandomSource;
+  /**
+   * Verdicts of the proof pool (verify-pool.ts) by log index, for these very entry
+   * texts: a ballot found here is not decoded or verified again.
+   */
+  readonly preverified?: ReadonlyMap<number, Preverified>;
 };
 
 const TRANSITIONS: Record<string, { readonly from: readonly PollsPhase[]; readonly to: PollsPhase }> = {
@@ -146,6 +155,7 @@ export function checkEntries(
   const seenHere = new Map<string, number[]>();
   const duplicates: DuplicateCheckIn[] = [];
   const proofJobs: ProofJob[] = [];
+  const pooledFailures: { readonly index: number; readonly failure: BallotFailure }[] = [];
 
   const statusOf = (ballotId: string): BallotStatus | undefined => updates.get(ballotId)?.status ?? env.ballotStatus(ballotId);
 
@@ -175,9 +185,16 @@ export function checkEntries(
         if (manifest === undefined || !station.ballotStyleIds.has(ballotStyleId)) {
           return refuse('ballot-style', `ballot style ${ballotStyleId} is not one of precinct ${station.precinctId}`);
         }
-        const parsed = parseEncryptedBallot(entry['ballot']);
-        if (!parsed.ok) return refuse('ballot-record', `encrypted ballot: ${JSON.stringify(parsed.error)}`);
-        const ballot = parsed.value;
+        const verdict = env.preverified?.get(index);
+        if (verdict?.kind === 'record-problem') return refuse('ballot-record', `encrypted ballot: ${JSON.stringify(verdict.problem)}`);
+        let ballot: EncryptedBallot;
+        if (verdict === undefined) {
+          const parsed = parseEncryptedBallot(entry['ballot']);
+          if (!parsed.ok) return refuse('ballot-record', `encrypted ballot: ${JSON.stringify(parsed.error)}`);
+          ballot = parsed.value;
+        } else {
+          ballot = encryptedBallotFromCheckedRecord(entry['ballot'] as EncryptedBallotRecord, verdict.kind === 'verified' ? verdict.coordinates : undefined);
+        }
         if (statusOf(ballot.ballotId) !== undefined) return refuse('ballot-id-reused', `ballot ${ballot.ballotId} appeared before in this log`);
         const code = nextConfirmationCode(chain, ballot);
         const printed = fromBase64Url(entry['confirmationCode'] as string);
@@ -188,7 +205,8 @@ export function checkEntries(
           const opened = verifyChallengedBallot(election.context, manifest, ballot, challenged.value);
           if (!opened.ok) return refuse('challenge', `the published plaintext and nonce do not reproduce ballot ${ballot.ballotId} (${opened.error.check})`);
         }
-        proofJobs.push({ index, ballotStyleId, ballot });
+        if (verdict === undefined) proofJobs.push({ index, ballotStyleId, ballot });
+        else if (verdict.kind === 'proof-failure') pooledFailures.push({ index, failure: verdict.failure });
         const status: BallotStatus = entry.type === 'ballot-pending' ? 'pending' : 'challenged';
         if (status === 'pending') pendingHere.set(ballot.ballotId, ballot);
         updates.set(ballot.ballotId, { ballotId: ballot.ballotId, status, index, confirmationCode: toBase64Url(code), ballotStyleId });
@@ -237,7 +255,10 @@ export function checkEntries(
     }
   }
 
-  const proofFailure = verifyProofs(env, proofJobs);
+  let proofFailure = verifyProofs(env, proofJobs);
+  for (const { index, failure } of pooledFailures) {
+    if (proofFailure === undefined || index < proofFailure.index) proofFailure = proofRefusal(index, failure);
+  }
   if (proofFailure !== undefined) return err(proofFailure);
 
   return ok({ state: { polls, chain: toBase64Url(chain), count }, ballots: [...updates.values()], cast, checkIns, duplicates });
@@ -266,10 +287,12 @@ function verifyProofs(env: CheckEnvironment, jobs: readonly ProofJob[]): EntryRe
     if (failure === undefined) continue;
     const job = list.find((j) => j.ballot.ballotId === failure.ballotId);
     const index = job?.index ?? -1;
-    if (first === undefined || index < first.index) {
-      const where = [failure.contestId, failure.selectionId].filter((x) => x !== undefined).join('/');
-      first = { code: 'ballot-proof', index, message: `entry ${index}: ballot ${failure.ballotId} fails ${failure.check}${where ? ` at ${where}` : ''}` };
-    }
+    if (first === undefined || index < first.index) first = proofRefusal(index, failure);
   }
   return first;
+}
+
+function proofRefusal(index: number, failure: BallotFailure): EntryRefusal {
+  const where = [failure.contestId, failure.selectionId].filter((x) => x !== undefined).join('/');
+  return { code: 'ballot-proof', index, message: `entry ${index}: ballot ${failure.ballotId} fails ${failure.check}${where ? ` at ${where}` : ''}` };
 }

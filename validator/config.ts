@@ -9,7 +9,10 @@
  *     "electionPackage": "election.json",         the signed election package
  *     "authorityKey": "authority.vkey",           pinned authority verifier key (file)
  *     "enrollments": ["stations/"],               enrollment files, or folders of *.json
- *     "limits": { … }                             optional, see HttpLimits / ValidatorLimits
+ *     "limits": { … },                            optional, see HttpLimits / ValidatorLimits
+ *     "verifyThreads": 2                          optional: worker threads checking ballot
+ *                                                 proofs (verify-pool.ts); 0 = none;
+ *                                                 default one per core, at most 8
  *   }
  */
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, statSync, constants as fsConstants } from 'node:fs';
@@ -43,6 +46,7 @@ export const validatorConfigSchema = z.strictObject({
   authorityKey: z.string().min(1),
   enrollments: z.array(z.string().min(1)).min(1),
   limits: limitsSchema.optional(),
+  verifyThreads: z.int().min(0).max(64).optional(),
 });
 
 export type ValidatorConfigFile = z.infer<typeof validatorConfigSchema>;
@@ -58,6 +62,8 @@ export type ValidatorConfig = {
   readonly enrollments: readonly string[];
   readonly httpLimits: HttpLimits;
   readonly limits: ValidatorLimits;
+  /** Worker threads for ballot proofs; undefined: one per core. */
+  readonly verifyThreads?: number;
 };
 
 /** Reads and checks a config file; the error is a sentence for the operator. */
@@ -95,6 +101,7 @@ export function readValidatorConfig(file: string): Result<ValidatorConfig, strin
       maxEntriesPerRequest: l.maxEntriesPerRequest ?? DEFAULT_LIMITS.maxEntriesPerRequest,
       maxEntryBytes: l.maxEntryBytes ?? DEFAULT_LIMITS.maxEntryBytes,
     },
+    ...(c.verifyThreads === undefined ? {} : { verifyThreads: c.verifyThreads }),
   });
 }
 

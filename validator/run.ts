@@ -13,6 +13,7 @@ import { loadValidatorElection } from './election';
 import { buildValidatorServer } from './server';
 import { ValidatorService } from './service';
 import { describeStoreOpenError, ValidatorStore } from './store';
+import { defaultVerifyThreads, VerifyPool } from './verify-pool';
 
 /** The validator's event log: JSON lines in its data folder, written without blocking requests. */
 export class ValidatorEventLog implements EventLogger {
@@ -43,9 +44,20 @@ export type RunningValidator = {
   close(): Promise<void>;
 };
 
-export type StartOptions = { readonly logger?: EventLogger; readonly echoLog?: boolean };
+export type StartOptions = {
+  readonly logger?: EventLogger;
+  readonly echoLog?: boolean;
+  /** Worker threads checking ballot proofs; 0 checks them on the main thread. Default: one per core (at most 8). */
+  readonly verifyThreads?: number;
+};
 
-export function prepareValidator(config: ValidatorConfig, logger: EventLogger): Result<{ service: ValidatorService; verifierKey: string }, string> {
+export type PrepareOptions = { readonly verifyThreads?: number };
+
+export function prepareValidator(
+  config: ValidatorConfig,
+  logger: EventLogger,
+  options: PrepareOptions = {},
+): Result<{ service: ValidatorService; verifierKey: string }, string> {
   const key = loadValidatorKey(config.keyFile, config.name);
   if (!key.ok) return key;
   let packageJson: unknown;
@@ -67,7 +79,16 @@ export function prepareValidator(config: ValidatorConfig, logger: EventLogger): 
   }
   const store = ValidatorStore.open(config.dataDir, election.value.electionId);
   if (!store.ok) return err(describeStoreOpenError(store.error));
-  const service = new ValidatorService({ election: election.value, store: store.value, cosigner: key.value, logger, limits: config.limits });
+  const threads = options.verifyThreads ?? 0;
+  const verifyPool = threads > 0 ? new VerifyPool(election.value, threads) : undefined;
+  const service = new ValidatorService({
+    election: election.value,
+    store: store.value,
+    cosigner: key.value,
+    logger,
+    limits: config.limits,
+    ...(verifyPool === undefined ? {} : { verifyPool }),
+  });
   return ok({ service, verifierKey: key.value.verifierKey });
 }
 
@@ -77,7 +98,7 @@ export async function startValidator(configFile: string, options: StartOptions =
   if (!config.ok) return config;
   const eventLog = options.logger === undefined ? new ValidatorEventLog(path.join(config.value.dataDir, 'events.jsonl'), options.echoLog ?? false) : undefined;
   const logger: EventLogger = options.logger ?? (eventLog as ValidatorEventLog);
-  const prepared = prepareValidator(config.value, logger);
+  const prepared = prepareValidator(config.value, logger, { verifyThreads: options.verifyThreads ?? config.value.verifyThreads ?? defaultVerifyThreads() });
   if (!prepared.ok) {
     logger.log('validator.start-refused', { reason: prepared.error });
     await eventLog?.close();
@@ -90,6 +111,7 @@ export async function startValidator(configFile: string, options: StartOptions =
     address = await server.listen({ host: config.value.host, port: config.value.port });
   } catch (error) {
     service.store.close();
+    await service.verifyPool?.close();
     await eventLog?.close();
     return err(`cannot listen on ${config.value.host}:${config.value.port}: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -103,6 +125,7 @@ export async function startValidator(configFile: string, options: StartOptions =
     close: async () => {
       await server.close();
       service.store.close();
+      await service.verifyPool?.close();
       logger.log('validator.stopped', { name: config.value.name });
       await eventLog?.close();
     },

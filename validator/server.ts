@@ -142,11 +142,11 @@ export function buildValidatorServer(service: ValidatorService, logger: EventLog
     return fromRefusal(request, reply, result.error);
   });
 
-  app.post(ENTRIES_PATH, (request, reply) => {
+  app.post(ENTRIES_PATH, async (request, reply) => {
     if (typeof request.body !== 'object' || request.body === null) {
       return refuse(request, reply, 400, 'malformed-request', 'POST /urna/v1/entries takes a JSON object (Content-Type: application/json)');
     }
-    const result = service.submitEntries(request.body);
+    const result = await service.submitEntriesAsync(request.body);
     if (result.ok) return reply.code(200).send(result.value);
     return fromRefusal(request, reply, result.error);
   });

@@ -32,6 +32,7 @@ import { err, ok, type Result } from '../core/result';
 import { checkEntries, initialLogState } from './checks';
 import type { EnrolledStation, ValidatorElection } from './election';
 import { nodeSha256Hasher, type LogHead, type ValidatorStore } from './store';
+import { MIN_POOLED_BALLOTS, type Preverified, type VerifyPool } from './verify-pool';
 
 /** A refusal: the HTTP status, a stable code and a sentence for the person reading it. */
 export type Refusal = {
@@ -91,6 +92,8 @@ export type ValidatorServiceOptions = {
   readonly now?: () => number;
   /** Randomness for batched proof verification (defaults to the CSPRNG). */
   readonly random?: RandomSource;
+  /** Worker threads that check ballot proofs for `submitEntriesAsync` (without it, this thread does). */
+  readonly verifyPool?: VerifyPool;
 };
 
 function refusal(status: Refusal['status'], code: string, message: string, extra: Partial<Pick<Refusal, 'details' | 'currentSize'>> = {}): Result<never, Refusal> {
@@ -105,6 +108,7 @@ export class ValidatorService {
   private readonly limits: ValidatorLimits;
   private readonly now: () => number;
   private readonly random: RandomSource | undefined;
+  readonly verifyPool: VerifyPool | undefined;
 
   constructor(options: ValidatorServiceOptions) {
     this.election = options.election;
@@ -114,6 +118,7 @@ export class ValidatorService {
     this.limits = options.limits ?? DEFAULT_LIMITS;
     this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
     this.random = options.random;
+    this.verifyPool = options.verifyPool;
   }
 
   get name(): string {
@@ -166,7 +171,35 @@ export class ValidatorService {
     return this.refused(this.submitEntriesUnlogged(input), { call: 'entries', origin });
   }
 
-  private submitEntriesUnlogged(input: unknown): Result<EntriesAccepted, Refusal> {
+  /**
+   * The same call, with the ballot proofs checked first by the worker pool. Only a
+   * well-formed request signed by an enrolled station that extends what this
+   * validator holds is sent to the pool (no proof work for anyone else); everything
+   * after the pool answers runs synchronously, exactly as `submitEntries`.
+   */
+  async submitEntriesAsync(input: unknown): Promise<Result<EntriesAccepted, Refusal>> {
+    const preverified = await this.preverify(input);
+    const origin = typeof input === 'object' && input !== null && 'origin' in input ? String((input).origin).slice(0, 300) : undefined;
+    return this.refused(this.submitEntriesUnlogged(input, preverified), { call: 'entries', origin });
+  }
+
+  private async preverify(input: unknown): Promise<ReadonlyMap<number, Preverified> | undefined> {
+    const pool = this.verifyPool;
+    if (pool === undefined || !pool.healthy) return undefined;
+    const parsed = entriesRequestSchema.safeParse(input);
+    if (!parsed.success || parsed.data.entries.length > this.limits.maxEntriesPerRequest) return undefined;
+    if (parsed.data.entries.filter((text) => text.includes('"ballot"')).length < MIN_POOLED_BALLOTS) return undefined;
+    const auth = this.authenticate(parsed.data.checkpoint);
+    if (!auth.ok || auth.value.log !== 'ballots' || parsed.data.from !== this.headOf(auth.value).size) return undefined;
+    try {
+      return await pool.verify(parsed.data.from, parsed.data.entries);
+    } catch (error) {
+      this.logger.log('validator.verify-pool-failed', { message: error instanceof Error ? error.message : String(error) });
+      return undefined;
+    }
+  }
+
+  private submitEntriesUnlogged(input: unknown, preverified?: ReadonlyMap<number, Preverified>): Result<EntriesAccepted, Refusal> {
     const parsed = entriesRequestSchema.safeParse(input);
     if (!parsed.success) return refusal(400, 'malformed-request', `request body: ${z.prettifyError(parsed.error)}`);
     const request = parsed.data;
@@ -210,6 +243,7 @@ export class ValidatorService {
         pendingBallot: (ballotId) => this.store.pendingBallot(origin, station.stationId, ballotId),
         checkInsOf: (voterHash) => this.store.checkInsOf(voterHash),
         ...(this.random === undefined ? {} : { random: this.random }),
+        ...(preverified === undefined ? {} : { preverified }),
       },
       head.state,
       request.from,

@@ -20,7 +20,7 @@ import { mkdirSync } from 'node:fs';
 import { hash as nodeHash } from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { GroupElement, parseEncryptedBallot, Point, type EncryptedBallot } from '../core/ballot';
+import { encryptedBallotFromCheckedRecord, GroupElement, Point, type EncryptedBallot, type EncryptedBallotRecord } from '../core/ballot';
 import type { Bytes } from '../core/encoding/bytes';
 import { bytesEqual, utf8Decode } from '../core/encoding/bytes';
 import type { ElectionId, LogKind, StationId } from '../core/ids';
@@ -281,8 +281,8 @@ export class ValidatorStore {
     if (row === undefined) return undefined;
     const text = this.entryText(origin, row.idx);
     if (text === undefined) return undefined;
-    const parsed = parseEncryptedBallot((JSON.parse(text) as { ballot: unknown }).ballot);
-    return parsed.ok ? parsed.value : undefined;
+    // Stored entries passed every check before they were committed.
+    return encryptedBallotFromCheckedRecord((JSON.parse(text) as { ballot: EncryptedBallotRecord }).ballot);
   }
 
   checkInsOf(voterHash: string): { stationId: string; index: number }[] {

@@ -103,6 +103,15 @@ export class GroupElement {
     return new GroupElement(point, bytes);
   }
 
+  /**
+   * An encoding that `decode` has already accepted (in another thread, or before it
+   * was stored): the point is decoded on first use. Never for unchecked input.
+   */
+  static fromCheckedBytes(bytes: Bytes): GroupElement {
+    if (bytes.length !== 32) throw new Error('invariant failed: a checked encoding is 32 bytes');
+    return new GroupElement(undefined, bytes);
+  }
+
   /** Decodes a canonical ristretto255 encoding; anything else is refused. */
   static decode(bytes: Bytes): Result<GroupElement, 'not-a-point'> {
     const point = decodeRistretto(bytes);

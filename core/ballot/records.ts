@@ -5,6 +5,7 @@
  * scalar, refusing non-canonical encodings, so a parsed record re-serialises to the
  * same bytes.
  */
+import { bytesToNumberLE } from '@noble/curves/utils.js';
 import { z } from 'zod';
 import { type Bytes, fromBase64Url, toBase64Url } from '../encoding/bytes';
 import { canonicalize } from '../encoding/canonical-json';
@@ -13,6 +14,7 @@ import { err, ok, type Result } from '../result';
 import type { GuardianAnnouncement, GuardianKeyShare, KeyCeremonyRecord, ShareComplaint, ShareMessage } from './ceremony';
 import type { ChallengedBallot } from './challenge';
 import type { EncryptedBallot } from './encrypt';
+import { affineOf, pointFromCheckedAffine } from './fast25519';
 import { GroupElement, type Scalar, scalarFromBytes, scalarToBase64Url } from './group';
 import { BALLOT_ID_PATTERN, type BallotId } from './manifest';
 import type { CompactProof, RangeProof } from './proofs';
@@ -214,8 +216,8 @@ export function encryptedBallotToRecord(ballot: EncryptedBallot): EncryptedBallo
   };
 }
 
-export function parseEncryptedBallot(json: unknown): Result<EncryptedBallot, RecordProblem> {
-  return parseWith(encryptedBallotSchema, json, (r) => ({
+function decodeEncryptedBallot(r: EncryptedBallotRecord): EncryptedBallot {
+  return {
     ballotId: r.ballotId as BallotId,
     contests: r.contests.map((c, ci) => ({
       contestId: c.contestId as ContestId,
@@ -229,7 +231,54 @@ export function parseEncryptedBallot(json: unknown): Result<EncryptedBallot, Rec
       }),
       proof: rangeIn(c.proof, `contests[${ci}].proof`),
     })),
-  }));
+  };
+}
+
+export function parseEncryptedBallot(json: unknown): Result<EncryptedBallot, RecordProblem> {
+  return parseWith(encryptedBallotSchema, json, decodeEncryptedBallot);
+}
+
+/**
+ * Rebuilds a ballot from a record that `parseEncryptedBallot` has already accepted
+ * (in a verification worker, or before the record was stored): no schema pass, and
+ * points are decoded only when used. Never for unchecked input.
+ */
+export function encryptedBallotFromCheckedRecord(r: EncryptedBallotRecord, ciphertextCoordinates?: readonly bigint[]): EncryptedBallot {
+  const checked = (text: string) => GroupElement.fromCheckedBytes(fromBase64Url(text));
+  // With the coordinates of every α and β (x, y pairs in record order), no square root is needed.
+  let next = 0;
+  const ciphertextPoint = (text: string): GroupElement => {
+    if (ciphertextCoordinates === undefined) return checked(text);
+    const x = ciphertextCoordinates[next++];
+    const y = ciphertextCoordinates[next++];
+    if (x === undefined || y === undefined) throw new Error('invariant failed: too few ciphertext coordinates');
+    return GroupElement.withEncoding(pointFromCheckedAffine(x, y), fromBase64Url(text));
+  };
+  const checkedScalar = (text: string) => bytesToNumberLE(fromBase64Url(text));
+  const range = (p: readonly { a: string; b: string; c: string; z: string }[]): RangeProof => ({
+    branches: p.map((b) => ({ a: checked(b.a), b: checked(b.b), c: checkedScalar(b.c), z: checkedScalar(b.z) })),
+  });
+  return {
+    ballotId: r.ballotId as BallotId,
+    contests: r.contests.map((c) => ({
+      contestId: c.contestId as ContestId,
+      selections: c.selections.map((s) => ({
+        selectionId: s.selectionId as SelectionId,
+        ciphertext: { alpha: ciphertextPoint(s.alpha), beta: ciphertextPoint(s.beta) },
+        proof: range(s.proof),
+      })),
+      proof: range(c.proof),
+    })),
+  };
+}
+
+/** The affine coordinates of every α and β of a decoded ballot, in record order (for `encryptedBallotFromCheckedRecord`). */
+export function ciphertextCoordinates(ballot: EncryptedBallot): bigint[] {
+  const out: bigint[] = [];
+  for (const c of ballot.contests) {
+    for (const s of c.selections) out.push(...affineOf(s.ciphertext.alpha.point), ...affineOf(s.ciphertext.beta.point));
+  }
+  return out;
 }
 
 // ---- challenged ballot ----

@@ -1,0 +1,120 @@
+/**
+ * The proof pool (validator/verify-pool.ts) must not change what a validator decides:
+ * two validators of one election, one checking proofs on its own thread and one with
+ * two worker threads, get the same requests and must cosign the same logs, hold the
+ * same totals and refuse the same entries with the same words.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromBase64Url, toBase64Url } from '../../../core/encoding/bytes';
+import type { LogKind } from '../../../core/ids';
+import { MemoryEventLogger } from '../../../main/logging';
+import type { LedgerStore } from '../../../main/ledger/store';
+import { readValidatorConfig } from '../../../validator/config';
+import { prepareValidator } from '../../../validator/run';
+import type { ValidatorService } from '../../../validator/service';
+import { MIN_POOLED_BALLOTS } from '../../../validator/verify-pool';
+import { BallotWriter, makeTestElection, type TestElection } from './fixture';
+
+let election: TestElection;
+let plain: ValidatorService;
+let pooled: ValidatorService;
+
+function open(index: number, verifyThreads: number): ValidatorService {
+  const validator = election.validators[index];
+  if (validator === undefined) throw new Error('validator');
+  const config = readValidatorConfig(election.writeConfig(validator, 0));
+  if (!config.ok) throw new Error(config.error);
+  const prepared = prepareValidator(config.value, new MemoryEventLogger(), { verifyThreads });
+  if (!prepared.ok) throw new Error(prepared.error);
+  return prepared.value.service;
+}
+
+function request(ledger: LedgerStore, log: LogKind, from: number, to = ledger.size(log)) {
+  const checkpoint = ledger.checkpointBetween(log, to - 1, to);
+  if (checkpoint === undefined) throw new Error(`no checkpoint at ${to}`);
+  return { origin: ledger.origin(log), from, entries: ledger.entryTexts(log, from, to), checkpoint: checkpoint.note };
+}
+
+/** Sends the same request to both validators and returns both answers, without cosignatures. */
+async function both(body: unknown) {
+  const [a, b] = [await plain.submitEntriesAsync(body), await pooled.submitEntriesAsync(body)];
+  const strip = (r: typeof a) => (r.ok ? { ok: true, size: r.value.size } : { ok: false, error: r.error });
+  return { plain: strip(a), pooled: strip(b) };
+}
+
+function writer(stationIndex: number, name: string): BallotWriter {
+  const station = election.stations[stationIndex];
+  if (station === undefined) throw new Error('station');
+  return BallotWriter.open(election, station, path.join(election.dir, 'stations', name));
+}
+
+beforeAll(async () => {
+  election = makeTestElection({
+    validators: 2,
+    label: 'verify-pool',
+    stations: [
+      { id: 'station-1', precinct: 'uik-1201' },
+      { id: 'station-2', precinct: 'uik-1202' },
+    ],
+  });
+  plain = open(0, 0);
+  pooled = open(1, 2);
+  await pooled.verifyPool?.ready();
+});
+
+afterAll(async () => {
+  await pooled.verifyPool?.close();
+  plain.store.close();
+  pooled.store.close();
+  election.cleanup();
+});
+
+describe('validator proof pool', () => {
+  it('accepts an honest batch, refuses a bad proof and a bad point exactly as the single-threaded validator', async () => {
+    expect(pooled.verifyPool?.threads).toBe(2);
+    const station = writer(0, 'honest-then-bad');
+    station.openPolls();
+    for (let i = 0; i < MIN_POOLED_BALLOTS + 8; i++) station.castBallot();
+    station.challengeBallot();
+    const honest = await both(request(station.ledger, 'ballots', 0));
+    expect(honest.plain).toEqual({ ok: true, size: station.ledger.size('ballots') });
+    expect(honest.pooled).toEqual(honest.plain);
+    expect(pooled.verifyPool?.checked).toBe(MIN_POOLED_BALLOTS + 9);
+    expect(JSON.stringify(pooled.store.totals())).toBe(JSON.stringify(plain.store.totals()));
+
+    // A batch with a proof that fails (code computed over the tampered record), late in the batch.
+    const from = station.ledger.size('ballots');
+    for (let i = 0; i < MIN_POOLED_BALLOTS; i++) station.castBallot();
+    const pending = station.pendingEntry();
+    const record = pending.entry['ballot'] as { contests: { selections: { proof: { z: string }[] }[] }[] };
+    const branch = record.contests[0]?.selections[0]?.proof[1];
+    if (branch === undefined) throw new Error('shape');
+    const z = fromBase64Url(branch.z);
+    z[0] = ((z[0] ?? 0) ^ 1) & 0xff;
+    branch.z = toBase64Url(z);
+    station.append('ballots', pending.entry);
+    const badProof = await both(request(station.ledger, 'ballots', from));
+    expect(badProof.plain.ok).toBe(false);
+    expect(badProof.pooled).toEqual(badProof.plain);
+    expect(JSON.stringify(badProof.plain)).toContain('ballot-proof');
+    expect(pooled.verifyPool?.checked).toBe(2 * MIN_POOLED_BALLOTS + 10);
+    station.close();
+
+    // A ballot with a point that is not a group element: refused as a bad record, at its index.
+    const other = writer(1, 'bad-point');
+    other.openPolls();
+    for (let i = 0; i < MIN_POOLED_BALLOTS; i++) other.castBallot();
+    const broken = other.pendingEntry();
+    const brokenRecord = broken.entry['ballot'] as { contests: { selections: { alpha: string }[] }[] };
+    const selection = brokenRecord.contests[0]?.selections[0];
+    if (selection === undefined) throw new Error('shape');
+    selection.alpha = toBase64Url(Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 1 : 0)));
+    other.append('ballots', broken.entry);
+    const badPoint = await both(request(other.ledger, 'ballots', 0));
+    expect(badPoint.plain.ok).toBe(false);
+    expect(badPoint.pooled).toEqual(badPoint.plain);
+    expect(JSON.stringify(badPoint.plain)).toContain('ballot-record');
+    other.close();
+  });
+});
