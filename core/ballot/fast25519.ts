@@ -48,6 +48,23 @@ function mul(a: Fe, b: Fe): Fe {
   return fold(a * b);
 }
 
+/**
+ * A product folded once: below 2^256 + 38·2^(bits − 256), i.e. below 2^265 for
+ * inputs below 2^259. Only for values that feed one more multiplication (through
+ * `subWide` or a plain sum), whose result `mul` folds twice (below 2^256 + 2^32).
+ */
+function mulOnce(a: Fe, b: Fe): Fe {
+  const t = a * b;
+  return (t & MASK256) + 38n * (t >> 256n);
+}
+
+/** 2^10·p, above any `mulOnce` result: subtracting one keeps the value non-negative. */
+const P_WIDE: Fe = P << 10n;
+
+function subWide(a: Fe, b: Fe): Fe {
+  return a + P_WIDE - b;
+}
+
 function sqr(a: Fe): Fe {
   return fold(a * a);
 }
@@ -180,12 +197,12 @@ type Cached = { readonly ymx: Fe; readonly ypx: Fe; readonly t2d: Fe; readonly x
 
 /** Extended + extended (add-2008-hwcd-3, a = −1): 9M. */
 function addExt(p: Ext, q: Ext): Ext {
-  const a = mul(sub(p.Y, p.X), sub(q.Y, q.X));
-  const b = mul(p.Y + p.X, q.Y + q.X);
-  const c = mul(mul(p.T, D2), q.T);
-  const d = 2n * mul(p.Z, q.Z);
-  const e = sub(b, a);
-  const f = sub(d, c);
+  const a = mulOnce(sub(p.Y, p.X), sub(q.Y, q.X));
+  const b = mulOnce(p.Y + p.X, q.Y + q.X);
+  const c = mulOnce(mul(p.T, D2), q.T);
+  const d = 2n * mulOnce(p.Z, q.Z);
+  const e = subWide(b, a);
+  const f = subWide(d, c);
   const g = d + c;
   const h = b + a;
   return { X: mul(e, f), Y: mul(g, h), Z: mul(f, g), T: mul(e, h) };
@@ -193,12 +210,12 @@ function addExt(p: Ext, q: Ext): Ext {
 
 /** Extended ± affine (madd-2008-hwcd-3): 7M. */
 function addCached(p: Ext, q: Cached, negate: boolean): Ext {
-  const a = mul(sub(p.Y, p.X), negate ? q.ypx : q.ymx);
-  const b = mul(p.Y + p.X, negate ? q.ymx : q.ypx);
-  const c = mul(p.T, negate ? P4 - q.t2d : q.t2d);
+  const a = mulOnce(sub(p.Y, p.X), negate ? q.ypx : q.ymx);
+  const b = mulOnce(p.Y + p.X, negate ? q.ymx : q.ypx);
+  const c = mulOnce(p.T, negate ? P4 - q.t2d : q.t2d);
   const d = 2n * p.Z;
-  const e = sub(b, a);
-  const f = sub(d, c);
+  const e = subWide(b, a);
+  const f = subWide(d, c);
   const g = d + c;
   const h = b + a;
   return { X: mul(e, f), Y: mul(g, h), Z: mul(f, g), T: mul(e, h) };
