@@ -339,9 +339,22 @@ export class SyncClient {
 
   private async request(validator: SyncValidator, pathname: string, headers: Record<string, string>, body: string): Promise<{ status: number; contentType: string; body: string }> {
     const url = new URL(pathname, validator.url.endsWith('/') ? validator.url : `${validator.url}/`);
-    const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.options.requestTimeoutMs ?? 10_000)]);
-    const response = await fetch(url, { method: 'POST', headers, body, signal });
-    return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: await response.text() };
+    // Not AbortSignal.any([stop, AbortSignal.timeout()]): on Node 20 the garbage collector can
+    // collect that combined signal while the fetch waits, and then the timeout never fires and
+    // a request to a validator that stopped answering hangs this loop for good. Here the timer
+    // holds the controller until it has fired or been cleared.
+    const controller = new AbortController();
+    const stop = () => controller.abort(this.abort.signal.reason);
+    if (this.abort.signal.aborted) stop();
+    else this.abort.signal.addEventListener('abort', stop, { once: true });
+    const timer = setTimeout(() => controller.abort(new DOMException('the validator did not answer in time', 'TimeoutError')), this.options.requestTimeoutMs ?? 10_000);
+    try {
+      const response = await fetch(url, { method: 'POST', headers, body, signal: controller.signal });
+      return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: await response.text() };
+    } finally {
+      clearTimeout(timer);
+      this.abort.signal.removeEventListener('abort', stop);
+    }
   }
 }
 
