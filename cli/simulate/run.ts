@@ -164,6 +164,16 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
   const validators: ValidatorProcess[] = [];
   const rigs: StationRig[] = [];
   let succeeded = false;
+  // Interrupted (Ctrl-C, a supervisor's SIGTERM): the processes this run started go with it.
+  const interrupted = (signal: NodeJS.Signals) => {
+    progress(`simulate: ${signal}: stopping stations, devices and validators`);
+    void Promise.allSettled([...rigs.map((r) => r.kiosk.kill()), ...rigs.map((r) => teardownDevices(r)), ...validators.map((v) => v.kill())]).then(() => {
+      PtyPair.removeDir(ptyDir);
+      process.exit(130);
+    });
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     progress(`simulate: preparing the election in ${workDir}`);
     const election = prepareElection(workDir, options);
@@ -201,7 +211,7 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
 
     await Promise.all(rigs.map((r) => r.driver.closePolls()));
     progress('simulate: polls closed; waiting until every validator has cosigned both logs of every station');
-    await waitForCosignatures(rigs, election.validators.map((v) => v.name));
+    await waitForCosignatures(rigs, election.validators.map((v) => v.name), progress);
     lap('closeAndSync');
     for (const rig of rigs) await rig.kiosk.close();
     await Promise.all(rigs.map((r) => teardownDevices(r)));
@@ -256,6 +266,8 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
       workDir: succeeded && options.keepWork !== true ? null : workDir,
     };
   } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     for (const rig of rigs) await rig.kiosk.kill();
     await Promise.allSettled(rigs.map((r) => teardownDevices(r)));
     await Promise.allSettled(validators.map((v) => v.stop()));
@@ -311,9 +323,10 @@ function chooseGuardians(seed: string, election: SimulatedElection): SimulatedEl
 }
 
 /** Until every validator reports both logs of every station cosigned at their final size. */
-async function waitForCosignatures(rigs: readonly StationRig[], validatorNames: readonly string[]): Promise<void> {
+async function waitForCosignatures(rigs: readonly StationRig[], validatorNames: readonly string[], progress: (line: string) => void): Promise<void> {
   const pending = new Set(rigs);
   const deadline = Date.now() + 30 * 60_000;
+  let nextReport = Date.now() + 30_000;
   while (pending.size > 0) {
     if (Date.now() > deadline) throw new CliError(`stations ${[...pending].map((r) => r.station.stationId).join(', ')} were not cosigned by every validator within 30 minutes`);
     for (const rig of [...pending]) {
@@ -327,7 +340,12 @@ async function waitForCosignatures(rigs: readonly StationRig[], validatorNames: 
         return v !== undefined && v.cosigned.ballots === sizes.ballots && v.cosigned.pollbook === sizes.pollbook;
       });
       if (done) pending.delete(rig);
+      else if (Date.now() > nextReport) {
+        const views = sync.validators.map((v) => `${v.name} ${v.state} cosigned ${v.cosigned.ballots}/${sizes.ballots} ballots, ${v.cosigned.pollbook}/${sizes.pollbook} poll book`);
+        progress(`simulate: ${rig.station.stationId} still waiting: ${views.join('; ')}`);
+      }
     }
+    if (Date.now() > nextReport) nextReport = Date.now() + 30_000;
     if (pending.size > 0) await sleep(250);
   }
 }
