@@ -29,7 +29,7 @@ import { PtyPair } from '../../hardware/sim/pty-pair';
 import { CliError } from '../urna';
 import { prepareElection, URNA_BIN, type SimulatedElection, type SimulatedStation, type SimulationShape } from './election-setup';
 import { LoopbackProxy } from './loopback-proxy';
-import { NO_FAULTS, planStationFaults, StationDriver, type StationDayStats } from './station-driver';
+import { emptyDayStats, NO_FAULTS, planStationFaults, StationDriver, type StationDayStats } from './station-driver';
 import { StationProcess } from './station-process';
 import { ValidatorProcess } from './validator-process';
 import { addCounts, countBallot, electionMood, emptyCounts, planVoters, SeededStream, type PlainCounts, type VoterIntent } from './voters';
@@ -247,7 +247,7 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
         for (const [key, value] of Object.entries(r.driver.stats)) sum[key as keyof StationDayStats] += value;
         return sum;
       },
-      { ballotsCast: 0, challenged: 0, undervoted: 0, writeIns: 0, crashes: 0, pendingConfirmed: 0, pendingConfirmedWithoutReceipt: 0, pendingVoided: 0, ballotsReissued: 0, paperRefills: 0, reprints: 0, printerDropouts: 0 } as StationDayStats,
+      emptyDayStats(),
     );
     succeeded = difference === undefined && verifiedCode === 0;
     return {

@@ -80,6 +80,13 @@ export type StationDayStats = {
   printerDropouts: number;
 };
 
+export function emptyDayStats(): StationDayStats {
+  return {
+    ballotsCast: 0, challenged: 0, undervoted: 0, writeIns: 0, crashes: 0,
+    pendingConfirmed: 0, pendingConfirmedWithoutReceipt: 0, pendingVoided: 0, ballotsReissued: 0, paperRefills: 0, reprints: 0, printerDropouts: 0,
+  };
+}
+
 export type StationDevicesSim = {
   readonly printer: PrinterSimulator;
   readonly cardReader: CardReaderSimulator;
@@ -98,10 +105,7 @@ function unwrap<T>(what: string, result: ApiResult<T>): T {
 }
 
 export class StationDriver {
-  readonly stats: StationDayStats = {
-    ballotsCast: 0, challenged: 0, undervoted: 0, writeIns: 0, crashes: 0,
-    pendingConfirmed: 0, pendingConfirmedWithoutReceipt: 0, pendingVoided: 0, ballotsReissued: 0, paperRefills: 0, reprints: 0, printerDropouts: 0,
-  };
+  readonly stats: StationDayStats = emptyDayStats();
 
   constructor(
     private readonly station: SimulatedStation,

@@ -74,7 +74,7 @@ export const VOTER_HABITS = {
   /** Challenges a first marking (Benaloh) before casting their real choice. */
   challenge: 0.04,
   /** Relative popularity of a write-in line against a listed candidate of weight 1..8. */
-  writeInWeight: 0.6,
+  writeInWeight: 2,
 } as const;
 
 const WRITE_IN_NAMES = ['Тихонова Вера', 'Orlov Nikita', 'Смирнов Пётр', 'Anna Kowalska', 'Кузнецова Дарья', "O'Brien Sean"] as const;
