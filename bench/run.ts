@@ -1,36 +1,43 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
-import type { Measurement } from './harness';
+import { CRYPTO_BOUNDS, isThroughput } from './bounds';
 import { suites } from './suites';
+import { formatValue, markdownTable, type BenchReport, type BenchRow } from './table';
 
 const only = process.argv.slice(2);
 const selected = only.length > 0 ? suites.filter((s) => only.includes(s.name)) : suites;
-const results: (Measurement & { suite: string })[] = [];
+const started = performance.now();
+const load = loadavg();
+const rows: BenchRow[] = [];
 
 for (const suite of selected) {
   process.stdout.write(`\n# ${suite.name}\n`);
   for (const m of await suite.run()) {
-    results.push({ suite: suite.name, ...m });
+    rows.push({ suite: suite.name, ...m });
     const verdict = m.meetsTarget === undefined ? '' : m.meetsTarget ? '  (meets target)' : '  (MISSES target)';
     const target = m.target ? `  target ${m.target}` : '';
     process.stdout.write(`${m.name.padEnd(48)} ${formatValue(m.value).padStart(12)} ${m.unit}${target}${verdict}\n`);
   }
 }
 
-const report = {
+// Each throughput beside the pure-cryptography rate of the same work, from this run only.
+const byName = new Map(rows.map((r) => [r.name, r]));
+const results = rows.map((r): BenchRow => {
+  const bound = CRYPTO_BOUNDS[r.name];
+  if (bound === undefined || !isThroughput(r)) return r;
+  const measured = byName.get(bound);
+  return measured === undefined ? { ...r, bound } : { ...r, bound, ratioToBound: r.value / measured.value };
+});
+
+const report: BenchReport = {
   date: new Date().toISOString(),
-  machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: process.platform },
+  command: only.length > 0 ? `npm run bench -- ${only.join(' ')}` : 'npm run bench',
+  seconds: (performance.now() - started) / 1000,
+  machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: process.platform, load },
   results,
 };
 const out = path.resolve('bench/results.json');
 mkdirSync(path.dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-process.stdout.write(`\nwrote ${out} (${results.length} measurements, ${report.machine.cores} cores)\n`);
-
-function formatValue(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  if (Math.abs(value) >= 100) return value.toFixed(0);
-  if (Math.abs(value) >= 1) return value.toFixed(2);
-  return value.toPrecision(3);
-}
+process.stdout.write(`\n${markdownTable(report)}\n\nwrote ${out} (${results.length} measurements, ${report.machine.cores} cores)\n`);

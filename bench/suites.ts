@@ -1,4 +1,5 @@
 import { ballotSuite } from './ballot.bench';
+import { boundsSuite } from './bounds';
 import { ledgerSuite } from './ledger.bench';
 import { stationSuite } from './station.bench';
 import { validatorSuite } from './validator.bench';
@@ -6,4 +7,4 @@ import { verifySuite } from './verify.bench';
 import type { BenchSuite } from './harness';
 
 /** Every benchmark suite of the project; each issue adds its own. */
-export const suites: readonly BenchSuite[] = [ballotSuite, ledgerSuite, stationSuite, validatorSuite, verifySuite];
+export const suites: readonly BenchSuite[] = [ballotSuite, boundsSuite, ledgerSuite, stationSuite, validatorSuite, verifySuite];
