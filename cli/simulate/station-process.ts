@@ -71,6 +71,8 @@ export class StationProcess {
       if (reply.ok) waiting.resolve(reply.value);
       else waiting.reject(new Error(`station ${this.stationId}: ${reply.error}`));
     });
+    // A send racing the child's death fails with EPIPE; the exit handler below answers every open request.
+    child.on('error', () => undefined);
     child.once('exit', (code, signal) => {
       if (this.child === child) this.child = undefined;
       const gone = new StationGone(this.stationId, signal ?? `exit ${String(code)}${this.stderrTail ? `: ${this.stderrTail}` : ''}`);
@@ -90,7 +92,11 @@ export class StationProcess {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.open.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      child.send({ ...body, id });
+      child.send({ ...body, id }, (error) => {
+        if (error === null || !this.open.has(id)) return;
+        this.open.delete(id);
+        reject(new StationGone(this.stationId, error.message));
+      });
     });
   }
 

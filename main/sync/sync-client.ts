@@ -276,10 +276,20 @@ export class SyncClient {
     const end = source.checkpointBetween(log, acked, Math.min(local, acked + batch)) ?? source.checkpointBetween(log, acked, local);
     if (end === undefined) throw new Error(`invariant failed: the ${log} log has no signed checkpoint above ${acked}`);
     const body: EntriesRequest = { origin: source.origin(log), from: acked, entries: source.entryTexts(log, acked, end.size), checkpoint: end.note };
-    const response = await this.request(validator, ENTRIES_PATH, { 'content-type': 'application/json' }, JSON.stringify(body));
+    let response: Awaited<ReturnType<SyncClient['request']>>;
+    try {
+      response = await this.request(validator, ENTRIES_PATH, { 'content-type': 'application/json' }, JSON.stringify(body));
+    } catch (error) {
+      // A busy validator that cannot check a batch within the timeout gets half as much next
+      // time; resending the same large batch would time out again while it still works on the first.
+      if (error instanceof DOMException && error.name === 'TimeoutError') this.batchSizes.set(validator.name, Math.max(1, Math.floor(batch / 2)));
+      throw error;
+    }
     if (response.status === 200) {
       const accepted = JSON.parse(response.body) as EntriesResponse;
       this.acceptCosignature(validator, progress, log, end.size, end.note, accepted.cosignature);
+      // Grow back towards the configured batch once the validator keeps up again.
+      this.batchSizes.set(validator.name, Math.min(this.options.batchSize ?? 500, batch * 2));
       return;
     }
     const error = parseError(response.body);
