@@ -7,15 +7,19 @@
  *
  * Rules, per log (DESIGN.md "One ballot, end to end"; core/ledger/station-entries.ts):
  *   polls-opened  only first; polls-paused only while open; polls-resumed only while
- *                 paused; polls-closed while open or paused. In the ballot log each
- *                 carries the number of ballot-cast entries so far, which must match.
+ *                 paused; polls-closed while open or paused. Each carries the number
+ *                 of ballot-cast entries so far, which must match (ballot log only).
+ *   pollbook-opened, -paused, -resumed, -closed  the same transitions in the poll
+ *                 book, each carrying the number of check-in entries so far, which
+ *                 must match (poll book only: the logs share no counter).
  *   ballot-pending, ballot-challenged  only while the polls are open; a new ballot id;
  *                 a ballot style of the station's precinct; valid proofs; the code is
  *                 the next link of the station's chain (both kinds advance it).
  *   ballot-cast   only for a pending ballot not yet resolved, while open or paused.
  *   ballot-voided only for a pending ballot not yet resolved (also after closing:
  *                 voiding adds no ballot).
- *   check-in      only while open, for the station's precinct and one of its styles;
+ *   check-in      only while open (after pollbook-opened, not after pollbook-closed
+ *                 nor while paused), for the station's precinct and one of its styles;
  *                 a voter hash seen before (here or at another station) is accepted
  *                 — the entry is history the station cannot take back — and reported
  *                 as evidence for officials, never merged.
@@ -36,7 +40,7 @@ import {
 } from '../core/ballot';
 import { bytesEqual, fromBase64Url, toBase64Url } from '../core/encoding/bytes';
 import type { LogKind, StationId } from '../core/ids';
-import { describeEntryError, type LedgerEntry } from '../core/ledger/entries';
+import { describeEntryError, lifecycleStepOf, type LedgerEntry, type LifecycleStep } from '../core/ledger/entries';
 import { electionEntryRegistry } from '../core/ledger/station-entries';
 import { err, ok, type Result } from '../core/result';
 import type { EnrolledStation, ValidatorElection } from './election';
@@ -69,6 +73,7 @@ export type EntryRefusalCode =
   | 'polls-not-open'
   | 'polls-transition'
   | 'ballots-cast-mismatch'
+  | 'check-ins-mismatch'
   | 'ballot-style'
   | 'precinct'
   | 'ballot-id-reused'
@@ -128,11 +133,11 @@ export type CheckEnvironment = {
   readonly preverified?: ReadonlyMap<number, Preverified>;
 };
 
-const TRANSITIONS: Record<string, { readonly from: readonly PollsPhase[]; readonly to: PollsPhase }> = {
-  'polls-opened': { from: ['not-opened'], to: 'open' },
-  'polls-paused': { from: ['open'], to: 'paused' },
-  'polls-resumed': { from: ['paused'], to: 'open' },
-  'polls-closed': { from: ['open', 'paused'], to: 'closed' },
+const TRANSITIONS: Record<LifecycleStep, { readonly from: readonly PollsPhase[]; readonly to: PollsPhase }> = {
+  opened: { from: ['not-opened'], to: 'open' },
+  paused: { from: ['open'], to: 'paused' },
+  resumed: { from: ['paused'], to: 'open' },
+  closed: { from: ['open', 'paused'], to: 'closed' },
 };
 
 type ProofJob = { readonly index: number; readonly ballotStyleId: string; readonly ballot: EncryptedBallot };
@@ -166,11 +171,16 @@ export function checkEntries(
     if (!decoded.ok) return refuse('entry-invalid', describeEntryError(decoded.error));
     const entry: LedgerEntry = decoded.value;
 
-    const transition = TRANSITIONS[entry.type];
-    if (transition !== undefined) {
+    const step = lifecycleStepOf(entry.type);
+    if (step !== undefined) {
+      const transition = TRANSITIONS[step];
       if (!transition.from.includes(polls)) return refuse('polls-transition', `${entry.type} while the polls are ${polls}`);
+      // The registry keeps polls-* in the ballot log and pollbook-* in the poll book.
       if (log === 'ballots' && entry['ballotsCast'] !== count) {
         return refuse('ballots-cast-mismatch', `${entry.type} states ${String(entry['ballotsCast'])} ballots cast, the log holds ${count}`);
+      }
+      if (log === 'pollbook' && entry['checkIns'] !== count) {
+        return refuse('check-ins-mismatch', `${entry.type} states ${String(entry['checkIns'])} check-ins, the log holds ${count}`);
       }
       polls = transition.to;
       continue;

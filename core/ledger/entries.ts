@@ -30,6 +30,14 @@ export const RESERVED_ENTRY_TYPES: Readonly<Record<string, LogKind>> = {
   'ballot-challenged': 'ballots',
   'ballot-voided': 'ballots',
   'check-in': 'pollbook',
+  'polls-opened': 'ballots',
+  'polls-paused': 'ballots',
+  'polls-resumed': 'ballots',
+  'polls-closed': 'ballots',
+  'pollbook-opened': 'pollbook',
+  'pollbook-paused': 'pollbook',
+  'pollbook-resumed': 'pollbook',
+  'pollbook-closed': 'pollbook',
 };
 
 const CLOCK_WORDS = new Set(['time', 'timestamp', 'date', 'datetime', 'clock', 'when']);
@@ -88,12 +96,30 @@ export function defineEntry<const T extends string, const V extends number, cons
 export type EntryOf<D extends EntryDefinition> = z.infer<D['schema']>;
 
 const ballotsCast = z.number().int().min(0);
+const checkIns = z.number().int().min(0);
 
-/** Station lifecycle. The count of cast ballots lets validators cross-check each transition. */
-export const pollsOpenedEntry = defineEntry({ type: 'polls-opened', v: 1, logs: ['ballots', 'pollbook'], fields: { ballotsCast } });
-export const pollsPausedEntry = defineEntry({ type: 'polls-paused', v: 1, logs: ['ballots', 'pollbook'], fields: { ballotsCast } });
-export const pollsResumedEntry = defineEntry({ type: 'polls-resumed', v: 1, logs: ['ballots', 'pollbook'], fields: { ballotsCast } });
-export const pollsClosedEntry = defineEntry({ type: 'polls-closed', v: 1, logs: ['ballots', 'pollbook'], fields: { ballotsCast } });
+/**
+ * Station lifecycle, written to each log with that log's own count, so that the
+ * two logs share no counter (core/ledger/station-entries.ts): the ballot log's
+ * polls-* entries carry the ballot-cast entries before them, the poll book's
+ * pollbook-* entries the check-in entries before them. Validators cross-check both.
+ */
+export const pollsOpenedEntry = defineEntry({ type: 'polls-opened', v: 1, logs: ['ballots'], fields: { ballotsCast } });
+export const pollsPausedEntry = defineEntry({ type: 'polls-paused', v: 1, logs: ['ballots'], fields: { ballotsCast } });
+export const pollsResumedEntry = defineEntry({ type: 'polls-resumed', v: 1, logs: ['ballots'], fields: { ballotsCast } });
+export const pollsClosedEntry = defineEntry({ type: 'polls-closed', v: 1, logs: ['ballots'], fields: { ballotsCast } });
+export const pollBookOpenedEntry = defineEntry({ type: 'pollbook-opened', v: 1, logs: ['pollbook'], fields: { checkIns } });
+export const pollBookPausedEntry = defineEntry({ type: 'pollbook-paused', v: 1, logs: ['pollbook'], fields: { checkIns } });
+export const pollBookResumedEntry = defineEntry({ type: 'pollbook-resumed', v: 1, logs: ['pollbook'], fields: { checkIns } });
+export const pollBookClosedEntry = defineEntry({ type: 'pollbook-closed', v: 1, logs: ['pollbook'], fields: { checkIns } });
+
+/** Which lifecycle step an entry of either log records (polls-opened and pollbook-opened are both 'opened'). */
+export type LifecycleStep = 'opened' | 'paused' | 'resumed' | 'closed';
+
+export function lifecycleStepOf(entryType: string): LifecycleStep | undefined {
+  const match = /^(?:polls|pollbook)-(opened|paused|resumed|closed)$/.exec(entryType);
+  return match === null ? undefined : (match[1] as LifecycleStep);
+}
 
 /** Synthetic entries for `urna log demo` and benchmarks; validators refuse them in a real election. */
 export const demoNoteEntry = defineEntry({
@@ -109,6 +135,11 @@ export type PollsResumedEntry = EntryOf<typeof pollsResumedEntry>;
 export type PollsClosedEntry = EntryOf<typeof pollsClosedEntry>;
 export type DemoNoteEntry = EntryOf<typeof demoNoteEntry>;
 export type LifecycleEntry = PollsOpenedEntry | PollsPausedEntry | PollsResumedEntry | PollsClosedEntry;
+export type PollBookLifecycleEntry =
+  | EntryOf<typeof pollBookOpenedEntry>
+  | EntryOf<typeof pollBookPausedEntry>
+  | EntryOf<typeof pollBookResumedEntry>
+  | EntryOf<typeof pollBookClosedEntry>;
 
 export type EntryError =
   | { readonly kind: 'not-utf8' }
@@ -237,6 +268,10 @@ export const baseEntryDefinitions: readonly EntryDefinition[] = [
   pollsPausedEntry,
   pollsResumedEntry,
   pollsClosedEntry,
+  pollBookOpenedEntry,
+  pollBookPausedEntry,
+  pollBookResumedEntry,
+  pollBookClosedEntry,
   demoNoteEntry,
 ];
 

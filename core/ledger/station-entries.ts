@@ -13,6 +13,15 @@
  *                     master nonce, so anyone can recompute it (Benaloh)
  * Every ballot whose code was shown (pending or challenged) advances the station's
  * confirmation-code chain, in log order.
+ *
+ * Each log records the polls lifecycle with its own entries and its own count, so
+ * the two share no counter (issue 8): the ballot log has polls-opened, -paused,
+ * -resumed, -closed with `ballotsCast` (ballot-cast entries before it); the poll
+ * book has pollbook-opened, -paused, -resumed, -closed with `checkIns` (check-in
+ * entries before it). Validators check each count against the log it is in, and
+ * that no check-in comes before pollbook-opened or after pollbook-closed. What the
+ * two logs still have in common is the lifecycle itself (both open, pause and close
+ * together) and their order (docs/THREAT_MODEL.md).
  */
 import { z } from 'zod';
 import { challengedBallotSchema, encryptedBallotSchema } from '../ballot/records';
@@ -22,6 +31,10 @@ import {
   defineEntry,
   demoNoteEntry,
   EntryRegistry,
+  pollBookClosedEntry,
+  pollBookOpenedEntry,
+  pollBookPausedEntry,
+  pollBookResumedEntry,
   pollsClosedEntry,
   pollsOpenedEntry,
   pollsPausedEntry,
@@ -97,6 +110,10 @@ export const electionEntryRegistry = new EntryRegistry([
   ballotCastEntry,
   ballotVoidedEntry,
   ballotChallengedEntry,
+  pollBookOpenedEntry,
+  pollBookPausedEntry,
+  pollBookResumedEntry,
+  pollBookClosedEntry,
   checkInEntry,
 ]);
 

@@ -163,6 +163,12 @@ export function openStation(options: OpenStationOptions): OpenStation {
     ? new StationSync({ dataDir, source: ledger.value, logger, urls: options.syncToValidators.urls, pollMs: options.syncToValidators.pollMs })
     : null;
   if (stationSync && election.loaded) stationSync.start(election.loaded);
+  const pollBookKey = readPollBookKey(dataDir);
+  if (!pollBookKey.ok && pollBookKey.error !== 'missing') logger.log('pollbook.key-refused', { reason: pollBookKey.error });
+  const pollBook = new PollBook(pollBookKey.ok ? pollBookKey.value : null, provisioning.precinctId ?? null);
+  // Replaying the poll-book log recovers who has checked in, and how many check-ins its lifecycle entries count.
+  const pollBookSize = ledger.value.size('pollbook');
+  pollBook.recover(pollBookSize > 0 ? ledger.value.entries('pollbook', 0, pollBookSize) : []);
   const service = new StationService({
     stationId: provisioning.stationId,
     mode: options.mode,
@@ -173,6 +179,7 @@ export function openStation(options: OpenStationOptions): OpenStation {
     election: election.loaded,
     electionProblem: election.problem,
     ballotLog,
+    pollBook,
     ballotPrinter: options.ballotPrinter ?? devices.printer,
     inactivity: options.inactivity,
     random: options.random,
@@ -183,9 +190,6 @@ export function openStation(options: OpenStationOptions): OpenStation {
     pollbook: ledger.value.size('pollbook'),
     pollsState: ballotLog.polls,
   });
-  const pollBookKey = readPollBookKey(dataDir);
-  if (!pollBookKey.ok && pollBookKey.error !== 'missing') logger.log('pollbook.key-refused', { reason: pollBookKey.error });
-  const pollBook = new PollBook(pollBookKey.ok ? pollBookKey.value : null, provisioning.precinctId ?? null);
   // The desk is made after the auth, but the auth's voter-card callback needs the desk.
   const voterCard = { inserted: (): void => undefined };
   const auth = new StaffAuth({ reader: devices.cardReader, logger, idleSignOutMs: options.idleSignOutMs, onVoterCard: () => voterCard.inserted() });

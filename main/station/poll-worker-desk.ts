@@ -84,10 +84,8 @@ export class PollWorkerDesk {
   private awaitingCard: { readonly ballotStyleId: string } | null = null;
   private readonly burntTokens = new Set<string>();
 
-  constructor(private readonly deps: PollWorkerDeskDeps) {
-    const size = deps.ledger.size('pollbook');
-    deps.pollBook.recover(size > 0 ? deps.ledger.entries('pollbook', 0, size) : []);
-  }
+  /** `deps.pollBook` is already folded from the poll-book log (openStation does it). */
+  constructor(private readonly deps: PollWorkerDeskDeps) {}
 
   status(): StationStatus {
     const { station, pollBook, auth, sync, mediaDir } = this.deps;

@@ -45,6 +45,7 @@ type ListedVoter = { readonly precinctId: string; readonly ballotStyleId: string
 
 export class PollBook {
   private readonly checkedIn = new Set<string>();
+  private checkInEntries = 0;
   private listed: Map<string, ListedVoter> | null = null;
   private listedFor: ElectionDefinition | null = null;
 
@@ -60,11 +61,14 @@ export class PollBook {
   }
 
   apply(entry: LedgerEntry): void {
-    if (entry.type === 'check-in') this.checkedIn.add(entry['voterHash'] as string);
+    if (entry.type !== 'check-in') return;
+    this.checkedIn.add(entry['voterHash'] as string);
+    this.checkInEntries += 1;
   }
 
+  /** Check-in entries in the poll-book log: the count its pollbook-* entries state. */
   get checkIns(): number {
-    return this.checkedIn.size;
+    return this.checkInEntries;
   }
 
   keyState(definition: ElectionDefinition | null): PollBookKeyState {

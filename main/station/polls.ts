@@ -2,9 +2,10 @@
  * The polls lifecycle as data: setup → polls closed (initial) → open ⇄ paused →
  * closed (final). A poll worker's request is an action; the reducer answers with
  * the next state or with why the request is refused. Every transition after setup
- * is recorded in both logs as a polls-* entry carrying the count of cast ballots,
- * so validators can check the lifecycle (validator/checks.ts) and the state can be
- * recovered from the ledger after a restart.
+ * is recorded in both logs, each with its own entry and its own count so the logs
+ * share no counter: a polls-* entry with the count of cast ballots in the ballot log
+ * (the record the state is recovered from after a restart), a pollbook-* entry with
+ * the count of check-ins in the poll book. Validators check both (validator/checks.ts).
  */
 import type { PollsState } from '../../core/api/station-api';
 import type { LedgerEntry } from '../../core/ledger/entries';
@@ -55,6 +56,24 @@ export function pollsEntry(action: PollsAction, ballotsCast: number): LedgerEntr
       return { type: 'polls-resumed', v: 1, ballotsCast };
     case 'close':
       return { type: 'polls-closed', v: 1, ballotsCast };
+    default:
+      return assertNever(action, 'polls action');
+  }
+}
+
+/** The poll book's record of the same transition: its own count, nothing from the ballot log. */
+export function pollBookEntry(action: PollsAction, checkIns: number): LedgerEntry | null {
+  switch (action.type) {
+    case 'election-loaded':
+      return null;
+    case 'open':
+      return { type: 'pollbook-opened', v: 1, checkIns };
+    case 'pause':
+      return { type: 'pollbook-paused', v: 1, checkIns };
+    case 'resume':
+      return { type: 'pollbook-resumed', v: 1, checkIns };
+    case 'close':
+      return { type: 'pollbook-closed', v: 1, checkIns };
     default:
       return assertNever(action, 'polls action');
   }

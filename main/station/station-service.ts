@@ -48,7 +48,7 @@ import { describeLedgerError, type AppendError, type AppendReceipt } from '../le
 import { ballotViewFor } from './ballot-view';
 import { foldBallotLogEntry, initialBallotLogState, type BallotLogState } from './ballot-log';
 import { castEntry, challengedEntry, commitBallot, pendingEntry, voidedEntry, type CommitRefusal } from './casting';
-import { logPollsTransition, pollsEntry, pollsReducer, type PollsAction } from './polls';
+import { logPollsTransition, pollBookEntry, pollsEntry, pollsReducer, type PollsAction } from './polls';
 import { challengeSlip, paperRecord, voterReceipt } from './printouts';
 import {
   awaitsVoter,
@@ -101,6 +101,8 @@ export type StationServiceDeps = {
   readonly electionProblem?: LocalizedText | null;
   /** The ballot log as recovered when the station opened. */
   readonly ballotLog?: BallotLogState;
+  /** The poll book's check-ins so far: the count its own lifecycle entries carry. */
+  readonly pollBook: { readonly checkIns: number };
   readonly ballotPrinter?: BallotPrinter | null;
   readonly inactivity?: InactivityTimeouts;
   /** The CSPRNG; tests may pass a deterministic one. */
@@ -265,12 +267,15 @@ export class StationService {
     const next = pollsReducer(from, action);
     if (!next.ok) return this.refuse('polls.transition-refused', next.error);
     const entry = pollsEntry(action, this.ballotLog.cast);
+    const pollBook = pollBookEntry(action, this.deps.pollBook.checkIns);
     if (entry !== null) {
       // The ballot log is the record the state is recovered from, so it goes first.
       const recorded = this.append('ballots', entry);
       if (!recorded.ok) return recorded;
-      const mirrored = this.deps.ledger.append('pollbook', entry);
-      if (!mirrored.ok) this.deps.logger.log('polls.pollbook-append-failed', { entry: entry.type, reason: describeLedgerError(mirrored.error) });
+    }
+    if (pollBook !== null) {
+      const mirrored = this.deps.ledger.append('pollbook', pollBook);
+      if (!mirrored.ok) this.deps.logger.log('polls.pollbook-append-failed', { entry: pollBook.type, reason: describeLedgerError(mirrored.error) });
     }
     logPollsTransition(this.deps.logger, from, this.ballotLog.polls, action);
     return ok(this.ballotLog.polls);

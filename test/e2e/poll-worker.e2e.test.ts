@@ -347,6 +347,13 @@ describe("the poll worker's day", () => {
       'polls-resumed',
       'polls-closed',
     ]);
+    // The poll book records the same steps with its own entries and its own count of check-ins.
+    expect(station.ledger.entries('pollbook', 0, station.ledger.size('pollbook')).filter((e) => e.type.startsWith('pollbook-')).map((e) => e.type)).toEqual([
+      'pollbook-opened',
+      'pollbook-paused',
+      'pollbook-resumed',
+      'pollbook-closed',
+    ]);
   });
 
   it('an election official signs in and exports the event log as JSON lines', async () => {

@@ -158,6 +158,7 @@ export class BallotWriter {
   private chain: ConfirmationCode;
   private serial = 0;
   private cast = 0;
+  private checkIns = 0;
   readonly manifest: BallotManifest;
   readonly ballotStyleId: string;
 
@@ -188,12 +189,12 @@ export class BallotWriter {
 
   openPolls(): void {
     this.append('ballots', { type: 'polls-opened', v: 1, ballotsCast: this.cast });
-    this.append('pollbook', { type: 'polls-opened', v: 1, ballotsCast: this.cast });
+    this.append('pollbook', { type: 'pollbook-opened', v: 1, checkIns: this.checkIns });
   }
 
   closePolls(): void {
     this.append('ballots', { type: 'polls-closed', v: 1, ballotsCast: this.cast });
-    this.append('pollbook', { type: 'polls-closed', v: 1, ballotsCast: this.cast });
+    this.append('pollbook', { type: 'pollbook-closed', v: 1, checkIns: this.checkIns });
   }
 
   /** Encrypts a ballot and makes its pending entry; does not append. */
@@ -218,6 +219,7 @@ export class BallotWriter {
   /** Check-in, pending, cast: one voter. Returns the confirmation code. */
   castBallot(voterLabel = `voter-${this.station.stationId}-${this.serial}`): string {
     this.append('pollbook', { type: 'check-in', v: 1, voterHash: toBase64Url(seedFor(`voter/${voterLabel}`)), precinctId: this.station.precinctId, ballotStyleId: this.ballotStyleId, activation: 'kiosk' });
+    this.checkIns += 1;
     const pending = this.pendingEntry();
     this.append('ballots', pending.entry);
     this.append('ballots', { type: 'ballot-cast', v: 1, ballotId: pending.ballot.ballotId });

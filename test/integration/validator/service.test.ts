@@ -247,6 +247,50 @@ describe('refusals', () => {
     expect(await snapshot()).toBe(before);
   });
 
+  it('checks the poll book by its own lifecycle and its own count: no check-in before it opens or after it closes', async () => {
+    const checkIn = (w: BallotWriter, voter: string) => ({
+      type: 'check-in',
+      v: 1,
+      voterHash: toBase64Url(sha256(new TextEncoder().encode(voter))),
+      precinctId: w.station.precinctId,
+      ballotStyleId: w.ballotStyleId,
+      activation: 'kiosk',
+    });
+    const before = await snapshot();
+
+    const early = writer(3, 'pollbook-before-open');
+    early.append('pollbook', checkIn(early, 'early voter'));
+    const beforeOpen = await sync(early.ledger, 'pollbook');
+    expect(beforeOpen.status).toBe(422);
+    expect(beforeOpen.json.error?.code).toBe('polls-not-open');
+    expect(beforeOpen.json.error?.index).toBe(0);
+    early.close();
+
+    const late = writer(3, 'pollbook-after-close');
+    late.openPolls();
+    late.castBallot();
+    late.closePolls();
+    late.append('pollbook', checkIn(late, 'late voter'));
+    // The ballot log of the same station is in order: only the poll book is refused.
+    const afterClose = await sync(late.ledger, 'pollbook');
+    expect(afterClose.status).toBe(422);
+    expect(afterClose.json.error?.code).toBe('polls-not-open');
+    expect(afterClose.json.error?.index).toBe(3);
+    late.close();
+
+    const miscounted = writer(3, 'pollbook-miscounted');
+    miscounted.openPolls();
+    miscounted.castBallot();
+    // One check-in before it; a close that states the ballot count's place would state 1 too, so state 0.
+    miscounted.append('pollbook', { type: 'pollbook-closed', v: 1, checkIns: 0 });
+    const wrongCount = await sync(miscounted.ledger, 'pollbook');
+    expect(wrongCount.status).toBe(422);
+    expect(wrongCount.json.error?.code).toBe('check-ins-mismatch');
+    expect(wrongCount.json.error?.index).toBe(2);
+    miscounted.close();
+    expect(await snapshot()).toBe(before);
+  });
+
   it('refuses entries that are not what the station signed, unknown stations and other keys', async () => {
     const station = writer(3, 'transit');
     station.openPolls();

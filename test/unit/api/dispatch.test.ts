@@ -52,6 +52,7 @@ function station() {
     printer: notConfiguredDevice,
     cardReader: notConfiguredDevice,
     logger,
+    pollBook: { checkIns: 0 },
   });
   const handlers = handlersFor(service, logger);
   const call = (method: unknown, args: unknown) => dispatchStationCall(handlers, logger, method, args, { origin: 'unit-test' });

@@ -17,6 +17,24 @@ describe('entry registry', () => {
     expect(demo.ok).toBe(true);
   });
 
+  it('gives each log its own lifecycle entries and count, so the two logs share no counter', () => {
+    const kind = (log: 'ballots' | 'pollbook', value: unknown) => {
+      const r = stationEntryRegistry.validate(log, value);
+      return r.ok ? 'ok' : r.error.kind;
+    };
+    for (const step of ['opened', 'paused', 'resumed', 'closed']) {
+      expect(kind('ballots', { type: `polls-${step}`, v: 1, ballotsCast: 3 })).toBe('ok');
+      expect(kind('pollbook', { type: `polls-${step}`, v: 1, ballotsCast: 3 })).toBe('wrong-log');
+      expect(kind('pollbook', { type: `pollbook-${step}`, v: 1, checkIns: 3 })).toBe('ok');
+      expect(kind('ballots', { type: `pollbook-${step}`, v: 1, checkIns: 3 })).toBe('wrong-log');
+      // Neither carries the other's count.
+      expect(kind('pollbook', { type: `pollbook-${step}`, v: 1, checkIns: 3, ballotsCast: 3 })).toBe('invalid-fields');
+      expect(kind('ballots', { type: `polls-${step}`, v: 1, ballotsCast: 3, checkIns: 3 })).toBe('invalid-fields');
+    }
+    expect(() => defineEntry({ type: 'polls-opened', v: 2, logs: ['pollbook'], fields: {} })).toThrow(/ballots log only/);
+    expect(() => defineEntry({ type: 'pollbook-opened', v: 2, logs: ['ballots'], fields: {} })).toThrow(/pollbook log only/);
+  });
+
   it('refuses unknown types and versions, extra members, bad envelopes and non-canonical text', () => {
     const kinds = (value: unknown) => {
       const r = stationEntryRegistry.validate('ballots', value);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PollsState } from '../../../core/api/station-api';
-import { pollsActionOfEntry, pollsEntry, pollsReducer, type PollsAction } from '../../../main/station/polls';
+import { lifecycleStepOf } from '../../../core/ledger/entries';
+import { pollBookEntry, pollsActionOfEntry, pollsEntry, pollsReducer, type PollsAction } from '../../../main/station/polls';
 
 const ACTIONS: readonly PollsAction['type'][] = ['election-loaded', 'open', 'pause', 'resume', 'close'];
 const STATES: readonly PollsState[] = ['setup', 'polls-closed-initial', 'polls-open', 'polls-paused', 'polls-closed-final'];
@@ -34,5 +35,16 @@ describe('polls lifecycle', () => {
       expect(entry && pollsActionOfEntry(entry)).toEqual({ type });
     }
     expect(pollsEntry({ type: 'election-loaded' }, 0)).toBeNull();
+  });
+
+  it('records the same transition in the poll book with its own count', () => {
+    for (const type of ['open', 'pause', 'resume', 'close'] as const) {
+      const ballots = pollsEntry({ type }, 7);
+      const pollbook = pollBookEntry({ type }, 9);
+      expect(pollbook).toEqual({ type: `pollbook-${lifecycleStepOf(ballots?.type ?? '') ?? ''}`, v: 1, checkIns: 9 });
+      // Not a replayable polls entry: the ballot log alone is the record the state is recovered from.
+      expect(pollbook && pollsActionOfEntry(pollbook)).toBeNull();
+    }
+    expect(pollBookEntry({ type: 'election-loaded' }, 0)).toBeNull();
   });
 });
