@@ -8,7 +8,7 @@
  *   DESIGN.md's layout, and what the voters meant is the same for the same seed
  *   (faults or not), and different for another seed.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,25 +22,36 @@ const SHAPE = ['--stations', '2', '--voters', '12', '--validators', '3', '--cosi
 
 let dir: string;
 
-function simulate(name: string, extra: readonly string[]): { status: number; summary: SimulationSummary; stderr: string; out: string } {
+type SimulateRun = { status: number; summary: SimulationSummary; stderr: string; out: string };
+
+/** Runs `urna simulate` without blocking the test worker's event loop (vitest talks to it meanwhile). */
+function simulate(name: string, extra: readonly string[]): Promise<SimulateRun> {
   const out = path.join(dir, name);
-  const run = spawnSync(process.execPath, [URNA, 'simulate', ...SHAPE, '--out', out, '--quiet', '--threads', '1', ...extra], {
-    encoding: 'utf8',
-    env: { ...process.env, NODE_OPTIONS: '' },
-    timeout: 400_000,
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [URNA, 'simulate', ...SHAPE, '--out', out, '--quiet', '--threads', '1', ...extra], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (stdout === '') reject(new Error(`urna simulate printed no summary (exit ${String(code)}): ${stderr.slice(-3000)}`));
+      else resolve({ status: code ?? -1, summary: JSON.parse(stdout) as SimulationSummary, stderr, out });
+    });
   });
-  if (run.stdout === '') throw new Error(`urna simulate printed no summary (exit ${String(run.status)}): ${run.stderr.slice(-3000)}`);
-  return { status: run.status ?? -1, summary: JSON.parse(run.stdout) as SimulationSummary, stderr: run.stderr, out };
 }
 
 describe.skipIf(!socatAvailable())('urna simulate', () => {
-  let calm: ReturnType<typeof simulate>;
-  let faulty: ReturnType<typeof simulate>;
+  let calm: SimulateRun;
+  let faulty: SimulateRun;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'urna-simulate-test-'));
-    calm = simulate('calm', ['--seed', 'ci-7']);
-    faulty = simulate('faulty', ['--seed', 'ci-7', '--faults']);
+    calm = await simulate('calm', ['--seed', 'ci-7']);
+    faulty = await simulate('faulty', ['--seed', 'ci-7', '--faults']);
   }, 900_000);
 
   afterAll(() => {
