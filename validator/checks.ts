@@ -5,19 +5,11 @@
  * proofs (batched) and poll-book duplicates. It returns either the first refusal,
  * naming the entry, or everything the store must write for the batch.
  *
- * Rules, per log (DESIGN.md "One ballot, end to end"; core/ledger/station-entries.ts):
- *   polls-opened  only first; polls-paused only while open; polls-resumed only while
- *                 paused; polls-closed while open or paused. Each carries the number
- *                 of ballot-cast entries so far, which must match (ballot log only).
- *   pollbook-opened, -paused, -resumed, -closed  the same transitions in the poll
- *                 book, each carrying the number of check-in entries so far, which
- *                 must match (poll book only: the logs share no counter).
- *   ballot-pending, ballot-challenged  only while the polls are open; a new ballot id;
- *                 a ballot style of the station's precinct; valid proofs; the code is
- *                 the next link of the station's chain (both kinds advance it).
- *   ballot-cast   only for a pending ballot not yet resolved, while open or paused.
- *   ballot-voided only for a pending ballot not yet resolved (also after closing:
- *                 voiding adds no ballot).
+ * The lifecycle rules of both logs and every rule of the ballot log are core's
+ * (core/record/ballot-log-rules.ts), the same code `urna verify` replays a record
+ * with; this file adds what only a validator does: proofs (batched, or verdicts from
+ * the worker pool), the store's view of earlier batches, and the poll book's
+ * check-ins:
  *   check-in      only while open (after pollbook-opened, not after pollbook-closed
  *                 nor while paused), for the station's precinct and one of its styles;
  *                 a voter hash seen before (here or at another station) is accepted
@@ -29,24 +21,30 @@ import {
   confirmationSeed,
   encryptedBallotFromCheckedRecord,
   type EncryptedBallotRecord,
-  nextConfirmationCode,
-  parseChallengedBallot,
   parseEncryptedBallot,
   verifyBallots,
-  verifyChallengedBallot,
   type ConfirmationCode,
   type EncryptedBallot,
   type RandomSource,
 } from '../core/ballot';
-import { bytesEqual, fromBase64Url, toBase64Url } from '../core/encoding/bytes';
+import { fromBase64Url, toBase64Url } from '../core/encoding/bytes';
 import type { LogKind, StationId } from '../core/ids';
-import { describeEntryError, lifecycleStepOf, type LedgerEntry, type LifecycleStep } from '../core/ledger/entries';
+import { describeEntryError, type LedgerEntry } from '../core/ledger/entries';
 import { electionEntryRegistry } from '../core/ledger/station-entries';
+import {
+  applyBallotLogEntry,
+  applyLifecycleEntry,
+  type BallotLogPosition,
+  type BallotLogRules,
+  type BallotStatus,
+  type LogRuleCode,
+  type PollsPhase,
+} from '../core/record/ballot-log-rules';
 import { err, ok, type Result } from '../core/result';
 import type { EnrolledStation, ValidatorElection } from './election';
 import type { Preverified } from './verify-pool';
 
-export type PollsPhase = 'not-opened' | 'open' | 'paused' | 'closed';
+export type { BallotStatus, PollsPhase } from '../core/record/ballot-log-rules';
 
 /** What the validator remembers about one log between batches (stored as JSON). */
 export type LogCheckState = {
@@ -64,8 +62,6 @@ export function initialLogState(election: ValidatorElection, stationId: StationI
 function confirmationSeedFor(election: ValidatorElection, stationId: StationId): ConfirmationCode {
   return confirmationSeed(election.extendedBaseHash, stationId);
 }
-
-export type BallotStatus = 'pending' | 'cast' | 'voided' | 'challenged';
 
 /** Stable refusal codes: clients and officials search for them. */
 export type EntryRefusalCode =
@@ -133,11 +129,19 @@ export type CheckEnvironment = {
   readonly preverified?: ReadonlyMap<number, Preverified>;
 };
 
-const TRANSITIONS: Record<LifecycleStep, { readonly from: readonly PollsPhase[]; readonly to: PollsPhase }> = {
-  opened: { from: ['not-opened'], to: 'open' },
-  paused: { from: ['open'], to: 'paused' },
-  resumed: { from: ['paused'], to: 'open' },
-  closed: { from: ['open', 'paused'], to: 'closed' },
+/** The refusal each core rule becomes (validator/README.md lists them). */
+const REFUSAL_CODES: Readonly<Record<LogRuleCode, EntryRefusalCode>> = {
+  'polls-transition': 'polls-transition',
+  'polls-not-open': 'polls-not-open',
+  'ballots-cast-mismatch': 'ballots-cast-mismatch',
+  'check-ins-mismatch': 'check-ins-mismatch',
+  'ballot-style': 'ballot-style',
+  'ballot-record': 'ballot-record',
+  'ballot-id-reused': 'ballot-id-reused',
+  'confirmation-code': 'confirmation-code',
+  challenge: 'challenge',
+  'ballot-not-pending': 'ballot-not-pending',
+  'unexpected-entry': 'entry-invalid',
 };
 
 type ProofJob = { readonly index: number; readonly ballotStyleId: string; readonly ballot: EncryptedBallot };
@@ -162,7 +166,23 @@ export function checkEntries(
   const proofJobs: ProofJob[] = [];
   const pooledFailures: { readonly index: number; readonly failure: BallotFailure }[] = [];
 
-  const statusOf = (ballotId: string): BallotStatus | undefined => updates.get(ballotId)?.status ?? env.ballotStatus(ballotId);
+  // The pool's verdict on the entry being checked: a ballot it decoded is not decoded again.
+  let verdict: Preverified | undefined;
+  const rules: BallotLogRules = {
+    context: election.context,
+    manifests: election.manifests,
+    precinctId: station.precinctId,
+    ballotStyleIds: station.ballotStyleIds,
+    statusOf: (ballotId) => updates.get(ballotId)?.status ?? env.ballotStatus(ballotId),
+    ballotOf: (entry) => {
+      if (verdict === undefined) {
+        const parsed = parseEncryptedBallot(entry['ballot']);
+        return parsed.ok ? ok(parsed.value) : err(JSON.stringify(parsed.error));
+      }
+      if (verdict.kind === 'record-problem') return err(JSON.stringify(verdict.problem));
+      return ok(encryptedBallotFromCheckedRecord(entry['ballot'] as EncryptedBallotRecord, verdict.kind === 'verified' ? verdict.coordinates : undefined));
+    },
+  };
 
   for (let offset = 0; offset < texts.length; offset++) {
     const index = from + offset;
@@ -171,78 +191,47 @@ export function checkEntries(
     if (!decoded.ok) return refuse('entry-invalid', describeEntryError(decoded.error));
     const entry: LedgerEntry = decoded.value;
 
-    const step = lifecycleStepOf(entry.type);
-    if (step !== undefined) {
-      const transition = TRANSITIONS[step];
-      if (!transition.from.includes(polls)) return refuse('polls-transition', `${entry.type} while the polls are ${polls}`);
-      // The registry keeps polls-* in the ballot log and pollbook-* in the poll book.
-      if (log === 'ballots' && entry['ballotsCast'] !== count) {
-        return refuse('ballots-cast-mismatch', `${entry.type} states ${String(entry['ballotsCast'])} ballots cast, the log holds ${count}`);
+    if (log === 'ballots') {
+      verdict = env.preverified?.get(index);
+      const position: BallotLogPosition = { polls, chain, cast: count };
+      const applied = applyBallotLogEntry(rules, position, entry);
+      if (!applied.ok) return refuse(REFUSAL_CODES[applied.error.code], applied.error.message);
+      ({ polls, chain, cast: count } = applied.value.position);
+      const step = applied.value.step;
+      switch (step.kind) {
+        case 'lifecycle':
+          break;
+        case 'shown': {
+          const { ballot, ballotStyleId } = step;
+          if (verdict === undefined) proofJobs.push({ index, ballotStyleId, ballot });
+          else if (verdict.kind === 'proof-failure') pooledFailures.push({ index, failure: verdict.failure });
+          if (step.status === 'pending') pendingHere.set(ballot.ballotId, ballot);
+          updates.set(ballot.ballotId, { ballotId: ballot.ballotId, status: step.status, index, confirmationCode: toBase64Url(step.code), ballotStyleId });
+          break;
+        }
+        case 'resolved': {
+          const { ballotId } = step;
+          const earlier = updates.get(ballotId);
+          updates.set(ballotId, earlier === undefined ? { ballotId, status: step.status, index: -1, resolvedIndex: index } : { ...earlier, status: step.status, resolvedIndex: index });
+          if (step.status === 'cast') {
+            const ballot = pendingHere.get(ballotId) ?? env.pendingBallot(ballotId);
+            if (ballot === undefined) throw new Error(`invariant failed: pending ballot ${ballotId} has no stored entry`);
+            cast.push(ballot);
+          }
+          break;
+        }
       }
-      if (log === 'pollbook' && entry['checkIns'] !== count) {
-        return refuse('check-ins-mismatch', `${entry.type} states ${String(entry['checkIns'])} check-ins, the log holds ${count}`);
-      }
-      polls = transition.to;
       continue;
     }
 
+    // The poll book: its own lifecycle and count, then check-ins.
+    const lifecycle = applyLifecycleEntry(polls, entry, count);
+    if (lifecycle !== undefined) {
+      if (!lifecycle.ok) return refuse(REFUSAL_CODES[lifecycle.error.code], lifecycle.error.message);
+      polls = lifecycle.value;
+      continue;
+    }
     switch (entry.type) {
-      case 'ballot-pending':
-      case 'ballot-challenged': {
-        if (polls !== 'open') return refuse('polls-not-open', `${entry.type} while the polls are ${polls}`);
-        const ballotStyleId = entry['ballotStyleId'] as string;
-        const manifest = election.manifests.get(ballotStyleId);
-        if (manifest === undefined || !station.ballotStyleIds.has(ballotStyleId)) {
-          return refuse('ballot-style', `ballot style ${ballotStyleId} is not one of precinct ${station.precinctId}`);
-        }
-        const verdict = env.preverified?.get(index);
-        if (verdict?.kind === 'record-problem') return refuse('ballot-record', `encrypted ballot: ${JSON.stringify(verdict.problem)}`);
-        let ballot: EncryptedBallot;
-        if (verdict === undefined) {
-          const parsed = parseEncryptedBallot(entry['ballot']);
-          if (!parsed.ok) return refuse('ballot-record', `encrypted ballot: ${JSON.stringify(parsed.error)}`);
-          ballot = parsed.value;
-        } else {
-          ballot = encryptedBallotFromCheckedRecord(entry['ballot'] as EncryptedBallotRecord, verdict.kind === 'verified' ? verdict.coordinates : undefined);
-        }
-        if (statusOf(ballot.ballotId) !== undefined) return refuse('ballot-id-reused', `ballot ${ballot.ballotId} appeared before in this log`);
-        const code = nextConfirmationCode(chain, ballot);
-        const printed = fromBase64Url(entry['confirmationCode'] as string);
-        if (!bytesEqual(code, printed)) return refuse('confirmation-code', `confirmation code of ballot ${ballot.ballotId} does not follow the station's chain`);
-        if (entry.type === 'ballot-challenged') {
-          const challenged = parseChallengedBallot(entry['challenge']);
-          if (!challenged.ok) return refuse('challenge', `challenge record: ${JSON.stringify(challenged.error)}`);
-          const opened = verifyChallengedBallot(election.context, manifest, ballot, challenged.value);
-          if (!opened.ok) return refuse('challenge', `the published plaintext and nonce do not reproduce ballot ${ballot.ballotId} (${opened.error.check})`);
-        }
-        if (verdict === undefined) proofJobs.push({ index, ballotStyleId, ballot });
-        else if (verdict.kind === 'proof-failure') pooledFailures.push({ index, failure: verdict.failure });
-        const status: BallotStatus = entry.type === 'ballot-pending' ? 'pending' : 'challenged';
-        if (status === 'pending') pendingHere.set(ballot.ballotId, ballot);
-        updates.set(ballot.ballotId, { ballotId: ballot.ballotId, status, index, confirmationCode: toBase64Url(code), ballotStyleId });
-        chain = code;
-        break;
-      }
-      case 'ballot-cast':
-      case 'ballot-voided': {
-        const ballotId = entry['ballotId'] as string;
-        const allowed: readonly PollsPhase[] = entry.type === 'ballot-cast' ? ['open', 'paused'] : ['open', 'paused', 'closed'];
-        if (!allowed.includes(polls)) return refuse('polls-not-open', `${entry.type} while the polls are ${polls}`);
-        const status = statusOf(ballotId);
-        if (status !== 'pending') {
-          return refuse('ballot-not-pending', status === undefined ? `ballot ${ballotId} was never pending` : `ballot ${ballotId} is already ${status}`);
-        }
-        const resolved: BallotStatus = entry.type === 'ballot-cast' ? 'cast' : 'voided';
-        const earlier = updates.get(ballotId);
-        updates.set(ballotId, earlier === undefined ? { ballotId, status: resolved, index: -1, resolvedIndex: index } : { ...earlier, status: resolved, resolvedIndex: index });
-        if (entry.type === 'ballot-cast') {
-          const ballot = pendingHere.get(ballotId) ?? env.pendingBallot(ballotId);
-          if (ballot === undefined) throw new Error(`invariant failed: pending ballot ${ballotId} has no stored entry`);
-          cast.push(ballot);
-          count += 1;
-        }
-        break;
-      }
       case 'check-in': {
         if (polls !== 'open') return refuse('polls-not-open', `check-in while the polls are ${polls}`);
         if (entry['precinctId'] !== station.precinctId) return refuse('precinct', `check-in for precinct ${String(entry['precinctId'])} at a station of precinct ${station.precinctId}`);

@@ -1,6 +1,7 @@
 /**
- * Replays one station's complete ballot log from its first entry, applying the rules
- * every validator applied before cosigning (validator/checks.ts documents them):
+ * Replays one station's complete ballot log from its first entry, applying the very
+ * rules every validator applied before cosigning (ballot-log-rules.ts, shared with
+ * validator/checks.ts):
  * station lifecycle with the stated count of cast ballots, ballot lifecycle (a cast
  * or void only for a pending ballot; ids never reused), ballot styles of the
  * station's precinct, the chain of confirmation codes, and every challenged ballot's
@@ -10,29 +11,28 @@
  * A ballot counts when a ballot-pending entry is followed by its ballot-cast entry;
  * challenged, voided and still-pending ballots are not counted.
  */
-import {
-  confirmationSeed,
-  nextConfirmationCode,
-  parseChallengedBallot,
-  parseEncryptedBallot,
-  verifyChallengedBallot,
-  type ConfirmationCode,
-  type EncryptedBallot,
-} from '../ballot';
-import { bytesEqual, fromBase64Url } from '../encoding/bytes';
+import { confirmationSeed, parseEncryptedBallot, type EncryptedBallot } from '../ballot';
 import { describeEntryError } from '../ledger/entries';
 import { electionEntryRegistry } from '../ledger/station-entries';
 import { err, ok, type Result } from '../result';
+import { applyBallotLogEntry, type BallotLogPosition, type BallotStatus, type LogRuleCode } from './ballot-log-rules';
 import type { RecordElection, RecordStation } from './election';
 import type { RecordCheck, RecordFailure } from './failure';
 
-type PollsPhase = 'not-opened' | 'open' | 'paused' | 'closed';
-
-const TRANSITIONS: Readonly<Record<string, { readonly from: readonly PollsPhase[]; readonly to: PollsPhase }>> = {
-  'polls-opened': { from: ['not-opened'], to: 'open' },
-  'polls-paused': { from: ['open'], to: 'paused' },
-  'polls-resumed': { from: ['paused'], to: 'open' },
-  'polls-closed': { from: ['open', 'paused'], to: 'closed' },
+/** The verifier's check for each rule the validators applied. */
+const RECORD_CHECKS: Readonly<Record<LogRuleCode, RecordCheck>> = {
+  'polls-transition': 'polls-transition',
+  'polls-not-open': 'polls-not-open',
+  'ballots-cast-mismatch': 'ballots-cast-mismatch',
+  // Never in a ballot log: the registry keeps pollbook-* entries in the poll book.
+  'check-ins-mismatch': 'entry-schema',
+  'ballot-style': 'ballot-style',
+  'ballot-record': 'ballot-record',
+  'ballot-id-reused': 'ballot-id-reused',
+  'confirmation-code': 'confirmation-code',
+  challenge: 'challenge',
+  'ballot-not-pending': 'ballot-not-pending',
+  'unexpected-entry': 'entry-schema',
 };
 
 /** An encrypted ballot whose proofs still have to be verified. */
@@ -68,15 +68,24 @@ export function replayBallotLog(
   entryTexts: readonly string[],
   options: ReplayOptions,
 ): Result<ReplayedBallotLog, RecordFailure> {
-  let polls: PollsPhase = 'not-opened';
-  let chain: ConfirmationCode = confirmationSeed(election.extendedBaseHash, station.stationId);
-  const status = new Map<string, 'pending' | 'cast' | 'voided' | 'challenged'>();
+  let position: BallotLogPosition = { polls: 'not-opened', chain: confirmationSeed(election.extendedBaseHash, station.stationId), cast: 0 };
+  const status = new Map<string, BallotStatus>();
   const pending = new Map<string, { index: number; ballotStyleId: string; ballot: EncryptedBallot }>();
   const proofJobs: ProofJob[] = [];
   const cast: CastBallot[] = [];
-  let castCount = 0;
   let challenged = 0;
   let voided = 0;
+  const rules = {
+    context: election.context,
+    manifests: election.manifests,
+    precinctId: station.precinctId,
+    ballotStyleIds: station.ballotStyleIds,
+    statusOf: (ballotId: string) => status.get(ballotId),
+    ballotOf: (entry: { readonly [field: string]: unknown }) => {
+      const parsed = parseEncryptedBallot(entry['ballot']);
+      return parsed.ok ? ok(parsed.value) : err(JSON.stringify(parsed.error));
+    },
+  };
 
   for (let index = 0; index < entryTexts.length; index++) {
     const text = entryTexts[index] as string;
@@ -84,77 +93,33 @@ export function replayBallotLog(
       err({ check, stationId: station.stationId, log: 'ballots', index, message });
     const decoded = electionEntryRegistry.decode('ballots', text);
     if (!decoded.ok) return fail('entry-schema', describeEntryError(decoded.error));
-    const entry = decoded.value;
-
-    const transition = TRANSITIONS[entry.type];
-    if (transition !== undefined) {
-      if (!transition.from.includes(polls)) return fail('polls-transition', `${entry.type} while the polls are ${polls}`);
-      if (entry['ballotsCast'] !== castCount) {
-        return fail('ballots-cast-mismatch', `${entry.type} states ${String(entry['ballotsCast'])} ballots cast; the log before it holds ${castCount}`);
-      }
-      polls = transition.to;
-      continue;
-    }
-
-    switch (entry.type) {
-      case 'ballot-pending':
-      case 'ballot-challenged': {
-        if (polls !== 'open') return fail('polls-not-open', `${entry.type} while the polls are ${polls}`);
-        const ballotStyleId = entry['ballotStyleId'] as string;
-        const manifest = election.manifests.get(ballotStyleId);
-        if (manifest === undefined || !station.ballotStyleIds.has(ballotStyleId)) {
-          return fail('ballot-style', `ballot style ${ballotStyleId} is not one of precinct ${station.precinctId}`);
-        }
-        const parsed = parseEncryptedBallot(entry['ballot']);
-        if (!parsed.ok) return fail('ballot-record', `the encrypted ballot does not decode: ${JSON.stringify(parsed.error)}`);
-        const ballot = parsed.value;
-        if (status.has(ballot.ballotId)) return fail('ballot-id-reused', `ballot id ${ballot.ballotId} appeared earlier in this log`);
-        const code = nextConfirmationCode(chain, ballot);
-        if (!bytesEqual(code, fromBase64Url(entry['confirmationCode'] as string))) {
-          return fail('confirmation-code', `the confirmation code of ballot ${ballot.ballotId} is not the next link of the station's chain`);
-        }
-        if (entry.type === 'ballot-challenged') {
-          const opened = parseChallengedBallot(entry['challenge']);
-          if (!opened.ok) return fail('challenge', `the challenge record does not decode: ${JSON.stringify(opened.error)}`);
-          const reproduced = verifyChallengedBallot(election.context, manifest, ballot, opened.value);
-          if (!reproduced.ok) {
-            const at = [reproduced.error.contestId, reproduced.error.selectionId].filter((x) => x !== undefined).join('/');
-            return fail('challenge', `the published plaintext and nonce do not reproduce ballot ${ballot.ballotId} (${reproduced.error.check}${at ? ` at ${at}` : ''})`);
-          }
-          status.set(ballot.ballotId, 'challenged');
-          challenged++;
-        } else {
-          status.set(ballot.ballotId, 'pending');
-          pending.set(ballot.ballotId, { index, ballotStyleId, ballot });
-        }
+    const applied = applyBallotLogEntry(rules, position, decoded.value);
+    if (!applied.ok) return fail(RECORD_CHECKS[applied.error.code], applied.error.message);
+    position = applied.value.position;
+    const step = applied.value.step;
+    switch (step.kind) {
+      case 'lifecycle':
+        break;
+      case 'shown': {
+        const { ballot, ballotStyleId } = step;
+        status.set(ballot.ballotId, step.status);
+        if (step.status === 'challenged') challenged++;
+        else pending.set(ballot.ballotId, { index, ballotStyleId, ballot });
         proofJobs.push({ index, ballotStyleId, ballot, entryText: text });
-        chain = code;
         break;
       }
-      case 'ballot-cast':
-      case 'ballot-voided': {
-        const ballotId = entry['ballotId'] as string;
-        const allowed: readonly PollsPhase[] = entry.type === 'ballot-cast' ? ['open', 'paused'] : ['open', 'paused', 'closed'];
-        if (!allowed.includes(polls)) return fail('polls-not-open', `${entry.type} while the polls are ${polls}`);
-        const was = status.get(ballotId);
-        if (was !== 'pending') return fail('ballot-not-pending', was === undefined ? `ballot ${ballotId} was never pending` : `ballot ${ballotId} is already ${was}`);
-        const ballot = pending.get(ballotId);
-        if (ballot === undefined) throw new Error(`invariant failed: pending ballot ${ballotId} was not kept`);
-        pending.delete(ballotId);
-        if (entry.type === 'ballot-cast') {
-          status.set(ballotId, 'cast');
-          cast.push(ballot);
-          castCount++;
-        } else {
-          status.set(ballotId, 'voided');
-          voided++;
-        }
+      case 'resolved': {
+        const ballot = pending.get(step.ballotId);
+        if (ballot === undefined) throw new Error(`invariant failed: pending ballot ${step.ballotId} was not kept`);
+        pending.delete(step.ballotId);
+        status.set(step.ballotId, step.status);
+        if (step.status === 'cast') cast.push(ballot);
+        else voided++;
         break;
       }
-      default:
-        return fail('entry-schema', `entry type ${entry.type} does not belong in a ballot log`);
     }
   }
+  const polls = position.polls;
   if (options.requireClosed && polls !== 'closed') {
     return err({ check: 'polls-not-closed', stationId: station.stationId, log: 'ballots', message: `the log ends with the polls ${polls}: the record is not final` });
   }

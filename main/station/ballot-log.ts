@@ -11,7 +11,8 @@ import type { PollsState } from '../../core/api/station-api';
 import type { ConfirmationCode } from '../../core/ballot';
 import { fromBase64Url } from '../../core/encoding/bytes';
 import type { LedgerEntry } from '../../core/ledger/entries';
-import { pollsActionOfEntry, pollsReducer } from './polls';
+import { applyLifecycleEntry, type PollsPhase } from '../../core/record/ballot-log-rules';
+import { assertNever } from '../../core/result';
 
 export type PendingBallot = {
   readonly ballotId: string;
@@ -60,11 +61,15 @@ export function recoverBallotLog(
  * that wrote it: that is not a state to carry on from.
  */
 export function foldBallotLogEntry(state: BallotLogState, entry: LedgerEntry): BallotLogState {
-  const pollsAction = pollsActionOfEntry(entry);
-  if (pollsAction !== null) {
-    const next = pollsReducer(state.polls, pollsAction);
-    if (!next.ok) throw new Error(`invariant failed: the ballot log holds ${entry.type} while the polls are ${state.polls}`);
-    return { ...state, polls: next.value };
+  // The lifecycle rule (and its ballotsCast cross-check) is the one validators and `urna verify` apply.
+  const phase = state.polls === 'setup' ? undefined : PHASE_OF[state.polls];
+  const lifecycle = phase === undefined ? undefined : applyLifecycleEntry(phase, entry, state.cast);
+  if (lifecycle !== undefined) {
+    if (!lifecycle.ok) throw new Error(`invariant failed: the ballot log breaks its lifecycle rules: ${lifecycle.error.message}`);
+    return { ...state, polls: pollsStateOf(lifecycle.value) };
+  }
+  if (phase === undefined && entry.type.startsWith('polls-')) {
+    throw new Error(`invariant failed: the ballot log holds ${entry.type} while no election is loaded`);
   }
   switch (entry.type) {
     case 'ballot-pending': {
@@ -87,5 +92,27 @@ export function foldBallotLogEntry(state: BallotLogState, entry: LedgerEntry): B
     default:
       // Demonstration notes and anything else carry no ballot state.
       return state;
+  }
+}
+
+const PHASE_OF: Readonly<Record<Exclude<PollsState, 'setup'>, PollsPhase>> = {
+  'polls-closed-initial': 'not-opened',
+  'polls-open': 'open',
+  'polls-paused': 'paused',
+  'polls-closed-final': 'closed',
+};
+
+function pollsStateOf(phase: PollsPhase): PollsState {
+  switch (phase) {
+    case 'not-opened':
+      return 'polls-closed-initial';
+    case 'open':
+      return 'polls-open';
+    case 'paused':
+      return 'polls-paused';
+    case 'closed':
+      return 'polls-closed-final';
+    default:
+      return assertNever(phase, 'polls phase');
   }
 }
