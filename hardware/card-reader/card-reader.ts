@@ -1,6 +1,7 @@
 import { err, ok } from '../../core/result';
 import type { Result } from '../../core/result';
 import type { HardwareLogger } from '../logger';
+import { DeviceStatus, PortLock } from '../serial/driver-support';
 import { SerialLink, withTimeout } from '../serial/serial-link';
 import type { LinkLostReason } from '../serial/serial-link';
 import * as apdu from './apdu';
@@ -61,14 +62,12 @@ const MAX_FILE_BYTES = 4096;
  * one-time voter activation token. Self-healing like the printer driver.
  */
 export class CardReader {
-  private status: CardReaderStatus = { state: 'disconnected', reason: 'not-started' };
-  private readonly listeners = new Set<StatusListener>();
+  private readonly deviceStatus: DeviceStatus<CardReaderStatus>;
   private readonly parser = new FrameParser();
   private readonly link: SerialLink;
   private readonly waiters = new Map<number, (frame: Frame | undefined) => void>();
   private seq = 0;
-  private lock: Promise<void> = Promise.resolve();
-  private busy = false;
+  private readonly portLock = new PortLock();
   private running = false;
   private pollTimer: NodeJS.Timeout | undefined;
   private readonly pollIntervalMs: number;
@@ -76,6 +75,10 @@ export class CardReader {
   private readonly operationTimeoutMs: number;
 
   constructor(private readonly options: CardReaderOptions) {
+    this.deviceStatus = new DeviceStatus<CardReaderStatus>(
+      { state: 'disconnected', reason: 'not-started' },
+      { logger: options.logger, device: 'card-reader', same: (previous, next) => previous.state === next.state },
+    );
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
     this.responseTimeoutMs = options.responseTimeoutMs ?? 1500;
     this.operationTimeoutMs = options.operationTimeoutMs ?? 10_000;
@@ -108,28 +111,17 @@ export class CardReader {
   }
 
   getStatus(): CardReaderStatus {
-    return this.status;
+    return this.deviceStatus.get();
   }
 
+  /** Calls `listener` on every status change (once per change). Returns an unsubscribe function. */
   onStatusChange(listener: StatusListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.deviceStatus.onChange(listener);
   }
 
+  /** Resolves with the first status that satisfies `predicate`, or undefined after `timeoutMs`. */
   waitForStatus(predicate: (status: CardReaderStatus) => boolean, timeoutMs: number): Promise<CardReaderStatus | undefined> {
-    if (predicate(this.status)) return Promise.resolve(this.status);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        unsubscribe();
-        resolve(undefined);
-      }, timeoutMs);
-      const unsubscribe = this.onStatusChange((status) => {
-        if (!predicate(status)) return;
-        clearTimeout(timer);
-        unsubscribe();
-        resolve(status);
-      });
-    });
+    return this.deviceStatus.waitFor(predicate, timeoutMs);
   }
 
   /** Reads and checks the card's certificate, without proving the key (e.g. to ask for a PIN). */
@@ -281,7 +273,7 @@ export class CardReader {
     const limit = timeoutMs ?? this.operationTimeoutMs;
     const deadline = Date.now() + limit;
     let result: Result<T, CardFailure> = err({ kind: 'busy' });
-    const ran = await this.exclusive(limit, async () => {
+    const ran = await this.portLock.exclusive(limit, async () => {
       result = await this.runSession(deadline, body);
     });
     if (!ran) result = err({ kind: 'busy' });
@@ -344,25 +336,6 @@ export class CardReader {
     return frame;
   }
 
-  private async exclusive(timeoutMs: number, task: () => Promise<void>): Promise<boolean> {
-    const previous = this.lock;
-    let release: () => void = () => undefined;
-    this.lock = new Promise<void>((resolve) => (release = resolve));
-    const acquired = await withTimeout(previous.then(() => true), timeoutMs, false);
-    if (!acquired) {
-      void previous.then(release);
-      return false;
-    }
-    this.busy = true;
-    try {
-      await task();
-    } finally {
-      this.busy = false;
-      release();
-    }
-    return true;
-  }
-
   private handleOpen(): void {
     this.parser.reset();
     this.failWaiters();
@@ -397,12 +370,7 @@ export class CardReader {
   }
 
   private apply(event: CardReaderEvent): void {
-    const previous = this.status;
-    const next = reduceCardReaderStatus(previous, event);
-    this.status = next;
-    if (previous.state === next.state) return;
-    this.options.logger.log('card-reader.status-changed', { from: previous.state, to: next.state, detail: next });
-    for (const listener of [...this.listeners]) listener(next);
+    this.deviceStatus.set(reduceCardReaderStatus(this.deviceStatus.get(), event));
   }
 
   private schedulePoll(delayMs: number): void {
@@ -416,8 +384,8 @@ export class CardReader {
 
   /** GET_STATUS while idle: keeps the slot state honest and notices a silent reader. */
   private async poll(): Promise<void> {
-    if (this.link.isOpen && !this.busy) {
-      await this.exclusive(this.responseTimeoutMs, async () => {
+    if (this.link.isOpen && !this.portLock.busy) {
+      await this.portLock.exclusive(this.responseTimeoutMs, async () => {
         await this.request(FrameType.getStatus, new Uint8Array(0), this.responseTimeoutMs);
       });
     }

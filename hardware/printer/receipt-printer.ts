@@ -2,6 +2,7 @@ import { concatBytes } from '../../core/encoding/bytes';
 import { err, ok } from '../../core/result';
 import type { Result } from '../../core/result';
 import type { HardwareLogger } from '../logger';
+import { DeviceStatus, PortLock } from '../serial/driver-support';
 import { SerialLink, withTimeout } from '../serial/serial-link';
 import type { LinkLostReason } from '../serial/serial-link';
 import * as escpos from './escpos';
@@ -51,16 +52,14 @@ type RealtimeReply = { readonly byte: number; readonly automaticStatusCount: num
  * than the caller's timeout.
  */
 export class ReceiptPrinter {
-  private status: PrinterStatus = { state: 'disconnected', reason: 'not-started' };
-  private readonly listeners = new Set<StatusListener>();
+  private readonly deviceStatus: DeviceStatus<PrinterStatus>;
   private readonly parser = new PrinterResponseParser();
   private readonly link: SerialLink;
   private realtimeWaiters: ((reply: RealtimeReply | undefined) => void)[] = [];
   /** Counts automatic status blocks, so a status read never overwrites a newer GS a block. */
   private automaticStatusCount = 0;
   private readonly processIdWaiters = new Map<string, () => void>();
-  private lock: Promise<void> = Promise.resolve();
-  private busy = false;
+  private readonly portLock = new PortLock();
   private pollTimer: NodeJS.Timeout | undefined;
   private running = false;
   private jobCounter = 0;
@@ -70,6 +69,7 @@ export class ReceiptPrinter {
   private strayBytes = 0;
 
   constructor(private readonly options: ReceiptPrinterOptions) {
+    this.deviceStatus = new DeviceStatus<PrinterStatus>({ state: 'disconnected', reason: 'not-started' }, { logger: options.logger, device: 'printer', same: sameStatus });
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
     this.responseTimeoutMs = options.responseTimeoutMs ?? 500;
     this.printTimeoutMs = options.printTimeoutMs ?? 15_000;
@@ -103,39 +103,26 @@ export class ReceiptPrinter {
   }
 
   getStatus(): PrinterStatus {
-    return this.status;
+    return this.deviceStatus.get();
   }
 
   /** Calls `listener` on every status change (once per change). Returns an unsubscribe function. */
   onStatusChange(listener: StatusListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.deviceStatus.onChange(listener);
   }
 
   /** Resolves with the first status that satisfies `predicate`, or undefined after `timeoutMs`. */
   waitForStatus(predicate: (status: PrinterStatus) => boolean, timeoutMs: number): Promise<PrinterStatus | undefined> {
-    if (predicate(this.status)) return Promise.resolve(this.status);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        unsubscribe();
-        resolve(undefined);
-      }, timeoutMs);
-      const unsubscribe = this.onStatusChange((status) => {
-        if (!predicate(status)) return;
-        clearTimeout(timer);
-        unsubscribe();
-        resolve(status);
-      });
-    });
+    return this.deviceStatus.waitFor(predicate, timeoutMs);
   }
 
   /** Reads DLE EOT 1..4 now (waiting for a running job at most `timeoutMs`). */
   async refreshStatus(timeoutMs = this.responseTimeoutMs * 2): Promise<PrinterStatus> {
-    const outcome = await this.exclusive(timeoutMs, async () => {
+    const outcome = await this.portLock.exclusive(timeoutMs, async () => {
       await this.readStatus();
     });
     if (!outcome) this.options.logger.log('printer.status-refresh-skipped', { reason: 'busy' });
-    return this.status;
+    return this.deviceStatus.get();
   }
 
   /**
@@ -155,7 +142,7 @@ export class ReceiptPrinter {
       this.options.logger.log('printer.unmappable-characters', { characters: [...new Set(encoded.value.unmappable)].join('') });
     }
     let result: Result<PrintConfirmation, PrintFailure> = err({ kind: 'busy' });
-    const job = this.exclusive(timeoutMs, async () => {
+    const job = this.portLock.exclusive(timeoutMs, async () => {
       result = await this.runJob(encoded.value.bytes, deadline);
     });
     // Every step inside is bounded, but the read-back after the deadline may still be
@@ -163,7 +150,7 @@ export class ReceiptPrinter {
     const ran = await withTimeout<boolean | 'late'>(job, Math.max(0, deadline - Date.now()) + 50, 'late');
     if (ran === 'late') {
       this.options.logger.log('printer.print-failed', { kind: 'not-confirmed', reason: 'caller timeout' });
-      return err({ kind: 'not-confirmed', status: this.status });
+      return err({ kind: 'not-confirmed', status: this.deviceStatus.get() });
     }
     if (!ran) this.options.logger.log('printer.print-failed', { kind: 'busy' });
     return result;
@@ -172,7 +159,7 @@ export class ReceiptPrinter {
   private async runJob(receiptBytes: Uint8Array, deadline: number): Promise<Result<PrintConfirmation, PrintFailure>> {
     const before = this.link.isOpen ? await this.readStatus() : undefined;
     if (!before || !canPrint(before)) {
-      const status = before ?? this.status;
+      const status = before ?? this.deviceStatus.get();
       this.options.logger.log('printer.print-failed', { kind: 'not-ready', state: status.state });
       return err({ kind: 'not-ready', status });
     }
@@ -190,7 +177,7 @@ export class ReceiptPrinter {
     const written = await this.link.write(job, Math.max(1, deadline - Date.now()));
     if (!written.ok) {
       this.processIdWaiters.delete(jobId);
-      return this.failJob(jobId, { kind: 'print-failed', status: this.status });
+      return this.failJob(jobId, { kind: 'print-failed', status: this.deviceStatus.get() });
     }
     // Wait for the confirmation, reading the real-time status between waits so a
     // fault (paper out, cover open, cutter jam) or silence ends the wait at once.
@@ -200,16 +187,16 @@ export class ReceiptPrinter {
       await withTimeout(confirmed, Math.min(this.pollIntervalMs, remaining), undefined);
       if (printed) break;
       const during = await this.readStatus();
-      if (!during) return this.failJob(jobId, { kind: 'print-failed', status: this.status });
+      if (!during) return this.failJob(jobId, { kind: 'print-failed', status: this.deviceStatus.get() });
       if (!canPrint(during)) return this.failJob(jobId, { kind: 'print-failed', status: during });
     }
     this.processIdWaiters.delete(jobId);
     if (!printed) {
-      const status = (await this.readStatus()) ?? this.status;
+      const status = (await this.readStatus()) ?? this.deviceStatus.get();
       return this.failJob(jobId, canPrint(status) ? { kind: 'not-confirmed', status } : { kind: 'print-failed', status });
     }
     const after = await this.readStatus();
-    if (!after || !canPrint(after)) return this.failJob(jobId, { kind: 'print-failed', status: after ?? this.status });
+    if (!after || !canPrint(after)) return this.failJob(jobId, { kind: 'print-failed', status: after ?? this.deviceStatus.get() });
     this.options.logger.log('printer.printed', { jobId, state: after.state });
     return ok({ jobId, status: after });
   }
@@ -225,26 +212,6 @@ export class ReceiptPrinter {
     const state = 'status' in failure ? failure.status.state : undefined;
     this.options.logger.log('printer.print-failed', { jobId, kind: failure.kind, state });
     return err(failure);
-  }
-
-  /** Runs `task` alone on the port; gives up (false) if the port is not free within `timeoutMs`. */
-  private async exclusive(timeoutMs: number, task: () => Promise<void>): Promise<boolean> {
-    const previous = this.lock;
-    let release: () => void = () => undefined;
-    this.lock = new Promise<void>((resolve) => (release = resolve));
-    const acquired = await withTimeout(previous.then(() => true), timeoutMs, false);
-    if (!acquired) {
-      void previous.then(release);
-      return false;
-    }
-    this.busy = true;
-    try {
-      await task();
-    } finally {
-      this.busy = false;
-      release();
-    }
-    return true;
   }
 
   /** DLE EOT 1..4 in one round; on silence the port is dropped and the printer is disconnected. */
@@ -269,7 +236,7 @@ export class ReceiptPrinter {
     if (countAtLastReply === this.automaticStatusCount) {
       this.apply({ type: 'status-read', condition: decodeRealtimeStatus({ printer, offlineCause, errorCause, paperSensor }) });
     }
-    return this.status;
+    return this.deviceStatus.get();
   }
 
   private handleOpen(): void {
@@ -330,12 +297,7 @@ export class ReceiptPrinter {
   }
 
   private apply(event: PrinterEvent): void {
-    const next = reducePrinterStatus(this.status, event);
-    const previous = this.status;
-    this.status = next;
-    if (sameStatus(previous, next)) return;
-    this.options.logger.log('printer.status-changed', { from: previous.state, to: next.state, detail: next });
-    for (const listener of [...this.listeners]) listener(next);
+    this.deviceStatus.set(reducePrinterStatus(this.deviceStatus.get(), event));
   }
 
   private schedulePoll(delayMs: number): void {
@@ -348,8 +310,8 @@ export class ReceiptPrinter {
   }
 
   private async poll(): Promise<void> {
-    if (this.link.isOpen && !this.busy) {
-      await this.exclusive(this.responseTimeoutMs, async () => {
+    if (this.link.isOpen && !this.portLock.busy) {
+      await this.portLock.exclusive(this.responseTimeoutMs, async () => {
         await this.readStatus();
       });
     }
