@@ -24,12 +24,14 @@ import { StationGone, type StationProcess } from './station-process';
 import { SeededStream, type VoterIntent } from './voters';
 
 export type CrashMoment =
-  /** Killed a random few milliseconds after the cast was asked for: before, during or after printing. */
+  /** Killed up to 1.5 s after the cast was asked for: before, during or after printing (under load printing takes that long). */
   | 'while-printing'
   /** The paper ran out under the cast, the ballot is pending, and then the power goes. */
   | 'paper-out'
   /** Killed after the code was shown, before the voter cast: nothing is in the ballot log. */
-  | 'before-cast';
+  | 'before-cast'
+  /** Killed the moment the paper record is cut, while the receipt prints: pending, its paper in the box. */
+  | 'after-paper-record';
 
 export type StationFaultPlan = {
   readonly crashes: ReadonlyMap<number, { readonly moment: CrashMoment; readonly delayMs: number }>;
@@ -39,7 +41,7 @@ export type StationFaultPlan = {
 
 export const NO_FAULTS: StationFaultPlan = { crashes: new Map(), paperOuts: new Map() };
 
-const MOMENTS: readonly CrashMoment[] = ['while-printing', 'paper-out', 'before-cast'];
+const MOMENTS: readonly CrashMoment[] = ['while-printing', 'after-paper-record', 'paper-out', 'before-cast'];
 
 /** Which voters meet a crash or an empty roll, from the seed: about one crash per 150 voters and one empty roll per 100, at least one of each. */
 export function planStationFaults(seed: string, stationId: string, voters: number): StationFaultPlan {
@@ -58,7 +60,7 @@ export function planStationFaults(seed: string, stationId: string, voters: numbe
   const taken = new Set<number>();
   const firstMoment = stream.below(MOMENTS.length);
   const crashes = new Map(
-    pick(Math.max(1, Math.round(voters / 150)), taken).map((index, k) => [index, { moment: MOMENTS[(firstMoment + k) % MOMENTS.length] ?? 'before-cast', delayMs: stream.below(60) }] as const),
+    pick(Math.max(1, Math.round(voters / 150)), taken).map((index, k) => [index, { moment: MOMENTS[(firstMoment + k) % MOMENTS.length] ?? 'before-cast', delayMs: stream.below(1500) }] as const),
   );
   const paperOuts = new Map(pick(Math.max(1, Math.round(voters / 100)), taken).map((index) => [index, 5 + stream.below(56)] as const));
   return { crashes, paperOuts };
@@ -288,6 +290,11 @@ export class StationDriver {
         this.devices.printer.setPaper('out');
         unwrap('castBallot', await this.kiosk.call('castBallot'));
         await this.kiosk.request({ op: 'wait-printing' });
+      } else if (crash.moment === 'after-paper-record') {
+        const cutsBefore = this.devices.printer.receiptsCut;
+        this.kiosk.call('castBallot').catch(() => undefined);
+        const deadline = Date.now() + WAIT_MS;
+        while (this.devices.printer.receiptsCut === cutsBefore && Date.now() < deadline) await sleep(1);
       } else if (crash.moment === 'while-printing') {
         // The request is not awaited: the power goes whenever it goes.
         this.kiosk.call('castBallot').catch(() => undefined);
