@@ -39,10 +39,12 @@ import {
   ed25519NoteSigner,
   formatSignerKey,
   formatVerifierKey,
+  parseVerifierKey,
   SIGNATURE_TYPE_COSIGNATURE_V1,
   SIGNATURE_TYPE_ED25519,
 } from '../../../core/ledger/note';
 import { electionEntryRegistry } from '../../../core/ledger/station-entries';
+import type { EntriesRequest } from '../../../core/ledger/witness-protocol';
 import { describeLedgerError, LedgerStore, type LedgerSigner } from '../../../main/ledger/store';
 
 export function seedFor(label: string): Uint8Array {
@@ -243,6 +245,20 @@ export class BallotWriter {
   close(): void {
     this.ledger.close();
   }
+}
+
+/** The body of POST /urna/v1/entries: a station's entries [from, to) and the checkpoint it signed at `to`. */
+export function entriesRequest(ledger: LedgerStore, log: LogKind, from: number, to = ledger.size(log)): EntriesRequest {
+  const checkpoint = ledger.checkpointBetween(log, to - 1, to);
+  if (checkpoint === undefined) throw new Error(`no checkpoint at ${to}`);
+  return { origin: ledger.origin(log), from, entries: ledger.entryTexts(log, from, to), checkpoint: checkpoint.note };
+}
+
+/** A test validator's cosignature key, as `verifyCosignedCheckpoint` takes it. */
+export function cosignerOf(validator: TestValidator): { readonly name: string; readonly publicKey: Uint8Array } {
+  const key = parseVerifierKey(validator.verifierKey);
+  if (!key.ok) throw new Error(`verifier key of ${validator.name}`);
+  return { name: key.value.name, publicKey: key.value.publicKey };
 }
 
 /** One validator as a real child process (shared with `urna simulate`). */
