@@ -47,7 +47,7 @@ export const hardwareMessages: Record<Language, HardwareMessages> = {
     cardReader: {
       disconnected: 'The card reader is not connected: check its cable.',
       'no-card': 'Insert a card.',
-      'card-present': 'Card inserted: reading…',
+      'card-present': 'A card is in the reader.',
       'card-unreadable': 'The card cannot be read: take it out and insert it the other way round, chip first and facing up.',
       'card-unresponsive': 'The card does not respond: take it out and insert it again; if that fails, use another card.',
     },
@@ -77,7 +77,7 @@ export const hardwareMessages: Record<Language, HardwareMessages> = {
     cardReader: {
       disconnected: 'Считыватель карт не подключён: проверьте кабель.',
       'no-card': 'Вставьте карту.',
-      'card-present': 'Карта вставлена: идёт чтение…',
+      'card-present': 'В считывателе карта.',
       'card-unreadable': 'Карту не удаётся прочитать: выньте её и вставьте другой стороной, чипом вперёд и вверх.',
       'card-unresponsive': 'Карта не отвечает: выньте её и вставьте снова; если не помогло, используйте другую карту.',
     },

@@ -24,6 +24,7 @@ import type { VirtualCard } from '../../hardware/sim/virtual-card';
 import { MemoryEventLogger } from '../../main/logging';
 import { startDemoDevices, type DemoDevices } from '../../main/station/demo-devices';
 import { launchChromium } from '../support/chromium';
+import { pendingBallotFromAnotherStation } from '../support/foreign-ballot';
 import { startTestStation, type TestStation } from '../support/station';
 import { openBridgedRenderer, type BridgedPage } from '../support/test-bridge';
 
@@ -394,5 +395,65 @@ describe("the poll worker's day", () => {
     await page.getByTestId('card-locked').waitFor(WAIT);
     expect(countEvents('auth.card-locked')).toBe(2);
     expect(countEvents('auth.pin-wrong')).toBe(2);
+  });
+});
+
+describe('a station whose ballot log already holds a ballot', () => {
+  let browser: Browser;
+  let devices: DemoDevices;
+  let station: TestStation;
+  let bridged: BridgedPage;
+  let page: Page;
+  let renders: string;
+
+  beforeAll(async () => {
+    mkdirSync(SCREENS, { recursive: true });
+    renders = mkdtempSync(path.join(tmpdir(), 'urna-receipts-'));
+    devices = await startDemoDevices({ logger: new MemoryEventLogger(), renderDir: renders });
+    // The election is loaded and the polls never opened, yet a ballot is in the log.
+    const pending = await pendingBallotFromAnotherStation();
+    const fresh = startTestStation({ stationId: 'st-e2e-pw-used', precinctId: 'uik-1202', sampleElection: true, devices: devices.config });
+    const appended = fresh.ledger.append('ballots', pending);
+    if (!appended.ok) throw new Error('could not write the foreign ballot');
+    station = await fresh.reopen();
+    browser = await launchChromium();
+    bridged = await openBridgedRenderer(browser, station, { viewport: { width: 1280, height: 1000 } });
+    page = bridged.page;
+    await page.getByTestId('bar-printer').and(page.locator('[data-state="ready"]')).waitFor(WAIT);
+  });
+
+  afterAll(async () => {
+    await bridged?.close();
+    await browser?.close();
+    await station?.close();
+    await devices?.stop();
+    if (renders) rmSync(renders, { recursive: true, force: true });
+  });
+
+  it('refuses to open the polls, says why, prints nothing and logs the refusal', async () => {
+    expect(station.service.status().pollsState).toBe('polls-closed-initial');
+    const worker = devices.cards.cards.get('worker');
+    if (!worker) throw new Error('the demo card set has no worker card');
+    devices.cardReader.insert(worker);
+    await page.getByTestId('pin-input').waitFor(WAIT);
+    await page.getByTestId('pin-input').fill('1234');
+    await page.getByTestId('sign-in').click();
+    await page.getByTestId('signed-in').waitFor(WAIT);
+    await page.getByTestId('tab-polls').click();
+    const printed = devices.printer.receiptsCut;
+    await page.getByTestId('open-polls').click();
+    await page.getByTestId('pw-refusal').waitFor(WAIT);
+    expect(await page.getByTestId('pw-refusal').textContent()).toBe(translate('ru', 'pw.refusal.ballots-already-recorded'));
+    expect(await page.getByTestId('bar-polls').getAttribute('data-state')).toBe('polls-closed-initial');
+    expect(station.service.status().pollsState).toBe('polls-closed-initial');
+    expect(station.ledger.entries('ballots', 0, station.ledger.size('ballots')).map((e) => e.type)).toEqual(['ballot-pending']);
+    const refusals = station.logger.events.filter((e) => e.eventId === 'polls.open-refused');
+    expect(refusals.map((e) => e.fields['reason'])).toEqual(['ballots-already-recorded']);
+    expect(devices.printer.receiptsCut).toBe(printed);
+    for (const language of ['ru', 'en'] as const) {
+      station.service.setDisplaySettings({ language });
+      await page.locator(`html[lang="${language}"]`).waitFor(WAIT);
+      await page.screenshot({ path: path.join(SCREENS, `pw-20-open-refused-${language}.png`), fullPage: true });
+    }
   });
 });

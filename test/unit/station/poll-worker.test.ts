@@ -13,6 +13,7 @@ import type { CardReaderStatus } from '../../../hardware/card-reader/status';
 import { MemoryEventLogger } from '../../../main/logging';
 import { StaffAuth, staffAuthReducer, type StaffCardReader } from '../../../main/station/staff-auth';
 import { SAMPLE_ELECTION, TEST_POLLBOOK_KEY } from '../../support/election';
+import { pendingBallotFromAnotherStation } from '../../support/foreign-ballot';
 import { MemoryPrinter } from '../../support/memory-printer';
 import { startTestStation, type TestStation } from '../../support/station';
 
@@ -24,26 +25,15 @@ afterEach(async () => {
   await Promise.all(stations.splice(0).map((s) => s.close()));
 });
 
-function pollStation(printer = new MemoryPrinter(), options: { readonly closeAfter?: boolean } = {}): TestStation {
+function pollStation(printer = new MemoryPrinter()): TestStation {
   const station = startTestStation({ stationId: 'st-pw-unit', sampleElection: true, precinctId: 'uik-1202', ballotPrinter: printer });
-  if (options.closeAfter !== false) stations.push(station);
+  stations.push(station);
   return station;
 }
 
 describe('polls with reports', () => {
   it('refuses to open the polls over a ballot already in the log, and logs it', async () => {
-    // A pending ballot from another station's log, written into this one before opening.
-    const donorPrinter = new MemoryPrinter();
-    donorPrinter.hang();
-    const donor = pollStation(donorPrinter, { closeAfter: false });
-    expect(donor.service.openPolls().ok).toBe(true);
-    expect(donor.service.activateVoterSession({ ballotStyleId: 'style-district-1' }).ok).toBe(true);
-    expect(donor.service.commitBallot({ marks: { selections: { 'charter-amendment': ['charter-yes'] }, writeIns: {} }, undervoteAcknowledged: true }).ok).toBe(true);
-    expect(donor.service.castBallot().ok).toBe(true);
-    const pending = donor.ledger.entries('ballots', 0, donor.ledger.size('ballots')).find((e) => e.type === 'ballot-pending');
-    if (!pending) throw new Error('no pending entry');
-    // The donor's print never answers: abandon it as a crash would, and close what reopens.
-    stations.push(await donor.reopen({ crash: true }));
+    const pending = await pendingBallotFromAnotherStation();
 
     const printer = new MemoryPrinter();
     const fresh = pollStation(printer);

@@ -1,0 +1,28 @@
+/**
+ * "A ballot already in the log" for a station that never opened its polls: a
+ * real, signed `ballot-pending` entry made by another station of the same
+ * sample election, whose print never finished. Tests write it into a fresh
+ * station's ballot log to prove that opening is refused over it.
+ */
+import type { LedgerEntry } from '../../core/ledger/entries';
+import { MemoryPrinter } from './memory-printer';
+import { startTestStation } from './station';
+
+export async function pendingBallotFromAnotherStation(precinctId = 'uik-1202'): Promise<LedgerEntry> {
+  const printer = new MemoryPrinter();
+  printer.hang();
+  const donor = startTestStation({ stationId: 'st-donor', sampleElection: true, precinctId, ballotPrinter: printer });
+  const step = (what: string, result: { readonly ok: boolean }): void => {
+    if (!result.ok) throw new Error(`the donor station could not ${what}`);
+  };
+  step('open the polls', donor.service.openPolls());
+  step('activate a voter session', donor.service.activateVoterSession({ ballotStyleId: 'style-district-1' }));
+  step('commit a ballot', donor.service.commitBallot({ marks: { selections: { 'charter-amendment': ['charter-yes'] }, writeIns: {} }, undervoteAcknowledged: true }));
+  step('cast the ballot', donor.service.castBallot());
+  const pending = donor.ledger.entries('ballots', 0, donor.ledger.size('ballots')).find((e) => e.type === 'ballot-pending');
+  // The print never answers: abandon it as a crash would, and close what reopens.
+  const reopened = await donor.reopen({ crash: true });
+  await reopened.close();
+  if (!pending) throw new Error('the donor station wrote no ballot-pending entry');
+  return pending;
+}
