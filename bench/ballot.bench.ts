@@ -5,6 +5,8 @@
  * Everything runs on one core (this process). Seeded randomness keeps runs comparable;
  * the CSPRNG would cost the same.
  */
+import { ristretto255 } from '@noble/curves/ed25519.js';
+import { bytesToNumberLE } from '@noble/curves/utils.js';
 import {
   type BallotId,
   type BallotManifest,
@@ -26,6 +28,8 @@ import {
   verifyBallot,
   verifyBallots,
 } from '../core/ballot';
+import { decodeRistretto, pow22523BigInt, usePow22523 } from '../core/ballot/fast25519';
+import { wasmPow22523 } from '../core/ballot/wasm25519';
 import type { ContestId, GuardianId, SelectionId } from '../core/ids';
 import { type BenchSuite, type Measurement, median } from './harness';
 
@@ -144,6 +148,50 @@ function tallyMeasurements(context: ElectionContext, ceremony: ReturnType<typeof
   ];
 }
 
+/**
+ * Point decoding (µs per point) and its exponentiation x^(2^252 − 3) (µs per call),
+ * with bigints and with WebAssembly, alternating in the same run: medians of 15 rounds.
+ */
+export function decodeMeasurements(random: RandomSource): Measurement[] {
+  const points = Array.from({ length: 200 }, () => ristretto255.Point.BASE.multiply(randomScalar(random)).toBytes());
+  const inputs = Array.from({ length: 200 }, () => bytesToNumberLE(random(32)));
+  const wasmPow = wasmPow22523();
+  if (wasmPow === undefined) throw new Error('WebAssembly unavailable');
+  const perItemUs = (count: number, work: () => void): number => (time(work).ms * 1000) / count;
+  const decodeAll = (): void => {
+    for (const bytes of points) if (decodeRistretto(bytes) === undefined) throw new Error('decode failed');
+  };
+  const rounds = { decodeBigint: [] as number[], decodeWasm: [] as number[], powBigint: [] as number[], powWasm: [] as number[] };
+  try {
+    for (let round = 0; round < 16; round++) {
+      usePow22523('bigint');
+      const decodeBigint = perItemUs(points.length, decodeAll);
+      usePow22523('wasm');
+      const decodeWasm = perItemUs(points.length, decodeAll);
+      const powBigint = perItemUs(inputs.length, () => inputs.forEach(pow22523BigInt));
+      const powWasm = perItemUs(inputs.length, () => inputs.forEach(wasmPow));
+      if (round === 0) continue; // warm-up (and the WebAssembly tier-up)
+      rounds.decodeBigint.push(decodeBigint);
+      rounds.decodeWasm.push(decodeWasm);
+      rounds.powBigint.push(powBigint);
+      rounds.powWasm.push(powWasm);
+    }
+  } finally {
+    usePow22523('wasm');
+  }
+  const decodeBigint = median(rounds.decodeBigint);
+  const decodeWasm = median(rounds.decodeWasm);
+  const powBigint = median(rounds.powBigint);
+  const powWasm = median(rounds.powWasm);
+  return [
+    { name: 'ballot.decode.bigint.median-us', value: decodeBigint, unit: 'µs/point', note: 'ristretto255 decoding, x^(2^252−3) with bigints' },
+    { name: 'ballot.decode.wasm.median-us', value: decodeWasm, unit: 'µs/point', note: 'ristretto255 decoding, x^(2^252−3) in WebAssembly (the default)' },
+    { name: 'ballot.decode.speedup', value: decodeBigint / decodeWasm, unit: 'x' },
+    { name: 'ballot.pow22523.bigint.median-us', value: powBigint, unit: 'µs/call' },
+    { name: 'ballot.pow22523.wasm.median-us', value: powWasm, unit: 'µs/call', note: 'including the bigint ↔ memory conversions' },
+  ];
+}
+
 function setUp(random: RandomSource) {
   const outcome = runLocalCeremony({ baseHash: random(32), guardianIds: ['g-1', 'g-2', 'g-3'] as GuardianId[], threshold: 2 }, random);
   if (!outcome.ok) throw new Error('ceremony failed');
@@ -167,6 +215,7 @@ export const ballotSuite: BenchSuite = {
       ...verifyMeasurements('r1', context, R1, r1.ballots, 50, true),
       ...verifyMeasurements('r2', context, R2, r2.ballots, 8, false),
       ...tallyMeasurements(context, ceremony, random),
+      ...decodeMeasurements(random),
     ];
     return Promise.resolve(out);
   },

@@ -7,7 +7,8 @@ import { ristretto255 } from '@noble/curves/ed25519.js';
 import { bytesToNumberLE, hexToBytes } from '@noble/curves/utils.js';
 import { describe, expect, it } from 'vitest';
 import { deterministicRandom } from '../../../core/ballot';
-import { addHalves, decodeRistretto, doubleAndEncode, encodeRistretto, FixedBaseTable, halfMultiple, halfOfDoubled, msmIsIdentity } from '../../../core/ballot/fast25519';
+import { addHalves, decodeRistretto, doubleAndEncode, encodeRistretto, FixedBaseTable, halfMultiple, halfOfDoubled, msmIsIdentity, pow22523BigInt, usePow22523 } from '../../../core/ballot/fast25519';
+import { LIMB_WIDTHS, limbsValue, wasmFieldForTests, wasmPow22523 } from '../../../core/ballot/wasm25519';
 
 const Point = ristretto255.Point;
 const L = Point.Fn.ORDER;
@@ -126,5 +127,95 @@ describe('fast ristretto255', () => {
     const mixed = Array.from({ length: 9 }, () => ({ a: scalar(), q: other.multiply(scalar()) }));
     const encoded = doubleAndEncode(mixed.map(({ a, q }) => addHalves(halfMultiple(table, a), halfOfDoubled(q))));
     mixed.forEach(({ a, q }, i) => expect(hex(encoded[i]?.bytes as Uint8Array)).toBe(hex(base.multiply(a).add(q.double()).toBytes())));
+  });
+});
+
+describe('pow22523 in WebAssembly', () => {
+  const P = (1n << 255n) - 19n;
+  const mod = (x: bigint): bigint => ((x % P) + P) % P;
+  const wasm = wasmPow22523();
+  const field = wasmFieldForTests();
+  /** The module's limb invariant: every limb below 2^26 + 2^16. */
+  const BOUND = 2 ** 26 + 2 ** 16;
+
+  function expectSame(x: bigint): void {
+    const got = (wasm as (x: bigint) => bigint)(x);
+    expect(got >= 0n && got < P, `canonical for ${x}`).toBe(true);
+    expect(got, `x = ${x}`).toBe(mod(pow22523BigInt(x < 0n ? mod(x) : x)));
+  }
+
+  it('is available in Node', () => {
+    expect(wasm).toBeDefined();
+    expect(field).toBeDefined();
+  });
+
+  it('equals the bigint addition chain on edge inputs', () => {
+    const maxLimbs = limbsValue(LIMB_WIDTHS.map((w) => 2 ** w - 1));
+    const evenLimbs = limbsValue(LIMB_WIDTHS.map((w, i) => (i % 2 === 0 ? 2 ** w - 1 : 0)));
+    const oddLimbs = limbsValue(LIMB_WIDTHS.map((w, i) => (i % 2 === 1 ? 2 ** w - 1 : 0)));
+    const edges = [0n, 1n, 2n, 3n, 19n, P - 2n, P - 1n, P, P + 1n, P + 18n, 2n * P, (1n << 255n) - 1n, 1n << 255n, (1n << 256n) - 1n, 1n << 256n, (1n << 256n) + (1n << 15n), (1n << 257n) - 1n, maxLimbs, maxLimbs + (1n << 255n), evenLimbs, oddLimbs, -1n, -P];
+    expect(maxLimbs).toBe((1n << 255n) - 1n);
+    for (const x of edges) expectSame(x);
+  });
+
+  it('equals the bigint addition chain on 3000 random inputs below 2^257', () => {
+    const rnd = deterministicRandom('fast25519-pow22523');
+    for (let i = 0; i < 3000; i++) {
+      const wide = bytesToNumberLE(rnd(33)) >> 7n; // below 2^257
+      const x = i % 3 === 0 ? wide : i % 3 === 1 ? wide % P : wide % (1n << 256n);
+      expectSame(x);
+    }
+  });
+
+  it('decoding and encoding agree with the library with either implementation', () => {
+    try {
+      for (const kind of ['bigint', 'wasm'] as const) {
+        expect(usePow22523(kind)).toBe(true);
+        for (let i = 0; i < 40; i++) {
+          const p = Point.BASE.multiply(scalar());
+          const bytes = p.toBytes();
+          expect(hex(encodeRistretto(p))).toBe(hex(bytes));
+          expect(decodeRistretto(bytes)?.equals(p)).toBe(true);
+          const b = random(32);
+          b[31] = (b[31] as number) & 0x7f;
+          b[0] = (b[0] as number) & 0xfe;
+          expect(decodeRistretto(b) === undefined).toBe(libraryDecode(b) === undefined);
+        }
+      }
+    } finally {
+      usePow22523('wasm');
+    }
+  });
+
+  it('multiplies and squares limbs at the bounds of the invariant, keeping it', () => {
+    const f = field as NonNullable<typeof field>;
+    const rnd = deterministicRandom('fast25519-limbs');
+    const randomLimbs = (): number[] => Array.from({ length: 10 }, () => Number(bytesToNumberLE(rnd(4))) % BOUND);
+    const inputs: number[][] = [
+      Array.from({ length: 10 }, () => BOUND - 1),
+      LIMB_WIDTHS.map((w) => 2 ** w - 1),
+      LIMB_WIDTHS.map((w, i) => (i % 2 === 1 ? BOUND - 1 : 2 ** w - 1)),
+      Array.from({ length: 10 }, () => 0),
+      ...Array.from({ length: 300 }, randomLimbs),
+    ];
+    const checkLimbs = (out: readonly number[]): void => {
+      out.forEach((limb, i) => {
+        // Masked limbs are within their width; h1 and h5 get one late small carry.
+        const limit = 2 ** (LIMB_WIDTHS[i] as number) + (i === 1 ? 2 ** 15 : i === 5 ? 2 ** 11 : 0);
+        expect(Number.isInteger(limb) && limb >= 0 && limb < limit, `limb ${i} = ${limb}`).toBe(true);
+      });
+    };
+    for (const a of inputs) {
+      for (const b of [inputs[0] as number[], a, randomLimbs()]) {
+        const product = f.mul(a, b);
+        checkLimbs(product);
+        expect(mod(limbsValue(product))).toBe(mod(limbsValue(a) * limbsValue(b)));
+      }
+      const square = f.sqrn(a, 1);
+      checkLimbs(square);
+      expect(mod(limbsValue(square))).toBe(mod(limbsValue(a) ** 2n));
+      const fourth = f.sqrn(a, 3);
+      expect(mod(limbsValue(fourth))).toBe(mod(limbsValue(a) ** 8n));
+    }
   });
 });
