@@ -33,31 +33,46 @@ const RECEIPTS = path.resolve('artifacts/receipts/poll-worker');
 const WAIT = { timeout: 15_000 };
 const VOTERS = SAMPLE_VOTER_IDS['uik-1202'];
 
+/** Simulated printer and card reader on socat ptys, a station on them, and its desk in Chromium through the test bridge. */
+type DeskRig = { readonly devices: DemoDevices; readonly station: TestStation; readonly page: Page; close(): Promise<void> };
+
+async function openDeskRig(renderDir: string, makeStation: (devices: DemoDevices) => Promise<TestStation>): Promise<DeskRig> {
+  mkdirSync(SCREENS, { recursive: true });
+  const devices = await startDemoDevices({ logger: new MemoryEventLogger(), renderDir });
+  const station = await makeStation(devices);
+  const browser: Browser = await launchChromium();
+  const bridged: BridgedPage = await openBridgedRenderer(browser, station, { viewport: { width: 1280, height: 1000 } });
+  const page = bridged.page;
+  await page.getByTestId('bar-printer').and(page.locator('[data-state="ready"]')).waitFor(WAIT);
+  return {
+    devices,
+    station,
+    page,
+    close: async () => {
+      await bridged.close();
+      await browser.close();
+      await station.close();
+      await devices.stop();
+    },
+  };
+}
+
 describe("the poll worker's day", () => {
-  let browser: Browser;
+  let rig: DeskRig | undefined;
   let devices: DemoDevices;
   let station: TestStation;
-  let bridged: BridgedPage;
   let page: Page;
   let media: string;
 
   beforeAll(async () => {
-    mkdirSync(SCREENS, { recursive: true });
     rmSync(RECEIPTS, { recursive: true, force: true });
     media = mkdtempSync(path.join(tmpdir(), 'urna-media-'));
-    devices = await startDemoDevices({ logger: new MemoryEventLogger(), renderDir: RECEIPTS });
-    station = startTestStation({ stationId: 'st-e2e-pw', precinctId: 'uik-1202', sampleElectionOnMedia: media, devices: devices.config });
-    browser = await launchChromium();
-    bridged = await openBridgedRenderer(browser, station, { viewport: { width: 1280, height: 1000 } });
-    page = bridged.page;
-    await page.getByTestId('bar-printer').and(page.locator('[data-state="ready"]')).waitFor(WAIT);
+    rig = await openDeskRig(RECEIPTS, (d) => Promise.resolve(startTestStation({ stationId: 'st-e2e-pw', precinctId: 'uik-1202', sampleElectionOnMedia: media, devices: d.config })));
+    ({ devices, station, page } = rig);
   });
 
   afterAll(async () => {
-    await bridged?.close();
-    await browser?.close();
-    await station?.close();
-    await devices?.stop();
+    await rig?.close();
     if (media) rmSync(media, { recursive: true, force: true });
   });
 
@@ -399,34 +414,27 @@ describe("the poll worker's day", () => {
 });
 
 describe('a station whose ballot log already holds a ballot', () => {
-  let browser: Browser;
+  let rig: DeskRig | undefined;
   let devices: DemoDevices;
   let station: TestStation;
-  let bridged: BridgedPage;
   let page: Page;
   let renders: string;
 
   beforeAll(async () => {
-    mkdirSync(SCREENS, { recursive: true });
     renders = mkdtempSync(path.join(tmpdir(), 'urna-receipts-'));
-    devices = await startDemoDevices({ logger: new MemoryEventLogger(), renderDir: renders });
     // The election is loaded and the polls never opened, yet a ballot is in the log.
     const pending = await pendingBallotFromAnotherStation();
-    const fresh = startTestStation({ stationId: 'st-e2e-pw-used', precinctId: 'uik-1202', sampleElection: true, devices: devices.config });
-    const appended = fresh.ledger.append('ballots', pending);
-    if (!appended.ok) throw new Error('could not write the foreign ballot');
-    station = await fresh.reopen();
-    browser = await launchChromium();
-    bridged = await openBridgedRenderer(browser, station, { viewport: { width: 1280, height: 1000 } });
-    page = bridged.page;
-    await page.getByTestId('bar-printer').and(page.locator('[data-state="ready"]')).waitFor(WAIT);
+    rig = await openDeskRig(renders, async (d) => {
+      const fresh = startTestStation({ stationId: 'st-e2e-pw-used', precinctId: 'uik-1202', sampleElection: true, devices: d.config });
+      const appended = fresh.ledger.append('ballots', pending);
+      if (!appended.ok) throw new Error('could not write the foreign ballot');
+      return fresh.reopen();
+    });
+    ({ devices, station, page } = rig);
   });
 
   afterAll(async () => {
-    await bridged?.close();
-    await browser?.close();
-    await station?.close();
-    await devices?.stop();
+    await rig?.close();
     if (renders) rmSync(renders, { recursive: true, force: true });
   });
 
