@@ -3,46 +3,26 @@
  * `_electron.launch`, checked for the lockdown the renderer must live under.
  * Runs when an Electron binary is present; otherwise skips, saying why.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { _electron as electron, type ElectronApplication, type Page } from 'playwright-core';
+import type { ElectronApplication, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { announceSkip, findElectronBinary } from '../support/electron-binary';
+import { announceSkip, findElectronBinary, launchKiosk, type LaunchedKiosk } from '../support/electron-binary';
 
 const binary = findElectronBinary();
 if (!binary.found) announceSkip('Electron launch tests (test/e2e/electron-launch.e2e.test.ts)', binary.reason);
 
 describe.skipIf(!binary.found)('the kiosk in Electron', () => {
+  let kiosk: LaunchedKiosk | undefined;
   let app: ElectronApplication;
   let page: Page;
-  let dataDir: string;
-  let xvfb: ChildProcess | null = null;
 
   beforeAll(async () => {
     if (!binary.found) return;
-    execFileSync(process.execPath, ['scripts/ensure-electron-native.mjs'], { stdio: 'inherit' });
-    const env: Record<string, string> = { ...(process.env as Record<string, string>) };
-    if (!env['DISPLAY']) {
-      xvfb = spawn('Xvfb', [':97', '-screen', '0', '1280x800x24'], { stdio: 'ignore' });
-      env['DISPLAY'] = ':97';
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    dataDir = mkdtempSync(path.join(tmpdir(), 'urna-electron-'));
-    app = await electron.launch({
-      executablePath: binary.path,
-      args: ['.', '--demo', `--data-dir=${dataDir}`, '--no-sandbox'],
-      env,
-    });
-    page = await app.firstWindow();
-    await page.getByTestId('station-id').waitFor();
+    kiosk = await launchKiosk(binary.path, { display: 97, dataDirPrefix: 'urna-electron-' });
+    ({ app, page } = kiosk);
   });
 
   afterAll(async () => {
-    await app?.close();
-    xvfb?.kill();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await kiosk?.close();
   });
 
   it('shows the station status from main over IPC', async () => {

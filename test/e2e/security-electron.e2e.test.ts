@@ -6,14 +6,12 @@
  * proven without a binary in test/unit/security/electron-lockdown.test.ts, and
  * the page-side ones in Chromium in test/e2e/security-renderer.e2e.test.ts.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { _electron as electron, type ElectronApplication, type Page } from 'playwright-core';
+import type { ElectronApplication, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATION_API_METHODS, STATION_API_METHODS_ARG } from '../../core/api/station-api';
-import { announceSkip, findElectronBinary } from '../support/electron-binary';
+import { announceSkip, findElectronBinary, launchKiosk, type LaunchedKiosk } from '../support/electron-binary';
 
 const binary = findElectronBinary();
 if (!binary.found) announceSkip('Electron security lockdown tests (test/e2e/security-electron.e2e.test.ts)', binary.reason);
@@ -21,31 +19,20 @@ if (!binary.found) announceSkip('Electron security lockdown tests (test/e2e/secu
 const APP_URL = 'urna://app/index.html';
 
 describe.skipIf(!binary.found)('the kiosk lockdown in Electron', () => {
+  let kiosk: LaunchedKiosk | undefined;
   let app: ElectronApplication;
   let page: Page;
   let dataDir: string;
-  let xvfb: ChildProcess | null = null;
 
   beforeAll(async () => {
     if (!binary.found) return;
-    execFileSync(process.execPath, ['scripts/ensure-electron-native.mjs'], { stdio: 'inherit' });
-    const env: Record<string, string> = { ...(process.env as Record<string, string>) };
-    if (!env['DISPLAY']) {
-      xvfb = spawn('Xvfb', [':96', '-screen', '0', '1280x800x24'], { stdio: 'ignore' });
-      env['DISPLAY'] = ':96';
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    dataDir = mkdtempSync(path.join(tmpdir(), 'urna-electron-sec-'));
     // No --dev: this is the kiosk configuration.
-    app = await electron.launch({ executablePath: binary.path, args: ['.', '--demo', `--data-dir=${dataDir}`, '--no-sandbox'], env });
-    page = await app.firstWindow();
-    await page.getByTestId('station-id').waitFor();
+    kiosk = await launchKiosk(binary.path, { display: 96, dataDirPrefix: 'urna-electron-sec-' });
+    ({ app, page, dataDir } = kiosk);
   });
 
   afterAll(async () => {
-    await app?.close();
-    xvfb?.kill();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await kiosk?.close();
   });
 
   const events = (): { eventId: string }[] =>
