@@ -11,7 +11,9 @@
  * canonical representative wherever a value is compared, tested for sign or output.
  *
  * The exponentiation inside the square root of decoding and encoding (`pow22523`,
- * ~90% of a decoding with bigints) runs in WebAssembly, see `wasm25519.ts`.
+ * ~90% of a decoding with bigints) runs in WebAssembly, and so does the rest of a
+ * decoding's arithmetic: see `wasm25519.ts`. The bigint versions remain as the
+ * fallback where WebAssembly is unavailable.
  *
  * Results are the library's own `Point` objects (checked equal to the library's
  * decoding and encoding by the unit tests), so the rest of the code is unchanged.
@@ -20,7 +22,7 @@
  */
 import { ed25519, ristretto255 } from '@noble/curves/ed25519.js';
 import { bytesToNumberLE, numberToBytesLE } from '@noble/curves/utils.js';
-import { wasmPow22523 } from './wasm25519';
+import { wasmDecodeRistretto, wasmPow22523 } from './wasm25519';
 
 const Point = ristretto255.Point;
 type Point = InstanceType<typeof ristretto255.Point>;
@@ -131,14 +133,17 @@ function pow22523(x: Fe): Fe {
 }
 
 /**
- * Chooses `pow22523`'s implementation, for the benchmarks and tests that compare the
- * two: 'wasm' (the default where available) or 'bigint'. Returns whether the choice
- * took effect (false for 'wasm' where WebAssembly is unavailable).
+ * Chooses the implementations of `pow22523` and of decoding's arithmetic, for the
+ * benchmarks and tests that compare them: 'wasm' (both in WebAssembly, the default
+ * where available), 'wasm-pow' (only the exponentiation) or 'bigint'. Returns whether
+ * the choice took effect (false where WebAssembly is unavailable; bigints are used).
  */
-export function usePow22523(kind: 'wasm' | 'bigint'): boolean {
-  const wasm = kind === 'wasm' ? wasmPow22523() : undefined;
-  pow22523Impl = wasm ?? pow22523BigInt;
-  return kind === 'bigint' || wasm !== undefined;
+export function useArithmetic(kind: 'wasm' | 'wasm-pow' | 'bigint'): boolean {
+  const pow = kind === 'bigint' ? undefined : wasmPow22523();
+  const decode = kind === 'wasm' ? wasmDecodeRistretto() : undefined;
+  pow22523Impl = pow ?? pow22523BigInt;
+  decodeImpl = decode ?? decodeBigInt;
+  return kind === 'bigint' || (pow !== undefined && (kind === 'wasm-pow' || decode !== undefined));
 }
 
 /** RFC 9496 SQRT_RATIO_M1(1, v): (was_square, non-negative 1/√v or √(i/v)). */
@@ -164,16 +169,19 @@ function edwardsOf(p: Point): EdwardsPoint {
   return (p as unknown as { readonly ep: EdwardsPoint }).ep;
 }
 
-/**
- * RFC 9496 §4.3.1 DECODE. Returns undefined for anything but a canonical encoding
- * of a group element, exactly where the library's `fromBytes` throws.
- */
-export function decodeRistretto(bytes: Uint8Array): Point | undefined {
-  if (bytes.length !== 32) return undefined;
-  // Canonical: below p and non-negative (even). The top bit set means ≥ 2^255 > p.
-  if (((bytes[31] as number) & 0x80) !== 0 || ((bytes[0] as number) & 1) !== 0) return undefined;
+/** Whether 32 little-endian bytes with the top bit clear encode a value below p = 2^255 − 19. */
+function belowP(bytes: Uint8Array): boolean {
+  if (bytes[31] !== 0x7f) return true;
+  for (let i = 30; i > 0; i--) if (bytes[i] !== 0xff) return true;
+  return (bytes[0] as number) < 0xed;
+}
+
+/** Affine x, y and t = x·y of a decoded point, canonical. */
+type Decoded = readonly [Fe, Fe, Fe];
+
+/** RFC 9496 §4.3.1 DECODE with bigints, from a canonical non-negative s; undefined for no point. */
+function decodeBigInt(bytes: Uint8Array): Decoded | undefined {
   const s = bytesToNumberLE(bytes);
-  if (s >= P) return undefined;
   const ss = sqr(s);
   const u1 = sub(1n, ss);
   const u2 = 1n + ss;
@@ -188,6 +196,25 @@ export function decodeRistretto(bytes: Uint8Array): Point | undefined {
   const y = canon(mul(u1, dy));
   const t = canon(mul(x, y));
   if (!inv.isSquare || (t & 1n) === 1n || y === 0n) return undefined;
+  return [x, y, t];
+}
+
+let decodeImpl: ((bytes: Uint8Array) => Decoded | undefined) | undefined;
+
+/**
+ * RFC 9496 §4.3.1 DECODE. Returns undefined for anything but a canonical encoding
+ * of a group element, exactly where the library's `fromBytes` throws. The arithmetic
+ * runs in WebAssembly where available (`wasm25519.ts`, the same steps), with bigints
+ * (`decodeBigInt`) otherwise.
+ */
+export function decodeRistretto(bytes: Uint8Array): Point | undefined {
+  if (bytes.length !== 32) return undefined;
+  // Canonical: below p and non-negative (even). The top bit set means ≥ 2^255 > p.
+  if (((bytes[31] as number) & 0x80) !== 0 || ((bytes[0] as number) & 1) !== 0 || !belowP(bytes)) return undefined;
+  decodeImpl ??= wasmDecodeRistretto() ?? decodeBigInt;
+  const decoded = decodeImpl(bytes);
+  if (decoded === undefined) return undefined;
+  const [x, y, t] = decoded;
   return new Point(new EdwardsPoint(x, y, 1n, t));
 }
 

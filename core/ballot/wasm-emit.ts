@@ -1,7 +1,7 @@
 /**
  * A tiny emitter for WebAssembly binary modules (WebAssembly Core Specification 1.0,
  * §5 "Binary Format"): enough for numeric functions over a linear memory — i32/i64
- * locals and arithmetic, loads and stores, calls, block/loop/br_if. No toolchain is
+ * locals and arithmetic, loads and stores, calls, loop/br_if and if. No toolchain is
  * involved: the module's bytes are built here, at run time, by our own code.
  */
 
@@ -14,6 +14,7 @@ export type ValType = typeof I32 | typeof I64;
 export const Op = {
   block: 0x02,
   loop: 0x03,
+  if: 0x04,
   end: 0x0b,
   br: 0x0c,
   brIf: 0x0d,
@@ -26,8 +27,12 @@ export const Op = {
   i32Const: 0x41,
   i64Const: 0x42,
   i32Eqz: 0x45,
+  i64Eqz: 0x50,
+  i64Eq: 0x51,
   i32Add: 0x6a,
   i32Sub: 0x6b,
+  i32And: 0x71,
+  i32Or: 0x72,
   i64Add: 0x7c,
   i64Sub: 0x7d,
   i64Mul: 0x7e,
@@ -36,6 +41,7 @@ export const Op = {
   i64Shl: 0x86,
   i64ShrS: 0x87,
   i64ShrU: 0x88,
+  i32WrapI64: 0xa7,
 } as const;
 
 /** The empty block type (a block or loop that takes and leaves nothing on the stack). */
@@ -140,6 +146,13 @@ export class FunctionBody {
   /** `loop … end` around the body; a `br_if 0` inside it jumps back to the start. */
   loop(body: () => void): this {
     this.op(Op.loop, BLOCK_EMPTY);
+    body();
+    return this.op(Op.end);
+  }
+
+  /** `if … end` around the body, taken when the i32 on the stack is non-zero. */
+  ifThen(body: () => void): this {
+    this.op(Op.if, BLOCK_EMPTY);
     body();
     return this.op(Op.end);
   }

@@ -7,7 +7,7 @@ import { ristretto255 } from '@noble/curves/ed25519.js';
 import { bytesToNumberLE, hexToBytes } from '@noble/curves/utils.js';
 import { describe, expect, it } from 'vitest';
 import { deterministicRandom } from '../../../core/ballot';
-import { addHalves, decodeRistretto, doubleAndEncode, encodeRistretto, FixedBaseTable, halfMultiple, halfOfDoubled, msmIsIdentity, pow22523BigInt, usePow22523 } from '../../../core/ballot/fast25519';
+import { addHalves, decodeRistretto, doubleAndEncode, encodeRistretto, FixedBaseTable, halfMultiple, halfOfDoubled, msmIsIdentity, pow22523BigInt, useArithmetic } from '../../../core/ballot/fast25519';
 import { LIMB_WIDTHS, limbsValue, wasmFieldForTests, wasmPow22523 } from '../../../core/ballot/wasm25519';
 
 const Point = ristretto255.Point;
@@ -167,23 +167,33 @@ describe('pow22523 in WebAssembly', () => {
     }
   });
 
-  it('decoding and encoding agree with the library with either implementation', () => {
+  it('decoding and encoding agree with the library with each implementation', () => {
+    const rnd = deterministicRandom('fast25519-implementations');
+    const encodings: Uint8Array[] = [new Uint8Array(32), ...['ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', 'eaffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f'].map(hexToBytes)];
+    for (let i = 0; i < 150; i++) encodings.push(Point.BASE.multiply((bytesToNumberLE(rnd(64)) % (L - 1n)) + 1n).toBytes());
+    for (let i = 0; i < 300; i++) {
+      const b = rnd(32);
+      b[31] = (b[31] as number) & 0x7f;
+      b[0] = (b[0] as number) & 0xfe;
+      encodings.push(b);
+    }
     try {
-      for (const kind of ['bigint', 'wasm'] as const) {
-        expect(usePow22523(kind)).toBe(true);
-        for (let i = 0; i < 40; i++) {
-          const p = Point.BASE.multiply(scalar());
-          const bytes = p.toBytes();
-          expect(hex(encodeRistretto(p))).toBe(hex(bytes));
-          expect(decodeRistretto(bytes)?.equals(p)).toBe(true);
-          const b = random(32);
-          b[31] = (b[31] as number) & 0x7f;
-          b[0] = (b[0] as number) & 0xfe;
-          expect(decodeRistretto(b) === undefined).toBe(libraryDecode(b) === undefined);
+      for (const kind of ['bigint', 'wasm-pow', 'wasm'] as const) {
+        expect(useArithmetic(kind)).toBe(true);
+        for (const bytes of encodings) {
+          const lib = libraryDecode(bytes);
+          const mine = decodeRistretto(bytes);
+          expect(mine === undefined, `${kind} ${hex(bytes)}`).toBe(lib === undefined);
+          if (lib === undefined) continue;
+          const m = mine as InstanceType<typeof Point>;
+          expect(m.equals(lib)).toBe(true);
+          // Same coordinates as the library's own decoding, exactly.
+          expect(m.toAffine()).toEqual(lib.toAffine());
+          expect(hex(encodeRistretto(m))).toBe(hex(bytes));
         }
       }
     } finally {
-      usePow22523('wasm');
+      useArithmetic('wasm');
     }
   });
 
