@@ -7,10 +7,10 @@
  * again, so the refusals are the same as without the pool.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { BallotFailure, BallotManifest, RecordProblem } from '../core/ballot';
 import { toBase64Url } from '../core/encoding/bytes';
 import type { ValidatorElection } from './election';
+import { WorkerPool } from './worker-pool';
 
 /** What a worker found for one ballot entry (absent: the entry was not a ballot it could read). */
 export type Preverified =
@@ -28,8 +28,6 @@ export type VerifyWorkerData = {
 export type VerifyRequest = { readonly id: number; readonly jobs: readonly { readonly index: number; readonly text: string }[] };
 export type VerifyAnswer = { readonly id: number; readonly results: readonly (readonly [number, Preverified])[] };
 
-type Pending = { resolve(answer: VerifyAnswer): void; reject(error: Error): void };
-
 /** Smallest slice worth a message (the batch equation amortizes over many ballots). */
 const MIN_SLICE = 32;
 
@@ -41,61 +39,27 @@ export function defaultVerifyThreads(): number {
 export const MIN_POOLED_BALLOTS = 32;
 
 export class VerifyPool {
-  readonly #threads: number;
-  readonly #workerData: VerifyWorkerData;
-  #workers: Worker[] | undefined;
-  readonly #idle: Worker[] = [];
-  readonly #queue: { request: VerifyRequest; pending: Pending }[] = [];
-  readonly #inFlight = new Map<Worker, Pending>();
-  #ready: Promise<void> | undefined;
+  readonly #pool: WorkerPool<VerifyRequest, VerifyAnswer>;
   #nextId = 0;
-  #failed: Error | undefined;
   #checked = 0;
 
   /** Workers start on first use, so a validator that only ever sees small pushes never starts any. */
   constructor(election: ValidatorElection, threads: number = defaultVerifyThreads()) {
-    this.#threads = Math.max(1, threads);
-    this.#workerData = {
+    const workerData: VerifyWorkerData = {
       extendedBaseHash: toBase64Url(election.extendedBaseHash),
       jointKey: election.context.jointKey.toBase64Url(),
       manifests: [...election.manifests.entries()],
     };
-  }
-
-  #start(): Worker[] {
-    if (this.#workers !== undefined) return this.#workers;
-    const started: Promise<void>[] = [];
-    const workers = Array.from({ length: this.#threads }, () => {
-      const worker = new Worker(new URL('../bin/urna-validator-worker.mjs', import.meta.url), { workerData: this.#workerData });
-      started.push(
-        new Promise<void>((resolve) => {
-          worker.once('message', () => resolve());
-          worker.once('error', () => resolve());
-        }),
-      );
-      // Referenced while loading (so a caller awaiting ready() keeps the process alive),
-      // then only while it has work: an idle pool never holds a process open.
-      worker.once('message', () => {
-        if (!this.#inFlight.has(worker)) worker.unref();
-        worker.on('message', (answer: VerifyAnswer) => this.#done(worker, answer));
-      });
-      worker.on('error', (error) => this.#fail(worker, error));
-      return worker;
-    });
-    this.#workers = workers;
-    this.#ready = Promise.all(started).then(() => undefined);
-    this.#idle.push(...workers);
-    return workers;
+    this.#pool = new WorkerPool({ script: new URL('../bin/urna-validator-worker.mjs', import.meta.url), workerData, threads, announcesReady: true });
   }
 
   /** Starts the workers if needed; resolves once each has loaded the election. */
   ready(): Promise<void> {
-    this.#start();
-    return this.#ready as Promise<void>;
+    return this.#pool.ready();
   }
 
   get threads(): number {
-    return this.#threads;
+    return this.#pool.threads;
   }
 
   /** Ballot entries the workers have answered for so far. */
@@ -105,7 +69,7 @@ export class VerifyPool {
 
   /** Whether the pool can still be used (a worker that crashed disables it). */
   get healthy(): boolean {
-    return this.#failed === undefined;
+    return this.#pool.healthy;
   }
 
   /** Verdicts for the ballot entries among `texts` (log indices from, from+1, …). */
@@ -113,53 +77,15 @@ export class VerifyPool {
     const jobs = texts.map((text, i) => ({ index: from + i, text })).filter((j) => j.text.includes('"ballot"'));
     const verdicts = new Map<number, Preverified>();
     if (jobs.length === 0) return verdicts;
-    const workers = this.#start();
-    const slice = Math.max(MIN_SLICE, Math.ceil(jobs.length / workers.length));
+    const slice = Math.max(MIN_SLICE, Math.ceil(jobs.length / this.threads));
     const answers: Promise<VerifyAnswer>[] = [];
-    for (let start = 0; start < jobs.length; start += slice) answers.push(this.#submit({ id: this.#nextId++, jobs: jobs.slice(start, start + slice) }));
+    for (let start = 0; start < jobs.length; start += slice) answers.push(this.#pool.submit({ id: this.#nextId++, jobs: jobs.slice(start, start + slice) }));
     for (const answer of await Promise.all(answers)) for (const [index, verdict] of answer.results) verdicts.set(index, verdict);
     this.#checked += verdicts.size;
     return verdicts;
   }
 
-  #submit(request: VerifyRequest): Promise<VerifyAnswer> {
-    if (this.#failed !== undefined) return Promise.reject(this.#failed);
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ request, pending: { resolve, reject } });
-      this.#pump();
-    });
-  }
-
-  #pump(): void {
-    while (this.#idle.length > 0 && this.#queue.length > 0) {
-      const worker = this.#idle.pop() as Worker;
-      const next = this.#queue.shift() as { request: VerifyRequest; pending: Pending };
-      this.#inFlight.set(worker, next.pending);
-      worker.ref();
-      worker.postMessage(next.request);
-    }
-  }
-
-  #done(worker: Worker, answer: VerifyAnswer): void {
-    const pending = this.#inFlight.get(worker);
-    this.#inFlight.delete(worker);
-    worker.unref();
-    this.#idle.push(worker);
-    pending?.resolve(answer);
-    this.#pump();
-  }
-
-  #fail(worker: Worker, error: Error): void {
-    this.#failed = error;
-    this.#inFlight.get(worker)?.reject(error);
-    this.#inFlight.delete(worker);
-    for (const { pending } of this.#queue.splice(0)) pending.reject(error);
-  }
-
-  async close(): Promise<void> {
-    const workers = this.#workers ?? [];
-    this.#failed ??= new Error('the verification pool is closed');
-    for (const { pending } of this.#queue.splice(0)) pending.reject(this.#failed);
-    await Promise.all(workers.map((w) => w.terminate()));
+  close(): Promise<void> {
+    return this.#pool.close();
   }
 }
