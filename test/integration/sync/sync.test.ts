@@ -19,10 +19,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogKind } from '../../../core/ids';
 import { openCheckpoint } from '../../../core/ledger/checkpoint';
 import { verifyCosignedCheckpoint } from '../../../core/ledger/cosignature';
-import { noteVerifierFromKey, parseVerifierKey } from '../../../core/ledger/note';
+import { noteVerifierFromKey } from '../../../core/ledger/note';
 import { MemoryEventLogger } from '../../../main/logging';
 import { SyncClient, validatorsOf } from '../../../main/sync/sync-client';
-import { BallotWriter, makeTestElection, ValidatorProcess, type TestElection } from '../validator/fixture';
+import { BallotWriter, cosignerOf, makeTestElection, ValidatorProcess, type TestElection } from '../validator/fixture';
 import { LoopbackProxy, portOf, startGarbageValidator, waitFor } from './support';
 
 let election: TestElection;
@@ -175,12 +175,7 @@ describe('station sync to four validators, t = 3', () => {
     const stationVerifier = noteVerifierFromKey(station.station.signer.verifierKey);
     if (!stationVerifier.ok) throw new Error('verifier');
     expect(openCheckpoint(final, [stationVerifier.value]).ok).toBe(true);
-    const cosigners = election.validators.map((v) => {
-      const key = parseVerifierKey(v.verifierKey);
-      if (!key.ok) throw new Error('key');
-      return { name: key.value.name, publicKey: key.value.publicKey };
-    });
-    const verified = verifyCosignedCheckpoint(final, cosigners);
+    const verified = verifyCosignedCheckpoint(final, election.validators.map(cosignerOf));
     expect(verified.ok && verified.value.length).toBe(4);
     await client.stop();
   }, 600_000);

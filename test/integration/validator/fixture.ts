@@ -69,13 +69,26 @@ export type TestElection = {
   cleanup(): void;
 };
 
-export function makeTestElection(options: { readonly validators: number; readonly stations?: readonly { id: string; precinct: string }[]; readonly label?: string }): TestElection {
+/** The guardians an election names: by default 2 of 3 behind a joint key made from a seed, with no ceremony behind it. */
+export type TestGuardians = { readonly jointKey: GroupElement; readonly ceremonyRecordHash: string; readonly count: number; readonly threshold: number };
+
+function seededGuardians(label: string): TestGuardians {
+  const secret = mod(bytesToNumberBE(seedFor(`${label}/joint-secret`)));
+  return { jointKey: GroupElement.of(GENERATOR.multiply(secret)), ceremonyRecordHash: toBase64Url(seedFor(`${label}/ceremony`)), count: 3, threshold: 2 };
+}
+
+export function makeTestElection(options: {
+  readonly validators: number;
+  readonly stations?: readonly { id: string; precinct: string }[];
+  readonly label?: string;
+  readonly guardians?: TestGuardians;
+}): TestElection {
   const label = options.label ?? 'election';
+  const guardians = options.guardians ?? seededGuardians(label);
   const dir = mkdtempSync(path.join(tmpdir(), 'urna-validators-'));
   const authority = ed25519NoteSigner('svetlogorye-commission', seedFor(`${label}/authority`));
   const authorityVerifierKey = formatVerifierKey(authority.name, SIGNATURE_TYPE_ED25519, authority.publicKey);
   const validatorSeeds = Array.from({ length: options.validators }, (_, i) => ({ name: `validator-${i + 1}`, seed: seedFor(`${label}/validator/${i}`) }));
-  const secret = mod(bytesToNumberBE(seedFor(`${label}/joint-secret`)));
   const definition = sampleElectionDefinition({
     authorityVerifierKey,
     pollWorkerCardIssuerKey: formatVerifierKey('svetlogorye-cards', SIGNATURE_TYPE_ED25519, ed25519.getPublicKey(seedFor(`${label}/cards`))),
@@ -84,9 +97,9 @@ export function makeTestElection(options: { readonly validators: number; readonl
       verifierKey: formatVerifierKey(v.name, SIGNATURE_TYPE_COSIGNATURE_V1, ed25519.getPublicKey(v.seed)),
       url: `http://validator-${i + 1}.invalid/`,
     })),
-    jointPublicKey: GroupElement.of(GENERATOR.multiply(secret)).toBase64Url(),
-    ceremonyRecordHash: toBase64Url(seedFor(`${label}/ceremony`)),
-    guardians: { count: 3, threshold: 2 },
+    jointPublicKey: guardians.jointKey.toBase64Url(),
+    ceremonyRecordHash: guardians.ceremonyRecordHash,
+    guardians: { count: guardians.count, threshold: guardians.threshold },
   });
   if (!definition.ok) throw new Error(`sample definition: ${JSON.stringify(definition.error)}`);
   const signed = signElectionPackage(definition.value, authority);
@@ -125,8 +138,6 @@ export function makeTestElection(options: { readonly validators: number; readonl
     };
   });
   const extendedBaseHash = electionExtendedBaseHash(definition.value);
-  const jointKey = GroupElement.fromBase64Url(definition.value.guardians.jointPublicKey);
-  if (!jointKey.ok) throw new Error('joint key');
   return {
     dir,
     definition: definition.value,
@@ -134,7 +145,7 @@ export function makeTestElection(options: { readonly validators: number; readonl
     authorityKeyFile,
     validators,
     stations,
-    context: createElectionContext(extendedBaseHash, jointKey.value),
+    context: createElectionContext(extendedBaseHash, guardians.jointKey),
     extendedBaseHash,
     threshold: definition.value.validators.threshold,
     writeConfig(validator, port, limits) {

@@ -13,7 +13,6 @@ import { sha256 } from '../../../core/encoding/hash';
 import type { LogKind } from '../../../core/ids';
 import { verifyCosignedCheckpoint } from '../../../core/ledger/cosignature';
 import { leafHash, verifyInclusion } from '../../../core/ledger/merkle';
-import { parseVerifierKey } from '../../../core/ledger/note';
 import { formatAddCheckpointRequest } from '../../../core/ledger/witness-protocol';
 import { parseCheckpoint } from '../../../core/ledger/checkpoint';
 import { MemoryEventLogger } from '../../../main/logging';
@@ -22,18 +21,12 @@ import { readValidatorConfig } from '../../../validator/config';
 import { prepareValidator } from '../../../validator/run';
 import { buildValidatorServer } from '../../../validator/server';
 import type { ValidatorService } from '../../../validator/service';
-import { BallotWriter, makeTestElection, type TestElection } from './fixture';
+import { BallotWriter, cosignerOf, entriesRequest, makeTestElection, type TestElection } from './fixture';
 
 let election: TestElection;
 let server: FastifyInstance;
 let service: ValidatorService;
 const logger = new MemoryEventLogger();
-
-function request(ledger: LedgerStore, log: LogKind, from: number, to = ledger.size(log)) {
-  const checkpoint = ledger.checkpointBetween(log, to - 1, to);
-  if (checkpoint === undefined) throw new Error(`no checkpoint at ${to}`);
-  return { origin: ledger.origin(log), from, entries: ledger.entryTexts(log, from, to), checkpoint: checkpoint.note };
-}
 
 async function post(body: unknown) {
   const response = await server.inject({ method: 'POST', url: '/urna/v1/entries', payload: body as Record<string, unknown> });
@@ -43,7 +36,7 @@ async function post(body: unknown) {
 async function sync(ledger: LedgerStore, log: LogKind) {
   const logs = (await server.inject({ method: 'GET', url: '/urna/v1/logs' })).json<{ logs: { origin: string; size: number }[] }>();
   const from = logs.logs.find((l) => l.origin === ledger.origin(log))?.size ?? 0;
-  return post(request(ledger, log, from));
+  return post(entriesRequest(ledger, log, from));
 }
 
 function writer(stationIndex: number, name: string): BallotWriter {
@@ -98,9 +91,8 @@ describe('an honest station', () => {
       expect(result.status, JSON.stringify(result.json)).toBe(200);
       expect(result.json['size']).toBe(station.ledger.size(log));
       const validator = election.validators[0];
-      const key = parseVerifierKey(validator?.verifierKey ?? '');
-      if (!key.ok) throw new Error('key');
-      const verified = verifyCosignedCheckpoint(result.json['checkpoint'] as string, [{ name: key.value.name, publicKey: key.value.publicKey }]);
+      if (validator === undefined) throw new Error('validator');
+      const verified = verifyCosignedCheckpoint(result.json['checkpoint'] as string, [cosignerOf(validator)]);
       expect(verified.ok && verified.value.length).toBe(1);
     }
 
@@ -125,7 +117,7 @@ describe('an honest station', () => {
 
     // A replay of what was already accepted changes nothing and says where the log stands.
     const before = await snapshot();
-    const replay = await post(request(station.ledger, 'ballots', 0));
+    const replay = await post(entriesRequest(station.ledger, 'ballots', 0));
     expect(replay.status).toBe(409);
     expect(replay.json.error?.code).toBe('old-size-mismatch');
     expect(replay.json.error?.size).toBe(station.ledger.size('ballots'));
@@ -295,7 +287,7 @@ describe('refusals', () => {
     const station = writer(3, 'transit');
     station.openPolls();
     station.castBallot();
-    const honest = request(station.ledger, 'ballots', 0);
+    const honest = entriesRequest(station.ledger, 'ballots', 0);
     const before = await snapshot();
     const swapped = await post({ ...honest, entries: [...honest.entries].reverse() });
     expect(swapped.status).toBe(422);
