@@ -1,17 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SerialPort } from 'serialport';
-import type { HardwareLogger } from '../logger';
-import { silentLogger } from '../logger';
 import { renderPng, transcriptOf } from './paper';
 import type { PrintedLine } from './paper';
 import { EscPosPrinterModel } from './printer-model';
 import type { PaperSupply } from './printer-model';
+import { SerialDeviceSimulator, type SerialDeviceSimulatorOptions } from './serial-device-sim';
 
-export type PrinterSimulatorOptions = {
-  /** The simulator's end of a pty pair (the driver opens the other end). */
-  readonly path: string;
-  readonly logger?: HardwareLogger;
+export type PrinterSimulatorOptions = SerialDeviceSimulatorOptions & {
   /** When set, every cut receipt is written there as receipt-NNNN.txt and .png. */
   readonly renderDir?: string;
 };
@@ -20,51 +15,25 @@ export type PrinterSimulatorOptions = {
  * A receipt printer on a serial port: speaks ESC/POS with the real parser and
  * status encoders, and can be told to fail the ways real printers fail.
  */
-export class PrinterSimulator {
+export class PrinterSimulator extends SerialDeviceSimulator {
   readonly model: EscPosPrinterModel;
-  private port: SerialPort | undefined;
-  private silent = false;
   private receiptCount = 0;
   private renders: Promise<void> = Promise.resolve();
-  private readonly logger: HardwareLogger;
   private renderDir: string | undefined;
 
-  constructor(private readonly options: PrinterSimulatorOptions) {
-    this.logger = options.logger ?? silentLogger;
+  constructor(options: PrinterSimulatorOptions) {
+    super(options, 'sim.printer');
     this.renderDir = options.renderDir;
     this.model = new EscPosPrinterModel({ onCut: (lines) => this.receiptCut(lines) });
   }
 
-  async start(): Promise<void> {
-    if (this.port?.isOpen) return;
-    const port = new SerialPort({ path: this.options.path, baudRate: 115200, autoOpen: false });
-    port.on('error', (error) => this.logger.log('sim.printer.port-error', { message: error.message }));
-    await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
-    port.on('data', (chunk: Buffer) => this.send(this.model.receive(new Uint8Array(chunk))));
-    port.on('close', () => {
-      if (this.port === port) this.port = undefined;
-    });
-    this.port = port;
-    this.logger.log('sim.printer.started', { path: this.options.path });
+  protected answer(fromHost: Uint8Array): Uint8Array {
+    return this.model.receive(fromHost);
   }
 
-  /** Closes the port, as if the cable were pulled (socat then removes the pair). */
-  async disappear(): Promise<void> {
-    const port = this.port;
-    this.port = undefined;
-    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
-    this.logger.log('sim.printer.disappeared', { path: this.options.path });
-  }
-
-  async stop(): Promise<void> {
-    await this.disappear();
+  override async stop(): Promise<void> {
+    await super.stop();
     await this.renders;
-  }
-
-  /** Answers nothing at all (a hung printer), while still reading what it is sent. */
-  goSilent(silent = true): void {
-    this.silent = silent;
-    this.logger.log('sim.printer.silent', { silent });
   }
 
   setPaper(paper: PaperSupply): void {
@@ -134,19 +103,6 @@ export class PrinterSimulator {
   private changed(fault: string, value: unknown): void {
     this.logger.log('sim.printer.fault-set', { fault, value });
     this.send(this.model.faultsChanged());
-  }
-
-  /** Sends arbitrary bytes to the host, as a faulty device or a noisy line would (fuzz tests). */
-  injectRaw(bytes: Uint8Array): Promise<void> {
-    const port = this.port;
-    if (!port?.isOpen) return Promise.resolve();
-    return new Promise((resolve) => port.write(Buffer.from(bytes), () => port.drain(() => resolve())));
-  }
-
-  private send(bytes: Uint8Array): void {
-    if (bytes.length === 0 || this.silent) return;
-    const port = this.port;
-    if (port?.isOpen) port.write(Buffer.from(bytes));
   }
 
   private receiptCut(lines: readonly PrintedLine[]): void {

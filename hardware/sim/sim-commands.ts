@@ -3,6 +3,7 @@ import { keyId } from '../card-reader/card-data';
 import type { CardReaderSimulator } from './card-reader-sim';
 import type { CardSet } from './card-set';
 import type { PrinterSimulator } from './printer-sim';
+import type { SerialDeviceSimulator } from './serial-device-sim';
 
 /**
  * The small line language the `urna sim …` commands read on stdin, so a person
@@ -32,7 +33,12 @@ export const CARD_READER_SIM_HELP = [
   'keys                      print the issuer public keys',
 ].join('\n');
 
-const onOff = (word: string | undefined): boolean | undefined => (word === 'on' ? true : word === 'off' ? false : undefined);
+/** A command that takes `on|off`: sets it and echoes it, or says how it is used. */
+function switchCommand(command: string, argument: string | undefined, set: (on: boolean) => void): string {
+  if (argument !== 'on' && argument !== 'off') return `usage: ${command} on|off`;
+  set(argument === 'on');
+  return `${command} ${argument}`;
+}
 
 export async function runPrinterSimCommand(sim: PrinterSimulator, line: string): Promise<string> {
   const [command, argument] = line.trim().split(/\s+/);
@@ -63,27 +69,15 @@ export async function runPrinterSimCommand(sim: PrinterSimulator, line: string):
       else return 'usage: cutter jam|jam-next|clear';
       return `cutter ${argument}`;
     case 'mechanical':
+      return switchCommand(command, argument, (on) => sim.setMechanicalError(on));
     case 'overheat':
+      return switchCommand(command, argument, (on) => sim.setHeadOverheated(on));
     case 'offline':
-    case 'silent': {
-      const on = onOff(argument);
-      if (on === undefined) return `usage: ${command} on|off`;
-      if (command === 'mechanical') sim.setMechanicalError(on);
-      else if (command === 'overheat') sim.setHeadOverheated(on);
-      else if (command === 'offline') sim.setOfflineSwitch(on);
-      else sim.goSilent(on);
-      return `${command} ${argument}`;
-    }
-    case 'disappear':
-      await sim.disappear();
-      return 'port closed';
-    case 'return':
-      await sim.start();
-      return 'port open';
+      return switchCommand(command, argument, (on) => sim.setOfflineSwitch(on));
     case 'transcript':
       return sim.transcript();
     default:
-      return `unknown command: ${command} (try help)`;
+      return runSerialCommand(sim, command, argument);
   }
 }
 
@@ -110,24 +104,28 @@ export async function runCardReaderSimCommand(sim: CardReaderSimulator, cards: C
       sim.remove();
       return 'removed';
     case 'mute':
-    case 'silent': {
-      const on = onOff(argument);
-      if (on === undefined) return `usage: ${command} on|off`;
-      if (command === 'mute') sim.setCardMute(on);
-      else sim.goSilent(on);
-      return `${command} ${argument}`;
-    }
+      return switchCommand(command, argument, (on) => sim.setCardMute(on));
+    case 'keys':
+      return [
+        `card issuer: ${keyId(cards.cardIssuerPublicKey)} ${toBase64(cards.cardIssuerPublicKey)}`,
+        `token issuer: ${keyId(cards.tokenIssuerPublicKey)} ${toBase64(cards.tokenIssuerPublicKey)}`,
+      ].join('\n');
+    default:
+      return runSerialCommand(sim, command, argument);
+  }
+}
+
+/** The commands every simulated device takes: its side of the serial line. */
+async function runSerialCommand(sim: SerialDeviceSimulator, command: string, argument: string | undefined): Promise<string> {
+  switch (command) {
+    case 'silent':
+      return switchCommand(command, argument, (on) => sim.goSilent(on));
     case 'disappear':
       await sim.disappear();
       return 'port closed';
     case 'return':
       await sim.start();
       return 'port open';
-    case 'keys':
-      return [
-        `card issuer: ${keyId(cards.cardIssuerPublicKey)} ${toBase64(cards.cardIssuerPublicKey)}`,
-        `token issuer: ${keyId(cards.tokenIssuerPublicKey)} ${toBase64(cards.tokenIssuerPublicKey)}`,
-      ].join('\n');
     default:
       return `unknown command: ${command} (try help)`;
   }
