@@ -1,9 +1,8 @@
 import { err, ok } from '../../core/result';
 import type { Result } from '../../core/result';
-import type { HardwareLogger } from '../logger';
-import { DeviceStatus, PortLock } from '../serial/driver-support';
-import { SerialLink, withTimeout } from '../serial/serial-link';
-import type { LinkLostReason } from '../serial/serial-link';
+import { SerialDriver } from '../serial/driver-support';
+import type { SerialDriverOptions } from '../serial/driver-support';
+import { withTimeout } from '../serial/serial-link';
 import * as apdu from './apdu';
 import { SW } from './apdu';
 import type { CommandApdu, ResponseApdu } from './apdu';
@@ -14,20 +13,14 @@ import type { Frame } from './framing';
 import { reduceCardReaderStatus } from './status';
 import type { CardReaderEvent, CardReaderStatus } from './status';
 
-export type CardReaderOptions = {
-  readonly path: string;
-  readonly logger: HardwareLogger;
+/** `responseTimeoutMs` is how long to wait for one reply frame (the reader's own card timeout is shorter). */
+export type CardReaderOptions = SerialDriverOptions & {
   /** The election's card issuer keys (Ed25519 public keys). */
   readonly cardIssuerKeys: readonly Uint8Array[];
   /** Keys allowed to sign voter activation tokens. */
   readonly tokenIssuerKeys: readonly Uint8Array[];
-  readonly baudRate?: number;
-  readonly pollIntervalMs?: number;
-  /** How long to wait for one reply frame (the reader's own card timeout is shorter). */
-  readonly responseTimeoutMs?: number;
   /** Default limit for a whole card operation. */
   readonly operationTimeoutMs?: number;
-  readonly reconnectDelayMs?: { readonly initial: number; readonly max: number };
 };
 
 /** Why a card operation failed: each kind is something the poll worker can be told. */
@@ -51,7 +44,6 @@ export type CardFailure =
 export type AuthenticatedCard = { readonly certificate: CardCertificate };
 
 type Transmit = (command: CommandApdu) => Promise<Result<ResponseApdu, CardFailure>>;
-type StatusListener = (status: CardReaderStatus) => void;
 
 const CHALLENGE_BYTES = 32;
 const MAX_FILE_BYTES = 4096;
@@ -61,67 +53,21 @@ const MAX_FILE_BYTES = 4096;
  * PIN verification, challenge–response against the card's certificate, and the
  * one-time voter activation token. Self-healing like the printer driver.
  */
-export class CardReader {
-  private readonly deviceStatus: DeviceStatus<CardReaderStatus>;
+export class CardReader extends SerialDriver<CardReaderStatus, CardReaderEvent> {
   private readonly parser = new FrameParser();
-  private readonly link: SerialLink;
   private readonly waiters = new Map<number, (frame: Frame | undefined) => void>();
   private seq = 0;
-  private readonly portLock = new PortLock();
-  private running = false;
-  private pollTimer: NodeJS.Timeout | undefined;
-  private readonly pollIntervalMs: number;
-  private readonly responseTimeoutMs: number;
   private readonly operationTimeoutMs: number;
 
-  constructor(private readonly options: CardReaderOptions) {
-    this.deviceStatus = new DeviceStatus<CardReaderStatus>(
-      { state: 'disconnected', reason: 'not-started' },
-      { logger: options.logger, device: 'card-reader', same: (previous, next) => previous.state === next.state },
-    );
-    this.pollIntervalMs = options.pollIntervalMs ?? 500;
-    this.responseTimeoutMs = options.responseTimeoutMs ?? 1500;
-    this.operationTimeoutMs = options.operationTimeoutMs ?? 10_000;
-    this.link = new SerialLink({
-      path: options.path,
-      baudRate: options.baudRate,
-      logger: options.logger,
+  constructor(protected override readonly options: CardReaderOptions) {
+    super(options, {
       device: 'card-reader',
-      reconnectDelayMs: options.reconnectDelayMs,
-      onOpen: () => this.handleOpen(),
-      onData: (bytes) => this.handleData(bytes),
-      onLost: (reason) => this.handleLost(reason),
+      initial: { state: 'disconnected', reason: 'not-started' },
+      same: (previous, next) => previous.state === next.state,
+      reduce: reduceCardReaderStatus,
+      responseTimeoutMs: 1500,
     });
-  }
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.options.logger.log('card-reader.driver-started', { path: this.options.path });
-    this.link.start();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    if (this.pollTimer) clearTimeout(this.pollTimer);
-    this.pollTimer = undefined;
-    this.failWaiters();
-    await this.link.stop();
-    this.options.logger.log('card-reader.driver-stopped', { path: this.options.path });
-  }
-
-  getStatus(): CardReaderStatus {
-    return this.deviceStatus.get();
-  }
-
-  /** Calls `listener` on every status change (once per change). Returns an unsubscribe function. */
-  onStatusChange(listener: StatusListener): () => void {
-    return this.deviceStatus.onChange(listener);
-  }
-
-  /** Resolves with the first status that satisfies `predicate`, or undefined after `timeoutMs`. */
-  waitForStatus(predicate: (status: CardReaderStatus) => boolean, timeoutMs: number): Promise<CardReaderStatus | undefined> {
-    return this.deviceStatus.waitFor(predicate, timeoutMs);
+    this.operationTimeoutMs = options.operationTimeoutMs ?? 10_000;
   }
 
   /** Reads and checks the card's certificate, without proving the key (e.g. to ask for a PIN). */
@@ -336,20 +282,7 @@ export class CardReader {
     return frame;
   }
 
-  private handleOpen(): void {
-    this.parser.reset();
-    this.failWaiters();
-    this.options.logger.log('card-reader.connected', { path: this.options.path });
-    this.schedulePoll(0);
-  }
-
-  private handleLost(reason: LinkLostReason): void {
-    this.parser.reset();
-    this.failWaiters();
-    this.apply({ type: 'connection-lost', reason });
-  }
-
-  private handleData(bytes: Uint8Array): void {
+  protected handleData(bytes: Uint8Array): void {
     for (const frame of this.parser.push(bytes)) {
       if (frame.seq === 0) {
         if (frame.type === FrameType.slotEvent && frame.payload.length >= 1) this.apply({ type: 'slot', slot: frame.payload[0] ?? 0 });
@@ -363,32 +296,15 @@ export class CardReader {
     }
   }
 
-  private failWaiters(): void {
+  protected abandonExchanges(): void {
+    this.parser.reset();
     const waiters = [...this.waiters.values()];
     this.waiters.clear();
     for (const waiter of waiters) waiter(undefined);
   }
 
-  private apply(event: CardReaderEvent): void {
-    this.deviceStatus.set(reduceCardReaderStatus(this.deviceStatus.get(), event));
-  }
-
-  private schedulePoll(delayMs: number): void {
-    if (!this.running) return;
-    if (this.pollTimer) clearTimeout(this.pollTimer);
-    this.pollTimer = setTimeout(() => {
-      this.pollTimer = undefined;
-      void this.poll();
-    }, delayMs);
-  }
-
   /** GET_STATUS while idle: keeps the slot state honest and notices a silent reader. */
-  private async poll(): Promise<void> {
-    if (this.link.isOpen && !this.portLock.busy) {
-      await this.portLock.exclusive(this.responseTimeoutMs, async () => {
-        await this.request(FrameType.getStatus, new Uint8Array(0), this.responseTimeoutMs);
-      });
-    }
-    this.schedulePoll(this.pollIntervalMs);
+  protected async pollStatus(): Promise<void> {
+    await this.request(FrameType.getStatus, new Uint8Array(0), this.responseTimeoutMs);
   }
 }

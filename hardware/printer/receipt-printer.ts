@@ -1,10 +1,9 @@
 import { concatBytes } from '../../core/encoding/bytes';
 import { err, ok } from '../../core/result';
 import type { Result } from '../../core/result';
-import type { HardwareLogger } from '../logger';
-import { DeviceStatus, PortLock } from '../serial/driver-support';
-import { SerialLink, withTimeout } from '../serial/serial-link';
-import type { LinkLostReason } from '../serial/serial-link';
+import { SerialDriver } from '../serial/driver-support';
+import type { SerialDriverOptions } from '../serial/driver-support';
+import { withTimeout } from '../serial/serial-link';
 import * as escpos from './escpos';
 import { encodeReceipt } from './receipt';
 import type { Receipt, ReceiptError } from './receipt';
@@ -13,18 +12,10 @@ import type { PrinterResponse } from './response-parser';
 import { canPrint, decodeAutomaticStatus, decodeRealtimeStatus, reducePrinterStatus, sameStatus } from './status';
 import type { PrinterEvent, PrinterStatus } from './status';
 
-export type ReceiptPrinterOptions = {
-  /** Serial device path, e.g. /dev/ttyUSB0 or a socat pty link. */
-  readonly path: string;
-  readonly logger: HardwareLogger;
-  readonly baudRate?: number;
-  /** How often the status is read while idle (also how fast silence is noticed). */
-  readonly pollIntervalMs?: number;
-  /** How long to wait for the answer to one DLE EOT round. */
-  readonly responseTimeoutMs?: number;
+/** `responseTimeoutMs` is how long to wait for the answer to one DLE EOT round. */
+export type ReceiptPrinterOptions = SerialDriverOptions & {
   /** Default limit for a whole print job, from call to confirmed status. */
   readonly printTimeoutMs?: number;
-  readonly reconnectDelayMs?: { readonly initial: number; readonly max: number };
 };
 
 export type PrintConfirmation = { readonly jobId: string; readonly status: PrinterStatus };
@@ -41,7 +32,6 @@ export type PrintFailure =
   | { readonly kind: 'not-confirmed'; readonly status: PrinterStatus }
   | { readonly kind: 'busy' };
 
-type StatusListener = (status: PrinterStatus) => void;
 /** A DLE EOT answer byte, with how many GS a blocks had arrived before it. */
 type RealtimeReply = { readonly byte: number; readonly automaticStatusCount: number };
 
@@ -51,69 +41,25 @@ type RealtimeReply = { readonly byte: number; readonly automaticStatusCount: num
  * reports each change once, and never throws at or blocks its caller for longer
  * than the caller's timeout.
  */
-export class ReceiptPrinter {
-  private readonly deviceStatus: DeviceStatus<PrinterStatus>;
+export class ReceiptPrinter extends SerialDriver<PrinterStatus, PrinterEvent> {
   private readonly parser = new PrinterResponseParser();
-  private readonly link: SerialLink;
   private realtimeWaiters: ((reply: RealtimeReply | undefined) => void)[] = [];
   /** Counts automatic status blocks, so a status read never overwrites a newer GS a block. */
   private automaticStatusCount = 0;
   private readonly processIdWaiters = new Map<string, () => void>();
-  private readonly portLock = new PortLock();
-  private pollTimer: NodeJS.Timeout | undefined;
-  private running = false;
   private jobCounter = 0;
-  private readonly pollIntervalMs: number;
-  private readonly responseTimeoutMs: number;
   private readonly printTimeoutMs: number;
   private strayBytes = 0;
 
-  constructor(private readonly options: ReceiptPrinterOptions) {
-    this.deviceStatus = new DeviceStatus<PrinterStatus>({ state: 'disconnected', reason: 'not-started' }, { logger: options.logger, device: 'printer', same: sameStatus });
-    this.pollIntervalMs = options.pollIntervalMs ?? 500;
-    this.responseTimeoutMs = options.responseTimeoutMs ?? 500;
-    this.printTimeoutMs = options.printTimeoutMs ?? 15_000;
-    this.link = new SerialLink({
-      path: options.path,
-      baudRate: options.baudRate,
-      logger: options.logger,
+  constructor(protected override readonly options: ReceiptPrinterOptions) {
+    super(options, {
       device: 'printer',
-      reconnectDelayMs: options.reconnectDelayMs,
-      onOpen: () => this.handleOpen(),
-      onData: (bytes) => this.handleData(bytes),
-      onLost: (reason) => this.handleLost(reason),
+      initial: { state: 'disconnected', reason: 'not-started' },
+      same: sameStatus,
+      reduce: reducePrinterStatus,
+      responseTimeoutMs: 500,
     });
-  }
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.options.logger.log('printer.driver-started', { path: this.options.path });
-    this.link.start();
-    this.schedulePoll(this.pollIntervalMs);
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    if (this.pollTimer) clearTimeout(this.pollTimer);
-    this.pollTimer = undefined;
-    this.failPendingWaits();
-    await this.link.stop();
-    this.options.logger.log('printer.driver-stopped', { path: this.options.path });
-  }
-
-  getStatus(): PrinterStatus {
-    return this.deviceStatus.get();
-  }
-
-  /** Calls `listener` on every status change (once per change). Returns an unsubscribe function. */
-  onStatusChange(listener: StatusListener): () => void {
-    return this.deviceStatus.onChange(listener);
-  }
-
-  /** Resolves with the first status that satisfies `predicate`, or undefined after `timeoutMs`. */
-  waitForStatus(predicate: (status: PrinterStatus) => boolean, timeoutMs: number): Promise<PrinterStatus | undefined> {
-    return this.deviceStatus.waitFor(predicate, timeoutMs);
+    this.printTimeoutMs = options.printTimeoutMs ?? 15_000;
   }
 
   /** Reads DLE EOT 1..4 now (waiting for a running job at most `timeoutMs`). */
@@ -122,7 +68,7 @@ export class ReceiptPrinter {
       await this.readStatus();
     });
     if (!outcome) this.options.logger.log('printer.status-refresh-skipped', { reason: 'busy' });
-    return this.deviceStatus.get();
+    return this.getStatus();
   }
 
   /**
@@ -150,7 +96,7 @@ export class ReceiptPrinter {
     const ran = await withTimeout<boolean | 'late'>(job, Math.max(0, deadline - Date.now()) + 50, 'late');
     if (ran === 'late') {
       this.options.logger.log('printer.print-failed', { kind: 'not-confirmed', reason: 'caller timeout' });
-      return err({ kind: 'not-confirmed', status: this.deviceStatus.get() });
+      return err({ kind: 'not-confirmed', status: this.getStatus() });
     }
     if (!ran) this.options.logger.log('printer.print-failed', { kind: 'busy' });
     return result;
@@ -159,7 +105,7 @@ export class ReceiptPrinter {
   private async runJob(receiptBytes: Uint8Array, deadline: number): Promise<Result<PrintConfirmation, PrintFailure>> {
     const before = this.link.isOpen ? await this.readStatus() : undefined;
     if (!before || !canPrint(before)) {
-      const status = before ?? this.deviceStatus.get();
+      const status = before ?? this.getStatus();
       this.options.logger.log('printer.print-failed', { kind: 'not-ready', state: status.state });
       return err({ kind: 'not-ready', status });
     }
@@ -177,7 +123,7 @@ export class ReceiptPrinter {
     const written = await this.link.write(job, Math.max(1, deadline - Date.now()));
     if (!written.ok) {
       this.processIdWaiters.delete(jobId);
-      return this.failJob(jobId, { kind: 'print-failed', status: this.deviceStatus.get() });
+      return this.failJob(jobId, { kind: 'print-failed', status: this.getStatus() });
     }
     // Wait for the confirmation, reading the real-time status between waits so a
     // fault (paper out, cover open, cutter jam) or silence ends the wait at once.
@@ -187,16 +133,16 @@ export class ReceiptPrinter {
       await withTimeout(confirmed, Math.min(this.pollIntervalMs, remaining), undefined);
       if (printed) break;
       const during = await this.readStatus();
-      if (!during) return this.failJob(jobId, { kind: 'print-failed', status: this.deviceStatus.get() });
+      if (!during) return this.failJob(jobId, { kind: 'print-failed', status: this.getStatus() });
       if (!canPrint(during)) return this.failJob(jobId, { kind: 'print-failed', status: during });
     }
     this.processIdWaiters.delete(jobId);
     if (!printed) {
-      const status = (await this.readStatus()) ?? this.deviceStatus.get();
+      const status = (await this.readStatus()) ?? this.getStatus();
       return this.failJob(jobId, canPrint(status) ? { kind: 'not-confirmed', status } : { kind: 'print-failed', status });
     }
     const after = await this.readStatus();
-    if (!after || !canPrint(after)) return this.failJob(jobId, { kind: 'print-failed', status: after ?? this.deviceStatus.get() });
+    if (!after || !canPrint(after)) return this.failJob(jobId, { kind: 'print-failed', status: after ?? this.getStatus() });
     this.options.logger.log('printer.printed', { jobId, state: after.state });
     return ok({ jobId, status: after });
   }
@@ -236,24 +182,15 @@ export class ReceiptPrinter {
     if (countAtLastReply === this.automaticStatusCount) {
       this.apply({ type: 'status-read', condition: decodeRealtimeStatus({ printer, offlineCause, errorCause, paperSensor }) });
     }
-    return this.deviceStatus.get();
+    return this.getStatus();
   }
 
-  private handleOpen(): void {
-    this.parser.reset();
-    this.failPendingWaits();
-    this.options.logger.log('printer.connected', { path: this.options.path });
+  /** Asks for automatic status (GS a) as soon as the port opens. */
+  protected override greet(): void {
     void this.link.write(escpos.automaticStatusBack(escpos.ASB_ALL), this.responseTimeoutMs);
-    this.schedulePoll(0);
   }
 
-  private handleLost(reason: LinkLostReason): void {
-    this.parser.reset();
-    this.failPendingWaits();
-    this.apply({ type: 'connection-lost', reason });
-  }
-
-  private handleData(bytes: Uint8Array): void {
+  protected handleData(bytes: Uint8Array): void {
     for (const response of this.parser.push(bytes)) this.handleResponse(response);
   }
 
@@ -296,25 +233,12 @@ export class ReceiptPrinter {
     for (const waiter of waiters) waiter(undefined);
   }
 
-  private apply(event: PrinterEvent): void {
-    this.deviceStatus.set(reducePrinterStatus(this.deviceStatus.get(), event));
+  protected abandonExchanges(): void {
+    this.parser.reset();
+    this.failPendingWaits();
   }
 
-  private schedulePoll(delayMs: number): void {
-    if (!this.running) return;
-    if (this.pollTimer) clearTimeout(this.pollTimer);
-    this.pollTimer = setTimeout(() => {
-      this.pollTimer = undefined;
-      void this.poll();
-    }, delayMs);
-  }
-
-  private async poll(): Promise<void> {
-    if (this.link.isOpen && !this.portLock.busy) {
-      await this.portLock.exclusive(this.responseTimeoutMs, async () => {
-        await this.readStatus();
-      });
-    }
-    this.schedulePoll(this.pollIntervalMs);
+  protected async pollStatus(): Promise<void> {
+    await this.readStatus();
   }
 }
