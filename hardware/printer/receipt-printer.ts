@@ -57,7 +57,10 @@ export class ReceiptPrinter extends SerialDriver<PrinterStatus, PrinterEvent> {
       initial: { state: 'disconnected', reason: 'not-started' },
       same: sameStatus,
       reduce: reducePrinterStatus,
-      responseTimeoutMs: 500,
+      // A printer answers DLE EOT within milliseconds; 1 s leaves room for a busy
+      // station (500 ms dropped healthy printers under load, forcing reprints) and,
+      // with the 500 ms poll, still reports a silent printer within 2 s.
+      responseTimeoutMs: 1000,
     });
     this.printTimeoutMs = options.printTimeoutMs ?? 15_000;
   }
