@@ -9,12 +9,18 @@
  * (core/record/ballot-log-rules.ts), the same code `urna verify` replays a record
  * with; this file adds what only a validator does: proofs (batched, or verdicts from
  * the worker pool), the store's view of earlier batches, and the poll book's
- * check-ins:
+ * check-ins and reissues:
  *   check-in      only while open (after pollbook-opened, not after pollbook-closed
  *                 nor while paused), for the station's precinct and one of its styles;
  *                 a voter hash seen before (here or at another station) is accepted
  *                 — the entry is history the station cannot take back — and reported
  *                 as evidence for officials, never merged.
+ *   ballot-reissued  only while open, for the station's precinct and one of its
+ *                 styles, and only for a voter hash checked in earlier in this very
+ *                 poll book: a reissue is a second ballot for a voter already here,
+ *                 never a way to let in one who is not. (That the station had a
+ *                 voided ballot to replace is the station's rule; the two logs are
+ *                 checked apart, and reconciliation sets their counts side by side.)
  */
 import {
   type BallotFailure,
@@ -53,10 +59,12 @@ export type LogCheckState = {
   readonly chain: string;
   /** ballot-cast entries so far (ballot log) / check-ins so far (poll book). */
   readonly count: number;
+  /** ballot-reissued entries so far (poll book); absent from states stored before reissues existed, meaning 0. */
+  readonly reissued?: number;
 };
 
 export function initialLogState(election: ValidatorElection, stationId: StationId): LogCheckState {
-  return { polls: 'not-opened', chain: toBase64Url(confirmationSeedFor(election, stationId)), count: 0 };
+  return { polls: 'not-opened', chain: toBase64Url(confirmationSeedFor(election, stationId)), count: 0, reissued: 0 };
 }
 
 function confirmationSeedFor(election: ValidatorElection, stationId: StationId): ConfirmationCode {
@@ -70,6 +78,8 @@ export type EntryRefusalCode =
   | 'polls-transition'
   | 'ballots-cast-mismatch'
   | 'check-ins-mismatch'
+  | 'ballots-reissued-mismatch'
+  | 'reissue-without-check-in'
   | 'ballot-style'
   | 'precinct'
   | 'ballot-id-reused'
@@ -135,6 +145,7 @@ const REFUSAL_CODES: Readonly<Record<LogRuleCode, EntryRefusalCode>> = {
   'polls-not-open': 'polls-not-open',
   'ballots-cast-mismatch': 'ballots-cast-mismatch',
   'check-ins-mismatch': 'check-ins-mismatch',
+  'ballots-reissued-mismatch': 'ballots-reissued-mismatch',
   'ballot-style': 'ballot-style',
   'ballot-record': 'ballot-record',
   'ballot-id-reused': 'ballot-id-reused',
@@ -157,6 +168,7 @@ export function checkEntries(
   let polls = state.polls;
   let chain = fromBase64Url(state.chain) as ConfirmationCode;
   let count = state.count;
+  let reissued = state.reissued ?? 0;
   const updates = new Map<string, BallotUpdate>();
   const pendingHere = new Map<string, EncryptedBallot>();
   const cast: EncryptedBallot[] = [];
@@ -224,20 +236,27 @@ export function checkEntries(
       continue;
     }
 
-    // The poll book: its own lifecycle and count, then check-ins.
-    const lifecycle = applyLifecycleEntry(polls, entry, count);
+    // The poll book: its own lifecycle and counts, then check-ins and reissues.
+    const lifecycle = applyLifecycleEntry(polls, entry, { checkIns: count, ballotsReissued: reissued });
     if (lifecycle !== undefined) {
       if (!lifecycle.ok) return refuse(REFUSAL_CODES[lifecycle.error.code], lifecycle.error.message);
       polls = lifecycle.value;
       continue;
     }
     switch (entry.type) {
-      case 'check-in': {
-        if (polls !== 'open') return refuse('polls-not-open', `check-in while the polls are ${polls}`);
-        if (entry['precinctId'] !== station.precinctId) return refuse('precinct', `check-in for precinct ${String(entry['precinctId'])} at a station of precinct ${station.precinctId}`);
+      case 'check-in':
+      case 'ballot-reissued': {
+        if (polls !== 'open') return refuse('polls-not-open', `${entry.type} while the polls are ${polls}`);
+        if (entry['precinctId'] !== station.precinctId) return refuse('precinct', `${entry.type} for precinct ${String(entry['precinctId'])} at a station of precinct ${station.precinctId}`);
         const ballotStyleId = entry['ballotStyleId'] as string;
         if (!station.ballotStyleIds.has(ballotStyleId)) return refuse('ballot-style', `ballot style ${ballotStyleId} is not one of precinct ${station.precinctId}`);
         const voterHash = entry['voterHash'] as string;
+        if (entry.type === 'ballot-reissued') {
+          const checkedInHere = seenHere.has(voterHash) || env.checkInsOf(voterHash).some((c) => c.stationId === station.stationId);
+          if (!checkedInHere) return refuse('reissue-without-check-in', `ballot-reissued for a voter hash not checked in earlier at station ${station.stationId}`);
+          reissued += 1;
+          break;
+        }
         const earlier = [
           ...env.checkInsOf(voterHash),
           ...(seenHere.get(voterHash) ?? []).map((i) => ({ stationId: station.stationId, index: i })),
@@ -260,7 +279,7 @@ export function checkEntries(
   }
   if (proofFailure !== undefined) return err(proofFailure);
 
-  return ok({ state: { polls, chain: toBase64Url(chain), count }, ballots: [...updates.values()], cast, checkIns, duplicates });
+  return ok({ state: { polls, chain: toBase64Url(chain), count, reissued }, ballots: [...updates.values()], cast, checkIns, duplicates });
 }
 
 /** One batched verification per ballot style; the first failing entry is named. */

@@ -30,6 +30,7 @@ export const RESERVED_ENTRY_TYPES: Readonly<Record<string, LogKind>> = {
   'ballot-challenged': 'ballots',
   'ballot-voided': 'ballots',
   'check-in': 'pollbook',
+  'ballot-reissued': 'pollbook',
   'polls-opened': 'ballots',
   'polls-paused': 'ballots',
   'polls-resumed': 'ballots',
@@ -97,12 +98,18 @@ export type EntryOf<D extends EntryDefinition> = z.infer<D['schema']>;
 
 const ballotsCast = z.number().int().min(0);
 const checkIns = z.number().int().min(0);
+const ballotsReissued = z.number().int().min(0);
 
 /**
- * Station lifecycle, written to each log with that log's own count, so that the
+ * Station lifecycle, written to each log with that log's own counts, so that the
  * two logs share no counter (core/ledger/station-entries.ts): the ballot log's
  * polls-* entries carry the ballot-cast entries before them, the poll book's
- * pollbook-* entries the check-in entries before them. Validators cross-check both.
+ * pollbook-* entries the check-in and ballot-reissued entries before them.
+ * Validators cross-check them all.
+ *
+ * The poll book's v1 states check-ins only: it comes from before ballots could be
+ * reissued, so it stands for zero reissues (core/record/ballot-log-rules.ts). A
+ * station writes v2.
  */
 export const pollsOpenedEntry = defineEntry({ type: 'polls-opened', v: 1, logs: ['ballots'], fields: { ballotsCast } });
 export const pollsPausedEntry = defineEntry({ type: 'polls-paused', v: 1, logs: ['ballots'], fields: { ballotsCast } });
@@ -112,6 +119,10 @@ export const pollBookOpenedEntry = defineEntry({ type: 'pollbook-opened', v: 1, 
 export const pollBookPausedEntry = defineEntry({ type: 'pollbook-paused', v: 1, logs: ['pollbook'], fields: { checkIns } });
 export const pollBookResumedEntry = defineEntry({ type: 'pollbook-resumed', v: 1, logs: ['pollbook'], fields: { checkIns } });
 export const pollBookClosedEntry = defineEntry({ type: 'pollbook-closed', v: 1, logs: ['pollbook'], fields: { checkIns } });
+export const pollBookOpenedEntryV2 = defineEntry({ type: 'pollbook-opened', v: 2, logs: ['pollbook'], fields: { checkIns, ballotsReissued } });
+export const pollBookPausedEntryV2 = defineEntry({ type: 'pollbook-paused', v: 2, logs: ['pollbook'], fields: { checkIns, ballotsReissued } });
+export const pollBookResumedEntryV2 = defineEntry({ type: 'pollbook-resumed', v: 2, logs: ['pollbook'], fields: { checkIns, ballotsReissued } });
+export const pollBookClosedEntryV2 = defineEntry({ type: 'pollbook-closed', v: 2, logs: ['pollbook'], fields: { checkIns, ballotsReissued } });
 
 /** Which lifecycle step an entry of either log records (polls-opened and pollbook-opened are both 'opened'). */
 export type LifecycleStep = 'opened' | 'paused' | 'resumed' | 'closed';
@@ -139,7 +150,11 @@ export type PollBookLifecycleEntry =
   | EntryOf<typeof pollBookOpenedEntry>
   | EntryOf<typeof pollBookPausedEntry>
   | EntryOf<typeof pollBookResumedEntry>
-  | EntryOf<typeof pollBookClosedEntry>;
+  | EntryOf<typeof pollBookClosedEntry>
+  | EntryOf<typeof pollBookOpenedEntryV2>
+  | EntryOf<typeof pollBookPausedEntryV2>
+  | EntryOf<typeof pollBookResumedEntryV2>
+  | EntryOf<typeof pollBookClosedEntryV2>;
 
 export type EntryError =
   | { readonly kind: 'not-utf8' }
@@ -272,6 +287,10 @@ export const baseEntryDefinitions: readonly EntryDefinition[] = [
   pollBookPausedEntry,
   pollBookResumedEntry,
   pollBookClosedEntry,
+  pollBookOpenedEntryV2,
+  pollBookPausedEntryV2,
+  pollBookResumedEntryV2,
+  pollBookClosedEntryV2,
   demoNoteEntry,
 ];
 

@@ -14,13 +14,22 @@
  * Every ballot whose code was shown (pending or challenged) advances the station's
  * confirmation-code chain, in log order.
  *
- * Each log records the polls lifecycle with its own entries and its own count, so
+ * The poll book:
+ *   check-in        — a voter on the list, not checked in before at this station
+ *   ballot-reissued — a new ballot for a voter already checked in here, after a
+ *                     ballot of this station was voided (a crash, a printer that
+ *                     failed): the station issues one only while its reissues are
+ *                     fewer than its voided ballots; validators accept one only for
+ *                     a voter hash checked in earlier in the same poll book
+ *
+ * Each log records the polls lifecycle with its own entries and its own counts, so
  * the two share no counter (issue 8): the ballot log has polls-opened, -paused,
  * -resumed, -closed with `ballotsCast` (ballot-cast entries before it); the poll
- * book has pollbook-opened, -paused, -resumed, -closed with `checkIns` (check-in
- * entries before it). Validators check each count against the log it is in, and
- * that no check-in comes before pollbook-opened or after pollbook-closed. What the
- * two logs still have in common is the lifecycle itself (both open, pause and close
+ * book has pollbook-opened, -paused, -resumed, -closed with `checkIns` and, from
+ * v2, `ballotsReissued` (check-in and ballot-reissued entries before it).
+ * Validators check each count against the log it is in, and that no check-in or
+ * reissue comes before pollbook-opened or after pollbook-closed. What the two logs
+ * still have in common is the lifecycle itself (both open, pause and close
  * together) and their order (docs/THREAT_MODEL.md).
  */
 import { z } from 'zod';
@@ -32,9 +41,13 @@ import {
   demoNoteEntry,
   EntryRegistry,
   pollBookClosedEntry,
+  pollBookClosedEntryV2,
   pollBookOpenedEntry,
+  pollBookOpenedEntryV2,
   pollBookPausedEntry,
+  pollBookPausedEntryV2,
   pollBookResumedEntry,
+  pollBookResumedEntryV2,
   pollsClosedEntry,
   pollsOpenedEntry,
   pollsPausedEntry,
@@ -94,13 +107,31 @@ export const checkInEntry = defineEntry({
   },
 });
 
+/**
+ * A new ballot for a voter already checked in at this station, whose ballot was
+ * voided: the same fields as their check-in (and the same keyed hash), so the
+ * validators can tie it to that check-in; no ballot id, no counter, no time.
+ */
+export const ballotReissuedEntry = defineEntry({
+  type: 'ballot-reissued',
+  v: 1,
+  logs: ['pollbook'],
+  fields: {
+    voterHash: base64Url32,
+    precinctId: id,
+    ballotStyleId: id,
+    activation: z.enum(ACTIVATION_METHODS),
+  },
+});
+
 export type BallotPendingEntry = EntryOf<typeof ballotPendingEntry>;
 export type BallotCastEntry = EntryOf<typeof ballotCastEntry>;
 export type BallotVoidedEntry = EntryOf<typeof ballotVoidedEntry>;
 export type BallotChallengedEntry = EntryOf<typeof ballotChallengedEntry>;
 export type CheckInEntry = EntryOf<typeof checkInEntry>;
+export type BallotReissuedEntry = EntryOf<typeof ballotReissuedEntry>;
 
-/** Everything a real station's logs accept: lifecycle, ballots and check-ins; no demo notes. */
+/** Everything a real station's logs accept: lifecycle, ballots, check-ins and reissues; no demo notes. */
 export const electionEntryRegistry = new EntryRegistry([
   pollsOpenedEntry,
   pollsPausedEntry,
@@ -114,7 +145,12 @@ export const electionEntryRegistry = new EntryRegistry([
   pollBookPausedEntry,
   pollBookResumedEntry,
   pollBookClosedEntry,
+  pollBookOpenedEntryV2,
+  pollBookPausedEntryV2,
+  pollBookResumedEntryV2,
+  pollBookClosedEntryV2,
   checkInEntry,
+  ballotReissuedEntry,
 ]);
 
 /** A demonstration station also takes synthetic notes. */

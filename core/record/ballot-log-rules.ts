@@ -5,9 +5,10 @@
  * so what one accepts the other accepts, refusal for refusal.
  *
  * Both logs: opened only first; paused only while open; resumed only while paused;
- * closed while open or paused. Each lifecycle entry states its own log's count
- * before it — ballot-cast entries in the ballot log (polls-*), check-ins in the poll
- * book (pollbook-*) — which must match.
+ * closed while open or paused. Each lifecycle entry states its own log's counts
+ * before it — ballot-cast entries in the ballot log (polls-*), check-ins and ballot
+ * reissues in the poll book (pollbook-*; a v1 entry states no reissues, so it stands
+ * for zero) — which must match.
  *
  * Ballot log:
  *   ballot-pending, ballot-challenged  only while the polls are open; a ballot style
@@ -42,6 +43,7 @@ export type LogRuleCode =
   | 'polls-not-open'
   | 'ballots-cast-mismatch'
   | 'check-ins-mismatch'
+  | 'ballots-reissued-mismatch'
   | 'ballot-style'
   | 'ballot-record'
   | 'ballot-id-reused'
@@ -60,20 +62,35 @@ const TRANSITIONS: Readonly<Record<LifecycleStep, { readonly from: readonly Poll
   closed: { from: ['open', 'paused'], to: 'closed' },
 };
 
+/** What a log holds before a lifecycle entry: the counts that entry must state. */
+export type LifecycleCounts =
+  /** The ballot log: ballot-cast entries. */
+  | { readonly ballotsCast: number }
+  /** The poll book: check-in and ballot-reissued entries. */
+  | { readonly checkIns: number; readonly ballotsReissued: number };
+
 /**
  * A lifecycle entry of either log (polls-* or pollbook-*): the next phase, or why
- * not; undefined for any other entry. `count` is the log's own count before it.
+ * not; undefined for any other entry. `counts` are the log's own counts before it.
  */
-export function applyLifecycleEntry(polls: PollsPhase, entry: LedgerEntry, count: number): Result<PollsPhase, LogRuleFailure> | undefined {
+export function applyLifecycleEntry(polls: PollsPhase, entry: LedgerEntry, counts: LifecycleCounts): Result<PollsPhase, LogRuleFailure> | undefined {
   const step = lifecycleStepOf(entry.type);
   if (step === undefined) return undefined;
   const transition = TRANSITIONS[step];
   if (!transition.from.includes(polls)) return err({ code: 'polls-transition', message: `${entry.type} while the polls are ${polls}` });
-  if ('ballotsCast' in entry && entry['ballotsCast'] !== count) {
-    return err({ code: 'ballots-cast-mismatch', message: `${entry.type} states ${String(entry['ballotsCast'])} ballots cast; the log before it holds ${count}` });
+  const held: Partial<Record<'ballotsCast' | 'checkIns' | 'ballotsReissued', number>> = counts;
+  if ('ballotsCast' in entry && entry['ballotsCast'] !== held.ballotsCast) {
+    return err({ code: 'ballots-cast-mismatch', message: `${entry.type} states ${String(entry['ballotsCast'])} ballots cast; the log before it holds ${String(held.ballotsCast)}` });
   }
-  if ('checkIns' in entry && entry['checkIns'] !== count) {
-    return err({ code: 'check-ins-mismatch', message: `${entry.type} states ${String(entry['checkIns'])} check-ins; the log before it holds ${count}` });
+  if ('checkIns' in entry) {
+    if (entry['checkIns'] !== held.checkIns) {
+      return err({ code: 'check-ins-mismatch', message: `${entry.type} states ${String(entry['checkIns'])} check-ins; the log before it holds ${String(held.checkIns)}` });
+    }
+    // v1 of the poll book's entries comes from before reissues: it states none.
+    const reissued = 'ballotsReissued' in entry ? entry['ballotsReissued'] : 0;
+    if (reissued !== held.ballotsReissued) {
+      return err({ code: 'ballots-reissued-mismatch', message: `${entry.type} v${entry.v} states ${String(reissued)} ballots reissued; the log before it holds ${String(held.ballotsReissued)}` });
+    }
   }
   return ok(transition.to);
 }
@@ -125,7 +142,7 @@ export function applyBallotLogEntry(
   if (lifecycleStepOf(entry.type) !== undefined && !entry.type.startsWith('polls-')) {
     return fail('unexpected-entry', `entry type ${entry.type} does not belong in a ballot log`);
   }
-  const lifecycle = applyLifecycleEntry(polls, entry, position.cast);
+  const lifecycle = applyLifecycleEntry(polls, entry, { ballotsCast: position.cast });
   if (lifecycle !== undefined) {
     if (!lifecycle.ok) return lifecycle;
     return ok({ position: { ...position, polls: lifecycle.value }, step: { kind: 'lifecycle' } });

@@ -26,6 +26,7 @@ const RECORD_CHECKS: Readonly<Record<LogRuleCode, RecordCheck>> = {
   'ballots-cast-mismatch': 'ballots-cast-mismatch',
   // Never in a ballot log: the registry keeps pollbook-* entries in the poll book.
   'check-ins-mismatch': 'entry-schema',
+  'ballots-reissued-mismatch': 'entry-schema',
   'ballot-style': 'ballot-style',
   'ballot-record': 'ballot-record',
   'ballot-id-reused': 'ballot-id-reused',

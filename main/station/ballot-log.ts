@@ -63,7 +63,7 @@ export function recoverBallotLog(
 export function foldBallotLogEntry(state: BallotLogState, entry: LedgerEntry): BallotLogState {
   // The lifecycle rule (and its ballotsCast cross-check) is the one validators and `urna verify` apply.
   const phase = state.polls === 'setup' ? undefined : PHASE_OF[state.polls];
-  const lifecycle = phase === undefined ? undefined : applyLifecycleEntry(phase, entry, state.cast);
+  const lifecycle = phase === undefined ? undefined : applyLifecycleEntry(phase, entry, { ballotsCast: state.cast });
   if (lifecycle !== undefined) {
     if (!lifecycle.ok) throw new Error(`invariant failed: the ballot log breaks its lifecycle rules: ${lifecycle.error.message}`);
     return { ...state, polls: pollsStateOf(lifecycle.value) };

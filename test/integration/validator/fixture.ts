@@ -172,6 +172,7 @@ export class BallotWriter {
   private serial = 0;
   private cast = 0;
   private checkIns = 0;
+  private reissued = 0;
   readonly manifest: BallotManifest;
   readonly ballotStyleId: string;
 
@@ -202,12 +203,12 @@ export class BallotWriter {
 
   openPolls(): void {
     this.append('ballots', { type: 'polls-opened', v: 1, ballotsCast: this.cast });
-    this.append('pollbook', { type: 'pollbook-opened', v: 1, checkIns: this.checkIns });
+    this.append('pollbook', { type: 'pollbook-opened', v: 2, checkIns: this.checkIns, ballotsReissued: this.reissued });
   }
 
   closePolls(): void {
     this.append('ballots', { type: 'polls-closed', v: 1, ballotsCast: this.cast });
-    this.append('pollbook', { type: 'pollbook-closed', v: 1, checkIns: this.checkIns });
+    this.append('pollbook', { type: 'pollbook-closed', v: 2, checkIns: this.checkIns, ballotsReissued: this.reissued });
   }
 
   /** Encrypts a ballot and makes its pending entry; does not append. */
@@ -229,15 +230,26 @@ export class BallotWriter {
     };
   }
 
+  /** The keyed hash a check-in or reissue records for the voter labelled so. */
+  static voterHash(voterLabel: string): string {
+    return toBase64Url(seedFor(`voter/${voterLabel}`));
+  }
+
   /** Check-in, pending, cast: one voter. Returns the confirmation code. */
   castBallot(voterLabel = `voter-${this.station.stationId}-${this.serial}`): string {
-    this.append('pollbook', { type: 'check-in', v: 1, voterHash: toBase64Url(seedFor(`voter/${voterLabel}`)), precinctId: this.station.precinctId, ballotStyleId: this.ballotStyleId, activation: 'kiosk' });
+    this.append('pollbook', { type: 'check-in', v: 1, voterHash: BallotWriter.voterHash(voterLabel), precinctId: this.station.precinctId, ballotStyleId: this.ballotStyleId, activation: 'kiosk' });
     this.checkIns += 1;
     const pending = this.pendingEntry();
     this.append('ballots', pending.entry);
     this.append('ballots', { type: 'ballot-cast', v: 1, ballotId: pending.ballot.ballotId });
     this.cast += 1;
     return toBase64Url(pending.code);
+  }
+
+  /** The poll book's record of a new ballot for a voter (by hash) whose ballot was voided; the ballot itself is another castBallot's business. */
+  reissueBallot(voterHash: string): void {
+    this.append('pollbook', { type: 'ballot-reissued', v: 1, voterHash, precinctId: this.station.precinctId, ballotStyleId: this.ballotStyleId, activation: 'kiosk' });
+    this.reissued += 1;
   }
 
   challengeBallot(): string {

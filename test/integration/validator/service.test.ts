@@ -362,3 +362,64 @@ describe('poll-book duplicates across stations', () => {
     second.close();
   });
 });
+
+describe('ballot reissues in the poll book', () => {
+  it('accepts a reissue only for a voter checked in earlier in the same poll book, and checks the reissue count', async () => {
+    const before = await snapshot();
+    const refusal = async (name: string, write: (w: BallotWriter) => void) => {
+      const w = writer(3, name); // station-4: nothing of it cosigned so far
+      w.openPolls();
+      write(w);
+      const result = await sync(w.ledger, 'pollbook');
+      w.close();
+      return { status: result.status, code: result.json.error?.code, index: result.json.error?.index };
+    };
+
+    // Nobody checked in with that hash.
+    expect(await refusal('reissue-stranger', (w) => w.reissueBallot(BallotWriter.voterHash('never here')))).toEqual({ status: 422, code: 'reissue-without-check-in', index: 1 });
+    // Checked in, but at station-1 and station-3 (the duplicate above), not in this poll book.
+    const elsewhere = toBase64Url(sha256(new TextEncoder().encode('one voter, two stations')));
+    expect(await refusal('reissue-elsewhere', (w) => w.reissueBallot(elsewhere))).toEqual({ status: 422, code: 'reissue-without-check-in', index: 1 });
+    // A reissue the closing entry leaves out, in v2 and in v1 (which states none).
+    expect(
+      await refusal('reissue-miscounted', (w) => {
+        w.castBallot('carol');
+        w.reissueBallot(BallotWriter.voterHash('carol'));
+        w.append('pollbook', { type: 'pollbook-closed', v: 2, checkIns: 1, ballotsReissued: 0 });
+      }),
+    ).toEqual({ status: 422, code: 'ballots-reissued-mismatch', index: 3 });
+    expect(
+      await refusal('reissue-v1-close', (w) => {
+        w.castBallot('dave');
+        w.reissueBallot(BallotWriter.voterHash('dave'));
+        w.append('pollbook', { type: 'pollbook-paused', v: 1, checkIns: 1 });
+      }),
+    ).toEqual({ status: 422, code: 'ballots-reissued-mismatch', index: 3 });
+    // After the poll book closed.
+    expect(
+      await refusal('reissue-after-close', (w) => {
+        w.castBallot('eve');
+        w.closePolls();
+        w.reissueBallot(BallotWriter.voterHash('eve'));
+      }),
+    ).toEqual({ status: 422, code: 'polls-not-open', index: 3 });
+    expect(await snapshot()).toBe(before);
+
+    // Honest: the check-in cosigned in one batch, the reissue in the next; another voter's check-in and reissue in one batch.
+    const honest = writer(3, 'reissue-honest');
+    honest.openPolls();
+    honest.castBallot('frank');
+    expect((await sync(honest.ledger, 'pollbook')).status).toBe(200);
+    honest.reissueBallot(BallotWriter.voterHash('frank'));
+    honest.castBallot('grace');
+    honest.reissueBallot(BallotWriter.voterHash('grace'));
+    honest.closePolls();
+    const accepted = await sync(honest.ledger, 'pollbook');
+    expect(accepted.status, JSON.stringify(accepted.json)).toBe(200);
+    expect(accepted.json['size']).toBe(honest.ledger.size('pollbook'));
+    expect(honest.ledger.entries('pollbook', honest.ledger.size('pollbook') - 1, honest.ledger.size('pollbook'))).toEqual([
+      { type: 'pollbook-closed', v: 2, checkIns: 2, ballotsReissued: 2 },
+    ]);
+    honest.close();
+  });
+});

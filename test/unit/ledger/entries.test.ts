@@ -7,6 +7,7 @@ import {
   stationEntryRegistry,
   type EntryOf,
 } from '../../../core/ledger/entries';
+import { electionEntryRegistry } from '../../../core/ledger/station-entries';
 
 describe('entry registry', () => {
   it('accepts the lifecycle and demo entries and encodes them canonically', () => {
@@ -30,9 +31,30 @@ describe('entry registry', () => {
       // Neither carries the other's count.
       expect(kind('pollbook', { type: `pollbook-${step}`, v: 1, checkIns: 3, ballotsCast: 3 })).toBe('invalid-fields');
       expect(kind('ballots', { type: `polls-${step}`, v: 1, ballotsCast: 3, checkIns: 3 })).toBe('invalid-fields');
+      // v2 of the poll book's entries also counts its reissued ballots; v1 (check-ins only) still reads.
+      expect(kind('pollbook', { type: `pollbook-${step}`, v: 2, checkIns: 3, ballotsReissued: 1 })).toBe('ok');
+      expect(kind('pollbook', { type: `pollbook-${step}`, v: 2, checkIns: 3 })).toBe('invalid-fields');
+      expect(kind('pollbook', { type: `pollbook-${step}`, v: 1, checkIns: 3, ballotsReissued: 1 })).toBe('invalid-fields');
+      expect(kind('ballots', { type: `pollbook-${step}`, v: 2, checkIns: 3, ballotsReissued: 1 })).toBe('wrong-log');
     }
     expect(() => defineEntry({ type: 'polls-opened', v: 2, logs: ['pollbook'], fields: {} })).toThrow(/ballots log only/);
     expect(() => defineEntry({ type: 'pollbook-opened', v: 2, logs: ['ballots'], fields: {} })).toThrow(/pollbook log only/);
+  });
+
+  it('keeps a reissued ballot in the poll book, with the fields of a check-in and nothing else', () => {
+    const reissued = { type: 'ballot-reissued', v: 1, voterHash: 'A'.repeat(43), precinctId: 'uik-1202', ballotStyleId: 'style-district-1', activation: 'kiosk' };
+    const kind = (log: 'ballots' | 'pollbook', value: unknown) => {
+      const r = electionEntryRegistry.validate(log, value);
+      return r.ok ? 'ok' : r.error.kind;
+    };
+    expect(kind('pollbook', reissued)).toBe('ok');
+    expect(kind('pollbook', { ...reissued, activation: 'card' })).toBe('ok');
+    expect(kind('ballots', reissued)).toBe('wrong-log');
+    expect(kind('pollbook', { ...reissued, ballotId: 'b' })).toBe('invalid-fields');
+    expect(kind('pollbook', { ...reissued, voterHash: '1202-0001' })).toBe('invalid-fields');
+    expect(kind('pollbook', { ...reissued, activation: 'phone' })).toBe('invalid-fields');
+    expect(stationEntryRegistry.has('ballot-reissued', 1)).toBe(false);
+    expect(() => defineEntry({ type: 'ballot-reissued', v: 2, logs: ['ballots'], fields: {} })).toThrow(/pollbook log only/);
   });
 
   it('refuses unknown types and versions, extra members, bad envelopes and non-canonical text', () => {
