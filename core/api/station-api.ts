@@ -156,6 +156,17 @@ export type CheckInResult =
   | { readonly outcome: 'checked-in'; readonly precinctId: string; readonly ballotStyleId: string; readonly activation: 'kiosk' | 'card' }
   | { readonly outcome: 'refused'; readonly reason: CheckInRefusal };
 
+/**
+ * Why a new ballot for a voter already checked in is refused: check-in's reasons,
+ * except that the voter must have checked in here before, and the station must
+ * have a voided ballot that no reissue has replaced yet.
+ */
+export type ReissueRefusal = Exclude<CheckInRefusal, 'already-checked-in'> | 'not-checked-in' | 'no-voided-ballot';
+
+export type ReissueResult =
+  | { readonly outcome: 'reissued'; readonly precinctId: string; readonly ballotStyleId: string; readonly activation: 'kiosk' | 'card' }
+  | { readonly outcome: 'refused'; readonly reason: ReissueRefusal };
+
 export type StationStatus = {
   readonly stationId: string;
   readonly mode: 'demo' | 'production';
@@ -174,6 +185,8 @@ export type StationStatus = {
   readonly staff: StaffSessionView;
   readonly pollBook: {
     readonly checkIns: number;
+    /** New ballots issued to voters already checked in, each replacing a voided ballot. */
+    readonly ballotsReissued: number;
     /** Whether the poll-book key was provisioned and matches the package's commitment. */
     readonly key: 'missing' | 'mismatch' | 'ok' | 'no-election';
     /** The precinct this station serves, if provisioned for one. */
@@ -333,6 +346,14 @@ export const stationApi = {
   /** Closes the polls for good and prints the closing report. */
   closePolls: method<StationStatus>()(noArguments),
   checkInVoter: method<CheckInResult>()(
+    z.object({ voterId: z.string().max(64), activation: z.enum(['kiosk', 'card']) }).strict(),
+  ),
+  /**
+   * A new ballot for a voter already checked in at this station whose ballot was
+   * voided (a crash, a printer that failed): only while a voided ballot is not yet
+   * replaced; recorded in the poll book, then activated like a check-in.
+   */
+  reissueBallot: method<ReissueResult>()(
     z.object({ voterId: z.string().max(64), activation: z.enum(['kiosk', 'card']) }).strict(),
   ),
   /** Cancels a check-in's wait for an activation card (the voter never got one); the check-in stays recorded. */

@@ -102,6 +102,7 @@ export function createStationApiHandlers(station: StationService, desk: PollWork
     resumePolls: asStaff('resumePolls', POLL_STAFF, (card) => answer(desk.resumePolls(card))),
     closePolls: asStaff('closePolls', POLL_STAFF, async (card) => answer(await desk.closePolls(card))),
     checkInVoter: asStaff('checkInVoter', POLL_STAFF, (card, request: { voterId: string; activation: 'kiosk' | 'card' }) => ok(desk.checkInVoter(card, request))),
+    reissueBallot: asStaff('reissueBallot', POLL_STAFF, (card, request: { voterId: string; activation: 'kiosk' | 'card' }) => ok(desk.reissueBallot(card, request))),
     cancelCardActivation: asStaff('cancelCardActivation', POLL_STAFF, (card) => ok(desk.cancelCardActivation(card))),
     resolvePendingBallot: asStaff('resolvePendingBallot', POLL_STAFF, (card, request: Parameters<PollWorkerDesk['resolvePendingBallot']>[1]) =>
       answer(desk.resolvePendingBallot(card, request)),

@@ -1,8 +1,8 @@
 /**
  * What a signed-in poll worker or election official does at the station: setup
  * (load and verify the election package, hardware self-test), the polls lifecycle
- * with its printed reports, check-in, recovery (pending ballots, interrupted
- * prints) and the event-log export.
+ * with its printed reports, check-in and the reissue of a voided ballot, recovery
+ * (pending ballots, interrupted prints) and the event-log export.
  *
  * Each procedure is a small function that takes its dependencies as one object,
  * asserts the states it may start from, makes the transition and logs the outcome,
@@ -15,6 +15,7 @@ import path from 'node:path';
 import type {
   CheckInResult,
   InterruptedPrintView,
+  ReissueResult,
   ReportKind,
   SelfTestView,
   StaffRole,
@@ -93,7 +94,7 @@ export class PollWorkerDesk {
     return {
       ...station.status(),
       staff: auth.view(),
-      pollBook: { checkIns: pollBook.checkIns, key: pollBook.keyState(definition), precinctId: pollBook.precinctId },
+      pollBook: { checkIns: pollBook.checkIns, ballotsReissued: pollBook.ballotsReissued, key: pollBook.keyState(definition), precinctId: pollBook.precinctId },
       awaitingActivationCard: this.awaitingCard,
       interruptedPrint: this.interruptedPrint(),
       selfTest: this.selfTest,
@@ -211,6 +212,7 @@ export class PollWorkerDesk {
       heads: { ballots: head('ballots'), pollbook: head('pollbook') },
       ballots: { cast: log.cast, challenged: log.challenged, voided: log.voided, pending: log.pending.length },
       checkIns: pollBook.checkIns,
+      ballotsReissued: pollBook.ballotsReissued,
       lastConfirmationCode: code,
       cardId: card.cardId,
     });
@@ -273,15 +275,70 @@ export class PollWorkerDesk {
     }
     pollBook.apply(entry);
     logger.log('pollbook.checked-in', { cardId: card.cardId, precinctId: found.value.precinctId, ballotStyleId: found.value.ballotStyleId, activation: request.activation, outcome: 'success' });
-    const result: CheckInResult = { outcome: 'checked-in', precinctId: found.value.precinctId, ballotStyleId: found.value.ballotStyleId, activation: request.activation };
-    if (request.activation === 'card') {
-      this.awaitingCard = { ballotStyleId: found.value.ballotStyleId };
-      return result;
+    this.startSession(found.value.ballotStyleId, request.activation, 'check-in');
+    return { outcome: 'checked-in', precinctId: found.value.precinctId, ballotStyleId: found.value.ballotStyleId, activation: request.activation };
+  }
+
+  /**
+   * A new ballot for a voter who checked in here and whose ballot was voided (a
+   * crash, a printer that failed), so the poll book refuses them a second check-in.
+   * Only while the station has a voided ballot that no reissue has replaced yet:
+   * a reissue takes the place of a ballot that will never count, it never adds one.
+   * Then the ballot-reissued entry (the check-in's fields) and the session, exactly
+   * as at check-in.
+   */
+  reissueBallot(card: StaffCard, request: { readonly voterId: string; readonly activation: 'kiosk' | 'card' }): ReissueResult {
+    const { station, pollBook, ledger, logger } = this.deps;
+    const refuse = (reason: ReissueResult & { outcome: 'refused' }): ReissueResult => {
+      // As at check-in: never the voter id or its hash in the event log.
+      logger.log('pollbook.reissue-refused', { cardId: card.cardId, reason: reason.reason, outcome: 'failure' });
+      return reason;
+    };
+    const loaded = station.loadedElection();
+    const status = station.status();
+    if (loaded === null || status.pollsState !== 'polls-open') return refuse({ outcome: 'refused', reason: 'polls-not-open' });
+    if (status.voterSession !== 'none') return refuse({ outcome: 'refused', reason: 'voter-session-active' });
+    if (this.awaitingCard !== null) return refuse({ outcome: 'refused', reason: 'awaiting-activation-card' });
+    const found = pollBook.lookUpCheckedIn(loaded.definition, request.voterId);
+    if (!found.ok) return refuse({ outcome: 'refused', reason: found.error });
+    const voided = station.ballotLogState().voided;
+    if (pollBook.ballotsReissued >= voided) return refuse({ outcome: 'refused', reason: 'no-voided-ballot' });
+    const entry: LedgerEntry = {
+      type: 'ballot-reissued',
+      v: 1,
+      voterHash: found.value.voterHash,
+      precinctId: found.value.precinctId,
+      ballotStyleId: found.value.ballotStyleId,
+      activation: request.activation,
+    };
+    const appended = ledger.append('pollbook', entry);
+    if (!appended.ok) {
+      logger.log('ledger.append-failed', { log: 'pollbook', entry: 'ballot-reissued', reason: describeLedgerError(appended.error) });
+      return refuse({ outcome: 'refused', reason: 'ledger-append-failed' });
     }
-    const activated = station.activateVoterSession({ ballotStyleId: found.value.ballotStyleId });
-    // Checked above: polls open, no session, a ballot style of the loaded election.
-    if (!activated.ok) throw new Error(`invariant failed: activation after check-in refused (${activated.error.kind})`);
-    return result;
+    pollBook.apply(entry);
+    logger.log('pollbook.ballot-reissued', {
+      cardId: card.cardId,
+      precinctId: found.value.precinctId,
+      ballotStyleId: found.value.ballotStyleId,
+      activation: request.activation,
+      ballotsVoided: voided,
+      ballotsReissued: pollBook.ballotsReissued,
+      outcome: 'success',
+    });
+    this.startSession(found.value.ballotStyleId, request.activation, 'reissue');
+    return { outcome: 'reissued', precinctId: found.value.precinctId, ballotStyleId: found.value.ballotStyleId, activation: request.activation };
+  }
+
+  /** The session a check-in or reissue gives: on this kiosk now, or once the voter's activation card is in. */
+  private startSession(ballotStyleId: string, activation: 'kiosk' | 'card', after: 'check-in' | 'reissue'): void {
+    if (activation === 'card') {
+      this.awaitingCard = { ballotStyleId };
+      return;
+    }
+    const activated = this.deps.station.activateVoterSession({ ballotStyleId });
+    // Checked by the caller: polls open, no session, a ballot style of the loaded election.
+    if (!activated.ok) throw new Error(`invariant failed: activation after ${after} refused (${activated.error.kind})`);
   }
 
   cancelCardActivation(card: StaffCard): StationStatus {

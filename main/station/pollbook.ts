@@ -9,11 +9,13 @@
  *
  * A check-in entry holds the voter's keyed hash, precinct, ballot style and how
  * the session was activated: no ballot id, no counter shared with the ballot log,
- * no time. The ballot log and the poll-book log cannot be joined through it.
+ * no time. The ballot log and the poll-book log cannot be joined through it. A
+ * ballot-reissued entry holds the same fields for a voter already checked in here,
+ * whose ballot was voided.
  */
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CheckInRefusal } from '../../core/api/station-api';
+import type { CheckInRefusal, ReissueRefusal } from '../../core/api/station-api';
 import { ballotStylesForPrecinct, type ElectionDefinition } from '../../core/election/definition';
 import { isPlausibleVoterId, pollBookKeyId, POLLBOOK_KEY_BYTES, voterHash } from '../../core/election/pollbook';
 import type { LedgerEntry } from '../../core/ledger/entries';
@@ -43,9 +45,16 @@ export function provisionPollBookKey(dataDir: string, key: Uint8Array): void {
 /** Where a voter's hash is listed: the precinct and the ballot style its voters receive. */
 type ListedVoter = { readonly precinctId: string; readonly ballotStyleId: string | null };
 
+/** A voter found on the list: what their check-in or reissue entry records. */
+export type FoundVoter = { readonly voterHash: string; readonly precinctId: string; readonly ballotStyleId: string };
+
+/** Why a voter id cannot be found on this station's lists, whether checked in or not. */
+type ListRefusal = Exclude<CheckInRefusal, 'already-checked-in' | 'no-ballot-style'>;
+
 export class PollBook {
   private readonly checkedIn = new Set<string>();
   private checkInEntries = 0;
+  private reissueEntries = 0;
   private listed: Map<string, ListedVoter> | null = null;
   private listedFor: ElectionDefinition | null = null;
 
@@ -55,20 +64,28 @@ export class PollBook {
     readonly precinctId: string | null,
   ) {}
 
-  /** Folds the poll-book log: every voter hash already checked in. */
+  /** Folds the poll-book log: every voter hash already checked in, and the reissues. */
   recover(entries: Iterable<LedgerEntry>): void {
     for (const entry of entries) this.apply(entry);
   }
 
   apply(entry: LedgerEntry): void {
-    if (entry.type !== 'check-in') return;
-    this.checkedIn.add(entry['voterHash'] as string);
-    this.checkInEntries += 1;
+    if (entry.type === 'check-in') {
+      this.checkedIn.add(entry['voterHash'] as string);
+      this.checkInEntries += 1;
+    } else if (entry.type === 'ballot-reissued') {
+      this.reissueEntries += 1;
+    }
   }
 
-  /** Check-in entries in the poll-book log: the count its pollbook-* entries state. */
+  /** Check-in entries in the poll-book log: a count its pollbook-* entries state. */
   get checkIns(): number {
     return this.checkInEntries;
+  }
+
+  /** Ballot-reissued entries in the poll-book log: the other count its pollbook-* entries state. */
+  get ballotsReissued(): number {
+    return this.reissueEntries;
   }
 
   keyState(definition: ElectionDefinition | null): PollBookKeyState {
@@ -81,7 +98,29 @@ export class PollBook {
    * Finds the voter on the signed lists and checks they have not voted here yet.
    * Records nothing: the caller appends the check-in entry, then calls `apply`.
    */
-  lookUp(definition: ElectionDefinition, voterId: string): Result<{ readonly voterHash: string; readonly precinctId: string; readonly ballotStyleId: string }, CheckInRefusal> {
+  lookUp(definition: ElectionDefinition, voterId: string): Result<FoundVoter, CheckInRefusal> {
+    const found = this.find(definition, voterId);
+    if (!found.ok) return found;
+    const { hash, voter } = found.value;
+    if (this.checkedIn.has(hash)) return err('already-checked-in');
+    if (voter.ballotStyleId === null) return err('no-ballot-style');
+    return ok({ voterHash: hash, precinctId: voter.precinctId, ballotStyleId: voter.ballotStyleId });
+  }
+
+  /**
+   * Finds the voter on the signed lists and checks they have checked in here
+   * already: the one a reissued ballot may go to. Records nothing either.
+   */
+  lookUpCheckedIn(definition: ElectionDefinition, voterId: string): Result<FoundVoter, ReissueRefusal> {
+    const found = this.find(definition, voterId);
+    if (!found.ok) return found;
+    const { hash, voter } = found.value;
+    if (!this.checkedIn.has(hash)) return err('not-checked-in');
+    if (voter.ballotStyleId === null) return err('no-ballot-style');
+    return ok({ voterHash: hash, precinctId: voter.precinctId, ballotStyleId: voter.ballotStyleId });
+  }
+
+  private find(definition: ElectionDefinition, voterId: string): Result<{ readonly hash: string; readonly voter: ListedVoter }, ListRefusal> {
     if (!isPlausibleVoterId(voterId)) return err('malformed-voter-id');
     const keyState = this.keyState(definition);
     if (keyState === 'missing' || this.key === null) return err('no-pollbook-key');
@@ -92,9 +131,7 @@ export class PollBook {
     const voter = listed.get(hash);
     if (voter === undefined) return err('not-on-voter-list');
     if (this.precinctId !== null && voter.precinctId !== this.precinctId) return err('other-precinct');
-    if (this.checkedIn.has(hash)) return err('already-checked-in');
-    if (voter.ballotStyleId === null) return err('no-ballot-style');
-    return ok({ voterHash: hash, precinctId: voter.precinctId, ballotStyleId: voter.ballotStyleId });
+    return ok({ hash, voter });
   }
 
   private listedVoters(definition: ElectionDefinition): Map<string, ListedVoter> {

@@ -2,10 +2,11 @@
  * The polls lifecycle as data: setup → polls closed (initial) → open ⇄ paused →
  * closed (final). A poll worker's request is an action; the reducer answers with
  * the next state or with why the request is refused. Every transition after setup
- * is recorded in both logs, each with its own entry and its own count so the logs
+ * is recorded in both logs, each with its own entry and its own counts so the logs
  * share no counter: a polls-* entry with the count of cast ballots in the ballot log
  * (the record the state is recovered from after a restart), a pollbook-* entry with
- * the count of check-ins in the poll book. Validators check both (validator/checks.ts).
+ * the counts of check-ins and reissued ballots in the poll book. Validators check
+ * both (validator/checks.ts).
  */
 import type { PollsState } from '../../core/api/station-api';
 import type { LedgerEntry } from '../../core/ledger/entries';
@@ -61,19 +62,23 @@ export function pollsEntry(action: PollsAction, ballotsCast: number): LedgerEntr
   }
 }
 
-/** The poll book's record of the same transition: its own count, nothing from the ballot log. */
-export function pollBookEntry(action: PollsAction, checkIns: number): LedgerEntry | null {
+/** What the poll book holds: the counts its lifecycle entries state. */
+export type PollBookCounts = { readonly checkIns: number; readonly ballotsReissued: number };
+
+/** The poll book's record of the same transition: its own counts, nothing from the ballot log. */
+export function pollBookEntry(action: PollsAction, counts: PollBookCounts): LedgerEntry | null {
+  const { checkIns, ballotsReissued } = counts;
   switch (action.type) {
     case 'election-loaded':
       return null;
     case 'open':
-      return { type: 'pollbook-opened', v: 1, checkIns };
+      return { type: 'pollbook-opened', v: 2, checkIns, ballotsReissued };
     case 'pause':
-      return { type: 'pollbook-paused', v: 1, checkIns };
+      return { type: 'pollbook-paused', v: 2, checkIns, ballotsReissued };
     case 'resume':
-      return { type: 'pollbook-resumed', v: 1, checkIns };
+      return { type: 'pollbook-resumed', v: 2, checkIns, ballotsReissued };
     case 'close':
-      return { type: 'pollbook-closed', v: 1, checkIns };
+      return { type: 'pollbook-closed', v: 2, checkIns, ballotsReissued };
     default:
       return assertNever(action, 'polls action');
   }

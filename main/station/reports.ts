@@ -4,7 +4,8 @@
  * (id and key fingerprint) and the heads of both logs, so an official can check the
  * paper against the signed checkpoints later.
  *
- * The closing report carries counts of ballots and check-ins and the last
+ * The closing report carries counts of ballots, check-ins and reissued ballots (a
+ * new ballot for a checked-in voter whose ballot was voided) and the last
  * confirmation code, and deliberately no per-contest totals: the station never
  * stores anything that reveals a vote (DESIGN.md). Totals come from the guardians'
  * decryption, which officials reconcile against the hand count of paper.
@@ -49,6 +50,8 @@ export type ReportFacts = {
   readonly heads: Readonly<Record<LogKind, LogHead>>;
   readonly ballots: { readonly cast: number; readonly challenged: number; readonly voided: number; readonly pending: number };
   readonly checkIns: number;
+  /** New ballots for voters already checked in, each replacing a voided one. */
+  readonly ballotsReissued: number;
   /** Closing report: the last ballot's full confirmation code (chain head), or null if no ballot was recorded. */
   readonly lastConfirmationCode: { readonly short: string; readonly full: string } | null;
   /** The card that opened or closed the polls. */
@@ -86,6 +89,7 @@ export function pollsReport(facts: ReportFacts): Receipt {
     ...row(t('report.voided'), String(facts.ballots.voided)),
     ...row(t('report.pending'), String(facts.ballots.pending)),
     ...row(t('report.checkIns'), String(facts.checkIns)),
+    ...row(t('report.reissued'), String(facts.ballotsReissued)),
     rule,
   );
   if (facts.kind === 'closing-report') {

@@ -48,7 +48,7 @@ import { describeLedgerError, type AppendError, type AppendReceipt } from '../le
 import { ballotViewFor } from './ballot-view';
 import { foldBallotLogEntry, initialBallotLogState, type BallotLogState } from './ballot-log';
 import { castEntry, challengedEntry, commitBallot, pendingEntry, voidedEntry, type CommitRefusal } from './casting';
-import { logPollsTransition, pollBookEntry, pollsEntry, pollsReducer, type PollsAction } from './polls';
+import { logPollsTransition, pollBookEntry, pollsEntry, pollsReducer, type PollBookCounts, type PollsAction } from './polls';
 import { challengeSlip, paperRecord, voterReceipt } from './printouts';
 import {
   awaitsVoter,
@@ -101,8 +101,8 @@ export type StationServiceDeps = {
   readonly electionProblem?: LocalizedText | null;
   /** The ballot log as recovered when the station opened. */
   readonly ballotLog?: BallotLogState;
-  /** The poll book's check-ins so far: the count its own lifecycle entries carry. */
-  readonly pollBook: { readonly checkIns: number };
+  /** The poll book's check-ins and reissues so far: the counts its own lifecycle entries carry. */
+  readonly pollBook: PollBookCounts;
   readonly ballotPrinter?: BallotPrinter | null;
   readonly inactivity?: InactivityTimeouts;
   /** The CSPRNG; tests may pass a deterministic one. */
@@ -267,7 +267,8 @@ export class StationService {
     const next = pollsReducer(from, action);
     if (!next.ok) return this.refuse('polls.transition-refused', next.error);
     const entry = pollsEntry(action, this.ballotLog.cast);
-    const pollBook = pollBookEntry(action, this.deps.pollBook.checkIns);
+    const { checkIns, ballotsReissued } = this.deps.pollBook;
+    const pollBook = pollBookEntry(action, { checkIns, ballotsReissued });
     if (entry !== null) {
       // The ballot log is the record the state is recovered from, so it goes first.
       const recorded = this.append('ballots', entry);
@@ -285,7 +286,7 @@ export class StationService {
 
   /**
    * Starts a one-time voting session for a checked-in voter. Not part of the
-   * renderer's API: a poll worker's check-in (issue 8) calls it.
+   * renderer's API: a poll worker's check-in (issue 8) or reissue calls it.
    */
   activateVoterSession(request: { readonly ballotStyleId: string }): Result<VoterScreen, StationRefusal> {
     if (this.election === null) return this.refuse('voter.activation-refused', { kind: 'no-election' });

@@ -52,7 +52,7 @@ function station() {
     printer: notConfiguredDevice,
     cardReader: notConfiguredDevice,
     logger,
-    pollBook: { checkIns: 0 },
+    pollBook: { checkIns: 0, ballotsReissued: 0 },
   });
   const handlers = handlersFor(service, logger);
   const call = (method: unknown, args: unknown) => dispatchStationCall(handlers, logger, method, args, { origin: 'unit-test' });
@@ -64,6 +64,7 @@ describe('station API dispatch', () => {
     ['openPolls', {}],
     ['closePolls', {}],
     ['checkInVoter', { voterId: '1202-0001', activation: 'kiosk' }],
+    ['reissueBallot', { voterId: '1202-0001', activation: 'kiosk' }],
     ['resolvePendingBallot', { ballotId: 'b', outcome: 'cast' }],
     ['exportEventLog', {}],
   ])('refuses %s without a signed-in poll worker, in main, and logs it', async (method, args) => {

@@ -93,11 +93,12 @@ describe('a day of voting: ballot log and poll book', () => {
     expect([...typesOf(ballots)].filter((type) => pollbookTypes.has(type))).toEqual([]);
     const pollbookFields = fieldsOf(pollbook);
     expect([...fieldsOf(ballots)].filter((field) => pollbookFields.has(field)).sort()).toEqual(['ballotStyleId', 'type', 'v']);
-    // Each log counts only itself: the ballot log its cast ballots, the poll book its check-ins.
+    // Each log counts only itself: the ballot log its cast ballots, the poll book its check-ins and reissues.
     const lifecycle = (entries: LedgerEntry[], prefix: string) => entries.filter((e) => e.type.startsWith(prefix));
     expect(lifecycle(ballots, 'polls-').map((e) => Object.keys(e).sort())).toEqual(Array(2).fill(['ballotsCast', 'type', 'v']));
-    expect(lifecycle(pollbook, 'pollbook-').map((e) => Object.keys(e).sort())).toEqual(Array(2).fill(['checkIns', 'type', 'v']));
+    expect(lifecycle(pollbook, 'pollbook-').map((e) => Object.keys(e).sort())).toEqual(Array(2).fill(['ballotsReissued', 'checkIns', 'type', 'v']));
     expect(lifecycle(pollbook, 'pollbook-').map((e) => e['checkIns'])).toEqual([0, VOTERS.length]);
+    expect(lifecycle(pollbook, 'pollbook-').map((e) => e['ballotsReissued'])).toEqual([0, 0]);
     expect(lifecycle(ballots, 'polls-').map((e) => e['ballotsCast'])).toEqual([0, VOTERS.length]);
   });
 

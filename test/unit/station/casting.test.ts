@@ -286,6 +286,6 @@ describe('casting a ballot', () => {
     expect(station.service.pausePolls()).toMatchObject({ ok: false, error: { kind: 'voter-session-active' } });
     // Both logs record the lifecycle, each with its own count: ballots cast here, check-ins in the poll book.
     expect(station.ledger.entries('ballots', 0, 1)).toEqual([{ type: 'polls-opened', v: 1, ballotsCast: 0 }]);
-    expect(station.ledger.entries('pollbook', 0, 1)).toEqual([{ type: 'pollbook-opened', v: 1, checkIns: 0 }]);
+    expect(station.ledger.entries('pollbook', 0, 1)).toEqual([{ type: 'pollbook-opened', v: 2, checkIns: 0, ballotsReissued: 0 }]);
   });
 });

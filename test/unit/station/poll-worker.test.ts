@@ -4,6 +4,7 @@
  * card reader: what the poll worker does and what the station refuses.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { BallotMarks } from '../../../core/api/ballot';
 import { SAMPLE_VOTER_IDS } from '../../../core/election/sample';
 import { normalizeVoterId, voterHash } from '../../../core/election/pollbook';
 import { err, ok, type Result } from '../../../core/result';
@@ -102,6 +103,149 @@ describe('check-in', () => {
     expect(reopened.desk.checkInVoter(WORKER, { voterId: '!', activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'malformed-voter-id' });
     expect(reopened.logger.events.filter((e) => e.eventId === 'pollbook.check-in-refused').map((e) => e.fields['reason'])).toEqual([
       'already-checked-in', 'other-precinct', 'not-on-voter-list', 'malformed-voter-id',
+    ]);
+  });
+});
+
+describe('a new ballot for a voter whose ballot was voided', () => {
+  const MARKS: BallotMarks = { selections: { 'charter-amendment': ['charter-yes'], 'council-district-1': ['bogdanov-ilya'] }, writeIns: {} };
+
+  function succeeded<T>(result: { ok: true; value: T } | { ok: false; error: unknown }): T {
+    if (!result.ok) throw new Error(`expected success, got ${JSON.stringify(result.error)}`);
+    return result.value;
+  }
+
+  /** The voter marks and casts on the kiosk; the paper runs out under the paper record. */
+  async function castIntoPaperOut(station: TestStation, printer: MemoryPrinter): Promise<string> {
+    succeeded(station.service.commitBallot({ marks: MARKS, undervoteAcknowledged: true }));
+    printer.failNext({ kind: 'print-failed', status: { state: 'paper-out' } });
+    succeeded(station.service.castBallot());
+    await station.service.whenPrintingDone();
+    const pending = station.service.status().pendingBallots[0];
+    if (pending === undefined) throw new Error('no pending ballot');
+    return pending.ballotId;
+  }
+
+  async function castAndLeave(station: TestStation): Promise<void> {
+    succeeded(station.service.commitBallot({ marks: MARKS, undervoteAcknowledged: true }));
+    succeeded(station.service.castBallot());
+    await station.service.whenPrintingDone();
+    succeeded(station.service.finishVoterSession());
+  }
+
+  const pollBookEntries = (station: TestStation) => station.ledger.entries('pollbook', 0, station.ledger.size('pollbook'));
+
+  it('is refused to a voter who has not checked in here, for the reasons check-in has too, and records nothing', async () => {
+    const station = pollStation();
+    await station.desk.openPolls(WORKER);
+    const size = station.ledger.size('pollbook');
+    expect(station.desk.reissueBallot(WORKER, { voterId: VOTERS[0] ?? '', activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'not-checked-in' });
+    expect(station.desk.reissueBallot(WORKER, { voterId: SAMPLE_VOTER_IDS['uik-1201'][0] ?? '', activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'other-precinct' });
+    expect(station.desk.reissueBallot(WORKER, { voterId: '9999-9999', activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'not-on-voter-list' });
+    expect(station.desk.reissueBallot(WORKER, { voterId: '!', activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'malformed-voter-id' });
+    expect(station.ledger.size('pollbook')).toBe(size);
+    expect(station.service.status().voterSession).toBe('none');
+    const refused = station.logger.events.filter((e) => e.eventId === 'pollbook.reissue-refused');
+    expect(refused.map((e) => e.fields['reason'])).toEqual(['not-checked-in', 'other-precinct', 'not-on-voter-list', 'malformed-voter-id']);
+    expect(refused.every((e) => e.fields['outcome'] === 'failure' && e.fields['cardId'] === WORKER.cardId)).toBe(true);
+  });
+
+  it('is refused while no voided ballot waits to be replaced, even to a voter checked in here', async () => {
+    const station = pollStation();
+    await station.desk.openPolls(WORKER);
+    const voter = VOTERS[0] ?? '';
+    expect(station.desk.checkInVoter(WORKER, { voterId: voter, activation: 'kiosk' }).outcome).toBe('checked-in');
+    // While the voter is still at the kiosk, nothing else can be activated.
+    expect(station.desk.reissueBallot(WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'voter-session-active' });
+    await castAndLeave(station);
+    const size = station.ledger.size('pollbook');
+    expect(station.desk.reissueBallot(WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'no-voided-ballot' });
+    expect(station.ledger.size('pollbook')).toBe(size);
+    expect(station.desk.status()).toMatchObject({ voterSession: 'none', pollBook: { checkIns: 1, ballotsReissued: 0 } });
+    expect(station.logger.events.filter((e) => e.eventId === 'pollbook.reissue-refused').map((e) => e.fields['reason'])).toEqual(['voter-session-active', 'no-voided-ballot']);
+  });
+
+  it('after a void, issues one new ballot: one poll-book entry with the check-in\'s hash, the session as at check-in; a second is refused', async () => {
+    const printer = new MemoryPrinter();
+    const station = pollStation(printer);
+    await station.desk.openPolls(WORKER);
+    const voter = VOTERS[0] ?? '';
+    expect(station.desk.checkInVoter(WORKER, { voterId: voter, activation: 'kiosk' }).outcome).toBe('checked-in');
+    const ballotId = await castIntoPaperOut(station, printer);
+    // The printer cannot print it again: the poll worker voids it.
+    expect(station.desk.resolvePendingBallot(WORKER, { ballotId, outcome: 'void', reason: 'not-printed' }).ok).toBe(true);
+    expect(station.desk.checkInVoter(WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'already-checked-in' });
+
+    const before = pollBookEntries(station);
+    expect(station.desk.reissueBallot(WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({
+      outcome: 'reissued', precinctId: 'uik-1202', ballotStyleId: 'style-district-1', activation: 'kiosk',
+    });
+    const added = pollBookEntries(station).slice(before.length);
+    const checkIn = before.find((e) => e.type === 'check-in');
+    expect(added).toEqual([
+      { type: 'ballot-reissued', v: 1, voterHash: voterHash(TEST_POLLBOOK_KEY, SAMPLE_ELECTION, voter), precinctId: 'uik-1202', ballotStyleId: 'style-district-1', activation: 'kiosk' },
+    ]);
+    expect(added[0]?.['voterHash']).toBe(checkIn?.['voterHash']);
+    expect(station.service.status().voterSession).toBe('marking');
+    expect(station.desk.status().pollBook).toMatchObject({ checkIns: 1, ballotsReissued: 1 });
+    // The event log has no voter id and no hash, as at check-in.
+    const reissued = station.logger.events.find((e) => e.eventId === 'pollbook.ballot-reissued');
+    expect(reissued?.fields).toMatchObject({ cardId: WORKER.cardId, precinctId: 'uik-1202', ballotStyleId: 'style-district-1', activation: 'kiosk', outcome: 'success' });
+    const eventText = JSON.stringify(station.logger.events);
+    expect(eventText).not.toContain(checkIn?.['voterHash'] as string);
+    expect(eventText).not.toContain(normalizeVoterId(voter));
+
+    await castAndLeave(station);
+    expect(station.service.status().ballots).toEqual({ cast: 1, challenged: 0, voided: 1 });
+    // One void, one reissue: the void is replaced, here and after a restart.
+    const size = station.ledger.size('pollbook');
+    expect(station.desk.reissueBallot(WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'no-voided-ballot' });
+    const reopened = await station.reopen({ crash: true });
+    stations.push(reopened);
+    expect(reopened.desk.status().pollBook).toMatchObject({ checkIns: 1, ballotsReissued: 1 });
+    expect(reopened.desk.reissueBallot(WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'no-voided-ballot' });
+    expect(reopened.ledger.size('pollbook')).toBe(size);
+  });
+
+  it('activates by card as check-in does: the station waits for the voter\'s activation card', async () => {
+    const printer = new MemoryPrinter();
+    const station = pollStation(printer);
+    await station.desk.openPolls(WORKER);
+    const voter = VOTERS[2] ?? '';
+    expect(station.desk.checkInVoter(WORKER, { voterId: voter, activation: 'kiosk' }).outcome).toBe('checked-in');
+    const ballotId = await castIntoPaperOut(station, printer);
+    expect(station.desk.resolvePendingBallot(WORKER, { ballotId, outcome: 'void', reason: 'not-printed' }).ok).toBe(true);
+    expect(station.desk.reissueBallot(WORKER, { voterId: voter, activation: 'card' }).outcome).toBe('reissued');
+    expect(station.desk.status()).toMatchObject({ voterSession: 'none', awaitingActivationCard: { ballotStyleId: 'style-district-1' } });
+    expect(pollBookEntries(station).at(-1)).toMatchObject({ type: 'ballot-reissued', activation: 'card' });
+    expect(station.desk.reissueBallot(WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'awaiting-activation-card' });
+  });
+
+  it('counts reissues beside check-ins on both reports and in the poll book\'s lifecycle entries', async () => {
+    const printer = new MemoryPrinter();
+    const station = pollStation(printer);
+    await station.desk.openPolls(WORKER);
+    expect(printer.printed[0]).toMatch(/Повторно выдано бюллетеней \.+ 0\n/);
+    const voter = VOTERS[0] ?? '';
+    expect(station.desk.checkInVoter(WORKER, { voterId: voter, activation: 'kiosk' }).outcome).toBe('checked-in');
+    const ballotId = await castIntoPaperOut(station, printer);
+    expect(station.desk.resolvePendingBallot(WORKER, { ballotId, outcome: 'void', reason: 'not-printed' }).ok).toBe(true);
+    expect(station.desk.reissueBallot(WORKER, { voterId: voter, activation: 'kiosk' }).outcome).toBe('reissued');
+    await castAndLeave(station);
+    expect(station.desk.checkInVoter(WORKER, { voterId: VOTERS[1] ?? '', activation: 'kiosk' }).outcome).toBe('checked-in');
+    await castAndLeave(station);
+    expect((await station.desk.closePolls(WORKER)).ok).toBe(true);
+
+    const closing = printer.printed.at(-1) ?? '';
+    expect(closing).toContain('ОТЧЁТ О ЗАКРЫТИИ ГОЛОСОВАНИЯ');
+    expect(closing).toMatch(/Опущено бюллетеней \.+ 2\n/);
+    expect(closing).toMatch(/Аннулировано бюллетеней \.+ 1\n/);
+    expect(closing).toMatch(/Зарегистрировано избирателей \.+ 2\n/);
+    expect(closing).toMatch(/Повторно выдано бюллетеней \.+ 1\n/);
+    const lifecycle = pollBookEntries(station).filter((e) => e.type.startsWith('pollbook-'));
+    expect(lifecycle).toEqual([
+      { type: 'pollbook-opened', v: 2, checkIns: 0, ballotsReissued: 0 },
+      { type: 'pollbook-closed', v: 2, checkIns: 2, ballotsReissued: 1 },
     ]);
   });
 });

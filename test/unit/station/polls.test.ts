@@ -37,14 +37,14 @@ describe('polls lifecycle', () => {
     expect(pollsEntry({ type: 'election-loaded' }, 0)).toBeNull();
   });
 
-  it('records the same transition in the poll book with its own count', () => {
+  it('records the same transition in the poll book with its own counts', () => {
     for (const type of ['open', 'pause', 'resume', 'close'] as const) {
       const ballots = pollsEntry({ type }, 7);
-      const pollbook = pollBookEntry({ type }, 9);
-      expect(pollbook).toEqual({ type: `pollbook-${lifecycleStepOf(ballots?.type ?? '') ?? ''}`, v: 1, checkIns: 9 });
+      const pollbook = pollBookEntry({ type }, { checkIns: 9, ballotsReissued: 2 });
+      expect(pollbook).toEqual({ type: `pollbook-${lifecycleStepOf(ballots?.type ?? '') ?? ''}`, v: 2, checkIns: 9, ballotsReissued: 2 });
       // Not a replayable polls entry: the ballot log alone is the record the state is recovered from.
       expect(pollbook && pollsActionOfEntry(pollbook)).toBeNull();
     }
-    expect(pollBookEntry({ type: 'election-loaded' }, 0)).toBeNull();
+    expect(pollBookEntry({ type: 'election-loaded' }, { checkIns: 0, ballotsReissued: 0 })).toBeNull();
   });
 });
