@@ -22,15 +22,17 @@ async function reconcileCommand(options: ReconcileOptions): Promise<void> {
   if (paper.value.electionId !== logs.election.definition.electionId) throw new CliError(`${options.paper} is for election ${paper.value.electionId}`);
   const tally = verifyRecordTally(directoryRecordSource(path.resolve(options.record)), logs);
   if (!tally.ok) throw failureError(tally.error);
-  const result = reconcile(tally.value.results, paper.value);
+  const voided = new Map(logs.stations.map((s) => [s.station.stationId, s.voided] as const));
+  const result = reconcile(tally.value.results, paper.value, voided);
 
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`reconciliation of ${result.electionId}: ${result.stations.length} station(s)`);
-  out('station            paper  cast(log)  printed  check-ins');
+  out('station            paper  cast(log)  printed  check-ins  reissued  voided(log)');
   for (const s of result.stations) {
     const col = (v: number | null, width: number) => String(v ?? '—').padStart(width);
-    out(`${s.stationId.padEnd(18)} ${col(s.paperRecords, 6)} ${col(s.castInLog, 10)} ${col(s.printedCastCount, 8)} ${col(s.checkIns, 10)}${s.discrepancies.length > 0 ? '  ← discrepancy' : ''}`);
+    out(`${s.stationId.padEnd(18)} ${col(s.paperRecords, 6)} ${col(s.castInLog, 10)} ${col(s.printedCastCount, 8)} ${col(s.checkIns, 10)} ${col(s.ballotsReissued, 9)} ${col(s.voidedInLog, 12)}${s.discrepancies.length > 0 ? '  ← discrepancy' : ''}`);
   }
+  out('a reissued ballot replaces a voided one for a voter already checked in: check-ins + reissued − voided(log) = cast(log)');
   const json = options.json ?? `${options.paper.replace(/\.json$/, '')}.reconciliation.json`;
   const html = options.html ?? `${options.paper.replace(/\.json$/, '')}.reconciliation.html`;
   writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);

@@ -1,10 +1,17 @@
 /**
  * Reconciliation of paper and digital counts, station by station: the paper records
  * the officials counted (or scanned), the cast ballots in the verified log, the cast
- * count on the station's printed closing report, the poll-book check-ins, and per
- * contest the hand count of the paper beside the guardians' decrypted station totals.
- * Any difference, even of one, is a discrepancy, listed with the station and both
- * numbers; nothing is netted out across stations.
+ * count on the station's printed closing report, the poll-book check-ins and
+ * reissued ballots, and per contest the hand count of the paper beside the
+ * guardians' decrypted station totals. Any difference, even of one, is a
+ * discrepancy, listed with the station and both numbers; nothing is netted out
+ * across stations.
+ *
+ * A reissued ballot replaces a voided one for a voter already checked in, so once
+ * the officials give the reissues the poll book explains the cast count as
+ *   ballots issued (check-ins + reissues) − ballots voided (in the verified log) = ballots cast;
+ * without them, check-ins are set against the cast ballots directly, as before
+ * reissues existed.
  */
 import { z } from 'zod';
 import { err, ok, type Result } from '../result';
@@ -25,6 +32,8 @@ export const paperCountsSchema = z.strictObject({
       printedCastCount: count.optional(),
       /** Voters checked in, from the poll book, when officials have it. */
       checkIns: count.optional(),
+      /** New ballots issued to checked-in voters whose ballot was voided (closing report or poll book), when officials have it. */
+      ballotsReissued: count.optional(),
       contests: z.array(z.strictObject({ contestId: z.string(), selections: z.array(z.strictObject({ selectionId: z.string(), count })) })).default([]),
     }),
   ),
@@ -42,7 +51,14 @@ export function parsePaperCounts(json: unknown): Result<PaperCounts, string> {
   return ok(parsed.data);
 }
 
-export type DiscrepancyKind = 'paper-vs-cast' | 'printed-report-vs-cast' | 'check-ins-vs-cast' | 'hand-count-vs-decrypted' | 'station-missing-on-paper' | 'station-not-in-record';
+export type DiscrepancyKind =
+  | 'paper-vs-cast'
+  | 'printed-report-vs-cast'
+  | 'check-ins-vs-cast'
+  | 'issued-less-voided-vs-cast'
+  | 'hand-count-vs-decrypted'
+  | 'station-missing-on-paper'
+  | 'station-not-in-record';
 
 export type Discrepancy = {
   readonly stationId: string;
@@ -62,6 +78,9 @@ export type StationReconciliation = {
   readonly castInLog: number | null;
   readonly printedCastCount: number | null;
   readonly checkIns: number | null;
+  readonly ballotsReissued: number | null;
+  /** Voided ballots in the verified log: what the reissues replaced (and any a voter left behind). */
+  readonly voidedInLog: number | null;
   readonly contests: readonly {
     readonly contestId: string;
     readonly selections: readonly { readonly selectionId: string; readonly handCount: number | null; readonly decrypted: number | null }[];
@@ -71,7 +90,11 @@ export type StationReconciliation = {
 
 export type Reconciliation = { readonly electionId: string; readonly stations: readonly StationReconciliation[]; readonly discrepancies: readonly Discrepancy[] };
 
-export function reconcile(results: ElectionResults, paper: PaperCounts): Reconciliation {
+/**
+ * `voidedInLog`: voided ballots per station from the verified ballot logs (the
+ * results carry only what was cast); needed once the paper side gives reissues.
+ */
+export function reconcile(results: ElectionResults, paper: PaperCounts, voidedInLog: ReadonlyMap<string, number> = new Map()): Reconciliation {
   const stationIds = [...new Set([...results.stations.map((s) => s.stationId), ...paper.stations.map((s) => s.stationId)])].sort();
   const stations = stationIds.map((stationId): StationReconciliation => {
     const digital = results.stations.find((s) => s.stationId === stationId);
@@ -85,7 +108,10 @@ export function reconcile(results: ElectionResults, paper: PaperCounts): Reconci
       if (counted.printedCastCount !== undefined && counted.printedCastCount !== digital.ballotsCast) {
         discrepancies.push({ stationId, kind: 'printed-report-vs-cast', paper: counted.printedCastCount, digital: digital.ballotsCast });
       }
-      if (counted.checkIns !== undefined && counted.checkIns !== digital.ballotsCast) {
+      if (counted.checkIns !== undefined && counted.ballotsReissued !== undefined) {
+        const explained = counted.checkIns + counted.ballotsReissued - (voidedInLog.get(stationId) ?? 0);
+        if (explained !== digital.ballotsCast) discrepancies.push({ stationId, kind: 'issued-less-voided-vs-cast', paper: explained, digital: digital.ballotsCast });
+      } else if (counted.checkIns !== undefined && counted.checkIns !== digital.ballotsCast) {
         discrepancies.push({ stationId, kind: 'check-ins-vs-cast', paper: counted.checkIns, digital: digital.ballotsCast });
       }
     }
@@ -112,6 +138,8 @@ export function reconcile(results: ElectionResults, paper: PaperCounts): Reconci
       castInLog: cast,
       printedCastCount: counted?.printedCastCount ?? null,
       checkIns: counted?.checkIns ?? null,
+      ballotsReissued: counted?.ballotsReissued ?? null,
+      voidedInLog: digital === undefined ? null : (voidedInLog.get(stationId) ?? null),
       contests,
       discrepancies,
     };
@@ -123,6 +151,7 @@ const KIND_TEXT: Readonly<Record<DiscrepancyKind, string>> = {
   'paper-vs-cast': 'paper records counted vs ballots cast in the log',
   'printed-report-vs-cast': 'cast count on the printed closing report vs ballots cast in the log',
   'check-ins-vs-cast': 'poll-book check-ins vs ballots cast in the log',
+  'issued-less-voided-vs-cast': 'poll-book check-ins + ballots reissued − ballots voided in the log vs ballots cast in the log',
   'hand-count-vs-decrypted': 'hand count vs decrypted station total',
   'station-missing-on-paper': 'station in the record has no paper count',
   'station-not-in-record': 'paper count for a station that is not in the record',
@@ -143,12 +172,13 @@ export function reconciliationHtml(r: Reconciliation, title: string): string {
   const rows = r.stations
     .map((s) => {
       const flag = (kind: DiscrepancyKind) => s.discrepancies.some((d) => d.kind === kind);
-      const head = `<tr><th>${escapeHtml(s.stationId)}</th><td>${escapeHtml(s.precinctId ?? '—')}</td>${cell(s.paperRecords, flag('paper-vs-cast'))}${cell(s.castInLog, flag('paper-vs-cast'))}${cell(s.printedCastCount, flag('printed-report-vs-cast'))}${cell(s.checkIns, flag('check-ins-vs-cast'))}</tr>`;
+      const pollBookFlag = flag('check-ins-vs-cast') || flag('issued-less-voided-vs-cast');
+      const head = `<tr><th>${escapeHtml(s.stationId)}</th><td>${escapeHtml(s.precinctId ?? '—')}</td>${cell(s.paperRecords, flag('paper-vs-cast'))}${cell(s.castInLog, flag('paper-vs-cast'))}${cell(s.printedCastCount, flag('printed-report-vs-cast'))}${cell(s.checkIns, pollBookFlag)}${cell(s.ballotsReissued, flag('issued-less-voided-vs-cast'))}${cell(s.voidedInLog, flag('issued-less-voided-vs-cast'))}</tr>`;
       const contests = s.contests
         .flatMap((c) =>
           c.selections.map((sel) => {
             const bad = s.discrepancies.some((d) => d.contestId === c.contestId && d.selectionId === sel.selectionId);
-            return `<tr class="sel"><td></td><td>${escapeHtml(c.contestId)} / ${escapeHtml(sel.selectionId)}</td>${cell(sel.handCount, bad)}${cell(sel.decrypted, bad)}<td></td><td></td></tr>`;
+            return `<tr class="sel"><td></td><td>${escapeHtml(c.contestId)} / ${escapeHtml(sel.selectionId)}</td>${cell(sel.handCount, bad)}${cell(sel.decrypted, bad)}<td></td><td></td><td></td><td></td></tr>`;
           }),
         )
         .join('');
@@ -162,7 +192,8 @@ export function reconciliationHtml(r: Reconciliation, title: string): string {
 </head><body>
 <h1>${escapeHtml(title)}</h1>
 <p>Election ${escapeHtml(r.electionId)}. Discrepancies: ${r.discrepancies.length}.</p>
-<table><thead><tr><th>Station</th><th>Precinct / contest / selection</th><th>Paper (hand count)</th><th>Digital (log / decrypted)</th><th>Printed report</th><th>Check-ins</th></tr></thead>
+<p>A reissued ballot replaces a voided one for a voter already checked in: check-ins + ballots reissued − voided = ballots cast.</p>
+<table><thead><tr><th>Station</th><th>Precinct / contest / selection</th><th>Paper (hand count)</th><th>Digital (log / decrypted)</th><th>Printed report</th><th>Check-ins</th><th>Ballots reissued</th><th>Voided (log)</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>
