@@ -10,10 +10,13 @@
  * loads a roll and reprints) and the kiosk is killed with SIGKILL around a cast;
  * after the restart the poll worker looks at what the printer actually printed and
  * confirms the pending ballot if its paper record is in the box, or voids it and
- * lets the voter vote again.
+ * issues the voter a new ballot (the poll worker's reissueBallot). A crash before
+ * anything was recorded leaves no voided ballot to replace: the station has no
+ * procedure for that, and the simulation restores the voter's session directly
+ * (counted as lostSessionsRestored).
  */
 import type { BallotMarks } from '../../core/api/ballot';
-import type { ApiResult, StationStatus, VoterScreen } from '../../core/api/station-api';
+import type { ApiResult, ReissueResult, StationStatus, VoterScreen } from '../../core/api/station-api';
 import { utf8Decode } from '../../core/encoding/bytes';
 import type { EventLogger } from '../../core/logging';
 import type { CardReaderSimulator } from '../../hardware/sim/card-reader-sim';
@@ -38,6 +41,9 @@ export type StationFaultPlan = {
   /** Voter index → printed lines left on the roll when that voter arrives. */
   readonly paperOuts: ReadonlyMap<number, number>;
 };
+
+/** What a crash came to, once the poll worker has resolved the pending ballots. */
+type AfterCrash = { readonly cast: boolean; readonly voided: number };
 
 export const NO_FAULTS: StationFaultPlan = { crashes: new Map(), paperOuts: new Map() };
 
@@ -75,7 +81,10 @@ export type StationDayStats = {
   pendingConfirmed: number;
   pendingConfirmedWithoutReceipt: number;
   pendingVoided: number;
+  /** New ballots for voters whose ballot a crash voided, through the poll worker's reissueBallot. */
   ballotsReissued: number;
+  /** Sessions a crash lost before anything was recorded, given back by the simulation (no voided ballot to reissue for). */
+  lostSessionsRestored: number;
   paperRefills: number;
   reprints: number;
   /** Reprints refused because the printer had dropped out again (a slow machine makes the driver's status polls time out). */
@@ -85,7 +94,7 @@ export type StationDayStats = {
 export function emptyDayStats(): StationDayStats {
   return {
     ballotsCast: 0, challenged: 0, undervoted: 0, writeIns: 0, crashes: 0,
-    pendingConfirmed: 0, pendingConfirmedWithoutReceipt: 0, pendingVoided: 0, ballotsReissued: 0, paperRefills: 0, reprints: 0, printerDropouts: 0,
+    pendingConfirmed: 0, pendingConfirmedWithoutReceipt: 0, pendingVoided: 0, ballotsReissued: 0, lostSessionsRestored: 0, paperRefills: 0, reprints: 0, printerDropouts: 0,
   };
 }
 
@@ -205,12 +214,12 @@ export class StationDriver {
     if (voter.undervoted) this.stats.undervoted += 1;
     if (Object.keys(voter.marks.writeIns).length > 0) this.stats.writeIns += 1;
     const crash = this.faults.crashes.get(voter.index);
-    let done = crash === undefined ? await this.commitAndCast(voter.marks, voter.undervoted) : await this.castThroughCrash(voter, crash);
+    let after: AfterCrash = crash === undefined ? { cast: await this.commitAndCast(voter.marks, voter.undervoted), voided: 0 } : await this.castThroughCrash(voter, crash);
     // After a crash voided the ballot (or none was recorded), the voter votes again on a new session.
-    while (!done) {
-      unwrap('reissue', await this.kiosk.request<ApiResult<VoterScreen>>({ op: 'reissue-ballot', ballotStyleId: this.station.ballotStyleId }));
-      this.stats.ballotsReissued += 1;
-      done = await this.commitAndCast(voter.marks, voter.undervoted);
+    while (!after.cast) {
+      if (after.voided > 0) await this.reissue(voter.voterId);
+      else await this.restoreLostSession();
+      after = { cast: await this.commitAndCast(voter.marks, voter.undervoted), voided: 0 };
     }
     this.stats.ballotsCast += 1;
   }
@@ -218,6 +227,20 @@ export class StationDriver {
   private async checkIn(voterId: string): Promise<void> {
     const result = await this.staffCall<{ outcome: string; reason?: string }>('checkInVoter', { voterId, activation: 'kiosk' });
     if (result.outcome !== 'checked-in') throw new Error(`${this.station.stationId}: check-in of ${voterId} refused: ${result.reason ?? result.outcome}`);
+  }
+
+  /** The voter's ballot was voided: the poll worker issues them a new one, as the desk's "issue a new ballot" button does. */
+  private async reissue(voterId: string): Promise<void> {
+    const result = await this.staffCall<ReissueResult>('reissueBallot', { voterId, activation: 'kiosk' });
+    if (result.outcome !== 'reissued') throw new Error(`${this.station.stationId}: new ballot for ${voterId} refused: ${result.reason}`);
+    this.stats.ballotsReissued += 1;
+  }
+
+  /** Nothing was recorded before the crash, so there is no voided ballot a reissue could replace (see station-child.ts). */
+  private async restoreLostSession(): Promise<void> {
+    unwrap('restore-lost-session', await this.kiosk.request<ApiResult<VoterScreen>>({ op: 'restore-lost-session', ballotStyleId: this.station.ballotStyleId }));
+    this.stats.lostSessionsRestored += 1;
+    this.log('simulate.lost-session-restored');
   }
 
   private async commit(marks: BallotMarks, undervoted: boolean): Promise<void> {
@@ -278,10 +301,11 @@ export class StationDriver {
   }
 
   /**
-   * The kiosk dies around this voter's cast. Returns true if the voter's ballot
-   * ended up cast (before the crash, or confirmed by the poll worker after it).
+   * The kiosk dies around this voter's cast. Says whether the voter's ballot ended
+   * up cast (before the crash, or confirmed by the poll worker after it), and how
+   * many pending ballots the poll worker voided.
    */
-  private async castThroughCrash(voter: VoterIntent, crash: { readonly moment: CrashMoment; readonly delayMs: number }): Promise<boolean> {
+  private async castThroughCrash(voter: VoterIntent, crash: { readonly moment: CrashMoment; readonly delayMs: number }): Promise<AfterCrash> {
     const before = (await this.status()).ballots.cast;
     await this.commit(voter.marks, voter.undervoted);
     this.log('simulate.crash-planned', { voter: voter.index, moment: crash.moment });
@@ -313,9 +337,10 @@ export class StationDriver {
   }
 
   /** The poll worker's decision on each pending ballot, from the paper actually in the printer's output. */
-  private async resolveAfterCrash(castBefore: number): Promise<boolean> {
+  private async resolveAfterCrash(castBefore: number): Promise<AfterCrash> {
     const status = await this.status();
     let cast = status.ballots.cast > castBefore;
+    let voided = 0;
     for (const pending of status.pendingBallots) {
       const paper = printedPaperRecord(this.devices.printer, pending.ballotId);
       if (paper.paperRecord) {
@@ -326,10 +351,11 @@ export class StationDriver {
       } else {
         await this.staffCall('resolvePendingBallot', { ballotId: pending.ballotId, outcome: 'void', reason: 'not-printed' });
         this.stats.pendingVoided += 1;
+        voided += 1;
       }
       this.log('simulate.pending-resolved', { confirmed: paper.paperRecord, receipt: paper.receipt });
     }
-    return cast;
+    return { cast, voided };
   }
 }
 
