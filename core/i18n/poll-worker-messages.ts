@@ -165,6 +165,7 @@ export const pollWorkerEn = {
   'status.sync.row': '{name}: cosigned {ballots} ballot-log and {pollbook} poll-book entries; {behind} behind; last reached {when}.',
   'status.sync.never': 'never',
   'status.checkIns': 'Voters checked in',
+  'status.reissued': 'Ballots reissued (replacing voided ones)',
   'status.pollbookKey': 'Poll-book key',
 } as const;
 
@@ -332,5 +333,6 @@ export const pollWorkerRu: Record<PollWorkerMessageKey, string> = {
   'status.sync.row': '{name}: подписано записей — бюллетени {ballots}, явка {pollbook}; отставание {behind}; последняя связь {when}.',
   'status.sync.never': 'не было',
   'status.checkIns': 'Зарегистрировано избирателей',
+  'status.reissued': 'Повторно выдано бюллетеней (взамен аннулированных)',
   'status.pollbookKey': 'Ключ журнала явки',
 };

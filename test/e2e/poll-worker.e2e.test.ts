@@ -213,7 +213,7 @@ describe("the poll worker's day", () => {
     expect((report ?? '').replace(/\s+/g, ' ')).toContain(status.electionBaseHash ?? 'none');
     expect(report).toContain(rootOf('ballots'));
     expect(report).toContain(rootOf('pollbook'));
-    for (const label of ['Опущено бюллетеней', 'Проверено бюллетеней', 'Аннулировано бюллетеней', 'Ожидающих бюллетеней', 'Зарегистрировано избирателей']) {
+    for (const label of ['Опущено бюллетеней', 'Проверено бюллетеней', 'Аннулировано бюллетеней', 'Ожидающих бюллетеней', 'Зарегистрировано избирателей', 'Повторно выдано бюллетеней']) {
       expect(report).toMatch(new RegExp(`${label} \\.+ 0\\n`));
     }
     await shotBoth('07-polls-open');
@@ -291,6 +291,49 @@ describe("the poll worker's day", () => {
     expect(eventText).not.toContain(checkIns[0]?.['voterHash'] as string);
   });
 
+  it('voids a ballot whose paper did not print and issues that voter a new one from the check-in tab', async () => {
+    // Voter 4: the paper runs out under the paper record, and this time it is not printed again.
+    await checkIn(VOTERS[3] ?? '', 'kiosk');
+    devices.printer.runOutAfterLines(4);
+    await markAndCast('ru');
+    await page.getByTestId('screen-print-failed').waitFor(WAIT);
+    devices.printer.setPaper('ok');
+    await page.getByTestId('tab-recovery').click();
+    await page.getByTestId('pending-ballot').getByTestId('void-pending').click();
+    // The voter's screen goes back to "please wait", with the poll worker's desk under it.
+    await page.getByTestId('waiting-screen').waitFor(WAIT);
+    expect(station.service.status().ballots).toEqual({ cast: 3, challenged: 0, voided: 1 });
+
+    // The poll book refuses a second check-in; the check-in tab now offers a new ballot.
+    await checkIn(VOTERS[3] ?? '', 'kiosk');
+    await page.getByTestId('check-in-refused').waitFor(WAIT);
+    await page.getByTestId('reissue').waitFor(WAIT);
+    // For a voter who never checked in here, a new ballot is refused, clearly.
+    await page.getByTestId('voter-id').fill(VOTERS[5] ?? '');
+    await page.getByTestId('reissue-kiosk').click();
+    await page.getByTestId('reissue-refused').waitFor(WAIT);
+    expect(await page.getByTestId('reissue-refused').textContent()).toBe(translate('ru', 'pw.reissue.refused.not-checked-in'));
+    await shotBoth('10b-reissue-refused');
+    await page.getByTestId('voter-id').fill(VOTERS[3] ?? '');
+    await shotBoth('10c-reissue');
+    const pollbookBefore = station.ledger.size('pollbook');
+    await page.getByTestId('reissue-kiosk').click();
+    await markAndCast('ru');
+    await finishVoter();
+    expect(station.service.status().ballots).toEqual({ cast: 4, challenged: 0, voided: 1 });
+    expect(station.desk.status().pollBook).toMatchObject({ checkIns: 4, ballotsReissued: 1 });
+    const added = station.ledger.entries('pollbook', pollbookBefore, station.ledger.size('pollbook'));
+    const checkedIn = station.ledger.entries('pollbook', 0, pollbookBefore).filter((e) => e.type === 'check-in').at(-1);
+    expect(added).toEqual([{ type: 'ballot-reissued', v: 1, voterHash: checkedIn?.['voterHash'], precinctId: 'uik-1202', ballotStyleId: 'style-district-1', activation: 'kiosk' }]);
+    expect(countEvents('pollbook.ballot-reissued', { outcome: 'success' })).toBe(1);
+    expect(countEvents('pollbook.reissue-refused', { reason: 'not-checked-in' })).toBe(1);
+    // The one void is replaced: the offer is gone.
+    await page.getByTestId('tab-check-in').click();
+    await page.getByTestId('voter-id').waitFor(WAIT);
+    expect(await page.getByTestId('reissue').count()).toBe(0);
+    expect(JSON.stringify(station.logger.events)).not.toContain(VOTERS[3] ?? '');
+  });
+
   it('shows each printer fault with its own message and what to do', async () => {
     await page.getByTestId('tab-recovery').click();
     const faults: [string, () => void, () => void][] = [
@@ -308,7 +351,7 @@ describe("the poll worker's day", () => {
       clear();
       await page.getByTestId('bar-printer').and(page.locator('[data-state="ready"]')).waitFor(WAIT);
     }
-    expect(station.service.status().ballots.cast).toBe(3);
+    expect(station.service.status().ballots.cast).toBe(4);
   });
 
   it('pauses and resumes the polls', async () => {
@@ -344,10 +387,11 @@ describe("the poll worker's day", () => {
     expect(report).toContain('*** ПОВТОРНАЯ ПЕЧАТЬ ***');
     expect(report).toContain('ОТЧЁТ О ЗАКРЫТИИ ГОЛОСОВАНИЯ');
     expect((report ?? '').replace(/\s+/g, ' ')).toContain(station.service.status().electionBaseHash ?? 'none');
-    expect(report).toMatch(/Опущено бюллетеней \.+ 3\n/);
+    expect(report).toMatch(/Опущено бюллетеней \.+ 4\n/);
     expect(report).toMatch(/Проверено бюллетеней \.+ 0\n/);
-    expect(report).toMatch(/Аннулировано бюллетеней \.+ 0\n/);
-    expect(report).toMatch(/Зарегистрировано избирателей \.+ 3\n/);
+    expect(report).toMatch(/Аннулировано бюллетеней \.+ 1\n/);
+    expect(report).toMatch(/Зарегистрировано избирателей \.+ 4\n/);
+    expect(report).toMatch(/Повторно выдано бюллетеней \.+ 1\n/);
     expect(report).toMatch(new RegExp(`Записей в журнале бюллетеней \\.+ ${station.ledger.size('ballots')}\\n`));
     expect(report).toContain(rootOf('ballots'));
     expect(report).toContain(rootOf('pollbook'));
@@ -363,13 +407,14 @@ describe("the poll worker's day", () => {
       'polls-resumed',
       'polls-closed',
     ]);
-    // The poll book records the same steps with its own entries and its own count of check-ins.
+    // The poll book records the same steps with its own entries and its own counts of check-ins and reissues.
     expect(station.ledger.entries('pollbook', 0, station.ledger.size('pollbook')).filter((e) => e.type.startsWith('pollbook-')).map((e) => e.type)).toEqual([
       'pollbook-opened',
       'pollbook-paused',
       'pollbook-resumed',
       'pollbook-closed',
     ]);
+    expect(station.ledger.entries('pollbook', 0, station.ledger.size('pollbook')).at(-1)).toEqual({ type: 'pollbook-closed', v: 2, checkIns: 4, ballotsReissued: 1 });
   });
 
   it('an election official signs in and exports the event log as JSON lines', async () => {
