@@ -28,7 +28,7 @@ import {
   verifyBallot,
   verifyBallots,
 } from '../core/ballot';
-import { decodeRistretto, pow22523BigInt, useArithmetic } from '../core/ballot/fast25519';
+import { decodeRistretto, msmIsIdentity, pow22523BigInt, useArithmetic } from '../core/ballot/fast25519';
 import { wasmPow22523 } from '../core/ballot/wasm25519';
 import type { ContestId, GuardianId, SelectionId } from '../core/ids';
 import { type BenchSuite, type Measurement, median } from './harness';
@@ -194,6 +194,52 @@ export function decodeMeasurements(random: RandomSource): Measurement[] {
   ];
 }
 
+/**
+ * The multi-scalar multiplication of batch verification (µs per point) with bigints and
+ * in WebAssembly, on 512 points, what a 32-ballot slice of R1 ballots gives (16 points
+ * each): decoded points (Z = 1, as parsed ballots have them), three in four with a
+ * 128-bit weight and the rest with a full-size scalar, the last one balancing the sum
+ * so that both must answer true. The two alternate in the same run (each first in
+ * every other round); medians of 15 rounds after three warm-up rounds (the module's
+ * functions reach their optimised tier only during the first two or three MSMs).
+ */
+export function msmMeasurements(random: RandomSource): Measurement[] {
+  const L = ristretto255.Point.Fn.ORDER;
+  const n = 512;
+  const logs = Array.from({ length: n - 1 }, () => randomScalar(random));
+  const points = logs.map((r) => decodeRistretto(ristretto255.Point.BASE.multiply(r).toBytes()) ?? ristretto255.Point.ZERO);
+  const scalars = logs.map((_, i) => (i % 4 === 3 ? randomScalar(random) : bytesToNumberLE(random(16))));
+  const balance = scalars.reduce((acc, k, i) => (acc + k * (logs[i] as bigint)) % L, 0n);
+  points.push(ristretto255.Point.BASE);
+  scalars.push((L - balance) % L);
+  const run = (kind: 'bigint' | 'wasm'): number => {
+    if (!useArithmetic(kind)) throw new Error(`${kind} unavailable`);
+    const { value, ms } = time(() => msmIsIdentity(points, scalars));
+    if (!value) throw new Error(`msm (${kind}) missed the identity`);
+    return (ms * 1000) / n;
+  };
+  const rounds: Record<'bigint' | 'wasm', number[]> = { bigint: [], wasm: [] };
+  try {
+    for (let round = 0; round < 18; round++) {
+      const order = round % 2 === 0 ? (['bigint', 'wasm'] as const) : (['wasm', 'bigint'] as const);
+      const sample = { bigint: 0, wasm: 0 };
+      for (const kind of order) sample[kind] = run(kind);
+      if (round < 3) continue; // warm-up (and the WebAssembly tier-up)
+      rounds.bigint.push(sample.bigint);
+      rounds.wasm.push(sample.wasm);
+    }
+  } finally {
+    useArithmetic('wasm');
+  }
+  const bigint = median(rounds.bigint);
+  const wasm = median(rounds.wasm);
+  return [
+    { name: 'ballot.msm.bigint.median-us', value: bigint, unit: 'µs/point', note: `msmIsIdentity, ${n} points, bigint point arithmetic` },
+    { name: 'ballot.msm.wasm.median-us', value: wasm, unit: 'µs/point', note: `${n} points, point arithmetic and bucket loop in WebAssembly (the default)` },
+    { name: 'ballot.msm.speedup', value: bigint / wasm, unit: 'x' },
+  ];
+}
+
 function setUp(random: RandomSource) {
   const outcome = runLocalCeremony({ baseHash: random(32), guardianIds: ['g-1', 'g-2', 'g-3'] as GuardianId[], threshold: 2 }, random);
   if (!outcome.ok) throw new Error('ceremony failed');
@@ -218,6 +264,7 @@ export const ballotSuite: BenchSuite = {
       ...verifyMeasurements('r2', context, R2, r2.ballots, 8, false),
       ...tallyMeasurements(context, ceremony, random),
       ...decodeMeasurements(random),
+      ...msmMeasurements(random),
     ];
     return Promise.resolve(out);
   },

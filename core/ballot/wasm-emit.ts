@@ -1,7 +1,7 @@
 /**
  * A tiny emitter for WebAssembly binary modules (WebAssembly Core Specification 1.0,
  * §5 "Binary Format"): enough for numeric functions over a linear memory — i32/i64
- * locals and arithmetic, loads and stores, calls, loop/br_if and if. No toolchain is
+ * locals and arithmetic, loads and stores, calls, loop/br_if and if/else. No toolchain is
  * involved: the module's bytes are built here, at run time, by our own code.
  */
 
@@ -15,22 +15,29 @@ export const Op = {
   block: 0x02,
   loop: 0x03,
   if: 0x04,
+  else: 0x05,
   end: 0x0b,
   br: 0x0c,
   brIf: 0x0d,
   call: 0x10,
+  select: 0x1b,
   localGet: 0x20,
   localSet: 0x21,
   localTee: 0x22,
+  i32Load: 0x28,
   i64Load: 0x29,
+  i32Store: 0x36,
   i64Store: 0x37,
   i32Const: 0x41,
   i64Const: 0x42,
   i32Eqz: 0x45,
+  i32LtS: 0x48,
+  i32LtU: 0x49,
   i64Eqz: 0x50,
   i64Eq: 0x51,
   i32Add: 0x6a,
   i32Sub: 0x6b,
+  i32Mul: 0x6c,
   i32And: 0x71,
   i32Or: 0x72,
   i64Add: 0x7c,
@@ -129,6 +136,16 @@ export class FunctionBody {
     return this.op(Op.i64Const, ...sleb(BigInt(value)));
   }
 
+  /** i32.load from the address on the stack plus a constant offset (4-byte aligned). */
+  load32(offset: number): this {
+    return this.op(Op.i32Load, 2, ...uleb(offset));
+  }
+
+  /** i32.store of (address, value) on the stack at address + a constant offset. */
+  store32(offset: number): this {
+    return this.op(Op.i32Store, 2, ...uleb(offset));
+  }
+
   /** i64.load from the address on the stack plus a constant offset (8-byte aligned). */
   load64(offset: number): this {
     return this.op(Op.i64Load, 3, ...uleb(offset));
@@ -154,6 +171,15 @@ export class FunctionBody {
   ifThen(body: () => void): this {
     this.op(Op.if, BLOCK_EMPTY);
     body();
+    return this.op(Op.end);
+  }
+
+  /** `if … else … end`, the first branch taken when the i32 on the stack is non-zero. */
+  ifElse(then: () => void, otherwise: () => void): this {
+    this.op(Op.if, BLOCK_EMPTY);
+    then();
+    this.op(Op.else);
+    otherwise();
     return this.op(Op.end);
   }
 

@@ -3,12 +3,26 @@
  * with @noble/curves exactly: same accepted encodings, same points, same bytes.
  */
 import { pippenger } from '@noble/curves/abstract/curve.js';
-import { ristretto255 } from '@noble/curves/ed25519.js';
+import { ed25519, ristretto255 } from '@noble/curves/ed25519.js';
 import { bytesToNumberLE, hexToBytes } from '@noble/curves/utils.js';
 import { describe, expect, it } from 'vitest';
 import { deterministicRandom } from '../../../core/ballot';
-import { addHalves, decodeRistretto, doubleAndEncode, encodeRistretto, FixedBaseTable, halfMultiple, halfOfDoubled, msmIsIdentity, pow22523BigInt, useArithmetic } from '../../../core/ballot/fast25519';
-import { LIMB_WIDTHS, limbsValue, wasmFieldForTests, wasmPow22523 } from '../../../core/ballot/wasm25519';
+import {
+  addHalves,
+  affineOf,
+  decodeRistretto,
+  doubleAndEncode,
+  encodeRistretto,
+  FixedBaseTable,
+  halfMultiple,
+  halfOfDoubled,
+  msmIsIdentity,
+  msmIsIdentityBigInt,
+  pointFromCheckedAffine,
+  pow22523BigInt,
+  useArithmetic,
+} from '../../../core/ballot/fast25519';
+import { LAZY_LIMB_BOUND, LIMB_WIDTHS, limbsValue, wasmFieldForTests, wasmMsmIsIdentity, wasmPow22523 } from '../../../core/ballot/wasm25519';
 
 const Point = ristretto255.Point;
 const L = Point.Fn.ORDER;
@@ -226,6 +240,213 @@ describe('pow22523 in WebAssembly', () => {
       expect(mod(limbsValue(square))).toBe(mod(limbsValue(a) ** 2n));
       const fourth = f.sqrn(a, 3);
       expect(mod(limbsValue(fourth))).toBe(mod(limbsValue(a) ** 8n));
+    }
+  });
+
+  it('multiplies and squares lazy limbs up to M = 15·2^24, with carried results', () => {
+    const f = field as NonNullable<typeof field>;
+    const rnd = deterministicRandom('fast25519-lazy-limbs');
+    const M = LAZY_LIMB_BOUND;
+    const randomLimbs = (): number[] => Array.from({ length: 10 }, () => Number(bytesToNumberLE(rnd(4))) % M);
+    const inputs: number[][] = [
+      Array.from({ length: 10 }, () => M - 1),
+      Array.from({ length: 10 }, (_, i) => (i % 2 === 1 ? M - 1 : 0)),
+      Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? M - 1 : 2 ** 25)),
+      ...Array.from({ length: 200 }, randomLimbs),
+    ];
+    /** Carried: even limbs below 2^26, odd limbs below 2^25 + 2^18. */
+    const checkCarried = (out: readonly number[]): void => {
+      out.forEach((limb, i) => {
+        const limit = i % 2 === 0 ? 2 ** 26 : 2 ** 25 + 2 ** 18;
+        expect(Number.isInteger(limb) && limb >= 0 && limb < limit, `limb ${i} = ${limb}`).toBe(true);
+      });
+    };
+    for (const a of inputs) {
+      for (const b of [inputs[0] as number[], a, randomLimbs()]) {
+        const product = f.mul(a, b);
+        checkCarried(product);
+        expect(mod(limbsValue(product))).toBe(mod(limbsValue(a) * limbsValue(b)));
+      }
+      const square = f.sqrn(a, 1);
+      checkCarried(square);
+      expect(mod(limbsValue(square))).toBe(mod(limbsValue(a) ** 2n));
+    }
+  });
+});
+
+describe('multi-scalar multiplication in WebAssembly', () => {
+  type RistrettoPoint = InstanceType<typeof Point>;
+  const Edwards = ed25519.Point;
+  const P = (1n << 255n) - 19n;
+  const rnd = deterministicRandom('fast25519-msm');
+  const below = (n: bigint): bigint => bytesToNumberLE(rnd(64)) % n;
+  const index = (n: number): number => Number(bytesToNumberLE(rnd(4)) % BigInt(n));
+  const mod = (x: bigint, m: bigint): bigint => ((x % m) + m) % m;
+  const power = (x: bigint, e: bigint, m: bigint): bigint => {
+    let r = 1n;
+    for (let b = mod(x, m), k = e; k > 0n; k >>= 1n, b = (b * b) % m) if ((k & 1n) === 1n) r = (r * b) % m;
+    return r;
+  };
+  const SQRT_M1 = power(2n, (P - 1n) / 4n, P);
+  /** The Edwards 4-torsion points: each represents the ristretto255 identity. */
+  const TORSION = [new Edwards(0n, 1n, 1n, 0n), new Edwards(0n, P - 1n, 1n, 0n), new Edwards(SQRT_M1, 0n, 1n, 0n), new Edwards(P - SQRT_M1, 0n, 1n, 0n)];
+  const edwardsOf = (p: RistrettoPoint): InstanceType<typeof Edwards> => (p as unknown as { readonly ep: InstanceType<typeof Edwards> }).ep;
+
+  /**
+   * The same group element in different forms: the library's point (Z ≠ 1 in general),
+   * decoded (Z = 1), rebuilt from affine coordinates, another Edwards representative
+   * (plus a 4-torsion point), and projectively rescaled.
+   */
+  function representative(p: RistrettoPoint): RistrettoPoint {
+    const ep = edwardsOf(p);
+    switch (index(6)) {
+      case 0:
+        return p;
+      case 1:
+        return decodeRistretto(p.toBytes()) as RistrettoPoint;
+      case 2:
+        return pointFromCheckedAffine(...affineOf(p));
+      case 3:
+      case 4:
+        return new Point(ep.add(TORSION[index(4)] as InstanceType<typeof Edwards>));
+      default: {
+        const s = below(P - 1n) + 1n;
+        return new Point(new Edwards(mod(ep.X * s, P), mod(ep.Y * s, P), mod(ep.Z * s, P), mod(ep.T * s, P)));
+      }
+    }
+  }
+
+  /** Points with known discrete logarithms (base G); log 0 is the identity. */
+  const logs = [0n, 1n, 2n, L - 1n, ...Array.from({ length: 28 }, () => below(L - 1n) + 1n)];
+  const pool = logs.map((r) => (r === 0n ? Point.ZERO : Point.BASE.multiply(r)));
+
+  function randomScalar(): bigint {
+    const pattern = (byte: number): bigint => mod(bytesToNumberLE(new Uint8Array(32).fill(byte)), L);
+    switch (index(12)) {
+      case 0:
+        return 0n;
+      case 1:
+        return 1n;
+      case 2:
+        return L - 1n;
+      case 3:
+        return [2n, L - 2n, (1n << 128n) - 1n, 1n << 252n, (1n << 252n) - 1n][index(5)] as bigint;
+      case 4:
+        return BigInt(index(1 << 16));
+      case 5:
+        return 1n << BigInt(index(253));
+      case 6:
+        return pattern([0x80, 0xff, 0xaa, 0x55, 0x7f][index(5)] as number);
+      case 7:
+      case 8:
+      case 9:
+        return bytesToNumberLE(rnd(16)); // the 128-bit weights of batch verification
+      default:
+        return below(L);
+    }
+  }
+
+  type Case = { points: RistrettoPoint[]; scalars: bigint[]; logs: bigint[] };
+
+  /** n entries whose sum is the identity by construction: the last scalar balances the others. */
+  function identityCase(n: number): Case {
+    const c: Case = { points: [], scalars: [], logs: [] };
+    let sum = 0n;
+    for (let i = 0; i < n - 1; i++) {
+      const j = index(pool.length);
+      const k = randomScalar();
+      c.points.push(representative(pool[j] as RistrettoPoint));
+      c.scalars.push(k);
+      c.logs.push(logs[j] as bigint);
+      sum += k * (logs[j] as bigint);
+    }
+    const j = 1 + index(pool.length - 1); // a non-zero log
+    const r = logs[j] as bigint;
+    c.points.push(representative(pool[j] as RistrettoPoint));
+    c.scalars.push(mod(-sum * power(r, L - 2n, L), L));
+    c.logs.push(r);
+    return c;
+  }
+
+  function expectBoth(points: readonly RistrettoPoint[], scalars: readonly bigint[], expected: boolean, label: string): void {
+    expect(msmIsIdentity(points, scalars), `wasm ${label}`).toBe(expected);
+    expect(msmIsIdentityBigInt(points, scalars), `bigint ${label}`).toBe(expected);
+  }
+
+  it('is available in Node and the default', () => {
+    expect(wasmMsmIsIdentity()).toBeDefined();
+    expect(useArithmetic('wasm')).toBe(true);
+  });
+
+  it('agrees with the bigint version, true and false as constructed, on 250 seeded MSMs of 1 to 300 points', () => {
+    const sizes = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 64, 100, 150, 255, 256, 257, 300, ...Array.from({ length: 230 }, () => 1 + index(48))];
+    let falseCases = 0;
+    sizes.forEach((n, caseIndex) => {
+      const c = identityCase(n);
+      const label = `case ${caseIndex}, ${n} points`;
+      expectBoth(c.points, c.scalars, true, label);
+      // The same sum with other representatives of the same points: still the identity.
+      expectBoth(c.points.map((p) => representative(p)), c.scalars, true, `${label}, other representatives`);
+      // One scalar + 1 on a point that is not the identity: the sum becomes that point.
+      const live = c.logs.flatMap((r, i) => (r === 0n ? [] : [i]));
+      const i = live[index(live.length)] as number;
+      const plusOne = [...c.scalars];
+      plusOne[i] = mod((plusOne[i] as bigint) + 1n, L);
+      expectBoth(c.points, plusOne, false, `${label}, scalar ${i} + 1`);
+      // One point with a non-zero scalar swapped for a point of another log.
+      const used = c.scalars.flatMap((k, m) => (k === 0n ? [] : [m]));
+      if (used.length > 0) {
+        const m = used[index(used.length)] as number;
+        const other = (logs.indexOf(c.logs[m] as bigint) + 1 + index(logs.length - 1)) % logs.length;
+        const swapped = [...c.points];
+        swapped[m] = representative(pool[other] as RistrettoPoint);
+        expectBoth(swapped, c.scalars, false, `${label}, point ${m} swapped`);
+        falseCases += 1;
+      }
+      falseCases += 1;
+    });
+    expect(falseCases).toBeGreaterThan(400);
+  });
+
+  it('recognises every 4-torsion representative of the identity, alone and as a sum', () => {
+    for (const t of TORSION) {
+      const identity = new Point(t);
+      expectBoth([identity], [1n], true, 'torsion point');
+      expectBoth([identity, identity, Point.BASE], [below(L), L - 1n, 0n], true, 'torsion points');
+      // G + (−G + T): the Edwards sum is T, not (0, 1), and the ristretto sum is the identity.
+      const shifted = new Point(edwardsOf(Point.BASE.negate()).add(t));
+      expectBoth([Point.BASE, shifted], [5n, 5n], true, 'sum on a torsion point');
+      expectBoth([Point.BASE, shifted], [5n, 6n], false, 'sum off the identity');
+    }
+    expectBoth([], [], true, 'empty');
+    expectBoth([Point.BASE, Point.ZERO], [0n, 7n], true, 'zero scalar and identity');
+  });
+
+  it('grows its memory for a large MSM, and decoding (another instance) still works after', () => {
+    const c = identityCase(3000);
+    expectBoth(c.points, c.scalars, true, '3000 points');
+    const off = [...c.scalars];
+    off[2999] = mod((off[2999] as bigint) + 1n, L); // the balancing point, never the identity
+    expectBoth(c.points, off, false, '3000 points, one scalar + 1');
+    const small = identityCase(40);
+    expectBoth(small.points, small.scalars, true, 'small after large');
+    for (let i = 0; i < 20; i++) {
+      const bytes = Point.BASE.multiply(below(L - 1n) + 1n).toBytes();
+      expect(decodeRistretto(bytes)?.toAffine()).toEqual(libraryDecode(bytes)?.toAffine());
+    }
+    const pow = wasmPow22523() as (x: bigint) => bigint;
+    expect(pow(12345n)).toBe(mod(pow22523BigInt(12345n), P));
+  });
+
+  it('useArithmetic switches the MSM too', () => {
+    const c = identityCase(30);
+    try {
+      for (const kind of ['bigint', 'wasm-pow', 'wasm'] as const) {
+        expect(useArithmetic(kind)).toBe(true);
+        expect(msmIsIdentity(c.points, c.scalars)).toBe(true);
+      }
+    } finally {
+      useArithmetic('wasm');
     }
   });
 });
