@@ -27,12 +27,12 @@ async function reconcileCommand(options: ReconcileOptions): Promise<void> {
 
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`reconciliation of ${result.electionId}: ${result.stations.length} station(s)`);
-  out('station            paper  cast(log)  printed  check-ins  reissued  voided(log)');
+  out('station            paper  cast(log)  printed  check-ins  reissued  voided(log)  no-ballot');
   for (const s of result.stations) {
     const col = (v: number | null, width: number) => String(v ?? '—').padStart(width);
-    out(`${s.stationId.padEnd(18)} ${col(s.paperRecords, 6)} ${col(s.castInLog, 10)} ${col(s.printedCastCount, 8)} ${col(s.checkIns, 10)} ${col(s.ballotsReissued, 9)} ${col(s.voidedInLog, 12)}${s.discrepancies.length > 0 ? '  ← discrepancy' : ''}`);
+    out(`${s.stationId.padEnd(18)} ${col(s.paperRecords, 6)} ${col(s.castInLog, 10)} ${col(s.printedCastCount, 8)} ${col(s.checkIns, 10)} ${col(s.ballotsReissued, 9)} ${col(s.voidedInLog, 12)} ${col(s.sessionsWithoutBallot, 10)}${s.discrepancies.length > 0 ? '  ← discrepancy' : ''}`);
   }
-  out('a reissued ballot replaces a voided one for a voter already checked in: check-ins + reissued − voided(log) = cast(log)');
+  out('a reissued ballot stands in for a checked-in voter\'s missing one: cast(log) ≤ check-ins, and cast(log) + no-ballot = check-ins + reissued − voided(log)');
   const json = options.json ?? `${options.paper.replace(/\.json$/, '')}.reconciliation.json`;
   const html = options.html ?? `${options.paper.replace(/\.json$/, '')}.reconciliation.html`;
   writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);

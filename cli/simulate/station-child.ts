@@ -36,15 +36,6 @@ async function answer(request: StationChildRequest): Promise<unknown> {
       // The renderer would poll getVoterSession; waiting for the print job is the same, without the busy loop.
       await station.service.whenPrintingDone();
       return station.service.voterScreen();
-    case 'restore-lost-session': {
-      // A crash before the voter cast left nothing in the ballot log: no voided ballot,
-      // so the poll worker's reissueBallot rightly refuses (a new ballot only replaces
-      // a voided one), and the station has no procedure for a session lost with
-      // nothing recorded. The simulation gives the voter their session back directly,
-      // so every voter still votes once, and the event log says so.
-      logger.log('simulate.lost-session-restored', { ballotStyleId: request.ballotStyleId });
-      return station.service.activateVoterSession({ ballotStyleId: request.ballotStyleId });
-    }
     case 'ledger-sizes':
       return { ballots: station.ledger.size('ballots'), pollbook: station.ledger.size('pollbook') };
     case 'close':

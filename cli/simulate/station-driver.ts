@@ -10,10 +10,8 @@
  * loads a roll and reprints) and the kiosk is killed with SIGKILL around a cast;
  * after the restart the poll worker looks at what the printer actually printed and
  * confirms the pending ballot if its paper record is in the box, or voids it and
- * issues the voter a new ballot (the poll worker's reissueBallot). A crash before
- * anything was recorded leaves no voided ballot to replace: the station has no
- * procedure for that, and the simulation restores the voter's session directly
- * (counted as lostSessionsRestored).
+ * issues the voter a new ballot (the poll worker's reissueBallot), as after a crash
+ * that came before anything was recorded.
  */
 import type { BallotMarks } from '../../core/api/ballot';
 import type { ApiResult, ReissueResult, StationStatus, VoterScreen } from '../../core/api/station-api';
@@ -81,10 +79,8 @@ export type StationDayStats = {
   pendingConfirmed: number;
   pendingConfirmedWithoutReceipt: number;
   pendingVoided: number;
-  /** New ballots for voters whose ballot a crash voided, through the poll worker's reissueBallot. */
+  /** New ballots, through the poll worker's reissueBallot, for voters whose ballot a crash voided or whose session it ended before anything was recorded. */
   ballotsReissued: number;
-  /** Sessions a crash lost before anything was recorded, given back by the simulation (no voided ballot to reissue for). */
-  lostSessionsRestored: number;
   paperRefills: number;
   reprints: number;
   /** Reprints refused because the printer had dropped out again (a slow machine makes the driver's status polls time out). */
@@ -94,7 +90,7 @@ export type StationDayStats = {
 export function emptyDayStats(): StationDayStats {
   return {
     ballotsCast: 0, challenged: 0, undervoted: 0, writeIns: 0, crashes: 0,
-    pendingConfirmed: 0, pendingConfirmedWithoutReceipt: 0, pendingVoided: 0, ballotsReissued: 0, lostSessionsRestored: 0, paperRefills: 0, reprints: 0, printerDropouts: 0,
+    pendingConfirmed: 0, pendingConfirmedWithoutReceipt: 0, pendingVoided: 0, ballotsReissued: 0, paperRefills: 0, reprints: 0, printerDropouts: 0,
   };
 }
 
@@ -215,10 +211,9 @@ export class StationDriver {
     if (Object.keys(voter.marks.writeIns).length > 0) this.stats.writeIns += 1;
     const crash = this.faults.crashes.get(voter.index);
     let after: AfterCrash = crash === undefined ? { cast: await this.commitAndCast(voter.marks, voter.undervoted), voided: 0 } : await this.castThroughCrash(voter, crash);
-    // After a crash voided the ballot (or none was recorded), the voter votes again on a new session.
+    // After a crash voided the ballot (or none was recorded), the poll worker issues a new one.
     while (!after.cast) {
-      if (after.voided > 0) await this.reissue(voter.voterId);
-      else await this.restoreLostSession();
+      await this.reissue(voter.voterId);
       after = { cast: await this.commitAndCast(voter.marks, voter.undervoted), voided: 0 };
     }
     this.stats.ballotsCast += 1;
@@ -229,19 +224,13 @@ export class StationDriver {
     if (result.outcome !== 'checked-in') throw new Error(`${this.station.stationId}: check-in of ${voterId} refused: ${result.reason ?? result.outcome}`);
   }
 
-  /** The voter's ballot was voided: the poll worker issues them a new one, as the desk's "issue a new ballot" button does. */
+  /** The voter has no ballot (voided, or never recorded): the poll worker issues them a new one, as the desk's "issue a new ballot" button does. */
   private async reissue(voterId: string): Promise<void> {
     const result = await this.staffCall<ReissueResult>('reissueBallot', { voterId, activation: 'kiosk' });
     if (result.outcome !== 'reissued') throw new Error(`${this.station.stationId}: new ballot for ${voterId} refused: ${result.reason}`);
     this.stats.ballotsReissued += 1;
   }
 
-  /** Nothing was recorded before the crash, so there is no voided ballot a reissue could replace (see station-child.ts). */
-  private async restoreLostSession(): Promise<void> {
-    unwrap('restore-lost-session', await this.kiosk.request<ApiResult<VoterScreen>>({ op: 'restore-lost-session', ballotStyleId: this.station.ballotStyleId }));
-    this.stats.lostSessionsRestored += 1;
-    this.log('simulate.lost-session-restored');
-  }
 
   private async commit(marks: BallotMarks, undervoted: boolean): Promise<void> {
     unwrap('commitBallot', await this.kiosk.call('commitBallot', { marks, undervoteAcknowledged: undervoted }));

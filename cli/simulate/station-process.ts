@@ -22,8 +22,6 @@ export type StationChildConfig = {
 export type StationChildRequest = { readonly id: number } & (
   | { readonly op: 'call'; readonly method: StationApiMethod; readonly args: unknown }
   | { readonly op: 'wait-printing' }
-  /** Only for a session a crash lost with nothing recorded: there is no voided ballot to reissue for (station-child.ts). */
-  | { readonly op: 'restore-lost-session'; readonly ballotStyleId: string }
   | { readonly op: 'ledger-sizes' }
   | { readonly op: 'close' }
 );

@@ -158,10 +158,10 @@ export type CheckInResult =
 
 /**
  * Why a new ballot for a voter already checked in is refused: check-in's reasons,
- * except that the voter must have checked in here before, and the station must
- * have a voided ballot that no reissue has replaced yet.
+ * except that the voter must have checked in here before, and fewer ballots may be
+ * cast or pending than voters checked in (someone checked in has no ballot).
  */
-export type ReissueRefusal = Exclude<CheckInRefusal, 'already-checked-in'> | 'not-checked-in' | 'no-voided-ballot';
+export type ReissueRefusal = Exclude<CheckInRefusal, 'already-checked-in'> | 'not-checked-in' | 'every-voter-has-a-ballot';
 
 export type ReissueResult =
   | { readonly outcome: 'reissued'; readonly precinctId: string; readonly ballotStyleId: string; readonly activation: 'kiosk' | 'card' }

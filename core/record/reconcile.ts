@@ -56,6 +56,7 @@ export type DiscrepancyKind =
   | 'printed-report-vs-cast'
   | 'check-ins-vs-cast'
   | 'issued-less-voided-vs-cast'
+  | 'cast-exceeds-check-ins'
   | 'hand-count-vs-decrypted'
   | 'station-missing-on-paper'
   | 'station-not-in-record';
@@ -81,6 +82,13 @@ export type StationReconciliation = {
   readonly ballotsReissued: number | null;
   /** Voided ballots in the verified log: what the reissues replaced (and any a voter left behind). */
   readonly voidedInLog: number | null;
+  /**
+   * Sessions issued (check-ins + reissues) that ended with no ballot cast or voided: a
+   * voter who stepped away, a kiosk that stopped before the cast. Not a discrepancy by
+   * itself (the station never lets cast exceed check-ins); officials explain it from
+   * the incident log. Null without the reissues.
+   */
+  readonly sessionsWithoutBallot: number | null;
   readonly contests: readonly {
     readonly contestId: string;
     readonly selections: readonly { readonly selectionId: string; readonly handCount: number | null; readonly decrypted: number | null }[];
@@ -103,14 +111,19 @@ export function reconcile(results: ElectionResults, paper: PaperCounts, voidedIn
     if (digital === undefined) discrepancies.push({ stationId, kind: 'station-not-in-record', paper: counted?.paperRecords ?? null, digital: null });
     if (counted === undefined) discrepancies.push({ stationId, kind: 'station-missing-on-paper', paper: null, digital: digital?.ballotsCast ?? null });
     const cast = digital?.ballotsCast ?? null;
+    let sessionsWithoutBallot: number | null = null;
     if (digital !== undefined && counted !== undefined) {
       if (counted.paperRecords !== digital.ballotsCast) discrepancies.push({ stationId, kind: 'paper-vs-cast', paper: counted.paperRecords, digital: digital.ballotsCast });
       if (counted.printedCastCount !== undefined && counted.printedCastCount !== digital.ballotsCast) {
         discrepancies.push({ stationId, kind: 'printed-report-vs-cast', paper: counted.printedCastCount, digital: digital.ballotsCast });
       }
       if (counted.checkIns !== undefined && counted.ballotsReissued !== undefined) {
-        const explained = counted.checkIns + counted.ballotsReissued - (voidedInLog.get(stationId) ?? 0);
-        if (explained !== digital.ballotsCast) discrepancies.push({ stationId, kind: 'issued-less-voided-vs-cast', paper: explained, digital: digital.ballotsCast });
+        // Every session issued ends in a cast ballot, a voided one, or none at all: never more cast than that.
+        const issuedLessVoided = counted.checkIns + counted.ballotsReissued - (voidedInLog.get(stationId) ?? 0);
+        if (digital.ballotsCast > issuedLessVoided) discrepancies.push({ stationId, kind: 'issued-less-voided-vs-cast', paper: issuedLessVoided, digital: digital.ballotsCast });
+        // A reissue only ever stands in for a checked-in voter's missing ballot.
+        if (digital.ballotsCast > counted.checkIns) discrepancies.push({ stationId, kind: 'cast-exceeds-check-ins', paper: counted.checkIns, digital: digital.ballotsCast });
+        sessionsWithoutBallot = Math.max(0, issuedLessVoided - digital.ballotsCast);
       } else if (counted.checkIns !== undefined && counted.checkIns !== digital.ballotsCast) {
         discrepancies.push({ stationId, kind: 'check-ins-vs-cast', paper: counted.checkIns, digital: digital.ballotsCast });
       }
@@ -140,6 +153,7 @@ export function reconcile(results: ElectionResults, paper: PaperCounts, voidedIn
       checkIns: counted?.checkIns ?? null,
       ballotsReissued: counted?.ballotsReissued ?? null,
       voidedInLog: digital === undefined ? null : (voidedInLog.get(stationId) ?? null),
+      sessionsWithoutBallot,
       contests,
       discrepancies,
     };
@@ -151,7 +165,8 @@ const KIND_TEXT: Readonly<Record<DiscrepancyKind, string>> = {
   'paper-vs-cast': 'paper records counted vs ballots cast in the log',
   'printed-report-vs-cast': 'cast count on the printed closing report vs ballots cast in the log',
   'check-ins-vs-cast': 'poll-book check-ins vs ballots cast in the log',
-  'issued-less-voided-vs-cast': 'poll-book check-ins + ballots reissued − ballots voided in the log vs ballots cast in the log',
+  'issued-less-voided-vs-cast': 'more ballots cast in the log than poll-book check-ins + ballots reissued − ballots voided in the log',
+  'cast-exceeds-check-ins': 'more ballots cast in the log than poll-book check-ins',
   'hand-count-vs-decrypted': 'hand count vs decrypted station total',
   'station-missing-on-paper': 'station in the record has no paper count',
   'station-not-in-record': 'paper count for a station that is not in the record',
@@ -172,13 +187,13 @@ export function reconciliationHtml(r: Reconciliation, title: string): string {
   const rows = r.stations
     .map((s) => {
       const flag = (kind: DiscrepancyKind) => s.discrepancies.some((d) => d.kind === kind);
-      const pollBookFlag = flag('check-ins-vs-cast') || flag('issued-less-voided-vs-cast');
-      const head = `<tr><th>${escapeHtml(s.stationId)}</th><td>${escapeHtml(s.precinctId ?? '—')}</td>${cell(s.paperRecords, flag('paper-vs-cast'))}${cell(s.castInLog, flag('paper-vs-cast'))}${cell(s.printedCastCount, flag('printed-report-vs-cast'))}${cell(s.checkIns, pollBookFlag)}${cell(s.ballotsReissued, flag('issued-less-voided-vs-cast'))}${cell(s.voidedInLog, flag('issued-less-voided-vs-cast'))}</tr>`;
+      const pollBookFlag = flag('check-ins-vs-cast') || flag('issued-less-voided-vs-cast') || flag('cast-exceeds-check-ins');
+      const head = `<tr><th>${escapeHtml(s.stationId)}</th><td>${escapeHtml(s.precinctId ?? '—')}</td>${cell(s.paperRecords, flag('paper-vs-cast'))}${cell(s.castInLog, flag('paper-vs-cast'))}${cell(s.printedCastCount, flag('printed-report-vs-cast'))}${cell(s.checkIns, pollBookFlag)}${cell(s.ballotsReissued, flag('issued-less-voided-vs-cast'))}${cell(s.voidedInLog, flag('issued-less-voided-vs-cast'))}${cell(s.sessionsWithoutBallot, false)}</tr>`;
       const contests = s.contests
         .flatMap((c) =>
           c.selections.map((sel) => {
             const bad = s.discrepancies.some((d) => d.contestId === c.contestId && d.selectionId === sel.selectionId);
-            return `<tr class="sel"><td></td><td>${escapeHtml(c.contestId)} / ${escapeHtml(sel.selectionId)}</td>${cell(sel.handCount, bad)}${cell(sel.decrypted, bad)}<td></td><td></td><td></td><td></td></tr>`;
+            return `<tr class="sel"><td></td><td>${escapeHtml(c.contestId)} / ${escapeHtml(sel.selectionId)}</td>${cell(sel.handCount, bad)}${cell(sel.decrypted, bad)}<td></td><td></td><td></td><td></td><td></td></tr>`;
           }),
         )
         .join('');
@@ -193,7 +208,7 @@ export function reconciliationHtml(r: Reconciliation, title: string): string {
 <h1>${escapeHtml(title)}</h1>
 <p>Election ${escapeHtml(r.electionId)}. Discrepancies: ${r.discrepancies.length}.</p>
 <p>A reissued ballot replaces a voided one for a voter already checked in: check-ins + ballots reissued − voided = ballots cast.</p>
-<table><thead><tr><th>Station</th><th>Precinct / contest / selection</th><th>Paper (hand count)</th><th>Digital (log / decrypted)</th><th>Printed report</th><th>Check-ins</th><th>Ballots reissued</th><th>Voided (log)</th></tr></thead>
+<table><thead><tr><th>Station</th><th>Precinct / contest / selection</th><th>Paper (hand count)</th><th>Digital (log / decrypted)</th><th>Printed report</th><th>Check-ins</th><th>Ballots reissued</th><th>Voided (log)</th><th>Sessions without a ballot</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>

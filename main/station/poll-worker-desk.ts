@@ -280,12 +280,14 @@ export class PollWorkerDesk {
   }
 
   /**
-   * A new ballot for a voter who checked in here and whose ballot was voided (a
-   * crash, a printer that failed), so the poll book refuses them a second check-in.
-   * Only while the station has a voided ballot that no reissue has replaced yet:
-   * a reissue takes the place of a ballot that will never count, it never adds one.
-   * Then the ballot-reissued entry (the check-in's fields) and the session, exactly
-   * as at check-in.
+   * A new ballot for a voter who checked in here but has no ballot: it was voided
+   * (a crash, a printer that failed), or the session ended with nothing recorded (a
+   * kiosk that died before the cast, a voter who stepped away); the poll book refuses
+   * them a second check-in. Only while fewer ballots are cast or pending than voters
+   * checked in here: the logs are unlinkable, so the station cannot know whose ballot
+   * is missing, but it can keep the count true: cast ≤ check-ins, always. Then the
+   * ballot-reissued entry (the check-in's fields) and the session, exactly as at
+   * check-in.
    */
   reissueBallot(card: StaffCard, request: { readonly voterId: string; readonly activation: 'kiosk' | 'card' }): ReissueResult {
     const { station, pollBook, ledger, logger } = this.deps;
@@ -301,8 +303,9 @@ export class PollWorkerDesk {
     if (this.awaitingCard !== null) return refuse({ outcome: 'refused', reason: 'awaiting-activation-card' });
     const found = pollBook.lookUpCheckedIn(loaded.definition, request.voterId);
     if (!found.ok) return refuse({ outcome: 'refused', reason: found.error });
-    const voided = station.ballotLogState().voided;
-    if (pollBook.ballotsReissued >= voided) return refuse({ outcome: 'refused', reason: 'no-voided-ballot' });
+    const log = station.ballotLogState();
+    const withBallot = log.cast + log.pending.length;
+    if (withBallot >= pollBook.checkIns) return refuse({ outcome: 'refused', reason: 'every-voter-has-a-ballot' });
     const entry: LedgerEntry = {
       type: 'ballot-reissued',
       v: 1,
@@ -322,7 +325,8 @@ export class PollWorkerDesk {
       precinctId: found.value.precinctId,
       ballotStyleId: found.value.ballotStyleId,
       activation: request.activation,
-      ballotsVoided: voided,
+      ballotsCastOrPending: withBallot,
+      ballotsVoided: log.voided,
       ballotsReissued: pollBook.ballotsReissued,
       outcome: 'success',
     });

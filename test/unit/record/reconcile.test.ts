@@ -1,6 +1,7 @@
 /**
  * Reconciliation of the poll book with the ballots cast: check-ins alone, or, once
- * the officials give the reissues, check-ins + reissues − voided ballots in the log.
+ * the officials give the reissues: cast ≤ check-ins, and cast ≤ check-ins + reissues −
+ * voided ballots in the log, the rest being sessions that ended without a ballot.
  */
 import { describe, expect, it } from 'vitest';
 import { describeDiscrepancy, parsePaperCounts, reconcile, reconciliationHtml, type PaperCounts } from '../../../core/record/reconcile';
@@ -30,22 +31,37 @@ describe('reconciling the poll book with the ballots cast', () => {
     // 10 voters; 2 ballots voided, both replaced by a reissue.
     const agreed = reconcile(RESULTS, paper({ checkIns: 10, ballotsReissued: 2 }), VOIDED);
     expect(agreed.discrepancies).toEqual([]);
-    expect(agreed.stations[0]).toMatchObject({ checkIns: 10, ballotsReissued: 2, voidedInLog: 2, castInLog: 10 });
-    // 11 voters; 2 voided, one replaced: the other voter left.
-    expect(reconcile(RESULTS, paper({ checkIns: 11, ballotsReissued: 1 }), VOIDED).discrepancies).toEqual([]);
+    expect(agreed.stations[0]).toMatchObject({ checkIns: 10, ballotsReissued: 2, voidedInLog: 2, castInLog: 10, sessionsWithoutBallot: 0 });
+    // 11 voters; 2 voided, one replaced: the other voter left after the void.
+    expect(reconcile(RESULTS, paper({ checkIns: 11, ballotsReissued: 1 }), VOIDED).stations[0]).toMatchObject({ sessionsWithoutBallot: 0, discrepancies: [] });
+    // 11 voters, nothing voided: one stepped away before casting. Shown, not a discrepancy.
+    const left = reconcile(RESULTS, paper({ checkIns: 11, ballotsReissued: 0 }));
+    expect(left.discrepancies).toEqual([]);
+    expect(left.stations[0]?.sessionsWithoutBallot).toBe(1);
+    // 10 voters; 2 voided and replaced, and a kiosk stopped before one voter cast: a third reissue.
+    expect(reconcile(RESULTS, paper({ checkIns: 10, ballotsReissued: 3 }), VOIDED).stations[0]).toMatchObject({ sessionsWithoutBallot: 1, discrepancies: [] });
   });
 
-  it('flags a reissue the cast count does not explain, naming both sides', () => {
-    const flagged = reconcile(RESULTS, paper({ checkIns: 10, ballotsReissued: 3 }), VOIDED);
-    expect(flagged.discrepancies).toEqual([{ stationId: 'station-1', kind: 'issued-less-voided-vs-cast', paper: 11, digital: 10 }]);
+  it('flags more ballots cast than the sessions issued could give, naming both sides', () => {
+    // 9 voters, 1 reissue, 2 voided: at most 8 ballots, yet 10 were cast (and more than the 9 check-ins).
+    const flagged = reconcile(RESULTS, paper({ checkIns: 9, ballotsReissued: 1 }), VOIDED);
+    expect(flagged.discrepancies).toEqual([
+      { stationId: 'station-1', kind: 'issued-less-voided-vs-cast', paper: 8, digital: 10 },
+      { stationId: 'station-1', kind: 'cast-exceeds-check-ins', paper: 9, digital: 10 },
+    ]);
     const [discrepancy] = flagged.discrepancies;
     if (discrepancy === undefined) throw new Error('no discrepancy');
     expect(describeDiscrepancy(discrepancy)).toBe(
-      'station station-1: poll-book check-ins + ballots reissued − ballots voided in the log vs ballots cast in the log: paper 11, digital 10',
+      'station station-1: more ballots cast in the log than poll-book check-ins + ballots reissued − ballots voided in the log: paper 8, digital 10',
     );
     const html = reconciliationHtml(flagged, 'r');
-    expect(html).toContain('<th>Ballots reissued</th><th>Voided (log)</th>');
-    expect(html).toContain('<td class="n bad">3</td><td class="n bad">2</td>');
+    expect(html).toContain('<th>Ballots reissued</th><th>Voided (log)</th><th>Sessions without a ballot</th>');
+    expect(html).toContain('<td class="n bad">9</td><td class="n bad">1</td><td class="n bad">2</td><td class="n">0</td>');
+  });
+
+  it('flags more ballots cast than check-ins even when reissues would cover them', () => {
+    // 9 voters, 3 reissues, no void: the station never allows more cast than check-ins.
+    expect(reconcile(RESULTS, paper({ checkIns: 9, ballotsReissued: 3 })).discrepancies).toEqual([{ stationId: 'station-1', kind: 'cast-exceeds-check-ins', paper: 9, digital: 10 }]);
   });
 
   it('without the reissues, sets check-ins against the cast ballots as before', () => {

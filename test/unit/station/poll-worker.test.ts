@@ -150,7 +150,7 @@ describe('a new ballot for a voter whose ballot was voided', () => {
     expect(refused.every((e) => e.fields['outcome'] === 'failure' && e.fields['cardId'] === WORKER.cardId)).toBe(true);
   });
 
-  it('is refused while no voided ballot waits to be replaced, even to a voter checked in here', async () => {
+  it('is refused while every voter checked in here has a ballot cast or pending, even to a voter checked in here', async () => {
     const station = pollStation();
     await station.desk.openPolls(WORKER);
     const voter = VOTERS[0] ?? '';
@@ -159,10 +159,10 @@ describe('a new ballot for a voter whose ballot was voided', () => {
     expect(station.desk.reissueBallot(WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'voter-session-active' });
     await castAndLeave(station);
     const size = station.ledger.size('pollbook');
-    expect(station.desk.reissueBallot(WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'no-voided-ballot' });
+    expect(station.desk.reissueBallot(WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'every-voter-has-a-ballot' });
     expect(station.ledger.size('pollbook')).toBe(size);
     expect(station.desk.status()).toMatchObject({ voterSession: 'none', pollBook: { checkIns: 1, ballotsReissued: 0 } });
-    expect(station.logger.events.filter((e) => e.eventId === 'pollbook.reissue-refused').map((e) => e.fields['reason'])).toEqual(['voter-session-active', 'no-voided-ballot']);
+    expect(station.logger.events.filter((e) => e.eventId === 'pollbook.reissue-refused').map((e) => e.fields['reason'])).toEqual(['voter-session-active', 'every-voter-has-a-ballot']);
   });
 
   it('after a void, issues one new ballot: one poll-book entry with the check-in\'s hash, the session as at check-in; a second is refused', async () => {
@@ -199,12 +199,31 @@ describe('a new ballot for a voter whose ballot was voided', () => {
     expect(station.service.status().ballots).toEqual({ cast: 1, challenged: 0, voided: 1 });
     // One void, one reissue: the void is replaced, here and after a restart.
     const size = station.ledger.size('pollbook');
-    expect(station.desk.reissueBallot(WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'no-voided-ballot' });
+    expect(station.desk.reissueBallot(WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'every-voter-has-a-ballot' });
     const reopened = await station.reopen({ crash: true });
     stations.push(reopened);
     expect(reopened.desk.status().pollBook).toMatchObject({ checkIns: 1, ballotsReissued: 1 });
-    expect(reopened.desk.reissueBallot(WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'no-voided-ballot' });
+    expect(reopened.desk.reissueBallot(WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'every-voter-has-a-ballot' });
     expect(reopened.ledger.size('pollbook')).toBe(size);
+  });
+
+  it('after a crash before the cast (nothing recorded), issues the voter a new ballot; cast never exceeds check-ins', async () => {
+    const station = pollStation();
+    await station.desk.openPolls(WORKER);
+    const voter = VOTERS[0] ?? '';
+    expect(station.desk.checkInVoter(WORKER, { voterId: voter, activation: 'kiosk' }).outcome).toBe('checked-in');
+    expect(station.service.status().voterSession).toBe('marking');
+    // The power goes while the voter marks: the ballot log holds nothing of theirs.
+    const reopened = await station.reopen({ crash: true });
+    stations.push(reopened);
+    expect(reopened.service.status()).toMatchObject({ voterSession: 'none', ballots: { cast: 0, challenged: 0, voided: 0 }, pendingBallots: [] });
+    expect(reopened.desk.checkInVoter(WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'already-checked-in' });
+    expect(reopened.desk.reissueBallot(WORKER, { voterId: voter, activation: 'kiosk' }).outcome).toBe('reissued');
+    await castAndLeave(reopened);
+    expect(reopened.service.status().ballots.cast).toBe(1);
+    // One check-in, one cast: no further ballot for anyone checked in here.
+    expect(reopened.desk.reissueBallot(WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'every-voter-has-a-ballot' });
+    expect(reopened.desk.status().pollBook).toMatchObject({ checkIns: 1, ballotsReissued: 1 });
   });
 
   it('activates by card as check-in does: the station waits for the voter\'s activation card', async () => {
