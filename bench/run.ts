@@ -6,6 +6,12 @@ import { suites } from './suites';
 import { formatValue, markdownTable, type BenchReport, type BenchRow } from './table';
 
 const only = process.argv.slice(2);
+
+/** The URNA_BENCH_* settings of this run, as they would be typed before the command. */
+function benchEnv(): string {
+  const set = Object.entries(process.env).filter(([name]) => name.startsWith('URNA_BENCH_'));
+  return set.map(([name, value]) => `${name}=${value ?? ''} `).join('');
+}
 const selected = only.length > 0 ? suites.filter((s) => only.includes(s.name)) : suites;
 const started = performance.now();
 const load = loadavg();
@@ -32,12 +38,13 @@ const results = rows.map((r): BenchRow => {
 
 const report: BenchReport = {
   date: new Date().toISOString(),
-  command: only.length > 0 ? `npm run bench -- ${only.join(' ')}` : 'npm run bench',
+  command: `${benchEnv()}${only.length > 0 ? `npm run bench -- ${only.join(' ')}` : 'npm run bench'}`,
   seconds: (performance.now() - started) / 1000,
   machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: process.platform, load },
   results,
 };
-const out = path.resolve('bench/results.json');
+// URNA_BENCH_OUT keeps a one-off run (e.g. the 100,000-ballot verify) from replacing the full table's file.
+const out = path.resolve(process.env['URNA_BENCH_OUT'] ?? 'bench/results.json');
 mkdirSync(path.dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(`\n${markdownTable(report)}\n\nwrote ${out} (${results.length} measurements, ${report.machine.cores} cores)\n`);
