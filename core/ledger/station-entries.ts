@@ -94,35 +94,23 @@ export const ballotChallengedEntry = defineEntry({
 /** How the checked-in voter's session was activated. */
 export const ACTIVATION_METHODS = ['kiosk', 'card'] as const;
 
-export const checkInEntry = defineEntry({
-  type: 'check-in',
-  v: 1,
-  logs: ['pollbook'],
-  fields: {
-    /** HMAC-SHA-256 of the voter id under the poll-book key: never the id itself. */
-    voterHash: base64Url32,
-    precinctId: id,
-    ballotStyleId: id,
-    activation: z.enum(ACTIVATION_METHODS),
-  },
-});
+/** A voter admitted to vote: no ballot id, no counter, no time. */
+const VOTER_FIELDS = {
+  /** HMAC-SHA-256 of the voter id under the poll-book key: never the id itself. */
+  voterHash: base64Url32,
+  precinctId: id,
+  ballotStyleId: id,
+  activation: z.enum(ACTIVATION_METHODS),
+};
+
+export const checkInEntry = defineEntry({ type: 'check-in', v: 1, logs: ['pollbook'], fields: VOTER_FIELDS });
 
 /**
- * A new ballot for a voter already checked in at this station, whose ballot was
- * voided: the same fields as their check-in (and the same keyed hash), so the
- * validators can tie it to that check-in; no ballot id, no counter, no time.
+ * A new ballot for a voter already checked in at this station who has no ballot (it
+ * was voided, or the session ended with nothing recorded): the same fields as their
+ * check-in (and the same keyed hash), so the validators can tie it to that check-in.
  */
-export const ballotReissuedEntry = defineEntry({
-  type: 'ballot-reissued',
-  v: 1,
-  logs: ['pollbook'],
-  fields: {
-    voterHash: base64Url32,
-    precinctId: id,
-    ballotStyleId: id,
-    activation: z.enum(ACTIVATION_METHODS),
-  },
-});
+export const ballotReissuedEntry = defineEntry({ type: 'ballot-reissued', v: 1, logs: ['pollbook'], fields: VOTER_FIELDS });
 
 export type BallotPendingEntry = EntryOf<typeof ballotPendingEntry>;
 export type BallotCastEntry = EntryOf<typeof ballotCastEntry>;

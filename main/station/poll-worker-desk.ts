@@ -13,8 +13,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type {
+  CheckInRefusal,
   CheckInResult,
   InterruptedPrintView,
+  ReissueRefusal,
   ReissueResult,
   ReportKind,
   SelfTestView,
@@ -33,7 +35,7 @@ import type { Receipt } from '../../hardware/printer/receipt';
 import { ELECTION_PACKAGE_FILE, loadElectionPackage, readLoadedElection, type LoadedElection } from '../election/election-store';
 import type { EventLogSource } from '../logging';
 import { describeLedgerError, type AppendError, type AppendReceipt } from '../ledger/store';
-import type { PollBook } from './pollbook';
+import type { FoundVoter, PollBook } from './pollbook';
 import { markReprint, pollsReport, type LogHead } from './reports';
 import type { StaffAuth, StaffCard } from './staff-auth';
 import type { BallotPrinter, PendingResolution, StationRefusal, StationService } from './station-service';
@@ -247,21 +249,52 @@ export class PollWorkerDesk {
    * voter's session, here on the kiosk or by the activation card they insert next.
    */
   checkInVoter(card: StaffCard, request: { readonly voterId: string; readonly activation: 'kiosk' | 'card' }): CheckInResult {
+    const admitted = this.admitVoter<CheckInRefusal>(card, request, {
+      entry: 'check-in',
+      refusedEvent: 'pollbook.check-in-refused',
+      lookUp: (definition) => this.deps.pollBook.lookUp(definition, request.voterId),
+    });
+    if (!admitted.ok) return { outcome: 'refused', reason: admitted.error };
+    const { voter } = admitted.value;
+    this.deps.logger.log('pollbook.checked-in', { cardId: card.cardId, precinctId: voter.precinctId, ballotStyleId: voter.ballotStyleId, activation: request.activation, outcome: 'success' });
+    this.startSession(voter.ballotStyleId, request.activation, 'check-in');
+    return { outcome: 'checked-in', precinctId: voter.precinctId, ballotStyleId: voter.ballotStyleId, activation: request.activation };
+  }
+
+  /**
+   * Check-in and reissue alike: open polls, nobody at the kiosk, no activation card
+   * awaited, the voter looked up, then the poll-book entry of `how.entry` (keyed hash,
+   * precinct, ballot style, activation). A refusal is logged under `how.refusedEvent`
+   * — never with the voter id or its hash: the event log carries times — and changes
+   * nothing.
+   */
+  private admitVoter<R extends string>(
+    card: StaffCard,
+    request: { readonly activation: 'kiosk' | 'card' },
+    how: {
+      readonly entry: 'check-in' | 'ballot-reissued';
+      readonly refusedEvent: 'pollbook.check-in-refused' | 'pollbook.reissue-refused';
+      readonly lookUp: (definition: LoadedElection['definition']) => Result<FoundVoter, R>;
+      /** A further rule once the voter is found: the reason to refuse, or null. */
+      readonly allowed?: () => R | null;
+    },
+  ): Result<{ readonly voter: FoundVoter }, R | 'polls-not-open' | 'voter-session-active' | 'awaiting-activation-card' | 'ledger-append-failed'> {
     const { station, pollBook, ledger, logger } = this.deps;
-    const refuse = (reason: CheckInResult & { outcome: 'refused' }): CheckInResult => {
-      // Never the voter id or its hash in the event log: it carries times.
-      logger.log('pollbook.check-in-refused', { cardId: card.cardId, reason: reason.reason, outcome: 'failure' });
-      return reason;
+    const refuse = <K extends string>(reason: K): Result<never, K> => {
+      logger.log(how.refusedEvent, { cardId: card.cardId, reason, outcome: 'failure' });
+      return err(reason);
     };
     const loaded = station.loadedElection();
     const status = station.status();
-    if (loaded === null || status.pollsState !== 'polls-open') return refuse({ outcome: 'refused', reason: 'polls-not-open' });
-    if (status.voterSession !== 'none') return refuse({ outcome: 'refused', reason: 'voter-session-active' });
-    if (this.awaitingCard !== null) return refuse({ outcome: 'refused', reason: 'awaiting-activation-card' });
-    const found = pollBook.lookUp(loaded.definition, request.voterId);
-    if (!found.ok) return refuse({ outcome: 'refused', reason: found.error });
+    if (loaded === null || status.pollsState !== 'polls-open') return refuse('polls-not-open');
+    if (status.voterSession !== 'none') return refuse('voter-session-active');
+    if (this.awaitingCard !== null) return refuse('awaiting-activation-card');
+    const found = how.lookUp(loaded.definition);
+    if (!found.ok) return refuse(found.error);
+    const rule = how.allowed?.() ?? null;
+    if (rule !== null) return refuse(rule);
     const entry: LedgerEntry = {
-      type: 'check-in',
+      type: how.entry,
       v: 1,
       voterHash: found.value.voterHash,
       precinctId: found.value.precinctId,
@@ -270,13 +303,11 @@ export class PollWorkerDesk {
     };
     const appended = ledger.append('pollbook', entry);
     if (!appended.ok) {
-      logger.log('ledger.append-failed', { log: 'pollbook', entry: 'check-in', reason: describeLedgerError(appended.error) });
-      return refuse({ outcome: 'refused', reason: 'ledger-append-failed' });
+      logger.log('ledger.append-failed', { log: 'pollbook', entry: how.entry, reason: describeLedgerError(appended.error) });
+      return refuse('ledger-append-failed');
     }
     pollBook.apply(entry);
-    logger.log('pollbook.checked-in', { cardId: card.cardId, precinctId: found.value.precinctId, ballotStyleId: found.value.ballotStyleId, activation: request.activation, outcome: 'success' });
-    this.startSession(found.value.ballotStyleId, request.activation, 'check-in');
-    return { outcome: 'checked-in', precinctId: found.value.precinctId, ballotStyleId: found.value.ballotStyleId, activation: request.activation };
+    return ok({ voter: found.value });
   }
 
   /**
@@ -290,48 +321,29 @@ export class PollWorkerDesk {
    * check-in.
    */
   reissueBallot(card: StaffCard, request: { readonly voterId: string; readonly activation: 'kiosk' | 'card' }): ReissueResult {
-    const { station, pollBook, ledger, logger } = this.deps;
-    const refuse = (reason: ReissueResult & { outcome: 'refused' }): ReissueResult => {
-      // As at check-in: never the voter id or its hash in the event log.
-      logger.log('pollbook.reissue-refused', { cardId: card.cardId, reason: reason.reason, outcome: 'failure' });
-      return reason;
-    };
-    const loaded = station.loadedElection();
-    const status = station.status();
-    if (loaded === null || status.pollsState !== 'polls-open') return refuse({ outcome: 'refused', reason: 'polls-not-open' });
-    if (status.voterSession !== 'none') return refuse({ outcome: 'refused', reason: 'voter-session-active' });
-    if (this.awaitingCard !== null) return refuse({ outcome: 'refused', reason: 'awaiting-activation-card' });
-    const found = pollBook.lookUpCheckedIn(loaded.definition, request.voterId);
-    if (!found.ok) return refuse({ outcome: 'refused', reason: found.error });
+    const { station, pollBook, logger } = this.deps;
     const log = station.ballotLogState();
     const withBallot = log.cast + log.pending.length;
-    if (withBallot >= pollBook.checkIns) return refuse({ outcome: 'refused', reason: 'every-voter-has-a-ballot' });
-    const entry: LedgerEntry = {
-      type: 'ballot-reissued',
-      v: 1,
-      voterHash: found.value.voterHash,
-      precinctId: found.value.precinctId,
-      ballotStyleId: found.value.ballotStyleId,
-      activation: request.activation,
-    };
-    const appended = ledger.append('pollbook', entry);
-    if (!appended.ok) {
-      logger.log('ledger.append-failed', { log: 'pollbook', entry: 'ballot-reissued', reason: describeLedgerError(appended.error) });
-      return refuse({ outcome: 'refused', reason: 'ledger-append-failed' });
-    }
-    pollBook.apply(entry);
+    const admitted = this.admitVoter<ReissueRefusal>(card, request, {
+      entry: 'ballot-reissued',
+      refusedEvent: 'pollbook.reissue-refused',
+      lookUp: (definition) => pollBook.lookUpCheckedIn(definition, request.voterId),
+      allowed: () => (withBallot >= pollBook.checkIns ? 'every-voter-has-a-ballot' : null),
+    });
+    if (!admitted.ok) return { outcome: 'refused', reason: admitted.error };
+    const { voter } = admitted.value;
     logger.log('pollbook.ballot-reissued', {
       cardId: card.cardId,
-      precinctId: found.value.precinctId,
-      ballotStyleId: found.value.ballotStyleId,
+      precinctId: voter.precinctId,
+      ballotStyleId: voter.ballotStyleId,
       activation: request.activation,
       ballotsCastOrPending: withBallot,
       ballotsVoided: log.voided,
       ballotsReissued: pollBook.ballotsReissued,
       outcome: 'success',
     });
-    this.startSession(found.value.ballotStyleId, request.activation, 'reissue');
-    return { outcome: 'reissued', precinctId: found.value.precinctId, ballotStyleId: found.value.ballotStyleId, activation: request.activation };
+    this.startSession(voter.ballotStyleId, request.activation, 'reissue');
+    return { outcome: 'reissued', precinctId: voter.precinctId, ballotStyleId: voter.ballotStyleId, activation: request.activation };
   }
 
   /** The session a check-in or reissue gives: on this kiosk now, or once the voter's activation card is in. */
