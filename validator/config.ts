@@ -12,7 +12,9 @@
  *     "limits": { … },                            optional, see HttpLimits / ValidatorLimits
  *     "verifyThreads": 2                          optional: worker threads checking ballot
  *                                                 proofs (verify-pool.ts); 0 = none;
- *                                                 default one per core, at most 8
+ *                                                 default: none on two cores or
+ *                                                 fewer, else one per core but one,
+ *                                                 at most 8 (verify-pool.ts)
  *   }
  */
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, statSync, constants as fsConstants } from 'node:fs';

