@@ -17,8 +17,8 @@ import {
 } from '../../../core/ledger/merkle';
 
 type Vectors = { leaves_hex: string[]; roots_hex: Record<string, string> };
-// shared/ sits beside the project root, in development and in CI alike.
-const vectors = JSON.parse(readFileSync(path.resolve('../shared/vectors/merkle-rfc6962.json'), 'utf8')) as Vectors;
+// The project's copy of shared/vectors/merkle-rfc6962.json, so a clone anywhere runs it.
+const vectors = JSON.parse(readFileSync(path.resolve('test/fixtures/vectors/merkle-rfc6962.json'), 'utf8')) as Vectors;
 
 /** The RFC 6962 §2.1 definition, written recursively and independently of the store-oriented code. */
 function referenceRoot(leaves: readonly Bytes[]): Bytes {
