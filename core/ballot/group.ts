@@ -54,9 +54,30 @@ export function randomScalar(random: RandomSource): Scalar {
   }
 }
 
-/** A random 128-bit weight for batch verification: enough for a 2^-128 soundness error. */
-export function randomWeight(random: RandomSource): Scalar {
-  return bytesToNumberBE(random(16)) + 1n;
+/**
+ * Random 128-bit weights for batch verification (enough for a 2^-128 soundness
+ * error), non-zero, drawn from `random` 256 at a time: one call to the system's
+ * generator per 4 KiB instead of one per weight, which cost more than the weight's
+ * share of the multi-scalar multiplication. The bytes are the same stream.
+ */
+export class WeightSource {
+  static readonly #CHUNK = 4096;
+  #view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  #offset = 0;
+
+  constructor(private readonly random: RandomSource) {}
+
+  next(): Scalar {
+    if (this.#offset + 16 > this.#view.byteLength) {
+      const bytes = this.random(WeightSource.#CHUNK);
+      this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      this.#offset = 0;
+    }
+    const high = this.#view.getBigUint64(this.#offset);
+    const low = this.#view.getBigUint64(this.#offset + 8);
+    this.#offset += 16;
+    return ((high << 64n) | low) + 1n;
+  }
 }
 
 export function scalarToBytes(s: Scalar): Bytes {

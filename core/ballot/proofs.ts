@@ -22,7 +22,7 @@ import {
   multiplySecret,
   type RandomSource,
   randomScalar,
-  randomWeight,
+  WeightSource,
   type Scalar,
 } from './group';
 
@@ -126,8 +126,14 @@ export class BatchEquation {
   #k = 0n;
   readonly #points: Point[] = [];
   readonly #scalars: bigint[] = [];
+  readonly #weights: WeightSource;
 
-  constructor(private readonly context: ElectionContext, private readonly random: RandomSource) {}
+  constructor(
+    private readonly context: ElectionContext,
+    random: RandomSource,
+  ) {
+    this.#weights = new WeightSource(random);
+  }
 
   get size(): number {
     return this.#points.length;
@@ -146,8 +152,8 @@ export class BatchEquation {
     let alpha = 0n;
     let beta = 0n;
     proof.branches.forEach((branch, j) => {
-      const w1 = randomWeight(this.random);
-      const w2 = randomWeight(this.random);
+      const w1 = this.#weights.next();
+      const w2 = this.#weights.next();
       // w1·(a_j + c_j·α − z_j·G) + w2·(b_j + c_j·β − c_j·j·G − z_j·K) = 0
       this.add(branch.a.point, w1);
       this.add(branch.b.point, w2);
