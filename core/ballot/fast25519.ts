@@ -24,6 +24,7 @@
  */
 import { ed25519, ristretto255 } from '@noble/curves/ed25519.js';
 import { bytesToNumberLE, numberToBytesLE } from '@noble/curves/utils.js';
+import { D, D2, INVSQRT_A_MINUS_D, P, SQRT_M1 } from './curve25519-constants';
 import { wasmDecodeRistretto, wasmMsmIsIdentity, wasmPow22523 } from './wasm25519';
 
 const Point = ristretto255.Point;
@@ -31,16 +32,11 @@ type Point = InstanceType<typeof ristretto255.Point>;
 
 type Fe = bigint;
 
-const P: Fe = (1n << 255n) - 19n;
 /** 4p: added before subtracting a reduced value (below 2^256 + 2^15), so every intermediate stays non-negative. */
 const P4: Fe = 4n * P;
 const MASK256: Fe = (1n << 256n) - 1n;
 /** 8p: negates a sum of two reduced values. */
 const P8: Fe = 8n * P;
-const D: Fe = 37095705934669439343138083508754565189542113879843219016388785533085940283555n;
-const D2: Fe = (2n * D) % P;
-const SQRT_M1: Fe = 19681161376707505956807079304988542015446066515923890162744021073123829784752n;
-const INVSQRT_A_MINUS_D: Fe = 54469307008909316920995813868745141605393597292927456921205312896311721017578n;
 
 /**
  * Reduces a non-negative product below 2^520 (2^256 ≡ 38 mod p; splitting at a word

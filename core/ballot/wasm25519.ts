@@ -79,6 +79,7 @@
  * steps as the bigint version, in one call, from signed digits the caller wrote as i32.
  */
 import { emitModule, type FunctionBody as Body, FunctionBody, type FunctionDef, I32, I64, Op } from './wasm-emit';
+import { D, D2, P, SQRT_M1 } from './curve25519-constants';
 
 const LIMBS = 10;
 const WIDTH: readonly number[] = Array.from({ length: LIMBS }, (_, i) => (i % 2 === 0 ? 26 : 25));
@@ -98,7 +99,6 @@ const ELEMENT_BYTES = LIMBS * 8;
 const slot = (k: number): number => 128 + k * ELEMENT_BYTES;
 const SCRATCH_A = slot(8);
 const SCRATCH_B = slot(9);
-const P = (1n << 255n) - 19n;
 
 function limbLocals(body: Body): number[] {
   return Array.from({ length: LIMBS }, () => body.local(I64));
@@ -448,8 +448,6 @@ function powFunction(): FunctionBody {
 }
 
 /** Canonical constants, written into their slots by `instantiate`. */
-const D = 37095705934669439343138083508754565189542113879843219016388785533085940283555n;
-const SQRT_M1 = 19681161376707505956807079304988542015446066515923890162744021073123829784752n;
 const CONSTANTS = { zero: [10, 0n], one: [11, 1n], d: [12, D], sqrtM1: [13, SQRT_M1], minusOne: [14, P - 1n], minusSqrtM1: [15, P - SQRT_M1] } as const;
 
 /**
@@ -574,7 +572,6 @@ const [X_, Y_, Z_, T_] = [0, 1, 2, 3].map((k) => k * ELEMENT_BYTES) as [number, 
 const [YPX, YMX, T2D] = [0, 1, 2].map((k) => k * ELEMENT_BYTES) as [number, number, number];
 
 /** More constants (slots 32–35) and the point formulas' temporaries (slots 36–47). */
-const D2 = (2n * D) % P;
 const INV_D = powMod(D, P - 2n);
 const MSM_CONSTANTS = { d2: [32, D2], two: [33, 2n], invD: [34, INV_D], minusInvD: [35, P - INV_D] } as const;
 const TEMP = { a: 36, b: 37, c: 38, d: 39, e: 40, f: 41, g: 42, h: 43, u: 44, v: 45, acc: 46, inv: 47 } as const;
