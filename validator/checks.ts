@@ -18,17 +18,19 @@
  *   ballot-reissued  only while open, for the station's precinct and one of its
  *                 styles, and only for a voter hash checked in earlier in this very
  *                 poll book: a reissue is a second ballot for a voter already here,
- *                 never a way to let in one who is not. (That the station had a
- *                 voided ballot to replace is the station's rule; the two logs are
- *                 checked apart, and reconciliation sets their counts side by side.)
+ *                 never a way to let in one who is not. (That fewer ballots were
+ *                 cast or pending than voters checked in is the station's rule; the
+ *                 two logs are checked apart, and reconciliation sets their counts
+ *                 side by side.)
  */
 import {
   type BallotFailure,
   confirmationSeed,
+  describeBallotFailure,
   encryptedBallotFromCheckedRecord,
   type EncryptedBallotRecord,
-  parseEncryptedBallot,
-  verifyBallots,
+  firstFailingBallot,
+  type LoggedBallot,
   type ConfirmationCode,
   type EncryptedBallot,
   type RandomSource,
@@ -44,6 +46,7 @@ import {
   type BallotLogRules,
   type BallotStatus,
   type LogRuleCode,
+  parseEntryBallot,
   type PollsPhase,
 } from '../core/record/ballot-log-rules';
 import { err, ok, type Result } from '../core/result';
@@ -155,8 +158,6 @@ const REFUSAL_CODES: Readonly<Record<LogRuleCode, EntryRefusalCode>> = {
   'unexpected-entry': 'entry-invalid',
 };
 
-type ProofJob = { readonly index: number; readonly ballotStyleId: string; readonly ballot: EncryptedBallot };
-
 /** Checks `texts`, the entries at log indices from, from+1, …, against `state`. */
 export function checkEntries(
   env: CheckEnvironment,
@@ -175,7 +176,7 @@ export function checkEntries(
   const checkIns: CheckInRecord[] = [];
   const seenHere = new Map<string, number[]>();
   const duplicates: DuplicateCheckIn[] = [];
-  const proofJobs: ProofJob[] = [];
+  const proofJobs: LoggedBallot[] = [];
   const pooledFailures: { readonly index: number; readonly failure: BallotFailure }[] = [];
 
   // The pool's verdict on the entry being checked: a ballot it decoded is not decoded again.
@@ -187,10 +188,7 @@ export function checkEntries(
     ballotStyleIds: station.ballotStyleIds,
     statusOf: (ballotId) => updates.get(ballotId)?.status ?? env.ballotStatus(ballotId),
     ballotOf: (entry) => {
-      if (verdict === undefined) {
-        const parsed = parseEncryptedBallot(entry['ballot']);
-        return parsed.ok ? ok(parsed.value) : err(JSON.stringify(parsed.error));
-      }
+      if (verdict === undefined) return parseEntryBallot(entry);
       if (verdict.kind === 'record-problem') return err(JSON.stringify(verdict.problem));
       return ok(encryptedBallotFromCheckedRecord(entry['ballot'] as EncryptedBallotRecord, verdict.kind === 'verified' ? verdict.coordinates : undefined));
     },
@@ -283,34 +281,11 @@ export function checkEntries(
 }
 
 /** One batched verification per ballot style; the first failing entry is named. */
-function verifyProofs(env: CheckEnvironment, jobs: readonly ProofJob[]): EntryRefusal | undefined {
-  const byStyle = new Map<string, ProofJob[]>();
-  for (const job of jobs) {
-    const list = byStyle.get(job.ballotStyleId);
-    if (list === undefined) byStyle.set(job.ballotStyleId, [job]);
-    else list.push(job);
-  }
-  let first: EntryRefusal | undefined;
-  for (const [styleId, list] of byStyle) {
-    const manifest = env.election.manifests.get(styleId);
-    if (manifest === undefined) throw new Error(`invariant failed: style ${styleId} was checked before`);
-    const result = verifyBallots(
-      env.election.context,
-      manifest,
-      list.map((j) => j.ballot),
-      env.random === undefined ? {} : { random: env.random },
-    );
-    if (result.ok) continue;
-    const failure = result.error[0];
-    if (failure === undefined) continue;
-    const job = list.find((j) => j.ballot.ballotId === failure.ballotId);
-    const index = job?.index ?? -1;
-    if (first === undefined || index < first.index) first = proofRefusal(index, failure);
-  }
-  return first;
+function verifyProofs(env: CheckEnvironment, jobs: readonly LoggedBallot[]): EntryRefusal | undefined {
+  const first = firstFailingBallot(env.election.context, env.election.manifests, jobs, env.random === undefined ? {} : { random: env.random });
+  return first === undefined ? undefined : proofRefusal(first.index, first.failure);
 }
 
 function proofRefusal(index: number, failure: BallotFailure): EntryRefusal {
-  const where = [failure.contestId, failure.selectionId].filter((x) => x !== undefined).join('/');
-  return { code: 'ballot-proof', index, message: `entry ${index}: ballot ${failure.ballotId} fails ${failure.check}${where ? ` at ${where}` : ''}` };
+  return { code: 'ballot-proof', index, message: `entry ${index}: ${describeBallotFailure(failure)}` };
 }

@@ -96,6 +96,11 @@ export type ValidatorServiceOptions = {
   readonly verifyPool?: VerifyPool;
 };
 
+/** The origin a request body names, cut short, for the event log of a refusal. */
+function requestOrigin(input: unknown): string | undefined {
+  return typeof input === 'object' && input !== null && 'origin' in input ? String(input.origin).slice(0, 300) : undefined;
+}
+
 function refusal(status: Refusal['status'], code: string, message: string, extra: Partial<Pick<Refusal, 'details' | 'currentSize'>> = {}): Result<never, Refusal> {
   return err({ status, code, message, ...extra });
 }
@@ -167,8 +172,7 @@ export class ValidatorService {
 
   /** POST /urna/v1/entries: new entries and the station checkpoint over them. */
   submitEntries(input: unknown): Result<EntriesAccepted, Refusal> {
-    const origin = typeof input === 'object' && input !== null && 'origin' in input ? String((input).origin).slice(0, 300) : undefined;
-    return this.refused(this.submitEntriesUnlogged(input), { call: 'entries', origin });
+    return this.refused(this.submitEntriesUnlogged(input), { call: 'entries', origin: requestOrigin(input) });
   }
 
   /**
@@ -179,8 +183,7 @@ export class ValidatorService {
    */
   async submitEntriesAsync(input: unknown): Promise<Result<EntriesAccepted, Refusal>> {
     const preverified = await this.preverify(input);
-    const origin = typeof input === 'object' && input !== null && 'origin' in input ? String((input).origin).slice(0, 300) : undefined;
-    return this.refused(this.submitEntriesUnlogged(input, preverified), { call: 'entries', origin });
+    return this.refused(this.submitEntriesUnlogged(input, preverified), { call: 'entries', origin: requestOrigin(input) });
   }
 
   private async preverify(input: unknown): Promise<ReadonlyMap<number, Preverified> | undefined> {

@@ -145,3 +145,43 @@ export function verifyBallots(
   failures.sort((a, b) => a.index - b.index);
   return failures.length === 0 ? ok() : err(failures.map((f) => f.failure));
 }
+
+/** A ballot to verify, where it stands in its log, and the style whose manifest it follows. */
+export type LoggedBallot = { readonly index: number; readonly ballotStyleId: string; readonly ballot: EncryptedBallot };
+
+/**
+ * Verifies the proofs of ballots from one log, one batch per ballot style, and names
+ * the failing ballot with the lowest log index, or undefined if every proof holds.
+ * The validator and `urna verify` both check a log's ballots this way.
+ */
+export function firstFailingBallot(
+  context: ElectionContext,
+  manifests: ReadonlyMap<string, BallotManifest>,
+  ballots: readonly LoggedBallot[],
+  options: BatchOptions = {},
+): { readonly index: number; readonly failure: BallotFailure } | undefined {
+  const byStyle = new Map<string, LoggedBallot[]>();
+  for (const job of ballots) {
+    const list = byStyle.get(job.ballotStyleId);
+    if (list === undefined) byStyle.set(job.ballotStyleId, [job]);
+    else list.push(job);
+  }
+  let first: { index: number; failure: BallotFailure } | undefined;
+  for (const [styleId, list] of byStyle) {
+    const manifest = manifests.get(styleId);
+    if (manifest === undefined) throw new Error(`invariant failed: style ${styleId} was checked before its proofs`);
+    const checked = verifyBallots(context, manifest, list.map((j) => j.ballot), options);
+    // Failures come in input order, so the style's first is its lowest index.
+    const failure = checked.ok ? undefined : checked.error[0];
+    if (failure === undefined) continue;
+    const index = list.find((j) => j.ballot.ballotId === failure.ballotId)?.index ?? -1;
+    if (first === undefined || index < first.index) first = { index, failure };
+  }
+  return first;
+}
+
+/** "ballot B fails CHECK at contest/selection", for refusals and verifier reports. */
+export function describeBallotFailure(failure: BallotFailure): string {
+  const at = [failure.contestId, failure.selectionId].filter((x) => x !== undefined).join('/');
+  return `ballot ${failure.ballotId} fails ${failure.check}${at ? ` at ${at}` : ''}`;
+}

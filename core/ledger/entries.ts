@@ -277,8 +277,8 @@ export function encodeEntryText(entry: LedgerEntry): string {
   return canonicalize(entry);
 }
 
-/** What a station log accepts before the ballot and poll-book issues extend it. */
-export const baseEntryDefinitions: readonly EntryDefinition[] = [
+/** The polls lifecycle of both logs, in every version a station may have written. */
+export const lifecycleEntryDefinitions: readonly EntryDefinition[] = [
   pollsOpenedEntry,
   pollsPausedEntry,
   pollsResumedEntry,
@@ -291,7 +291,9 @@ export const baseEntryDefinitions: readonly EntryDefinition[] = [
   pollBookPausedEntryV2,
   pollBookResumedEntryV2,
   pollBookClosedEntryV2,
-  demoNoteEntry,
 ];
+
+/** What a station log accepts before the ballot and poll-book issues extend it. */
+export const baseEntryDefinitions: readonly EntryDefinition[] = [...lifecycleEntryDefinitions, demoNoteEntry];
 
 export const stationEntryRegistry = new EntryRegistry(baseEntryDefinitions);

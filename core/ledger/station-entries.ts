@@ -16,11 +16,12 @@
  *
  * The poll book:
  *   check-in        — a voter on the list, not checked in before at this station
- *   ballot-reissued — a new ballot for a voter already checked in here, after a
- *                     ballot of this station was voided (a crash, a printer that
- *                     failed): the station issues one only while its reissues are
- *                     fewer than its voided ballots; validators accept one only for
- *                     a voter hash checked in earlier in the same poll book
+ *   ballot-reissued — a new ballot for a voter already checked in here who has
+ *                     none (it was voided, or the session ended with nothing
+ *                     recorded): the station issues one only while fewer ballots
+ *                     are cast or pending than voters checked in; validators accept
+ *                     one only for a voter hash checked in earlier in the same poll
+ *                     book
  *
  * Each log records the polls lifecycle with its own entries and its own counts, so
  * the two share no counter (issue 8): the ballot log has polls-opened, -paused,
@@ -40,18 +41,7 @@ import {
   defineEntry,
   demoNoteEntry,
   EntryRegistry,
-  pollBookClosedEntry,
-  pollBookClosedEntryV2,
-  pollBookOpenedEntry,
-  pollBookOpenedEntryV2,
-  pollBookPausedEntry,
-  pollBookPausedEntryV2,
-  pollBookResumedEntry,
-  pollBookResumedEntryV2,
-  pollsClosedEntry,
-  pollsOpenedEntry,
-  pollsPausedEntry,
-  pollsResumedEntry,
+  lifecycleEntryDefinitions,
   type EntryOf,
 } from './entries';
 
@@ -121,22 +111,11 @@ export type BallotReissuedEntry = EntryOf<typeof ballotReissuedEntry>;
 
 /** Everything a real station's logs accept: lifecycle, ballots, check-ins and reissues; no demo notes. */
 export const electionEntryRegistry = new EntryRegistry([
-  pollsOpenedEntry,
-  pollsPausedEntry,
-  pollsResumedEntry,
-  pollsClosedEntry,
+  ...lifecycleEntryDefinitions,
   ballotPendingEntry,
   ballotCastEntry,
   ballotVoidedEntry,
   ballotChallengedEntry,
-  pollBookOpenedEntry,
-  pollBookPausedEntry,
-  pollBookResumedEntry,
-  pollBookClosedEntry,
-  pollBookOpenedEntryV2,
-  pollBookPausedEntryV2,
-  pollBookResumedEntryV2,
-  pollBookClosedEntryV2,
   checkInEntry,
   ballotReissuedEntry,
 ]);

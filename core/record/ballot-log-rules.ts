@@ -23,6 +23,7 @@
 import {
   nextConfirmationCode,
   parseChallengedBallot,
+  parseEncryptedBallot,
   verifyChallengedBallot,
   type BallotManifest,
   type ConfirmationCode,
@@ -118,6 +119,12 @@ export type BallotLogRules = {
    */
   ballotOf(entry: LedgerEntry): Result<EncryptedBallot, string>;
 };
+
+/** The encrypted ballot of a ballot-pending or ballot-challenged entry, decoded, or why it does not decode. */
+export function parseEntryBallot(entry: LedgerEntry): Result<EncryptedBallot, string> {
+  const parsed = parseEncryptedBallot(entry['ballot']);
+  return parsed.ok ? ok(parsed.value) : err(JSON.stringify(parsed.error));
+}
 
 /** What one accepted entry did. */
 export type BallotLogStep =

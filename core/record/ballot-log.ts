@@ -11,11 +11,11 @@
  * A ballot counts when a ballot-pending entry is followed by its ballot-cast entry;
  * challenged, voided and still-pending ballots are not counted.
  */
-import { confirmationSeed, parseEncryptedBallot, type EncryptedBallot } from '../ballot';
+import { confirmationSeed, type EncryptedBallot, type LoggedBallot } from '../ballot';
 import { describeEntryError } from '../ledger/entries';
 import { electionEntryRegistry } from '../ledger/station-entries';
 import { err, ok, type Result } from '../result';
-import { applyBallotLogEntry, type BallotLogPosition, type BallotStatus, type LogRuleCode } from './ballot-log-rules';
+import { applyBallotLogEntry, parseEntryBallot, type BallotLogPosition, type BallotStatus, type LogRuleCode } from './ballot-log-rules';
 import type { RecordElection, RecordStation } from './election';
 import type { RecordCheck, RecordFailure } from './failure';
 
@@ -37,15 +37,12 @@ const RECORD_CHECKS: Readonly<Record<LogRuleCode, RecordCheck>> = {
 };
 
 /** An encrypted ballot whose proofs still have to be verified. */
-export type ProofJob = {
-  readonly index: number;
-  readonly ballotStyleId: string;
-  readonly ballot: EncryptedBallot;
+export type ProofJob = LoggedBallot & {
   /** The entry's canonical text, for verifiers in another thread. */
   readonly entryText: string;
 };
 
-export type CastBallot = { readonly index: number; readonly ballotStyleId: string; readonly ballot: EncryptedBallot };
+export type CastBallot = LoggedBallot;
 
 export type ReplayedBallotLog = {
   readonly entries: number;
@@ -82,10 +79,7 @@ export function replayBallotLog(
     precinctId: station.precinctId,
     ballotStyleIds: station.ballotStyleIds,
     statusOf: (ballotId: string) => status.get(ballotId),
-    ballotOf: (entry: { readonly [field: string]: unknown }) => {
-      const parsed = parseEncryptedBallot(entry['ballot']);
-      return parsed.ok ? ok(parsed.value) : err(JSON.stringify(parsed.error));
-    },
+    ballotOf: parseEntryBallot,
   };
 
   for (let index = 0; index < entryTexts.length; index++) {

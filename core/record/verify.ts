@@ -22,8 +22,9 @@
  */
 import {
   decryptTally,
+  describeBallotFailure,
+  firstFailingBallot,
   parsePartialDecryption,
-  verifyBallots,
   verifyPartialDecryption,
   type BallotFailure,
   type KeyCeremonyRecord,
@@ -118,31 +119,7 @@ export type VerifiedTally = {
 
 /** Proofs in this thread, one batch per ballot style, falling back to name the bad ballot. */
 export function inThreadProofVerifier(random?: RandomSource): ProofVerifier {
-  return (election, _stationId, jobs) => {
-    const byStyle = new Map<string, ProofJob[]>();
-    for (const job of jobs) {
-      const list = byStyle.get(job.ballotStyleId);
-      if (list === undefined) byStyle.set(job.ballotStyleId, [job]);
-      else list.push(job);
-    }
-    let first: { index: number; failure: BallotFailure } | undefined;
-    for (const [styleId, list] of byStyle) {
-      const manifest = election.manifests.get(styleId);
-      if (manifest === undefined) throw new Error(`invariant failed: style ${styleId} was checked by the replay`);
-      const checked = verifyBallots(election.context, manifest, list.map((j) => j.ballot), random === undefined ? {} : { random });
-      if (checked.ok) continue;
-      for (const failure of checked.error) {
-        const index = list.find((j) => j.ballot.ballotId === failure.ballotId)?.index ?? -1;
-        if (first === undefined || index < first.index) first = { index, failure };
-      }
-    }
-    return Promise.resolve(first);
-  };
-}
-
-export function describeBallotFailure(failure: BallotFailure): string {
-  const at = [failure.contestId, failure.selectionId].filter((x) => x !== undefined).join('/');
-  return `ballot ${failure.ballotId} fails ${failure.check}${at ? ` at ${at}` : ''}`;
+  return (election, _stationId, jobs) => Promise.resolve(firstFailingBallot(election.context, election.manifests, jobs, random === undefined ? {} : { random }));
 }
 
 function readJson(source: RecordSource, path: string, required = true): Result<unknown, RecordFailure> {

@@ -9,7 +9,7 @@
  * both (validator/checks.ts).
  */
 import type { PollsState } from '../../core/api/station-api';
-import type { LedgerEntry } from '../../core/ledger/entries';
+import type { LedgerEntry, LifecycleStep } from '../../core/ledger/entries';
 import type { EventLogger } from '../../core/logging';
 import { assertNever, err, ok, type Result } from '../../core/result';
 
@@ -44,22 +44,17 @@ export function pollsReducer(state: PollsState, action: PollsAction): Result<Pol
   }
 }
 
-/** The ledger entry that records a transition; loading the election is not one (the package is its record). */
+/** The lifecycle step each action records (core/ledger/entries.ts); loading the election is not one (the package is its record). */
+const STEP_OF: Readonly<Record<Exclude<PollsAction['type'], 'election-loaded'>, LifecycleStep>> = {
+  open: 'opened',
+  pause: 'paused',
+  resume: 'resumed',
+  close: 'closed',
+};
+
+/** The ballot log's entry for a transition, with the count of cast ballots before it. */
 export function pollsEntry(action: PollsAction, ballotsCast: number): LedgerEntry | null {
-  switch (action.type) {
-    case 'election-loaded':
-      return null;
-    case 'open':
-      return { type: 'polls-opened', v: 1, ballotsCast };
-    case 'pause':
-      return { type: 'polls-paused', v: 1, ballotsCast };
-    case 'resume':
-      return { type: 'polls-resumed', v: 1, ballotsCast };
-    case 'close':
-      return { type: 'polls-closed', v: 1, ballotsCast };
-    default:
-      return assertNever(action, 'polls action');
-  }
+  return action.type === 'election-loaded' ? null : { type: `polls-${STEP_OF[action.type]}`, v: 1, ballotsCast };
 }
 
 /** What the poll book holds: the counts its lifecycle entries state. */
@@ -68,36 +63,7 @@ export type PollBookCounts = { readonly checkIns: number; readonly ballotsReissu
 /** The poll book's record of the same transition: its own counts, nothing from the ballot log. */
 export function pollBookEntry(action: PollsAction, counts: PollBookCounts): LedgerEntry | null {
   const { checkIns, ballotsReissued } = counts;
-  switch (action.type) {
-    case 'election-loaded':
-      return null;
-    case 'open':
-      return { type: 'pollbook-opened', v: 2, checkIns, ballotsReissued };
-    case 'pause':
-      return { type: 'pollbook-paused', v: 2, checkIns, ballotsReissued };
-    case 'resume':
-      return { type: 'pollbook-resumed', v: 2, checkIns, ballotsReissued };
-    case 'close':
-      return { type: 'pollbook-closed', v: 2, checkIns, ballotsReissued };
-    default:
-      return assertNever(action, 'polls action');
-  }
-}
-
-/** The action a recorded polls-* entry stands for, so the state can be replayed from the log. */
-export function pollsActionOfEntry(entry: LedgerEntry): PollsAction | null {
-  switch (entry.type) {
-    case 'polls-opened':
-      return { type: 'open' };
-    case 'polls-paused':
-      return { type: 'pause' };
-    case 'polls-resumed':
-      return { type: 'resume' };
-    case 'polls-closed':
-      return { type: 'close' };
-    default:
-      return null;
-  }
+  return action.type === 'election-loaded' ? null : { type: `pollbook-${STEP_OF[action.type]}`, v: 2, checkIns, ballotsReissued };
 }
 
 export function logPollsTransition(logger: EventLogger, from: PollsState, to: PollsState, action: PollsAction): void {

@@ -267,8 +267,7 @@ export class StationService {
     const next = pollsReducer(from, action);
     if (!next.ok) return this.refuse('polls.transition-refused', next.error);
     const entry = pollsEntry(action, this.ballotLog.cast);
-    const { checkIns, ballotsReissued } = this.deps.pollBook;
-    const pollBook = pollBookEntry(action, { checkIns, ballotsReissued });
+    const pollBook = pollBookEntry(action, this.deps.pollBook);
     if (entry !== null) {
       // The ballot log is the record the state is recovered from, so it goes first.
       const recorded = this.append('ballots', entry);

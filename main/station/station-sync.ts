@@ -22,7 +22,6 @@ export type StationSyncOptions = {
 
 export class StationSync implements SyncStatusSource {
   private client: SyncClient | null = null;
-  private view: SyncStatusSource = syncNotConfigured;
   private adapter: SyncClientStatus | null = null;
 
   constructor(private readonly options: StationSyncOptions) {}
@@ -40,12 +39,11 @@ export class StationSync implements SyncStatusSource {
       pollMs: this.options.pollMs,
     });
     this.adapter = new SyncClientStatus(this.client);
-    this.view = this.adapter;
     this.client.start();
   }
 
   syncView(): SyncView {
-    return this.view.syncView();
+    return (this.adapter ?? syncNotConfigured).syncView();
   }
 
   async stop(): Promise<void> {
