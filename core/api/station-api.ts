@@ -185,7 +185,7 @@ export type StationStatus = {
   readonly staff: StaffSessionView;
   readonly pollBook: {
     readonly checkIns: number;
-    /** New ballots issued to voters already checked in, each replacing a voided ballot. */
+    /** New ballots issued to voters already checked in who had none (voided, or never recorded). */
     readonly ballotsReissued: number;
     /** Whether the poll-book key was provisioned and matches the package's commitment. */
     readonly key: 'missing' | 'mismatch' | 'ok' | 'no-election';
@@ -349,9 +349,10 @@ export const stationApi = {
     z.object({ voterId: z.string().max(64), activation: z.enum(['kiosk', 'card']) }).strict(),
   ),
   /**
-   * A new ballot for a voter already checked in at this station whose ballot was
-   * voided (a crash, a printer that failed): only while a voided ballot is not yet
-   * replaced; recorded in the poll book, then activated like a check-in.
+   * A new ballot for a voter already checked in at this station who has none (it
+   * was voided, or the session ended with nothing recorded): only while fewer
+   * ballots are cast or pending than voters checked in; recorded in the poll book,
+   * then activated like a check-in.
    */
   reissueBallot: method<ReissueResult>()(
     z.object({ voterId: z.string().max(64), activation: z.enum(['kiosk', 'card']) }).strict(),

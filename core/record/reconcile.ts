@@ -7,9 +7,11 @@
  * discrepancy, listed with the station and both numbers; nothing is netted out
  * across stations.
  *
- * A reissued ballot replaces a voided one for a voter already checked in, so once
- * the officials give the reissues the poll book explains the cast count as
- *   ballots issued (check-ins + reissues) − ballots voided (in the verified log) = ballots cast;
+ * A reissued ballot is a new one for a checked-in voter who had none (voided, or a
+ * session that ended with nothing recorded), and the station never lets cast exceed
+ * check-ins. So once the officials give the reissues, the poll book bounds the cast
+ * count: cast ≤ check-ins and cast ≤ check-ins + reissues − voided (in the verified
+ * log), the rest being sessions without a ballot, listed for officials to explain;
  * without them, check-ins are set against the cast ballots directly, as before
  * reissues existed.
  */
@@ -32,7 +34,7 @@ export const paperCountsSchema = z.strictObject({
       printedCastCount: count.optional(),
       /** Voters checked in, from the poll book, when officials have it. */
       checkIns: count.optional(),
-      /** New ballots issued to checked-in voters whose ballot was voided (closing report or poll book), when officials have it. */
+      /** New ballots issued to checked-in voters who had none (closing report or poll book), when officials have it. */
       ballotsReissued: count.optional(),
       contests: z.array(z.strictObject({ contestId: z.string(), selections: z.array(z.strictObject({ selectionId: z.string(), count })) })).default([]),
     }),
@@ -207,7 +209,7 @@ export function reconciliationHtml(r: Reconciliation, title: string): string {
 </head><body>
 <h1>${escapeHtml(title)}</h1>
 <p>Election ${escapeHtml(r.electionId)}. Discrepancies: ${r.discrepancies.length}.</p>
-<p>A reissued ballot replaces a voided one for a voter already checked in: check-ins + ballots reissued − voided = ballots cast.</p>
+<p>A reissued ballot is a new one for a checked-in voter who had none. Ballots cast may not exceed check-ins, nor check-ins + ballots reissued − voided; what remains below are sessions without a ballot (a voter who left, a station stopped before the cast), to explain from the incident log.</p>
 <table><thead><tr><th>Station</th><th>Precinct / contest / selection</th><th>Paper (hand count)</th><th>Digital (log / decrypted)</th><th>Printed report</th><th>Check-ins</th><th>Ballots reissued</th><th>Voided (log)</th><th>Sessions without a ballot</th></tr></thead>
 <tbody>
 ${rows}

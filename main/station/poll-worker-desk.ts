@@ -1,7 +1,7 @@
 /**
  * What a signed-in poll worker or election official does at the station: setup
  * (load and verify the election package, hardware self-test), the polls lifecycle
- * with its printed reports, check-in and the reissue of a voided ballot, recovery
+ * with its printed reports, check-in and the reissue of a missing ballot, recovery
  * (pending ballots, interrupted prints) and the event-log export.
  *
  * Each procedure is a small function that takes its dependencies as one object,

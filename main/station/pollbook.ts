@@ -10,8 +10,8 @@
  * A check-in entry holds the voter's keyed hash, precinct, ballot style and how
  * the session was activated: no ballot id, no counter shared with the ballot log,
  * no time. The ballot log and the poll-book log cannot be joined through it. A
- * ballot-reissued entry holds the same fields for a voter already checked in here,
- * whose ballot was voided.
+ * ballot-reissued entry holds the same fields for a voter already checked in here
+ * who has no ballot (it was voided, or the session ended with nothing recorded).
  */
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';

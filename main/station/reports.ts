@@ -5,7 +5,7 @@
  * paper against the signed checkpoints later.
  *
  * The closing report carries counts of ballots, check-ins and reissued ballots (a
- * new ballot for a checked-in voter whose ballot was voided) and the last
+ * new ballot for a checked-in voter who had none) and the last
  * confirmation code, and deliberately no per-contest totals: the station never
  * stores anything that reveals a vote (DESIGN.md). Totals come from the guardians'
  * decryption, which officials reconcile against the hand count of paper.
@@ -50,7 +50,7 @@ export type ReportFacts = {
   readonly heads: Readonly<Record<LogKind, LogHead>>;
   readonly ballots: { readonly cast: number; readonly challenged: number; readonly voided: number; readonly pending: number };
   readonly checkIns: number;
-  /** New ballots for voters already checked in, each replacing a voided one. */
+  /** New ballots for voters already checked in who had none (voided, or never recorded). */
   readonly ballotsReissued: number;
   /** Closing report: the last ballot's full confirmation code (chain head), or null if no ballot was recorded. */
   readonly lastConfirmationCode: { readonly short: string; readonly full: string } | null;
