@@ -37,6 +37,9 @@ export type GuardianSecretFileOptions = {
 };
 
 export const ENCRYPTED_SHARE_TYPE = 'guardian-key-share-encrypted';
+/** A guardian's private ceremony state between steps (cli/commands/guardian.ts), same format. */
+export const ENCRYPTED_STATE_TYPE = 'guardian-ceremony-state-encrypted';
+type EncryptedType = typeof ENCRYPTED_SHARE_TYPE | typeof ENCRYPTED_STATE_TYPE;
 /** scrypt cost written by this version: 2^17 × r 8 × 128 bytes = 128 MiB per guess. */
 export const SCRYPT_PARAMS = { logN: 17, r: 8, p: 1 } as const;
 const LOG_N_RANGE = { min: 15, max: 18 } as const;
@@ -47,7 +50,7 @@ const b64 = (bytes: number) => z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${Mat
 
 const encryptedShareSchema = z
   .object({
-    type: z.literal(ENCRYPTED_SHARE_TYPE),
+    type: z.enum([ENCRYPTED_SHARE_TYPE, ENCRYPTED_STATE_TYPE]),
     v: z.literal(1),
     guardianId: z.string().regex(ID_PATTERN),
     kdf: z
@@ -80,15 +83,20 @@ function associatedData(file: Omit<EncryptedShare, 'ciphertext'>): Buffer {
 
 /** The text of an encrypted share file for `share`, under `passphrase`. */
 export function encryptGuardianShare(share: GuardianKeyShare, passphrase: string): string {
+  return sealGuardianSecret(ENCRYPTED_SHARE_TYPE, share.guardianId, recordToCanonicalJson(guardianKeyShareToRecord(share)), passphrase);
+}
+
+/** The text of an encrypted file of type `type` holding `recordJson`, one guardian's secret, under `passphrase`. */
+export function sealGuardianSecret(type: EncryptedType, guardianId: string, recordJson: string, passphrase: string): string {
   const header: Omit<EncryptedShare, 'ciphertext'> = {
-    type: ENCRYPTED_SHARE_TYPE,
+    type,
     v: 1,
-    guardianId: share.guardianId,
+    guardianId,
     kdf: { name: 'scrypt', ...SCRYPT_PARAMS, salt: toBase64Url(randomBytes(16)) },
     cipher: { name: 'aes-256-gcm', nonce: toBase64Url(randomBytes(12)) },
   };
   const key = deriveKey(passphrase, fromBase64Url(header.kdf.salt), header.kdf.logN);
-  const plaintext = Buffer.from(recordToCanonicalJson(guardianKeyShareToRecord(share)), 'utf8');
+  const plaintext = Buffer.from(recordJson, 'utf8');
   try {
     const cipher = createCipheriv('aes-256-gcm', key, fromBase64Url(header.cipher.nonce));
     cipher.setAAD(associatedData(header));
@@ -110,11 +118,12 @@ export function isEncryptedGuardianFile(file: string): boolean {
   }
 }
 
-function decryptShare(file: string, json: unknown, passphrase: string | undefined): unknown {
+/** Decrypts one guardian secret file's JSON of the expected type; the record inside, parsed as JSON. */
+export function openGuardianSecret(file: string, json: unknown, passphrase: string | undefined, type: EncryptedType = ENCRYPTED_SHARE_TYPE): unknown {
   const parsed = encryptedShareSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new CliError(`guardian file ${file} is not a valid encrypted share: ${issue ? `${issue.path.join('.') || '(file)'}: ${issue.message}` : 'malformed'}`);
+  if (!parsed.success || parsed.data.type !== type) {
+    const issue = parsed.success ? { path: ['type'], message: `expected ${type}` } : parsed.error.issues[0];
+    throw new CliError(`guardian file ${file} is not a valid encrypted ${type === ENCRYPTED_SHARE_TYPE ? 'share' : 'ceremony state'}: ${issue ? `${issue.path.join('.') || '(file)'}: ${issue.message}` : 'malformed'}`);
   }
   if (passphrase === undefined || passphrase === '') {
     throw new CliError(`guardian file ${file} is encrypted: give its passphrase (--passphrase-file FILE, the URNA_GUARDIAN_PASSPHRASE variable, or type it when asked)`);
@@ -164,7 +173,7 @@ export function readGuardianSecretFile(file: string, options: GuardianSecretFile
     throw new CliError(`guardian file ${file} is not JSON${error instanceof SyntaxError ? '' : `: ${(error as Error).message}`}`);
   }
   if (typeof json === 'object' && json !== null && (json as { type?: unknown }).type === ENCRYPTED_SHARE_TYPE) {
-    json = decryptShare(file, json, options.passphrase);
+    json = openGuardianSecret(file, json, options.passphrase);
   } else {
     process.stderr.write(`urna: warning: guardian file ${file} is not encrypted; new ceremonies encrypt every share under its guardian's passphrase\n`);
   }
@@ -224,15 +233,23 @@ export async function promptPassphrase(question: string): Promise<string | null>
 }
 
 /**
- * The passphrase for reading one guardian file: from `--passphrase-file` (its first
- * line), else URNA_GUARDIAN_PASSPHRASE, else asked on the terminal.
+ * One guardian's passphrase from a file that holds it alone. A file of several lines
+ * is refused: a file of every guardian's passphrase is the very thing that lets one
+ * person open every share, so no command outside the demo reads one.
+ */
+export function readOnePassphrase(file: string): string {
+  const lines = readPassphraseFile(file);
+  if (lines.length === 0) throw new CliError(`passphrase file ${file} is empty`);
+  if (lines.length > 1) throw new CliError(`passphrase file ${file} holds ${lines.length} lines: it must hold one guardian's passphrase alone, on one line`);
+  return lines[0] as string;
+}
+
+/**
+ * The passphrase for reading one guardian file: from `--passphrase-file` (one line,
+ * that guardian's alone), else URNA_GUARDIAN_PASSPHRASE, else asked on the terminal.
  */
 export async function guardianPassphrase(options: { readonly passphraseFile?: string; readonly guardianFile: string }): Promise<string | undefined> {
-  if (options.passphraseFile !== undefined) {
-    const [first] = readPassphraseFile(options.passphraseFile);
-    if (first === undefined) throw new CliError(`passphrase file ${options.passphraseFile} is empty`);
-    return first;
-  }
+  if (options.passphraseFile !== undefined) return readOnePassphrase(options.passphraseFile);
   const fromEnvironment = process.env['URNA_GUARDIAN_PASSPHRASE'];
   if (fromEnvironment) return fromEnvironment;
   if (!isEncryptedGuardianFile(options.guardianFile)) return undefined;

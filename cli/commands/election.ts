@@ -22,7 +22,10 @@ import { nestErrors, type ElectionError } from '../../core/election/errors';
 import { importNistBallotDefinition } from '../../core/election/nist';
 import {
   ELECTION_PACKAGE_FORMAT,
+  CEREMONY_PLACEHOLDER_HASH,
+  CEREMONY_PLACEHOLDER_KEY,
   electionBaseHash,
+  electionCeremonyBaseHash,
   formatBaseHashForDisplay,
   parseJsonFile,
   serializeElectionPackage,
@@ -147,15 +150,33 @@ async function sampleCommand(options: { out: string }): Promise<void> {
     url: `https://validator-${i + 1}.svetlogorye.example/`,
   }));
 
-  // A real (local) key ceremony, so the sample's ballots can be tallied end to end.
+  // A local key ceremony (demo only: one process holds every share), so the sample's
+  // ballots can be tallied end to end. It is bound to the definition as it stands
+  // before the ceremony; the joint key and the record hash are filled in after.
   const guardians = { count: 5, threshold: 3 };
   const guardianDir = path.join(out, 'guardians');
+  const draft = sampleElectionDefinition({
+    authorityVerifierKey: authorityVkey,
+    pollWorkerCardIssuerKey: cardIssuerVkey,
+    validators,
+    jointPublicKey: CEREMONY_PLACEHOLDER_KEY,
+    ceremonyRecordHash: CEREMONY_PLACEHOLDER_HASH,
+    guardians,
+  });
+  if (!draft.ok) throw new Error(`invariant failed: the sample definition is invalid: ${draft.error.map((e) => e.message.en).join('; ')}`);
   // Demo only: random passphrases kept beside the encrypted shares (mode 0600), so the
   // sample can be tallied without anyone typing. A real ceremony never does this.
   const passphrases = Array.from({ length: guardians.count }, () => toBase64Url(randomBytes(18)));
   mkdirSync(guardianDir, { recursive: true });
   passphrases.forEach((passphrase, i) => writeNewFile(path.join(guardianDir, `guardian-${i + 1}.passphrase`), `${passphrase}\n`, 0o600));
-  await runCeremonyCommand({ guardians: String(guardians.count), threshold: String(guardians.threshold), out: guardianDir, election: SAMPLE_ELECTION_ID, passphrases });
+  await runCeremonyCommand({
+    guardians: String(guardians.count),
+    threshold: String(guardians.threshold),
+    out: guardianDir,
+    demo: true,
+    baseHash: toBase64Url(electionCeremonyBaseHash(draft.value)),
+    passphrases,
+  });
   const record = readJson(path.join(guardianDir, 'key-ceremony.json')) as { jointKey?: unknown };
   if (typeof record.jointKey !== 'string') throw new Error('invariant failed: the ceremony record has no joint key');
 
@@ -180,8 +201,9 @@ async function sampleCommand(options: { out: string }): Promise<void> {
       `  authority.key(.vkey)   election authority (the secret is mode 0600)\n` +
       `  card-issuer.key(.vkey) poll-worker card issuer\n` +
       `  validators/            three validators' cosigning keys (threshold 2 of 3)\n` +
-      `  guardians/             key ceremony record, five encrypted guardian secrets (threshold 3)\n` +
-      `                         and their demo passphrases (guardian-N.passphrase)\n` +
+      `  guardians/             DEMO key ceremony: record, five encrypted guardian secrets (threshold 3)\n` +
+      `                         and their passphrases (guardian-N.passphrase), all in one folder:\n` +
+      `                         these demo keys prove nothing (see guardians/DEMO-KEYS-PROVE-NOTHING.txt)\n` +
       `base hash ${formatBaseHashForDisplay(baseHash)}\n`,
   );
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import * as keys from './keys';
+import * as guardian from './guardian';
 import * as election from './election';
 import * as station from './station';
 import * as sim from './sim';
@@ -19,7 +20,7 @@ import * as simulate from './simulate';
  */
 type CommandModule = { register(program: Command): void };
 
-const modules: readonly CommandModule[] = [keys, election, station, sim, devices, log, validator, record, tally, verify, reconcile, audit, simulate];
+const modules: readonly CommandModule[] = [keys, guardian, election, station, sim, devices, log, validator, record, tally, verify, reconcile, audit, simulate];
 
 export function registerCommands(program: Command): void {
   for (const module of modules) module.register(program);

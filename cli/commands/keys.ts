@@ -1,25 +1,44 @@
 /**
- * `urna keys ceremony`: runs the key ceremony on one machine, each guardian a separate
- * object that only exchanges messages with the others, and writes one secret file
- * per guardian (mode 0600, that guardian's key share only, encrypted under that
- * guardian's passphrase: see cli/guardian-files.ts) plus the public record.
+ * `urna keys ceremony-record`: anyone assembles the public key-ceremony record from
+ * the messages folder of a ceremony the guardians held on their own machines
+ * (`urna guardian …`), refusing unless every guardian accepted the same transcript
+ * and no complaint stands.
  *
- * Passphrases come from a file (`--passphrase-file`, one line per guardian in
- * order) or are typed by each guardian at the terminal; never from an argument.
+ * `urna keys ceremony --demo`: DEMO ONLY. Runs every guardian in one process and writes
+ * every guardian's secret into one folder, so whoever runs it holds the election
+ * secret: the keys it makes prove nothing. It exists for demos and tests, refuses to
+ * run without --demo, and says so on screen and in the folder it writes.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
+  acceptanceHolds,
+  ceremonyRecord,
+  ceremonyTranscriptHash,
   keyCeremonyToRecord,
+  parametersOf,
   recordToCanonicalJson,
   runLocalCeremony,
   verifyCeremonyRecord,
+  type CeremonyAcceptance,
+  type KeyCeremonyRecord,
 } from '../../core/ballot';
-import { type Bytes, fromBase64Url } from '../../core/encoding/bytes';
-import { canonicalBytes } from '../../core/encoding/canonical-json';
-import { sha256 } from '../../core/encoding/hash';
-import { type GuardianId, ID_PATTERN } from '../../core/ids';
+import { bytesEqual } from '../../core/encoding/bytes';
+import type { GuardianId } from '../../core/ids';
+import { ceremonyRecordHash } from '../../core/record/election';
+import {
+  acceptanceFile,
+  ceremonyParameters,
+  commitmentFile,
+  fingerprint,
+  readAcceptance,
+  readAnnouncements,
+  readComplaints,
+  refuseOnComplaints,
+  requireAll,
+} from '../ceremony-messages';
+import { ceremonyBaseHashFromOptions } from './guardian';
 import { encryptGuardianShare, MIN_PASSPHRASE_LENGTH, promptPassphrase, readPassphraseFile } from '../guardian-files';
 import { CliError } from '../urna';
 
@@ -27,7 +46,8 @@ type CeremonyOptions = {
   guardians: string;
   threshold: string;
   out: string;
-  election: string;
+  demo?: boolean;
+  definition?: string;
   baseHash?: string;
   passphraseFile?: string;
   /** For callers inside the CLI (the demo sample): the passphrases themselves. */
@@ -38,21 +58,6 @@ function positiveInteger(text: string, name: string, max: number): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1 || n > max) throw new CliError(`--${name} must be an integer from 1 to ${max}`);
   return n;
-}
-
-/** Without --base-hash the ceremony is bound to the election id alone. */
-function ceremonyBaseHash(options: CeremonyOptions): Bytes {
-  if (options.baseHash !== undefined) {
-    let bytes: Bytes;
-    try {
-      bytes = fromBase64Url(options.baseHash);
-    } catch {
-      throw new CliError('--base-hash must be 32 bytes of unpadded base64url');
-    }
-    if (bytes.length !== 32) throw new CliError('--base-hash must be 32 bytes of unpadded base64url');
-    return bytes;
-  }
-  return sha256(canonicalBytes({ domain: 'urna/ceremony-base/v1', electionId: options.election }));
 }
 
 function writeNew(file: string, text: string, mode: number): void {
@@ -93,13 +98,22 @@ async function guardianPassphrases(guardianIds: readonly GuardianId[], passphras
   return passphrases;
 }
 
+export const DEMO_WARNING =
+  'DEMO KEYS PROVE NOTHING: one process made every guardian\'s share, so whoever ran it (or holds this folder and the passphrases) can rebuild the election secret and decrypt any ballot. A real ceremony runs each guardian on their own machine: urna guardian init|announce|share|receive|accept, then urna keys ceremony-record.';
+
 export async function runCeremonyCommand(options: CeremonyOptions): Promise<void> {
+  if (options.demo !== true) {
+    throw new CliError(
+      "'urna keys ceremony' runs every guardian in one process, so its keys prove nothing; it runs only with --demo. " +
+        "For a real election each guardian runs 'urna guardian init|announce|share|receive|accept' on their own machine (see README)",
+    );
+  }
   const guardians = positiveInteger(options.guardians, 'guardians', 100);
   const threshold = positiveInteger(options.threshold, 'threshold', guardians);
-  if (!ID_PATTERN.test(options.election)) throw new CliError('--election must be an id (lowercase letters, digits, . _ -)');
+  const baseHash = ceremonyBaseHashFromOptions(options);
   const guardianIds = Array.from({ length: guardians }, (_, i) => `guardian-${i + 1}` as GuardianId);
   const passphrases = await guardianPassphrases(guardianIds, options.passphraseFile, options.passphrases);
-  const outcome = runLocalCeremony({ baseHash: ceremonyBaseHash(options), guardianIds, threshold });
+  const outcome = runLocalCeremony({ baseHash, guardianIds, threshold });
   if (!outcome.ok) throw new CliError(`key ceremony failed: ${JSON.stringify(outcome.error)}`);
   const { record, keyShares } = outcome.value;
   const checked = verifyCeremonyRecord(record);
@@ -107,6 +121,7 @@ export async function runCeremonyCommand(options: CeremonyOptions): Promise<void
 
   const out = path.resolve(options.out);
   mkdirSync(out, { recursive: true });
+  writeNew(path.join(out, 'DEMO-KEYS-PROVE-NOTHING.txt'), `${DEMO_WARNING}\n`, 0o644);
   writeNew(path.join(out, 'key-ceremony.json'), `${recordToCanonicalJson(keyCeremonyToRecord(record))}\n`, 0o644);
   keyShares.forEach((share, i) => {
     const passphrase = passphrases[i];
@@ -114,23 +129,82 @@ export async function runCeremonyCommand(options: CeremonyOptions): Promise<void
     writeNew(path.join(out, `${share.guardianId}.secret.json`), encryptGuardianShare(share, passphrase), 0o600);
   });
   process.stdout.write(
-    `key ceremony: ${guardians} guardians, threshold ${threshold}\n` +
+    `${DEMO_WARNING}\n` +
+      `key ceremony (demo): ${guardians} guardians, threshold ${threshold}\n` +
       `joint key ${record.jointKey.toBase64Url()}\n` +
       `public record ${path.join(out, 'key-ceremony.json')}\n` +
-      `${keyShares.length} guardian secret files (mode 0600, each encrypted under its guardian's passphrase) in ${out}: hand each to its guardian alone\n`,
+      `${keyShares.length} guardian secret files (mode 0600, each encrypted under its guardian's passphrase) in ${out}\n`,
+  );
+}
+
+type RecordOptions = { messages: string; out: string; definition?: string; baseHash?: string };
+
+/** Assembles key-ceremony.json from a messages folder; refuses unless every guardian accepted one transcript. */
+export function assembleCeremonyRecord(options: RecordOptions): KeyCeremonyRecord {
+  const { params, commitments } = ceremonyParameters(options.messages);
+  requireAll(options.messages, params, commitmentFile, 'commitments');
+  if (options.definition !== undefined || options.baseHash !== undefined) {
+    const expected = ceremonyBaseHashFromOptions(options);
+    if (!bytesEqual(expected, params.baseHash)) throw new CliError('the guardians held this ceremony for another election definition: its base hash is not the one given');
+  }
+  const announcements = readAnnouncements(options.messages, params, commitments);
+  refuseOnComplaints(params, announcements, readComplaints(options.messages));
+  const transcript = ceremonyTranscriptHash(params, announcements);
+  const acceptances: CeremonyAcceptance[] = [];
+  const absent: string[] = [];
+  for (const a of announcements) {
+    const acceptance = readAcceptance(options.messages, a.guardianId);
+    if (acceptance === undefined) {
+      absent.push(a.guardianId);
+      continue;
+    }
+    if (!acceptanceHolds(params, a, acceptance)) throw new CliError(`${acceptanceFile(a.guardianId)} is not ${a.guardianId}'s signature: the ceremony stops; ask ${a.guardianId} to accept again`);
+    if (!bytesEqual(acceptance.transcriptHash, transcript)) {
+      throw new CliError(
+        `${a.guardianId} accepted a different transcript (${fingerprint(acceptance.transcriptHash)}, not ${fingerprint(transcript)}): ` +
+          `${a.guardianId} was shown other announcements or complaints than these. The ceremony stops; compare the messages with ${a.guardianId} and start again`,
+      );
+    }
+    acceptances.push(acceptance);
+  }
+  if (absent.length > 0) throw new CliError(`no acceptance yet from ${absent.join(', ')}: the record needs every guardian's`);
+  const record = ceremonyRecord(params, announcements, acceptances);
+  const checked = verifyCeremonyRecord(record);
+  if (!checked.ok) throw new Error(`invariant failed: an assembled record does not verify: ${checked.error.check}`);
+  return record;
+}
+
+function ceremonyRecordCommand(options: RecordOptions): void {
+  const record = assembleCeremonyRecord(options);
+  const json = keyCeremonyToRecord(record);
+  writeNew(path.resolve(options.out), `${recordToCanonicalJson(json)}\n`, 0o644);
+  process.stdout.write(
+    `key ceremony record: ${record.guardians.length} guardians, threshold ${record.threshold}, every acceptance on transcript ${fingerprint(ceremonyTranscriptHash(parametersOf(record), record.guardians))}\n` +
+      `joint key            ${record.jointKey.toBase64Url()}   (the package's guardians.jointPublicKey)\n` +
+      `record hash          ${ceremonyRecordHash(json)}   (the package's guardians.ceremonyRecordHash)\n` +
+      `written to ${options.out}\n`,
   );
 }
 
 export function register(program: Command): void {
-  const keys = program.command('keys').description('election key ceremony');
+  const keys = program.command('keys').description("election key ceremony: assemble the guardians' public record (the ceremony itself is 'urna guardian')");
+  keys
+    .command('ceremony-record')
+    .description("assemble key-ceremony.json from the guardians' messages folder; refused unless every guardian accepted the same transcript and no complaint stands")
+    .requiredOption('--messages <dir>', "the ceremony's messages folder")
+    .requiredOption('--out <file>', 'the public record to write (key-ceremony.json)')
+    .option('--definition <file>', 'check the ceremony was held for this election definition')
+    .option('--base-hash <base64url>', "check the ceremony's base hash (instead of --definition)")
+    .action((options: RecordOptions) => ceremonyRecordCommand(options));
   keys
     .command('ceremony')
-    .description('run a k-of-n key ceremony; write one secret file per guardian and the public ceremony record')
+    .description('DEMO ONLY (needs --demo): every guardian in one process, every secret in one folder; its keys prove nothing')
     .requiredOption('--guardians <n>', 'number of guardians')
     .requiredOption('--threshold <k>', 'guardians needed to decrypt')
     .requiredOption('--out <dir>', 'directory for the record and the guardian files')
-    .option('--election <id>', 'election id the ceremony is bound to', 'urna-election')
-    .option('--base-hash <base64url>', "the election's base hash (overrides --election)")
-    .option('--passphrase-file <file>', 'one passphrase per line, guardian 1 first (without it, each guardian types theirs)')
+    .option('--demo', 'confirm this is a demo: one process holds every share')
+    .option('--definition <file>', 'the election definition the ceremony is bound to')
+    .option('--base-hash <base64url>', "the definition's ceremony base hash, instead of --definition")
+    .option('--passphrase-file <file>', 'demo: one passphrase per line, guardian 1 first (without it, each guardian types theirs)')
     .action((options: CeremonyOptions) => runCeremonyCommand(options));
 }

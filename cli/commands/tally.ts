@@ -7,6 +7,7 @@
  *   combine  anyone: verify the record and any k shares, decrypt the station totals,
  *            and write tally/, results.json and results.nist.json
  */
+import path from 'node:path';
 import type { Command } from 'commander';
 import { partiallyDecrypt, partialDecryptionToRecord, verificationKeyOf } from '../../core/ballot';
 import { canonicalize } from '../../core/encoding/canonical-json';
@@ -16,24 +17,32 @@ import { resultsToNist } from '../../core/record/nist-results';
 import { ENCRYPTED_TOTALS_FILE, encryptedTotalsToFile, SHARES_DIR, type TallyShareFile } from '../../core/record/totals';
 import { checkTallyShare, combineShares, type GuardianShares } from '../../core/record/verify';
 import { openGuardianSecretFile } from '../guardian-files';
+import { KEY_FILE } from './guardian';
 import { readJsonFile, writeRecordFile } from '../record/files';
 import { parseThreads, verifiedLogsOf } from '../record/verifier';
 import { CliError } from '../urna';
 import { writeNewFile } from './election';
 import { directoryRecordSource } from '../record/files';
 
-type ShareOptions = { record: string; key: string; out: string; threads?: string; passphraseFile?: string };
+type ShareOptions = { record: string; key?: string; state?: string; out: string; threads?: string; passphraseFile?: string };
+
+/** The one key-share file this guardian opens: --key, or the one `urna guardian accept` left in --state. */
+function keyFileOf(options: ShareOptions): string {
+  if ((options.key === undefined) === (options.state === undefined)) throw new CliError("give this guardian's state folder (--state DIR) or key-share file (--key FILE), one of them");
+  return options.key ?? path.join(options.state as string, KEY_FILE);
+}
 
 async function shareCommand(options: ShareOptions): Promise<void> {
-  const keyShare = await openGuardianSecretFile(options.key, { passphraseFile: options.passphraseFile });
+  const keyFile = keyFileOf(options);
+  const keyShare = await openGuardianSecretFile(keyFile, { passphraseFile: options.passphraseFile });
   const logs = await verifiedLogsOf(options.record, { threads: parseThreads(options.threads) });
   const announced = logs.ceremony.guardians[keyShare.index - 1];
-  if (announced?.guardianId !== keyShare.guardianId) throw new CliError(`${options.key}: guardian ${keyShare.guardianId} is not guardian ${keyShare.index} of this election's key ceremony`);
+  if (announced?.guardianId !== keyShare.guardianId) throw new CliError(`${keyFile}: guardian ${keyShare.guardianId} is not guardian ${keyShare.index} of this election's key ceremony`);
   if (!keyShare.jointKey.equals(logs.ceremony.jointKey) || !bytesEqual(keyShare.baseHash, logs.ceremony.baseHash)) {
-    throw new CliError(`${options.key}: this key share is from another key ceremony`);
+    throw new CliError(`${keyFile}: this key share is from another key ceremony`);
   }
   if (!verificationKeyOf(logs.ceremony.guardians, keyShare.index).equals(keyShare.verificationKey)) {
-    throw new CliError(`${options.key}: the share does not match the guardian's public verification key in the ceremony record`);
+    throw new CliError(`${keyFile}: the share does not match the guardian's public verification key in the ceremony record`);
   }
   const share: TallyShareFile = {
     type: 'tally-share',
@@ -102,9 +111,10 @@ export function register(program: Command): void {
     .command('share')
     .description("one guardian's partial decryption, with proofs, of every station's encrypted totals in a verified record")
     .requiredOption('--record <dir>', 'the election record')
-    .requiredOption('--key <file>', "this guardian's secret key-share file")
+    .option('--state <dir>', "this guardian's state folder from 'urna guardian' (holds guardian-key.secret.json)")
+    .option('--key <file>', "this guardian's secret key-share file (instead of --state)")
     .requiredOption('--out <file>', 'the share file to write')
-    .option('--passphrase-file <file>', "the key file's passphrase on the first line (else URNA_GUARDIAN_PASSPHRASE, else asked)")
+    .option('--passphrase-file <file>', "this guardian's passphrase, one line, theirs alone (else URNA_GUARDIAN_PASSPHRASE, else asked)")
     .option('--threads <n>', 'worker threads for ballot proofs')
     .action((options: ShareOptions) => shareCommand(options));
   tally

@@ -12,8 +12,19 @@
  * verification key Sℓ = sℓ·G is computable by anyone from the commitments. The election
  * secret Σᵢ aᵢ₀ is never formed: a Guardian object holds only its own polynomial and the
  * shares it received, and only sℓ leaves the ceremony.
+ *
+ * Run between machines (cli/commands/guardian.ts), the ceremony adds two rounds around
+ * that exchange:
+ * - commit, then reveal: each guardian first publishes only the hash of its
+ *   announcement, and announces only after every commitment is in, so the last guardian
+ *   to announce cannot choose its polynomial after seeing the others' (which would let
+ *   it bias the joint key);
+ * - acceptance: each guardian signs, with its transport key, the hash of the whole public
+ *   transcript (parameters, every announcement, every complaint) as it saw it. The record
+ *   needs all n acceptances of one transcript, so two guardians who were shown different
+ *   announcements cannot both finish (broadcast consistency).
  */
-import type { Bytes } from '../encoding/bytes';
+import { bytesEqual, type Bytes } from '../encoding/bytes';
 import type { GuardianId } from '../ids';
 import { err, ok, type Result } from '../result';
 import {
@@ -86,6 +97,26 @@ export type KeyCeremonyRecord = {
   readonly threshold: number;
   readonly guardians: readonly GuardianAnnouncement[];
   readonly jointKey: GroupElement;
+  /** Guardian i's signature on the transcript hash is acceptances[i − 1]. */
+  readonly acceptances: readonly CeremonyAcceptance[];
+};
+
+/** Round one of the exchange: the hash of an announcement not yet shown. */
+export type CeremonyCommitment = {
+  readonly guardianId: GuardianId;
+  readonly index: number;
+  readonly baseHash: Bytes;
+  readonly threshold: number;
+  readonly guardianIds: readonly GuardianId[];
+  readonly announcementHash: Bytes;
+};
+
+/** A guardian's signature, under its transport key, on the transcript it saw. */
+export type CeremonyAcceptance = {
+  readonly guardianId: GuardianId;
+  readonly index: number;
+  readonly transcriptHash: Bytes;
+  readonly signature: CompactProof;
 };
 
 export type CeremonyCheck =
@@ -94,7 +125,8 @@ export type CeremonyCheck =
   | 'coefficient-count'
   | 'coefficient-proof'
   | 'transport-key-proof'
-  | 'joint-key';
+  | 'joint-key'
+  | 'acceptance';
 
 export type CeremonyFailure = {
   readonly check: CeremonyCheck;
@@ -155,6 +187,71 @@ function complaintTranscript(params: { baseHash: Bytes }, accuser: GuardianId, a
     .element(accuserKey)
     .element(share.ephemeralKey)
     .element(sharedSecret);
+}
+
+function acceptanceTranscript(params: { baseHash: Bytes }, guardianId: GuardianId, transportKey: GroupElement, transcriptHash: Bytes): Transcript {
+  return new Transcript('urna/ceremony/v2/acceptance').bytes(params.baseHash).string(guardianId).element(transportKey).bytes(transcriptHash);
+}
+
+/** The parameters every guardian must have started from, as one hash. */
+export function ceremonyParametersHash(params: CeremonyParameters): Bytes {
+  const t = new Transcript('urna/ceremony/v2/parameters').bytes(params.baseHash).u32(params.threshold).u32(params.guardianIds.length);
+  for (const id of params.guardianIds) t.string(id);
+  return t.digest();
+}
+
+/** What a guardian commits to before it announces: every field of its announcement. */
+export function announcementHash(a: GuardianAnnouncement): Bytes {
+  const t = new Transcript('urna/ceremony/v2/announcement').string(a.guardianId).u32(a.index).u32(a.coefficientCommitments.length);
+  for (const c of a.coefficientCommitments) t.element(c);
+  t.u32(a.coefficientProofs.length);
+  for (const p of a.coefficientProofs) t.scalar(p.c).scalar(p.z);
+  return t.element(a.transportKey).scalar(a.transportKeyProof.c).scalar(a.transportKeyProof.z).digest();
+}
+
+function complaintHash(c: ShareComplaint): Bytes {
+  return new Transcript('urna/ceremony/v2/complaint-record')
+    .string(c.accuser)
+    .string(c.accused)
+    .string(c.share.from)
+    .string(c.share.to)
+    .element(c.share.ephemeralKey)
+    .bytes(c.share.encryptedShare)
+    .scalar(c.share.signature.c)
+    .scalar(c.share.signature.z)
+    .element(c.sharedSecret)
+    .scalar(c.proof.c)
+    .scalar(c.proof.z)
+    .digest();
+}
+
+/**
+ * The public transcript every guardian signs: the parameters, the announcements in
+ * guardian order and the complaints (in accuser, accused order). A finished ceremony
+ * has none, but a guardian who saw one signs a different transcript from one who did not.
+ */
+export function ceremonyTranscriptHash(params: CeremonyParameters, announcements: readonly GuardianAnnouncement[], complaints: readonly ShareComplaint[] = []): Bytes {
+  const t = new Transcript('urna/ceremony/v2/transcript').bytes(ceremonyParametersHash(params)).u32(announcements.length);
+  for (const a of announcements) t.bytes(announcementHash(a));
+  const ordered = [...complaints].sort((x, y) => (x.accuser === y.accuser ? x.accused.localeCompare(y.accused) : x.accuser.localeCompare(y.accuser)));
+  t.u32(ordered.length);
+  for (const c of ordered) t.bytes(complaintHash(c));
+  return t.digest();
+}
+
+export function signAcceptance(params: CeremonyParameters, own: GuardianAnnouncement, transportSecret: Scalar, transcriptHash: Bytes, random: RandomSource): CeremonyAcceptance {
+  const signature = proveKnowledge(acceptanceTranscript(params, own.guardianId, own.transportKey, transcriptHash), [GENERATOR], transportSecret, random);
+  return { guardianId: own.guardianId, index: own.index, transcriptHash, signature };
+}
+
+/** Whether `acceptance` is the signature of `signer` (by its transport key) on its transcript hash. */
+export function acceptanceHolds(params: CeremonyParameters, signer: GuardianAnnouncement, acceptance: CeremonyAcceptance): boolean {
+  if (acceptance.guardianId !== signer.guardianId || acceptance.index !== signer.index) return false;
+  return knowledgeProofHolds(
+    acceptanceTranscript(params, signer.guardianId, signer.transportKey, acceptance.transcriptHash),
+    [{ base: GENERATOR, public: signer.transportKey.point }],
+    acceptance.signature,
+  );
 }
 
 function xor32(a: Bytes, b: Bytes): Bytes {
@@ -255,6 +352,13 @@ function signatureHolds(params: CeremonyParameters, sender: GuardianAnnouncement
   );
 }
 
+/** A guardian's secrets during the ceremony: its polynomial, transport key and the shares it took. */
+export type GuardianSecrets = {
+  readonly coefficients: readonly Scalar[];
+  readonly transportSecret: Scalar;
+  readonly received: readonly (readonly [GuardianId, Scalar])[];
+};
+
 /**
  * One guardian's side of the ceremony. It exchanges messages with the other guardians
  * and never sees their secrets; each instance could live on a different machine.
@@ -271,12 +375,14 @@ export class Guardian {
     readonly guardianId: GuardianId,
     readonly index: number,
     private readonly random: RandomSource,
+    restored?: { readonly secrets: GuardianSecrets; readonly announcement: GuardianAnnouncement },
   ) {
-    this.#coefficients = Array.from({ length: params.threshold }, () => randomScalar(random));
-    this.#transportSecret = randomScalar(random);
-    this.announcement = createAnnouncement(params, guardianId, index, this.#coefficients, this.#transportSecret, random);
+    this.#coefficients = restored?.secrets.coefficients ?? Array.from({ length: params.threshold }, () => randomScalar(random));
+    this.#transportSecret = restored?.secrets.transportSecret ?? randomScalar(random);
+    this.announcement = restored?.announcement ?? createAnnouncement(params, guardianId, index, this.#coefficients, this.#transportSecret, random);
     this.#announcements.set(guardianId, this.announcement);
     this.#received.set(guardianId, this.#evaluate(index));
+    for (const [from, share] of restored?.secrets.received ?? []) this.#received.set(from, share);
   }
 
   static create(params: CeremonyParameters, guardianId: GuardianId, random: RandomSource = systemRandom): Result<Guardian, CeremonyFailure> {
@@ -285,6 +391,55 @@ export class Guardian {
     const position = params.guardianIds.indexOf(guardianId);
     if (position < 0) return err({ check: 'guardian-list', guardianId });
     return ok(new Guardian(params, guardianId, position + 1, random));
+  }
+
+  /**
+   * A guardian again from its saved secrets (one machine, one step at a time). The
+   * announcement must be the one those secrets made: its commitments are recomputed.
+   */
+  static restore(
+    params: CeremonyParameters,
+    guardianId: GuardianId,
+    secrets: GuardianSecrets,
+    announcement: GuardianAnnouncement,
+    random: RandomSource = systemRandom,
+  ): Result<Guardian, CeremonyFailure> {
+    const valid = checkParameters(params);
+    if (!valid.ok) return valid;
+    const position = params.guardianIds.indexOf(guardianId);
+    if (position < 0 || announcement.guardianId !== guardianId || announcement.index !== position + 1) return err({ check: 'guardian-list', guardianId });
+    if (secrets.coefficients.length !== params.threshold) return err({ check: 'coefficient-count', guardianId });
+    const mine = secrets.coefficients.every((a, j) => multiplySecret(GENERATOR, a).equals((announcement.coefficientCommitments[j] as GroupElement).point));
+    if (!mine || !multiplySecret(GENERATOR, secrets.transportSecret).equals(announcement.transportKey.point)) return err({ check: 'coefficient-proof', guardianId });
+    return ok(new Guardian(params, guardianId, position + 1, random, { secrets, announcement }));
+  }
+
+  /** What must be saved (encrypted, on this guardian's machine only) between steps. */
+  exportSecrets(): GuardianSecrets {
+    const received = [...this.#received].filter(([from]) => from !== this.guardianId);
+    return { coefficients: this.#coefficients, transportSecret: this.#transportSecret, received };
+  }
+
+  /** Round one: the hash of this guardian's announcement, bound to the parameters. */
+  commitment(): CeremonyCommitment {
+    return {
+      guardianId: this.guardianId,
+      index: this.index,
+      baseHash: this.params.baseHash,
+      threshold: this.params.threshold,
+      guardianIds: this.params.guardianIds,
+      announcementHash: announcementHash(this.announcement),
+    };
+  }
+
+  /** Signs the transcript this guardian saw. */
+  accept(transcriptHash: Bytes): CeremonyAcceptance {
+    return signAcceptance(this.params, this.announcement, this.#transportSecret, transcriptHash, this.random);
+  }
+
+  /** Guardians whose valid share this guardian holds (itself included). */
+  sharesFrom(): readonly GuardianId[] {
+    return [...this.#received.keys()];
   }
 
   #evaluate(x: number): Scalar {
@@ -393,13 +548,18 @@ export function verifyComplaint(
   return share.ok ? err({ check: 'share-is-valid' }) : ok({ accused: accused.guardianId });
 }
 
-export function ceremonyRecord(params: CeremonyParameters, announcements: readonly GuardianAnnouncement[]): KeyCeremonyRecord {
+export function ceremonyRecord(params: CeremonyParameters, announcements: readonly GuardianAnnouncement[], acceptances: readonly CeremonyAcceptance[]): KeyCeremonyRecord {
   const ordered = params.guardianIds.map((id) => {
     const a = announcements.find((x) => x.guardianId === id);
     if (!a) throw new Error(`invariant failed: no announcement from ${id}`);
     return a;
   });
-  return { baseHash: params.baseHash, threshold: params.threshold, guardians: ordered, jointKey: jointKeyOf(ordered) };
+  const accepted = params.guardianIds.map((id) => {
+    const a = acceptances.find((x) => x.guardianId === id);
+    if (!a) throw new Error(`invariant failed: no acceptance from ${id}`);
+    return a;
+  });
+  return { baseHash: params.baseHash, threshold: params.threshold, guardians: ordered, jointKey: jointKeyOf(ordered), acceptances: accepted };
 }
 
 export function parametersOf(record: KeyCeremonyRecord): CeremonyParameters {
@@ -418,13 +578,24 @@ export function verifyCeremonyRecord(record: KeyCeremonyRecord): Result<void, Ce
     if (!checked.ok) return checked;
   }
   if (!jointKeyOf(record.guardians).equals(record.jointKey) || record.jointKey.point.is0()) return err({ check: 'joint-key' });
+  // Every guardian signed this very transcript (with no complaint standing in it).
+  const transcript = ceremonyTranscriptHash(params, record.guardians);
+  if (record.acceptances.length !== record.guardians.length) return err({ check: 'acceptance' });
+  for (let i = 0; i < record.guardians.length; i++) {
+    const signer = record.guardians[i] as GuardianAnnouncement;
+    const acceptance = record.acceptances[i] as CeremonyAcceptance;
+    if (!bytesEqual(acceptance.transcriptHash, transcript) || !acceptanceHolds(params, signer, acceptance)) {
+      return err({ check: 'acceptance', guardianId: signer.guardianId });
+    }
+  }
   return ok();
 }
 
 /**
- * Runs a whole ceremony among Guardian objects in one process (tests, demos and the
- * single-machine CLI), each only exchanging messages. Each returned key share belongs
- * to one guardian and must be handed to that guardian alone.
+ * Runs a whole ceremony among Guardian objects in one process, each only exchanging
+ * messages. DEMOS AND TESTS ONLY: whoever runs this process holds every guardian's
+ * share and so the election secret; a real ceremony runs each guardian on its own
+ * machine (`urna guardian …`). Each returned key share belongs to one guardian.
  */
 export function runLocalCeremony(
   params: CeremonyParameters,
@@ -459,5 +630,7 @@ export function runLocalCeremony(
     if (!share.ok) throw new Error('invariant failed: local ceremony missed a share');
     keyShares.push(share.value);
   }
-  return ok({ record: ceremonyRecord(params, guardians.map((g) => g.announcement)), keyShares });
+  const announcements = guardians.map((g) => g.announcement);
+  const transcript = ceremonyTranscriptHash(params, announcements);
+  return ok({ record: ceremonyRecord(params, announcements, guardians.map((g) => g.accept(transcript))), keyShares });
 }

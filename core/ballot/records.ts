@@ -11,7 +11,7 @@ import { type Bytes, fromBase64Url, toBase64Url } from '../encoding/bytes';
 import { canonicalize } from '../encoding/canonical-json';
 import { type ContestId, type GuardianId, ID_PATTERN, type SelectionId } from '../ids';
 import { err, ok, type Result } from '../result';
-import type { GuardianAnnouncement, GuardianKeyShare, KeyCeremonyRecord, ShareComplaint, ShareMessage } from './ceremony';
+import type { CeremonyAcceptance, CeremonyCommitment, CeremonyParameters, GuardianAnnouncement, GuardianKeyShare, GuardianSecrets, KeyCeremonyRecord, ShareComplaint, ShareMessage } from './ceremony';
 import type { ChallengedBallot } from './challenge';
 import type { EncryptedBallot } from './encrypt';
 import { affineOf, pointFromCheckedAffine } from './fast25519';
@@ -79,13 +79,49 @@ export const shareComplaintSchema = z.strictObject({
   proof: compactProof,
 });
 
+export const ceremonyCommitmentSchema = z.strictObject({
+  type: z.literal('ceremony-commitment'),
+  v: z.literal(1),
+  guardianId: id,
+  index,
+  baseHash: b64_32,
+  threshold: index,
+  guardianIds: z.array(id).min(1).max(1000),
+  announcementHash: b64_32,
+});
+
+export const ceremonyAcceptanceSchema = z.strictObject({
+  type: z.literal('ceremony-acceptance'),
+  v: z.literal(1),
+  guardianId: id,
+  index,
+  transcriptHash: b64_32,
+  signature: compactProof,
+});
+
+/** v2: the guardians' acceptances of the transcript are part of the record. */
 export const keyCeremonySchema = z.strictObject({
   type: z.literal('key-ceremony'),
-  v: z.literal(1),
+  v: z.literal(2),
   baseHash: b64_32,
   threshold: index,
   guardians: z.array(guardianAnnouncementSchema).min(1),
   jointKey: b64_32,
+  acceptances: z.array(ceremonyAcceptanceSchema).min(1),
+});
+
+/** A guardian's private state between ceremony steps: stored only encrypted, on its own machine. */
+export const guardianCeremonyStateSchema = z.strictObject({
+  type: z.literal('guardian-ceremony-state'),
+  v: z.literal(1),
+  baseHash: b64_32,
+  threshold: index,
+  guardianIds: z.array(id).min(1).max(1000),
+  guardianId: id,
+  coefficients: z.array(b64_32).min(1),
+  transportSecret: b64_32,
+  announcement: guardianAnnouncementSchema,
+  received: z.array(z.strictObject({ from: id, share: b64_32 })),
 });
 
 export const guardianKeyShareSchema = z.strictObject({
@@ -132,6 +168,9 @@ export type GuardianAnnouncementRecord = z.infer<typeof guardianAnnouncementSche
 export type ShareMessageRecord = z.infer<typeof shareMessageSchema>;
 export type ShareComplaintRecord = z.infer<typeof shareComplaintSchema>;
 export type KeyCeremonyRecordJson = z.infer<typeof keyCeremonySchema>;
+export type CeremonyCommitmentRecord = z.infer<typeof ceremonyCommitmentSchema>;
+export type CeremonyAcceptanceRecord = z.infer<typeof ceremonyAcceptanceSchema>;
+export type GuardianCeremonyStateRecord = z.infer<typeof guardianCeremonyStateSchema>;
 export type GuardianKeyShareRecord = z.infer<typeof guardianKeyShareSchema>;
 export type EncryptedTallyRecord = z.infer<typeof encryptedTallySchema>;
 export type PartialDecryptionRecord = z.infer<typeof partialDecryptionSchema>;
@@ -375,14 +414,91 @@ export function parseShareComplaint(json: unknown): Result<ShareComplaint, Recor
   }));
 }
 
+export function ceremonyCommitmentToRecord(c: CeremonyCommitment): CeremonyCommitmentRecord {
+  return {
+    type: 'ceremony-commitment',
+    v: 1,
+    guardianId: c.guardianId,
+    index: c.index,
+    baseHash: toBase64Url(c.baseHash),
+    threshold: c.threshold,
+    guardianIds: [...c.guardianIds],
+    announcementHash: toBase64Url(c.announcementHash),
+  };
+}
+
+export function parseCeremonyCommitment(json: unknown): Result<CeremonyCommitment, RecordProblem> {
+  return parseWith(ceremonyCommitmentSchema, json, (r) => ({
+    guardianId: r.guardianId as GuardianId,
+    index: r.index,
+    baseHash: bytes32(r.baseHash, 'baseHash'),
+    threshold: r.threshold,
+    guardianIds: r.guardianIds as GuardianId[],
+    announcementHash: bytes32(r.announcementHash, 'announcementHash'),
+  }));
+}
+
+export function ceremonyAcceptanceToRecord(a: CeremonyAcceptance): CeremonyAcceptanceRecord {
+  return { type: 'ceremony-acceptance', v: 1, guardianId: a.guardianId, index: a.index, transcriptHash: toBase64Url(a.transcriptHash), signature: compactOut(a.signature) };
+}
+
+function acceptanceIn(r: CeremonyAcceptanceRecord, path: string): CeremonyAcceptance {
+  return {
+    guardianId: r.guardianId as GuardianId,
+    index: r.index,
+    transcriptHash: bytes32(r.transcriptHash, `${path}.transcriptHash`),
+    signature: compactIn(r.signature, `${path}.signature`),
+  };
+}
+
+export function parseCeremonyAcceptance(json: unknown): Result<CeremonyAcceptance, RecordProblem> {
+  return parseWith(ceremonyAcceptanceSchema, json, (r) => acceptanceIn(r, '$'));
+}
+
+export type GuardianCeremonyState = {
+  readonly params: CeremonyParameters;
+  readonly guardianId: GuardianId;
+  readonly secrets: GuardianSecrets;
+  readonly announcement: GuardianAnnouncement;
+};
+
+export function guardianCeremonyStateToRecord(state: GuardianCeremonyState): GuardianCeremonyStateRecord {
+  return {
+    type: 'guardian-ceremony-state',
+    v: 1,
+    baseHash: toBase64Url(state.params.baseHash),
+    threshold: state.params.threshold,
+    guardianIds: [...state.params.guardianIds],
+    guardianId: state.guardianId,
+    coefficients: state.secrets.coefficients.map(scalarToBase64Url),
+    transportSecret: scalarToBase64Url(state.secrets.transportSecret),
+    announcement: guardianAnnouncementToRecord(state.announcement),
+    received: state.secrets.received.map(([from, share]) => ({ from, share: scalarToBase64Url(share) })),
+  };
+}
+
+export function parseGuardianCeremonyState(json: unknown): Result<GuardianCeremonyState, RecordProblem> {
+  return parseWith(guardianCeremonyStateSchema, json, (r) => ({
+    params: { baseHash: bytes32(r.baseHash, 'baseHash'), threshold: r.threshold, guardianIds: r.guardianIds as GuardianId[] },
+    guardianId: r.guardianId as GuardianId,
+    secrets: {
+      coefficients: r.coefficients.map((c, j) => scalar(c, `coefficients[${j}]`)),
+      transportSecret: scalar(r.transportSecret, 'transportSecret'),
+      received: r.received.map((x, j) => [x.from as GuardianId, scalar(x.share, `received[${j}].share`)] as const),
+    },
+    announcement: announcementIn(r.announcement, 'announcement'),
+  }));
+}
+
 export function keyCeremonyToRecord(record: KeyCeremonyRecord): KeyCeremonyRecordJson {
   return {
     type: 'key-ceremony',
-    v: 1,
+    v: 2,
     baseHash: toBase64Url(record.baseHash),
     threshold: record.threshold,
     guardians: record.guardians.map(guardianAnnouncementToRecord),
     jointKey: record.jointKey.toBase64Url(),
+    acceptances: record.acceptances.map(ceremonyAcceptanceToRecord),
   };
 }
 
@@ -392,6 +508,7 @@ export function parseKeyCeremony(json: unknown): Result<KeyCeremonyRecord, Recor
     threshold: r.threshold,
     guardians: r.guardians.map((g, i) => announcementIn(g, `guardians[${i}]`)),
     jointKey: point(r.jointKey, 'jointKey'),
+    acceptances: r.acceptances.map((a, i) => acceptanceIn(a, `acceptances[${i}]`)),
   }));
 }
 

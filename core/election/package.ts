@@ -65,6 +65,44 @@ export function electionExtendedBaseHash(definition: ElectionDefinition): Bytes 
   return sha256(concatBytes(EXTENDED_BASE_HASH_TAG, Uint8Array.of(0), electionBaseHash(definition), jointKey));
 }
 
+const CEREMONY_BASE_HASH_TAG = utf8Encode('urna/ceremony-base/v2');
+
+/**
+ * What the key ceremony is bound to: the definition as it stands before the ceremony,
+ * i.e. with the two values the ceremony produces (the joint key and the ceremony
+ * record's hash) left out. The guardians hash the definition they were given, the
+ * authority later adds the ceremony's outputs and signs, and a verifier recomputes
+ * this from the signed definition and compares it with the record's base hash.
+ */
+export function electionCeremonyBaseHash(definition: ElectionDefinition): Bytes {
+  const { jointPublicKey: _key, ceremonyRecordHash: _record, ...guardians } = definition.guardians;
+  return sha256(concatBytes(CEREMONY_BASE_HASH_TAG, Uint8Array.of(0), canonicalBytes({ ...definition, guardians })));
+}
+
+/**
+ * A definition as the guardians receive it before their ceremony: complete but for
+ * `guardians.jointPublicKey` and `guardians.ceremonyRecordHash`, which may be absent
+ * (they are filled with placeholders for the schema check and play no part in
+ * `electionCeremonyBaseHash`). A signed package is accepted too.
+ */
+export function parseDefinitionBeforeCeremony(json: unknown): Result<ElectionDefinition, ElectionError[]> {
+  const raw = json !== null && typeof json === 'object' && (json as { format?: unknown }).format === ELECTION_PACKAGE_FORMAT ? (json as { definition?: unknown }).definition : json;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return parseElectionDefinition(raw);
+  const guardians = (raw as { guardians?: unknown }).guardians;
+  const filled =
+    guardians !== null && typeof guardians === 'object' && !Array.isArray(guardians)
+      ? {
+          ...(raw as object),
+          guardians: { jointPublicKey: CEREMONY_PLACEHOLDER_KEY, ceremonyRecordHash: CEREMONY_PLACEHOLDER_HASH, ...(guardians as object) },
+        }
+      : raw;
+  return parseElectionDefinition(filled);
+}
+
+/** The ristretto255 generator's encoding: a valid key to stand in before the ceremony. */
+export const CEREMONY_PLACEHOLDER_KEY = '4vKuCmq8TnGohKlhxQBRX1jjC2qlgt2NtqZZReCNLXY';
+export const CEREMONY_PLACEHOLDER_HASH = 'A'.repeat(43);
+
 /** The base hash as printed on poll-worker screens and reports: hex in groups of four. */
 export function formatBaseHashForDisplay(baseHash: Bytes): string {
   return (toHex(baseHash).match(/.{1,4}/g) ?? []).join(' ');

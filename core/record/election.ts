@@ -12,13 +12,13 @@ import {
   type ElectionContext,
   type KeyCeremonyRecord,
 } from '../ballot';
-import { toBase64Url, type Bytes } from '../encoding/bytes';
+import { bytesEqual, toBase64Url, type Bytes } from '../encoding/bytes';
 import { canonicalBytes } from '../encoding/canonical-json';
 import { sha256 } from '../encoding/hash';
 import { ballotStylesForPrecinct, type ElectionDefinition } from '../election/definition';
 import { describeElectionErrors } from '../election/errors';
 import { toBallotManifest } from '../election/manifest';
-import { electionExtendedBaseHash, verifyElectionPackage, type PackageTrust } from '../election/package';
+import { electionCeremonyBaseHash, electionExtendedBaseHash, verifyElectionPackage, type PackageTrust } from '../election/package';
 import type { PrecinctId, StationId } from '../ids';
 import { parseVerifierKey, SIGNATURE_TYPE_COSIGNATURE_V1 } from '../ledger/note';
 import { err, ok, type Result } from '../result';
@@ -87,11 +87,15 @@ export function openRecordCeremony(election: RecordElection, ceremonyJson: unkno
   const verified = verifyCeremonyRecord(parsed.value);
   if (!verified.ok) {
     const who = verified.error.guardianId === undefined ? '' : ` (guardian ${verified.error.guardianId})`;
-    return err({ check: 'ceremony-record', file, message: `ceremony check ${verified.error.check} fails${who}`, ...(verified.error.guardianId === undefined ? {} : { guardianId: verified.error.guardianId }) });
+    const what = verified.error.check === 'acceptance' ? `guardian acceptance missing, or not a signature on this transcript${who}` : `ceremony check ${verified.error.check} fails${who}`;
+    return err({ check: 'ceremony-record', file, message: what, ...(verified.error.guardianId === undefined ? {} : { guardianId: verified.error.guardianId }) });
   }
   const { guardians } = election.definition;
   const binding = (message: string): Result<never, RecordFailure> => err({ check: 'ceremony-binding', file, message });
   if (ceremonyRecordHash(ceremonyJson) !== guardians.ceremonyRecordHash) return binding('its SHA-256 is not the ceremonyRecordHash the election package signs');
+  if (!bytesEqual(parsed.value.baseHash, electionCeremonyBaseHash(election.definition))) {
+    return binding("its base hash is not this election's: the ceremony was held for another definition");
+  }
   if (parsed.value.guardians.length !== guardians.count) return binding(`it has ${parsed.value.guardians.length} guardians, the package says ${guardians.count}`);
   if (parsed.value.threshold !== guardians.threshold) return binding(`its threshold is ${parsed.value.threshold}, the package says ${guardians.threshold}`);
   if (parsed.value.jointKey.toBase64Url() !== guardians.jointPublicKey) return binding('its joint key is not the joint public key of the package');

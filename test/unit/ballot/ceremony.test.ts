@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type CeremonyParameters,
   ceremonyRecord,
+  ceremonyTranscriptHash,
   createAnnouncement,
   deterministicRandom,
   Guardian,
@@ -44,8 +45,18 @@ describe('key ceremony', () => {
       if (!share.ok) throw new Error('finish');
       return share.value;
     });
-    const record = ceremonyRecord(params, guardians.map((g) => g.announcement));
+    const announcements = guardians.map((g) => g.announcement);
+    const transcript = ceremonyTranscriptHash(params, announcements);
+    const record = ceremonyRecord(params, announcements, guardians.map((g) => g.accept(transcript)));
     expect(verifyCeremonyRecord(record).ok).toBe(true);
+    // Every guardian must have signed this transcript: one who signed another is named.
+    const other = guardians[2]!.accept(ceremonyTranscriptHash(params, announcements.slice().reverse()));
+    expect(verifyCeremonyRecord({ ...record, acceptances: record.acceptances.map((a, i) => (i === 2 ? other : a)) })).toEqual({ ok: false, error: { check: 'acceptance', guardianId: 'chen' } });
+    // An acceptance signed by the wrong guardian's key does not count.
+    expect(verifyCeremonyRecord({ ...record, acceptances: record.acceptances.map((a, i) => (i === 1 ? { ...record.acceptances[0]!, guardianId: 'boris' as GuardianId, index: 2 } : a)) })).toEqual({
+      ok: false,
+      error: { check: 'acceptance', guardianId: 'boris' },
+    });
     for (const share of shares) {
       expect(share.jointKey.equals(record.jointKey)).toBe(true);
       expect(share.verificationKey.equals(verificationKeyOf(record.guardians, share.index))).toBe(true);
@@ -68,7 +79,8 @@ describe('key ceremony', () => {
     const forged: GuardianAnnouncement = { ...b.announcement, coefficientProofs: [a.announcement.coefficientProofs[0]!, ...b.announcement.coefficientProofs.slice(1)] };
     expect(verifyAnnouncement(params, forged)).toEqual({ ok: false, error: { check: 'coefficient-proof', guardianId: 'boris', coefficient: 0 } });
     expect(a.receiveAnnouncement({ ...b.announcement, index: 3 })).toEqual({ ok: false, error: { check: 'guardian-list', guardianId: 'boris' } });
-    const record = ceremonyRecord(params, params.guardianIds.map((id) => guardian(id).announcement));
+    const all = params.guardianIds.map((id) => guardian(id));
+    const record = ceremonyRecord(params, all.map((g) => g.announcement), all.map((g) => g.accept(ceremonyTranscriptHash(params, all.map((x) => x.announcement)))));
     expect(verifyCeremonyRecord({ ...record, jointKey: record.guardians[0]!.coefficientCommitments[0]! })).toEqual({ ok: false, error: { check: 'joint-key' } });
   });
 
