@@ -36,7 +36,7 @@ import { canonicalize } from '../core/encoding/canonical-json';
 import { sha256 } from '../core/encoding/hash';
 import { parseElectionDefinition, type ElectionDefinition } from '../core/election/definition';
 import { enrollStation } from '../core/election/enrollment';
-import { serializeElectionPackage, signElectionPackage } from '../core/election/package';
+import { CEREMONY_PLACEHOLDER_HASH, CEREMONY_PLACEHOLDER_KEY, electionCeremonyBaseHash, serializeElectionPackage, signElectionPackage } from '../core/election/package';
 import { sampleElectionDefinition } from '../core/election/sample';
 import type { GuardianId, PrecinctId, SelectionId, StationId } from '../core/ids';
 import { signCheckpoint, stationKeyName, stationOrigin } from '../core/ledger/checkpoint';
@@ -106,17 +106,18 @@ function definitionFor(kind: 'r1' | 'r2', keys: { authority: string; validators:
 async function buildRecord(kind: 'r1' | 'r2', ballots: number): Promise<string> {
   const dir = mkdtempSync(path.join(tmpdir(), `urna-bench-verify-${kind}-`));
   const guardianIds = ['guardian-1', 'guardian-2', 'guardian-3'] as GuardianId[];
-  const ceremony = runLocalCeremony({ baseHash: seed('ceremony'), guardianIds, threshold: 2 });
-  if (!ceremony.ok) throw new Error('ceremony');
-  const ceremonyText = recordToCanonicalJson(keyCeremonyToRecord(ceremony.value.record));
   const authority = ed25519NoteSigner('bench-authority', seed('authority'));
   const cosigners = [1, 2, 3].map((i) => ed25519Cosigner(`validator-${i}`, seed(`validator-${i}`)));
-  const definition = definitionFor(kind, {
+  const keys = {
     authority: formatVerifierKey(authority.name, SIGNATURE_TYPE_ED25519, authority.publicKey),
     validators: cosigners.map((c) => ({ name: c.name, verifierKey: formatVerifierKey(c.name, SIGNATURE_TYPE_COSIGNATURE_V1, c.publicKey) })),
-    jointKey: ceremony.value.record.jointKey.toBase64Url(),
-    ceremonyHash: ceremonyRecordHash(JSON.parse(ceremonyText)),
-  });
+  };
+  // The ceremony is bound to the definition as it stands before it (joint key and record hash left out).
+  const draft = definitionFor(kind, { ...keys, jointKey: CEREMONY_PLACEHOLDER_KEY, ceremonyHash: CEREMONY_PLACEHOLDER_HASH });
+  const ceremony = runLocalCeremony({ baseHash: electionCeremonyBaseHash(draft), guardianIds, threshold: 2 });
+  if (!ceremony.ok) throw new Error('ceremony');
+  const ceremonyText = recordToCanonicalJson(keyCeremonyToRecord(ceremony.value.record));
+  const definition = definitionFor(kind, { ...keys, jointKey: ceremony.value.record.jointKey.toBase64Url(), ceremonyHash: ceremonyRecordHash(JSON.parse(ceremonyText)) });
   const signed = signElectionPackage(definition, authority);
   if (!signed.ok) throw new Error('package');
   const packageText = serializeElectionPackage(signed.value);

@@ -32,7 +32,7 @@ import {
   signElectionPackage,
   verifyElectionPackage,
 } from '../../core/election/package';
-import { SAMPLE_ELECTION_ID, sampleElectionDefinition } from '../../core/election/sample';
+import { sampleElectionDefinition } from '../../core/election/sample';
 import {
   SIGNATURE_TYPE_COSIGNATURE_V1,
   SIGNATURE_TYPE_ED25519,

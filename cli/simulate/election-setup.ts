@@ -1,28 +1,26 @@
 /**
  * Before election day, as the officials would do it: the authority's key, the
- * validators' keys, the key ceremony (`urna keys ceremony`, shares encrypted under
- * each guardian's passphrase), the poll-worker cards, the sample election with a
+ * validators' keys, the key ceremony (each guardian a separate process with its own
+ * state folder: cli/simulate/guardians.ts), the poll-worker cards, the sample election with a
  * voter roll for every simulated station, the signed package, and each station
  * provisioned (identity, pinned authority, poll-book key, package) and enrolled.
  *
  * Every secret is fresh randomness; only the voter roll and behaviour follow the
  * seed, so a published seed gives away nothing a real election would need kept.
  */
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { toBase64Url, toHex, utf8Encode } from '../../core/encoding/bytes';
+import { toHex, utf8Encode } from '../../core/encoding/bytes';
 import { parseElectionDefinition, type ElectionDefinition } from '../../core/election/definition';
 import { enrollStation } from '../../core/election/enrollment';
 import { pollBookKeyId, voterHash } from '../../core/election/pollbook';
-import { serializeElectionPackage, signElectionPackage } from '../../core/election/package';
-import { SAMPLE_ELECTION_ID, sampleElectionDefinition } from '../../core/election/sample';
+import { CEREMONY_PLACEHOLDER_HASH, CEREMONY_PLACEHOLDER_KEY, electionCeremonyBaseHash, serializeElectionPackage, signElectionPackage } from '../../core/election/package';
+import { sampleElectionDefinition } from '../../core/election/sample';
 import { toBallotManifest } from '../../core/election/manifest';
 import type { BallotManifest } from '../../core/ballot';
 import type { PrecinctId, StationId } from '../../core/ids';
 import { SIGNATURE_TYPE_COSIGNATURE_V1, SIGNATURE_TYPE_ED25519, formatVerifierKey } from '../../core/ledger/note';
-import { ceremonyRecordHash } from '../../core/record/election';
 import { buildCardSet, type CardSet, type CardSetFile } from '../../hardware/sim/card-set';
 import { loadElectionPackage, pinAuthorityKey } from '../../main/election/election-store';
 import { describeIdentityError, loadStationIdentity } from '../../main/station/identity';
@@ -30,6 +28,7 @@ import { provisionStation } from '../../main/station/open-station';
 import { provisionPollBookKey } from '../../main/station/pollbook';
 import { readSignerKeyFile, writeNewKeyPair } from '../commands/election';
 import { CliError } from '../urna';
+import { holdGuardianCeremony, type SimulatedGuardian } from './guardians';
 import { voterIdsFor } from './voters';
 
 export const URNA_BIN = path.resolve(import.meta.dirname, '../../bin/urna.mjs');
@@ -65,8 +64,8 @@ export type SimulatedElection = {
   readonly packageFile: string;
   readonly ceremonyDir: string;
   readonly enrollmentsDir: string;
-  /** Each guardian's secret file and the file holding its passphrase, guardian 1 first. */
-  readonly guardians: readonly { readonly id: string; readonly keyFile: string; readonly passphraseFile: string }[];
+  /** Each guardian's own machine (state folder) and passphrase, guardian 1 first. */
+  readonly guardians: readonly SimulatedGuardian[];
   readonly validators: readonly SimulatedValidator[];
   readonly stations: readonly SimulatedStation[];
   readonly cards: CardSet;
@@ -83,34 +82,6 @@ function randomHex(bytes: number): string {
   return toHex(randomBytes(bytes));
 }
 
-function runUrnaQuietly(args: readonly string[]): void {
-  const result = spawnSync(process.execPath, [URNA_BIN, ...args], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
-  // Its report goes to stderr: stdout belongs to the simulation's JSON summary.
-  process.stderr.write(result.stdout);
-  process.stderr.write(result.stderr);
-  if (result.status !== 0) throw new CliError(`urna ${args[0] ?? ''} ${args[1] ?? ''} failed (exit ${String(result.status)})`);
-}
-
-/** The guardians' key ceremony through the real command, passphrases from a file the guardians would type. */
-function holdKeyCeremony(workDir: string, shape: SimulationShape): { ceremonyDir: string; guardians: SimulatedElection['guardians']; jointKey: string; recordHash: string } {
-  const ceremonyDir = path.join(workDir, 'guardians');
-  const secretsDir = path.join(workDir, 'guardian-passphrases');
-  mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
-  const passphrases = Array.from({ length: shape.guardians }, () => toBase64Url(randomBytes(18)));
-  const all = path.join(secretsDir, 'all');
-  writeFileSync(all, `${passphrases.join('\n')}\n`, { mode: 0o600 });
-  runUrnaQuietly(['keys', 'ceremony', '--guardians', String(shape.guardians), '--threshold', String(shape.threshold), '--out', ceremonyDir, '--election', SAMPLE_ELECTION_ID, '--passphrase-file', all]);
-  const guardians = passphrases.map((passphrase, i) => {
-    const id = `guardian-${i + 1}`;
-    const passphraseFile = path.join(secretsDir, id);
-    writeFileSync(passphraseFile, `${passphrase}\n`, { mode: 0o600 });
-    return { id, keyFile: path.join(ceremonyDir, `${id}.secret.json`), passphraseFile };
-  });
-  const record = JSON.parse(readFileSync(path.join(ceremonyDir, 'key-ceremony.json'), 'utf8')) as { jointKey?: unknown };
-  if (typeof record.jointKey !== 'string') throw new Error('invariant failed: the ceremony record has no joint key');
-  return { ceremonyDir, guardians, jointKey: record.jointKey, recordHash: ceremonyRecordHash(record) };
-}
-
 /** One poll-worker card per station, with fresh keys and PINs; the issuer key goes in the package. */
 function makeCards(stations: number): { file: CardSetFile; pins: string[] } {
   const pins = Array.from({ length: stations }, () => String(randomBytes(4).readUInt32BE(0) % 1_000_000).padStart(6, '0'));
@@ -124,7 +95,7 @@ function makeCards(stations: number): { file: CardSetFile; pins: string[] } {
   };
 }
 
-export function prepareElection(workDir: string, shape: SimulationShape): SimulatedElection {
+export async function prepareElection(workDir: string, shape: SimulationShape): Promise<SimulatedElection> {
   mkdirSync(workDir, { recursive: true });
   const authorityKeyFile = path.join(workDir, 'authority.key');
   const authorityVkey = writeNewKeyPair(authorityKeyFile, 'sim-commission');
@@ -134,7 +105,6 @@ export function prepareElection(workDir: string, shape: SimulationShape): Simula
     const keyFile = path.join(workDir, 'validators', `${name}.key`);
     return { name, keyFile, verifierKey: writeNewKeyPair(keyFile, name, SIGNATURE_TYPE_COSIGNATURE_V1) };
   });
-  const ceremony = holdKeyCeremony(workDir, shape);
   const cards = makeCards(shape.stations);
   const cardSet = buildCardSet(cards.file);
   const pollBookKey = new Uint8Array(randomBytes(32));
@@ -144,8 +114,9 @@ export function prepareElection(workDir: string, shape: SimulationShape): Simula
     pollWorkerCardIssuerKey: formatVerifierKey('sim-cards', SIGNATURE_TYPE_ED25519, cardSet.cardIssuerPublicKey),
     // The package names where each validator is published; the simulation's stations reach them on loopback instead.
     validators: validators.map((v) => ({ name: v.name, verifierKey: v.verifierKey, url: `https://${v.name}.simulation.invalid/` })),
-    jointPublicKey: ceremony.jointKey,
-    ceremonyRecordHash: ceremony.recordHash,
+    // Filled in after the guardians' ceremony, which is bound to everything else.
+    jointPublicKey: CEREMONY_PLACEHOLDER_KEY,
+    ceremonyRecordHash: CEREMONY_PLACEHOLDER_HASH,
     guardians: { count: shape.guardians, threshold: shape.threshold },
   });
   if (!sample.ok) throw new CliError(`the sample definition is invalid: ${sample.error.map((e) => e.message.en).join('; ')}`);
@@ -156,7 +127,7 @@ export function prepareElection(workDir: string, shape: SimulationShape): Simula
     return { number, stationId: `station-${String(number).padStart(2, '0')}` as StationId, precinct, voterIds: voterIdsFor(number, shape.voters, precinct.code) };
   });
   const electionId = sample.value.electionId;
-  const parsed = parseElectionDefinition({
+  const draft = {
     ...sample.value,
     precincts: sample.value.precincts.map((p) => ({
       ...p,
@@ -164,7 +135,11 @@ export function prepareElection(workDir: string, shape: SimulationShape): Simula
     })),
     pollBookKeyId: pollBookKeyId(pollBookKey),
     validators: { ...sample.value.validators, threshold: shape.cosign },
-  });
+  };
+  const parsedDraft = parseElectionDefinition(draft);
+  if (!parsedDraft.ok) throw new CliError(`the simulated election is invalid: ${parsedDraft.error.map((e) => e.message.en).join('; ')}`);
+  const ceremony = await holdGuardianCeremony(workDir, shape.guardians, shape.threshold, electionCeremonyBaseHash(parsedDraft.value));
+  const parsed = parseElectionDefinition({ ...draft, guardians: { ...draft.guardians, jointPublicKey: ceremony.jointKey, ceremonyRecordHash: ceremony.recordHash } });
   if (!parsed.ok) throw new CliError(`the simulated election is invalid: ${parsed.error.map((e) => e.message.en).join('; ')}`);
   const definition = parsed.value;
   const authority = readSignerKeyFile(authorityKeyFile);
@@ -228,7 +203,7 @@ export function prepareElection(workDir: string, shape: SimulationShape): Simula
     workDir,
     definition,
     packageFile,
-    ceremonyDir: ceremony.ceremonyDir,
+    ceremonyDir: path.dirname(ceremony.recordFile),
     enrollmentsDir,
     guardians: ceremony.guardians,
     validators: simulatedValidators,

@@ -27,6 +27,7 @@ import { CardReaderSimulator } from '../../hardware/sim/card-reader-sim';
 import { PrinterSimulator } from '../../hardware/sim/printer-sim';
 import { PtyPair } from '../../hardware/sim/pty-pair';
 import { CliError } from '../urna';
+import { guardianTallyShare } from './guardians';
 import { prepareElection, URNA_BIN, type SimulatedElection, type SimulatedStation, type SimulationShape } from './election-setup';
 import { LoopbackProxy } from './loopback-proxy';
 import { emptyDayStats, NO_FAULTS, planStationFaults, StationDriver, type StationDayStats } from './station-driver';
@@ -176,7 +177,7 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
   process.once('SIGTERM', interrupted);
   try {
     progress(`simulate: preparing the election in ${workDir}`);
-    const election = prepareElection(workDir, options);
+    const election = await prepareElection(workDir, options);
     const { plans, intended } = intendedResults(options.seed, election.stations);
     lap('setup');
 
@@ -227,8 +228,7 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     const shares: string[] = [];
     for (const guardian of decrypting) {
       const share = path.join(workDir, 'shares', `${guardian.id}.json`);
-      const code = await runUrna(['tally', 'share', '--record', out, '--key', guardian.keyFile, '--passphrase-file', guardian.passphraseFile, '--out', share, ...threads]);
-      if (code !== 0) throw new CliError(`urna tally share failed for ${guardian.id}`);
+      await guardianTallyShare(guardian, out, share, threads);
       shares.push(share);
     }
     lap('tallyShares');
@@ -319,7 +319,7 @@ function chooseGuardians(seed: string, election: SimulatedElection): SimulatedEl
   const chosen: SimulatedElection['guardians'][number][] = [];
   const k = election.definition.guardians.threshold;
   while (chosen.length < k && pool.length > 0) chosen.push(...pool.splice(stream.below(pool.length), 1));
-  return chosen.sort((a, b) => a.keyFile.localeCompare(b.keyFile, 'en', { numeric: true }));
+  return chosen.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
 }
 
 /** Until every validator reports both logs of every station cosigned at their final size. */

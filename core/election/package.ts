@@ -92,8 +92,8 @@ export function parseDefinitionBeforeCeremony(json: unknown): Result<ElectionDef
   const filled =
     guardians !== null && typeof guardians === 'object' && !Array.isArray(guardians)
       ? {
-          ...(raw as object),
-          guardians: { jointPublicKey: CEREMONY_PLACEHOLDER_KEY, ceremonyRecordHash: CEREMONY_PLACEHOLDER_HASH, ...(guardians as object) },
+          ...(raw),
+          guardians: { jointPublicKey: CEREMONY_PLACEHOLDER_KEY, ceremonyRecordHash: CEREMONY_PLACEHOLDER_HASH, ...(guardians) },
         }
       : raw;
   return parseElectionDefinition(filled);

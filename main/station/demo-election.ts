@@ -25,6 +25,10 @@ export const DEMO_ELECTION_ID: ElectionId = SAMPLE_ELECTION_ID;
 /** The precinct a demo station serves: its voters get the three-seat ballot with a write-in line. */
 export const DEMO_PRECINCT_ID = 'uik-1202';
 
+export const DEMO_NOTICE_FILE = 'DEMO-KEYS-PROVE-NOTHING.txt';
+const DEMO_NOTICE =
+  'DEMO KEYS PROVE NOTHING: every key of this demo election (authority, validators, the joint election key) is derived from a public label, so anyone can sign as its authority and decrypt its ballots. Never use a demo station for a real election.';
+
 function demoSecret(label: string): Uint8Array {
   return sha256(utf8Encode(`urna-demo-election/${label}`));
 }
@@ -78,6 +82,7 @@ export function provisionDemoElection(dataDir: string, mediaDir: string, logger:
   provisionPollBookKey(dataDir, demoPollBookKey());
   const text = demoElectionPackageText();
   writeFileAtomically(path.join(mediaDir, ELECTION_PACKAGE_FILE), text);
+  writeFileAtomically(path.join(mediaDir, DEMO_NOTICE_FILE), `${DEMO_NOTICE}\n`);
   const loaded = loadElectionPackage({ dataDir, pollsHaveOpened: () => false, logger }, utf8Encode(text));
   if (!loaded.ok) throw new Error(`the demo election was refused: ${loaded.error.map((e) => e.message.en).join('; ')}`);
   logger.log('station.demo-election-provisioned', { electionId: DEMO_ELECTION_ID, baseHash: loaded.value.baseHashForDisplay });

@@ -7,18 +7,18 @@
  * logs. It reuses the validator tests' election, station writer and process wrapper.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
+  GroupElement,
   guardianKeyShareToRecord,
   keyCeremonyToRecord,
   recordToCanonicalJson,
   runLocalCeremony,
   type GuardianKeyShare,
 } from '../../../core/ballot';
-import { canonicalBytes } from '../../../core/encoding/canonical-json';
-import { sha256 } from '../../../core/encoding/hash';
-import { utf8Encode } from '../../../core/encoding/bytes';
+import { utf8Encode, type Bytes } from '../../../core/encoding/bytes';
 import type { GuardianId, SelectionId } from '../../../core/ids';
 import { ceremonyRecordHash } from '../../../core/record/election';
 import { silentLogger } from '../../../core/logging';
@@ -51,34 +51,63 @@ export function runUrna(args: readonly string[]): { status: number; stdout: stri
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** A key ceremony for the definition's ceremony base hash: the public record's text, and each guardian's key file (if any). */
+export type CeremonyRunner = {
+  readonly count: number;
+  readonly threshold: number;
+  hold(ceremonyBaseHash: Bytes): { readonly ceremonyText: string; readonly guardianFiles: readonly string[] };
+};
+
+/** The tests' default: a one-process ceremony (4 guardians, any 3 decrypt), plain key files for the record tools' tests. */
+function localCeremony(dir: string): CeremonyRunner {
+  return {
+    count: 4,
+    threshold: 3,
+    hold(baseHash) {
+      const guardianIds = ['guardian-1', 'guardian-2', 'guardian-3', 'guardian-4'] as GuardianId[];
+      const outcome = runLocalCeremony({ baseHash, guardianIds, threshold: 3 });
+      if (!outcome.ok) throw new Error(`ceremony: ${JSON.stringify(outcome.error)}`);
+      mkdirSync(dir, { recursive: true });
+      const guardianFiles = outcome.value.keyShares.map((share: GuardianKeyShare) => {
+        const file = path.join(dir, `${share.guardianId}.secret.json`);
+        writeFileSync(file, `${recordToCanonicalJson(guardianKeyShareToRecord(share))}\n`, { mode: 0o600 });
+        return file;
+      });
+      return { ceremonyText: `${recordToCanonicalJson(keyCeremonyToRecord(outcome.value.record))}\n`, guardianFiles };
+    },
+  };
+}
+
 /** The test election with a real ceremony behind its joint key; the ceremony's files are in `ceremonyDir`. */
-function makeElection(label: string, stations: readonly StationPlan[]): { election: TestElection; guardianFiles: string[]; ceremonyDir: string } {
-  const ceremonyBase = sha256(canonicalBytes({ domain: 'urna/ceremony-base/v1', electionId: 'svetlogorye-2026-09' }));
-  const guardianIds = ['guardian-1', 'guardian-2', 'guardian-3', 'guardian-4'] as GuardianId[];
-  const outcome = runLocalCeremony({ baseHash: ceremonyBase, guardianIds, threshold: 3 });
-  if (!outcome.ok) throw new Error(`ceremony: ${JSON.stringify(outcome.error)}`);
-  const ceremonyText = `${recordToCanonicalJson(keyCeremonyToRecord(outcome.value.record))}\n`;
+function makeElection(label: string, stations: readonly StationPlan[], ceremony?: CeremonyRunner): { election: TestElection; guardianFiles: readonly string[]; ceremonyDir: string } {
+  const run = ceremony ?? localCeremony(mkdtempSync(path.join(tmpdir(), 'urna-ceremony-')));
+  let held: ReturnType<CeremonyRunner['hold']> | undefined;
   const election = makeTestElection({
     validators: 3,
     stations: stations.map(({ id, precinct }) => ({ id, precinct })),
     label,
-    guardians: { jointKey: outcome.value.record.jointKey, ceremonyRecordHash: ceremonyRecordHash(JSON.parse(ceremonyText)), count: 4, threshold: 3 },
+    guardians: {
+      count: run.count,
+      threshold: run.threshold,
+      hold(baseHash) {
+        held = run.hold(baseHash);
+        const record = JSON.parse(held.ceremonyText) as { jointKey: string };
+        const jointKey = GroupElement.fromBase64Url(record.jointKey);
+        if (!jointKey.ok) throw new Error('ceremony: joint key');
+        return { jointKey: jointKey.value, ceremonyRecordHash: ceremonyRecordHash(record), count: run.count, threshold: run.threshold };
+      },
+    },
   });
-
+  if (held === undefined) throw new Error('invariant failed: no ceremony held');
   const ceremonyDir = path.join(election.dir, 'ceremony');
   mkdirSync(ceremonyDir);
-  writeFileSync(path.join(ceremonyDir, 'key-ceremony.json'), ceremonyText);
-  const guardianFiles = outcome.value.keyShares.map((share: GuardianKeyShare) => {
-    const file = path.join(ceremonyDir, `${share.guardianId}.secret.json`);
-    writeFileSync(file, `${recordToCanonicalJson(guardianKeyShareToRecord(share))}\n`, { mode: 0o600 });
-    return file;
-  });
-  return { election, guardianFiles, ceremonyDir };
+  writeFileSync(path.join(ceremonyDir, 'key-ceremony.json'), held.ceremonyText);
+  return { election, guardianFiles: held.guardianFiles, ceremonyDir };
 }
 
 /** Records every planned ballot, closes the polls, syncs to all validators. */
-export async function runElection(label: string, stations: readonly StationPlan[] = DEFAULT_STATIONS): Promise<RecordRun> {
-  const { election, guardianFiles, ceremonyDir } = makeElection(label, stations);
+export async function runElection(label: string, stations: readonly StationPlan[] = DEFAULT_STATIONS, ceremony?: CeremonyRunner): Promise<RecordRun> {
+  const { election, guardianFiles, ceremonyDir } = makeElection(label, stations, ceremony);
   const processes = election.validators.map((v) => new ValidatorProcess(election.writeConfig(v, 0)));
   const urls = await Promise.all(processes.map((p) => p.start()));
   const urlByName = Object.fromEntries(election.validators.map((v, i) => [v.name, urls[i] as string]));

@@ -121,11 +121,11 @@ describe('what the voters mean', () => {
   const work = mkdtempSync(path.join(tmpdir(), 'urna-simulate-plan-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it('depends on the seed alone: the same seed over a fresh election (new keys) gives the same counts; another seed does not', () => {
+  it('depends on the seed alone: the same seed over a fresh election (new keys) gives the same counts; another seed does not', async () => {
     // The election's keys are fresh randomness each time; only the seed drives the voters.
     const shape = { stations: 3, voters: 40, validators: 1, cosign: 1, guardians: 1, threshold: 1 };
-    const first = prepareElection(path.join(work, 'a'), shape);
-    const second = prepareElection(path.join(work, 'b'), shape);
+    const first = await prepareElection(path.join(work, 'a'), shape);
+    const second = await prepareElection(path.join(work, 'b'), shape);
     expect(second.definition.guardians.jointPublicKey).not.toBe(first.definition.guardians.jointPublicKey);
     const a = intendedResults('42', first.stations);
     const b = intendedResults('42', second.stations);

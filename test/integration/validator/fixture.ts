@@ -25,12 +25,12 @@ import {
   type ElectionContext,
   type EncryptedBallot,
 } from '../../../core/ballot';
-import { toBase64Url, utf8Encode } from '../../../core/encoding/bytes';
+import { toBase64Url, utf8Encode, type Bytes } from '../../../core/encoding/bytes';
 import { sha256 } from '../../../core/encoding/hash';
 import type { ElectionDefinition } from '../../../core/election/definition';
 import { enrollStation } from '../../../core/election/enrollment';
 import { toBallotManifest } from '../../../core/election/manifest';
-import { electionExtendedBaseHash, serializeElectionPackage, signElectionPackage } from '../../../core/election/package';
+import { CEREMONY_PLACEHOLDER_HASH, CEREMONY_PLACEHOLDER_KEY, electionCeremonyBaseHash, electionExtendedBaseHash, serializeElectionPackage, signElectionPackage } from '../../../core/election/package';
 import { sampleElectionDefinition } from '../../../core/election/sample';
 import type { LogKind, PrecinctId, SelectionId, StationId } from '../../../core/ids';
 import { stationKeyName } from '../../../core/ledger/checkpoint';
@@ -77,30 +77,42 @@ function seededGuardians(label: string): TestGuardians {
   return { jointKey: GroupElement.of(GENERATOR.multiply(secret)), ceremonyRecordHash: toBase64Url(seedFor(`${label}/ceremony`)), count: 3, threshold: 2 };
 }
 
+/** A key ceremony the fixture holds once it knows what the ceremony is bound to. */
+export type CeremonyToHold = { readonly count: number; readonly threshold: number; hold(ceremonyBaseHash: Bytes): TestGuardians };
+
 export function makeTestElection(options: {
   readonly validators: number;
   readonly stations?: readonly { id: string; precinct: string }[];
   readonly label?: string;
-  readonly guardians?: TestGuardians;
+  /** The guardians, or a key ceremony to hold for the definition's ceremony base hash. */
+  readonly guardians?: TestGuardians | CeremonyToHold;
 }): TestElection {
   const label = options.label ?? 'election';
-  const guardians = options.guardians ?? seededGuardians(label);
   const dir = mkdtempSync(path.join(tmpdir(), 'urna-validators-'));
   const authority = ed25519NoteSigner('svetlogorye-commission', seedFor(`${label}/authority`));
   const authorityVerifierKey = formatVerifierKey(authority.name, SIGNATURE_TYPE_ED25519, authority.publicKey);
   const validatorSeeds = Array.from({ length: options.validators }, (_, i) => ({ name: `validator-${i + 1}`, seed: seedFor(`${label}/validator/${i}`) }));
-  const definition = sampleElectionDefinition({
-    authorityVerifierKey,
-    pollWorkerCardIssuerKey: formatVerifierKey('svetlogorye-cards', SIGNATURE_TYPE_ED25519, ed25519.getPublicKey(seedFor(`${label}/cards`))),
-    validators: validatorSeeds.map((v, i) => ({
-      name: v.name,
-      verifierKey: formatVerifierKey(v.name, SIGNATURE_TYPE_COSIGNATURE_V1, ed25519.getPublicKey(v.seed)),
-      url: `http://validator-${i + 1}.invalid/`,
-    })),
-    jointPublicKey: guardians.jointKey.toBase64Url(),
-    ceremonyRecordHash: guardians.ceremonyRecordHash,
-    guardians: { count: guardians.count, threshold: guardians.threshold },
-  });
+  const definitionWith = (g: { jointPublicKey: string; ceremonyRecordHash: string; count: number; threshold: number }) =>
+    sampleElectionDefinition({
+      authorityVerifierKey,
+      pollWorkerCardIssuerKey: formatVerifierKey('svetlogorye-cards', SIGNATURE_TYPE_ED25519, ed25519.getPublicKey(seedFor(`${label}/cards`))),
+      validators: validatorSeeds.map((v, i) => ({
+        name: v.name,
+        verifierKey: formatVerifierKey(v.name, SIGNATURE_TYPE_COSIGNATURE_V1, ed25519.getPublicKey(v.seed)),
+        url: `http://validator-${i + 1}.invalid/`,
+      })),
+      jointPublicKey: g.jointPublicKey,
+      ceremonyRecordHash: g.ceremonyRecordHash,
+      guardians: { count: g.count, threshold: g.threshold },
+    });
+  let guardians: TestGuardians;
+  if (options.guardians !== undefined && 'hold' in options.guardians) {
+    const { count, threshold } = options.guardians;
+    const draft = definitionWith({ jointPublicKey: CEREMONY_PLACEHOLDER_KEY, ceremonyRecordHash: CEREMONY_PLACEHOLDER_HASH, count, threshold });
+    if (!draft.ok) throw new Error(`sample definition: ${JSON.stringify(draft.error)}`);
+    guardians = options.guardians.hold(electionCeremonyBaseHash(draft.value));
+  } else guardians = options.guardians ?? seededGuardians(label);
+  const definition = definitionWith({ jointPublicKey: guardians.jointKey.toBase64Url(), ceremonyRecordHash: guardians.ceremonyRecordHash, count: guardians.count, threshold: guardians.threshold });
   if (!definition.ok) throw new Error(`sample definition: ${JSON.stringify(definition.error)}`);
   const signed = signElectionPackage(definition.value, authority);
   if (!signed.ok) throw new Error('package signing failed');
