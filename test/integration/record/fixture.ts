@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
+  GENERATOR,
   GroupElement,
   guardianKeyShareToRecord,
   keyCeremonyToRecord,
@@ -103,6 +104,27 @@ function makeElection(label: string, stations: readonly StationPlan[], ceremony?
   mkdirSync(ceremonyDir);
   writeFileSync(path.join(ceremonyDir, 'key-ceremony.json'), held.ceremonyText);
   return { election, guardianFiles: held.guardianFiles, ceremonyDir };
+}
+
+/** What the election of `runElection(label, stations)` binds its key ceremony to, for a ceremony held outside the fixture. */
+export function ceremonyBaseHashOf(label: string, stations: readonly StationPlan[], count: number, threshold: number): Bytes {
+  let captured: Bytes | undefined;
+  const probe = makeTestElection({
+    validators: 3,
+    stations: stations.map(({ id, precinct }) => ({ id, precinct })),
+    label,
+    guardians: {
+      count,
+      threshold,
+      hold(baseHash) {
+        captured = baseHash;
+        return { jointKey: GroupElement.of(GENERATOR), ceremonyRecordHash: 'A'.repeat(43), count, threshold };
+      },
+    },
+  });
+  probe.cleanup();
+  if (captured === undefined) throw new Error('invariant failed: no base hash');
+  return captured;
 }
 
 /** Records every planned ballot, closes the polls, syncs to all validators. */

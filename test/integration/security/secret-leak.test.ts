@@ -198,7 +198,7 @@ beforeAll(async () => {
   writeFileSync(passphraseFile, `${PASSPHRASES.join('\n')}\n`, { mode: 0o600 });
   secretFiles.push(passphraseFile);
   const ceremony = path.join(work, 'ceremony');
-  expect(await urna('keys', 'ceremony', '--guardians', '3', '--threshold', '2', '--out', ceremony, '--passphrase-file', passphraseFile)).toBe(0);
+  expect(await urna('keys', 'ceremony', '--demo', '--base-hash', 'A'.repeat(43), '--guardians', '3', '--threshold', '2', '--out', ceremony, '--passphrase-file', passphraseFile)).toBe(0);
   PASSPHRASES.forEach((passphrase, i) => {
     const share = readGuardianSecretFile(path.join(ceremony, `guardian-${i + 1}.secret.json`), { passphrase });
     secrets.push({ name: `guardian-${i + 1} key share`, bytes: scalarToBytes(share.secret) }, { name: `guardian-${i + 1} passphrase`, bytes: utf8Encode(passphrase) });

@@ -48,7 +48,7 @@ beforeAll(async () => {
   out = path.join(work, 'ceremony');
   passphraseFile = path.join(work, 'passphrases');
   writeFileSync(passphraseFile, `${PASSPHRASES.join('\n')}\n`, { mode: 0o600 });
-  const run = await urna('keys', 'ceremony', '--guardians', '3', '--threshold', '2', '--out', out, '--passphrase-file', passphraseFile);
+  const run = await urna('keys', 'ceremony', '--demo', '--base-hash', 'A'.repeat(43), '--guardians', '3', '--threshold', '2', '--out', out, '--passphrase-file', passphraseFile);
   expect(run.code, run.text).toBe(0);
   output = run.text;
   secrets = PASSPHRASES.map((passphrase, i) => {
@@ -140,7 +140,7 @@ describe('guardian shares at rest', () => {
 
 describe('the ceremony refuses weak passphrase handling', () => {
   it('has no option that takes a passphrase on the command line', async () => {
-    const run = await urna('keys', 'ceremony', '--guardians', '1', '--threshold', '1', '--out', path.join(work, 'never'), '--passphrase', 'on the command line');
+    const run = await urna('keys', 'ceremony', '--demo', '--base-hash', 'A'.repeat(43), '--guardians', '1', '--threshold', '1', '--out', path.join(work, 'never'), '--passphrase', 'on the command line');
     expect(run.code).not.toBe(0);
     expect(run.text).toMatch(/unknown option '--passphrase'/);
   });
@@ -152,13 +152,13 @@ describe('the ceremony refuses weak passphrase handling', () => {
   ])('refuses %s', async (_what, text, message) => {
     const file = path.join(work, `pass-${Math.random().toString(36).slice(2)}`);
     writeFileSync(file, text, { mode: 0o600 });
-    const run = await urna('keys', 'ceremony', '--guardians', '2', '--threshold', '2', '--out', path.join(work, `never-${path.basename(file)}`), '--passphrase-file', file);
+    const run = await urna('keys', 'ceremony', '--demo', '--base-hash', 'A'.repeat(43), '--guardians', '2', '--threshold', '2', '--out', path.join(work, `never-${path.basename(file)}`), '--passphrase-file', file);
     expect(run.code).toBe(1);
     expect(run.text).toMatch(message);
   });
 
   it('asks for passphrases instead of writing plain shares when none are given and there is no terminal', async () => {
-    const run = await urna('keys', 'ceremony', '--guardians', '2', '--threshold', '2', '--out', path.join(work, 'no-passphrases'));
+    const run = await urna('keys', 'ceremony', '--demo', '--base-hash', 'A'.repeat(43), '--guardians', '2', '--threshold', '2', '--out', path.join(work, 'no-passphrases'));
     expect(run.code).toBe(1);
     expect(run.text).toContain('guardian shares are stored encrypted');
   });
