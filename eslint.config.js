@@ -46,7 +46,7 @@ export default tseslint.config(
   },
   { files: ['core/**/*.ts'], rules: { 'no-restricted-imports': ['error', pureCoreImports] } },
   {
-    files: ['*.js', '*.mjs', 'scripts/**/*.mjs'],
+    files: ['*.js', '*.mjs', 'scripts/**/*.mjs', 'test/support/**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
 );
