@@ -16,6 +16,28 @@ const AUDIT = path.resolve('test/support/fs-audit.mjs');
 export type GuardianMachine = { readonly index: number; readonly id: string; readonly stateDir: string; readonly passphrase: string };
 export type Ran = { readonly status: number; readonly stdout: string; readonly stderr: string };
 
+function urnaProcess(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+  });
+}
+
+/**
+ * An `urna` command run by anyone (no guardian's passphrase), without blocking the
+ * test worker: a long spawnSync starves the test runner's own messages.
+ */
+export function urnaAsync(args: readonly string[]): Promise<Ran> {
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' };
+  delete env['URNA_GUARDIAN_PASSPHRASE'];
+  return urnaProcess([URNA, ...args], env);
+}
+
 export class CeremonyRoom {
   readonly media: string;
   readonly auditDir: string;
@@ -45,16 +67,9 @@ export class CeremonyRoom {
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', URNA_GUARDIAN_PASSPHRASE: machine.passphrase };
     const nodeArgs = this.audit ? ['--import', AUDIT] : [];
     if (this.audit) env['URNA_FS_AUDIT_LOG'] = path.join(this.auditDir, `${machine.id}-${label}.log`);
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [...nodeArgs, URNA, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-      child.once('error', reject);
-      child.once('exit', (code) => resolve({ status: code ?? -1, stdout, stderr }));
-    });
+    return urnaProcess([...nodeArgs, URNA, ...args], env);
   }
+
 
   step(machine: GuardianMachine, step: 'init' | 'announce' | 'share' | 'receive' | 'accept'): Promise<Ran> {
     const extra = step === 'init' ? ['--guardians', String(this.count), '--threshold', String(this.threshold), '--index', String(machine.index), '--base-hash', toBase64Url(this.baseHash)] : [];

@@ -18,8 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readGuardianSecretFile } from '../../../cli/guardian-files';
 import { GENERATOR, lagrangeCoefficient, mod, multiplyPublic, parseKeyCeremony, type GuardianKeyShare } from '../../../core/ballot';
 import type { ElectionResults } from '../../../core/record/results';
-import { CeremonyRoom } from '../../support/guardian-machines';
-import { ceremonyBaseHashOf, DEFAULT_STATIONS, runElection, runUrna, type RecordRun } from '../record/fixture';
+import { CeremonyRoom, urnaAsync } from '../../support/guardian-machines';
+import { ceremonyBaseHashOf, DEFAULT_STATIONS, runElection, type RecordRun } from '../record/fixture';
 
 const LABEL = 'guardian-machines';
 let work: string;
@@ -61,7 +61,7 @@ beforeAll(async () => {
   room = new CeremonyRoom(path.join(work, 'room'), 5, 3, baseHash, true);
   await room.holdCeremony();
   const recordFile = path.join(work, 'key-ceremony.json');
-  const assembled = runUrna(['keys', 'ceremony-record', '--messages', room.media, '--out', recordFile, '--base-hash', Buffer.from(baseHash).toString('base64url')]);
+  const assembled = await urnaAsync(['keys', 'ceremony-record', '--messages', room.media, '--out', recordFile, '--base-hash', Buffer.from(baseHash).toString('base64url')]);
   expect(assembled.stderr).toBe('');
   expect(assembled.status).toBe(0);
   const ceremonyText = readFileSync(recordFile, 'utf8');
@@ -75,7 +75,7 @@ beforeAll(async () => {
     },
   });
   record = path.join(work, 'record');
-  const exported = runUrna(['record', 'export', '--out', record, '--election', run.election.packageFile, '--guardians', recordFile, '--enrollments', path.join(run.dir, 'enrollments'), '--from', ...run.urls]);
+  const exported = await urnaAsync(['record', 'export', '--out', record, '--election', run.election.packageFile, '--guardians', recordFile, '--enrollments', path.join(run.dir, 'enrollments'), '--from', ...run.urls]);
   expect(exported.status).toBe(0);
 }, 600_000);
 
@@ -98,9 +98,9 @@ async function tallyWith(indices: readonly number[]): Promise<ElectionResults> {
     expect(shared.status).toBe(0);
     shares.push(out);
   }
-  const combined = runUrna(['tally', 'combine', '--record', copy, '--threads', '0', ...shares]);
+  const combined = await urnaAsync(['tally', 'combine', '--record', copy, '--threads', '0', ...shares]);
   expect(combined.status).toBe(0);
-  const verified = runUrna(['verify', copy, '--threads', '0', '--quiet']);
+  const verified = await urnaAsync(['verify', copy, '--threads', '0', '--quiet']);
   expect(verified.stdout + verified.stderr).toContain('election record verified');
   expect(verified.status).toBe(0);
   return JSON.parse(readFileSync(path.join(copy, 'results.json'), 'utf8')) as ElectionResults;
@@ -147,7 +147,7 @@ describe('a ceremony of five guardians on five machines, threshold three', () =>
 });
 
 describe('the attack: one operator combining shares from one folder', () => {
-  it('works on the demo path (every share in one folder) and nowhere on the non-demo path', () => {
+  it('works on the demo path (every share in one folder) and nowhere on the non-demo path', async () => {
     const ceremonyJson = JSON.parse(readFileSync(path.join(record, 'guardians/key-ceremony.json'), 'utf8')) as { jointKey: string };
     const jointKey = Buffer.from(ceremonyJson.jointKey, 'base64url');
     const passphrases = room.machines.map((m) => m.passphrase);
@@ -163,7 +163,7 @@ describe('the attack: one operator combining shares from one folder', () => {
     const all = path.join(work, 'all-passphrases');
     writeFileSync(all, `${passphrases.join('\n')}\n`, { mode: 0o600 });
     const oneFolder = path.join(work, 'one-folder');
-    const refused = runUrna(['keys', 'ceremony', '--base-hash', 'A'.repeat(43), '--guardians', '5', '--threshold', '3', '--out', oneFolder, '--passphrase-file', all]);
+    const refused = await urnaAsync(['keys', 'ceremony', '--base-hash', 'A'.repeat(43), '--guardians', '5', '--threshold', '3', '--out', oneFolder, '--passphrase-file', all]);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('runs only with --demo');
     expect(() => statSync(oneFolder)).toThrow();
@@ -175,14 +175,14 @@ describe('the attack: one operator combining shares from one folder', () => {
       ['tally', 'share', '--record', record, '--state', machine.stateDir, '--out', path.join(work, 'never.json'), '--passphrase-file', all],
       ['guardian', 'init', '--state', path.join(work, 'never-state'), '--messages', emptyMedium, '--guardians', '5', '--threshold', '3', '--index', '1', '--base-hash', 'A'.repeat(43), '--passphrase-file', all],
     ]) {
-      const multi = runUrna(args);
+      const multi = await urnaAsync(args);
       expect(multi.status).toBe(1);
       expect(multi.stderr).toContain("holds 5 lines: it must hold one guardian's passphrase alone");
     }
 
     // What the old path did, now only under --demo: every share in one folder, and the secret falls out.
     mkdirSync(oneFolder);
-    const demo = runUrna(['keys', 'ceremony', '--demo', '--base-hash', 'A'.repeat(43), '--guardians', '5', '--threshold', '3', '--out', oneFolder, '--passphrase-file', all]);
+    const demo = await urnaAsync(['keys', 'ceremony', '--demo', '--base-hash', 'A'.repeat(43), '--guardians', '5', '--threshold', '3', '--out', oneFolder, '--passphrase-file', all]);
     expect(demo.status).toBe(0);
     expect(demo.stdout).toContain('DEMO KEYS PROVE NOTHING');
     expect(readFileSync(path.join(oneFolder, 'DEMO-KEYS-PROVE-NOTHING.txt'), 'utf8')).toContain('can rebuild the election secret');

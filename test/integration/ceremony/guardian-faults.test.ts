@@ -35,8 +35,7 @@ import {
   type GuardianAnnouncement,
 } from '../../../core/ballot';
 import type { GuardianId } from '../../../core/ids';
-import { CeremonyRoom, type GuardianMachine } from '../../support/guardian-machines';
-import { runUrna } from '../record/fixture';
+import { CeremonyRoom, urnaAsync, type GuardianMachine } from '../../support/guardian-machines';
 
 let work: string;
 const baseHash = new Uint8Array(32).fill(7);
@@ -107,7 +106,7 @@ describe('a guardian who sends a bad share', () => {
     const accepted = await room.step(g3, 'accept');
     expect(accepted.status).toBe(1);
     expect(accepted.stderr).toContain('complaint by guardian-1 stands: guardian-2 sent a share that does not match its own commitments');
-    const assembled = runUrna(['keys', 'ceremony-record', '--messages', room.media, '--out', path.join(work, 'cheat.json')]);
+    const assembled = await urnaAsync(['keys', 'ceremony-record', '--messages', room.media, '--out', path.join(work, 'cheat.json')]);
     expect(assembled.status).toBe(1);
     expect(assembled.stderr).toContain('start a new one without guardian-2');
 
@@ -115,7 +114,7 @@ describe('a guardian who sends a bad share', () => {
     const again = new CeremonyRoom(path.join(work, 'again'), 2, 2, baseHash);
     await again.holdCeremony();
     const out = path.join(work, 'again.json');
-    const record = runUrna(['keys', 'ceremony-record', '--messages', again.media, '--out', out]);
+    const record = await urnaAsync(['keys', 'ceremony-record', '--messages', again.media, '--out', out]);
     expect(record.status).toBe(0);
     const parsed = parseKeyCeremony(json(out));
     if (!parsed.ok) throw new Error('record');
@@ -135,10 +134,10 @@ describe('after an honest exchange', () => {
     backup = path.join(work, 'guardian-3-backup');
     cpSync(room.machines[2]?.stateDir ?? '', backup, { recursive: true });
     expect((await room.everyone('accept')).map((r) => r.status)).toEqual([0, 0, 0]);
-    expect(runUrna(['keys', 'ceremony-record', '--messages', room.media, '--out', path.join(work, 'honest.json')]).status).toBe(0);
+    expect((await urnaAsync(['keys', 'ceremony-record', '--messages', room.media, '--out', path.join(work, 'honest.json')])).status).toBe(0);
   }, 300_000);
 
-  it('a guardian who accepted a different transcript stops the ceremony, named', () => {
+  it('a guardian who accepted a different transcript stops the ceremony, named', async () => {
     const g3 = room.machines[2] as GuardianMachine;
     const own = ownGuardian(room, { ...g3, stateDir: backup });
     // guardian-3 was shown another announcement of guardian-1 (an equivocating guardian-1, or a swapped medium).
@@ -149,19 +148,19 @@ describe('after an honest exchange', () => {
     const file = path.join(room.media, 'acceptance-guardian-3.json');
     const honest = readFileSync(file, 'utf8');
     writeFileSync(file, `${recordToCanonicalJson(ceremonyAcceptanceToRecord(acceptance))}\n`);
-    const refused = runUrna(['keys', 'ceremony-record', '--messages', room.media, '--out', path.join(work, 'split.json')]);
+    const refused = await urnaAsync(['keys', 'ceremony-record', '--messages', room.media, '--out', path.join(work, 'split.json')]);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('guardian-3 accepted a different transcript');
     writeFileSync(file, honest);
   });
 
-  it('a false accusation does not check, and names the accuser', () => {
+  it('a false accusation does not check, and names the accuser', async () => {
     const share = parseShareMessage(json(path.join(room.media, 'share-guardian-2-to-guardian-3.json')));
     if (!share.ok) throw new Error('share');
     const forged = { accuser: 'guardian-3' as GuardianId, accused: 'guardian-2' as GuardianId, share: share.value, sharedSecret: GroupElement.of(GENERATOR), proof: { c: 1n, z: 2n } };
     expect(verifyComplaint(paramsOf(room), announcements(room), forged).ok).toBe(false);
     writeFileSync(path.join(room.media, 'complaint-guardian-3-against-guardian-2.json'), `${recordToCanonicalJson(shareComplaintToRecord(forged))}\n`);
-    const refused = runUrna(['keys', 'ceremony-record', '--messages', room.media, '--out', path.join(work, 'false.json')]);
+    const refused = await urnaAsync(['keys', 'ceremony-record', '--messages', room.media, '--out', path.join(work, 'false.json')]);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('guardian-3 made a false accusation');
     expect(refused.stderr).toContain('start a new one without guardian-3');
