@@ -292,7 +292,7 @@ export function register(program: Command): void {
     .action((options: { out: string; name: string }) => keygenCommand(options));
   election
     .command('sample')
-    .description('write a realistic bilingual sample election with all its keys and a signed package')
+    .description('DEMO: a realistic bilingual sample election with all its keys and a signed package; its guardian keys come from a one-process ceremony and prove nothing')
     .requiredOption('--out <dir>', 'directory to create the sample in')
     .action((options: { out: string }) => sampleCommand(options));
   election
