@@ -182,6 +182,7 @@ function recordBallots(setup: Setup, stationName: string, count: number): { ledg
   const extended = electionExtendedBaseHash(setup.definition);
   const context = contextFor(extended, jointKey.value);
   let chain: ConfirmationCode = confirmationSeed(extended, station.stationId);
+  const binding = { stationId: station.stationId, ballotStyleId: station.styleId };
   const append = (log: LogKind, entries: LedgerEntry[]) => {
     const receipt = ledger.value.appendBatch(log, entries);
     if (!receipt.ok) throw new Error(describeLedgerError(receipt.error));
@@ -191,7 +192,7 @@ function recordBallots(setup: Setup, stationName: string, count: number): { ledg
   for (let i = 0; i < count; i++) {
     const choices: Record<string, SelectionId[]> = {};
     for (const contest of manifest.value.contests) choices[contest.contestId] = [contest.selections[i % contest.selections.length] as SelectionId];
-    const encrypted = encryptBallot(context, manifest.value, { ballotId: `${stationName}-${i}` as BallotId, choices });
+    const encrypted = encryptBallot(context, manifest.value, binding, { ballotId: `${stationName}-${i}` as BallotId, choices });
     if (!encrypted.ok) throw new Error('encrypt');
     chain = nextConfirmationCode(chain, encrypted.value.ballot);
     ballots.push(encrypted.value.ballot);
@@ -239,14 +240,15 @@ async function ingest(setup: Setup, stationName: string, ledger: LedgerStore, da
   return ms;
 }
 
-function pureVerify(setup: Setup, styleId: string, ballots: readonly EncryptedBallot[]): { verifyMs: number; parseVerifyMs: number } {
+function pureVerify(setup: Setup, stationId: string, styleId: string, ballots: readonly EncryptedBallot[]): { verifyMs: number; parseVerifyMs: number } {
   const manifest = toBallotManifest(setup.definition, styleId);
   const jointKey = GroupElement.fromBase64Url(setup.definition.guardians.jointPublicKey);
   if (!manifest.ok || !jointKey.ok) throw new Error('setup');
   const context = contextFor(electionExtendedBaseHash(setup.definition), jointKey.value);
   const records = ballots.map((b) => encryptedBallotToRecord(b));
+  const binding = { stationId, ballotStyleId: styleId };
   let start = performance.now();
-  for (let i = 0; i < ballots.length; i += 250) if (!verifyBallots(context, manifest.value, ballots.slice(i, i + 250)).ok) throw new Error('verify');
+  for (let i = 0; i < ballots.length; i += 250) if (!verifyBallots(context, manifest.value, binding, ballots.slice(i, i + 250)).ok) throw new Error('verify');
   const verifyMs = performance.now() - start;
   start = performance.now();
   const parsed = records.map((r) => {
@@ -254,7 +256,7 @@ function pureVerify(setup: Setup, styleId: string, ballots: readonly EncryptedBa
     if (!p.ok) throw new Error('parse');
     return p.value;
   });
-  for (let i = 0; i < parsed.length; i += 250) if (!verifyBallots(context, manifest.value, parsed.slice(i, i + 250)).ok) throw new Error('verify');
+  for (let i = 0; i < parsed.length; i += 250) if (!verifyBallots(context, manifest.value, binding, parsed.slice(i, i + 250)).ok) throw new Error('verify');
   return { verifyMs, parseVerifyMs: performance.now() - start };
 }
 
@@ -270,6 +272,7 @@ async function latency(setup: Setup): Promise<Measurement[]> {
   const extended = electionExtendedBaseHash(setup.definition);
   const context = contextFor(extended, jointKey.value);
   let chain: ConfirmationCode = confirmationSeed(extended, station.stationId);
+  const binding = { stationId: station.stationId, ballotStyleId: station.styleId };
   const post = async (pathname: string, body: string, type: string) => {
     const response = await fetch(new URL(pathname, url), { method: 'POST', headers: { 'content-type': type }, body });
     const text = await response.text();
@@ -278,7 +281,7 @@ async function latency(setup: Setup): Promise<Measurement[]> {
   await post('/urna/v1/entries', JSON.stringify({ origin: ledger.origin('ballots'), from: 0, entries: ledger.entryTexts('ballots', 0, 1), checkpoint: ledger.checkpoint('ballots') }), 'application/json');
   const entriesTimes: number[] = [];
   for (let i = 0; i < 200; i++) {
-    const encrypted = encryptBallot(context, manifest.value, { ballotId: `lat-${i}` as BallotId, choices: { question: [i % 2 ? 'yes' : 'no'] as SelectionId[] } });
+    const encrypted = encryptBallot(context, manifest.value, binding, { ballotId: `lat-${i}` as BallotId, choices: { question: [i % 2 ? 'yes' : 'no'] as SelectionId[] } });
     if (!encrypted.ok) throw new Error('encrypt');
     chain = nextConfirmationCode(chain, encrypted.value.ballot);
     const from = ledger.size('ballots');
@@ -396,8 +399,8 @@ export const validatorSuite: BenchSuite = {
       const r2Ms = await ingest(setup, 'station-r2', r2.ledger, path.join(setup.dir, 'ingest-r2'), threads);
       const r2SingleMs = await ingest(setup, 'station-r2', r2.ledger, path.join(setup.dir, 'ingest-r2-single'), 0);
       const r2PoolMs = await ingest(setup, 'station-r2', r2.ledger, path.join(setup.dir, 'ingest-r2-pool'), pool);
-      const r1Verify = pureVerify(setup, 'style-r1', r1.ballots);
-      const r2Verify = pureVerify(setup, 'style-r2', r2.ballots);
+      const r1Verify = pureVerify(setup, 'station-r1', 'style-r1', r1.ballots);
+      const r2Verify = pureVerify(setup, 'station-r2', 'style-r2', r2.ballots);
       r1.ledger.close();
       r2.ledger.close();
       const rate = (count: number, ms: number) => (count * 1000) / ms;

@@ -138,6 +138,7 @@ async function buildRecord(kind: 'r1' | 'r2', ballots: number): Promise<string> 
   for (let s = 0; s < STATIONS; s++) {
     const precinct = s % 2 === 0 ? 'uik-1201' : 'uik-1202';
     const stationId = `station-${s + 1}` as StationId;
+    const binding = { stationId, ballotStyleId: styleId };
     const signer = ed25519NoteSigner(stationKeyName(electionId, stationId), seed(`station-${s}`));
     const verifierKey = formatVerifierKey(signer.name, SIGNATURE_TYPE_ED25519, signer.publicKey);
     const enrollment = enrollStation({ electionId, stationId, precinctId: precinct as PrecinctId, stationVerifierKey: verifierKey }, authority, definition);
@@ -149,7 +150,7 @@ async function buildRecord(kind: 'r1' | 'r2', ballots: number): Promise<string> 
     for (let b = 0; b < count; b++) {
       const ballotId = `${stationId}-${b}` as BallotId;
       const choices = Object.fromEntries(manifest.contests.map((c) => [c.contestId, [c.selections[(b * 7 + s) % c.selections.length] as SelectionId]]));
-      const encrypted = encryptBallot(election.context, manifest, { ballotId, choices });
+      const encrypted = encryptBallot(election.context, manifest, binding, { ballotId, choices });
       if (!encrypted.ok) throw new Error('encrypt');
       chain = nextConfirmationCode(chain, encrypted.value.ballot);
       const pending = { ballotStyleId: styleId, ballot: encryptedBallotToRecord(encrypted.value.ballot), confirmationCode: toBase64Url(chain) };

@@ -2,7 +2,8 @@
  * The checks a validator makes on a station's new entries before it cosigns, as a
  * pure function of the log's recorded state and the entries: schema (the election
  * registry), station lifecycle, ballot lifecycle, the confirmation-code chain, ballot
- * proofs (batched) and poll-book duplicates. It returns either the first refusal,
+ * proofs (batched), election-wide uniqueness of ballot ids and ciphertexts, and
+ * poll-book duplicates. It returns either the first refusal,
  * naming the entry, or everything the store must write for the batch.
  *
  * The lifecycle rules of both logs and every rule of the ballot log are core's
@@ -49,6 +50,7 @@ import {
   parseEntryBallot,
   type PollsPhase,
 } from '../core/record/ballot-log-rules';
+import { ballotKeysOf, BallotUniqueness, type BallotPlace } from '../core/record/ballot-uniqueness';
 import { err, ok, type Result } from '../core/result';
 import type { EnrolledStation, ValidatorElection } from './election';
 import type { Preverified } from './verify-pool';
@@ -88,6 +90,9 @@ export type EntryRefusalCode =
   | 'ballot-id-reused'
   | 'ballot-not-pending'
   | 'ballot-record'
+  | 'identity-ciphertext'
+  | 'duplicate-ballot-id'
+  | 'duplicate-ciphertext'
   | 'ballot-proof'
   | 'confirmation-code'
   | 'challenge';
@@ -123,6 +128,8 @@ export type CheckedBatch = {
   readonly cast: readonly EncryptedBallot[];
   readonly checkIns: readonly CheckInRecord[];
   readonly duplicates: readonly DuplicateCheckIn[];
+  /** Every selection α of the ballots shown in this batch, with the entry index: the store's election-wide index. */
+  readonly alphas: readonly { readonly alpha: string; readonly index: number }[];
 };
 
 /** What the checks read from storage; the store answers from committed state. */
@@ -134,6 +141,10 @@ export type CheckEnvironment = {
   /** The encrypted ballot of a pending entry committed in an earlier batch. */
   pendingBallot(ballotId: string): EncryptedBallot | undefined;
   checkInsOf(voterHash: string): readonly { readonly stationId: string; readonly index: number }[];
+  /** Where a ballot id was shown at any station this validator holds, if it was. */
+  placeOfBallotId(ballotId: string): BallotPlace | undefined;
+  /** Where a selection α (unpadded base64url) was shown at any station this validator holds, if it was. */
+  placeOfAlpha(alpha: string): BallotPlace | undefined;
   readonly random?: RandomSource;
   /**
    * Verdicts of the proof pool (verify-pool.ts) by log index, for these very entry
@@ -151,6 +162,7 @@ const REFUSAL_CODES: Readonly<Record<LogRuleCode, EntryRefusalCode>> = {
   'ballots-reissued-mismatch': 'ballots-reissued-mismatch',
   'ballot-style': 'ballot-style',
   'ballot-record': 'ballot-record',
+  'identity-ciphertext': 'identity-ciphertext',
   'ballot-id-reused': 'ballot-id-reused',
   'confirmation-code': 'confirmation-code',
   challenge: 'challenge',
@@ -178,12 +190,14 @@ export function checkEntries(
   const duplicates: DuplicateCheckIn[] = [];
   const proofJobs: LoggedBallot[] = [];
   const pooledFailures: { readonly index: number; readonly failure: BallotFailure }[] = [];
+  const uniqueness = new BallotUniqueness({ placeOfBallotId: (id) => env.placeOfBallotId(id), placeOfAlpha: (alpha) => env.placeOfAlpha(alpha) });
 
   // The pool's verdict on the entry being checked: a ballot it decoded is not decoded again.
   let verdict: Preverified | undefined;
   const rules: BallotLogRules = {
     context: election.context,
     manifests: election.manifests,
+    stationId: station.stationId,
     precinctId: station.precinctId,
     ballotStyleIds: station.ballotStyleIds,
     statusOf: (ballotId) => updates.get(ballotId)?.status ?? env.ballotStatus(ballotId),
@@ -213,6 +227,8 @@ export function checkEntries(
           break;
         case 'shown': {
           const { ballot, ballotStyleId } = step;
+          const unique = uniqueness.admit({ stationId: station.stationId, index }, ballotKeysOf(ballot));
+          if (!unique.ok) return refuse(unique.error.code, unique.error.message);
           if (verdict === undefined) proofJobs.push({ index, ballotStyleId, ballot });
           else if (verdict.kind === 'proof-failure') pooledFailures.push({ index, failure: verdict.failure });
           if (step.status === 'pending') pendingHere.set(ballot.ballotId, ballot);
@@ -277,12 +293,13 @@ export function checkEntries(
   }
   if (proofFailure !== undefined) return err(proofFailure);
 
-  return ok({ state: { polls, chain: toBase64Url(chain), count, reissued }, ballots: [...updates.values()], cast, checkIns, duplicates });
+  const alphas = [...uniqueness.admittedAlphas].map(([alpha, place]) => ({ alpha, index: place.index }));
+  return ok({ state: { polls, chain: toBase64Url(chain), count, reissued }, ballots: [...updates.values()], cast, checkIns, duplicates, alphas });
 }
 
 /** One batched verification per ballot style; the first failing entry is named. */
 function verifyProofs(env: CheckEnvironment, jobs: readonly LoggedBallot[]): EntryRefusal | undefined {
-  const first = firstFailingBallot(env.election.context, env.election.manifests, jobs, env.random === undefined ? {} : { random: env.random });
+  const first = firstFailingBallot(env.election.context, env.election.manifests, env.station.stationId, jobs, env.random === undefined ? {} : { random: env.random });
   return first === undefined ? undefined : proofRefusal(first.index, first.failure);
 }
 

@@ -12,7 +12,9 @@
  *      evidence, the station frozen                                  409
  *   6. it extends exactly the recorded size                          409 (current size)
  *   7. the entries give the checkpoint's root / the proof verifies   422
- *   8. every entry passes the checks in checks.ts                    422
+ *   8. every entry passes the checks in checks.ts, among them no
+ *      ballot id or selection α shown before at any station this
+ *      validator holds                                               422
  *
  * then the validator cosigns and commits entries, state and cosigned checkpoint in
  * one SQLite transaction before it replies. Everything from step 5 on runs without
@@ -195,7 +197,7 @@ export class ValidatorService {
     const auth = this.authenticate(parsed.data.checkpoint);
     if (!auth.ok || auth.value.log !== 'ballots' || parsed.data.from !== this.headOf(auth.value).size) return undefined;
     try {
-      return await pool.verify(parsed.data.from, parsed.data.entries);
+      return await pool.verify(auth.value.station.stationId, parsed.data.from, parsed.data.entries);
     } catch (error) {
       this.logger.log('validator.verify-pool-failed', { message: error instanceof Error ? error.message : String(error) });
       return undefined;
@@ -245,6 +247,8 @@ export class ValidatorService {
         ballotStatus: (ballotId) => this.store.ballotStatus(station.stationId, ballotId),
         pendingBallot: (ballotId) => this.store.pendingBallot(origin, station.stationId, ballotId),
         checkInsOf: (voterHash) => this.store.checkInsOf(voterHash),
+        placeOfBallotId: (ballotId) => this.store.placeOfBallotId(ballotId),
+        placeOfAlpha: (alpha) => this.store.placeOfAlpha(alpha),
         ...(this.random === undefined ? {} : { random: this.random }),
         ...(preverified === undefined ? {} : { preverified }),
       },

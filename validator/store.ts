@@ -2,7 +2,8 @@
  * The validator's own store: every station log it has cosigned, entry by entry, with
  * the Merkle nodes to serve proofs and recompute roots, the latest station checkpoint
  * and this validator's cosigned copy, the ballot index (lifecycle and confirmation
- * codes), poll-book check-ins, running encrypted totals and evidence.
+ * codes; ballot ids and selection αs indexed across all stations, so a ballot shown
+ * at one station is refused at any other with one lookup, not a scan), poll-book check-ins, running encrypted totals and evidence.
  *
  * Durability: WAL with synchronous=FULL set on this connection. A batch — entries,
  * nodes, ballot and check-in rows, totals, duplicates, the new checkpoint and the
@@ -11,7 +12,8 @@
  *
  *   logs(origin, station, log, size, root, checkpoint, cosigned, state)
  *   entries(origin, idx, body)            nodes(origin, level, idx, hash)
- *   ballots(station, ballot_id, status, idx, resolved_idx, code, style)
+ *   ballots(station, ballot_id, status, idx, resolved_idx, code, style)   ballot_id unique election-wide
+ *   alphas(alpha, station, idx)            every shown selection's α, unique election-wide
  *   checkins(voter_hash, station, idx)    totals(station, contest, selection, alpha, beta)
  *   contest_ballots(station, contest, n)  evidence(id, kind, station, origin, body)
  *   frozen(station, evidence_id)
@@ -22,7 +24,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { encryptedBallotFromCheckedRecord, GroupElement, Point, type EncryptedBallot, type EncryptedBallotRecord } from '../core/ballot';
 import type { Bytes } from '../core/encoding/bytes';
-import { bytesEqual, utf8Decode } from '../core/encoding/bytes';
+import { bytesEqual, fromBase64Url, utf8Decode } from '../core/encoding/bytes';
 import type { ElectionId, LogKind, StationId } from '../core/ids';
 import {
   CompactMerkleTree,
@@ -36,11 +38,17 @@ import {
   type StoredNode,
   type SubtreeHashSource,
 } from '../core/ledger/merkle';
+import type { BallotPlace } from '../core/record/ballot-uniqueness';
 import { err, ok, type Result } from '../core/result';
 import type { BallotStatus, CheckedBatch, LogCheckState } from './checks';
 
 export const VALIDATOR_DB_FILE = 'validator.sqlite';
-const FORMAT = 'urna-validator/1';
+/**
+ * v2: ballot ids unique across stations, the alphas table. A v1 store holds ballots
+ * whose proofs use the v1 transcripts (not bound to the station), which no longer
+ * verify, so it is refused rather than migrated.
+ */
+const FORMAT = 'urna-validator/2';
 
 export const nodeSha256Hasher: MerkleHasher = merkleHasherFrom((data) => nodeHash('sha256', data, 'buffer'));
 
@@ -148,6 +156,9 @@ export class ValidatorStore {
       byCode: db.prepare<[string], { station: string; ballot_id: string; status: BallotStatus; idx: number; resolved_idx: number | null; style: string | null }>(
         'SELECT station, ballot_id, status, idx, resolved_idx, style FROM ballots WHERE code = ?',
       ),
+      ballotById: db.prepare<[string], { station: string; idx: number }>('SELECT station, idx FROM ballots WHERE ballot_id = ?'),
+      alpha: db.prepare<[Buffer], { station: string; idx: number }>('SELECT station, idx FROM alphas WHERE alpha = ?'),
+      insertAlpha: db.prepare<[Buffer, string, number]>('INSERT INTO alphas (alpha, station, idx) VALUES (?, ?, ?)'),
       checkIns: db.prepare<[string], { station: string; idx: number }>('SELECT station, idx FROM checkins WHERE voter_hash = ? ORDER BY station, idx'),
       insertCheckIn: db.prepare<[string, string, number]>('INSERT INTO checkins (voter_hash, station, idx) VALUES (?, ?, ?)'),
       sums: db.prepare<[string], { contest: string; selection: string; alpha: Buffer; beta: Buffer }>('SELECT contest, selection, alpha, beta FROM totals WHERE station = ?'),
@@ -285,6 +296,18 @@ export class ValidatorStore {
     return encryptedBallotFromCheckedRecord((JSON.parse(text) as { ballot: EncryptedBallotRecord }).ballot);
   }
 
+  /** Where a ballot id was shown, at any station (the unique index on ballot_id). */
+  placeOfBallotId(ballotId: string): BallotPlace | undefined {
+    const row = this.statements.ballotById.get(ballotId);
+    return row === undefined ? undefined : { stationId: row.station, index: row.idx };
+  }
+
+  /** Where a selection α (unpadded base64url) was shown, at any station. */
+  placeOfAlpha(alpha: string): BallotPlace | undefined {
+    const row = this.statements.alpha.get(Buffer.from(fromBase64Url(alpha)));
+    return row === undefined ? undefined : { stationId: row.station, index: row.idx };
+  }
+
   checkInsOf(voterHash: string): { stationId: string; index: number }[] {
     return this.statements.checkIns.all(voterHash).map((r) => ({ stationId: r.station, index: r.idx }));
   }
@@ -335,6 +358,7 @@ export class ValidatorStore {
         if (b.index < 0) this.statements.resolveBallot.run(b.status, b.resolvedIndex ?? -1, stationId, b.ballotId);
         else this.statements.insertBallot.run(stationId, b.ballotId, b.status, b.index, b.resolvedIndex ?? null, b.confirmationCode ?? null, b.ballotStyleId ?? null);
       }
+      for (const a of checked.alphas) this.statements.insertAlpha.run(Buffer.from(fromBase64Url(a.alpha)), stationId, a.index);
       for (const c of checked.checkIns) this.statements.insertCheckIn.run(c.voterHash, stationId, c.index);
       for (const d of checked.duplicates) {
         const body = {
@@ -431,6 +455,8 @@ function createSchema(db: Database.Database, electionId: ElectionId): void {
       CREATE TABLE ballots (station TEXT NOT NULL, ballot_id TEXT NOT NULL, status TEXT NOT NULL, idx INTEGER NOT NULL,
         resolved_idx INTEGER, code TEXT, style TEXT, PRIMARY KEY (station, ballot_id)) WITHOUT ROWID;
       CREATE INDEX ballots_by_code ON ballots (code);
+      CREATE UNIQUE INDEX ballots_by_id ON ballots (ballot_id);
+      CREATE TABLE alphas (alpha BLOB PRIMARY KEY, station TEXT NOT NULL, idx INTEGER NOT NULL) WITHOUT ROWID;
       CREATE TABLE checkins (voter_hash TEXT NOT NULL, station TEXT NOT NULL, idx INTEGER NOT NULL,
         PRIMARY KEY (voter_hash, station, idx)) WITHOUT ROWID;
       CREATE TABLE totals (station TEXT NOT NULL, contest TEXT NOT NULL, selection TEXT NOT NULL, alpha BLOB NOT NULL, beta BLOB NOT NULL,

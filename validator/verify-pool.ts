@@ -25,7 +25,7 @@ export type VerifyWorkerData = {
   readonly manifests: readonly (readonly [string, BallotManifest])[];
 };
 
-export type VerifyRequest = { readonly id: number; readonly jobs: readonly { readonly index: number; readonly text: string }[] };
+export type VerifyRequest = { readonly id: number; readonly stationId: string; readonly jobs: readonly { readonly index: number; readonly text: string }[] };
 export type VerifyAnswer = { readonly id: number; readonly results: readonly (readonly [number, Preverified])[] };
 
 /** Smallest slice worth a message (the batch equation amortizes over many ballots). */
@@ -80,14 +80,14 @@ export class VerifyPool {
     return this.#pool.healthy;
   }
 
-  /** Verdicts for the ballot entries among `texts` (log indices from, from+1, …). */
-  async verify(from: number, texts: readonly string[]): Promise<Map<number, Preverified>> {
+  /** Verdicts for the ballot entries among `texts` (log indices from, from+1, …) of station `stationId`'s ballot log. */
+  async verify(stationId: string, from: number, texts: readonly string[]): Promise<Map<number, Preverified>> {
     const jobs = texts.map((text, i) => ({ index: from + i, text })).filter((j) => j.text.includes('"ballot"'));
     const verdicts = new Map<number, Preverified>();
     if (jobs.length === 0) return verdicts;
     const slice = Math.max(MIN_SLICE, Math.ceil(jobs.length / this.threads));
     const answers: Promise<VerifyAnswer>[] = [];
-    for (let start = 0; start < jobs.length; start += slice) answers.push(this.#pool.submit({ id: this.#nextId++, jobs: jobs.slice(start, start + slice) }));
+    for (let start = 0; start < jobs.length; start += slice) answers.push(this.#pool.submit({ id: this.#nextId++, stationId, jobs: jobs.slice(start, start + slice) }));
     for (const answer of await Promise.all(answers)) for (const [index, verdict] of answer.results) verdicts.set(index, verdict);
     this.#checked += verdicts.size;
     return verdicts;

@@ -2,7 +2,7 @@
  * A worker thread of the validator's proof pool (verify-pool.ts): for each ballot
  * entry it is sent it decodes the encrypted ballot exactly as the service would
  * (`parseEncryptedBallot`) and checks all proofs of a slice in one batch per ballot
- * style, answering per entry: verified, a record problem, or the failing proof.
+ * style (bound to the request's station and that style), answering per entry: verified, a record problem, or the failing proof.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import {
@@ -53,7 +53,8 @@ function answer(request: VerifyRequest): VerifyAnswer {
     else list.push({ index, ballot: parsed.value });
   }
   for (const [styleId, jobs] of byStyle) {
-    const outcome = verifyBallots(context, manifests.get(styleId) as NonNullable<ReturnType<typeof manifests.get>>, jobs.map((j) => j.ballot));
+    const manifest = manifests.get(styleId) as NonNullable<ReturnType<typeof manifests.get>>;
+    const outcome = verifyBallots(context, manifest, { stationId: request.stationId, ballotStyleId: styleId }, jobs.map((j) => j.ballot));
     // Failures come back in input order; match them to the jobs in order.
     const failures: BallotFailure[] = outcome.ok ? [] : outcome.error;
     let next = 0;

@@ -1,7 +1,8 @@
 /**
  * Benaloh challenge: after seeing the confirmation code, a voter may challenge instead
  * of casting. The station then publishes the plaintext and the master nonce, and
- * anyone can re-encrypt and compare with the ciphertexts the code committed to.
+ * anyone can re-encrypt and compare with the ciphertexts the code committed to. The
+ * nonces are bound to the station and style the ballot was shown with (`binding`).
  */
 import type { Bytes } from '../encoding/bytes';
 import { bytesEqual } from '../encoding/bytes';
@@ -9,7 +10,7 @@ import type { ContestId, SelectionId } from '../ids';
 import { err, ok, type Result } from '../result';
 import { type ConfirmationCode, nextConfirmationCode } from './confirmation';
 import { ciphertextsEqual, type ElectionContext, encrypt } from './elgamal';
-import { type EncryptedBallot, MASTER_NONCE_BYTES, type PlaintextBallot, selectionNonce, selectionValues } from './encrypt';
+import { type BallotBinding, type EncryptedBallot, MASTER_NONCE_BYTES, type PlaintextBallot, selectionNonce, selectionValues } from './encrypt';
 import type { BallotManifest } from './manifest';
 
 export type ChallengedBallot = PlaintextBallot & { readonly masterNonce: Bytes };
@@ -30,6 +31,7 @@ export type ChallengeFailure = {
 export function verifyChallengedBallot(
   context: ElectionContext,
   manifest: BallotManifest,
+  binding: BallotBinding,
   encrypted: EncryptedBallot,
   challenged: ChallengedBallot,
   codes?: { readonly previous: ConfirmationCode; readonly printed: ConfirmationCode },
@@ -49,7 +51,7 @@ export function verifyChallengedBallot(
       const selectionId = contest.selections[si] as SelectionId;
       const published = actual.selections[si];
       if (published?.selectionId !== selectionId) return err({ check: 'ballot-structure', contestId: contest.contestId, selectionId });
-      const nonce = selectionNonce(context, encrypted.ballotId, contest.contestId, selectionId, challenged.masterNonce);
+      const nonce = selectionNonce(context, binding, encrypted.ballotId, contest.contestId, selectionId, challenged.masterNonce);
       const recomputed = encrypt(context, values.value[ci]?.[si] ?? 0, nonce);
       if (!ciphertextsEqual(recomputed, published.ciphertext)) return err({ check: 'ciphertext', contestId: contest.contestId, selectionId });
     }

@@ -3,6 +3,11 @@
  * selection's nonce is derived from it by hashing, so a challenged ballot is opened
  * by publishing one 32-byte value. Every selection carries a proof that it encrypts
  * 0 or 1, every contest a proof that its selections add up to at most its limit.
+ *
+ * Every nonce and every proof is bound to a {@link BallotBinding}, the station that
+ * shows the ballot and the ballot style it follows (transcript version v2): a
+ * ballot copied byte for byte into another station's log, or relabelled with
+ * another style, no longer verifies there.
  */
 import type { Bytes } from '../encoding/bytes';
 import type { ContestId, SelectionId } from '../ids';
@@ -13,6 +18,19 @@ import { BALLOT_ID_PATTERN, type BallotId, type BallotManifest, type ContestMani
 import { proveRange, type RangeProof } from './proofs';
 
 export const MASTER_NONCE_BYTES = 32;
+
+/** Where a ballot is shown: bound into its selection nonces and every proof transcript. */
+export type BallotBinding = {
+  readonly stationId: string;
+  readonly ballotStyleId: string;
+};
+
+/** The domain tags of the ballot's transcripts; v1 did not bind the station and the style. */
+const BALLOT_TRANSCRIPT = 'urna/ballot/v2';
+
+function bindTo(transcript: Transcript, context: ElectionContext, binding: BallotBinding): Transcript {
+  return transcript.bytes(context.extendedBaseHash).string(binding.stationId).string(binding.ballotStyleId);
+}
 
 /** What the voter chose: per contest, the marked selections. A missing contest is left blank. */
 export type PlaintextBallot = {
@@ -68,32 +86,41 @@ export function selectionValues(manifest: BallotManifest, ballot: PlaintextBallo
   return ok(values);
 }
 
+/**
+ * The nonce of one selection, derived from the ballot's master nonce. Never zero:
+ * with r = 0 the ciphertext is (identity, v·G) and shows its vote to anyone, so a
+ * zero hash (probability 2^-252) moves on to the next counter value instead.
+ */
 export function selectionNonce(
   context: ElectionContext,
+  binding: BallotBinding,
   ballotId: BallotId,
   contestId: ContestId,
   selectionId: SelectionId,
   masterNonce: Bytes,
 ): Scalar {
-  return new Transcript('urna/ballot/v1/selection-nonce')
-    .bytes(context.extendedBaseHash)
-    .string(ballotId)
-    .string(contestId)
-    .string(selectionId)
-    .bytes(masterNonce)
-    .challenge();
+  for (let counter = 0; ; counter++) {
+    const nonce = bindTo(new Transcript(`${BALLOT_TRANSCRIPT}/selection-nonce`), context, binding)
+      .string(ballotId)
+      .string(contestId)
+      .string(selectionId)
+      .bytes(masterNonce)
+      .u32(counter)
+      .challenge();
+    if (nonce !== 0n) return nonce;
+  }
 }
 
 /** Everything a selection proof is bound to, before its commitments. */
 export function selectionTranscript(
   context: ElectionContext,
+  binding: BallotBinding,
   ballotId: BallotId,
   contestId: ContestId,
   selectionId: SelectionId,
   ciphertext: Ciphertext,
 ): Transcript {
-  return new Transcript('urna/ballot/v1/selection-proof')
-    .bytes(context.extendedBaseHash)
+  return bindTo(new Transcript(`${BALLOT_TRANSCRIPT}/selection-proof`), context, binding)
     .element(context.jointKey)
     .string(ballotId)
     .string(contestId)
@@ -105,13 +132,13 @@ export function selectionTranscript(
 /** Everything a contest proof is bound to: its limit and every selection's ciphertext. */
 export function contestTranscript(
   context: ElectionContext,
+  binding: BallotBinding,
   ballotId: BallotId,
   contestId: ContestId,
   limit: number,
   selections: readonly { readonly selectionId: SelectionId; readonly ciphertext: Ciphertext }[],
 ): Transcript {
-  const transcript = new Transcript('urna/ballot/v1/contest-proof')
-    .bytes(context.extendedBaseHash)
+  const transcript = bindTo(new Transcript(`${BALLOT_TRANSCRIPT}/contest-proof`), context, binding)
     .element(context.jointKey)
     .string(ballotId)
     .string(contestId)
@@ -121,10 +148,11 @@ export function contestTranscript(
   return transcript;
 }
 
-/** Encrypts every selection of a ballot with nonces derived from `masterNonce`, and proves it well formed. */
+/** Encrypts every selection of a ballot shown as `binding` says with nonces derived from `masterNonce`, and proves it well formed. */
 export function encryptBallotWithNonce(
   context: ElectionContext,
   manifest: BallotManifest,
+  binding: BallotBinding,
   ballot: PlaintextBallot,
   masterNonce: Bytes,
   random: RandomSource,
@@ -133,13 +161,14 @@ export function encryptBallotWithNonce(
   const values = selectionValues(manifest, ballot);
   if (!values.ok) return values;
   const contests = manifest.contests.map((contest, ci) =>
-    encryptContest(context, ballot.ballotId, contest, values.value[ci] ?? [], masterNonce, random),
+    encryptContest(context, binding, ballot.ballotId, contest, values.value[ci] ?? [], masterNonce, random),
   );
   return ok({ ballotId: ballot.ballotId, contests });
 }
 
 function encryptContest(
   context: ElectionContext,
+  binding: BallotBinding,
   ballotId: BallotId,
   contest: ContestManifest,
   values: readonly number[],
@@ -150,15 +179,15 @@ function encryptContest(
   let valueSum = 0;
   const selections = contest.selections.map((selectionId, si) => {
     const value = values[si] ?? 0;
-    const nonce = selectionNonce(context, ballotId, contest.contestId, selectionId, masterNonce);
+    const nonce = selectionNonce(context, binding, ballotId, contest.contestId, selectionId, masterNonce);
     nonceSum += nonce;
     valueSum += value;
     const ciphertext = encrypt(context, value, nonce);
-    const transcript = selectionTranscript(context, ballotId, contest.contestId, selectionId, ciphertext);
+    const transcript = selectionTranscript(context, binding, ballotId, contest.contestId, selectionId, ciphertext);
     return { selectionId, ciphertext, proof: proveRange(context, transcript, nonce, value, 1, random) };
   });
   // The contest proof is about the sum ciphertext, whose nonce is the sum of the nonces.
-  const transcript = contestTranscript(context, ballotId, contest.contestId, contest.limit, selections);
+  const transcript = contestTranscript(context, binding, ballotId, contest.contestId, contest.limit, selections);
   const proof = proveRange(context, transcript, nonceSum, valueSum, contest.limit, random);
   return { contestId: contest.contestId, selections, proof };
 }
@@ -173,11 +202,12 @@ export type EncryptionOutcome = {
 export function encryptBallot(
   context: ElectionContext,
   manifest: BallotManifest,
+  binding: BallotBinding,
   ballot: PlaintextBallot,
   random: RandomSource = systemRandom,
 ): Result<EncryptionOutcome, PlaintextProblem> {
   const masterNonce = random(MASTER_NONCE_BYTES);
-  const encrypted = encryptBallotWithNonce(context, manifest, ballot, masterNonce, random);
+  const encrypted = encryptBallotWithNonce(context, manifest, binding, ballot, masterNonce, random);
   if (!encrypted.ok) return encrypted;
   return ok({ ballot: encrypted.value, masterNonce });
 }

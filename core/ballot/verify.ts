@@ -6,7 +6,7 @@
 import type { ContestId, SelectionId } from '../ids';
 import { err, ok, type Result } from '../result';
 import { type ElectionContext, sumCiphertexts } from './elgamal';
-import { contestTranscript, type EncryptedBallot, type EncryptedContest, selectionTranscript } from './encrypt';
+import { type BallotBinding, contestTranscript, type EncryptedBallot, type EncryptedContest, selectionTranscript } from './encrypt';
 import { mod, type RandomSource, systemRandom } from './group';
 import type { BallotId, BallotManifest } from './manifest';
 import { BatchEquation, rangeProofChallengeHolds, rangeProofEquationsHold } from './proofs';
@@ -48,19 +48,19 @@ function structureMatches(manifest: BallotManifest, ballot: EncryptedBallot): Re
 }
 
 /** Structure and Fiat–Shamir checks: cheap (hashing only), done for every ballot in either mode. */
-function challengesHold(context: ElectionContext, manifest: BallotManifest, ballot: EncryptedBallot): Result<void, BallotFailure> {
+function challengesHold(context: ElectionContext, manifest: BallotManifest, binding: BallotBinding, ballot: EncryptedBallot): Result<void, BallotFailure> {
   const structure = structureMatches(manifest, ballot);
   if (!structure.ok) return structure;
   for (let ci = 0; ci < ballot.contests.length; ci++) {
     const contest = ballot.contests[ci] as EncryptedContest;
     const limit = (manifest.contests[ci] as { limit: number }).limit;
     for (const s of contest.selections) {
-      const transcript = selectionTranscript(context, ballot.ballotId, contest.contestId, s.selectionId, s.ciphertext);
+      const transcript = selectionTranscript(context, binding, ballot.ballotId, contest.contestId, s.selectionId, s.ciphertext);
       if (!rangeProofChallengeHolds(transcript, 1, s.proof)) {
         return err({ ballotId: ballot.ballotId, check: 'selection-proof-challenge', contestId: contest.contestId, selectionId: s.selectionId });
       }
     }
-    const transcript = contestTranscript(context, ballot.ballotId, contest.contestId, limit, contest.selections);
+    const transcript = contestTranscript(context, binding, ballot.ballotId, contest.contestId, limit, contest.selections);
     if (!rangeProofChallengeHolds(transcript, limit, contest.proof)) {
       return err({ ballotId: ballot.ballotId, check: 'contest-proof-challenge', contestId: contest.contestId });
     }
@@ -83,9 +83,9 @@ function equationsHold(context: ElectionContext, ballot: EncryptedBallot): Resul
   return ok();
 }
 
-/** Checks one ballot proof by proof. */
-export function verifyBallot(context: ElectionContext, manifest: BallotManifest, ballot: EncryptedBallot): Result<void, BallotFailure> {
-  const challenges = challengesHold(context, manifest, ballot);
+/** Checks one ballot proof by proof, as shown where `binding` says. */
+export function verifyBallot(context: ElectionContext, manifest: BallotManifest, binding: BallotBinding, ballot: EncryptedBallot): Result<void, BallotFailure> {
+  const challenges = challengesHold(context, manifest, binding, ballot);
   if (!challenges.ok) return challenges;
   return equationsHold(context, ballot);
 }
@@ -118,6 +118,7 @@ export type BatchOptions = {
 export function verifyBallots(
   context: ElectionContext,
   manifest: BallotManifest,
+  binding: BallotBinding,
   ballots: readonly EncryptedBallot[],
   options: BatchOptions = {},
 ): Result<void, BallotFailure[]> {
@@ -128,7 +129,7 @@ export function verifyBallots(
     const batch = new BatchEquation(context, random);
     const candidates: { index: number; ballot: EncryptedBallot }[] = [];
     ballots.slice(start, start + chunkSize).forEach((ballot, offset) => {
-      const challenges = challengesHold(context, manifest, ballot);
+      const challenges = challengesHold(context, manifest, binding, ballot);
       if (!challenges.ok) {
         failures.push({ index: start + offset, failure: challenges.error });
         return;
@@ -150,13 +151,15 @@ export function verifyBallots(
 export type LoggedBallot = { readonly index: number; readonly ballotStyleId: string; readonly ballot: EncryptedBallot };
 
 /**
- * Verifies the proofs of ballots from one log, one batch per ballot style, and names
+ * Verifies the proofs of ballots from one station's log, one batch per ballot style
+ * (each bound to that station and style), and names
  * the failing ballot with the lowest log index, or undefined if every proof holds.
  * The validator and `urna verify` both check a log's ballots this way.
  */
 export function firstFailingBallot(
   context: ElectionContext,
   manifests: ReadonlyMap<string, BallotManifest>,
+  stationId: string,
   ballots: readonly LoggedBallot[],
   options: BatchOptions = {},
 ): { readonly index: number; readonly failure: BallotFailure } | undefined {
@@ -170,7 +173,7 @@ export function firstFailingBallot(
   for (const [styleId, list] of byStyle) {
     const manifest = manifests.get(styleId);
     if (manifest === undefined) throw new Error(`invariant failed: style ${styleId} was checked before its proofs`);
-    const checked = verifyBallots(context, manifest, list.map((j) => j.ballot), options);
+    const checked = verifyBallots(context, manifest, { stationId, ballotStyleId: styleId }, list.map((j) => j.ballot), options);
     // Failures come in input order, so the style's first is its lowest index.
     const failure = checked.ok ? undefined : checked.error[0];
     if (failure === undefined) continue;
@@ -178,6 +181,20 @@ export function firstFailingBallot(
     if (first === undefined || index < first.index) first = { index, failure };
   }
   return first;
+}
+
+/**
+ * The first selection whose α is the identity: such a ciphertext (nonce 0) is
+ * (identity, v·G) and shows its vote to anyone, yet its proofs hold. Ristretto255
+ * encodes the identity, and only it, as 32 zero bytes.
+ */
+export function identityCiphertextIn(ballot: EncryptedBallot): { readonly contestId: ContestId; readonly selectionId: SelectionId } | undefined {
+  for (const contest of ballot.contests) {
+    for (const s of contest.selections) {
+      if (s.ciphertext.alpha.bytes.every((byte) => byte === 0)) return { contestId: contest.contestId, selectionId: s.selectionId };
+    }
+  }
+  return undefined;
 }
 
 /** "ballot B fails CHECK at contest/selection", for refusals and verifier reports. */

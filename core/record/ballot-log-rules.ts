@@ -12,15 +12,19 @@
  *
  * Ballot log:
  *   ballot-pending, ballot-challenged  only while the polls are open; a ballot style
- *     of the station's precinct; a ballot record that decodes; a ballot id not seen
+ *     of the station's precinct; a ballot record that decodes; no selection whose α
+ *     is the identity (nonce 0: the ciphertext shows its vote); a ballot id not seen
  *     before in this log; the confirmation code is the next link of the station's
  *     chain (both kinds advance it); a challenge's plaintext and nonce reproduce it.
  *   ballot-cast   only for a pending ballot not yet resolved, while open or paused.
  *   ballot-voided only for a pending ballot not yet resolved (also after closing:
  *     voiding adds no ballot).
- * Proofs are not checked here: the caller batches them (and may run them elsewhere).
+ * Proofs are not checked here: the caller batches them (and may run them elsewhere),
+ * bound to this station and the entry's style. Nor is uniqueness across the whole
+ * election: the caller checks every shown ballot with core/record/ballot-uniqueness.ts.
  */
 import {
+  identityCiphertextIn,
   nextConfirmationCode,
   parseChallengedBallot,
   parseEncryptedBallot,
@@ -47,6 +51,8 @@ export type LogRuleCode =
   | 'ballots-reissued-mismatch'
   | 'ballot-style'
   | 'ballot-record'
+  /** A selection's α is the identity: a ciphertext anyone can read. */
+  | 'identity-ciphertext'
   | 'ballot-id-reused'
   | 'confirmation-code'
   | 'challenge'
@@ -109,6 +115,8 @@ export type BallotLogPosition = {
 export type BallotLogRules = {
   readonly context: ElectionContext;
   readonly manifests: ReadonlyMap<string, BallotManifest>;
+  /** The station whose log this is: its ballots' proofs and nonces are bound to it. */
+  readonly stationId: string;
   readonly precinctId: string;
   readonly ballotStyleIds: ReadonlySet<string>;
   /** What became of a ballot id earlier in this log, or undefined if it never appeared. */
@@ -167,6 +175,10 @@ export function applyBallotLogEntry(
       const decoded = rules.ballotOf(entry);
       if (!decoded.ok) return fail('ballot-record', `the encrypted ballot does not decode: ${decoded.error}`);
       const ballot = decoded.value;
+      const revealing = identityCiphertextIn(ballot);
+      if (revealing !== undefined) {
+        return fail('identity-ciphertext', `ballot ${ballot.ballotId} encrypts ${revealing.contestId}/${revealing.selectionId} with α the identity (nonce 0): the ciphertext shows its vote`);
+      }
       if (rules.statusOf(ballot.ballotId) !== undefined) return fail('ballot-id-reused', `ballot id ${ballot.ballotId} appeared earlier in this log`);
       const code = nextConfirmationCode(position.chain, ballot);
       if (!bytesEqual(code, fromBase64Url(entry['confirmationCode'] as string))) {
@@ -175,7 +187,7 @@ export function applyBallotLogEntry(
       if (entry.type === 'ballot-challenged') {
         const opened = parseChallengedBallot(entry['challenge']);
         if (!opened.ok) return fail('challenge', `the challenge record does not decode: ${JSON.stringify(opened.error)}`);
-        const reproduced = verifyChallengedBallot(rules.context, manifest, ballot, opened.value);
+        const reproduced = verifyChallengedBallot(rules.context, manifest, { stationId: rules.stationId, ballotStyleId }, ballot, opened.value);
         if (!reproduced.ok) {
           const at = [reproduced.error.contestId, reproduced.error.selectionId].filter((x) => x !== undefined).join('/');
           return fail('challenge', `the published plaintext and nonce do not reproduce ballot ${ballot.ballotId} (${reproduced.error.check}${at ? ` at ${at}` : ''})`);

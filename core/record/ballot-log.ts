@@ -29,6 +29,7 @@ const RECORD_CHECKS: Readonly<Record<LogRuleCode, RecordCheck>> = {
   'ballots-reissued-mismatch': 'entry-schema',
   'ballot-style': 'ballot-style',
   'ballot-record': 'ballot-record',
+  'identity-ciphertext': 'identity-ciphertext',
   'ballot-id-reused': 'ballot-id-reused',
   'confirmation-code': 'confirmation-code',
   challenge: 'challenge',
@@ -76,6 +77,7 @@ export function replayBallotLog(
   const rules = {
     context: election.context,
     manifests: election.manifests,
+    stationId: station.stationId,
     precinctId: station.precinctId,
     ballotStyleIds: station.ballotStyleIds,
     statusOf: (ballotId: string) => status.get(ballotId),

@@ -36,6 +36,12 @@ export type RecordCheck =
   | 'ballot-id-reused'
   | 'ballot-not-pending'
   | 'ballot-record'
+  /** A selection whose α is the identity (nonce 0): its ciphertext shows the vote. */
+  | 'identity-ciphertext'
+  /** A ballot id shown twice in the election (at two stations; within one log it is ballot-id-reused). */
+  | 'duplicate-ballot-id'
+  /** A selection ciphertext's α appears twice in the election (a copied or re-used encryption). */
+  | 'duplicate-ciphertext'
   | 'confirmation-code'
   | 'ballot-proof'
   | 'challenge'

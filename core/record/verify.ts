@@ -12,6 +12,8 @@
  *      entries against its checkpoint (size and root), the replay of every rule
  *      (lifecycle, ballot lifecycle, chain of confirmation codes, challenges), and
  *      every ballot's proofs (batched; a failing batch is re-checked one by one);
+ *   4b. election-wide uniqueness (core/record/ballot-uniqueness.ts): no ballot id and
+ *      no selection ciphertext's α shown twice in the whole record, across stations;
  *   5. tally/encrypted-totals.json equals the products of the cast ballots;
  *   6. every partial decryption proof in tally/shares/, at least k guardians;
  *   7. results.json and results.nist.json equal what the verified decryption gives.
@@ -44,6 +46,7 @@ import { rootOfEntries, sha256Hasher, type MerkleHasher } from '../ledger/merkle
 import { describeNoteError, noteVerifierFromKey } from '../ledger/note';
 import { err, ok, type Result } from '../result';
 import { replayBallotLog, type ProofJob } from './ballot-log';
+import { ballotKeysOf, firstDuplicate, type BallotKeys } from './ballot-uniqueness';
 import { ballotStylesOfPrecinct, openRecordCeremony, openRecordElection, type RecordElection, type RecordStation } from './election';
 import type { RecordFailure } from './failure';
 import { resultsToNist } from './nist-results';
@@ -100,6 +103,8 @@ export type VerifiedStation = {
   readonly pollbookSize: number;
   /** Encrypted ballots (cast, voided, pending or challenged) whose proofs were verified. */
   readonly proofsVerified: number;
+  /** The id and selection αs of every encrypted ballot, by entry index: checked for uniqueness across the election. */
+  readonly shown: readonly (BallotKeys & { readonly index: number })[];
   readonly cosigners: Readonly<Record<LogKind, readonly string[]>>;
   readonly totals: StationTotals;
 };
@@ -119,7 +124,7 @@ export type VerifiedTally = {
 
 /** Proofs in this thread, one batch per ballot style, falling back to name the bad ballot. */
 export function inThreadProofVerifier(random?: RandomSource): ProofVerifier {
-  return (election, _stationId, jobs) => Promise.resolve(firstFailingBallot(election.context, election.manifests, jobs, random === undefined ? {} : { random }));
+  return (election, stationId, jobs) => Promise.resolve(firstFailingBallot(election.context, election.manifests, stationId, jobs, random === undefined ? {} : { random }));
 }
 
 function readJson(source: RecordSource, path: string, required = true): Result<unknown, RecordFailure> {
@@ -190,6 +195,10 @@ export async function verifyRecordLogs(source: RecordSource, options: VerifyOpti
       return verified;
     }
     stations.push(verified.value);
+  }
+  const duplicate = firstDuplicate(stations.map((s) => ({ stationId: s.station.stationId, shown: s.shown })));
+  if (duplicate !== undefined) {
+    return err({ check: duplicate.code, stationId: duplicate.place.stationId, log: 'ballots', index: duplicate.place.index, message: duplicate.message });
   }
   return ok({ election, ceremony: ceremony.value, stations, ballotsVerified });
 }
@@ -296,6 +305,7 @@ export async function verifyStation(
       unresolved: replay.value.unresolved.length,
       pollbookSize: pollbookCheckpoint.size,
       proofsVerified: replay.value.proofJobs.length,
+      shown: replay.value.proofJobs.map((job) => ({ index: job.index, ...ballotKeysOf(job.ballot) })),
       cosigners: { ballots: ballotsCheckpoint.cosigners, pollbook: pollbookCheckpoint.cosigners },
       totals: { stationId, precinctId: station.precinctId, tally: stationEncryptedTotals(election, station, replay.value.cast) },
   });

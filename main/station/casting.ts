@@ -1,7 +1,7 @@
 /**
  * The cryptographic half of the casting pipeline (DESIGN.md, "One ballot, end to
  * end"): check the voter's marks against the contest rules, encrypt them with
- * proofs under a fresh random ballot id, chain the confirmation code on the
+ * proofs under a fresh random ballot id (bound to this station and the ballot style), chain the confirmation code on the
  * station's previous code; and the ledger entries for what happens next.
  */
 import { checkMarks, shortConfirmationCode, undervotedContests, type BallotMarks, type BallotView, type MarkProblem } from '../../core/api/ballot';
@@ -35,6 +35,8 @@ export function newBallotId(random: RandomSource): BallotId {
 export function commitBallot(input: {
   readonly context: ElectionContext;
   readonly manifest: BallotManifest;
+  /** This station: bound, with the ballot style, into the ballot's nonces and proofs. */
+  readonly stationId: string;
   readonly ballot: BallotView;
   readonly marks: BallotMarks;
   readonly undervoteAcknowledged: boolean;
@@ -54,7 +56,7 @@ export function commitBallot(input: {
     if (marked !== undefined && marked.length > 0) choices[contest.contestId] = marked as readonly SelectionId[];
   }
   const ballotId = newBallotId(input.random);
-  const encrypted = encryptBallot(input.context, input.manifest, { ballotId, choices }, input.random);
+  const encrypted = encryptBallot(input.context, input.manifest, { stationId: input.stationId, ballotStyleId: ballot.ballotStyleId }, { ballotId, choices }, input.random);
   // The marks passed the same contest rules the encryption checks, so a refusal here is a bug.
   if (!encrypted.ok) throw new Error(`invariant failed: checked marks refused by encryption: ${encrypted.error.problem}`);
   const code = nextConfirmationCode(input.previousCode, encrypted.value.ballot);

@@ -309,6 +309,7 @@ export class StationService {
     const committed = commitBallot({
       context: election.context,
       manifest: style.manifest,
+      stationId: this.deps.stationId,
       ballot: session.ballot,
       marks: request.marks,
       undervoteAcknowledged: request.undervoteAcknowledged,

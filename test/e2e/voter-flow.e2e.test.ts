@@ -86,7 +86,7 @@ describe('the voter at the kiosk', () => {
     if (!loaded.ok || !loaded.value) throw new Error('no election loaded');
     const manifest = toBallotManifest(loaded.value.definition, STYLE);
     if (!manifest.ok) throw new Error('no manifest');
-    return { context: electionContextOf(loaded.value), manifest: manifest.value };
+    return { context: electionContextOf(loaded.value), manifest: manifest.value, binding: { stationId: 'st-e2e-voter', ballotStyleId: STYLE } };
   }
 
   /** The printouts the simulator cut since `before`, as its text transcripts. */
@@ -184,8 +184,8 @@ describe('the voter at the kiosk', () => {
     if (!ballot.ok) throw new Error('the pending entry holds no ballot');
     expect(cast).toEqual({ type: 'ballot-cast', v: 1, ballotId: ballot.value.ballotId });
     expect(pending['confirmationCode']).toBe(code.full);
-    const { context, manifest } = crypto();
-    expect(verifyBallot(context, manifest, ballot.value).ok).toBe(true);
+    const { context, manifest, binding } = crypto();
+    expect(verifyBallot(context, manifest, binding, ballot.value).ok).toBe(true);
 
     const [paper, receipt] = printouts as [string, string];
     expect(paper).toContain('БУМАЖНАЯ КОПИЯ БЮЛЛЕТЕНЯ');
@@ -281,8 +281,8 @@ describe('the voter at the kiosk', () => {
       'charter-amendment': ['charter-yes'],
       'council-district-1': ['zaitsev-roman', 'efimova-natalia', 'lebedev-konstantin'],
     });
-    const { context, manifest } = crypto();
-    const opened = verifyChallengedBallot(context, manifest, encrypted.value, record.value, {
+    const { context, manifest, binding } = crypto();
+    const opened = verifyChallengedBallot(context, manifest, binding, encrypted.value, record.value, {
       previous: fromBase64Url(previous?.['confirmationCode'] as string) as ConfirmationCode,
       printed: fromBase64Url(challengedCode.full) as ConfirmationCode,
     });
@@ -302,7 +302,7 @@ describe('the voter at the kiosk', () => {
     await shot('26-done-contrast');
     const castBallot = parseEncryptedBallot(pending['ballot']);
     if (!castBallot.ok) throw new Error('malformed pending entry');
-    expect(verifyBallot(context, manifest, castBallot.value).ok).toBe(true);
+    expect(verifyBallot(context, manifest, binding, castBallot.value).ok).toBe(true);
     await page.getByTestId('finish').click();
     await page.getByTestId('waiting-screen').waitFor(WAIT);
   });

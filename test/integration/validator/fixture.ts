@@ -230,7 +230,7 @@ export class BallotWriter {
     for (const contest of this.manifest.contests) {
       choices[contest.contestId] = [contest.selections[choiceIndex % contest.selections.length] as SelectionId];
     }
-    const encrypted = encryptBallot(this.election.context, this.manifest, { ballotId, choices });
+    const encrypted = encryptBallot(this.election.context, this.manifest, { stationId: this.station.stationId, ballotStyleId: this.ballotStyleId }, { ballotId, choices });
     if (!encrypted.ok) throw new Error(`encrypt: ${JSON.stringify(encrypted.error)}`);
     const code = nextConfirmationCode(this.chain, encrypted.value.ballot);
     this.chain = code;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type BallotBinding,
   type BallotId,
   type BallotManifest,
   challengedBallotToRecord,
@@ -24,11 +25,12 @@ const manifest: BallotManifest = {
   ],
 };
 const random = deterministicRandom('challenge');
+const binding: BallotBinding = { stationId: 'station-7', ballotStyleId: 'style-1' };
 const { context } = setUpElection(random, 2, 2);
 const choices = { referendum: ['no'], council: ['erin', 'dan'] } as unknown as Record<string, SelectionId[]>;
 
 function encrypted(ballotId: string) {
-  const outcome = encryptBallot(context, manifest, { ballotId: ballotId as BallotId, choices }, random);
+  const outcome = encryptBallot(context, manifest, binding, { ballotId: ballotId as BallotId, choices }, random);
   if (!outcome.ok) throw new Error(JSON.stringify(outcome.error));
   return outcome.value;
 }
@@ -47,11 +49,11 @@ describe('Benaloh challenge and confirmation codes', () => {
       JSON.parse(recordToCanonicalJson(challengedBallotToRecord({ ballotId: 'b-2' as BallotId, choices, masterNonce: second.masterNonce }))),
     );
     if (!ballot.ok || !opened.ok) throw new Error('parse');
-    expect(verifyChallengedBallot(context, manifest, ballot.value, opened.value, { previous: firstCode, printed: secondCode })).toEqual({ ok: true, value: undefined });
+    expect(verifyChallengedBallot(context, manifest, binding, ballot.value, opened.value, { previous: firstCode, printed: secondCode })).toEqual({ ok: true, value: undefined });
 
     // A code depends on the whole chain and on every ciphertext.
     expect(toBase64Url(nextConfirmationCode(seed, second.ballot))).not.toBe(toBase64Url(secondCode));
-    expect(verifyChallengedBallot(context, manifest, ballot.value, opened.value, { previous: seed, printed: secondCode })).toEqual({
+    expect(verifyChallengedBallot(context, manifest, binding, ballot.value, opened.value, { previous: seed, printed: secondCode })).toEqual({
       ok: false,
       error: { check: 'confirmation-code' },
     });
@@ -61,13 +63,13 @@ describe('Benaloh challenge and confirmation codes', () => {
   it('a device that encrypted something else is caught at the selection it changed', () => {
     const { ballot, masterNonce } = encrypted('b-3');
     const claimed = { ballotId: 'b-3' as BallotId, masterNonce, choices: { ...choices, council: ['erin', 'frank'] as SelectionId[] } };
-    expect(verifyChallengedBallot(context, manifest, ballot, claimed)).toEqual({
+    expect(verifyChallengedBallot(context, manifest, binding, ballot, claimed)).toEqual({
       ok: false,
       error: { check: 'ciphertext', contestId: 'council', selectionId: 'dan' },
     });
     const wrongNonce = { ballotId: 'b-3' as BallotId, masterNonce: random(32), choices };
-    expect(verifyChallengedBallot(context, manifest, ballot, wrongNonce)).toMatchObject({ ok: false, error: { check: 'ciphertext', contestId: 'referendum' } });
-    expect(verifyChallengedBallot(context, manifest, ballot, { ...claimed, ballotId: 'b-4' as BallotId })).toEqual({ ok: false, error: { check: 'ballot-id' } });
+    expect(verifyChallengedBallot(context, manifest, binding, ballot, wrongNonce)).toMatchObject({ ok: false, error: { check: 'ciphertext', contestId: 'referendum' } });
+    expect(verifyChallengedBallot(context, manifest, binding, ballot, { ...claimed, ballotId: 'b-4' as BallotId })).toEqual({ ok: false, error: { check: 'ballot-id' } });
   });
 
   it('untrusted records with a bad point, a non-canonical encoding or extra fields are refused', () => {

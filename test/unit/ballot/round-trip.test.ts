@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type BallotBinding,
   decryptTally,
   deterministicRandom,
   type EncryptedBallot,
@@ -22,6 +23,7 @@ const TOTAL_BALLOTS = Number(process.env.URNA_BALLOT_ROUNDTRIP ?? 1000);
 const ELECTIONS = Math.max(6, Math.ceil(TOTAL_BALLOTS / 50));
 
 describe('ballot round trip', () => {
+  const binding: BallotBinding = { stationId: 'station-1', ballotStyleId: 'style-1' };
   for (let e = 0; e < ELECTIONS; e++) {
     it(`random election ${e}: encrypt, verify, tally and decrypt with any k of n guardians`, async () => {
       const random = deterministicRandom(`round-trip-${e}`);
@@ -35,7 +37,7 @@ describe('ballot round trip', () => {
       const count = Math.ceil(TOTAL_BALLOTS / ELECTIONS);
       for (let b = 0; b < count; b++) {
         const plaintext = randomBallot(random, manifest, `ballot-${e}-${b}`);
-        const outcome = encryptBallot(election.context, manifest, plaintext, random);
+        const outcome = encryptBallot(election.context, manifest, binding, plaintext, random);
         if (!outcome.ok) throw new Error(JSON.stringify(outcome.error));
         plaintexts.push(plaintext);
         encrypted.push(outcome.value.ballot);
@@ -43,8 +45,8 @@ describe('ballot round trip', () => {
         if (b % 4 === 3) await new Promise((resolve) => setImmediate(resolve));
       }
 
-      expect(verifyBallots(election.context, manifest, encrypted, { random })).toEqual({ ok: true, value: undefined });
-      expect(verifyBallot(election.context, manifest, encrypted[0] as EncryptedBallot).ok).toBe(true);
+      expect(verifyBallots(election.context, manifest, binding, encrypted, { random })).toEqual({ ok: true, value: undefined });
+      expect(verifyBallot(election.context, manifest, binding, encrypted[0] as EncryptedBallot).ok).toBe(true);
 
       // The wire form parses back to a ballot that verifies and re-serialises identically.
       const record = encryptedBallotToRecord(encrypted[0] as EncryptedBallot);
@@ -52,7 +54,7 @@ describe('ballot round trip', () => {
       const parsed = parseEncryptedBallot(JSON.parse(text));
       if (!parsed.ok) throw new Error(JSON.stringify(parsed.error));
       expect(recordToCanonicalJson(encryptedBallotToRecord(parsed.value))).toBe(text);
-      expect(verifyBallot(election.context, manifest, parsed.value).ok).toBe(true);
+      expect(verifyBallot(election.context, manifest, binding, parsed.value).ok).toBe(true);
 
       const accumulator = new TallyAccumulator(manifest);
       for (const ballot of encrypted) expect(accumulator.add(ballot).ok).toBe(true);

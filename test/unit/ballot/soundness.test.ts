@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type BallotBinding,
   type BallotId,
   type BallotManifest,
   contestTranscript,
@@ -37,11 +38,13 @@ const manifest: BallotManifest = {
 };
 
 const random = deterministicRandom('soundness');
+/** Where these ballots are shown: bound into every nonce and proof. */
+const binding: BallotBinding = { stationId: 'station-1', ballotStyleId: 'style-1' };
 const election = setUpElection(random, 3, 2);
 const { context } = election;
 
 function cast(ballotId: string, choices: Record<string, string[]>, ctx: ElectionContext = context): EncryptedBallot {
-  const outcome = encryptBallot(ctx, manifest, { ballotId: ballotId as BallotId, choices: choices as Record<string, SelectionId[]> }, random);
+  const outcome = encryptBallot(ctx, manifest, binding, { ballotId: ballotId as BallotId, choices: choices as Record<string, SelectionId[]> }, random);
   if (!outcome.ok) throw new Error(JSON.stringify(outcome.error));
   return outcome.value.ballot;
 }
@@ -69,11 +72,11 @@ function forge(
         sum += v;
         const ciphertext = encrypt(context, v, r);
         const claimed = claims.selection?.(ci, si, v) ?? v;
-        const proof = proveRange(context, selectionTranscript(context, id, contest.contestId, selectionId, ciphertext), r, claimed, 1, rng);
+        const proof = proveRange(context, selectionTranscript(context, binding, id, contest.contestId, selectionId, ciphertext), r, claimed, 1, rng);
         return { selectionId, ciphertext, proof };
       });
       const claimedSum = claims.contest?.(ci, sum) ?? sum;
-      const proof = proveRange(context, contestTranscript(context, id, contest.contestId, contest.limit, selections), nonceSum, claimedSum, contest.limit, rng);
+      const proof = proveRange(context, contestTranscript(context, binding, id, contest.contestId, contest.limit, selections), nonceSum, claimedSum, contest.limit, rng);
       return { contestId: contest.contestId, selections, proof };
     }),
   };
@@ -92,14 +95,14 @@ const selectionAt = (b: EncryptedBallot, ci: number, si: number) => b.contests[c
 
 describe('a dishonest ballot is rejected, naming the check', () => {
   it('accepts an honest forge-free baseline', () => {
-    expect(verifyBallot(context, manifest, cast('honest-1', { mayor: ['bob'], council: ['dan', 'frank'] })).ok).toBe(true);
-    expect(verifyBallot(context, manifest, forge('honest-2', [[0, 1, 0], [1, 1, 0], [0, 0]], {})).ok).toBe(true);
+    expect(verifyBallot(context, manifest, binding, cast('honest-1', { mayor: ['bob'], council: ['dan', 'frank'] })).ok).toBe(true);
+    expect(verifyBallot(context, manifest, binding, forge('honest-2', [[0, 1, 0], [1, 1, 0], [0, 0]], {})).ok).toBe(true);
   });
 
   it('a selection encrypting 2', () => {
     // council allows 2 marks, so only the selection proof can object to a single 2.
     const ballot = forge('two', [[0, 0, 0], [2, 0, 0], [0, 0]], { selection: (_c, _s, v) => Math.min(v, 1) });
-    expect(verifyBallot(context, manifest, ballot)).toEqual({
+    expect(verifyBallot(context, manifest, binding, ballot)).toEqual({
       ok: false,
       error: { ballotId: 'two', check: 'selection-proof', contestId: 'council', selectionId: 'dan' },
     });
@@ -107,8 +110,8 @@ describe('a dishonest ballot is rejected, naming the check', () => {
 
   it('an overvote of individually valid selections', () => {
     const ballot = forge('over', [[1, 1, 0], [0, 0, 0], [0, 0]], { contest: (_c, sum) => Math.min(sum, 1) });
-    expect(verifyBallot(context, manifest, ballot)).toEqual({ ok: false, error: { ballotId: 'over', check: 'contest-proof', contestId: 'mayor' } });
-    const refused = encryptBallot(context, manifest, { ballotId: 'over-2' as BallotId, choices: { mayor: ['alice', 'bob'] as SelectionId[] } }, random);
+    expect(verifyBallot(context, manifest, binding, ballot)).toEqual({ ok: false, error: { ballotId: 'over', check: 'contest-proof', contestId: 'mayor' } });
+    const refused = encryptBallot(context, manifest, binding, { ballotId: 'over-2' as BallotId, choices: { mayor: ['alice', 'bob'] as SelectionId[] } }, random);
     expect(refused).toEqual({ ok: false, error: { problem: 'overvote', contestId: 'mayor', marked: 2, limit: 1 } });
   });
 
@@ -116,12 +119,12 @@ describe('a dishonest ballot is rejected, naming the check', () => {
     const victim = cast('victim', { mayor: ['alice'] });
     const donor = cast('donor', { mayor: ['alice'] });
     const tampered = replaceSelection(victim, 0, 0, selectionAt(donor, 0, 0));
-    expect(verifyBallot(context, manifest, tampered)).toEqual({
+    expect(verifyBallot(context, manifest, binding, tampered)).toEqual({
       ok: false,
       error: { ballotId: 'victim', check: 'selection-proof-challenge', contestId: 'mayor', selectionId: 'alice' },
     });
     const contestCopied: EncryptedBallot = { ...victim, contests: [donor.contests[0] as EncryptedContest, ...victim.contests.slice(1)] };
-    expect(verifyBallot(context, manifest, contestCopied)).toMatchObject({ ok: false, error: { check: 'selection-proof-challenge', contestId: 'mayor' } });
+    expect(verifyBallot(context, manifest, binding, contestCopied)).toMatchObject({ ok: false, error: { check: 'selection-proof-challenge', contestId: 'mayor' } });
   });
 
   it('a contest copied onto another contest of the same shape', () => {
@@ -131,11 +134,11 @@ describe('a dishonest ballot is rejected, naming the check', () => {
         { contestId: 'b' as ContestId, limit: 1, selections: ['x', 'y'] as SelectionId[] },
       ],
     };
-    const outcome = encryptBallot(context, twin, { ballotId: 'twin' as BallotId, choices: { a: ['x'] as SelectionId[] } }, random);
+    const outcome = encryptBallot(context, twin, binding, { ballotId: 'twin' as BallotId, choices: { a: ['x'] as SelectionId[] } }, random);
     if (!outcome.ok) throw new Error('encrypt');
     const ballot = outcome.value.ballot;
     const moved: EncryptedBallot = { ...ballot, contests: [ballot.contests[0] as EncryptedContest, { ...(ballot.contests[0] as EncryptedContest), contestId: 'b' as ContestId }] };
-    expect(verifyBallot(context, twin, moved)).toEqual({
+    expect(verifyBallot(context, twin, binding, moved)).toEqual({
       ok: false,
       error: { ballotId: 'twin', check: 'selection-proof-challenge', contestId: 'b', selectionId: 'x' },
     });
@@ -144,8 +147,8 @@ describe('a dishonest ballot is rejected, naming the check', () => {
   it('a ballot copied from another election with the same key', () => {
     const other = createElectionContext(random(32), context.jointKey);
     const ballot = cast('elsewhere', { measure: ['yes'] }, other);
-    expect(verifyBallot(other, manifest, ballot).ok).toBe(true);
-    expect(verifyBallot(context, manifest, ballot)).toEqual({
+    expect(verifyBallot(other, manifest, binding, ballot).ok).toBe(true);
+    expect(verifyBallot(context, manifest, binding, ballot)).toEqual({
       ok: false,
       error: { ballotId: 'elsewhere', check: 'selection-proof-challenge', contestId: 'mayor', selectionId: 'alice' },
     });
@@ -156,20 +159,20 @@ describe('a dishonest ballot is rejected, naming the check', () => {
     const a = selectionAt(ballot, 0, 0);
     const b = selectionAt(ballot, 0, 1);
     const swapped = replaceSelection(replaceSelection(ballot, 0, 0, { ...a, ciphertext: b.ciphertext }), 0, 1, { ...b, ciphertext: a.ciphertext });
-    expect(verifyBallot(context, manifest, swapped)).toEqual({
+    expect(verifyBallot(context, manifest, binding, swapped)).toEqual({
       ok: false,
       error: { ballotId: 'swap', check: 'selection-proof-challenge', contestId: 'mayor', selectionId: 'alice' },
     });
     // Swapping ciphertexts together with their proofs fails too: a proof names its selection.
     const both = replaceSelection(replaceSelection(ballot, 0, 0, { ...b, selectionId: a.selectionId }), 0, 1, { ...a, selectionId: b.selectionId });
-    expect(verifyBallot(context, manifest, both)).toMatchObject({ ok: false, error: { check: 'selection-proof-challenge', selectionId: 'alice' } });
+    expect(verifyBallot(context, manifest, binding, both)).toMatchObject({ ok: false, error: { check: 'selection-proof-challenge', selectionId: 'alice' } });
   });
 
   it('a ballot missing a contest or with reordered selections', () => {
     const ballot = cast('shape', {});
-    expect(verifyBallot(context, manifest, { ...ballot, contests: ballot.contests.slice(1) })).toMatchObject({ ok: false, error: { check: 'ballot-structure' } });
+    expect(verifyBallot(context, manifest, binding, { ...ballot, contests: ballot.contests.slice(1) })).toMatchObject({ ok: false, error: { check: 'ballot-structure' } });
     const reordered = replaceSelection(replaceSelection(ballot, 2, 0, selectionAt(ballot, 2, 1)), 2, 1, selectionAt(ballot, 2, 0));
-    expect(verifyBallot(context, manifest, reordered)).toEqual({
+    expect(verifyBallot(context, manifest, binding, reordered)).toEqual({
       ok: false,
       error: { ballotId: 'shape', check: 'ballot-structure', contestId: 'measure', selectionId: 'yes' },
     });
@@ -177,12 +180,12 @@ describe('a dishonest ballot is rejected, naming the check', () => {
 
   it('batch verification finds the bad ballots among good ones', () => {
     const ballots = Array.from({ length: 12 }, (_, i) => cast(`batch-${i}`, { mayor: ['carol'], measure: ['no'] }));
-    expect(verifyBallots(context, manifest, ballots, { random }).ok).toBe(true);
+    expect(verifyBallots(context, manifest, binding, ballots, { random }).ok).toBe(true);
     ballots[3] = forge('batch-3', [[0, 0, 0], [2, 0, 0], [0, 0]], { selection: (_c, _s, v) => Math.min(v, 1) });
     ballots[9] = forge('batch-9', [[0, 0, 0], [0, 0, 0], [1, 1]], { contest: (_c, sum) => Math.min(sum, 1) });
     const donor = cast('batch-donor', {});
     ballots[7] = replaceSelection(ballots[7] as EncryptedBallot, 1, 2, selectionAt(donor, 1, 2));
-    expect(verifyBallots(context, manifest, ballots, { random, chunkSize: 5 })).toEqual({
+    expect(verifyBallots(context, manifest, binding, ballots, { random, chunkSize: 5 })).toEqual({
       ok: false,
       error: [
         { ballotId: 'batch-3', check: 'selection-proof', contestId: 'council', selectionId: 'dan' },

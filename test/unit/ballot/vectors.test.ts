@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  type BallotBinding,
   type BallotId,
   type BallotManifest,
   challengedBallotToRecord,
@@ -60,6 +61,8 @@ function generate(): string {
   const context = createElectionContext(random(32), ceremony.value.record.jointKey);
   emit('extended-base-hash', { extendedBaseHash: toBase64Url(context.extendedBaseHash) });
   let code = confirmationSeed(context.extendedBaseHash, 'station-1' as StationId);
+  const binding: BallotBinding = { stationId: 'station-1', ballotStyleId: 'style-1' };
+  emit('ballot-binding', binding);
   emit('confirmation-seed', { stationId: 'station-1', code: toBase64Url(code) });
 
   const votes: Record<string, string[]>[] = [{ referendum: ['yes'], council: ['dan', 'frank'] }, { referendum: ['no'] }, { council: ['erin'] }];
@@ -67,7 +70,7 @@ function generate(): string {
   const cast: EncryptedBallot[] = [];
   votes.forEach((choices, i) => {
     const ballotId = `kat-${i + 1}` as BallotId;
-    const outcome = encryptBallot(context, manifest, { ballotId, choices: choices as Record<string, SelectionId[]> }, random);
+    const outcome = encryptBallot(context, manifest, binding, { ballotId, choices: choices as Record<string, SelectionId[]> }, random);
     if (!outcome.ok) throw new Error('encrypt');
     code = nextConfirmationCode(code, outcome.value.ballot);
     emit(`encrypted-ballot/${ballotId}`, encryptedBallotToRecord(outcome.value.ballot));
@@ -79,7 +82,7 @@ function generate(): string {
       cast.push(outcome.value.ballot);
     }
   });
-  expect(verifyBallots(context, manifest, cast).ok).toBe(true);
+  expect(verifyBallots(context, manifest, binding, cast).ok).toBe(true);
 
   const encryptedTally = tally.result();
   emit('encrypted-tally', encryptedTallyToRecord(encryptedTally));

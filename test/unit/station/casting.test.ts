@@ -67,7 +67,8 @@ function cryptoOf(station: TestStation) {
   const loaded = value(readLoadedElection(station.dataDir));
   if (!loaded) throw new Error('no election loaded');
   const manifest = value(toBallotManifest(loaded.definition, STYLE));
-  return { context: electionContextOf(loaded), manifest };
+  // Every station of these tests is st-unit-01 but one, which never verifies a ballot.
+  return { context: electionContextOf(loaded), manifest, binding: { stationId: 'st-unit-01', ballotStyleId: STYLE } };
 }
 
 describe('casting a ballot', () => {
@@ -91,8 +92,8 @@ describe('casting a ballot', () => {
     expect(pending['confirmationCode']).toBe(code.full);
     const ballot = value(parseEncryptedBallot(pending['ballot']));
     expect(cast).toEqual({ type: 'ballot-cast', v: 1, ballotId: ballot.ballotId });
-    const { context, manifest } = cryptoOf(station);
-    expect(verifyBallot(context, manifest, ballot)).toEqual({ ok: true, value: undefined });
+    const { context, manifest, binding } = cryptoOf(station);
+    expect(verifyBallot(context, manifest, binding, ballot)).toEqual({ ok: true, value: undefined });
 
     // Every selection is encrypted, chosen or not; no name, no write-in, no time, no voter.
     const text = JSON.stringify(entries);
@@ -221,8 +222,8 @@ describe('casting a ballot', () => {
     value(restarted.service.commitBallot({ marks: FULL, undervoteAcknowledged: false }));
     value(await restarted.service.challengeBallot());
     const challenged = ballotEntries(restarted).at(-1) as LedgerEntry;
-    const { context, manifest } = cryptoOf(restarted);
-    const opened = verifyChallengedBallot(context, manifest, value(parseEncryptedBallot(challenged['ballot'])), value(parseChallengedBallot(challenged['challenge'])), {
+    const { context, manifest, binding } = cryptoOf(restarted);
+    const opened = verifyChallengedBallot(context, manifest, binding, value(parseEncryptedBallot(challenged['ballot'])), value(parseChallengedBallot(challenged['challenge'])), {
       previous: fromBase64Url(code.full) as ConfirmationCode,
       printed: fromBase64Url(challenged['confirmationCode'] as string) as ConfirmationCode,
     });
@@ -242,17 +243,17 @@ describe('casting a ballot', () => {
     expect(challenged.type).toBe('ballot-challenged');
     const record = value(parseChallengedBallot(challenged['challenge']));
     expect(record.choices).toEqual({ 'charter-amendment': ['charter-yes'], 'council-district-1': ['bogdanov-ilya', 'ivanova-svetlana', 'write-in-1'] });
-    const { context, manifest } = cryptoOf(station);
+    const { context, manifest, binding } = cryptoOf(station);
     const seed = stationSeed(context, 'st-unit-01');
     expect(
-      verifyChallengedBallot(context, manifest, value(parseEncryptedBallot(challenged['ballot'])), record, {
+      verifyChallengedBallot(context, manifest, binding, value(parseEncryptedBallot(challenged['ballot'])), record, {
         previous: seed,
         printed: fromBase64Url(first.full) as ConfirmationCode,
       }),
     ).toEqual({ ok: true, value: undefined });
     // A wrong claim about the plaintext does not recompute.
     const lie = { ...record, choices: { ...record.choices, 'charter-amendment': ['charter-no' as never] } };
-    expect(verifyChallengedBallot(context, manifest, value(parseEncryptedBallot(challenged['ballot'])), lie).ok).toBe(false);
+    expect(verifyChallengedBallot(context, manifest, binding, value(parseEncryptedBallot(challenged['ballot'])), lie).ok).toBe(false);
 
     const second = shownCode(value(station.service.commitBallot({ marks: FULL, undervoteAcknowledged: false })));
     expect(second.full).not.toBe(first.full);
