@@ -72,6 +72,14 @@ describe('Benaloh challenge and confirmation codes', () => {
     expect(verifyChallengedBallot(context, manifest, binding, ballot, { ...claimed, ballotId: 'b-4' as BallotId })).toEqual({ ok: false, error: { check: 'ballot-id' } });
   });
 
+  it("the nonces are the station's and the style's: the same plaintext and nonce opened as another station's or style's do not reproduce", () => {
+    const { ballot, masterNonce } = encrypted('b-6');
+    const opened = { ballotId: 'b-6' as BallotId, masterNonce, choices };
+    expect(verifyChallengedBallot(context, manifest, binding, ballot, opened)).toEqual({ ok: true, value: undefined });
+    expect(verifyChallengedBallot(context, manifest, { ...binding, stationId: 'station-8' }, ballot, opened)).toMatchObject({ ok: false, error: { check: 'ciphertext' } });
+    expect(verifyChallengedBallot(context, manifest, { ...binding, ballotStyleId: 'style-2' }, ballot, opened)).toMatchObject({ ok: false, error: { check: 'ciphertext' } });
+  });
+
   it('untrusted records with a bad point, a non-canonical encoding or extra fields are refused', () => {
     const record = encryptedBallotToRecord(encrypted('b-5').ballot);
     const badPoint = structuredClone(record);

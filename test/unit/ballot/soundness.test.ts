@@ -15,11 +15,13 @@ import {
   encryptBallot,
   GENERATOR,
   GroupElement,
+  identityCiphertextIn,
   type PartialDecryption,
   partiallyDecrypt,
   proveRange,
   randomScalar,
   type RandomSource,
+  selectionNonce,
   selectionTranscript,
   TallyAccumulator,
   verifyBallot,
@@ -58,6 +60,7 @@ function forge(
   values: number[][],
   claims: { selection?: (ci: number, si: number, v: number) => number; contest?: (ci: number, sum: number) => number },
   rng: RandomSource = random,
+  nonceOf: (ci: number, si: number) => bigint | undefined = () => undefined,
 ): EncryptedBallot {
   const id = ballotId as BallotId;
   return {
@@ -67,7 +70,7 @@ function forge(
       let sum = 0;
       const selections: EncryptedSelection[] = contest.selections.map((selectionId, si) => {
         const v = values[ci]?.[si] ?? 0;
-        const r = randomScalar(rng);
+        const r = nonceOf(ci, si) ?? randomScalar(rng);
         nonceSum += r;
         sum += v;
         const ciphertext = encrypt(context, v, r);
@@ -152,6 +155,39 @@ describe('a dishonest ballot is rejected, naming the check', () => {
       ok: false,
       error: { ballotId: 'elsewhere', check: 'selection-proof-challenge', contestId: 'mayor', selectionId: 'alice' },
     });
+  });
+
+  it('a ballot copied to another station, or relabelled with another ballot style', () => {
+    const ballot = cast('replayed', { mayor: ['carol'], measure: ['no'] });
+    expect(verifyBallot(context, manifest, binding, ballot).ok).toBe(true);
+    for (const elsewhere of [{ ...binding, stationId: 'station-2' }, { ...binding, ballotStyleId: 'style-2' }]) {
+      expect(verifyBallot(context, manifest, elsewhere, ballot)).toEqual({
+        ok: false,
+        error: { ballotId: 'replayed', check: 'selection-proof-challenge', contestId: 'mayor', selectionId: 'alice' },
+      });
+    }
+    // The batch verifier refuses it too, and the station and style are hashed apart: "station-1"+"2" is not "station-12".
+    expect(verifyBallots(context, manifest, { stationId: 'station-12', ballotStyleId: 'style-1' }, [ballot], { random })).toMatchObject({ ok: false });
+    expect(verifyBallots(context, manifest, { stationId: 'station-1', ballotStyleId: '2style-1' }, [ballot], { random })).toMatchObject({ ok: false });
+  });
+
+  it('a selection encrypted with nonce 0 has the identity as α and shows its vote, though its proofs hold', () => {
+    const revealing = forge('revealing', [[0, 1, 0], [0, 0, 0], [0, 0]], {}, random, (ci, si) => (ci === 0 && si === 1 ? 0n : undefined));
+    expect(verifyBallot(context, manifest, binding, revealing).ok).toBe(true);
+    const alpha = selectionAt(revealing, 0, 1).ciphertext.alpha;
+    expect(alpha.point.equals(GENERATOR.subtract(GENERATOR))).toBe(true);
+    expect(selectionAt(revealing, 0, 1).ciphertext.beta.point.equals(GENERATOR)).toBe(true);
+    expect(identityCiphertextIn(revealing)).toEqual({ contestId: 'mayor', selectionId: 'bob' });
+    expect(identityCiphertextIn(cast('honest-3', { mayor: ['bob'] }))).toBeUndefined();
+  });
+
+  it('an honest selection nonce is never zero and depends on the station and the style', () => {
+    const master = random(32);
+    const at = (b: BallotBinding) => selectionNonce(context, b, 'n-1' as BallotId, 'mayor' as ContestId, 'alice' as SelectionId, master);
+    const here = at(binding);
+    expect(here).not.toBe(0n);
+    expect(at({ ...binding, stationId: 'station-2' })).not.toBe(here);
+    expect(at({ ...binding, ballotStyleId: 'style-2' })).not.toBe(here);
   });
 
   it("two selections' ciphertexts swapped", () => {
