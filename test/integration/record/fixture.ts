@@ -27,7 +27,15 @@ import { SyncClient, validatorsOf } from '../../../main/sync/sync-client';
 import { waitFor } from '../sync/support';
 import { BallotWriter, makeTestElection, ValidatorProcess, type TestElection } from '../validator/fixture';
 
-export type StationPlan = { readonly id: string; readonly precinct: string; readonly cast: number; readonly challenged: number; readonly voided: number };
+export type StationPlan = {
+  readonly id: string;
+  readonly precinct: string;
+  readonly cast: number;
+  readonly challenged: number;
+  readonly voided: number;
+  /** Enrolled, but its logs are the test's business: runElection records and syncs nothing for it. */
+  readonly held?: boolean;
+};
 
 export type RecordRun = {
   readonly dir: string;
@@ -138,6 +146,7 @@ export async function runElection(label: string, stations: readonly StationPlan[
   for (const [i, plan] of stations.entries()) {
     const spec = election.stations[i];
     if (spec === undefined) throw new Error('station');
+    if (plan.held === true) continue;
     const writer = BallotWriter.open(election, spec, path.join(election.dir, 'stations', plan.id));
     const counts = new Map<string, Map<string, number>>();
     for (const contest of writer.manifest.contests) counts.set(contest.contestId, new Map(contest.selections.map((s) => [s as string, 0])));

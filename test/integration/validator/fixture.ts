@@ -242,6 +242,23 @@ export class BallotWriter {
     };
   }
 
+  /**
+   * Check-in, pending, cast for an encrypted ballot made elsewhere (another
+   * station's, or forged), its confirmation code chained on this station's: what an
+   * insider holding this station's key can write. Returns the pending entry's index.
+   */
+  castEncrypted(ballot: EncryptedBallot, voterLabel = `voter-${this.station.stationId}-${this.serial++}`): number {
+    this.append('pollbook', { type: 'check-in', v: 1, voterHash: BallotWriter.voterHash(voterLabel), precinctId: this.station.precinctId, ballotStyleId: this.ballotStyleId, activation: 'kiosk' });
+    this.checkIns += 1;
+    const code = nextConfirmationCode(this.chain, ballot);
+    this.chain = code;
+    const index = this.ledger.size('ballots');
+    this.append('ballots', { type: 'ballot-pending', v: 1, ballotStyleId: this.ballotStyleId, ballot: encryptedBallotToRecord(ballot), confirmationCode: toBase64Url(code) });
+    this.append('ballots', { type: 'ballot-cast', v: 1, ballotId: ballot.ballotId });
+    this.cast += 1;
+    return index;
+  }
+
   /** The keyed hash a check-in or reissue records for the voter labelled so. */
   static voterHash(voterLabel: string): string {
     return toBase64Url(seedFor(`voter/${voterLabel}`));
