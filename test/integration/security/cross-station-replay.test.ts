@@ -12,7 +12,10 @@
  *      guardians' `urna tally share` refuses the record as well.
  *   2. B's own, correctly proved ballot under A's ballot id: refused by the validators
  *      and by `urna verify` as `duplicate-ballot-id`, naming both places.
- *   3. A ballot with a selection encrypted under nonce 0 (α the identity, the vote in
+ *   3. A's challenged ballot re-encrypted by B with the nonces A published, under a
+ *      new ballot id and with proofs bound to B: `duplicate-ciphertext` at the
+ *      validators and in `urna verify`, naming both places.
+ *   4. A ballot with a selection encrypted under nonce 0 (α the identity, the vote in
  *      clear), its proofs correct: refused by the validators and `urna verify` as
  *      `identity-ciphertext`.
  *
@@ -27,6 +30,7 @@ import {
   encrypt,
   encryptBallot,
   encryptedBallotToRecord,
+  parseChallengedBallot,
   parseEncryptedBallot,
   proveRange,
   selectionNonce,
@@ -34,6 +38,7 @@ import {
   systemRandom,
   type BallotBinding,
   type BallotId,
+  type ContestManifest,
   type EncryptedBallot,
   type EncryptedContest,
   type Scalar,
@@ -58,10 +63,11 @@ let aEntries: string[];
 
 beforeAll(async () => {
   run = await runElection(LABEL, [
-    { id: STATION_A, precinct: 'uik-1201', cast: 4, challenged: 0, voided: 0 },
+    { id: STATION_A, precinct: 'uik-1201', cast: 4, challenged: 1, voided: 0 },
     { id: 'station-b', precinct: 'uik-1201', cast: 0, challenged: 0, voided: 0, held: true },
     { id: 'station-c', precinct: 'uik-1201', cast: 0, challenged: 0, voided: 0, held: true },
     { id: 'station-d', precinct: 'uik-1201', cast: 0, challenged: 0, voided: 0, held: true },
+    { id: 'station-e', precinct: 'uik-1201', cast: 0, challenged: 0, voided: 0, held: true },
   ]);
   honest = path.join(run.dir, 'record-honest');
   const exported = await urnaAsync([
@@ -206,6 +212,36 @@ describe('cross-station replay (issue 17)', () => {
     expect(shares).toEqual([1, 1, 1]);
   });
 
+  it("station A's challenged ballot re-encrypted by the insider with the nonces A published, proofs bound to its own station: duplicate-ciphertext at the validators and in urna verify", async () => {
+    const aIndex = aEntries.findIndex((t) => (JSON.parse(t) as { type: string }).type === 'ballot-challenged');
+    const challenged = JSON.parse(aEntries[aIndex] as string) as { ballotStyleId: string; ballot: unknown; challenge: unknown };
+    const opened = parseChallengedBallot(challenged.challenge);
+    const published = parseEncryptedBallot(challenged.ballot);
+    if (!opened.ok || !published.ok) throw new Error('station A holds a bad challenged ballot');
+    const aBinding: BallotBinding = { stationId: STATION_A, ballotStyleId: challenged.ballotStyleId };
+    const { writer, index } = insiderLog('station-e', (w) =>
+      w.castEncrypted(reEncrypted(w, 're-used-1' as BallotId, (ci, si) => {
+        const contest = w.manifest.contests[ci] as ContestManifest;
+        const selectionId = contest.selections[si] as SelectionId;
+        return {
+          value: (opened.value.choices[contest.contestId] ?? []).includes(selectionId) ? 1 : 0,
+          nonce: selectionNonce(run.election.context, aBinding, published.value.ballotId, contest.contestId, selectionId, opened.value.masterNonce),
+        };
+      })),
+    );
+    for (const answer of await pushBallots(writer)) {
+      expect(answer).toMatchObject({ status: 422, code: 'duplicate-ciphertext' });
+      expect(answer.message).toContain(`in ballot re-used-1 at station station-e entry ${index} has the α of a selection already shown at station ${STATION_A} entry ${aIndex}`);
+    }
+    const record = forcedRecord(writer);
+    writer.close();
+    const { shares, verify } = await tallyAndVerify(record);
+    expect(verify.status, verify.output).toBe(1);
+    expect(verify.output).toContain(`FAILED: station station-e, ballots log, entry ${index}: check duplicate-ciphertext failed: the ciphertext of`);
+    expect(verify.output).toContain(`at station station-e entry ${index} has the α of a selection already shown at station ${STATION_A} entry ${aIndex}`);
+    expect(shares).toEqual([1, 1, 1]);
+  });
+
   it('a ballot whose selection is encrypted with nonce 0 (α the identity, the vote in clear) with correct proofs: identity-ciphertext at the validators and in urna verify', async () => {
     const { writer, index } = insiderLog('station-d', (w) => w.castEncrypted(revealingBallot(w, 'revealing-1' as BallotId)));
     for (const answer of await pushBallots(writer)) {
@@ -222,28 +258,41 @@ describe('cross-station replay (issue 17)', () => {
 });
 
 /**
- * A ballot for the writer's first choice in every contest whose first selection is
- * encrypted with nonce 0, every proof made honestly for its real nonces and bound to
- * the writer's station and style: only the identity check can object.
+ * A ballot the insider encrypts with values and nonces of its choosing, every proof
+ * made honestly for them and bound to the writer's station and style: only the
+ * checks on the ciphertexts themselves can object.
  */
-function revealingBallot(writer: BallotWriter, ballotId: BallotId): EncryptedBallot {
+function reEncrypted(writer: BallotWriter, ballotId: BallotId, choose: (ci: number, si: number) => { value: number; nonce: Scalar }): EncryptedBallot {
   const { context } = run.election;
   const binding: BallotBinding = { stationId: writer.station.stationId, ballotStyleId: writer.ballotStyleId };
-  const master = seedFor(`${LABEL}/revealing`);
-  const contests: EncryptedContest[] = writer.manifest.contests.map((contest) => {
+  const contests: EncryptedContest[] = writer.manifest.contests.map((contest, ci) => {
     let nonceSum = 0n;
+    let valueSum = 0;
     const selections = contest.selections.map((selectionId: SelectionId, si) => {
-      const value = si === 0 ? 1 : 0;
-      const nonce: Scalar = si === 0 ? 0n : selectionNonce(context, binding, ballotId, contest.contestId, selectionId, master);
+      const { value, nonce } = choose(ci, si);
       nonceSum += nonce;
+      valueSum += value;
       const ciphertext = encrypt(context, value, nonce);
       const proof = proveRange(context, selectionTranscript(context, binding, ballotId, contest.contestId, selectionId, ciphertext), nonce, value, 1, systemRandom);
       return { selectionId, ciphertext, proof };
     });
-    const proof = proveRange(context, contestTranscript(context, binding, ballotId, contest.contestId, contest.limit, selections), nonceSum, 1, contest.limit, systemRandom);
+    const proof = proveRange(context, contestTranscript(context, binding, ballotId, contest.contestId, contest.limit, selections), nonceSum, valueSum, contest.limit, systemRandom);
     return { contestId: contest.contestId, selections, proof };
   });
-  const ballot = { ballotId, contests };
+  return { ballotId, contests };
+}
+
+/** A vote for the first selection of every contest, encrypted with nonce 0 (α the identity), the others with honest nonces. */
+function revealingBallot(writer: BallotWriter, ballotId: BallotId): EncryptedBallot {
+  const master = seedFor(`${LABEL}/revealing`);
+  const binding: BallotBinding = { stationId: writer.station.stationId, ballotStyleId: writer.ballotStyleId };
+  const ballot = reEncrypted(writer, ballotId, (ci, si) => {
+    const contest = writer.manifest.contests[ci] as ContestManifest;
+    return {
+      value: si === 0 ? 1 : 0,
+      nonce: si === 0 ? 0n : selectionNonce(run.election.context, binding, ballotId, contest.contestId, contest.selections[si] as SelectionId, master),
+    };
+  });
   // The α of each first selection is 32 zero bytes on the wire.
   expect(encryptedBallotToRecord(ballot).contests.every((c) => c.selections[0]?.alpha === 'A'.repeat(43))).toBe(true);
   return ballot;
