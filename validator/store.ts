@@ -200,7 +200,12 @@ export class ValidatorStore {
     const meta = new Map((db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
     if (meta.get('format') !== FORMAT) {
       db.close();
-      return err({ kind: 'storage', message: `unknown store format ${String(meta.get('format'))}` });
+      const stored = String(meta.get('format'));
+      const message =
+        stored === 'urna-validator/1'
+          ? `the store is format ${stored}, from before ballots were bound to their station (its ballots no longer verify); start this validator on a new data directory`
+          : `unknown store format ${stored}`;
+      return err({ kind: 'storage', message });
     }
     if (meta.get('election') !== electionId) {
       db.close();
