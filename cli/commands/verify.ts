@@ -20,6 +20,7 @@ function printSummary(report: VerifyReport, seconds: number): void {
     out(`${s.stations} station(s), ${s.entries} ballot-log entries: ${s.ballotsCast} cast, ${s.challenged} challenged, ${s.voided} voided, ${s.unresolved} left pending (not counted)`);
     out(`${s.proofsVerified} encrypted ballots' proofs verified in ${seconds.toFixed(1)} s (${(s.proofsVerified / Math.max(seconds, 0.001)).toFixed(0)} ballots/s)`);
     out(`every checkpoint cosigned by at least ${s.validatorThreshold} validators of the package`);
+    out(`no ballot id and no selection ciphertext appears twice in the election; no ciphertext with α the identity`);
     if (s.guardians.length > 0) out(`totals decrypted by ${s.guardians.join(', ')} (any ${s.guardianThreshold} suffice); results.json and results.nist.json match`);
   }
   for (const station of report.stations ?? []) {
