@@ -72,7 +72,7 @@ export const stationSuite: BenchSuite = {
         for (let i = 0; i < BALLOTS + 2; i++) {
           if (!station.service.activateVoterSession({ ballotStyleId: 'style-r2' }).ok) throw new Error('activation refused');
           const commitStart = performance.now();
-          if (!station.service.commitBallot({ marks: marksFor(i), undervoteAcknowledged: false }).ok) throw new Error('commit refused');
+          if (!(await station.service.commitBallot({ marks: marksFor(i), undervoteAcknowledged: false })).ok) throw new Error('commit refused');
           const castStart = performance.now();
           if (!station.service.castBallot().ok) throw new Error('cast refused');
           await station.service.whenPrintingDone();

@@ -15,7 +15,7 @@
  */
 import type { BallotMarks } from '../../core/api/ballot';
 import type { ApiResult, ReissueResult, StationStatus, VoterScreen } from '../../core/api/station-api';
-import { utf8Decode } from '../../core/encoding/bytes';
+import { lineText } from '../../hardware/sim/paper';
 import type { EventLogger } from '../../core/logging';
 import type { CardReaderSimulator } from '../../hardware/sim/card-reader-sim';
 import type { PrinterSimulator } from '../../hardware/sim/printer-sim';
@@ -232,8 +232,19 @@ export class StationDriver {
   }
 
 
+  /**
+   * The voter sends the marks; the receipt's first part prints before the code is
+   * shown. If the roll runs out under it, nothing is recorded: the poll worker
+   * loads paper and the voter presses again.
+   */
   private async commit(marks: BallotMarks, undervoted: boolean): Promise<void> {
-    unwrap('commitBallot', await this.kiosk.call('commitBallot', { marks, undervoteAcknowledged: undervoted }));
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const committed = await this.kiosk.call('commitBallot', { marks, undervoteAcknowledged: undervoted });
+      if (committed.ok) return;
+      if (committed.error.message !== 'printer-not-ready') unwrap('commitBallot', committed);
+      await this.clearPrinterFault();
+    }
+    throw new Error(`${this.station.stationId}: the receipt's first part kept failing to print`);
   }
 
   /** Commit, cast, and see the printing through; true once the ballot is cast and the voter has left. */
@@ -331,7 +342,7 @@ export class StationDriver {
     let cast = status.ballots.cast > castBefore;
     let voided = 0;
     for (const pending of status.pendingBallots) {
-      const paper = printedPaperRecord(this.devices.printer, pending.ballotId);
+      const paper = printedPaperRecord(this.devices.printer, pending.shortCode);
       if (paper.paperRecord) {
         await this.staffCall('resolvePendingBallot', { ballotId: pending.ballotId, outcome: 'cast' });
         this.stats.pendingConfirmed += 1;
@@ -349,32 +360,28 @@ export class StationDriver {
 }
 
 /**
- * What a poll worker finds at the printer for a ballot: its paper record, printed
- * to the end and cut (the ballot id is in its QR code), and the receipt cut after it.
+ * What a poll worker finds at the printer for a pending ballot. The paper record
+ * carries nothing that names its ballot (docs/PAPER.md), so the poll worker goes
+ * by the receipt's first part, which the voter holds: it shows the pending
+ * ballot's short code above the full code's QR, and was cut before the voter
+ * chose. What printed after it is this ballot's: the paper record, to the end
+ * and cut, then the receipt's second part, cut.
  */
-export function printedPaperRecord(printer: PrinterSimulator, ballotId: string): { readonly paperRecord: boolean; readonly receipt: boolean } {
+export function printedPaperRecord(printer: PrinterSimulator, shortCode: string): { readonly paperRecord: boolean; readonly receipt: boolean } {
   const lines = printer.model.printed;
   let start = -1;
-  for (let i = lines.length - 1; i >= 0; i--) {
+  for (let i = lines.length - 2; i >= 0; i--) {
     const line = lines[i];
-    if (line?.kind === 'qr' && utf8Decode(line.data) === ballotId) {
+    if (line?.kind === 'text' && lineText(line).trim() === shortCode && lines[i + 1]?.kind === 'qr') {
       start = i;
       break;
     }
   }
   if (start < 0) return { paperRecord: false, receipt: false };
-  // The paper record ends at the first cut; the receipt (one QR code, the confirmation code) at the next.
+  // Part 1 ends at the first cut, the paper record at the second, part 2 at the third.
   let cuts = 0;
-  let codes = 0;
   for (let i = start + 1; i < lines.length; i++) {
-    const line = lines[i];
-    if (line?.kind === 'qr') {
-      codes += 1;
-      if (cuts === 0 || codes > 1) break;
-    }
-    if (line?.kind !== 'cut') continue;
-    cuts += 1;
-    if (cuts === 2) return { paperRecord: true, receipt: true };
+    if (lines[i]?.kind === 'cut') cuts += 1;
   }
-  return { paperRecord: cuts >= 1, receipt: false };
+  return { paperRecord: cuts >= 2, receipt: cuts >= 3 };
 }

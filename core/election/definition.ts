@@ -202,6 +202,11 @@ const ElectionDefinitionShape = z.strictObject({
   format: z.literal(ELECTION_DEFINITION_FORMAT),
   electionId: id<ElectionId>(),
   title: ShortText,
+  /**
+   * The language the paper records are counted in (docs/PAPER.md): every paper
+   * record prints its choices in it, whatever language the voter used. Absent: ru.
+   */
+  officialLanguage: z.enum(['ru', 'en']).optional(),
   /** Election day, in the jurisdiction's calendar. */
   date: CalendarDate,
   jurisdiction: z.strictObject({ id: id<string>(), name: ShortText }),
@@ -235,6 +240,11 @@ const ElectionDefinitionShape = z.strictObject({
 });
 
 export type ElectionDefinition = z.output<typeof ElectionDefinitionShape>;
+
+/** The language the election's paper records are counted in. */
+export function officialLanguageOf(definition: ElectionDefinition): 'ru' | 'en' {
+  return definition.officialLanguage ?? 'ru';
+}
 export type Precinct = ElectionDefinition['precincts'][number];
 export type BallotStyle = ElectionDefinition['ballotStyles'][number];
 export type Candidate = ElectionDefinition['candidates'][number];

@@ -5,9 +5,11 @@
  *
  * Why ballot polling: the record holds only encrypted ballots, so there is no cast
  * vote record to compare a paper record with (a comparison audit would need one);
- * what is public is the reported totals, and that is exactly what BRAVO tests. The
- * paper record's QR code carries the ballot id, so each drawn paper is also matched
- * with a cast ballot of its station's log (a compliance check, reported separately).
+ * what is public is the reported totals, and that is exactly what BRAVO tests. A
+ * paper record carries no ballot id (docs/PAPER.md: an id on paper would join it to
+ * the public log, and the log's order to the poll book's), so a draw names a paper
+ * by its station's box and its place in the stack the hand count left, never by id;
+ * a comparison audit would need exactly the join that secrecy forbids.
  *
  * Sampling is with replacement, uniform over the ballot manifest (paper records per
  * station, stations in id order): draw i picks ticket SHA-256("<seed>,<i>") mod N, as
@@ -112,8 +114,6 @@ export type PaperReading = {
   readonly draw: number;
   readonly stationId: string;
   readonly position: number;
-  /** From the paper record's QR code. */
-  readonly ballotId: string;
   /** What the paper shows, per contest on it. */
   readonly choices: Readonly<Record<string, readonly string[]>>;
 };

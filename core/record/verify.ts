@@ -95,8 +95,6 @@ export type VerifiedStation = {
   readonly entries: number;
   readonly cast: number;
   readonly castByStyle: ReadonlyMap<string, number>;
-  /** Ids of the cast ballots: what a paper record's QR code must name. */
-  readonly castBallotIds: ReadonlySet<string>;
   readonly challenged: number;
   readonly voided: number;
   readonly unresolved: number;
@@ -299,7 +297,6 @@ export async function verifyStation(
       entries: texts.length,
       cast: replay.value.cast.length,
       castByStyle,
-      castBallotIds: new Set(replay.value.cast.map((c) => c.ballot.ballotId)),
       challenged: replay.value.challenged,
       voided: replay.value.voided,
       unresolved: replay.value.unresolved.length,

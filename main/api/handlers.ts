@@ -36,6 +36,7 @@ export function refusalToApiError(refusal: DeskRefusal): ApiError {
     case 'wrong-session-phase':
     case 'not-pending':
     case 'still-printing':
+    case 'still-committing':
     case 'ballots-already-recorded':
     case 'election-already-loaded':
     case 'nothing-to-reprint':
@@ -85,7 +86,7 @@ export function createStationApiHandlers(station: StationService, desk: PollWork
     getStationStatus: () => ok(desk.status()),
     setDisplaySettings: (change) => ok(station.setDisplaySettings(change)),
     getVoterSession: () => ok(station.voterScreen()),
-    commitBallot: (request) => answer(station.commitBallot(request)),
+    commitBallot: async (request) => answer(await station.commitBallot(request)),
     castBallot: () => answer(station.castBallot()),
     challengeBallot: async () => answer(await station.challengeBallot()),
     touchVoterSession: () => ok(station.touchVoterSession()),

@@ -1,12 +1,18 @@
 /**
- * What the station prints for a voter: the paper record that goes in the ballot
- * box, the receipt the voter keeps, and the slip of a challenged ballot. None of
- * them carries a voter's identity or a time. The paper record shows the choices
- * in the voter's language and the ballot id (text and QR code), so officials can
- * match paper to the digital record; the receipt shows the confirmation code and
- * no choice.
+ * What the station prints for a voter, in the order it prints it: the first part
+ * of the receipt, with the full confirmation code and "not yet cast", before the
+ * voter chooses to cast or to challenge (the commitment is on paper first); then
+ * on a cast the paper record for the ballot box and the receipt's second part,
+ * or on a challenge the slip that says where to check the published ballot.
+ *
+ * The paper record carries nothing that appears in clear in any log, on any
+ * validator or in the public record: no ballot id, no code, no QR code, no time
+ * (docs/PAPER.md). So the papers in the box, the public log and the order of
+ * check-ins together reveal no vote. Its choices are in the election's official
+ * language, for the people who count it, with the voter's language beside them.
+ * The receipt and the slip are in the voter's language and show no choice.
  */
-import { marksIn, normalizeWriteIn, type BallotMarks, type BallotView } from '../../core/api/ballot';
+import { marksIn, normalizeWriteIn, type BallotMarks, type BallotView, type LocalizedText } from '../../core/api/ballot';
 import type { Language, ShownConfirmationCode } from '../../core/api/station-api';
 import { translate, type MessageKey } from '../../core/i18n/messages';
 import type { Receipt, ReceiptBlock } from '../../hardware/printer/receipt';
@@ -46,65 +52,101 @@ function text(value: string, style: Omit<Extract<ReceiptBlock, { kind: 'text' }>
 
 const rule: ReceiptBlock = { kind: 'text', text: '-'.repeat(COLUMNS) };
 
-/** Each contest with the voter's choices in ballot order, written out in `language`. */
-function choiceBlocks(ballot: BallotView, marks: BallotMarks, language: Language): ReceiptBlock[] {
-  const t = (key: MessageKey, params?: Record<string, string>) => translate(language, key, params);
+/** `official (voter)` when the two languages differ, else just `official`. */
+function bilingual(text: LocalizedText, official: Language, voter: Language): string {
+  return official === voter || text[official] === text[voter] ? text[official] : `${text[official]} (${text[voter]})`;
+}
+
+/** The same message in the official language, with the voter's beside it when different. */
+function bilingualMessage(key: MessageKey, official: Language, voter: Language, params?: Record<string, string>): string {
+  return bilingual({ ru: translate('ru', key, params), en: translate('en', key, params) }, official, voter);
+}
+
+/**
+ * Each contest with the voter's choices in ballot order: written in `official`,
+ * with `voter` beside it when different; a blank contest says "no choice".
+ */
+function choiceBlocks(ballot: BallotView, marks: BallotMarks, official: Language, voter: Language): ReceiptBlock[] {
   const blocks: ReceiptBlock[] = [];
   for (const contest of ballot.contests) {
-    blocks.push(rule, ...text(contest.title[language], { bold: true }));
-    if (contest.kind === 'candidate') blocks.push(...text(contest.description[language]));
+    blocks.push(rule, ...text(bilingual(contest.title, official, voter), { bold: true }));
+    if (contest.kind === 'candidate') blocks.push(...text(bilingual(contest.description, official, voter)));
     const marked = new Set(marksIn(marks, contest.contestId));
     const chosen = contest.options.filter((o) => marked.has(o.selectionId));
-    if (chosen.length === 0) blocks.push(...text(`  ${t('paper.none')}`));
+    if (chosen.length === 0) blocks.push(...text(`[ ] ${bilingualMessage('paper.none', official, voter)}`, { bold: true }));
     for (const option of chosen) {
       const names = Object.hasOwn(marks.writeIns, contest.contestId) ? marks.writeIns[contest.contestId] : undefined;
-      const name = option.writeIn ? normalizeWriteIn(names?.[option.selectionId] ?? '') : option.label[language];
-      const line = option.writeIn ? t('paper.writeIn', { name }) : name;
+      const line = option.writeIn
+        ? bilingualMessage('paper.writeIn', official, voter, { name: normalizeWriteIn(names?.[option.selectionId] ?? '') })
+        : bilingual(option.label, official, voter);
       blocks.push(...text(`[X] ${line}`, { bold: true }));
-      if (option.detail) blocks.push(...text(`    ${option.detail[language]}`));
+      if (option.detail) blocks.push(...text(`    ${bilingual(option.detail, official, voter)}`));
     }
   }
   blocks.push(rule);
   return blocks;
 }
 
+/**
+ * The paper record for the ballot box. Only what the box's counters need: the
+ * election, the station (the box it belongs to) and the choices; nothing that
+ * identifies this ballot among the station's others.
+ */
 export function paperRecord(input: {
   readonly ballot: BallotView;
   readonly marks: BallotMarks;
-  readonly ballotId: string;
   readonly stationId: string;
-  readonly language: Language;
+  /** The election's official language (the counters'). */
+  readonly officialLanguage: Language;
+  /** The language the voter used at the kiosk. */
+  readonly voterLanguage: Language;
 }): Receipt {
-  const { ballot, marks, ballotId, stationId, language } = input;
-  const t = (key: MessageKey, params?: Record<string, string>) => translate(language, key, params);
+  const { ballot, marks, stationId, officialLanguage: official, voterLanguage: voter } = input;
   return {
     blocks: [
-      ...text(t('paper.record.heading'), { bold: true, align: 'center' }),
-      ...text(ballot.electionTitle[language], { align: 'center' }),
-      ...text(t('paper.station', { station: stationId }), { align: 'center' }),
-      ...choiceBlocks(ballot, marks, language),
-      ...text(`${t('paper.record.ballotId')}: ${ballotId}`),
-      { kind: 'qr', data: ballotId, moduleSize: 5, errorCorrection: 'M' },
-      ...text(t('paper.record.box'), { bold: true, align: 'center' }),
+      ...text(translate(official, 'paper.record.heading'), { bold: true, align: 'center' }),
+      ...(official === voter ? [] : text(`(${translate(voter, 'paper.record.heading')})`, { align: 'center' })),
+      ...text(bilingual(ballot.electionTitle, official, voter), { align: 'center' }),
+      ...text(bilingualMessage('paper.station', official, voter, { station: stationId }), { align: 'center' }),
+      ...choiceBlocks(ballot, marks, official, voter),
+      ...text(bilingualMessage('paper.record.box', official, voter), { bold: true, align: 'center' }),
       { kind: 'feed', lines: 3 },
     ],
     cut: 'full',
   };
 }
 
-export function voterReceipt(input: {
+/** Where anyone can look a confirmation code up: each validator's public lookup. */
+export function confirmationLookups(validatorUrls: readonly string[], code: ShownConfirmationCode): string[] {
+  return validatorUrls.map((url) => `${url.replace(/\/+$/u, '')}/urna/v1/confirmation/${code.full}`);
+}
+
+function receiptHeader(ballot: BallotView, stationId: string, language: Language, heading: MessageKey): ReceiptBlock[] {
+  return [
+    ...text(translate(language, heading), { bold: true, align: 'center' }),
+    ...text(ballot.electionTitle[language], { align: 'center' }),
+    ...text(translate(language, 'paper.station', { station: stationId }), { align: 'center' }),
+    rule,
+  ];
+}
+
+/**
+ * The receipt's first part, printed when the code is shown and before the voter
+ * chooses: the full code, marked as not yet cast. The station is committed to
+ * this encryption on paper before it learns whether the voter will challenge it.
+ */
+export function receiptBeforeChoice(input: {
   readonly ballot: BallotView;
   readonly code: ShownConfirmationCode;
   readonly stationId: string;
   readonly language: Language;
 }): Receipt {
   const { ballot, code, stationId, language } = input;
-  const t = (key: MessageKey, params?: Record<string, string>) => translate(language, key, params);
+  const t = (key: MessageKey) => translate(language, key);
   return {
     blocks: [
-      ...text(t('paper.receipt.heading'), { bold: true, align: 'center' }),
-      ...text(ballot.electionTitle[language], { align: 'center' }),
-      ...text(t('paper.station', { station: stationId }), { align: 'center' }),
+      ...receiptHeader(ballot, stationId, language, 'paper.receipt.part1.heading'),
+      ...text(t('paper.receipt.notYetCast'), { bold: true, align: 'center', width: 2 }),
       rule,
       ...text(t('paper.receipt.code'), { align: 'center' }),
       { kind: 'text', text: code.short, width: 2, height: 2, bold: true, align: 'center' },
@@ -112,31 +154,67 @@ export function voterReceipt(input: {
       ...text(t('paper.receipt.full'), { align: 'center' }),
       ...text(code.full, { align: 'center' }),
       rule,
+      ...text(t('paper.receipt.part1.body')),
+      { kind: 'feed', lines: 3 },
+    ],
+    cut: 'full',
+  };
+}
+
+/** The receipt's second part, printed after the paper record once the voter casts. */
+export function receiptAfterCast(input: {
+  readonly ballot: BallotView;
+  readonly code: ShownConfirmationCode;
+  readonly stationId: string;
+  readonly language: Language;
+  readonly validatorUrls: readonly string[];
+}): Receipt {
+  const { ballot, code, stationId, language } = input;
+  const t = (key: MessageKey, params?: Record<string, string>) => translate(language, key, params);
+  const [lookup, ...others] = confirmationLookups(input.validatorUrls, code);
+  return {
+    blocks: [
+      ...receiptHeader(ballot, stationId, language, 'paper.receipt.part2.heading'),
+      ...text(t('paper.receipt.cast'), { bold: true, align: 'center', width: 2 }),
+      { kind: 'text', text: code.short, width: 2, height: 2, bold: true, align: 'center' },
+      rule,
       ...text(t('paper.receipt.check')),
+      ...(lookup === undefined ? [] : [{ kind: 'qr', data: lookup, moduleSize: 4, errorCorrection: 'M' } as const, ...text(lookup)]),
+      ...others.flatMap((url) => text(url)),
       { kind: 'feed', lines: 3 },
     ],
     cut: 'partial',
   };
 }
 
+/**
+ * The slip of a challenged ballot: not counted; its choices and nonce are
+ * published under the code the voter already holds on the receipt's first part,
+ * and the slip says where to compare them.
+ */
 export function challengeSlip(input: {
   readonly ballot: BallotView;
   readonly marks: BallotMarks;
   readonly code: ShownConfirmationCode;
   readonly stationId: string;
   readonly language: Language;
+  readonly validatorUrls: readonly string[];
 }): Receipt {
   const { ballot, marks, code, stationId, language } = input;
   const t = (key: MessageKey, params?: Record<string, string>) => translate(language, key, params);
+  const [lookup, ...others] = confirmationLookups(input.validatorUrls, code);
   return {
     blocks: [
       ...text(t('paper.challenge.heading'), { bold: true, align: 'center' }),
       ...text(t('paper.station', { station: stationId }), { align: 'center' }),
       { kind: 'text', text: code.short, width: 2, height: 2, bold: true, align: 'center' },
-      { kind: 'qr', data: code.full, moduleSize: 5, errorCorrection: 'M' },
       ...text(code.full, { align: 'center' }),
+      rule,
+      ...text(t('paper.challenge.check')),
+      ...(lookup === undefined ? [] : [{ kind: 'qr', data: lookup, moduleSize: 4, errorCorrection: 'M' } as const, ...text(lookup)]),
+      ...others.flatMap((url) => text(url)),
       ...text(t('paper.challenge.body')),
-      ...choiceBlocks(ballot, marks, language),
+      ...choiceBlocks(ballot, marks, language, language),
       { kind: 'feed', lines: 3 },
     ],
     cut: 'partial',

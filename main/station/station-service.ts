@@ -17,6 +17,7 @@ import type {
   DeviceStatus,
   DisplaySettings,
   InactivityTimeouts,
+  Language,
   PollsState,
   PrintedDocument,
   StationStatus,
@@ -33,6 +34,7 @@ import {
   type RandomSource,
 } from '../../core/ballot';
 import { toHex } from '../../core/encoding/bytes';
+import { officialLanguageOf } from '../../core/election/definition';
 import { electionExtendedBaseHash } from '../../core/election/package';
 import { toBallotManifest } from '../../core/election/manifest';
 import type { LogKind, StationId } from '../../core/ids';
@@ -49,7 +51,7 @@ import { ballotViewFor } from './ballot-view';
 import { foldBallotLogEntry, initialBallotLogState, type BallotLogState } from './ballot-log';
 import { castEntry, challengedEntry, commitBallot, pendingEntry, voidedEntry, type CommitRefusal } from './casting';
 import { logPollsTransition, pollBookEntry, pollsEntry, pollsReducer, type PollBookCounts, type PollsAction } from './polls';
-import { challengeSlip, paperRecord, voterReceipt } from './printouts';
+import { challengeSlip, paperRecord, receiptAfterCast, receiptBeforeChoice } from './printouts';
 import {
   awaitsVoter,
   logVoterSessionTransition,
@@ -123,6 +125,8 @@ export type StationRefusal =
   | CommitRefusal
   | { readonly kind: 'not-pending'; readonly ballotId: string }
   | { readonly kind: 'still-printing'; readonly ballotId: string }
+  /** The receipt's first part for this voter's commit is still printing. */
+  | { readonly kind: 'still-committing' }
   | { readonly kind: 'ledger-append-failed'; readonly reason: string }
   | { readonly kind: 'ballots-already-recorded'; readonly count: number }
   | { readonly kind: 'election-already-loaded' }
@@ -163,6 +167,8 @@ export class StationService {
   private inactivityTimer: NodeJS.Timeout | undefined;
   private printJob: Promise<void> = Promise.resolve();
   private closed = false;
+  /** A commit is printing the receipt's first part; a second commit waits its turn. */
+  private committing = false;
 
   constructor(private readonly deps: StationServiceDeps) {
     this.election = deps.election ? electionRuntime(deps.election) : null;
@@ -298,9 +304,16 @@ export class StationService {
     return ok(this.voterScreen());
   }
 
-  commitBallot(request: { readonly marks: BallotMarks; readonly undervoteAcknowledged: boolean }): Result<VoterScreen, StationRefusal> {
+  /**
+   * Encrypts the marks and prints the receipt's first part (the full code, "not yet
+   * cast") before the voter may cast or challenge: the station is committed on
+   * paper before it learns the decision. If that part does not print, nothing was
+   * recorded and the voter stays on the review screen to try again.
+   */
+  async commitBallot(request: { readonly marks: BallotMarks; readonly undervoteAcknowledged: boolean }): Promise<Result<VoterScreen, StationRefusal>> {
     const session = this.session;
     if (session.phase !== 'marking') return this.wrongPhase('voter.commit-refused', ['marking']);
+    if (this.committing) return this.refuse('voter.commit-refused', { kind: 'still-committing' });
     const election = this.election;
     const style = this.ballotStyle(session.ballot.ballotStyleId);
     const previousCode = this.ballotLog.chainHead;
@@ -320,6 +333,17 @@ export class StationService {
       const fields = committed.error.kind === 'invalid-marks' ? { problems: committed.error.problems.map((p) => p.problem) } : {};
       return this.refuse('voter.commit-refused', committed.error, fields);
     }
+    const partOne = receiptBeforeChoice({ ballot: session.ballot, code: committed.value.shown, stationId: this.deps.stationId, language: this.display.language });
+    this.committing = true;
+    let printed: Result<void, string>;
+    try {
+      printed = await this.print(partOne);
+    } finally {
+      this.committing = false;
+    }
+    // The session may have timed out, or the station closed, while the part printed.
+    if (this.session !== session || this.closed) return this.wrongPhase('voter.commit-refused', ['marking']);
+    if (!printed.ok) return this.refuse('voter.commit-refused', { kind: 'printer-not-ready', printerState: printed.error });
     this.transition({ type: 'commit', commitment: committed.value });
     return ok(this.voterScreen());
   }
@@ -338,8 +362,9 @@ export class StationService {
     const language = this.display.language;
     this.transition({ type: 'start-printing' });
     const ballotId = commitment.encrypted.ballotId;
-    const paper = paperRecord({ ballot: session.ballot, marks: commitment.marks, ballotId, stationId: this.deps.stationId, language });
-    const receipt = voterReceipt({ ballot: session.ballot, code: commitment.shown, stationId: this.deps.stationId, language });
+    const { stationId } = this.deps;
+    const paper = paperRecord({ ballot: session.ballot, marks: commitment.marks, stationId, officialLanguage: this.officialLanguage(), voterLanguage: language });
+    const receipt = receiptAfterCast({ ballot: session.ballot, code: commitment.shown, stationId, language, validatorUrls: this.validatorUrls() });
     this.printJob = this.printAndCast(ballotId, paper, receipt).catch((error: unknown) => {
       // A bug, not a printer fault: the ballot stays pending for the poll worker all the same.
       this.deps.logger.log('ballot.print-job-crashed', { error: error instanceof Error ? error.message : String(error) });
@@ -451,7 +476,14 @@ export class StationService {
     const recorded = this.append('ballots', challengedEntry(commitment));
     if (!recorded.ok) return recorded;
     this.deps.logger.log('ballot.challenged', { ballotsChallenged: this.ballotLog.challenged });
-    const slip = challengeSlip({ ballot: session.ballot, marks: commitment.marks, code: commitment.shown, stationId: this.deps.stationId, language: this.display.language });
+    const slip = challengeSlip({
+      ballot: session.ballot,
+      marks: commitment.marks,
+      code: commitment.shown,
+      stationId: this.deps.stationId,
+      language: this.display.language,
+      validatorUrls: this.validatorUrls(),
+    });
     const printed = await this.print(slip);
     if (this.session !== session) return ok(this.voterScreen());
     this.transition({ type: 'challenge', slipPrinted: printed.ok });
@@ -571,6 +603,17 @@ export class StationService {
     const { kind } = refusal;
     this.deps.logger.log(eventId, { reason: kind, ...('phase' in refusal ? { phase: refusal.phase } : {}), ...fields });
     return err(refusal);
+  }
+
+  /** The language the election's paper records are counted in. */
+  private officialLanguage(): Language {
+    if (this.election === null) throw new Error('invariant failed: printing a paper record without an election');
+    return officialLanguageOf(this.election.loaded.definition);
+  }
+
+  /** The validators' addresses, where the receipt and the slip send the voter to check a code. */
+  private validatorUrls(): string[] {
+    return this.election?.loaded.definition.validators.members.map((m) => m.url) ?? [];
   }
 
   private wrongPhase(eventId: `${string}.${string}`, expected: readonly VoterSession['phase'][]): Result<never, StationRefusal> {

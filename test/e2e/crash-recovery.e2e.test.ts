@@ -26,16 +26,25 @@ const CHILD = path.resolve(import.meta.dirname, '../fixtures/station/crash-child
 const SCREENS = path.resolve('artifacts/screens');
 const WAIT = { timeout: 15_000 };
 
-/** Runs the child until it reports the pending ballot, then kills it with SIGKILL. */
-function castThenKill(dataDir: string, printerPath: string): Promise<{ ballotId: string; signal: NodeJS.Signals | null }> {
+/**
+ * Runs the child: once its commit has printed the receipt's first part, the printer
+ * goes silent (it takes the bytes and never answers) and the child casts; once it
+ * reports the pending ballot, it is killed with SIGKILL.
+ */
+function castThenKill(dataDir: string, printerPath: string, silencePrinter: () => void): Promise<{ ballotId: string; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dataDir, printerPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dataDir, printerPath], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     let ballotId: string | undefined;
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
     createInterface({ input: child.stdout }).on('line', (line) => {
+      if (line === 'COMMITTED') {
+        silencePrinter();
+        child.stdin.write('cast\n');
+        return;
+      }
       const match = /^PENDING (\S+)$/.exec(line);
       if (!match || ballotId) return;
       ballotId = match[1];
@@ -64,9 +73,8 @@ describe('a station killed between ballot-pending and ballot-cast', () => {
     provisionStation(dataDir, { stationId: 'st-crash' as StationId, electionId: SAMPLE_ELECTION });
     installSampleElection(dataDir);
     devices = await startDemoDevices({ logger: new MemoryEventLogger() });
-    // A hung printer: it takes the bytes and never answers, so the cast never completes.
-    devices.printer.goSilent();
-    const killed = await castThenKill(dataDir, devices.config.printerPath ?? '');
+    // A hung printer after the commit: it takes the bytes and never answers, so the cast never completes.
+    const killed = await castThenKill(dataDir, devices.config.printerPath ?? '', () => devices.printer.goSilent());
     expect(killed.signal).toBe('SIGKILL');
     ballotId = killed.ballotId;
     devices.printer.goSilent(false);

@@ -10,14 +10,15 @@ import { startTestStation } from './station';
 
 export async function pendingBallotFromAnotherStation(precinctId = 'uik-1202'): Promise<LedgerEntry> {
   const printer = new MemoryPrinter();
-  printer.hang();
   const donor = startTestStation({ stationId: 'st-donor', sampleElection: true, precinctId, ballotPrinter: printer });
   const step = (what: string, result: { readonly ok: boolean }): void => {
     if (!result.ok) throw new Error(`the donor station could not ${what}`);
   };
   step('open the polls', donor.service.openPolls());
   step('activate a voter session', donor.service.activateVoterSession({ ballotStyleId: 'style-district-1' }));
-  step('commit a ballot', donor.service.commitBallot({ marks: { selections: { 'charter-amendment': ['charter-yes'] }, writeIns: {} }, undervoteAcknowledged: true }));
+  step('commit a ballot', (await donor.service.commitBallot({ marks: { selections: { 'charter-amendment': ['charter-yes'] }, writeIns: {} }, undervoteAcknowledged: true })));
+  // The receipt's first part printed; what the cast prints never answers.
+  printer.hang();
   step('cast the ballot', donor.service.castBallot());
   const pending = donor.ledger.entries('ballots', 0, donor.ledger.size('ballots')).find((e) => e.type === 'ballot-pending');
   // The print never answers: abandon it as a crash would, and close what reopens.

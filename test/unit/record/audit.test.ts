@@ -48,7 +48,6 @@ function readingsFor(seed: string, population: readonly string[], draws: number)
     draw: d.draw,
     stationId: d.stationId,
     position: d.position,
-    ballotId: `b-${d.position}`,
     choices: { question: [population[d.position - 1] as string] },
   }));
 }

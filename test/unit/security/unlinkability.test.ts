@@ -39,10 +39,10 @@ beforeAll(async () => {
     if (checkedIn.outcome !== 'checked-in') throw new Error(`check-in ${voterId}: ${JSON.stringify(checkedIn)}`);
     const marks = MARKS[i % MARKS.length] as BallotMarks;
     if (i === 2) {
-      if (!station.service.commitBallot({ marks, undervoteAcknowledged: true }).ok) throw new Error('commit');
+      if (!(await station.service.commitBallot({ marks, undervoteAcknowledged: true })).ok) throw new Error('commit');
       if (!(await station.service.challengeBallot()).ok) throw new Error('challenge');
     }
-    if (!station.service.commitBallot({ marks, undervoteAcknowledged: true }).ok) throw new Error('commit');
+    if (!(await station.service.commitBallot({ marks, undervoteAcknowledged: true })).ok) throw new Error('commit');
     if (!station.service.castBallot().ok) throw new Error('cast');
     await station.service.whenPrintingDone();
     if (!station.service.finishVoterSession().ok) throw new Error('finish');

@@ -76,7 +76,7 @@ describe('casting a ballot', () => {
     const { station, printer } = votingStation();
     value(station.service.activateVoterSession({ ballotStyleId: STYLE }));
     station.service.setDisplaySettings({ language: 'en', textSize: 4 });
-    const committed = value(station.service.commitBallot({ marks: FULL, undervoteAcknowledged: false }));
+    const committed = value((await station.service.commitBallot({ marks: FULL, undervoteAcknowledged: false })));
     const code = shownCode(committed);
     expect(code.short).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
     // The code is shown before anything is recorded: the ledger holds only polls-opened.
@@ -100,17 +100,25 @@ describe('casting a ballot', () => {
     expect(ballot.contests.flatMap((c) => c.selections.map((s) => s.selectionId))).toEqual(manifest.contests.flatMap((c) => c.selections));
     for (const secret of ['Петрова', 'Bogdanov', 'masterNonce', 'choices', 'time', 'voter']) expect(text).not.toContain(secret);
 
-    const [paper, receipt] = printer.printed as [string, string];
-    expect(paper).toContain('PAPER RECORD OF BALLOT');
-    expect(paper).toContain('[X] Yes');
-    expect(paper).toContain('[X] Ilya Petrovich Bogdanov');
-    expect(paper).toContain('[X] Svetlana Mikhailovna Ivanova');
-    expect(paper).toContain('[X] Written in: Петрова Зоя');
-    expect(paper).toContain(`[QR ${ballot.ballotId}]`);
-    expect(paper).not.toContain(code.short);
-    expect(receipt).toContain(code.short);
-    expect(receipt).toContain(`[QR ${code.full}]`);
-    expect(receipt).not.toMatch(/Bogdanov|Ivanova|Петрова|Yes/);
+    // The receipt's first part (before the choice), the paper record, the receipt's second part.
+    const [partOne, paper, partTwo] = printer.printed as [string, string, string];
+    expect(printer.printed).toHaveLength(3);
+    expect(partOne).toContain('VOTER RECEIPT, PART 1 OF 2');
+    expect(partOne).toContain('NOT YET CAST');
+    expect(partOne).toContain(`[QR ${code.full}]`);
+    // Counted in the official language (Russian), the English the voter used beside it.
+    expect(paper).toContain('БУМАЖНАЯ КОПИЯ БЮЛЛЕТЕНЯ');
+    expect(paper).toContain('(PAPER RECORD OF BALLOT)');
+    expect(paper).toContain('[X] Да (Yes)');
+    expect(paper).toMatch(/\[X\] Богданов Илья Петрович \(Ilya Petrovich\s+Bogdanov\)/u);
+    expect(paper).toContain('[X] Вписано: Петрова Зоя (Written in: Петрова');
+    // Nothing on the paper that is also in the log or on a validator.
+    for (const linkable of [ballot.ballotId, code.short, code.full, '[QR']) expect(paper).not.toContain(linkable);
+    expect(partTwo).toContain('VOTER RECEIPT, PART 2 OF 2');
+    expect(partTwo).toContain('CAST');
+    expect(partTwo).toContain(code.short);
+    expect(partTwo).toContain(`/urna/v1/confirmation/${code.full}`);
+    for (const receipt of [partOne, partTwo]) expect(receipt).not.toMatch(/Bogdanov|Ivanova|Петрова|Yes/);
     expect(station.service.status()).toMatchObject({ ballots: { cast: 1, challenged: 0, voided: 0 }, pendingBallots: [] });
 
     // The event log never links a ballot to its (timed) events.
@@ -122,14 +130,14 @@ describe('casting a ballot', () => {
     expect(station.service.status().display).toEqual({ language: 'ru', textSize: 1, highContrast: false });
   });
 
-  it('makes an overvote impossible: the marks are refused and nothing is recorded', () => {
+  it('makes an overvote impossible: the marks are refused and nothing is recorded', async () => {
     const { station } = votingStation();
     value(station.service.activateVoterSession({ ballotStyleId: STYLE }));
     const overvote: BallotMarks = {
       selections: { 'council-district-1': ['bogdanov-ilya', 'ivanova-svetlana', 'demidov-artem', 'zaitsev-roman'], 'charter-amendment': ['charter-yes', 'charter-no'] },
       writeIns: {},
     };
-    const refused = station.service.commitBallot({ marks: overvote, undervoteAcknowledged: true });
+    const refused = (await station.service.commitBallot({ marks: overvote, undervoteAcknowledged: true }));
     expect(refused).toMatchObject({
       ok: false,
       error: {
@@ -149,28 +157,28 @@ describe('casting a ballot', () => {
       { selections: { 'council-district-3': ['kim-viktoria'] }, writeIns: {} },
     ];
     for (const marks of broken) {
-      expect(station.service.commitBallot({ marks, undervoteAcknowledged: true })).toMatchObject({ ok: false, error: { kind: 'invalid-marks' } });
+      expect((await station.service.commitBallot({ marks, undervoteAcknowledged: true }))).toMatchObject({ ok: false, error: { kind: 'invalid-marks' } });
     }
     expect(station.service.voterScreen().session.phase).toBe('marking');
     expect(ballotEntries(station).map((e) => e.type)).toEqual(['polls-opened']);
   });
 
-  it('allows an undervote only after the voter has seen the warning', () => {
+  it('allows an undervote only after the voter has seen the warning', async () => {
     const { station } = votingStation();
     value(station.service.activateVoterSession({ ballotStyleId: STYLE }));
     const partial: BallotMarks = { selections: { 'council-district-1': ['grigoryeva-olga'] }, writeIns: {} };
-    expect(station.service.commitBallot({ marks: partial, undervoteAcknowledged: false })).toEqual({
+    expect((await station.service.commitBallot({ marks: partial, undervoteAcknowledged: false }))).toEqual({
       ok: false,
       error: { kind: 'undervote-not-acknowledged', contestIds: ['charter-amendment', 'council-district-1'] },
     });
-    expect(value(station.service.commitBallot({ marks: partial, undervoteAcknowledged: true })).session.phase).toBe('committed');
+    expect(value((await station.service.commitBallot({ marks: partial, undervoteAcknowledged: true }))).session.phase).toBe('committed');
   });
 
   it('leaves the ballot pending when the paper runs out, and the poll worker sees why', async () => {
     const printer = new MemoryPrinter();
     const { station } = votingStation({ printer });
     value(station.service.activateVoterSession({ ballotStyleId: STYLE }));
-    const code = shownCode(value(station.service.commitBallot({ marks: FULL, undervoteAcknowledged: false })));
+    const code = shownCode(value((await station.service.commitBallot({ marks: FULL, undervoteAcknowledged: false }))));
     printer.failNext({ kind: 'print-failed', status: { state: 'paper-out' } });
     value(station.service.castBallot());
     await station.service.whenPrintingDone();
@@ -196,7 +204,7 @@ describe('casting a ballot', () => {
     const printer = new MemoryPrinter();
     const { station } = votingStation({ printer });
     value(station.service.activateVoterSession({ ballotStyleId: STYLE }));
-    const code = shownCode(value(station.service.commitBallot({ marks: FULL, undervoteAcknowledged: false })));
+    const code = shownCode(value((await station.service.commitBallot({ marks: FULL, undervoteAcknowledged: false }))));
     printer.hang();
     value(station.service.castBallot());
     stations = stations.filter((s) => s !== station);
@@ -219,7 +227,7 @@ describe('casting a ballot', () => {
 
     // The chain continues from the recovered ballot's code.
     value(restarted.service.activateVoterSession({ ballotStyleId: STYLE }));
-    value(restarted.service.commitBallot({ marks: FULL, undervoteAcknowledged: false }));
+    value((await restarted.service.commitBallot({ marks: FULL, undervoteAcknowledged: false })));
     value(await restarted.service.challengeBallot());
     const challenged = ballotEntries(restarted).at(-1) as LedgerEntry;
     const { context, manifest, binding } = cryptoOf(restarted);
@@ -233,11 +241,16 @@ describe('casting a ballot', () => {
   it('publishes a challenged ballot so that anyone can recompute it and its code; the voter then casts', async () => {
     const { station, printer } = votingStation();
     value(station.service.activateVoterSession({ ballotStyleId: STYLE }));
-    const first = shownCode(value(station.service.commitBallot({ marks: FULL, undervoteAcknowledged: false })));
+    const first = shownCode(value((await station.service.commitBallot({ marks: FULL, undervoteAcknowledged: false }))));
     const again = value(await station.service.challengeBallot());
     expect(again.session).toMatchObject({ phase: 'marking', challenged: { shortCode: first.short, slipPrinted: true } });
-    expect(printer.printed[0]).toContain('ПРОВЕРЕННЫЙ БЮЛЛЕТЕНЬ: НЕ УЧИТЫВАЕТСЯ');
-    expect(printer.printed[0]).toContain(first.short);
+    // The code was on paper, not yet cast, before the challenge; then the slip says where to check it.
+    expect(printer.printed).toHaveLength(2);
+    expect(printer.printed[0]).toContain('ГОЛОС ЕЩЁ НЕ ПОДАН');
+    expect(printer.printed[0]).toContain(first.full);
+    expect(printer.printed[1]).toContain('ПРОВЕРЕННЫЙ БЮЛЛЕТЕНЬ: НЕ УЧИТЫВАЕТСЯ');
+    expect(printer.printed[1]).toContain(first.short);
+    expect(printer.printed[1]).toMatch(new RegExp(`\\[QR https?://[^\\]]+/urna/v1/confirmation/${first.full}\\]`, 'u'));
 
     const challenged = ballotEntries(station).at(-1) as LedgerEntry;
     expect(challenged.type).toBe('ballot-challenged');
@@ -255,7 +268,7 @@ describe('casting a ballot', () => {
     const lie = { ...record, choices: { ...record.choices, 'charter-amendment': ['charter-no' as never] } };
     expect(verifyChallengedBallot(context, manifest, binding, value(parseEncryptedBallot(challenged['ballot'])), lie).ok).toBe(false);
 
-    const second = shownCode(value(station.service.commitBallot({ marks: FULL, undervoteAcknowledged: false })));
+    const second = shownCode(value((await station.service.commitBallot({ marks: FULL, undervoteAcknowledged: false }))));
     expect(second.full).not.toBe(first.full);
     value(station.service.castBallot());
     await station.service.whenPrintingDone();
@@ -267,7 +280,7 @@ describe('casting a ballot', () => {
     const { station } = votingStation({ endAfterMs: 60 });
     value(station.service.activateVoterSession({ ballotStyleId: STYLE }));
     station.service.setDisplaySettings({ highContrast: true });
-    value(station.service.commitBallot({ marks: FULL, undervoteAcknowledged: false }));
+    value((await station.service.commitBallot({ marks: FULL, undervoteAcknowledged: false })));
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(station.service.voterScreen().session).toEqual({ phase: 'none', lastEnded: 'timed-out' });
     expect(station.service.status().display.highContrast).toBe(false);

@@ -117,7 +117,7 @@ describe('a new ballot for a voter whose ballot was voided', () => {
 
   /** The voter marks and casts on the kiosk; the paper runs out under the paper record. */
   async function castIntoPaperOut(station: TestStation, printer: MemoryPrinter): Promise<string> {
-    succeeded(station.service.commitBallot({ marks: MARKS, undervoteAcknowledged: true }));
+    succeeded((await station.service.commitBallot({ marks: MARKS, undervoteAcknowledged: true })));
     printer.failNext({ kind: 'print-failed', status: { state: 'paper-out' } });
     succeeded(station.service.castBallot());
     await station.service.whenPrintingDone();
@@ -127,7 +127,7 @@ describe('a new ballot for a voter whose ballot was voided', () => {
   }
 
   async function castAndLeave(station: TestStation): Promise<void> {
-    succeeded(station.service.commitBallot({ marks: MARKS, undervoteAcknowledged: true }));
+    succeeded((await station.service.commitBallot({ marks: MARKS, undervoteAcknowledged: true })));
     succeeded(station.service.castBallot());
     await station.service.whenPrintingDone();
     succeeded(station.service.finishVoterSession());
