@@ -116,9 +116,21 @@ export function paperRecord(input: {
   };
 }
 
-/** Where anyone can look a confirmation code up: each validator's public lookup. */
-export function confirmationLookups(validatorUrls: readonly string[], code: ShownConfirmationCode): string[] {
-  return validatorUrls.map((url) => `${url.replace(/\/+$/u, '')}/urna/v1/confirmation/${code.full}`);
+/** Where anyone can look a confirmation code up: a validator's public lookup. */
+export function confirmationLookup(validatorUrl: string, code: ShownConfirmationCode): string {
+  return `${validatorUrl.replace(/\/+$/u, '')}/urna/v1/confirmation/${code.full}`;
+}
+
+/** The first validator's lookup of this code (QR code and text), then the other validators' addresses. */
+function whereToCheck(validatorUrls: readonly string[], code: ShownConfirmationCode, language: Language): ReceiptBlock[] {
+  const [first, ...others] = validatorUrls;
+  if (first === undefined) return [];
+  const lookup = confirmationLookup(first, code);
+  return [
+    { kind: 'qr', data: lookup, moduleSize: 4, errorCorrection: 'M' },
+    ...text(lookup),
+    ...(others.length === 0 ? [] : text(`${translate(language, 'paper.otherValidators')} ${others.join(' ')}`)),
+  ];
 }
 
 function receiptHeader(ballot: BallotView, stationId: string, language: Language, heading: MessageKey): ReceiptBlock[] {
@@ -146,7 +158,7 @@ export function receiptBeforeChoice(input: {
   return {
     blocks: [
       ...receiptHeader(ballot, stationId, language, 'paper.receipt.part1.heading'),
-      ...text(t('paper.receipt.notYetCast'), { bold: true, align: 'center', width: 2 }),
+      ...text(t('paper.receipt.notYetCast'), { bold: true, align: 'center', width: 2, height: 2 }),
       rule,
       ...text(t('paper.receipt.code'), { align: 'center' }),
       { kind: 'text', text: code.short, width: 2, height: 2, bold: true, align: 'center' },
@@ -171,16 +183,14 @@ export function receiptAfterCast(input: {
 }): Receipt {
   const { ballot, code, stationId, language } = input;
   const t = (key: MessageKey, params?: Record<string, string>) => translate(language, key, params);
-  const [lookup, ...others] = confirmationLookups(input.validatorUrls, code);
   return {
     blocks: [
       ...receiptHeader(ballot, stationId, language, 'paper.receipt.part2.heading'),
-      ...text(t('paper.receipt.cast'), { bold: true, align: 'center', width: 2 }),
+      ...text(t('paper.receipt.cast'), { bold: true, align: 'center', width: 2, height: 2 }),
       { kind: 'text', text: code.short, width: 2, height: 2, bold: true, align: 'center' },
       rule,
       ...text(t('paper.receipt.check')),
-      ...(lookup === undefined ? [] : [{ kind: 'qr', data: lookup, moduleSize: 4, errorCorrection: 'M' } as const, ...text(lookup)]),
-      ...others.flatMap((url) => text(url)),
+      ...whereToCheck(input.validatorUrls, code, language),
       { kind: 'feed', lines: 3 },
     ],
     cut: 'partial',
@@ -202,7 +212,6 @@ export function challengeSlip(input: {
 }): Receipt {
   const { ballot, marks, code, stationId, language } = input;
   const t = (key: MessageKey, params?: Record<string, string>) => translate(language, key, params);
-  const [lookup, ...others] = confirmationLookups(input.validatorUrls, code);
   return {
     blocks: [
       ...text(t('paper.challenge.heading'), { bold: true, align: 'center' }),
@@ -211,8 +220,8 @@ export function challengeSlip(input: {
       ...text(code.full, { align: 'center' }),
       rule,
       ...text(t('paper.challenge.check')),
-      ...(lookup === undefined ? [] : [{ kind: 'qr', data: lookup, moduleSize: 4, errorCorrection: 'M' } as const, ...text(lookup)]),
-      ...others.flatMap((url) => text(url)),
+      ...whereToCheck(input.validatorUrls, code, language),
+      rule,
       ...text(t('paper.challenge.body')),
       ...choiceBlocks(ballot, marks, language, language),
       { kind: 'feed', lines: 3 },

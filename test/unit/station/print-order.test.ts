@@ -124,7 +124,7 @@ describe('the confirmation code on paper before the choice', () => {
     expect(station.desk.checkInVoter(WORKER, { voterId: '1202-0001', activation: 'kiosk' }).outcome).toBe('checked-in');
     const ballotsBefore = station.ledger.size('ballots');
 
-    printer.failNext({ kind: 'not-ready', status: { state: 'paper-out' } } as PrintFailure);
+    printer.failNext({ kind: 'not-ready', status: { state: 'paper-out' } });
     const refused = await station.service.commitBallot({ marks: MARKS, undervoteAcknowledged: true });
     expect(refused).toEqual(err({ kind: 'printer-not-ready', printerState: 'paper-out' }));
     expect(station.service.voterScreen().session.phase).toBe('marking');
