@@ -120,7 +120,14 @@ describe('the voter at the kiosk', () => {
     for (const letter of letters) await page.getByTestId(letter === ' ' ? 'key-space' : `key-${letter}`).click();
   }
 
+  /** The receipt's first part, printed when the code is shown: the full code, not yet cast. */
+  async function lastPrintout(): Promise<string> {
+    await devices.printer.flushRenders();
+    return (await printoutsSince(printedCount() - 1))[0] ?? '';
+  }
+
   async function castAndCollect(whilePrinting?: () => Promise<void>): Promise<{ cast: LedgerEntry; pending: LedgerEntry; printouts: string[] }> {
+    await devices.printer.flushRenders();
     const before = printedCount();
     await page.getByTestId('cast-ballot').click();
     await whilePrinting?.();
@@ -171,6 +178,10 @@ describe('the voter at the kiosk', () => {
     await page.getByTestId('review-submit').click();
 
     const code = await shownCode();
+    // The code is on paper, marked not yet cast, before the voter chooses.
+    const partOne = await lastPrintout();
+    expect(partOne).toContain('ГОЛОС ЕЩЁ НЕ ПОДАН');
+    expect(partOne).toContain(`[QR M: ${code.full}]`);
     await shot('06-confirm-ru');
     const { cast, pending, printouts } = await castAndCollect(async () => {
       // The printing screen lasts as long as the printer takes; picture it if the page shows it in time.
@@ -188,14 +199,17 @@ describe('the voter at the kiosk', () => {
     expect(verifyBallot(context, manifest, binding, ballot.value).ok).toBe(true);
 
     const [paper, receipt] = printouts as [string, string];
+    expect(printouts).toHaveLength(2);
     expect(paper).toContain('БУМАЖНАЯ КОПИЯ БЮЛЛЕТЕНЯ');
     expect(paper).toContain('[X] Да');
     expect(paper).toContain('[X] Богданов Илья Петрович');
     expect(paper).toContain('[X] Иванова Светлана Михайловна');
     expect(paper).toContain('[X] Вписано: Петрова Зоя');
-    expect(paper).toContain(`[QR M: ${ballot.value.ballotId}]`);
+    // Nothing on the paper record is in the log or on a validator.
+    for (const linkable of [ballot.value.ballotId, code.short, code.full, '[QR']) expect(paper).not.toContain(linkable);
+    expect(receipt).toContain('ГОЛОС ПОДАН');
     expect(receipt).toContain(code.short);
-    expect(receipt).toContain(`[QR M: ${code.full}]`);
+    expect(receipt).toContain(`/urna/v1/confirmation/${code.full}`);
     expect(receipt).not.toMatch(/Богданов|Иванова|Петрова/);
 
     await page.getByTestId('finish').click();
@@ -238,10 +252,13 @@ describe('the voter at the kiosk', () => {
     const { printouts } = await castAndCollect();
     await shot('16-done-en-large');
     const [paper, receipt] = printouts as [string, string];
-    expect(paper).toContain('PAPER RECORD OF BALLOT');
-    expect(paper).toContain('[X] No');
-    expect(paper).toContain('[X] Olga Andreyevna Grigoryeva');
-    expect(paper).toContain("[X] Written in: Zoe O'hara");
+    // Counted in Russian, the official language, with the voter's English beside it.
+    expect(paper).toContain('БУМАЖНАЯ КОПИЯ БЮЛЛЕТЕНЯ');
+    expect(paper).toContain('(PAPER RECORD OF BALLOT)');
+    expect(paper).toContain('[X] Нет (No)');
+    expect(paper.replace(/\s+/gu, ' ')).toContain('[X] Григорьева Ольга Андреевна (Olga Andreyevna Grigoryeva)');
+    expect(paper.replace(/\s+/gu, ' ')).toContain("[X] Вписано: Zoe O'hara (Written in: Zoe O'hara)");
+    expect(receipt).toContain('VOTER RECEIPT, PART 2 OF 2');
     expect(receipt).toContain(code.short);
     await page.getByTestId('finish').click();
     await page.getByTestId('waiting-screen').waitFor(WAIT);
@@ -268,6 +285,7 @@ describe('the voter at the kiosk', () => {
     const challengedCode = await shownCode();
     await shot('24-confirm-contrast');
 
+    await devices.printer.flushRenders();
     const before = printedCount();
     await page.getByTestId('challenge-ballot').click();
     await page.getByTestId('challenged-notice').waitFor(WAIT);
@@ -290,6 +308,7 @@ describe('the voter at the kiosk', () => {
     const [slip] = await printoutsSince(before);
     expect(slip).toContain('ПРОВЕРЕННЫЙ БЮЛЛЕТЕНЬ: НЕ УЧИТЫВАЕТСЯ');
     expect(slip).toContain(challengedCode.short);
+    expect(slip).toContain(`/urna/v1/confirmation/${challengedCode.full}`);
 
     // The voter changes one choice and casts; the new code chains on the challenged one.
     await page.getByTestId('change-charter-amendment').click();
