@@ -133,8 +133,11 @@ describe("the poll worker's day", () => {
     await page.getByTestId(activation === 'kiosk' ? 'check-in-kiosk' : 'check-in-card').click();
   }
 
-  /** A voter marks the three-seat ballot and casts it; returns once the printing has started. */
-  async function markAndCast(language: Language): Promise<void> {
+  /**
+   * A voter marks the three-seat ballot and casts it; returns once the printing has
+   * started. `beforeCast` runs once the code is shown (its first part printed).
+   */
+  async function markAndCast(language: Language, beforeCast?: () => void): Promise<void> {
     await page.getByTestId('screen-language').waitFor(WAIT);
     await page.getByTestId(`choose-${language}`).click();
     await page.getByTestId('option-charter-no').click();
@@ -143,6 +146,7 @@ describe("the poll worker's day", () => {
     await page.getByTestId('nav-next').click();
     await page.getByTestId('review-submit').click();
     await page.getByTestId('screen-confirm').waitFor(WAIT);
+    beforeCast?.();
     await page.getByTestId('cast-ballot').click();
   }
 
@@ -254,9 +258,8 @@ describe("the poll worker's day", () => {
     // Voter 3: the paper runs out while the paper record prints.
     await page.getByTestId('voter-id').fill(` ${(VOTERS[2] ?? '').toLowerCase()} `);
     await page.getByTestId('check-in-kiosk').click();
-    devices.printer.runOutAfterLines(4);
     const before = devices.printer.receiptsCut;
-    await markAndCast('ru');
+    await markAndCast('ru', () => devices.printer.runOutAfterLines(4));
     await page.getByTestId('screen-print-failed').waitFor(WAIT);
     await page.getByTestId('tab-recovery').click();
     await page.getByTestId('interrupted-print').and(page.locator('[data-document="paper-record"]')).waitFor(WAIT);
@@ -294,8 +297,7 @@ describe("the poll worker's day", () => {
   it('voids a ballot whose paper did not print and issues that voter a new one from the check-in tab', async () => {
     // Voter 4: the paper runs out under the paper record, and this time it is not printed again.
     await checkIn(VOTERS[3] ?? '', 'kiosk');
-    devices.printer.runOutAfterLines(4);
-    await markAndCast('ru');
+    await markAndCast('ru', () => devices.printer.runOutAfterLines(4));
     await page.getByTestId('screen-print-failed').waitFor(WAIT);
     devices.printer.setPaper('ok');
     await page.getByTestId('tab-recovery').click();
