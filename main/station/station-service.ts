@@ -422,7 +422,8 @@ export class StationService {
 
   /**
    * Recovery after a printer fault is cleared (a new roll, the cover closed): the
-   * interrupted documents are printed again, marked REPRINT, and only then is the
+   * interrupted documents are printed again (the receipt marked REPRINT, the paper
+   * record unmarked, docs/PAPER.md), and only then is the
    * ballot cast. The voter is still at the kiosk; a crash loses this memory, and
    * the poll worker then confirms or voids the pending ballot instead.
    */
@@ -448,7 +449,9 @@ export class StationService {
     while (remaining.length > 0) {
       const [next, ...rest] = remaining as [(typeof remaining)[number], ...(typeof remaining)[number][]];
       if (this.session.phase === 'printing' && this.session.document !== next.document) this.transition({ type: 'print-receipt' });
-      const printed = await this.print(markReprint(next.receipt));
+      // The paper record goes into the box unmarked: a REPRINT on it would pick it out
+      // among the others, and the reprint is in the event log with its time.
+      const printed = await this.print(next.document === 'paper-record' ? next.receipt : markReprint(next.receipt));
       if (!printed.ok) {
         this.interruptedBallotPrint = { ballotId: interrupted.ballotId, documents: remaining };
         return this.printFailed(printed.error);
