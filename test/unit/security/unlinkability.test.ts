@@ -10,7 +10,8 @@
  *   - the event log (which has times) names no ballot, no code and no voter;
  *   - what is left is order: the n-th check-in precedes the n-th ballot. The test
  *     shows that join works, so nobody mistakes it for impossible: it is the
- *     residual risk docs/THREAT_MODEL.md states (protected by encryption alone).
+ *     residual risk docs/THREAT_MODEL.md states. The paper records add nothing to
+ *     it (test/unit/security/paper-linkage.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BallotMarks } from '../../../core/api/ballot';
