@@ -404,7 +404,7 @@ export class PollWorkerDesk {
     return ok(this.status());
   }
 
-  /** Prints the interrupted printout again, marked REPRINT: a report, or a voter's paper record and receipt. */
+  /** Prints the interrupted printout again: a report marked REPRINT, or a voter's paper record (unmarked) and receipt (marked). */
   async reprintInterrupted(card: StaffCard): Promise<Result<StationStatus, DeskRefusal>> {
     const { station, logger } = this.deps;
     const language = station.status().display.language;

@@ -40,6 +40,11 @@ export class MemoryPrinter implements BallotPrinter {
     this.failures.push(failure);
   }
 
+  /** A poll worker cleared the fault (a new roll, the cover closed): the printer is ready again. */
+  cleared(): void {
+    this.status = { state: 'ready' };
+  }
+
   /** From now on a print never answers. */
   hang(): void {
     this.hung = true;

@@ -67,6 +67,30 @@ describe('polls with reports', () => {
   });
 });
 
+describe('a voter\'s printouts after a printer fault', () => {
+  it('prints the paper record again unmarked (a mark would single it out in the box) and the receipt marked REPRINT', async () => {
+    const printer = new MemoryPrinter();
+    const station = pollStation(printer);
+    await station.desk.openPolls(WORKER);
+    expect(station.desk.checkInVoter(WORKER, { voterId: VOTERS[0] ?? '', activation: 'kiosk' }).outcome).toBe('checked-in');
+    expect((await station.service.commitBallot({ marks: { selections: { 'charter-amendment': ['charter-yes'] }, writeIns: {} }, undervoteAcknowledged: true })).ok).toBe(true);
+    printer.failNext({ kind: 'print-failed', status: { state: 'paper-out' } });
+    expect(station.service.castBallot().ok).toBe(true);
+    await station.service.whenPrintingDone();
+    expect(station.desk.status().interruptedPrint).toEqual({ document: 'paper-record', printerState: 'paper-out' });
+    const before = printer.printed.length;
+    printer.cleared();
+    expect((await station.desk.reprintInterrupted(WORKER)).ok).toBe(true);
+    await station.service.whenPrintingDone();
+    const [paper, receipt] = printer.printed.slice(before) as [string, string];
+    expect(paper.startsWith('БУМАЖНАЯ КОПИЯ БЮЛЛЕТЕНЯ')).toBe(true);
+    expect(paper).not.toContain('ПОВТОРНАЯ ПЕЧАТЬ');
+    expect(receipt.startsWith('*** ПОВТОРНАЯ ПЕЧАТЬ ***')).toBe(true);
+    expect(receipt).toContain('КВИТАНЦИЯ ИЗБИРАТЕЛЯ, ЧАСТЬ 2 ИЗ 2');
+    expect(station.service.status().ballots.cast).toBe(1);
+  });
+});
+
 describe('check-in', () => {
   it('checks a voter in once, records only the keyed hash, and refuses the second time', async () => {
     const station = pollStation();
