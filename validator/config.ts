@@ -9,6 +9,9 @@
  *     "electionPackage": "election.json",         the signed election package
  *     "authorityKey": "authority.vkey",           pinned authority verifier key (file)
  *     "enrollments": ["stations/"],               enrollment files, or folders of *.json
+ *     "stationManifest": "station-manifest.json", optional: the authority's signed station
+ *                                                 list; enrolled stations it does not list
+ *                                                 are refused (station-manifest.ts)
  *     "limits": { … },                            optional, see HttpLimits / ValidatorLimits
  *     "verifyThreads": 2                          optional: worker threads checking ballot
  *                                                 proofs (verify-pool.ts); 0 = none;
@@ -47,6 +50,7 @@ export const validatorConfigSchema = z.strictObject({
   electionPackage: z.string().min(1),
   authorityKey: z.string().min(1),
   enrollments: z.array(z.string().min(1)).min(1),
+  stationManifest: z.string().min(1).optional(),
   limits: limitsSchema.optional(),
   verifyThreads: z.int().min(0).max(64).optional(),
 });
@@ -62,6 +66,7 @@ export type ValidatorConfig = {
   readonly electionPackage: string;
   readonly authorityKey: string;
   readonly enrollments: readonly string[];
+  readonly stationManifest?: string;
   readonly httpLimits: HttpLimits;
   readonly limits: ValidatorLimits;
   /** Worker threads for ballot proofs; undefined: one per core. */
@@ -91,6 +96,7 @@ export function readValidatorConfig(file: string): Result<ValidatorConfig, strin
     electionPackage: at(c.electionPackage),
     authorityKey: at(c.authorityKey),
     enrollments: c.enrollments.map(at),
+    ...(c.stationManifest === undefined ? {} : { stationManifest: at(c.stationManifest) }),
     httpLimits: {
       bodyLimit: l.bodyLimit ?? DEFAULT_HTTP_LIMITS.bodyLimit,
       requestTimeoutMs: l.requestTimeoutMs ?? DEFAULT_HTTP_LIMITS.requestTimeoutMs,

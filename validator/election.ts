@@ -31,6 +31,9 @@ export type ValidatorElection = {
   readonly extendedBaseHash: Uint8Array;
   readonly manifests: ReadonlyMap<string, BallotManifest>;
   readonly stations: ReadonlyMap<StationId, EnrolledStation>;
+  /** With a station manifest (station-manifest.ts): enrolled stations it does not list, refused as `station-not-listed`. */
+  readonly unlisted?: ReadonlySet<StationId>;
+  readonly stationManifestVersion?: number;
 };
 
 export type TrustError = { readonly what: string; readonly message: string };

@@ -12,6 +12,7 @@ import { loadValidatorKey, readEnrollmentFiles, readValidatorConfig, type Valida
 import { loadValidatorElection } from './election';
 import { buildValidatorServer } from './server';
 import { ValidatorService } from './service';
+import { loadStationManifest } from './station-manifest';
 import { describeStoreOpenError, ValidatorStore } from './store';
 import { defaultVerifyThreads, VerifyPool } from './verify-pool';
 
@@ -70,7 +71,8 @@ export function prepareValidator(
   }
   const enrollments = readEnrollmentFiles(config.enrollments);
   if (!enrollments.ok) return enrollments;
-  const election = loadValidatorElection({ packageJson, authorityKey, enrollments: enrollments.value });
+  const loaded = loadValidatorElection({ packageJson, authorityKey, enrollments: enrollments.value });
+  const election = loaded.ok && config.stationManifest !== undefined ? loadStationManifest(loaded.value, config.stationManifest) : loaded;
   if (!election.ok) return err(`${election.error.what}: ${election.error.message}`);
   const member = election.value.definition.validators.members.find((m) => m.name === config.name);
   if (member === undefined) return err(`the election package names no validator ${config.name}`);

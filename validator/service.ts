@@ -286,6 +286,9 @@ export class ValidatorService {
       return refusal(404, 'unknown-log', `${JSON.stringify(origin.slice(0, 200))} is not a station log of election ${this.election.electionId}`);
     }
     const station = this.election.stations.get(parsedOrigin.stationId);
+    if (station === undefined && this.election.unlisted?.has(parsedOrigin.stationId) === true) {
+      return refusal(403, 'station-not-listed', `station ${parsedOrigin.stationId} is enrolled but not in the authority's station manifest (version ${this.election.stationManifestVersion ?? '?'})`);
+    }
     if (station === undefined) return refusal(404, 'station-not-enrolled', `station ${parsedOrigin.stationId} is not enrolled with this validator`);
     const opened = openCheckpoint(noteText, [station.verifier], origin);
     if (!opened.ok) {

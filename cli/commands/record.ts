@@ -25,6 +25,7 @@ import { splitEntryLines } from '../../core/record/verify';
 import { verifyCosignedCheckpoint } from '../../core/ledger/cosignature';
 import { nodeMerkleHasher } from '../../main/ledger/node-hasher';
 import { readJsonFile, writeRecordFile } from '../record/files';
+import { readExportStationList, stationsToExport, writeStationList } from '../record/station-list';
 import { CliError } from '../urna';
 
 type ExportOptions = {
@@ -35,6 +36,8 @@ type ExportOptions = {
   from?: string[];
   stationExport?: string[];
   authorityKey?: string;
+  stationManifest: string;
+  notOperated?: string[];
 };
 
 const FETCH_TIMEOUT_MS = 30_000;
@@ -161,6 +164,7 @@ async function exportCommand(options: ExportOptions): Promise<void> {
   const ceremony = openRecordCeremony(election, readJsonFile(ceremonyFile));
   if (!ceremony.ok) throw new CliError(`${ceremonyFile}: ${ceremony.error.message}`);
   const enrollments = readEnrollments(election, options.enrollments);
+  const stationList = readExportStationList(election, options.stationManifest, options.notOperated ?? []);
 
   const sources: { source: StationSource; stations: Set<string> }[] = [];
   for (const url of urls) {
@@ -170,7 +174,8 @@ async function exportCommand(options: ExportOptions): Promise<void> {
   }
   for (const dir of exports) sources.push({ source: stationExportSource(dir), stations: new Set(stationsInExport(dir)) });
 
-  const stationIds = [...new Set(sources.flatMap((s) => [...s.stations]))].sort();
+  const warnings: string[] = [];
+  const stationIds = stationsToExport(stationList, [...new Set(sources.flatMap((s) => [...s.stations]))].sort(), (w) => warnings.push(w));
   const out = options.out;
   writeRecordFile(out, 'election.json', packageText, { exclusive: true });
   writeRecordFile(out, 'guardians/key-ceremony.json', ceremonyText, { exclusive: true });
@@ -178,7 +183,6 @@ async function exportCommand(options: ExportOptions): Promise<void> {
   for (const v of election.validators) writeRecordFile(out, `validators/${v.name}.vkey`, `${v.verifierKey}\n`, { exclusive: true });
 
   const validatorNames = election.validators.map((v) => v.name);
-  const warnings: string[] = [];
   let ballotEntries = 0;
   for (const stationId of stationIds) {
     const enrolled = enrollments.get(stationId);
@@ -231,10 +235,18 @@ async function exportCommand(options: ExportOptions): Promise<void> {
     process.stdout.write(`station ${stationId}: ${entries.length} ballot-log entries; checkpoints from ${ballots.sources.length} source(s)\n`);
   }
   for (const [stationId] of enrollments) {
-    if (!stationIds.includes(stationId)) warnings.push(`station ${stationId} is enrolled but no validator or export holds its logs`);
+    if (!stationIds.includes(stationId) && !stationList.notOperated.has(stationId)) warnings.push(`station ${stationId} is enrolled but no validator or export holds its logs`);
   }
+  const missing = writeStationList(out, stationList, stationIds);
   for (const warning of warnings) process.stderr.write(`urna: warning: ${warning}\n`);
-  process.stdout.write(`election record of ${electionId} in ${out}: ${stationIds.length} station(s), ${ballotEntries} ballot-log entries\n`);
+  const absent = stationList.notOperated.size > 0 ? `; did not operate: ${[...stationList.notOperated.keys()].sort().join(', ')}` : '';
+  process.stdout.write(`election record of ${electionId} in ${out}: ${stationIds.length} station(s), ${ballotEntries} ballot-log entries${absent}\n`);
+  if (missing.length > 0) {
+    throw new CliError(
+      `the record is incomplete: station(s) ${missing.join(', ')} of the station manifest have no logs at any source and no not-operated statement; ` +
+        'collect their logs (--station-export) or add the authority\'s statement (--not-operated); `urna verify` refuses the record until then',
+    );
+  }
 }
 
 export function register(program: Command): void {
@@ -246,6 +258,8 @@ export function register(program: Command): void {
     .requiredOption('--election <file>', 'the signed election package (election.json)')
     .requiredOption('--guardians <dir-or-file>', 'the public key-ceremony record (key-ceremony.json, or the folder holding it)')
     .requiredOption('--enrollments <dir>', "folder of the stations' enrollment files")
+    .requiredOption('--station-manifest <file>', "the authority's signed station list (station-manifest.json)")
+    .option('--not-operated <files...>', "the authority's signed statements that listed stations did not operate")
     .option('--from <urls...>', "validators' base URLs")
     .option('--station-export <dirs...>', 'station exports from `urna log export`, for stations that never got online')
     .option('--authority-key <vkey-file>', "pin the election authority's key instead of trusting the key the package names")

@@ -4,6 +4,8 @@
  *   enroll            sign (station id, precinct, station verifier key) for this election
  *   check-enrollment  what validators and verifiers run on an enrollment.json
  *   pin-authority     provisioning: pin the election authority's key in a station data dir
+ *   manifest          sign the election's station list (station-manifest.ts)
+ *   not-operated      sign the statement that a listed station did not operate
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,11 +16,12 @@ import { parseJsonFile, readElectionPackage, type VerifiedElectionPackage } from
 import { pinAuthorityKey } from '../../main/election/election-store';
 import { CliError } from '../urna';
 import { cliLanguage, printErrors, readFileBytes, readSignerKeyFile, writeNewFile } from './election';
+import { registerManifestCommands } from './station-manifest';
 
 type LangOption = { lang?: string };
 
 /** A package checked against the authority key it names (the CLI has no pinned key). */
-function readPackage(file: string, lang: LangOption['lang']): VerifiedElectionPackage {
+export function readPackage(file: string, lang: LangOption['lang']): VerifiedElectionPackage {
   const verified = readElectionPackage(readFileBytes(file), { authorityKey: 'self' });
   if (!verified.ok) {
     printErrors(verified.error, cliLanguage(lang));
@@ -114,4 +117,5 @@ export function register(program: Command): void {
     .requiredOption('--key <vkey-file>', "the authority's verifier key file")
     .option('--lang <ru|en>', 'language of the messages')
     .action((options: LangOption & { dataDir: string; key: string }) => pinAuthorityCommand(options));
+  registerManifestCommands(station);
 }

@@ -19,6 +19,7 @@ function printSummary(report: VerifyReport, seconds: number): void {
     out(`election ${s.electionId}, base hash ${s.baseHash}`);
     out(`${s.stations} station(s), ${s.entries} ballot-log entries: ${s.ballotsCast} cast, ${s.challenged} challenged, ${s.voided} voided, ${s.unresolved} left pending (not counted)`);
     out(`${s.proofsVerified} encrypted ballots' proofs verified in ${seconds.toFixed(1)} s (${(s.proofsVerified / Math.max(seconds, 0.001)).toFixed(0)} ballots/s)`);
+    out(`station manifest version ${s.stationManifestVersion}: every listed station is in the record${s.stationsNotOperated.length > 0 ? `; did not operate (the authority's statement): ${s.stationsNotOperated.join(', ')}` : ''}`);
     out(`every checkpoint cosigned by at least ${s.validatorThreshold} validators of the package`);
     out(`no ballot id and no selection ciphertext appears twice in the election; no ciphertext with α the identity`);
     if (s.guardians.length > 0) out(`totals decrypted by ${s.guardians.join(', ')} (any ${s.guardianThreshold} suffice); results.json and results.nist.json match`);
@@ -50,7 +51,7 @@ async function verifyCommand(dir: string, options: VerifyOptions): Promise<void>
 export function register(program: Command): void {
   program
     .command('verify')
-    .description('verify an election record offline: package, ceremony, enrollments, logs, cosignatures, ballots, tally and results')
+    .description('verify an election record offline: package, ceremony, station manifest, enrollments, logs, cosignatures, ballots, tally and results')
     .argument('<dir>', 'the election record folder')
     .option('--report <file>', 'write the JSON report here')
     .option('--authority-key <vkey-file>', "the election authority's verifier key, obtained independently (default: the key the package names)")

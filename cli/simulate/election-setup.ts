@@ -15,7 +15,8 @@ import { toHex, utf8Encode } from '../../core/encoding/bytes';
 import { parseElectionDefinition, type ElectionDefinition } from '../../core/election/definition';
 import { enrollStation } from '../../core/election/enrollment';
 import { pollBookKeyId, voterHash } from '../../core/election/pollbook';
-import { CEREMONY_PLACEHOLDER_HASH, CEREMONY_PLACEHOLDER_KEY, electionCeremonyBaseHash, serializeElectionPackage, signElectionPackage } from '../../core/election/package';
+import { CEREMONY_PLACEHOLDER_HASH, CEREMONY_PLACEHOLDER_KEY, electionBaseHash, electionCeremonyBaseHash, serializeElectionPackage, signElectionPackage } from '../../core/election/package';
+import { signStationManifest, type ListedStation } from '../../core/election/station-manifest';
 import { sampleElectionDefinition } from '../../core/election/sample';
 import { toBallotManifest } from '../../core/election/manifest';
 import type { BallotManifest } from '../../core/ballot';
@@ -64,6 +65,8 @@ export type SimulatedElection = {
   readonly packageFile: string;
   readonly ceremonyDir: string;
   readonly enrollmentsDir: string;
+  /** The authority's signed list of every simulated station. */
+  readonly stationManifestFile: string;
   /** Each guardian's own machine (state folder) and passphrase, guardian 1 first. */
   readonly guardians: readonly SimulatedGuardian[];
   readonly validators: readonly SimulatedValidator[];
@@ -151,6 +154,7 @@ export async function prepareElection(workDir: string, shape: SimulationShape): 
 
   const enrollmentsDir = path.join(workDir, 'enrollments');
   mkdirSync(enrollmentsDir, { recursive: true });
+  const listed: ListedStation[] = [];
   const stations = stationPlans.map((plan, i): SimulatedStation => {
     const dataDir = path.join(workDir, 'stations', plan.stationId);
     provisionStation(dataDir, { stationId: plan.stationId, electionId, precinctId: plan.precinct.precinctId });
@@ -159,6 +163,7 @@ export async function prepareElection(workDir: string, shape: SimulationShape): 
     const enrolled = enrollStation({ electionId, stationId: plan.stationId, precinctId: plan.precinct.precinctId as PrecinctId, stationVerifierKey: identity.value.verifierKey }, authority, definition);
     if (!enrolled.ok) throw new CliError(`${plan.stationId} not enrolled: ${enrolled.error.map((e) => e.message.en).join('; ')}`);
     writeFileSync(path.join(enrollmentsDir, `${plan.stationId}.json`), `${JSON.stringify(enrolled.value, null, 2)}\n`);
+    listed.push({ stationId: plan.stationId, precinctId: plan.precinct.precinctId as PrecinctId, verifierKey: identity.value.verifierKey });
     const pinned = pinAuthorityKey(dataDir, authorityVkey);
     if (!pinned.ok) throw new CliError(`${plan.stationId}: ${pinned.error.map((e) => e.message.en).join('; ')}`);
     provisionPollBookKey(dataDir, pollBookKey);
@@ -181,6 +186,11 @@ export async function prepareElection(workDir: string, shape: SimulationShape): 
     };
   });
 
+  const manifest = signStationManifest({ manifestVersion: 1, stations: listed }, authority, { definition, baseHash: electionBaseHash(definition) });
+  if (!manifest.ok) throw new Error(`invariant failed: the station manifest: ${manifest.error}`);
+  const stationManifestFile = path.join(workDir, 'station-manifest.json');
+  writeFileSync(stationManifestFile, `${JSON.stringify(manifest.value, null, 2)}\n`);
+
   const simulatedValidators = validators.map((v) => {
     const configFile = path.join(workDir, 'validators', `${v.name}.json`);
     const config = {
@@ -192,6 +202,7 @@ export async function prepareElection(workDir: string, shape: SimulationShape): 
       electionPackage: packageFile,
       authorityKey: path.join(workDir, 'authority.vkey'),
       enrollments: [enrollmentsDir],
+      stationManifest: stationManifestFile,
       // Every station of the simulation shares one loopback address: a per-client rate limit meant for the Internet would throttle them all together.
       limits: { ratePerSecond: 100_000, rateBurst: 100_000 },
     };
@@ -205,6 +216,7 @@ export async function prepareElection(workDir: string, shape: SimulationShape): 
     packageFile,
     ceremonyDir: path.dirname(ceremony.recordFile),
     enrollmentsDir,
+    stationManifestFile,
     guardians: ceremony.guardians,
     validators: simulatedValidators,
     stations,

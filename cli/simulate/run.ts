@@ -218,7 +218,7 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     await Promise.all(rigs.map((r) => teardownDevices(r)));
 
     const out = path.resolve(options.out);
-    const exported = await runUrna(['record', 'export', '--out', out, '--election', election.packageFile, '--guardians', election.ceremonyDir, '--enrollments', election.enrollmentsDir, '--from', ...validators.map((v) => v.url)]);
+    const exported = await runUrna(['record', 'export', '--out', out, '--election', election.packageFile, '--guardians', election.ceremonyDir, '--enrollments', election.enrollmentsDir, '--station-manifest', election.stationManifestFile, '--from', ...validators.map((v) => v.url)]);
     if (exported !== 0) throw new CliError('urna record export failed');
     lap('export');
     await Promise.all(validators.map((v) => v.stop()));

@@ -17,6 +17,14 @@ export type RecordCheck =
   /** validators/<name>.vkey differs from the key the package names. */
   | 'validator-key'
   | 'enrollment'
+  /** station-manifest.json is missing, not signed by the authority, not for this package, or disagrees with an enrollment. */
+  | 'station-manifest'
+  /** A station the manifest lists has neither logs in the record nor the authority's not-operated statement. */
+  | 'station-missing'
+  /** stations/<id>/ holds a station the manifest does not list. */
+  | 'station-not-listed'
+  /** stations/<id>/not-operated.json is not the authority's statement for this station, or sits beside logs. */
+  | 'station-not-operated'
   /** station.vkey differs from the key the enrollment signs. */
   | 'station-key'
   /** The station's own signature on a checkpoint (or a bad checkpoint body). */

@@ -49,6 +49,8 @@ import { replayBallotLog, type ProofJob } from './ballot-log';
 import { ballotKeysOf, firstDuplicate, type BallotKeys } from './ballot-uniqueness';
 import { ballotStylesOfPrecinct, openRecordCeremony, openRecordElection, type RecordElection, type RecordStation } from './election';
 import type { RecordFailure } from './failure';
+import { checkListedEnrollment, checkRecordStations } from './stations';
+import type { StationManifest } from '../election/station-manifest';
 import { resultsToNist } from './nist-results';
 import { computeResults, firstDifference, type DecryptedStation, type ElectionResults } from './results';
 import {
@@ -112,6 +114,9 @@ export type VerifiedLogs = {
   readonly ceremony: KeyCeremonyRecord;
   readonly stations: readonly VerifiedStation[];
   readonly ballotsVerified: number;
+  readonly stationManifest: StationManifest;
+  /** Listed stations the authority signed did not operate. */
+  readonly notOperated: readonly string[];
 };
 
 export type VerifiedTally = {
@@ -167,8 +172,11 @@ export async function verifyRecordLogs(source: RecordSource, options: VerifyOpti
     if (text.trim() !== validator.verifierKey) return err({ check: 'validator-key', file, message: `not the key the election package names for validator ${validator.name}` });
   }
 
-  const stationIds = [...(source.list('stations') ?? [])].sort();
-  if (stationIds.length === 0) return err({ check: 'record-layout', file: 'stations/', message: 'the record holds no station' });
+  // Which stations: the authority's signed manifest, not whatever folders exist (stations.ts).
+  const listed = checkRecordStations(source, election);
+  if (!listed.ok) return listed;
+  const stationIds = listed.value.operating;
+  if (stationIds.length === 0) return err({ check: 'record-layout', file: 'stations/', message: 'the record holds no station that operated' });
   const hasher = options.hasher ?? sha256Hasher;
   const proofVerifier = options.proofVerifier ?? inThreadProofVerifier(options.random);
   const verifyOne: StationVerifier = options.stationVerifier ?? ((e, id) => verifyStation(source, e, id, hasher, proofVerifier));
@@ -192,13 +200,18 @@ export async function verifyRecordLogs(source: RecordSource, options: VerifyOpti
       await Promise.allSettled(pending);
       return verified;
     }
+    const unlisted = checkListedEnrollment(listed.value.manifest, verified.value.station);
+    if (unlisted !== undefined) {
+      await Promise.allSettled(pending);
+      return err(unlisted);
+    }
     stations.push(verified.value);
   }
   const duplicate = firstDuplicate(stations.map((s) => ({ stationId: s.station.stationId, shown: s.shown })));
   if (duplicate !== undefined) {
     return err({ check: duplicate.code, stationId: duplicate.place.stationId, log: 'ballots', index: duplicate.place.index, message: duplicate.message });
   }
-  return ok({ election, ceremony: ceremony.value, stations, ballotsVerified });
+  return ok({ election, ceremony: ceremony.value, stations, ballotsVerified, stationManifest: listed.value.manifest, notOperated: listed.value.notOperated });
 }
 
 function verifyCheckpoint(
@@ -448,6 +461,10 @@ export type RecordSummary = {
   readonly electionId: string;
   readonly baseHash: string;
   readonly stations: number;
+  /** Version of the authority's station manifest the record was checked against. */
+  readonly stationManifestVersion: number;
+  /** Listed stations the authority signed did not operate. */
+  readonly stationsNotOperated: readonly string[];
   readonly entries: number;
   readonly ballotsCast: number;
   readonly challenged: number;
@@ -487,6 +504,8 @@ export async function verifyRecord(source: RecordSource, options: VerifyOptions 
     electionId: election.definition.electionId,
     baseHash: toBase64(election.baseHash),
     stations: stations.length,
+    stationManifestVersion: logs.value.stationManifest.manifestVersion,
+    stationsNotOperated: logs.value.notOperated,
     entries: stations.reduce((n, s) => n + s.entries, 0),
     ballotsCast: stations.reduce((n, s) => n + s.cast, 0),
     challenged: stations.reduce((n, s) => n + s.challenged, 0),

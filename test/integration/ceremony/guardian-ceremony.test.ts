@@ -75,7 +75,7 @@ beforeAll(async () => {
     },
   });
   record = path.join(work, 'record');
-  const exported = await urnaAsync(['record', 'export', '--out', record, '--election', run.election.packageFile, '--guardians', recordFile, '--enrollments', path.join(run.dir, 'enrollments'), '--from', ...run.urls]);
+  const exported = await urnaAsync(['record', 'export', '--out', record, '--election', run.election.packageFile, '--guardians', recordFile, '--enrollments', path.join(run.dir, 'enrollments'), '--station-manifest', run.election.stationManifestFile, '--from', ...run.urls]);
   expect(exported.status).toBe(0);
 }, 600_000);
 

@@ -35,7 +35,7 @@ beforeAll(async () => {
   untallied = path.join(run.dir, 'record-untallied');
   const exported = runUrna([
     'record', 'export', '--out', untallied, '--election', run.election.packageFile, '--guardians', run.ceremonyDir,
-    '--enrollments', path.join(run.dir, 'enrollments'), '--from', ...run.urls,
+    '--enrollments', path.join(run.dir, 'enrollments'), '--station-manifest', run.election.stationManifestFile, '--from', ...run.urls,
   ]);
   expect(exported.stderr).toBe('');
   expect(exported.status).toBe(0);

@@ -58,7 +58,7 @@ beforeAll(async () => {
   process.stdout.write(`record fuzz: ${MUTATIONS} mutated records through the verifier, ${CLI_RUNS} through urna verify, seed ${SEED}\n`);
   run = await runElection('record-fuzz', [{ id: 'station-1', precinct: 'uik-1201', cast: 3, challenged: 1, voided: 1 }]);
   recordDir = path.join(run.dir, 'record');
-  const exported = runUrna(['record', 'export', '--out', recordDir, '--election', run.election.packageFile, '--guardians', run.ceremonyDir, '--enrollments', path.join(run.dir, 'enrollments'), '--from', ...run.urls]);
+  const exported = runUrna(['record', 'export', '--out', recordDir, '--election', run.election.packageFile, '--guardians', run.ceremonyDir, '--enrollments', path.join(run.dir, 'enrollments'), '--station-manifest', run.election.stationManifestFile, '--from', ...run.urls]);
   expect(exported.status, exported.stderr).toBe(0);
   const shares = run.guardianFiles.slice(0, 3).map((key, i) => {
     const out = path.join(run.dir, `share-${i + 1}.json`);

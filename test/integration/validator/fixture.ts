@@ -30,7 +30,16 @@ import { sha256 } from '../../../core/encoding/hash';
 import type { ElectionDefinition } from '../../../core/election/definition';
 import { enrollStation } from '../../../core/election/enrollment';
 import { toBallotManifest } from '../../../core/election/manifest';
-import { CEREMONY_PLACEHOLDER_HASH, CEREMONY_PLACEHOLDER_KEY, electionCeremonyBaseHash, electionExtendedBaseHash, serializeElectionPackage, signElectionPackage } from '../../../core/election/package';
+import {
+  CEREMONY_PLACEHOLDER_HASH,
+  CEREMONY_PLACEHOLDER_KEY,
+  electionBaseHash,
+  electionCeremonyBaseHash,
+  electionExtendedBaseHash,
+  serializeElectionPackage,
+  signElectionPackage,
+} from '../../../core/election/package';
+import { signStationManifest } from '../../../core/election/station-manifest';
 import { sampleElectionDefinition } from '../../../core/election/sample';
 import type { LogKind, PrecinctId, SelectionId, StationId } from '../../../core/ids';
 import { stationKeyName } from '../../../core/ledger/checkpoint';
@@ -60,6 +69,10 @@ export type TestElection = {
   readonly definition: ElectionDefinition;
   readonly packageFile: string;
   readonly authorityKeyFile: string;
+  /** The authority's signing key (mode 0600), for the `urna station` commands. */
+  readonly authoritySignerKeyFile: string;
+  /** The authority's signed list of every station of `stations` (version 1). */
+  readonly stationManifestFile: string;
   readonly validators: readonly TestValidator[];
   readonly stations: readonly TestStationSpec[];
   readonly context: ElectionContext;
@@ -136,6 +149,16 @@ export function makeTestElection(options: {
     writeFileSync(path.join(dir, 'enrollments', `${id}.json`), JSON.stringify(enrollment.value));
     return { stationId, precinctId: precinct as PrecinctId, signer };
   });
+  const authoritySignerKeyFile = path.join(dir, 'authority.key');
+  writeFileSync(authoritySignerKeyFile, `${formatSignerKey(authority.name, SIGNATURE_TYPE_ED25519, seedFor(`${label}/authority`))}\n`, { mode: 0o600 });
+  const manifest = signStationManifest(
+    { manifestVersion: 1, stations: stations.map((s) => ({ stationId: s.stationId, precinctId: s.precinctId, verifierKey: s.signer.verifierKey })) },
+    authority,
+    { definition: definition.value, baseHash: electionBaseHash(definition.value) },
+  );
+  if (!manifest.ok) throw new Error(`station manifest: ${manifest.error}`);
+  const stationManifestFile = path.join(dir, 'station-manifest.json');
+  writeFileSync(stationManifestFile, `${JSON.stringify(manifest.value, null, 2)}\n`);
 
   const validators = validatorSeeds.map(({ name, seed }) => {
     const keyFile = path.join(dir, 'validators', `${name}.key`);
@@ -155,6 +178,8 @@ export function makeTestElection(options: {
     definition: definition.value,
     packageFile,
     authorityKeyFile,
+    authoritySignerKeyFile,
+    stationManifestFile,
     validators,
     stations,
     context: createElectionContext(extendedBaseHash, guardians.jointKey),
