@@ -15,6 +15,7 @@ type SimulateCliOptions = {
   cosign: string;
   guardians: string;
   threshold: string;
+  stationVoters?: string;
   seed: string;
   out: string;
   faults?: boolean;
@@ -30,9 +31,16 @@ function integer(text: string, name: string): number {
   return n;
 }
 
+/** "3,20,20": the voters of each station. */
+function stationVoters(text: string): number[] {
+  return text.split(',').map((part) => integer(part.trim(), 'station-voters'));
+}
+
 async function simulateCommand(options: SimulateCliOptions): Promise<void> {
+  const perStation = options.stationVoters === undefined ? undefined : stationVoters(options.stationVoters);
   const summary = await runSimulation({
-    stations: integer(options.stations, 'stations'),
+    stations: perStation?.length ?? integer(options.stations, 'stations'),
+    ...(perStation === undefined ? {} : { stationVoters: perStation }),
     voters: integer(options.voters, 'voters'),
     validators: integer(options.validators, 'validators'),
     cosign: integer(options.cosign, 'cosign'),
@@ -57,6 +65,7 @@ export function register(program: Command): void {
     .description('simulate an election day: validators, stations with simulated printers and card readers, voters, tally and verification')
     .option('--stations <n>', 'polling stations, each its own kiosk process', '3')
     .option('--voters <n>', 'voters per station', '20')
+    .option('--station-voters <list>', 'voters of each station, e.g. 3,20,20 (sets the number of stations; overrides --stations and --voters)')
     .option('--validators <n>', 'validator processes', '3')
     .option('--cosign <t>', 'validator cosignatures that make a checkpoint final (more than half)', '2')
     .option('--guardians <n>', 'guardians in the key ceremony', '3')

@@ -16,6 +16,7 @@ import { describeRecordFailure } from '../../core/record/failure';
 import { resultsToNist } from '../../core/record/nist-results';
 import { ENCRYPTED_TOTALS_FILE, encryptedTotalsToFile, SHARES_DIR, type TallyShareFile } from '../../core/record/totals';
 import { checkTallyShare, combineShares, type GuardianShares } from '../../core/record/verify';
+import { minimumPublishedCount, unitsToDecrypt } from '../../core/record/publication';
 import { openGuardianSecretFile } from '../guardian-files';
 import { KEY_FILE } from './guardian';
 import { readJsonFile, writeRecordFile } from '../record/files';
@@ -44,21 +45,22 @@ async function shareCommand(options: ShareOptions): Promise<void> {
   if (!verificationKeyOf(logs.ceremony.guardians, keyShare.index).equals(keyShare.verificationKey)) {
     throw new CliError(`${keyFile}: the share does not match the guardian's public verification key in the ceremony record`);
   }
+  // Only the publication units are decrypted: a station below the package's minimum never alone.
+  const units = unitsToDecrypt(logs.election, logs.stations);
   const share: TallyShareFile = {
     type: 'tally-share',
-    v: 1,
+    v: 2,
     electionId: logs.election.definition.electionId,
     guardianId: keyShare.guardianId,
     index: keyShare.index,
-    stations: logs.stations.map((s) => ({
-      stationId: s.station.stationId,
-      partial: partialDecryptionToRecord(partiallyDecrypt(logs.election.context, keyShare, s.totals.tally)),
-    })),
+    units: units.map((u) => ({ unitId: u.unit.unitId, partial: partialDecryptionToRecord(partiallyDecrypt(logs.election.context, keyShare, u.tally)) })),
   };
   writeNewFile(options.out, `${canonicalize(share)}\n`);
   const ballots = logs.stations.reduce((n, s) => n + s.cast, 0);
+  const merged = units.filter((u) => u.unit.kind !== 'station');
   process.stdout.write(
     `record verified; guardian ${keyShare.guardianId} partially decrypted the totals of ${logs.stations.length} station(s) (${ballots} cast ballots)\n` +
+      (merged.length === 0 ? '' : `merged below the minimum of ${minimumPublishedCount(logs.election.definition)}: ${merged.map((u) => `${u.unit.unitId} (${u.unit.stationIds.join(', ')})`).join('; ')}\n`) +
       `share with proofs: ${options.out}\n`,
   );
 }
@@ -98,6 +100,7 @@ async function combineCommand(files: readonly string[], options: CombineOptions)
 
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`decrypted the totals of ${results.stations.length} station(s) with the shares of ${guardians.join(', ')}`);
+  for (const m of results.merged) out(`  merged (each below ${results.minimumPublishedCount} ballots alone): ${m.unitId} = ${m.stations.map((s) => s.stationId).join(' + ')}, ${m.ballotsCast} ballots`);
   out(`ballots cast: ${results.overall.ballotsCast}`);
   for (const contest of results.overall.contests) {
     out(`  ${contest.contestId} (${contest.ballots} ballots, ${contest.undervotes} undervotes): ${contest.selections.map((s) => `${s.selectionId} ${s.count}`).join(', ')}`);

@@ -41,7 +41,14 @@ export type SimulationShape = {
   readonly cosign: number;
   readonly guardians: number;
   readonly threshold: number;
+  /** Voters of each station, instead of `voters` for all (its length is `stations`). */
+  readonly stationVoters?: readonly number[];
 };
+
+/** How many voters station i (0-based) has. */
+export function votersAt(shape: SimulationShape, i: number): number {
+  return shape.stationVoters?.[i] ?? shape.voters;
+}
 
 export type SimulatedStation = {
   readonly stationId: StationId;
@@ -127,7 +134,7 @@ export async function prepareElection(workDir: string, shape: SimulationShape): 
   const stationPlans = Array.from({ length: shape.stations }, (_, i) => {
     const precinct = PRECINCTS[i % PRECINCTS.length] ?? PRECINCTS[0];
     const number = i + 1;
-    return { number, stationId: `station-${String(number).padStart(2, '0')}` as StationId, precinct, voterIds: voterIdsFor(number, shape.voters, precinct.code) };
+    return { number, stationId: `station-${String(number).padStart(2, '0')}` as StationId, precinct, voterIds: voterIdsFor(number, votersAt(shape, i), precinct.code) };
   });
   const electionId = sample.value.electionId;
   const draft = {

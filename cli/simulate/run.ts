@@ -49,6 +49,7 @@ export type SimulateOptions = SimulationShape & {
   readonly progress?: (line: string) => void;
 };
 
+/** Overall counts, and per station (or, once published, per publication unit: a station alone or a merged unit). */
 export type ResultsView = PlainCounts & { readonly stations: Record<string, PlainCounts> };
 
 export type SimulationSummary = {
@@ -97,6 +98,10 @@ function checkShape(options: SimulateOptions): void {
   };
   positive(options.stations, 'stations', 200);
   positive(options.voters, 'voters', 20_000);
+  if (options.stationVoters !== undefined) {
+    if (options.stationVoters.length !== options.stations) throw new CliError(`--station-voters gives ${options.stationVoters.length} station(s), --stations ${options.stations}`);
+    for (const n of options.stationVoters) positive(n, 'station-voters', 20_000);
+  }
   positive(options.validators, 'validators', 32);
   positive(options.cosign, 'cosign', options.validators);
   positive(options.guardians, 'guardians', 100);
@@ -105,13 +110,42 @@ function checkShape(options: SimulateOptions): void {
   if (existsSync(options.out) && readdirSync(options.out).length > 0) throw new CliError(`${options.out} is not empty; the election record needs a fresh folder`);
 }
 
-/** Results as the simulator compares them: per station and overall, counts by contest and selection. */
+/**
+ * Results as the simulator compares them: per publication unit (a station alone, or
+ * the stations merged below the package's minimum count) and overall, counts by
+ * contest and selection.
+ */
 function viewOfResults(results: ElectionResults): ResultsView {
   const unit = (u: ElectionResults['overall']): PlainCounts => ({
     ballotsCast: u.ballotsCast,
     contests: Object.fromEntries(u.contests.map((c) => [c.contestId, Object.fromEntries(c.selections.map((s) => [s.selectionId, s.count]))])),
   });
-  return { ...unit(results.overall), stations: Object.fromEntries(results.stations.map((s) => [s.stationId, unit(s)])) };
+  return {
+    ...unit(results.overall),
+    stations: Object.fromEntries([...results.stations.map((s) => [s.stationId, unit(s)] as const), ...results.merged.map((m) => [m.unitId, unit(m)] as const)]),
+  };
+}
+
+/** What the voters meant, summed over the units the results were published in: the level at which they can be compared. */
+export function intendedAtUnits(intended: ResultsView, results: ElectionResults): ResultsView {
+  const units: Record<string, PlainCounts> = {};
+  for (const s of results.stations) {
+    const counts = intended.stations[s.stationId];
+    if (counts !== undefined) units[s.stationId] = counts;
+  }
+  for (const m of results.merged) {
+    const sum: PlainCounts = { ballotsCast: 0, contests: {} };
+    for (const member of m.stations) {
+      const counts = intended.stations[member.stationId];
+      if (counts !== undefined) addCounts(sum, counts);
+    }
+    units[m.unitId] = sum;
+  }
+  // A station the voters used that the results leave out stays, so the difference names it.
+  for (const [id, counts] of Object.entries(intended.stations)) {
+    if (!results.stations.some((s) => s.stationId === id) && !results.merged.some((m) => m.stations.some((s) => s.stationId === id))) units[id] = counts;
+  }
+  return { ballotsCast: intended.ballotsCast, contests: intended.contests, stations: units };
 }
 
 /** Every contest of every style once, for the election-wide popularity of each choice. */
@@ -191,9 +225,9 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     for (let i = 0; i < rigs.length; i += 4) await Promise.all(rigs.slice(i, i + 4).map((r) => r.kiosk.start()));
     await Promise.all(rigs.map((r) => r.driver.openPolls()));
     lap('stationsOpen');
-    progress(`simulate: ${rigs.length} stations open, ${options.voters} voters each`);
+    progress(`simulate: ${rigs.length} stations open, ${options.stationVoters === undefined ? `${options.voters} voters each` : `${options.stationVoters.join(', ')} voters`}`);
 
-    const total = options.stations * options.voters;
+    const total = election.stations.reduce((n, s) => n + s.voterIds.length, 0);
     let cast = 0;
     let votingDone = false;
     const ticker = setInterval(() => progress(`simulate: ${cast}/${total} ballots cast (${(cast / ((Date.now() - mark) / 1000)).toFixed(1)}/s)`), 10_000);
@@ -240,8 +274,10 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     lap('verify');
     timings['total'] = seconds(Date.now() - started);
 
-    const decrypted = viewOfResults(JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as ElectionResults);
-    const difference = firstDifference(intended, decrypted);
+    const results = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as ElectionResults;
+    const decrypted = viewOfResults(results);
+    const intendedView = intendedAtUnits(intended, results);
+    const difference = firstDifference(intendedView, decrypted);
     const events = rigs.reduce(
       (sum, r) => {
         for (const [key, value] of Object.entries(r.driver.stats)) sum[key as keyof StationDayStats] += value;
@@ -252,9 +288,17 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     succeeded = difference === undefined && verifiedCode === 0;
     return {
       seed: options.seed,
-      shape: { stations: options.stations, voters: options.voters, validators: options.validators, cosign: options.cosign, guardians: options.guardians, threshold: options.threshold },
+      shape: {
+        stations: options.stations,
+        voters: options.voters,
+        validators: options.validators,
+        cosign: options.cosign,
+        guardians: options.guardians,
+        threshold: options.threshold,
+        ...(options.stationVoters === undefined ? {} : { stationVoters: options.stationVoters }),
+      },
       faults: options.faults,
-      intended,
+      intended: intendedView,
       decrypted,
       match: difference === undefined,
       ...(difference === undefined ? {} : { difference }),

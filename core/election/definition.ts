@@ -237,6 +237,12 @@ const ElectionDefinitionShape = z.strictObject({
    * published. Required when any precinct has a voter list.
    */
   pollBookKeyId: Sha256Hash.optional(),
+  /**
+   * The fewest cast ballots behind any decrypted total that is published
+   * (core/record/publication.ts): a station, or a contest within one, below it is
+   * decrypted only merged with others. Absent: 1, every station alone.
+   */
+  minimumPublishedCount: z.int().min(1).max(1_000_000).optional(),
 });
 
 export type ElectionDefinition = z.output<typeof ElectionDefinitionShape>;

@@ -23,6 +23,8 @@ export type SampleKeys = {
   readonly jointPublicKey: string;
   readonly ceremonyRecordHash: string;
   readonly guardians: { readonly count: number; readonly threshold: number };
+  /** The fewest cast ballots behind a published total (default 10). */
+  readonly minimumPublishedCount?: number;
   /**
    * The poll-book HMAC key: when given, each precinct carries the signed voter
    * list of SAMPLE_VOTER_IDS as keyed hashes, and the package commits to the key.
@@ -152,6 +154,7 @@ export function sampleElectionDefinition(keys: SampleKeys): Result<ElectionDefin
       members: keys.validators.map((v) => ({ name: v.name, verifierKey: v.verifierKey, url: v.url })),
     },
     pollWorkerCardIssuerKey: keys.pollWorkerCardIssuerKey,
+    minimumPublishedCount: keys.minimumPublishedCount ?? 10,
     ...(key === undefined ? {} : { pollBookKeyId: pollBookKeyId(key) }),
   };
   return parseElectionDefinition(definition);

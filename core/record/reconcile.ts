@@ -1,5 +1,7 @@
 /**
- * Reconciliation of paper and digital counts, station by station: the paper records
+ * Reconciliation of paper and digital counts, station by station (and, for stations
+ * whose totals were decrypted only merged with others, per contest at the merged
+ * unit's level, publication.ts): the paper records
  * the officials counted (or scanned), the cast ballots in the verified log, the cast
  * count on the station's printed closing report, the poll-book check-ins and
  * reissued ballots, and per contest the hand count of the paper beside the
@@ -17,7 +19,7 @@
  */
 import { z } from 'zod';
 import { err, ok, type Result } from '../result';
-import type { ElectionResults } from './results';
+import type { ElectionResults, UnitResult } from './results';
 
 const count = z.number().int().min(0);
 
@@ -64,6 +66,7 @@ export type DiscrepancyKind =
   | 'station-not-in-record';
 
 export type Discrepancy = {
+  /** The station, or for a hand count against a merged unit's totals the unit ("precinct:<id>", "election"). */
   readonly stationId: string;
   readonly kind: DiscrepancyKind;
   readonly contestId?: string;
@@ -76,6 +79,8 @@ export type Discrepancy = {
 
 export type StationReconciliation = {
   readonly stationId: string;
+  /** The merged unit whose totals hold this station's (publication.ts), or null when it is published alone. */
+  readonly mergedInto: string | null;
   readonly precinctId: string | null;
   readonly paperRecords: number | null;
   readonly castInLog: number | null;
@@ -98,16 +103,35 @@ export type StationReconciliation = {
   readonly discrepancies: readonly Discrepancy[];
 };
 
-export type Reconciliation = { readonly electionId: string; readonly stations: readonly StationReconciliation[]; readonly discrepancies: readonly Discrepancy[] };
+/** Stations decrypted together (publication.ts): their hand counts are summed and set beside the unit's totals. */
+export type UnitReconciliation = {
+  readonly unitId: string;
+  readonly stations: readonly string[];
+  readonly contests: StationReconciliation['contests'];
+  readonly discrepancies: readonly Discrepancy[];
+};
+
+export type Reconciliation = {
+  readonly electionId: string;
+  readonly stations: readonly StationReconciliation[];
+  /** Merged units: per-contest comparison at the level the totals were decrypted. */
+  readonly units: readonly UnitReconciliation[];
+  readonly discrepancies: readonly Discrepancy[];
+};
 
 /**
  * `voidedInLog`: voided ballots per station from the verified ballot logs (the
  * results carry only what was cast); needed once the paper side gives reissues.
  */
 export function reconcile(results: ElectionResults, paper: PaperCounts, voidedInLog: ReadonlyMap<string, number> = new Map()): Reconciliation {
-  const stationIds = [...new Set([...results.stations.map((s) => s.stationId), ...paper.stations.map((s) => s.stationId)])].sort();
+  // A station merged into a unit (publication.ts) has its cast count but no totals of its own:
+  // its hand count is compared at the unit's level (mergedUnits below).
+  const mergedMembers = results.merged.flatMap((m) => m.stations.map((s) => ({ ...s, unitId: m.unitId, contests: [] as UnitResult['contests'] })));
+  const digitalStations = [...results.stations, ...mergedMembers];
+  const stationIds = [...new Set([...digitalStations.map((s) => s.stationId), ...paper.stations.map((s) => s.stationId)])].sort();
   const stations = stationIds.map((stationId): StationReconciliation => {
-    const digital = results.stations.find((s) => s.stationId === stationId);
+    const digital = digitalStations.find((s) => s.stationId === stationId);
+    const mergedInto = mergedMembers.find((s) => s.stationId === stationId)?.unitId ?? null;
     const counted = paper.stations.find((s) => s.stationId === stationId);
     const discrepancies: Discrepancy[] = [];
     if (digital === undefined) discrepancies.push({ stationId, kind: 'station-not-in-record', paper: counted?.paperRecords ?? null, digital: null });
@@ -139,7 +163,7 @@ export function reconcile(results: ElectionResults, paper: PaperCounts, voidedIn
         const handCount = hand === undefined ? null : (hand.selections.find((s) => s.selectionId === selectionId)?.count ?? 0);
         const decryptedCount = decrypted === undefined ? null : (decrypted.selections.find((s) => s.selectionId === selectionId)?.count ?? 0);
         // A contest the officials did not hand count is not a discrepancy: only the counts they entered are compared.
-        if (hand !== undefined && handCount !== decryptedCount) {
+        if (hand !== undefined && mergedInto === null && handCount !== decryptedCount) {
           discrepancies.push({ stationId, kind: 'hand-count-vs-decrypted', contestId, selectionId, paper: handCount, digital: decryptedCount });
         }
         return { selectionId, handCount, decrypted: decryptedCount };
@@ -148,6 +172,7 @@ export function reconcile(results: ElectionResults, paper: PaperCounts, voidedIn
     });
     return {
       stationId,
+      mergedInto,
       precinctId: digital?.precinctId ?? null,
       paperRecords: counted?.paperRecords ?? null,
       castInLog: cast,
@@ -160,7 +185,35 @@ export function reconcile(results: ElectionResults, paper: PaperCounts, voidedIn
       discrepancies,
     };
   });
-  return { electionId: results.electionId, stations, discrepancies: stations.flatMap((s) => s.discrepancies) };
+  const units = mergedUnits(results, paper);
+  return { electionId: results.electionId, stations, units, discrepancies: [...stations.flatMap((s) => s.discrepancies), ...units.flatMap((u) => u.discrepancies)] };
+}
+
+/**
+ * Hand counts against a merged unit's decrypted totals: the sum over its stations,
+ * for every selection every member station counted by hand (a sum missing one
+ * station's paper would differ for no reason).
+ */
+function mergedUnits(results: ElectionResults, paper: PaperCounts): UnitReconciliation[] {
+  return results.merged.map((unit) => {
+    const counted = unit.stations.map((s) => paper.stations.find((p) => p.stationId === s.stationId));
+    const discrepancies: Discrepancy[] = [];
+    const contests = unit.contests.map((contest) => {
+      const selections = contest.selections.map((selection) => {
+        let handCount: number | null = 0;
+        for (const station of counted) {
+          const count = station?.contests.find((c) => c.contestId === contest.contestId)?.selections.find((s) => s.selectionId === selection.selectionId)?.count;
+          handCount = count === undefined || handCount === null ? null : handCount + count;
+        }
+        if (handCount !== null && handCount !== selection.count) {
+          discrepancies.push({ stationId: unit.unitId, kind: 'hand-count-vs-decrypted', contestId: contest.contestId, selectionId: selection.selectionId, paper: handCount, digital: selection.count });
+        }
+        return { selectionId: selection.selectionId, handCount, decrypted: selection.count };
+      });
+      return { contestId: contest.contestId, selections };
+    });
+    return { unitId: unit.unitId, stations: unit.stations.map((s) => s.stationId), contests, discrepancies };
+  });
 }
 
 const KIND_TEXT: Readonly<Record<DiscrepancyKind, string>> = {
@@ -169,14 +222,15 @@ const KIND_TEXT: Readonly<Record<DiscrepancyKind, string>> = {
   'check-ins-vs-cast': 'poll-book check-ins vs ballots cast in the log',
   'issued-less-voided-vs-cast': 'more ballots cast in the log than poll-book check-ins + ballots reissued − ballots voided in the log',
   'cast-exceeds-check-ins': 'more ballots cast in the log than poll-book check-ins',
-  'hand-count-vs-decrypted': 'hand count vs decrypted station total',
+  'hand-count-vs-decrypted': 'hand count vs decrypted total',
   'station-missing-on-paper': 'station in the record has no paper count',
   'station-not-in-record': 'paper count for a station that is not in the record',
 };
 
 export function describeDiscrepancy(d: Discrepancy): string {
   const where = d.contestId === undefined ? '' : ` ${d.contestId}/${d.selectionId ?? ''}`;
-  return `station ${d.stationId}${where}: ${KIND_TEXT[d.kind]}: paper ${d.paper ?? '—'}, digital ${d.digital ?? '—'}`;
+  const unit = d.stationId.startsWith('precinct:') || d.stationId === 'election' ? 'merged unit' : 'station';
+  return `${unit} ${d.stationId}${where}: ${KIND_TEXT[d.kind]}: paper ${d.paper ?? '—'}, digital ${d.digital ?? '—'}`;
 }
 
 function escapeHtml(text: string): string {
@@ -202,6 +256,20 @@ export function reconciliationHtml(r: Reconciliation, title: string): string {
       return head + contests;
     })
     .join('\n');
+  const unitRows = r.units
+    .flatMap((u) =>
+      u.contests.flatMap((c) =>
+        c.selections.map((sel) => {
+          const bad = u.discrepancies.some((d) => d.contestId === c.contestId && d.selectionId === sel.selectionId);
+          return `<tr><th>${escapeHtml(u.unitId)}</th><td>${escapeHtml(u.stations.join(' + '))}</td><td>${escapeHtml(c.contestId)} / ${escapeHtml(sel.selectionId)}</td>${cell(sel.handCount, bad)}${cell(sel.decrypted, bad)}</tr>`;
+        }),
+      ),
+    )
+    .join('\n');
+  const merged =
+    r.units.length === 0
+      ? ''
+      : `<h2>Stations decrypted together</h2>\n<p>These stations' totals are below the election's minimum count one by one, so they were decrypted only merged: their hand counts are summed and compared with the merged totals.</p>\n<table><thead><tr><th>Unit</th><th>Stations</th><th>Contest / selection</th><th>Paper (hand count, summed)</th><th>Digital (decrypted)</th></tr></thead>\n<tbody>\n${unitRows}\n</tbody></table>`;
   const list = r.discrepancies.length === 0 ? '<p>No discrepancies.</p>' : `<ol>${r.discrepancies.map((d) => `<li>${escapeHtml(describeDiscrepancy(d))}</li>`).join('')}</ol>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
@@ -214,6 +282,7 @@ export function reconciliationHtml(r: Reconciliation, title: string): string {
 <tbody>
 ${rows}
 </tbody></table>
+${merged}
 <h2>Discrepancies</h2>
 ${list}
 <p>Signatures of the officials: ______________________ ______________________</p>

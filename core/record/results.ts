@@ -1,5 +1,6 @@
 /**
- * results.json: the decrypted totals per station, per precinct and overall, with
+ * results.json: the decrypted totals per station (or per merged unit, for stations
+ * below the package's minimum count: publication.ts), per precinct and overall, with
  * for every contest the number of cast ballots that carried it and the undervotes.
  * It is a pure function of the verified station totals and the ballot styles of the
  * cast ballots (public in the log), so the verifier recomputes it and compares.
@@ -8,6 +9,7 @@ import { toBase64Url } from '../encoding/bytes';
 import { contestLimit } from '../election/definition';
 import type { PlaintextTally } from '../ballot';
 import type { RecordElection } from './election';
+import { minimumPublishedCount, type PublicationUnit } from './publication';
 
 export type ContestResult = {
   readonly contestId: string;
@@ -19,35 +21,52 @@ export type ContestResult = {
 
 export type UnitResult = { readonly ballotsCast: number; readonly contests: readonly ContestResult[] };
 
+export type StationCount = { readonly stationId: string; readonly precinctId: string; readonly ballotsCast: number };
+
+/** Stations decrypted together (publication.ts): their totals are published only as one. */
+export type MergedResult = UnitResult & {
+  readonly unitId: string;
+  readonly kind: 'precinct' | 'election';
+  readonly precinctId?: string;
+  /** The member stations with their cast counts (public in the logs); their totals are not published apart. */
+  readonly stations: readonly StationCount[];
+};
+
 export type ElectionResults = {
   readonly type: 'election-results';
-  readonly v: 1;
+  /** 2: stations below the minimum are merged (`merged`). */
+  readonly v: 2;
   readonly electionId: string;
   readonly baseHash: string;
+  /** The package's minimum count of ballots behind a published total. */
+  readonly minimumPublishedCount: number;
   /** Guardians whose partial decryptions were combined. */
   readonly guardians: readonly string[];
+  /** Stations published alone. */
   readonly stations: readonly (UnitResult & { readonly stationId: string; readonly precinctId: string })[];
+  /** Units of several stations, decrypted together because one of them alone is below the minimum. */
+  readonly merged: readonly MergedResult[];
+  /** Precincts none of whose stations was merged across precincts. */
   readonly precincts: readonly (UnitResult & { readonly precinctId: string; readonly stations: readonly string[] })[];
   readonly overall: UnitResult;
 };
 
-export type DecryptedStation = {
-  readonly stationId: string;
-  readonly precinctId: string;
-  /** Cast ballots per ballot style. */
+export type DecryptedUnit = {
+  readonly unit: PublicationUnit;
+  /** Cast ballots per ballot style over the unit's stations. */
   readonly castByStyle: ReadonlyMap<string, number>;
   readonly totals: PlaintextTally;
 };
 
-function stationResult(election: RecordElection, station: DecryptedStation): UnitResult {
-  const contests = station.totals.contests.map((contest) => {
+function unitResult(election: RecordElection, unit: DecryptedUnit): UnitResult {
+  const contests = unit.totals.contests.map((contest) => {
     let ballots = 0;
-    for (const [styleId, n] of station.castByStyle) {
+    for (const [styleId, n] of unit.castByStyle) {
       if (election.manifests.get(styleId)?.contests.some((c) => c.contestId === contest.contestId) === true) ballots += n;
     }
     return { contestId: contest.contestId, ballots, selections: contest.selections.map((s) => ({ selectionId: s.selectionId, count: s.count })) };
   });
-  return { ballotsCast: station.totals.ballotCount, contests: withUndervotes(election, contests) };
+  return { ballotsCast: unit.totals.ballotCount, contests: withUndervotes(election, contests) };
 }
 
 function withUndervotes(election: RecordElection, contests: readonly Omit<ContestResult, 'undervotes'>[]): ContestResult[] {
@@ -82,24 +101,47 @@ function sumUnits(election: RecordElection, units: readonly UnitResult[]): UnitR
   return { ballotsCast: units.reduce((n, u) => n + u.ballotsCast, 0), contests: withUndervotes(election, contests) };
 }
 
-export function computeResults(election: RecordElection, guardians: readonly string[], stations: readonly DecryptedStation[]): ElectionResults {
-  const sorted = [...stations].sort((a, b) => (a.stationId < b.stationId ? -1 : a.stationId > b.stationId ? 1 : 0));
-  const stationResults = sorted.map((s) => ({ stationId: s.stationId, precinctId: s.precinctId, ...stationResult(election, s) }));
+const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The results from the decrypted publication units. `stations` gives every station
+ * that operated with its precinct and cast count (public in the verified logs).
+ */
+export function computeResults(election: RecordElection, guardians: readonly string[], units: readonly DecryptedUnit[], stations: readonly StationCount[]): ElectionResults {
+  const precinctOf = new Map(stations.map((s) => [s.stationId, s.precinctId]));
+  const alone = units
+    .filter((u) => u.unit.kind === 'station')
+    .map((u) => ({ stationId: u.unit.unitId, precinctId: precinctOf.get(u.unit.unitId) ?? '', ...unitResult(election, u) }))
+    .sort((a, b) => byId(a.stationId, b.stationId));
+  const merged: MergedResult[] = units
+    .filter((u) => u.unit.kind !== 'station')
+    .map((u) => ({
+      unitId: u.unit.unitId,
+      kind: u.unit.kind === 'precinct' ? 'precinct' : 'election',
+      ...(u.unit.precinctId === undefined ? {} : { precinctId: u.unit.precinctId }),
+      stations: u.unit.stationIds.map((id) => stations.find((s) => s.stationId === id) ?? { stationId: id, precinctId: '', ballotsCast: 0 }),
+      ...unitResult(election, u),
+    }));
+  const acrossPrecincts = new Set(merged.filter((m) => m.kind === 'election').flatMap((m) => m.stations.map((s) => s.stationId)));
   const precincts = election.definition.precincts
     .map((p) => {
-      const members = stationResults.filter((s) => s.precinctId === p.id);
-      return { precinctId: p.id, stations: members.map((s) => s.stationId), ...sumUnits(election, members) };
+      const members = stations.filter((s) => s.precinctId === p.id).map((s) => s.stationId).sort(byId);
+      const parts: UnitResult[] = [...alone.filter((s) => s.precinctId === p.id), ...merged.filter((m) => m.kind === 'precinct' && m.precinctId === p.id)];
+      return { precinctId: p.id, members, parts };
     })
-    .filter((p) => p.stations.length > 0);
+    .filter((p) => p.members.length > 0 && !p.members.some((id) => acrossPrecincts.has(id)))
+    .map((p) => ({ precinctId: p.precinctId, stations: p.members, ...sumUnits(election, p.parts) }));
   return {
     type: 'election-results',
-    v: 1,
+    v: 2,
     electionId: election.definition.electionId,
     baseHash: toBase64Url(election.baseHash),
+    minimumPublishedCount: minimumPublishedCount(election.definition),
     guardians: [...guardians],
-    stations: stationResults,
+    stations: alone,
+    merged,
     precincts,
-    overall: sumUnits(election, stationResults),
+    overall: sumUnits(election, [...alone, ...merged]),
   };
 }
 
@@ -122,7 +164,7 @@ export function firstDifference(expected: unknown, actual: unknown, path = ''): 
 function labelOf(container: object, key: string): string {
   if (!Array.isArray(container)) return key;
   const item = container[Number(key)] as Record<string, unknown> | undefined;
-  for (const field of ['stationId', 'precinctId', 'contestId', 'selectionId']) {
+  for (const field of ['unitId', 'stationId', 'precinctId', 'contestId', 'selectionId']) {
     if (item !== undefined && typeof item === 'object' && typeof item[field] === 'string') return item[field];
   }
   return key;

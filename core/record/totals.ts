@@ -2,7 +2,8 @@
  * The encrypted totals of a station: for every contest on the station's ballot
  * styles, the product of the cast ballots' ciphertexts per selection. Only these are
  * ever decrypted; a single ballot never is. Precinct and overall results are sums of
- * the decrypted station totals, which equal the decryption of the products.
+ * the decrypted totals of publication units (publication.ts): a station, or stations
+ * merged so that no unit below the package's minimum is ever decrypted alone.
  */
 import { z } from 'zod';
 import {
@@ -107,23 +108,29 @@ export function encryptedTotalsToFile(electionId: string, totals: readonly Stati
   };
 }
 
-/** One guardian's partial decryptions of every station's totals. */
+/** A publication unit (publication.ts): a station id, "precinct:<id>" or "election". */
+const unitIdSchema = z.string().regex(/^(?:[a-z0-9][a-z0-9._-]{0,62}|precinct:[a-z0-9][a-z0-9._-]{0,62}|election)$/);
+
+/**
+ * One guardian's partial decryptions of every publication unit's totals (v2: per
+ * unit, so a station below the package's minimum is never decrypted alone).
+ */
 export const tallyShareFileSchema = z.strictObject({
   type: z.literal('tally-share'),
-  v: z.literal(1),
+  v: z.literal(2),
   electionId: z.string(),
   guardianId: z.string(),
   index: z.number().int().min(1),
-  stations: z.array(z.strictObject({ stationId: stationIdSchema, partial: partialDecryptionSchema })),
+  units: z.array(z.strictObject({ unitId: unitIdSchema, partial: partialDecryptionSchema })),
 });
 export type TallyShareFile = z.infer<typeof tallyShareFileSchema>;
 
 export function parseTallyShareFile(json: unknown): Result<TallyShareFile, string> {
   const parsed = tallyShareFileSchema.safeParse(json);
   if (!parsed.success) return err(z.prettifyError(parsed.error));
-  for (const station of parsed.data.stations) {
-    if (station.partial.guardianId !== parsed.data.guardianId || station.partial.index !== parsed.data.index) {
-      return err(`station ${station.stationId}: the partial decryption is by another guardian`);
+  for (const unit of parsed.data.units) {
+    if (unit.partial.guardianId !== parsed.data.guardianId || unit.partial.index !== parsed.data.index) {
+      return err(`unit ${unit.unitId}: the partial decryption is by another guardian`);
     }
   }
   return ok(parsed.data);

@@ -15,7 +15,8 @@
  *   4b. election-wide uniqueness (core/record/ballot-uniqueness.ts): no ballot id and
  *      no selection ciphertext's α shown twice in the whole record, across stations;
  *   5. tally/encrypted-totals.json equals the products of the cast ballots;
- *   6. every partial decryption proof in tally/shares/, at least k guardians;
+ *   6. every partial decryption proof in tally/shares/, at least k guardians, one per
+ *      publication unit (publication.ts: stations below the package's minimum merged);
  *   7. results.json and results.nist.json equal what the verified decryption gives.
  *
  * Stations are independent of each other, so their verification is pluggable (a
@@ -52,7 +53,8 @@ import type { RecordFailure } from './failure';
 import { checkListedEnrollment, checkRecordStations } from './stations';
 import type { StationManifest } from '../election/station-manifest';
 import { resultsToNist } from './nist-results';
-import { computeResults, firstDifference, type DecryptedStation, type ElectionResults } from './results';
+import { computeResults, firstDifference, type DecryptedUnit, type ElectionResults } from './results';
+import { unitsToDecrypt } from './publication';
 import {
   ENCRYPTED_TOTALS_FILE,
   encryptedTotalsToFile,
@@ -121,7 +123,7 @@ export type VerifiedLogs = {
 
 export type VerifiedTally = {
   readonly guardians: readonly string[];
-  readonly decrypted: readonly DecryptedStation[];
+  readonly decrypted: readonly DecryptedUnit[];
   readonly results: ElectionResults;
 };
 
@@ -363,41 +365,49 @@ export function checkEncryptedTotals(source: RecordSource, logs: VerifiedLogs): 
   });
 }
 
-export type GuardianShares = { readonly guardianId: string; readonly index: number; readonly file: string; readonly byStation: ReadonlyMap<string, PartialDecryption> };
+export type GuardianShares = { readonly guardianId: string; readonly index: number; readonly file: string; readonly byUnit: ReadonlyMap<string, PartialDecryption> };
 
-/** Parses one tally-share file and checks every partial decryption proof in it. */
+/**
+ * Parses one tally-share file and checks every partial decryption proof in it: one
+ * per publication unit (publication.ts), none for a station that must not be decrypted alone.
+ */
 export function checkTallyShare(logs: VerifiedLogs, file: string, json: unknown): Result<GuardianShares, RecordFailure> {
   const parsed = parseTallyShareFile(json);
   if (!parsed.ok) return err({ check: 'tally-share', file, message: parsed.error });
   const share = parsed.value;
   const where = { file, guardianId: share.guardianId };
   if (share.electionId !== logs.election.definition.electionId) return err({ check: 'tally-share', ...where, message: `the share is for election ${share.electionId}` });
-  const byStation = new Map<string, PartialDecryption>();
-  for (const s of share.stations) {
-    const partial = parsePartialDecryption(s.partial);
-    if (!partial.ok) return err({ check: 'tally-share', ...where, stationId: s.stationId, message: JSON.stringify(partial.error) });
-    if (byStation.has(s.stationId)) return err({ check: 'tally-share', ...where, stationId: s.stationId, message: 'the station appears twice' });
-    byStation.set(s.stationId, partial.value);
+  const byUnit = new Map<string, PartialDecryption>();
+  for (const u of share.units) {
+    const partial = parsePartialDecryption(u.partial);
+    if (!partial.ok) return err({ check: 'tally-share', ...where, message: `unit ${u.unitId}: ${JSON.stringify(partial.error)}` });
+    if (byUnit.has(u.unitId)) return err({ check: 'tally-share', ...where, message: `unit ${u.unitId} appears twice` });
+    byUnit.set(u.unitId, partial.value);
   }
-  for (const station of logs.stations) {
-    const partial = byStation.get(station.station.stationId);
-    if (partial === undefined) return err({ check: 'tally-share', ...where, stationId: station.station.stationId, message: 'no partial decryption for this station' });
-    const checked = verifyPartialDecryption(logs.election.context, logs.ceremony, station.totals.tally, partial);
+  const units = unitsToDecrypt(logs.election, logs.stations);
+  for (const { unit, tally } of units) {
+    const stationId = unit.kind === 'station' ? { stationId: unit.unitId } : {};
+    const partial = byUnit.get(unit.unitId);
+    if (partial === undefined) return err({ check: 'tally-share', ...where, ...stationId, message: `no partial decryption for publication unit ${unit.unitId}` });
+    const checked = verifyPartialDecryption(logs.election.context, logs.ceremony, tally, partial);
     if (!checked.ok) {
       const at = [checked.error.contestId, checked.error.selectionId].filter((x) => x !== undefined).join('/');
       return err({
         check: checked.error.check === 'partial-decryption-proof' ? 'partial-decryption-proof' : 'tally-share',
         ...where,
-        stationId: station.station.stationId,
-        message: `${checked.error.check}${at ? ` at ${at}` : ''}`,
+        ...stationId,
+        message: `unit ${unit.unitId}: ${checked.error.check}${at ? ` at ${at}` : ''}`,
       });
     }
   }
-  if (byStation.size !== logs.stations.length) return err({ check: 'tally-share', ...where, message: 'the share decrypts stations that are not in the record' });
-  return ok({ guardianId: share.guardianId, index: share.index, file, byStation });
+  if (byUnit.size !== units.length) {
+    const extra = [...byUnit.keys()].filter((id) => !units.some((u) => u.unit.unitId === id));
+    return err({ check: 'tally-share', ...where, message: `the share decrypts units the publication rule does not make: ${extra.join(', ')}` });
+  }
+  return ok({ guardianId: share.guardianId, index: share.index, file, byUnit });
 }
 
-/** Steps 6–7 minus the files: combines verified shares into station totals and results. */
+/** Steps 6–7 minus the files: combines verified shares into unit totals and results. */
 export function combineShares(logs: VerifiedLogs, shares: readonly GuardianShares[]): Result<VerifiedTally, RecordFailure> {
   const distinct = new Map<number, GuardianShares>();
   for (const share of shares) {
@@ -409,16 +419,16 @@ export function combineShares(logs: VerifiedLogs, shares: readonly GuardianShare
     return err({ check: 'too-few-guardians', message: `${distinct.size} guardian share(s) given; any ${threshold} of the ${logs.ceremony.guardians.length} guardians are needed` });
   }
   const ordered = [...distinct.values()].sort((a, b) => a.index - b.index);
-  const decrypted: DecryptedStation[] = [];
-  for (const station of logs.stations) {
-    const stationId = station.station.stationId;
-    const partials = ordered.map((g) => g.byStation.get(stationId) as PartialDecryption);
-    const totals: Result<PlaintextTally, unknown> = decryptTally(logs.election.context, logs.ceremony, station.totals.tally, partials);
-    if (!totals.ok) return err({ check: 'decryption', stationId, message: `the totals do not decrypt: ${JSON.stringify(totals.error)}` });
-    decrypted.push({ stationId, precinctId: station.station.precinctId, castByStyle: station.castByStyle, totals: totals.value });
+  const decrypted: DecryptedUnit[] = [];
+  for (const { unit, tally, castByStyle } of unitsToDecrypt(logs.election, logs.stations)) {
+    const partials = ordered.map((g) => g.byUnit.get(unit.unitId) as PartialDecryption);
+    const totals: Result<PlaintextTally, unknown> = decryptTally(logs.election.context, logs.ceremony, tally, partials);
+    if (!totals.ok) return err({ check: 'decryption', ...(unit.kind === 'station' ? { stationId: unit.unitId } : {}), message: `the totals of unit ${unit.unitId} do not decrypt: ${JSON.stringify(totals.error)}` });
+    decrypted.push({ unit, castByStyle, totals: totals.value });
   }
   const guardians = ordered.map((g) => g.guardianId);
-  return ok({ guardians, decrypted, results: computeResults(logs.election, guardians, decrypted) });
+  const stationCounts = logs.stations.map((s) => ({ stationId: s.station.stationId as string, precinctId: s.station.precinctId as string, ballotsCast: s.cast }));
+  return ok({ guardians, decrypted, results: computeResults(logs.election, guardians, decrypted, stationCounts) });
 }
 
 /** Steps 6–7 on the files of the record. */

@@ -177,15 +177,15 @@ describe('each tampering makes `urna verify` exit 1 naming the check', () => {
   it('a partial decryption altered', () => {
     const dir = copyOf(tallied);
     const file = path.join(dir, 'tally', 'shares', 'guardian-2.json');
-    const share = JSON.parse(readFileSync(file, 'utf8')) as { stations: { stationId: string; partial: { shares: { share: string }[] } }[] };
-    const station = share.stations[1];
+    const share = JSON.parse(readFileSync(file, 'utf8')) as { units: { unitId: string; partial: { shares: { share: string }[] } }[] };
+    const station = share.units[1];
     const [first, second] = station?.partial.shares ?? [];
     if (first === undefined || second === undefined) throw new Error('shares');
     first.share = second.share; // a valid point, but not this guardian's decryption of this total
     writeFileSync(file, `${canonicalize(share)}\n`);
     const result = verify(dir);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain(`station ${station?.stationId ?? ''}, guardian guardian-2`);
+    expect(result.stderr).toContain(`station ${station?.unitId ?? ''}, guardian guardian-2`);
     expect(result.stderr).toContain('check partial-decryption-proof failed');
   });
 

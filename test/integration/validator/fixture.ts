@@ -99,6 +99,8 @@ export function makeTestElection(options: {
   readonly label?: string;
   /** The guardians, or a key ceremony to hold for the definition's ceremony base hash. */
   readonly guardians?: TestGuardians | CeremonyToHold;
+  /** The package's minimum count for published totals; 1 (every station alone) unless a test is about merging. */
+  readonly minimumPublishedCount?: number;
 }): TestElection {
   const label = options.label ?? 'election';
   const dir = mkdtempSync(path.join(tmpdir(), 'urna-validators-'));
@@ -117,6 +119,7 @@ export function makeTestElection(options: {
       jointPublicKey: g.jointPublicKey,
       ceremonyRecordHash: g.ceremonyRecordHash,
       guardians: { count: g.count, threshold: g.threshold },
+      minimumPublishedCount: options.minimumPublishedCount ?? 1,
     });
   let guardians: TestGuardians;
   if (options.guardians !== undefined && 'hold' in options.guardians) {

@@ -4,17 +4,19 @@
  * voided ballots in the log, the rest being sessions that ended without a ballot.
  */
 import { describe, expect, it } from 'vitest';
-import { describeDiscrepancy, parsePaperCounts, reconcile, reconciliationHtml, type PaperCounts } from '../../../core/record/reconcile';
+import { describeDiscrepancy, parsePaperCounts, reconcile, reconciliationHtml, type Discrepancy, type PaperCounts } from '../../../core/record/reconcile';
 import type { ElectionResults } from '../../../core/record/results';
 
 /** Station-1 cast 10 ballots; its log also holds 2 voided ones. */
 const RESULTS: ElectionResults = {
   type: 'election-results',
-  v: 1,
+  v: 2,
   electionId: 'e-1',
   baseHash: 'h',
+  minimumPublishedCount: 1,
   guardians: ['g-1'],
   stations: [{ stationId: 'station-1', precinctId: 'uik-1', ballotsCast: 10, contests: [] }],
+  merged: [],
   precincts: [{ precinctId: 'uik-1', stations: ['station-1'], ballotsCast: 10, contests: [] }],
   overall: { ballotsCast: 10, contests: [] },
 };
@@ -68,5 +70,54 @@ describe('reconciling the poll book with the ballots cast', () => {
     expect(reconcile(RESULTS, paper({ checkIns: 10 }), VOIDED).discrepancies).toEqual([]);
     expect(reconcile(RESULTS, paper({ checkIns: 12 }), VOIDED).discrepancies).toEqual([{ stationId: 'station-1', kind: 'check-ins-vs-cast', paper: 12, digital: 10 }]);
     expect(reconcile(RESULTS, paper({})).stations[0]).toMatchObject({ checkIns: null, ballotsReissued: null, voidedInLog: null });
+  });
+});
+
+describe('reconciling stations whose totals were decrypted only merged', () => {
+  const MERGED: ElectionResults = {
+    ...RESULTS,
+    minimumPublishedCount: 10,
+    stations: [],
+    merged: [
+      {
+        unitId: 'precinct:uik-1',
+        kind: 'precinct',
+        precinctId: 'uik-1',
+        stations: [
+          { stationId: 'station-1', precinctId: 'uik-1', ballotsCast: 3 },
+          { stationId: 'station-2', precinctId: 'uik-1', ballotsCast: 9 },
+        ],
+        ballotsCast: 12,
+        contests: [{ contestId: 'c', ballots: 12, undervotes: 0, selections: [{ selectionId: 'yes', count: 7 }, { selectionId: 'no', count: 5 }] }],
+      },
+    ],
+    precincts: [],
+  };
+  const counts = (yes1: number) => {
+    const parsed = parsePaperCounts({
+      type: 'paper-counts',
+      v: 1,
+      electionId: 'e-1',
+      stations: [
+        { stationId: 'station-1', paperRecords: 3, contests: [{ contestId: 'c', selections: [{ selectionId: 'yes', count: yes1 }, { selectionId: 'no', count: 3 - yes1 }] }] },
+        { stationId: 'station-2', paperRecords: 9, contests: [{ contestId: 'c', selections: [{ selectionId: 'yes', count: 5 }, { selectionId: 'no', count: 4 }] }] },
+      ],
+    });
+    if (!parsed.ok) throw new Error(parsed.error);
+    return parsed.value;
+  };
+
+  it('compares the summed hand counts with the merged totals, and cast counts station by station', () => {
+    const agreed = reconcile(MERGED, counts(2));
+    expect(agreed.discrepancies).toEqual([]);
+    expect(agreed.stations.map((s) => [s.stationId, s.mergedInto, s.castInLog])).toEqual([['station-1', 'precinct:uik-1', 3], ['station-2', 'precinct:uik-1', 9]]);
+    expect(agreed.units[0]?.contests[0]?.selections).toEqual([{ selectionId: 'yes', handCount: 7, decrypted: 7 }, { selectionId: 'no', handCount: 5, decrypted: 5 }]);
+
+    const off = reconcile(MERGED, counts(3));
+    expect(off.discrepancies).toEqual([
+      { stationId: 'precinct:uik-1', kind: 'hand-count-vs-decrypted', contestId: 'c', selectionId: 'yes', paper: 8, digital: 7 },
+      { stationId: 'precinct:uik-1', kind: 'hand-count-vs-decrypted', contestId: 'c', selectionId: 'no', paper: 4, digital: 5 },
+    ]);
+    expect(describeDiscrepancy(off.discrepancies[0] as Discrepancy)).toBe('merged unit precinct:uik-1 c/yes: hand count vs decrypted total: paper 8, digital 7');
   });
 });
