@@ -10,16 +10,24 @@
  *   a manifest that does not list a station whose logs are in the record → station-not-listed;
  *   `urna record export` with a manifest listing a station no source holds → names it,
  *     and with the statement for it → a complete record;
- *   a validator given the manifest refuses an enrolled but unlisted station's push.
+ *   a validator given the manifest refuses an enrolled but unlisted station's push;
+ *   `urna simulate --station-voters 3,12,12` (sample election, minimum 10): the station
+ *     of 3 ballots has no total of its own; it is decrypted only together with its
+ *     precinct, and the results match what the voters meant at that level.
  */
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollStation } from '../../../core/election/enrollment';
 import type { PrecinctId, StationId } from '../../../core/ids';
 import { stationKeyName } from '../../../core/ledger/checkpoint';
 import { ed25519NoteSigner, formatVerifierKey, SIGNATURE_TYPE_ED25519 } from '../../../core/ledger/note';
+import type { SimulationSummary } from '../../../cli/simulate/run';
+import type { ElectionResults } from '../../../core/record/results';
 import { MemoryEventLogger } from '../../../main/logging';
+import { socatAvailable } from '../../../main/station/demo-devices';
 import { readValidatorConfig } from '../../../validator/config';
 import { prepareValidator } from '../../../validator/run';
 import { buildValidatorServer } from '../../../validator/server';
@@ -237,4 +245,43 @@ describe('a validator given the station manifest', () => {
       election.cleanup();
     }
   });
+});
+
+describe.skipIf(!socatAvailable())('a simulated election with a station of 3 ballots (minimum 10)', () => {
+  it('publishes no total for that station; it is decrypted with its precinct, and the results match what the voters meant there', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'urna-stations-sim-'));
+    try {
+      const out = path.join(dir, 'record');
+      const args = ['simulate', '--station-voters', '3,12,12', '--validators', '3', '--cosign', '2', '--guardians', '3', '--threshold', '2', '--seed', 'small-1', '--out', out, '--quiet', '--threads', '1'];
+      const ran = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve, reject) => {
+        const child = spawn(process.execPath, [path.resolve('bin/urna.mjs'), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+        child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+        child.once('error', reject);
+        child.once('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+      });
+      expect(ran.status, ran.stderr.slice(-3000)).toBe(0);
+      const summary = JSON.parse(ran.stdout) as SimulationSummary;
+      expect(summary.match).toBe(true);
+      expect(summary.verified).toBe(true);
+      expect(summary.decrypted).toEqual(summary.intended);
+      // station-01 (3 ballots) and station-03 (12) serve uik-1201, station-02 (12) uik-1202.
+      expect(Object.keys(summary.decrypted?.stations ?? {}).sort()).toEqual(['precinct:uik-1201', 'station-02']);
+      expect(summary.decrypted?.stations['precinct:uik-1201']?.ballotsCast).toBe(15);
+
+      const results = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as ElectionResults;
+      expect(results.v).toBe(2);
+      expect(results.minimumPublishedCount).toBe(10);
+      expect(results.stations.map((s) => s.stationId)).toEqual(['station-02']);
+      expect(results.merged.map((m) => [m.unitId, m.stations.map((s) => `${s.stationId}:${s.ballotsCast}`)])).toEqual([['precinct:uik-1201', ['station-01:3', 'station-03:12']]]);
+      expect(results.overall.ballotsCast).toBe(27);
+      // No guardian decrypted station-01 alone: every share is per unit, and no unit is station-01.
+      const shares = JSON.parse(readFileSync(path.join(out, 'tally', 'shares', `${summary.guardiansDecrypting[0] ?? ''}.json`), 'utf8')) as { units: { unitId: string }[] };
+      expect(shares.units.map((u) => u.unitId)).toEqual(['station-02', 'precinct:uik-1201']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 600_000);
 });
