@@ -36,6 +36,8 @@ import { canonicalize } from '../core/encoding/canonical-json';
 import { sha256 } from '../core/encoding/hash';
 import { parseElectionDefinition, type ElectionDefinition } from '../core/election/definition';
 import { enrollStation } from '../core/election/enrollment';
+import { signStationManifest, STATION_MANIFEST_FILE, type ListedStation } from '../core/election/station-manifest';
+import { unitsToDecrypt } from '../core/record/publication';
 import { CEREMONY_PLACEHOLDER_HASH, CEREMONY_PLACEHOLDER_KEY, electionCeremonyBaseHash, serializeElectionPackage, signElectionPackage } from '../core/election/package';
 import { sampleElectionDefinition } from '../core/election/sample';
 import type { GuardianId, PrecinctId, SelectionId, StationId } from '../core/ids';
@@ -135,6 +137,7 @@ async function buildRecord(kind: 'r1' | 'r2', ballots: number): Promise<string> 
   const electionId = definition.electionId;
   const now = Math.floor(Date.now() / 1000);
 
+  const listed: ListedStation[] = [];
   for (let s = 0; s < STATIONS; s++) {
     const precinct = s % 2 === 0 ? 'uik-1201' : 'uik-1202';
     const stationId = `station-${s + 1}` as StationId;
@@ -143,6 +146,7 @@ async function buildRecord(kind: 'r1' | 'r2', ballots: number): Promise<string> 
     const verifierKey = formatVerifierKey(signer.name, SIGNATURE_TYPE_ED25519, signer.publicKey);
     const enrollment = enrollStation({ electionId, stationId, precinctId: precinct as PrecinctId, stationVerifierKey: verifierKey }, authority, definition);
     if (!enrollment.ok) throw new Error('enrollment');
+    listed.push({ stationId, precinctId: precinct as PrecinctId, verifierKey });
     const count = Math.floor(ballots / STATIONS) + (s === 0 ? ballots % STATIONS : 0);
     const entries: LedgerEntry[] = [{ type: 'polls-opened', v: 1, ballotsCast: 0 }];
     let chain = confirmationSeed(election.extendedBaseHash, stationId);
@@ -183,17 +187,21 @@ async function buildRecord(kind: 'r1' | 'r2', ballots: number): Promise<string> 
     writeRecordFile(dir, `${station}/pollbook/checkpoint`, cosigned('pollbook', pollbook));
   }
 
+  const stationManifest = signStationManifest({ manifestVersion: 1, stations: listed }, authority, { definition, baseHash: election.baseHash });
+  if (!stationManifest.ok) throw new Error(`station manifest: ${stationManifest.error}`);
+  writeRecordFile(dir, STATION_MANIFEST_FILE, JSON.stringify(stationManifest.value));
+
   // The tally ceremony, as `urna tally share` and `combine` do it, with guardians 1 and 2.
   const logs = await verifyRecordLogs(directoryRecordSource(dir), { hasher: nodeMerkleHasher });
   if (!logs.ok) throw new Error(`bench record does not verify: ${logs.error.message}`);
   const shares = ceremony.value.keyShares.slice(0, 2).map((keyShare: GuardianKeyShare) => {
     const share = {
       type: 'tally-share',
-      v: 1,
+      v: 2,
       electionId,
       guardianId: keyShare.guardianId,
       index: keyShare.index,
-      stations: logs.value.stations.map((st) => ({ stationId: st.station.stationId, partial: partialDecryptionToRecord(partiallyDecrypt(election.context, keyShare, st.totals.tally)) })),
+      units: unitsToDecrypt(election, logs.value.stations).map((u) => ({ unitId: u.unit.unitId, partial: partialDecryptionToRecord(partiallyDecrypt(election.context, keyShare, u.tally)) })),
     };
     const file = `${SHARES_DIR}/${keyShare.guardianId}.json`;
     writeRecordFile(dir, file, `${canonicalize(share)}\n`);
