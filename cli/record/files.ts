@@ -51,6 +51,11 @@ export function writeRecordFile(dir: string, relative: string, text: string, opt
 }
 
 export function readJsonFile(file: string): unknown {
+  return readJsonFileWithText(file).json;
+}
+
+/** The file's text and its JSON, for a caller that copies the text as it was signed. */
+export function readJsonFileWithText(file: string): { text: string; json: unknown } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -58,7 +63,7 @@ export function readJsonFile(file: string): unknown {
     throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
   try {
-    return JSON.parse(text) as unknown;
+    return { text, json: JSON.parse(text) as unknown };
   } catch (error) {
     throw new CliError(`${file} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -3,11 +3,10 @@
  * signed station manifest and its signed not-operated statements, checked against
  * the package before anything is written, and the stations the record still lacks.
  */
-import { readFileSync } from 'node:fs';
 import { NOT_OPERATED_FILE, STATION_MANIFEST_FILE, verifyNotOperated, verifyStationManifest, type StationManifest } from '../../core/election/station-manifest';
 import type { RecordElection } from '../../core/record/election';
 import { CliError } from '../urna';
-import { writeRecordFile } from './files';
+import { readJsonFileWithText, writeRecordFile } from './files';
 
 export type ExportStationList = {
   readonly manifest: StationManifest;
@@ -16,28 +15,14 @@ export type ExportStationList = {
   readonly notOperated: ReadonlyMap<string, string>;
 };
 
-function readJson(file: string): { text: string; json: unknown } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  try {
-    return { text, json: JSON.parse(text) as unknown };
-  } catch (error) {
-    throw new CliError(`${file} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
 export function readExportStationList(election: RecordElection, manifestFile: string, statementFiles: readonly string[]): ExportStationList {
   const trust = { definition: election.definition, baseHash: election.baseHash };
-  const manifestFileText = readJson(manifestFile);
+  const manifestFileText = readJsonFileWithText(manifestFile);
   const manifest = verifyStationManifest(manifestFileText.json, trust);
   if (!manifest.ok) throw new CliError(`${manifestFile}: not a valid station manifest for this package: ${manifest.error}`);
   const notOperated = new Map<string, string>();
   for (const file of statementFiles) {
-    const { text, json } = readJson(file);
+    const { text, json } = readJsonFileWithText(file);
     const statement = verifyNotOperated(json, trust);
     if (!statement.ok) throw new CliError(`${file}: not a valid not-operated statement for this package: ${statement.error}`);
     const { stationId } = statement.value;

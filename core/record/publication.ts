@@ -143,8 +143,8 @@ export function unitsToDecrypt(
   election: RecordElection,
   stations: readonly { readonly station: { readonly stationId: string; readonly precinctId: string }; readonly castByStyle: ReadonlyMap<string, number>; readonly totals: { readonly tally: EncryptedTally } }[],
 ): UnitToDecrypt[] {
-  const counts = stations.map((s) => ({ stationId: s.station.stationId as string, precinctId: s.station.precinctId as string, castByStyle: s.castByStyle }));
-  const byStation = new Map(stations.map((s) => [s.station.stationId as string, s]));
+  const counts = stations.map((s) => ({ stationId: s.station.stationId, precinctId: s.station.precinctId, castByStyle: s.castByStyle }));
+  const byStation = new Map(stations.map((s) => [s.station.stationId, s]));
   return publicationUnits(election, counts).map((unit) => {
     const members = unit.stationIds.map((id) => byStation.get(id)).filter((s) => s !== undefined);
     return { unit, tally: unitEncryptedTotals(election, members.map((s) => s.totals.tally)), castByStyle: castByStyleOf(counts.filter((c) => unit.stationIds.includes(c.stationId))) };

@@ -427,7 +427,7 @@ export function combineShares(logs: VerifiedLogs, shares: readonly GuardianShare
     decrypted.push({ unit, castByStyle, totals: totals.value });
   }
   const guardians = ordered.map((g) => g.guardianId);
-  const stationCounts = logs.stations.map((s) => ({ stationId: s.station.stationId as string, precinctId: s.station.precinctId as string, ballotsCast: s.cast }));
+  const stationCounts = logs.stations.map((s) => ({ stationId: s.station.stationId, precinctId: s.station.precinctId, ballotsCast: s.cast }));
   return ok({ guardians, decrypted, results: computeResults(logs.election, guardians, decrypted, stationCounts) });
 }
 

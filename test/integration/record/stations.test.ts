@@ -15,7 +15,6 @@
  *     of 3 ballots has no total of its own; it is decrypted only together with its
  *     precinct, and the results match what the voters meant at that level.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -253,15 +252,7 @@ describe.skipIf(!socatAvailable())('a simulated election with a station of 3 bal
     try {
       const out = path.join(dir, 'record');
       const args = ['simulate', '--station-voters', '3,12,12', '--validators', '3', '--cosign', '2', '--guardians', '3', '--threshold', '2', '--seed', 'small-1', '--out', out, '--quiet', '--threads', '1'];
-      const ran = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve, reject) => {
-        const child = spawn(process.execPath, [path.resolve('bin/urna.mjs'), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-        child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-        child.once('error', reject);
-        child.once('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
-      });
+      const ran = await urnaAsync(args);
       expect(ran.status, ran.stderr.slice(-3000)).toBe(0);
       const summary = JSON.parse(ran.stdout) as SimulationSummary;
       expect(summary.match).toBe(true);
