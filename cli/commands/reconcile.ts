@@ -32,6 +32,9 @@ async function reconcileCommand(options: ReconcileOptions): Promise<void> {
     const col = (v: number | null, width: number) => String(v ?? '—').padStart(width);
     out(`${s.stationId.padEnd(18)} ${col(s.paperRecords, 6)} ${col(s.castInLog, 10)} ${col(s.printedCastCount, 8)} ${col(s.checkIns, 10)} ${col(s.ballotsReissued, 9)} ${col(s.voidedInLog, 12)} ${col(s.sessionsWithoutBallot, 10)}${s.discrepancies.length > 0 ? '  ← discrepancy' : ''}`);
   }
+  for (const u of result.units) {
+    out(`merged unit ${u.unitId} (${u.stations.join(' + ')}): hand counts summed against its decrypted totals${u.discrepancies.length > 0 ? '  ← discrepancy' : ''}`);
+  }
   out('a reissued ballot stands in for a checked-in voter\'s missing one: cast(log) ≤ check-ins, and cast(log) + no-ballot = check-ins + reissued − voided(log)');
   const json = options.json ?? `${options.paper.replace(/\.json$/, '')}.reconciliation.json`;
   const html = options.html ?? `${options.paper.replace(/\.json$/, '')}.reconciliation.html`;
