@@ -22,7 +22,7 @@
  * Before the ballot binding and election-wide uniqueness, every one of these was
  * cosigned by every validator and the record verified (and B's totals decrypted).
  */
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -44,9 +44,11 @@ import {
   type Scalar,
 } from '../../../core/ballot';
 import { canonicalize } from '../../../core/encoding/canonical-json';
-import type { SelectionId } from '../../../core/ids';
+import { electionBaseHash } from '../../../core/election/package';
+import { signNotOperated } from '../../../core/election/station-manifest';
+import type { SelectionId, StationId } from '../../../core/ids';
 import { cosign, ed25519Cosigner } from '../../../core/ledger/cosignature';
-import { formatSignatureLine } from '../../../core/ledger/note';
+import { ed25519NoteSigner, formatSignatureLine } from '../../../core/ledger/note';
 import { urnaAsync } from '../../support/guardian-machines';
 import { runElection, type RecordRun } from '../record/fixture';
 import { BallotWriter, entriesRequest, seedFor, type TestStationSpec } from '../validator/fixture';
@@ -70,9 +72,17 @@ beforeAll(async () => {
     { id: 'station-e', precinct: 'uik-1201', cast: 0, challenged: 0, voided: 0, held: true },
   ]);
   honest = path.join(run.dir, 'record-honest');
+  // The held stations have no logs yet: in the honest record the authority states they did not operate.
+  const statements = ['station-b', 'station-c', 'station-d', 'station-e'].map((id) => {
+    const signed = signNotOperated(id as StationId, ed25519NoteSigner('svetlogorye-commission', seedFor(`${LABEL}/authority`)), { definition: run.election.definition, baseHash: electionBaseHash(run.election.definition) });
+    if (!signed.ok) throw new Error(signed.error);
+    const file = path.join(run.dir, `${id}.not-operated.json`);
+    writeFileSync(file, JSON.stringify(signed.value));
+    return file;
+  });
   const exported = await urnaAsync([
     'record', 'export', '--out', honest, '--election', run.election.packageFile, '--guardians', run.ceremonyDir,
-    '--enrollments', path.join(run.dir, 'enrollments'), '--from', ...run.urls,
+    '--enrollments', path.join(run.dir, 'enrollments'), '--station-manifest', run.election.stationManifestFile, '--not-operated', ...statements, '--from', ...run.urls,
   ]);
   expect(exported.status, exported.stderr).toBe(0);
   aEntries = readFileSync(path.join(honest, 'stations', STATION_A, 'ballots', 'entries.jsonl'), 'utf8').trimEnd().split('\n');
@@ -124,6 +134,8 @@ function forcedRecord(writer: BallotWriter): string {
   const dir = path.join(run.dir, `forced-${copies++}`);
   cpSync(honest, dir, { recursive: true });
   const stationDir = path.join(dir, 'stations', writer.station.stationId);
+  // The insider's station now has logs: the honest record's statement that it did not operate goes.
+  rmSync(path.join(stationDir, 'not-operated.json'), { force: true });
   mkdirSync(path.join(stationDir, 'ballots'), { recursive: true });
   mkdirSync(path.join(stationDir, 'pollbook'), { recursive: true });
   writeFileSync(path.join(stationDir, 'station.vkey'), `${writer.station.signer.verifierKey}\n`);
