@@ -13,6 +13,9 @@
  *                                                 list; enrolled stations it does not list
  *                                                 are refused (station-manifest.ts)
  *     "limits": { … },                            optional, see HttpLimits / ValidatorLimits
+ *     "timeWindowSeconds": 300,                   optional: every time the validator
+ *                                                 records or serves is rounded down to
+ *                                                 this window (time-window.ts); default 300
  *     "verifyThreads": 2                          optional: worker threads checking ballot
  *                                                 proofs (verify-pool.ts); 0 = none;
  *                                                 default: none on two cores or
@@ -28,6 +31,7 @@ import { describeNoteError, formatVerifierKey, parseSignerKey, SIGNATURE_TYPE_CO
 import { err, ok, type Result } from '../core/result';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './server';
 import { DEFAULT_LIMITS, type ValidatorLimits } from './service';
+import { DEFAULT_TIME_WINDOW_SECONDS } from './time-window';
 
 const limitsSchema = z
   .strictObject({
@@ -53,6 +57,7 @@ export const validatorConfigSchema = z.strictObject({
   stationManifest: z.string().min(1).optional(),
   limits: limitsSchema.optional(),
   verifyThreads: z.int().min(0).max(64).optional(),
+  timeWindowSeconds: z.int().min(1).max(86_400).optional(),
 });
 
 export type ValidatorConfigFile = z.infer<typeof validatorConfigSchema>;
@@ -71,6 +76,8 @@ export type ValidatorConfig = {
   readonly limits: ValidatorLimits;
   /** Worker threads for ballot proofs; undefined: one per core. */
   readonly verifyThreads?: number;
+  /** Every time recorded or served is rounded down to this many seconds. */
+  readonly timeWindowSeconds: number;
 };
 
 /** Reads and checks a config file; the error is a sentence for the operator. */
@@ -110,6 +117,7 @@ export function readValidatorConfig(file: string): Result<ValidatorConfig, strin
       maxEntryBytes: l.maxEntryBytes ?? DEFAULT_LIMITS.maxEntryBytes,
     },
     ...(c.verifyThreads === undefined ? {} : { verifyThreads: c.verifyThreads }),
+    timeWindowSeconds: c.timeWindowSeconds ?? DEFAULT_TIME_WINDOW_SECONDS,
   });
 }
 

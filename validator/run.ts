@@ -14,19 +14,27 @@ import { buildValidatorServer } from './server';
 import { ValidatorService } from './service';
 import { loadStationManifest } from './station-manifest';
 import { describeStoreOpenError, ValidatorStore } from './store';
+import { DEFAULT_TIME_WINDOW, TimeWindow } from './time-window';
 import { defaultVerifyThreads, VerifyPool } from './verify-pool';
 
-/** The validator's event log: JSON lines in its data folder, written without blocking requests. */
+/**
+ * The validator's event log: JSON lines in its data folder, written without blocking
+ * requests. Each line's time is the start of its time window, never the moment.
+ */
 export class ValidatorEventLog implements EventLogger {
   private readonly stream: WriteStream;
-  constructor(file: string, private readonly echo: boolean) {
+  constructor(
+    file: string,
+    private readonly echo: boolean,
+    private readonly window: TimeWindow = DEFAULT_TIME_WINDOW,
+  ) {
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     this.stream = createWriteStream(file, { flags: 'a', mode: 0o600 });
     this.stream.on('error', (error) => process.stderr.write(`urna validator: event log: ${error.message}\n`));
   }
 
   log(eventId: EventId, fields: LogFields = {}): void {
-    const line = `${JSON.stringify({ time: new Date().toISOString(), event: eventId, ...fields })}\n`;
+    const line = `${JSON.stringify({ time: this.window.nowIso(), event: eventId, ...fields })}\n`;
     this.stream.write(line);
     if (this.echo) process.stderr.write(line);
   }
@@ -79,7 +87,8 @@ export function prepareValidator(
   if (member.verifierKey !== key.value.verifierKey) {
     return err(`the key in ${config.keyFile} is not the key the election package names for ${config.name} (${member.verifierKey})`);
   }
-  const store = ValidatorStore.open(config.dataDir, election.value.electionId);
+  const timeWindow = new TimeWindow(config.timeWindowSeconds);
+  const store = ValidatorStore.open(config.dataDir, election.value.electionId, timeWindow);
   if (!store.ok) return err(describeStoreOpenError(store.error));
   const threads = options.verifyThreads ?? 0;
   const verifyPool = threads > 0 ? new VerifyPool(election.value, threads) : undefined;
@@ -89,6 +98,7 @@ export function prepareValidator(
     cosigner: key.value,
     logger,
     limits: config.limits,
+    timeWindow,
     ...(verifyPool === undefined ? {} : { verifyPool }),
   });
   return ok({ service, verifierKey: key.value.verifierKey });
@@ -98,7 +108,7 @@ export function prepareValidator(
 export async function startValidator(configFile: string, options: StartOptions = {}): Promise<Result<RunningValidator, string>> {
   const config = readValidatorConfig(configFile);
   if (!config.ok) return config;
-  const eventLog = options.logger === undefined ? new ValidatorEventLog(path.join(config.value.dataDir, 'events.jsonl'), options.echoLog ?? false) : undefined;
+  const eventLog = options.logger === undefined ? new ValidatorEventLog(path.join(config.value.dataDir, 'events.jsonl'), options.echoLog ?? false, new TimeWindow(config.value.timeWindowSeconds)) : undefined;
   const logger: EventLogger = options.logger ?? (eventLog as ValidatorEventLog);
   const prepared = prepareValidator(config.value, logger, { verifyThreads: options.verifyThreads ?? config.value.verifyThreads ?? defaultVerifyThreads() });
   if (!prepared.ok) {

@@ -97,6 +97,8 @@ export function buildValidatorServer(service: ValidatorService, logger: EventLog
     // Errors fastify raises before routing (a bad URL encoding, a bad content type) get the same JSON form.
     frameworkErrors: (error, request, reply) => {
       logger.log('validator.http-refused', { status: 400, code: 'malformed-request', message: error.message, client: request.ip });
+      reply.raw.sendDate = false;
+      reply.header('date', service.timeWindow.nowHttpDate());
       void sendError(reply, 400, { error: { code: 'malformed-request', message: error.message } });
     },
   });
@@ -105,6 +107,13 @@ export function buildValidatorServer(service: ValidatorService, logger: EventLog
     logger.log('validator.http-refused', { status, code, message, method: request.method, url: request.url.slice(0, 200), client: request.ip });
     return sendError(reply, status, { error: { code, message, ...extra } });
   };
+
+  // Node would stamp every response with the second it was sent, timing each batch a
+  // station pushes; the Date header carries the start of the time window instead.
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.raw.sendDate = false;
+    reply.header('date', service.timeWindow.nowHttpDate());
+  });
 
   // Any body that is not JSON reaches the handlers as text; each route checks what it got.
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));

@@ -34,6 +34,7 @@ import { err, ok, type Result } from '../core/result';
 import { checkEntries, initialLogState } from './checks';
 import type { EnrolledStation, ValidatorElection } from './election';
 import { nodeSha256Hasher, type LogHead, type ValidatorStore } from './store';
+import { DEFAULT_TIME_WINDOW, type TimeWindow } from './time-window';
 import { MIN_POOLED_BALLOTS, type Preverified, type VerifyPool } from './verify-pool';
 
 /** A refusal: the HTTP status, a stable code and a sentence for the person reading it. */
@@ -90,8 +91,10 @@ export type ValidatorServiceOptions = {
   readonly cosigner: Cosigner;
   readonly logger: EventLogger;
   readonly limits?: ValidatorLimits;
-  /** Seconds since the epoch, for cosignature timestamps. */
+  /** Seconds since the epoch, for cosignature timestamps (default: the start of the time window). */
   readonly now?: () => number;
+  /** How coarse every time this validator records or serves is (time-window.ts). */
+  readonly timeWindow?: TimeWindow;
   /** Randomness for batched proof verification (defaults to the CSPRNG). */
   readonly random?: RandomSource;
   /** Worker threads that check ballot proofs for `submitEntriesAsync` (without it, this thread does). */
@@ -116,6 +119,7 @@ export class ValidatorService {
   private readonly now: () => number;
   private readonly random: RandomSource | undefined;
   readonly verifyPool: VerifyPool | undefined;
+  readonly timeWindow: TimeWindow;
 
   constructor(options: ValidatorServiceOptions) {
     this.election = options.election;
@@ -123,7 +127,9 @@ export class ValidatorService {
     this.cosigner = options.cosigner;
     this.logger = options.logger;
     this.limits = options.limits ?? DEFAULT_LIMITS;
-    this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
+    this.timeWindow = options.timeWindow ?? DEFAULT_TIME_WINDOW;
+    const window = this.timeWindow;
+    this.now = options.now ?? (() => window.nowSeconds());
     this.random = options.random;
     this.verifyPool = options.verifyPool;
   }

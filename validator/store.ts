@@ -41,6 +41,7 @@ import {
 import type { BallotPlace } from '../core/record/ballot-uniqueness';
 import { err, ok, type Result } from '../core/result';
 import type { BallotStatus, CheckedBatch, LogCheckState } from './checks';
+import { DEFAULT_TIME_WINDOW, type TimeWindow } from './time-window';
 
 export const VALIDATOR_DB_FILE = 'validator.sqlite';
 /**
@@ -136,7 +137,10 @@ export class ValidatorStore {
   private readonly sums = new Map<string, Sums>();
   private readonly statements;
 
-  private constructor(private readonly db: Database.Database) {
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly window: TimeWindow,
+  ) {
     this.statements = {
       entry: db.prepare<[string, number], { body: Buffer }>('SELECT body FROM entries WHERE origin = ? AND idx = ?'),
       entryRange: db.prepare<[string, number, number], { body: Buffer }>('SELECT body FROM entries WHERE origin = ? AND idx >= ? AND idx < ? ORDER BY idx'),
@@ -182,7 +186,8 @@ export class ValidatorStore {
     };
   }
 
-  static open(directory: string, electionId: ElectionId): Result<ValidatorStore, StoreOpenError> {
+  /** `window`: evidence rows record the start of their time window, not the moment (time-window.ts). */
+  static open(directory: string, electionId: ElectionId, window: TimeWindow = DEFAULT_TIME_WINDOW): Result<ValidatorStore, StoreOpenError> {
     let db: Database.Database;
     try {
       mkdirSync(directory, { recursive: true, mode: 0o700 });
@@ -211,7 +216,7 @@ export class ValidatorStore {
       db.close();
       return err({ kind: 'wrong-election', stored: String(meta.get('election')), expected: electionId });
     }
-    const store = new ValidatorStore(db);
+    const store = new ValidatorStore(db, window);
     const loaded = store.loadHeads();
     if (!loaded.ok) {
       db.close();
@@ -371,7 +376,7 @@ export class ValidatorStore {
           checkIn: { stationId, log, index: d.index },
           earlier: d.earlier,
         };
-        this.statements.insertEvidence.run('pollbook-duplicate', stationId, origin, JSON.stringify(body), Date.now());
+        this.statements.insertEvidence.run('pollbook-duplicate', stationId, origin, JSON.stringify(body), this.window.nowMs());
       }
       for (const key of touched) {
         const [contest, selection] = key.split('\u0000') as [string, string];
@@ -408,7 +413,7 @@ export class ValidatorStore {
   /** Stores fork evidence and freezes the station in one transaction; returns the evidence id. */
   recordFork(stationId: string, origin: string, body: unknown): number {
     const write = this.db.transaction(() => {
-      const id = Number(this.statements.insertEvidence.run('fork', stationId, origin, JSON.stringify(body), Date.now()).lastInsertRowid);
+      const id = Number(this.statements.insertEvidence.run('fork', stationId, origin, JSON.stringify(body), this.window.nowMs()).lastInsertRowid);
       this.statements.freeze.run(stationId, id);
       return id;
     });

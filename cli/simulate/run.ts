@@ -26,6 +26,7 @@ import { firstDifference } from '../../core/record/results';
 import { CardReaderSimulator } from '../../hardware/sim/card-reader-sim';
 import { PrinterSimulator } from '../../hardware/sim/printer-sim';
 import { PtyPair } from '../../hardware/sim/pty-pair';
+import type { SyncBatchPolicy } from '../../main/sync/sync-batching';
 import { CliError } from '../urna';
 import { guardianTallyShare } from './guardians';
 import { prepareElection, URNA_BIN, type SimulatedElection, type SimulatedStation, type SimulationShape } from './election-setup';
@@ -72,6 +73,12 @@ export type SimulationSummary = {
 
 /** Writes nothing: the simulation's own choices are logged to stderr through `progress` only. */
 const quietLogger: EventLogger = { log: () => undefined };
+
+/**
+ * A simulated day lasts seconds, not hours: stations release a batch every 8 entries
+ * (about three voters) or every second or so, not the kiosk's 25 entries / 5 minutes.
+ */
+const SIMULATE_SYNC_BATCHING: SyncBatchPolicy = { entries: 8, intervalMs: 1000, jitterMs: 250 };
 
 function seconds(ms: number): number {
   return Math.round(ms / 10) / 100;
@@ -345,6 +352,7 @@ async function rigStation(election: SimulatedElection, station: SimulatedStation
     cardIssuerKeyHex: toHex(election.cardIssuerPublicKey),
     validatorUrls: urls,
     syncPollMs: 250,
+    syncBatching: SIMULATE_SYNC_BATCHING,
   });
   const faults = options.faults ? planStationFaults(options.seed, station.stationId, options.voters) : NO_FAULTS;
   const driver = new StationDriver(station, kiosk, { printer, cardReader, workerCard }, faults, quietLogger);

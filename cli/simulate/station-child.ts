@@ -23,7 +23,7 @@ const station = openStation({
   mode: 'production',
   logger,
   devices: { printerPath: config.printerPath, cardReaderPath: config.cardReaderPath, cardIssuerKeys: [fromHex(config.cardIssuerKeyHex)] },
-  syncToValidators: { urls: config.validatorUrls, pollMs: config.syncPollMs },
+  syncToValidators: { urls: config.validatorUrls, pollMs: config.syncPollMs, batching: config.syncBatching },
 });
 const context = { origin: 'urna-simulate' };
 

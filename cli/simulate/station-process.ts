@@ -6,6 +6,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { ApiResult, StationApiMethod } from '../../core/api/station-api';
+import type { SyncBatchPolicy } from '../../main/sync/sync-batching';
 
 const CHILD = path.resolve(import.meta.dirname, 'station-child.ts');
 
@@ -17,6 +18,8 @@ export type StationChildConfig = {
   /** Validator name → the URL this station reaches it at (its own proxy). */
   readonly validatorUrls: Readonly<Record<string, string>>;
   readonly syncPollMs: number;
+  /** When the station releases entries to the validators. */
+  readonly syncBatching: SyncBatchPolicy;
 };
 
 export type StationChildRequest = { readonly id: number } & (

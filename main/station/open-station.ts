@@ -29,6 +29,7 @@ import { DEMO_ELECTION_ID, DEMO_PRECINCT_ID, provisionDemoElection } from './dem
 import { PollBook, readPollBookKey } from './pollbook';
 import { PollWorkerDesk } from './poll-worker-desk';
 import { StaffAuth } from './staff-auth';
+import type { SyncBatchPolicy } from '../sync/sync-batching';
 import { StationSync } from './station-sync';
 import { syncNotConfigured, type SyncStatusSource } from './sync-status';
 
@@ -68,7 +69,7 @@ export type OpenStationOptions = {
    * Push both logs to the election's validators (main/sync). Off unless asked:
    * the kiosk turns it on; unit tests and the offline demo leave it off.
    */
-  readonly syncToValidators?: { readonly urls?: Readonly<Record<string, string>>; readonly pollMs?: number };
+  readonly syncToValidators?: { readonly urls?: Readonly<Record<string, string>>; readonly pollMs?: number; readonly batching?: SyncBatchPolicy };
   /** Signed-in poll workers are signed out after this long without an action. */
   readonly idleSignOutMs?: number;
   /** The event log to export; by default the logger, if it can export. */
@@ -160,7 +161,14 @@ export function openStation(options: OpenStationOptions): OpenStation {
   const devices = startStationDevices(options.devices ?? {}, logger);
   if (election.loaded) trustElectionCardIssuer(devices, election.loaded);
   const stationSync = options.syncToValidators
-    ? new StationSync({ dataDir, source: ledger.value, logger, urls: options.syncToValidators.urls, pollMs: options.syncToValidators.pollMs })
+    ? new StationSync({
+        dataDir,
+        source: ledger.value,
+        logger,
+        urls: options.syncToValidators.urls,
+        pollMs: options.syncToValidators.pollMs,
+        batching: options.syncToValidators.batching,
+      })
     : null;
   if (stationSync && election.loaded) stationSync.start(election.loaded);
   const pollBookKey = readPollBookKey(dataDir);

@@ -3,10 +3,12 @@
  * opportunistic: voting never waits for it. It starts once an election is loaded
  * (at open, or when a poll worker loads the package in setup) and runs until the
  * station closes; the poll-worker screens read its state through `syncView`.
+ * Entries go out in batches (sync-batching.ts), never one by one as they are appended.
  */
 import type { SyncView } from '../../core/api/station-api';
 import type { EventLogger } from '../../core/logging';
 import type { LoadedElection } from '../election/election-store';
+import { DEFAULT_SYNC_BATCH_POLICY, type SyncBatchPolicy } from '../sync/sync-batching';
 import { SyncClient, validatorsOf, type SyncSource } from '../sync/sync-client';
 import { SyncClientStatus, syncNotConfigured, type SyncStatusSource } from './sync-status';
 
@@ -18,6 +20,8 @@ export type StationSyncOptions = {
   readonly urls?: Readonly<Record<string, string>>;
   /** How often idle loops look for new entries. */
   readonly pollMs?: number;
+  /** When entries go out in batches; DEFAULT_SYNC_BATCH_POLICY unless given (`urna simulate` uses a small one). */
+  readonly batching?: SyncBatchPolicy;
 };
 
 export class StationSync implements SyncStatusSource {
@@ -37,6 +41,8 @@ export class StationSync implements SyncStatusSource {
       dataDir: this.options.dataDir,
       logger: this.options.logger,
       pollMs: this.options.pollMs,
+      // Never per entry: a validator that saw each entry arrive could pair check-ins with ballots by time.
+      batching: this.options.batching ?? DEFAULT_SYNC_BATCH_POLICY,
     });
     this.adapter = new SyncClientStatus(this.client);
     this.client.start();

@@ -28,6 +28,7 @@ import {
   type ErrorBody,
 } from '../../core/ledger/witness-protocol';
 import type { EventLogger } from '../../core/logging';
+import { SyncBatchGate, type SyncBatchPolicy } from './sync-batching';
 import { SyncStore } from './sync-store';
 
 /** What the client reads from the station's ledger (LedgerReader has all of it). */
@@ -90,6 +91,11 @@ export type SyncClientOptions = {
   /** How often an idle loop looks for new entries even without nudge(). */
   readonly pollMs?: number;
   readonly random?: () => number;
+  /**
+   * When new entries may go out (sync-batching.ts). Without one, every entry is
+   * pushed as soon as a loop sees it: for tools and tests, never a polling station.
+   */
+  readonly batching?: SyncBatchPolicy;
 };
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -111,6 +117,7 @@ export class SyncClient {
   private readonly wakers = new Set<() => void>();
   private readonly abort = new AbortController();
   private readonly listeners = new Set<(status: SyncStatus) => void>();
+  private gate: SyncBatchGate | undefined;
   private running = false;
   private lastQuorum = new Map<LogKind, number>();
 
@@ -138,8 +145,28 @@ export class SyncClient {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.options.logger.log('sync.started', { validators: this.options.validators.length, threshold: this.options.threshold });
+    this.options.logger.log('sync.started', { validators: this.options.validators.length, threshold: this.options.threshold, batching: this.options.batching ?? null });
+    if (this.options.batching !== undefined) {
+      this.gate = new SyncBatchGate(this.options.batching, this.options.source, Date.now(), this.options.random ?? Math.random);
+      this.loops.push(this.releaseLoop(this.gate));
+    }
     for (const v of this.options.validators) this.loops.push(this.loop(v));
+  }
+
+  /** Releases batches as the policy says, and wakes the validator loops for each. */
+  private async releaseLoop(gate: SyncBatchGate): Promise<void> {
+    while (this.running) {
+      if (gate.tick(Date.now())) {
+        this.options.logger.log('sync.batch-released', { ballots: gate.releasedSize('ballots'), pollbook: gate.releasedSize('pollbook') });
+        this.nudge();
+      }
+      await this.sleep(this.options.pollMs ?? 1000);
+    }
+  }
+
+  /** How far each log may be pushed now: all of it without batching. */
+  private releasedSize(log: LogKind): number {
+    return this.gate?.releasedSize(log) ?? this.options.source.size(log);
   }
 
   /** Stops every loop, aborting requests in flight; persisted progress stays. */
@@ -154,7 +181,7 @@ export class SyncClient {
     this.options.logger.log('sync.stopped', {});
   }
 
-  /** New entries were appended: wake idle loops now instead of at the next poll. */
+  /** New entries were appended: wake idle loops (and the batch gate) now instead of at the next poll. */
   nudge(): void {
     for (const wake of this.wakers) wake();
   }
@@ -250,12 +277,14 @@ export class SyncClient {
   private async step(validator: SyncValidator, progress: Mutable<ValidatorProgress>): Promise<Outcome> {
     const source = this.options.source;
     for (const log of LOG_KINDS) {
-      const local = source.size(log);
+      const local = this.releasedSize(log);
       if (local === 0) continue;
       const acked = this.store.acked(validator.name, log);
-      if (acked > local) {
-        throw new RequestFailure('validator-ahead', `${validator.name} acknowledged ${acked} entries of the ${log} log, the station has ${local}`, 'refused');
+      if (acked > source.size(log)) {
+        throw new RequestFailure('validator-ahead', `${validator.name} acknowledged ${acked} entries of the ${log} log, the station has ${source.size(log)}`, 'refused');
       }
+      // Already holds more than this release (it learnt the rest before a restart): wait for the next one.
+      if (acked > local) continue;
       if (acked < local) {
         progress.state = 'pushing';
         await this.pushBatch(validator, progress, log, acked, local);
