@@ -16,7 +16,11 @@ import { createKioskWindow } from './electron/window';
 
 const options = parseKioskArgs(process.argv, app.isPackaged);
 const dataDir = options.dataDir ?? path.join(app.getPath('userData'), options.demo ? 'demo-station' : 'station');
-const logger = new FileEventLogger({ file: path.join(dataDir, 'logs', 'events.jsonl'), echo: options.dev });
+const logger = new FileEventLogger({
+  file: path.join(dataDir, 'logs', 'events.jsonl'),
+  echo: options.dev,
+  ...(options.eventLogFallback === null ? {} : { fallbackFile: options.eventLogFallback }),
+});
 
 // One kiosk per machine: a second launch focuses the first instead of opening
 // a second writer on the same ledger.

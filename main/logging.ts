@@ -11,6 +11,12 @@ export type FileEventLoggerOptions = {
   readonly file: string;
   /** Also echo each line to stderr (development and CLI use). */
   readonly echo?: boolean;
+  /**
+   * A file on another disk for the lines `file` cannot take: when the data disk is
+   * full, the events that say so (a ballot not recorded, a failed append) would
+   * otherwise reach only stderr.
+   */
+  readonly fallbackFile?: string;
 };
 
 /** An event log that can be exported as JSON lines (one event per line, oldest first). */
@@ -36,26 +42,55 @@ export function readEventLogFile(file: string): string[] {
 }
 
 export class FileEventLogger implements EventLogger, EventLogSource {
+  private mayBeTorn = false;
+
   constructor(private readonly options: FileEventLoggerOptions) {
     mkdirSync(path.dirname(options.file), { recursive: true, mode: 0o700 });
+    if (options.fallbackFile !== undefined) mkdirSync(path.dirname(options.fallbackFile), { recursive: true, mode: 0o700 });
   }
 
   log(eventId: EventId, fields: LogFields = {}): void {
     // The event log is the one place a wall-clock time belongs: it holds no ballots.
     const line = `${JSON.stringify({ time: new Date().toISOString(), event: eventId, ...fields })}\n`;
     try {
-      appendFileSync(this.options.file, line, { mode: 0o600 });
+      // A failed write may have left part of a line behind (ENOSPC mid-write): start on a
+      // fresh line, or the next event would be glued to the torn one and lost with it.
+      appendFileSync(this.options.file, this.mayBeTorn ? `\n${line}` : line, { mode: 0o600 });
+      this.mayBeTorn = false;
     } catch (error) {
       // A full disk must not take the station down through its own logger.
-      process.stderr.write(`urna: could not write the event log (${error instanceof Error ? error.message : String(error)}): ${line}`);
+      this.mayBeTorn = true;
+      process.stderr.write(`urna: could not write the event log (${messageOf(error)}): ${line}`);
+      this.logToFallback(line);
       return;
     }
     if (this.options.echo) process.stderr.write(line);
   }
 
-  exportLines(): string[] {
-    return readEventLogFile(this.options.file);
+  private logToFallback(line: string): void {
+    const fallback = this.options.fallbackFile;
+    if (fallback === undefined) return;
+    try {
+      appendFileSync(fallback, line, { mode: 0o600 });
+    } catch (error) {
+      process.stderr.write(`urna: could not write the fallback event log ${fallback} either (${messageOf(error)})\n`);
+    }
   }
+
+  /** Both files' events, in time order (the fallback holds what the full disk could not take). */
+  exportLines(): string[] {
+    const lines = readEventLogFile(this.options.file);
+    if (this.options.fallbackFile === undefined) return lines;
+    const fallback = readEventLogFile(this.options.fallbackFile);
+    if (fallback.length === 0) return lines;
+    const timeOf = (line: string) => String((JSON.parse(line) as { time?: unknown }).time ?? '');
+    // A stable sort: lines with the same time keep their order within each file.
+    return [...lines, ...fallback].sort((a, b) => timeOf(a).localeCompare(timeOf(b)));
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Keeps events in memory: for tests that assert what was logged. */

@@ -112,6 +112,19 @@ export type InterruptedPrintView = {
   readonly printerState: string;
 };
 
+/**
+ * A ballot whose paper record and receipt printed but whose `ballot-cast` could not
+ * be written (the station's disk is full): the paper is in the box, the ballot waits
+ * in the log as pending, and the station tries again every `retryEveryMs` until it
+ * is recorded. Reprinting is not the fix; freeing space is.
+ */
+export type RecordingFailedView = {
+  /** 'storage-full': no space left on the data disk; 'storage-error': any other write failure. */
+  readonly cause: 'storage-full' | 'storage-error';
+  readonly shortCode: string;
+  readonly retryEveryMs: number;
+};
+
 export const SELF_TEST_CHECKS = ['election', 'printer', 'card-reader', 'ledger', 'pollbook-key'] as const;
 export type SelfTestCheck = (typeof SELF_TEST_CHECKS)[number];
 
@@ -195,6 +208,8 @@ export type StationStatus = {
   /** A check-in chose activation by card: the station waits for the voter's activation card. */
   readonly awaitingActivationCard: { readonly ballotStyleId: string } | null;
   readonly interruptedPrint: InterruptedPrintView | null;
+  /** A printed ballot the station could not yet record as cast (a full disk). */
+  readonly recordingFailed: RecordingFailedView | null;
   readonly selfTest: SelfTestView | null;
   /** Where the station looks for an election package (removable media), if configured. */
   readonly packageSource: string | null;
@@ -248,6 +263,14 @@ export type VoterSessionView =
       readonly code: ShownConfirmationCode;
       /** The printer's state when it failed, for the poll worker (a key of the hardware messages). */
       readonly printerState: string;
+    }
+  /** Printed, but not yet recorded as cast (a full disk): the voter waits for a poll worker. */
+  | {
+      readonly phase: 'recording-failed';
+      readonly sessionId: string;
+      readonly code: ShownConfirmationCode;
+      readonly cause: RecordingFailedView['cause'];
+      readonly retryEveryMs: number;
     }
   | { readonly phase: 'cast'; readonly sessionId: string; readonly timeouts: InactivityTimeouts; readonly code: ShownConfirmationCode };
 

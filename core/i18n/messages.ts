@@ -46,6 +46,7 @@ const en = {
   'session.committed': 'Voter is deciding to cast or challenge',
   'session.printing': 'Printing',
   'session.print-failed': 'Printing failed: a poll worker is needed',
+  'session.recording-failed': 'Storage full: a printed ballot waits to be recorded',
   'session.cast': 'Ballot cast: voter is taking the receipt',
   'waiting.heading': 'Please wait',
   'waiting.body': 'A poll worker will activate your ballot.',
@@ -115,6 +116,12 @@ const en = {
   'failed.pollWorker': 'For the poll worker',
   'failed.document.paper-record': 'The paper record (code {code}) did not print.',
   'failed.document.receipt': 'The receipt (code {code}) did not print.',
+  'recording.heading': 'Your ballot is waiting for a poll worker',
+  'recording.body': 'Your ballot printed, but the station could not record it yet. Please stay here and keep your receipt: a poll worker will come.',
+  'recording.storage-full':
+    'Storage full: the data disk of the station has no space left, so the ballot with code {code} is not recorded as cast yet. Its paper record and receipt printed correctly: do not reprint and do not void it. Call technical support to free space on the data disk; the station tries again every {seconds} s and records the ballot as soon as there is room.',
+  'recording.storage-error':
+    'The station could not write to its data disk, so the ballot with code {code} is not recorded as cast yet. Its paper record and receipt printed correctly: do not reprint and do not void it. Call technical support; the station tries again every {seconds} s.',
   'done.heading': 'Your ballot has been cast',
   'done.body': 'Take your receipt. Put the paper record in the ballot box.',
   'done.code': 'Your confirmation code is {code}. With it you can check later that your ballot was counted.',
@@ -186,6 +193,7 @@ const ru: Record<MessageKey, string> = {
   'session.committed': 'Избиратель выбирает: опустить или проверить',
   'session.printing': 'Печать',
   'session.print-failed': 'Печать не удалась: нужен член комиссии',
+  'session.recording-failed': 'Память заполнена: напечатанный бюллетень ждёт записи',
   'session.cast': 'Бюллетень опущен: избиратель забирает квитанцию',
   'waiting.heading': 'Пожалуйста, подождите',
   'waiting.body': 'Член комиссии активирует ваш бюллетень.',
@@ -255,6 +263,12 @@ const ru: Record<MessageKey, string> = {
   'failed.pollWorker': 'Для члена комиссии',
   'failed.document.paper-record': 'Бумажная копия (код {code}) не напечатана.',
   'failed.document.receipt': 'Квитанция (код {code}) не напечатана.',
+  'recording.heading': 'Ваш бюллетень ждёт члена комиссии',
+  'recording.body': 'Ваш бюллетень напечатан, но станция ещё не смогла его записать. Пожалуйста, оставайтесь здесь и сохраните квитанцию: к вам подойдёт член комиссии.',
+  'recording.storage-full':
+    'Память заполнена: на диске данных станции нет места, поэтому бюллетень с кодом {code} ещё не записан как опущенный. Бумажная копия и квитанция напечатаны правильно: не печатайте их повторно и не аннулируйте бюллетень. Вызовите техническую поддержку, чтобы освободить место на диске данных; станция повторяет попытку каждые {seconds} с и запишет бюллетень, как только появится место.',
+  'recording.storage-error':
+    'Станция не смогла записать данные на диск, поэтому бюллетень с кодом {code} ещё не записан как опущенный. Бумажная копия и квитанция напечатаны правильно: не печатайте их повторно и не аннулируйте бюллетень. Вызовите техническую поддержку; станция повторяет попытку каждые {seconds} с.',
   'done.heading': 'Ваш бюллетень опущен',
   'done.body': 'Возьмите квитанцию. Опустите бумажную копию в ящик для голосования.',
   'done.code': 'Ваш код подтверждения: {code}. По нему можно позже проверить, что ваш голос учтён.',

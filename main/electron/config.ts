@@ -1,7 +1,8 @@
 /**
  * How the kiosk was started. `--demo` runs with a demo station identity and
  * data folder; `--dev` (never in a packaged build) allows devtools and a
- * normal window.
+ * normal window. `--event-log-fallback=FILE` names a file on another disk for
+ * the event lines the data disk cannot take when it is full.
  */
 export type KioskOptions = {
   readonly demo: boolean;
@@ -12,6 +13,8 @@ export type KioskOptions = {
   readonly cardReaderPath: string | null;
   /** Sync with the validators even in demo mode. */
   readonly sync: boolean;
+  /** Where event lines go when the data folder's event log cannot be written (a full disk). */
+  readonly eventLogFallback: string | null;
 };
 
 export function parseKioskArgs(argv: readonly string[], isPackaged: boolean): KioskOptions {
@@ -27,5 +30,6 @@ export function parseKioskArgs(argv: readonly string[], isPackaged: boolean): Ki
     printerPath: valueOf('printer'),
     cardReaderPath: valueOf('card-reader'),
     sync: argv.includes('--sync'),
+    eventLogFallback: valueOf('event-log-fallback'),
   };
 }

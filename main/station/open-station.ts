@@ -74,6 +74,8 @@ export type OpenStationOptions = {
   readonly idleSignOutMs?: number;
   /** The event log to export; by default the logger, if it can export. */
   readonly eventLog?: EventLogSource;
+  /** How often a printed ballot that a full disk kept from being recorded is tried again (default 5 s). */
+  readonly recordingRetryMs?: number;
 };
 
 export type OpenStation = {
@@ -191,6 +193,7 @@ export function openStation(options: OpenStationOptions): OpenStation {
     ballotPrinter: options.ballotPrinter ?? devices.printer,
     inactivity: options.inactivity,
     random: options.random,
+    recordingRetryMs: options.recordingRetryMs,
   });
   logger.log('station.opened', {
     stationId: provisioning.stationId,

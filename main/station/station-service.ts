@@ -20,6 +20,7 @@ import type {
   Language,
   PollsState,
   PrintedDocument,
+  RecordingFailedView,
   StationStatus,
   VoterScreen,
 } from '../../core/api/station-api';
@@ -109,7 +110,11 @@ export type StationServiceDeps = {
   readonly inactivity?: InactivityTimeouts;
   /** The CSPRNG; tests may pass a deterministic one. */
   readonly random?: RandomSource;
+  /** How often a printed ballot whose `ballot-cast` could not be written (a full disk) is tried again. */
+  readonly recordingRetryMs?: number;
 };
+
+export const DEFAULT_RECORDING_RETRY_MS = 5_000;
 
 export const DEFAULT_DISPLAY: DisplaySettings = { language: 'ru', textSize: 1, highContrast: false };
 
@@ -127,7 +132,7 @@ export type StationRefusal =
   | { readonly kind: 'still-printing'; readonly ballotId: string }
   /** The receipt's first part for this voter's commit is still printing. */
   | { readonly kind: 'still-committing' }
-  | { readonly kind: 'ledger-append-failed'; readonly reason: string }
+  | { readonly kind: 'ledger-append-failed'; readonly reason: string; readonly cause: AppendError['kind'] }
   | { readonly kind: 'ballots-already-recorded'; readonly count: number }
   | { readonly kind: 'election-already-loaded' }
   | { readonly kind: 'nothing-to-reprint' }
@@ -165,6 +170,7 @@ export class StationService {
   private readonly inactivity: InactivityTimeouts;
   private readonly random: RandomSource;
   private inactivityTimer: NodeJS.Timeout | undefined;
+  private recordingRetry: NodeJS.Timeout | undefined;
   private printJob: Promise<void> = Promise.resolve();
   private closed = false;
   /** A commit is printing the receipt's first part; a second commit waits its turn. */
@@ -196,7 +202,14 @@ export class StationService {
       ballots: { cast: this.ballotLog.cast, challenged: this.ballotLog.challenged, voided: this.ballotLog.voided },
       pendingBallots: this.ballotLog.pending.map((p) => ({ ballotId: p.ballotId, shortCode: shortConfirmationCode(p.confirmationCode) })),
       voterSession: this.session.phase,
+      recordingFailed: this.recordingFailed(),
     };
+  }
+
+  private recordingFailed(): RecordingFailedView | null {
+    const session = this.session;
+    if (session.phase !== 'recording-failed') return null;
+    return { cause: session.cause, shortCode: session.code.short, retryEveryMs: session.retryEveryMs };
   }
 
   voterScreen(): VoterScreen {
@@ -391,9 +404,36 @@ export class StationService {
   private recordCast(ballotId: string): void {
     if (this.closed) return;
     const cast = this.append('ballots', castEntry(ballotId));
-    if (!cast.ok) return this.printFailed(this.deps.ballotPrinter?.getStatus().state ?? 'disconnected');
+    if (!cast.ok) return this.castNotRecorded(ballotId, cast.error);
     this.deps.logger.log('ballot.cast', { ballotsCast: this.ballotLog.cast });
     this.transition({ type: 'cast-recorded' });
+  }
+
+  /**
+   * The paper record is in the box and the voter holds the receipt, but the log could
+   * not take `ballot-cast` (a full disk). The printer is fine, so this is no print
+   * failure and no reprint would help: the ballot stays pending, the voter is told it
+   * waits for a poll worker, the poll worker is told the storage is full, and the
+   * station tries again until the entry is written or a poll worker resolves it.
+   */
+  private castNotRecorded(ballotId: string, refusal: StationRefusal): void {
+    const retryMs = this.deps.recordingRetryMs ?? DEFAULT_RECORDING_RETRY_MS;
+    if (this.session.phase === 'printing') {
+      const cause = refusal.kind === 'ledger-append-failed' && refusal.cause === 'disk-full' ? 'storage-full' : 'storage-error';
+      this.transition({ type: 'cast-recording-failed', cause, retryEveryMs: retryMs });
+      this.deps.logger.log('ballot.cast-not-recorded', { cause, retryEveryMs: retryMs });
+    }
+    if (this.session.phase !== 'recording-failed' || this.session.ballotId !== ballotId) return;
+    this.recordingRetry = setTimeout(() => {
+      this.recordingRetry = undefined;
+      if (this.session.phase === 'recording-failed' && this.session.ballotId === ballotId) this.recordCast(ballotId);
+    }, retryMs);
+    this.recordingRetry.unref();
+  }
+
+  private stopRecordingRetry(): void {
+    if (this.recordingRetry !== undefined) clearTimeout(this.recordingRetry);
+    this.recordingRetry = undefined;
   }
 
   private async print(receipt: Receipt): Promise<Result<void, string>> {
@@ -523,7 +563,10 @@ export class StationService {
     if (!recorded.ok) return recorded;
     if (this.interruptedBallotPrint?.ballotId === ballotId) this.interruptedBallotPrint = null;
     this.deps.logger.log('ballot.pending-resolved', { outcome: request.outcome, ...(request.outcome === 'void' ? { reason: request.reason } : {}) });
-    if (this.session.phase === 'print-failed' && this.session.ballotId === ballotId) this.transition({ type: 'pending-resolved' });
+    if ((this.session.phase === 'print-failed' || this.session.phase === 'recording-failed') && this.session.ballotId === ballotId) {
+      this.stopRecordingRetry();
+      this.transition({ type: 'pending-resolved' });
+    }
     return ok(this.status());
   }
 
@@ -531,6 +574,7 @@ export class StationService {
   async close(): Promise<void> {
     this.closed = true;
     this.stopInactivityTimer();
+    this.stopRecordingRetry();
     await this.printJob;
   }
 
@@ -596,7 +640,7 @@ export class StationService {
     if (!appended.ok) {
       const reason = describeLedgerError(appended.error);
       this.deps.logger.log('ledger.append-failed', { log, entry: entry.type, reason });
-      return err({ kind: 'ledger-append-failed', reason });
+      return err({ kind: 'ledger-append-failed', reason, cause: appended.error.kind });
     }
     if (log === 'ballots') this.ballotLog = foldBallotLogEntry(this.ballotLog, entry);
     return appended;

@@ -5,7 +5,7 @@
  * they go to the paper, and are dropped here) or challenged (then they are
  * published, as the challenge requires).
  */
-import type { InactivityTimeouts, PrintedDocument, SessionEnd, ShownConfirmationCode, VoterSessionView } from '../../core/api/station-api';
+import type { InactivityTimeouts, PrintedDocument, RecordingFailedView, SessionEnd, ShownConfirmationCode, VoterSessionView } from '../../core/api/station-api';
 import type { BallotMarks, BallotView } from '../../core/api/ballot';
 import type { ConfirmationCode, EncryptedBallot } from '../../core/ballot';
 import type { Bytes } from '../../core/encoding/bytes';
@@ -38,6 +38,14 @@ export type VoterSession =
       readonly code: ShownConfirmationCode;
       readonly printerState: string;
     })
+  /** Both printouts are out, but `ballot-cast` could not be written: the station retries until it is. */
+  | (Active & {
+      readonly phase: 'recording-failed';
+      readonly ballotId: string;
+      readonly code: ShownConfirmationCode;
+      readonly cause: RecordingFailedView['cause'];
+      readonly retryEveryMs: number;
+    })
   | (Active & { readonly phase: 'cast'; readonly ballotId: string; readonly code: ShownConfirmationCode });
 
 export type VoterSessionAction =
@@ -50,6 +58,7 @@ export type VoterSessionAction =
   /** A poll worker cleared the printer fault and prints the interrupted documents again. */
   | { readonly type: 'reprint' }
   | { readonly type: 'cast-recorded' }
+  | { readonly type: 'cast-recording-failed'; readonly cause: RecordingFailedView['cause']; readonly retryEveryMs: number }
   | { readonly type: 'pending-resolved' }
   | { readonly type: 'finish' }
   | { readonly type: 'time-out' };
@@ -104,10 +113,13 @@ export function voterSessionReducer(session: VoterSession, action: VoterSessionA
       return { ...rest, phase: 'printing' };
     }
     case 'cast-recorded':
-      if (session.phase !== 'printing') return impossible(session, action);
+      if (session.phase !== 'printing' && session.phase !== 'recording-failed') return impossible(session, action);
       return { phase: 'cast', sessionId: session.sessionId, ballot: session.ballot, ballotId: session.ballotId, code: session.code };
+    case 'cast-recording-failed':
+      if (session.phase !== 'printing') return impossible(session, action);
+      return { ...session, phase: 'recording-failed', cause: action.cause, retryEveryMs: action.retryEveryMs };
     case 'pending-resolved':
-      if (session.phase !== 'print-failed') return impossible(session, action);
+      if (session.phase !== 'print-failed' && session.phase !== 'recording-failed') return impossible(session, action);
       return { phase: 'none', lastEnded: 'resolved-by-poll-worker' };
     case 'finish':
       if (session.phase !== 'cast') return impossible(session, action);
@@ -138,6 +150,8 @@ export function toVoterSessionView(session: VoterSession, timeouts: InactivityTi
       return { phase: 'printing', sessionId: session.sessionId, document: session.document, code: session.code };
     case 'print-failed':
       return { phase: 'print-failed', sessionId: session.sessionId, document: session.document, code: session.code, printerState: session.printerState };
+    case 'recording-failed':
+      return { phase: 'recording-failed', sessionId: session.sessionId, code: session.code, cause: session.cause, retryEveryMs: session.retryEveryMs };
     case 'cast':
       return { phase: 'cast', sessionId: session.sessionId, timeouts, code: session.code };
     default:
@@ -157,6 +171,7 @@ export function logVoterSessionTransition(logger: EventLogger, before: VoterSess
   if (after.phase !== 'none') fields['ballotStyleId'] = after.ballot.ballotStyleId;
   if (after.phase === 'printing' || after.phase === 'print-failed') fields['document'] = after.document;
   if (after.phase === 'print-failed') fields['printerState'] = after.printerState;
+  if (after.phase === 'recording-failed') fields['cause'] = after.cause;
   if (after.phase === 'none') fields['ended'] = after.lastEnded;
   logger.log('voter.session-transition', fields);
 }
