@@ -83,7 +83,10 @@ export class FileEventLogger implements EventLogger, EventLogSource {
     if (this.options.fallbackFile === undefined) return lines;
     const fallback = readEventLogFile(this.options.fallbackFile);
     if (fallback.length === 0) return lines;
-    const timeOf = (line: string) => String((JSON.parse(line) as { time?: unknown }).time ?? '');
+    const timeOf = (line: string) => {
+      const time = (JSON.parse(line) as { time?: unknown }).time;
+      return typeof time === 'string' ? time : '';
+    };
     // A stable sort: lines with the same time keep their order within each file.
     return [...lines, ...fallback].sort((a, b) => timeOf(a).localeCompare(timeOf(b)));
   }

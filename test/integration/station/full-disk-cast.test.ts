@@ -20,7 +20,7 @@ import type { BallotMarks } from '../../../core/api/ballot';
 import type { PrintConfirmation, PrintFailure } from '../../../hardware/printer/receipt-printer';
 import type { Receipt } from '../../../hardware/printer/receipt';
 import type { Result } from '../../../core/result';
-import type { ElectionId, StationId } from '../../../core/ids';
+import type { StationId } from '../../../core/ids';
 import { SAMPLE_VOTER_IDS } from '../../../core/election/sample';
 import { LedgerStore, describeLedgerError } from '../../../main/ledger/store';
 import { FileEventLogger } from '../../../main/logging';
@@ -84,7 +84,7 @@ function verifiedLedger(dataDir: string): { ballots: string[] } {
 describe.skipIf(!mounted)('a full disk between the printouts and ballot-cast', () => {
   it('shows the storage message to voter and poll worker, retries, and records the ballot once space is freed; the log verifies throughout', async () => {
     const dataDir = path.join(disk, 'station');
-    provisionStation(dataDir, { stationId: 'st-full-disk' as StationId, electionId: SAMPLE_ELECTION as ElectionId, precinctId: 'uik-1202' });
+    provisionStation(dataDir, { stationId: 'st-full-disk' as StationId, electionId: SAMPLE_ELECTION, precinctId: 'uik-1202' });
     installSampleElection(dataDir);
     const fallbackFile = path.join(scratch, 'fallback', 'events.jsonl');
     const logger = new FileEventLogger({ file: path.join(dataDir, 'logs', 'events.jsonl'), fallbackFile });
