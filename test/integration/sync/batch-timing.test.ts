@@ -11,7 +11,6 @@
  * Before batched sync and coarse validator clocks, the event log held the
  * millisecond of every cosigned range of both logs and this test failed.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,8 +21,8 @@ import { splitTimestampedSignature } from '../../../core/ledger/cosignature';
 import { parseNote } from '../../../core/ledger/note';
 import { socatAvailable } from '../../../main/station/demo-devices';
 import { DEFAULT_TIME_WINDOW_SECONDS } from '../../../validator/time-window';
+import { urnaAsync, type Ran } from '../../support/guardian-machines';
 
-const URNA = path.resolve('bin/urna.mjs');
 const WINDOW_MS = DEFAULT_TIME_WINDOW_SECONDS * 1000;
 const VOTERS = 10;
 
@@ -82,20 +81,9 @@ let dir: string;
 let work: string;
 
 /** `urna simulate`, small, keeping its working folder (validator data, configs). */
-function simulate(): Promise<{ status: number; stdout: string; stderr: string }> {
-  const args = ['simulate', '--stations', '1', '--voters', String(VOTERS), '--validators', '2', '--cosign', '2', '--guardians', '2', '--threshold', '2'];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [URNA, ...args, '--seed', 'batch-timing', '--out', path.join(dir, 'out'), '--work', work, '--keep-work', '--quiet', '--threads', '1'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_OPTIONS: '' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
-  });
+function simulate(): Promise<Ran> {
+  const shape = ['--stations', '1', '--voters', String(VOTERS), '--validators', '2', '--cosign', '2', '--guardians', '2', '--threshold', '2'];
+  return urnaAsync(['simulate', ...shape, '--seed', 'batch-timing', '--out', path.join(dir, 'out'), '--work', work, '--keep-work', '--quiet', '--threads', '1']);
 }
 
 async function getText(url: string): Promise<{ body: string; headers: Record<string, string> }> {
