@@ -75,6 +75,16 @@ describe('voter session', () => {
     expect(voterSessionReducer(failed, { type: 'pending-resolved' })).toEqual({ phase: 'none', lastEnded: 'resolved-by-poll-worker' });
   });
 
+  it('waits on recording-failed (printed, not yet recorded) until the retry records it or a poll worker resolves it', () => {
+    const waiting = run(activate, { type: 'commit', commitment }, { type: 'start-printing' }, { type: 'print-receipt' }, { type: 'cast-recording-failed', cause: 'storage-full', retryEveryMs: 5000 });
+    expect(waiting).toMatchObject({ phase: 'recording-failed', ballotId: 'b1', cause: 'storage-full', retryEveryMs: 5000 });
+    expect(toVoterSessionView(waiting, timeouts)).toEqual({ phase: 'recording-failed', sessionId: 's1', code: commitment.shown, cause: 'storage-full', retryEveryMs: 5000 });
+    expect(() => voterSessionReducer(waiting, { type: 'time-out' })).toThrow(/time-out in phase recording-failed/);
+    expect(() => voterSessionReducer(waiting, { type: 'reprint' })).toThrow(/reprint in phase recording-failed/);
+    expect(voterSessionReducer(waiting, { type: 'cast-recorded' })).toMatchObject({ phase: 'cast', ballotId: 'b1' });
+    expect(voterSessionReducer(waiting, { type: 'pending-resolved' })).toEqual({ phase: 'none', lastEnded: 'resolved-by-poll-worker' });
+  });
+
   it('times out from marking or the code screen without casting', () => {
     expect(run(activate, { type: 'time-out' })).toEqual({ phase: 'none', lastEnded: 'timed-out' });
     expect(run(activate, { type: 'commit', commitment }, { type: 'time-out' })).toEqual({ phase: 'none', lastEnded: 'timed-out' });
