@@ -148,7 +148,13 @@ export type ValidatorSyncView = {
 
 export type SyncView =
   | { readonly configured: false }
-  | { readonly configured: true; readonly threshold: number; readonly validators: readonly ValidatorSyncView[] };
+  | {
+      readonly configured: true;
+      readonly threshold: number;
+      readonly validators: readonly ValidatorSyncView[];
+      /** Entries the station holds back until its next batch, so that no validator learns when each voter came. */
+      readonly heldForBatch: number;
+    };
 
 /** What check-in answers: refusals a poll worker can cause come back as data, with a message in core/i18n. */
 export type CheckInRefusal =

@@ -56,6 +56,6 @@ export class SyncClientStatus implements SyncStatusSource {
       const behind = Object.fromEntries(LOG_KINDS.map((log) => [log, Math.max(0, localSize(log) - v.cosigned[log])])) as Record<LogKind, number>;
       return { name: v.name, state: v.state, cosigned: { ...v.cosigned }, behind, lastReachedAt: this.lastReached.get(v.name) ?? null };
     });
-    return { configured: true, threshold: status.threshold, validators };
+    return { configured: true, threshold: status.threshold, validators, heldForBatch: status.waitingForBatch };
   }
 }

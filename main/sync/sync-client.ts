@@ -76,6 +76,8 @@ export type SyncStatus = {
   readonly logs: readonly LogProgress[];
   /** Both logs are final at their current local size. */
   readonly quorum: boolean;
+  /** Entries held back until the next batch is released (sync-batching.ts); 0 without batching. */
+  readonly waitingForBatch: number;
 };
 
 export type SyncClientOptions = {
@@ -201,6 +203,7 @@ export class SyncClient {
       validators: [...this.progress.values()].map((p) => ({ ...p, acked: { ...p.acked }, cosigned: { ...p.cosigned } })),
       logs,
       quorum: logs.every((l) => l.finalSize === l.localSize),
+      waitingForBatch: this.gate?.waiting() ?? 0,
     };
   }
 
