@@ -187,7 +187,7 @@ async function buildRecord(kind: 'r1' | 'r2', ballots: number): Promise<string> 
     writeRecordFile(dir, `${station}/pollbook/checkpoint`, cosigned('pollbook', pollbook));
   }
 
-  const stationManifest = signStationManifest({ manifestVersion: 1, stations: listed }, authority, { definition, baseHash: election.baseHash });
+  const stationManifest = signStationManifest({ manifestVersion: 1, final: true, stations: listed }, authority, { definition, baseHash: election.baseHash });
   if (!stationManifest.ok) throw new Error(`station manifest: ${stationManifest.error}`);
   writeRecordFile(dir, STATION_MANIFEST_FILE, JSON.stringify(stationManifest.value));
 

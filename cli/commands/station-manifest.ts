@@ -14,7 +14,7 @@ import { CliError } from '../urna';
 import { readFileBytes, readSignerKeyFile, writeNewFile } from './election';
 import { readPackage } from './station';
 
-type ManifestOptions = { key: string; election: string; enrollments: string[]; manifestVersion: string; out: string };
+type ManifestOptions = { key: string; election: string; enrollments: string[]; manifestVersion: string; final?: boolean; out: string };
 
 function manifestCommand(options: ManifestOptions): void {
   const pkg = readPackage(options.election, undefined);
@@ -34,7 +34,7 @@ function manifestCommand(options: ManifestOptions): void {
     stations.set(e.stationId, { stationId: e.stationId, precinctId: e.precinctId, verifierKey: e.stationVerifierKey });
   }
   const signed = signStationManifest(
-    { manifestVersion: version, stations: [...stations.values()] },
+    { manifestVersion: version, final: options.final === true, stations: [...stations.values()] },
     readSignerKeyFile(options.key),
     pkg,
   );
@@ -43,7 +43,9 @@ function manifestCommand(options: ManifestOptions): void {
   const check = verifyStationManifest(signed.value, pkg);
   if (!check.ok) throw new CliError(`${options.key} is not the authority key named in ${options.election}: ${check.error}`);
   writeNewFile(options.out, `${JSON.stringify(signed.value, null, 2)}\n`);
-  process.stdout.write(`${options.out}: station manifest version ${version} of ${pkg.definition.electionId}, ${stations.size} station(s): ${[...stations.keys()].sort().join(', ')}\n`);
+  const kind = options.final === true ? 'final station manifest' : 'station manifest';
+  const after = options.final === true ? '' : ' (not final: records verify only against the list signed with --final when the polls open)';
+  process.stdout.write(`${options.out}: ${kind} version ${version} of ${pkg.definition.electionId}, ${stations.size} station(s): ${[...stations.keys()].sort().join(', ')}${after}\n`);
 }
 
 type NotOperatedOptions = { key: string; election: string; station: string; stationManifest?: string; out: string };
@@ -71,6 +73,7 @@ export function registerManifestCommands(station: Command): void {
     .requiredOption('--key <file>', "the election authority's signing key")
     .requiredOption('--enrollments <paths...>', 'enrollment files, or folders of them')
     .requiredOption('--manifest-version <n>', 'version of this list (an integer ≥ 1; raise it for every new list)')
+    .option('--final', "the authority's last list, signed once when the polls open; only a final list makes a record verifiable")
     .requiredOption('--out <file>', 'station manifest to create (station-manifest.json)')
     .option('--election <file>', 'the signed election package', 'election.json')
     .action((options: ManifestOptions) => manifestCommand(options));

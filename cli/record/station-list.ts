@@ -20,6 +20,9 @@ export function readExportStationList(election: RecordElection, manifestFile: st
   const manifestFileText = readJsonFileWithText(manifestFile);
   const manifest = verifyStationManifest(manifestFileText.json, trust);
   if (!manifest.ok) throw new CliError(`${manifestFile}: not a valid station manifest for this package: ${manifest.error}`);
+  if (!manifest.value.final) {
+    throw new CliError(`${manifestFile}: version ${manifest.value.manifestVersion} is not the authority's final station list; a record verifies only against the list signed with --final when the polls opened`);
+  }
   const notOperated = new Map<string, string>();
   for (const file of statementFiles) {
     const { text, json } = readJsonFileWithText(file);

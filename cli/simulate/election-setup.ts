@@ -193,7 +193,7 @@ export async function prepareElection(workDir: string, shape: SimulationShape): 
     };
   });
 
-  const manifest = signStationManifest({ manifestVersion: 1, stations: listed }, authority, { definition, baseHash: electionBaseHash(definition) });
+  const manifest = signStationManifest({ manifestVersion: 1, final: true, stations: listed }, authority, { definition, baseHash: electionBaseHash(definition) });
   if (!manifest.ok) throw new Error(`invariant failed: the station manifest: ${manifest.error}`);
   const stationManifestFile = path.join(workDir, 'station-manifest.json');
   writeFileSync(stationManifestFile, `${JSON.stringify(manifest.value, null, 2)}\n`);

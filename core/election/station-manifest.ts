@@ -8,12 +8,18 @@
  * ceremony held, and the list may grow (a new manifestVersion) until the polls open.
  * It is bound to the package by the election id and base hash.
  *
+ * Only a list the authority signs as final (`final yes`, signed once, when the polls
+ * open) makes a record verifiable. Without that mark an earlier, shorter version, as
+ * validly signed as the last one, would let a record leave out a station enrolled
+ * after it: every earlier version says `final no`, and verifiers refuse it.
+ *
  * station-manifest.json: { "format": "urna/station-manifest/v1", "note": "<signed note>" },
  * the note's text being
  *   urna/station-manifest/v1
  *   election <election id>
  *   base <base64url of the package's base hash>
  *   version <manifestVersion, an integer ≥ 1>
+ *   final <yes | no>     (yes: the authority's last list, signed when the polls open)
  *   station <station id> <precinct id> <station verifier key>     (one line per station, by id)
  *
  * stations/<id>/not-operated.json: { "format": "urna/station-not-operated/v1", "note": "…" },
@@ -45,6 +51,8 @@ export type StationManifest = {
   /** base64url of the package's base hash. */
   readonly baseHash: string;
   readonly manifestVersion: number;
+  /** The authority's last list, signed when the polls open; only it makes a record verifiable. */
+  readonly final: boolean;
   /** Sorted by station id, no id twice. */
   readonly stations: readonly ListedStation[];
 };
@@ -58,7 +66,7 @@ export type ManifestTrust = { readonly definition: ElectionDefinition; readonly 
 
 function manifestText(manifest: StationManifest): string {
   return (
-    `${STATION_MANIFEST_FORMAT}\nelection ${manifest.electionId}\nbase ${manifest.baseHash}\nversion ${manifest.manifestVersion}\n` +
+    `${STATION_MANIFEST_FORMAT}\nelection ${manifest.electionId}\nbase ${manifest.baseHash}\nversion ${manifest.manifestVersion}\nfinal ${manifest.final ? 'yes' : 'no'}\n` +
     manifest.stations.map((s) => `station ${s.stationId} ${s.precinctId} ${s.verifierKey}\n`).join('')
   );
 }
@@ -90,7 +98,7 @@ function checkManifest(manifest: StationManifest, trust: ManifestTrust): string 
  * here so the caller cannot get the order wrong.
  */
 export function signStationManifest(
-  list: { readonly manifestVersion: number; readonly stations: readonly ListedStation[] },
+  list: { readonly manifestVersion: number; readonly final: boolean; readonly stations: readonly ListedStation[] },
   authority: NoteSigner,
   trust: ManifestTrust,
 ): Result<SignedStationFile, string> {
@@ -98,6 +106,7 @@ export function signStationManifest(
     electionId: trust.definition.electionId,
     baseHash: toBase64Url(trust.baseHash),
     manifestVersion: list.manifestVersion,
+    final: list.final,
     stations: [...list.stations].sort((a, b) => (a.stationId < b.stationId ? -1 : a.stationId > b.stationId ? 1 : 0)),
   };
   const problem = checkManifest(sorted, trust);
@@ -136,12 +145,13 @@ function field(line: string | undefined, name: string): string | undefined {
 export function verifyStationManifest(input: unknown, trust: ManifestTrust): Result<StationManifest, string> {
   const lines = openSignedFile(input, STATION_MANIFEST_FORMAT, trust);
   if (!lines.ok) return lines;
-  const [electionLine, baseLine, versionLine, ...stationLines] = lines.value;
+  const [electionLine, baseLine, versionLine, finalLine, ...stationLines] = lines.value;
   const electionId = field(electionLine, 'election');
   const baseHash = field(baseLine, 'base');
   const version = field(versionLine, 'version');
-  if (electionId === undefined || baseHash === undefined || version === undefined || !/^[1-9][0-9]{0,14}$/.test(version)) {
-    return err('the signed text is malformed (election, base, version lines)');
+  const final = field(finalLine, 'final');
+  if (electionId === undefined || baseHash === undefined || version === undefined || !/^[1-9][0-9]{0,14}$/.test(version) || (final !== 'yes' && final !== 'no')) {
+    return err('the signed text is malformed (election, base, version, final lines)');
   }
   const stations: ListedStation[] = [];
   for (const line of stationLines) {
@@ -150,7 +160,7 @@ export function verifyStationManifest(input: unknown, trust: ManifestTrust): Res
     const [stationId, precinctId, verifierKey] = parts as [string, string, string];
     stations.push({ stationId: stationId as StationId, precinctId: precinctId as PrecinctId, verifierKey });
   }
-  const manifest: StationManifest = { electionId: electionId as ElectionId, baseHash, manifestVersion: Number(version), stations };
+  const manifest: StationManifest = { electionId: electionId as ElectionId, baseHash, manifestVersion: Number(version), final: final === 'yes', stations };
   const problem = checkManifest(manifest, trust);
   return problem === undefined ? ok(manifest) : err(problem);
 }

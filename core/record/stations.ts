@@ -41,6 +41,13 @@ export function openRecordStationManifest(source: RecordSource, election: Record
   const json = readJson(source, STATION_MANIFEST_FILE);
   const manifest = json.ok ? verifyStationManifest(json.value, { definition: election.definition, baseHash: election.baseHash }) : json;
   if (!manifest.ok) return err({ check: 'station-manifest', file: STATION_MANIFEST_FILE, message: manifest.error });
+  if (!manifest.value.final) {
+    return err({
+      check: 'station-manifest',
+      file: STATION_MANIFEST_FILE,
+      message: `version ${manifest.value.manifestVersion} is not the authority's final station list (final no); a record is checked only against the list signed as final when the polls opened, so an earlier, shorter list cannot leave a station out`,
+    });
+  }
   return manifest;
 }
 

@@ -8,6 +8,8 @@
  *   the authority's signed not-operated statement put in its place, the tally redone
  *     → the record verifies;
  *   a manifest that does not list a station whose logs are in the record → station-not-listed;
+ *   an earlier, non-final list that did not list a station yet, with that station left
+ *     out of the record → tally and verify refuse it (station-manifest);
  *   `urna record export` with a manifest listing a station no source holds → names it,
  *     and with the statement for it → a complete record;
  *   a validator given the manifest refuses an enrolled but unlisted station's push;
@@ -139,7 +141,7 @@ describe('the record holds every station of the signed station list', () => {
   it('a station whose logs are in the record but that the manifest does not list: station-not-listed', async () => {
     const manifest = path.join(run.dir, 'manifest-without-station-3.json');
     const enrollments = ['station-1', 'station-2'].map((id) => path.join(run.dir, 'enrollments', `${id}.json`));
-    const signed = await urnaAsync(['station', 'manifest', '--key', authorityKey(), '--election', electionFile(), '--manifest-version', '2', '--enrollments', ...enrollments, '--out', manifest]);
+    const signed = await urnaAsync(['station', 'manifest', '--key', authorityKey(), '--election', electionFile(), '--manifest-version', '2', '--final', '--enrollments', ...enrollments, '--out', manifest]);
     expect(signed.stdout).toContain('station manifest version 2');
     expect(signed.status).toBe(0);
     const dir = copyOf(tallied);
@@ -156,6 +158,38 @@ describe('the record holds every station of the signed station list', () => {
     expect(missing.stderr).toContain('station-manifest.json: check station-manifest failed: missing');
   });
 
+  it('an earlier, non-final list that did not list a station yet, with the station left out: tally and verify refuse it', async () => {
+    // The authority's first list, before station-3 was enrolled: validly signed, not final.
+    const early = path.join(run.dir, 'manifest-v1-early.json');
+    const enrollments = ['station-1', 'station-2'].map((id) => path.join(run.dir, 'enrollments', `${id}.json`));
+    const signed = await urnaAsync(['station', 'manifest', '--key', authorityKey(), '--election', electionFile(), '--manifest-version', '1', '--enrollments', ...enrollments, '--out', early]);
+    expect(signed.stdout).toContain('(not final: records verify only against the list signed with --final when the polls open)');
+    expect(signed.status).toBe(0);
+    const notFinal = "check station-manifest failed: version 1 is not the authority's final station list (final no)";
+
+    // Whoever assembles the record drops station-3 and swaps in the early list.
+    const dir = copyOf(untallied);
+    rmSync(path.join(dir, 'stations', 'station-3'), { recursive: true });
+    cpSync(early, path.join(dir, 'station-manifest.json'));
+    const share = await urnaAsync(['tally', 'share', '--record', dir, '--key', run.guardianFiles[0] as string, '--out', path.join(run.dir, 'early-share.json'), '--threads', '0']);
+    expect(share.stderr).toContain(notFinal);
+    expect(share.status).toBe(1);
+
+    const swapped = copyOf(tallied);
+    rmSync(path.join(swapped, 'stations', 'station-3'), { recursive: true });
+    cpSync(early, path.join(swapped, 'station-manifest.json'));
+    const result = await verify(swapped);
+    expect(result.stderr).toContain(notFinal);
+    expect(result.status).toBe(1);
+
+    const exported = await urnaAsync([
+      'record', 'export', '--out', path.join(run.dir, 'export-early'), '--election', electionFile(), '--guardians', run.ceremonyDir,
+      '--enrollments', path.join(run.dir, 'enrollments'), '--station-manifest', early, '--from', ...run.urls,
+    ]);
+    expect(exported.stderr).toContain("version 1 is not the authority's final station list");
+    expect(exported.status).toBe(1);
+  });
+
   it('`urna record export` names a listed station no source holds, and completes the record with its statement', async () => {
     // Version 2 of the list adds station-4, enrolled but never run.
     const authority = ed25519NoteSigner('svetlogorye-commission', seedFor('stations/authority'));
@@ -170,7 +204,7 @@ describe('the record holds every station of the signed station list', () => {
     cpSync(path.join(run.dir, 'enrollments'), enrollments, { recursive: true });
     writeFileSync(path.join(enrollments, 'station-4.json'), JSON.stringify(enrollment.value));
     const manifest = path.join(run.dir, 'manifest-v2.json');
-    const signed = await urnaAsync(['station', 'manifest', '--key', authorityKey(), '--election', electionFile(), '--manifest-version', '2', '--enrollments', enrollments, '--out', manifest]);
+    const signed = await urnaAsync(['station', 'manifest', '--key', authorityKey(), '--election', electionFile(), '--manifest-version', '2', '--final', '--enrollments', enrollments, '--out', manifest]);
     expect(signed.stdout).toContain('4 station(s): station-1, station-2, station-3, station-4');
 
     const exportArgs = (out: string, ...extra: string[]) => [

@@ -155,7 +155,7 @@ export function makeTestElection(options: {
   const authoritySignerKeyFile = path.join(dir, 'authority.key');
   writeFileSync(authoritySignerKeyFile, `${formatSignerKey(authority.name, SIGNATURE_TYPE_ED25519, seedFor(`${label}/authority`))}\n`, { mode: 0o600 });
   const manifest = signStationManifest(
-    { manifestVersion: 1, stations: stations.map((s) => ({ stationId: s.stationId, precinctId: s.precinctId, verifierKey: s.signer.verifierKey })) },
+    { manifestVersion: 1, final: true, stations: stations.map((s) => ({ stationId: s.stationId, precinctId: s.precinctId, verifierKey: s.signer.verifierKey })) },
     authority,
     { definition: definition.value, baseHash: electionBaseHash(definition.value) },
   );
