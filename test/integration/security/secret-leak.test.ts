@@ -160,7 +160,9 @@ beforeAll(async () => {
   const validator = election.validators[0];
   const spec = election.stations[0];
   if (validator === undefined || spec === undefined) throw new Error('fixture');
-  secretFiles.push(validator.keyFile);
+  // The fixture keeps the authority's signing key (for `urna station manifest` and
+  // `not-operated`) in its own 0600 file: that file is where the secret belongs.
+  secretFiles.push(validator.keyFile, election.authoritySignerKeyFile);
   secrets.push(
     { name: 'validator-1 cosigning key', bytes: signerSeed(validator.keyFile) },
     { name: 'election authority key', bytes: seedFor('secrets/authority') },
