@@ -1,8 +1,11 @@
 /**
  * results.json in the form of NIST SP 1500-100 (Election Results Common Data Format,
  * JSON binding, "ElectionResults.*" types): an ElectionReport at precinct level with
- * one ReportingUnit for the jurisdiction, one per precinct and one per station
- * (polling place, composing its precinct); CandidateContest and BallotMeasureContest
+ * one ReportingUnit for the jurisdiction, one per precinct, one per station published
+ * alone (polling place) and one per unit of stations decrypted together because one of
+ * them alone is below the package's minimum (OtherType "merged-stations"; it composes
+ * its precinct, or the jurisdiction when it spans precincts). A station inside a merged
+ * unit has no unit of its own: its totals are not published apart. CandidateContest and BallotMeasureContest
  * with a VoteCounts item per selection and reporting unit (Type "total"), OtherCounts
  * with the undervotes, and BallotCounts with the ballots cast per unit.
  * Texts keep both languages as LanguageStrings.
@@ -21,6 +24,7 @@ function text(value: LocalizedText) {
 
 const gpStation = (stationId: string) => `gp-station-${stationId}`;
 const gpPrecinct = (precinctId: string) => `gp-precinct-${precinctId}`;
+const gpMerged = (unitId: string) => `gp-merged-${unitId.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 
 export type NistReportOptions = {
   /** ISO 8601 date-time with zone of the report. */
@@ -35,6 +39,18 @@ export function resultsToNist(definition: ElectionDefinition, results: ElectionR
     { gpUnitId: jurisdictionGp, result: results.overall },
     ...results.precincts.map((p) => ({ gpUnitId: gpPrecinct(p.precinctId), result: p })),
     ...results.stations.map((s) => ({ gpUnitId: gpStation(s.stationId), result: s })),
+    ...results.merged.map((m) => ({ gpUnitId: gpMerged(m.unitId), result: m })),
+  ];
+  // What each unit is made of: only units that exist in this report.
+  const precinctParts = (precinctId: string) => [
+    ...results.stations.filter((s) => s.precinctId === precinctId).map((s) => gpStation(s.stationId)),
+    ...results.merged.filter((m) => m.kind === 'precinct' && m.precinctId === precinctId).map((m) => gpMerged(m.unitId)),
+  ];
+  const reportedPrecincts = new Set(results.precincts.map((p) => p.precinctId));
+  const jurisdictionParts = [
+    ...results.precincts.map((p) => gpPrecinct(p.precinctId)),
+    ...results.merged.filter((m) => m.kind === 'election' || (m.precinctId !== undefined && !reportedPrecincts.has(m.precinctId))).map((m) => gpMerged(m.unitId)),
+    ...results.stations.filter((s) => !reportedPrecincts.has(s.precinctId)).map((s) => gpStation(s.stationId)),
   ];
   const countsFor = (contestId: string, selectionId: string) =>
     units.flatMap(({ gpUnitId, result }) => {
@@ -112,7 +128,7 @@ export function resultsToNist(definition: ElectionDefinition, results: ElectionR
         Type: 'other',
         OtherType: 'jurisdiction',
         Name: text(definition.jurisdiction.name),
-        ComposingGpUnitIds: results.precincts.map((p) => gpPrecinct(p.precinctId)),
+        ComposingGpUnitIds: jurisdictionParts,
       },
       ...results.precincts.map((p) => {
         const precinct = definition.precincts.find((d) => d.id === p.precinctId);
@@ -121,10 +137,20 @@ export function resultsToNist(definition: ElectionDefinition, results: ElectionR
           '@id': gpPrecinct(p.precinctId),
           Type: 'precinct',
           ...(precinct === undefined ? {} : { Name: text(precinct.name) }),
-          ComposingGpUnitIds: p.stations.map(gpStation),
+          ComposingGpUnitIds: precinctParts(p.precinctId),
         };
       }),
       ...results.stations.map((s) => ({ '@type': 'ElectionResults.ReportingUnit', '@id': gpStation(s.stationId), Type: 'polling-place', Name: text({ ru: s.stationId, en: s.stationId }) })),
+      ...results.merged.map((m) => {
+        const members = m.stations.map((s) => s.stationId).join(', ');
+        return {
+          '@type': 'ElectionResults.ReportingUnit',
+          '@id': gpMerged(m.unitId),
+          Type: 'other',
+          OtherType: 'merged-stations',
+          Name: text({ ru: `Участки, подсчитанные вместе: ${members}`, en: `Stations counted together: ${members}` }),
+        };
+      }),
     ],
     Election: [
       {
