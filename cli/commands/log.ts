@@ -7,7 +7,7 @@
  *             stations/<station id>/station.vkey
  *             stations/<station id>/ballots/entries.jsonl, ballots/checkpoint
  *             stations/<station id>/pollbook/checkpoint
- *           Poll-book entries stay out of the public record (DESIGN.md); an
+ *           Poll-book entries stay out of the public record (docs/SPEC.md §5.1); an
  *           official export for validators and officials asks for them explicitly.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
- * `urna record export`: collects the public election record (DESIGN.md, "The election
- * record") from the validators' bulletin boards and, for stations whose logs never
+ * `urna record export`: collects the public election record (its layout:
+ * docs/SPEC.md §5.1) from the validators' bulletin boards and, for stations whose logs never
  * reached a validator, from station exports on removable media (`urna log export`).
  *
  * Nothing is trusted on the way in: the package is verified, every enrollment is

@@ -348,7 +348,7 @@ function checkCrossReferences(def: ElectionDefinition, ctx: z.RefinementCtx): vo
   if (validators.threshold < 1 || validators.threshold > n) {
     addProblem(ctx, { code: 'threshold-out-of-range', path: ['validators', 'threshold'], params: { threshold: validators.threshold, count: n } });
   } else if (2 * validators.threshold <= n) {
-    // DESIGN.md, Validators: two conflicting checkpoints must never both reach t of n.
+    // Two conflicting checkpoints must never both reach t of n (docs/SPEC.md §2.1).
     addProblem(ctx, { code: 'threshold-not-majority', path: ['validators', 'threshold'], params: { threshold: validators.threshold, count: n } });
   }
 

@@ -1,6 +1,6 @@
 /**
- * The poll book's keyed hashes (DESIGN.md: check-ins live in a separate poll-book
- * log that stores only keyed hashes).
+ * The poll book's keyed hashes (docs/SPEC.md §8: check-ins live in a separate
+ * poll-book log that stores only keyed hashes).
  *
  * A voter id (passport or registration number) has little entropy, so a plain hash
  * could be reversed by trying every id. The hash is therefore an HMAC under a

@@ -1,5 +1,5 @@
 /**
- * Byte encodings used by every pinned format (DESIGN.md, Formats): binary values
+ * Byte encodings used by every pinned format (docs/SPEC.md §1.4): binary values
  * in entries are unpadded base64url, signed notes use standard padded base64,
  * key ids are hex.
  */
