@@ -1,6 +1,6 @@
 /**
  * Every user action and every error is logged with a stable event id
- * (DESIGN.md, Quality bar). Ids read `area.what-happened`, e.g.
+ * (every bad input is logged). Ids read `area.what-happened`, e.g.
  * `api.call-rejected`; they never change meaning once released, so that
  * officials can search logs across software versions.
  */

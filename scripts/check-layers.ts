@@ -1,5 +1,5 @@
 /**
- * The layer check (DESIGN.md, Layout): which folder may import what. It parses
+ * The layer check (README, Architecture): which folder may import what. It parses
  * every TypeScript and Svelte file with the TypeScript compiler, collects static
  * imports, re-exports, dynamic import() and require(), and fails on any import
  * that crosses a forbidden line. `npm run lint` runs it on the tree; a test runs

@@ -8,7 +8,7 @@
  *
  * One station key signs both of its logs, so the station's key name is
  * `urna/<election id>/<station id>` rather than either origin line: the spec only
- * says the name SHOULD match the origin, and DESIGN.md gives a station a single
+ * says the name SHOULD match the origin, and Urna gives a station a single
  * `station.vkey`.
  */
 import { toBase64, type Bytes } from '../encoding/bytes';

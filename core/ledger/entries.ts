@@ -8,7 +8,7 @@
  * The type names of those entries are reserved here so that they can only ever be
  * registered for their own log.
  *
- * Entries hold no precise time and no voter identity (DESIGN.md): schemas are
+ * Entries hold no precise time and no voter identity (docs/SPEC.md §4.1): schemas are
  * strict, and field names that look like a clock reading or a voter id are
  * refused when an entry type is defined.
  */

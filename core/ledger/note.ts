@@ -8,7 +8,7 @@
  *
  * The signer-key form is the one golang.org/x/mod/sumdb/note uses, so keys move
  * between this code and the Go ecosystem unchanged. Ed25519 verification is
- * strict (RFC 8032 rules, no ZIP-215 leniency), as DESIGN.md pins.
+ * strict (RFC 8032 rules, no ZIP-215 leniency), as docs/SPEC.md §4.3 pins.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesEqual, concatBytes, fromBase64, fromHex, toBase64, utf8Decode, utf8Encode, type Bytes } from '../encoding/bytes';

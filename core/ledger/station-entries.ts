@@ -1,6 +1,5 @@
 /**
- * The ballot log's and the poll book's own entries (DESIGN.md, "One ballot, end
- * to end"). Each is versioned; all are strict. None holds a voter identity or a
+ * The ballot log's and the poll book's own entries (docs/SPEC.md §4.1). Each is versioned; all are strict. None holds a voter identity or a
  * precise time, and nothing in a ballot entry can be joined to a poll-book entry:
  * ballot ids are random, check-ins carry only a keyed hash of the voter id.
  *

@@ -1,6 +1,6 @@
 /**
- * The wire formats between a station's sync client and a validator (DESIGN.md,
- * Formats: the validator API follows C2SP tlog-witness, plus an endpoint that
+ * The wire formats between a station's sync client and a validator (docs/SPEC.md §4;
+ * the validator API follows C2SP tlog-witness, plus an endpoint that
  * takes the new entries themselves). Both sides import this file, so they cannot
  * drift apart.
  *

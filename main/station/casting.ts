@@ -1,6 +1,6 @@
 /**
- * The cryptographic half of the casting pipeline (DESIGN.md, "One ballot, end to
- * end"): check the voter's marks against the contest rules, encrypt them with
+ * The cryptographic half of the casting pipeline (docs/SPEC.md §3; the
+ * printing order: docs/PAPER.md): check the voter's marks against the contest rules, encrypt them with
  * proofs under a fresh random ballot id (bound to this station and the ballot style), chain the confirmation code on the
  * station's previous code; and the ledger entries for what happens next.
  */

@@ -7,7 +7,7 @@
  * The closing report carries counts of ballots, check-ins and reissued ballots (a
  * new ballot for a checked-in voter who had none) and the last
  * confirmation code, and deliberately no per-contest totals: the station never
- * stores anything that reveals a vote (DESIGN.md). Totals come from the guardians'
+ * stores anything that reveals a vote (docs/THREAT_MODEL.md). Totals come from the guardians'
  * decryption, which officials reconcile against the hand count of paper.
  *
  * A printout that a printer fault interrupted is printed again with a REPRINT

@@ -5,7 +5,7 @@
  * and restarted, station networks cut), both with the same seed:
  *
  *   the decrypted results are what the voters meant, the record verifies, it has
- *   DESIGN.md's layout, and what the voters meant is the same for the same seed
+ *   the layout of docs/SPEC.md §5.1, and what the voters meant is the same for the same seed
  *   (faults or not), and different for another seed.
  */
 import { spawn } from 'node:child_process';
@@ -71,7 +71,7 @@ describe.skipIf(!socatAvailable())('urna simulate', () => {
     for (const phase of ['setup', 'voting', 'closeAndSync', 'export', 'tallyShares', 'combine', 'verify', 'total']) expect(typeof calm.summary.timings[phase]).toBe('number');
   });
 
-  it('writes the election record in the layout of DESIGN.md', () => {
+  it('writes the election record in the layout of docs/SPEC.md §5.1', () => {
     for (const file of [
       'election.json',
       'guardians/key-ceremony.json',
