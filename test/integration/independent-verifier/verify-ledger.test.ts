@@ -1,0 +1,306 @@
+/**
+ * A second verifier of the ledger layer, in Python, written from docs/SPEC.md alone
+ * (test/independent-verifier/verify_ledger.py; SPEC §4.7), against a record of a small
+ * simulated election and against small mutations of it. On the record both it and
+ * `urna verify` accept; on every mutation both reject, with the same check code
+ * (SPEC §5.6):
+ *
+ *   tampered leaf, wrong Merkle root (re-signed and cosigned), bad station signature,
+ *   forged cosignature, one validator counted twice, too few cosignatures, validators
+ *   not named in the package, a checkpoint whose size goes backwards (re-signed and
+ *   cosigned) — and, as a control, the same checkpoint re-signed and re-cosigned
+ *   unchanged, which both accept (so each failure is the mutation's, not the tooling's).
+ *
+ * The mutations re-sign with the station's and validators' keys from the simulation's
+ * working folder. The suite skips, loudly, only without python3 and its Ed25519
+ * library (python3-cryptography) or without socat (the simulation's devices).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../../cli/urna';
+import { fromBase64, toBase64, utf8Encode } from '../../../core/encoding/bytes';
+import { formatCheckpoint, parseCheckpoint } from '../../../core/ledger/checkpoint';
+import { cosign, ed25519Cosigner } from '../../../core/ledger/cosignature';
+import { rootOfEntries } from '../../../core/ledger/merkle';
+import { ed25519NoteSigner, formatNote, parseNote, parseSignerKey, type NoteSignature } from '../../../core/ledger/note';
+import { socatAvailable } from '../../../main/station/demo-devices';
+
+const URNA = path.resolve('bin/urna.mjs');
+const VERIFIER = path.resolve('test/independent-verifier/verify_ledger.py');
+const VECTOR_RECORD = path.resolve('test/vectors/record');
+const STATION = 'station-01';
+const TIMESTAMP = 1_760_000_000;
+
+function pythonReady(): { ok: true } | { ok: false; reason: string } {
+  const probe = spawnSync('python3', ['-c', 'import cryptography.hazmat.primitives.asymmetric.ed25519'], { encoding: 'utf8' });
+  if (probe.error !== undefined) return { ok: false, reason: 'python3 is not installed (Debian: apt-get install python3)' };
+  if (probe.status !== 0) return { ok: false, reason: "python3 has no Ed25519 library: the package 'cryptography' is missing (Debian: apt-get install python3-cryptography)" };
+  return { ok: true };
+}
+
+const python = pythonReady();
+const socat = socatAvailable();
+const skipReason = !python.ok ? python.reason : !socat ? 'socat is not installed: the simulated election needs its pseudo-terminal devices' : undefined;
+if (skipReason !== undefined) {
+  const banner = '!'.repeat(78);
+  process.stderr.write(`\n${banner}\n!! SKIPPED: the independent Python ledger verifier (test/integration/independent-verifier)\n!! because ${skipReason}.\n${banner}\n\n`);
+}
+
+type Verdict = { ok: boolean; check: string | undefined; output: string };
+
+function runPython(record: string): Verdict {
+  const run = spawnSync('python3', [VERIFIER, record], { encoding: 'utf8' });
+  const output = `${run.stdout}${run.stderr}`;
+  if (run.status === 2) throw new Error(`the Python verifier could not run: ${output}`);
+  const failure = /^FAIL (\S+)/m.exec(run.stdout);
+  return { ok: run.status === 0, check: failure?.[1], output };
+}
+
+async function runUrnaVerify(record: string): Promise<Verdict> {
+  const report = path.join(path.dirname(record), `${path.basename(record)}-report.json`);
+  const code = await main(['node', 'urna', 'verify', record, '--report', report, '--quiet', '--threads', '0']);
+  const json = JSON.parse(readFileSync(report, 'utf8')) as { ok: boolean; failure?: { check: string; message: string } };
+  return { ok: code === 0 && json.ok, check: json.failure?.check, output: json.failure?.message ?? '' };
+}
+
+/** `urna simulate` in a child process, so the test worker's event loop stays free. */
+function simulate(out: string, work: string): Promise<{ status: number; stdout: string; stderr: string }> {
+  const args = ['simulate', '--stations', '2', '--voters', '3', '--validators', '3', '--cosign', '2', '--guardians', '1', '--threshold', '1'];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [URNA, ...args, '--seed', 'py-ledger', '--out', out, '--work', work, '--keep-work', '--quiet', '--threads', '1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+  });
+}
+
+// ---------------------------------------------------------------- the mutations
+
+type Keys = { work: string };
+
+function signerKey(file: string) {
+  const parsed = parseSignerKey(readFileSync(file, 'utf8').trim());
+  if (!parsed.ok) throw new Error(`${file} is not a signer key`);
+  return parsed.value;
+}
+
+function stationSigner(keys: Keys) {
+  const key = signerKey(path.join(keys.work, 'stations', STATION, 'station.key'));
+  return ed25519NoteSigner(key.name, key.secretKey);
+}
+
+function validatorCosigner(keys: Keys, n: number) {
+  const key = signerKey(path.join(keys.work, 'validators', `validator-${n}.key`));
+  return ed25519Cosigner(key.name, key.secretKey);
+}
+
+/** A cosigner under a fresh key the package does not name. */
+function strangerCosigner(name: string, seedByte: number) {
+  return ed25519Cosigner(name, new Uint8Array(32).fill(seedByte));
+}
+
+type LogFiles = { checkpointFile: string; entriesFile: string };
+
+function logFiles(record: string): LogFiles {
+  const dir = path.join(record, 'stations', STATION, 'ballots');
+  return { checkpointFile: path.join(dir, 'checkpoint'), entriesFile: path.join(dir, 'entries.jsonl') };
+}
+
+function entryLines(record: string): string[] {
+  const text = readFileSync(logFiles(record).entriesFile, 'utf8');
+  return text.slice(0, -1).split('\n');
+}
+
+function readNote(record: string): { text: string; signatures: readonly NoteSignature[] } {
+  const parsed = parseNote(readFileSync(logFiles(record).checkpointFile, 'utf8'));
+  if (!parsed.ok) throw new Error('the simulated checkpoint does not parse');
+  return parsed.value;
+}
+
+function writeNote(record: string, text: string, signatures: readonly NoteSignature[]): void {
+  writeFileSync(logFiles(record).checkpointFile, formatNote({ text, signatures }));
+}
+
+/** A checkpoint body the station signs anew, cosigned by the given validators. */
+function resign(record: string, keys: Keys, text: string, validators: readonly number[]): void {
+  const station = stationSigner(keys);
+  const own: NoteSignature = { name: station.name, keyId: station.keyId, signature: station.sign(utf8Encode(text)) };
+  writeNote(record, text, [own, ...validators.map((n) => cosign(text, validatorCosigner(keys, n), TIMESTAMP))]);
+}
+
+function flipByte(signature: NoteSignature, at: number): NoteSignature {
+  const bytes = Uint8Array.from(signature.signature);
+  bytes[at] = (bytes[at] ?? 0) ^ 0x01;
+  return { ...signature, signature: bytes };
+}
+
+function signaturesBy(record: string, names: readonly string[]): NoteSignature[] {
+  return readNote(record).signatures.filter((s) => names.includes(s.name));
+}
+
+/** The station key's name, as its verifier key in the record says. */
+function stationKeyNameIn(record: string): string {
+  return readFileSync(path.join(record, 'stations', STATION, 'station.vkey'), 'utf8').trim().split('+')[0] as string;
+}
+
+type Mutation = { readonly name: string; readonly check: string; readonly apply: (record: string, keys: Keys) => void };
+
+const MUTATIONS: readonly Mutation[] = [
+  {
+    name: 'tampered leaf: one character of a confirmation code in entries.jsonl',
+    check: 'log-root',
+    apply: (record) => {
+      const lines = entryLines(record);
+      const at = lines.findIndex((l) => l.includes('"confirmationCode":"'));
+      const line = lines[at] as string;
+      const i = line.indexOf('"confirmationCode":"') + '"confirmationCode":"'.length;
+      lines[at] = `${line.slice(0, i)}${line[i] === 'A' ? 'B' : 'A'}${line.slice(i + 1)}`;
+      writeFileSync(logFiles(record).entriesFile, `${lines.join('\n')}\n`);
+    },
+  },
+  {
+    name: 'wrong Merkle root: the station signs, and three validators cosign, a root the entries do not give',
+    check: 'log-root',
+    apply: (record, keys) => {
+      const body = parseCheckpoint(readNote(record).text);
+      if (!body.ok) throw new Error('checkpoint');
+      const wrong = rootOfEntries(entryLines(record).map((l, i) => utf8Encode(i === 0 ? `${l} ` : l)));
+      resign(record, keys, formatCheckpoint({ ...body.value, rootHash: wrong }), [1, 2, 3]);
+    },
+  },
+  {
+    name: "bad station signature: one bit of the station's Ed25519 signature flipped",
+    check: 'checkpoint-signature',
+    apply: (record) => {
+      const note = readNote(record);
+      writeNote(record, note.text, note.signatures.map((s) => (s.name === stationKeyNameIn(record) ? flipByte(s, 10) : s)));
+    },
+  },
+  {
+    name: "forged cosignature: one bit of validator-2's Ed25519 signature flipped (after its timestamp)",
+    check: 'cosignature',
+    apply: (record) => {
+      const note = readNote(record);
+      writeNote(record, note.text, note.signatures.map((s) => (s.name === 'validator-2' ? flipByte(s, 8 + 20) : s)));
+    },
+  },
+  {
+    name: 'duplicate validator: validator-1 twice (its own line and a second valid cosignature at another time), no other',
+    check: 'cosignature-threshold',
+    apply: (record, keys) => {
+      const note = readNote(record);
+      const again = cosign(note.text, validatorCosigner(keys, 1), TIMESTAMP);
+      writeNote(record, note.text, [...signaturesBy(record, [stationKeyNameIn(record), 'validator-1']), again, ...signaturesBy(record, ['validator-1'])]);
+    },
+  },
+  {
+    name: 'too few cosignatures: only validator-1 of the 2 needed',
+    check: 'cosignature-threshold',
+    apply: (record) => {
+      const note = readNote(record);
+      writeNote(record, note.text, signaturesBy(record, [stationKeyNameIn(record), 'validator-1']));
+    },
+  },
+  {
+    name: 'validators not named in the package: valid cosignatures by validator-9 and by a second key named validator-2, with validator-1',
+    check: 'cosignature-threshold',
+    apply: (record) => {
+      const note = readNote(record);
+      const strangers = [strangerCosigner('validator-9', 9), strangerCosigner('validator-2', 2)].map((c) => cosign(note.text, c, TIMESTAMP));
+      writeNote(record, note.text, [...signaturesBy(record, [stationKeyNameIn(record), 'validator-1']), ...strangers]);
+    },
+  },
+  {
+    name: 'size goes backwards: a checkpoint one entry smaller, with its true root, signed and cosigned by all three, over the same entries',
+    check: 'log-root',
+    apply: (record, keys) => {
+      const body = parseCheckpoint(readNote(record).text);
+      if (!body.ok) throw new Error('checkpoint');
+      const shorter = entryLines(record).slice(0, -1);
+      resign(record, keys, formatCheckpoint({ ...body.value, size: shorter.length, rootHash: rootOfEntries(shorter.map((l) => utf8Encode(l))) }), [1, 2, 3]);
+    },
+  },
+];
+
+const CONTROL: Mutation = {
+  name: 'control: the same checkpoint signed and cosigned anew, unchanged',
+  check: '',
+  apply: (record, keys) => resign(record, keys, readNote(record).text, [3, 1]),
+};
+
+describe.skipIf(skipReason !== undefined)('the independent Python ledger verifier (docs/SPEC.md §4)', () => {
+  let dir: string;
+  let record: string;
+  let keys: Keys;
+  let simulated: { status: number; stdout: string; stderr: string };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'urna-pyverify-'));
+    record = path.join(dir, 'record');
+    keys = { work: path.join(dir, 'work') };
+    simulated = await simulate(record, keys.work);
+  }, 900_000);
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  function mutated(mutation: Mutation, index: number): string {
+    const copy = path.join(dir, `mutation-${index}`);
+    cpSync(record, copy, { recursive: true });
+    mutation.apply(copy, keys);
+    return copy;
+  }
+
+  it('accepts the simulated record, as urna verify does', () => {
+    expect(simulated.status, simulated.stderr.slice(-2000)).toBe(0);
+    expect((JSON.parse(simulated.stdout) as { verified: boolean }).verified).toBe(true);
+    const verdict = runPython(record);
+    expect(verdict.output).toMatch(/^ledger verified: election svetlogorye-2026-09, 2 station\(s\)/);
+    expect(verdict.ok).toBe(true);
+  });
+
+  it('accepts the checkpoint signed and cosigned anew by the same keys (the mutations sign correctly)', async () => {
+    const copy = mutated(CONTROL, 99);
+    expect(readFileSync(path.join(copy, 'stations', STATION, 'ballots', 'checkpoint'), 'utf8')).not.toBe(
+      readFileSync(path.join(record, 'stations', STATION, 'ballots', 'checkpoint'), 'utf8'),
+    );
+    expect(runPython(copy)).toMatchObject({ ok: true });
+    expect(await runUrnaVerify(copy)).toMatchObject({ ok: true, check: undefined });
+  }, 120_000);
+
+  it.each(MUTATIONS.map((m, i) => [m.name, m, i] as const))('rejects %s — both verifiers, the same check', async (_name, mutation, index) => {
+    const copy = mutated(mutation, index);
+    const py = runPython(copy);
+    expect(py.ok, py.output).toBe(false);
+    expect(py.check, py.output).toBe(mutation.check);
+    expect(py.output).toMatch(new RegExp(`^FAIL ${mutation.check} station ${STATION}`));
+    const ts = await runUrnaVerify(copy);
+    expect(ts.ok, ts.output).toBe(false);
+    expect(ts.check, ts.output).toBe(mutation.check);
+  }, 120_000);
+
+  it.skipIf(!existsSync(path.join(VECTOR_RECORD, 'election.json')))('accepts the reference record test/vectors/record/', () => {
+    const verdict = runPython(VECTOR_RECORD);
+    expect(verdict.ok, verdict.output).toBe(true);
+  });
+
+  it('reads the base64 of a cosignature line as SPEC §4.5 lays it out: key id, timestamp, signature (76 bytes)', () => {
+    const line = readFileSync(path.join(record, 'stations', STATION, 'ballots', 'checkpoint'), 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('— validator-1 '));
+    expect(line).toBeDefined();
+    const payload = fromBase64((line as string).split(' ')[2] as string);
+    expect(payload.length).toBe(76);
+    expect(toBase64(payload)).toBe((line as string).split(' ')[2]);
+  });
+});
