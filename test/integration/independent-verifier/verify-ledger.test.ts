@@ -6,29 +6,33 @@
  * (SPEC §5.6):
  *
  *   tampered leaf, wrong Merkle root (re-signed and cosigned), bad station signature,
- *   forged cosignature, one validator counted twice, too few cosignatures, validators
+ *   forged cosignature, malleated cosignature (S + ℓ, which only a lax Ed25519
+ *   verifier accepts), one validator counted twice, too few cosignatures, validators
  *   not named in the package, a checkpoint whose size goes backwards (re-signed and
  *   cosigned) — and, as a control, the same checkpoint re-signed and re-cosigned
  *   unchanged, which both accept (so each failure is the mutation's, not the tooling's).
+ *
+ * Also: strict Ed25519 (SPEC §4.3) gives the same answers in both on crafted cases,
+ * one of which (the identity key with R the identity and S = 0) OpenSSL alone accepts.
  *
  * The mutations re-sign with the station's and validators' keys from the simulation's
  * working folder. The suite skips, loudly, only without python3 and its Ed25519
  * library (python3-cryptography) or without socat (the simulation's devices).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../cli/urna';
-import { fromBase64, toBase64, utf8Encode } from '../../../core/encoding/bytes';
+import { fromBase64, fromHex, toBase64, toHex, utf8Encode } from '../../../core/encoding/bytes';
 import { formatCheckpoint, parseCheckpoint } from '../../../core/ledger/checkpoint';
 import { cosign, ed25519Cosigner } from '../../../core/ledger/cosignature';
 import { rootOfEntries } from '../../../core/ledger/merkle';
-import { ed25519NoteSigner, formatNote, parseNote, parseSignerKey, type NoteSignature } from '../../../core/ledger/note';
+import { ed25519NoteSigner, formatNote, parseNote, parseSignerKey, verifyEd25519Strict, type NoteSignature } from '../../../core/ledger/note';
 import { socatAvailable } from '../../../main/station/demo-devices';
+import { urnaAsync, type Ran } from '../../support/guardian-machines';
 
-const URNA = path.resolve('bin/urna.mjs');
 const VERIFIER = path.resolve('test/independent-verifier/verify_ledger.py');
 const VECTOR_RECORD = path.resolve('test/vectors/record');
 const STATION = 'station-01';
@@ -67,20 +71,9 @@ async function runUrnaVerify(record: string): Promise<Verdict> {
 }
 
 /** `urna simulate` in a child process, so the test worker's event loop stays free. */
-function simulate(out: string, work: string): Promise<{ status: number; stdout: string; stderr: string }> {
-  const args = ['simulate', '--stations', '2', '--voters', '3', '--validators', '3', '--cosign', '2', '--guardians', '1', '--threshold', '1'];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [URNA, ...args, '--seed', 'py-ledger', '--out', out, '--work', work, '--keep-work', '--quiet', '--threads', '1'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_OPTIONS: '' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
-  });
+function simulate(out: string, work: string): Promise<Ran> {
+  const shape = ['--stations', '2', '--voters', '3', '--validators', '3', '--cosign', '2', '--guardians', '1', '--threshold', '1'];
+  return urnaAsync(['simulate', ...shape, '--seed', 'py-ledger', '--out', out, '--work', work, '--keep-work', '--quiet', '--threads', '1']);
 }
 
 // ---------------------------------------------------------------- the mutations
@@ -143,6 +136,25 @@ function flipByte(signature: NoteSignature, at: number): NoteSignature {
   return { ...signature, signature: bytes };
 }
 
+/** The first validator whose cosignature the simulated checkpoint carries (any t of n may have cosigned). */
+function firstCosigner(record: string): string {
+  const name = readNote(record).signatures.find((s) => /^validator-[0-9]+$/.test(s.name))?.name;
+  if (name === undefined) throw new Error('the simulated checkpoint carries no cosignature');
+  return name;
+}
+
+/** Adds ℓ to the S half of an Ed25519 signature: the same signature, not canonical (RFC 8032 §5.1.7 refuses S ≥ ℓ). */
+function malleate(signature: NoteSignature): NoteSignature {
+  const ell = 2n ** 252n + 27742317777372353535851937790883648493n;
+  const bytes = Uint8Array.from(signature.signature);
+  const at = bytes.length - 32;
+  let value = 0n;
+  for (let i = 31; i >= 0; i--) value = (value << 8n) | BigInt(bytes[at + i] ?? 0);
+  value += ell;
+  for (let i = 0; i < 32; i++) bytes[at + i] = Number((value >> BigInt(8 * i)) & 0xffn);
+  return { ...signature, signature: bytes };
+}
+
 function signaturesBy(record: string, names: readonly string[]): NoteSignature[] {
   return readNote(record).signatures.filter((s) => names.includes(s.name));
 }
@@ -186,37 +198,49 @@ const MUTATIONS: readonly Mutation[] = [
     },
   },
   {
-    name: "forged cosignature: one bit of validator-2's Ed25519 signature flipped (after its timestamp)",
+    name: "forged cosignature: one bit of a validator's Ed25519 signature flipped (after its timestamp)",
     check: 'cosignature',
     apply: (record) => {
       const note = readNote(record);
-      writeNote(record, note.text, note.signatures.map((s) => (s.name === 'validator-2' ? flipByte(s, 8 + 20) : s)));
+      const forged = firstCosigner(record);
+      writeNote(record, note.text, note.signatures.map((s) => (s.name === forged ? flipByte(s, 8 + 20) : s)));
     },
   },
   {
-    name: 'duplicate validator: validator-1 twice (its own line and a second valid cosignature at another time), no other',
+    name: "malleated cosignature: S + ℓ in a validator's Ed25519 signature (verifies under a lax verifier)",
+    check: 'cosignature',
+    apply: (record) => {
+      const note = readNote(record);
+      const malleated = firstCosigner(record);
+      writeNote(record, note.text, note.signatures.map((s) => (s.name === malleated ? malleate(s) : s)));
+    },
+  },
+  {
+    name: 'duplicate validator: one validator twice (its own line and a second valid cosignature at another time), no other',
     check: 'cosignature-threshold',
     apply: (record, keys) => {
       const note = readNote(record);
-      const again = cosign(note.text, validatorCosigner(keys, 1), TIMESTAMP);
-      writeNote(record, note.text, [...signaturesBy(record, [stationKeyNameIn(record), 'validator-1']), again, ...signaturesBy(record, ['validator-1'])]);
+      const twice = firstCosigner(record);
+      const again = cosign(note.text, validatorCosigner(keys, Number(twice.slice('validator-'.length))), TIMESTAMP);
+      writeNote(record, note.text, [...signaturesBy(record, [stationKeyNameIn(record), twice]), again, ...signaturesBy(record, [twice])]);
     },
   },
   {
-    name: 'too few cosignatures: only validator-1 of the 2 needed',
+    name: 'too few cosignatures: one validator of the 2 needed',
     check: 'cosignature-threshold',
     apply: (record) => {
       const note = readNote(record);
-      writeNote(record, note.text, signaturesBy(record, [stationKeyNameIn(record), 'validator-1']));
+      writeNote(record, note.text, signaturesBy(record, [stationKeyNameIn(record), firstCosigner(record)]));
     },
   },
   {
-    name: 'validators not named in the package: valid cosignatures by validator-9 and by a second key named validator-2, with validator-1',
+    name: "validators not named in the package: valid cosignatures by validator-9 and by other keys under every validator's name, with one real validator",
     check: 'cosignature-threshold',
     apply: (record) => {
       const note = readNote(record);
-      const strangers = [strangerCosigner('validator-9', 9), strangerCosigner('validator-2', 2)].map((c) => cosign(note.text, c, TIMESTAMP));
-      writeNote(record, note.text, [...signaturesBy(record, [stationKeyNameIn(record), 'validator-1']), ...strangers]);
+      const names = ['validator-9', 'validator-1', 'validator-2', 'validator-3'];
+      const strangers = names.map((name, i) => cosign(note.text, strangerCosigner(name, 9 + i), TIMESTAMP));
+      writeNote(record, note.text, [...signaturesBy(record, [stationKeyNameIn(record), firstCosigner(record)]), ...strangers]);
     },
   },
   {
@@ -241,7 +265,7 @@ describe.skipIf(skipReason !== undefined)('the independent Python ledger verifie
   let dir: string;
   let record: string;
   let keys: Keys;
-  let simulated: { status: number; stdout: string; stderr: string };
+  let simulated: Ran;
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'urna-pyverify-'));
@@ -302,5 +326,30 @@ describe.skipIf(skipReason !== undefined)('the independent Python ledger verifie
     const payload = fromBase64((line as string).split(' ')[2] as string);
     expect(payload.length).toBe(76);
     expect(toBase64(payload)).toBe((line as string).split(' ')[2]);
+  });
+});
+
+/** Ed25519 cases where a lax verifier and SPEC §4.3's strict rules disagree, or must agree. */
+const RFC8032_KEY = 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a';
+const RFC8032_SIG =
+  'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b';
+const IDENTITY = `01${'00'.repeat(31)}`;
+const ED25519_CASES: readonly { name: string; key: string; signature: string; message: string; valid: boolean }[] = [
+  { name: 'RFC 8032 test 1 (empty message)', key: RFC8032_KEY, signature: RFC8032_SIG, message: '', valid: true },
+  { name: 'RFC 8032 test 1 with S + ℓ', key: RFC8032_KEY, signature: toHex(malleate({ name: 'x', keyId: 0, signature: fromHex(RFC8032_SIG) }).signature), message: '', valid: false },
+  // (R, S) = (identity, 0) satisfies [S]B = R + [k]A for the identity key and any message.
+  { name: 'the identity as public key, R the identity, S = 0', key: IDENTITY, signature: `${IDENTITY}${'00'.repeat(32)}`, message: '75726e61', valid: false },
+  { name: 'a key of order 2 (y = p − 1)', key: `ec${'ff'.repeat(30)}7f`, signature: `${IDENTITY}${'00'.repeat(32)}`, message: '75726e61', valid: false },
+  { name: 'the identity spelt with the sign bit set (x = 0)', key: `01${'00'.repeat(30)}80`, signature: `${IDENTITY}${'00'.repeat(32)}`, message: '75726e61', valid: false },
+  { name: 'R not canonical (y ≥ p)', key: RFC8032_KEY, signature: `ed${'ff'.repeat(30)}7f${RFC8032_SIG.slice(64)}`, message: '', valid: false },
+];
+
+describe.skipIf(!python.ok)('strict Ed25519 in the Python verifier and in core/ledger/note.ts (docs/SPEC.md §4.3)', () => {
+  it.each(ED25519_CASES.map((c) => [c.name, c] as const))('%s: both give the same answer', (_name, c) => {
+    const code = `import verify_ledger as v; print(v.ed25519_verify(bytes.fromhex('${c.key}'), bytes.fromhex('${c.message}'), bytes.fromhex('${c.signature}')))`;
+    const run = spawnSync('python3', ['-c', code], { encoding: 'utf8', cwd: path.dirname(VERIFIER), env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.trim()).toBe(c.valid ? 'True' : 'False');
+    expect(verifyEd25519Strict(fromHex(c.key), fromHex(c.message), fromHex(c.signature))).toBe(c.valid);
   });
 });
