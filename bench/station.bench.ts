@@ -21,6 +21,11 @@ import { openStation, provisionStation } from '../main/station/open-station';
 import { installSampleElection, sampleDefinition } from '../test/support/election';
 import { MemoryPrinter } from '../test/support/memory-printer';
 import { type BenchSuite, type Measurement, median, percentile } from './harness';
+import { castBallot, commitBallot, finishVoterSession } from '../main/station/casting';
+import { activateVoterSession } from '../main/station/check-in';
+import { openPolls } from '../main/station/polls';
+
+const BENCH_WORKER = { cardId: 'pw-bench', role: 'poll-worker' } as const;
 
 const CONTESTS = 10;
 const CANDIDATES = 5;
@@ -66,19 +71,19 @@ export const stationSuite: BenchSuite = {
       installSampleElection(dataDir, definition);
       const station = openStation({ dataDir, mode: 'production', logger: silentLogger, ballotPrinter: new MemoryPrinter(), random: deterministicRandom('bench-station') });
       try {
-        if (!station.service.openPolls().ok) throw new Error('polls did not open');
+        if (!(await openPolls(station.context, BENCH_WORKER)).ok) throw new Error('polls did not open');
         const commits: number[] = [];
         const casts: number[] = [];
         for (let i = 0; i < BALLOTS + 2; i++) {
-          if (!station.service.activateVoterSession({ ballotStyleId: 'style-r2' }).ok) throw new Error('activation refused');
+          if (!activateVoterSession(station.context, { ballotStyleId: 'style-r2' }).ok) throw new Error('activation refused');
           const commitStart = performance.now();
-          if (!(await station.service.commitBallot({ marks: marksFor(i), undervoteAcknowledged: false })).ok) throw new Error('commit refused');
+          if (!(await commitBallot(station.context, { marks: marksFor(i), undervoteAcknowledged: false })).ok) throw new Error('commit refused');
           const castStart = performance.now();
-          if (!station.service.castBallot().ok) throw new Error('cast refused');
+          if (!castBallot(station.context).ok) throw new Error('cast refused');
           await station.service.whenPrintingDone();
           const castEnd = performance.now();
           if (station.service.voterScreen().session.phase !== 'cast') throw new Error('the ballot was not cast');
-          station.service.finishVoterSession();
+          finishVoterSession(station.context);
           // The first two warm the precomputed tables and the SQLite statements.
           if (i >= 2) {
             commits.push(castStart - commitStart);

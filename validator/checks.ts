@@ -48,18 +48,19 @@ import {
   type BallotStatus,
   type LogRuleCode,
   parseEntryBallot,
-  type PollsPhase,
+  type PollsState,
 } from '../core/record/ballot-log-rules';
 import { ballotKeysOf, BallotUniqueness, type BallotPlace } from '../core/record/ballot-uniqueness';
 import { err, ok, type Result } from '../core/result';
 import type { EnrolledStation, ValidatorElection } from './election';
 import type { Preverified } from './verify-pool';
 
-export type { BallotStatus, PollsPhase } from '../core/record/ballot-log-rules';
+export type { BallotStatus, PollsState } from '../core/record/ballot-log-rules';
 
 /** What the validator remembers about one log between batches (stored as JSON). */
 export type LogCheckState = {
-  readonly polls: PollsPhase;
+  /** States stored before the lifecycle had one vocabulary name the polls 'not-opened', 'open', 'paused' or 'closed': see storedPollsState. */
+  readonly polls: PollsState;
   /** The station's latest confirmation code (ballot log), unpadded base64url. */
   readonly chain: string;
   /** ballot-cast entries so far (ballot log) / check-ins so far (poll book). */
@@ -69,7 +70,20 @@ export type LogCheckState = {
 };
 
 export function initialLogState(election: ValidatorElection, stationId: StationId): LogCheckState {
-  return { polls: 'not-opened', chain: toBase64Url(confirmationSeedFor(election, stationId)), count: 0, reissued: 0 };
+  return { polls: 'polls-closed-initial', chain: toBase64Url(confirmationSeedFor(election, stationId)), count: 0, reissued: 0 };
+}
+
+/** The names a validator stored before the station and the validators shared one; a state stored since reads as itself. */
+const EARLIER_POLLS_NAMES: Readonly<Record<string, PollsState>> = {
+  'not-opened': 'polls-closed-initial',
+  open: 'polls-open',
+  paused: 'polls-paused',
+  closed: 'polls-closed-final',
+};
+
+/** A stored state's polls, read under either vocabulary: a validator's database outlives an upgrade. */
+export function storedPollsState(stored: string): PollsState {
+  return EARLIER_POLLS_NAMES[stored] ?? (stored as PollsState);
 }
 
 function confirmationSeedFor(election: ValidatorElection, stationId: StationId): ConfirmationCode {
@@ -178,7 +192,7 @@ export function checkEntries(
   texts: readonly string[],
 ): Result<CheckedBatch, EntryRefusal> {
   const { election, station, log } = env;
-  let polls = state.polls;
+  let polls = storedPollsState(state.polls);
   let chain = fromBase64Url(state.chain) as ConfirmationCode;
   let count = state.count;
   let reissued = state.reissued ?? 0;
@@ -260,7 +274,7 @@ export function checkEntries(
     switch (entry.type) {
       case 'check-in':
       case 'ballot-reissued': {
-        if (polls !== 'open') return refuse('polls-not-open', `${entry.type} while the polls are ${polls}`);
+        if (polls !== 'polls-open') return refuse('polls-not-open', `${entry.type} while the polls are ${polls}`);
         if (entry['precinctId'] !== station.precinctId) return refuse('precinct', `${entry.type} for precinct ${String(entry['precinctId'])} at a station of precinct ${station.precinctId}`);
         const ballotStyleId = entry['ballotStyleId'] as string;
         if (!station.ballotStyleIds.has(ballotStyleId)) return refuse('ballot-style', `ballot style ${ballotStyleId} is not one of precinct ${station.precinctId}`);

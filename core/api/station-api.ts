@@ -13,6 +13,11 @@ import type { Result } from '../result';
 import { ID_PATTERN, type LogKind } from '../ids';
 import type { BallotView, LocalizedText } from './ballot';
 import type { VoidReason } from '../ledger/station-entries';
+import type { PollsState } from '../record/ballot-log-rules';
+import type { CheckInRefusal, ReissueRefusal, StationRefusal } from './refusals';
+
+export type { PollsState } from '../record/ballot-log-rules';
+export type { CheckInRefusal, ReissueRefusal, StationRefusal } from './refusals';
 
 export type ApiErrorCode =
   /** The arguments did not match the method's schema. */
@@ -34,6 +39,8 @@ export type ApiError = {
   readonly message: string;
   /** For invalid arguments: where in the argument object each problem is. */
   readonly issues?: readonly { readonly path: string; readonly message: string }[];
+  /** Why the station refused, typed (core/api/refusals.ts): what the screens switch on, never `message`. */
+  readonly refusal?: StationRefusal;
 };
 
 export type ApiResult<T> = Result<T, ApiError>;
@@ -51,9 +58,6 @@ export type DisplaySettings = {
   readonly textSize: TextSize;
   readonly highContrast: boolean;
 };
-
-/** Where the polls stand (the full lifecycle is a reducer in the station service). */
-export type PollsState = 'setup' | 'polls-closed-initial' | 'polls-open' | 'polls-paused' | 'polls-closed-final';
 
 /** A device as the poll worker sees it: a state name and whether it can be used. */
 export type DeviceStatus = {
@@ -156,35 +160,12 @@ export type SyncView =
       readonly heldForBatch: number;
     };
 
-/** What check-in answers: refusals a poll worker can cause come back as data, with a message in core/i18n. */
-export type CheckInRefusal =
-  | 'malformed-voter-id'
-  | 'not-on-voter-list'
-  | 'other-precinct'
-  | 'already-checked-in'
-  | 'no-voter-list'
-  | 'no-pollbook-key'
-  | 'pollbook-key-mismatch'
-  | 'polls-not-open'
-  | 'voter-session-active'
-  | 'awaiting-activation-card'
-  | 'no-ballot-style'
-  | 'ledger-append-failed';
+/** What check-in answers; over the API a refusal is an error whose refusal is `check-in-refused` (core/api/refusals.ts). */
+export type CheckedIn = { readonly outcome: 'checked-in'; readonly precinctId: string; readonly ballotStyleId: string; readonly activation: 'kiosk' | 'card' };
+export type CheckInResult = CheckedIn | { readonly outcome: 'refused'; readonly reason: CheckInRefusal };
 
-export type CheckInResult =
-  | { readonly outcome: 'checked-in'; readonly precinctId: string; readonly ballotStyleId: string; readonly activation: 'kiosk' | 'card' }
-  | { readonly outcome: 'refused'; readonly reason: CheckInRefusal };
-
-/**
- * Why a new ballot for a voter already checked in is refused: check-in's reasons,
- * except that the voter must have checked in here before, and fewer ballots may be
- * cast or pending than voters checked in (someone checked in has no ballot).
- */
-export type ReissueRefusal = Exclude<CheckInRefusal, 'already-checked-in'> | 'not-checked-in' | 'every-voter-has-a-ballot';
-
-export type ReissueResult =
-  | { readonly outcome: 'reissued'; readonly precinctId: string; readonly ballotStyleId: string; readonly activation: 'kiosk' | 'card' }
-  | { readonly outcome: 'refused'; readonly reason: ReissueRefusal };
+export type Reissued = { readonly outcome: 'reissued'; readonly precinctId: string; readonly ballotStyleId: string; readonly activation: 'kiosk' | 'card' };
+export type ReissueResult = Reissued | { readonly outcome: 'refused'; readonly reason: ReissueRefusal };
 
 export type StationStatus = {
   readonly stationId: string;
@@ -374,7 +355,7 @@ export const stationApi = {
   resumePolls: method<StationStatus>()(noArguments),
   /** Closes the polls for good and prints the closing report. */
   closePolls: method<StationStatus>()(noArguments),
-  checkInVoter: method<CheckInResult>()(
+  checkInVoter: method<CheckedIn>()(
     z.object({ voterId: z.string().max(64), activation: z.enum(['kiosk', 'card']) }).strict(),
   ),
   /**
@@ -383,7 +364,7 @@ export const stationApi = {
    * ballots are cast or pending than voters checked in; recorded in the poll book,
    * then activated like a check-in.
    */
-  reissueBallot: method<ReissueResult>()(
+  reissueBallot: method<Reissued>()(
     z.object({ voterId: z.string().max(64), activation: z.enum(['kiosk', 'card']) }).strict(),
   ),
   /** Cancels a check-in's wait for an activation card (the voter never got one); the check-in stays recorded. */

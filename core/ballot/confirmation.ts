@@ -8,7 +8,7 @@
  *   code = SHA-256(canonical {"ballot":{"ballotId":…,"contests":[{"contestId":…,"selections":
  *            [{"alpha":…,"beta":…,"selectionId":…}]}]},"domain":"urna/confirmation-code/v1","previous":…})
  */
-import { type Bytes, toBase64Url } from '../encoding/bytes';
+import { type Bytes, fromBase64Url, toBase64Url } from '../encoding/bytes';
 import { canonicalBytes } from '../encoding/canonical-json';
 import { sha256 } from '../encoding/hash';
 import type { Brand, StationId } from '../ids';
@@ -42,4 +42,9 @@ export function nextConfirmationCode(previous: ConfirmationCode, ballot: Encrypt
   return sha256(
     canonicalBytes({ domain: 'urna/confirmation-code/v1', previous: toBase64Url(previous), ballot: ballotCiphertexts(ballot) }),
   ) as ConfirmationCode;
+}
+
+/** A code as a ledger entry states it (unpadded base64url, 32 bytes by the entry's schema). */
+export function confirmationCodeOf(text: string): ConfirmationCode {
+  return fromBase64Url(text) as ConfirmationCode;
 }

@@ -42,6 +42,9 @@ import {
   EntryRegistry,
   lifecycleEntryDefinitions,
   type EntryOf,
+  type LedgerEntry,
+  type LifecycleEntry,
+  type PollBookLifecycleEntry,
 } from './entries';
 
 const base64Url32 = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'expected 32 bytes as unpadded base64url');
@@ -107,6 +110,34 @@ export type BallotVoidedEntry = EntryOf<typeof ballotVoidedEntry>;
 export type BallotChallengedEntry = EntryOf<typeof ballotChallengedEntry>;
 export type CheckInEntry = EntryOf<typeof checkInEntry>;
 export type BallotReissuedEntry = EntryOf<typeof ballotReissuedEntry>;
+
+/** What a station writes to its ballot log, discriminated by `type`. */
+export type BallotLogEntry = BallotPendingEntry | BallotCastEntry | BallotVoidedEntry | BallotChallengedEntry | LifecycleEntry;
+/** What a station writes to its poll book (it writes the v2 lifecycle entries). */
+export type PollBookEntry = CheckInEntry | BallotReissuedEntry | PollBookLifecycleEntry;
+/** Every entry a station writes. */
+export type StationEntry = BallotLogEntry | PollBookEntry;
+
+const BALLOT_LOG_TYPES: ReadonlySet<string> = new Set<BallotLogEntry['type']>([
+  'ballot-pending',
+  'ballot-cast',
+  'ballot-voided',
+  'ballot-challenged',
+  'polls-opened',
+  'polls-paused',
+  'polls-resumed',
+  'polls-closed',
+]);
+
+/**
+ * An entry read back from a ballot log as the station's own kind, or null for any
+ * other (a demonstration note). The ledger checked the entry against its registry's
+ * schema when it was appended (main/ledger/store.ts), so its type names its shape:
+ * this is the one place that relies on it.
+ */
+export function asBallotLogEntry(entry: LedgerEntry): BallotLogEntry | null {
+  return BALLOT_LOG_TYPES.has(entry.type) ? (entry as BallotLogEntry) : null;
+}
 
 /** Everything a real station's logs accept: lifecycle, ballots, check-ins and reissues; no demo notes. */
 export const electionEntryRegistry = new EntryRegistry([

@@ -38,7 +38,15 @@ import { bytesEqual, fromBase64Url } from '../encoding/bytes';
 import { lifecycleStepOf, type LedgerEntry, type LifecycleStep } from '../ledger/entries';
 import { err, ok, type Result } from '../result';
 
-export type PollsPhase = 'not-opened' | 'open' | 'paused' | 'closed';
+/**
+ * Where the polls stand, for the station, its screens, the validators and the
+ * verifier alike. 'setup' is the station's alone (no election loaded yet): a log
+ * begins in 'polls-closed-initial'.
+ */
+export type PollsState = 'setup' | 'polls-closed-initial' | 'polls-open' | 'polls-paused' | 'polls-closed-final';
+
+/** What moves the polls: loading the election (the station's alone, the package is its record) or a lifecycle step that both logs record. */
+export type PollsTransition = 'election-loaded' | LifecycleStep;
 
 export type BallotStatus = 'pending' | 'cast' | 'voided' | 'challenged';
 
@@ -62,12 +70,20 @@ export type LogRuleCode =
 
 export type LogRuleFailure = { readonly code: LogRuleCode; readonly message: string };
 
-const TRANSITIONS: Readonly<Record<LifecycleStep, { readonly from: readonly PollsPhase[]; readonly to: PollsPhase }>> = {
-  opened: { from: ['not-opened'], to: 'open' },
-  paused: { from: ['open'], to: 'paused' },
-  resumed: { from: ['paused'], to: 'open' },
-  closed: { from: ['open', 'paused'], to: 'closed' },
+/** The polls lifecycle: the one transition table (the station's reducer is derived from it, main/station/polls.ts). */
+export const POLLS_TRANSITIONS: Readonly<Record<PollsTransition, { readonly from: readonly PollsState[]; readonly to: PollsState }>> = {
+  'election-loaded': { from: ['setup'], to: 'polls-closed-initial' },
+  opened: { from: ['polls-closed-initial'], to: 'polls-open' },
+  paused: { from: ['polls-open'], to: 'polls-paused' },
+  resumed: { from: ['polls-paused'], to: 'polls-open' },
+  closed: { from: ['polls-open', 'polls-paused'], to: 'polls-closed-final' },
 };
+
+/** The state `transition` leads to from `polls`, or undefined where the table does not allow it. */
+export function nextPollsState(polls: PollsState, transition: PollsTransition): PollsState | undefined {
+  const { from, to } = POLLS_TRANSITIONS[transition];
+  return from.includes(polls) ? to : undefined;
+}
 
 /** What a log holds before a lifecycle entry: the counts that entry must state. */
 export type LifecycleCounts =
@@ -80,11 +96,11 @@ export type LifecycleCounts =
  * A lifecycle entry of either log (polls-* or pollbook-*): the next phase, or why
  * not; undefined for any other entry. `counts` are the log's own counts before it.
  */
-export function applyLifecycleEntry(polls: PollsPhase, entry: LedgerEntry, counts: LifecycleCounts): Result<PollsPhase, LogRuleFailure> | undefined {
+export function applyLifecycleEntry(polls: PollsState, entry: LedgerEntry, counts: LifecycleCounts): Result<PollsState, LogRuleFailure> | undefined {
   const step = lifecycleStepOf(entry.type);
   if (step === undefined) return undefined;
-  const transition = TRANSITIONS[step];
-  if (!transition.from.includes(polls)) return err({ code: 'polls-transition', message: `${entry.type} while the polls are ${polls}` });
+  const next = nextPollsState(polls, step);
+  if (next === undefined) return err({ code: 'polls-transition', message: `${entry.type} while the polls are ${polls}` });
   const held: Partial<Record<'ballotsCast' | 'checkIns' | 'ballotsReissued', number>> = counts;
   if ('ballotsCast' in entry && entry['ballotsCast'] !== held.ballotsCast) {
     return err({ code: 'ballots-cast-mismatch', message: `${entry.type} states ${String(entry['ballotsCast'])} ballots cast; the log before it holds ${String(held.ballotsCast)}` });
@@ -99,12 +115,12 @@ export function applyLifecycleEntry(polls: PollsPhase, entry: LedgerEntry, count
       return err({ code: 'ballots-reissued-mismatch', message: `${entry.type} v${entry.v} states ${String(reissued)} ballots reissued; the log before it holds ${String(held.ballotsReissued)}` });
     }
   }
-  return ok(transition.to);
+  return ok(next);
 }
 
 /** Where a ballot log stands after some prefix of its entries. */
 export type BallotLogPosition = {
-  readonly polls: PollsPhase;
+  readonly polls: PollsState;
   /** The confirmation code the next pending or challenged ballot chains on. */
   readonly chain: ConfirmationCode;
   /** ballot-cast entries so far. */
@@ -166,7 +182,7 @@ export function applyBallotLogEntry(
   switch (entry.type) {
     case 'ballot-pending':
     case 'ballot-challenged': {
-      if (polls !== 'open') return fail('polls-not-open', `${entry.type} while the polls are ${polls}`);
+      if (polls !== 'polls-open') return fail('polls-not-open', `${entry.type} while the polls are ${polls}`);
       const ballotStyleId = entry['ballotStyleId'] as string;
       const manifest = rules.manifests.get(ballotStyleId);
       if (manifest === undefined || !rules.ballotStyleIds.has(ballotStyleId)) {
@@ -199,7 +215,7 @@ export function applyBallotLogEntry(
     case 'ballot-cast':
     case 'ballot-voided': {
       const ballotId = entry['ballotId'] as string;
-      const allowed: readonly PollsPhase[] = entry.type === 'ballot-cast' ? ['open', 'paused'] : ['open', 'paused', 'closed'];
+      const allowed: readonly PollsState[] = entry.type === 'ballot-cast' ? ['polls-open', 'polls-paused'] : ['polls-open', 'polls-paused', 'polls-closed-final'];
       if (!allowed.includes(polls)) return fail('polls-not-open', `${entry.type} while the polls are ${polls}`);
       const was = rules.statusOf(ballotId);
       if (was !== 'pending') return fail('ballot-not-pending', was === undefined ? `ballot ${ballotId} was never pending` : `ballot ${ballotId} is already ${was}`);

@@ -67,7 +67,7 @@ export function replayBallotLog(
   entryTexts: readonly string[],
   options: ReplayOptions,
 ): Result<ReplayedBallotLog, RecordFailure> {
-  let position: BallotLogPosition = { polls: 'not-opened', chain: confirmationSeed(election.extendedBaseHash, station.stationId), cast: 0 };
+  let position: BallotLogPosition = { polls: 'polls-closed-initial', chain: confirmationSeed(election.extendedBaseHash, station.stationId), cast: 0 };
   const status = new Map<string, BallotStatus>();
   const pending = new Map<string, { index: number; ballotStyleId: string; ballot: EncryptedBallot }>();
   const proofJobs: ProofJob[] = [];
@@ -117,8 +117,8 @@ export function replayBallotLog(
     }
   }
   const polls = position.polls;
-  if (options.requireClosed && polls !== 'closed') {
+  if (options.requireClosed && polls !== 'polls-closed-final') {
     return err({ check: 'polls-not-closed', stationId: station.stationId, log: 'ballots', message: `the log ends with the polls ${polls}: the record is not final` });
   }
-  return ok({ entries: entryTexts.length, proofJobs, cast, challenged, voided, unresolved: [...pending.keys()], pollsClosed: polls === 'closed' });
+  return ok({ entries: entryTexts.length, proofJobs, cast, challenged, voided, unresolved: [...pending.keys()], pollsClosed: polls === 'polls-closed-final' });
 }

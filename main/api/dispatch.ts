@@ -12,6 +12,7 @@ import {
   type MethodOutput,
   type StationApiMethod,
 } from '../../core/api/station-api';
+import { refusalSchema } from '../../core/api/refusals';
 import type { EventLogger } from '../../core/logging';
 import { err } from '../../core/result';
 
@@ -85,7 +86,13 @@ async function callMethod<M extends StationApiMethod>(
   }
   const handler = handlers[method] as (args: unknown, context: CallContext) => ReturnType<StationApiHandlers[M]>;
   try {
-    return await handler(parsed.data, context);
+    const result = await handler(parsed.data, context);
+    // A refusal crosses IPC only as a kind the screens have a message for (core/api/refusals.ts).
+    if (!result.ok && result.error.refusal !== undefined && !refusalSchema.safeParse(result.error.refusal).success) {
+      logger.log('api.refusal-malformed', { method, origin: context.origin, code: result.error.code });
+      return err({ code: 'internal', message: `${method} failed inside the station; see the station log` });
+    }
+    return result;
   } catch (error) {
     // A handler that throws has met a state it believed impossible: log the
     // detail for staff, give the renderer no internals.

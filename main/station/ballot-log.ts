@@ -7,11 +7,10 @@
  *
  * It holds counts of ballots, never anything about their contents.
  */
-import type { PollsState } from '../../core/api/station-api';
-import type { ConfirmationCode } from '../../core/ballot';
-import { fromBase64Url } from '../../core/encoding/bytes';
+import { confirmationCodeOf, type ConfirmationCode } from '../../core/ballot';
 import type { LedgerEntry } from '../../core/ledger/entries';
-import { applyLifecycleEntry, type PollsPhase } from '../../core/record/ballot-log-rules';
+import { asBallotLogEntry } from '../../core/ledger/station-entries';
+import { applyLifecycleEntry, type PollsState } from '../../core/record/ballot-log-rules';
 import { assertNever } from '../../core/result';
 
 export type PendingBallot = {
@@ -57,32 +56,36 @@ export function recoverBallotLog(
 
 /**
  * Applies one entry the ledger already accepted (its schema is checked). A
- * transition the reducer refuses means the log contradicts the lifecycle rules
+ * transition the lifecycle table refuses means the log contradicts the rules
  * that wrote it: that is not a state to carry on from.
  */
-export function foldBallotLogEntry(state: BallotLogState, entry: LedgerEntry): BallotLogState {
-  // The lifecycle rule (and its ballotsCast cross-check) is the one validators and `urna verify` apply.
-  const phase = state.polls === 'setup' ? undefined : PHASE_OF[state.polls];
-  const lifecycle = phase === undefined ? undefined : applyLifecycleEntry(phase, entry, { ballotsCast: state.cast });
-  if (lifecycle !== undefined) {
-    if (!lifecycle.ok) throw new Error(`invariant failed: the ballot log breaks its lifecycle rules: ${lifecycle.error.message}`);
-    return { ...state, polls: pollsStateOf(lifecycle.value) };
-  }
-  if (phase === undefined && entry.type.startsWith('polls-')) {
-    throw new Error(`invariant failed: the ballot log holds ${entry.type} while no election is loaded`);
-  }
+export function foldBallotLogEntry(state: BallotLogState, stored: LedgerEntry): BallotLogState {
+  const entry = asBallotLogEntry(stored);
+  // Demonstration notes and anything else carry no ballot state.
+  if (entry === null) return state;
   switch (entry.type) {
+    case 'polls-opened':
+    case 'polls-paused':
+    case 'polls-resumed':
+    case 'polls-closed': {
+      if (state.polls === 'setup') throw new Error(`invariant failed: the ballot log holds ${entry.type} while no election is loaded`);
+      // The lifecycle rule (and its ballotsCast cross-check) is the one validators and `urna verify` apply.
+      const lifecycle = applyLifecycleEntry(state.polls, entry, { ballotsCast: state.cast });
+      if (lifecycle === undefined || !lifecycle.ok) {
+        throw new Error(`invariant failed: the ballot log breaks its lifecycle rules: ${lifecycle?.error.message ?? entry.type}`);
+      }
+      return { ...state, polls: lifecycle.value };
+    }
     case 'ballot-pending': {
-      const ballot = entry['ballot'] as { ballotId: string };
-      const code = fromBase64Url(entry['confirmationCode'] as string) as ConfirmationCode;
-      const pending = { ballotId: ballot.ballotId, ballotStyleId: entry['ballotStyleId'] as string, confirmationCode: code };
+      const code = confirmationCodeOf(entry.confirmationCode);
+      const pending = { ballotId: entry.ballot.ballotId, ballotStyleId: entry.ballotStyleId, confirmationCode: code };
       return { ...state, chainHead: code, pending: [...state.pending, pending] };
     }
     case 'ballot-challenged':
-      return { ...state, chainHead: fromBase64Url(entry['confirmationCode'] as string) as ConfirmationCode, challenged: state.challenged + 1 };
+      return { ...state, chainHead: confirmationCodeOf(entry.confirmationCode), challenged: state.challenged + 1 };
     case 'ballot-cast':
     case 'ballot-voided': {
-      const ballotId = entry['ballotId'] as string;
+      const { ballotId } = entry;
       if (!state.pending.some((p) => p.ballotId === ballotId)) {
         throw new Error(`invariant failed: the ballot log resolves ballot ${ballotId}, which is not pending`);
       }
@@ -90,29 +93,6 @@ export function foldBallotLogEntry(state: BallotLogState, entry: LedgerEntry): B
       return entry.type === 'ballot-cast' ? { ...state, pending, cast: state.cast + 1 } : { ...state, pending, voided: state.voided + 1 };
     }
     default:
-      // Demonstration notes and anything else carry no ballot state.
-      return state;
-  }
-}
-
-const PHASE_OF: Readonly<Record<Exclude<PollsState, 'setup'>, PollsPhase>> = {
-  'polls-closed-initial': 'not-opened',
-  'polls-open': 'open',
-  'polls-paused': 'paused',
-  'polls-closed-final': 'closed',
-};
-
-function pollsStateOf(phase: PollsPhase): PollsState {
-  switch (phase) {
-    case 'not-opened':
-      return 'polls-closed-initial';
-    case 'open':
-      return 'polls-open';
-    case 'paused':
-      return 'polls-paused';
-    case 'closed':
-      return 'polls-closed-final';
-    default:
-      return assertNever(phase, 'polls phase');
+      return assertNever(entry, 'ballot-log entry');
   }
 }

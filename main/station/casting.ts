@@ -1,114 +1,275 @@
 /**
- * The cryptographic half of the casting pipeline (docs/SPEC.md §3; the
- * printing order: docs/PAPER.md): check the voter's marks against the contest rules, encrypt them with
- * proofs under a fresh random ballot id (bound to this station and the ballot style), chain the confirmation code on the
- * station's previous code; and the ledger entries for what happens next.
+ * Casting, the voter's procedure (docs/SPEC.md §3; the printing order:
+ * docs/PAPER.md): marks → checked and encrypted with a chained confirmation code
+ * (ballot-commitment.ts), the receipt's first part printed → code shown → cast
+ * (ballot-pending, paper record, receipt, ballot-cast) or challenge
+ * (ballot-challenged, slip). A ballot that stays pending — a printer fault, a full
+ * disk, a crash — is resolved by a poll worker: cast or voided.
  */
-import { checkMarks, shortConfirmationCode, undervotedContests, type BallotMarks, type BallotView, type MarkProblem } from '../../core/api/ballot';
-import {
-  challengedBallotToRecord,
-  encryptBallot,
-  encryptedBallotToRecord,
-  nextConfirmationCode,
-  type BallotId,
-  type BallotManifest,
-  type ConfirmationCode,
-  type ElectionContext,
-  type RandomSource,
-} from '../../core/ballot';
-import { toBase64Url, toHex } from '../../core/encoding/bytes';
-import type { SelectionId } from '../../core/ids';
-import type { BallotCastEntry, BallotChallengedEntry, BallotPendingEntry, BallotVoidedEntry, VoidReason } from '../../core/ledger/station-entries';
-import { err, ok, type Result } from '../../core/result';
-import type { BallotCommitment } from './voter-session';
+import type { BallotMarks } from '../../core/api/ballot';
+import type { StationRefusal, SessionPhase } from '../../core/api/refusals';
+import type { Language, StationStatus, VoterScreen } from '../../core/api/station-api';
+import { officialLanguageOf } from '../../core/election/definition';
+import type { VoidReason } from '../../core/ledger/station-entries';
+import { ok, type Result } from '../../core/result';
+import type { Receipt } from '../../hardware/printer/receipt';
+import { castEntry, challengedEntry, commitBallot as commitMarks, pendingEntry, voidedEntry } from './ballot-commitment';
+import { refuse, type StationContext } from './context';
+import type { PrintFault } from './printing';
+import { challengeSlip, paperRecord, receiptAfterCast, receiptBeforeChoice } from './printouts';
+import type { StaffCard } from './staff-auth';
+import type { StationService } from './station-service';
 
-export type CommitRefusal =
-  | { readonly kind: 'invalid-marks'; readonly problems: readonly MarkProblem[] }
-  /** The voter has not yet seen the warning about contests with choices left. */
-  | { readonly kind: 'undervote-not-acknowledged'; readonly contestIds: readonly string[] };
+export type CastingDeps = Pick<StationContext, 'station' | 'logger' | 'printing' | 'random' | 'recordingRetryMs'>;
 
-/** 128 random bits, hex: unguessable, and joinable to nothing but its own paper record. */
-export function newBallotId(random: RandomSource): BallotId {
-  return toHex(random(16)) as BallotId;
+export type PendingResolution = { readonly outcome: 'cast' } | { readonly outcome: 'void'; readonly reason: VoidReason };
+
+function wrongPhase(deps: CastingDeps, eventId: `${string}.${string}`, expected: readonly SessionPhase[]): Result<never, StationRefusal> {
+  return refuse(deps.logger, eventId, { kind: 'wrong-session-phase', phase: deps.station.voterSession.phase, expected });
 }
 
-export function commitBallot(input: {
-  readonly context: ElectionContext;
-  readonly manifest: BallotManifest;
-  /** This station: bound, with the ballot style, into the ballot's nonces and proofs. */
-  readonly stationId: string;
-  readonly ballot: BallotView;
-  readonly marks: BallotMarks;
-  readonly undervoteAcknowledged: boolean;
-  readonly previousCode: ConfirmationCode;
-  readonly random: RandomSource;
-}): Result<BallotCommitment, CommitRefusal> {
-  const { ballot, marks } = input;
-  const problems = checkMarks(ballot, marks);
-  if (problems.length > 0) return err({ kind: 'invalid-marks', problems });
-  const undervoted = undervotedContests(ballot, marks);
-  if (undervoted.length > 0 && !input.undervoteAcknowledged) {
-    return err({ kind: 'undervote-not-acknowledged', contestIds: undervoted.map((c) => c.contestId) });
-  }
-  const choices: Record<string, readonly SelectionId[]> = {};
-  for (const contest of ballot.contests) {
-    const marked = marks.selections[contest.contestId];
-    if (marked !== undefined && marked.length > 0) choices[contest.contestId] = marked as readonly SelectionId[];
-  }
-  const ballotId = newBallotId(input.random);
-  const encrypted = encryptBallot(input.context, input.manifest, { stationId: input.stationId, ballotStyleId: ballot.ballotStyleId }, { ballotId, choices }, input.random);
-  // The marks passed the same contest rules the encryption checks, so a refusal here is a bug.
-  if (!encrypted.ok) throw new Error(`invariant failed: checked marks refused by encryption: ${encrypted.error.problem}`);
-  const code = nextConfirmationCode(input.previousCode, encrypted.value.ballot);
-  return ok({
-    ballotStyleId: ballot.ballotStyleId,
-    encrypted: encrypted.value.ballot,
-    masterNonce: encrypted.value.masterNonce,
-    marks,
-    previousCode: input.previousCode,
-    code,
-    shown: { short: shortConfirmationCode(code), full: toBase64Url(code) },
+/**
+ * Encrypts the marks and prints the receipt's first part (the full code, "not yet
+ * cast") before the voter may cast or challenge: the station is committed on
+ * paper before it learns the decision. If that part does not print, nothing was
+ * recorded and the voter stays on the review screen to try again.
+ */
+export async function commitBallot(
+  deps: CastingDeps,
+  request: { readonly marks: BallotMarks; readonly undervoteAcknowledged: boolean },
+): Promise<Result<VoterScreen, StationRefusal>> {
+  const { station, logger } = deps;
+  const session = station.voterSession;
+  if (session.phase !== 'marking') return wrongPhase(deps, 'voter.commit-refused', ['marking']);
+  if (station.committing) return refuse(logger, 'voter.commit-refused', { kind: 'still-committing' });
+  const context = station.electionContext();
+  const style = station.ballotStyle(session.ballot.ballotStyleId);
+  const previousCode = station.ballotLogState().chainHead;
+  if (context === null || style === undefined || previousCode === null) throw new Error('invariant failed: an active session without its election');
+  station.voterWasActive();
+  const committed = commitMarks({
+    context,
+    manifest: style.manifest,
+    stationId: station.stationId,
+    ballot: session.ballot,
+    marks: request.marks,
+    undervoteAcknowledged: request.undervoteAcknowledged,
+    previousCode,
+    random: deps.random,
   });
-}
-
-/** The plaintext choices as the challenge publishes them: every contest, blank ones empty. */
-function publishedChoices(commitment: BallotCommitment): Record<string, SelectionId[]> {
-  const choices: Record<string, SelectionId[]> = {};
-  for (const contest of commitment.encrypted.contests) {
-    choices[contest.contestId] = [...((commitment.marks.selections[contest.contestId] ?? []) as readonly SelectionId[])];
+  if (!committed.ok) {
+    const fields = committed.error.kind === 'invalid-marks' ? { problems: committed.error.problems.map((p) => p.problem) } : {};
+    return refuse(logger, 'voter.commit-refused', committed.error, fields);
   }
-  return choices;
+  const partOne = receiptBeforeChoice({ ballot: session.ballot, code: committed.value.shown, stationId: station.stationId, language: station.language });
+  station.committing = true;
+  let printed: Result<void, PrintFault>;
+  try {
+    printed = await printBallotDocument(deps, partOne);
+  } finally {
+    station.committing = false;
+  }
+  // The session may have timed out, or the station closed, while the part printed.
+  if (station.voterSession !== session || station.isClosed) return wrongPhase(deps, 'voter.commit-refused', ['marking']);
+  if (!printed.ok) return refuse(logger, 'voter.commit-refused', { kind: 'printer-not-ready', printerState: printed.error.printerState });
+  station.transition({ type: 'commit', commitment: committed.value });
+  return ok(station.voterScreen());
 }
 
-export function pendingEntry(commitment: BallotCommitment): BallotPendingEntry {
-  return {
-    type: 'ballot-pending',
-    v: 1,
-    ballotStyleId: commitment.ballotStyleId,
-    ballot: encryptedBallotToRecord(commitment.encrypted),
-    confirmationCode: toBase64Url(commitment.code),
-  };
+/**
+ * Records the ballot as pending, then prints in the background; the renderer
+ * follows the printing through `voterScreen()`. The ballot is cast only once
+ * the printer has confirmed both printouts.
+ */
+export function castBallot(deps: CastingDeps): Result<VoterScreen, StationRefusal> {
+  const { station } = deps;
+  const session = station.voterSession;
+  if (session.phase !== 'committed') return wrongPhase(deps, 'voter.cast-refused', ['committed']);
+  const { commitment } = session;
+  const recorded = station.append('ballots', pendingEntry(commitment));
+  if (!recorded.ok) return recorded;
+  const language = station.language;
+  station.transition({ type: 'start-printing' });
+  const ballotId = commitment.encrypted.ballotId;
+  const { stationId } = station;
+  const paper = paperRecord({ ballot: session.ballot, marks: commitment.marks, stationId, officialLanguage: officialLanguage(station), voterLanguage: language });
+  const receipt = receiptAfterCast({ ballot: session.ballot, code: commitment.shown, stationId, language, validatorUrls: validatorUrls(station) });
+  const items = [
+    { document: 'paper-record', receipt: paper },
+    { document: 'receipt', receipt },
+  ] as const;
+  printInBackground(deps, async () => {
+    const printed = await deps.printing.print({ kind: 'ballot', ballotId }, items, (item) => {
+      if (item.document === 'receipt') station.transition({ type: 'print-receipt' });
+    });
+    if (!printed.ok) return printFailed(deps, printed.error);
+    recordCast(deps, ballotId);
+  });
+  return ok(station.voterScreen());
 }
 
-export function challengedEntry(commitment: BallotCommitment): BallotChallengedEntry {
-  return {
-    type: 'ballot-challenged',
-    v: 1,
-    ballotStyleId: commitment.ballotStyleId,
-    ballot: encryptedBallotToRecord(commitment.encrypted),
-    confirmationCode: toBase64Url(commitment.code),
-    challenge: challengedBallotToRecord({
-      ballotId: commitment.encrypted.ballotId,
-      choices: publishedChoices(commitment),
-      masterNonce: commitment.masterNonce,
+function printInBackground(deps: CastingDeps, job: () => Promise<void>): void {
+  const { station, logger } = deps;
+  station.runPrintJob(
+    job().catch((error: unknown) => {
+      // A bug, not a printer fault: the ballot stays pending for the poll worker all the same.
+      logger.log('ballot.print-job-crashed', { error: error instanceof Error ? error.message : String(error) });
+      if (station.voterSession.phase === 'printing') station.transition({ type: 'print-failed', printerState: 'disconnected' });
     }),
+  );
+}
+
+/** Prints one of the voter's printouts with the queue's printer; a fault is logged as the ballot's. */
+async function printBallotDocument(deps: CastingDeps, receipt: Receipt): Promise<Result<void, PrintFault>> {
+  const printed = await deps.printing.printOnce(receipt);
+  if (!printed.ok) logPrintFailed(deps, printed.error);
+  return printed;
+}
+
+function logPrintFailed(deps: CastingDeps, fault: PrintFault): void {
+  if (fault.kind === 'no-printer') return;
+  deps.logger.log('ballot.print-failed', { kind: fault.kind, state: fault.printerState });
+}
+
+function printFailed(deps: CastingDeps, fault: PrintFault): void {
+  logPrintFailed(deps, fault);
+  if (deps.station.voterSession.phase !== 'printing') return;
+  deps.station.transition({ type: 'print-failed', printerState: fault.printerState });
+}
+
+function recordCast(deps: CastingDeps, ballotId: string): void {
+  const { station, logger } = deps;
+  if (station.isClosed) return;
+  const cast = station.append('ballots', castEntry(ballotId));
+  if (!cast.ok) return castNotRecorded(deps, ballotId, cast.error);
+  logger.log('ballot.cast', { ballotsCast: station.ballotLogState().cast });
+  station.transition({ type: 'cast-recorded' });
+}
+
+/**
+ * The paper record is in the box and the voter holds the receipt, but the log could
+ * not take `ballot-cast` (a full disk). The printer is fine, so this is no print
+ * failure and no reprint would help: the ballot stays pending, the voter is told it
+ * waits for a poll worker, the poll worker is told the storage is full, and the
+ * station tries again until the entry is written or a poll worker resolves it.
+ */
+function castNotRecorded(deps: CastingDeps, ballotId: string, refusal: StationRefusal): void {
+  const { station, logger } = deps;
+  const retryMs = deps.recordingRetryMs;
+  if (station.voterSession.phase === 'printing') {
+    const cause = refusal.kind === 'ledger-append-failed' && refusal.cause === 'disk-full' ? 'storage-full' : 'storage-error';
+    station.transition({ type: 'cast-recording-failed', cause, retryEveryMs: retryMs });
+    logger.log('ballot.cast-not-recorded', { cause, retryEveryMs: retryMs });
+  }
+  const waiting = (): boolean => {
+    const session = station.voterSession;
+    return session.phase === 'recording-failed' && session.ballotId === ballotId;
   };
+  if (!waiting()) return;
+  station.scheduleRecordingRetry(() => {
+    if (waiting()) recordCast(deps, ballotId);
+  }, retryMs);
 }
 
-export function castEntry(ballotId: string): BallotCastEntry {
-  return { type: 'ballot-cast', v: 1, ballotId };
+/**
+ * Recovery after a printer fault is cleared (a new roll, the cover closed): the
+ * interrupted documents are printed again (the receipt marked REPRINT, the paper
+ * record unmarked, docs/PAPER.md), and only then is the ballot cast. The voter is
+ * still at the kiosk; a crash loses this memory, and the poll worker then confirms
+ * or voids the pending ballot instead.
+ */
+export function reprintBallotDocuments(deps: CastingDeps): Result<VoterScreen, StationRefusal> {
+  const { station, printing, logger } = deps;
+  const session = station.voterSession;
+  const interrupted = session.phase === 'print-failed' ? printing.find({ kind: 'ballot', ballotId: session.ballotId }) : undefined;
+  if (interrupted === undefined) return refuse(logger, 'ballot.reprint-refused', { kind: 'nothing-to-reprint' });
+  const printerState = printing.printerState();
+  if (printerState !== 'ready' && printerState !== 'paper-near-end') return refuse(logger, 'ballot.reprint-refused', { kind: 'printer-not-ready', printerState });
+  logger.log('ballot.reprint-started', { documents: interrupted.remaining.map((d) => d.document) });
+  station.transition({ type: 'reprint' });
+  const language = station.language;
+  printInBackground(deps, async () => {
+    const printed = await printing.reprint(interrupted, language, (item) => {
+      const now = station.voterSession;
+      if (now.phase === 'printing' && now.document !== item.document) station.transition({ type: 'print-receipt' });
+    });
+    if (!printed.ok) return printFailed(deps, printed.error);
+    logger.log('ballot.reprinted', {});
+    const { owner } = interrupted;
+    if (owner.kind === 'ballot') recordCast(deps, owner.ballotId);
+  });
+  return ok(station.voterScreen());
 }
 
-export function voidedEntry(ballotId: string, reason: VoidReason): BallotVoidedEntry {
-  return { type: 'ballot-voided', v: 1, ballotId, reason };
+/**
+ * Publishes the committed ballot's plaintext and master nonce instead of casting
+ * it, prints the "challenged — not counted" slip, and lets the voter mark again.
+ */
+export async function challengeBallot(deps: CastingDeps): Promise<Result<VoterScreen, StationRefusal>> {
+  const { station, logger } = deps;
+  const session = station.voterSession;
+  if (session.phase !== 'committed') return wrongPhase(deps, 'voter.challenge-refused', ['committed']);
+  const { commitment } = session;
+  const recorded = station.append('ballots', challengedEntry(commitment));
+  if (!recorded.ok) return recorded;
+  logger.log('ballot.challenged', { ballotsChallenged: station.ballotLogState().challenged });
+  const slip = challengeSlip({
+    ballot: session.ballot,
+    marks: commitment.marks,
+    code: commitment.shown,
+    stationId: station.stationId,
+    language: station.language,
+    validatorUrls: validatorUrls(station),
+  });
+  const printed = await printBallotDocument(deps, slip);
+  if (station.voterSession !== session) return ok(station.voterScreen());
+  station.transition({ type: 'challenge', slipPrinted: printed.ok });
+  return ok(station.voterScreen());
+}
+
+export function finishVoterSession(deps: CastingDeps): Result<VoterScreen, StationRefusal> {
+  if (deps.station.voterSession.phase !== 'cast') return wrongPhase(deps, 'voter.finish-refused', ['cast']);
+  deps.station.transition({ type: 'finish' });
+  return ok(deps.station.voterScreen());
+}
+
+/**
+ * A poll worker's decision on a ballot that is pending after a print failure or
+ * a crash: cast (the paper record is in the box and the voter has the receipt)
+ * or void it. Either way the decision is a ledger entry.
+ */
+export function resolvePendingBallot(deps: CastingDeps, card: StaffCard, request: { readonly ballotId: string } & PendingResolution): Result<StationStatus, StationRefusal> {
+  const { station, logger, printing } = deps;
+  const { ballotId } = request;
+  const log = station.ballotLogState();
+  if (!log.pending.some((p) => p.ballotId === ballotId)) return refuse(logger, 'ballot.resolve-refused', { kind: 'not-pending', ballotId });
+  const session = station.voterSession;
+  if (session.phase === 'printing' && session.ballotId === ballotId) return refuse(logger, 'ballot.resolve-refused', { kind: 'still-printing', ballotId });
+  if (request.outcome === 'cast' && log.polls !== 'polls-open' && log.polls !== 'polls-paused') {
+    return refuse(logger, 'ballot.resolve-refused', { kind: 'polls-not-open', polls: log.polls });
+  }
+  const entry = request.outcome === 'cast' ? castEntry(ballotId) : voidedEntry(ballotId, request.reason);
+  const recorded = station.append('ballots', entry);
+  if (!recorded.ok) return recorded;
+  printing.drop({ kind: 'ballot', ballotId });
+  logger.log('ballot.pending-resolved', { outcome: request.outcome, ...(request.outcome === 'void' ? { reason: request.reason } : {}) });
+  const now = station.voterSession;
+  if ((now.phase === 'print-failed' || now.phase === 'recording-failed') && now.ballotId === ballotId) {
+    station.stopRecordingRetry();
+    station.transition({ type: 'pending-resolved' });
+  }
+  logger.log('ballot.pending-resolved-by', { cardId: card.cardId, outcome: request.outcome });
+  return ok(station.status());
+}
+
+/** The language the election's paper records are counted in. */
+function officialLanguage(station: StationService): Language {
+  const loaded = station.loadedElection();
+  if (loaded === null) throw new Error('invariant failed: printing a paper record without an election');
+  return officialLanguageOf(loaded.definition);
+}
+
+/** The validators' addresses, where the receipt and the slip send the voter to check a code. */
+function validatorUrls(station: StationService): string[] {
+  return station.loadedElection()?.definition.validators.members.map((m) => m.url) ?? [];
 }

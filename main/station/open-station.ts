@@ -11,7 +11,7 @@ import type { EventLogger } from '../../core/logging';
 import { stationKeyName } from '../../core/ledger/checkpoint';
 import { demoEntryRegistry, electionEntryRegistry } from '../../core/ledger/station-entries';
 import type { InactivityTimeouts } from '../../core/api/station-api';
-import type { RandomSource } from '../../core/ballot';
+import { systemRandom, type RandomSource } from '../../core/ballot';
 import { describeElectionErrors } from '../../core/election/errors';
 import type { LocalizedText } from '../../core/api/ballot';
 import { translate } from '../../core/i18n/messages';
@@ -22,12 +22,15 @@ import { describeLedgerError, LedgerStore } from '../ledger/store';
 import { describeIdentityError, loadOrProvisionStationIdentity } from './identity';
 import { startStationDevices, type StationDevices, type StationDevicesConfig } from './devices';
 import { recoverBallotLog } from './ballot-log';
-import { electionContextOf, notConfiguredDevice, StationService, stationSeed, type BallotPrinter } from './station-service';
+import { electionContextOf, notConfiguredDevice, StationService, stationSeed } from './station-service';
+import { PrintQueue, type BallotPrinter } from './printing';
+import { voterCardInserted } from './check-in';
+import type { StationContext } from './context';
+import type { StaffCardReader } from './staff-auth';
 import { parseVerifierKey } from '../../core/ledger/note';
 import type { EventLogSource } from '../logging';
 import { DEMO_ELECTION_ID, DEMO_PRECINCT_ID, provisionDemoElection } from './demo-election';
 import { PollBook, readPollBookKey } from './pollbook';
-import { PollWorkerDesk } from './poll-worker-desk';
 import { StaffAuth } from './staff-auth';
 import type { SyncBatchPolicy } from '../sync/sync-batching';
 import { StationSync } from './station-sync';
@@ -61,6 +64,8 @@ export type OpenStationOptions = {
   readonly random?: RandomSource;
   /** A printer other than the serial driver of `devices` (an in-memory one in unit tests). */
   readonly ballotPrinter?: BallotPrinter;
+  /** A card reader for staff sign-in other than the serial driver of `devices` (one a unit test controls). */
+  readonly staffCardReader?: StaffCardReader;
   /** The removable media folder: election package in, event-log export out. Demo: <data dir>/demo-media. */
   readonly mediaDir?: string;
   /** Sync state per validator; without it the screens say sync is not configured. */
@@ -80,7 +85,8 @@ export type OpenStationOptions = {
 
 export type OpenStation = {
   readonly service: StationService;
-  readonly desk: PollWorkerDesk;
+  /** What the station's procedures are given (main/station/context.ts). */
+  readonly context: StationContext;
   readonly auth: StaffAuth;
   readonly handlers: StationApiHandlers;
   readonly ledger: LedgerStore;
@@ -97,6 +103,9 @@ export class StationStartError extends Error {
 }
 
 const PROVISIONING_FILE = 'station.json';
+
+/** How often a printed ballot that a full disk kept from being recorded is tried again. */
+export const DEFAULT_RECORDING_RETRY_MS = 5_000;
 
 /** Records the station's identity in its data folder and makes its key (mode 0600). */
 export function provisionStation(dataDir: string, provisioning: StationProvisioning): void {
@@ -179,6 +188,16 @@ export function openStation(options: OpenStationOptions): OpenStation {
   // Replaying the poll-book log recovers who has checked in, and how many check-ins its lifecycle entries count.
   const pollBookSize = ledger.value.size('pollbook');
   pollBook.recover(pollBookSize > 0 ? ledger.value.entries('pollbook', 0, pollBookSize) : []);
+  const ballotPrinter = options.ballotPrinter ?? devices.printer;
+  const printing = new PrintQueue(ballotPrinter);
+  // The auth's voter-card callback runs a check-in procedure, which needs the context made after it.
+  const voterCard = { inserted: (): void => undefined };
+  const auth = new StaffAuth({
+    reader: options.staffCardReader ?? devices.cardReader,
+    logger,
+    idleSignOutMs: options.idleSignOutMs,
+    onVoterCard: () => voterCard.inserted(),
+  });
   const service = new StationService({
     stationId: provisioning.stationId,
     mode: options.mode,
@@ -189,11 +208,12 @@ export function openStation(options: OpenStationOptions): OpenStation {
     election: election.loaded,
     electionProblem: election.problem,
     ballotLog,
-    pollBook,
-    ballotPrinter: options.ballotPrinter ?? devices.printer,
     inactivity: options.inactivity,
-    random: options.random,
-    recordingRetryMs: options.recordingRetryMs,
+    pollBook,
+    staff: auth,
+    printing,
+    sync: options.sync ?? stationSync ?? syncNotConfigured,
+    mediaDir,
   });
   logger.log('station.opened', {
     stationId: provisioning.stationId,
@@ -201,35 +221,32 @@ export function openStation(options: OpenStationOptions): OpenStation {
     pollbook: ledger.value.size('pollbook'),
     pollsState: ballotLog.polls,
   });
-  // The desk is made after the auth, but the auth's voter-card callback needs the desk.
-  const voterCard = { inserted: (): void => undefined };
-  const auth = new StaffAuth({ reader: devices.cardReader, logger, idleSignOutMs: options.idleSignOutMs, onVoterCard: () => voterCard.inserted() });
-  const desk = new PollWorkerDesk({
+  const context: StationContext = {
     station: service,
     ledger: ledger.value,
     logger,
-    auth,
     pollBook,
-    printer: options.ballotPrinter ?? devices.printer,
+    printing,
     activationReader: devices.cardReader,
+    random: options.random ?? systemRandom,
+    recordingRetryMs: options.recordingRetryMs ?? DEFAULT_RECORDING_RETRY_MS,
     dataDir,
     mediaDir,
-    sync: options.sync ?? stationSync ?? syncNotConfigured,
     eventLog: options.eventLog ?? (isEventLogSource(logger) ? logger : null),
     onElectionLoaded: (loaded) => {
       trustElectionCardIssuer(devices, loaded);
       stationSync?.start(loaded);
     },
-  });
+  };
   voterCard.inserted = () => {
-    desk.voterCardInserted().catch((error: unknown) => logger.log('activation.card-failed', { error: error instanceof Error ? error.message : String(error) }));
+    voterCardInserted(context).catch((error: unknown) => logger.log('activation.card-failed', { error: error instanceof Error ? error.message : String(error) }));
   };
   auth.start();
   return {
     service,
-    desk,
+    context,
     auth,
-    handlers: createStationApiHandlers(service, desk, auth),
+    handlers: createStationApiHandlers(context, auth),
     ledger: ledger.value,
     provisioning,
     devices,

@@ -283,7 +283,7 @@ describe("the poll worker's day", () => {
     const status = station.service.status();
     expect(status.ballots).toEqual({ cast: 3, challenged: 0, voided: 0 });
     expect(status.pendingBallots).toEqual([]);
-    expect(station.desk.status().pollBook.checkIns).toBe(3);
+    expect(station.service.status().pollBook.checkIns).toBe(3);
     const checkIns = station.ledger.entries('pollbook', 0, station.ledger.size('pollbook')).filter((e) => e.type === 'check-in');
     expect(checkIns.map((e) => e['activation'])).toEqual(['kiosk', 'card', 'kiosk']);
     // Only keyed hashes: no voter id anywhere in the poll-book log or the event log.
@@ -325,7 +325,7 @@ describe("the poll worker's day", () => {
     await markAndCast('ru');
     await finishVoter();
     expect(station.service.status().ballots).toEqual({ cast: 4, challenged: 0, voided: 1 });
-    expect(station.desk.status().pollBook).toMatchObject({ checkIns: 4, ballotsReissued: 1 });
+    expect(station.service.status().pollBook).toMatchObject({ checkIns: 4, ballotsReissued: 1 });
     const added = station.ledger.entries('pollbook', pollbookBefore, station.ledger.size('pollbook'));
     const checkedIn = station.ledger.entries('pollbook', 0, pollbookBefore).filter((e) => e.type === 'check-in').at(-1);
     expect(added).toEqual([{ type: 'ballot-reissued', v: 1, voterHash: checkedIn?.['voterHash'], precinctId: 'uik-1202', ballotStyleId: 'style-district-1', activation: 'kiosk' }]);

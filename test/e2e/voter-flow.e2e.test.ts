@@ -29,8 +29,11 @@ import { MemoryEventLogger } from '../../main/logging';
 import { startDemoDevices, type DemoDevices } from '../../main/station/demo-devices';
 import { electionContextOf } from '../../main/station/station-service';
 import { launchChromium } from '../support/chromium';
-import { startTestStation, type TestStation } from '../support/station';
+import { startTestStation, type TestStation, POLL_WORKER } from '../support/station';
 import { openBridgedRenderer, type BridgedPage } from '../support/test-bridge';
+import { resolvePendingBallot } from '../../main/station/casting';
+import { activateVoterSession } from '../../main/station/check-in';
+import { openPolls } from '../../main/station/polls';
 
 const SCREENS = path.resolve('artifacts/screens');
 const RECEIPTS = path.resolve('artifacts/receipts/voter-flow');
@@ -49,7 +52,7 @@ describe('the voter at the kiosk', () => {
     rmSync(RECEIPTS, { recursive: true, force: true });
     devices = await startDemoDevices({ logger: new MemoryEventLogger(), renderDir: RECEIPTS });
     station = startTestStation({ stationId: 'st-e2e-voter', sampleElection: true, devices: devices.config });
-    const opened = station.service.openPolls();
+    const opened = await openPolls(station.context, POLL_WORKER);
     if (!opened.ok) throw new Error(`polls did not open: ${opened.error.kind}`);
     browser = await launchChromium();
     bridged = await openBridgedRenderer(browser, station, { viewport: { width: 1280, height: 900 } });
@@ -72,7 +75,7 @@ describe('the voter at the kiosk', () => {
   }
 
   async function activate(): Promise<void> {
-    const activated = station.service.activateVoterSession({ ballotStyleId: STYLE });
+    const activated = activateVoterSession(station.context, { ballotStyleId: STYLE });
     if (!activated.ok) throw new Error(`activation refused: ${activated.error.kind}`);
     await page.getByTestId('screen-language').waitFor(WAIT);
   }
@@ -422,7 +425,7 @@ describe('the voter at the kiosk', () => {
     // The poll worker voids it (issue 8 gives them the screen); the kiosk goes back to waiting.
     devices.printer.setPaper('ok');
     const ballotId = status.pendingBallots[0]?.ballotId ?? '';
-    const resolved = station.service.resolvePendingBallot({ ballotId, outcome: 'void', reason: 'not-printed' });
+    const resolved = resolvePendingBallot(station.context, POLL_WORKER, { ballotId, outcome: 'void', reason: 'not-printed' });
     expect(resolved.ok).toBe(true);
     await page.getByTestId('waiting-screen').waitFor(WAIT);
     await expect.poll(() => page.getByTestId('pending-ballots').getAttribute('data-count'), WAIT).toBe('0');
@@ -438,7 +441,7 @@ describe('an idle voter', () => {
 
   beforeAll(async () => {
     station = startTestStation({ stationId: 'st-e2e-idle', sampleElection: true, inactivity: { warnAfterMs: 1500, endAfterMs: 4000 } });
-    const opened = station.service.openPolls();
+    const opened = await openPolls(station.context, POLL_WORKER);
     if (!opened.ok) throw new Error('polls did not open');
     browser = await launchChromium();
     bridged = await openBridgedRenderer(browser, station, { viewport: { width: 1280, height: 900 } });
@@ -452,7 +455,7 @@ describe('an idle voter', () => {
 
   it('is warned, can carry on, and otherwise the session goes back to the poll worker with nothing cast', async () => {
     const { page } = bridged;
-    const activated = station.service.activateVoterSession({ ballotStyleId: STYLE });
+    const activated = activateVoterSession(station.context, { ballotStyleId: STYLE });
     expect(activated.ok).toBe(true);
     await page.getByTestId('screen-language').waitFor(WAIT);
     await page.getByTestId('choose-en').click();

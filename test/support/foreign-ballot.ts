@@ -6,7 +6,10 @@
  */
 import type { LedgerEntry } from '../../core/ledger/entries';
 import { MemoryPrinter } from './memory-printer';
-import { startTestStation } from './station';
+import { startTestStation, POLL_WORKER } from './station';
+import { castBallot, commitBallot } from '../../main/station/casting';
+import { activateVoterSession } from '../../main/station/check-in';
+import { openPolls } from '../../main/station/polls';
 
 export async function pendingBallotFromAnotherStation(precinctId = 'uik-1202'): Promise<LedgerEntry> {
   const printer = new MemoryPrinter();
@@ -14,12 +17,12 @@ export async function pendingBallotFromAnotherStation(precinctId = 'uik-1202'): 
   const step = (what: string, result: { readonly ok: boolean }): void => {
     if (!result.ok) throw new Error(`the donor station could not ${what}`);
   };
-  step('open the polls', donor.service.openPolls());
-  step('activate a voter session', donor.service.activateVoterSession({ ballotStyleId: 'style-district-1' }));
-  step('commit a ballot', (await donor.service.commitBallot({ marks: { selections: { 'charter-amendment': ['charter-yes'] }, writeIns: {} }, undervoteAcknowledged: true })));
+  step('open the polls', await openPolls(donor.context, POLL_WORKER));
+  step('activate a voter session', activateVoterSession(donor.context, { ballotStyleId: 'style-district-1' }));
+  step('commit a ballot', (await commitBallot(donor.context, { marks: { selections: { 'charter-amendment': ['charter-yes'] }, writeIns: {} }, undervoteAcknowledged: true })));
   // The receipt's first part printed; what the cast prints never answers.
   printer.hang();
-  step('cast the ballot', donor.service.castBallot());
+  step('cast the ballot', castBallot(donor.context));
   const pending = donor.ledger.entries('ballots', 0, donor.ledger.size('ballots')).find((e) => e.type === 'ballot-pending');
   // The print never answers: abandon it as a crash would, and close what reopens.
   const reopened = await donor.reopen({ crash: true });

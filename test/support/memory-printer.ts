@@ -8,7 +8,7 @@ import { err, ok, type Result } from '../../core/result';
 import type { PrintConfirmation, PrintFailure } from '../../hardware/printer/receipt-printer';
 import type { Receipt } from '../../hardware/printer/receipt';
 import type { PrinterStatus } from '../../hardware/printer/status';
-import type { BallotPrinter } from '../../main/station/station-service';
+import type { BallotPrinter } from '../../main/station/printing';
 
 export function receiptText(receipt: Receipt): string {
   return receipt.blocks

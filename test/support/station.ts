@@ -1,17 +1,22 @@
 /**
  * A real station in a temporary folder: identity, signed ledger, station
- * service and the API handler table, exactly as Electron's main opens them.
+ * service and the API handler table, exactly as Electron's main opens them; and
+ * a typed client over the same dispatcher the renderer's calls end in, so a
+ * scenario goes through argument checks, authorization and refusal mapping.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { InactivityTimeouts } from '../../core/api/station-api';
+import { STATION_API_METHODS, type InactivityTimeouts, type StaffRole, type StationApiClient } from '../../core/api/station-api';
 import type { RandomSource } from '../../core/ballot';
 import type { ElectionId, LogKind, StationId } from '../../core/ids';
 import { MemoryEventLogger } from '../../main/logging';
 import { openStation, provisionStation, type OpenStation } from '../../main/station/open-station';
 import type { StationDevicesConfig } from '../../main/station/devices';
-import type { BallotPrinter } from '../../main/station/station-service';
+import { dispatchStationCall, type StationApiHandlers } from '../../main/api/dispatch';
+import type { EventLogger } from '../../core/logging';
+import type { BallotPrinter } from '../../main/station/printing';
+import { TestStaffReader } from './staff-reader';
 import { installSampleElection, provisionSampleTrust, SAMPLE_ELECTION, sampleElectionPackageText } from './election';
 
 export type TestStationOptions = {
@@ -28,11 +33,20 @@ export type TestStationOptions = {
   readonly inactivity?: InactivityTimeouts;
   readonly ballotPrinter?: BallotPrinter;
   readonly random?: RandomSource;
+  /** Sign-in through a card reader the test controls (`signIn`), instead of the devices' reader. */
+  readonly staffReader?: boolean;
 };
 
 export type TestStation = Omit<OpenStation, 'close'> & {
   readonly dataDir: string;
   readonly logger: MemoryEventLogger;
+  /** The station API as the renderer has it, through the dispatcher. */
+  readonly client: StationApiClient;
+  /**
+   * Signs a staff card in through the real sign-in, over the test's card reader
+   * (`staffReader: true`): insert, PIN, signed in.
+   */
+  signIn(card?: { readonly cardId: string; readonly role: StaffRole }): Promise<void>;
   /** Appends synthetic `demo-note` entries through the real, signed append path. */
   appendDemoEntries(log: LogKind, count: number): void;
   /**
@@ -62,8 +76,21 @@ export function startTestStation(options: TestStationOptions): TestStation {
   return openTestStation(dataDir, options);
 }
 
+/** A typed client over the dispatcher and a station's handler table: what `window.urna` is in the kiosk. */
+export function testClient(handlers: StationApiHandlers, logger: EventLogger): StationApiClient {
+  const call = (method: string) => (input: unknown) => dispatchStationCall(handlers, logger, method, input, { origin: 'unit-test' });
+  // Each method's result is the handler's for that method: the dispatcher checked the arguments against its schema.
+  return Object.fromEntries(STATION_API_METHODS.map((method) => [method, call(method)])) as unknown as StationApiClient;
+}
+
+const TEST_PIN = '1234';
+
+/** The poll worker whose card the scenarios use, signed in or handed straight to a procedure. */
+export const POLL_WORKER = { cardId: 'pw-0001', role: 'poll-worker' } as const satisfies { readonly cardId: string; readonly role: StaffRole };
+
 function openTestStation(dataDir: string, options: TestStationOptions): TestStation {
   const logger = new MemoryEventLogger();
+  const staffReader = options.staffReader ? new TestStaffReader() : null;
   const station = openStation({
     dataDir,
     // Only a demonstration station's ledger takes the synthetic notes some tests append.
@@ -75,12 +102,22 @@ function openTestStation(dataDir: string, options: TestStationOptions): TestStat
     inactivity: options.inactivity,
     ballotPrinter: options.ballotPrinter,
     random: options.random,
+    ...(staffReader ? { staffCardReader: staffReader } : {}),
   });
   let seq = 0;
+  const client = testClient(station.handlers, logger);
   return {
     ...station,
     dataDir,
     logger,
+    client,
+    async signIn(card = POLL_WORKER) {
+      if (staffReader === null) throw new Error('signIn needs a station started with staffReader: true');
+      staffReader.insert({ ...card, pin: TEST_PIN, genuine: true, tries: 3 });
+      for (let i = 0; i < 100 && station.auth.state.state !== 'awaiting-pin'; i++) await new Promise((resolve) => setImmediate(resolve));
+      const signedIn = await client.signIn({ pin: TEST_PIN });
+      if (!signedIn.ok || signedIn.value.state !== 'signed-in') throw new Error(`sign-in failed: ${JSON.stringify(signedIn)}`);
+    },
     appendDemoEntries(log, count) {
       for (let i = 0; i < count; i++) {
         const receipt = station.ledger.append(log, { type: 'demo-note', v: 1, seq: seq++, text: `synthetic entry ${seq}` });

@@ -28,9 +28,11 @@ import { parseSignerKey } from '../../../core/ledger/note';
 import { dispatchStationCall } from '../../../main/api/dispatch';
 import { POLLBOOK_KEY_FILE } from '../../../main/station/pollbook';
 import { MemoryPrinter } from '../../support/memory-printer';
-import { startTestStation, type TestStation } from '../../support/station';
+import { startTestStation, type TestStation, POLL_WORKER } from '../../support/station';
 import { encodingsOf, secretsIn, type NamedSecret } from '../../unit/security/secret-encodings';
 import { BallotWriter, makeTestElection, seedFor, type TestElection } from '../validator/fixture';
+import { activateVoterSession } from '../../../main/station/check-in';
+import { openPolls } from '../../../main/station/polls';
 
 const STYLE = 'style-district-1';
 const MARKS: BallotMarks = {
@@ -80,7 +82,7 @@ async function rendererCall(method: string, args: unknown = {}): Promise<unknown
 }
 
 async function castOneBallot(challengeFirst: boolean): Promise<void> {
-  const activated = station.service.activateVoterSession({ ballotStyleId: STYLE });
+  const activated = activateVoterSession(station.context, { ballotStyleId: STYLE });
   if (!activated.ok) throw new Error(`activate: ${activated.error.kind}`);
   await rendererCall('getVoterSession');
   if (challengeFirst) {
@@ -139,7 +141,7 @@ beforeAll(async () => {
     { name: 'poll-book key', bytes: Uint8Array.from(Buffer.from(readFileSync(pollBookKey, 'utf8').trim(), 'hex')) },
   );
   await rendererCall('getStationStatus');
-  const opened = station.service.openPolls();
+  const opened = await openPolls(station.context, POLL_WORKER);
   if (!opened.ok) throw new Error(`open polls: ${opened.error.kind}`);
   await castOneBallot(false);
   await castOneBallot(true);

@@ -28,6 +28,10 @@ import { openStation, provisionStation } from '../../../main/station/open-statio
 import { installSampleElection, SAMPLE_ELECTION } from '../../support/election';
 import { MemoryPrinter } from '../../support/memory-printer';
 import { waitFor } from '../sync/support';
+import { castBallot, commitBallot, finishVoterSession } from '../../../main/station/casting';
+import { checkInVoter } from '../../../main/station/check-in';
+import { openPolls } from '../../../main/station/polls';
+import { reprintInterrupted } from '../../../main/station/printing';
 
 const WORKER = { cardId: 'pw-0001', role: 'poll-worker' as const };
 const MARKS: BallotMarks = { selections: { 'charter-amendment': ['charter-yes'], 'council-district-1': ['bogdanov-ilya'] }, writeIns: {} };
@@ -92,15 +96,15 @@ describe.skipIf(!mounted)('a full disk between the printouts and ballot-cast', (
     const station = openStation({ dataDir, mode: 'production', logger, ballotPrinter: printer, recordingRetryMs: RETRY_MS });
     const stderr = vi.spyOn(process.stderr, 'write');
     try {
-      expect((await station.desk.openPolls(WORKER)).ok).toBe(true);
-      expect(station.desk.checkInVoter(WORKER, { voterId: SAMPLE_VOTER_IDS['uik-1202'][0] ?? '', activation: 'kiosk' }).outcome).toBe('checked-in');
-      expect((await station.service.commitBallot({ marks: MARKS, undervoteAcknowledged: true })).ok).toBe(true);
+      expect((await openPolls(station.context, WORKER)).ok).toBe(true);
+      expect(checkInVoter(station.context, WORKER, { voterId: SAMPLE_VOTER_IDS['uik-1202'][0] ?? '', activation: 'kiosk' }).outcome).toBe('checked-in');
+      expect((await commitBallot(station.context, { marks: MARKS, undervoteAcknowledged: true })).ok).toBe(true);
       const printedBefore = printer.printed.length;
 
       // The disk fills up while the printouts of this ballot come out.
       const ballast = path.join(disk, 'ballast');
       printer.beforeNextPrint = () => fillDisk(ballast);
-      const cast = station.service.castBallot();
+      const cast = castBallot(station.context);
       expect(cast.ok).toBe(true);
       await station.service.whenPrintingDone();
 
@@ -109,13 +113,13 @@ describe.skipIf(!mounted)('a full disk between the printouts and ballot-cast', (
       expect(printer.getStatus().state).toBe('ready');
       const voter = station.service.voterScreen().session;
       expect(voter).toMatchObject({ phase: 'recording-failed', cause: 'storage-full', retryEveryMs: RETRY_MS });
-      const status = station.desk.status();
+      const status = station.service.status();
       expect(status.voterSession).toBe('recording-failed');
       expect(status.recordingFailed).toEqual({ cause: 'storage-full', shortCode: voter.phase === 'recording-failed' ? voter.code.short : '', retryEveryMs: RETRY_MS });
       // Not a printer fault: no interrupted printout, and a reprint is refused.
       expect(status.interruptedPrint).toBeNull();
       expect(status.pendingBallots).toHaveLength(1);
-      expect((await station.desk.reprintInterrupted(WORKER)).ok).toBe(false);
+      expect((await reprintInterrupted(station.context, WORKER)).ok).toBe(false);
 
       // The station keeps trying; the event log's disk is full too, so the events go to stderr and the fallback.
       await waitFor('a failed append in the fallback event log', () => existsSync(fallbackFile) && readFileSync(fallbackFile, 'utf8').includes('"ledger.append-failed"'), 10_000);
@@ -129,8 +133,8 @@ describe.skipIf(!mounted)('a full disk between the printouts and ballot-cast', (
       // Space is freed: the next retry records the ballot as cast.
       rmSync(ballast);
       await waitFor('the ballot recorded as cast', () => station.service.voterScreen().session.phase === 'cast', 10_000, () => station.service.voterScreen().session);
-      expect(station.desk.status()).toMatchObject({ recordingFailed: null, pendingBallots: [], ballots: { cast: 1 } });
-      expect(station.service.finishVoterSession().ok).toBe(true);
+      expect(station.service.status()).toMatchObject({ recordingFailed: null, pendingBallots: [], ballots: { cast: 1 } });
+      expect(finishVoterSession(station.context).ok).toBe(true);
       expect(verifiedLedger(dataDir).ballots.slice(-3)).toEqual(['polls-opened', 'ballot-pending', 'ballot-cast']);
       const events = logger.exportLines().map((l) => JSON.parse(l) as { event: string; to?: string });
       expect(events.some((e) => e.event === 'ballot.cast')).toBe(true);

@@ -4,59 +4,58 @@ import { STATION_API_CHANNEL, STATION_API_METHODS, STATION_API_METHODS_ARG } fro
 import { dispatchStationCall } from '../../../main/api/dispatch';
 import { createStationApiHandlers } from '../../../main/api/handlers';
 import { MemoryEventLogger } from '../../../main/logging';
+import { systemRandom } from '../../../core/ballot';
+import type { StationContext } from '../../../main/station/context';
 import { notConfiguredDevice, StationService } from '../../../main/station/station-service';
 import { PollBook } from '../../../main/station/pollbook';
-import { PollWorkerDesk } from '../../../main/station/poll-worker-desk';
+import { PrintQueue } from '../../../main/station/printing';
 import { StaffAuth } from '../../../main/station/staff-auth';
 import { syncNotConfigured } from '../../../main/station/sync-status';
 
-/** The handler table over a station with no reader: nobody can sign in. */
-function handlersFor(service: StationService, logger: MemoryEventLogger) {
-  const auth = new StaffAuth({ reader: null, logger });
-  const desk = new PollWorkerDesk({
-    station: service,
-    ledger: {
-      size: () => 0,
-      rootHash: () => new Uint8Array(32),
-      verifierKey: 'st-01+00000000+AQ',
-      append: () => {
-        throw new Error('this station is never asked to record anything');
-      },
-      entries: () => [],
-    },
-    logger,
-    auth,
-    pollBook: new PollBook(null, null),
-    printer: null,
-    activationReader: null,
-    dataDir: '/nonexistent',
-    mediaDir: null,
-    sync: syncNotConfigured,
-    eventLog: logger,
-  });
-  return createStationApiHandlers(service, desk, auth);
-}
-
+/** A station with no election, no reader (nobody can sign in) and a ledger that is never asked to record anything. */
 function station() {
   const logger = new MemoryEventLogger();
   const sizes = { ballots: 3, pollbook: 2 };
+  const ledger = {
+    size: (log: 'ballots' | 'pollbook') => sizes[log],
+    rootHash: () => new Uint8Array(32),
+    verifierKey: 'st-01+00000000+AQ',
+    append: () => {
+      throw new Error('this station is never asked to record anything');
+    },
+  };
+  const auth = new StaffAuth({ reader: null, logger });
+  const pollBook = new PollBook(null, null);
+  const printing = new PrintQueue(null);
   const service = new StationService({
     stationId: 'st-01',
     mode: 'demo',
-    ledger: {
-      size: (log) => sizes[log],
-      append: () => {
-        throw new Error('this station is never asked to record anything');
-      },
-    },
+    ledger,
     printer: notConfiguredDevice,
     cardReader: notConfiguredDevice,
     logger,
-    pollBook: { checkIns: 0, ballotsReissued: 0 },
+    pollBook,
+    staff: auth,
+    printing,
+    sync: syncNotConfigured,
+    mediaDir: null,
   });
-  const handlers = handlersFor(service, logger);
+  const context: StationContext = {
+    station: service,
+    ledger,
+    logger,
+    pollBook,
+    printing,
+    activationReader: null,
+    random: systemRandom,
+    recordingRetryMs: 5_000,
+    dataDir: '/nonexistent',
+    mediaDir: null,
+    eventLog: logger,
+  };
+  const handlers = createStationApiHandlers(context, auth);
   const call = (method: unknown, args: unknown) => dispatchStationCall(handlers, logger, method, args, { origin: 'unit-test' });
-  return { logger, service, call };
+  return { logger, service, handlers, call };
 }
 
 describe('station API dispatch', () => {
@@ -122,9 +121,9 @@ describe('station API dispatch', () => {
   });
 
   it('hides a handler failure behind an internal error and logs the detail', async () => {
-    const logger = new MemoryEventLogger();
+    const { logger, handlers } = station();
     const broken = {
-      ...handlersFor(station().service, logger),
+      ...handlers,
       getStationStatus: () => {
         throw new Error('disk on fire');
       },

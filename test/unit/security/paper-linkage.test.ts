@@ -25,6 +25,9 @@ import { SAMPLE_VOTER_IDS } from '../../../core/election/sample';
 import type { LedgerEntry } from '../../../core/ledger/entries';
 import { MemoryPrinter } from '../../support/memory-printer';
 import { startTestStation, type TestStation } from '../../support/station';
+import { castBallot, challengeBallot, commitBallot, finishVoterSession } from '../../../main/station/casting';
+import { checkInVoter } from '../../../main/station/check-in';
+import { closePolls, openPolls } from '../../../main/station/polls';
 
 const WORKER = { cardId: 'pw-0001', role: 'poll-worker' as const };
 
@@ -64,23 +67,23 @@ function succeeded(what: string, result: { readonly ok: boolean }): void {
 beforeAll(async () => {
   printer = new MemoryPrinter();
   station = startTestStation({ stationId: 'st-paper-day', sampleElection: true, precinctId: 'uik-1202', ballotPrinter: printer });
-  succeeded('opening the polls', await station.desk.openPolls(WORKER));
+  succeeded('opening the polls', await openPolls(station.context, WORKER));
   checkInOrder = [];
   for (const voter of VOTERS) {
-    const checkedIn = station.desk.checkInVoter(WORKER, { voterId: voter.voterId, activation: 'kiosk' });
+    const checkedIn = checkInVoter(station.context, WORKER, { voterId: voter.voterId, activation: 'kiosk' });
     if (checkedIn.outcome !== 'checked-in') throw new Error(`check-in of ${voter.voterId}: ${JSON.stringify(checkedIn)}`);
     checkInOrder.push(voter.voterId);
     station.service.setDisplaySettings({ language: voter.language });
     if (voter.challengesFirst) {
-      succeeded('commit', await station.service.commitBallot({ marks: marksOf(voter), undervoteAcknowledged: true }));
-      succeeded('challenge', await station.service.challengeBallot());
+      succeeded('commit', await commitBallot(station.context, { marks: marksOf(voter), undervoteAcknowledged: true }));
+      succeeded('challenge', await challengeBallot(station.context));
     }
-    succeeded('commit', await station.service.commitBallot({ marks: marksOf(voter), undervoteAcknowledged: true }));
-    succeeded('cast', station.service.castBallot());
+    succeeded('commit', await commitBallot(station.context, { marks: marksOf(voter), undervoteAcknowledged: true }));
+    succeeded('cast', castBallot(station.context));
     await station.service.whenPrintingDone();
-    succeeded('finish', station.service.finishVoterSession());
+    succeeded('finish', finishVoterSession(station.context));
   }
-  succeeded('closing the polls', await station.desk.closePolls(WORKER));
+  succeeded('closing the polls', await closePolls(station.context, WORKER));
   // The box: every paper record printed, in no useful order.
   box = mixed(printer.printed.filter((p) => p.includes('БУМАЖНАЯ КОПИЯ БЮЛЛЕТЕНЯ') || p.includes('PAPER RECORD OF BALLOT')));
   ballotLog = station.ledger.entries('ballots', 0, station.ledger.size('ballots'));
@@ -130,7 +133,7 @@ describe('paper records, the public log and the check-in order', () => {
     expect(box).toHaveLength(VOTERS.length);
     expect(ballotLog.filter((e) => e.type === 'ballot-cast')).toHaveLength(VOTERS.length);
     expect(ballotLog.filter((e) => e.type === 'ballot-challenged')).toHaveLength(1);
-    expect(station.desk.status().pollBook.checkIns).toBe(VOTERS.length);
+    expect(station.service.status().pollBook.checkIns).toBe(VOTERS.length);
   });
 
   it("link no voter to their vote (before: every voter's)", () => {

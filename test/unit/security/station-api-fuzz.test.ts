@@ -15,7 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATION_API_METHODS, stationApi, type StationApiMethod } from '../../../core/api/station-api';
 import { dispatchStationCall, type StationApiHandlers } from '../../../main/api/dispatch';
 import { MemoryPrinter } from '../../support/memory-printer';
-import { startTestStation, type TestStation } from '../../support/station';
+import { startTestStation, type TestStation, POLL_WORKER } from '../../support/station';
+import { activateVoterSession } from '../../../main/station/check-in';
+import { openPolls } from '../../../main/station/polls';
 
 const CALLS_PER_METHOD = Number(process.env['URNA_API_FUZZ'] ?? 10_000);
 const SEED = Number(process.env['URNA_API_FUZZ_SEED'] ?? 20_261_012);
@@ -26,12 +28,12 @@ let station: TestStation;
 let handlerCalls: string[];
 let handlers: StationApiHandlers;
 
-beforeAll(() => {
+beforeAll(async () => {
   process.stdout.write(`station API fuzz: ${CALLS_PER_METHOD} malformed calls per method, seed ${SEED}\n`);
   station = startTestStation({ stationId: 'st-fuzz-01', sampleElection: true, ballotPrinter: new MemoryPrinter() });
-  const opened = station.service.openPolls();
+  const opened = await openPolls(station.context, POLL_WORKER);
   if (!opened.ok) throw new Error(`polls did not open: ${opened.error.kind}`);
-  const session = station.service.activateVoterSession({ ballotStyleId: 'style-district-1' });
+  const session = activateVoterSession(station.context, { ballotStyleId: 'style-district-1' });
   if (!session.ok) throw new Error(`no voter session: ${session.error.kind}`);
   handlerCalls = [];
   // Every handler records that it ran: a malformed call must never reach one.

@@ -19,6 +19,9 @@ import { SAMPLE_VOTER_IDS } from '../../../core/election/sample';
 import type { LedgerEntry } from '../../../core/ledger/entries';
 import { MemoryPrinter } from '../../support/memory-printer';
 import { startTestStation, type TestStation } from '../../support/station';
+import { castBallot, challengeBallot, commitBallot, finishVoterSession } from '../../../main/station/casting';
+import { checkInVoter } from '../../../main/station/check-in';
+import { closePolls, openPolls } from '../../../main/station/polls';
 
 const WORKER = { cardId: 'pw-0001', role: 'poll-worker' as const };
 const VOTERS = SAMPLE_VOTER_IDS['uik-1202'].slice(0, 6);
@@ -33,22 +36,22 @@ let pollbook: LedgerEntry[];
 
 beforeAll(async () => {
   station = startTestStation({ stationId: 'st-day-01', sampleElection: true, precinctId: 'uik-1202', ballotPrinter: new MemoryPrinter() });
-  const opened = await station.desk.openPolls(WORKER);
+  const opened = await openPolls(station.context, WORKER);
   if (!opened.ok) throw new Error('polls did not open');
   for (const [i, voterId] of VOTERS.entries()) {
-    const checkedIn = station.desk.checkInVoter(WORKER, { voterId, activation: 'kiosk' });
+    const checkedIn = checkInVoter(station.context, WORKER, { voterId, activation: 'kiosk' });
     if (checkedIn.outcome !== 'checked-in') throw new Error(`check-in ${voterId}: ${JSON.stringify(checkedIn)}`);
     const marks = MARKS[i % MARKS.length] as BallotMarks;
     if (i === 2) {
-      if (!(await station.service.commitBallot({ marks, undervoteAcknowledged: true })).ok) throw new Error('commit');
-      if (!(await station.service.challengeBallot()).ok) throw new Error('challenge');
+      if (!(await commitBallot(station.context, { marks, undervoteAcknowledged: true })).ok) throw new Error('commit');
+      if (!(await challengeBallot(station.context)).ok) throw new Error('challenge');
     }
-    if (!(await station.service.commitBallot({ marks, undervoteAcknowledged: true })).ok) throw new Error('commit');
-    if (!station.service.castBallot().ok) throw new Error('cast');
+    if (!(await commitBallot(station.context, { marks, undervoteAcknowledged: true })).ok) throw new Error('commit');
+    if (!castBallot(station.context).ok) throw new Error('cast');
     await station.service.whenPrintingDone();
-    if (!station.service.finishVoterSession().ok) throw new Error('finish');
+    if (!finishVoterSession(station.context).ok) throw new Error('finish');
   }
-  await station.desk.closePolls(WORKER);
+  await closePolls(station.context, WORKER);
   ballots = station.ledger.entries('ballots', 0, station.ledger.size('ballots'));
   pollbook = station.ledger.entries('pollbook', 0, station.ledger.size('pollbook'));
 });

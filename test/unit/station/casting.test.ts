@@ -19,7 +19,10 @@ import type { LedgerEntry } from '../../../core/ledger/entries';
 import { readLoadedElection } from '../../../main/election/election-store';
 import { electionContextOf, stationSeed } from '../../../main/station/station-service';
 import { MemoryPrinter } from '../../support/memory-printer';
-import { startTestStation, type TestStation } from '../../support/station';
+import { startTestStation, type TestStation, POLL_WORKER } from '../../support/station';
+import { castBallot, challengeBallot, commitBallot, finishVoterSession, resolvePendingBallot } from '../../../main/station/casting';
+import { activateVoterSession } from '../../../main/station/check-in';
+import { closePolls, openPolls, pausePolls } from '../../../main/station/polls';
 
 const STYLE = 'style-district-1';
 /** A full ballot: yes on the charter, three of eight council seats, one of them written in. */
@@ -34,7 +37,7 @@ afterEach(async () => {
   stations = [];
 });
 
-function votingStation(options: { printer?: MemoryPrinter; endAfterMs?: number } = {}) {
+async function votingStation(options: { printer?: MemoryPrinter; endAfterMs?: number } = {}) {
   const printer = options.printer ?? new MemoryPrinter();
   const station = startTestStation({
     stationId: 'st-unit-01',
@@ -43,8 +46,10 @@ function votingStation(options: { printer?: MemoryPrinter; endAfterMs?: number }
     inactivity: { warnAfterMs: Math.floor((options.endAfterMs ?? 60_000) / 2), endAfterMs: options.endAfterMs ?? 60_000 },
   });
   stations.push(station);
-  const opened = station.service.openPolls();
+  const opened = await openPolls(station.context, POLL_WORKER);
   if (!opened.ok) throw new Error(`polls did not open: ${opened.error.kind}`);
+  // Opening printed the zero report (test/unit/station/poll-worker.test.ts looks at it); these tests look at the voter's printouts.
+  printer.printed.length = 0;
   return { station, printer };
 }
 
@@ -73,16 +78,16 @@ function cryptoOf(station: TestStation) {
 
 describe('casting a ballot', () => {
   it('records one pending then one cast entry, prints the choices and the code, and keeps no plaintext in the ledger', async () => {
-    const { station, printer } = votingStation();
-    value(station.service.activateVoterSession({ ballotStyleId: STYLE }));
+    const { station, printer } = await votingStation();
+    value(activateVoterSession(station.context, { ballotStyleId: STYLE }));
     station.service.setDisplaySettings({ language: 'en', textSize: 4 });
-    const committed = value((await station.service.commitBallot({ marks: FULL, undervoteAcknowledged: false })));
+    const committed = value((await commitBallot(station.context, { marks: FULL, undervoteAcknowledged: false })));
     const code = shownCode(committed);
     expect(code.short).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
     // The code is shown before anything is recorded: the ledger holds only polls-opened.
     expect(ballotEntries(station).map((e) => e.type)).toEqual(['polls-opened']);
 
-    expect(value(station.service.castBallot()).session.phase).toBe('printing');
+    expect(value(castBallot(station.context)).session.phase).toBe('printing');
     await station.service.whenPrintingDone();
     expect(station.service.voterScreen().session).toMatchObject({ phase: 'cast', code });
 
@@ -126,18 +131,18 @@ describe('casting a ballot', () => {
     for (const secret of [ballot.ballotId, code.short, code.full, 'Петрова', 'bogdanov-ilya']) expect(events).not.toContain(secret);
 
     // The voter takes the receipt; the next voter starts from the default settings.
-    expect(value(station.service.finishVoterSession()).session).toEqual({ phase: 'none', lastEnded: 'cast' });
+    expect(value(finishVoterSession(station.context)).session).toEqual({ phase: 'none', lastEnded: 'cast' });
     expect(station.service.status().display).toEqual({ language: 'ru', textSize: 1, highContrast: false });
   });
 
   it('makes an overvote impossible: the marks are refused and nothing is recorded', async () => {
-    const { station } = votingStation();
-    value(station.service.activateVoterSession({ ballotStyleId: STYLE }));
+    const { station } = await votingStation();
+    value(activateVoterSession(station.context, { ballotStyleId: STYLE }));
     const overvote: BallotMarks = {
       selections: { 'council-district-1': ['bogdanov-ilya', 'ivanova-svetlana', 'demidov-artem', 'zaitsev-roman'], 'charter-amendment': ['charter-yes', 'charter-no'] },
       writeIns: {},
     };
-    const refused = (await station.service.commitBallot({ marks: overvote, undervoteAcknowledged: true }));
+    const refused = (await commitBallot(station.context, { marks: overvote, undervoteAcknowledged: true }));
     expect(refused).toMatchObject({
       ok: false,
       error: {
@@ -157,30 +162,30 @@ describe('casting a ballot', () => {
       { selections: { 'council-district-3': ['kim-viktoria'] }, writeIns: {} },
     ];
     for (const marks of broken) {
-      expect((await station.service.commitBallot({ marks, undervoteAcknowledged: true }))).toMatchObject({ ok: false, error: { kind: 'invalid-marks' } });
+      expect((await commitBallot(station.context, { marks, undervoteAcknowledged: true }))).toMatchObject({ ok: false, error: { kind: 'invalid-marks' } });
     }
     expect(station.service.voterScreen().session.phase).toBe('marking');
     expect(ballotEntries(station).map((e) => e.type)).toEqual(['polls-opened']);
   });
 
   it('allows an undervote only after the voter has seen the warning', async () => {
-    const { station } = votingStation();
-    value(station.service.activateVoterSession({ ballotStyleId: STYLE }));
+    const { station } = await votingStation();
+    value(activateVoterSession(station.context, { ballotStyleId: STYLE }));
     const partial: BallotMarks = { selections: { 'council-district-1': ['grigoryeva-olga'] }, writeIns: {} };
-    expect((await station.service.commitBallot({ marks: partial, undervoteAcknowledged: false }))).toEqual({
+    expect((await commitBallot(station.context, { marks: partial, undervoteAcknowledged: false }))).toEqual({
       ok: false,
       error: { kind: 'undervote-not-acknowledged', contestIds: ['charter-amendment', 'council-district-1'] },
     });
-    expect(value((await station.service.commitBallot({ marks: partial, undervoteAcknowledged: true }))).session.phase).toBe('committed');
+    expect(value((await commitBallot(station.context, { marks: partial, undervoteAcknowledged: true }))).session.phase).toBe('committed');
   });
 
   it('leaves the ballot pending when the paper runs out, and the poll worker sees why', async () => {
     const printer = new MemoryPrinter();
-    const { station } = votingStation({ printer });
-    value(station.service.activateVoterSession({ ballotStyleId: STYLE }));
-    const code = shownCode(value((await station.service.commitBallot({ marks: FULL, undervoteAcknowledged: false }))));
+    const { station } = await votingStation({ printer });
+    value(activateVoterSession(station.context, { ballotStyleId: STYLE }));
+    const code = shownCode(value((await commitBallot(station.context, { marks: FULL, undervoteAcknowledged: false }))));
     printer.failNext({ kind: 'print-failed', status: { state: 'paper-out' } });
-    value(station.service.castBallot());
+    value(castBallot(station.context));
     await station.service.whenPrintingDone();
 
     expect(station.service.voterScreen().session).toMatchObject({ phase: 'print-failed', document: 'paper-record', printerState: 'paper-out', code });
@@ -191,10 +196,10 @@ describe('casting a ballot', () => {
     expect(status.pendingBallots[0]?.ballotId).toMatch(/^[0-9a-f]{32}$/);
     // No timeout hands this voter back: a poll worker has to come.
     expect(station.service.touchVoterSession().session.phase).toBe('print-failed');
-    expect(station.service.closePolls()).toMatchObject({ ok: false, error: { kind: 'voter-session-active' } });
+    expect(await closePolls(station.context, POLL_WORKER)).toMatchObject({ ok: false, error: { kind: 'voter-session-active' } });
 
     const ballotId = status.pendingBallots[0]?.ballotId ?? '';
-    value(station.service.resolvePendingBallot({ ballotId, outcome: 'void', reason: 'not-printed' }));
+    value(resolvePendingBallot(station.context, POLL_WORKER, { ballotId, outcome: 'void', reason: 'not-printed' }));
     expect(station.service.voterScreen().session).toEqual({ phase: 'none', lastEnded: 'resolved-by-poll-worker' });
     expect(station.service.status()).toMatchObject({ ballots: { cast: 0, voided: 1 }, pendingBallots: [] });
     expect(ballotEntries(station).at(-1)).toEqual({ type: 'ballot-voided', v: 1, ballotId, reason: 'not-printed' });
@@ -202,11 +207,11 @@ describe('casting a ballot', () => {
 
   it('after a crash between ballot-pending and ballot-cast, shows the pending ballot and counts it at most once', async () => {
     const printer = new MemoryPrinter();
-    const { station } = votingStation({ printer });
-    value(station.service.activateVoterSession({ ballotStyleId: STYLE }));
-    const code = shownCode(value((await station.service.commitBallot({ marks: FULL, undervoteAcknowledged: false }))));
+    const { station } = await votingStation({ printer });
+    value(activateVoterSession(station.context, { ballotStyleId: STYLE }));
+    const code = shownCode(value((await commitBallot(station.context, { marks: FULL, undervoteAcknowledged: false }))));
     printer.hang();
-    value(station.service.castBallot());
+    value(castBallot(station.context));
     stations = stations.filter((s) => s !== station);
 
     const restarted = await station.reopen({ crash: true, ballotPrinter: new MemoryPrinter() });
@@ -218,17 +223,17 @@ describe('casting a ballot', () => {
     expect(restarted.logger.events.map((e) => e.eventId)).toContain('station.pending-ballots-recovered');
 
     const ballotId = status.pendingBallots[0]?.ballotId ?? '';
-    value(restarted.service.resolvePendingBallot({ ballotId, outcome: 'cast' }));
-    expect(restarted.service.resolvePendingBallot({ ballotId, outcome: 'cast' })).toEqual({ ok: false, error: { kind: 'not-pending', ballotId } });
-    expect(restarted.service.resolvePendingBallot({ ballotId, outcome: 'void', reason: 'voter-left' })).toMatchObject({ ok: false });
+    value(resolvePendingBallot(restarted.context, POLL_WORKER, { ballotId, outcome: 'cast' }));
+    expect(resolvePendingBallot(restarted.context, POLL_WORKER, { ballotId, outcome: 'cast' })).toEqual({ ok: false, error: { kind: 'not-pending', ballotId } });
+    expect(resolvePendingBallot(restarted.context, POLL_WORKER, { ballotId, outcome: 'void', reason: 'voter-left' })).toMatchObject({ ok: false });
     const types = ballotEntries(restarted).map((e) => e.type);
     expect(types.filter((t) => t === 'ballot-cast')).toHaveLength(1);
     expect(restarted.service.status().ballots.cast).toBe(1);
 
     // The chain continues from the recovered ballot's code.
-    value(restarted.service.activateVoterSession({ ballotStyleId: STYLE }));
-    value((await restarted.service.commitBallot({ marks: FULL, undervoteAcknowledged: false })));
-    value(await restarted.service.challengeBallot());
+    value(activateVoterSession(restarted.context, { ballotStyleId: STYLE }));
+    value((await commitBallot(restarted.context, { marks: FULL, undervoteAcknowledged: false })));
+    value(await challengeBallot(restarted.context));
     const challenged = ballotEntries(restarted).at(-1) as LedgerEntry;
     const { context, manifest, binding } = cryptoOf(restarted);
     const opened = verifyChallengedBallot(context, manifest, binding, value(parseEncryptedBallot(challenged['ballot'])), value(parseChallengedBallot(challenged['challenge'])), {
@@ -239,10 +244,10 @@ describe('casting a ballot', () => {
   });
 
   it('publishes a challenged ballot so that anyone can recompute it and its code; the voter then casts', async () => {
-    const { station, printer } = votingStation();
-    value(station.service.activateVoterSession({ ballotStyleId: STYLE }));
-    const first = shownCode(value((await station.service.commitBallot({ marks: FULL, undervoteAcknowledged: false }))));
-    const again = value(await station.service.challengeBallot());
+    const { station, printer } = await votingStation();
+    value(activateVoterSession(station.context, { ballotStyleId: STYLE }));
+    const first = shownCode(value((await commitBallot(station.context, { marks: FULL, undervoteAcknowledged: false }))));
+    const again = value(await challengeBallot(station.context));
     expect(again.session).toMatchObject({ phase: 'marking', challenged: { shortCode: first.short, slipPrinted: true } });
     // The code was on paper, not yet cast, before the challenge; then the slip says where to check it.
     expect(printer.printed).toHaveLength(2);
@@ -268,36 +273,36 @@ describe('casting a ballot', () => {
     const lie = { ...record, choices: { ...record.choices, 'charter-amendment': ['charter-no' as never] } };
     expect(verifyChallengedBallot(context, manifest, binding, value(parseEncryptedBallot(challenged['ballot'])), lie).ok).toBe(false);
 
-    const second = shownCode(value((await station.service.commitBallot({ marks: FULL, undervoteAcknowledged: false }))));
+    const second = shownCode(value((await commitBallot(station.context, { marks: FULL, undervoteAcknowledged: false }))));
     expect(second.full).not.toBe(first.full);
-    value(station.service.castBallot());
+    value(castBallot(station.context));
     await station.service.whenPrintingDone();
     expect(ballotEntries(station).map((e) => e.type)).toEqual(['polls-opened', 'ballot-challenged', 'ballot-pending', 'ballot-cast']);
     expect(station.service.status().ballots).toEqual({ cast: 1, challenged: 1, voided: 0 });
   });
 
   it('hands an idle session back to the poll worker without casting, and resets the settings', async () => {
-    const { station } = votingStation({ endAfterMs: 60 });
-    value(station.service.activateVoterSession({ ballotStyleId: STYLE }));
+    const { station } = await votingStation({ endAfterMs: 60 });
+    value(activateVoterSession(station.context, { ballotStyleId: STYLE }));
     station.service.setDisplaySettings({ highContrast: true });
-    value((await station.service.commitBallot({ marks: FULL, undervoteAcknowledged: false })));
+    value((await commitBallot(station.context, { marks: FULL, undervoteAcknowledged: false })));
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(station.service.voterScreen().session).toEqual({ phase: 'none', lastEnded: 'timed-out' });
     expect(station.service.status().display.highContrast).toBe(false);
     expect(ballotEntries(station).map((e) => e.type)).toEqual(['polls-opened']);
   });
 
-  it('activates a session only while the polls are open, for a ballot style of the election', () => {
+  it('activates a session only while the polls are open, for a ballot style of the election', async () => {
     const station = startTestStation({ stationId: 'st-unit-02', sampleElection: true, ballotPrinter: new MemoryPrinter() });
     stations.push(station);
     expect(station.service.status().pollsState).toBe('polls-closed-initial');
     expect(station.service.status().electionBaseHash).toMatch(/^([0-9a-f]{4} ){15}[0-9a-f]{4}$/);
-    expect(station.service.activateVoterSession({ ballotStyleId: STYLE })).toMatchObject({ ok: false, error: { kind: 'polls-not-open' } });
-    value(station.service.openPolls());
-    expect(station.service.activateVoterSession({ ballotStyleId: 'style-nowhere' })).toMatchObject({ ok: false, error: { kind: 'unknown-ballot-style' } });
-    value(station.service.activateVoterSession({ ballotStyleId: STYLE }));
-    expect(station.service.activateVoterSession({ ballotStyleId: STYLE })).toMatchObject({ ok: false, error: { kind: 'voter-session-active' } });
-    expect(station.service.pausePolls()).toMatchObject({ ok: false, error: { kind: 'voter-session-active' } });
+    expect(activateVoterSession(station.context, { ballotStyleId: STYLE })).toMatchObject({ ok: false, error: { kind: 'polls-not-open' } });
+    value(await openPolls(station.context, POLL_WORKER));
+    expect(activateVoterSession(station.context, { ballotStyleId: 'style-nowhere' })).toMatchObject({ ok: false, error: { kind: 'unknown-ballot-style' } });
+    value(activateVoterSession(station.context, { ballotStyleId: STYLE }));
+    expect(activateVoterSession(station.context, { ballotStyleId: STYLE })).toMatchObject({ ok: false, error: { kind: 'voter-session-active' } });
+    expect(pausePolls(station.context, POLL_WORKER)).toMatchObject({ ok: false, error: { kind: 'voter-session-active' } });
     // Both logs record the lifecycle, each with its own count: ballots cast here, check-ins in the poll book.
     expect(station.ledger.entries('ballots', 0, 1)).toEqual([{ type: 'polls-opened', v: 1, ballotsCast: 0 }]);
     expect(station.ledger.entries('pollbook', 0, 1)).toEqual([{ type: 'pollbook-opened', v: 2, checkIns: 0, ballotsReissued: 0 }]);

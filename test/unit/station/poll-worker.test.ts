@@ -7,16 +7,17 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BallotMarks } from '../../../core/api/ballot';
 import { SAMPLE_VOTER_IDS } from '../../../core/election/sample';
 import { normalizeVoterId, voterHash } from '../../../core/election/pollbook';
-import { err, ok, type Result } from '../../../core/result';
-import type { AuthenticatedCard, CardFailure } from '../../../hardware/card-reader/card-reader';
-import type { CardCertificate, CardRole } from '../../../hardware/card-reader/card-data';
-import type { CardReaderStatus } from '../../../hardware/card-reader/status';
 import { MemoryEventLogger } from '../../../main/logging';
-import { StaffAuth, staffAuthReducer, type StaffCardReader } from '../../../main/station/staff-auth';
+import { StaffAuth, staffAuthReducer } from '../../../main/station/staff-auth';
 import { SAMPLE_ELECTION, TEST_POLLBOOK_KEY } from '../../support/election';
+import { TestStaffReader } from '../../support/staff-reader';
 import { pendingBallotFromAnotherStation } from '../../support/foreign-ballot';
 import { MemoryPrinter } from '../../support/memory-printer';
 import { startTestStation, type TestStation } from '../../support/station';
+import { castBallot, commitBallot, finishVoterSession, resolvePendingBallot } from '../../../main/station/casting';
+import { cancelCardActivation, checkInVoter, reissueBallot } from '../../../main/station/check-in';
+import { closePolls, openPolls } from '../../../main/station/polls';
+import { reprintInterrupted } from '../../../main/station/printing';
 
 const WORKER = { cardId: 'pw-0001', role: 'poll-worker' as const };
 const VOTERS = SAMPLE_VOTER_IDS['uik-1202'];
@@ -42,7 +43,7 @@ describe('polls with reports', () => {
     const station = await fresh.reopen();
     stations.push(station);
     expect(station.service.status().pollsState).toBe('polls-closed-initial');
-    const opened = await station.desk.openPolls(WORKER);
+    const opened = await openPolls(station.context, WORKER);
     expect(opened).toEqual({ ok: false, error: { kind: 'ballots-already-recorded', count: 1 } });
     expect(station.service.status().pollsState).toBe('polls-closed-initial');
     expect(station.logger.events.find((e) => e.eventId === 'polls.open-refused')?.fields).toMatchObject({ reason: 'ballots-already-recorded' });
@@ -52,18 +53,18 @@ describe('polls with reports', () => {
   it('prints the zero report on opening; a failed closing report is kept and reprinted marked REPRINT', async () => {
     const printer = new MemoryPrinter();
     const station = pollStation(printer);
-    expect((await station.desk.openPolls(WORKER)).ok).toBe(true);
+    expect((await openPolls(station.context, WORKER)).ok).toBe(true);
     expect(printer.printed).toHaveLength(1);
     expect(printer.printed[0]).toContain('НУЛЕВОЙ ОТЧЁТ');
     printer.failNext({ kind: 'not-ready', status: { state: 'cover-open' } } as never);
-    expect((await station.desk.closePolls(WORKER)).ok).toBe(true);
-    expect(station.desk.status().interruptedPrint).toEqual({ document: 'closing-report', printerState: 'cover-open' });
-    expect((await station.desk.reprintInterrupted(WORKER)).ok).toBe(true);
+    expect((await closePolls(station.context, WORKER)).ok).toBe(true);
+    expect(station.service.status().interruptedPrint).toEqual({ document: 'closing-report', printerState: 'cover-open' });
+    expect((await reprintInterrupted(station.context, WORKER)).ok).toBe(true);
     expect(printer.printed).toHaveLength(2);
     expect(printer.printed[1]?.startsWith('*** ПОВТОРНАЯ ПЕЧАТЬ ***')).toBe(true);
     expect(printer.printed[1]).toContain('ОТЧЁТ О ЗАКРЫТИИ ГОЛОСОВАНИЯ');
-    expect(station.desk.status().interruptedPrint).toBeNull();
-    expect((await station.desk.reprintInterrupted(WORKER)).ok).toBe(false);
+    expect(station.service.status().interruptedPrint).toBeNull();
+    expect((await reprintInterrupted(station.context, WORKER)).ok).toBe(false);
   });
 });
 
@@ -71,16 +72,16 @@ describe('a voter\'s printouts after a printer fault', () => {
   it('prints the paper record again unmarked (a mark would single it out in the box) and the receipt marked REPRINT', async () => {
     const printer = new MemoryPrinter();
     const station = pollStation(printer);
-    await station.desk.openPolls(WORKER);
-    expect(station.desk.checkInVoter(WORKER, { voterId: VOTERS[0] ?? '', activation: 'kiosk' }).outcome).toBe('checked-in');
-    expect((await station.service.commitBallot({ marks: { selections: { 'charter-amendment': ['charter-yes'] }, writeIns: {} }, undervoteAcknowledged: true })).ok).toBe(true);
+    await openPolls(station.context, WORKER);
+    expect(checkInVoter(station.context, WORKER, { voterId: VOTERS[0] ?? '', activation: 'kiosk' }).outcome).toBe('checked-in');
+    expect((await commitBallot(station.context, { marks: { selections: { 'charter-amendment': ['charter-yes'] }, writeIns: {} }, undervoteAcknowledged: true })).ok).toBe(true);
     printer.failNext({ kind: 'print-failed', status: { state: 'paper-out' } });
-    expect(station.service.castBallot().ok).toBe(true);
+    expect(castBallot(station.context).ok).toBe(true);
     await station.service.whenPrintingDone();
-    expect(station.desk.status().interruptedPrint).toEqual({ document: 'paper-record', printerState: 'paper-out' });
+    expect(station.service.status().interruptedPrint).toEqual({ document: 'paper-record', printerState: 'paper-out' });
     const before = printer.printed.length;
     printer.cleared();
-    expect((await station.desk.reprintInterrupted(WORKER)).ok).toBe(true);
+    expect((await reprintInterrupted(station.context, WORKER)).ok).toBe(true);
     await station.service.whenPrintingDone();
     const [paper, receipt] = printer.printed.slice(before) as [string, string];
     expect(paper.startsWith('БУМАЖНАЯ КОПИЯ БЮЛЛЕТЕНЯ')).toBe(true);
@@ -94,9 +95,9 @@ describe('a voter\'s printouts after a printer fault', () => {
 describe('check-in', () => {
   it('checks a voter in once, records only the keyed hash, and refuses the second time', async () => {
     const station = pollStation();
-    await station.desk.openPolls(WORKER);
+    await openPolls(station.context, WORKER);
     const voter = VOTERS[0] ?? '';
-    expect(station.desk.checkInVoter(WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({
+    expect(checkInVoter(station.context, WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({
       outcome: 'checked-in', precinctId: 'uik-1202', ballotStyleId: 'style-district-1', activation: 'kiosk',
     });
     expect(station.service.status().voterSession).toBe('marking');
@@ -108,23 +109,23 @@ describe('check-in', () => {
 
     // The voter's session ends; typed differently, it is still the same voter.
     station.service.touchVoterSession();
-    const again = station.desk.checkInVoter(WORKER, { voterId: ` ${voter.replace('-', ' ')} `, activation: 'kiosk' });
+    const again = checkInVoter(station.context, WORKER, { voterId: ` ${voter.replace('-', ' ')} `, activation: 'kiosk' });
     expect(again).toEqual({ outcome: 'refused', reason: 'voter-session-active' });
   });
 
   it('remembers check-ins across a restart and refuses the same voter, other precincts and unknown ids', async () => {
     const station = pollStation();
-    await station.desk.openPolls(WORKER);
-    expect(station.desk.checkInVoter(WORKER, { voterId: VOTERS[1] ?? '', activation: 'card' }).outcome).toBe('checked-in');
-    expect(station.desk.status().awaitingActivationCard).toEqual({ ballotStyleId: 'style-district-1' });
-    station.desk.cancelCardActivation(WORKER);
+    await openPolls(station.context, WORKER);
+    expect(checkInVoter(station.context, WORKER, { voterId: VOTERS[1] ?? '', activation: 'card' }).outcome).toBe('checked-in');
+    expect(station.service.status().awaitingActivationCard).toEqual({ ballotStyleId: 'style-district-1' });
+    cancelCardActivation(station.context, WORKER);
     const reopened = await station.reopen({ crash: true });
     stations.push(reopened);
-    expect(reopened.desk.status().pollBook.checkIns).toBe(1);
-    expect(reopened.desk.checkInVoter(WORKER, { voterId: VOTERS[1] ?? '', activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'already-checked-in' });
-    expect(reopened.desk.checkInVoter(WORKER, { voterId: SAMPLE_VOTER_IDS['uik-1201'][0] ?? '', activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'other-precinct' });
-    expect(reopened.desk.checkInVoter(WORKER, { voterId: '9999-9999', activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'not-on-voter-list' });
-    expect(reopened.desk.checkInVoter(WORKER, { voterId: '!', activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'malformed-voter-id' });
+    expect(reopened.service.status().pollBook.checkIns).toBe(1);
+    expect(checkInVoter(reopened.context, WORKER, { voterId: VOTERS[1] ?? '', activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'already-checked-in' });
+    expect(checkInVoter(reopened.context, WORKER, { voterId: SAMPLE_VOTER_IDS['uik-1201'][0] ?? '', activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'other-precinct' });
+    expect(checkInVoter(reopened.context, WORKER, { voterId: '9999-9999', activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'not-on-voter-list' });
+    expect(checkInVoter(reopened.context, WORKER, { voterId: '!', activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'malformed-voter-id' });
     expect(reopened.logger.events.filter((e) => e.eventId === 'pollbook.check-in-refused').map((e) => e.fields['reason'])).toEqual([
       'already-checked-in', 'other-precinct', 'not-on-voter-list', 'malformed-voter-id',
     ]);
@@ -141,9 +142,9 @@ describe('a new ballot for a voter whose ballot was voided', () => {
 
   /** The voter marks and casts on the kiosk; the paper runs out under the paper record. */
   async function castIntoPaperOut(station: TestStation, printer: MemoryPrinter): Promise<string> {
-    succeeded((await station.service.commitBallot({ marks: MARKS, undervoteAcknowledged: true })));
+    succeeded((await commitBallot(station.context, { marks: MARKS, undervoteAcknowledged: true })));
     printer.failNext({ kind: 'print-failed', status: { state: 'paper-out' } });
-    succeeded(station.service.castBallot());
+    succeeded(castBallot(station.context));
     await station.service.whenPrintingDone();
     const pending = station.service.status().pendingBallots[0];
     if (pending === undefined) throw new Error('no pending ballot');
@@ -151,22 +152,22 @@ describe('a new ballot for a voter whose ballot was voided', () => {
   }
 
   async function castAndLeave(station: TestStation): Promise<void> {
-    succeeded((await station.service.commitBallot({ marks: MARKS, undervoteAcknowledged: true })));
-    succeeded(station.service.castBallot());
+    succeeded((await commitBallot(station.context, { marks: MARKS, undervoteAcknowledged: true })));
+    succeeded(castBallot(station.context));
     await station.service.whenPrintingDone();
-    succeeded(station.service.finishVoterSession());
+    succeeded(finishVoterSession(station.context));
   }
 
   const pollBookEntries = (station: TestStation) => station.ledger.entries('pollbook', 0, station.ledger.size('pollbook'));
 
   it('is refused to a voter who has not checked in here, for the reasons check-in has too, and records nothing', async () => {
     const station = pollStation();
-    await station.desk.openPolls(WORKER);
+    await openPolls(station.context, WORKER);
     const size = station.ledger.size('pollbook');
-    expect(station.desk.reissueBallot(WORKER, { voterId: VOTERS[0] ?? '', activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'not-checked-in' });
-    expect(station.desk.reissueBallot(WORKER, { voterId: SAMPLE_VOTER_IDS['uik-1201'][0] ?? '', activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'other-precinct' });
-    expect(station.desk.reissueBallot(WORKER, { voterId: '9999-9999', activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'not-on-voter-list' });
-    expect(station.desk.reissueBallot(WORKER, { voterId: '!', activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'malformed-voter-id' });
+    expect(reissueBallot(station.context, WORKER, { voterId: VOTERS[0] ?? '', activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'not-checked-in' });
+    expect(reissueBallot(station.context, WORKER, { voterId: SAMPLE_VOTER_IDS['uik-1201'][0] ?? '', activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'other-precinct' });
+    expect(reissueBallot(station.context, WORKER, { voterId: '9999-9999', activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'not-on-voter-list' });
+    expect(reissueBallot(station.context, WORKER, { voterId: '!', activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'malformed-voter-id' });
     expect(station.ledger.size('pollbook')).toBe(size);
     expect(station.service.status().voterSession).toBe('none');
     const refused = station.logger.events.filter((e) => e.eventId === 'pollbook.reissue-refused');
@@ -176,32 +177,32 @@ describe('a new ballot for a voter whose ballot was voided', () => {
 
   it('is refused while every voter checked in here has a ballot cast or pending, even to a voter checked in here', async () => {
     const station = pollStation();
-    await station.desk.openPolls(WORKER);
+    await openPolls(station.context, WORKER);
     const voter = VOTERS[0] ?? '';
-    expect(station.desk.checkInVoter(WORKER, { voterId: voter, activation: 'kiosk' }).outcome).toBe('checked-in');
+    expect(checkInVoter(station.context, WORKER, { voterId: voter, activation: 'kiosk' }).outcome).toBe('checked-in');
     // While the voter is still at the kiosk, nothing else can be activated.
-    expect(station.desk.reissueBallot(WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'voter-session-active' });
+    expect(reissueBallot(station.context, WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'voter-session-active' });
     await castAndLeave(station);
     const size = station.ledger.size('pollbook');
-    expect(station.desk.reissueBallot(WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'every-voter-has-a-ballot' });
+    expect(reissueBallot(station.context, WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'every-voter-has-a-ballot' });
     expect(station.ledger.size('pollbook')).toBe(size);
-    expect(station.desk.status()).toMatchObject({ voterSession: 'none', pollBook: { checkIns: 1, ballotsReissued: 0 } });
+    expect(station.service.status()).toMatchObject({ voterSession: 'none', pollBook: { checkIns: 1, ballotsReissued: 0 } });
     expect(station.logger.events.filter((e) => e.eventId === 'pollbook.reissue-refused').map((e) => e.fields['reason'])).toEqual(['voter-session-active', 'every-voter-has-a-ballot']);
   });
 
   it('after a void, issues one new ballot: one poll-book entry with the check-in\'s hash, the session as at check-in; a second is refused', async () => {
     const printer = new MemoryPrinter();
     const station = pollStation(printer);
-    await station.desk.openPolls(WORKER);
+    await openPolls(station.context, WORKER);
     const voter = VOTERS[0] ?? '';
-    expect(station.desk.checkInVoter(WORKER, { voterId: voter, activation: 'kiosk' }).outcome).toBe('checked-in');
+    expect(checkInVoter(station.context, WORKER, { voterId: voter, activation: 'kiosk' }).outcome).toBe('checked-in');
     const ballotId = await castIntoPaperOut(station, printer);
     // The printer cannot print it again: the poll worker voids it.
-    expect(station.desk.resolvePendingBallot(WORKER, { ballotId, outcome: 'void', reason: 'not-printed' }).ok).toBe(true);
-    expect(station.desk.checkInVoter(WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'already-checked-in' });
+    expect(resolvePendingBallot(station.context, WORKER, { ballotId, outcome: 'void', reason: 'not-printed' }).ok).toBe(true);
+    expect(checkInVoter(station.context, WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'already-checked-in' });
 
     const before = pollBookEntries(station);
-    expect(station.desk.reissueBallot(WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({
+    expect(reissueBallot(station.context, WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({
       outcome: 'reissued', precinctId: 'uik-1202', ballotStyleId: 'style-district-1', activation: 'kiosk',
     });
     const added = pollBookEntries(station).slice(before.length);
@@ -211,7 +212,7 @@ describe('a new ballot for a voter whose ballot was voided', () => {
     ]);
     expect(added[0]?.['voterHash']).toBe(checkIn?.['voterHash']);
     expect(station.service.status().voterSession).toBe('marking');
-    expect(station.desk.status().pollBook).toMatchObject({ checkIns: 1, ballotsReissued: 1 });
+    expect(station.service.status().pollBook).toMatchObject({ checkIns: 1, ballotsReissued: 1 });
     // The event log has no voter id and no hash, as at check-in.
     const reissued = station.logger.events.find((e) => e.eventId === 'pollbook.ballot-reissued');
     expect(reissued?.fields).toMatchObject({ cardId: WORKER.cardId, precinctId: 'uik-1202', ballotStyleId: 'style-district-1', activation: 'kiosk', outcome: 'success' });
@@ -223,61 +224,61 @@ describe('a new ballot for a voter whose ballot was voided', () => {
     expect(station.service.status().ballots).toEqual({ cast: 1, challenged: 0, voided: 1 });
     // One void, one reissue: the void is replaced, here and after a restart.
     const size = station.ledger.size('pollbook');
-    expect(station.desk.reissueBallot(WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'every-voter-has-a-ballot' });
+    expect(reissueBallot(station.context, WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'every-voter-has-a-ballot' });
     const reopened = await station.reopen({ crash: true });
     stations.push(reopened);
-    expect(reopened.desk.status().pollBook).toMatchObject({ checkIns: 1, ballotsReissued: 1 });
-    expect(reopened.desk.reissueBallot(WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'every-voter-has-a-ballot' });
+    expect(reopened.service.status().pollBook).toMatchObject({ checkIns: 1, ballotsReissued: 1 });
+    expect(reissueBallot(reopened.context, WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'every-voter-has-a-ballot' });
     expect(reopened.ledger.size('pollbook')).toBe(size);
   });
 
   it('after a crash before the cast (nothing recorded), issues the voter a new ballot; cast never exceeds check-ins', async () => {
     const station = pollStation();
-    await station.desk.openPolls(WORKER);
+    await openPolls(station.context, WORKER);
     const voter = VOTERS[0] ?? '';
-    expect(station.desk.checkInVoter(WORKER, { voterId: voter, activation: 'kiosk' }).outcome).toBe('checked-in');
+    expect(checkInVoter(station.context, WORKER, { voterId: voter, activation: 'kiosk' }).outcome).toBe('checked-in');
     expect(station.service.status().voterSession).toBe('marking');
     // The power goes while the voter marks: the ballot log holds nothing of theirs.
     const reopened = await station.reopen({ crash: true });
     stations.push(reopened);
     expect(reopened.service.status()).toMatchObject({ voterSession: 'none', ballots: { cast: 0, challenged: 0, voided: 0 }, pendingBallots: [] });
-    expect(reopened.desk.checkInVoter(WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'already-checked-in' });
-    expect(reopened.desk.reissueBallot(WORKER, { voterId: voter, activation: 'kiosk' }).outcome).toBe('reissued');
+    expect(checkInVoter(reopened.context, WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'already-checked-in' });
+    expect(reissueBallot(reopened.context, WORKER, { voterId: voter, activation: 'kiosk' }).outcome).toBe('reissued');
     await castAndLeave(reopened);
     expect(reopened.service.status().ballots.cast).toBe(1);
     // One check-in, one cast: no further ballot for anyone checked in here.
-    expect(reopened.desk.reissueBallot(WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'every-voter-has-a-ballot' });
-    expect(reopened.desk.status().pollBook).toMatchObject({ checkIns: 1, ballotsReissued: 1 });
+    expect(reissueBallot(reopened.context, WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'every-voter-has-a-ballot' });
+    expect(reopened.service.status().pollBook).toMatchObject({ checkIns: 1, ballotsReissued: 1 });
   });
 
   it('activates by card as check-in does: the station waits for the voter\'s activation card', async () => {
     const printer = new MemoryPrinter();
     const station = pollStation(printer);
-    await station.desk.openPolls(WORKER);
+    await openPolls(station.context, WORKER);
     const voter = VOTERS[2] ?? '';
-    expect(station.desk.checkInVoter(WORKER, { voterId: voter, activation: 'kiosk' }).outcome).toBe('checked-in');
+    expect(checkInVoter(station.context, WORKER, { voterId: voter, activation: 'kiosk' }).outcome).toBe('checked-in');
     const ballotId = await castIntoPaperOut(station, printer);
-    expect(station.desk.resolvePendingBallot(WORKER, { ballotId, outcome: 'void', reason: 'not-printed' }).ok).toBe(true);
-    expect(station.desk.reissueBallot(WORKER, { voterId: voter, activation: 'card' }).outcome).toBe('reissued');
-    expect(station.desk.status()).toMatchObject({ voterSession: 'none', awaitingActivationCard: { ballotStyleId: 'style-district-1' } });
+    expect(resolvePendingBallot(station.context, WORKER, { ballotId, outcome: 'void', reason: 'not-printed' }).ok).toBe(true);
+    expect(reissueBallot(station.context, WORKER, { voterId: voter, activation: 'card' }).outcome).toBe('reissued');
+    expect(station.service.status()).toMatchObject({ voterSession: 'none', awaitingActivationCard: { ballotStyleId: 'style-district-1' } });
     expect(pollBookEntries(station).at(-1)).toMatchObject({ type: 'ballot-reissued', activation: 'card' });
-    expect(station.desk.reissueBallot(WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'awaiting-activation-card' });
+    expect(reissueBallot(station.context, WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'awaiting-activation-card' });
   });
 
   it('counts reissues beside check-ins on both reports and in the poll book\'s lifecycle entries', async () => {
     const printer = new MemoryPrinter();
     const station = pollStation(printer);
-    await station.desk.openPolls(WORKER);
+    await openPolls(station.context, WORKER);
     expect(printer.printed[0]).toMatch(/Повторно выдано бюллетеней \.+ 0\n/);
     const voter = VOTERS[0] ?? '';
-    expect(station.desk.checkInVoter(WORKER, { voterId: voter, activation: 'kiosk' }).outcome).toBe('checked-in');
+    expect(checkInVoter(station.context, WORKER, { voterId: voter, activation: 'kiosk' }).outcome).toBe('checked-in');
     const ballotId = await castIntoPaperOut(station, printer);
-    expect(station.desk.resolvePendingBallot(WORKER, { ballotId, outcome: 'void', reason: 'not-printed' }).ok).toBe(true);
-    expect(station.desk.reissueBallot(WORKER, { voterId: voter, activation: 'kiosk' }).outcome).toBe('reissued');
+    expect(resolvePendingBallot(station.context, WORKER, { ballotId, outcome: 'void', reason: 'not-printed' }).ok).toBe(true);
+    expect(reissueBallot(station.context, WORKER, { voterId: voter, activation: 'kiosk' }).outcome).toBe('reissued');
     await castAndLeave(station);
-    expect(station.desk.checkInVoter(WORKER, { voterId: VOTERS[1] ?? '', activation: 'kiosk' }).outcome).toBe('checked-in');
+    expect(checkInVoter(station.context, WORKER, { voterId: VOTERS[1] ?? '', activation: 'kiosk' }).outcome).toBe('checked-in');
     await castAndLeave(station);
-    expect((await station.desk.closePolls(WORKER)).ok).toBe(true);
+    expect((await closePolls(station.context, WORKER)).ok).toBe(true);
 
     const closing = printer.printed.at(-1) ?? '';
     expect(closing).toContain('ОТЧЁТ О ЗАКРЫТИИ ГОЛОСОВАНИЯ');
@@ -293,57 +294,13 @@ describe('a new ballot for a voter whose ballot was voided', () => {
   });
 });
 
-/** A card reader whose slot and card a test controls. */
-class FakeReader implements StaffCardReader {
-  status: CardReaderStatus = { state: 'no-card' };
-  card: { cardId: string; role: CardRole; pin: string; genuine: boolean; tries: number } | null = null;
-  private readonly listeners = new Set<(status: CardReaderStatus) => void>();
-
-  getStatus(): CardReaderStatus {
-    return this.status;
-  }
-  onStatusChange(listener: (status: CardReaderStatus) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  set(status: CardReaderStatus): void {
-    this.status = status;
-    for (const l of this.listeners) l(status);
-  }
-  insert(card: NonNullable<FakeReader['card']>): void {
-    this.card = card;
-    this.set({ state: 'card-present' });
-  }
-  remove(): void {
-    this.card = null;
-    this.set({ state: 'no-card' });
-  }
-  identifyCard(): Promise<Result<CardCertificate, CardFailure>> {
-    const card = this.card;
-    if (!card) return Promise.resolve(err({ kind: 'no-card' }));
-    return Promise.resolve(ok({ cardId: card.cardId, role: card.role, publicKey: new Uint8Array(32), issuerKeyId: '00000000' }));
-  }
-  authenticate(input: { pin: string }): Promise<Result<AuthenticatedCard, CardFailure>> {
-    const card = this.card;
-    if (!card) return Promise.resolve(err({ kind: 'no-card' }));
-    if (card.tries === 0) return Promise.resolve(err({ kind: 'card-locked' }));
-    if (input.pin !== card.pin) {
-      card.tries -= 1;
-      return Promise.resolve(err({ kind: 'wrong-pin', remaining: card.tries }));
-    }
-    card.tries = 3;
-    if (!card.genuine) return Promise.resolve(err({ kind: 'card-not-genuine', cardId: card.cardId }));
-    return Promise.resolve(ok({ certificate: { cardId: card.cardId, role: card.role, publicKey: new Uint8Array(32), issuerKeyId: '00000000' } }));
-  }
-}
-
 describe('sign-in', () => {
   afterEach(() => {
     vi.useRealTimers();
   });
 
   function auth(idleSignOutMs = 60_000) {
-    const reader = new FakeReader();
+    const reader = new TestStaffReader();
     const logger = new MemoryEventLogger();
     const staff = new StaffAuth({ reader, logger, idleSignOutMs });
     staff.start();

@@ -16,6 +16,9 @@ import type { Receipt } from '../../../hardware/printer/receipt';
 import { dispatchStationCall, type StationApiHandlers } from '../../../main/api/dispatch';
 import { MemoryPrinter, receiptText } from '../../support/memory-printer';
 import { startTestStation, type TestStation } from '../../support/station';
+import { castBallot, commitBallot } from '../../../main/station/casting';
+import { checkInVoter } from '../../../main/station/check-in';
+import { openPolls } from '../../../main/station/polls';
 
 const WORKER = { cardId: 'pw-0001', role: 'poll-worker' as const };
 const MARKS: BallotMarks = { selections: { 'charter-amendment': ['charter-no'], 'council-district-1': ['grigoryeva-olga'] }, writeIns: {} };
@@ -74,7 +77,7 @@ describe('the confirmation code on paper before the choice', () => {
     stations.push(station);
     const handlers = decisionsRecorded(station.handlers, timeline);
     const call = (method: string, args: unknown = {}) => dispatchStationCall(handlers, station.logger, method, args, { origin: 'renderer' });
-    expect((await station.desk.openPolls(WORKER)).ok).toBe(true);
+    expect((await openPolls(station.context, WORKER)).ok).toBe(true);
 
     const plan: { readonly language: Language; readonly decisions: readonly ('castBallot' | 'challengeBallot')[] }[] = [
       { language: 'ru', decisions: ['castBallot'] },
@@ -83,7 +86,7 @@ describe('the confirmation code on paper before the choice', () => {
     ];
     const ballots: { code: { short: string; full: string }; language: Language; decision: string }[] = [];
     for (const [i, voter] of plan.entries()) {
-      expect(station.desk.checkInVoter(WORKER, { voterId: `1202-000${i + 1}`, activation: 'kiosk' }).outcome).toBe('checked-in');
+      expect(checkInVoter(station.context, WORKER, { voterId: `1202-000${i + 1}`, activation: 'kiosk' }).outcome).toBe('checked-in');
       station.service.setDisplaySettings({ language: voter.language });
       for (const decision of voter.decisions) {
         const code = codeOf(screenOf(await call('commitBallot', { marks: MARKS, undervoteAcknowledged: true })));
@@ -120,18 +123,18 @@ describe('the confirmation code on paper before the choice', () => {
     const printer = new TimelinePrinter(timeline);
     const station = startTestStation({ stationId: 'st-order-02', sampleElection: true, precinctId: 'uik-1202', ballotPrinter: printer });
     stations.push(station);
-    expect((await station.desk.openPolls(WORKER)).ok).toBe(true);
-    expect(station.desk.checkInVoter(WORKER, { voterId: '1202-0001', activation: 'kiosk' }).outcome).toBe('checked-in');
+    expect((await openPolls(station.context, WORKER)).ok).toBe(true);
+    expect(checkInVoter(station.context, WORKER, { voterId: '1202-0001', activation: 'kiosk' }).outcome).toBe('checked-in');
     const ballotsBefore = station.ledger.size('ballots');
 
     printer.failNext({ kind: 'not-ready', status: { state: 'paper-out' } });
-    const refused = await station.service.commitBallot({ marks: MARKS, undervoteAcknowledged: true });
+    const refused = await commitBallot(station.context, { marks: MARKS, undervoteAcknowledged: true });
     expect(refused).toEqual(err({ kind: 'printer-not-ready', printerState: 'paper-out' }));
     expect(station.service.voterScreen().session.phase).toBe('marking');
     expect(station.ledger.size('ballots')).toBe(ballotsBefore);
-    expect(station.service.castBallot()).toMatchObject({ ok: false, error: { kind: 'wrong-session-phase', phase: 'marking' } });
+    expect(castBallot(station.context)).toMatchObject({ ok: false, error: { kind: 'wrong-session-phase', phase: 'marking' } });
 
-    const committed = await station.service.commitBallot({ marks: MARKS, undervoteAcknowledged: true });
+    const committed = await commitBallot(station.context, { marks: MARKS, undervoteAcknowledged: true });
     if (!committed.ok) throw new Error(JSON.stringify(committed.error));
     const code = codeOf(committed.value);
     expect(timeline.at(-1)).toMatchObject({ kind: 'printed', text: expect.stringContaining(code.full) as unknown });
