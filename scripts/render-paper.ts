@@ -17,7 +17,8 @@ import type { Language } from '../core/api/station-api';
 import { toBase64Url, utf8Encode } from '../core/encoding/bytes';
 import { sha256 } from '../core/encoding/hash';
 import { officialLanguageOf, parseElectionDefinition } from '../core/election/definition';
-import { encodeReceipt, type Receipt } from '../hardware/printer/receipt';
+import type { PrintDocument } from '../hardware/printer/document';
+import { encodeReceipt } from '../hardware/printer/receipt';
 import { renderPng } from '../hardware/sim/paper';
 import { EscPosPrinterModel } from '../hardware/sim/printer-model';
 import { ballotViewFor } from '../main/station/ballot-view';
@@ -31,7 +32,7 @@ const MARKS: BallotMarks = {
   writeIns: { 'council-district-1': { 'write-in-1': 'Петрова Зоя' } },
 };
 
-async function png(receipt: Receipt): Promise<Uint8Array> {
+async function png(receipt: PrintDocument): Promise<Uint8Array> {
   const encoded = encodeReceipt(receipt);
   if (!encoded.ok) throw new Error(`the printout cannot be encoded: ${encoded.error.kind}`);
   if (encoded.value.unmappable.length > 0) throw new Error(`characters CP866 lacks: ${encoded.value.unmappable.join(' ')}`);
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
   const officialLanguage = officialLanguageOf(definition);
   mkdirSync(outDir, { recursive: true });
   for (const language of ['ru', 'en'] as const satisfies readonly Language[]) {
-    const printouts: Record<string, Receipt> = {
+    const printouts: Record<string, PrintDocument> = {
       'receipt-part1': receiptBeforeChoice({ ballot, code, stationId: STATION_ID, language }),
       'paper-record': paperRecord({ ballot, marks: MARKS, stationId: STATION_ID, officialLanguage, voterLanguage: language }),
       'receipt-part2': receiptAfterCast({ ballot, code, stationId: STATION_ID, language, validatorUrls }),

@@ -6,7 +6,8 @@ import type { SerialDriverOptions } from '../serial/driver-support';
 import { withTimeout } from '../serial/serial-link';
 import * as escpos from './escpos';
 import { encodeReceipt } from './receipt';
-import type { Receipt, ReceiptError } from './receipt';
+import type { PrintDocument } from './document';
+import type { ReceiptError } from './receipt';
 import { PrinterResponseParser } from './response-parser';
 import type { PrinterResponse } from './response-parser';
 import { canPrint, decodeAutomaticStatus, decodeRealtimeStatus, reducePrinterStatus, sameStatus } from './status';
@@ -79,7 +80,7 @@ export class ReceiptPrinter extends SerialDriver<PrinterStatus, PrinterEvent> {
    * process id attached after the cut comes back (the printer sends it after the
    * data before it has been printed) and the status read after that is ready.
    */
-  async print(receipt: Receipt, options: { readonly timeoutMs?: number } = {}): Promise<Result<PrintConfirmation, PrintFailure>> {
+  async print(receipt: PrintDocument, options: { readonly timeoutMs?: number } = {}): Promise<Result<PrintConfirmation, PrintFailure>> {
     const timeoutMs = options.timeoutMs ?? this.printTimeoutMs;
     const deadline = Date.now() + timeoutMs;
     const encoded = encodeReceipt(receipt);

@@ -3,33 +3,8 @@ import { concatBytes } from '../../core/encoding/bytes';
 import { err, ok } from '../../core/result';
 import type { Result } from '../../core/result';
 import { ESC_T_CP866, encodeCp866 } from './cp866';
+import type { PrintDocument } from './document';
 import * as escpos from './escpos';
-
-/** A receipt as the station describes it; the driver turns it into ESC/POS bytes. */
-export type ReceiptBlock =
-  | {
-      readonly kind: 'text';
-      readonly text: string;
-      /** Character size multipliers (1–8); default 1 × 1. */
-      readonly width?: number;
-      readonly height?: number;
-      readonly bold?: boolean;
-      readonly align?: escpos.Justification;
-    }
-  | {
-      readonly kind: 'qr';
-      /** Encoded as UTF-8 byte data. */
-      readonly data: string;
-      readonly moduleSize?: number;
-      readonly errorCorrection?: escpos.QrErrorCorrection;
-      readonly align?: escpos.Justification;
-    }
-  | { readonly kind: 'feed'; readonly lines: number };
-
-export type Receipt = {
-  readonly blocks: readonly ReceiptBlock[];
-  readonly cut?: escpos.CutKind;
-};
 
 export type EncodedReceipt = {
   readonly bytes: Uint8Array;
@@ -40,10 +15,10 @@ export type EncodedReceipt = {
 export type ReceiptError = { readonly kind: 'qr-too-long'; readonly bytes: number } | { readonly kind: 'empty-receipt' };
 
 /**
- * The bytes of one receipt: initialise, select CP866, each block with its own modes
+ * The ESC/POS bytes of one document (document.ts): initialise, select CP866, each block with its own modes
  * (reset after it so blocks never leak style into each other), then cut.
  */
-export function encodeReceipt(receipt: Receipt): Result<EncodedReceipt, ReceiptError> {
+export function encodeReceipt(receipt: PrintDocument): Result<EncodedReceipt, ReceiptError> {
   if (receipt.blocks.length === 0) return err({ kind: 'empty-receipt' });
   const parts: Uint8Array[] = [escpos.initialize(), escpos.selectCodePage(ESC_T_CP866)];
   const unmappable: string[] = [];

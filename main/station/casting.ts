@@ -12,7 +12,7 @@ import type { Language, StationStatus, VoterScreen } from '../../core/api/statio
 import { officialLanguageOf } from '../../core/election/definition';
 import type { VoidReason } from '../../core/ledger/station-entries';
 import { ok, type Result } from '../../core/result';
-import type { Receipt } from '../../hardware/printer/receipt';
+import type { PrintDocument } from '../../hardware/printer/document';
 import { castEntry, challengedEntry, commitBallot as commitMarks, pendingEntry, voidedEntry } from './ballot-commitment';
 import { refuse, type StationContext } from './context';
 import type { PrintFault } from './printing';
@@ -120,7 +120,7 @@ function printInBackground(deps: CastingDeps, job: () => Promise<void>): void {
 }
 
 /** Prints one of the voter's printouts with the queue's printer; a fault is logged as the ballot's. */
-async function printBallotDocument(deps: CastingDeps, receipt: Receipt): Promise<Result<void, PrintFault>> {
+async function printBallotDocument(deps: CastingDeps, receipt: PrintDocument): Promise<Result<void, PrintFault>> {
   const printed = await deps.printing.printOnce(receipt);
   if (!printed.ok) logPrintFailed(deps, printed.error);
   return printed;

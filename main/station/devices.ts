@@ -5,12 +5,14 @@
  */
 import type { EventLogger } from '../../core/logging';
 import { CardReader } from '../../hardware/card-reader/card-reader';
-import { ReceiptPrinter } from '../../hardware/printer/receipt-printer';
+import { createPrinter, type PrinterDevice, type PrinterModel } from '../../hardware/printer/printer';
 import type { DeviceStatusSource } from './station-service';
 
 export type StationDevicesConfig = {
   /** Serial path of the receipt printer, e.g. /dev/ttyUSB0. */
   readonly printerPath?: string;
+  /** Which driver speaks to it (hardware/printer/printer.ts); ESC/POS by default. */
+  readonly printerModel?: PrinterModel;
   /** Serial path of the card reader. */
   readonly cardReaderPath?: string;
   /** The election's poll-worker card issuer keys (empty until an election is loaded). */
@@ -20,7 +22,7 @@ export type StationDevicesConfig = {
 };
 
 export type StationDevices = {
-  readonly printer: ReceiptPrinter | null;
+  readonly printer: PrinterDevice | null;
   readonly cardReader: CardReader | null;
   readonly printerStatus: DeviceStatusSource | null;
   readonly cardReaderStatus: DeviceStatusSource | null;
@@ -30,10 +32,10 @@ export type StationDevices = {
 };
 
 /** A printer can take a job when it is ready or merely running low. */
-export function printerStatusSource(printer: ReceiptPrinter, port: string): DeviceStatusSource {
+export function printerStatusSource(printer: PrinterDevice, port: string): DeviceStatusSource {
   return {
     status: () => {
-      const { state } = printer.getStatus();
+      const state = printer.state();
       return { state, ready: state === 'ready' || state === 'paper-near-end', port };
     },
   };
@@ -51,7 +53,7 @@ export function cardReaderStatusSource(reader: CardReader, port: string): Device
 
 /** Starts the configured drivers; each connects (and reconnects) by itself and never throws. */
 export function startStationDevices(config: StationDevicesConfig, logger: EventLogger): StationDevices {
-  const printer = config.printerPath ? new ReceiptPrinter({ path: config.printerPath, logger }) : null;
+  const printer = config.printerPath ? createPrinter(config.printerModel ?? 'escpos', { path: config.printerPath, logger }) : null;
   // The driver reads this list at each check, so a key trusted later applies to the next card.
   const cardIssuerKeys: Uint8Array[] = [...(config.cardIssuerKeys ?? [])];
   const cardReader = config.cardReaderPath

@@ -23,7 +23,8 @@ import { describeIdentityError, loadOrProvisionStationIdentity } from './identit
 import { startStationDevices, type StationDevices, type StationDevicesConfig } from './devices';
 import { recoverBallotLog } from './ballot-log';
 import { electionContextOf, notConfiguredDevice, StationService, stationSeed } from './station-service';
-import { PrintQueue, type BallotPrinter } from './printing';
+import { PrintQueue } from './printing';
+import type { DocumentPrinter } from '../../hardware/printer/printer';
 import { voterCardInserted } from './check-in';
 import type { StationContext } from './context';
 import type { StaffCardReader } from './staff-auth';
@@ -63,7 +64,7 @@ export type OpenStationOptions = {
   /** The CSPRNG for ballot ids and nonces; tests may pass a deterministic one. */
   readonly random?: RandomSource;
   /** A printer other than the serial driver of `devices` (an in-memory one in unit tests). */
-  readonly ballotPrinter?: BallotPrinter;
+  readonly ballotPrinter?: DocumentPrinter;
   /** A card reader for staff sign-in other than the serial driver of `devices` (one a unit test controls). */
   readonly staffCardReader?: StaffCardReader;
   /** The removable media folder: election package in, event-log export out. Demo: <data dir>/demo-media. */

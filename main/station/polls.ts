@@ -17,7 +17,7 @@ import type { LifecycleStep, LifecycleEntry, PollBookLifecycleEntry } from '../.
 import type { EventLogger } from '../../core/logging';
 import { nextPollsState, type PollsState, type PollsTransition } from '../../core/record/ballot-log-rules';
 import { err, ok, type Result } from '../../core/result';
-import type { Receipt } from '../../hardware/printer/receipt';
+import type { PrintDocument } from '../../hardware/printer/document';
 import type { LoadedElection } from '../election/election-store';
 import { describeLedgerError } from '../ledger/store';
 import { refuse, type StationContext } from './context';
@@ -131,7 +131,7 @@ export async function closePolls(deps: PollsDeps, card: StaffCard): Promise<Resu
   return ok(station.status());
 }
 
-function reportReceipt(deps: PollsDeps, kind: ReportKind, card: StaffCard): Receipt {
+function reportReceipt(deps: PollsDeps, kind: ReportKind, card: StaffCard): PrintDocument {
   const { station, ledger, pollBook } = deps;
   const loaded = station.loadedElection();
   if (loaded === null) throw new Error('invariant failed: a polls report without an election');

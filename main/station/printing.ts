@@ -11,25 +11,18 @@ import type { PrintedDocument, ReportKind, StationStatus } from '../../core/api/
 import type { StationRefusal } from '../../core/api/refusals';
 import type { EventLogger } from '../../core/logging';
 import { err, ok, type Result } from '../../core/result';
-import type { PrintConfirmation, PrintFailure } from '../../hardware/printer/receipt-printer';
-import type { Receipt } from '../../hardware/printer/receipt';
-import type { PrinterStatus } from '../../hardware/printer/status';
+import type { PrintDocument } from '../../hardware/printer/document';
+import type { DocumentPrinter, PrinterFault } from '../../hardware/printer/printer';
 import { reprintBallotDocuments, type CastingDeps } from './casting';
 import type { StaffCard } from './staff-auth';
 import { markReprint } from './reports';
 import type { StationService } from './station-service';
 
-/** The receipt printer as the station uses it (hardware/printer/receipt-printer.ts). */
-export interface BallotPrinter {
-  print(receipt: Receipt): Promise<Result<PrintConfirmation, PrintFailure>>;
-  getStatus(): PrinterStatus;
-}
-
 /** Why a printout did not print: the failure's kind and the printer's state then (a key of the hardware messages). */
-export type PrintFault = { readonly kind: PrintFailure['kind'] | 'no-printer'; readonly printerState: string };
+export type PrintFault = { readonly kind: PrinterFault['kind'] | 'no-printer'; readonly printerState: string };
 
 /** One printout of a job. */
-export type PrintItem = { readonly document: PrintedDocument | ReportKind; readonly receipt: Receipt };
+export type PrintItem = { readonly document: PrintedDocument | ReportKind; readonly receipt: PrintDocument };
 
 /** What a job prints for: one voter's ballot (by its id), or a report. */
 export type PrintJobOwner = { readonly kind: 'ballot'; readonly ballotId: string } | { readonly kind: 'report'; readonly report: ReportKind };
@@ -44,21 +37,20 @@ function sameOwner(a: PrintJobOwner, b: PrintJobOwner): boolean {
 export class PrintQueue {
   private interrupted: InterruptedPrint[] = [];
 
-  constructor(private readonly printer: BallotPrinter | null) {}
+  constructor(private readonly printer: DocumentPrinter | null) {}
 
   /** The printer's state now, 'disconnected' when there is none. */
   printerState(): string {
-    return this.printer?.getStatus().state ?? 'disconnected';
+    return this.printer?.state() ?? 'disconnected';
   }
 
   /** Prints one printout that nothing reprints (the receipt's first part, the challenge slip). */
-  async printOnce(receipt: Receipt): Promise<Result<void, PrintFault>> {
+  async printOnce(receipt: PrintDocument): Promise<Result<void, PrintFault>> {
     const printer = this.printer;
     if (printer === null) return err({ kind: 'no-printer', printerState: 'disconnected' });
     const printed = await printer.print(receipt);
     if (printed.ok) return ok();
-    const failure = printed.error;
-    return err({ kind: failure.kind, printerState: 'status' in failure ? failure.status.state : printer.getStatus().state });
+    return err({ kind: printed.error.kind, printerState: printed.error.state });
   }
 
   /**

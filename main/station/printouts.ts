@@ -15,10 +15,10 @@
 import { marksIn, normalizeWriteIn, type BallotMarks, type BallotView, type LocalizedText } from '../../core/api/ballot';
 import type { Language, ShownConfirmationCode } from '../../core/api/station-api';
 import { translate, type MessageKey } from '../../core/i18n/messages';
-import type { Receipt, ReceiptBlock } from '../../hardware/printer/receipt';
+import { PAPER_COLUMNS, type PrintDocument, type DocumentBlock } from '../../hardware/printer/document';
 
 /** 80 mm paper in font A holds 48 characters; double width halves that. */
-const COLUMNS = 48;
+const COLUMNS = PAPER_COLUMNS;
 
 /** Breaks text into lines of at most `width` characters, at spaces where it can. */
 export function wrapText(text: string, width = COLUMNS): string[] {
@@ -44,13 +44,13 @@ export function wrapText(text: string, width = COLUMNS): string[] {
 }
 
 /** Wrapped text blocks; leading spaces indent every wrapped line. */
-function text(value: string, style: Omit<Extract<ReceiptBlock, { kind: 'text' }>, 'kind' | 'text'> = {}): ReceiptBlock[] {
+function text(value: string, style: Omit<Extract<DocumentBlock, { kind: 'text' }>, 'kind' | 'text'> = {}): DocumentBlock[] {
   const indent = /^ */u.exec(value)?.[0] ?? '';
   const width = COLUMNS / (style.width ?? 1) - indent.length;
   return wrapText(value, width).map((line) => ({ kind: 'text', text: `${indent}${line}`, ...style }));
 }
 
-const rule: ReceiptBlock = { kind: 'text', text: '-'.repeat(COLUMNS) };
+const rule: DocumentBlock = { kind: 'text', text: '-'.repeat(COLUMNS) };
 
 /** `official (voter)` when the two languages differ, else just `official`. */
 function bilingual(text: LocalizedText, official: Language, voter: Language): string {
@@ -66,8 +66,8 @@ function bilingualMessage(key: MessageKey, official: Language, voter: Language, 
  * Each contest with the voter's choices in ballot order: written in `official`,
  * with `voter` beside it when different; a blank contest says "no choice".
  */
-function choiceBlocks(ballot: BallotView, marks: BallotMarks, official: Language, voter: Language): ReceiptBlock[] {
-  const blocks: ReceiptBlock[] = [];
+function choiceBlocks(ballot: BallotView, marks: BallotMarks, official: Language, voter: Language): DocumentBlock[] {
+  const blocks: DocumentBlock[] = [];
   for (const contest of ballot.contests) {
     blocks.push(rule, ...text(bilingual(contest.title, official, voter), { bold: true }));
     if (contest.kind === 'candidate') blocks.push(...text(bilingual(contest.description, official, voter)));
@@ -100,7 +100,7 @@ export function paperRecord(input: {
   readonly officialLanguage: Language;
   /** The language the voter used at the kiosk. */
   readonly voterLanguage: Language;
-}): Receipt {
+}): PrintDocument {
   const { ballot, marks, stationId, officialLanguage: official, voterLanguage: voter } = input;
   return {
     blocks: [
@@ -122,7 +122,7 @@ export function confirmationLookup(validatorUrl: string, code: ShownConfirmation
 }
 
 /** The first validator's lookup of this code (QR code and text), then the other validators' addresses. */
-function whereToCheck(validatorUrls: readonly string[], code: ShownConfirmationCode, language: Language): ReceiptBlock[] {
+function whereToCheck(validatorUrls: readonly string[], code: ShownConfirmationCode, language: Language): DocumentBlock[] {
   const [first, ...others] = validatorUrls;
   if (first === undefined) return [];
   const lookup = confirmationLookup(first, code);
@@ -133,7 +133,7 @@ function whereToCheck(validatorUrls: readonly string[], code: ShownConfirmationC
   ];
 }
 
-function receiptHeader(ballot: BallotView, stationId: string, language: Language, heading: MessageKey): ReceiptBlock[] {
+function receiptHeader(ballot: BallotView, stationId: string, language: Language, heading: MessageKey): DocumentBlock[] {
   return [
     ...text(translate(language, heading), { bold: true, align: 'center' }),
     ...text(ballot.electionTitle[language], { align: 'center' }),
@@ -152,7 +152,7 @@ export function receiptBeforeChoice(input: {
   readonly code: ShownConfirmationCode;
   readonly stationId: string;
   readonly language: Language;
-}): Receipt {
+}): PrintDocument {
   const { ballot, code, stationId, language } = input;
   const t = (key: MessageKey) => translate(language, key);
   return {
@@ -180,7 +180,7 @@ export function receiptAfterCast(input: {
   readonly stationId: string;
   readonly language: Language;
   readonly validatorUrls: readonly string[];
-}): Receipt {
+}): PrintDocument {
   const { ballot, code, stationId, language } = input;
   const t = (key: MessageKey, params?: Record<string, string>) => translate(language, key, params);
   return {
@@ -209,7 +209,7 @@ export function challengeSlip(input: {
   readonly stationId: string;
   readonly language: Language;
   readonly validatorUrls: readonly string[];
-}): Receipt {
+}): PrintDocument {
   const { ballot, marks, code, stationId, language } = input;
   const t = (key: MessageKey, params?: Record<string, string>) => translate(language, key, params);
   return {

@@ -19,18 +19,18 @@ import { toBase64Url, type Bytes } from '../../core/encoding/bytes';
 import { translate, type MessageKey } from '../../core/i18n/messages';
 import { keyIdHex, parseVerifierKey } from '../../core/ledger/note';
 import type { LogKind } from '../../core/ids';
-import type { Receipt, ReceiptBlock } from '../../hardware/printer/receipt';
+import { PAPER_COLUMNS, type PrintDocument, type DocumentBlock } from '../../hardware/printer/document';
 import { wrapText } from './printouts';
 
-const COLUMNS = 48;
-const rule: ReceiptBlock = { kind: 'text', text: '='.repeat(COLUMNS) };
+const COLUMNS = PAPER_COLUMNS;
+const rule: DocumentBlock = { kind: 'text', text: '='.repeat(COLUMNS) };
 
-function lines(value: string, style: Omit<Extract<ReceiptBlock, { kind: 'text' }>, 'kind' | 'text'> = {}): ReceiptBlock[] {
+function lines(value: string, style: Omit<Extract<DocumentBlock, { kind: 'text' }>, 'kind' | 'text'> = {}): DocumentBlock[] {
   return wrapText(value, COLUMNS / (style.width ?? 1)).map((line) => ({ kind: 'text', text: line, ...style }));
 }
 
 /** "label ....... value" on one line when it fits, else the value on the next line. */
-function row(label: string, value: string): ReceiptBlock[] {
+function row(label: string, value: string): DocumentBlock[] {
   const dots = COLUMNS - [...label].length - [...value].length - 2;
   if (dots >= 1) return [{ kind: 'text', text: `${label} ${'.'.repeat(dots)} ${value}` }];
   return [...lines(label), ...lines(`  ${value}`)];
@@ -64,9 +64,9 @@ export function keyFingerprint(verifierKey: string): string {
   return parsed.ok ? keyIdHex(parsed.value.keyId) : '?';
 }
 
-export function pollsReport(facts: ReportFacts): Receipt {
+export function pollsReport(facts: ReportFacts): PrintDocument {
   const t = (key: MessageKey, params?: Record<string, string | number>) => translate(facts.language, key, params);
-  const blocks: ReceiptBlock[] = [
+  const blocks: DocumentBlock[] = [
     ...lines(t(facts.kind === 'zero-report' ? 'report.zero.heading' : 'report.closing.heading'), { bold: true, align: 'center' }),
     ...lines(facts.electionTitle, { align: 'center' }),
     rule,
@@ -117,8 +117,8 @@ export function pollsReport(facts: ReportFacts): Receipt {
 }
 
 /** The same printout with a REPRINT banner at top and bottom. */
-export function markReprint(receipt: Receipt, language: Language): Receipt {
-  const banner: ReceiptBlock = { kind: 'text', text: translate(language, 'report.reprint'), bold: true, align: 'center', width: 2 };
+export function markReprint(receipt: PrintDocument, language: Language): PrintDocument {
+  const banner: DocumentBlock = { kind: 'text', text: translate(language, 'report.reprint'), bold: true, align: 'center', width: 2 };
   const blocks = [...receipt.blocks];
   // Keep the trailing feed after the bottom banner so the cut does not slice it.
   const tail = blocks.length > 0 && blocks[blocks.length - 1]?.kind === 'feed' ? blocks.splice(-1, 1) : [];

@@ -5,12 +5,13 @@
  * while printing). End-to-end tests use the real driver and the simulator.
  */
 import { err, ok, type Result } from '../../core/result';
-import type { PrintConfirmation, PrintFailure } from '../../hardware/printer/receipt-printer';
-import type { Receipt } from '../../hardware/printer/receipt';
-import type { PrinterStatus } from '../../hardware/printer/status';
-import type { BallotPrinter } from '../../main/station/printing';
+import type { PrintDocument } from '../../hardware/printer/document';
+import type { DocumentPrinter, PrinterFault } from '../../hardware/printer/printer';
 
-export function receiptText(receipt: Receipt): string {
+/** A failure as a driver reports it: its kind and the printer's state with it. */
+type Failure = { readonly kind: PrinterFault['kind']; readonly status: { readonly state: string } };
+
+export function receiptText(receipt: PrintDocument): string {
   return receipt.blocks
     .map((block) => {
       switch (block.kind) {
@@ -25,24 +26,24 @@ export function receiptText(receipt: Receipt): string {
     .join('\n');
 }
 
-export class MemoryPrinter implements BallotPrinter {
+export class MemoryPrinter implements DocumentPrinter {
   readonly printed: string[] = [];
-  private status: PrinterStatus = { state: 'ready' };
-  private failures: PrintFailure[] = [];
+  private current = 'ready';
+  private failures: Failure[] = [];
   private hung = false;
 
-  getStatus(): PrinterStatus {
-    return this.status;
+  state(): string {
+    return this.current;
   }
 
   /** The next print fails with `failure`; the printer's state becomes the failure's. */
-  failNext(failure: PrintFailure): void {
+  failNext(failure: Failure): void {
     this.failures.push(failure);
   }
 
   /** A poll worker cleared the fault (a new roll, the cover closed): the printer is ready again. */
   cleared(): void {
-    this.status = { state: 'ready' };
+    this.current = 'ready';
   }
 
   /** From now on a print never answers. */
@@ -50,14 +51,14 @@ export class MemoryPrinter implements BallotPrinter {
     this.hung = true;
   }
 
-  print(receipt: Receipt): Promise<Result<PrintConfirmation, PrintFailure>> {
+  print(document: PrintDocument): Promise<Result<{ readonly jobId: string }, PrinterFault>> {
     if (this.hung) return new Promise(() => undefined);
     const failure = this.failures.shift();
     if (failure !== undefined) {
-      if ('status' in failure) this.status = failure.status;
-      return Promise.resolve(err(failure));
+      this.current = failure.status.state;
+      return Promise.resolve(err({ kind: failure.kind, state: failure.status.state }));
     }
-    this.printed.push(receiptText(receipt));
-    return Promise.resolve(ok({ jobId: String(this.printed.length), status: this.status }));
+    this.printed.push(receiptText(document));
+    return Promise.resolve(ok({ jobId: String(this.printed.length) }));
   }
 }

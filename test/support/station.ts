@@ -15,7 +15,7 @@ import { openStation, provisionStation, type OpenStation } from '../../main/stat
 import type { StationDevicesConfig } from '../../main/station/devices';
 import { dispatchStationCall, type StationApiHandlers } from '../../main/api/dispatch';
 import type { EventLogger } from '../../core/logging';
-import type { BallotPrinter } from '../../main/station/printing';
+import type { DocumentPrinter } from '../../hardware/printer/printer';
 import { TestStaffReader } from './staff-reader';
 import { installSampleElection, provisionSampleTrust, SAMPLE_ELECTION, sampleElectionPackageText } from './election';
 
@@ -31,7 +31,7 @@ export type TestStationOptions = {
   /** Load the signed sample election (its id becomes the station's election id). */
   readonly sampleElection?: boolean;
   readonly inactivity?: InactivityTimeouts;
-  readonly ballotPrinter?: BallotPrinter;
+  readonly ballotPrinter?: DocumentPrinter;
   readonly random?: RandomSource;
   /** Sign-in through a card reader the test controls (`signIn`), instead of the devices' reader. */
   readonly staffReader?: boolean;
@@ -54,7 +54,7 @@ export type TestStation = Omit<OpenStation, 'close'> & {
    * `crash`, the old one is abandoned without closing anything first, the way a
    * killed process leaves it (SQLite's WAL keeps every committed entry).
    */
-  reopen(options?: { readonly crash?: boolean; readonly ballotPrinter?: BallotPrinter }): Promise<TestStation>;
+  reopen(options?: { readonly crash?: boolean; readonly ballotPrinter?: DocumentPrinter }): Promise<TestStation>;
   close(): Promise<void>;
 };
 

@@ -4,14 +4,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { MemoryLogger } from '../../../hardware/logger';
 import { printerMessage } from '../../../core/i18n/hardware';
 import { ReceiptPrinter } from '../../../hardware/printer/receipt-printer';
-import type { Receipt } from '../../../hardware/printer/receipt';
+import type { PrintDocument } from '../../../hardware/printer/document';
 import type { PrinterState, PrinterStatus } from '../../../hardware/printer/status';
 import { PrinterSimulator } from '../../../hardware/sim/printer-sim';
 import { PtyPair } from '../../../hardware/sim/pty-pair';
 
 const ARTIFACTS = join(process.cwd(), 'artifacts', 'hardware', 'bilingual-receipt');
 
-const bilingualReceipt: Receipt = {
+const bilingualReceipt: PrintDocument = {
   blocks: [
     { kind: 'text', text: 'ИЗБИРАТЕЛЬНЫЙ УЧАСТОК № 1234', bold: true, align: 'center' },
     { kind: 'text', text: 'POLLING STATION No 1234', align: 'center' },
@@ -26,7 +26,7 @@ const bilingualReceipt: Receipt = {
   cut: 'partial',
 };
 
-const simpleReceipt: Receipt = { blocks: [{ kind: 'text', text: 'Проба / test' }] };
+const simpleReceipt: PrintDocument = { blocks: [{ kind: 'text', text: 'Проба / test' }] };
 
 describe('ESC/POS receipt printer over a real pty, against the simulator', () => {
   let dir: string;

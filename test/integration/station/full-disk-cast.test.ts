@@ -17,8 +17,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { BallotMarks } from '../../../core/api/ballot';
-import type { PrintConfirmation, PrintFailure } from '../../../hardware/printer/receipt-printer';
-import type { Receipt } from '../../../hardware/printer/receipt';
+import type { PrinterFault } from '../../../hardware/printer/printer';
+import type { PrintDocument } from '../../../hardware/printer/document';
 import type { Result } from '../../../core/result';
 import type { StationId } from '../../../core/ids';
 import { SAMPLE_VOTER_IDS } from '../../../core/election/sample';
@@ -49,7 +49,7 @@ afterAll(() => {
 /** The in-memory printer, which runs `beforeNextPrint` once just before its next printout. */
 class PrinterWithHook extends MemoryPrinter {
   beforeNextPrint: (() => void) | null = null;
-  override print(receipt: Receipt): Promise<Result<PrintConfirmation, PrintFailure>> {
+  override print(receipt: PrintDocument): Promise<Result<{ readonly jobId: string }, PrinterFault>> {
     const hook = this.beforeNextPrint;
     this.beforeNextPrint = null;
     hook?.();
@@ -110,7 +110,7 @@ describe.skipIf(!mounted)('a full disk between the printouts and ballot-cast', (
 
       // The paper printed: nothing about the printer is wrong.
       expect(printer.printed.length).toBeGreaterThan(printedBefore);
-      expect(printer.getStatus().state).toBe('ready');
+      expect(printer.state()).toBe('ready');
       const voter = station.service.voterScreen().session;
       expect(voter).toMatchObject({ phase: 'recording-failed', cause: 'storage-full', retryEveryMs: RETRY_MS });
       const status = station.service.status();

@@ -11,8 +11,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BallotMarks } from '../../../core/api/ballot';
 import type { ApiResult, Language, VoterScreen } from '../../../core/api/station-api';
 import { err, type Result } from '../../../core/result';
-import type { PrintConfirmation, PrintFailure } from '../../../hardware/printer/receipt-printer';
-import type { Receipt } from '../../../hardware/printer/receipt';
+import type { PrinterFault } from '../../../hardware/printer/printer';
+import type { PrintDocument } from '../../../hardware/printer/document';
 import { dispatchStationCall, type StationApiHandlers } from '../../../main/api/dispatch';
 import { MemoryPrinter, receiptText } from '../../support/memory-printer';
 import { startTestStation, type TestStation } from '../../support/station';
@@ -32,7 +32,7 @@ class TimelinePrinter extends MemoryPrinter {
     super();
   }
 
-  override async print(receipt: Receipt): Promise<Result<PrintConfirmation, PrintFailure>> {
+  override async print(receipt: PrintDocument): Promise<Result<{ readonly jobId: string }, PrinterFault>> {
     const printed = await super.print(receipt);
     if (printed.ok) this.timeline.push({ kind: 'printed', text: receiptText(receipt) });
     return printed;
