@@ -48,17 +48,10 @@ export const CHECK_IN_REFUSAL_MESSAGES = {
 } as const satisfies Record<CheckInRefusal, MessageKey>;
 
 /** A reissue is refused for check-in's reasons too; only its own three read differently. */
+const { 'already-checked-in': _notAReissueReason, ...CHECK_IN_REASONS_OF_REISSUE } = CHECK_IN_REFUSAL_MESSAGES;
+
 export const REISSUE_REFUSAL_MESSAGES = {
-  'malformed-voter-id': 'pw.checkIn.refused.malformed-voter-id',
-  'not-on-voter-list': 'pw.checkIn.refused.not-on-voter-list',
-  'other-precinct': 'pw.checkIn.refused.other-precinct',
-  'no-voter-list': 'pw.checkIn.refused.no-voter-list',
-  'no-pollbook-key': 'pw.checkIn.refused.no-pollbook-key',
-  'pollbook-key-mismatch': 'pw.checkIn.refused.pollbook-key-mismatch',
-  'polls-not-open': 'pw.checkIn.refused.polls-not-open',
-  'voter-session-active': 'pw.checkIn.refused.voter-session-active',
-  'awaiting-activation-card': 'pw.checkIn.refused.awaiting-activation-card',
-  'no-ballot-style': 'pw.checkIn.refused.no-ballot-style',
+  ...CHECK_IN_REASONS_OF_REISSUE,
   'not-checked-in': 'pw.reissue.refused.not-checked-in',
   'every-voter-has-a-ballot': 'pw.reissue.refused.every-voter-has-a-ballot',
   'ledger-append-failed': 'pw.reissue.refused.ledger-append-failed',
