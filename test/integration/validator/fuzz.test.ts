@@ -55,7 +55,7 @@ function entriesRequest(log: LogKind, from: number, to: number) {
 async function snapshot(): Promise<string> {
   const logs = (await server.inject({ method: 'GET', url: '/urna/v1/logs' })).body;
   const totals = (await server.inject({ method: 'GET', url: '/urna/v1/totals' })).body;
-  return JSON.stringify({ logs, totals, evidence: service.store.evidenceCount() });
+  return JSON.stringify({ logs, totals, evidence: await service.store.read.evidenceCount() });
 }
 
 beforeAll(async () => {
@@ -65,7 +65,7 @@ beforeAll(async () => {
   if (validator === undefined || spec === undefined) throw new Error('fixture');
   const config = readValidatorConfig(election.writeConfig(validator, 0, { bodyLimit: 256 * 1024 }));
   if (!config.ok) throw new Error(config.error);
-  const prepared = prepareValidator(config.value, new MemoryEventLogger());
+  const prepared = await prepareValidator(config.value, new MemoryEventLogger());
   if (!prepared.ok) throw new Error(prepared.error);
   service = prepared.value.service;
   server = buildValidatorServer(service, new MemoryEventLogger(), config.value.httpLimits);
@@ -86,7 +86,7 @@ afterAll(async () => {
   agent.destroy();
   station.close();
   await server.close();
-  service.store.close();
+  await service.store.close();
   election.cleanup();
 });
 
@@ -263,7 +263,7 @@ describe('validator under hostile requests', () => {
     if (validator === undefined) throw new Error('validator');
     const config = readValidatorConfig(election.writeConfig(validator, 0, { ratePerSecond: 1, rateBurst: 3, bodyLimit: 2048 }));
     if (!config.ok) throw new Error(config.error);
-    const prepared = prepareValidator(config.value, new MemoryEventLogger());
+    const prepared = await prepareValidator(config.value, new MemoryEventLogger());
     if (!prepared.ok) throw new Error(prepared.error);
     const limited = buildValidatorServer(prepared.value.service, new MemoryEventLogger(), config.value.httpLimits);
     const tooBig = await limited.inject({ method: 'POST', url: '/add-checkpoint', payload: 'y'.repeat(4096), headers: { 'content-type': 'text/plain' } });
@@ -277,6 +277,6 @@ describe('validator under hostile requests', () => {
     expect(last.json<{ error: { code: string } }>().error.code).toBe('rate-limited');
     expect(last.headers['retry-after']).toBeDefined();
     await limited.close();
-    prepared.value.service.store.close();
+    await prepared.value.service.store.close();
   });
 });
