@@ -22,6 +22,7 @@ import { prepareValidator } from '../../../validator/run';
 import { buildValidatorServer } from '../../../validator/server';
 import type { ValidatorService } from '../../../validator/service';
 import { BallotWriter, cosignerOf, entriesRequest, makeTestElection, type TestElection } from './fixture';
+import { prepareStore } from './stores';
 
 let election: TestElection;
 let server: FastifyInstance;
@@ -64,7 +65,9 @@ beforeAll(async () => {
   });
   const validator = election.validators[0];
   if (validator === undefined) throw new Error('validator');
-  const config = readValidatorConfig(election.writeConfig(validator, 0));
+  election.writeConfig(validator, 0);
+  await prepareStore(validator);
+  const config = readValidatorConfig(validator.configFile);
   if (!config.ok) throw new Error(config.error);
   const prepared = await prepareValidator(config.value, logger);
   if (!prepared.ok) throw new Error(prepared.error);
