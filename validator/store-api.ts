@@ -44,6 +44,22 @@ export type LogRecord = {
   readonly state: LogCheckState;
 };
 
+/** A `logs` row as both stores return it. */
+export type LogRow = { origin: string; station: string; log: string; size: number; root: Buffer; checkpoint: string; cosigned: string; state: string };
+
+export function recordOf(row: LogRow): LogRecord {
+  return {
+    origin: row.origin,
+    stationId: row.station as StationId,
+    log: row.log as LogKind,
+    size: row.size,
+    root: row.root,
+    checkpoint: row.checkpoint,
+    cosigned: row.cosigned,
+    state: JSON.parse(row.state) as LogCheckState,
+  };
+}
+
 /** A log as a write transaction holds it: the record and its Merkle frontier, checked against the root. */
 export type LogHead = LogRecord & { readonly tree: CompactMerkleTree };
 

@@ -20,16 +20,18 @@
 import postgres from 'postgres';
 import type { Bytes } from '../core/encoding/bytes';
 import { utf8Decode } from '../core/encoding/bytes';
-import type { ElectionId, LogKind, StationId } from '../core/ids';
+import type { ElectionId } from '../core/ids';
 import { consistencyProof, EMPTY_ROOT, inclusionProof, rootFromSource } from '../core/ledger/merkle';
 import { err, ok, type Result } from '../core/result';
-import type { BallotStatus, LogCheckState } from './checks';
+import type { BallotStatus } from './checks';
 import { describeVersionMismatch, migrationsFor } from './migrations';
 import {
   alphaBytes,
   duplicateEvidenceBody,
   frontierNodes,
   headFromRecord,
+  recordOf,
+  type LogRow,
   nodeSha256Hasher,
   StoreIntegrityError,
   totalsAfter,
@@ -99,20 +101,6 @@ function chunks<T>(rows: readonly T[], size = ROWS_PER_INSERT): T[][] {
 /** One row of a multi-row INSERT. */
 type InsertRow = Record<string, string | number | Buffer | null>;
 
-type LogRow = { origin: string; station: string; log: string; size: number; root: Buffer; checkpoint: string; cosigned: string; state: string };
-
-function recordOf(row: LogRow): LogRecord {
-  return {
-    origin: row.origin,
-    stationId: row.station as StationId,
-    log: row.log as LogKind,
-    size: row.size,
-    root: row.root,
-    checkpoint: row.checkpoint,
-    cosigned: row.cosigned,
-    state: JSON.parse(row.state) as LogCheckState,
-  };
-}
 
 async function fetchNodes(sql: Sql | Tx, origin: string, keys: readonly { level: number; index: number }[]): Promise<Map<string, Bytes>> {
   if (keys.length === 0) return new Map();

@@ -30,16 +30,18 @@ import Database from 'better-sqlite3';
 import { GroupElement, Point } from '../core/ballot';
 import type { Bytes } from '../core/encoding/bytes';
 import { utf8Decode } from '../core/encoding/bytes';
-import type { ElectionId, LogKind, StationId } from '../core/ids';
+import type { ElectionId } from '../core/ids';
 import { consistencyProof, EMPTY_ROOT, inclusionProof, rootFromSource, type SubtreeHashSource } from '../core/ledger/merkle';
 import { err, ok, type Result } from '../core/result';
-import type { BallotStatus, LogCheckState } from './checks';
+import type { BallotStatus } from './checks';
 import { describeVersionMismatch, migrationsFor } from './migrations';
 import {
   alphaBytes,
   duplicateEvidenceBody,
   frontierNodes,
   headFromRecord,
+  recordOf,
+  type LogRow,
   nodeSha256Hasher,
   StoreIntegrityError,
   totalsAfter,
@@ -70,20 +72,6 @@ export const VALIDATOR_DB_FILE = 'validator.sqlite';
  */
 const FORMAT = 'urna-validator/2';
 
-type LogRow = { origin: string; station: string; log: string; size: number; root: Buffer; checkpoint: string; cosigned: string; state: string };
-
-function recordOf(row: LogRow): LogRecord {
-  return {
-    origin: row.origin,
-    stationId: row.station as StationId,
-    log: row.log as LogKind,
-    size: row.size,
-    root: row.root,
-    checkpoint: row.checkpoint,
-    cosigned: row.cosigned,
-    state: JSON.parse(row.state) as LogCheckState,
-  };
-}
 
 function nodeSource(db: Database.Database, origin: string): SubtreeHashSource {
   const node = db.prepare<[string, number, number], { hash: Buffer }>('SELECT hash FROM nodes WHERE origin = ? AND level = ? AND idx = ?');
