@@ -3,8 +3,9 @@ import { boundsSuite } from './bounds';
 import { ledgerSuite } from './ledger.bench';
 import { stationSuite } from './station.bench';
 import { validatorSuite } from './validator.bench';
+import { validatorScaleSuite } from './validator-scale.bench';
 import { verifySuite } from './verify.bench';
 import type { BenchSuite } from './harness';
 
 /** Every benchmark suite of the project; each issue adds its own. */
-export const suites: readonly BenchSuite[] = [ballotSuite, boundsSuite, ledgerSuite, stationSuite, validatorSuite, verifySuite];
+export const suites: readonly BenchSuite[] = [ballotSuite, boundsSuite, ledgerSuite, stationSuite, validatorSuite, validatorScaleSuite, verifySuite];

@@ -208,10 +208,10 @@ function contextFor(extended: Uint8Array, jointKey: GroupElement): ElectionConte
   return createElectionContext(extended, jointKey);
 }
 
-function inProcessValidator(setup: Setup, index: number, dataDir: string, verifyThreads = 0) {
+async function inProcessValidator(setup: Setup, index: number, dataDir: string, verifyThreads = 0) {
   const config = readValidatorConfig(writeConfig(setup, index, dataDir));
   if (!config.ok) throw new Error(config.error);
-  const prepared = prepareValidator(config.value, silentLogger, { verifyThreads });
+  const prepared = await prepareValidator(config.value, silentLogger, { verifyThreads });
   if (!prepared.ok) throw new Error(prepared.error);
   return { service: prepared.value.service, httpLimits: config.value.httpLimits };
 }
@@ -223,19 +223,19 @@ function inProcessValidator(setup: Setup, index: number, dataDir: string, verify
  * `verifyThreads` 0 on the service's thread alone.
  */
 async function ingest(setup: Setup, stationName: string, ledger: LedgerStore, dataDir: string, verifyThreads: number): Promise<number> {
-  const { service } = inProcessValidator(setup, 0, dataDir, verifyThreads);
+  const { service } = await inProcessValidator(setup, 0, dataDir, verifyThreads);
   await service.verifyPool?.ready();
   const size = ledger.size('ballots');
   const start = performance.now();
   for (let from = 0; from < size; ) {
     const end = ledger.checkpointBetween('ballots', from, Math.min(size, from + BATCH_ENTRIES));
     if (end === undefined) throw new Error('checkpoint');
-    const result = await service.submitEntriesAsync({ origin: ledger.origin('ballots'), from, entries: ledger.entryTexts('ballots', from, end.size), checkpoint: end.note });
+    const result = await service.submitEntries({ origin: ledger.origin('ballots'), from, entries: ledger.entryTexts('ballots', from, end.size), checkpoint: end.note });
     if (!result.ok) throw new Error(`${stationName} ingest refused: ${result.error.code} ${result.error.message}`);
     from = end.size;
   }
   const ms = performance.now() - start;
-  service.store.close();
+  await service.store.close();
   await service.verifyPool?.close();
   return ms;
 }
@@ -262,7 +262,7 @@ function pureVerify(setup: Setup, stationId: string, styleId: string, ballots: r
 
 async function latency(setup: Setup): Promise<Measurement[]> {
   const { ledger } = recordBallots(setup, 'station-latency', 0);
-  const { service, httpLimits } = inProcessValidator(setup, 1, path.join(setup.dir, 'latency-data'));
+  const { service, httpLimits } = await inProcessValidator(setup, 1, path.join(setup.dir, 'latency-data'));
   const server = buildValidatorServer(service, silentLogger, httpLimits);
   const url = await server.listen({ host: '127.0.0.1', port: 0 });
   const station = setup.stations.get('station-latency');
@@ -303,7 +303,7 @@ async function latency(setup: Setup): Promise<Measurement[]> {
     addTimes.push(performance.now() - start);
   }
   await server.close();
-  service.store.close();
+  await service.store.close();
   ledger.close();
   const sortedAdd = [...addTimes].sort((a, b) => a - b);
   const sortedEntries = [...entriesTimes].sort((a, b) => a - b);

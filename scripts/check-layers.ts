@@ -20,7 +20,7 @@ const LAYERS: readonly Layer[] = ['core', 'renderer', 'preload', 'hardware', 'ma
 
 /** Packages core/ may use: pure code with no platform access of its own. */
 const PURE_PACKAGES = ['zod', '@noble/curves', '@noble/hashes', '@scure/base'];
-const PLATFORM_PACKAGES = ['electron', 'better-sqlite3', 'serialport', '@serialport', '@napi-rs/canvas', 'fastify'];
+const PLATFORM_PACKAGES = ['electron', 'better-sqlite3', 'postgres', 'serialport', '@serialport', '@napi-rs/canvas', 'fastify'];
 
 type ImportRef = { readonly specifier: string; readonly typeOnly: boolean };
 

@@ -5,7 +5,15 @@
  *     "name": "commission",                       the validator's name in the election package
  *     "keyFile": "commission.key",                its cosignature/v1 signer key, mode 0600
  *     "listen": { "host": "127.0.0.1", "port": 8470 },
- *     "dataDir": "data",                          SQLite store and event log
+ *     "dataDir": "data",                          event log, and the SQLite store
+ *     "store": "sqlite",                          optional: "sqlite" (default, a file in
+ *                                                 dataDir) or "postgres" (store-postgres.ts)
+ *     "postgres": { "urlEnv": "URNA_VALIDATOR_DATABASE_URL",   the environment variables
+ *                   "readUrlEnv": "URNA_VALIDATOR_READ_URL",   holding the connection strings
+ *                   "poolSize": 10 },                          (never the strings themselves:
+ *                                                 they carry the password); readUrlEnv, for
+ *                                                 the bulletin board on a read replica, and
+ *                                                 poolSize are optional
  *     "electionPackage": "election.json",         the signed election package
  *     "authorityKey": "authority.vkey",           pinned authority verifier key (file)
  *     "enrollments": ["stations/"],               enrollment files, or folders of *.json
@@ -46,11 +54,23 @@ const limitsSchema = z
   })
   .partial();
 
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+
+export const DEFAULT_DATABASE_URL_ENV = 'URNA_VALIDATOR_DATABASE_URL';
+
+const postgresSchema = z.strictObject({
+  urlEnv: z.string().regex(ENV_NAME, 'the name of an environment variable (A-Z, 0-9, _)').default(DEFAULT_DATABASE_URL_ENV),
+  readUrlEnv: z.string().regex(ENV_NAME, 'the name of an environment variable (A-Z, 0-9, _)').optional(),
+  poolSize: z.int().min(1).max(200).optional(),
+});
+
 export const validatorConfigSchema = z.strictObject({
   name: z.string().min(1).max(100),
   keyFile: z.string().min(1),
   listen: z.strictObject({ host: z.string().min(1).default('127.0.0.1'), port: z.int().min(0).max(65535) }),
   dataDir: z.string().min(1),
+  store: z.enum(['sqlite', 'postgres']).default('sqlite'),
+  postgres: postgresSchema.optional(),
   electionPackage: z.string().min(1),
   authorityKey: z.string().min(1),
   enrollments: z.array(z.string().min(1)).min(1),
@@ -62,8 +82,14 @@ export const validatorConfigSchema = z.strictObject({
 
 export type ValidatorConfigFile = z.infer<typeof validatorConfigSchema>;
 
+/** Where the store is: an SQLite file in the data folder, or a PostgreSQL database named by environment variables. */
+export type StoreConfig =
+  | { readonly kind: 'sqlite' }
+  | { readonly kind: 'postgres'; readonly urlEnv: string; readonly readUrlEnv?: string; readonly poolSize?: number };
+
 export type ValidatorConfig = {
   readonly name: string;
+  readonly store: StoreConfig;
   readonly keyFile: string;
   readonly host: string;
   readonly port: number;
@@ -94,8 +120,15 @@ export function readValidatorConfig(file: string): Result<ValidatorConfig, strin
   const base = path.dirname(path.resolve(file));
   const at = (p: string) => path.resolve(base, p);
   const l = c.limits ?? {};
+  if (c.store === 'sqlite' && c.postgres !== undefined) return err(`config ${file}: "postgres" is set but "store" is "sqlite"; set "store": "postgres" or remove "postgres"`);
+  const pg = c.postgres ?? postgresSchema.parse({});
+  const store: StoreConfig =
+    c.store === 'sqlite'
+      ? { kind: 'sqlite' }
+      : { kind: 'postgres', urlEnv: pg.urlEnv, ...(pg.readUrlEnv === undefined ? {} : { readUrlEnv: pg.readUrlEnv }), ...(pg.poolSize === undefined ? {} : { poolSize: pg.poolSize }) };
   return ok({
     name: c.name,
+    store,
     keyFile: at(c.keyFile),
     host: c.listen.host,
     port: c.listen.port,

@@ -9,11 +9,12 @@ import type { FastifyInstance } from 'fastify';
 import type { EventId, EventLogger, LogFields } from '../core/logging';
 import { err, ok, type Result } from '../core/result';
 import { loadValidatorKey, readEnrollmentFiles, readValidatorConfig, type ValidatorConfig } from './config';
-import { loadValidatorElection } from './election';
+import { loadValidatorElection, type ValidatorElection } from './election';
+import { latestVersion } from './migrations';
 import { buildValidatorServer } from './server';
 import { ValidatorService } from './service';
 import { loadStationManifest } from './station-manifest';
-import { describeStoreOpenError, ValidatorStore } from './store';
+import { openValidatorStore } from './open-store';
 import { DEFAULT_TIME_WINDOW, TimeWindow } from './time-window';
 import { defaultVerifyThreads, VerifyPool } from './verify-pool';
 
@@ -62,13 +63,8 @@ export type StartOptions = {
 
 export type PrepareOptions = { readonly verifyThreads?: number };
 
-export function prepareValidator(
-  config: ValidatorConfig,
-  logger: EventLogger,
-  options: PrepareOptions = {},
-): Result<{ service: ValidatorService; verifierKey: string }, string> {
-  const key = loadValidatorKey(config.keyFile, config.name);
-  if (!key.ok) return key;
+/** The election the config names: the signed package, the pinned authority key, the enrollments and the optional station manifest. */
+export function loadConfiguredElection(config: ValidatorConfig): Result<ValidatorElection, string> {
   let packageJson: unknown;
   let authorityKey: string;
   try {
@@ -81,15 +77,37 @@ export function prepareValidator(
   if (!enrollments.ok) return enrollments;
   const loaded = loadValidatorElection({ packageJson, authorityKey, enrollments: enrollments.value });
   const election = loaded.ok && config.stationManifest !== undefined ? loadStationManifest(loaded.value, config.stationManifest) : loaded;
-  if (!election.ok) return err(`${election.error.what}: ${election.error.message}`);
+  return election.ok ? election : err(`${election.error.what}: ${election.error.message}`);
+}
+
+/** `urna validator migrate`: creates or upgrades the schema of the store the config names; returns the schema version. */
+export async function migrateValidatorStore(config: ValidatorConfig): Promise<Result<{ readonly kind: string; readonly version: number }, string>> {
+  const election = loadConfiguredElection(config);
+  if (!election.ok) return election;
+  const store = await openValidatorStore(config, election.value.electionId, new TimeWindow(config.timeWindowSeconds), { migrate: true });
+  if (!store.ok) return store;
+  await store.value.close();
+  return ok({ kind: store.value.kind, version: latestVersion(store.value.kind) });
+}
+
+/** Loads the election and trust material and opens the store the config names (SQLite: created or migrated; PostgreSQL: must be migrated already). */
+export async function prepareValidator(
+  config: ValidatorConfig,
+  logger: EventLogger,
+  options: PrepareOptions = {},
+): Promise<Result<{ service: ValidatorService; verifierKey: string }, string>> {
+  const key = loadValidatorKey(config.keyFile, config.name);
+  if (!key.ok) return key;
+  const election = loadConfiguredElection(config);
+  if (!election.ok) return election;
   const member = election.value.definition.validators.members.find((m) => m.name === config.name);
   if (member === undefined) return err(`the election package names no validator ${config.name}`);
   if (member.verifierKey !== key.value.verifierKey) {
     return err(`the key in ${config.keyFile} is not the key the election package names for ${config.name} (${member.verifierKey})`);
   }
   const timeWindow = new TimeWindow(config.timeWindowSeconds);
-  const store = ValidatorStore.open(config.dataDir, election.value.electionId, timeWindow);
-  if (!store.ok) return err(describeStoreOpenError(store.error));
+  const store = await openValidatorStore(config, election.value.electionId, timeWindow);
+  if (!store.ok) return store;
   const threads = options.verifyThreads ?? 0;
   const verifyPool = threads > 0 ? new VerifyPool(election.value, threads) : undefined;
   const service = new ValidatorService({
@@ -110,7 +128,7 @@ export async function startValidator(configFile: string, options: StartOptions =
   if (!config.ok) return config;
   const eventLog = options.logger === undefined ? new ValidatorEventLog(path.join(config.value.dataDir, 'events.jsonl'), options.echoLog ?? false, new TimeWindow(config.value.timeWindowSeconds)) : undefined;
   const logger: EventLogger = options.logger ?? (eventLog as ValidatorEventLog);
-  const prepared = prepareValidator(config.value, logger, { verifyThreads: options.verifyThreads ?? config.value.verifyThreads ?? defaultVerifyThreads() });
+  const prepared = await prepareValidator(config.value, logger, { verifyThreads: options.verifyThreads ?? config.value.verifyThreads ?? defaultVerifyThreads() });
   if (!prepared.ok) {
     logger.log('validator.start-refused', { reason: prepared.error });
     await eventLog?.close();
@@ -122,7 +140,7 @@ export async function startValidator(configFile: string, options: StartOptions =
   try {
     address = await server.listen({ host: config.value.host, port: config.value.port });
   } catch (error) {
-    service.store.close();
+    await service.store.close();
     await service.verifyPool?.close();
     await eventLog?.close();
     return err(`cannot listen on ${config.value.host}:${config.value.port}: ${error instanceof Error ? error.message : String(error)}`);
@@ -136,7 +154,7 @@ export async function startValidator(configFile: string, options: StartOptions =
     service,
     close: async () => {
       await server.close();
-      service.store.close();
+      await service.store.close();
       await service.verifyPool?.close();
       logger.log('validator.stopped', { name: config.value.name });
       await eventLog?.close();

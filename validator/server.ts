@@ -14,7 +14,7 @@ import { ADD_CHECKPOINT_PATH, ENTRIES_PATH, TLOG_SIZE_CONTENT_TYPE } from '../co
 import type { EventLogger } from '../core/logging';
 import type { StationId } from '../core/ids';
 import { ID_PATTERN } from '../core/ids';
-import { nodeSha256Hasher } from './store';
+import { nodeSha256Hasher } from './store-api';
 import type { Refusal, ValidatorService } from './service';
 
 export type HttpLimits = {
@@ -141,9 +141,9 @@ export function buildValidatorServer(service: ValidatorService, logger: EventLog
 
   // ---- write API
 
-  app.post(ADD_CHECKPOINT_PATH, (request, reply) => {
+  app.post(ADD_CHECKPOINT_PATH, async (request, reply) => {
     if (typeof request.body !== 'string') return refuse(request, reply, 400, 'malformed-request', 'add-checkpoint takes a text body (C2SP tlog-witness)');
-    const result = service.addCheckpoint(request.body);
+    const result = await service.addCheckpoint(request.body);
     if (result.ok) return reply.code(200).header('content-type', 'text/plain; charset=utf-8').send(result.value);
     if (result.error.status === 409 && result.error.currentSize !== undefined) {
       return reply.code(409).header('content-type', TLOG_SIZE_CONTENT_TYPE).send(`${result.error.currentSize}\n`);
@@ -155,44 +155,50 @@ export function buildValidatorServer(service: ValidatorService, logger: EventLog
     if (typeof request.body !== 'object' || request.body === null) {
       return refuse(request, reply, 400, 'malformed-request', 'POST /urna/v1/entries takes a JSON object (Content-Type: application/json)');
     }
-    const result = await service.submitEntriesAsync(request.body);
+    const result = await service.submitEntries(request.body);
     if (result.ok) return reply.code(200).send(result.value);
     return fromRefusal(request, reply, result.error);
   });
 
   // ---- public bulletin board
 
-  app.get('/urna/v1/health', () => ({
+  // The bulletin board reads only committed state (store-api.ts read side); it may be a read replica.
+  const board = service.store.read;
+
+  app.get('/urna/v1/health', async () => ({
     status: 'ok',
     validator: service.name,
     electionId: service.election.electionId,
-    logs: service.store.logs().length,
-    evidence: service.store.evidenceCount(),
-    store: service.store.durability(),
+    logs: (await board.logs()).length,
+    evidence: await board.evidenceCount(),
+    store: await board.describe(),
   }));
 
-  app.get('/urna/v1/logs', () => ({
-    electionId: service.election.electionId,
-    logs: service.store.logs().map((h) => ({
-      origin: h.origin,
-      stationId: h.stationId,
-      log: h.log,
-      size: h.size,
-      rootHash: toBase64(h.root),
-      polls: h.state.polls,
-      frozenByEvidence: service.store.frozenBy(h.stationId) ?? null,
-    })),
-  }));
+  app.get('/urna/v1/logs', async () => {
+    const [logs, frozen] = await Promise.all([board.logs(), board.frozenStations()]);
+    return {
+      electionId: service.election.electionId,
+      logs: logs.map((h) => ({
+        origin: h.origin,
+        stationId: h.stationId,
+        log: h.log,
+        size: h.size,
+        rootHash: toBase64(h.root),
+        polls: h.state.polls,
+        frozenByEvidence: frozen.get(h.stationId) ?? null,
+      })),
+    };
+  });
 
   type LogParams = { station: string; log: string };
-  const logOf = (request: FastifyRequest<{ Params: LogParams }>, reply: FastifyReply) => {
+  const logOf = async (request: FastifyRequest<{ Params: LogParams }>, reply: FastifyReply) => {
     const { station, log } = request.params;
     if (!ID_PATTERN.test(station) || (log !== 'ballots' && log !== 'pollbook')) {
       void refuse(request, reply, 404, 'unknown-log', 'the path must name a station id and ballots or pollbook');
       return undefined;
     }
     const origin = stationOrigin(service.election.electionId, station as StationId, log);
-    const head = service.store.head(origin);
+    const head = await board.head(origin);
     if (head === undefined) {
       void refuse(request, reply, 404, 'unknown-log', `this validator has cosigned nothing for ${origin}`);
       return undefined;
@@ -200,14 +206,14 @@ export function buildValidatorServer(service: ValidatorService, logger: EventLog
     return head;
   };
 
-  app.get<{ Params: LogParams }>('/urna/v1/logs/:station/:log/checkpoint', (request, reply) => {
-    const head = logOf(request, reply);
+  app.get<{ Params: LogParams }>('/urna/v1/logs/:station/:log/checkpoint', async (request, reply) => {
+    const head = await logOf(request, reply);
     if (head === undefined) return reply;
     return reply.header('content-type', 'text/plain; charset=utf-8').send(head.cosigned);
   });
 
-  app.get<{ Params: LogParams; Querystring: { start?: string; end?: string } }>('/urna/v1/logs/:station/:log/entries', (request, reply) => {
-    const head = logOf(request, reply);
+  app.get<{ Params: LogParams; Querystring: { start?: string; end?: string } }>('/urna/v1/logs/:station/:log/entries', async (request, reply) => {
+    const head = await logOf(request, reply);
     if (head === undefined) return reply;
     if (head.log === 'pollbook') {
       return refuse(request, reply, 403, 'pollbook-private', 'poll-book entries stay with validators and officials; only the poll-book checkpoint is public');
@@ -218,39 +224,38 @@ export function buildValidatorServer(service: ValidatorService, logger: EventLog
       return refuse(request, reply, 400, 'bad-range', `start and end must satisfy 0 <= start <= end <= ${head.size}`);
     }
     const to = Math.min(end, start + limits.maxEntriesPerRead);
-    return { origin: head.origin, size: head.size, start, end: to, entries: service.store.entryTexts(head.origin, start, to) };
+    return { origin: head.origin, size: head.size, start, end: to, entries: await board.entryTexts(head.origin, start, to) };
   });
 
-  app.get<{ Params: LogParams; Querystring: { index?: string; size?: string } }>('/urna/v1/logs/:station/:log/inclusion', (request, reply) => {
-    const head = logOf(request, reply);
+  app.get<{ Params: LogParams; Querystring: { index?: string; size?: string } }>('/urna/v1/logs/:station/:log/inclusion', async (request, reply) => {
+    const head = await logOf(request, reply);
     if (head === undefined) return reply;
     const index = nonNegativeInt(request.query.index);
     const size = nonNegativeInt(request.query.size ?? String(head.size));
     if (index === undefined || size === undefined || size > head.size || index >= size) {
       return refuse(request, reply, 400, 'bad-range', `index and size must satisfy 0 <= index < size <= ${head.size}`);
     }
-    return { origin: head.origin, index, size, proof: service.store.inclusionProof(head.origin, index, size).map((h) => toBase64(h)) };
+    return { origin: head.origin, index, size, proof: (await board.inclusionProof(head.origin, index, size)).map((h) => toBase64(h)) };
   });
 
-  app.get<{ Params: LogParams; Querystring: { old?: string; new?: string } }>('/urna/v1/logs/:station/:log/consistency', (request, reply) => {
-    const head = logOf(request, reply);
+  app.get<{ Params: LogParams; Querystring: { old?: string; new?: string } }>('/urna/v1/logs/:station/:log/consistency', async (request, reply) => {
+    const head = await logOf(request, reply);
     if (head === undefined) return reply;
     const oldSize = nonNegativeInt(request.query.old);
     const newSize = nonNegativeInt(request.query.new ?? String(head.size));
     if (oldSize === undefined || newSize === undefined || oldSize > newSize || newSize > head.size) {
       return refuse(request, reply, 400, 'bad-range', `old and new must satisfy 0 <= old <= new <= ${head.size}`);
     }
-    return { origin: head.origin, old: oldSize, new: newSize, proof: service.store.consistencyProof(head.origin, oldSize, newSize).map((h) => toBase64(h)) };
+    return { origin: head.origin, old: oldSize, new: newSize, proof: (await board.consistencyProof(head.origin, oldSize, newSize)).map((h) => toBase64(h)) };
   });
 
-  app.get<{ Params: { code: string } }>('/urna/v1/confirmation/:code', (request, reply) => {
+  app.get<{ Params: { code: string } }>('/urna/v1/confirmation/:code', async (request, reply) => {
     const { code } = request.params;
     if (!/^[A-Za-z0-9_-]{43}$/.test(code)) return refuse(request, reply, 400, 'bad-confirmation-code', 'a confirmation code is 32 bytes of unpadded base64url (43 characters)');
-    const found = service.store.lookupConfirmationCode(code);
+    const found = await board.lookupConfirmationCode(code);
     if (found === undefined) return refuse(request, reply, 404, 'confirmation-code-not-found', 'no ballot with this confirmation code has been recorded by this validator (yet)');
     const origin = stationOrigin(service.election.electionId, found.stationId as StationId, 'ballots');
-    const head = service.store.head(origin);
-    const entry = service.store.entryText(origin, found.index);
+    const [head, entry] = await Promise.all([board.head(origin), board.entryText(origin, found.index)]);
     if (head === undefined || entry === undefined) throw new Error(`invariant failed: ballot ${found.ballotId} has no stored entry`);
     return {
       stationId: found.stationId,
@@ -261,22 +266,22 @@ export function buildValidatorServer(service: ValidatorService, logger: EventLog
       entry,
       leafHash: toBase64(nodeSha256Hasher.leaf(Buffer.from(entry, 'utf8'))),
       size: head.size,
-      inclusionProof: service.store.inclusionProof(origin, found.index, head.size).map((h) => toBase64(h)),
+      inclusionProof: (await board.inclusionProof(origin, found.index, head.size)).map((h) => toBase64(h)),
       checkpoint: head.cosigned,
     };
   });
 
-  app.get('/urna/v1/totals', () => ({
+  app.get('/urna/v1/totals', async () => ({
     electionId: service.election.electionId,
     note: 'homomorphic sums of cast ballots per station and contest; only the guardians can decrypt them, and only after the polls close',
-    stations: service.store.totals(),
+    stations: await board.totals(),
   }));
 
-  app.get<{ Querystring: { after?: string; limit?: string } }>('/urna/v1/evidence', (request, reply) => {
+  app.get<{ Querystring: { after?: string; limit?: string } }>('/urna/v1/evidence', async (request, reply) => {
     const after = nonNegativeInt(request.query.after ?? '0');
     const limit = nonNegativeInt(request.query.limit ?? '100');
     if (after === undefined || limit === undefined || limit < 1 || limit > 1000) return refuse(request, reply, 400, 'bad-range', 'after >= 0 and 1 <= limit <= 1000');
-    return { evidence: service.store.evidence(after, limit) };
+    return { evidence: await board.evidence(after, limit) };
   });
 
   app.get('/urna/v1/validator', () => ({ name: service.name, electionId: service.election.electionId, extendedBaseHash: toBase64Url(service.election.extendedBaseHash) }));

@@ -17,8 +17,12 @@
  *      validator holds                                               422
  *
  * then the validator cosigns and commits entries, state and cosigned checkpoint in
- * one SQLite transaction before it replies. Everything from step 5 on runs without
- * an `await`, so no other request for the same log can interleave.
+ * one database transaction before it replies. Steps 4 to 8 run inside that
+ * transaction (`ValidatorWriteStore.withLog`), which holds the station's lock in
+ * the database, so no other request for the same station — from this process or
+ * another one on the same database — can interleave; every fact they decide on is
+ * read inside it (store-api.ts), none from process memory. A fork's evidence and
+ * the station's freezing commit in the same transaction that found the fork.
  */
 import { z } from 'zod';
 import type { RandomSource } from '../core/ballot';
@@ -26,14 +30,14 @@ import { bytesEqual, toBase64 } from '../core/encoding/bytes';
 import type { LogKind } from '../core/ids';
 import { openCheckpoint, parseCheckpoint, parseStationOrigin, type Checkpoint } from '../core/ledger/checkpoint';
 import { cosign, type Cosigner } from '../core/ledger/cosignature';
-import type { EventLogger } from '../core/logging';
+import type { EventId, EventLogger, LogFields } from '../core/logging';
 import { parseAddCheckpointRequest } from '../core/ledger/witness-protocol';
 import { describeNoteError, formatNote, formatSignatureLine, parseNote, type NoteSignature } from '../core/ledger/note';
 import { CompactMerkleTree, EMPTY_ROOT, verifyConsistency, type StoredNode } from '../core/ledger/merkle';
 import { err, ok, type Result } from '../core/result';
 import { checkEntries, initialLogState } from './checks';
 import type { EnrolledStation, ValidatorElection } from './election';
-import { nodeSha256Hasher, type LogHead, type ValidatorStore } from './store';
+import { nodeSha256Hasher, runWithLookups, type LogHead, type LogTransaction, type ValidatorStore } from './store-api';
 import { DEFAULT_TIME_WINDOW, type TimeWindow } from './time-window';
 import { MIN_POOLED_BALLOTS, type Preverified, type VerifyPool } from './verify-pool';
 
@@ -97,7 +101,7 @@ export type ValidatorServiceOptions = {
   readonly timeWindow?: TimeWindow;
   /** Randomness for batched proof verification (defaults to the CSPRNG). */
   readonly random?: RandomSource;
-  /** Worker threads that check ballot proofs for `submitEntriesAsync` (without it, this thread does). */
+  /** Worker threads that check ballot proofs before the transaction (without it, this thread checks them in it). */
   readonly verifyPool?: VerifyPool;
 };
 
@@ -144,54 +148,54 @@ export class ValidatorService {
   }
 
   /** C2SP tlog-witness add-checkpoint. Returns the cosignature line(s) on success. */
-  addCheckpoint(body: string): Result<string, Refusal> {
-    return this.refused(this.addCheckpointUnlogged(body), { call: 'add-checkpoint' });
+  async addCheckpoint(body: string): Promise<Result<string, Refusal>> {
+    return this.refused(await this.addCheckpointUnlogged(body), { call: 'add-checkpoint' });
   }
 
-  private addCheckpointUnlogged(body: string): Result<string, Refusal> {
+  private async addCheckpointUnlogged(body: string): Promise<Result<string, Refusal>> {
     const request = parseAddCheckpointRequest(body);
     if (!request.ok) return refusal(400, 'malformed-request', `add-checkpoint body: ${request.error}`);
     const auth = this.authenticate(request.value.note);
     if (!auth.ok) return auth;
     const { origin, checkpoint } = auth.value;
     const { oldSize, proof } = request.value;
-    if (oldSize > checkpoint.size) return refusal(400, 'old-size-too-large', `old size ${oldSize} exceeds the checkpoint size ${checkpoint.size}`);
-    const head = this.headOf(auth.value);
-    const history = this.checkHistory(auth.value, head);
-    if (!history.ok) return history;
-    if (oldSize !== head.size) {
-      return refusal(409, 'old-size-mismatch', `this validator has cosigned ${origin} up to size ${head.size}, not ${oldSize}`, { currentSize: head.size });
-    }
-    if (checkpoint.size === head.size) {
-      // Same size, same root (checked above): hand back the cosignature already made.
-      if (head.cosigned === undefined) return refusal(422, 'nothing-to-cosign', 'an empty log has no checkpoint to cosign');
-      return ok(lastSignatureLine(head.cosigned));
-    }
-    if (!verifyConsistency(head.size, checkpoint.size, head.root, checkpoint.rootHash, proof, nodeSha256Hasher)) {
-      return refusal(422, 'bad-consistency-proof', `the consistency proof from size ${head.size} to ${checkpoint.size} does not verify`);
-    }
-    return refusal(
-      422,
-      'entries-required',
-      `this validator cosigns only checkpoints whose entries it holds and has checked: send entries ${head.size}..${checkpoint.size - 1} with POST /urna/v1/entries`,
-      { currentSize: head.size },
-    );
-  }
-
-  /** POST /urna/v1/entries: new entries and the station checkpoint over them. */
-  submitEntries(input: unknown): Result<EntriesAccepted, Refusal> {
-    return this.refused(this.submitEntriesUnlogged(input), { call: 'entries', origin: requestOrigin(input) });
+    return this.inTransaction(auth.value, async (tx, events): Promise<Result<string, Refusal>> => {
+      const frozen = frozenRefusal(auth.value, tx.frozenBy);
+      if (!frozen.ok) return frozen;
+      if (oldSize > checkpoint.size) return refusal(400, 'old-size-too-large', `old size ${oldSize} exceeds the checkpoint size ${checkpoint.size}`);
+      const head = tx.head ?? emptyHead(auth.value, this.election);
+      const history = await this.checkHistory(auth.value, head, tx, events);
+      if (!history.ok) return history;
+      if (oldSize !== head.size) {
+        return refusal(409, 'old-size-mismatch', `this validator has cosigned ${origin} up to size ${head.size}, not ${oldSize}`, { currentSize: head.size });
+      }
+      if (checkpoint.size === head.size) {
+        // Same size, same root (checked above): hand back the cosignature already made.
+        if (head.cosigned === undefined) return refusal(422, 'nothing-to-cosign', 'an empty log has no checkpoint to cosign');
+        return ok(lastSignatureLine(head.cosigned));
+      }
+      if (!verifyConsistency(head.size, checkpoint.size, head.root, checkpoint.rootHash, proof, nodeSha256Hasher)) {
+        return refusal(422, 'bad-consistency-proof', `the consistency proof from size ${head.size} to ${checkpoint.size} does not verify`);
+      }
+      return refusal(
+        422,
+        'entries-required',
+        `this validator cosigns only checkpoints whose entries it holds and has checked: send entries ${head.size}..${checkpoint.size - 1} with POST /urna/v1/entries`,
+        { currentSize: head.size },
+      );
+    });
   }
 
   /**
-   * The same call, with the ballot proofs checked first by the worker pool. Only a
-   * well-formed request signed by an enrolled station that extends what this
-   * validator holds is sent to the pool (no proof work for anyone else); everything
-   * after the pool answers runs synchronously, exactly as `submitEntries`.
+   * POST /urna/v1/entries: new entries and the station checkpoint over them. With a
+   * worker pool, the ballot proofs of a well-formed request signed by an enrolled
+   * station that extends what this validator holds are checked by the pool first
+   * (no proof work for anyone else); the checks in the transaction then use its
+   * verdicts, and the refusals are the same as without the pool.
    */
-  async submitEntriesAsync(input: unknown): Promise<Result<EntriesAccepted, Refusal>> {
+  async submitEntries(input: unknown): Promise<Result<EntriesAccepted, Refusal>> {
     const preverified = await this.preverify(input);
-    return this.refused(this.submitEntriesUnlogged(input, preverified), { call: 'entries', origin: requestOrigin(input) });
+    return this.refused(await this.submitEntriesUnlogged(input, preverified), { call: 'entries', origin: requestOrigin(input) });
   }
 
   private async preverify(input: unknown): Promise<ReadonlyMap<number, Preverified> | undefined> {
@@ -201,7 +205,9 @@ export class ValidatorService {
     if (!parsed.success || parsed.data.entries.length > this.limits.maxEntriesPerRequest) return undefined;
     if (parsed.data.entries.filter((text) => text.includes('"ballot"')).length < MIN_POOLED_BALLOTS) return undefined;
     const auth = this.authenticate(parsed.data.checkpoint);
-    if (!auth.ok || auth.value.log !== 'ballots' || parsed.data.from !== this.headOf(auth.value).size) return undefined;
+    if (!auth.ok || auth.value.log !== 'ballots') return undefined;
+    // A hint only: the transaction reads the head again and decides on what it reads.
+    if (parsed.data.from !== ((await this.store.read.head(auth.value.origin))?.size ?? 0)) return undefined;
     try {
       return await pool.verify(auth.value.station.stationId, parsed.data.from, parsed.data.entries);
     } catch (error) {
@@ -210,7 +216,7 @@ export class ValidatorService {
     }
   }
 
-  private submitEntriesUnlogged(input: unknown, preverified?: ReadonlyMap<number, Preverified>): Result<EntriesAccepted, Refusal> {
+  private async submitEntriesUnlogged(input: unknown, preverified?: ReadonlyMap<number, Preverified>): Promise<Result<EntriesAccepted, Refusal>> {
     const parsed = entriesRequestSchema.safeParse(input);
     if (!parsed.success) return refusal(400, 'malformed-request', `request body: ${z.prettifyError(parsed.error)}`);
     const request = parsed.data;
@@ -220,66 +226,79 @@ export class ValidatorService {
     const auth = this.authenticate(request.checkpoint);
     if (!auth.ok) return auth;
     const { origin, checkpoint, station, log, stationNote } = auth.value;
-    if (request.origin !== origin) return refusal(400, 'origin-mismatch', `the request names ${request.origin} but the checkpoint is for ${origin}`);
-    const head = this.headOf(auth.value);
-    const history = this.checkHistory(auth.value, head);
-    if (!history.ok) return history;
-    if (checkpoint.size === head.size && request.from === head.size && request.entries.length === 0 && head.cosigned !== undefined) {
-      return ok({ origin, size: head.size, cosignature: lastSignatureLine(head.cosigned), checkpoint: head.cosigned });
-    }
-    if (request.from !== head.size) {
-      return refusal(409, 'old-size-mismatch', `this validator holds ${head.size} entries of ${origin}; send entries from index ${head.size}`, { currentSize: head.size });
-    }
-    if (checkpoint.size !== request.from + request.entries.length) {
-      return refusal(400, 'entry-count-mismatch', `entries from ${request.from} count ${request.entries.length}, which does not reach the checkpoint size ${checkpoint.size}`);
-    }
-    const bodies: Buffer[] = [];
-    for (const [i, text] of request.entries.entries()) {
-      const body = Buffer.from(text, 'utf8');
-      if (body.length > this.limits.maxEntryBytes) return refusal(413, 'entry-too-large', `entry ${request.from + i} is larger than ${this.limits.maxEntryBytes} bytes`);
-      bodies.push(body);
-    }
-    const tree = head.tree.clone();
-    const nodes: StoredNode[] = [];
-    for (const body of bodies) nodes.push(...tree.append(nodeSha256Hasher.leaf(body)));
-    if (!bytesEqual(tree.root(), checkpoint.rootHash)) {
-      return refusal(422, 'root-mismatch', `the entries sent do not hash to the root of the signed checkpoint for size ${checkpoint.size}`);
-    }
-    const checked = checkEntries(
-      {
-        election: this.election,
-        station,
-        log,
-        ballotStatus: (ballotId) => this.store.ballotStatus(station.stationId, ballotId),
-        pendingBallot: (ballotId) => this.store.pendingBallot(origin, station.stationId, ballotId),
-        checkInsOf: (voterHash) => this.store.checkInsOf(voterHash),
-        placeOfBallotId: (ballotId) => this.store.placeOfBallotId(ballotId),
-        placeOfAlpha: (alpha) => this.store.placeOfAlpha(alpha),
-        ...(this.random === undefined ? {} : { random: this.random }),
-        ...(preverified === undefined ? {} : { preverified }),
-      },
-      head.state,
-      request.from,
-      request.entries,
-    );
-    if (!checked.ok) {
-      return refusal(422, checked.error.code, checked.error.message, { details: { index: checked.error.index } });
-    }
-    const line = formatSignatureLine(cosign(auth.value.checkpointText, this.cosigner, this.now()));
-    const cosigned = `${stationNote}${line}`;
-    this.store.commitBatch({ origin, stationId: station.stationId, log, from: request.from, bodies, nodes, tree, checkpoint: stationNote, cosigned, checked: checked.value });
-    this.logger.log('validator.cosigned', { origin, from: request.from, size: tree.size, entries: bodies.length });
-    for (const d of checked.value.duplicates) {
-      this.logger.log('validator.pollbook-duplicate', { origin, index: d.index, earlier: d.earlier });
-    }
-    return ok({ origin, size: tree.size, cosignature: line, checkpoint: cosigned });
+    return this.inTransaction(auth.value, async (tx, events): Promise<Result<EntriesAccepted, Refusal>> => {
+      const frozen = frozenRefusal(auth.value, tx.frozenBy);
+      if (!frozen.ok) return frozen;
+      if (request.origin !== origin) return refusal(400, 'origin-mismatch', `the request names ${request.origin} but the checkpoint is for ${origin}`);
+      const head = tx.head ?? emptyHead(auth.value, this.election);
+      const history = await this.checkHistory(auth.value, head, tx, events);
+      if (!history.ok) return history;
+      if (checkpoint.size === head.size && request.from === head.size && request.entries.length === 0 && head.cosigned !== undefined) {
+        return ok({ origin, size: head.size, cosignature: lastSignatureLine(head.cosigned), checkpoint: head.cosigned });
+      }
+      if (request.from !== head.size) {
+        return refusal(409, 'old-size-mismatch', `this validator holds ${head.size} entries of ${origin}; send entries from index ${head.size}`, { currentSize: head.size });
+      }
+      if (checkpoint.size !== request.from + request.entries.length) {
+        return refusal(400, 'entry-count-mismatch', `entries from ${request.from} count ${request.entries.length}, which does not reach the checkpoint size ${checkpoint.size}`);
+      }
+      const bodies: Buffer[] = [];
+      for (const [i, text] of request.entries.entries()) {
+        const body = Buffer.from(text, 'utf8');
+        if (body.length > this.limits.maxEntryBytes) return refusal(413, 'entry-too-large', `entry ${request.from + i} is larger than ${this.limits.maxEntryBytes} bytes`);
+        bodies.push(body);
+      }
+      const tree = head.tree.clone();
+      const nodes: StoredNode[] = [];
+      for (const body of bodies) nodes.push(...tree.append(nodeSha256Hasher.leaf(body)));
+      if (!bytesEqual(tree.root(), checkpoint.rootHash)) {
+        return refusal(422, 'root-mismatch', `the entries sent do not hash to the root of the signed checkpoint for size ${checkpoint.size}`);
+      }
+      const checked = await runWithLookups(tx, request.entries, (stored) =>
+        checkEntries(
+          {
+            election: this.election,
+            station,
+            log,
+            ballotStatus: (ballotId) => stored.ballotStatus(ballotId),
+            pendingBallot: (ballotId) => stored.pendingBallot(ballotId),
+            checkInsOf: (voterHash) => stored.checkInsOf(voterHash),
+            placeOfBallotId: (ballotId) => stored.placeOfBallotId(ballotId),
+            placeOfAlpha: (alpha) => stored.placeOfAlpha(alpha),
+            ...(this.random === undefined ? {} : { random: this.random }),
+            ...(preverified === undefined ? {} : { preverified }),
+          },
+          head.state,
+          request.from,
+          request.entries,
+        ),
+      );
+      if (!checked.ok) {
+        return refusal(422, checked.error.code, checked.error.message, { details: { index: checked.error.index } });
+      }
+      const line = formatSignatureLine(cosign(auth.value.checkpointText, this.cosigner, this.now()));
+      const cosigned = `${stationNote}${line}`;
+      await tx.commitBatch({ origin, stationId: station.stationId, log, from: request.from, bodies, nodes, tree, checkpoint: stationNote, cosigned, checked: checked.value });
+      events.push(['validator.cosigned', { origin, from: request.from, size: tree.size, entries: bodies.length }]);
+      for (const d of checked.value.duplicates) {
+        events.push(['validator.pollbook-duplicate', { origin, index: d.index, earlier: d.earlier }]);
+      }
+      return ok({ origin, size: tree.size, cosignature: line, checkpoint: cosigned });
+    });
   }
 
-  private headOf(auth: Authenticated): LogHead {
-    return this.store.head(auth.origin) ?? emptyHead(auth, this.election);
+  /** Runs `work` in the station's transaction; its events are logged once it has committed. */
+  private async inTransaction<T>(auth: Authenticated, work: (tx: LogTransaction, events: [EventId, LogFields][]) => Promise<Result<T, Refusal>>): Promise<Result<T, Refusal>> {
+    let events: [EventId, LogFields][] = [];
+    const result = await this.store.write.withLog(auth.origin, auth.station.stationId, (tx) => {
+      events = [];
+      return work(tx, events);
+    });
+    for (const [id, fields] of events) this.logger.log(id, fields);
+    return result;
   }
 
-  /** Steps 2–4: known log, station signature, station not frozen. */
+  /** Steps 2–3: known log, station signature (step 4, the station not frozen, is read in the transaction). */
   private authenticate(noteText: string): Result<Authenticated, Refusal> {
     if (noteText.length > MAX_NOTE_CHARS) return refusal(413, 'checkpoint-too-large', `a checkpoint note is at most ${MAX_NOTE_CHARS} characters`);
     const note = parseNote(noteText);
@@ -301,25 +320,19 @@ export class ValidatorService {
       const unsigned = opened.error.kind === 'note' && opened.error.reason.includes('no signature');
       return refusal(403, unsigned ? 'not-signed-by-station' : 'bad-station-signature', `checkpoint for ${origin}: ${opened.error.kind === 'note' ? opened.error.reason : opened.error.kind}`);
     }
-    const frozenBy = this.store.frozenBy(station.stationId);
-    if (frozenBy !== undefined) {
-      return refusal(403, 'station-equivocated', `station ${station.stationId} signed conflicting checkpoints (evidence ${frozenBy}); this validator cosigns nothing more for it`, {
-        details: { evidenceId: frozenBy },
-      });
-    }
     const own = note.value.signatures.filter((s: NoteSignature) => s.name === station.verifier.name && s.keyId === station.verifier.keyId);
     const stationNote = formatNote({ text: note.value.text, signatures: own.slice(0, 1) });
     return ok({ origin, log: parsedOrigin.log, station, checkpoint: checkpoint.value, checkpointText: note.value.text, stationNote });
   }
 
-  /** Step 5: a checkpoint for a size already recorded must have the recorded root. */
-  private checkHistory(auth: Authenticated, head: LogHead): Result<void, Refusal> {
-    const { checkpoint, origin, station } = auth;
+  /** Step 5: a checkpoint for a size already recorded must have the recorded root; a fork is recorded in the same transaction. */
+  private async checkHistory(auth: Authenticated, head: LogHead, tx: LogTransaction, events: [EventId, LogFields][]): Promise<Result<void, Refusal>> {
+    const { checkpoint, origin } = auth;
     if (checkpoint.size > head.size) return ok();
-    const recordedRoot = checkpoint.size === head.size ? head.root : this.store.rootAt(origin, checkpoint.size);
+    const recordedRoot = checkpoint.size === head.size ? head.root : await tx.rootAt(checkpoint.size);
     if (bytesEqual(recordedRoot, checkpoint.rootHash)) return ok();
-    const proof = checkpoint.size < head.size ? this.store.consistencyProof(origin, checkpoint.size, head.size) : [];
-    const evidenceId = this.store.recordFork(station.stationId, origin, {
+    const proof = checkpoint.size < head.size ? await tx.consistencyProof(checkpoint.size, head.size) : [];
+    const evidenceId = await tx.recordFork({
       origin,
       size: checkpoint.size,
       conflicting: auth.stationNote,
@@ -331,12 +344,20 @@ export class ValidatorService {
           ? 'two checkpoints signed by the station for the same size with different roots'
           : `the recorded checkpoint extends a tree whose first ${checkpoint.size} entries have the root recordedRootAtSize (consistency proof given), but the station also signed a different root for that size`,
     });
-    this.logger.log('validator.fork-detected', { origin, size: checkpoint.size, recordedSize: head.size, evidenceId });
+    events.push(['validator.fork-detected', { origin, size: checkpoint.size, recordedSize: head.size, evidenceId }]);
     return refusal(409, 'fork', `the station signed a checkpoint for ${origin} at size ${checkpoint.size} that conflicts with the one this validator recorded; evidence ${evidenceId} is published and the station gets no further cosignatures`, {
       currentSize: head.size,
       details: { evidenceId },
     });
   }
+}
+
+/** Step 4: a station that equivocated gets nothing more. */
+function frozenRefusal(auth: Authenticated, frozenBy: number | undefined): Result<void, Refusal> {
+  if (frozenBy === undefined) return ok();
+  return refusal(403, 'station-equivocated', `station ${auth.station.stationId} signed conflicting checkpoints (evidence ${frozenBy}); this validator cosigns nothing more for it`, {
+    details: { evidenceId: frozenBy },
+  });
 }
 
 function emptyHead(auth: Authenticated, election: ValidatorElection): LogHead {

@@ -23,6 +23,8 @@ type SimulateCliOptions = {
   keepWork?: boolean;
   threads?: string;
   quiet?: boolean;
+  validatorStore: string;
+  validatorProcesses: string;
 };
 
 function integer(text: string, name: string): number {
@@ -34,6 +36,11 @@ function integer(text: string, name: string): number {
 /** "3,20,20": the voters of each station. */
 function stationVoters(text: string): number[] {
   return text.split(',').map((part) => integer(part.trim(), 'station-voters'));
+}
+
+function validatorStore(text: string): 'sqlite' | 'postgres' {
+  if (text === 'sqlite' || text === 'postgres') return text;
+  throw new CliError(`--validator-store must be sqlite or postgres, not ${JSON.stringify(text)}`);
 }
 
 async function simulateCommand(options: SimulateCliOptions): Promise<void> {
@@ -52,6 +59,8 @@ async function simulateCommand(options: SimulateCliOptions): Promise<void> {
     ...(options.work === undefined ? {} : { workDir: options.work }),
     keepWork: options.keepWork === true,
     ...(options.threads === undefined ? {} : { threads: integer(options.threads, 'threads') }),
+    validatorStore: validatorStore(options.validatorStore),
+    validatorProcesses: integer(options.validatorProcesses, 'validator-processes'),
     progress: options.quiet === true ? undefined : (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
@@ -66,7 +75,9 @@ export function register(program: Command): void {
     .option('--stations <n>', 'polling stations, each its own kiosk process', '3')
     .option('--voters <n>', 'voters per station', '20')
     .option('--station-voters <list>', 'voters of each station, e.g. 3,20,20 (sets the number of stations; overrides --stations and --voters)')
-    .option('--validators <n>', 'validator processes', '3')
+    .option('--validators <n>', 'validators (independent operators)', '3')
+    .option('--validator-store <kind>', "each validator's store: sqlite (a file) or postgres (a throwaway PostgreSQL cluster, one database per validator)", 'sqlite')
+    .option('--validator-processes <p>', 'processes per validator, sharing its database (more than 1 needs --validator-store postgres)', '1')
     .option('--cosign <t>', 'validator cosignatures that make a checkpoint final (more than half)', '2')
     .option('--guardians <n>', 'guardians in the key ceremony', '3')
     .option('--threshold <k>', 'guardians needed to decrypt', '2')

@@ -2,11 +2,13 @@
  * `urna validator`:
  *   keygen --name NAME --out FILE   a cosignature/v1 key (mode 0600) and FILE.vkey
  *   start --config FILE             run one validator until SIGINT or SIGTERM
+ *   migrate --config FILE           create or upgrade the schema of the config's store
  */
 import path from 'node:path';
 import type { Command } from 'commander';
 import { SIGNATURE_TYPE_COSIGNATURE_V1 } from '../../core/ledger/note';
-import { startValidator } from '../../validator/run';
+import { readValidatorConfig } from '../../validator/config';
+import { migrateValidatorStore, startValidator } from '../../validator/run';
 import { CliError } from '../urna';
 import { writeNewKeyPair } from './election';
 
@@ -37,6 +39,14 @@ async function startCommand(options: { config: string; echoLog?: boolean }): Pro
   process.stdout.write(`validator ${validator.name} stopped\n`);
 }
 
+async function migrateCommand(options: { config: string }): Promise<void> {
+  const config = readValidatorConfig(path.resolve(options.config));
+  if (!config.ok) throw new CliError(config.error);
+  const migrated = await migrateValidatorStore(config.value);
+  if (!migrated.ok) throw new CliError(migrated.error);
+  process.stdout.write(`validator ${config.value.name}: ${migrated.value.kind} store at schema version ${migrated.value.version}\n`);
+}
+
 export function register(program: Command): void {
   const validator = program.command('validator').description('independent cosigning validator and public bulletin board');
   validator
@@ -51,4 +61,9 @@ export function register(program: Command): void {
     .requiredOption('--config <file>', 'validator config (JSON)')
     .option('--echo-log', 'also print the event log to stderr')
     .action(async (options: { config: string; echoLog?: boolean }) => startCommand(options));
+  validator
+    .command('migrate')
+    .description("create or upgrade the schema of the validator's store (versioned migrations; run before `start` on PostgreSQL)")
+    .requiredOption('--config <file>', 'validator config (JSON)')
+    .action(async (options: { config: string }) => migrateCommand(options));
 }

@@ -2,7 +2,9 @@
  * `urna simulate`: a whole election day on one machine, every part the real one.
  *
  *   officials    package, key ceremony, enrollment, provisioning   (election-setup.ts)
- *   validators   V processes of `urna validator start`, each behind a proxy per station
+ *   validators   V validators of P processes of `urna validator start` each (P > 1 on
+ *                PostgreSQL: a throwaway cluster, one database per validator shared by
+ *                its processes), each validator behind a proxy per station
  *   stations     N kiosk processes with printer and card-reader simulators on socat ptys
  *   voters       M per station with seeded intentions                (voters.ts, station-driver.ts)
  *   close        polls closed, both logs cosigned by every validator
@@ -14,7 +16,7 @@
  * paper, validators are stopped and restarted and stations lose their network.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { toHex } from '../../core/encoding/bytes';
@@ -34,6 +36,7 @@ import { LoopbackProxy } from './loopback-proxy';
 import { emptyDayStats, NO_FAULTS, planStationFaults, StationDriver, type StationDayStats } from './station-driver';
 import { StationProcess } from './station-process';
 import { ValidatorProcess } from './validator-process';
+import { startPostgres, type PostgresCluster } from './postgres-cluster';
 import { addCounts, countBallot, electionMood, emptyCounts, planVoters, SeededStream, type PlainCounts, type VoterIntent } from './voters';
 
 export type SimulateOptions = SimulationShape & {
@@ -48,6 +51,10 @@ export type SimulateOptions = SimulationShape & {
   readonly threads?: number;
   /** Progress lines for a person watching (stderr). */
   readonly progress?: (line: string) => void;
+  /** Each validator's store (default sqlite); postgres starts a throwaway cluster with one database per validator. */
+  readonly validatorStore?: 'sqlite' | 'postgres';
+  /** Processes per validator, all on its one database (default 1; more needs postgres). */
+  readonly validatorProcesses?: number;
 };
 
 /** Overall counts, and per station (or, once published, per publication unit: a station alone or a merged unit). */
@@ -57,6 +64,8 @@ export type SimulationSummary = {
   readonly seed: string;
   readonly shape: SimulationShape;
   readonly faults: boolean;
+  readonly validatorStore: 'sqlite' | 'postgres';
+  readonly validatorProcesses: number;
   readonly intended: ResultsView;
   readonly decrypted: ResultsView | null;
   readonly match: boolean;
@@ -113,6 +122,9 @@ function checkShape(options: SimulateOptions): void {
   positive(options.cosign, 'cosign', options.validators);
   positive(options.guardians, 'guardians', 100);
   positive(options.threshold, 'threshold', options.guardians);
+  const processes = options.validatorProcesses ?? 1;
+  positive(processes, 'validator-processes', 16);
+  if (processes > 1 && options.validatorStore !== 'postgres') throw new CliError('--validator-processes above 1 needs --validator-store postgres: processes of one validator share its database');
   if (options.cosign * 2 <= options.validators) throw new CliError(`--cosign must be more than half of --validators (${options.validators}), or two histories could both be final`);
   if (existsSync(options.out) && readdirSync(options.out).length > 0) throw new CliError(`${options.out} is not empty; the election record needs a fresh folder`);
 }
@@ -203,7 +215,10 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
   };
   const workDir = options.workDir ?? mkdtempSync(path.join(tmpdir(), 'urna-simulate-'));
   const ptyDir = PtyPair.tempDir();
+  /** Every process of every validator; groups[i] are validator i's processes, all on its one store. */
   const validators: ValidatorProcess[] = [];
+  const groups: ValidatorProcess[][] = [];
+  let cluster: PostgresCluster | undefined;
   const rigs: StationRig[] = [];
   let succeeded = false;
   // Interrupted (Ctrl-C, a supervisor's SIGTERM): the processes this run started go with it.
@@ -222,12 +237,23 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     const { plans, intended } = intendedResults(options.seed, election.stations);
     lap('setup');
 
-    for (const v of election.validators) validators.push(new ValidatorProcess(v.configFile));
+    if (options.validatorStore === 'postgres') {
+      cluster = await startPostgres({ durable: true });
+      for (const [i, v] of election.validators.entries()) await useDatabase(cluster, v.configFile, i);
+      lap('postgres');
+      progress(`simulate: PostgreSQL on port ${cluster.port}, one database per validator (urna validator migrate)`);
+    }
+    const perValidator = options.validatorProcesses ?? 1;
+    for (const v of election.validators) {
+      const group = Array.from({ length: perValidator }, () => new ValidatorProcess(v.configFile));
+      groups.push(group);
+      validators.push(...group);
+    }
     const validatorUrls = await Promise.all(validators.map((v) => v.start()));
     lap('validatorsStart');
-    progress(`simulate: ${validators.length} validators listening (${validatorUrls.join(', ')})`);
+    progress(`simulate: ${groups.length} validators of ${perValidator} process(es) each listening (${validatorUrls.join(', ')})`);
 
-    for (const station of election.stations) rigs.push(await rigStation(election, station, validators, ptyDir, options));
+    for (const [k, station] of election.stations.entries()) rigs.push(await rigStation(election, station, groups.map((g) => g[k % g.length] as ValidatorProcess), ptyDir, options));
     // A few at a time: each kiosk process compiles its sources on start, and there are two cores.
     for (let i = 0; i < rigs.length; i += 4) await Promise.all(rigs.slice(i, i + 4).map((r) => r.kiosk.start()));
     await Promise.all(rigs.map((r) => r.driver.openPolls()));
@@ -239,7 +265,7 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     let votingDone = false;
     const ticker = setInterval(() => progress(`simulate: ${cast}/${total} ballots cast (${(cast / ((Date.now() - mark) / 1000)).toFixed(1)}/s)`), 10_000);
     const faultCounts = { validatorRestarts: 0, networkCuts: 0 };
-    const faultLoops = options.faults ? [validatorFaults(options.seed, validators, rigs, () => votingDone, faultCounts, progress), networkFaults(options.seed, rigs, () => votingDone, faultCounts, progress)] : [];
+    const faultLoops = options.faults ? [validatorFaults(options.seed, groups, rigs, () => votingDone, faultCounts, progress), networkFaults(options.seed, rigs, () => votingDone, faultCounts, progress)] : [];
     try {
       await Promise.all(rigs.map((r) => r.driver.runVoters(plans.get(r.station.stationId) ?? [], () => (cast += 1))));
     } finally {
@@ -259,7 +285,7 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     await Promise.all(rigs.map((r) => teardownDevices(r)));
 
     const out = path.resolve(options.out);
-    const exported = await runUrna(['record', 'export', '--out', out, '--election', election.packageFile, '--guardians', election.ceremonyDir, '--enrollments', election.enrollmentsDir, '--station-manifest', election.stationManifestFile, '--from', ...validators.map((v) => v.url)]);
+    const exported = await runUrna(['record', 'export', '--out', out, '--election', election.packageFile, '--guardians', election.ceremonyDir, '--enrollments', election.enrollmentsDir, '--station-manifest', election.stationManifestFile, '--from', ...groups.map((g) => g[0]?.url ?? '')]);
     if (exported !== 0) throw new CliError('urna record export failed');
     lap('export');
     await Promise.all(validators.map((v) => v.stop()));
@@ -305,6 +331,8 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
         ...(options.stationVoters === undefined ? {} : { stationVoters: options.stationVoters }),
       },
       faults: options.faults,
+      validatorStore: options.validatorStore ?? 'sqlite',
+      validatorProcesses: options.validatorProcesses ?? 1,
       intended: intendedView,
       decrypted,
       match: difference === undefined,
@@ -322,6 +350,7 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     for (const rig of rigs) await rig.kiosk.kill();
     await Promise.allSettled(rigs.map((r) => teardownDevices(r)));
     await Promise.allSettled(validators.map((v) => v.stop()));
+    await cluster?.stop();
     PtyPair.removeDir(ptyDir);
     if (succeeded && options.keepWork !== true && options.workDir === undefined) rmSync(workDir, { recursive: true, force: true });
     else progress(`simulate: working files kept in ${workDir}`);
@@ -402,10 +431,27 @@ async function waitForCosignatures(rigs: readonly StationRig[], validatorNames: 
   }
 }
 
-/** Validators stopped (SIGTERM or SIGKILL) and restarted on a new port, one at a time, while the polls are open. */
+/**
+ * Points a validator's config at a new database of `cluster` (the connection string in
+ * an environment variable the validator processes inherit) and creates its schema
+ * with `urna validator migrate`.
+ */
+async function useDatabase(cluster: PostgresCluster, configFile: string, index: number): Promise<void> {
+  const env = `URNA_SIMULATE_VALIDATOR_DB_${index + 1}`;
+  process.env[env] = await cluster.createDatabase(`validator_${index + 1}`);
+  const config = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+  writeFileSync(configFile, `${JSON.stringify({ ...config, store: 'postgres', postgres: { urlEnv: env } }, null, 2)}\n`);
+  if ((await runUrna(['validator', 'migrate', '--config', configFile])) !== 0) throw new CliError(`urna validator migrate failed for ${configFile}`);
+}
+
+/**
+ * Validator processes stopped (SIGTERM or SIGKILL) and restarted on a new port, one
+ * at a time, while the polls are open; the stations that reached that process are
+ * pointed at its new port.
+ */
 async function validatorFaults(
   seed: string,
-  validators: readonly ValidatorProcess[],
+  groups: readonly (readonly ValidatorProcess[])[],
   rigs: readonly StationRig[],
   votingDone: () => boolean,
   counts: { validatorRestarts: number },
@@ -416,17 +462,19 @@ async function validatorFaults(
   while (first || !votingDone()) {
     first = false;
     await sleep(500 + stream.below(2500));
-    const index = stream.below(validators.length);
-    const validator = validators[index];
+    const index = stream.below(groups.length);
+    const group = groups[index] ?? [];
+    const member = group.length === 1 ? 0 : stream.below(group.length);
+    const validator = group[member];
     if (validator === undefined) continue;
     const name = `validator-${index + 1}`;
     const hard = stream.chance(0.5);
-    progress(`simulate: fault: ${name} ${hard ? 'killed' : 'stopped'}`);
+    progress(`simulate: fault: ${name}${group.length === 1 ? '' : ` process ${member + 1}`} ${hard ? 'killed' : 'stopped'}`);
     if (hard) await validator.kill();
     else await validator.stop();
     await sleep(500 + stream.below(2500));
     const url = await validator.start();
-    for (const rig of rigs) rig.proxies.get(name)?.retarget(Number(new URL(url).port));
+    for (const [k, rig] of rigs.entries()) if (k % group.length === member) rig.proxies.get(name)?.retarget(Number(new URL(url).port));
     counts.validatorRestarts += 1;
   }
 }

@@ -34,7 +34,8 @@ export class ValidatorProcess {
     });
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
     this.url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`validator did not start in 30 s: ${this.stderr}`)), 30_000);
+      // Generous: a loaded two-core machine compiles several of these at once; this catches hangs only.
+      const timer = setTimeout(() => reject(new Error(`validator did not start in 120 s: ${this.stderr}`)), 120_000);
       child.once('exit', (code) => {
         clearTimeout(timer);
         reject(new Error(`validator exited with ${String(code)}: ${this.stderr}`));

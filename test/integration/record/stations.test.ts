@@ -249,7 +249,7 @@ describe('a validator given the station manifest', () => {
       const config = readValidatorConfig(configFile);
       if (!config.ok) throw new Error(config.error);
       const logger = new MemoryEventLogger();
-      const prepared = prepareValidator(config.value, logger);
+      const prepared = await prepareValidator(config.value, logger);
       if (!prepared.ok) throw new Error(prepared.error);
       const server = buildValidatorServer(prepared.value.service, logger, config.value.httpLimits);
       try {

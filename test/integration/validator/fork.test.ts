@@ -26,6 +26,7 @@ import { verifyCosignedCheckpoint } from '../../../core/ledger/cosignature';
 import { noteVerifierFromKey, parseNote, type NoteVerifier } from '../../../core/ledger/note';
 import { ADD_CHECKPOINT_PATH, ENTRIES_PATH, formatAddCheckpointRequest, TLOG_SIZE_CONTENT_TYPE, type EntriesRequest } from '../../../core/ledger/witness-protocol';
 import { BallotWriter, cosignerOf, entriesRequest, makeTestElection, ValidatorProcess, type TestElection, type TestValidator } from './fixture';
+import { prepareStore } from './stores';
 
 // A loaded two-core machine runs other jobs alongside: these limits catch hangs only.
 const STEP_TIMEOUT = 120_000;
@@ -127,7 +128,10 @@ beforeAll(async () => {
     ],
     label: 'fork',
   });
-  for (const validator of election.validators) processes.push(new ValidatorProcess(election.writeConfig(validator, 0)));
+  for (const validator of election.validators) {
+    processes.push(new ValidatorProcess(election.writeConfig(validator, 0)));
+    await prepareStore(validator);
+  }
   await Promise.all(processes.map((p) => p.start()));
 }, STEP_TIMEOUT);
 

@@ -22,6 +22,7 @@ import { prepareValidator } from '../../../validator/run';
 import { buildValidatorServer } from '../../../validator/server';
 import type { ValidatorService } from '../../../validator/service';
 import { BallotWriter, cosignerOf, entriesRequest, makeTestElection, type TestElection } from './fixture';
+import { prepareStore } from './stores';
 
 let election: TestElection;
 let server: FastifyInstance;
@@ -49,10 +50,10 @@ function writer(stationIndex: number, name: string): BallotWriter {
 async function snapshot() {
   const logs = (await server.inject({ method: 'GET', url: '/urna/v1/logs' })).json<unknown>();
   const totals = (await server.inject({ method: 'GET', url: '/urna/v1/totals' })).json<unknown>();
-  return JSON.stringify({ logs, totals, evidence: service.store.evidenceCount() });
+  return JSON.stringify({ logs, totals, evidence: await service.store.read.evidenceCount() });
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   election = makeTestElection({
     validators: 3,
     stations: [
@@ -64,9 +65,11 @@ beforeAll(() => {
   });
   const validator = election.validators[0];
   if (validator === undefined) throw new Error('validator');
-  const config = readValidatorConfig(election.writeConfig(validator, 0));
+  election.writeConfig(validator, 0);
+  await prepareStore(validator);
+  const config = readValidatorConfig(validator.configFile);
   if (!config.ok) throw new Error(config.error);
-  const prepared = prepareValidator(config.value, logger);
+  const prepared = await prepareValidator(config.value, logger);
   if (!prepared.ok) throw new Error(prepared.error);
   service = prepared.value.service;
   server = buildValidatorServer(service, logger, config.value.httpLimits);
@@ -74,7 +77,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   await server.close();
-  service.store.close();
+  await service.store.close();
   election.cleanup();
 });
 
@@ -348,10 +351,10 @@ describe('poll-book duplicates across stations', () => {
     const second = writer(2, 'dup-2'); // station-3: nothing cosigned yet
     second.openPolls();
     second.append('pollbook', checkIn(second));
-    const before = service.store.evidenceCount();
+    const before = await service.store.read.evidenceCount();
     const accepted = await sync(second.ledger, 'pollbook');
     expect(accepted.status, JSON.stringify(accepted.json)).toBe(200);
-    expect(service.store.evidenceCount()).toBe(before + 1);
+    expect(await service.store.read.evidenceCount()).toBe(before + 1);
     const evidence = (await server.inject({ method: 'GET', url: '/urna/v1/evidence' })).json<{ evidence: { kind: string; body: unknown }[] }>();
     const duplicate = evidence.evidence.find((e) => e.kind === 'pollbook-duplicate');
     // The keyed voter hash stays with the validator; the public sees which entries collide.

@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ElectionId } from '../../../core/ids';
-import { describeStoreOpenError, VALIDATOR_DB_FILE, ValidatorStore } from '../../../validator/store';
+import { describeStoreOpenError, VALIDATOR_DB_FILE, SqliteValidatorStore } from '../../../validator/store';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -14,9 +14,9 @@ afterEach(() => {
 function freshStore(): { dir: string; file: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'urna-store-format-'));
   dirs.push(dir);
-  const store = ValidatorStore.open(dir, 'e-1' as ElectionId);
+  const store = SqliteValidatorStore.open(dir, 'e-1' as ElectionId);
   if (!store.ok) throw new Error(describeStoreOpenError(store.error));
-  store.value.close();
+  void store.value.close();
   return { dir, file: path.join(dir, VALIDATOR_DB_FILE) };
 }
 
@@ -38,7 +38,7 @@ describe('validator store format 2: ballots indexed across the election', () => 
     const db = new Database(file);
     db.prepare("UPDATE meta SET value = 'urna-validator/1' WHERE key = 'format'").run();
     db.close();
-    const reopened = ValidatorStore.open(dir, 'e-1' as ElectionId);
+    const reopened = SqliteValidatorStore.open(dir, 'e-1' as ElectionId);
     expect(reopened.ok).toBe(false);
     if (reopened.ok) return;
     expect(describeStoreOpenError(reopened.error)).toBe(

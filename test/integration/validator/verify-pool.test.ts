@@ -20,12 +20,12 @@ let election: TestElection;
 let plain: ValidatorService;
 let pooled: ValidatorService;
 
-function open(index: number, verifyThreads: number): ValidatorService {
+async function open(index: number, verifyThreads: number): Promise<ValidatorService> {
   const validator = election.validators[index];
   if (validator === undefined) throw new Error('validator');
   const config = readValidatorConfig(election.writeConfig(validator, 0));
   if (!config.ok) throw new Error(config.error);
-  const prepared = prepareValidator(config.value, new MemoryEventLogger(), { verifyThreads });
+  const prepared = await prepareValidator(config.value, new MemoryEventLogger(), { verifyThreads });
   if (!prepared.ok) throw new Error(prepared.error);
   return prepared.value.service;
 }
@@ -38,7 +38,7 @@ function request(ledger: LedgerStore, log: LogKind, from: number, to = ledger.si
 
 /** Sends the same request to both validators and returns both answers, without cosignatures. */
 async function both(body: unknown) {
-  const [a, b] = [await plain.submitEntriesAsync(body), await pooled.submitEntriesAsync(body)];
+  const [a, b] = [await plain.submitEntries(body), await pooled.submitEntries(body)];
   const strip = (r: typeof a) => (r.ok ? { ok: true, size: r.value.size } : { ok: false, error: r.error });
   return { plain: strip(a), pooled: strip(b) };
 }
@@ -58,15 +58,15 @@ beforeAll(async () => {
       { id: 'station-2', precinct: 'uik-1202' },
     ],
   });
-  plain = open(0, 0);
-  pooled = open(1, 2);
+  plain = await open(0, 0);
+  pooled = await open(1, 2);
   await pooled.verifyPool?.ready();
 });
 
 afterAll(async () => {
   await pooled.verifyPool?.close();
-  plain.store.close();
-  pooled.store.close();
+  await plain.store.close();
+  await pooled.store.close();
   election.cleanup();
 });
 
@@ -81,7 +81,7 @@ describe('validator proof pool', () => {
     expect(honest.plain).toEqual({ ok: true, size: station.ledger.size('ballots') });
     expect(honest.pooled).toEqual(honest.plain);
     expect(pooled.verifyPool?.checked).toBe(MIN_POOLED_BALLOTS + 9);
-    expect(JSON.stringify(pooled.store.totals())).toBe(JSON.stringify(plain.store.totals()));
+    expect(JSON.stringify(await pooled.store.read.totals())).toBe(JSON.stringify(await plain.store.read.totals()));
 
     // A batch with a proof that fails (code computed over the tampered record), late in the batch.
     const from = station.ledger.size('ballots');
