@@ -4,7 +4,8 @@ import { ledgerSuite } from './ledger.bench';
 import { stationSuite } from './station.bench';
 import { validatorSuite } from './validator.bench';
 import { verifySuite } from './verify.bench';
+import { peersSuite } from './peers.bench';
 import type { BenchSuite } from './harness';
 
 /** Every benchmark suite of the project; each issue adds its own. */
-export const suites: readonly BenchSuite[] = [ballotSuite, boundsSuite, ledgerSuite, stationSuite, validatorSuite, verifySuite];
+export const suites: readonly BenchSuite[] = [ballotSuite, boundsSuite, ledgerSuite, stationSuite, validatorSuite, verifySuite, peersSuite];
