@@ -197,14 +197,22 @@ export function decryptTally(
   partials: readonly PartialDecryption[],
   discreteLog: DiscreteLog = sharedDiscreteLog,
 ): Result<PlaintextTally, TallyFailure> {
-  const seen = new Set<number>();
+  const duplicate = firstDuplicateGuardian(partials);
+  if (duplicate !== undefined) return err({ check: 'duplicate-guardian', guardianId: duplicate.guardianId });
   for (const partial of partials) {
-    if (seen.has(partial.index)) return err({ check: 'duplicate-guardian', guardianId: partial.guardianId });
-    seen.add(partial.index);
     const valid = verifyPartialDecryption(context, ceremony, tally, partial);
     if (!valid.ok) return valid;
   }
   return combineVerifiedPartials(ceremony, tally, partials, discreteLog);
+}
+
+function firstDuplicateGuardian(partials: readonly PartialDecryption[]): PartialDecryption | undefined {
+  const seen = new Set<number>();
+  for (const partial of partials) {
+    if (seen.has(partial.index)) return partial;
+    seen.add(partial.index);
+  }
+  return undefined;
 }
 
 /**
@@ -219,11 +227,8 @@ export function combineVerifiedPartials(
   partials: readonly PartialDecryption[],
   discreteLog: DiscreteLog = sharedDiscreteLog,
 ): Result<PlaintextTally, TallyFailure> {
-  const seen = new Set<number>();
-  for (const partial of partials) {
-    if (seen.has(partial.index)) return err({ check: 'duplicate-guardian', guardianId: partial.guardianId });
-    seen.add(partial.index);
-  }
+  const duplicate = firstDuplicateGuardian(partials);
+  if (duplicate !== undefined) return err({ check: 'duplicate-guardian', guardianId: duplicate.guardianId });
   if (partials.length < ceremony.threshold) return err({ check: 'too-few-guardians' });
   const present = partials.map((p) => p.index);
   const weights = present.map((i) => lagrangeCoefficient(i, present));
