@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
+    // Tests that spawn `urna` run the bundle, rebuilt here when a source changed.
+    globalSetup: ['test/support/build-cli.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -105,7 +105,7 @@ function definitionFor(kind: 'r1' | 'r2', keys: { authority: string; validators:
 }
 
 /** Writes a complete, tallied record of `ballots` ballots over STATIONS stations; returns its folder. */
-async function buildRecord(kind: 'r1' | 'r2', ballots: number): Promise<string> {
+export async function buildRecord(kind: 'r1' | 'r2', ballots: number): Promise<string> {
   const dir = mkdtempSync(path.join(tmpdir(), `urna-bench-verify-${kind}-`));
   const guardianIds = ['guardian-1', 'guardian-2', 'guardian-3'] as GuardianId[];
   const authority = ed25519NoteSigner('bench-authority', seed('authority'));

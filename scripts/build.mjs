@@ -1,7 +1,9 @@
-// Builds the kiosk: the Svelte renderer with Vite, main and the preload with esbuild.
+// Builds the kiosk: the Svelte renderer with Vite, main and the preload with esbuild;
+// then the command line and the validator (scripts/build-cli.mjs).
 import { build as buildRenderer } from 'vite';
 import { build as esbuild } from 'esbuild';
 import { rmSync } from 'node:fs';
+import { buildCli } from './build-cli.mjs';
 
 const external = ['electron', 'better-sqlite3', 'serialport', '@serialport/*', '@napi-rs/canvas'];
 
@@ -34,4 +36,6 @@ await esbuild({
   logLevel: 'warning',
 });
 
-console.log('built dist/renderer, dist/main/index.cjs, dist/preload/index.cjs');
+await buildCli({ quiet: true });
+
+console.log('built dist/renderer, dist/main/index.cjs, dist/preload/index.cjs, dist/cli');

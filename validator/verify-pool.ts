@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import type { BallotFailure, BallotManifest, RecordProblem } from '../core/ballot';
 import { toBase64Url } from '../core/encoding/bytes';
 import type { ValidatorElection } from './election';
+import { bundled, bundleFile } from './entry-points';
 import { WorkerPool } from './worker-pool';
 
 /** What a worker found for one ballot entry (absent: the entry was not a ballot it could read). */
@@ -58,7 +59,7 @@ export class VerifyPool {
       jointKey: election.context.jointKey.toBase64Url(),
       manifests: [...election.manifests.entries()],
     };
-    this.#pool = new WorkerPool({ script: new URL('../bin/urna-validator-worker.mjs', import.meta.url), workerData, threads, announcesReady: true });
+    this.#pool = new WorkerPool({ script: bundled ? bundleFile('urna-validator-worker.mjs') : new URL('../bin/urna-validator-worker.mjs', import.meta.url), workerData, threads, announcesReady: true });
   }
 
   /** Starts the workers if needed; resolves once each has loaded the election. */

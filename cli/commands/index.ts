@@ -1,27 +1,33 @@
 import type { Command } from 'commander';
-import * as keys from './keys';
-import * as guardian from './guardian';
-import * as election from './election';
-import * as station from './station';
-import * as sim from './sim';
-import * as devices from './devices';
-import * as log from './log';
-import * as validator from './validator';
-import * as record from './record';
-import * as tally from './tally';
-import * as verify from './verify';
-import * as reconcile from './reconcile';
-import * as audit from './audit';
-import * as simulate from './simulate';
 
 /**
- * Each command group lives in its own module and registers itself here, so the
- * top-level help lists exactly the commands that exist.
+ * Each command group lives in its own module and registers itself; the table below
+ * names the groups in the order the top-level help lists them, and loads a group's
+ * module only when that command runs (cli/urna.ts), so a command does not pay for
+ * the others' imports.
  */
-type CommandModule = { register(program: Command): void };
+export type CommandModule = { register(program: Command): void };
+export type CommandGroup = { readonly name: string; load(): Promise<CommandModule> };
 
-const modules: readonly CommandModule[] = [keys, guardian, election, station, sim, devices, log, validator, record, tally, verify, reconcile, audit, simulate];
+export const commandGroups: readonly CommandGroup[] = [
+  { name: 'keys', load: () => import('./keys') },
+  { name: 'guardian', load: () => import('./guardian') },
+  { name: 'election', load: () => import('./election') },
+  { name: 'station', load: () => import('./station') },
+  { name: 'sim', load: () => import('./sim') },
+  { name: 'devices', load: () => import('./devices') },
+  { name: 'log', load: () => import('./log') },
+  { name: 'validator', load: () => import('./validator') },
+  { name: 'record', load: () => import('./record') },
+  { name: 'tally', load: () => import('./tally') },
+  { name: 'verify', load: () => import('./verify') },
+  { name: 'reconcile', load: () => import('./reconcile') },
+  { name: 'audit', load: () => import('./audit') },
+  { name: 'simulate', load: () => import('./simulate') },
+];
 
-export function registerCommands(program: Command): void {
+/** Registers every group (the top-level help from the sources, an unknown command's suggestions). */
+export async function registerCommands(program: Command): Promise<void> {
+  const modules = await Promise.all(commandGroups.map((group) => group.load()));
   for (const module of modules) module.register(program);
 }

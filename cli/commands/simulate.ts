@@ -86,7 +86,7 @@ export function register(program: Command): void {
     .option('--faults', 'kill and restart stations, empty printer rolls, restart validators, cut station networks')
     .option('--work <dir>', 'working folder for keys, station and validator data (default: a temporary folder)')
     .option('--keep-work', 'keep the working folder after a successful run')
-    .option('--threads <n>', 'worker threads for the proof checks of tally and verify (default: one per core)')
+    .option('--threads <n>', 'worker threads for the proof checks of tally and verify (default: as urna verify chooses)')
     .option('--quiet', 'no progress lines on stderr')
     .action((options: SimulateCliOptions) => simulateCommand(options));
 }

@@ -55,7 +55,7 @@ export function register(program: Command): void {
     .argument('<dir>', 'the election record folder')
     .option('--report <file>', 'write the JSON report here')
     .option('--authority-key <vkey-file>', "the election authority's verifier key, obtained independently (default: the key the package names)")
-    .option('--threads <n>', 'worker threads for ballot proofs (default: one per core; 0 = main thread)')
+    .option('--threads <n>', 'worker threads for ballot proofs (default: one per core, up to one per station, once the ballot logs reach 16 MiB; 0 = main thread)')
     .option('--quiet', 'no progress on stderr')
     .action((dir: string, options: VerifyOptions) => verifyCommand(dir, options));
 }

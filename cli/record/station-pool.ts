@@ -8,6 +8,7 @@ import { encryptedTallyToRecord, parseEncryptedTally, type EncryptedTallyRecord 
 import type { RecordFailure } from '../../core/record/failure';
 import type { StationVerifier, VerifiedStation } from '../../core/record/verify';
 import { err, ok, type Result } from '../../core/result';
+import { bundled, bundleFile } from '../../validator/entry-points';
 import { WorkerPool } from '../../validator/worker-pool';
 
 export type StationJob = { readonly id: number; readonly stationId: string };
@@ -33,7 +34,7 @@ export class StationWorkerPool {
 
   /** `dir` is the record folder; each worker trusts the package as `trust` says, like the main thread. */
   constructor(dir: string, trust: unknown, threads: number) {
-    this.#pool = new WorkerPool({ script: new URL('../../bin/urna-verify-worker.mjs', import.meta.url), workerData: { dir, trust }, threads, announcesReady: false });
+    this.#pool = new WorkerPool({ script: bundled ? bundleFile('urna-verify-worker.mjs') : new URL('../../bin/urna-verify-worker.mjs', import.meta.url), workerData: { dir, trust }, threads, announcesReady: false });
     // Started now, so the workers open the record while the main thread does.
     this.#pool.start();
   }

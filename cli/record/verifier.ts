@@ -1,10 +1,11 @@
 /**
- * Runs the core verifier on a record folder from the command line: proofs on a pool
- * of worker threads (one per core unless told otherwise), progress on stderr at most
- * once a second, and a plain error naming the failed check.
+ * Runs the core verifier on a record folder from the command line: stations on a pool
+ * of worker threads when the record is large enough to pay for them (or as many as
+ * --threads says), progress on stderr at most once a second, and a plain error naming
+ * the failed check.
  */
 import { availableParallelism } from 'node:os';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describeRecordFailure, type RecordFailure } from '../../core/record/failure';
 import { verifyRecord, verifyRecordLogs, type VerifiedLogs, type VerifyOptions, type VerifyProgress, type VerifyReport } from '../../core/record/verify';
@@ -15,15 +16,23 @@ import { directoryRecordSource } from './files';
 import { StationWorkerPool } from './station-pool';
 
 export type VerifierSettings = {
-  /** Worker threads for proofs; 0 or 1 checks them in the main thread. */
-  readonly threads?: number;
+  /** Worker threads for proofs; 0 or 1 checks them in the main thread; 'auto' (the default) as `autoThreads` decides. */
+  readonly threads?: number | 'auto';
   /** A pinned authority verifier-key file; without it the key the package names is used. */
   readonly authorityKeyFile?: string;
   readonly quiet?: boolean;
 };
 
-export function parseThreads(value: string | undefined): number {
-  if (value === undefined) return Math.max(1, availableParallelism());
+/**
+ * Ballot logs below this many bytes in all (about 9,000 one-question or 500
+ * ten-contest ballots) are verified in the main thread by default: each worker
+ * thread loads the verifier and opens the election again, which costs more than it
+ * saves on a smaller record (bench/verify.bench.ts measures both).
+ */
+export const AUTO_THREADS_MIN_LOG_BYTES = 16 * 1024 * 1024;
+
+export function parseThreads(value: string | undefined): number | 'auto' {
+  if (value === undefined) return 'auto';
   if (!/^[0-9]+$/.test(value) || Number(value) > 64) throw new CliError('--threads must be an integer from 0 to 64');
   return Number(value);
 }
@@ -37,6 +46,7 @@ function trustOf(settings: VerifierSettings): PackageTrust {
   }
 }
 
+/** Progress so far, all stations together: at most one line a second, and the last. */
 function progressPrinter(quiet: boolean): (p: VerifyProgress) => void {
   const started = performance.now();
   let last = 0;
@@ -45,19 +55,39 @@ function progressPrinter(quiet: boolean): (p: VerifyProgress) => void {
     if (quiet || (now - last < 1000 && p.stationsDone < p.stations)) return;
     last = now;
     const rate = p.ballotsVerified / Math.max(0.001, (now - started) / 1000);
-    process.stderr.write(`verify: station ${p.stationId} (${p.stationsDone}/${p.stations}), ${p.ballotsVerified} ballots' proofs verified, ${rate.toFixed(0)} ballots/s\n`);
+    process.stderr.write(`verify: ${p.stationsDone}/${p.stations} stations, ${p.ballotsVerified} ballots' proofs verified, ${rate.toFixed(0)} ballots/s\n`);
   };
 }
 
+/** The size of the stations' ballot logs, in bytes (files that are missing count 0: the verifier names them). */
+function ballotLogBytes(dir: string, stations: readonly string[]): number {
+  let total = 0;
+  for (const station of stations) {
+    try {
+      total += statSync(path.join(dir, 'stations', station, 'ballots', 'entries.jsonl')).size;
+    } catch {
+      // The verifier reports the missing log.
+    }
+  }
+  return total;
+}
+
+/** Threads by default: one per core, up to one per station, when the ballot logs are large enough to pay for them; otherwise none. */
+export function autoThreads(dir: string, stations: readonly string[]): number {
+  if (stations.length <= 1 || ballotLogBytes(dir, stations) < AUTO_THREADS_MIN_LOG_BYTES) return 0;
+  return Math.min(stations.length, Math.max(1, availableParallelism()));
+}
+
 async function withVerifier<T>(dir: string, settings: VerifierSettings, run: (options: VerifyOptions) => Promise<T>): Promise<T> {
-  const threads = settings.threads ?? parseThreads(undefined);
   const trust = trustOf(settings);
   const base: VerifyOptions = { trust, hasher: nodeMerkleHasher, onProgress: progressPrinter(settings.quiet === true) };
-  if (threads <= 1) return run(base);
+  if (settings.threads !== undefined && settings.threads !== 'auto' && settings.threads <= 1) return run(base);
   const source = directoryRecordSource(dir);
   // One thread per station at most; a record the main thread cannot open fails before any worker is needed.
-  const stations = source.list('stations')?.length ?? 0;
-  if (stations <= 1 || source.readText('election.json') === undefined) return run(base);
+  const stationIds = source.list('stations') ?? [];
+  const stations = stationIds.length;
+  const threads = settings.threads === undefined || settings.threads === 'auto' ? autoThreads(path.resolve(dir), stationIds) : settings.threads;
+  if (threads <= 1 || stations <= 1 || source.readText('election.json') === undefined) return run(base);
   const pool = new StationWorkerPool(path.resolve(dir), trust, Math.min(threads, stations));
   try {
     return await run({ ...base, stationVerifier: pool.verifier });

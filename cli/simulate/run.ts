@@ -47,7 +47,7 @@ export type SimulateOptions = SimulationShape & {
   readonly workDir?: string;
   /** Keep the working folder after a successful run (it is always kept after a failure). */
   readonly keepWork?: boolean;
-  /** Worker threads for the officials' proof checks (default: one per core). */
+  /** Worker threads for the officials' proof checks (default: as `urna verify` chooses). */
   readonly threads?: number;
   /** Progress lines for a person watching (stderr). */
   readonly progress?: (line: string) => void;

@@ -5,10 +5,13 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ApiResult, StationApiMethod } from '../../core/api/station-api';
 import type { SyncBatchPolicy } from '../../main/sync/sync-batching';
+import { bundled, bundleFile } from '../../validator/entry-points';
 
-const CHILD = path.resolve(import.meta.dirname, 'station-child.ts');
+// The bundle's station-child.mjs, or the TypeScript source run through tsx.
+const CHILD = bundled ? fileURLToPath(bundleFile('station-child.mjs')) : path.resolve(import.meta.dirname, 'station-child.ts');
 
 export type StationChildConfig = {
   readonly dataDir: string;
@@ -57,7 +60,7 @@ export class StationProcess {
   async start(): Promise<void> {
     this.stderrTail = '';
     const child = fork(CHILD, [JSON.stringify(this.config)], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: bundled ? [] : ['--import', 'tsx'],
       env: { ...process.env, NODE_OPTIONS: '' },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });

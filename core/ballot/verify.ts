@@ -68,6 +68,7 @@ function challengesHold(context: ElectionContext, manifest: BallotManifest, bind
   return ok();
 }
 
+/** The equations proof by proof: only to name the failing proof once a batch has failed. */
 function equationsHold(context: ElectionContext, ballot: EncryptedBallot): Result<void, BallotFailure> {
   for (const contest of ballot.contests) {
     for (const s of contest.selections) {
@@ -83,8 +84,28 @@ function equationsHold(context: ElectionContext, ballot: EncryptedBallot): Resul
   return ok();
 }
 
-/** Checks one ballot proof by proof, as shown where `binding` says. */
-export function verifyBallot(context: ElectionContext, manifest: BallotManifest, binding: BallotBinding, ballot: EncryptedBallot): Result<void, BallotFailure> {
+/**
+ * Checks one ballot, as shown where `binding` says: a batch of one (`verifyBallots`),
+ * so all its selection and contest proofs are one multi-scalar multiplication with
+ * random weights; only if that fails are its proofs checked one by one, to name the
+ * failing selection or contest.
+ */
+export function verifyBallot(
+  context: ElectionContext,
+  manifest: BallotManifest,
+  binding: BallotBinding,
+  ballot: EncryptedBallot,
+  options: BatchOptions = {},
+): Result<void, BallotFailure> {
+  const checked = verifyBallots(context, manifest, binding, [ballot], options);
+  return checked.ok ? checked : err(checked.error[0] as BallotFailure);
+}
+
+/**
+ * Checks one ballot proof by proof, with no batching: the reference that the batched
+ * paths must agree with (tests), and the per-proof cost the benchmarks compare.
+ */
+export function verifyBallotProofByProof(context: ElectionContext, manifest: BallotManifest, binding: BallotBinding, ballot: EncryptedBallot): Result<void, BallotFailure> {
   const challenges = challengesHold(context, manifest, binding, ballot);
   if (!challenges.ok) return challenges;
   return equationsHold(context, ballot);

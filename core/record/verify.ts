@@ -24,7 +24,7 @@
  * each running {@link verifyStation} on its own; the default runs in this thread.
  */
 import {
-  decryptTally,
+  combineVerifiedPartials,
   describeBallotFailure,
   firstFailingBallot,
   parsePartialDecryption,
@@ -422,7 +422,8 @@ export function combineShares(logs: VerifiedLogs, shares: readonly GuardianShare
   const decrypted: DecryptedUnit[] = [];
   for (const { unit, tally, castByStyle } of unitsToDecrypt(logs.election, logs.stations)) {
     const partials = ordered.map((g) => g.byUnit.get(unit.unitId) as PartialDecryption);
-    const totals: Result<PlaintextTally, unknown> = decryptTally(logs.election.context, logs.ceremony, tally, partials);
+    // Each share file's proofs were checked once, by checkTallyShare, against these same unit totals.
+    const totals: Result<PlaintextTally, unknown> = combineVerifiedPartials(logs.ceremony, tally, partials);
     if (!totals.ok) return err({ check: 'decryption', ...(unit.kind === 'station' ? { stationId: unit.unitId } : {}), message: `the totals of unit ${unit.unitId} do not decrypt: ${JSON.stringify(totals.error)}` });
     decrypted.push({ unit, castByStyle, totals: totals.value });
   }

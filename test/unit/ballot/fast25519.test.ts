@@ -16,6 +16,7 @@ import {
   FixedBaseTable,
   halfMultiple,
   halfOfDoubled,
+  linearCombination,
   msmIsIdentity,
   msmIsIdentityBigInt,
   pointFromCheckedAffine,
@@ -125,6 +126,33 @@ describe('fast ristretto255', () => {
     }
     expect(msmIsIdentity([], [])).toBe(true);
     expect(msmIsIdentity([Point.BASE], [0n])).toBe(true);
+  });
+
+  it('a linear combination equals the sum of the library multiplications, zero and extreme scalars included', () => {
+    const points = Array.from({ length: 4 }, () => decodeRistretto(Point.BASE.multiply(scalar()).toBytes()) as InstanceType<typeof Point>);
+    const cases: bigint[][] = [
+      [scalar(), scalar()],
+      [L - 1n, 1n],
+      [0n, scalar()],
+      [0n, 0n],
+      [8n, L - 8n],
+      [scalar(), scalar(), scalar(), scalar()],
+    ];
+    for (const scalars of cases) {
+      const used = points.slice(0, scalars.length);
+      const expected = used.reduce((sum, p, i) => ((scalars[i] as bigint) === 0n ? sum : sum.add(p.multiply(scalars[i] as bigint))), Point.ZERO);
+      const got = linearCombination(used, scalars);
+      expect(got.equals(expected)).toBe(true);
+      expect(hex(got.toBytes())).toBe(hex(expected.toBytes()));
+    }
+    // z·A − c·(x·A) is x-independent only when it should be: a Chaum–Pedersen commitment.
+    const a = points[0] as InstanceType<typeof Point>;
+    const x = scalar();
+    const u = scalar();
+    const c = scalar();
+    const z = (u + c * x) % L;
+    expect(linearCombination([a, a.multiply(x)], [z, (L - c) % L]).equals(a.multiply(u))).toBe(true);
+    expect(() => linearCombination([a], [L])).toThrow(/out of range/);
   });
 
   it('fixed-base halves, doubled and encoded in a batch, equal k·B and its encoding', () => {

@@ -25,6 +25,7 @@ import {
   selectionTranscript,
   TallyAccumulator,
   verifyBallot,
+  verifyBallotProofByProof,
   verifyBallots,
   verifyPartialDecryption,
 } from '../../../core/ballot';
@@ -229,6 +230,58 @@ describe('a dishonest ballot is rejected, naming the check', () => {
         { ballotId: 'batch-9', check: 'contest-proof', contestId: 'measure' },
       ],
     });
+  });
+});
+
+/** A branch's response z changed: the challenges still add up, only the algebra fails. */
+function withResponse(ballot: EncryptedBallot, ci: number, si: number | 'contest', branch: number): EncryptedBallot {
+  const bump = <T extends { branches: readonly { z: bigint }[] }>(proof: T): T => ({ ...proof, branches: proof.branches.map((b, j) => (j === branch ? { ...b, z: b.z + 1n } : b)) });
+  return {
+    ...ballot,
+    contests: ballot.contests.map((c, i) => {
+      if (i !== ci) return c;
+      if (si === 'contest') return { ...c, proof: bump(c.proof) };
+      return { ...c, selections: c.selections.map((s, j) => (j === si ? { ...s, proof: bump(s.proof) } : s)) };
+    }),
+  };
+}
+
+describe('one ballot alone is checked as a batch of one, and refuses what the batch refuses', () => {
+  it('names the same failure as the batched path and the proof-by-proof reference, for every tampering', () => {
+    const honest = cast('alone', { mayor: ['bob'], council: ['erin'] });
+    const donor = cast('alone-donor', { mayor: ['bob'], council: ['erin'] });
+    const a = selectionAt(honest, 0, 0);
+    const b = selectionAt(honest, 0, 1);
+    const tampered: EncryptedBallot[] = [
+      forge('alone-two', [[0, 0, 0], [2, 0, 0], [0, 0]], { selection: (_c, _s, v) => Math.min(v, 1) }),
+      forge('alone-over', [[1, 1, 0], [0, 0, 0], [0, 0]], { contest: (_c, sum) => Math.min(sum, 1) }),
+      forge('alone-over-measure', [[0, 0, 0], [0, 0, 0], [1, 1]], { contest: (_c, sum) => Math.min(sum, 1) }),
+      replaceSelection(honest, 1, 2, selectionAt(donor, 1, 2)),
+      { ...honest, contests: [donor.contests[0] as EncryptedContest, ...honest.contests.slice(1)] },
+      replaceSelection(replaceSelection(honest, 0, 0, { ...a, ciphertext: b.ciphertext }), 0, 1, { ...b, ciphertext: a.ciphertext }),
+      replaceSelection(replaceSelection(honest, 2, 0, selectionAt(honest, 2, 1)), 2, 1, selectionAt(honest, 2, 0)),
+      { ...honest, contests: honest.contests.slice(1) },
+      withResponse(honest, 1, 1, 0),
+      withResponse(honest, 1, 2, 1),
+      withResponse(honest, 0, 'contest', 1),
+      withResponse(honest, 2, 'contest', 0),
+      cast('alone-elsewhere', { measure: ['yes'] }, createElectionContext(random(32), context.jointKey)),
+    ];
+    const good = [cast('alone-good-1', { mayor: ['alice'] }), cast('alone-good-2', { council: ['dan', 'frank'] })];
+    expect(verifyBallot(context, manifest, binding, honest).ok).toBe(true);
+    for (const ballot of tampered) {
+      const single = verifyBallot(context, manifest, binding, ballot, { random });
+      expect(single.ok).toBe(false);
+      expect(single).toEqual(verifyBallotProofByProof(context, manifest, binding, ballot));
+      const batched = verifyBallots(context, manifest, binding, [good[0] as EncryptedBallot, ballot, good[1] as EncryptedBallot], { random });
+      expect(batched).toEqual({ ok: false, error: [(single as { error: unknown }).error] });
+    }
+    // The algebraic tamperings are named down to the selection or the contest.
+    expect(verifyBallot(context, manifest, binding, withResponse(honest, 1, 2, 1))).toEqual({
+      ok: false,
+      error: { ballotId: 'alone', check: 'selection-proof', contestId: 'council', selectionId: 'frank' },
+    });
+    expect(verifyBallot(context, manifest, binding, withResponse(honest, 2, 'contest', 0))).toEqual({ ok: false, error: { ballotId: 'alone', check: 'contest-proof', contestId: 'measure' } });
   });
 });
 

@@ -1,0 +1,75 @@
+// Builds the `urna` command line and the validator as bundled JavaScript in dist/cli,
+// so that no TypeScript is transpiled when a command runs (bin/urna.mjs loads
+// dist/cli/urna.mjs). Each command group is its own chunk, loaded only when that
+// command runs; dist/cli/commands.json lists the groups for the top-level help.
+// Run by `npm run build`, by `npm install` / `npm ci` (the prepare script) and
+// before the tests (test/support/build-cli.ts).
+import { build } from 'esbuild';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = path.join(root, 'dist/cli');
+
+// Native modules stay in node_modules; so do fastify and its plugins, whose loaders
+// resolve files at run time. Pure JavaScript packages are bundled (fewer files to load).
+const external = ['electron', 'better-sqlite3', 'serialport', '@serialport/*', '@napi-rs/canvas', 'fastify', '@fastify/*', 'tsx', 'esbuild'];
+
+const sourceDirs = ['cli', 'core', 'validator', 'main', 'hardware'];
+
+function newestSource(dir, newest = 0) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = newestSource(full, newest);
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Whether dist/cli was built after the last change to any source it bundles. */
+export function cliBundleFresh() {
+  let built;
+  try {
+    built = statSync(path.join(outdir, 'commands.json')).mtimeMs;
+  } catch {
+    return false;
+  }
+  const newest = Math.max(statSync(path.join(root, 'package-lock.json')).mtimeMs, ...sourceDirs.map((dir) => newestSource(path.join(root, dir))));
+  return built > newest;
+}
+
+export async function buildCli({ quiet = false } = {}) {
+  const started = performance.now();
+  rmSync(outdir, { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
+  await build({
+    absWorkingDir: root,
+    entryPoints: {
+      urna: 'cli/urna.ts',
+      'urna-verify-worker': 'cli/record/station-worker.ts',
+      'urna-validator-worker': 'validator/verify-worker.ts',
+      'station-child': 'cli/simulate/station-child.ts',
+    },
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    outExtension: { '.js': '.mjs' },
+    // Chunks sit beside the entry points: validator/entry-points.ts finds the entries from any chunk.
+    external,
+    // Bundled CommonJS packages call require() for Node built-ins.
+    banner: { js: "import { createRequire as __urnaCreateRequire } from 'node:module'; const require = __urnaCreateRequire(import.meta.url);" },
+    define: { URNA_BUNDLE: 'true' },
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  // The top-level help names every command group without loading them.
+  const { commandOverview } = await import(`${pathToFileURL(path.join(outdir, 'urna.mjs')).href}?t=${Date.now()}`);
+  writeFileSync(path.join(outdir, 'commands.json'), `${JSON.stringify(await commandOverview(), null, 2)}\n`);
+  if (!quiet) console.log(`built dist/cli in ${Math.round(performance.now() - started)} ms`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await buildCli();
