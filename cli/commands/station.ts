@@ -7,7 +7,6 @@
  *   manifest          sign the election's station list (station-manifest.ts)
  *   not-operated      sign the statement that a listed station did not operate
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { PrecinctId, StationId } from '../../core/ids';
@@ -15,7 +14,7 @@ import { enrollStation, verifyStationEnrollment } from '../../core/election/enro
 import { parseJsonFile, readElectionPackage, type VerifiedElectionPackage } from '../../core/election/package';
 import { pinAuthorityKey } from '../../main/election/election-store';
 import { CliError } from '../urna';
-import { cliLanguage, printErrors, readFileBytes, readSignerKeyFile, writeNewFile } from './election';
+import { cliLanguage, printErrors, readFileBytes, readSignerKeyFile, readVerifierKeyFile, writeNewFile } from './election';
 import { registerManifestCommands } from './station-manifest';
 
 type LangOption = { lang?: string };
@@ -30,13 +29,6 @@ export function readPackage(file: string, lang: LangOption['lang']): VerifiedEle
   return verified.value;
 }
 
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch (error) {
-    throw new CliError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
 
 type EnrollOptions = LangOption & { key: string; station: string; precinct: string; stationVkey: string; out: string; election: string };
 
@@ -49,7 +41,7 @@ function enrollCommand(options: EnrollOptions): void {
       electionId: pkg.definition.electionId,
       stationId: options.station as StationId,
       precinctId: options.precinct as PrecinctId,
-      stationVerifierKey: readText(options.stationVkey),
+      stationVerifierKey: readVerifierKeyFile(options.stationVkey, "the station's verifier key"),
     },
     authority,
     pkg.definition,
@@ -82,7 +74,7 @@ function checkEnrollmentCommand(file: string, options: LangOption & { election: 
 }
 
 function pinAuthorityCommand(options: LangOption & { dataDir: string; key: string }): void {
-  const pinned = pinAuthorityKey(path.resolve(options.dataDir), readText(options.key));
+  const pinned = pinAuthorityKey(path.resolve(options.dataDir), readVerifierKeyFile(options.key, "the election authority's verifier key"));
   if (!pinned.ok) {
     printErrors(pinned.error, cliLanguage(options.lang));
     throw new CliError('authority key not pinned');

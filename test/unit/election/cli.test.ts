@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -91,8 +91,20 @@ describe('urna station enroll', () => {
     expect(checked.stdout).toContain('station uik-1202-a, precinct uik-1202');
   });
 
+  it('refuses a station key named for another election or station, before the validators would', async () => {
+    await urna('election', 'keygen', '--out', at('other-station.key'), '--name', 'urna/other-election/uik-1202-a');
+    const refused = await urna(
+      'station', 'enroll', '--key', at('sample', 'authority.key'), '--station', 'uik-1202-a', '--precinct', 'uik-1202',
+      '--station-vkey', at('other-station.key.vkey'), '--election', at('sample', 'election.json'), '--out', at('enrollment-other.json'), '--lang', 'en',
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('the key is named "urna/other-election/uik-1202-a", but this station\'s key must be named "urna/svetlogorye-2026-09/uik-1202-a"');
+    expect(existsSync(at('enrollment-other.json'))).toBe(false);
+  });
+
   it('refuses an unknown precinct and a key that is not the authority', async () => {
-    const args = ['--station', 'x-1', '--station-vkey', at('sample', 'authority.key.vkey'), '--election', at('sample', 'election.json'), '--lang', 'en'];
+    await urna('election', 'keygen', '--out', at('x-1.key'), '--name', 'urna/svetlogorye-2026-09/x-1');
+    const args = ['--station', 'x-1', '--station-vkey', at('x-1.key.vkey'), '--election', at('sample', 'election.json'), '--lang', 'en'];
     const nowhere = await urna('station', 'enroll', '--key', at('sample', 'authority.key'), '--precinct', 'uik-7', '--out', at('e1.json'), ...args);
     expect(nowhere.code).toBe(1);
     expect(nowhere.stderr).toContain('precinctId: precinct "uik-7" is not in the election definition');
