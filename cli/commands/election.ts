@@ -47,6 +47,7 @@ import {
   type NoteSigner,
 } from '../../core/ledger/note';
 import { CliError } from '../urna';
+import { registerConfigureCommands } from './election-configure';
 import { runCeremonyCommand } from './keys';
 
 // ---------------------------------------------------------------- shared helpers
@@ -348,4 +349,5 @@ export function register(program: Command): void {
     .requiredOption('--out <file>', 'definition file to create')
     .option('--lang <ru|en>', 'language of the messages')
     .action((file: string, options: LangOption & { settings: string; out: string }) => importNistCommand(file, options));
+  registerConfigureCommands(election);
 }
