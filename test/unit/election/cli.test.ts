@@ -1,26 +1,13 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../cli/urna';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runUrna } from '../../support/urna-cli';
 import { setPath, type Json } from './json-edit';
 
 let dir: string;
 
-/** Runs `urna …` in-process and captures what it prints. */
-async function urna(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const errOut = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main(['node', 'urna', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    errOut.mockRestore();
-  }
-}
+const urna = runUrna;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'urna-election-cli-'));
