@@ -35,7 +35,7 @@ import { closeSync, fstatSync, openSync, readdirSync, readFileSync, statSync, co
 import path from 'node:path';
 import { z } from 'zod';
 import { cosignatureKeyId, ed25519Cosigner, type Cosigner } from '../core/ledger/cosignature';
-import { describeNoteError, formatVerifierKey, parseSignerKey, SIGNATURE_TYPE_COSIGNATURE_V1 } from '../core/ledger/note';
+import { describeNoteError, formatVerifierKey, keyTextKind, parseSignerKey, SIGNATURE_TYPE_COSIGNATURE_V1 } from '../core/ledger/note';
 import { err, ok, type Result } from '../core/result';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './server';
 import { DEFAULT_LIMITS, type ValidatorLimits } from './service';
@@ -166,9 +166,12 @@ export function loadValidatorKey(file: string, expectedName: string): Result<Val
   }
   let text: string;
   try {
+    text = readFileSync(fd, 'utf8');
+    // Say what was given before judging its mode: a .vkey is public, so its mode 644 is right for it.
+    const kind = keyTextKind(text);
+    if (kind !== 'secret key') return err(`keyFile ${file} is ${kind === 'verifier key' ? 'a verifier key (the public half)' : 'not a key file'}; the validator's secret cosigning key (from \`urna validator keygen\`, mode 0600) is expected here`);
     const mode = fstatSync(fd).mode;
     if ((mode & 0o077) !== 0) return err(`key ${file} has mode ${(mode & 0o777).toString(8)}; it must be readable by its owner only (chmod 600)`);
-    text = readFileSync(fd, 'utf8');
   } finally {
     closeSync(fd);
   }

@@ -41,10 +41,13 @@ import {
   formatSignerKey,
   formatVerifierKey,
   isValidKeyName,
+  keyTextKind,
   parseSignerKey,
+  parseVerifierKey,
   type NoteSigner,
 } from '../../core/ledger/note';
 import { CliError } from '../urna';
+import { registerConfigureCommands } from './election-configure';
 import { runCeremonyCommand } from './keys';
 
 // ---------------------------------------------------------------- shared helpers
@@ -88,11 +91,18 @@ export function readSignerKeyFile(file: string): NoteSigner {
   }
   let text: string;
   try {
-    const mode = fstatSync(fd).mode;
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new CliError(`${file} is a folder; a secret key file is expected here`);
+    text = readFileSync(fd, 'utf8');
+    // Say what was given before judging its mode: a .vkey is public, so its mode 644 is right for it.
+    const kind = keyTextKind(text);
+    if (kind !== 'secret key') {
+      throw new CliError(`${file} is ${kind === 'verifier key' ? 'a verifier key (the public half)' : 'not a key file'}; a secret signing key (PRIVATE+KEY+…, mode 0600) is expected here${file.endsWith('.vkey') ? `: pass ${file.slice(0, -'.vkey'.length)}` : ''}`);
+    }
+    const mode = stat.mode;
     if ((mode & 0o077) !== 0) {
       throw new CliError(`key ${file} has mode ${(mode & 0o777).toString(8)}; it must be readable by its owner only (chmod 600)`);
     }
-    text = readFileSync(fd, 'utf8');
   } finally {
     closeSync(fd);
   }
@@ -103,6 +113,27 @@ export function readSignerKeyFile(file: string): NoteSigner {
   const signer = ed25519NoteSigner(parsed.value.name, Uint8Array.from(parsed.value.secretKey));
   parsed.value.secretKey.fill(0);
   return signer;
+}
+
+/**
+ * Reads a verifier key file (`.vkey`, one line). A secret key given by mistake is
+ * named as such and never echoed; `what` says whose key is expected.
+ */
+export function readVerifierKeyFile(file: string, what: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliError(code === 'ENOENT' ? `no file at ${file}; ${what} (a .vkey file) is expected here` : code === 'EISDIR' ? `${file} is a folder; ${what} (a .vkey file) is expected here` : `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const kind = keyTextKind(text);
+  if (kind === 'secret key') throw new CliError(`${file} is a secret key; ${what} (its public half, the .vkey file) is expected here — keep the secret key where it is`);
+  if (kind === 'not a key') {
+    const parsed = parseVerifierKey(text);
+    throw new CliError(`${file} is not a verifier key; ${what} (<name>+<key id>+<base64>) is expected here${parsed.ok ? '' : `: ${describeNoteError(parsed.error)}`}`);
+  }
+  return text;
 }
 
 /** Makes an Ed25519 key pair; writes the secret (0600) and `<file>.vkey`; returns the vkey. */
@@ -215,7 +246,7 @@ function validateCommand(file: string, options: LangOption & { authorityKey?: st
   let definition: ElectionDefinition | undefined;
   if (!json.ok) errors = json.error;
   else if (isPackage(json.value)) {
-    const authorityKey = options.authorityKey === undefined ? 'self' : new TextDecoder().decode(readFileBytes(options.authorityKey)).trim();
+    const authorityKey = options.authorityKey === undefined ? 'self' : readVerifierKeyFile(options.authorityKey, "the election authority's verifier key");
     const verified = verifyElectionPackage(json.value, { authorityKey });
     errors = verified.ok ? [] : verified.error;
     if (verified.ok) definition = verified.value.definition;
@@ -318,4 +349,5 @@ export function register(program: Command): void {
     .requiredOption('--out <file>', 'definition file to create')
     .option('--lang <ru|en>', 'language of the messages')
     .action((file: string, options: LangOption & { settings: string; out: string }) => importNistCommand(file, options));
+  registerConfigureCommands(election);
 }

@@ -10,7 +10,7 @@
  *           Poll-book entries stay out of the public record (docs/SPEC.md §5.1); an
  *           official export for validators and officials asks for them explicitly.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { toBase64 } from '../../core/encoding/bytes';
@@ -20,6 +20,7 @@ import { describeEntryError, type LedgerEntry } from '../../core/ledger/entries'
 import { LedgerReader, LedgerStore, checkStoredEntry, describeLedgerError } from '../../main/ledger/store';
 import { describeIdentityError, loadOrProvisionStationIdentity, loadStationIdentity } from '../../main/station/identity';
 import { CliError } from '../urna';
+import { readVerifierKeyFile } from './election';
 
 const KEY_FILE = 'station.key';
 const EXPORT_CHUNK = 10_000;
@@ -84,11 +85,7 @@ function demoCommand(options: DemoOptions): void {
 /** The verifier key to trust: an explicit file, else the station key beside the store, else what the store records. */
 function trustedVerifierKey(dir: string, vkeyFile: string | undefined): { key: string | undefined; source: string } {
   if (vkeyFile !== undefined) {
-    try {
-      return { key: readFileSync(vkeyFile, 'utf8').trim(), source: vkeyFile };
-    } catch (error) {
-      throw new CliError(`cannot read ${vkeyFile}: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    return { key: readVerifierKeyFile(vkeyFile, "the station's verifier key"), source: vkeyFile };
   }
   const identity = loadStationIdentity(path.join(dir, KEY_FILE));
   if (identity.ok) return { key: identity.value.verifierKey, source: path.join(dir, KEY_FILE) };
@@ -97,9 +94,16 @@ function trustedVerifierKey(dir: string, vkeyFile: string | undefined): { key: s
 }
 
 function openVerified(dir: string, vkeyFile: string | undefined): { reader: LedgerReader; source: string } {
+  if (!existsSync(dir)) throw new CliError(`no station data directory at ${path.resolve(dir)}`);
+  if (!statSync(dir).isDirectory()) throw new CliError(`${path.resolve(dir)} is a file; --dir names the station's data directory (the folder holding station.key and the ledger)`);
   const trusted = trustedVerifierKey(dir, vkeyFile);
   const opened = LedgerReader.openForReading({ directory: dir, verifierKey: trusted.key });
-  if (!opened.ok) throw new CliError(describeLedgerError(opened.error));
+  if (!opened.ok) {
+    if (opened.error.kind === 'store-mismatch' && vkeyFile !== undefined && opened.error.reason.includes('different station key')) {
+      throw new CliError(`the ledger in ${path.resolve(dir)} was not signed by the key in ${vkeyFile}: that is another station's verifier key (or the wrong station's data directory)`);
+    }
+    throw new CliError(`${path.resolve(dir)}: ${describeLedgerError(opened.error)}`);
+  }
   return { reader: opened.value, source: trusted.source };
 }
 

@@ -27,6 +27,7 @@ import { nodeMerkleHasher } from '../../main/ledger/node-hasher';
 import { readJsonFile, writeRecordFile } from '../record/files';
 import { readExportStationList, stationsToExport, writeStationList } from '../record/station-list';
 import { CliError } from '../urna';
+import { readVerifierKeyFile } from './election';
 
 type ExportOptions = {
   out: string;
@@ -153,7 +154,7 @@ async function exportCommand(options: ExportOptions): Promise<void> {
   if (urls.length === 0 && exports.length === 0) throw new CliError('give at least one --from VALIDATOR_URL or --station-export DIR');
 
   const packageText = readText(options.election);
-  const authorityKey = options.authorityKey === undefined ? 'self' : readText(options.authorityKey).trim();
+  const authorityKey = options.authorityKey === undefined ? 'self' : readVerifierKeyFile(options.authorityKey, "the election authority's verifier key");
   const opened = openRecordElection(JSON.parse(packageText) as unknown, { authorityKey });
   if (!opened.ok) throw new CliError(`${options.election}: ${opened.error.message}`);
   const election = opened.value;

@@ -7,15 +7,20 @@
  *   manifest          sign the election's station list (station-manifest.ts)
  *   not-operated      sign the statement that a listed station did not operate
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { PrecinctId, StationId } from '../../core/ids';
 import { enrollStation, verifyStationEnrollment } from '../../core/election/enrollment';
 import { parseJsonFile, readElectionPackage, type VerifiedElectionPackage } from '../../core/election/package';
-import { pinAuthorityKey } from '../../main/election/election-store';
+import { ID_PATTERN } from '../../core/ids';
+import { pollBookKeyId } from '../../core/election/pollbook';
+import { loadElectionPackage, pinAuthorityKey } from '../../main/election/election-store';
+import { describeIdentityError, loadStationIdentity } from '../../main/station/identity';
+import { provisionStation, StationStartError } from '../../main/station/open-station';
+import { provisionPollBookKey } from '../../main/station/pollbook';
+import { readPollBookKeyFile } from './election-configure';
 import { CliError } from '../urna';
-import { cliLanguage, printErrors, readFileBytes, readSignerKeyFile, writeNewFile } from './election';
+import { cliLanguage, printErrors, readFileBytes, readSignerKeyFile, readVerifierKeyFile, writeNewFile } from './election';
 import { registerManifestCommands } from './station-manifest';
 
 type LangOption = { lang?: string };
@@ -30,13 +35,6 @@ export function readPackage(file: string, lang: LangOption['lang']): VerifiedEle
   return verified.value;
 }
 
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch (error) {
-    throw new CliError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
 
 type EnrollOptions = LangOption & { key: string; station: string; precinct: string; stationVkey: string; out: string; election: string };
 
@@ -49,7 +47,7 @@ function enrollCommand(options: EnrollOptions): void {
       electionId: pkg.definition.electionId,
       stationId: options.station as StationId,
       precinctId: options.precinct as PrecinctId,
-      stationVerifierKey: readText(options.stationVkey),
+      stationVerifierKey: readVerifierKeyFile(options.stationVkey, "the station's verifier key"),
     },
     authority,
     pkg.definition,
@@ -82,12 +80,63 @@ function checkEnrollmentCommand(file: string, options: LangOption & { election: 
 }
 
 function pinAuthorityCommand(options: LangOption & { dataDir: string; key: string }): void {
-  const pinned = pinAuthorityKey(path.resolve(options.dataDir), readText(options.key));
+  const pinned = pinAuthorityKey(path.resolve(options.dataDir), readVerifierKeyFile(options.key, "the election authority's verifier key"));
   if (!pinned.ok) {
     printErrors(pinned.error, cliLanguage(options.lang));
     throw new CliError('authority key not pinned');
   }
   process.stdout.write(`election authority key pinned in ${options.dataDir}\n`);
+}
+
+
+type ProvisionOptions = LangOption & { dataDir: string; election: string; station: string; precinct: string; authorityKey: string; pollbookKey: string };
+
+/**
+ * Provisioning a real station, on the station itself: its key (made here, never
+ * copied), who it is, the pinned authority key, the poll-book key and the signed
+ * package. Writes `station.vkey` beside its data for the authority's enrollment.
+ */
+function provisionCommand(options: ProvisionOptions): void {
+  const language = cliLanguage(options.lang);
+  const dataDir = path.resolve(options.dataDir);
+  const packageBytes = readFileBytes(options.election);
+  const pkg = readPackage(options.election, options.lang);
+  const definition = pkg.definition;
+  if (!definition.precincts.some((p) => p.id === options.precinct)) {
+    throw new CliError(`precinct "${options.precinct}" is not in ${options.election} (its precincts: ${definition.precincts.map((p) => p.id).join(', ')})`);
+  }
+  if (!ID_PATTERN.test(options.station)) throw new CliError(`--station "${options.station}" is not a valid id: 1 to 63 lowercase Latin letters, digits, ".", "_" or "-"`);
+  const authorityKey = readVerifierKeyFile(options.authorityKey, "the election authority's verifier key");
+  if (authorityKey !== definition.authority.verifierKey) throw new CliError(`${options.authorityKey} is not the authority key ${options.election} is signed with: get the authority's verifier key from the authority itself`);
+  const pollBookKey = readPollBookKeyFile(options.pollbookKey);
+  if (definition.pollBookKeyId !== undefined && pollBookKeyId(pollBookKey) !== definition.pollBookKeyId) throw new CliError(`${options.pollbookKey} is not the poll-book key ${options.election} names (key id ${definition.pollBookKeyId})`);
+  try {
+    provisionStation(dataDir, { stationId: options.station as StationId, electionId: definition.electionId, precinctId: options.precinct });
+  } catch (error) {
+    if (error instanceof StationStartError) throw new CliError(error.message);
+    throw error;
+  }
+  const identity = loadStationIdentity(path.join(dataDir, 'station.key'));
+  if (!identity.ok) throw new CliError(describeIdentityError(identity.error));
+  const pinned = pinAuthorityKey(dataDir, authorityKey);
+  if (!pinned.ok) {
+    printErrors(pinned.error, language);
+    throw new CliError('authority key not pinned');
+  }
+  provisionPollBookKey(dataDir, pollBookKey);
+  const loaded = loadElectionPackage({ dataDir, pollsHaveOpened: () => false }, packageBytes);
+  if (!loaded.ok) {
+    printErrors(loaded.error, language);
+    throw new CliError(`the station refused ${options.election}`);
+  }
+  const vkeyFile = path.join(dataDir, 'station.vkey');
+  writeNewFile(vkeyFile, `${identity.value.verifierKey}\n`);
+  process.stdout.write(
+    `station ${options.station} of ${definition.electionId}, precinct ${options.precinct}, provisioned in ${options.dataDir}\n` +
+      `station key ${path.join(options.dataDir, 'station.key')} (mode 0600, stays on this machine); verifier key ${path.join(options.dataDir, 'station.vkey')}:\n` +
+      `${identity.value.verifierKey}\n` +
+      'carry station.vkey to the election authority for `urna station enroll`; read the key id aloud to check it arrived unchanged\n',
+  );
 }
 
 export function register(program: Command): void {
@@ -117,5 +166,16 @@ export function register(program: Command): void {
     .requiredOption('--key <vkey-file>', "the authority's verifier key file")
     .option('--lang <ru|en>', 'language of the messages')
     .action((options: LangOption & { dataDir: string; key: string }) => pinAuthorityCommand(options));
+  station
+    .command('provision')
+    .description("provision a real station on its own machine: make its key, pin the authority key, store the poll-book key and the signed package; writes station.vkey for the enrollment")
+    .requiredOption('--data-dir <dir>', "(required) the station's data directory (created; the kiosk's --data-dir)")
+    .requiredOption('--station <id>', '(required) station id')
+    .requiredOption('--precinct <id>', '(required) the precinct whose voters it checks in')
+    .requiredOption('--authority-key <vkey-file>', "(required) the election authority's verifier key, from the authority")
+    .requiredOption('--pollbook-key <file>', '(required) the poll-book key (from `urna election pollbook-key`)')
+    .option('--election <file>', 'the signed election package', 'election.json')
+    .option('--lang <ru|en>', 'language of the messages (default: the terminal locale, else English)')
+    .action((options: ProvisionOptions) => provisionCommand(options));
   registerManifestCommands(station);
 }

@@ -25,6 +25,7 @@ import {
   signNote,
   type NoteSigner,
 } from '../ledger/note';
+import { stationKeyName } from '../ledger/checkpoint';
 import { err, ok, type Result } from '../result';
 import type { ElectionDefinition } from './definition';
 import { electionError, type ElectionError } from './errors';
@@ -62,6 +63,12 @@ function checkFields(enrollment: StationEnrollment, definition: ElectionDefiniti
   const key = parseVerifierKey(enrollment.stationVerifierKey);
   if (!key.ok) errors.push(electionError('stationVerifierKey', 'bad-verifier-key', { reason: describeNoteError(key.error) }));
   else if (key.value.signatureType !== SIGNATURE_TYPE_ED25519) errors.push(electionError('stationVerifierKey', 'wrong-key-type', { expected: 'Ed25519 (0x01)' }));
+  else if (ID_PATTERN.test(enrollment.electionId) && ID_PATTERN.test(enrollment.stationId)) {
+    // The station signs its checkpoints under this name (core/ledger/checkpoint.ts): a key
+    // made for another election or station would be refused by every validator later.
+    const expected = stationKeyName(enrollment.electionId, enrollment.stationId);
+    if (key.value.name !== expected) errors.push(electionError('stationVerifierKey', 'station-key-name-mismatch', { keyName: key.value.name, name: expected }));
+  }
   if (definition !== undefined) {
     if (enrollment.electionId !== definition.electionId) {
       errors.push(electionError('electionId', 'election-mismatch', { signed: enrollment.electionId, actual: definition.electionId }));

@@ -228,6 +228,16 @@ export function formatSignerKey(name: string, signatureType: number, secretKey: 
   return `PRIVATE+KEY+${name}+${keyIdHex(keyId)}+${toBase64(concatBytes(Uint8Array.of(signatureType), secretKey))}`;
 }
 
+/**
+ * What kind of key file a text is, for an error that says "a verifier key was given
+ * where a secret key is expected" instead of only "malformed". Never returns the key.
+ */
+export function keyTextKind(text: string): 'secret key' | 'verifier key' | 'not a key' {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('PRIVATE+KEY+')) return 'secret key';
+  return parseVerifierKey(trimmed).ok ? 'verifier key' : 'not a key';
+}
+
 /** Parses `PRIVATE+KEY+<name>+<key id>+<base64(type ‖ seed)>`, checking the key id. */
 export function parseSignerKey(text: string): Result<SignerKey, NoteError> {
   const parts = splitPlus(text, 5);

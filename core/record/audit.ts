@@ -102,7 +102,8 @@ export function expectedSampleSize(contest: ReportedContest, ballots: number, ri
       const s = vw / (vw + vl);
       const pw = vw / ballots;
       const pl = vl / ballots;
-      const denominator = pw * Math.log(2 * s) + pl * Math.log(2 - 2 * s);
+      // A loser without a vote contributes nothing (lim p·log p = 0), not 0·log 0 = NaN.
+      const denominator = pw * Math.log(2 * s) + (pl === 0 ? 0 : pl * Math.log(2 - 2 * s));
       const asn = denominator <= 0 ? Number.POSITIVE_INFINITY : (Math.log(1 / riskLimit) + Math.log(2 * s) / 2) / denominator;
       worst = Math.max(worst, asn);
     }

@@ -1,26 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../cli/urna';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runUrna } from '../../support/urna-cli';
 import { setPath, type Json } from './json-edit';
 
 let dir: string;
 
-/** Runs `urna …` in-process and captures what it prints. */
-async function urna(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const errOut = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main(['node', 'urna', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    errOut.mockRestore();
-  }
-}
+const urna = runUrna;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'urna-election-cli-'));
@@ -91,8 +78,20 @@ describe('urna station enroll', () => {
     expect(checked.stdout).toContain('station uik-1202-a, precinct uik-1202');
   });
 
+  it('refuses a station key named for another election or station, before the validators would', async () => {
+    await urna('election', 'keygen', '--out', at('other-station.key'), '--name', 'urna/other-election/uik-1202-a');
+    const refused = await urna(
+      'station', 'enroll', '--key', at('sample', 'authority.key'), '--station', 'uik-1202-a', '--precinct', 'uik-1202',
+      '--station-vkey', at('other-station.key.vkey'), '--election', at('sample', 'election.json'), '--out', at('enrollment-other.json'), '--lang', 'en',
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('the key is named "urna/other-election/uik-1202-a", but this station\'s key must be named "urna/svetlogorye-2026-09/uik-1202-a"');
+    expect(existsSync(at('enrollment-other.json'))).toBe(false);
+  });
+
   it('refuses an unknown precinct and a key that is not the authority', async () => {
-    const args = ['--station', 'x-1', '--station-vkey', at('sample', 'authority.key.vkey'), '--election', at('sample', 'election.json'), '--lang', 'en'];
+    await urna('election', 'keygen', '--out', at('x-1.key'), '--name', 'urna/svetlogorye-2026-09/x-1');
+    const args = ['--station', 'x-1', '--station-vkey', at('x-1.key.vkey'), '--election', at('sample', 'election.json'), '--lang', 'en'];
     const nowhere = await urna('station', 'enroll', '--key', at('sample', 'authority.key'), '--precinct', 'uik-7', '--out', at('e1.json'), ...args);
     expect(nowhere.code).toBe(1);
     expect(nowhere.stderr).toContain('precinctId: precinct "uik-7" is not in the election definition');

@@ -95,3 +95,16 @@ describe('BRAVO in simulation', () => {
     expect(outcome.contests[0]?.status).toBe('full-hand-count');
   });
 });
+
+describe('the expected sample size', () => {
+  it('is a whole number of draws when a reported loser has no votes at all (no 0·log 0)', () => {
+    const contest: ReportedContest = { contestId: 'mayor', winners: ['a'], losers: ['b', 'c'], votes: new Map([['a', 3], ['b', 1], ['c', 0]]) };
+    const expected = expectedSampleSize(contest, 4, 0.05);
+    expect(Number.isInteger(expected)).toBe(true);
+    expect(expected).toBeGreaterThanOrEqual(1);
+    expect(expected).toBeLessThanOrEqual(4);
+    const unanimous: ReportedContest = { contestId: 'charter', winners: ['yes'], losers: ['no'], votes: new Map([['yes', 5], ['no', 0]]) };
+    // Every paper shows the winner and doubles the statistic: about log2(1/α) ≈ 4.3 draws, plus Wald's overshoot term, at α = 0.05.
+    expect(expectedSampleSize(unanimous, 5, 0.05)).toBe(5);
+  });
+});
