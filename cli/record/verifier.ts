@@ -10,6 +10,7 @@ import path from 'node:path';
 import { describeRecordFailure, type RecordFailure } from '../../core/record/failure';
 import { verifyRecord, verifyRecordLogs, type VerifiedLogs, type VerifyOptions, type VerifyProgress, type VerifyReport } from '../../core/record/verify';
 import type { PackageTrust } from '../../core/election/package';
+import type { RecordStage } from '../../core/record/steps';
 import { nodeMerkleHasher } from '../../main/ledger/node-hasher';
 import { CliError } from '../urna';
 import { directoryRecordSource } from './files';
@@ -21,6 +22,8 @@ export type VerifierSettings = {
   /** A pinned authority verifier-key file; without it the key the package names is used. */
   readonly authorityKeyFile?: string;
   readonly quiet?: boolean;
+  /** The stage the record must have reached (docs/SPEC.md §11.1). */
+  readonly requireStage?: RecordStage;
 };
 
 /**
@@ -110,5 +113,5 @@ export async function verifiedLogsOf(dir: string, settings: VerifierSettings): P
 
 export async function verifyRecordFolder(dir: string, settings: VerifierSettings): Promise<VerifyReport> {
   const source = directoryRecordSource(path.resolve(dir));
-  return withVerifier(dir, settings, (options) => verifyRecord(source, options));
+  return withVerifier(dir, settings, (options) => verifyRecord(source, settings.requireStage === undefined ? options : { ...options, requireStage: settings.requireStage }));
 }

@@ -303,7 +303,7 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     if (combined !== 0) throw new CliError('urna tally combine failed');
     lap('combine');
     const report = path.join(workDir, 'verify-report.json');
-    const verifiedCode = await runUrna(['verify', out, '--quiet', '--report', report, ...threads]);
+    const verifiedCode = await runUrna(['verify', out, '--quiet', '--stage', 'tallied', '--report', report, ...threads]);
     lap('verify');
     timings['total'] = seconds(Date.now() - started);
 

@@ -18,6 +18,7 @@ import {
   parseVerifierKey,
 } from '../ledger/note';
 import { err, ok, type Result } from '../result';
+import { SPEC_VERSION } from '../spec-version';
 import { electionError, formatPath, isElectionErrorCode, type ElectionError, type ElectionErrorCode, type ErrorParams } from './errors';
 
 export const ELECTION_DEFINITION_FORMAT = 'urna/election-definition/v1';
@@ -200,6 +201,8 @@ const Validator = z.strictObject({
 
 const ElectionDefinitionShape = z.strictObject({
   format: z.literal(ELECTION_DEFINITION_FORMAT),
+  /** The version of docs/SPEC.md the package and its record follow (core/spec-version.ts). */
+  specVersion: z.literal(SPEC_VERSION),
   electionId: id<ElectionId>(),
   title: ShortText,
   /**

@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { ID_PATTERN } from '../ids';
 import { err, type Result } from '../result';
 import { ELECTION_DEFINITION_FORMAT, parseElectionDefinition, zodIssuesToElectionErrors, type ElectionDefinition } from './definition';
+import { SPEC_VERSION } from '../spec-version';
 import { electionError, formatPath, nestErrors, type ElectionError, type LocalizedText } from './errors';
 
 const InternationalizedText = z.looseObject({
@@ -242,6 +243,7 @@ export function importNistBallotDefinition(input: unknown, settings: ElectionDef
   const scope = gpUnits.get(election.ElectionScopeId);
   const definition = {
     format: ELECTION_DEFINITION_FORMAT,
+    specVersion: SPEC_VERSION,
     electionId: settings.electionId,
     title: im.text(election.Name, [...base, 'Name']),
     date: election.StartDate,

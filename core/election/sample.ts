@@ -12,6 +12,7 @@ import type { Bytes } from '../encoding/bytes';
 import { pollBookKeyId, voterHash } from './pollbook';
 import type { Result } from '../result';
 import { ELECTION_DEFINITION_FORMAT, parseElectionDefinition, type ElectionDefinition } from './definition';
+import { SPEC_VERSION } from '../spec-version';
 import type { ElectionError } from './errors';
 
 export type SampleKeys = {
@@ -89,6 +90,7 @@ export function sampleElectionDefinition(keys: SampleKeys): Result<ElectionDefin
     key === undefined ? {} : { voterList: SAMPLE_VOTER_IDS[precinctId].map((voterId) => voterHash(key, SAMPLE_ELECTION_ID, voterId)) };
   const definition = {
     format: ELECTION_DEFINITION_FORMAT,
+    specVersion: SPEC_VERSION,
     electionId: SAMPLE_ELECTION_ID,
     title: {
       ru: 'Выборы депутатов Совета депутатов городского округа Светлогорье и местный референдум',

@@ -4,6 +4,7 @@
  * so an observer can go straight to the file and line that is wrong.
  */
 import type { LogKind } from '../ids';
+import { stepOfFailure, type VerifyStepId } from './steps';
 
 export type RecordCheck =
   /** A file the layout requires is missing or is not what it should be. */
@@ -72,9 +73,11 @@ export type RecordFailure = {
   readonly index?: number;
   readonly guardianId?: string;
   readonly file?: string;
+  /** The docs/SPEC.md §11 step that failed (filled in by verifyRecord; see steps.ts). */
+  readonly step?: VerifyStepId;
 };
 
-/** One line for the terminal: where, then the check, then what. */
+/** One line for the terminal: where, then the step (docs/SPEC.md §11) and check, then what. */
 export function describeRecordFailure(failure: RecordFailure): string {
   const where = [
     failure.stationId === undefined ? undefined : `station ${failure.stationId}`,
@@ -83,5 +86,5 @@ export function describeRecordFailure(failure: RecordFailure): string {
     failure.guardianId === undefined ? undefined : `guardian ${failure.guardianId}`,
     failure.file === undefined ? undefined : failure.file,
   ].filter((part): part is string => part !== undefined);
-  return `${where.length > 0 ? `${where.join(', ')}: ` : ''}check ${failure.check} failed: ${failure.message}`;
+  return `${where.length > 0 ? `${where.join(', ')}: ` : ''}${stepOfFailure(failure)} check ${failure.check} failed: ${failure.message}`;
 }

@@ -10,6 +10,7 @@ import { contestLimit } from '../election/definition';
 import type { PlaintextTally } from '../ballot';
 import type { RecordElection } from './election';
 import { minimumPublishedCount, type PublicationUnit } from './publication';
+import { SPEC_VERSION } from '../spec-version';
 
 export type ContestResult = {
   readonly contestId: string;
@@ -36,6 +37,8 @@ export type ElectionResults = {
   readonly type: 'election-results';
   /** 2: stations below the minimum are merged (`merged`). */
   readonly v: 2;
+  /** The docs/SPEC.md version the results were computed under. */
+  readonly specVersion: string;
   readonly electionId: string;
   readonly baseHash: string;
   /** The package's minimum count of ballots behind a published total. */
@@ -134,6 +137,7 @@ export function computeResults(election: RecordElection, guardians: readonly str
   return {
     type: 'election-results',
     v: 2,
+    specVersion: SPEC_VERSION,
     electionId: election.definition.electionId,
     baseHash: toBase64Url(election.baseHash),
     minimumPublishedCount: minimumPublishedCount(election.definition),

@@ -38,7 +38,7 @@ import {
 import { toBase64, utf8Encode } from '../encoding/bytes';
 import { verifyStationEnrollment } from '../election/enrollment';
 import { describeElectionErrors } from '../election/errors';
-import type { PackageTrust } from '../election/package';
+import { formatBaseHashForDisplay, type PackageTrust } from '../election/package';
 import type { LogKind, StationId } from '../ids';
 import { ID_PATTERN } from '../ids';
 import { describeCheckpointError, openCheckpoint, stationOrigin } from '../ledger/checkpoint';
@@ -50,6 +50,7 @@ import { replayBallotLog, type ProofJob } from './ballot-log';
 import { ballotKeysOf, firstDuplicate, type BallotKeys } from './ballot-uniqueness';
 import { ballotStylesOfPrecinct, openRecordCeremony, openRecordElection, type RecordElection, type RecordStation } from './election';
 import type { RecordFailure } from './failure';
+import { RECORD_STAGES, stepsAt, VERIFY_STEPS, withStep, type RecordStage, type VerifyStepId } from './steps';
 import { checkListedEnrollment, checkRecordStations } from './stations';
 import type { StationManifest } from '../election/station-manifest';
 import { resultsToNist } from './nist-results';
@@ -92,6 +93,12 @@ export type VerifyOptions = {
   readonly onProgress?: (progress: VerifyProgress) => void;
   /** Randomness of the batched proof check (defaults to the CSPRNG). */
   readonly random?: RandomSource;
+  /**
+   * The stage the record must have reached (docs/SPEC.md §11.1). Without it the
+   * record is verified at whatever stage it is in; with it, an earlier record fails
+   * (an open ballot log as V20 polls-not-closed, a missing tally file as record-layout).
+   */
+  readonly requireStage?: RecordStage;
 };
 
 export type VerifiedStation = {
@@ -102,6 +109,8 @@ export type VerifiedStation = {
   readonly challenged: number;
   readonly voided: number;
   readonly unresolved: number;
+  /** The ballot log ends with polls-closed. */
+  readonly pollsClosed: boolean;
   readonly pollbookSize: number;
   /** Encrypted ballots (cast, voided, pending or challenged) whose proofs were verified. */
   readonly proofsVerified: number;
@@ -149,7 +158,10 @@ export function splitEntryLines(text: string): Result<string[], string> {
   return ok(text.slice(0, -1).split('\n'));
 }
 
-/** Steps 1–4: the trust anchors and every station's logs and ballots. */
+/**
+ * Steps V1–V20 (docs/SPEC.md §11): the trust anchors and every station's logs and
+ * ballots. V20 (every log closed) is skipped when `requireStage` is `voting`.
+ */
 export async function verifyRecordLogs(source: RecordSource, options: VerifyOptions = {}): Promise<Result<VerifiedLogs, RecordFailure>> {
   const packageJson = readJson(source, 'election.json');
   if (!packageJson.ok) return packageJson;
@@ -212,6 +224,12 @@ export async function verifyRecordLogs(source: RecordSource, options: VerifyOpti
   const duplicate = firstDuplicate(stations.map((s) => ({ stationId: s.station.stationId, shown: s.shown })));
   if (duplicate !== undefined) {
     return err({ check: duplicate.code, stationId: duplicate.place.stationId, log: 'ballots', index: duplicate.place.index, message: duplicate.message });
+  }
+  if (options.requireStage !== 'voting') {
+    const open = stations.find((s) => !s.pollsClosed);
+    if (open !== undefined) {
+      return err({ check: 'polls-not-closed', stationId: open.station.stationId, log: 'ballots', message: 'the ballot log does not end with polls-closed: the polls are not closed yet' });
+    }
   }
   return ok({ election, ceremony: ceremony.value, stations, ballotsVerified, stationManifest: listed.value.manifest, notOperated: listed.value.notOperated });
 }
@@ -298,7 +316,8 @@ export async function verifyStation(
   const rootFailure = checkRoot(election, station, texts, ballotsCheckpoint, hasher);
   if (rootFailure !== undefined) return err(rootFailure);
 
-  const replay = replayBallotLog(election, station, texts, { requireClosed: true });
+  // Whether the polls closed is checked for the whole record (V20), after every station's logs.
+  const replay = replayBallotLog(election, station, texts, { requireClosed: false });
   if (!replay.ok) return replay;
   const proofFailure = await proofVerifier(election, stationId, replay.value.proofJobs);
   if (proofFailure !== undefined) {
@@ -315,6 +334,7 @@ export async function verifyStation(
       challenged: replay.value.challenged,
       voided: replay.value.voided,
       unresolved: replay.value.unresolved.length,
+      pollsClosed: replay.value.pollsClosed,
       pollbookSize: pollbookCheckpoint.size,
       proofsVerified: replay.value.proofJobs.length,
       shown: replay.value.proofJobs.map((job) => ({ index: job.index, ...ballotKeysOf(job.ballot) })),
@@ -336,7 +356,7 @@ function checkRoot(
 ): RecordFailure | undefined {
   const where = { stationId: station.stationId, log: 'ballots' as const, file: `stations/${station.stationId}/ballots/entries.jsonl` };
   const hint = (): string => {
-    const replay = replayBallotLog(election, station, texts, { requireClosed: true });
+    const replay = replayBallotLog(election, station, texts, { requireClosed: false });
     return replay.ok ? '' : `; the first rule the entries break: entry ${String(replay.error.index ?? '?')} ${replay.error.check} (${replay.error.message})`;
   };
   if (texts.length !== checkpoint.size) {
@@ -470,12 +490,17 @@ export function verifyRecordTally(source: RecordSource, logs: VerifiedLogs): Res
 
 export type RecordSummary = {
   readonly electionId: string;
+  /** For people (formatBaseHashForDisplay, core/election/package.ts). */
   readonly baseHash: string;
+  /** The docs/SPEC.md version the package states, and the one this verifier checked it against. */
+  readonly specVersion: string;
   readonly stations: number;
   /** Version of the authority's station manifest the record was checked against. */
   readonly stationManifestVersion: number;
   /** Listed stations the authority signed did not operate. */
   readonly stationsNotOperated: readonly string[];
+  /** Operating stations whose ballot log does not end with polls-closed (stage `voting`). */
+  readonly stationsOpen: readonly string[];
   readonly entries: number;
   readonly ballotsCast: number;
   readonly challenged: number;
@@ -489,7 +514,13 @@ export type RecordSummary = {
 
 export type VerifyReport = {
   readonly ok: boolean;
-  readonly failure?: RecordFailure;
+  /** How far the election had got, as the record shows (docs/SPEC.md §11.1); present when V1–V19 held. */
+  readonly stage?: RecordStage;
+  /** The steps that were run and held, in order. */
+  readonly stepsVerified: readonly VerifyStepId[];
+  /** Steps not run because the record is at an earlier stage, with what is not there yet. */
+  readonly notYet?: readonly { readonly step: VerifyStepId; readonly missing: string }[];
+  readonly failure?: RecordFailure & { readonly step: VerifyStepId };
   /** Present when every log verified. */
   readonly summary?: RecordSummary;
   readonly stations?: readonly {
@@ -500,23 +531,76 @@ export type VerifyReport = {
     readonly challenged: number;
     readonly voided: number;
     readonly unresolved: number;
+    readonly pollsClosed: boolean;
     readonly pollbookEntries: number;
     readonly cosigners: Readonly<Record<LogKind, readonly string[]>>;
   }[];
 };
 
-/** Everything: logs, tally and results. */
+/** The files of the tally stage; a record holding any of them is verified as tallied. */
+function holdsTally(source: RecordSource): boolean {
+  return (
+    source.readText(ENCRYPTED_TOTALS_FILE) !== undefined ||
+    (source.list(SHARES_DIR) ?? []).length > 0 ||
+    source.readText('results.json') !== undefined ||
+    source.readText('results.nist.json') !== undefined
+  );
+}
+
+/** The steps before the failed one (which ran and held). */
+function stepsBefore(step: VerifyStepId): VerifyStepId[] {
+  const at = VERIFY_STEPS.findIndex((s) => s.id === step);
+  return VERIFY_STEPS.slice(0, Math.max(0, at)).map((s) => s.id);
+}
+
+/** What a stage lacks, step by step, for the report. */
+function notYetAt(stage: RecordStage, open: readonly string[]): { step: VerifyStepId; missing: string }[] {
+  const missing: Partial<Record<VerifyStepId, string>> = {
+    V20: `polls-closed in the ballot logs of ${open.join(', ')}`,
+    V21: `${ENCRYPTED_TOTALS_FILE}`,
+    V22: `${SHARES_DIR}/*.json`,
+    V23: 'the decrypted totals (from the tally shares)',
+    V24: 'results.json',
+    V25: 'results.nist.json',
+  };
+  const applied = new Set(stepsAt(stage).map((s) => s.id));
+  return VERIFY_STEPS.filter((s) => !applied.has(s.id)).map((s) => ({ step: s.id, missing: missing[s.id] ?? s.title }));
+}
+
+/**
+ * Everything the record holds at its stage (docs/SPEC.md §11.1): during voting the
+ * logs and cosignatures (V1–V19); after the polls close also V20; after the tally
+ * the tally and results (V21–V25). A record holding any tally file must be complete.
+ */
 export async function verifyRecord(source: RecordSource, options: VerifyOptions = {}): Promise<VerifyReport> {
-  const logs = await verifyRecordLogs(source, options);
-  if (!logs.ok) return { ok: false, failure: logs.error };
-  const tally = verifyRecordTally(source, logs.value);
+  const logs = await verifyRecordLogs(source, { ...options, requireStage: 'voting' });
+  if (!logs.ok) {
+    const failure = withStep(logs.error);
+    return { ok: false, failure, stepsVerified: stepsBefore(failure.step) };
+  }
   const { election, stations, ballotsVerified } = logs.value;
+  const open = stations.filter((s) => !s.pollsClosed).map((s) => s.station.stationId);
+  const required = RECORD_STAGES.indexOf(options.requireStage ?? 'voting');
+  const tallied = holdsTally(source) || required >= RECORD_STAGES.indexOf('tallied');
+  const closedRequired = tallied || required >= RECORD_STAGES.indexOf('polls-closed');
+  const stage: RecordStage = tallied ? 'tallied' : open.length === 0 ? 'polls-closed' : 'voting';
+  let failure: (RecordFailure & { step: VerifyStepId }) | undefined;
+  let guardians: readonly string[] = [];
+  if (closedRequired && open.length > 0) {
+    failure = withStep({ check: 'polls-not-closed', stationId: open[0], log: 'ballots', message: 'the ballot log does not end with polls-closed: the polls are not closed yet' });
+  } else if (tallied) {
+    const tally = verifyRecordTally(source, logs.value);
+    if (tally.ok) guardians = tally.value.guardians;
+    else failure = withStep(tally.error);
+  }
   const summary: RecordSummary = {
     electionId: election.definition.electionId,
-    baseHash: toBase64(election.baseHash),
+    baseHash: formatBaseHashForDisplay(election.baseHash),
+    specVersion: election.definition.specVersion,
     stations: stations.length,
     stationManifestVersion: logs.value.stationManifest.manifestVersion,
     stationsNotOperated: logs.value.notOperated,
+    stationsOpen: open,
     entries: stations.reduce((n, s) => n + s.entries, 0),
     ballotsCast: stations.reduce((n, s) => n + s.cast, 0),
     challenged: stations.reduce((n, s) => n + s.challenged, 0),
@@ -524,7 +608,7 @@ export async function verifyRecord(source: RecordSource, options: VerifyOptions 
     unresolved: stations.reduce((n, s) => n + s.unresolved, 0),
     proofsVerified: ballotsVerified,
     validatorThreshold: election.validatorThreshold,
-    guardians: tally.ok ? tally.value.guardians : [],
+    guardians,
     guardianThreshold: logs.value.ceremony.threshold,
   };
   const stationRows = stations.map((s) => ({
@@ -535,9 +619,10 @@ export async function verifyRecord(source: RecordSource, options: VerifyOptions 
     challenged: s.challenged,
     voided: s.voided,
     unresolved: s.unresolved,
+    pollsClosed: s.pollsClosed,
     pollbookEntries: s.pollbookSize,
     cosigners: s.cosigners,
   }));
-  if (!tally.ok) return { ok: false, failure: tally.error, summary, stations: stationRows };
-  return { ok: true, summary, stations: stationRows };
+  if (failure !== undefined) return { ok: false, stage, failure, stepsVerified: stepsBefore(failure.step), summary, stations: stationRows };
+  return { ok: true, stage, stepsVerified: stepsAt(stage).map((s) => s.id), notYet: notYetAt(stage, open), summary, stations: stationRows };
 }

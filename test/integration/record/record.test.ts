@@ -110,7 +110,7 @@ describe('an election record from a real run', () => {
     const dir = copyOf(untallied);
     const refused = runUrna(['tally', 'combine', '--record', dir, '--threads', '0', shares[1] as string, shares[3] as string]);
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain('check too-few-guardians failed: 2 guardian share(s) given; any 3 of the 4 guardians are needed');
+    expect(refused.stderr).toContain('V23 check too-few-guardians failed: 2 guardian share(s) given; any 3 of the 4 guardians are needed');
     expect(() => readFileSync(path.join(dir, 'results.json'))).toThrow();
   });
 });
@@ -131,7 +131,7 @@ describe('each tampering makes `urna verify` exit 1 naming the check', () => {
     const result = verify(dir);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('station station-1, ballots log');
-    expect(result.stderr).toContain('check log-root failed');
+    expect(result.stderr).toContain('V12 check log-root failed');
     // The replay points at the changed entry: its code no longer follows the chain (or it no longer decodes).
     expect(result.stderr).toMatch(new RegExp(`entry ${index} (confirmation-code|ballot-record)`));
   });
@@ -145,7 +145,7 @@ describe('each tampering makes `urna verify` exit 1 naming the check', () => {
     const result = verify(dir);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`station station-2, ballots log`);
-    expect(result.stderr).toContain(`check log-root failed: entries.jsonl holds ${lines.length} entries, the signed checkpoint ${lines.length + 1}`);
+    expect(result.stderr).toContain(`V12 check log-root failed: entries.jsonl holds ${lines.length} entries, the signed checkpoint ${lines.length + 1}`);
   });
 
   it('two entries swapped', () => {
@@ -157,7 +157,7 @@ describe('each tampering makes `urna verify` exit 1 naming the check', () => {
     const result = verify(dir);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('station station-3, ballots log');
-    expect(result.stderr).toContain('check log-root failed: the entries do not hash to the root the station signed');
+    expect(result.stderr).toContain('V12 check log-root failed: the entries do not hash to the root the station signed');
     expect(result.stderr).toContain('entry 1 ballot-not-pending');
   });
 
@@ -171,7 +171,7 @@ describe('each tampering makes `urna verify` exit 1 naming the check', () => {
     const result = verify(dir);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('station station-2, pollbook log');
-    expect(result.stderr).toContain('check cosignature-threshold failed: 1 validator(s) of the package cosigned (validator-1); 2 are needed');
+    expect(result.stderr).toContain('V11 check cosignature-threshold failed: 1 validator(s) of the package cosigned (validator-1); 2 are needed');
   });
 
   it('a partial decryption altered', () => {
@@ -186,7 +186,7 @@ describe('each tampering makes `urna verify` exit 1 naming the check', () => {
     const result = verify(dir);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`station ${station?.unitId ?? ''}, guardian guardian-2`);
-    expect(result.stderr).toContain('check partial-decryption-proof failed');
+    expect(result.stderr).toContain('V22 check partial-decryption-proof failed');
   });
 
   it('a result changed', () => {
@@ -199,7 +199,7 @@ describe('each tampering makes `urna verify` exit 1 naming the check', () => {
     writeFileSync(file, JSON.stringify(results, null, 2));
     const result = verify(dir);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('check results failed: results.json differs from the verified decryption at stations[station-1].contests[council-district-3].selections[');
+    expect(result.stderr).toContain('V24 check results failed: results.json differs from the verified decryption at stations[station-1].contests[council-district-3].selections[');
   });
 });
 

@@ -95,13 +95,13 @@ describe('the record holds every station of the signed station list', () => {
     rmSync(path.join(dir, 'stations', 'station-3'), { recursive: true });
     const result = await verify(dir);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('station station-3, stations/station-3/: check station-missing failed');
+    expect(result.stderr).toContain('station station-3, stations/station-3/: V6 check station-missing failed');
 
     const bare = copyOf(untallied);
     rmSync(path.join(bare, 'stations', 'station-3'), { recursive: true });
     const share = await urnaAsync(['tally', 'share', '--record', bare, '--key', run.guardianFiles[0] as string, '--out', path.join(run.dir, 'refused-share.json'), '--threads', '0']);
     expect(share.status).toBe(1);
-    expect(share.stderr).toContain('check station-missing failed');
+    expect(share.stderr).toContain('V6 check station-missing failed');
   });
 
   it("the authority's signed not-operated statement in its place, and the tally redone: the record verifies", async () => {
@@ -126,7 +126,7 @@ describe('the record holds every station of the signed station list', () => {
     cpSync(statement, path.join(both, 'stations', 'station-3', 'not-operated.json'));
     const contradiction = await verify(both);
     expect(contradiction.status).toBe(1);
-    expect(contradiction.stderr).toContain('station station-3, stations/station-3/not-operated.json: check station-not-operated failed');
+    expect(contradiction.stderr).toContain('station station-3, stations/station-3/not-operated.json: V6 check station-not-operated failed');
 
     // A statement not signed by the authority counts for nothing.
     const forged = copyOf(dir);
@@ -135,7 +135,7 @@ describe('the record holds every station of the signed station list', () => {
     writeFileSync(file, JSON.stringify({ ...json, note: json.note.replace('station station-3', 'station station-2') }));
     const refused = await verify(forged);
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain('check station-not-operated failed: not signed by the election authority');
+    expect(refused.stderr).toContain('V6 check station-not-operated failed: not signed by the election authority');
   });
 
   it('a station whose logs are in the record but that the manifest does not list: station-not-listed', async () => {
@@ -148,14 +148,14 @@ describe('the record holds every station of the signed station list', () => {
     cpSync(manifest, path.join(dir, 'station-manifest.json'));
     const result = await verify(dir);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('station station-3, stations/station-3/: check station-not-listed failed');
+    expect(result.stderr).toContain('station station-3, stations/station-3/: V6 check station-not-listed failed');
 
     // No manifest at all is no way out.
     const none = copyOf(tallied);
     rmSync(path.join(none, 'station-manifest.json'));
     const missing = await verify(none);
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toContain('station-manifest.json: check station-manifest failed: missing');
+    expect(missing.stderr).toContain('station-manifest.json: V5 check station-manifest failed: missing');
   });
 
   it('an earlier, non-final list that did not list a station yet, with the station left out: tally and verify refuse it', async () => {
@@ -165,7 +165,7 @@ describe('the record holds every station of the signed station list', () => {
     const signed = await urnaAsync(['station', 'manifest', '--key', authorityKey(), '--election', electionFile(), '--manifest-version', '1', '--enrollments', ...enrollments, '--out', early]);
     expect(signed.stdout).toContain('(not final: records verify only against the list signed with --final when the polls open)');
     expect(signed.status).toBe(0);
-    const notFinal = "check station-manifest failed: version 1 is not the authority's final station list (final no)";
+    const notFinal = "V5 check station-manifest failed: version 1 is not the authority's final station list (final no)";
 
     // Whoever assembles the record drops station-3 and swaps in the early list.
     const dir = copyOf(untallied);
@@ -215,7 +215,7 @@ describe('the record holds every station of the signed station list', () => {
     expect(incomplete.status).toBe(1);
     expect(incomplete.stderr).toContain('the record is incomplete: station(s) station-4 of the station manifest have no logs at any source and no not-operated statement');
     const refused = await verify(path.join(run.dir, 'export-incomplete'));
-    expect(refused.stderr).toContain('station station-4, stations/station-4/: check station-missing failed');
+    expect(refused.stderr).toContain('station station-4, stations/station-4/: V6 check station-missing failed');
 
     const statement = path.join(run.dir, 'station-4.not-operated.json');
     expect((await urnaAsync(['station', 'not-operated', '--key', authorityKey(), '--election', electionFile(), '--station', 'station-4', '--out', statement])).status).toBe(0);

@@ -199,7 +199,7 @@ describe('cross-station replay (issue 17)', () => {
     writer.close();
     const { shares, verify } = await tallyAndVerify(record);
     expect(verify.status, verify.output).toBe(1);
-    expect(verify.output).toContain(`FAILED: station station-b, ballots log, entry ${index}: check ballot-proof failed: ballot ${victim.ballotId} fails selection-proof-challenge`);
+    expect(verify.output).toContain(`FAILED: station station-b, ballots log, entry ${index}: V17 check ballot-proof failed: ballot ${victim.ballotId} fails selection-proof-challenge`);
     expect(shares).toEqual([1, 1, 1]);
   });
 
@@ -219,7 +219,7 @@ describe('cross-station replay (issue 17)', () => {
     const { shares, verify } = await tallyAndVerify(record);
     expect(verify.status, verify.output).toBe(1);
     expect(verify.output).toContain(
-      `FAILED: station station-c, ballots log, entry ${index}: check duplicate-ballot-id failed: ballot id ${victim.ballotId} at station station-c entry ${index} was already shown at station ${STATION_A} entry ${aIndex}`,
+      `FAILED: station station-c, ballots log, entry ${index}: V19 check duplicate-ballot-id failed: ballot id ${victim.ballotId} at station station-c entry ${index} was already shown at station ${STATION_A} entry ${aIndex}`,
     );
     expect(shares).toEqual([1, 1, 1]);
   });
@@ -249,7 +249,7 @@ describe('cross-station replay (issue 17)', () => {
     writer.close();
     const { shares, verify } = await tallyAndVerify(record);
     expect(verify.status, verify.output).toBe(1);
-    expect(verify.output).toContain(`FAILED: station station-e, ballots log, entry ${index}: check duplicate-ciphertext failed: the ciphertext of`);
+    expect(verify.output).toContain(`FAILED: station station-e, ballots log, entry ${index}: V19 check duplicate-ciphertext failed: the ciphertext of`);
     expect(verify.output).toContain(`at station station-e entry ${index} has the α of a selection already shown at station ${STATION_A} entry ${aIndex}`);
     expect(shares).toEqual([1, 1, 1]);
   });
@@ -264,7 +264,7 @@ describe('cross-station replay (issue 17)', () => {
     writer.close();
     const { shares, verify } = await tallyAndVerify(record);
     expect(verify.status, verify.output).toBe(1);
-    expect(verify.output).toContain(`FAILED: station station-d, ballots log, entry ${index}: check identity-ciphertext failed: ballot revealing-1 encrypts`);
+    expect(verify.output).toContain(`FAILED: station station-d, ballots log, entry ${index}: V14 check identity-ciphertext failed: ballot revealing-1 encrypts`);
     expect(shares).toEqual([1, 1, 1]);
   });
 });

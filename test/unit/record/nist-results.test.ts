@@ -10,6 +10,7 @@ import { sampleElectionDefinition } from '../../../core/election/sample';
 import { resultsToNist } from '../../../core/record/nist-results';
 import type { ElectionResults, MergedResult } from '../../../core/record/results';
 import { testSampleKeys } from '../election/sample-keys';
+import { SPEC_VERSION } from '../../../core/spec-version';
 
 const definition = (() => {
   const d = sampleElectionDefinition(testSampleKeys());
@@ -21,7 +22,7 @@ const station = (stationId: string, precinctId: string, ballotsCast: number) => 
 
 function results(parts: Pick<ElectionResults, 'stations' | 'merged' | 'precincts'>): ElectionResults {
   const overall = [...parts.stations, ...parts.merged].reduce((sum, u) => sum + u.ballotsCast, 0);
-  return { type: 'election-results', v: 2, electionId: definition.electionId, baseHash: 'AA', minimumPublishedCount: 10, guardians: ['g-1'], ...parts, overall: { ballotsCast: overall, contests: [] } };
+  return { type: 'election-results', v: 2, specVersion: SPEC_VERSION, electionId: definition.electionId, baseHash: 'AA', minimumPublishedCount: 10, guardians: ['g-1'], ...parts, overall: { ballotsCast: overall, contests: [] } };
 }
 
 type GpUnit = { '@id': string; ComposingGpUnitIds?: string[]; OtherType?: string };

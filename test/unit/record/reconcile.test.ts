@@ -6,11 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { describeDiscrepancy, parsePaperCounts, reconcile, reconciliationHtml, type Discrepancy, type PaperCounts } from '../../../core/record/reconcile';
 import type { ElectionResults } from '../../../core/record/results';
+import { SPEC_VERSION } from '../../../core/spec-version';
 
 /** Station-1 cast 10 ballots; its log also holds 2 voided ones. */
 const RESULTS: ElectionResults = {
   type: 'election-results',
   v: 2,
+  specVersion: SPEC_VERSION,
   electionId: 'e-1',
   baseHash: 'h',
   minimumPublishedCount: 1,
