@@ -73,6 +73,19 @@ export type RecordSource = {
   list(path: string): readonly string[] | undefined;
 };
 
+/** A record held in memory: relative path → text (tests, vectors, archives). */
+export function mapRecordSource(record: ReadonlyMap<string, string>): RecordSource {
+  return {
+    readText: (relative) => record.get(relative),
+    list: (relative) => {
+      const prefix = relative === '' || relative === '.' ? '' : `${relative.replace(/\/$/, '')}/`;
+      const names = new Set<string>();
+      for (const key of record.keys()) if (key.startsWith(prefix)) names.add(key.slice(prefix.length).split('/')[0] as string);
+      return names.size === 0 ? undefined : [...names];
+    },
+  };
+}
+
 /** Verifies the proofs of a station's ballots; returns the failure of the earliest bad entry, if any. */
 export type ProofVerifier = (
   election: RecordElection,

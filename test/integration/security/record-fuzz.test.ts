@@ -17,7 +17,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeRecordFailure } from '../../../core/record/failure';
-import { verifyRecord, type RecordSource } from '../../../core/record/verify';
+import { mapRecordSource, verifyRecord } from '../../../core/record/verify';
 import { nodeMerkleHasher } from '../../../main/ledger/node-hasher';
 import { runElection, runUrna, type RecordRun } from '../record/fixture';
 
@@ -32,17 +32,7 @@ let recordDir: string;
 /** The record, file by file (paths relative to the record folder, with "/"). */
 let files: Map<string, string>;
 
-function sourceOf(record: ReadonlyMap<string, string>): RecordSource {
-  return {
-    readText: (relative) => record.get(relative),
-    list: (relative) => {
-      const prefix = relative === '' || relative === '.' ? '' : `${relative.replace(/\/$/, '')}/`;
-      const names = new Set<string>();
-      for (const key of record.keys()) if (key.startsWith(prefix)) names.add(key.slice(prefix.length).split('/')[0] as string);
-      return names.size === 0 ? undefined : [...names];
-    },
-  };
-}
+const sourceOf = mapRecordSource;
 
 function readRecord(dir: string): Map<string, string> {
   const out = new Map<string, string>();
