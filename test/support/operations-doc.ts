@@ -12,7 +12,10 @@ import path from 'node:path';
 import type { BallotMarks } from '../../core/api/ballot';
 import type { StationId } from '../../core/ids';
 import { MemoryEventLogger } from '../../main/logging';
+import { castBallot, commitBallot, finishVoterSession } from '../../main/station/casting';
+import { checkInVoter } from '../../main/station/check-in';
 import { openStation } from '../../main/station/open-station';
+import { closePolls, openPolls } from '../../main/station/polls';
 import { MemoryPrinter } from './memory-printer';
 
 export const OPERATIONS_DOC = path.resolve(import.meta.dirname, '../../docs/OPERATIONS.md');
@@ -175,23 +178,23 @@ export async function runElectionDay(workDir: string, ports: readonly number[]):
     });
     try {
       if (station.provisioning.stationId !== (stationId as StationId)) throw new Error(`station-${stationId} holds station ${station.provisioning.stationId}`);
-      const opened = await station.desk.openPolls(WORKER);
+      const opened = await openPolls(station.context, WORKER);
       if (!opened.ok) throw new Error(`${stationId}: the polls did not open: ${JSON.stringify(opened.error)}`);
       said.push(`${stationId}: polls open, zero report printed`);
       for (const voter of voters) {
-        const checkIn = station.desk.checkInVoter(WORKER, { voterId: voter.voterId, activation: 'kiosk' });
+        const checkIn = checkInVoter(station.context, WORKER, { voterId: voter.voterId, activation: 'kiosk' });
         if (checkIn.outcome !== 'checked-in') throw new Error(`${stationId}: check-in of ${voter.voterId}: ${JSON.stringify(checkIn)}`);
-        const committed = await station.service.commitBallot({ marks: voter.marks, undervoteAcknowledged: true });
+        const committed = await commitBallot(station.context, { marks: voter.marks, undervoteAcknowledged: true });
         if (!committed.ok) throw new Error(`${stationId}: ballot of ${voter.voterId}: ${JSON.stringify(committed.error)}`);
-        const cast = station.service.castBallot();
+        const cast = castBallot(station.context);
         if (!cast.ok) throw new Error(`${stationId}: cast of ${voter.voterId}: ${JSON.stringify(cast.error)}`);
         await station.service.whenPrintingDone();
         // The voter taps "done" on the last screen.
-        const finished = station.service.finishVoterSession();
+        const finished = finishVoterSession(station.context);
         if (!finished.ok) throw new Error(`${stationId}: session of ${voter.voterId} did not end: ${JSON.stringify(finished.error)}`);
         said.push(`${stationId}: ${voter.voterId} checked in and cast a ballot`);
       }
-      const closed = await station.desk.closePolls(WORKER);
+      const closed = await closePolls(station.context, WORKER);
       if (!closed.ok) throw new Error(`${stationId}: the polls did not close: ${JSON.stringify(closed.error)}`);
       said.push(`${stationId}: polls closed, closing report printed (${printer.printed.length} printouts in all)`);
       const deadline = Date.now() + 60_000;
