@@ -27,6 +27,8 @@ export type EnrolledStation = {
 export type ValidatorElection = {
   readonly electionId: ElectionId;
   readonly definition: ElectionDefinition;
+  /** The election base hash (docs/SPEC.md §2.2), shown to people with formatBaseHashForDisplay. */
+  readonly baseHash: Uint8Array;
   readonly context: ElectionContext;
   readonly extendedBaseHash: Uint8Array;
   readonly manifests: ReadonlyMap<string, BallotManifest>;
@@ -79,7 +81,7 @@ export function loadValidatorElection(input: {
     }
     stations.set(station.value.stationId, station.value);
   }
-  return ok({ electionId: definition.electionId, definition, context, extendedBaseHash, manifests, stations });
+  return ok({ electionId: definition.electionId, definition, baseHash: verified.value.baseHash, context, extendedBaseHash, manifests, stations });
 }
 
 function enrolledStation(definition: ElectionDefinition, enrollment: StationEnrollment): Result<EnrolledStation, string> {

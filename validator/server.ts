@@ -9,6 +9,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { toBase64, toBase64Url } from '../core/encoding/bytes';
+import { formatBaseHashForDisplay } from '../core/election/package';
 import { stationOrigin } from '../core/ledger/checkpoint';
 import { ADD_CHECKPOINT_PATH, ENTRIES_PATH, TLOG_SIZE_CONTENT_TYPE } from '../core/ledger/witness-protocol';
 import type { EventLogger } from '../core/logging';
@@ -284,7 +285,12 @@ export function buildValidatorServer(service: ValidatorService, logger: EventLog
     return { evidence: await board.evidence(after, limit) };
   });
 
-  app.get('/urna/v1/validator', () => ({ name: service.name, electionId: service.election.electionId, extendedBaseHash: toBase64Url(service.election.extendedBaseHash) }));
+  app.get('/urna/v1/validator', () => ({
+    name: service.name,
+    electionId: service.election.electionId,
+    baseHash: formatBaseHashForDisplay(service.election.baseHash),
+    extendedBaseHash: toBase64Url(service.election.extendedBaseHash),
+  }));
 
   return app;
 }

@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { SIGNATURE_TYPE_COSIGNATURE_V1 } from '../../core/ledger/note';
 import { readValidatorConfig } from '../../validator/config';
 import { migrateValidatorStore, startValidator } from '../../validator/run';
+import { formatBaseHashForDisplay } from '../../core/election/package';
 import { CliError } from '../urna';
 import { writeNewKeyPair } from './election';
 
@@ -26,6 +27,7 @@ async function startCommand(options: { config: string; echoLog?: boolean }): Pro
   const validator = started.value;
   // Tests and supervisors read this line to learn the port when the config asks for port 0.
   process.stdout.write(`validator ${validator.name} listening on ${validator.url}\n`);
+  process.stdout.write(`election ${validator.service.election.electionId}, base hash ${formatBaseHashForDisplay(validator.service.election.baseHash)}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);

@@ -178,6 +178,6 @@ export function loadElectionPackage(deps: ElectionStoreDeps, packageBytes: Bytes
   } catch (error) {
     return refuse([fileError(file, error)]);
   }
-  logger.log('election.package-loaded', { electionId: loaded.definition.electionId, baseHash: toHex(loaded.baseHash) });
+  logger.log('election.package-loaded', { electionId: loaded.definition.electionId, baseHash: loaded.baseHashForDisplay });
   return ok(loaded);
 }

@@ -272,7 +272,7 @@ describe('a validator given the station manifest', () => {
         expect(unlisted.json.error?.message).toContain('station station-2 is enrolled but not in the authority');
       } finally {
         await server.close();
-        prepared.value.service.store.close();
+        await prepared.value.service.store.close();
       }
     } finally {
       election.cleanup();
