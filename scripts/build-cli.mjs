@@ -5,7 +5,7 @@
 // Run by `npm run build`, by `npm install` / `npm ci` (the prepare script) and
 // before the tests (test/support/build-cli.ts).
 import { build } from 'esbuild';
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -22,7 +22,7 @@ function newestSource(dir, newest = 0) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) newest = newestSource(full, newest);
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(full).mtimeMs);
+    else if (entry.name.endsWith('.ts') || entry.name.endsWith('.sql')) newest = Math.max(newest, statSync(full).mtimeMs);
   }
   return newest;
 }
@@ -66,6 +66,9 @@ export async function buildCli({ quiet = false } = {}) {
     sourcemap: true,
     logLevel: 'warning',
   });
+  // The validator's schema migrations are files read at run time (validator/migrations.ts
+  // resolves them beside the module that runs, which in the bundle is dist/cli).
+  cpSync(path.join(root, 'validator/migrations'), path.join(outdir, 'migrations'), { recursive: true });
   // The top-level help names every command group without loading them.
   const { commandOverview } = await import(`${pathToFileURL(path.join(outdir, 'urna.mjs')).href}?t=${Date.now()}`);
   writeFileSync(path.join(outdir, 'commands.json'), `${JSON.stringify(await commandOverview(), null, 2)}\n`);
