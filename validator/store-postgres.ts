@@ -116,7 +116,7 @@ export async function migratePostgres(sql: Sql, electionId: ElectionId): Promise
   const migrations = migrationsFor('postgres');
   return sql.begin(async (tx) => {
     await tx`SELECT pg_advisory_xact_lock(hashtextextended('urna/validator/migrate', 0))`;
-    await tx`CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied timestamptz NOT NULL DEFAULT now())`;
+    await tx`CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied timestamptz NOT NULL DEFAULT date_trunc('day', now()))`;
     const [row] = await tx<{ v: number }[]>`SELECT coalesce(max(version), 0)::int AS v FROM schema_migrations`;
     const current = row?.v ?? 0;
     if (current > migrations.length) throw new Error(describeVersionMismatch(current, migrations.length));

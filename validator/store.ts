@@ -84,6 +84,15 @@ function nodeSource(db: Database.Database, origin: string): SubtreeHashSource {
   };
 }
 
+/**
+ * When a migration was applied, to the day: a validator keeps no time finer than its
+ * time window anywhere (docs/SPEC.md), its own bookkeeping included.
+ */
+function appliedDay(): number {
+  const day = 86_400_000;
+  return Math.floor(Date.now() / day) * day;
+}
+
 /** Applies the migrations not yet applied; a store from before migrations were recorded counts as version 1. */
 function migrateSqlite(db: Database.Database, electionId: ElectionId): number {
   const migrations = migrationsFor('sqlite');
@@ -106,7 +115,7 @@ function migrateSqlite(db: Database.Database, electionId: ElectionId): number {
         meta.run('format', FORMAT);
         meta.run('election', electionId);
       }
-      db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied) VALUES (?, ?, ?, ?)').run(m.version, m.name, m.checksum, Date.now());
+      db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied) VALUES (?, ?, ?, ?)').run(m.version, m.name, m.checksum, appliedDay());
     }).immediate();
   }
   return migrations.length;
