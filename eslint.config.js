@@ -5,7 +5,7 @@ import globals from 'globals';
 
 const pureCoreImports = {
   patterns: [
-    { group: ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'electron', 'better-sqlite3', 'serialport', '@serialport/*'], message: 'core/ is pure TypeScript: no Node, Electron or device imports (DESIGN.md, Layout).' },
+    { group: ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'electron', 'better-sqlite3', 'serialport', '@serialport/*'], message: 'core/ is pure TypeScript: no Node, Electron or device imports (README, Architecture; scripts/check-layers.ts).' },
     { group: ['../main/*', '../../main/*', '../hardware/*', '../../hardware/*', '../validator/*', '../../validator/*', '../cli/*', '../../cli/*', '../renderer/*', '../../renderer/*'], message: 'core/ imports nothing from the other layers.' },
   ],
 };
