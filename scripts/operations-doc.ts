@@ -9,7 +9,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DocRunner, freePort, operationsBlocks, OPERATIONS_DOC, runElectionDay } from '../test/support/operations-doc';
+import { freePort } from '../cli/simulate/free-port';
+import { DocRunner, operationsBlocks, OPERATIONS_DOC, runElectionDay } from '../test/support/operations-doc';
 
 const write = process.argv.includes('--write');
 const markdown = readFileSync(OPERATIONS_DOC, 'utf8');

@@ -7,7 +7,6 @@
  * which writes each block's output into the document.
  */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import type { BallotMarks } from '../../core/api/ballot';
 import type { StationId } from '../../core/ids';
@@ -59,18 +58,6 @@ export function operationsBlocks(markdown: string): DocBlock[] {
     i = end;
   }
   return blocks;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export type BlockRun = { readonly code: number | null; readonly output: string };

@@ -10,7 +10,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DocRunner, freePort, operationsBlocks, OPERATIONS_DOC, runElectionDay } from '../../support/operations-doc';
+import { freePort } from '../../../cli/simulate/free-port';
+import { DocRunner, operationsBlocks, OPERATIONS_DOC, runElectionDay } from '../../support/operations-doc';
 
 const workDir = mkdtempSync(path.join(tmpdir(), 'urna-operations-test-'));
 let runner: DocRunner | undefined;
