@@ -12,7 +12,7 @@
  * go through the real `urna verify` process: exit 1, one FAILED line, no stack.
  * URNA_RECORD_FUZZ sets the count; the seed is printed.
  */
-import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ import { describeRecordFailure } from '../../../core/record/failure';
 import { mapRecordSource, verifyRecord } from '../../../core/record/verify';
 import { nodeMerkleHasher } from '../../../main/ledger/node-hasher';
 import { runElection, runUrna, type RecordRun } from '../record/fixture';
+import { readRecordFiles } from '../../support/record-files';
 
 const MUTATIONS = Number(process.env['URNA_RECORD_FUZZ'] ?? 250);
 const CLI_RUNS = Number(process.env['URNA_RECORD_FUZZ_CLI'] ?? 4);
@@ -33,16 +34,6 @@ let recordDir: string;
 let files: Map<string, string>;
 
 const sourceOf = mapRecordSource;
-
-function readRecord(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const full = path.join(entry.parentPath, entry.name);
-    out.set(path.relative(dir, full).split(path.sep).join('/'), readFileSync(full, 'utf8'));
-  }
-  return out;
-}
 
 beforeAll(async () => {
   process.stdout.write(`record fuzz: ${MUTATIONS} mutated records through the verifier, ${CLI_RUNS} through urna verify, seed ${SEED}\n`);
@@ -58,7 +49,7 @@ beforeAll(async () => {
   });
   const combined = runUrna(['tally', 'combine', '--record', recordDir, '--threads', '0', ...shares]);
   expect(combined.status, combined.stderr).toBe(0);
-  files = readRecord(recordDir);
+  files = readRecordFiles(recordDir);
 }, 240_000);
 
 afterAll(async () => {

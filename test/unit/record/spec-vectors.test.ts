@@ -16,6 +16,7 @@ import { VERIFY_STEPS } from '../../../core/record/steps';
 import { mapRecordSource, verifyRecord, type VerifyReport } from '../../../core/record/verify';
 import { SPEC_VERSION } from '../../../core/spec-version';
 import { nodeMerkleHasher } from '../../../main/ledger/node-hasher';
+import { readRecordFiles } from '../../support/record-files';
 
 const VECTORS = path.resolve('test/vectors');
 const RECORD = path.join(VECTORS, 'record');
@@ -25,17 +26,7 @@ type Change = { readonly path: string; readonly content?: string; readonly delet
 type NegativeVector = { name: string; description: string; step: string; check: string; detail?: string; changes: Change[] };
 type StageVector = { name: string; description: string; stage: string; changes: Change[] };
 
-function readRecord(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const full = path.join(entry.parentPath, entry.name);
-    out.set(path.relative(dir, full).split(path.sep).join('/'), readFileSync(full, 'utf8'));
-  }
-  return out;
-}
-
-const reference = readRecord(RECORD);
+const reference = readRecordFiles(RECORD);
 const load = <T>(sub: string): T[] =>
   readdirSync(path.join(VECTORS, sub))
     .filter((f) => f.endsWith('.json'))
