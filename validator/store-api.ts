@@ -19,7 +19,7 @@
  * run without an await. A key the extraction missed is recorded and the checks run
  * again with it fetched (`runWithLookups`).
  */
-import { encryptedBallotFromCheckedRecord, Point, type EncryptedBallot, type EncryptedBallotRecord } from '../core/ballot';
+import { encryptedBallotFromCheckedRecord, GroupElement, Point, type EncryptedBallot, type EncryptedBallotRecord } from '../core/ballot';
 import type { Bytes } from '../core/encoding/bytes';
 import { bytesEqual, fromBase64Url } from '../core/encoding/bytes';
 import type { LogKind, StationId } from '../core/ids';
@@ -406,4 +406,24 @@ export async function withFetchedNodes<T>(
       return hash;
     },
   });
+}
+
+/** The totals rows (ordered by station, contest, insertion) as the bulletin board serves them. */
+export function stationTotals(
+  rows: readonly { station: string; contest: string; selection: string; alpha: Bytes; beta: Bytes }[],
+  contestBallots: readonly { station: string; contest: string; n: number }[],
+): StationTotals[] {
+  const counts = new Map(contestBallots.map((r) => [`${r.station}\u0000${r.contest}`, r.n]));
+  const out = new Map<string, Map<string, { selectionId: string; alpha: string; beta: string }[]>>();
+  for (const row of rows) {
+    const station = out.get(row.station) ?? new Map<string, { selectionId: string; alpha: string; beta: string }[]>();
+    out.set(row.station, station);
+    const list = station.get(row.contest) ?? [];
+    station.set(row.contest, list);
+    list.push({ selectionId: row.selection, alpha: GroupElement.of(Point.fromBytes(row.alpha)).toBase64Url(), beta: GroupElement.of(Point.fromBytes(row.beta)).toBase64Url() });
+  }
+  return [...out].map(([stationId, contests]) => ({
+    stationId,
+    contests: [...contests].map(([contestId, selections]) => ({ contestId, ballots: counts.get(`${stationId}\u0000${contestId}`) ?? 0, selections })),
+  }));
 }

@@ -34,6 +34,7 @@ import {
   type LogRow,
   nodeSha256Hasher,
   StoreIntegrityError,
+  stationTotals,
   totalsAfter,
   withFetchedNodes,
   type BatchCommit,
@@ -51,7 +52,6 @@ import {
   type ValidatorStore,
   type ValidatorWriteStore,
 } from './store-api';
-import { stationTotals } from './store';
 import { DEFAULT_TIME_WINDOW, type TimeWindow } from './time-window';
 
 /** The SQL tag of a connection pool or of one transaction. */

@@ -27,7 +27,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { GroupElement, Point } from '../core/ballot';
 import type { Bytes } from '../core/encoding/bytes';
 import { utf8Decode } from '../core/encoding/bytes';
 import type { ElectionId } from '../core/ids';
@@ -44,6 +43,7 @@ import {
   type LogRow,
   nodeSha256Hasher,
   StoreIntegrityError,
+  stationTotals,
   totalsAfter,
   type BatchCommit,
   type ConfirmationLookup,
@@ -208,26 +208,6 @@ class SqliteReadSide implements ValidatorReadStore {
   describe(): Promise<Readonly<Record<string, unknown>>> {
     return Promise.resolve({ kind: 'sqlite', ...this.durability() });
   }
-}
-
-/** The totals rows (ordered by station, contest, insertion) as the bulletin board serves them. */
-export function stationTotals(
-  rows: readonly { station: string; contest: string; selection: string; alpha: Bytes; beta: Bytes }[],
-  contestBallots: readonly { station: string; contest: string; n: number }[],
-): StationTotals[] {
-  const counts = new Map(contestBallots.map((r) => [`${r.station}\u0000${r.contest}`, r.n]));
-  const out = new Map<string, Map<string, { selectionId: string; alpha: string; beta: string }[]>>();
-  for (const row of rows) {
-    const station = out.get(row.station) ?? new Map<string, { selectionId: string; alpha: string; beta: string }[]>();
-    out.set(row.station, station);
-    const list = station.get(row.contest) ?? [];
-    station.set(row.contest, list);
-    list.push({ selectionId: row.selection, alpha: GroupElement.of(Point.fromBytes(row.alpha)).toBase64Url(), beta: GroupElement.of(Point.fromBytes(row.beta)).toBase64Url() });
-  }
-  return [...out].map(([stationId, contests]) => ({
-    stationId,
-    contests: [...contests].map(([contestId, selections]) => ({ contestId, ballots: counts.get(`${stationId}\u0000${contestId}`) ?? 0, selections })),
-  }));
 }
 
 /** One write transaction on the SQLite connection (store-api.ts LogTransaction). */
