@@ -16,6 +16,7 @@ import type { EventLogger } from '../core/logging';
 import type { StationId } from '../core/ids';
 import { ID_PATTERN } from '../core/ids';
 import { fullCodePrefix, matchesShortCode, parseLookupCode } from '../core/board/confirmation';
+import { defaultBoardPageDir, registerBoardPage, wantsPage } from './board-page';
 import { nodeSha256Hasher, type ConfirmationLookup } from './store-api';
 import type { Refusal, ValidatorService } from './service';
 
@@ -88,7 +89,12 @@ function nonNegativeInt(text: unknown): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
-export function buildValidatorServer(service: ValidatorService, logger: EventLogger, limits: HttpLimits = DEFAULT_HTTP_LIMITS): FastifyInstance {
+export function buildValidatorServer(
+  service: ValidatorService,
+  logger: EventLogger,
+  limits: HttpLimits = DEFAULT_HTTP_LIMITS,
+  boardPageDir: string | undefined = defaultBoardPageDir(),
+): FastifyInstance {
   const app = Fastify({
     bodyLimit: limits.bodyLimit,
     requestTimeout: limits.requestTimeoutMs,
@@ -166,6 +172,11 @@ export function buildValidatorServer(service: ValidatorService, logger: EventLog
 
   // The bulletin board reads only committed state (store-api.ts read side); it may be a read replica.
   const board = service.store.read;
+  const page = registerBoardPage(
+    app,
+    boardPageDir,
+    service.election.definition.validators.members.map((m) => new URL(m.url).origin),
+  );
 
   app.get('/urna/v1/health', async () => ({
     status: 'ok',
@@ -255,6 +266,8 @@ export function buildValidatorServer(service: ValidatorService, logger: EventLog
   const SHORT_CODE_CANDIDATES = 16;
 
   app.get<{ Params: { code: string } }>('/urna/v1/confirmation/:code', async (request, reply) => {
+    // A browser opening the receipt's QR code gets the page, which checks the code itself.
+    if (wantsPage(request)) return page.send(reply);
     const parsed = parseLookupCode(request.params.code);
     if (!parsed.ok) return refuse(request, reply, 400, 'bad-confirmation-code', parsed.error);
     let found: ConfirmationLookup | undefined;

@@ -103,6 +103,8 @@ export type CheckedAnswer = {
   /** Validators of the package whose cosignatures on the answer's checkpoint verified. */
   readonly cosigners: readonly string[];
   readonly checkpointSize: number;
+  /** The ballot's entry as the log holds it (for a challenged ballot, what the checker recomputes). */
+  readonly entry: string;
 };
 
 /** What the checker proved from every board it asked, in the words a voter reads. */
@@ -208,7 +210,7 @@ export function checkAnswer(
   } else if (answer.resolvedIndex !== null) {
     return fail('resolution', `a ${answer.status} ballot has no resolving entry`);
   }
-  return ok({ stationId: answer.stationId, ballotId: answer.ballotId, status: answer.status, fullCode, cosigners, checkpointSize: size });
+  return ok({ stationId: answer.stationId, ballotId: answer.ballotId, status: answer.status, fullCode, cosigners, checkpointSize: size, entry: answer.entry });
 }
 
 /**

@@ -7,8 +7,6 @@
  * (a tampered inclusion proof, a forged cosignature, a status it cannot prove) is
  * caught and named, never shown as "recorded".
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -22,13 +20,13 @@ import {
   type LookupCode,
 } from '../../../core/board/confirmation';
 import { shortConfirmationCode } from '../../../core/api/ballot';
-import { fromBase64, fromBase64Url, toBase64, toBase64Url } from '../../../core/encoding/bytes';
+import { fromBase64Url, toBase64Url } from '../../../core/encoding/bytes';
 import type { LogKind } from '../../../core/ids';
-import { ENTRIES_PATH } from '../../../core/ledger/witness-protocol';
 import { MemoryEventLogger } from '../../../main/logging';
 import { startValidator, type RunningValidator } from '../../../validator/run';
+import { forgeCosignature, startLyingBoard, tamperProof } from '../../support/lying-board';
 import { runUrna } from '../../support/urna-cli';
-import { BallotWriter, entriesRequest, makeTestElection, type TestElection } from '../validator/fixture';
+import { BallotWriter, makeTestElection, pushLog, type TestElection } from '../validator/fixture';
 import { prepareStore } from '../validator/stores';
 
 let election: TestElection;
@@ -36,14 +34,7 @@ let station: BallotWriter;
 const validators: RunningValidator[] = [];
 const codes = { cast: '', challenged: '', voided: '', pending: '' };
 
-async function push(url: string, log: LogKind): Promise<void> {
-  const response = await fetch(new URL(ENTRIES_PATH, url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(entriesRequest(station.ledger, log, 0)),
-  });
-  if (response.status !== 200) throw new Error(`push ${log} to ${url}: ${response.status} ${await response.text()}`);
-}
+const push = (url: string, log: LogKind) => pushLog(url, station.ledger, log);
 
 async function answerOf(url: string, code: string): Promise<unknown> {
   return (await fetch(new URL(`/urna/v1/confirmation/${encodeURIComponent(code)}`, url))).json();
@@ -61,25 +52,6 @@ function lookupCode(text: string): LookupCode {
   const parsed = parseLookupCode(text);
   if (!parsed.ok) throw new Error(parsed.error);
   return parsed.value;
-}
-
-/** A board in front of a real validator that rewrites its confirmation answers: a lying validator. */
-async function lyingBoard(target: string, lie: (answer: Record<string, unknown>) => void): Promise<{ url: string; server: Server }> {
-  const server = createServer((request, response) => {
-    void (async () => {
-      const upstream = await fetch(new URL(request.url ?? '/', target));
-      const text = await upstream.text();
-      let body = text;
-      if ((request.url ?? '').startsWith('/urna/v1/confirmation/') && upstream.status === 200) {
-        const answer = JSON.parse(text) as Record<string, unknown>;
-        lie(answer);
-        body = JSON.stringify(answer);
-      }
-      response.writeHead(upstream.status, { 'content-type': 'application/json' }).end(body);
-    })();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
 beforeAll(async () => {
@@ -163,6 +135,10 @@ describe('urna lookup against real validators', () => {
     expect(challenged.code, challenged.stderr).toBe(0);
     expect(challenged.stdout).toContain(': challenged (not counted). Recorded and confirmed by 2 of 3');
     expect(challenged.stdout).toContain('compare that base hash');
+    // The choices are recomputed here from the published plaintext and nonce (BallotWriter marks option n of each contest on ballot n).
+    expect(challenged.stdout).toContain(
+      'The choices the station encrypted (recomputed here):\n  Amendment to the City Charter: Yes\n  City Council member: Leyla Rashidovna Guseynova\n',
+    );
     const voided = await runUrna('lookup', codes.voided, ...boards(), '--language', 'ru');
     expect(voided.code, voided.stderr).toBe(0);
     expect(voided.stdout).toContain('участок station-1: аннулирован. Записан и подтверждён независимыми валидаторами: 2 из 3.');
@@ -193,28 +169,12 @@ describe('urna lookup against real validators', () => {
 
   it('catches a board that serves a tampered inclusion proof or a forged cosignature, and never says recorded', async () => {
     const target = validators[0]?.url ?? '';
-    const tamperedProof = await lyingBoard(target, (answer) => {
-      const proof = answer['inclusionProof'] as string[];
-      const first = fromBase64(proof[0] ?? '');
-      first[0] = (first[0] ?? 0) ^ 1;
-      proof[0] = toBase64(first);
-    });
-    const forgedCosignature = await lyingBoard(target, (answer) => {
-      // The cosignature line's last base64 character changed: same validator, wrong signature.
-      const checkpoint = answer['checkpoint'] as string;
-      const lines = checkpoint.split('\n');
-      const at = lines.findIndex((l) => l.startsWith('— validator-1 '));
-      const line = lines[at] ?? '';
-      const sig = fromBase64(line.split(' ')[2] ?? '');
-      sig[sig.length - 1] = (sig[sig.length - 1] ?? 0) ^ 1;
-      lines[at] = `— validator-1 ${toBase64(sig)}`;
-      answer['checkpoint'] = lines.join('\n');
-    });
+    const tamperedProof = await startLyingBoard(target, tamperProof);
+    const forgedCosignature = await startLyingBoard(target, forgeCosignature('validator-1'));
     try {
       for (const [liar, check] of [[tamperedProof, 'inclusion'], [forgedCosignature, 'checkpoint']] as const) {
         const run = await runUrna('lookup', codes.cast, '--board', liar.url);
         expect(run.code).toBe(1);
-        expect(run.stdout).toContain(`proof FAILED`);
         expect(run.stdout).toContain(`${check} proof FAILED`);
         expect(run.stdout).not.toContain('Recorded');
         expect(run.stderr).toContain('NOT CONFIRMED: a board served proofs that do not verify');
@@ -225,8 +185,8 @@ describe('urna lookup against real validators', () => {
         expect(mixed.stderr).toContain('1 board(s) served proofs that do not verify');
       }
     } finally {
-      tamperedProof.server.close();
-      forgedCosignature.server.close();
+      await tamperedProof.close();
+      await forgedCosignature.close();
     }
   });
 });
