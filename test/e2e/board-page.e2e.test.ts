@@ -1,6 +1,6 @@
 /**
  * The bulletin-board page in Debian Chromium, on a phone-sized screen (360 px),
- * served by real validators on loopback whose addresses the signed package lists.
+ * served by real validator processes on loopback whose addresses the signed package lists.
  * A voter looks a cast ballot up by its short code and opens the receipt's QR URL;
  * a challenged ballot shows its choices, recomputed in the browser; a code that
  * does not exist says so; a validator that serves a tampered inclusion proof or a
@@ -15,12 +15,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromBase64Url, toBase64Url } from '../../core/encoding/bytes';
 import { shortConfirmationCode } from '../../core/api/ballot';
 import type { LogKind } from '../../core/ids';
-import { MemoryEventLogger } from '../../main/logging';
 import { freePort } from '../../cli/simulate/free-port';
-import { startValidator, type RunningValidator } from '../../validator/run';
 import { chromiumAvailable, launchChromium } from '../support/chromium';
 import { forgeCosignature, startLyingBoard, tamperProof, type LyingBoard } from '../support/lying-board';
-import { BallotWriter, makeTestElection, pushLog, type TestElection } from '../integration/validator/fixture';
+import { BallotWriter, makeTestElection, pushLog, ValidatorProcess, type TestElection } from '../integration/validator/fixture';
 
 const SHOTS = path.resolve('artifacts/screens/board');
 const available = chromiumAvailable();
@@ -29,7 +27,8 @@ if (!available) console.warn('\n*** board-page.e2e: Debian chromium is not insta
 let election: TestElection;
 let station: BallotWriter;
 let browser: Browser;
-const validators: RunningValidator[] = [];
+/** Each validator a real `urna validator start` process, serving the page built by `npm run build`. */
+const validators: ValidatorProcess[] = [];
 /** Validator 3 as the package lists it: a board in front of the real validator 3 that lies when told to. */
 let liar: LyingBoard;
 const codes = { cast: '', challenged: '', late: '' };
@@ -75,10 +74,9 @@ describe.skipIf(!available)('the bulletin-board page', () => {
     codes.challenged = station.challengeBallot();
     station.castBallot();
     for (const [validator, port] of election.validators.map((v, i) => [v, [p1, p2, p3real][i] ?? 0] as const)) {
-      election.writeConfig(validator, port);
-      const running = await startValidator(validator.configFile, { logger: new MemoryEventLogger(), verifyThreads: 0 });
-      if (!running.ok) throw new Error(running.error);
-      validators.push(running.value);
+      const process = new ValidatorProcess(election.writeConfig(validator, port));
+      await process.start();
+      validators.push(process);
     }
     liar = await startLyingBoard(validators[2]?.url ?? '', null, p3listed);
     for (const running of validators.slice(0, 2)) {
@@ -95,7 +93,7 @@ describe.skipIf(!available)('the bulletin-board page', () => {
   afterAll(async () => {
     await browser?.close();
     await liar?.close();
-    await Promise.all(validators.map((v) => v.close()));
+    await Promise.all(validators.map((v) => v.stop()));
     station?.close();
     election?.cleanup();
   });
