@@ -7,7 +7,7 @@
  * at least one negative vector; the stage vectors verify at their stage and say
  * what is not there yet. The vectors are written by scripts/make-spec-vectors.ts.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -16,33 +16,25 @@ import { VERIFY_STEPS } from '../../../core/record/steps';
 import { mapRecordSource, verifyRecord, type VerifyReport } from '../../../core/record/verify';
 import { SPEC_VERSION } from '../../../core/spec-version';
 import { nodeMerkleHasher } from '../../../main/ledger/node-hasher';
-import { readRecordFiles } from '../../support/record-files';
+import {
+  negativeVectors,
+  referenceRecordFiles,
+  stageVectors,
+  VECTORS_DIR,
+  withChanges,
+  writeRecordFolder,
+  type NegativeVector,
+  type StageVector,
+  type VectorChange,
+} from '../../support/spec-vectors';
 
-const VECTORS = path.resolve('test/vectors');
-const RECORD = path.join(VECTORS, 'record');
-const EXPECTED_REPORT = path.join(VECTORS, 'record-report.json');
+const EXPECTED_REPORT = path.join(VECTORS_DIR, 'record-report.json');
 
-type Change = { readonly path: string; readonly content?: string; readonly delete?: true };
-type NegativeVector = { name: string; description: string; step: string; check: string; detail?: string; changes: Change[] };
-type StageVector = { name: string; description: string; stage: string; changes: Change[] };
+const reference = referenceRecordFiles();
+const negative = negativeVectors();
+const stages = stageVectors();
 
-const reference = readRecordFiles(RECORD);
-const load = <T>(sub: string): T[] =>
-  readdirSync(path.join(VECTORS, sub))
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => JSON.parse(readFileSync(path.join(VECTORS, sub, f), 'utf8')) as T);
-const negative = load<NegativeVector>('negative');
-const stages = load<StageVector>('stages');
-
-function applied(changes: readonly Change[]): Map<string, string> {
-  const files = new Map(reference);
-  for (const change of changes) {
-    if (change.delete === true) files.delete(change.path);
-    else files.set(change.path, change.content as string);
-  }
-  return files;
-}
+const applied = (changes: readonly VectorChange[]): Map<string, string> => withChanges(reference, changes);
 
 const verifyInMemory = (files: ReadonlyMap<string, string>, requireStage?: 'voting' | 'polls-closed' | 'tallied') =>
   verifyRecord(mapRecordSource(files), { hasher: nodeMerkleHasher, ...(requireStage === undefined ? {} : { requireStage }) });
@@ -53,10 +45,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 /** `urna verify` in this process on a copy on disk: exit code, what it printed, and its --report. */
 async function urnaVerify(name: string, files: ReadonlyMap<string, string>, ...extra: string[]): Promise<{ code: number; out: string; report: VerifyReport & { record?: string; seconds?: number } }> {
   const dir = path.join(work, name);
-  for (const [file, text] of files) {
-    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    writeFileSync(path.join(dir, file), text);
-  }
+  writeRecordFolder(dir, files);
   const reportFile = path.join(work, `${name}.report.json`);
   let out = '';
   const capture = (chunk: string | Uint8Array): boolean => {
