@@ -60,3 +60,12 @@ export function writeRecordFolder(dir: string, files: ReadonlyMap<string, string
     writeFileSync(path.join(dir, file), text);
   }
 }
+
+/**
+ * A committed vector file against the value the test computed: URNA_UPDATE_VECTORS=1
+ * rewrites the file (when a format changes on purpose); otherwise the file as committed.
+ */
+export function committedVector(file: string, computed: unknown): unknown {
+  if (process.env.URNA_UPDATE_VECTORS === '1') writeFileSync(file, `${JSON.stringify(computed, null, 2)}\n`);
+  return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+}
