@@ -151,12 +151,10 @@ function byHand() {
     const r = nonce.c;
     const alpha = mul(G, r);
     const beta = mul(G, BigInt(v)).add(mul(K, r));
-    return { selectionId, v, r, alpha, beta, nonceT, nonce };
+    // The code proves each selection in turn, then the contest, drawing from one random stream.
+    const Tpre = concat(bound(`${TAG}/selection-proof`), elem(K), str(BALLOT), str(CONTEST.contestId), str(selectionId), elem(alpha), elem(beta));
+    return { selectionId, v, r, alpha, beta, nonceT, nonce, proof: rangeProof(Tpre, alpha, beta, v, 1, r, draw) };
   });
-  // The code proves each selection, then the contest, drawing from one random stream.
-  const selectionProofs = selections.map((s) =>
-    rangeProof(concat(bound(`${TAG}/selection-proof`), elem(K), str(BALLOT), str(CONTEST.contestId), str(s.selectionId), elem(s.alpha), elem(s.beta)), s.alpha, s.beta, s.v, 1, s.r, draw),
-  );
   const sumAlpha = selections.reduce((p, s) => p.add(s.alpha), ristretto255.Point.ZERO);
   const sumBeta = selections.reduce((p, s) => p.add(s.beta), ristretto255.Point.ZERO);
   const sumNonce = mod(selections.reduce((n, s) => n + s.r, 0n));
@@ -179,7 +177,7 @@ function byHand() {
     contests: [
       {
         contestId: CONTEST.contestId,
-        selections: selections.map((s, i) => ({ selectionId: s.selectionId, alpha: b64u(s.alpha), beta: b64u(s.beta), proof: selectionProofs[i]?.branches })),
+        selections: selections.map((s) => ({ selectionId: s.selectionId, alpha: b64u(s.alpha), beta: b64u(s.beta), proof: s.proof.branches })),
         proof: contestProof.branches,
       },
     ],
@@ -208,12 +206,12 @@ function byHand() {
       choices: CHOICES,
       masterNonceHex: toHex(MASTER_NONCE),
     },
-    selections: selections.map((s, i) => ({
+    selections: selections.map((s) => ({
       selectionId: s.selectionId,
       value: s.v,
       nonce: { counter: 0, transcriptHex: toHex(s.nonceT), challengeHashHex: toHex(s.nonce.hash), hexBE: s.r.toString(16).padStart(64, '0'), scalar: scalar(s.r) },
       ciphertext: { alpha: b64u(s.alpha), beta: b64u(s.beta) },
-      proof: selectionProofs[i],
+      proof: s.proof,
     })),
     contest: {
       contestId: CONTEST.contestId,
