@@ -43,11 +43,8 @@ const verifyInMemory = (files: ReadonlyMap<string, string>, requireStage?: 'voti
 const work = mkdtempSync(path.join(tmpdir(), 'urna-spec-vectors-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** `urna verify` in this process on a copy on disk: exit code, what it printed, and its --report. */
-async function urnaVerify(name: string, files: ReadonlyMap<string, string>, ...extra: string[]): Promise<{ code: number; out: string; report: VerifyReport & { record?: string; seconds?: number } }> {
-  const dir = path.join(work, name);
-  writeRecordFolder(dir, files);
-  const reportFile = path.join(work, `${name}.report.json`);
+/** `urna ARGS` in this process: exit code and what it printed. */
+async function urna(...args: string[]): Promise<{ code: number; out: string }> {
   let out = '';
   const capture = (chunk: string | Uint8Array): boolean => {
     out += String(chunk);
@@ -55,13 +52,20 @@ async function urnaVerify(name: string, files: ReadonlyMap<string, string>, ...e
   };
   const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
   const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
-  let code: number;
   try {
-    code = await main(['node', 'urna', 'verify', dir, '--threads', '0', '--quiet', '--report', reportFile, ...extra]);
+    return { code: await main(['node', 'urna', ...args]), out };
   } finally {
     stdout.mockRestore();
     stderr.mockRestore();
   }
+}
+
+/** `urna verify` in this process on a copy on disk: exit code, what it printed, and its --report. */
+async function urnaVerify(name: string, files: ReadonlyMap<string, string>, ...extra: string[]): Promise<{ code: number; out: string; report: VerifyReport & { record?: string; seconds?: number } }> {
+  const dir = path.join(work, name);
+  writeRecordFolder(dir, files);
+  const reportFile = path.join(work, `${name}.report.json`);
+  const { code, out } = await urna('verify', dir, '--threads', '0', '--quiet', '--report', reportFile, ...extra);
   return { code, out, report: JSON.parse(readFileSync(reportFile, 'utf8')) as VerifyReport };
 }
 
@@ -74,6 +78,23 @@ describe('the reference record (test/vectors/record/)', () => {
     expect(report.stepsVerified).toEqual(VERIFY_STEPS.map((s) => s.id));
     const { record: _record, seconds: _seconds, ...stable } = report;
     expect(stable).toEqual(committedVector(EXPECTED_REPORT, stable));
+  });
+});
+
+describe('the base hash as printed for people (docs/SPEC.md §1.4)', () => {
+  it('urna tally combine names the election and its base hash as urna verify prints it', async () => {
+    const expected = (JSON.parse(readFileSync(EXPECTED_REPORT, 'utf8')) as VerifyReport).summary?.baseHash as string;
+    expect(expected).toMatch(/^([0-9a-f]{4} ){15}[0-9a-f]{4}$/);
+    // The reference record before its tally, and the two guardians' shares it was tallied with.
+    const untallied = new Map([...reference].filter(([file]) => !file.startsWith('tally/') && !file.startsWith('results')));
+    const dir = path.join(work, 'untallied');
+    writeRecordFolder(dir, untallied);
+    const shares = [...reference.keys()].filter((file) => file.startsWith('tally/shares/')).sort();
+    writeRecordFolder(path.join(work, 'shares'), new Map(shares.map((file) => [file, reference.get(file) as string])));
+    const { code, out } = await urna('tally', 'combine', '--record', dir, '--threads', '0', ...shares.map((file) => path.join(work, 'shares', file)));
+    expect(code, out).toBe(0);
+    expect(out).toContain(`election svetlogorye-2026-09, base hash ${expected}\n`);
+    expect(readFileSync(path.join(dir, 'results.json'), 'utf8')).toBe(reference.get('results.json'));
   });
 });
 
