@@ -29,7 +29,7 @@ import {
   type BallotId,
   type BallotManifest,
 } from '../../../core/ballot';
-import { fromHex, toBase64Url, toHex, utf8Encode, type Bytes } from '../../../core/encoding/bytes';
+import { concatBytes, fromHex, toBase64Url, toHex, utf8Encode, type Bytes } from '../../../core/encoding/bytes';
 import { canonicalize } from '../../../core/encoding/canonical-json';
 import type { ContestId, SelectionId, StationId } from '../../../core/ids';
 import { committedVector, VECTORS_DIR } from '../../support/spec-vectors';
@@ -54,15 +54,7 @@ function scalarBytes(s: bigint): Bytes {
 }
 const scalar = (s: bigint): string => toBase64Url(scalarBytes(s));
 
-function concat(...parts: readonly Bytes[]): Bytes {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+const concat = concatBytes;
 const sha256 = (...parts: readonly Bytes[]): Bytes => new Uint8Array(createHash('sha256').update(concat(...parts)).digest());
 
 /** field(x) = 4-byte big-endian length ‖ x. */
