@@ -12,6 +12,8 @@ import type { Command } from 'commander';
 import { partiallyDecrypt, partialDecryptionToRecord, verificationKeyOf } from '../../core/ballot';
 import { canonicalize } from '../../core/encoding/canonical-json';
 import { bytesEqual } from '../../core/encoding/bytes';
+import { formatBaseHashForDisplay } from '../../core/election/package';
+import type { RecordElection } from '../../core/record/election';
 import { describeRecordFailure } from '../../core/record/failure';
 import { resultsToNist } from '../../core/record/nist-results';
 import { ENCRYPTED_TOTALS_FILE, encryptedTotalsToFile, SHARES_DIR, type TallyShareFile } from '../../core/record/totals';
@@ -24,6 +26,11 @@ import { parseThreads, verifiedLogsOf } from '../record/verifier';
 import { CliError } from '../urna';
 import { writeNewFile } from './election';
 import { directoryRecordSource } from '../record/files';
+
+/** Which election, with its base hash as printed for people everywhere (docs/SPEC.md §1.4), to compare by eye. */
+function electionLine(election: RecordElection): string {
+  return `election ${election.definition.electionId}, base hash ${formatBaseHashForDisplay(election.baseHash)}`;
+}
 
 type ShareOptions = { record: string; key?: string; state?: string; out: string; threads?: string; passphraseFile?: string };
 
@@ -59,7 +66,8 @@ async function shareCommand(options: ShareOptions): Promise<void> {
   const ballots = logs.stations.reduce((n, s) => n + s.cast, 0);
   const merged = units.filter((u) => u.unit.kind !== 'station');
   process.stdout.write(
-    `record verified; guardian ${keyShare.guardianId} partially decrypted the totals of ${logs.stations.length} station(s) (${ballots} cast ballots)\n` +
+    `${electionLine(logs.election)}\n` +
+      `record verified; guardian ${keyShare.guardianId} partially decrypted the totals of ${logs.stations.length} station(s) (${ballots} cast ballots)\n` +
       (merged.length === 0 ? '' : `merged below the minimum of ${minimumPublishedCount(logs.election.definition)}: ${merged.map((u) => `${u.unit.unitId} (${u.unit.stationIds.join(', ')})`).join('; ')}\n`) +
       `share with proofs: ${options.out}\n`,
   );
@@ -99,6 +107,7 @@ async function combineCommand(files: readonly string[], options: CombineOptions)
   writeRecordFile(dir, 'results.nist.json', `${JSON.stringify(nist, null, 2)}\n`, { exclusive: true });
 
   const out = (line: string) => process.stdout.write(`${line}\n`);
+  out(electionLine(logs.election));
   out(`decrypted the totals of ${results.stations.length} station(s) with the shares of ${guardians.join(', ')}`);
   for (const m of results.merged) out(`  merged (each below ${results.minimumPublishedCount} ballots alone): ${m.unitId} = ${m.stations.map((s) => s.stationId).join(' + ')}, ${m.ballotsCast} ballots`);
   out(`ballots cast: ${results.overall.ballotsCast}`);

@@ -237,7 +237,8 @@ function checkAuthoritySignature(definition: ElectionDefinition, signature: stri
   }
   const baseHash = electionBaseHash(definition);
   if (toHex(claim.baseHash) !== toHex(baseHash)) {
-    return err([electionError(at, 'hash-mismatch', { signed: toHex(claim.baseHash), actual: toHex(baseHash) })]);
+    // Printed as everywhere else for people, so the signed hash can be compared by eye with the one on screens and reports.
+    return err([electionError(at, 'hash-mismatch', { signed: formatBaseHashForDisplay(claim.baseHash), actual: formatBaseHashForDisplay(baseHash) })]);
   }
   return ok(baseHash);
 }

@@ -1,5 +1,5 @@
 /**
- * The poll book's keyed hashes (docs/SPEC.md §8: check-ins live in a separate
+ * The poll book's keyed hashes (docs/SPEC.md §7.3: check-ins live in a separate
  * poll-book log that stores only keyed hashes).
  *
  * A voter id (passport or registration number) has little entropy, so a plain hash

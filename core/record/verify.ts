@@ -1,5 +1,5 @@
 /**
- * The independent verifier of an election record (docs/SPEC.md §5).
+ * The independent verifier of an election record (docs/SPEC.md §11: steps V1–V25).
  * It reads files through a {@link RecordSource}, so it runs the same on a folder, an
  * archive or memory, and checks, in this order, stopping at the first failure:
  *

@@ -12,8 +12,9 @@ It does not replay the ballot rules, check ballot proofs or the tally.
 
 Usage: verify_ledger.py RECORD_DIR
 Exit 0 and "ledger verified: ..." when every check holds; exit 1 and one line
-"FAIL <check> [station <id>] [log <log>]: <message>" at the first failure, with the
-check names of SPEC §5.6; exit 2 when the verifier cannot run (missing library).
+"FAIL <step> <check> [station <id>] [log <log>]: <message>" at the first failure,
+with the step numbers and check names of SPEC §11; exit 2 when the verifier cannot
+run (missing library).
 
 Ed25519: python3-cryptography (Debian), plus the strictness rules of SPEC §4.3 in
 pure Python.
@@ -34,12 +35,56 @@ except ImportError:  # pragma: no cover - reported to the caller
 
 
 class Failure(Exception):
-    def __init__(self, check, message, station=None, log=None):
+    def __init__(self, check, message, station=None, log=None, file=None):
         super().__init__(message)
         self.check = check
         self.message = message
         self.station = station
         self.log = log
+        self.file = file
+
+
+# The steps of SPEC §11.3 that report the checks this verifier makes.
+STEP_OF_CHECK = {
+    "election-package": "V1",
+    "validator-key": "V4",
+    "station-manifest": "V5",
+    "station-not-listed": "V6",
+    "station-missing": "V6",
+    "station-not-operated": "V6",
+    "enrollment": "V7",
+    "station-key": "V8",
+    "checkpoint-signature": "V9",
+    "cosignature": "V10",
+    "cosignature-threshold": "V11",
+    "log-root": "V12",
+    "entry-schema": "V13",
+}
+
+
+def step_of_file(rel):
+    """The step a missing or malformed file is reported at (SPEC §11, missing-file table)."""
+    if rel is None:
+        return "V6"
+    exact = {"election.json": "V1", "guardians/key-ceremony.json": "V2", "guardians/joint-key": "V3", "station-manifest.json": "V5"}
+    if rel in exact:
+        return exact[rel]
+    for prefix, step in (("validators/", "V4"),):
+        if rel.startswith(prefix):
+            return step
+    for suffix, step in (("/enrollment.json", "V7"), ("/station.vkey", "V8"), ("/checkpoint", "V9"), ("/entries.jsonl", "V12")):
+        if rel.endswith(suffix):
+            return step
+    return "V6"
+
+
+def step_of(failure):
+    if failure.check == "record-layout":
+        return step_of_file(failure.file)
+    # The manifest's disagreement with one station's enrollment (which names the station) is V18.
+    if failure.check == "station-manifest" and failure.station is not None:
+        return "V18"
+    return STEP_OF_CHECK[failure.check]
 
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}\Z")
@@ -322,17 +367,17 @@ class Record:
             with open(self.path(rel), "rb") as f:
                 data = f.read()
         except FileNotFoundError:
-            raise Failure(check, "%s is missing" % rel, station, log)
+            raise Failure(check, "%s is missing" % rel, station, log, rel)
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
-            raise Failure("record-layout", "%s is not UTF-8" % rel, station, log)
+            raise Failure("record-layout", "%s is not UTF-8" % rel, station, log, rel)
 
     def json(self, rel, station=None):
         try:
             return json.loads(self.text(rel, station=station))
         except json.JSONDecodeError:
-            raise Failure("record-layout", "%s is not JSON" % rel, station)
+            raise Failure("record-layout", "%s is not JSON" % rel, station, file=rel)
 
 
 def signed_file(record, rel, fmt, authority, check, station=None):
@@ -470,7 +515,7 @@ def check_entries(record, sid, size, root):
     with open(record.path(rel), "rb") as f:
         data = f.read()
     if data and not data.endswith(b"\n"):
-        raise Failure("record-layout", "%s: the last line does not end with a newline" % rel, sid, "ballots")
+        raise Failure("record-layout", "%s: the last line does not end with a newline" % rel, sid, "ballots", rel)
     lines = data[:-1].split(b"\n") if data else []
     if len(lines) != size:
         raise Failure("log-root", "%s holds %d entries, the signed checkpoint %d" % (rel, len(lines), size), sid, "ballots")
@@ -539,7 +584,7 @@ def main(argv):
         election, t, summary = verify(argv[1])
     except Failure as f:
         where = "".join([" station %s" % f.station if f.station else "", " log %s" % f.log if f.log else ""])
-        sys.stdout.write("FAIL %s%s: %s\n" % (f.check, where, f.message))
+        sys.stdout.write("FAIL %s %s%s: %s\n" % (step_of(f), f.check, where, f.message))
         return 1
     sys.stdout.write("ledger verified: election %s, %d station(s), every checkpoint cosigned by at least %d validators of the package\n" % (election, len(summary), t))
     for line in summary:

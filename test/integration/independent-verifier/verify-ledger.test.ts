@@ -3,7 +3,7 @@
  * (test/independent-verifier/verify_ledger.py; SPEC §4.7), against a record of a small
  * simulated election and against small mutations of it. On the record both it and
  * `urna verify` accept; on every mutation both reject, with the same check code
- * (SPEC §5.6):
+ * (SPEC §11):
  *
  *   tampered leaf, wrong Merkle root (re-signed and cosigned), bad station signature,
  *   forged cosignature, malleated cosignature (S + ℓ, which only a lax Ed25519
@@ -15,11 +15,17 @@
  * Also: strict Ed25519 (SPEC §4.3) gives the same answers in both on crafted cases,
  * one of which (the identity key with R the identity and S = 0) OpenSSL alone accepts.
  *
+ * And on the vectors of SPEC §12: it accepts the reference record (test/vectors/record/),
+ * rejects every ledger-layer negative vector (steps V1, V4–V12, V18, and a ballot-log
+ * entry that is not canonical) at the vector's step and with its check, and accepts the
+ * negative vectors whose fault lies above the ledger layer (ceremony, ballot rules,
+ * proofs, tally), which are outside its scope (SPEC §4.7).
+ *
  * The mutations re-sign with the station's and validators' keys from the simulation's
  * working folder. The suite skips, loudly, only without python3 and its Ed25519
- * library (python3-cryptography) or without socat (the simulation's devices).
+ * library (python3-cryptography) or (the simulated election alone) without socat.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,9 +38,9 @@ import { rootOfEntries } from '../../../core/ledger/merkle';
 import { ed25519NoteSigner, formatNote, parseNote, parseSignerKey, verifyEd25519Strict, type NoteSignature } from '../../../core/ledger/note';
 import { socatAvailable } from '../../../main/station/demo-devices';
 import { urnaAsync, type Ran } from '../../support/guardian-machines';
+import { negativeVectors, REFERENCE_RECORD_DIR, referenceRecordFiles, withChanges, writeRecordFolder, type NegativeVector } from '../../support/spec-vectors';
 
 const VERIFIER = path.resolve('test/independent-verifier/verify_ledger.py');
-const VECTOR_RECORD = path.resolve('test/vectors/record');
 const STATION = 'station-01';
 const TIMESTAMP = 1_760_000_000;
 
@@ -53,14 +59,22 @@ if (skipReason !== undefined) {
   process.stderr.write(`\n${banner}\n!! SKIPPED: the independent Python ledger verifier (test/integration/independent-verifier)\n!! because ${skipReason}.\n${banner}\n\n`);
 }
 
-type Verdict = { ok: boolean; check: string | undefined; output: string };
+type Verdict = { ok: boolean; step?: string | undefined; check: string | undefined; output: string };
 
-function runPython(record: string): Verdict {
-  const run = spawnSync('python3', [VERIFIER, record], { encoding: 'utf8' });
-  const output = `${run.stdout}${run.stderr}`;
-  if (run.status === 2) throw new Error(`the Python verifier could not run: ${output}`);
-  const failure = /^FAIL (\S+)/m.exec(run.stdout);
-  return { ok: run.status === 0, check: failure?.[1], output };
+/** The Python verifier in a child process, without blocking the test worker's event loop. */
+function runPython(record: string): Promise<Verdict> {
+  return new Promise((resolve, reject) => {
+    execFile('python3', [VERIFIER, record], { encoding: 'utf8' }, (error, stdout, stderr) => {
+      const status = error === null ? 0 : typeof error.code === 'number' ? error.code : undefined;
+      const output = `${stdout}${stderr}`;
+      if (status === undefined || status === 2) {
+        reject(new Error(`the Python verifier could not run: ${output || error?.message}`));
+        return;
+      }
+      const failure = /^FAIL (V\d+) ([a-z-]+)/m.exec(stdout);
+      resolve({ ok: status === 0, step: failure?.[1], check: failure?.[2], output });
+    });
+  });
 }
 
 async function runUrnaVerify(record: string): Promise<Verdict> {
@@ -285,10 +299,10 @@ describe.skipIf(skipReason !== undefined)('the independent Python ledger verifie
     return copy;
   }
 
-  it('accepts the simulated record, as urna verify does', () => {
+  it('accepts the simulated record, as urna verify does', async () => {
     expect(simulated.status, simulated.stderr.slice(-2000)).toBe(0);
     expect((JSON.parse(simulated.stdout) as { verified: boolean }).verified).toBe(true);
-    const verdict = runPython(record);
+    const verdict = await runPython(record);
     expect(verdict.output).toMatch(/^ledger verified: election svetlogorye-2026-09, 2 station\(s\)/);
     expect(verdict.ok).toBe(true);
   });
@@ -298,25 +312,20 @@ describe.skipIf(skipReason !== undefined)('the independent Python ledger verifie
     expect(readFileSync(path.join(copy, 'stations', STATION, 'ballots', 'checkpoint'), 'utf8')).not.toBe(
       readFileSync(path.join(record, 'stations', STATION, 'ballots', 'checkpoint'), 'utf8'),
     );
-    expect(runPython(copy)).toMatchObject({ ok: true });
+    expect(await runPython(copy)).toMatchObject({ ok: true });
     expect(await runUrnaVerify(copy)).toMatchObject({ ok: true, check: undefined });
   }, 120_000);
 
   it.each(MUTATIONS.map((m, i) => [m.name, m, i] as const))('rejects %s — both verifiers, the same check', async (_name, mutation, index) => {
     const copy = mutated(mutation, index);
-    const py = runPython(copy);
+    const py = await runPython(copy);
     expect(py.ok, py.output).toBe(false);
     expect(py.check, py.output).toBe(mutation.check);
-    expect(py.output).toMatch(new RegExp(`^FAIL ${mutation.check} station ${STATION}`));
+    expect(py.output).toMatch(new RegExp(`^FAIL V\\d+ ${mutation.check} station ${STATION}`));
     const ts = await runUrnaVerify(copy);
     expect(ts.ok, ts.output).toBe(false);
     expect(ts.check, ts.output).toBe(mutation.check);
   }, 120_000);
-
-  it.skipIf(!existsSync(path.join(VECTOR_RECORD, 'election.json')))('accepts the reference record test/vectors/record/', () => {
-    const verdict = runPython(VECTOR_RECORD);
-    expect(verdict.ok, verdict.output).toBe(true);
-  });
 
   it('reads the base64 of a cosignature line as SPEC §4.5 lays it out: key id, timestamp, signature (76 bytes)', () => {
     const line = readFileSync(path.join(record, 'stations', STATION, 'ballots', 'checkpoint'), 'utf8')
@@ -326,6 +335,49 @@ describe.skipIf(skipReason !== undefined)('the independent Python ledger verifie
     const payload = fromBase64((line as string).split(' ')[2] as string);
     expect(payload.length).toBe(76);
     expect(toBase64(payload)).toBe((line as string).split(' ')[2]);
+  });
+});
+
+/** The vectors of SPEC §12.4 that concern the ledger layer alone, which the Python verifier must reject as urna verify does. */
+const LEDGER_STEPS = new Set(['V1', 'V4', 'V5', 'V6', 'V7', 'V8', 'V9', 'V10', 'V11', 'V12', 'V18']);
+const isLedgerVector = (v: NegativeVector): boolean => LEDGER_STEPS.has(v.step) || (v.step === 'V13' && v.check === 'entry-schema');
+
+describe.skipIf(!python.ok)('the independent Python ledger verifier on the vectors of docs/SPEC.md §12', () => {
+  const reference = referenceRecordFiles();
+  const vectors = negativeVectors();
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'urna-pyvectors-'));
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  const written = (vector: NegativeVector): string => {
+    const record = path.join(dir, vector.name);
+    writeRecordFolder(record, withChanges(reference, vector.changes));
+    return record;
+  };
+
+  it('accepts the reference record test/vectors/record/', async () => {
+    expect(existsSync(path.join(REFERENCE_RECORD_DIR, 'election.json'))).toBe(true);
+    const verdict = await runPython(REFERENCE_RECORD_DIR);
+    expect(verdict.ok, verdict.output).toBe(true);
+    expect(verdict.output).toMatch(/^ledger verified: election svetlogorye-2026-09, 2 station\(s\)/);
+  });
+
+  it('has ledger-layer vectors for every step of the ledger layer', () => {
+    expect(new Set(vectors.filter(isLedgerVector).map((v) => v.step))).toEqual(new Set([...LEDGER_STEPS, 'V13']));
+  });
+
+  it.each(vectors.filter(isLedgerVector).map((v) => [v.name, v.step, v.check, v] as const))('rejects %s at %s with %s, as urna verify does', async (_name, step, check, vector) => {
+    const verdict = await runPython(written(vector));
+    expect(verdict.ok, verdict.output).toBe(false);
+    expect({ step: verdict.step, check: verdict.check }, verdict.output).toEqual({ step, check });
+  });
+
+  it.each(vectors.filter((v) => !isLedgerVector(v)).map((v) => [v.name, v.step, v] as const))('accepts %s (a fault at %s, above the ledger layer)', async (_name, _step, vector) => {
+    const verdict = await runPython(written(vector));
+    expect(verdict.ok, verdict.output).toBe(true);
   });
 });
 

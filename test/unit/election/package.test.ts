@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ElectionDefinition } from '../../../core/election/definition';
+import { describeElectionErrors } from '../../../core/election/errors';
 import {
   electionBaseHash,
   electionPackageNoteText,
+  formatBaseHashForDisplay,
   readElectionPackage,
   serializeElectionPackage,
   signElectionPackage,
@@ -71,6 +73,15 @@ describe('a signed election package', () => {
     pkg.definition.title.en = 'A different election';
     const errors = refusal(JSON.stringify(pkg));
     expect(errors.map((e) => [e.path, e.code])).toEqual([['authoritySignature', 'hash-mismatch']]);
+  });
+
+  it('names both base hashes in the one encoding printed for people (hex in groups of four)', () => {
+    const pkg = JSON.parse(signedText()) as { definition: ElectionDefinition };
+    const signedHash = formatBaseHashForDisplay(electionBaseHash(pkg.definition));
+    pkg.definition.title.en = 'A different election';
+    const message = describeElectionErrors(refusal(JSON.stringify(pkg)), 'en');
+    expect(message).toContain(`base hash ${signedHash}`);
+    expect(message).toContain(formatBaseHashForDisplay(electionBaseHash(pkg.definition)));
   });
 
   it('is refused when signed by another key', () => {

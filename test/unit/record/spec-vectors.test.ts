@@ -7,7 +7,7 @@
  * at least one negative vector; the stage vectors verify at their stage and say
  * what is not there yet. The vectors are written by scripts/make-spec-vectors.ts.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -16,33 +16,26 @@ import { VERIFY_STEPS } from '../../../core/record/steps';
 import { mapRecordSource, verifyRecord, type VerifyReport } from '../../../core/record/verify';
 import { SPEC_VERSION } from '../../../core/spec-version';
 import { nodeMerkleHasher } from '../../../main/ledger/node-hasher';
-import { readRecordFiles } from '../../support/record-files';
+import {
+  committedVector,
+  negativeVectors,
+  referenceRecordFiles,
+  stageVectors,
+  VECTORS_DIR,
+  withChanges,
+  writeRecordFolder,
+  type NegativeVector,
+  type StageVector,
+  type VectorChange,
+} from '../../support/spec-vectors';
 
-const VECTORS = path.resolve('test/vectors');
-const RECORD = path.join(VECTORS, 'record');
-const EXPECTED_REPORT = path.join(VECTORS, 'record-report.json');
+const EXPECTED_REPORT = path.join(VECTORS_DIR, 'record-report.json');
 
-type Change = { readonly path: string; readonly content?: string; readonly delete?: true };
-type NegativeVector = { name: string; description: string; step: string; check: string; detail?: string; changes: Change[] };
-type StageVector = { name: string; description: string; stage: string; changes: Change[] };
+const reference = referenceRecordFiles();
+const negative = negativeVectors();
+const stages = stageVectors();
 
-const reference = readRecordFiles(RECORD);
-const load = <T>(sub: string): T[] =>
-  readdirSync(path.join(VECTORS, sub))
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => JSON.parse(readFileSync(path.join(VECTORS, sub, f), 'utf8')) as T);
-const negative = load<NegativeVector>('negative');
-const stages = load<StageVector>('stages');
-
-function applied(changes: readonly Change[]): Map<string, string> {
-  const files = new Map(reference);
-  for (const change of changes) {
-    if (change.delete === true) files.delete(change.path);
-    else files.set(change.path, change.content as string);
-  }
-  return files;
-}
+const applied = (changes: readonly VectorChange[]): Map<string, string> => withChanges(reference, changes);
 
 const verifyInMemory = (files: ReadonlyMap<string, string>, requireStage?: 'voting' | 'polls-closed' | 'tallied') =>
   verifyRecord(mapRecordSource(files), { hasher: nodeMerkleHasher, ...(requireStage === undefined ? {} : { requireStage }) });
@@ -50,14 +43,8 @@ const verifyInMemory = (files: ReadonlyMap<string, string>, requireStage?: 'voti
 const work = mkdtempSync(path.join(tmpdir(), 'urna-spec-vectors-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** `urna verify` in this process on a copy on disk: exit code, what it printed, and its --report. */
-async function urnaVerify(name: string, files: ReadonlyMap<string, string>, ...extra: string[]): Promise<{ code: number; out: string; report: VerifyReport & { record?: string; seconds?: number } }> {
-  const dir = path.join(work, name);
-  for (const [file, text] of files) {
-    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    writeFileSync(path.join(dir, file), text);
-  }
-  const reportFile = path.join(work, `${name}.report.json`);
+/** `urna ARGS` in this process: exit code and what it printed. */
+async function urna(...args: string[]): Promise<{ code: number; out: string }> {
   let out = '';
   const capture = (chunk: string | Uint8Array): boolean => {
     out += String(chunk);
@@ -65,13 +52,20 @@ async function urnaVerify(name: string, files: ReadonlyMap<string, string>, ...e
   };
   const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
   const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
-  let code: number;
   try {
-    code = await main(['node', 'urna', 'verify', dir, '--threads', '0', '--quiet', '--report', reportFile, ...extra]);
+    return { code: await main(['node', 'urna', ...args]), out };
   } finally {
     stdout.mockRestore();
     stderr.mockRestore();
   }
+}
+
+/** `urna verify` in this process on a copy on disk: exit code, what it printed, and its --report. */
+async function urnaVerify(name: string, files: ReadonlyMap<string, string>, ...extra: string[]): Promise<{ code: number; out: string; report: VerifyReport & { record?: string; seconds?: number } }> {
+  const dir = path.join(work, name);
+  writeRecordFolder(dir, files);
+  const reportFile = path.join(work, `${name}.report.json`);
+  const { code, out } = await urna('verify', dir, '--threads', '0', '--quiet', '--report', reportFile, ...extra);
   return { code, out, report: JSON.parse(readFileSync(reportFile, 'utf8')) as VerifyReport };
 }
 
@@ -83,8 +77,24 @@ describe('the reference record (test/vectors/record/)', () => {
     expect(out).toContain('stage: tallied');
     expect(report.stepsVerified).toEqual(VERIFY_STEPS.map((s) => s.id));
     const { record: _record, seconds: _seconds, ...stable } = report;
-    if (process.env.URNA_UPDATE_VECTORS === '1') writeFileSync(EXPECTED_REPORT, `${JSON.stringify(stable, null, 2)}\n`);
-    expect(stable).toEqual(JSON.parse(readFileSync(EXPECTED_REPORT, 'utf8')));
+    expect(stable).toEqual(committedVector(EXPECTED_REPORT, stable));
+  });
+});
+
+describe('the base hash as printed for people (docs/SPEC.md §1.4)', () => {
+  it('urna tally combine names the election and its base hash as urna verify prints it', async () => {
+    const expected = (JSON.parse(readFileSync(EXPECTED_REPORT, 'utf8')) as VerifyReport).summary?.baseHash as string;
+    expect(expected).toMatch(/^([0-9a-f]{4} ){15}[0-9a-f]{4}$/);
+    // The reference record before its tally, and the two guardians' shares it was tallied with.
+    const untallied = new Map([...reference].filter(([file]) => !file.startsWith('tally/') && !file.startsWith('results')));
+    const dir = path.join(work, 'untallied');
+    writeRecordFolder(dir, untallied);
+    const shares = [...reference.keys()].filter((file) => file.startsWith('tally/shares/')).sort();
+    writeRecordFolder(path.join(work, 'shares'), new Map(shares.map((file) => [file, reference.get(file) as string])));
+    const { code, out } = await urna('tally', 'combine', '--record', dir, '--threads', '0', ...shares.map((file) => path.join(work, 'shares', file)));
+    expect(code, out).toBe(0);
+    expect(out).toContain(`election svetlogorye-2026-09, base hash ${expected}\n`);
+    expect(readFileSync(path.join(dir, 'results.json'), 'utf8')).toBe(reference.get('results.json'));
   });
 });
 
