@@ -74,8 +74,12 @@ function prepareEmulators(election: TestElection): Emulators & { writers: Ballot
   return { emulators: all.slice(0, STATIONS), warmup: all.slice(STATIONS), writers };
 }
 
-/** Parse and batched proof verification of every ballot, on this thread only: ballots per second on one core. */
-function proofBound(election: TestElection, emulators: readonly Emulator[]): number {
+/**
+ * Parse and batched proof verification of every ballot, on this thread only: ballots
+ * per wall second on one core, and per CPU second (the figure that does not depend on
+ * what else the machine runs, comparable with the validators' ballots per CPU second).
+ */
+function proofBound(election: TestElection, emulators: readonly Emulator[]): { perSecond: number; perCpuSecond: number } {
   const validator = election.validators[0];
   if (validator === undefined) throw new Error('validator');
   const config = readValidatorConfig(election.writeConfig(validator, 0));
@@ -99,6 +103,7 @@ function proofBound(election: TestElection, emulators: readonly Emulator[]): num
   }
   let count = 0;
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   for (const job of jobs) {
     const manifest = manifests.get(job.styleId);
     if (manifest === undefined) throw new Error(`style ${job.styleId}`);
@@ -114,7 +119,8 @@ function proofBound(election: TestElection, emulators: readonly Emulator[]): num
       count += ballots.length;
     }
   }
-  return count / ((performance.now() - start) / 1000);
+  const cpu = process.cpuUsage(cpuStart);
+  return { perSecond: count / ((performance.now() - start) / 1000), perCpuSecond: count / ((cpu.user + cpu.system) / 1e6) };
 }
 
 async function pushAll(emulators: readonly Emulator[], urls: readonly string[]): Promise<{ seconds: number; latencies: number[] }> {
@@ -174,7 +180,26 @@ async function sampleLockWaits<T>(url: string, during: Promise<T>): Promise<{ re
   }
 }
 
-type RoundResult = { readonly seconds: number; readonly latencies: number[]; readonly cpu?: CpuUse; readonly waits?: LockWaits };
+type RoundResult = {
+  readonly seconds: number;
+  readonly latencies: number[];
+  readonly cpu?: CpuUse;
+  readonly waits?: LockWaits;
+  /** PostgreSQL: bytes the database grew by per ballot pushed (warm-up included), tables and indexes. */
+  readonly databaseBytesPerBallot?: number;
+};
+
+async function databaseBytes(url: string): Promise<number> {
+  const sql = postgres(url, { max: 1, onnotice: () => undefined });
+  try {
+    const [row] = await sql<{ bytes: string }[]>`SELECT pg_database_size(current_database())::text AS bytes`;
+    return Number(row?.bytes ?? Number.NaN);
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}
+
+const ballotsOf = (list: readonly Emulator[]) => list.reduce((n, e) => n + e.ballots, 0);
 
 /** One round of one configuration: a fresh store, `processCount` validator processes, every emulator's pushes, stop. */
 async function runRound(election: TestElection, { emulators, warmup }: Emulators, processCount: number, cluster: PostgresCluster | undefined, run: string): Promise<RoundResult> {
@@ -204,6 +229,7 @@ async function runRound(election: TestElection, { emulators, warmup }: Emulators
     // One at a time: each compiles its sources on start, and the cores are few.
     const urls: string[] = [];
     for (const p of processes) urls.push(await p.start());
+    const emptyBytes = dbUrl === undefined ? undefined : await databaseBytes(dbUrl);
     // Untimed: every process compiles its hot paths on other stations' pushes first, so the clock measures the steady state.
     await pushAll(warmup, urls);
     const parties = { validators: processes.map((p) => p.pid ?? 0), ...(cluster === undefined ? {} : { postgres: postmasterPid(cluster.dataDir) }) };
@@ -213,7 +239,13 @@ async function runRound(election: TestElection, { emulators, warmup }: Emulators
     const after = sampleCpu(parties);
     // The push interval on the monotonic clock the profiles' timestamps use (µs), so that bench/profile.ts leaves start-up out.
     if (PROFILE_DIR !== undefined) writeFileSync(path.resolve(PROFILE_DIR, run, WINDOW_FILE), JSON.stringify({ from: Number(from / 1000n), to: Number(process.hrtime.bigint() / 1000n) }));
-    return { ...pushed.result, ...(before && after ? { cpu: cpuUse(before, after) } : {}), ...('waits' in pushed ? { waits: pushed.waits } : {}) };
+    const grown = dbUrl === undefined || emptyBytes === undefined ? undefined : ((await databaseBytes(dbUrl)) - emptyBytes) / (ballotsOf(emulators) + ballotsOf(warmup));
+    return {
+      ...pushed.result,
+      ...(before && after ? { cpu: cpuUse(before, after) } : {}),
+      ...('waits' in pushed ? { waits: pushed.waits } : {}),
+      ...(grown === undefined ? {} : { databaseBytesPerBallot: grown }),
+    };
   } finally {
     await Promise.allSettled(processes.map((p) => p.stop()));
   }
@@ -257,6 +289,8 @@ function summarize(config: Configuration, rounds: readonly RoundResult[], ballot
       note: `mean backends waiting for a lock, sampled every ${LOCK_SAMPLE_MS} ms (of ${active.toFixed(2)} running a statement); waited-for lock types: ${[...types].map(([t, n]) => `${t} ${n}`).join(', ') || 'none'}`,
     });
   }
+  const grown = rounds.flatMap((r) => (r.databaseBytesPerBallot === undefined ? [] : [r.databaseBytesPerBallot]));
+  if (grown.length > 0) out.push({ name: `${name}.database-bytes-per-ballot`, value: median(grown), unit: 'bytes', note: 'pg_database_size growth (tables and indexes, not WAL) per ballot pushed' });
   if (config.store === 'postgres') out.push({ name: `${name}.bound`, value: Math.min(config.processes, cores) * bound, unit: 'ballots/s', note: `min(${config.processes} processes, ${cores} cores) × the one-core proof bound` });
   return out;
 }
@@ -271,10 +305,13 @@ export const validatorScaleSuite: BenchSuite = {
     const out: Measurement[] = [];
     let cluster: PostgresCluster | undefined;
     try {
-      const bound = proofBound(election, emulators);
+      const { perSecond: bound, perCpuSecond: boundPerCpu } = proofBound(election, emulators);
       const cores = availableParallelism();
-      const ballots = emulators.reduce((n, e) => n + e.ballots, 0);
+      const ballots = ballotsOf(emulators);
+      const wire = emulators.reduce((n, e) => n + e.bodies.reduce((m, b) => m + Buffer.byteLength(b), 0), 0);
       out.push({ name: 'validator-scale.proof-bound.1-core.rate', value: bound, unit: 'ballots/s', note: `parse + batched proof verification of the same ballots on one core; ${STATIONS} stations × ${BALLOTS} ballots, ${BATCH} entries per push, ${ROUNDS} round(s)` });
+      out.push({ name: 'validator-scale.push.bytes-per-ballot', value: wire / ballots, unit: 'bytes', note: `request bodies (entries and checkpoint, JSON) per ballot, ${BATCH} entries per push; every ballot is two ballot-log entries (pending, cast)` });
+      out.push({ name: 'validator-scale.proof-bound.per-cpu-second', value: boundPerCpu, unit: 'ballots/s', note: 'the same proof checks per CPU second of this thread: beside each per-validator-core figure' });
       const configurations: Configuration[] = [{ label: 'sqlite.1-process', processes: 1, store: 'sqlite' }];
       if (findPostgresBin() === undefined) process.stdout.write(`  ${POSTGRES_MISSING}\n`);
       else {
