@@ -1,9 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { CRYPTO_BOUNDS, isThroughput } from './bounds';
 import { suites } from './suites';
-import { formatValue, markdownTable, type BenchReport, type BenchRow } from './table';
+import { formatValue, markdownTable, mergeReports, type BenchReport, type BenchRow, type SuiteRun } from './table';
 
 const only = process.argv.slice(2);
 
@@ -36,15 +36,33 @@ const results = rows.map((r): BenchRow => {
   return measured === undefined ? { ...r, bound } : { ...r, bound, ratioToBound: r.value / measured.value };
 });
 
-const report: BenchReport = {
+const run: SuiteRun = {
   date: new Date().toISOString(),
   command: `${benchEnv()}${only.length > 0 ? `npm run bench -- ${only.join(' ')}` : 'npm run bench'}`,
   seconds: (performance.now() - started) / 1000,
-  machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: process.platform, load },
-  results,
+  load,
 };
 // URNA_BENCH_OUT keeps a one-off run (e.g. the 100,000-ballot verify) from replacing the full table's file.
 const out = path.resolve(process.env['URNA_BENCH_OUT'] ?? 'bench/results.json');
+const report = mergeReports(readReport(out), {
+  date: run.date,
+  command: run.command,
+  seconds: run.seconds,
+  machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: process.platform, load },
+  results,
+  runs: Object.fromEntries(selected.map((s) => [s.name, run])),
+}, suites.map((s) => s.name));
 mkdirSync(path.dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-process.stdout.write(`\n${markdownTable(report)}\n\nwrote ${out} (${results.length} measurements, ${report.machine.cores} cores)\n`);
+process.stdout.write(`\n${markdownTable(report)}\n\nwrote ${out} (${results.length} measurements, ${report.results.length} in the file, ${report.machine.cores} cores)\n`);
+
+/** The results file written before, if there is one that parses. */
+function readReport(file: string): BenchReport | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as BenchReport;
+  } catch {
+    process.stdout.write(`(${file} does not parse: its earlier rows are dropped)\n`);
+    return undefined;
+  }
+}

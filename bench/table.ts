@@ -13,13 +13,47 @@ import type { Measurement } from './harness';
 
 export type BenchRow = Measurement & { readonly suite: string; readonly bound?: string; readonly ratioToBound?: number };
 
+/** One `npm run bench` invocation: when, how, and the load average at its start. */
+export type SuiteRun = { readonly date: string; readonly command?: string; readonly seconds?: number; readonly load?: readonly number[] };
+
 export type BenchReport = {
   readonly date: string;
   readonly command?: string;
   readonly seconds?: number;
   readonly machine: { readonly cores: number; readonly cpu: string; readonly node: string; readonly platform: string; readonly load?: readonly number[] };
   readonly results: readonly BenchRow[];
+  /** The run that measured each suite's rows: a run of some suites keeps the others' rows from earlier runs. */
+  readonly runs?: Readonly<Record<string, SuiteRun>>;
 };
+
+function describeRun(run: SuiteRun): string {
+  return `${run.date.slice(0, 10)} with \`${run.command ?? 'npm run bench'}\`${run.seconds === undefined ? '' : ` (${Math.round(run.seconds)} s)`}${run.load === undefined ? '' : `, load average ${run.load.map((l) => l.toFixed(1)).join(' / ')} at the start`}`;
+}
+
+/**
+ * The file after a run of some suites: the rows of the suites run now replace theirs,
+ * every other suite keeps its rows and the run that measured them. A file from
+ * before per-suite runs counts as one run that measured every suite in it.
+ */
+export function mergeReports(earlier: BenchReport | undefined, now: BenchReport, suiteOrder: readonly string[]): BenchReport {
+  const replaced = new Set(Object.keys(now.runs ?? {}));
+  for (const row of now.results) replaced.add(row.suite);
+  const kept = (earlier?.results ?? []).filter((r) => !replaced.has(r.suite));
+  const runs: Record<string, SuiteRun> = {};
+  if (earlier !== undefined) {
+    const { date, command, seconds, machine } = earlier;
+    const whole: SuiteRun = { date, ...(command === undefined ? {} : { command }), ...(seconds === undefined ? {} : { seconds }), ...(machine.load === undefined ? {} : { load: machine.load }) };
+    for (const suite of new Set(kept.map((r) => r.suite))) runs[suite] = earlier.runs?.[suite] ?? whole;
+  }
+  const order = new Map(suiteOrder.map((name, i) => [name, i]));
+  const rank = (suite: string) => order.get(suite) ?? suiteOrder.length;
+  return {
+    ...now,
+    // A stable sort: each suite's rows keep their order.
+    results: [...kept, ...now.results].sort((a, b) => rank(a.suite) - rank(b.suite)),
+    runs: { ...runs, ...now.runs },
+  };
+}
 
 export function formatValue(value: number): string {
   if (!Number.isFinite(value)) return String(value);
@@ -34,9 +68,11 @@ function cell(text: string): string {
 
 export function markdownTable(report: BenchReport): string {
   const { machine } = report;
+  const bySuite = Object.entries(report.runs ?? {});
+  const earlier = bySuite.filter(([, run]) => run.date !== report.date);
   const header = [
-    `Measured ${report.date.slice(0, 10)} with \`${report.command ?? 'npm run bench'}\`${report.seconds === undefined ? '' : ` (${Math.round(report.seconds)} s)`} on ${machine.cores} cores (${machine.cpu}), Node ${machine.node}, ${machine.platform}` +
-      `${machine.load === undefined ? '' : `, load average ${machine.load.map((l) => l.toFixed(1)).join(' / ')} at the start`}.`,
+    `Measured ${describeRun({ ...report, ...(machine.load === undefined ? {} : { load: machine.load }) })} on ${machine.cores} cores (${machine.cpu}), Node ${machine.node}, ${machine.platform}.`,
+    ...(earlier.length === 0 ? [] : ['', 'Suites kept from earlier runs:', ...earlier.map(([suite, run]) => `- ${suite}: ${describeRun(run)}`), '']),
     'Ratio: a throughput ÷ the single-core rate of only the cryptography the same work needs, measured in the same run (pooled figures can exceed 1).',
     '',
     '| suite | measurement | value | unit | ratio to crypto bound | target |',

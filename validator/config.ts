@@ -34,9 +34,10 @@
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, statSync, constants as fsConstants } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { cosignatureKeyId, ed25519Cosigner, type Cosigner } from '../core/ledger/cosignature';
+import { cosignatureKeyId, type Cosigner } from '../core/ledger/cosignature';
 import { describeNoteError, formatVerifierKey, keyTextKind, parseSignerKey, SIGNATURE_TYPE_COSIGNATURE_V1 } from '../core/ledger/note';
 import { err, ok, type Result } from '../core/result';
+import { nativeEd25519Cosigner } from './native-cosigner';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './server';
 import { DEFAULT_LIMITS, type ValidatorLimits } from './service';
 import { DEFAULT_TIME_WINDOW_SECONDS } from './time-window';
@@ -180,7 +181,7 @@ export function loadValidatorKey(file: string, expectedName: string): Result<Val
   const key = parsed.value;
   if (key.signatureType !== SIGNATURE_TYPE_COSIGNATURE_V1) return err(`key ${file} is not a cosignature/v1 key (type 0x04)`);
   if (key.name !== expectedName) return err(`key ${file} is named ${key.name}, but the config names the validator ${expectedName}`);
-  const cosigner = ed25519Cosigner(key.name, Uint8Array.from(key.secretKey));
+  const cosigner = nativeEd25519Cosigner(key.name, Uint8Array.from(key.secretKey));
   key.secretKey.fill(0);
   if (cosigner.keyId !== cosignatureKeyId(key.name, cosigner.publicKey)) throw new Error('invariant failed: cosigner key id');
   return ok({ ...cosigner, verifierKey: formatVerifierKey(key.name, SIGNATURE_TYPE_COSIGNATURE_V1, cosigner.publicKey) });

@@ -41,6 +41,8 @@ function postgresUser(): { uid: number; gid: number } | undefined {
 
 export type PostgresCluster = {
   readonly dir: string;
+  /** The cluster's data folder (postmaster.pid names the server's process). */
+  readonly dataDir: string;
   readonly port: number;
   /** The connection string of database `name` on this cluster. */
   url(name: string): string;
@@ -91,6 +93,7 @@ export async function startPostgres(options: ClusterOptions = {}): Promise<Postg
   const url = (name: string) => `postgres://postgres@127.0.0.1:${port}/${name}`;
   return {
     dir,
+    dataDir: data,
     port,
     url,
     async createDatabase(name: string) {

@@ -14,16 +14,25 @@ export class ValidatorProcess {
   url = '';
   private stderr = '';
 
-  constructor(readonly configFile: string) {}
+  /** `nodeArgs` go to Node before the script, e.g. `--cpu-prof` for a benchmark's profile. */
+  constructor(
+    readonly configFile: string,
+    private readonly nodeArgs: readonly string[] = [],
+  ) {}
 
   get running(): boolean {
     return this.child !== undefined;
   }
 
+  /** The operating system's process id while the process runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** Starts the process and resolves with the URL it announces (the config may ask for port 0). */
   async start(): Promise<string> {
     this.stderr = '';
-    const child = spawn(process.execPath, [URNA_BIN, 'validator', 'start', '--config', this.configFile], {
+    const child = spawn(process.execPath, [...this.nodeArgs, URNA_BIN, 'validator', 'start', '--config', this.configFile], {
       stdio: ['ignore', 'pipe', 'pipe'],
       // A test runner's loader options must not leak into the validator.
       env: { ...process.env, NODE_OPTIONS: '' },

@@ -8,41 +8,18 @@
  *   the layout of docs/SPEC.md §5.1, and what the voters meant is the same for the same seed
  *   (faults or not), and different for another seed.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareElection } from '../../../cli/simulate/election-setup';
-import { intendedResults, type SimulationSummary } from '../../../cli/simulate/run';
+import { intendedResults } from '../../../cli/simulate/run';
 import { socatAvailable } from '../../../main/station/demo-devices';
-
-const URNA = path.resolve('bin/urna.mjs');
-const SHAPE = ['--stations', '2', '--voters', '12', '--validators', '3', '--cosign', '2', '--guardians', '3', '--threshold', '2'];
+import { simulate as simulateIn, type SimulateRun } from './run-simulate';
 
 let dir: string;
 
-type SimulateRun = { status: number; summary: SimulationSummary; stderr: string; out: string };
-
-/** Runs `urna simulate` without blocking the test worker's event loop (vitest talks to it meanwhile). */
-function simulate(name: string, extra: readonly string[]): Promise<SimulateRun> {
-  const out = path.join(dir, name);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [URNA, 'simulate', ...SHAPE, '--out', out, '--quiet', '--threads', '1', ...extra], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_OPTIONS: '' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      if (stdout === '') reject(new Error(`urna simulate printed no summary (exit ${String(code)}): ${stderr.slice(-3000)}`));
-      else resolve({ status: code ?? -1, summary: JSON.parse(stdout) as SimulationSummary, stderr, out });
-    });
-  });
-}
+const simulate = (name: string, extra: readonly string[]) => simulateIn(dir, name, extra);
 
 describe.skipIf(!socatAvailable())('urna simulate', () => {
   let calm: SimulateRun;
