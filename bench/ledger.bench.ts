@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { openDurableSqlite } from '../storage/sqlite';
 import type { ElectionId, StationId } from '../core/ids';
 import { stationKeyName, stationOrigin } from '../core/ledger/checkpoint';
 import type { LedgerEntry } from '../core/ledger/entries';
@@ -66,9 +66,7 @@ function ms(from: number): number {
 function bareCommitBaseline(): Measurement[] {
   const dir = mkdtempSync(path.join(tmpdir(), 'urna-bench-sqlite-'));
   try {
-    const db = new Database(path.join(dir, 'baseline.sqlite'));
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    const db = openDurableSqlite(path.join(dir, 'baseline.sqlite'));
     db.pragma('wal_autocheckpoint = 0');
     db.exec('CREATE TABLE e (idx INTEGER PRIMARY KEY, body BLOB); CREATE TABLE n (pos INTEGER PRIMARY KEY, hash BLOB); CREATE TABLE c (size INTEGER PRIMARY KEY, note TEXT)');
     const insertEntry = db.prepare('INSERT INTO e VALUES (?, ?)');

@@ -51,7 +51,7 @@ import { resultsToNist } from '../core/record/nist-results';
 import { ENCRYPTED_TOTALS_FILE, encryptedTotalsToFile, SHARES_DIR } from '../core/record/totals';
 import { checkTallyShare, combineShares, verifyRecord, verifyRecordLogs } from '../core/record/verify';
 import { directoryRecordSource, writeRecordFile } from '../cli/record/files';
-import { nodeMerkleHasher } from '../main/ledger/node-hasher';
+import { nodeMerkleHasher } from '../storage/merkle-hasher';
 import type { BenchSuite, Measurement } from './harness';
 
 /**

@@ -7,6 +7,7 @@
  * `{ "error": { "code", "message", … } }` — except the add-checkpoint 409, whose
  * body the tlog-witness spec fixes — and is logged with a stable event id.
  */
+import { nodeMerkleHasher } from '../storage/merkle-hasher';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { toBase64, toBase64Url } from '../core/encoding/bytes';
 import { formatBaseHashForDisplay } from '../core/election/package';
@@ -15,7 +16,6 @@ import { ADD_CHECKPOINT_PATH, ENTRIES_PATH, TLOG_SIZE_CONTENT_TYPE } from '../co
 import type { EventLogger } from '../core/logging';
 import type { StationId } from '../core/ids';
 import { ID_PATTERN } from '../core/ids';
-import { nodeSha256Hasher } from './store-api';
 import type { Refusal, ValidatorService } from './service';
 
 export type HttpLimits = {
@@ -265,7 +265,7 @@ export function buildValidatorServer(service: ValidatorService, logger: EventLog
       index: found.index,
       resolvedIndex: found.resolvedIndex,
       entry,
-      leafHash: toBase64(nodeSha256Hasher.leaf(Buffer.from(entry, 'utf8'))),
+      leafHash: toBase64(nodeMerkleHasher.leaf(Buffer.from(entry, 'utf8'))),
       size: head.size,
       inclusionProof: (await board.inclusionProof(origin, found.index, head.size)).map((h) => toBase64(h)),
       checkpoint: head.cosigned,

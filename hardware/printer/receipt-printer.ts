@@ -194,7 +194,7 @@ export class ReceiptPrinter extends SerialDriver<PrinterStatus, PrinterEvent> {
     void this.link.write(escpos.automaticStatusBack(escpos.ASB_ALL), this.responseTimeoutMs);
   }
 
-  protected handleData(bytes: Uint8Array): void {
+  protected onSerialBytes(bytes: Uint8Array): void {
     for (const response of this.parser.push(bytes)) this.handleResponse(response);
   }
 

@@ -20,9 +20,16 @@ describe('layer check', () => {
         'preload/index.ts -> zod',
         'renderer/Printer.svelte -> ../hardware/printer',
         'renderer/leak.ts -> ../main/station/keys',
+        'storage/opens-window.ts -> ../main/station/keys',
+        'storage/opens-window.ts -> electron',
         'validator/reaches-main.ts -> ../main/station/keys',
       ].sort(),
     );
+  });
+
+  it('names the layers a layer may reach when it reaches another', () => {
+    const storage = checkLayers(fixture).filter((v) => v.file.startsWith('storage'));
+    expect(storage.map((v) => v.rule).sort()).toEqual(['storage/ may import core/ (this reaches main/)', 'storage/ uses only Node and better-sqlite3']);
   });
 
   it('lets the preload import types (erased at build) but nothing else', () => {
