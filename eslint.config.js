@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
+import urna from './scripts/eslint/plugin.mjs';
 
 // Which folder may import which is checked by scripts/check-layers.ts (run by `npm run lint`), not here.
 
@@ -19,7 +20,9 @@ export default tseslint.config(
       },
       globals: { ...globals.node },
     },
+    plugins: { urna },
     rules: {
+      'urna/no-floating-results': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
@@ -39,6 +42,7 @@ export default tseslint.config(
     files: ['renderer/**/*.ts', 'renderer/**/*.svelte'],
     languageOptions: { globals: { ...globals.browser } },
   },
+  { files: ['test/**/*.ts'], rules: { 'urna/no-fixed-sleep': 'error' } },
   {
     files: ['*.js', '*.mjs', 'scripts/**/*.mjs', 'test/support/**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,

@@ -1,5 +1,5 @@
 /**
- * Station ledger benchmarks (issue 3):
+ * Station ledger benchmarks:
  *   - append latency with fsync (WAL, synchronous=FULL): median and p99, appends/s;
  *   - proof generation at 1,000,000 entries (inclusion and consistency);
  *   - open-time verification of 100,000 entries (re-derive root, check nodes and signature).
@@ -22,7 +22,7 @@ import { type BenchSuite, type Measurement, median, percentile } from './harness
 
 const ELECTION = 'bench-election' as ElectionId;
 const STATION = 'bench-station' as StationId;
-/** About the size of a small encrypted ballot record; real ballot entries come from issue 4. */
+/** About the size of a small encrypted ballot record (the ballot benchmarks measure real ones). */
 const ENTRY_TEXT = 'x'.repeat(1000);
 
 function scratch(): { dir: string; signer: StationSigner; cleanup: () => void } {
@@ -101,7 +101,11 @@ function appendLatency(): Measurement[] {
   const { dir, signer, cleanup } = scratch();
   try {
     const store = open(dir, signer);
-    for (let i = 0; i < 50; i++) store.append('ballots', entry(i)); // warm-up: JIT, page cache, WAL file
+    // warm-up: JIT, page cache, WAL file
+    for (let i = 0; i < 50; i++) {
+      const appended = store.append('ballots', entry(i));
+      if (!appended.ok) throw new Error(`warm-up append ${i} failed: ${describeLedgerError(appended.error)}`);
+    }
     const samples: number[] = [];
     const started = performance.now();
     const count = 2000;

@@ -1,5 +1,5 @@
 /**
- * `urna verify` throughput (issue 10): a complete election record on disk — signed
+ * `urna verify` throughput: a complete election record on disk — signed
  * package, real key ceremony, enrolled stations whose ballot logs hold real encrypted
  * ballots with proofs (cast, and a few challenged), checkpoints signed by the station
  * and cosigned by three validators, guardians' partial decryptions and the results —

@@ -1,5 +1,5 @@
 /**
- * The layer check (README, Architecture): which folder may import what. It parses
+ * The layer check (docs/ARCHITECTURE.md, Layers): which folder may import what. It parses
  * every TypeScript and Svelte file with the TypeScript compiler, collects static
  * imports, re-exports, dynamic import() and require(), and fails on any import
  * that crosses a forbidden line. `npm run lint` runs it on the tree; a test runs
@@ -18,8 +18,8 @@ export type LayerViolation = { readonly file: string; readonly specifier: string
 type Layer = 'core' | 'renderer' | 'preload' | 'hardware' | 'storage' | 'main' | 'validator' | 'cli';
 
 /**
- * The layer table: the one statement of which folder may import which (the README's
- * Architecture section and docs/ARCHITECTURE.md describe it in prose). `imports`
+ * The layer table: the one statement of which folder may import which
+ * (docs/ARCHITECTURE.md describes it in prose). `imports`
  * lists the other layers a layer's relative imports may reach; the package rules
  * are in `checkImport` below. ESLint has no copy of these rules: `npm run lint`
  * runs this script.

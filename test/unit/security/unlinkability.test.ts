@@ -51,7 +51,7 @@ beforeAll(async () => {
     await station.service.whenPrintingDone();
     if (!finishVoterSession(station.context).ok) throw new Error('finish');
   }
-  await closePolls(station.context, WORKER);
+  expect(await closePolls(station.context, WORKER)).toMatchObject({ ok: true });
   ballots = station.ledger.entries('ballots', 0, station.ledger.size('ballots'));
   pollbook = station.ledger.entries('pollbook', 0, station.ledger.size('pollbook'));
 });

@@ -23,6 +23,7 @@ import { startTestStation, type TestStation, POLL_WORKER } from '../../support/s
 import { castBallot, challengeBallot, commitBallot, finishVoterSession, resolvePendingBallot } from '../../../main/station/casting';
 import { activateVoterSession } from '../../../main/station/check-in';
 import { closePolls, openPolls, pausePolls } from '../../../main/station/polls';
+import { waitFor } from '../../support/wait-for';
 
 const STYLE = 'style-district-1';
 /** A full ballot: yes on the charter, three of eight council seats, one of them written in. */
@@ -286,7 +287,7 @@ describe('casting a ballot', () => {
     value(activateVoterSession(station.context, { ballotStyleId: STYLE }));
     station.service.setDisplaySettings({ highContrast: true });
     value((await commitBallot(station.context, { marks: FULL, undervoteAcknowledged: false })));
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await waitFor(() => station.service.voterScreen().session.phase === 'none', { what: 'the idle session to end', timeout: 10_000, state: () => station.service.voterScreen().session });
     expect(station.service.voterScreen().session).toEqual({ phase: 'none', lastEnded: 'timed-out' });
     expect(station.service.status().display.highContrast).toBe(false);
     expect(ballotEntries(station).map((e) => e.type)).toEqual(['polls-opened']);

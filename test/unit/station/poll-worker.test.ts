@@ -72,7 +72,7 @@ describe('a voter\'s printouts after a printer fault', () => {
   it('prints the paper record again unmarked (a mark would single it out in the box) and the receipt marked REPRINT', async () => {
     const printer = new MemoryPrinter();
     const station = pollStation(printer);
-    await openPolls(station.context, WORKER);
+    expect(await openPolls(station.context, WORKER)).toMatchObject({ ok: true });
     expect(checkInVoter(station.context, WORKER, { voterId: VOTERS[0] ?? '', activation: 'kiosk' }).outcome).toBe('checked-in');
     expect((await commitBallot(station.context, { marks: { selections: { 'charter-amendment': ['charter-yes'] }, writeIns: {} }, undervoteAcknowledged: true })).ok).toBe(true);
     printer.failNext({ kind: 'print-failed', status: { state: 'paper-out' } });
@@ -95,7 +95,7 @@ describe('a voter\'s printouts after a printer fault', () => {
 describe('check-in', () => {
   it('checks a voter in once, records only the keyed hash, and refuses the second time', async () => {
     const station = pollStation();
-    await openPolls(station.context, WORKER);
+    expect(await openPolls(station.context, WORKER)).toMatchObject({ ok: true });
     const voter = VOTERS[0] ?? '';
     expect(checkInVoter(station.context, WORKER, { voterId: voter, activation: 'kiosk' })).toEqual({
       outcome: 'checked-in', precinctId: 'uik-1202', ballotStyleId: 'style-district-1', activation: 'kiosk',
@@ -115,7 +115,7 @@ describe('check-in', () => {
 
   it('remembers check-ins across a restart and refuses the same voter, other precincts and unknown ids', async () => {
     const station = pollStation();
-    await openPolls(station.context, WORKER);
+    expect(await openPolls(station.context, WORKER)).toMatchObject({ ok: true });
     expect(checkInVoter(station.context, WORKER, { voterId: VOTERS[1] ?? '', activation: 'card' }).outcome).toBe('checked-in');
     expect(station.service.status().awaitingActivationCard).toEqual({ ballotStyleId: 'style-district-1' });
     cancelCardActivation(station.context, WORKER);
@@ -162,7 +162,7 @@ describe('a new ballot for a voter whose ballot was voided', () => {
 
   it('is refused to a voter who has not checked in here, for the reasons check-in has too, and records nothing', async () => {
     const station = pollStation();
-    await openPolls(station.context, WORKER);
+    expect(await openPolls(station.context, WORKER)).toMatchObject({ ok: true });
     const size = station.ledger.size('pollbook');
     expect(reissueBallot(station.context, WORKER, { voterId: VOTERS[0] ?? '', activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'not-checked-in' });
     expect(reissueBallot(station.context, WORKER, { voterId: SAMPLE_VOTER_IDS['uik-1201'][0] ?? '', activation: 'kiosk' })).toEqual({ outcome: 'refused', reason: 'other-precinct' });
@@ -177,7 +177,7 @@ describe('a new ballot for a voter whose ballot was voided', () => {
 
   it('is refused while every voter checked in here has a ballot cast or pending, even to a voter checked in here', async () => {
     const station = pollStation();
-    await openPolls(station.context, WORKER);
+    expect(await openPolls(station.context, WORKER)).toMatchObject({ ok: true });
     const voter = VOTERS[0] ?? '';
     expect(checkInVoter(station.context, WORKER, { voterId: voter, activation: 'kiosk' }).outcome).toBe('checked-in');
     // While the voter is still at the kiosk, nothing else can be activated.
@@ -193,7 +193,7 @@ describe('a new ballot for a voter whose ballot was voided', () => {
   it('after a void, issues one new ballot: one poll-book entry with the check-in\'s hash, the session as at check-in; a second is refused', async () => {
     const printer = new MemoryPrinter();
     const station = pollStation(printer);
-    await openPolls(station.context, WORKER);
+    expect(await openPolls(station.context, WORKER)).toMatchObject({ ok: true });
     const voter = VOTERS[0] ?? '';
     expect(checkInVoter(station.context, WORKER, { voterId: voter, activation: 'kiosk' }).outcome).toBe('checked-in');
     const ballotId = await castIntoPaperOut(station, printer);
@@ -234,7 +234,7 @@ describe('a new ballot for a voter whose ballot was voided', () => {
 
   it('after a crash before the cast (nothing recorded), issues the voter a new ballot; cast never exceeds check-ins', async () => {
     const station = pollStation();
-    await openPolls(station.context, WORKER);
+    expect(await openPolls(station.context, WORKER)).toMatchObject({ ok: true });
     const voter = VOTERS[0] ?? '';
     expect(checkInVoter(station.context, WORKER, { voterId: voter, activation: 'kiosk' }).outcome).toBe('checked-in');
     expect(station.service.status().voterSession).toBe('marking');
@@ -254,7 +254,7 @@ describe('a new ballot for a voter whose ballot was voided', () => {
   it('activates by card as check-in does: the station waits for the voter\'s activation card', async () => {
     const printer = new MemoryPrinter();
     const station = pollStation(printer);
-    await openPolls(station.context, WORKER);
+    expect(await openPolls(station.context, WORKER)).toMatchObject({ ok: true });
     const voter = VOTERS[2] ?? '';
     expect(checkInVoter(station.context, WORKER, { voterId: voter, activation: 'kiosk' }).outcome).toBe('checked-in');
     const ballotId = await castIntoPaperOut(station, printer);
@@ -268,7 +268,7 @@ describe('a new ballot for a voter whose ballot was voided', () => {
   it('counts reissues beside check-ins on both reports and in the poll book\'s lifecycle entries', async () => {
     const printer = new MemoryPrinter();
     const station = pollStation(printer);
-    await openPolls(station.context, WORKER);
+    expect(await openPolls(station.context, WORKER)).toMatchObject({ ok: true });
     expect(printer.printed[0]).toMatch(/Повторно выдано бюллетеней \.+ 0\n/);
     const voter = VOTERS[0] ?? '';
     expect(checkInVoter(station.context, WORKER, { voterId: voter, activation: 'kiosk' }).outcome).toBe('checked-in');
