@@ -24,7 +24,7 @@ type Layer = 'core' | 'renderer' | 'preload' | 'hardware' | 'storage' | 'main' |
  * are in `checkImport` below. ESLint has no copy of these rules: `npm run lint`
  * runs this script.
  */
-const LAYER_IMPORTS: Readonly<Record<Layer, readonly Layer[]>> = {
+export const LAYER_IMPORTS: Readonly<Record<Layer, readonly Layer[]>> = {
   core: [],
   renderer: ['core'],
   preload: [],
