@@ -1,5 +1,5 @@
 /**
- * Ballot cryptography benchmarks for the two reference ballots of issue 4:
+ * Ballot cryptography benchmarks for two reference ballots:
  *   R1 — one yes/no question (2 selections, limit 1);
  *   R2 — 10 contests × 5 selections, limit 1 each (50 selections).
  * Everything runs on one core (this process). Seeded randomness keeps runs comparable;

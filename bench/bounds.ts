@@ -11,7 +11,7 @@ import { utf8Encode } from '../core/encoding/bytes';
 import type { ElectionId, StationId } from '../core/ids';
 import { signCheckpoint, stationKeyName, stationOrigin } from '../core/ledger/checkpoint';
 import { ed25519NoteSigner } from '../core/ledger/note';
-import { nodeMerkleHasher } from '../main/ledger/node-hasher';
+import { nodeMerkleHasher } from '../storage/merkle-hasher';
 import type { BenchSuite, Measurement } from './harness';
 
 /** Throughput figure → the measurement that bounds it (both in the same run). */

@@ -1,5 +1,5 @@
 /**
- * Station ledger benchmarks (issue 3):
+ * Station ledger benchmarks:
  *   - append latency with fsync (WAL, synchronous=FULL): median and p99, appends/s;
  *   - proof generation at 1,000,000 entries (inclusion and consistency);
  *   - open-time verification of 100,000 entries (re-derive root, check nodes and signature).
@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { openDurableSqlite } from '../storage/sqlite';
 import type { ElectionId, StationId } from '../core/ids';
 import { stationKeyName, stationOrigin } from '../core/ledger/checkpoint';
 import type { LedgerEntry } from '../core/ledger/entries';
@@ -22,7 +22,7 @@ import { type BenchSuite, type Measurement, median, percentile } from './harness
 
 const ELECTION = 'bench-election' as ElectionId;
 const STATION = 'bench-station' as StationId;
-/** About the size of a small encrypted ballot record; real ballot entries come from issue 4. */
+/** About the size of a small encrypted ballot record (the ballot benchmarks measure real ones). */
 const ENTRY_TEXT = 'x'.repeat(1000);
 
 function scratch(): { dir: string; signer: StationSigner; cleanup: () => void } {
@@ -66,9 +66,7 @@ function ms(from: number): number {
 function bareCommitBaseline(): Measurement[] {
   const dir = mkdtempSync(path.join(tmpdir(), 'urna-bench-sqlite-'));
   try {
-    const db = new Database(path.join(dir, 'baseline.sqlite'));
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    const db = openDurableSqlite(path.join(dir, 'baseline.sqlite'));
     db.pragma('wal_autocheckpoint = 0');
     db.exec('CREATE TABLE e (idx INTEGER PRIMARY KEY, body BLOB); CREATE TABLE n (pos INTEGER PRIMARY KEY, hash BLOB); CREATE TABLE c (size INTEGER PRIMARY KEY, note TEXT)');
     const insertEntry = db.prepare('INSERT INTO e VALUES (?, ?)');
@@ -103,7 +101,11 @@ function appendLatency(): Measurement[] {
   const { dir, signer, cleanup } = scratch();
   try {
     const store = open(dir, signer);
-    for (let i = 0; i < 50; i++) store.append('ballots', entry(i)); // warm-up: JIT, page cache, WAL file
+    // warm-up: JIT, page cache, WAL file
+    for (let i = 0; i < 50; i++) {
+      const appended = store.append('ballots', entry(i));
+      if (!appended.ok) throw new Error(`warm-up append ${i} failed: ${describeLedgerError(appended.error)}`);
+    }
     const samples: number[] = [];
     const started = performance.now();
     const count = 2000;

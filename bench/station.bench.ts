@@ -83,7 +83,7 @@ export const stationSuite: BenchSuite = {
           await station.service.whenPrintingDone();
           const castEnd = performance.now();
           if (station.service.voterScreen().session.phase !== 'cast') throw new Error('the ballot was not cast');
-          finishVoterSession(station.context);
+          if (!finishVoterSession(station.context).ok) throw new Error('finishing the voter session was refused');
           // The first two warm the precomputed tables and the SQLite statements.
           if (i >= 2) {
             commits.push(castStart - commitStart);

@@ -1,5 +1,5 @@
 /**
- * Validator benchmarks (issue 9):
+ * Validator benchmarks:
  *   - ingest with full checks (schema, lifecycle, chain, batched proofs, SQLite commit
  *     with fsync, cosignature) for the reference ballots R1 (one yes/no question) and
  *     R2 (10 contests × 5 candidates, vote for 1), one validator in this process;

@@ -1,5 +1,5 @@
 /**
- * `urna verify` throughput (issue 10): a complete election record on disk — signed
+ * `urna verify` throughput: a complete election record on disk — signed
  * package, real key ceremony, enrolled stations whose ballot logs hold real encrypted
  * ballots with proofs (cast, and a few challenged), checkpoints signed by the station
  * and cosigned by three validators, guardians' partial decryptions and the results —
@@ -51,7 +51,7 @@ import { resultsToNist } from '../core/record/nist-results';
 import { ENCRYPTED_TOTALS_FILE, encryptedTotalsToFile, SHARES_DIR } from '../core/record/totals';
 import { checkTallyShare, combineShares, verifyRecord, verifyRecordLogs } from '../core/record/verify';
 import { directoryRecordSource, writeRecordFile } from '../cli/record/files';
-import { nodeMerkleHasher } from '../main/ledger/node-hasher';
+import { nodeMerkleHasher } from '../storage/merkle-hasher';
 import type { BenchSuite, Measurement } from './harness';
 
 /**

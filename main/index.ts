@@ -3,7 +3,7 @@
  */
 import { app, type BrowserWindow } from 'electron';
 import path from 'node:path';
-import { useSqliteNativeBinding } from './ledger/sqlite-native';
+import { useSqliteNativeBinding } from '../storage/sqlite';
 import { FileEventLogger } from './logging';
 import { demoRenderDir, socatAvailable, startDemoDevices, type DemoDevices } from './station/demo-devices';
 import { openStation, type OpenStation } from './station/open-station';

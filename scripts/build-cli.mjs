@@ -16,7 +16,7 @@ const outdir = path.join(root, 'dist/cli');
 // resolve files at run time. Pure JavaScript packages are bundled (fewer files to load).
 const external = ['electron', 'better-sqlite3', 'serialport', '@serialport/*', '@napi-rs/canvas', 'fastify', '@fastify/*', 'tsx', 'esbuild'];
 
-const sourceDirs = ['cli', 'core', 'validator', 'main', 'hardware'];
+const sourceDirs = ['cli', 'core', 'validator', 'main', 'hardware', 'storage'];
 
 function newestSource(dir, newest = 0) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

@@ -1,5 +1,5 @@
 /**
- * The layer check (README, Architecture): which folder may import what. It parses
+ * The layer check (docs/ARCHITECTURE.md, Layers): which folder may import what. It parses
  * every TypeScript and Svelte file with the TypeScript compiler, collects static
  * imports, re-exports, dynamic import() and require(), and fails on any import
  * that crosses a forbidden line. `npm run lint` runs it on the tree; a test runs
@@ -15,8 +15,26 @@ import ts from 'typescript';
 
 export type LayerViolation = { readonly file: string; readonly specifier: string; readonly rule: string };
 
-type Layer = 'core' | 'renderer' | 'preload' | 'hardware' | 'main' | 'validator' | 'cli';
-const LAYERS: readonly Layer[] = ['core', 'renderer', 'preload', 'hardware', 'main', 'validator', 'cli'];
+type Layer = 'core' | 'renderer' | 'preload' | 'hardware' | 'storage' | 'main' | 'validator' | 'cli';
+
+/**
+ * The layer table: the one statement of which folder may import which
+ * (docs/ARCHITECTURE.md describes it in prose). `imports`
+ * lists the other layers a layer's relative imports may reach; the package rules
+ * are in `checkImport` below. ESLint has no copy of these rules: `npm run lint`
+ * runs this script.
+ */
+export const LAYER_IMPORTS: Readonly<Record<Layer, readonly Layer[]>> = {
+  core: [],
+  renderer: ['core'],
+  preload: [],
+  hardware: ['core'],
+  storage: ['core'],
+  main: ['core', 'hardware', 'storage'],
+  validator: ['core', 'storage'],
+  cli: ['core', 'hardware', 'storage', 'main', 'validator'],
+};
+const LAYERS = Object.keys(LAYER_IMPORTS) as Layer[];
 
 /** Packages core/ may use: pure code with no platform access of its own. */
 const PURE_PACKAGES = ['zod', '@noble/curves', '@noble/hashes', '@scure/base'];
@@ -80,33 +98,36 @@ function checkImport(root: string, file: string, layer: Layer, ref: ImportRef): 
   const relative = specifier.startsWith('.');
   const target = relative ? layerOfPath(root, path.resolve(path.dirname(file), specifier)) : null;
   const local = path.relative(root, file).split(path.sep).slice(1).join('/');
+  // The preload is bundled alone; a type-only import is erased at build time and leaves no trace in it.
+  if (layer === 'preload' && typeOnly) return null;
+  if (relative && target !== null && target !== layer && !LAYER_IMPORTS[layer].includes(target)) {
+    const allowed = LAYER_IMPORTS[layer];
+    return `${layer}/ may import ${allowed.length === 0 ? 'no other layer' : allowed.map((l) => `${l}/`).join(', ')} (this reaches ${target}/)`;
+  }
   switch (layer) {
     case 'core':
-      if (relative) return target === 'core' ? null : `core/ imports only core/ (this reaches ${target ?? 'outside the layers'})`;
+      if (relative) return target === 'core' ? null : 'core/ imports only core/ (this reaches outside the layers)';
       if (isNodeBuiltin(specifier)) return 'core/ is pure: no Node built-ins';
       if (PURE_PACKAGES.includes(packageName(specifier))) return null;
       return `core/ is pure: package "${packageName(specifier)}" is not on the pure list`;
     case 'renderer':
-      if (relative && target !== null && target !== 'renderer' && target !== 'core') return `renderer/ may not import ${target}/`;
       if (!relative && (isNodeBuiltin(specifier) || PLATFORM_PACKAGES.includes(packageName(specifier)))) return 'renderer/ never touches Node, Electron or devices';
       return null;
     case 'preload':
-      if (typeOnly) return null; // erased at build time: the bundle keeps no trace of it
       return specifier === 'electron' ? null : 'preload/ imports only electron';
     case 'hardware':
-      if (relative && target !== null && target !== 'hardware' && target !== 'core') return `hardware/ may import only core/ (this reaches ${target}/)`;
       if (specifier === 'electron') return 'hardware/ does not depend on Electron';
       return null;
+    case 'storage':
+      if (!relative && !isNodeBuiltin(specifier) && packageName(specifier) !== 'better-sqlite3') return 'storage/ uses only Node and better-sqlite3';
+      return null;
     case 'main':
-      if (relative && target !== null && !['main', 'core', 'hardware'].includes(target)) return `main/ may import only core/ and hardware/ (this reaches ${target}/)`;
       if (specifier === 'electron' && !(local === 'index.ts' || local.startsWith('electron/'))) return 'only main/index.ts and main/electron/ may import electron';
       return null;
     case 'validator':
-      if (relative && target !== null && target !== 'validator' && target !== 'core') return `validator/ may import only core/ (this reaches ${target}/)`;
       if (specifier === 'electron' || packageName(specifier) === 'serialport') return 'validator/ runs without Electron or devices';
       return null;
     case 'cli':
-      if (relative && target === 'renderer') return 'cli/ does not import the renderer';
       return null;
   }
 }

@@ -7,6 +7,7 @@
  * `{ "error": { "code", "message", … } }` — except the add-checkpoint 409, whose
  * body the tlog-witness spec fixes — and is logged with a stable event id.
  */
+import { nodeMerkleHasher } from '../storage/merkle-hasher';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { toBase64, toBase64Url } from '../core/encoding/bytes';
 import { formatBaseHashForDisplay } from '../core/election/package';
@@ -17,7 +18,7 @@ import type { StationId } from '../core/ids';
 import { ID_PATTERN } from '../core/ids';
 import { fullCodePrefix, matchesShortCode, parseLookupCode } from '../core/board/confirmation';
 import { defaultBoardPageDir, registerBoardPage, wantsPage } from './board-page';
-import { nodeSha256Hasher, type ConfirmationLookup } from './store-api';
+import type { ConfirmationLookup } from './store-api';
 import type { Refusal, ValidatorService } from './service';
 
 export type HttpLimits = {
@@ -303,7 +304,7 @@ export function buildValidatorServer(
       index: found.index,
       resolvedIndex: found.resolvedIndex,
       entry,
-      leafHash: toBase64(nodeSha256Hasher.leaf(Buffer.from(entry, 'utf8'))),
+      leafHash: toBase64(nodeMerkleHasher.leaf(Buffer.from(entry, 'utf8'))),
       size: head.size,
       inclusionProof: await proofOf(found.index),
       resolution,

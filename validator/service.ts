@@ -24,6 +24,7 @@
  * read inside it (store-api.ts), none from process memory. A fork's evidence and
  * the station's freezing commit in the same transaction that found the fork.
  */
+import { nodeMerkleHasher } from '../storage/merkle-hasher';
 import { z } from 'zod';
 import type { RandomSource } from '../core/ballot';
 import { bytesEqual, toBase64 } from '../core/encoding/bytes';
@@ -37,7 +38,7 @@ import { CompactMerkleTree, EMPTY_ROOT, verifyConsistency, type StoredNode } fro
 import { err, ok, type Result } from '../core/result';
 import { checkEntries, initialLogState } from './checks';
 import type { EnrolledStation, ValidatorElection } from './election';
-import { nodeSha256Hasher, runWithLookups, type LogHead, type LogTransaction, type ValidatorStore } from './store-api';
+import { runWithLookups, type CommittedLogHead, type LogTransaction, type ValidatorStore } from './store-api';
 import { DEFAULT_TIME_WINDOW, type TimeWindow } from './time-window';
 import { MIN_POOLED_BALLOTS, type Preverified, type VerifyPool } from './verify-pool';
 
@@ -174,7 +175,7 @@ export class ValidatorService {
         if (head.cosigned === undefined) return refusal(422, 'nothing-to-cosign', 'an empty log has no checkpoint to cosign');
         return ok(lastSignatureLine(head.cosigned));
       }
-      if (!verifyConsistency(head.size, checkpoint.size, head.root, checkpoint.rootHash, proof, nodeSha256Hasher)) {
+      if (!verifyConsistency(head.size, checkpoint.size, head.root, checkpoint.rootHash, proof, nodeMerkleHasher)) {
         return refusal(422, 'bad-consistency-proof', `the consistency proof from size ${head.size} to ${checkpoint.size} does not verify`);
       }
       return refusal(
@@ -250,7 +251,7 @@ export class ValidatorService {
       }
       const tree = head.tree.clone();
       const nodes: StoredNode[] = [];
-      for (const body of bodies) nodes.push(...tree.append(nodeSha256Hasher.leaf(body)));
+      for (const body of bodies) nodes.push(...tree.append(nodeMerkleHasher.leaf(body)));
       if (!bytesEqual(tree.root(), checkpoint.rootHash)) {
         return refusal(422, 'root-mismatch', `the entries sent do not hash to the root of the signed checkpoint for size ${checkpoint.size}`);
       }
@@ -326,7 +327,7 @@ export class ValidatorService {
   }
 
   /** Step 5: a checkpoint for a size already recorded must have the recorded root; a fork is recorded in the same transaction. */
-  private async checkHistory(auth: Authenticated, head: LogHead, tx: LogTransaction, events: [EventId, LogFields][]): Promise<Result<void, Refusal>> {
+  private async checkHistory(auth: Authenticated, head: CommittedLogHead, tx: LogTransaction, events: [EventId, LogFields][]): Promise<Result<void, Refusal>> {
     const { checkpoint, origin } = auth;
     if (checkpoint.size > head.size) return ok();
     const recordedRoot = checkpoint.size === head.size ? head.root : await tx.rootAt(checkpoint.size);
@@ -360,7 +361,7 @@ function frozenRefusal(auth: Authenticated, frozenBy: number | undefined): Resul
   });
 }
 
-function emptyHead(auth: Authenticated, election: ValidatorElection): LogHead {
+function emptyHead(auth: Authenticated, election: ValidatorElection): CommittedLogHead {
   return {
     origin: auth.origin,
     stationId: auth.station.stationId,
@@ -370,7 +371,7 @@ function emptyHead(auth: Authenticated, election: ValidatorElection): LogHead {
     checkpoint: undefined,
     cosigned: undefined,
     state: initialLogState(election, auth.station.stationId),
-    tree: new CompactMerkleTree(nodeSha256Hasher),
+    tree: new CompactMerkleTree(nodeMerkleHasher),
   };
 }
 

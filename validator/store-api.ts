@@ -24,12 +24,10 @@ import { decodeRistretto, encodeRistretto } from '../core/ballot/fast25519';
 import type { Bytes } from '../core/encoding/bytes';
 import { bytesEqual, fromBase64Url } from '../core/encoding/bytes';
 import type { LogKind, StationId } from '../core/ids';
-import { CompactMerkleTree, merkleHasherFrom, perfectSubtreesOf, type MerkleHasher, type StoredNode, type SubtreeHashSource } from '../core/ledger/merkle';
+import { CompactMerkleTree, perfectSubtreesOf, type StoredNode, type SubtreeHashSource } from '../core/ledger/merkle';
 import type { BallotPlace } from '../core/record/ballot-uniqueness';
-import { hash as nodeHash } from 'node:crypto';
+import { nodeMerkleHasher } from '../storage/merkle-hasher';
 import type { BallotStatus, CheckedBatch, LogCheckState } from './checks';
-
-export const nodeSha256Hasher: MerkleHasher = merkleHasherFrom((data) => nodeHash('sha256', data, 'buffer'));
 
 /** A log as committed: what the read side serves. */
 export type LogRecord = {
@@ -62,7 +60,7 @@ export function recordOf(row: LogRow): LogRecord {
 }
 
 /** A log as a write transaction holds it: the record and its Merkle frontier, checked against the root. */
-export type LogHead = LogRecord & { readonly tree: CompactMerkleTree };
+export type CommittedLogHead = LogRecord & { readonly tree: CompactMerkleTree };
 
 export type StoreOpenError =
   | { readonly kind: 'storage'; readonly message: string }
@@ -179,7 +177,7 @@ export type LookupRows = {
 
 export interface LogTransaction {
   /** The log as committed, read under the station's lock; undefined for a log never cosigned. */
-  readonly head: LogHead | undefined;
+  readonly head: CommittedLogHead | undefined;
   /** The evidence that froze the station, read under the same lock. */
   readonly frozenBy: number | undefined;
   rootAt(size: number): Promise<Bytes>;
@@ -209,14 +207,14 @@ export interface ValidatorStore {
 }
 
 /** Rebuilds a log's frontier from its stored nodes and checks it against the stored root. */
-export function headFromRecord(record: LogRecord, frontier: ReadonlyMap<string, Bytes>): LogHead {
+export function headFromRecord(record: LogRecord, frontier: ReadonlyMap<string, Bytes>): CommittedLogHead {
   const hashes: Bytes[] = [];
   for (const t of perfectSubtreesOf(0, record.size)) {
     const node = frontier.get(`${t.level}/${t.index}`);
     if (node === undefined) throw new StoreIntegrityError(record.origin, `node ${t.level}/${t.index} is missing`);
     hashes.push(node);
   }
-  const tree = CompactMerkleTree.fromFrontier(record.size, hashes, nodeSha256Hasher);
+  const tree = CompactMerkleTree.fromFrontier(record.size, hashes, nodeMerkleHasher);
   if (!bytesEqual(tree.root(), record.root)) throw new StoreIntegrityError(record.origin, 'stored nodes do not give the stored root');
   return { ...record, tree };
 }

@@ -17,6 +17,7 @@
  * would. The bulletin board reads through its own connections, which may point at
  * a read replica.
  */
+import { nodeMerkleHasher } from '../storage/merkle-hasher';
 import postgres from 'postgres';
 import type { Bytes } from '../core/encoding/bytes';
 import { utf8Decode } from '../core/encoding/bytes';
@@ -32,7 +33,6 @@ import {
   headFromRecord,
   recordOf,
   type LogRow,
-  nodeSha256Hasher,
   StoreIntegrityError,
   stationTotals,
   totalsAfter,
@@ -41,7 +41,7 @@ import {
   type ConfirmationLookup,
   type EvidenceKind,
   type EvidenceRecord,
-  type LogHead,
+  type CommittedLogHead,
   type LogRecord,
   type LogTransaction,
   type LookupKeys,
@@ -157,15 +157,15 @@ class PostgresReadSide implements ValidatorReadStore {
 
   rootAt(origin: string, size: number): Promise<Bytes> {
     if (size === 0) return Promise.resolve(EMPTY_ROOT);
-    return withFetchedNodes((keys) => fetchNodes(this.sql, origin, keys), (source) => rootFromSource(source, size, nodeSha256Hasher), origin);
+    return withFetchedNodes((keys) => fetchNodes(this.sql, origin, keys), (source) => rootFromSource(source, size, nodeMerkleHasher), origin);
   }
 
   inclusionProof(origin: string, index: number, size: number): Promise<Bytes[]> {
-    return withFetchedNodes((keys) => fetchNodes(this.sql, origin, keys), (source) => inclusionProof(source, index, size, nodeSha256Hasher), origin);
+    return withFetchedNodes((keys) => fetchNodes(this.sql, origin, keys), (source) => inclusionProof(source, index, size, nodeMerkleHasher), origin);
   }
 
   consistencyProof(origin: string, oldSize: number, newSize: number): Promise<Bytes[]> {
-    return withFetchedNodes((keys) => fetchNodes(this.sql, origin, keys), (source) => consistencyProof(source, oldSize, newSize, nodeSha256Hasher), origin);
+    return withFetchedNodes((keys) => fetchNodes(this.sql, origin, keys), (source) => consistencyProof(source, oldSize, newSize, nodeMerkleHasher), origin);
   }
 
   async entryTexts(origin: string, from: number, to: number): Promise<string[]> {
@@ -228,17 +228,17 @@ class PostgresLogTransaction implements LogTransaction {
     private readonly origin: string,
     private readonly stationId: string,
     private readonly window: TimeWindow,
-    readonly head: LogHead | undefined,
+    readonly head: CommittedLogHead | undefined,
     readonly frozenBy: number | undefined,
   ) {}
 
   rootAt(size: number): Promise<Bytes> {
     if (size === 0) return Promise.resolve(EMPTY_ROOT);
-    return withFetchedNodes((keys) => fetchNodes(this.tx, this.origin, keys), (source) => rootFromSource(source, size, nodeSha256Hasher), this.origin);
+    return withFetchedNodes((keys) => fetchNodes(this.tx, this.origin, keys), (source) => rootFromSource(source, size, nodeMerkleHasher), this.origin);
   }
 
   consistencyProof(oldSize: number, newSize: number): Promise<Bytes[]> {
-    return withFetchedNodes((keys) => fetchNodes(this.tx, this.origin, keys), (source) => consistencyProof(source, oldSize, newSize, nodeSha256Hasher), this.origin);
+    return withFetchedNodes((keys) => fetchNodes(this.tx, this.origin, keys), (source) => consistencyProof(source, oldSize, newSize, nodeMerkleHasher), this.origin);
   }
 
   async lookups(keys: LookupKeys): Promise<LookupRows> {

@@ -26,7 +26,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { nodeMerkleHasher } from '../storage/merkle-hasher';
+import { openDurableSqlite } from '../storage/sqlite';
 import type { Bytes } from '../core/encoding/bytes';
 import { utf8Decode } from '../core/encoding/bytes';
 import type { ElectionId } from '../core/ids';
@@ -41,7 +43,6 @@ import {
   headFromRecord,
   recordOf,
   type LogRow,
-  nodeSha256Hasher,
   StoreIntegrityError,
   stationTotals,
   totalsAfter,
@@ -49,7 +50,7 @@ import {
   type ConfirmationLookup,
   type EvidenceKind,
   type EvidenceRecord,
-  type LogHead,
+  type CommittedLogHead,
   type LogRecord,
   type LogTransaction,
   type LookupKeys,
@@ -62,7 +63,7 @@ import {
 } from './store-api';
 import { DEFAULT_TIME_WINDOW, type TimeWindow } from './time-window';
 
-export { describeStoreOpenError, nodeSha256Hasher, type LogHead, type LogRecord, type StoreOpenError } from './store-api';
+export { describeStoreOpenError, type CommittedLogHead, type LogRecord, type StoreOpenError } from './store-api';
 
 export const VALIDATOR_DB_FILE = 'validator.sqlite';
 /**
@@ -170,15 +171,15 @@ class SqliteReadSide implements ValidatorReadStore {
   }
 
   rootAt(origin: string, size: number): Promise<Bytes> {
-    return this.snapshot(() => (size === 0 ? EMPTY_ROOT : rootFromSource(nodeSource(this.db, origin), size, nodeSha256Hasher)));
+    return this.snapshot(() => (size === 0 ? EMPTY_ROOT : rootFromSource(nodeSource(this.db, origin), size, nodeMerkleHasher)));
   }
 
   inclusionProof(origin: string, index: number, size: number): Promise<Bytes[]> {
-    return this.snapshot(() => inclusionProof(nodeSource(this.db, origin), index, size, nodeSha256Hasher));
+    return this.snapshot(() => inclusionProof(nodeSource(this.db, origin), index, size, nodeMerkleHasher));
   }
 
   consistencyProof(origin: string, oldSize: number, newSize: number): Promise<Bytes[]> {
-    return this.snapshot(() => consistencyProof(nodeSource(this.db, origin), oldSize, newSize, nodeSha256Hasher));
+    return this.snapshot(() => consistencyProof(nodeSource(this.db, origin), oldSize, newSize, nodeMerkleHasher));
   }
 
   entryTexts(origin: string, from: number, to: number): Promise<string[]> {
@@ -228,16 +229,16 @@ class SqliteLogTransaction implements LogTransaction {
     private readonly side: SqliteWriteSide,
     private readonly origin: string,
     private readonly stationId: string,
-    readonly head: LogHead | undefined,
+    readonly head: CommittedLogHead | undefined,
     readonly frozenBy: number | undefined,
   ) {}
 
   rootAt(size: number): Promise<Bytes> {
-    return Promise.resolve(size === 0 ? EMPTY_ROOT : rootFromSource(nodeSource(this.side.db, this.origin), size, nodeSha256Hasher));
+    return Promise.resolve(size === 0 ? EMPTY_ROOT : rootFromSource(nodeSource(this.side.db, this.origin), size, nodeMerkleHasher));
   }
 
   consistencyProof(oldSize: number, newSize: number): Promise<Bytes[]> {
-    return Promise.resolve(consistencyProof(nodeSource(this.side.db, this.origin), oldSize, newSize, nodeSha256Hasher));
+    return Promise.resolve(consistencyProof(nodeSource(this.side.db, this.origin), oldSize, newSize, nodeMerkleHasher));
   }
 
   lookups(keys: LookupKeys): Promise<LookupRows> {
@@ -352,7 +353,7 @@ class SqliteWriteSide implements ValidatorWriteStore {
   }
 
   /** The head of `origin` as committed, its frontier checked against its root. */
-  readHead(origin: string): LogHead | undefined {
+  readHead(origin: string): CommittedLogHead | undefined {
     const row = this.q.log.get(origin);
     if (row === undefined) return undefined;
     const frontier = new Map<string, Bytes>();
@@ -405,16 +406,11 @@ export class SqliteValidatorStore implements ValidatorStore {
     let db: Database.Database;
     try {
       mkdirSync(directory, { recursive: true, mode: 0o700 });
-      db = new Database(path.join(directory, VALIDATOR_DB_FILE));
+      db = openDurableSqlite(path.join(directory, VALIDATOR_DB_FILE));
     } catch (error) {
       return err({ kind: 'storage', message: error instanceof Error ? error.message : String(error) });
     }
     try {
-      const mode = db.pragma('journal_mode = WAL', { simple: true });
-      if (mode !== 'wal') throw new Error(`SQLite refused WAL mode (got ${String(mode)})`);
-      db.pragma('synchronous = FULL');
-      if (db.pragma('synchronous', { simple: true }) !== 2) throw new Error('SQLite refused synchronous=FULL');
-      db.pragma('busy_timeout = 5000');
       migrateSqlite(db, electionId);
     } catch (error) {
       db.close();
@@ -434,8 +430,7 @@ export class SqliteValidatorStore implements ValidatorStore {
       db.close();
       return err({ kind: 'wrong-election', stored: String(meta.get('election')), expected: electionId });
     }
-    const reader = new Database(path.join(directory, VALIDATOR_DB_FILE), { readonly: true });
-    reader.pragma('busy_timeout = 5000');
+    const reader = openDurableSqlite(path.join(directory, VALIDATOR_DB_FILE), { readonly: true });
     const store = new SqliteValidatorStore(db, reader, window);
     try {
       for (const { origin } of db.prepare('SELECT origin FROM logs').all() as { origin: string }[]) store.write.readHead(origin);

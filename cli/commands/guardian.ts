@@ -32,6 +32,7 @@ import {
   shareComplaintToRecord,
   shareMessageToRecord,
   type CeremonyParameters,
+  type GuardianAnnouncement,
   type GuardianCeremonyState,
 } from '../../core/ballot';
 import { type Bytes, fromBase64Url } from '../../core/encoding/bytes';
@@ -215,6 +216,15 @@ async function announceCommand(options: StepOptions): Promise<void> {
   say(`${guardian.guardianId}: every commitment is in; announced (${announcementFile(guardian.guardianId)}). Next: 'urna guardian share' once every announcement is in`);
 }
 
+/** Takes every other guardian's announcement; one that fails its checks stops the step, naming the guardian and the check. */
+function receiveOthersAnnouncements(guardian: Guardian, announcements: readonly GuardianAnnouncement[]): void {
+  for (const a of announcements) {
+    if (a.guardianId === guardian.guardianId) continue;
+    const received = guardian.receiveAnnouncement(a);
+    if (!received.ok) throw new CliError(`${a.guardianId}'s announcement fails ${received.error.check}`);
+  }
+}
+
 async function shareCommand(options: StepOptions): Promise<void> {
   const { guardian } = await loadState(options);
   const { params, commitments } = commitmentsFor(options, guardian.params);
@@ -225,11 +235,9 @@ async function shareCommand(options: StepOptions): Promise<void> {
       if (!(recordToCanonicalJson(guardianAnnouncementToRecord(a)) === recordToCanonicalJson(guardianAnnouncementToRecord(guardian.announcement)))) {
         throw new CliError(`the announcement under your name in ${options.messages} is not the one you made: the messages were tampered with; stop the ceremony`);
       }
-      continue;
     }
-    const received = guardian.receiveAnnouncement(a);
-    if (!received.ok) throw new CliError(`${a.guardianId}'s announcement fails ${received.error.check}`);
   }
+  receiveOthersAnnouncements(guardian, announcements);
   for (const a of announcements) {
     if (a.guardianId === guardian.guardianId) continue;
     const name = shareFile(guardian.guardianId, a.guardianId);
@@ -244,11 +252,7 @@ async function receiveCommand(options: StepOptions): Promise<void> {
   const { guardian, passphrase } = await loadState(options);
   const { params, commitments } = commitmentsFor(options, guardian.params);
   const announcements = readAnnouncements(options.messages, params, commitments);
-  for (const a of announcements) {
-    if (a.guardianId === guardian.guardianId) continue;
-    const received = guardian.receiveAnnouncement(a);
-    if (!received.ok) throw new CliError(`${a.guardianId}'s announcement fails ${received.error.check}`);
-  }
+  receiveOthersAnnouncements(guardian, announcements);
   const senders = params.guardianIds.filter((id) => id !== guardian.guardianId);
   const absent = senders.filter((from) => !existsSync(path.join(options.messages, shareFile(from, guardian.guardianId))));
   if (absent.length > 0) throw new CliError(`waiting for shares from ${absent.join(', ')} (${absent.map((from) => shareFile(from, guardian.guardianId)).join(', ')})`);
@@ -292,7 +296,7 @@ async function acceptCommand(options: StepOptions): Promise<void> {
   if (own === undefined || recordToCanonicalJson(guardianAnnouncementToRecord(own)) !== recordToCanonicalJson(guardianAnnouncementToRecord(guardian.announcement))) {
     throw new CliError(`the announcement under your name in ${options.messages} is not the one you made: stop the ceremony`);
   }
-  for (const a of announcements) if (a.guardianId !== guardian.guardianId) guardian.receiveAnnouncement(a);
+  receiveOthersAnnouncements(guardian, announcements);
   refuseOnComplaints(params, announcements, readComplaints(options.messages));
   const finished = guardian.finish();
   if (!finished.ok) throw new CliError(`no valid share yet from ${finished.error.from.join(', ')}: run 'urna guardian receive' first`);

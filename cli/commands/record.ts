@@ -23,7 +23,7 @@ import { mergeCheckpoints, type CheckpointCandidate } from '../../core/record/as
 import { openRecordCeremony, openRecordElection, type RecordElection } from '../../core/record/election';
 import { splitEntryLines } from '../../core/record/verify';
 import { verifyCosignedCheckpoint } from '../../core/ledger/cosignature';
-import { nodeMerkleHasher } from '../../main/ledger/node-hasher';
+import { nodeMerkleHasher } from '../../storage/merkle-hasher';
 import { readJsonFile, writeRecordFile } from '../record/files';
 import { readExportStationList, stationsToExport, writeStationList } from '../record/station-list';
 import { CliError } from '../urna';

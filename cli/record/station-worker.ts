@@ -8,7 +8,7 @@ import type { PackageTrust } from '../../core/election/package';
 import { openRecordElection } from '../../core/record/election';
 import { inThreadProofVerifier, verifyStation, type RecordSource } from '../../core/record/verify';
 import { err, ok } from '../../core/result';
-import { nodeMerkleHasher } from '../../main/ledger/node-hasher';
+import { nodeMerkleHasher } from '../../storage/merkle-hasher';
 import { directoryRecordSource } from './files';
 import { toWire, type StationAnswer, type StationJob } from './station-pool';
 

@@ -11,7 +11,7 @@ import { describeRecordFailure, type RecordFailure } from '../../core/record/fai
 import { verifyRecord, verifyRecordLogs, type VerifiedLogs, type VerifyOptions, type VerifyProgress, type VerifyReport } from '../../core/record/verify';
 import type { PackageTrust } from '../../core/election/package';
 import type { RecordStage } from '../../core/record/steps';
-import { nodeMerkleHasher } from '../../main/ledger/node-hasher';
+import { nodeMerkleHasher } from '../../storage/merkle-hasher';
 import { CliError } from '../urna';
 import { directoryRecordSource } from './files';
 import { StationWorkerPool } from './station-pool';

@@ -139,9 +139,12 @@ export class StationDriver {
       switch (staff.state) {
         case 'signed-in':
           return;
-        case 'awaiting-pin':
-          await this.kiosk.call('signIn', { pin: this.station.workerPin });
+        case 'awaiting-pin': {
+          // The answer's staff view is what the next status read shows; only a refused call is an error.
+          const answered = await this.kiosk.call('signIn', { pin: this.station.workerPin });
+          if (!answered.ok) throw new Error(`${this.station.stationId}: signIn refused: ${answered.error.code} ${answered.error.message}`);
           break;
+        }
         case 'no-card':
         case 'card-refused':
           // Taken out and put back, as a poll worker does when the screen does not react.

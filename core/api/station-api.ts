@@ -314,7 +314,7 @@ type SameMembers<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : fa
 const voidReasonsComplete: SameMembers<(typeof VOID_REASON_VALUES)[number], VoidReason> = true;
 void voidReasonsComplete;
 
-export const stationApi = {
+export const stationApiSpec = {
   getStationStatus: method<StationStatus>()(noArguments),
   setDisplaySettings: method<DisplaySettings>()(
     z
@@ -382,9 +382,9 @@ export const stationApi = {
   exportEventLog: method<{ readonly file: string; readonly events: number }>()(noArguments),
 } as const;
 
-export type StationApiSpec = typeof stationApi;
+export type StationApiSpec = typeof stationApiSpec;
 export type StationApiMethod = keyof StationApiSpec;
-export const STATION_API_METHODS = Object.keys(stationApi) as StationApiMethod[];
+export const STATION_API_METHODS = Object.keys(stationApiSpec) as StationApiMethod[];
 
 export type MethodInput<M extends StationApiMethod> = z.input<StationApiSpec[M]['input']>;
 export type MethodArgs<M extends StationApiMethod> = z.output<StationApiSpec[M]['input']>;
@@ -397,7 +397,7 @@ export type StationApiClient = {
 };
 
 export function isStationApiMethod(name: unknown): name is StationApiMethod {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(stationApi, name);
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(stationApiSpec, name);
 }
 
 /** The IPC channel the preload and main agree on. */

@@ -23,7 +23,7 @@
  *                     book
  *
  * Each log records the polls lifecycle with its own entries and its own counts, so
- * the two share no counter (issue 8): the ballot log has polls-opened, -paused,
+ * the two share no counter: the ballot log has polls-opened, -paused,
  * -resumed, -closed with `ballotsCast` (ballot-cast entries before it); the poll
  * book has pollbook-opened, -paused, -resumed, -closed with `checkIns` and, from
  * v2, `ballotsReissued` (check-in and ballot-reissued entries before it).

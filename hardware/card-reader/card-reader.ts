@@ -282,7 +282,7 @@ export class CardReader extends SerialDriver<CardReaderStatus, CardReaderEvent> 
     return frame;
   }
 
-  protected handleData(bytes: Uint8Array): void {
+  protected onSerialBytes(bytes: Uint8Array): void {
     for (const frame of this.parser.push(bytes)) {
       if (frame.seq === 0) {
         if (frame.type === FrameType.slotEvent && frame.payload.length >= 1) this.apply({ type: 'slot', slot: frame.payload[0] ?? 0 });

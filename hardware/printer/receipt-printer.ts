@@ -191,10 +191,11 @@ export class ReceiptPrinter extends SerialDriver<PrinterStatus, PrinterEvent> {
 
   /** Asks for automatic status (GS a) as soon as the port opens. */
   protected override greet(): void {
+    // A write that fails here leaves the printer on the idle status poll, which reads the same status; a dead link heals itself.
     void this.link.write(escpos.automaticStatusBack(escpos.ASB_ALL), this.responseTimeoutMs);
   }
 
-  protected handleData(bytes: Uint8Array): void {
+  protected onSerialBytes(bytes: Uint8Array): void {
     for (const response of this.parser.push(bytes)) this.handleResponse(response);
   }
 

@@ -11,7 +11,7 @@ import type { LinkLostReason } from './serial-link';
 
 type StatusListener<S> = (status: S) => void;
 
-export class DeviceStatus<S extends { readonly state: string }> {
+export class StatusPublisher<S extends { readonly state: string }> {
   private current: S;
   private readonly listeners = new Set<StatusListener<S>>();
 
@@ -137,7 +137,7 @@ export abstract class SerialDriver<S extends { readonly state: string }, E> {
   protected readonly portLock = new PortLock();
   protected readonly pollIntervalMs: number;
   protected readonly responseTimeoutMs: number;
-  private readonly deviceStatus: DeviceStatus<S>;
+  private readonly statusPublisher: StatusPublisher<S>;
   private running = false;
   private pollTimer: NodeJS.Timeout | undefined;
 
@@ -145,7 +145,7 @@ export abstract class SerialDriver<S extends { readonly state: string }, E> {
     protected readonly options: SerialDriverOptions,
     private readonly device: SerialDevice<S, E>,
   ) {
-    this.deviceStatus = new DeviceStatus<S>(device.initial, { logger: options.logger, device: device.device, same: device.same });
+    this.statusPublisher = new StatusPublisher<S>(device.initial, { logger: options.logger, device: device.device, same: device.same });
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
     this.responseTimeoutMs = options.responseTimeoutMs ?? device.responseTimeoutMs;
     this.link = new SerialLink({
@@ -155,13 +155,13 @@ export abstract class SerialDriver<S extends { readonly state: string }, E> {
       device: device.device,
       reconnectDelayMs: options.reconnectDelayMs,
       onOpen: () => this.handleOpen(),
-      onData: (bytes) => this.handleData(bytes),
+      onData: (bytes) => this.onSerialBytes(bytes),
       onLost: (reason) => this.handleLost(reason),
     });
   }
 
   /** The device's bytes, as they arrive. */
-  protected abstract handleData(bytes: Uint8Array): void;
+  protected abstract onSerialBytes(bytes: Uint8Array): void;
 
   /** Drops half-read input and answers every waiting request with nothing. */
   protected abstract abandonExchanges(): void;
@@ -189,21 +189,21 @@ export abstract class SerialDriver<S extends { readonly state: string }, E> {
   }
 
   getStatus(): S {
-    return this.deviceStatus.get();
+    return this.statusPublisher.get();
   }
 
   /** Calls `listener` on every status change (once per change). Returns an unsubscribe function. */
   onStatusChange(listener: StatusListener<S>): () => void {
-    return this.deviceStatus.onChange(listener);
+    return this.statusPublisher.onChange(listener);
   }
 
   /** Resolves with the first status that satisfies `predicate`, or undefined after `timeoutMs`. */
   waitForStatus(predicate: (status: S) => boolean, timeoutMs: number): Promise<S | undefined> {
-    return this.deviceStatus.waitFor(predicate, timeoutMs);
+    return this.statusPublisher.waitFor(predicate, timeoutMs);
   }
 
   protected apply(event: E | ConnectionLost): void {
-    this.deviceStatus.set(this.device.reduce(this.deviceStatus.get(), event));
+    this.statusPublisher.set(this.device.reduce(this.statusPublisher.get(), event));
   }
 
   private handleOpen(): void {

@@ -5,7 +5,7 @@
  */
 import {
   isStationApiMethod,
-  stationApi,
+  stationApiSpec,
   type ApiError,
   type ApiResult,
   type MethodArgs,
@@ -26,7 +26,7 @@ export type StationApiHandlers = {
   ) => ApiResult<MethodOutput<M>> | Promise<ApiResult<MethodOutput<M>>>;
 };
 
-type StationApiSpecInput = (typeof stationApi)[StationApiMethod]['input'];
+type StationApiSpecInput = (typeof stationApiSpec)[StationApiMethod]['input'];
 
 const MAX_ISSUES = 10;
 const MAX_ISSUE_TEXT = 160;
@@ -63,7 +63,7 @@ async function callMethod<M extends StationApiMethod>(
 ): Promise<ApiResult<unknown>> {
   let parsed: ReturnType<StationApiSpecInput['safeParse']>;
   try {
-    parsed = stationApi[method].input.safeParse(rawArgs);
+    parsed = stationApiSpec[method].input.safeParse(rawArgs);
   } catch {
     // zod's .readonly() throws on some structured-clone values (a typed array
     // with elements cannot be frozen): still a malformed argument, not a crash.

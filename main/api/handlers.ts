@@ -77,7 +77,7 @@ export const POLL_STAFF: readonly StaffRole[] = ['poll-worker', 'election-offici
 export const OFFICIALS_ONLY: readonly StaffRole[] = ['election-official'];
 
 /**
- * The station API's handler table: one entry per method of `stationApi`, each a
+ * The station API's handler table: one entry per method of `stationApiSpec`, each a
  * procedure of main/station. The poll workers' methods check the signed-in card's
  * role here, in main, on every call: the renderer's screens are a convenience,
  * never the guard.

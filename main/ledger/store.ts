@@ -22,7 +22,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { sqliteOptions } from './sqlite-native';
+import { nodeMerkleHasher } from '../../storage/merkle-hasher';
+import { openDurableSqlite } from '../../storage/sqlite';
 import type { Bytes } from '../../core/encoding/bytes';
 import { bytesEqual, utf8Decode } from '../../core/encoding/bytes';
 import type { ElectionId, LogKind, StationId } from '../../core/ids';
@@ -48,7 +49,6 @@ import {
   type SubtreeHashSource,
 } from '../../core/ledger/merkle';
 import { describeNoteError, noteVerifierFromKey, parseNote, type NoteSigner, type NoteVerifier } from '../../core/ledger/note';
-import { nodeMerkleHasher } from './node-hasher';
 
 export const LEDGER_FILE_NAME = 'ledger.sqlite';
 const FORMAT = 'urna-ledger/1';
@@ -158,16 +158,6 @@ function storageError(error: unknown): { kind: 'storage'; code: string; message:
   return { kind: 'storage', code: sqliteCode(error) ?? 'UNKNOWN', message: error instanceof Error ? error.message : String(error) };
 }
 
-/** PRAGMAs every connection needs; synchronous is per connection, so it is never left to the default. */
-function configureConnection(db: Database.Database, maxPageCount?: number): void {
-  const mode = db.pragma('journal_mode = WAL', { simple: true });
-  if (mode !== 'wal') throw new Error(`SQLite refused WAL mode (got ${String(mode)})`);
-  db.pragma('synchronous = FULL');
-  if ((db.pragma('synchronous', { simple: true })) !== 2) throw new Error('SQLite refused synchronous=FULL');
-  db.pragma('busy_timeout = 5000');
-  if (maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(maxPageCount)}`);
-}
-
 function createSchema(db: Database.Database): void {
   db.exec('CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
   for (const log of LOG_KINDS) {
@@ -227,8 +217,7 @@ export class LedgerReader {
     const file = path.join(options.directory, LEDGER_FILE_NAME);
     let db: Database.Database;
     try {
-      db = new Database(file, sqliteOptions({ fileMustExist: true }));
-      configureConnection(db);
+      db = openDurableSqlite(file, { fileMustExist: true });
     } catch (error) {
       if (sqliteCode(error) === 'SQLITE_CANTOPEN') return err({ kind: 'not-found', file });
       return err(storageError(error));
@@ -377,8 +366,7 @@ export class LedgerStore extends LedgerReader {
     const file = path.join(options.directory, LEDGER_FILE_NAME);
     let db: Database.Database;
     try {
-      db = new Database(file, sqliteOptions());
-      configureConnection(db, options.maxPageCount);
+      db = openDurableSqlite(file, options.maxPageCount === undefined ? {} : { maxPageCount: options.maxPageCount });
       // Copying the WAL into the database inside a commit puts its fsyncs on the
       // voter's critical path; the store checkpoints when idle instead (below).
       db.pragma('wal_autocheckpoint = 0');

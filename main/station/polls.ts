@@ -22,7 +22,7 @@ import type { LoadedElection } from '../election/election-store';
 import { describeLedgerError } from '../ledger/store';
 import { refuse, type StationContext } from './context';
 import { cancelCardActivation } from './check-in';
-import { pollsReport, type LogHead } from './reports';
+import { pollsReport, type ReportedLogHead } from './reports';
 import type { StaffCard } from './staff-auth';
 
 export type PollsTransitionRefusal = Extract<StationRefusal, { readonly kind: 'polls-transition-not-allowed' }>;
@@ -137,7 +137,7 @@ function reportReceipt(deps: PollsDeps, kind: ReportKind, card: StaffCard): Prin
   if (loaded === null) throw new Error('invariant failed: a polls report without an election');
   const log = station.ballotLogState();
   const language = station.language;
-  const head = (log: LogKind): LogHead => ({ size: ledger.size(log), rootHash: ledger.rootHash(log) });
+  const head = (log: LogKind): ReportedLogHead => ({ size: ledger.size(log), rootHash: ledger.rootHash(log) });
   const anyBallot = log.cast + log.challenged + log.voided + log.pending.length > 0;
   const code = anyBallot && log.chainHead !== null ? { short: shortConfirmationCode(log.chainHead), full: toBase64Url(log.chainHead) } : null;
   return pollsReport({

@@ -36,7 +36,7 @@ function row(label: string, value: string): DocumentBlock[] {
   return [...lines(label), ...lines(`  ${value}`)];
 }
 
-export type LogHead = { readonly size: number; readonly rootHash: Bytes };
+export type ReportedLogHead = { readonly size: number; readonly rootHash: Bytes };
 
 export type ReportFacts = {
   readonly kind: ReportKind;
@@ -47,7 +47,7 @@ export type ReportFacts = {
   /** The station's verifier key (`<name>+<key id>+<base64>`). */
   readonly stationVerifierKey: string;
   readonly precinctId: string | null;
-  readonly heads: Readonly<Record<LogKind, LogHead>>;
+  readonly heads: Readonly<Record<LogKind, ReportedLogHead>>;
   readonly ballots: { readonly cast: number; readonly challenged: number; readonly voided: number; readonly pending: number };
   readonly checkIns: number;
   /** New ballots for voters already checked in who had none (voided, or never recorded). */

@@ -5,9 +5,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { LogKind } from '../../core/ids';
-import { sqliteOptions } from '../ledger/sqlite-native';
+import { openDurableSqlite } from '../../storage/sqlite';
 
 export const SYNC_DB_FILE = 'sync.sqlite';
 
@@ -32,11 +32,7 @@ export class SyncStore {
 
   static open(directory: string): SyncStore {
     mkdirSync(directory, { recursive: true, mode: 0o700 });
-    const db = new Database(path.join(directory, SYNC_DB_FILE), sqliteOptions());
-    const mode = db.pragma('journal_mode = WAL', { simple: true });
-    if (mode !== 'wal') throw new Error(`SQLite refused WAL mode (got ${String(mode)})`);
-    db.pragma('synchronous = FULL');
-    db.pragma('busy_timeout = 5000');
+    const db = openDurableSqlite(path.join(directory, SYNC_DB_FILE));
     db.exec(`
       CREATE TABLE IF NOT EXISTS acked (validator TEXT NOT NULL, log TEXT NOT NULL, size INTEGER NOT NULL, PRIMARY KEY (validator, log)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS cosignatures (log TEXT NOT NULL, size INTEGER NOT NULL, validator TEXT NOT NULL, line TEXT NOT NULL,

@@ -1,5 +1,5 @@
 /**
- * Issue 7's crash acceptance, through the poll worker's screens: the station's
+ * Crash recovery, through the poll worker's screens: the station's
  * main-process service runs in a child process with the real printer driver on a
  * socat pty to a printer simulator that has gone silent, casts a ballot (the
  * ballot-pending entry is durable, the print hangs), and is killed with SIGKILL.
@@ -21,6 +21,7 @@ import { openStation, provisionStation, type OpenStation } from '../../main/stat
 import { launchChromium } from '../support/chromium';
 import { installSampleElection, SAMPLE_ELECTION } from '../support/election';
 import { openBridgedRenderer, type BridgedPage } from '../support/test-bridge';
+import { screenSettled } from '../support/wait-for';
 
 const CHILD = path.resolve(import.meta.dirname, '../fixtures/station/crash-child.ts');
 const SCREENS = path.resolve('artifacts/screens');
@@ -121,7 +122,7 @@ describe('a station killed between ballot-pending and ballot-cast', () => {
     for (const language of ['ru', 'en'] as const) {
       station.service.setDisplaySettings({ language });
       await page.locator(`html[lang="${language}"]`).waitFor(WAIT);
-      await page.waitForTimeout(600);
+      await screenSettled(page);
       await page.screenshot({ path: path.join(SCREENS, `pw-20-pending-after-crash-${language}.png`), fullPage: true });
     }
     await item.getByTestId('confirm-pending').click();

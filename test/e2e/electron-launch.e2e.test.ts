@@ -3,9 +3,12 @@
  * `_electron.launch`, checked for the lockdown the renderer must live under.
  * Runs when an Electron binary is present; otherwise skips, saying why.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { ElectronApplication, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announceSkip, findElectronBinary, launchKiosk, type LaunchedKiosk } from '../support/electron-binary';
+import { waitFor } from '../support/wait-for';
 
 const binary = findElectronBinary();
 if (!binary.found) announceSkip('Electron launch tests (test/e2e/electron-launch.e2e.test.ts)', binary.reason);
@@ -56,7 +59,8 @@ describe.skipIf(!binary.found)('the kiosk in Electron', () => {
     await page.evaluate(() => {
       window.location.href = 'https://example.org';
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const eventLog = path.join(kiosk?.dataDir ?? '', 'logs', 'events.jsonl');
+    await waitFor(() => existsSync(eventLog) && readFileSync(eventLog, 'utf8').includes('"security.navigation-blocked"'), { what: 'the navigation away blocked', timeout: 10_000 });
     expect(page.url()).toBe('urna://app/index.html');
   });
 

@@ -27,6 +27,7 @@ import { launchChromium } from '../support/chromium';
 import { pendingBallotFromAnotherStation } from '../support/foreign-ballot';
 import { startTestStation, type TestStation } from '../support/station';
 import { openBridgedRenderer, type BridgedPage } from '../support/test-bridge';
+import { screenSettled } from '../support/wait-for';
 
 const SCREENS = path.resolve('artifacts/screens');
 const RECEIPTS = path.resolve('artifacts/receipts/poll-worker');
@@ -91,7 +92,7 @@ describe("the poll worker's day", () => {
   async function shotBoth(name: string): Promise<void> {
     for (const language of ['ru', 'en'] as const) {
       await setLanguage(language);
-      await page.waitForTimeout(600);
+      await screenSettled(page);
       await page.screenshot({ path: path.join(SCREENS, `pw-${name}-${language}.png`), fullPage: true });
     }
     await setLanguage('ru');

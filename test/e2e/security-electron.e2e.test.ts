@@ -12,6 +12,7 @@ import type { ElectronApplication, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATION_API_METHODS, STATION_API_METHODS_ARG } from '../../core/api/station-api';
 import { announceSkip, findElectronBinary, launchKiosk, type LaunchedKiosk } from '../support/electron-binary';
+import { waitFor } from '../support/wait-for';
 
 const binary = findElectronBinary();
 if (!binary.found) announceSkip('Electron security lockdown tests (test/e2e/security-electron.e2e.test.ts)', binary.reason);
@@ -71,10 +72,11 @@ describe.skipIf(!binary.found)('the kiosk lockdown in Electron', () => {
   });
 
   it('refuses navigation away, by script, by link and by form', async () => {
+    const blocked = (): number => events().filter((e) => e.eventId === 'security.navigation-blocked').length;
     await page.evaluate(() => {
       window.location.href = 'https://example.org/';
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitFor(() => blocked() >= 1, { what: 'the navigation by script blocked', timeout: 10_000 });
     expect(page.url()).toBe(APP_URL);
     await page.evaluate(() => {
       const link = document.createElement('a');
@@ -83,9 +85,9 @@ describe.skipIf(!binary.found)('the kiosk lockdown in Electron', () => {
       link.click();
       link.remove();
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitFor(() => blocked() >= 2, { what: 'the navigation by link blocked', timeout: 10_000 });
     expect(page.url()).toBe(APP_URL);
-    expect(events().filter((e) => e.eventId === 'security.navigation-blocked').length).toBeGreaterThanOrEqual(2);
+    expect(blocked()).toBeGreaterThanOrEqual(2);
   });
 
   it('refuses window.open: no handle, no second window', async () => {
@@ -99,6 +101,8 @@ describe.skipIf(!binary.found)('the kiosk lockdown in Electron', () => {
     const opened = await app.evaluate(async ({ BrowserWindow }) => {
       const contents = BrowserWindow.getAllWindows()[0]?.webContents;
       contents?.openDevTools({ mode: 'detach' });
+      // Runs in main, where nothing announces that devtools stayed shut: time passes to show nothing opens.
+      // eslint-disable-next-line urna/no-fixed-sleep
       await new Promise((resolve) => setTimeout(resolve, 500));
       return contents?.isDevToolsOpened();
     });

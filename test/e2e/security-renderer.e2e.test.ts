@@ -110,6 +110,8 @@ describe('renderer lockdown in Chromium (through the test bridge)', () => {
       holder.innerHTML = '<img src="missing.png" onerror="window.__inlineHandler = true"><a id="__js" href="javascript:window.__javascriptUrl = true">x</a>';
       document.body.append(holder);
       (document.getElementById('__js') as HTMLAnchorElement).click();
+      // In the page, proving a negative: none of the injected scripts ran in the time they had.
+      // eslint-disable-next-line urna/no-fixed-sleep
       await new Promise((resolve) => setTimeout(resolve, 400));
       holder.remove();
       script.remove();
@@ -183,6 +185,8 @@ describe('renderer lockdown in Chromium (through the test bridge)', () => {
       document.head.append(base);
       results['base applied'] = String(document.baseURI.startsWith(remote));
       base.remove();
+      // In the page, proving a negative: no load reached another origin in the time it had.
+      // eslint-disable-next-line urna/no-fixed-sleep
       await new Promise((resolve) => setTimeout(resolve, 600));
       script.remove();
       for (const holder of holders) holder.remove();
@@ -207,6 +211,8 @@ describe('renderer lockdown in Chromium (through the test bridge)', () => {
     const popupPromise = bridged.context.waitForEvent('page', { timeout: 5_000 }).catch(() => null);
     const opener = await page.evaluate(async (remote) => {
       const handle = window.open(`${remote}/phish.html`);
+      // In the page, proving a negative: no popup handle appears in the time it had.
+      // eslint-disable-next-line urna/no-fixed-sleep
       await new Promise((resolve) => setTimeout(resolve, 500));
       let readable: string;
       try {

@@ -3,7 +3,7 @@
  * station handlers behind the test bridge, the signed sample election, the real
  * printer driver talking ESC/POS to the printer simulator over a socat pty pair.
  * A poll worker's actions (open the polls, activate a session, resolve a pending
- * ballot) are the station service's methods, as issue 8's screens will call them.
+ * ballot) are the station's procedures, called directly, as the poll worker's screens call them.
  *
  * Screenshots of every screen go to artifacts/screens/voter-*.png (git-ignored),
  * the simulator's printouts to artifacts/receipts/.
@@ -34,6 +34,7 @@ import { openBridgedRenderer, type BridgedPage } from '../support/test-bridge';
 import { resolvePendingBallot } from '../../main/station/casting';
 import { activateVoterSession } from '../../main/station/check-in';
 import { openPolls } from '../../main/station/polls';
+import { screenSettled } from '../support/wait-for';
 
 const SCREENS = path.resolve('artifacts/screens');
 const RECEIPTS = path.resolve('artifacts/receipts/voter-flow');
@@ -70,7 +71,7 @@ describe('the voter at the kiosk', () => {
   /** A dialog sits over the viewport, so it is pictured as the voter sees it, not as a full page. */
   async function shot(name: string, options: { readonly dialog?: boolean } = {}): Promise<void> {
     // Let a size or theme change land before the picture.
-    await page.waitForTimeout(150);
+    await screenSettled(page);
     await page.screenshot({ path: path.join(SCREENS, `voter-${name}.png`), fullPage: !options.dialog });
   }
 
@@ -422,7 +423,7 @@ describe('the voter at the kiosk', () => {
     expect(status.pendingBallots.map((p) => p.shortCode)).toEqual([code.short]);
     expect(ballotEntries().at(-1)?.type).toBe('ballot-pending');
 
-    // The poll worker voids it (issue 8 gives them the screen); the kiosk goes back to waiting.
+    // The poll worker voids it; the kiosk goes back to waiting.
     devices.printer.setPaper('ok');
     const ballotId = status.pendingBallots[0]?.ballotId ?? '';
     const resolved = resolvePendingBallot(station.context, POLL_WORKER, { ballotId, outcome: 'void', reason: 'not-printed' });

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { _electron as electron, type ElectronApplication, type Page } from 'playwright-core';
+import { waitFor } from './wait-for';
 
 export type ElectronBinary = { readonly found: true; readonly path: string } | { readonly found: false; readonly reason: string };
 
@@ -41,7 +42,8 @@ export async function launchKiosk(binaryPath: string, options: { readonly displa
   if (!env['DISPLAY']) {
     xvfb = spawn('Xvfb', [`:${options.display}`, '-screen', '0', '1280x800x24'], { stdio: 'ignore' });
     env['DISPLAY'] = `:${options.display}`;
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    const socket = `/tmp/.X11-unix/X${options.display}`;
+    await waitFor(() => existsSync(socket), { what: `Xvfb to listen on ${socket}`, timeout: 10_000 });
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), options.dataDirPrefix));
   const app = await electron.launch({ executablePath: binaryPath, args: ['.', '--demo', `--data-dir=${dataDir}`, '--no-sandbox'], env });

@@ -16,6 +16,7 @@ import { checkInVoter } from '../../main/station/check-in';
 import { openStation } from '../../main/station/open-station';
 import { closePolls, openPolls } from '../../main/station/polls';
 import { MemoryPrinter } from './memory-printer';
+import { waitFor } from './wait-for';
 
 export const OPERATIONS_DOC = path.resolve(import.meta.dirname, '../../docs/OPERATIONS.md');
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
@@ -188,13 +189,9 @@ export async function runElectionDay(workDir: string, ports: readonly number[]):
       for (const log of ['ballots', 'pollbook'] as const) {
         const size = station.ledger.size(log);
         for (const url of Object.values(urls)) {
-          for (;;) {
-            // A checkpoint note: origin line, then the tree size.
-            const checkpoint = await fetchText(`${url}urna/v1/logs/${stationId}/${log}/checkpoint`);
-            if (checkpoint.split('\n')[1] === String(size)) break;
-            if (Date.now() > deadline) throw new Error(`${stationId}: ${url} did not get all ${size} ${log}-log entries within a minute`);
-            await new Promise((resolve) => setTimeout(resolve, 200));
-          }
+          // A checkpoint note: origin line, then the tree size.
+          const holdsAll = async () => (await fetchText(`${url}urna/v1/logs/${stationId}/${log}/checkpoint`)).split('\n')[1] === String(size);
+          await waitFor(holdsAll, { what: `${stationId}: ${url} to hold all ${size} ${log}-log entries`, timeout: Math.max(0, deadline - Date.now()), interval: 200 });
         }
       }
       const size = station.ledger.size('ballots');

@@ -58,7 +58,10 @@ function ownGuardian(room: CeremonyRoom, machine: GuardianMachine): Guardian {
   if (!g.ok) throw new Error('restore');
   for (let i = 1; i <= room.count; i++) {
     const a = parseGuardianAnnouncement(json(path.join(room.media, `announcement-guardian-${i}.json`)));
-    if (a.ok && a.value.guardianId !== g.value.guardianId) g.value.receiveAnnouncement(a.value);
+    if (!a.ok) throw new Error(`announcement-guardian-${i}.json does not parse`);
+    if (a.value.guardianId === g.value.guardianId) continue;
+    const received = g.value.receiveAnnouncement(a.value);
+    if (!received.ok) throw new Error(`guardian-${i}'s announcement fails ${received.error.check}`);
   }
   return g.value;
 }

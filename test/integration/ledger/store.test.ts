@@ -12,6 +12,7 @@ import { noteVerifierFromKey } from '../../../core/ledger/note';
 import { LEDGER_FILE_NAME, LedgerReader, LedgerStore, describeLedgerError, internalNodeCount, internalNodePosition } from '../../../main/ledger/store';
 import { loadStationIdentity, provisionStationIdentity } from '../../../main/station/identity';
 import { ELECTION, STATION, demoEntry, openStore, stationSigner, tempDir } from './helpers';
+import { waitFor } from '../../support/wait-for';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -146,7 +147,7 @@ describe('LedgerStore', () => {
     for (let i = 0; i < 5; i++) expect(store.append('ballots', demoEntry(i)).ok).toBe(true);
     const databaseBefore = statSync(file).size;
     expect(statSync(`${file}-wal`).size).toBeGreaterThan(0);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await waitFor(() => statSync(file).size > databaseBefore, { what: 'the idle store to copy its WAL into the database', timeout: 10_000 });
     expect(statSync(file).size).toBeGreaterThan(databaseBefore);
     store.close();
     expect(openStore(dir).size('ballots')).toBe(5);
@@ -184,7 +185,7 @@ describe('tamper and truncation on open', () => {
       const r = store.appendBatch('ballots', entries);
       if (!r.ok) throw new Error(describeLedgerError(r.error));
     }
-    store.append('pollbook', demoEntry(0));
+    expect(store.append('pollbook', demoEntry(0))).toMatchObject({ ok: true });
     store.close();
     return dir;
   }
@@ -202,7 +203,7 @@ describe('tamper and truncation on open', () => {
     // Rebuild entries and nodes from a forged history with the real code, then graft its tables on.
     const forged = scratch('forged');
     const fake = openStore(forged);
-    for (let i = 0; i < 20; i++) fake.append('ballots', i === 6 ? demoEntry(6, 'forged') : demoEntry(i));
+    for (let i = 0; i < 20; i++) expect(fake.append('ballots', i === 6 ? demoEntry(6, 'forged') : demoEntry(i))).toMatchObject({ ok: true });
     fake.close();
     const db = rawDb(dir);
     db.exec(`ATTACH DATABASE '${path.join(forged, LEDGER_FILE_NAME)}' AS forged`);

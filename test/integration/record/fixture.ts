@@ -24,7 +24,7 @@ import type { GuardianId, SelectionId } from '../../../core/ids';
 import { ceremonyRecordHash } from '../../../core/record/election';
 import { silentLogger } from '../../../core/logging';
 import { SyncClient, validatorsOf } from '../../../main/sync/sync-client';
-import { waitFor } from '../sync/support';
+import { waitFor } from '../../support/wait-for';
 import { BallotWriter, makeTestElection, ValidatorProcess, type TestElection } from '../validator/fixture';
 
 export type StationPlan = {
@@ -191,9 +191,10 @@ export async function runElection(label: string, stations: readonly StationPlan[
       pollMs: 50,
     });
     client.start();
-    await waitFor(`every validator cosigned ${plan.id}`, () =>
-      client.status().validators.every((v) => v.cosigned.ballots === writer.ledger.size('ballots') && v.cosigned.pollbook === writer.ledger.size('pollbook')),
-    60_000);
+    await waitFor(
+      () => client.status().validators.every((v) => v.cosigned.ballots === writer.ledger.size('ballots') && v.cosigned.pollbook === writer.ledger.size('pollbook')),
+      { what: `every validator cosigned ${plan.id}`, timeout: 60_000 },
+    );
     await client.stop();
     writer.close();
   }

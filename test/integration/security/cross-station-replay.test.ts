@@ -182,7 +182,7 @@ function castAtA(): [number, EncryptedBallot][] {
   return out;
 }
 
-describe('cross-station replay (issue 17)', () => {
+describe('cross-station replay', () => {
   it("a cast ballot copied byte for byte into another station's log: the validators refuse it naming the duplicate; forced into the record, urna verify and the guardians refuse it", async () => {
     const [aIndex, victim] = castAtA()[1] as [number, EncryptedBallot];
     const { writer, index } = insiderLog('station-b', (w) => w.castEncrypted(victim));

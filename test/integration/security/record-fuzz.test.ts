@@ -18,7 +18,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeRecordFailure } from '../../../core/record/failure';
 import { mapRecordSource, verifyRecord } from '../../../core/record/verify';
-import { nodeMerkleHasher } from '../../../main/ledger/node-hasher';
+import { nodeMerkleHasher } from '../../../storage/merkle-hasher';
 import { runElection, runUrna, type RecordRun } from '../record/fixture';
 import { readRecordFiles } from '../../support/record-files';
 

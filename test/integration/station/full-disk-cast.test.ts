@@ -27,7 +27,7 @@ import { FileEventLogger } from '../../../main/logging';
 import { openStation, provisionStation } from '../../../main/station/open-station';
 import { installSampleElection, SAMPLE_ELECTION } from '../../support/election';
 import { MemoryPrinter } from '../../support/memory-printer';
-import { waitFor } from '../sync/support';
+import { waitFor } from '../../support/wait-for';
 import { castBallot, commitBallot, finishVoterSession } from '../../../main/station/casting';
 import { checkInVoter } from '../../../main/station/check-in';
 import { openPolls } from '../../../main/station/polls';
@@ -122,7 +122,7 @@ describe.skipIf(!mounted)('a full disk between the printouts and ballot-cast', (
       expect((await reprintInterrupted(station.context, WORKER)).ok).toBe(false);
 
       // The station keeps trying; the event log's disk is full too, so the events go to stderr and the fallback.
-      await waitFor('a failed append in the fallback event log', () => existsSync(fallbackFile) && readFileSync(fallbackFile, 'utf8').includes('"ledger.append-failed"'), 10_000);
+      await waitFor(() => existsSync(fallbackFile) && readFileSync(fallbackFile, 'utf8').includes('"ledger.append-failed"'), { what: 'a failed append in the fallback event log', timeout: 10_000 });
       const exported = logger.exportLines().map((l) => JSON.parse(l) as { event: string; cause?: string; reason?: string });
       expect(exported.find((e) => e.event === 'ballot.cast-not-recorded')).toMatchObject({ cause: 'storage-full' });
       expect(exported.filter((e) => e.event === 'ledger.append-failed').every((e) => /disk is full/.test(e.reason ?? ''))).toBe(true);
@@ -132,7 +132,7 @@ describe.skipIf(!mounted)('a full disk between the printouts and ballot-cast', (
 
       // Space is freed: the next retry records the ballot as cast.
       rmSync(ballast);
-      await waitFor('the ballot recorded as cast', () => station.service.voterScreen().session.phase === 'cast', 10_000, () => station.service.voterScreen().session);
+      await waitFor(() => station.service.voterScreen().session.phase === 'cast', { what: 'the ballot recorded as cast', timeout: 10_000, state: () => station.service.voterScreen().session });
       expect(station.service.status()).toMatchObject({ recordingFailed: null, pendingBallots: [], ballots: { cast: 1 } });
       expect(finishVoterSession(station.context).ok).toBe(true);
       expect(verifiedLedger(dataDir).ballots.slice(-3)).toEqual(['polls-opened', 'ballot-pending', 'ballot-cast']);

@@ -41,18 +41,3 @@ export async function startGarbageValidator(name: string): Promise<{ port: numbe
 export function portOf(url: string): number {
   return Number(new URL(url).port);
 }
-
-/**
- * Polls `condition` every 50 ms until it holds or `timeoutMs` passes, then throws
- * with `what` and, if given, `state()` — what was seen instead, so a timeout under
- * load says why. Deadlines here are generous on purpose: they catch a hang, they
- * are not a speed assertion.
- */
-export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 30_000, state?: () => unknown): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${state === undefined ? '' : `; last seen: ${JSON.stringify(state())}`}`);
-}

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseVerifierKey, SIGNATURE_TYPE_COSIGNATURE_V1 } from '../../../core/ledger/note';
 import { main } from '../../../cli/urna';
 import { makeTestElection, type TestElection } from './fixture';
+import { waitFor } from '../../support/wait-for';
 
 let election: TestElection;
 
@@ -79,8 +80,9 @@ describe('urna validator', () => {
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('keyFile');
     // Each refusal after the config was read is in the validator's event log, and no store was made.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(readFileSync(path.join(validator.dataDir, 'events.jsonl'), 'utf8')).toContain('validator.start-refused');
+    const events = path.join(validator.dataDir, 'events.jsonl');
+    await waitFor(() => existsSync(events) && readFileSync(events, 'utf8').includes('validator.start-refused'), { what: 'validator.start-refused in the event log', timeout: 10_000 });
+    expect(readFileSync(events, 'utf8')).toContain('validator.start-refused');
     expect(existsSync(path.join(validator.dataDir, 'validator.sqlite'))).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Issue 9's acceptance check with real validator processes (`urna validator start`)
+ * The fork check with real validator processes (`urna validator start`)
  * on loopback, over real HTTP: "a station that signs two different checkpoints of
  * one size is refused by every validator, and the evidence is served". Four
  * validators, t = 3. Scenario, in order:

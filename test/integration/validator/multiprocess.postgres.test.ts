@@ -20,6 +20,7 @@ import { verifyCosignedCheckpoint } from '../../../core/ledger/cosignature';
 import { ENTRIES_PATH, type EntriesRequest } from '../../../core/ledger/witness-protocol';
 import { BallotWriter, cosignerOf, entriesRequest, makeTestElection, ValidatorProcess, type TestElection, type TestValidator } from './fixture';
 import { prepareStore, runOnPostgres } from './stores';
+import { waitFor } from '../../support/wait-for';
 
 const STEP_TIMEOUT = 300_000;
 const SEED = Number(process.env['URNA_MULTIPROCESS_SEED'] ?? Date.now() % 1_000_000);
@@ -194,12 +195,16 @@ if (runOnPostgres()) {
       let kills = 0;
       const killer = (async () => {
         while (!done) {
+          // Chaos, not waiting: a random pause places the next kill at a random point of the push stream.
+          // eslint-disable-next-line urna/no-fixed-sleep
           await new Promise((resolve) => setTimeout(resolve, 50 + Math.floor(random() * 400)));
           if (done) break;
           const victim = processes[Math.floor(random() * processes.length)];
           if (victim === undefined || !victim.running || processes.filter((p) => p.running).length < 2) continue;
           await victim.kill();
           kills += 1;
+          // Chaos, not waiting: the validator stays down for a random time before it restarts.
+          // eslint-disable-next-line urna/no-fixed-sleep
           await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 200)));
           await victim.start();
         }
@@ -238,7 +243,8 @@ if (runOnPostgres()) {
           const stored = await storedSize(origin);
           expect(stored).toBeGreaterThanOrEqual(acknowledged);
           // Pushes wait for the killer now and then, so kills fall all along the log, not only at its start.
-          while (kills < Math.floor((acknowledged / total) * MIN_KILLS) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+          const killsDue = Math.floor((acknowledged / total) * MIN_KILLS);
+          await waitFor(() => kills >= killsDue || Date.now() >= deadline, { what: `${killsDue} kills before pushing past ${acknowledged}`, timeout: 160_000 });
         }
       } finally {
         done = true;

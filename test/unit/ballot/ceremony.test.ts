@@ -116,8 +116,8 @@ describe('key ceremony', () => {
   it('a share not signed by its claimed sender is dropped as unauthenticated', () => {
     const ana = guardian('ana');
     const boris = guardian('boris');
-    ana.receiveAnnouncement(boris.announcement);
-    boris.receiveAnnouncement(ana.announcement);
+    expect(ana.receiveAnnouncement(boris.announcement)).toMatchObject({ ok: true });
+    expect(boris.receiveAnnouncement(ana.announcement)).toMatchObject({ ok: true });
     const message = boris.shareFor('ana' as GuardianId);
     expect(ana.receiveShare(message).ok).toBe(true);
     const unsigned = ana.receiveShare({ ...message, from: 'chen' as GuardianId });

@@ -78,7 +78,7 @@ function generate(): string {
     if (i === 1) {
       emit(`challenged-ballot/${ballotId}`, challengedBallotToRecord({ ballotId, choices: choices as Record<string, SelectionId[]>, masterNonce: outcome.value.masterNonce }));
     } else {
-      tally.add(outcome.value.ballot);
+      expect(tally.add(outcome.value.ballot)).toMatchObject({ ok: true });
       cast.push(outcome.value.ballot);
     }
   });

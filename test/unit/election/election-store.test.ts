@@ -66,8 +66,8 @@ describe('loading the election package on a station', () => {
   });
 
   it('refuses a tampered package and changes nothing on disk', () => {
-    pinAuthorityKey(dataDir, authorityKey);
-    loadElectionPackage(deps(), packageBytes());
+    expect(pinAuthorityKey(dataDir, authorityKey)).toMatchObject({ ok: true });
+    expect(loadElectionPackage(deps(), packageBytes())).toMatchObject({ ok: true });
     const before = diskSnapshot();
     const tampered = new TextDecoder().decode(packageBytes()).replace('"voteFor": 3', '"voteFor": 2');
     const refused = loadElectionPackage(deps(), utf8Encode(tampered));
@@ -76,7 +76,7 @@ describe('loading the election package on a station', () => {
   });
 
   it('refuses a package signed by another authority', () => {
-    pinAuthorityKey(dataDir, authorityKey);
+    expect(pinAuthorityKey(dataDir, authorityKey)).toMatchObject({ ok: true });
     const other = authoritySigner('other-authority');
     const made = sampleElectionDefinition({ ...testSampleKeys('sample'), authorityVerifierKey: formatVerifierKey(other.name, SIGNATURE_TYPE_ED25519, other.publicKey) });
     if (!made.ok) throw new Error('sample invalid');
@@ -88,14 +88,14 @@ describe('loading the election package on a station', () => {
   });
 
   it('lets a corrected package replace the loaded one before the polls open', () => {
-    pinAuthorityKey(dataDir, authorityKey);
-    loadElectionPackage(deps(), packageBytes());
+    expect(pinAuthorityKey(dataDir, authorityKey)).toMatchObject({ ok: true });
+    expect(loadElectionPackage(deps(), packageBytes())).toMatchObject({ ok: true });
     const corrected = loadElectionPackage(deps(), packageBytes({ title: 'Corrected title' }));
     expect(corrected.ok && corrected.value.definition.title.en).toBe('Corrected title');
   });
 
   it('refuses a package for another election once the polls have opened, but accepts the same one again', () => {
-    pinAuthorityKey(dataDir, authorityKey);
+    expect(pinAuthorityKey(dataDir, authorityKey)).toMatchObject({ ok: true });
     const first = loadElectionPackage(deps(), packageBytes());
     expect(first.ok).toBe(true);
     pollsOpen = true;

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { checkLayers } from '../../../scripts/check-layers';
+import { readFileSync } from 'node:fs';
+import { checkLayers, LAYER_IMPORTS } from '../../../scripts/check-layers';
 
 const fixture = path.resolve('test/fixtures/layers-bad');
 
@@ -20,9 +21,33 @@ describe('layer check', () => {
         'preload/index.ts -> zod',
         'renderer/Printer.svelte -> ../hardware/printer',
         'renderer/leak.ts -> ../main/station/keys',
+        'storage/opens-window.ts -> ../main/station/keys',
+        'storage/opens-window.ts -> electron',
         'validator/reaches-main.ts -> ../main/station/keys',
       ].sort(),
     );
+  });
+
+  it('is the table docs/ARCHITECTURE.md shows: a row per layer naming every layer it may import', () => {
+    const rows = new Map(
+      readFileSync('docs/ARCHITECTURE.md', 'utf8')
+        .split('\n')
+        .map((line) => /^\| `([a-z]+)\/` \|.*\| ([^|]+) \|$/.exec(line))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map((m) => [m[1] ?? '', m[2] ?? '']),
+    );
+    expect([...rows.keys()].sort()).toEqual(Object.keys(LAYER_IMPORTS).sort());
+    for (const [layer, allowed] of Object.entries(LAYER_IMPORTS)) {
+      for (const target of allowed) {
+        const mayImport = rows.get(layer) ?? '';
+        expect(mayImport.includes(`\`${target}/\``) || mayImport.startsWith('everything'), `${layer}/ may import ${target}/`).toBe(true);
+      }
+    }
+  });
+
+  it('names the layers a layer may reach when it reaches another', () => {
+    const storage = checkLayers(fixture).filter((v) => v.file.startsWith('storage'));
+    expect(storage.map((v) => v.rule).sort()).toEqual(['storage/ may import core/ (this reaches main/)', 'storage/ uses only Node and better-sqlite3']);
   });
 
   it('lets the preload import types (erased at build) but nothing else', () => {

@@ -15,7 +15,7 @@ import { main } from '../../../cli/urna';
 import { VERIFY_STEPS } from '../../../core/record/steps';
 import { mapRecordSource, verifyRecord, type VerifyReport } from '../../../core/record/verify';
 import { SPEC_VERSION } from '../../../core/spec-version';
-import { nodeMerkleHasher } from '../../../main/ledger/node-hasher';
+import { nodeMerkleHasher } from '../../../storage/merkle-hasher';
 import {
   committedVector,
   negativeVectors,

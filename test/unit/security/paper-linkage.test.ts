@@ -1,5 +1,5 @@
 /**
- * The paper-record linkage attack (issue 18, item 1), replayed on a real station
+ * The paper-record linkage attack (docs/PAPER.md), replayed on a real station
  * day: a poll worker opens the polls and checks four voters in at the desk; each
  * marks and casts on the kiosk (one challenges first, two use English). Then the
  * attacker holds what officials, validators and observers hold:

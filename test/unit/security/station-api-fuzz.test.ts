@@ -12,7 +12,7 @@
 import fc from 'fast-check';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STATION_API_METHODS, stationApi, type StationApiMethod } from '../../../core/api/station-api';
+import { STATION_API_METHODS, stationApiSpec, type StationApiMethod } from '../../../core/api/station-api';
 import { dispatchStationCall, type StationApiHandlers } from '../../../main/api/dispatch';
 import { MemoryPrinter } from '../../support/memory-printer';
 import { startTestStation, type TestStation, POLL_WORKER } from '../../support/station';
@@ -97,7 +97,7 @@ function nested(depth: number): unknown {
 
 /** The field names of a method's argument object, so mutations hit real keys. */
 function fieldsOf(method: StationApiMethod): string[] {
-  const schema = stationApi[method].input as z.ZodType;
+  const schema = stationApiSpec[method].input as z.ZodType;
   return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
 }
 
@@ -162,7 +162,7 @@ function accepts(schema: z.ZodType, value: unknown): boolean {
 
 /** Exactly `count` argument values the method's schema refuses. */
 function malformedCalls(method: StationApiMethod, count: number): unknown[] {
-  const schema = stationApi[method].input as z.ZodType;
+  const schema = stationApiSpec[method].input as z.ZodType;
   const out: unknown[] = [];
   let round = 0;
   while (out.length < count) {

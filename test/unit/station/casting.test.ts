@@ -27,6 +27,7 @@ import { POLL_WORKER, refusalOf, startTestStation, succeeded, type TestStation }
 import { SAMPLE_VOTER_IDS } from '../../../core/election/sample';
 import { activateVoterSession } from '../../../main/station/check-in';
 import { openPolls, pausePolls } from '../../../main/station/polls';
+import { waitFor } from '../../support/wait-for';
 
 const STYLE = 'style-district-1';
 /** A full ballot: yes on the charter, three of eight council seats, one of them written in. */
@@ -297,7 +298,7 @@ describe('casting a ballot', () => {
     await checkIn(station);
     succeeded(await station.client.setDisplaySettings({ highContrast: true }));
     succeeded(await commit(station, FULL, false));
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await waitFor(async () => (await screenOf(station)).session.phase === 'none', { what: 'the idle session to end', timeout: 10_000 });
     expect((await screenOf(station)).session).toEqual({ phase: 'none', lastEnded: 'timed-out' });
     expect((await statusOf(station)).display.highContrast).toBe(false);
     expect(ballotEntries(station).map((e) => e.type)).toEqual(['polls-opened']);

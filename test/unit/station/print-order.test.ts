@@ -1,5 +1,5 @@
 /**
- * The commitment is on paper before the choice (issue 18, item 2). On a real
+ * The commitment is on paper before the choice (docs/PAPER.md). On a real
  * station, voters go through the renderer's API (`dispatchStationCall`, where
  * Electron IPC ends): one casts, one challenges and then casts, one casts in
  * English. One timeline records every printout and the moment each cast or
