@@ -150,8 +150,7 @@ export const EVENTS = {
   'ballot.resolve-refused': refused('A pending ballot could not be resolved (not pending, still printing, polls not open).', ['reason']),
 
   // The polls (main/station/polls.ts).
-  'polls.transition': status('The polls state changed.', ['transition', 'from', 'to']),
-  'polls.opened': userAction('A poll worker opened the polls.', ['cardId'], 'success'),
+  'polls.opened': userAction('A poll worker opened the polls (recorded in both logs; the zero report prints next).', ['cardId'], 'success'),
   'polls.paused': userAction('A poll worker paused the polls.', ['cardId'], 'success'),
   'polls.resumed': userAction('A poll worker resumed the polls.', ['cardId'], 'success'),
   'polls.closed': userAction('A poll worker closed the polls for good.', ['cardId'], 'success'),
@@ -176,11 +175,11 @@ export const EVENTS = {
   'pollbook.key-refused': status('The poll book key on disk could not be used.', ['reason']),
 
   // The election package (main/election/, main/station/setup.ts, open-station.ts).
-  'election.package-loaded': status('An election package passed every check and was stored.', ['electionId', 'baseHash']),
-  'election.package-refused': status('An election package failed a check (signature, schema, another election…).', ['codes']),
+  'election.package-loaded': status('An election package passed every check and was stored, by a caller that gave the election store a logger (the station logs the official\'s request instead).', ['electionId', 'baseHash']),
+  'election.package-refused': status('An election package failed a check (signature, schema, another election…), as election.package-loaded.', ['codes']),
   'election.loaded': status('The stored election package was loaded at start.', ['electionId', 'baseHash']),
   'election.loaded-from-media': userAction('An election official loaded the election package from removable media.', ['electionId', 'baseHash'], 'success'),
-  'election.load-refused': refused('An election package was not loaded (already loaded, no media, refused package, another election).', ['reason']),
+  'election.load-refused': refused('An election package was not loaded (already loaded, no media, refused package, another election); `codes` say why a package was refused.', ['reason']),
   'election.authority-key-pinned': status('The election authority\'s verifier key was pinned on first use.', ['keyName']),
   'election.authority-key-pin-refused': status('A second authority key was offered after one was pinned.', ['reason']),
 

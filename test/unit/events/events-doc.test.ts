@@ -26,7 +26,7 @@ function badLines(logger: EventLogger): void {
   // @ts-expect-error an outcome other than the registered one
   logger.log('ballot.cast', { ballotsCast: 1, outcome: 'failure' });
   // @ts-expect-error a status with an outcome
-  logger.log('polls.transition', { transition: 'open', from: 'a', to: 'b', outcome: 'success' });
+  logger.log('voter.session-transition', { action: 'cast', from: 'a', to: 'b', outcome: 'success' });
   // @ts-expect-error a banned field: a voter's identity next to a check-in
   logger.log('pollbook.checked-in', { cardId: 'pw', precinctId: 'p', ballotStyleId: 's', activation: 'kiosk', voterId: 'v-17', outcome: 'success' });
   // @ts-expect-error a banned field: a ballot's id next to a ballot event
@@ -63,7 +63,7 @@ describe('event registry', () => {
       'main/station/bad-procedure.ts:7: polls.opened: missing field "cardId"',
       'main/station/bad-procedure.ts:8: ballot.cast: missing field "outcome"',
       'main/station/bad-procedure.ts:9: pollbook.checked-in: carries the banned field "voterId"',
-      'main/station/bad-procedure.ts:10: polls.transition: has an outcome but is not registered with one',
+      'main/station/bad-procedure.ts:10: voter.session-transition: has an outcome but is not registered with one',
       'main/station/bad-procedure.ts:11: polls.opened: a refusal is logged under an event registered with outcome "failure"',
       'main/station/bad-procedure.ts:11: polls.opened: missing field "cardId"',
       'main/station/bad-procedure.ts:14: pollbook.check-in-refusd: looks like an event id of area "pollbook" but is not registered (core/events.ts)',

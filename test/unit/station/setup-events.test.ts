@@ -3,16 +3,22 @@
  * found at start, and the official's load from media. Each is one line with its
  * reason and outcome (core/events.ts), as the poll worker's own requests are.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ELECTION_PACKAGE_FILE } from '../../../main/election/election-store';
-import { startTestStation, type TestStation } from '../../support/station';
+import { openPolls } from '../../../main/station/polls';
+import { loadElectionPackage } from '../../../main/station/setup';
+import { POLL_WORKER, startTestStation, type TestStation } from '../../support/station';
 
 let stations: TestStation[] = [];
+let media: string[] = [];
 afterEach(async () => {
   await Promise.all(stations.map((s) => s.close()));
   stations = [];
+  for (const dir of media) rmSync(dir, { recursive: true, force: true });
+  media = [];
 });
 
 describe('setup events', () => {
@@ -40,5 +46,20 @@ describe('setup events', () => {
     const loaded = station.logger.events.filter((e) => e.eventId === 'election.loaded');
     expect(loaded).toHaveLength(1);
     expect(loaded[0]?.fields).not.toHaveProperty('outcome');
+  });
+
+  it('logs loading the package from media once, and opening the polls once, each as the request it was', async () => {
+    const mediaDir = mkdtempSync(path.join(tmpdir(), 'urna-media-'));
+    media.push(mediaDir);
+    const station = startTestStation({ stationId: 'st-unit-01', sampleElectionOnMedia: mediaDir });
+    stations.push(station);
+    const about = (prefixes: string[]) => station.logger.events.filter((e) => prefixes.some((p) => e.eventId.startsWith(p))).map((e) => e.eventId);
+
+    expect(loadElectionPackage(station.context).ok).toBe(true);
+    // The store's election.package-loaded and a polls.transition said the same thing again.
+    expect(about(['election.', 'polls.'])).toEqual(['election.loaded-from-media']);
+
+    expect((await openPolls(station.context, POLL_WORKER)).ok).toBe(true);
+    expect(about(['polls.'])).toEqual(['polls.opened']);
   });
 });
