@@ -283,9 +283,9 @@ type OutcomeOf<E extends EventId> = SpecOf<E> extends { readonly outcome: infer 
 
 /**
  * The fields a line of `E` must carry: its required fields, `outcome` if it has
- * one (of the registered value), and never a banned field. `string extends`
- * keeps events built by the helpers above (whose field lists are `string[]`)
- * from requiring every string.
+ * one (of the registered value), and never a banned field. The `string extends`
+ * guard keeps an entry whose field list was widened to `string[]` from requiring
+ * every string; the helpers above keep the lists literal, so none is today.
  */
 export type EventFields<E extends EventId> = Readonly<Record<string, unknown>> &
   (string extends RequiredField<E> ? unknown : { readonly [K in RequiredField<E>]: unknown }) &
