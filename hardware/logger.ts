@@ -1,28 +1,29 @@
 /**
- * The one logging dependency every driver and simulator takes. Each line carries a
- * stable event id (for example `printer.status-changed`) so that logs can be
- * searched and audited; the station connects this to its own logger.
+ * Loggers for the drivers and simulators when no station is around (tests, the
+ * CLI). They implement the one `EventLogger` (core/logging.ts); a driver logs
+ * device facts only, never what happened to a person's request (core/events.ts).
  */
-export interface HardwareLogger {
-  log(eventId: string, fields: Record<string, unknown>): void;
-}
+import { eventProblems } from '../core/events';
+import type { EventId, EventLogger, LogFields } from '../core/logging';
 
-/** A logger that drops everything, for callers that have nowhere to log. */
-export const silentLogger: HardwareLogger = { log: () => undefined };
-
-/** A logger that keeps every line in memory, for tests and the CLI. */
-export class MemoryLogger implements HardwareLogger {
-  readonly lines: { eventId: string; fields: Record<string, unknown> }[] = [];
-  log(eventId: string, fields: Record<string, unknown>): void {
+/**
+ * Keeps every line in memory, for tests and the CLI. A line the registry would
+ * refuse (unregistered id, missing field, banned field) throws, so tests catch it.
+ */
+export class MemoryLogger implements EventLogger {
+  readonly lines: { eventId: EventId; fields: LogFields }[] = [];
+  log(eventId: EventId, fields: LogFields): void {
+    const problems = eventProblems(eventId, fields);
+    if (problems.length > 0) throw new Error(`bad event log line: ${problems.join('; ')}`);
     this.lines.push({ eventId, fields });
   }
-  events(eventId: string): Record<string, unknown>[] {
+  events(eventId: EventId): LogFields[] {
     return this.lines.filter((line) => line.eventId === eventId).map((line) => line.fields);
   }
 }
 
 /** Writes one JSON object per line to a stream-like sink (the CLI uses stderr). */
-export function jsonLinesLogger(write: (line: string) => void): HardwareLogger {
+export function jsonLinesLogger(write: (line: string) => void): EventLogger {
   return {
     log(eventId, fields) {
       write(`${JSON.stringify({ time: new Date().toISOString(), event: eventId, ...fields })}\n`);

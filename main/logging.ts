@@ -5,6 +5,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { eventProblems } from '../core/events';
 import type { EventId, EventLogger, LogFields } from '../core/logging';
 
 export type FileEventLoggerOptions = {
@@ -96,10 +97,16 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Keeps events in memory: for tests that assert what was logged. */
+/**
+ * Keeps events in memory: for tests that assert what was logged. A line the
+ * registry would refuse (unregistered id, missing field, banned field) throws, so
+ * every test that runs the station also checks its log lines.
+ */
 export class MemoryEventLogger implements EventLogger, EventLogSource {
   readonly events: { eventId: EventId; fields: LogFields }[] = [];
   log(eventId: EventId, fields: LogFields = {}): void {
+    const problems = eventProblems(eventId, fields);
+    if (problems.length > 0) throw new Error(`bad event log line: ${problems.join('; ')}`);
     this.events.push({ eventId, fields });
   }
 

@@ -105,7 +105,7 @@ export function buildValidatorServer(
     return503OnClosing: true,
     // Errors fastify raises before routing (a bad URL encoding, a bad content type) get the same JSON form.
     frameworkErrors: (error, request, reply) => {
-      logger.log('validator.http-refused', { status: 400, code: 'malformed-request', message: error.message, client: request.ip });
+      logger.log('validator.http-refused', { status: 400, code: 'malformed-request', message: error.message, client: request.ip, outcome: 'failure' });
       reply.raw.sendDate = false;
       reply.header('date', service.timeWindow.nowHttpDate());
       void sendError(reply, 400, { error: { code: 'malformed-request', message: error.message } });
@@ -113,7 +113,7 @@ export function buildValidatorServer(
   });
   const rate = new RateLimiter(limits.ratePerSecond, limits.rateBurst);
   const refuse = (request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string, extra: Record<string, unknown> = {}) => {
-    logger.log('validator.http-refused', { status, code, message, method: request.method, url: request.url.slice(0, 200), client: request.ip });
+    logger.log('validator.http-refused', { status, code, message, method: request.method, url: request.url.slice(0, 200), client: request.ip, outcome: 'failure' });
     return sendError(reply, status, { error: { code, message, ...extra } });
   };
 

@@ -31,7 +31,7 @@ import { bytesEqual, toBase64 } from '../core/encoding/bytes';
 import type { LogKind } from '../core/ids';
 import { openCheckpoint, parseCheckpoint, parseStationOrigin, type Checkpoint } from '../core/ledger/checkpoint';
 import { cosign, type Cosigner } from '../core/ledger/cosignature';
-import type { EventId, EventLogger, LogFields } from '../core/logging';
+import type { EventLogger } from '../core/logging';
 import { parseAddCheckpointRequest } from '../core/ledger/witness-protocol';
 import { describeNoteError, formatNote, formatSignatureLine, parseNote, type NoteSignature } from '../core/ledger/note';
 import { CompactMerkleTree, EMPTY_ROOT, verifyConsistency, type StoredNode } from '../core/ledger/merkle';
@@ -71,6 +71,9 @@ export type EntriesAccepted = {
   /** The station's checkpoint with that line appended. */
   readonly checkpoint: string;
 };
+
+/** A line logged once the transaction that found it has committed. */
+type DeferredEvent = (logger: EventLogger) => void;
 
 type Authenticated = {
   readonly origin: string;
@@ -144,7 +147,7 @@ export class ValidatorService {
   }
 
   private refused<T>(result: Result<T, Refusal>, context: Record<string, unknown>): Result<T, Refusal> {
-    if (!result.ok) this.logger.log('validator.request-refused', { code: result.error.code, status: result.error.status, message: result.error.message, ...context });
+    if (!result.ok) this.logger.log('validator.request-refused', { code: result.error.code, status: result.error.status, message: result.error.message, ...context, outcome: 'failure' });
     return result;
   }
 
@@ -280,22 +283,22 @@ export class ValidatorService {
       const line = formatSignatureLine(cosign(auth.value.checkpointText, this.cosigner, this.now()));
       const cosigned = `${stationNote}${line}`;
       await tx.commitBatch({ origin, stationId: station.stationId, log, from: request.from, bodies, nodes, tree, checkpoint: stationNote, cosigned, checked: checked.value });
-      events.push(['validator.cosigned', { origin, from: request.from, size: tree.size, entries: bodies.length }]);
+      events.push((logger) => logger.log('validator.cosigned', { origin, from: request.from, size: tree.size, entries: bodies.length, outcome: 'success' }));
       for (const d of checked.value.duplicates) {
-        events.push(['validator.pollbook-duplicate', { origin, index: d.index, earlier: d.earlier }]);
+        events.push((logger) => logger.log('validator.pollbook-duplicate', { origin, index: d.index, earlier: d.earlier }));
       }
       return ok({ origin, size: tree.size, cosignature: line, checkpoint: cosigned });
     });
   }
 
   /** Runs `work` in the station's transaction; its events are logged once it has committed. */
-  private async inTransaction<T>(auth: Authenticated, work: (tx: LogTransaction, events: [EventId, LogFields][]) => Promise<Result<T, Refusal>>): Promise<Result<T, Refusal>> {
-    let events: [EventId, LogFields][] = [];
+  private async inTransaction<T>(auth: Authenticated, work: (tx: LogTransaction, events: DeferredEvent[]) => Promise<Result<T, Refusal>>): Promise<Result<T, Refusal>> {
+    let events: DeferredEvent[] = [];
     const result = await this.store.write.withLog(auth.origin, auth.station.stationId, (tx) => {
       events = [];
       return work(tx, events);
     });
-    for (const [id, fields] of events) this.logger.log(id, fields);
+    for (const log of events) log(this.logger);
     return result;
   }
 
@@ -327,7 +330,7 @@ export class ValidatorService {
   }
 
   /** Step 5: a checkpoint for a size already recorded must have the recorded root; a fork is recorded in the same transaction. */
-  private async checkHistory(auth: Authenticated, head: CommittedLogHead, tx: LogTransaction, events: [EventId, LogFields][]): Promise<Result<void, Refusal>> {
+  private async checkHistory(auth: Authenticated, head: CommittedLogHead, tx: LogTransaction, events: DeferredEvent[]): Promise<Result<void, Refusal>> {
     const { checkpoint, origin } = auth;
     if (checkpoint.size > head.size) return ok();
     const recordedRoot = checkpoint.size === head.size ? head.root : await tx.rootAt(checkpoint.size);
@@ -345,7 +348,7 @@ export class ValidatorService {
           ? 'two checkpoints signed by the station for the same size with different roots'
           : `the recorded checkpoint extends a tree whose first ${checkpoint.size} entries have the root recordedRootAtSize (consistency proof given), but the station also signed a different root for that size`,
     });
-    events.push(['validator.fork-detected', { origin, size: checkpoint.size, recordedSize: head.size, evidenceId }]);
+    events.push((logger) => logger.log('validator.fork-detected', { origin, size: checkpoint.size, recordedSize: head.size, evidenceId }));
     return refusal(409, 'fork', `the station signed a checkpoint for ${origin} at size ${checkpoint.size} that conflicts with the one this validator recorded; evidence ${evidenceId} is published and the station gets no further cosignatures`, {
       currentSize: head.size,
       details: { evidenceId },

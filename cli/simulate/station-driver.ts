@@ -122,10 +122,6 @@ export class StationDriver {
     private readonly logger: EventLogger,
   ) {}
 
-  private log(event: `${string}.${string}`, fields: Record<string, unknown> = {}): void {
-    this.logger.log(event, { stationId: this.station.stationId, ...fields });
-  }
-
   async status(): Promise<StationStatus> {
     return unwrap('getStationStatus', await this.kiosk.call<StationStatus>('getStationStatus'));
   }
@@ -195,7 +191,7 @@ export class StationDriver {
     for (const voter of voters) {
       const paperLines = this.faults.paperOuts.get(voter.index);
       if (paperLines !== undefined) {
-        this.log('simulate.paper-running-out', { voter: voter.index, lines: paperLines });
+        this.logger.log('simulate.paper-running-out', { stationId: this.station.stationId, voter: voter.index, lines: paperLines });
         this.devices.printer.runOutAfterLines(paperLines);
       }
       await this.vote(voter);
@@ -282,7 +278,7 @@ export class StationDriver {
       if (status.printer.state === 'paper-out' || this.devices.printer.model.faults.paper === 'out') {
         this.devices.printer.setPaper('ok');
         this.stats.paperRefills += 1;
-        this.log('simulate.paper-loaded');
+        this.logger.log('simulate.paper-loaded', { stationId: this.station.stationId });
       }
       const deadline = Date.now() + WAIT_MS;
       while (!(status = await this.status()).printer.ready) {
@@ -311,7 +307,7 @@ export class StationDriver {
   private async castThroughCrash(voter: VoterIntent, crash: { readonly moment: CrashMoment; readonly delayMs: number }): Promise<AfterCrash> {
     const before = (await this.status()).ballots.cast;
     await this.commit(voter.marks, voter.undervoted);
-    this.log('simulate.crash-planned', { voter: voter.index, moment: crash.moment });
+    this.logger.log('simulate.crash-planned', { stationId: this.station.stationId, voter: voter.index, moment: crash.moment });
     try {
       if (crash.moment === 'paper-out') {
         this.devices.printer.setPaper('out');
@@ -332,7 +328,7 @@ export class StationDriver {
     }
     await this.kiosk.kill();
     this.stats.crashes += 1;
-    this.log('simulate.station-killed', { voter: voter.index, moment: crash.moment });
+    this.logger.log('simulate.station-killed', { stationId: this.station.stationId, voter: voter.index, moment: crash.moment });
     if (crash.moment === 'paper-out') this.devices.printer.setPaper('ok');
     await this.kiosk.start();
     await this.signIn();
@@ -356,7 +352,7 @@ export class StationDriver {
         this.stats.pendingVoided += 1;
         voided += 1;
       }
-      this.log('simulate.pending-resolved', { confirmed: paper.paperRecord, receipt: paper.receipt });
+      this.logger.log('simulate.pending-resolved', { stationId: this.station.stationId, confirmed: paper.paperRecord, receipt: paper.receipt });
     }
     return { cast, voided };
   }

@@ -41,6 +41,33 @@ export type CardFailure =
   | { readonly kind: 'token-already-used' }
   | { readonly kind: 'card-error'; readonly sw: number };
 
+/**
+ * Whether a failure is the device's (the reader or the card did not work) rather
+ * than a verdict on the card or the PIN: the driver logs only the first kind; the
+ * station logs what a verdict meant for the person (core/events.ts).
+ */
+export function isDeviceFault(failure: CardFailure): boolean {
+  switch (failure.kind) {
+    case 'reader-unavailable':
+    case 'busy':
+    case 'card-unreadable':
+    case 'card-unresponsive':
+    case 'card-error':
+      return true;
+    case 'no-card':
+    case 'not-an-urna-card':
+    case 'certificate-invalid':
+    case 'card-not-genuine':
+    case 'wrong-card-role':
+    case 'wrong-pin':
+    case 'card-locked':
+    case 'token-missing':
+    case 'token-invalid':
+    case 'token-already-used':
+      return false;
+  }
+}
+
 export type AuthenticatedCard = { readonly certificate: CardCertificate };
 
 type Transmit = (command: CommandApdu) => Promise<Result<ResponseApdu, CardFailure>>;
@@ -83,26 +110,20 @@ export class CardReader extends SerialDriver<CardReaderStatus, CardReaderEvent> 
     return this.session('authenticate', input.timeoutMs, async (transmit) => {
       const certificate = await this.readCertificate(transmit);
       if (!certificate.ok) return certificate;
-      const { cardId, role } = certificate.value;
+      const { role } = certificate.value;
       if (!input.roles.includes(role)) return err({ kind: 'wrong-card-role', role });
       if (roleNeedsPin(role)) {
         if (!/^[0-9]{4,12}$/.test(input.pin)) return err({ kind: 'wrong-pin', remaining: await this.pinTriesLeft(transmit) });
         const verified = await transmit(apdu.verifyPin(input.pin));
         if (!verified.ok) return verified;
         if (apdu.isWrongPin(verified.value.sw)) {
-          const remaining = apdu.triesLeft(verified.value.sw);
-          this.options.logger.log('card-reader.pin-wrong', { cardId, remaining });
-          return err({ kind: 'wrong-pin', remaining });
+          return err({ kind: 'wrong-pin', remaining: apdu.triesLeft(verified.value.sw) });
         }
-        if (verified.value.sw === SW.authBlocked) {
-          this.options.logger.log('card-reader.card-locked', { cardId });
-          return err({ kind: 'card-locked' });
-        }
+        if (verified.value.sw === SW.authBlocked) return err({ kind: 'card-locked' });
         if (verified.value.sw !== SW.ok) return err({ kind: 'card-error', sw: verified.value.sw });
       }
       const proof = await this.proveKey(transmit, certificate.value);
       if (!proof.ok) return proof;
-      this.options.logger.log('card-reader.card-authenticated', { cardId, role });
       return ok({ certificate: certificate.value });
     });
   }
@@ -129,7 +150,6 @@ export class CardReader extends SerialDriver<CardReaderStatus, CardReaderEvent> 
       const check = await transmit(apdu.selectFile(apdu.FILE_ACTIVATION_TOKEN));
       if (!check.ok) return check;
       if (check.value.sw !== SW.fileDeactivated) return err({ kind: 'card-error', sw: check.value.sw });
-      this.options.logger.log('card-reader.token-burnt', { cardId: token.value.cardId, tokenId });
       return ok();
     });
   }
@@ -149,7 +169,6 @@ export class CardReader extends SerialDriver<CardReaderStatus, CardReaderEvent> 
     const token = verifyActivationToken(file.value, this.options.tokenIssuerKeys);
     if (!token.ok) return err({ kind: 'token-invalid', reason: token.error });
     if (token.value.cardId !== certificate.value.cardId) return err({ kind: 'token-invalid', reason: 'other-card' });
-    this.options.logger.log('card-reader.token-read', { cardId: token.value.cardId, tokenId: token.value.tokenId });
     return ok(token.value);
   }
 
@@ -157,10 +176,7 @@ export class CardReader extends SerialDriver<CardReaderStatus, CardReaderEvent> 
     const file = await this.readFile(transmit, apdu.FILE_CERTIFICATE);
     if (!file.ok) return err(file.error.kind === 'failure' ? file.error.failure : { kind: 'not-an-urna-card' });
     const certificate = verifyCertificate(file.value, this.options.cardIssuerKeys);
-    if (!certificate.ok) {
-      this.options.logger.log('card-reader.card-refused', { kind: 'certificate-invalid', reason: certificate.error });
-      return err({ kind: 'certificate-invalid', reason: certificate.error });
-    }
+    if (!certificate.ok) return err({ kind: 'certificate-invalid', reason: certificate.error });
     return certificate;
   }
 
@@ -170,10 +186,7 @@ export class CardReader extends SerialDriver<CardReaderStatus, CardReaderEvent> 
     const answer = await transmit(apdu.internalAuthenticate(challenge));
     if (!answer.ok) return answer;
     if (answer.value.sw !== SW.ok) return err({ kind: 'card-error', sw: answer.value.sw });
-    if (!verifyStrict(answer.value.data, authenticationMessage(challenge), certificate.publicKey)) {
-      this.options.logger.log('card-reader.card-refused', { kind: 'card-not-genuine', cardId: certificate.cardId });
-      return err({ kind: 'card-not-genuine', cardId: certificate.cardId });
-    }
+    if (!verifyStrict(answer.value.data, authenticationMessage(challenge), certificate.publicKey)) return err({ kind: 'card-not-genuine', cardId: certificate.cardId });
     return ok();
   }
 
@@ -223,7 +236,7 @@ export class CardReader extends SerialDriver<CardReaderStatus, CardReaderEvent> 
       result = await this.runSession(deadline, body);
     });
     if (!ran) result = err({ kind: 'busy' });
-    if (!result.ok) this.options.logger.log('card-reader.operation-failed', { operation: name, ...result.error });
+    if (!result.ok && isDeviceFault(result.error)) this.options.logger.log('card-reader.operation-failed', { operation: name, ...result.error });
     return result;
   }
 

@@ -84,10 +84,8 @@ export class ReceiptPrinter extends SerialDriver<PrinterStatus, PrinterEvent> {
     const timeoutMs = options.timeoutMs ?? this.printTimeoutMs;
     const deadline = Date.now() + timeoutMs;
     const encoded = encodeReceipt(receipt);
-    if (!encoded.ok) {
-      this.options.logger.log('printer.print-rejected', { reason: encoded.error.kind });
-      return err({ kind: 'invalid-receipt', error: encoded.error });
-    }
+    // The result of a print is the caller's to log (as what happened to the person's ballot or report), not the driver's.
+    if (!encoded.ok) return err({ kind: 'invalid-receipt', error: encoded.error });
     if (encoded.value.unmappable.length > 0) {
       this.options.logger.log('printer.unmappable-characters', { characters: [...new Set(encoded.value.unmappable)].join('') });
     }
@@ -98,21 +96,13 @@ export class ReceiptPrinter extends SerialDriver<PrinterStatus, PrinterEvent> {
     // Every step inside is bounded, but the read-back after the deadline may still be
     // running: the caller gets its answer on time, and an unconfirmed print is a failure.
     const ran = await withTimeout<boolean | 'late'>(job, Math.max(0, deadline - Date.now()) + 50, 'late');
-    if (ran === 'late') {
-      this.options.logger.log('printer.print-failed', { kind: 'not-confirmed', reason: 'caller timeout' });
-      return err({ kind: 'not-confirmed', status: this.getStatus() });
-    }
-    if (!ran) this.options.logger.log('printer.print-failed', { kind: 'busy' });
+    if (ran === 'late') return err({ kind: 'not-confirmed', status: this.getStatus() });
     return result;
   }
 
   private async runJob(receiptBytes: Uint8Array, deadline: number): Promise<Result<PrintConfirmation, PrintFailure>> {
     const before = this.link.isOpen ? await this.readStatus() : undefined;
-    if (!before || !canPrint(before)) {
-      const status = before ?? this.getStatus();
-      this.options.logger.log('printer.print-failed', { kind: 'not-ready', state: status.state });
-      return err({ kind: 'not-ready', status });
-    }
+    if (!before || !canPrint(before)) return err({ kind: 'not-ready', status: before ?? this.getStatus() });
     this.jobCounter = (this.jobCounter + 1) % 36 ** 4;
     const jobId = this.jobCounter.toString(36).padStart(4, '0');
     let printed = false;
@@ -122,7 +112,6 @@ export class ReceiptPrinter extends SerialDriver<PrinterStatus, PrinterEvent> {
         resolve();
       });
     });
-    this.options.logger.log('printer.print-started', { jobId, bytes: receiptBytes.length });
     const job = concatBytes(receiptBytes, escpos.automaticStatusBack(escpos.ASB_ALL), escpos.requestProcessId(jobId));
     const written = await this.link.write(job, Math.max(1, deadline - Date.now()));
     if (!written.ok) {
@@ -147,7 +136,6 @@ export class ReceiptPrinter extends SerialDriver<PrinterStatus, PrinterEvent> {
     }
     const after = await this.readStatus();
     if (!after || !canPrint(after)) return this.failJob(jobId, { kind: 'print-failed', status: after ?? this.getStatus() });
-    this.options.logger.log('printer.printed', { jobId, state: after.state });
     return ok({ jobId, status: after });
   }
 
@@ -159,8 +147,6 @@ export class ReceiptPrinter extends SerialDriver<PrinterStatus, PrinterEvent> {
       // The printer handles bytes in order, so an answered status read means the clear was done.
       if (cleared.ok) await this.readStatus();
     }
-    const state = 'status' in failure ? failure.status.state : undefined;
-    this.options.logger.log('printer.print-failed', { jobId, kind: failure.kind, state });
     return err(failure);
   }
 

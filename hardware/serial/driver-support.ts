@@ -5,9 +5,9 @@
  * the port (a caller that cannot get the port in time is told so, never blocked),
  * and live on a self-healing link with a status poll while idle (SerialDriver).
  */
-import type { HardwareLogger } from '../logger';
+import type { EventLogger } from '../../core/logging';
 import { SerialLink, withTimeout } from './serial-link';
-import type { LinkLostReason } from './serial-link';
+import type { LinkLostReason, SerialDeviceName } from './serial-link';
 
 type StatusListener<S> = (status: S) => void;
 
@@ -18,9 +18,9 @@ export class StatusPublisher<S extends { readonly state: string }> {
   constructor(
     initial: S,
     private readonly options: {
-      readonly logger: HardwareLogger;
+      readonly logger: EventLogger;
       /** Event id prefix, e.g. `printer` gives `printer.status-changed`. */
-      readonly device: string;
+      readonly device: SerialDeviceName;
       /** Whether `next` is no change from `previous` (nothing is logged or reported then). */
       readonly same: (previous: S, next: S) => boolean;
     },
@@ -100,7 +100,7 @@ export class PortLock {
 export type SerialDriverOptions = {
   /** Serial device path, e.g. /dev/ttyUSB0 or a socat pty link. */
   readonly path: string;
-  readonly logger: HardwareLogger;
+  readonly logger: EventLogger;
   readonly baudRate?: number;
   /** How often the status is read while idle (also how fast silence is noticed). */
   readonly pollIntervalMs?: number;
@@ -114,7 +114,7 @@ type ConnectionLost = { readonly type: 'connection-lost'; readonly reason: LinkL
 /** What a driver tells SerialDriver about its device's status. */
 export type SerialDevice<S, E> = {
   /** Event id prefix: `printer` gives `printer.driver-started`, `printer.status-changed`, … */
-  readonly device: string;
+  readonly device: SerialDeviceName;
   /** The status before the port has ever opened. */
   readonly initial: S;
   /** Whether `next` is no change from `previous` (nothing is logged or reported then). */

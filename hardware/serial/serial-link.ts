@@ -1,17 +1,20 @@
 import { access } from 'node:fs/promises';
 import { SerialPort } from 'serialport';
-import type { HardwareLogger } from '../logger';
+import type { EventLogger } from '../../core/logging';
 import { err, ok } from '../../core/result';
 import type { Result } from '../../core/result';
+
+/** The serial devices, as the prefix of their event ids (core/events.ts). */
+export type SerialDeviceName = 'printer' | 'card-reader';
 
 export type LinkLostReason = 'port-missing' | 'port-closed' | 'port-error' | 'not-responding';
 
 export type SerialLinkOptions = {
   readonly path: string;
   readonly baudRate?: number;
-  readonly logger: HardwareLogger;
+  readonly logger: EventLogger;
   /** Event id prefix, e.g. `printer` gives `printer.port-opened`. */
-  readonly device: string;
+  readonly device: SerialDeviceName;
   /** First and longest wait between reopen attempts. */
   readonly reconnectDelayMs?: { readonly initial: number; readonly max: number };
   readonly onOpen: () => void;

@@ -1,11 +1,14 @@
 import { SerialPort } from 'serialport';
-import type { HardwareLogger } from '../logger';
-import { silentLogger } from '../logger';
+import type { EventLogger } from '../../core/logging';
+import { silentLogger } from '../../core/logging';
+
+/** The prefix of a simulator's event ids (core/events.ts). */
+export type SimulatorEvents = 'sim.printer' | 'sim.card-reader';
 
 export type SerialDeviceSimulatorOptions = {
   /** The simulator's end of a pty pair (the driver opens the other end). */
   readonly path: string;
-  readonly logger?: HardwareLogger;
+  readonly logger?: EventLogger;
 };
 
 /**
@@ -14,14 +17,14 @@ export type SerialDeviceSimulatorOptions = {
  * silent, and closes its end as if the cable were pulled. Subclasses are the devices.
  */
 export abstract class SerialDeviceSimulator {
-  protected readonly logger: HardwareLogger;
+  protected readonly logger: EventLogger;
   private port: SerialPort | undefined;
   private silent = false;
 
   /** `events` prefixes the device's log event ids (`sim.printer` → `sim.printer.started`). */
   protected constructor(
     private readonly options: SerialDeviceSimulatorOptions,
-    private readonly events: string,
+    private readonly events: SimulatorEvents,
   ) {
     this.logger = options.logger ?? silentLogger;
   }

@@ -8,6 +8,7 @@
  */
 import type { BallotMarks } from '../../core/api/ballot';
 import type { StationRefusal, SessionPhase } from '../../core/api/refusals';
+import type { RefusalEventId } from '../../core/events';
 import type { Language, StationStatus, VoterScreen } from '../../core/api/station-api';
 import { officialLanguageOf } from '../../core/election/definition';
 import type { VoidReason } from '../../core/ledger/station-entries';
@@ -24,7 +25,7 @@ export type CastingDeps = Pick<StationContext, 'station' | 'logger' | 'printing'
 
 export type PendingResolution = { readonly outcome: 'cast' } | { readonly outcome: 'void'; readonly reason: VoidReason };
 
-function wrongPhase(deps: CastingDeps, eventId: `${string}.${string}`, expected: readonly SessionPhase[]): Result<never, StationRefusal> {
+function wrongPhase(deps: CastingDeps, eventId: RefusalEventId, expected: readonly SessionPhase[]): Result<never, StationRefusal> {
   return refuse(deps.logger, eventId, { kind: 'wrong-session-phase', phase: deps.station.voterSession.phase, expected });
 }
 
@@ -128,7 +129,7 @@ async function printBallotDocument(deps: CastingDeps, receipt: PrintDocument): P
 
 function logPrintFailed(deps: CastingDeps, fault: PrintFault): void {
   if (fault.kind === 'no-printer') return;
-  deps.logger.log('ballot.print-failed', { kind: fault.kind, state: fault.printerState });
+  deps.logger.log('ballot.print-failed', { kind: fault.kind, state: fault.printerState, outcome: 'failure' });
 }
 
 function printFailed(deps: CastingDeps, fault: PrintFault): void {
@@ -142,7 +143,7 @@ function recordCast(deps: CastingDeps, ballotId: string): void {
   if (station.isClosed) return;
   const cast = station.append('ballots', castEntry(ballotId));
   if (!cast.ok) return castNotRecorded(deps, ballotId, cast.error);
-  logger.log('ballot.cast', { ballotsCast: station.ballotLogState().cast });
+  logger.log('ballot.cast', { ballotsCast: station.ballotLogState().cast, outcome: 'success' });
   station.transition({ type: 'cast-recorded' });
 }
 
@@ -159,7 +160,7 @@ function castNotRecorded(deps: CastingDeps, ballotId: string, refusal: StationRe
   if (station.voterSession.phase === 'printing') {
     const cause = refusal.kind === 'ledger-append-failed' && refusal.cause === 'disk-full' ? 'storage-full' : 'storage-error';
     station.transition({ type: 'cast-recording-failed', cause, retryEveryMs: retryMs });
-    logger.log('ballot.cast-not-recorded', { cause, retryEveryMs: retryMs });
+    logger.log('ballot.cast-not-recorded', { cause, retryEveryMs: retryMs, outcome: 'failure' });
   }
   const waiting = (): boolean => {
     const session = station.voterSession;
@@ -194,7 +195,7 @@ export function reprintBallotDocuments(deps: CastingDeps): Result<VoterScreen, S
       if (now.phase === 'printing' && now.document !== item.document) station.transition({ type: 'print-receipt' });
     });
     if (!printed.ok) return printFailed(deps, printed.error);
-    logger.log('ballot.reprinted', {});
+    logger.log('ballot.reprinted', { outcome: 'success' });
     const { owner } = interrupted;
     if (owner.kind === 'ballot') recordCast(deps, owner.ballotId);
   });
@@ -212,7 +213,7 @@ export async function challengeBallot(deps: CastingDeps): Promise<Result<VoterSc
   const { commitment } = session;
   const recorded = station.append('ballots', challengedEntry(commitment));
   if (!recorded.ok) return recorded;
-  logger.log('ballot.challenged', { ballotsChallenged: station.ballotLogState().challenged });
+  logger.log('ballot.challenged', { ballotsChallenged: station.ballotLogState().challenged, outcome: 'success' });
   const slip = challengeSlip({
     ballot: session.ballot,
     marks: commitment.marks,
@@ -252,13 +253,18 @@ export function resolvePendingBallot(deps: CastingDeps, card: StaffCard, request
   const recorded = station.append('ballots', entry);
   if (!recorded.ok) return recorded;
   printing.drop({ kind: 'ballot', ballotId });
-  logger.log('ballot.pending-resolved', { outcome: request.outcome, ...(request.outcome === 'void' ? { reason: request.reason } : {}) });
   const now = station.voterSession;
   if ((now.phase === 'print-failed' || now.phase === 'recording-failed') && now.ballotId === ballotId) {
     station.stopRecordingRetry();
     station.transition({ type: 'pending-resolved' });
   }
-  logger.log('ballot.pending-resolved-by', { cardId: card.cardId, outcome: request.outcome });
+  // One line for the poll worker's decision; `outcome` is whether it was carried out, `resolution` what it was.
+  logger.log('ballot.pending-resolved', {
+    cardId: card.cardId,
+    resolution: request.outcome,
+    ...(request.outcome === 'void' ? { reason: request.reason } : {}),
+    outcome: 'success',
+  });
   return ok(station.status());
 }
 

@@ -8,6 +8,7 @@ import type { StationRefusal } from '../../core/api/refusals';
 import type { RandomSource } from '../../core/ballot';
 import type { LogKind } from '../../core/ids';
 import type { StationEntry } from '../../core/ledger/station-entries';
+import type { RefusalEventId } from '../../core/events';
 import type { EventLogger } from '../../core/logging';
 import { err, type Result } from '../../core/result';
 import type { CardFailure } from '../../hardware/card-reader/card-reader';
@@ -52,9 +53,9 @@ export type StationContext = {
   readonly onElectionLoaded?: (loaded: LoadedElection) => void;
 };
 
-/** Logs a refusal under `eventId` (its kind as the reason) and returns it. */
-export function refuse(logger: EventLogger, eventId: `${string}.${string}`, refusal: StationRefusal, fields: Record<string, unknown> = {}): Result<never, StationRefusal> {
+/** Logs a refusal under `eventId` (its kind as the reason, a failure) and returns it. */
+export function refuse(logger: EventLogger, eventId: RefusalEventId, refusal: StationRefusal, fields: Record<string, unknown> = {}): Result<never, StationRefusal> {
   const { kind } = refusal;
-  logger.log(eventId, { reason: kind, ...('phase' in refusal ? { phase: refusal.phase } : {}), ...fields });
+  logger.log(eventId, { reason: kind, ...('phase' in refusal ? { phase: refusal.phase } : {}), ...fields, outcome: 'failure' });
   return err(refusal);
 }

@@ -83,7 +83,8 @@ export function provisionDemoElection(dataDir: string, mediaDir: string, logger:
   const text = demoElectionPackageText();
   writeFileAtomically(path.join(mediaDir, ELECTION_PACKAGE_FILE), text);
   writeFileAtomically(path.join(mediaDir, DEMO_NOTICE_FILE), `${DEMO_NOTICE}\n`);
-  const loaded = loadElectionPackage({ dataDir, pollsHaveOpened: () => false, logger }, utf8Encode(text));
+  // The store's own lines would say again what station.demo-election-provisioned says.
+  const loaded = loadElectionPackage({ dataDir, pollsHaveOpened: () => false }, utf8Encode(text));
   if (!loaded.ok) throw new Error(`the demo election was refused: ${loaded.error.map((e) => e.message.en).join('; ')}`);
   logger.log('station.demo-election-provisioned', { electionId: DEMO_ELECTION_ID, baseHash: loaded.value.baseHashForDisplay });
 }

@@ -240,7 +240,7 @@ export function openStation(options: OpenStationOptions): OpenStation {
     },
   };
   voterCard.inserted = () => {
-    voterCardInserted(context).catch((error: unknown) => logger.log('activation.card-failed', { error: error instanceof Error ? error.message : String(error) }));
+    voterCardInserted(context).catch((error: unknown) => logger.log('activation.card-failed', { error: error instanceof Error ? error.message : String(error), outcome: 'failure' }));
   };
   auth.start();
   return {
@@ -284,13 +284,13 @@ function loadElection(
   const read = readLoadedElection(dataDir);
   if (!read.ok) {
     const problem = { ru: describeElectionErrors(read.error, 'ru'), en: describeElectionErrors(read.error, 'en') };
-    logger.log('election.load-refused', { codes: read.error.map((e) => e.code) });
+    logger.log('election.load-refused', { reason: 'package-refused', codes: read.error.map((e) => e.code), outcome: 'failure' });
     return { loaded: null, problem };
   }
   if (read.value === undefined) return { loaded: null, problem: null };
   const electionId = read.value.definition.electionId;
   if (electionId !== provisioning.electionId) {
-    logger.log('election.load-refused', { reason: 'other-election', electionId, provisioned: provisioning.electionId });
+    logger.log('election.load-refused', { reason: 'other-election', electionId, provisioned: provisioning.electionId, outcome: 'failure' });
     const params = { loaded: electionId, provisioned: provisioning.electionId };
     return { loaded: null, problem: { ru: translate('ru', 'status.otherElection', params), en: translate('en', 'status.otherElection', params) } };
   }

@@ -14,7 +14,6 @@ import { shortConfirmationCode } from '../../core/api/ballot';
 import { toBase64Url } from '../../core/encoding/bytes';
 import type { LogKind } from '../../core/ids';
 import type { LifecycleStep, LifecycleEntry, PollBookLifecycleEntry } from '../../core/ledger/entries';
-import type { EventLogger } from '../../core/logging';
 import { nextPollsState, type PollsState, type PollsTransition } from '../../core/record/ballot-log-rules';
 import { err, ok, type Result } from '../../core/result';
 import type { PrintDocument } from '../../hardware/printer/document';
@@ -47,11 +46,6 @@ export function pollBookEntry(step: LifecycleStep, counts: PollBookCounts): Poll
   return { type: `pollbook-${step}`, v: 2, checkIns, ballotsReissued };
 }
 
-export function logPollsTransition(logger: EventLogger, from: PollsState, to: PollsState, transition: PollsTransition): void {
-  if (from === to) return;
-  logger.log('polls.transition', { transition, from, to });
-}
-
 type PollsDeps = Pick<StationContext, 'station' | 'ledger' | 'logger' | 'pollBook' | 'printing'>;
 
 /**
@@ -63,8 +57,8 @@ export function enterElection(deps: Pick<StationContext, 'station' | 'logger'>, 
   if (station.loadedElection() !== null || station.polls !== 'setup') return refuse(logger, 'election.load-refused', { kind: 'election-already-loaded' });
   const next = pollsReducer(station.polls, 'election-loaded');
   if (!next.ok) return refuse(logger, 'election.load-refused', next.error);
+  // The caller logs the official's request (election.loaded-from-media); the new state is implied by it.
   station.enterElection(loaded, next.value);
-  logPollsTransition(logger, 'setup', next.value, 'election-loaded');
   return ok(next.value);
 }
 
@@ -79,7 +73,7 @@ function takeStep(deps: PollsDeps, step: LifecycleStep): Result<PollsState, Stat
   if (!recorded.ok) return recorded;
   const mirrored = ledger.append('pollbook', pollBookEntry(step, pollBook));
   if (!mirrored.ok) logger.log('polls.pollbook-append-failed', { entry: `pollbook-${step}`, reason: describeLedgerError(mirrored.error) });
-  logPollsTransition(logger, from, station.polls, step);
+  // The procedure logs the poll worker's request once (polls.opened, …), from and to the states it names.
   return ok(station.polls);
 }
 

@@ -29,10 +29,12 @@ export function loadElectionPackage(deps: Pick<StationContext, 'station' | 'logg
     logger.log('election.load-refused', { reason: 'no-media', outcome: 'failure' });
     return err({ kind: 'no-media' });
   }
-  const loaded = verifyAndStorePackage({ dataDir, pollsHaveOpened: () => false, logger }, new Uint8Array(readFileSync(file)));
+  // The official's request is logged once, here: the store is given no logger (core/events.ts, which layer logs what).
+  const loaded = verifyAndStorePackage({ dataDir, pollsHaveOpened: () => false }, new Uint8Array(readFileSync(file)));
   if (!loaded.ok) {
-    logger.log('election.load-refused', { reason: 'package-refused', codes: loaded.error.map((e) => e.code), outcome: 'failure' });
-    return err({ kind: 'package-refused', codes: loaded.error.map((e) => e.code) });
+    const codes = loaded.error.map((e) => e.code);
+    logger.log('election.load-refused', { reason: 'package-refused', codes, paths: loaded.error.slice(0, 20).map((e) => e.path), outcome: 'failure' });
+    return err({ kind: 'package-refused', codes });
   }
   const entered = enterElection(deps, loaded.value);
   if (!entered.ok) return entered;

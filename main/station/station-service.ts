@@ -190,7 +190,7 @@ export class StationService {
   setDisplaySettings(change: Partial<DisplaySettings>): DisplaySettings {
     const next: DisplaySettings = { ...this.display, ...definedOnly(change) };
     if (next.language !== this.display.language || next.textSize !== this.display.textSize || next.highContrast !== this.display.highContrast) {
-      this.deps.logger.log('display.settings-changed', { from: this.display, to: next });
+      this.deps.logger.log('display.settings-changed', { from: this.display, to: next, outcome: 'success' });
       this.display = next;
     }
     this.voterWasActive();

@@ -167,11 +167,11 @@ export function toVoterSessionView(session: VoterSession, timeouts: InactivityTi
  */
 export function logVoterSessionTransition(logger: EventLogger, before: VoterSession, after: VoterSession, action: VoterSessionAction): void {
   if (before === after) return;
-  const fields: Record<string, unknown> = { action: action.type, from: before.phase, to: after.phase };
-  if (after.phase !== 'none') fields['ballotStyleId'] = after.ballot.ballotStyleId;
-  if (after.phase === 'printing' || after.phase === 'print-failed') fields['document'] = after.document;
-  if (after.phase === 'print-failed') fields['printerState'] = after.printerState;
-  if (after.phase === 'recording-failed') fields['cause'] = after.cause;
-  if (after.phase === 'none') fields['ended'] = after.lastEnded;
-  logger.log('voter.session-transition', fields);
+  const detail: Record<string, unknown> = {};
+  if (after.phase !== 'none') detail['ballotStyleId'] = after.ballot.ballotStyleId;
+  if (after.phase === 'printing' || after.phase === 'print-failed') detail['document'] = after.document;
+  if (after.phase === 'print-failed') detail['printerState'] = after.printerState;
+  if (after.phase === 'recording-failed') detail['cause'] = after.cause;
+  if (after.phase === 'none') detail['ended'] = after.lastEnded;
+  logger.log('voter.session-transition', { action: action.type, from: before.phase, to: after.phase, ...detail });
 }

@@ -240,7 +240,7 @@ export class SyncClient {
         if (!this.running) break;
         outcome = failure.outcome;
         progress.lastError = { code: failure.code, message: failure.message };
-        this.options.logger.log('sync.request-failed', { validator: validator.name, code: failure.code, message: failure.message.slice(0, 300) });
+        this.options.logger.log('sync.request-failed', { validator: validator.name, code: failure.code, message: failure.message.slice(0, 300), outcome: 'failure' });
       }
       if (outcome === 'progress') {
         progress.consecutiveFailures = 0;
@@ -370,13 +370,13 @@ export class SyncClient {
       // The validator did take the entries; only its signature is worthless.
       this.store.setAcked(validator.name, log, size);
       progress.acked = { ...progress.acked, [log]: size };
-      this.options.logger.log('sync.bad-cosignature', { validator: validator.name, log, size });
+      this.options.logger.log('sync.bad-cosignature', { validator: validator.name, log, size, outcome: 'failure' });
       throw new RequestFailure('bad-cosignature', `${validator.name} returned a cosignature that does not verify under its key from the election package`, 'refused');
     }
     this.store.recordCosignature(validator.name, log, size, `${line}\n`);
     progress.acked = { ...progress.acked, [log]: size };
     progress.cosigned = { ...progress.cosigned, [log]: size };
-    this.options.logger.log('sync.cosigned', { validator: validator.name, log, size });
+    this.options.logger.log('sync.cosigned', { validator: validator.name, log, size, outcome: 'success' });
   }
 
   private async request(validator: SyncValidator, pathname: string, headers: Record<string, string>, body: string): Promise<{ status: number; contentType: string; body: string }> {

@@ -132,7 +132,7 @@ describe('a station killed between ballot-pending and ballot-cast', () => {
     expect(status.ballots.cast).toBe(1);
     expect(status.pendingBallots).toEqual([]);
     expect(castEntriesFor(ballotId)).toBe(1);
-    expect(logger.events.find((e) => e.eventId === 'ballot.pending-resolved-by')?.fields).toMatchObject({ cardId: 'pw-0001', outcome: 'cast' });
+    expect(logger.events.find((e) => e.eventId === 'ballot.pending-resolved')?.fields).toMatchObject({ cardId: 'pw-0001', resolution: 'cast', outcome: 'success' });
 
     // A second decision on the same ballot is refused: it cannot be counted twice.
     const again = await page.evaluate((id) => window.urna.resolvePendingBallot({ ballotId: id, outcome: 'cast' }), ballotId);

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CardReader } from '../../../hardware/card-reader/card-reader';
 import type { CardReaderState } from '../../../hardware/card-reader/status';
 import { MemoryLogger } from '../../../hardware/logger';
@@ -8,6 +8,7 @@ import { buildCardSet, demoCardSetFile, demoSeed } from '../../../hardware/sim/c
 import type { CardSet } from '../../../hardware/sim/card-set';
 import type { VirtualCard } from '../../../hardware/sim/virtual-card';
 import { PtyPair } from '../../../hardware/sim/pty-pair';
+import { StaffAuth } from '../../../main/station/staff-auth';
 
 describe('card reader over a real pty, against the simulator', () => {
   let dir: string;
@@ -67,7 +68,8 @@ describe('card reader over a real pty, against the simulator', () => {
     expect(identified.ok && identified.value).toMatchObject({ cardId: 'pw-0001', role: 'poll-worker' });
     const result = await reader.authenticate({ pin: '1234', roles: ['poll-worker'] });
     expect(result.ok && result.value.certificate).toMatchObject({ cardId: 'pw-0001', role: 'poll-worker' });
-    expect(logger.events('card-reader.card-authenticated')).toEqual([{ cardId: 'pw-0001', role: 'poll-worker' }]);
+    // The sign-in is the station's to log (auth.signed-in); the driver logs device facts, none naming the card.
+    expect(JSON.stringify(logger.lines)).not.toContain('pw-0001');
     expect(JSON.stringify(logger.lines)).not.toContain('1234');
   });
 
@@ -90,6 +92,31 @@ describe('card reader over a real pty, against the simulator', () => {
     expect(cardFailureMessage('ru', 'wrong-pin', 2)).toBe('Неверный PIN-код. Осталось попыток: 2.');
   });
 
+  it('a wrong PIN is logged once, by the station, as what happened to the sign-in', async () => {
+    // The station and its drivers share one logger, as in main/station/devices.ts.
+    const auth = new StaffAuth({ reader, logger });
+    auth.start();
+    sim.insert(card('worker'));
+    await vi.waitFor(() => expect(auth.state.state).toBe('awaiting-pin'));
+    expect(await auth.submitPin('0000')).toMatchObject({ state: 'awaiting-pin', wrongPin: { remaining: 2 } });
+    auth.stop();
+    const aboutThePin = logger.lines.filter((line) => line.eventId.includes('pin') || JSON.stringify(line.fields).includes('wrong-pin'));
+    expect(aboutThePin.map((line) => line.eventId)).toEqual(['auth.pin-wrong']);
+    expect(aboutThePin[0]?.fields).toMatchObject({ cardId: 'pw-0001', remaining: 2, outcome: 'failure' });
+  });
+
+  it("a card failure of the device is the driver's to log; a verdict on the card is not", async () => {
+    expect(await reader.identifyCard()).toEqual({ ok: false, error: { kind: 'no-card' } });
+    sim.insert(card('clone'));
+    await waitFor('card-present');
+    await reader.authenticate({ pin: '1234', roles: ['poll-worker'] });
+    expect(logger.events('card-reader.operation-failed')).toEqual([]);
+    sim.goSilent();
+    const failed = await reader.identifyCard({ timeoutMs: 500 });
+    expect(failed.ok).toBe(false);
+    expect(logger.events('card-reader.operation-failed').map((fields) => fields['operation'])).toEqual(['identify']);
+  });
+
   it('a right PIN resets the retry counter', async () => {
     sim.insert(card('worker'));
     await waitFor('card-present');
@@ -104,7 +131,8 @@ describe('card reader over a real pty, against the simulator', () => {
     const identified = await reader.identifyCard();
     expect(identified.ok && identified.value.cardId).toBe('pw-0001'); // the copy looks right…
     expect(await reader.authenticate({ pin: '1234', roles: ['poll-worker'] })).toEqual({ ok: false, error: { kind: 'card-not-genuine', cardId: 'pw-0001' } });
-    expect(logger.events('card-reader.card-authenticated')).toHaveLength(0);
+    // Refused, and no line of the driver's says otherwise (the station logs auth.card-refused).
+    expect(JSON.stringify(logger.lines)).not.toContain('pw-0001');
   });
 
   it('a card from another issuer is refused', async () => {
