@@ -109,7 +109,7 @@ describe('card reader over a real pty, against the simulator', () => {
     expect(await reader.identifyCard()).toEqual({ ok: false, error: { kind: 'no-card' } });
     sim.insert(card('clone'));
     await waitFor('card-present');
-    await reader.authenticate({ pin: '1234', roles: ['poll-worker'] });
+    expect(await reader.authenticate({ pin: '1234', roles: ['poll-worker'] })).toMatchObject({ ok: false });
     expect(logger.events('card-reader.operation-failed')).toEqual([]);
     sim.goSilent();
     const failed = await reader.identifyCard({ timeoutMs: 500 });

@@ -219,19 +219,19 @@ describe('casting a ballot', () => {
   it('logs what happened to each request once, with its outcome: a failed print, a refused and a carried-out resolution', async () => {
     const printer = new MemoryPrinter();
     const { station } = await votingStation({ printer });
-    value(activateVoterSession(station.context, { ballotStyleId: STYLE }));
-    value(await commitBallot(station.context, { marks: FULL, undervoteAcknowledged: false }));
+    await checkIn(station);
+    succeeded(await commit(station, FULL, false));
     printer.failNext({ kind: 'print-failed', status: { state: 'paper-out' } });
-    value(castBallot(station.context));
+    succeeded(await station.client.castBallot({}));
     await station.service.whenPrintingDone();
-    const ballotId = station.service.status().pendingBallots[0]?.ballotId ?? '';
+    const ballotId = (await statusOf(station)).pendingBallots[0]?.ballotId ?? '';
     const events = (id: string) => station.logger.events.filter((e) => e.eventId === id).map((e) => e.fields);
     expect(events('ballot.print-failed')).toEqual([{ kind: 'print-failed', state: 'paper-out', outcome: 'failure' }]);
 
-    expect(resolvePendingBallot(station.context, POLL_WORKER, { ballotId: 'not-a-ballot', outcome: 'cast' })).toMatchObject({ ok: false });
+    expect(refusalOf(await station.client.resolvePendingBallot({ ballotId: 'not-a-ballot', outcome: 'cast' }))).toMatchObject({ kind: 'not-pending' });
     expect(events('ballot.resolve-refused')).toEqual([{ reason: 'not-pending', outcome: 'failure' }]);
 
-    value(resolvePendingBallot(station.context, POLL_WORKER, { ballotId, outcome: 'void', reason: 'not-printed' }));
+    succeeded(await station.client.resolvePendingBallot({ ballotId, outcome: 'void', reason: 'not-printed' }));
     // One line for the poll worker's decision (it was two, and `outcome` held the decision, not whether it was carried out).
     const resolved = station.logger.events.filter((e) => e.eventId.startsWith('ballot.pending-resolved'));
     expect(resolved).toEqual([{ eventId: 'ballot.pending-resolved', fields: { cardId: POLL_WORKER.cardId, resolution: 'void', reason: 'not-printed', outcome: 'success' } }]);
@@ -240,11 +240,11 @@ describe('casting a ballot', () => {
 
   it('logs a cast and a challenge as carried-out voter requests', async () => {
     const { station } = await votingStation();
-    value(activateVoterSession(station.context, { ballotStyleId: STYLE }));
-    value(await commitBallot(station.context, { marks: FULL, undervoteAcknowledged: false }));
-    value(await challengeBallot(station.context));
-    value(await commitBallot(station.context, { marks: FULL, undervoteAcknowledged: false }));
-    value(castBallot(station.context));
+    await checkIn(station);
+    succeeded(await commit(station, FULL, false));
+    succeeded(await station.client.challengeBallot({}));
+    succeeded(await commit(station, FULL, false));
+    succeeded(await station.client.castBallot({}));
     await station.service.whenPrintingDone();
     const outcomes = station.logger.events.filter((e) => e.eventId === 'ballot.challenged' || e.eventId === 'ballot.cast').map((e) => [e.eventId, e.fields['outcome']]);
     expect(outcomes).toEqual([
