@@ -4,16 +4,16 @@
  *
  *   start   publish the sample: which paper records to pull (station, position),
  *           drawn from the ballot manifest with a SHA-256 sampler and the public seed
- *   record  take the auditors' readings of the drawn papers (their marks; a paper
+ *   record  take the auditors' readings of the drawn papers (the choices marked; a paper
  *           record carries no ballot id, docs/PAPER.md) and say whether the risk
  *           limit is met, or how the sample must grow, up to a full hand count
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { z } from 'zod';
 import { contestSelectionIds, type ElectionDefinition } from '../../core/election/definition';
-import { bravo, drawSample, expectedSampleSize, reportedOutcome, type ManifestBatch, type PaperReading } from '../../core/record/audit';
+import { parseInputFile } from '../../core/input-errors';
+import { bravo, drawSample, expectedSampleSize, paperReadingsFormat, reportedOutcome, type ManifestBatch, type PaperReading } from '../../core/record/audit';
 import { parsePaperCounts } from '../../core/record/reconcile';
 import { verifyRecordTally, type VerifiedLogs, type VerifiedTally } from '../../core/record/verify';
 import { directoryRecordSource, readJsonFile } from '../record/files';
@@ -41,8 +41,8 @@ async function verifiedRecord(options: CommonOptions): Promise<{ logs: VerifiedL
   let manifest: ManifestBatch[] = logs.stations.map((s) => ({ stationId: s.station.stationId, paperRecords: s.cast }));
   if (options.paper !== undefined) {
     // The boxes hold what was counted on paper: the sample is drawn from those.
-    const paper = parsePaperCounts(readJsonFile(options.paper));
-    if (!paper.ok) throw new CliError(`${options.paper}: ${paper.error}`);
+    const paper = parsePaperCounts(readJsonFile(options.paper), options.paper);
+    if (!paper.ok) throw new CliError(paper.error);
     manifest = paper.value.stations.map((s) => ({ stationId: s.stationId, paperRecords: s.paperRecords }));
   }
   return { logs, tally: tally.value, manifest };
@@ -69,26 +69,19 @@ async function startCommand(options: CommonOptions & { draws?: string }): Promis
   for (const d of draws) process.stdout.write(`  draw ${d.draw}: station ${d.stationId}, paper record #${d.position}\n`);
 }
 
-const readingsSchema = z.strictObject({
-  readings: z.array(
-    z.strictObject({
-      draw: z.number().int().min(1),
-      stationId: z.string(),
-      position: z.number().int().min(1),
-      choices: z.record(z.string(), z.array(z.string())),
-    }),
-  ),
-});
-
 /** A reading names only contests and selections of this election, each selection once. */
 function checkReadingsAgainstElection(readings: readonly PaperReading[], definition: ElectionDefinition): void {
   for (const reading of readings) {
     for (const [contestId, selections] of Object.entries(reading.choices)) {
       const contest = definition.contests.find((c) => c.id === contestId);
-      if (contest === undefined) throw new CliError(`draw ${reading.draw}: contest "${contestId}" is not in this election`);
-      const known = new Set<string>(contestSelectionIds(contest));
+      if (contest === undefined) {
+        throw new CliError(`draw ${reading.draw}: contest "${contestId}" is not in this election; its contests are: ${definition.contests.map((c) => c.id).join(', ')}`);
+      }
+      const known = contestSelectionIds(contest);
       for (const selectionId of selections) {
-        if (!known.has(selectionId)) throw new CliError(`draw ${reading.draw}: "${selectionId}" is not a selection of contest "${contestId}"`);
+        if (!known.includes(selectionId as (typeof known)[number])) {
+          throw new CliError(`draw ${reading.draw}: "${selectionId}" is not a selection of contest "${contestId}"; its choices are: ${known.join(', ')}`);
+        }
       }
       if (new Set(selections).size !== selections.length) throw new CliError(`draw ${reading.draw}: contest "${contestId}" lists a selection twice`);
     }
@@ -98,9 +91,9 @@ function checkReadingsAgainstElection(readings: readonly PaperReading[], definit
 async function recordCommand(options: CommonOptions & { paperBallots: string }): Promise<void> {
   const riskLimit = riskLimitOf(options.riskLimit);
   const seed = seedOf(options.seed);
-  const parsed = readingsSchema.safeParse(readJsonFile(options.paperBallots));
-  if (!parsed.success) throw new CliError(`${options.paperBallots}: ${z.prettifyError(parsed.error)}`);
-  const readings: PaperReading[] = [...parsed.data.readings].sort((a, b) => a.draw - b.draw);
+  const parsed = parseInputFile(options.paperBallots, paperReadingsFormat, readJsonFile(options.paperBallots));
+  if (!parsed.ok) throw new CliError(parsed.error);
+  const readings: PaperReading[] = [...parsed.value.readings].sort((a, b) => a.draw - b.draw);
   const { logs, tally, manifest } = await verifiedRecord(options);
   // The readings must be the published sample, draw by draw, with no gap.
   const expectedDraws = drawSample(seed, manifest, readings.length);
@@ -140,6 +133,6 @@ export function register(program: Command): void {
     .option('--draws <n>', 'how many draws (default: the expected BRAVO sample size)')
     .action((options: CommonOptions & { draws?: string }) => startCommand(options));
   common(audit.command('record').description("evaluate the auditors' readings of the drawn paper records"))
-    .requiredOption('--paper-ballots <file>', 'the readings: draw, station, position and marks of each drawn paper')
+    .requiredOption('--paper-ballots <file>', 'the readings: draw, stationId, position and "choices" (contest id → selection ids marked) of each drawn paper (example: docs/examples/paper-readings.json)')
     .action((options: CommonOptions & { paperBallots: string }) => recordCommand(options));
 }

@@ -27,6 +27,8 @@ import { sha256 } from '../encoding/hash';
 import { utf8Encode, toHex } from '../encoding/bytes';
 import type { ElectionDefinition } from '../election/definition';
 import { contestLimit } from '../election/definition';
+import { z } from 'zod';
+import type { InputFormat } from '../input-errors';
 import type { ElectionResults } from './results';
 
 export type ManifestBatch = { readonly stationId: string; readonly paperRecords: number };
@@ -118,6 +120,24 @@ export type PaperReading = {
   /** What the paper shows, per contest on it. */
   readonly choices: Readonly<Record<string, readonly string[]>>;
 };
+
+/**
+ * The auditors' readings of the drawn paper records (`urna audit record --paper-ballots`):
+ * for each draw, the selections the paper shows in each contest, by id.
+ */
+export const paperReadingsSchema = z.strictObject({
+  readings: z.array(
+    z.strictObject({
+      draw: z.int().min(1),
+      stationId: z.string(),
+      position: z.int().min(1),
+      /** Contest id → the selection ids marked on the paper (empty: no mark in that contest). */
+      choices: z.record(z.string(), z.array(z.string())),
+    }),
+  ),
+});
+export type PaperReadings = z.infer<typeof paperReadingsSchema>;
+export const paperReadingsFormat: InputFormat<PaperReadings> = { name: 'paper-readings', what: 'paper-readings file', schema: paperReadingsSchema };
 
 export type PairState = { readonly winner: string; readonly loser: string; readonly share: number; readonly statistic: number };
 

@@ -18,7 +18,8 @@
  * reissues existed.
  */
 import { z } from 'zod';
-import { err, ok, type Result } from '../result';
+import { parseInputFile, type InputFormat } from '../input-errors';
+import { err, type Result } from '../result';
 import type { ElectionResults, UnitResult } from './results';
 
 const count = z.number().int().min(0);
@@ -44,15 +45,19 @@ export const paperCountsSchema = z.strictObject({
 });
 export type PaperCounts = z.infer<typeof paperCountsSchema>;
 
-export function parsePaperCounts(json: unknown): Result<PaperCounts, string> {
-  const parsed = paperCountsSchema.safeParse(json);
-  if (!parsed.success) return err(z.prettifyError(parsed.error));
+/** The officials' paper counts, for `urna reconcile --paper` and `urna audit --paper`. */
+export const paperCountsFormat: InputFormat<PaperCounts> = { name: 'paper-counts', what: 'paper-count file', schema: paperCountsSchema };
+
+/** `file` names the file in the messages. */
+export function parsePaperCounts(json: unknown, file = 'the paper counts'): Result<PaperCounts, string> {
+  const parsed = parseInputFile(file, paperCountsFormat, json);
+  if (!parsed.ok) return parsed;
   const seen = new Set<string>();
-  for (const s of parsed.data.stations) {
-    if (seen.has(s.stationId)) return err(`station ${s.stationId} is listed twice`);
+  for (const s of parsed.value.stations) {
+    if (seen.has(s.stationId)) return err(`${file}: station ${s.stationId} is listed twice`);
     seen.add(s.stationId);
   }
-  return ok(parsed.data);
+  return parsed;
 }
 
 export type DiscrepancyKind =

@@ -1,6 +1,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { z } from 'zod';
 import { fromHex, toHex } from '../../core/encoding/bytes';
+import type { InputFormat } from '../../core/input-errors';
 import { sha256 } from '../../core/encoding/hash';
 import { issueActivationToken, issueCertificate } from '../card-reader/card-data';
 import type { CardRole } from '../card-reader/card-data';
@@ -28,6 +29,7 @@ export const cardSetSchema = z.object({
   cards: z.array(cardSpec).min(1),
 });
 export type CardSetFile = z.infer<typeof cardSetSchema>;
+export const cardSetFormat: InputFormat<CardSetFile> = { name: 'card-set', what: 'card set', schema: cardSetSchema };
 
 export type CardSet = {
   readonly cardIssuerPublicKey: Uint8Array;
