@@ -20,7 +20,7 @@ import { directoryRecordSource, readJsonFile } from '../record/files';
 import { failureError, parseThreads, verifiedLogsOf } from '../record/verifier';
 import { CliError } from '../urna';
 
-type CommonOptions = { record: string; riskLimit: string; seed: string; paper?: string; threads?: string; out?: string };
+type CommonOptions = { record: string; riskLimit: string; seed: string; paper?: string; threads?: string; out: string };
 
 function riskLimitOf(text: string): number {
   const value = Number(text);
@@ -59,7 +59,7 @@ async function startCommand(options: CommonOptions & { draws?: string }): Promis
   if (!Number.isInteger(count) || count < 1) throw new CliError('--draws must be a positive integer');
   const draws = drawSample(seed, manifest, count);
   const sample = { type: 'audit-sample', v: 1, electionId: logs.election.definition.electionId, seed, riskLimit, sampler: 'sha256("<seed>,<draw>") mod N, with replacement', manifest, draws };
-  const file = options.out ?? 'audit-sample.json';
+  const file = options.out;
   writeFileSync(file, `${JSON.stringify(sample, null, 2)}\n`);
   process.stdout.write(`risk limit ${riskLimit}, seed ${seed}, ${ballots} paper records in ${manifest.length} boxes\n`);
   for (const c of contests) {
@@ -70,7 +70,7 @@ async function startCommand(options: CommonOptions & { draws?: string }): Promis
 }
 
 /** A reading names only contests and selections of this election, each selection once. */
-function checkReadingsAgainstElection(readings: readonly PaperReading[], definition: ElectionDefinition): void {
+export function checkReadingsAgainstElection(readings: readonly PaperReading[], definition: ElectionDefinition): void {
   for (const reading of readings) {
     for (const [contestId, selections] of Object.entries(reading.choices)) {
       const contest = definition.contests.find((c) => c.id === contestId);
@@ -105,7 +105,7 @@ async function recordCommand(options: CommonOptions & { paperBallots: string }):
   }
   checkReadingsAgainstElection(readings, logs.election.definition);
   const outcome = bravo(reportedOutcome(logs.election.definition, tally.results), readings, riskLimit);
-  const file = options.out ?? 'audit-result.json';
+  const file = options.out;
   writeFileSync(file, `${JSON.stringify({ type: 'audit-result', v: 1, seed, ...outcome }, null, 2)}\n`);
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`BRAVO, risk limit ${riskLimit}, ${readings.length} paper records read`);
@@ -127,12 +127,13 @@ export function register(program: Command): void {
       .requiredOption('--risk-limit <alpha>', 'the risk limit, e.g. 0.05')
       .requiredOption('--seed <digits>', 'the public random seed (at least 20 digits of dice rolls)')
       .option('--paper <file>', 'paper counts per station: the ballot manifest (default: cast counts of the record)')
-      .option('--out <file>', 'where to write the JSON output')
       .option('--threads <n>', 'worker threads for ballot proofs');
   common(audit.command('start').description('draw the paper records to pull, reproducibly from the seed'))
+    .option('--out <file>', 'where to write the sample (the pull list), in JSON', 'audit-sample.json')
     .option('--draws <n>', 'how many draws (default: the expected BRAVO sample size)')
     .action((options: CommonOptions & { draws?: string }) => startCommand(options));
   common(audit.command('record').description("evaluate the auditors' readings of the drawn paper records"))
+    .option('--out <file>', 'where to write the result, in JSON', 'audit-result.json')
     .requiredOption('--paper-ballots <file>', 'the readings: draw, stationId, position and "choices" (contest id → selection ids marked) of each drawn paper (example: docs/examples/paper-readings.json)')
     .action((options: CommonOptions & { paperBallots: string }) => recordCommand(options));
 }

@@ -12,11 +12,14 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import ajvFormats from 'ajv-formats';
 import { afterAll, describe, expect, it } from 'vitest';
+import { checkReadingsAgainstElection } from '../../../cli/commands/audit';
 import { INPUT_FILES, inputJsonSchema } from '../../../cli/input-schemas';
+import { sampleElectionDefinition } from '../../../core/election/sample';
 import { inputSchemaPath, parseInputFile } from '../../../core/input-errors';
 import { parsePaperCounts } from '../../../core/record/reconcile';
 import { readValidatorConfig } from '../../../validator/config';
 import { runUrna } from '../../support/urna-cli';
+import { testSampleKeys } from '../election/sample-keys';
 
 const update = process.env.URNA_UPDATE_SCHEMAS === '1';
 const schemaFile = (name: string) => path.resolve(inputSchemaPath(name));
@@ -99,6 +102,19 @@ describe('a wrong input file gets a message a person can read', () => {
     expect(run.stderr).toContain('readings[0].choices: this field is required');
     expect(run.stderr).toContain('readings[0].marks: unknown field');
     expect(run.stderr).not.toMatch(ZOD_DUMP);
+  });
+
+  it('audit readings naming a selection the contest does not have: the message lists its choices', () => {
+    const definition = sampleElectionDefinition(testSampleKeys('sample'));
+    if (!definition.ok) throw new Error('the sample election does not parse');
+    const reading = (choices: Record<string, string[]>) => [{ draw: 1, stationId: 'uik-1201-a', position: 1, choices }];
+    expect(() => checkReadingsAgainstElection(reading({ 'charter-amendment': ['yes'] }), definition.value)).toThrow(
+      'draw 1: "yes" is not a selection of contest "charter-amendment"; its choices are: charter-yes, charter-no',
+    );
+    expect(() => checkReadingsAgainstElection(reading({ charter: ['charter-yes'] }), definition.value)).toThrow(
+      'draw 1: contest "charter" is not in this election; its contests are: charter-amendment, council-district-3, council-district-1',
+    );
+    expect(() => checkReadingsAgainstElection(reading({ 'charter-amendment': ['charter-yes'] }), definition.value)).not.toThrow();
   });
 
   it('a validator config: the file and each field', () => {
