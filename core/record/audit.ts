@@ -128,11 +128,10 @@ export type PaperReading = {
 export const paperReadingsSchema = z.strictObject({
   readings: z.array(
     z.strictObject({
-      draw: z.int().min(1),
-      stationId: z.string(),
-      position: z.int().min(1),
-      /** Contest id → the selection ids marked on the paper (empty: no mark in that contest). */
-      choices: z.record(z.string(), z.array(z.string())),
+      draw: z.int().min(1).describe('the draw number in the sample (urna audit start), from 1 with no gap'),
+      stationId: z.string().describe('the station whose box the paper was drawn from'),
+      position: z.int().min(1).describe("the paper record's position in that box, as the sample names it"),
+      choices: z.record(z.string(), z.array(z.string())).describe('contest id → the selection ids marked on the paper (an empty list: no mark in that contest)'),
     }),
   ),
 });

@@ -24,22 +24,22 @@ import type { ElectionResults, UnitResult } from './results';
 
 const count = z.number().int().min(0);
 
+// The descriptions go into the published JSON Schema (docs/schema/input/paper-counts.schema.json).
 export const paperCountsSchema = z.strictObject({
   type: z.literal('paper-counts'),
   v: z.literal(1),
-  electionId: z.string(),
+  electionId: z.string().describe("the election's id, as in its definition"),
   stations: z.array(
     z.strictObject({
-      stationId: z.string(),
-      /** Paper records in the ballot box, counted by hand or from their QR codes. */
-      paperRecords: count,
-      /** "Ballots cast" on the closing report the station printed, when officials have it. */
-      printedCastCount: count.optional(),
-      /** Voters checked in, from the poll book, when officials have it. */
-      checkIns: count.optional(),
-      /** New ballots issued to checked-in voters who had none (closing report or poll book), when officials have it. */
-      ballotsReissued: count.optional(),
-      contests: z.array(z.strictObject({ contestId: z.string(), selections: z.array(z.strictObject({ selectionId: z.string(), count })) })).default([]),
+      stationId: z.string().describe('the station, as enrolled'),
+      paperRecords: count.describe('paper records in the ballot box, counted by hand or from their QR codes'),
+      printedCastCount: count.optional().describe('"ballots cast" on the closing report the station printed, when the officials have it'),
+      checkIns: count.optional().describe('voters checked in, from the poll book, when the officials have it'),
+      ballotsReissued: count.optional().describe('new ballots issued to checked-in voters who had none (closing report or poll book), when the officials have it'),
+      contests: z
+        .array(z.strictObject({ contestId: z.string(), selections: z.array(z.strictObject({ selectionId: z.string(), count })) }))
+        .default([])
+        .describe('optional hand counts per contest and selection, set against the decrypted totals'),
     }),
   ),
 });
