@@ -13,7 +13,8 @@ import { VirtualCard } from './virtual-card';
  * the issuer keys without exchanging files. Demo keys only: never for an election.
  */
 const hex32 = z.string().regex(/^[0-9a-f]{64}$/, '32 bytes as 64 lowercase hex digits');
-const cardSpec = z.object({
+// Strict: a misspelt field ("pinn") is named, not silently ignored.
+const cardSpec = z.strictObject({
   name: z.string().min(1),
   cardId: z.string().min(1).max(64),
   role: z.enum(['poll-worker', 'election-official', 'voter-activation']),
@@ -21,9 +22,9 @@ const cardSpec = z.object({
   pin: z.string().regex(/^[0-9]{4,12}$/).optional(),
   /** A clone copies another card's id and certificate but has its own (wrong) key. */
   cloneOf: z.string().optional(),
-  token: z.object({ electionId: z.string().min(1).max(48), precinctId: z.string().min(1).max(48), ballotStyleId: z.string().min(1).max(48) }).optional(),
+  token: z.strictObject({ electionId: z.string().min(1).max(48), precinctId: z.string().min(1).max(48), ballotStyleId: z.string().min(1).max(48) }).optional(),
 });
-export const cardSetSchema = z.object({
+export const cardSetSchema = z.strictObject({
   cardIssuerSeed: hex32,
   tokenIssuerSeed: hex32,
   cards: z.array(cardSpec).min(1),

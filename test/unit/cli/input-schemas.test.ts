@@ -136,6 +136,10 @@ describe('a wrong input file gets a message a person can read', () => {
     expect(run.stderr).toContain(`${badSeed} is not a valid card set`);
     expect(run.stderr).toContain('cardIssuerSeed: has the wrong format: 32 bytes as 64 lowercase hex digits');
     expect(run.stderr).not.toMatch(ZOD_DUMP);
+    const misspelt = writeInput('misspelt.json', { ...example, cards: [{ ...example.cards[0], pinn: '1234' }] });
+    const typo = await runUrna('sim', 'card-reader', '--port', path.join(dir, 'no-port'), '--cards', misspelt);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('cards[0].pinn: unknown field: remove it or check its spelling');
     const clone = writeInput('clone.json', { ...example, cards: [...example.cards, { name: 'c2', cardId: 'x', role: 'poll-worker', seed: '0'.repeat(64), cloneOf: 'nobody' }] });
     const cloned = await runUrna('sim', 'card-reader', '--port', path.join(dir, 'no-port'), '--cards', clone);
     expect(cloned.code).toBe(1);
