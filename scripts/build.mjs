@@ -1,4 +1,4 @@
-// Builds the kiosk: the Svelte renderer with Vite, main and the preload with esbuild;
+// Builds the kiosk: the Svelte renderer and the bulletin-board page with Vite, main and the preload with esbuild;
 // then the command line and the validator (scripts/build-cli.mjs).
 import { build as buildRenderer } from 'vite';
 import { build as esbuild } from 'esbuild';
@@ -11,6 +11,8 @@ rmSync('dist/main', { recursive: true, force: true });
 rmSync('dist/preload', { recursive: true, force: true });
 
 await buildRenderer({ configFile: 'vite.config.ts', logLevel: 'warn' });
+// The bulletin-board page every validator serves (validator/board-page.ts).
+await buildRenderer({ configFile: 'vite.board.config.ts', logLevel: 'warn' });
 
 await esbuild({
   entryPoints: ['main/index.ts'],
@@ -38,4 +40,4 @@ await esbuild({
 
 await buildCli({ quiet: true });
 
-console.log('built dist/renderer, dist/main/index.cjs, dist/preload/index.cjs, dist/cli');
+console.log('built dist/renderer, dist/board, dist/main/index.cjs, dist/preload/index.cjs, dist/cli');

@@ -21,7 +21,7 @@ import type { PrintDocument } from '../hardware/printer/document';
 import { encodeReceipt } from '../hardware/printer/receipt';
 import { renderPng } from '../hardware/sim/paper';
 import { EscPosPrinterModel } from '../hardware/sim/printer-model';
-import { ballotViewFor } from '../main/station/ballot-view';
+import { ballotViewFor } from '../core/election/ballot-view';
 import { DEMO_PRECINCT_ID, demoElectionPackageText } from '../main/station/demo-election';
 import { challengeSlip, paperRecord, receiptAfterCast, receiptBeforeChoice } from '../main/station/printouts';
 

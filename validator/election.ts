@@ -20,6 +20,8 @@ export type EnrolledStation = {
   readonly precinctId: PrecinctId;
   readonly verifierKey: string;
   readonly verifier: NoteVerifier;
+  /** The authority's signed enrollment as it was given: the board serves it so that anyone can check this key. */
+  readonly enrollmentJson: unknown;
   /** Ballot styles this station's precinct may use. */
   readonly ballotStyleIds: ReadonlySet<string>;
 };
@@ -27,6 +29,8 @@ export type EnrolledStation = {
 export type ValidatorElection = {
   readonly electionId: ElectionId;
   readonly definition: ElectionDefinition;
+  /** The signed package as it was given: the board serves it, and a checker verifies it against the authority's key. */
+  readonly packageJson: unknown;
   /** The election base hash (docs/SPEC.md §2.2), shown to people with formatBaseHashForDisplay. */
   readonly baseHash: Uint8Array;
   readonly context: ElectionContext;
@@ -73,7 +77,7 @@ export function loadValidatorElection(input: {
   for (const { source, json } of input.enrollments) {
     const enrollment = verifyStationEnrollment(json, { authorityKey: input.authorityKey, definition });
     if (!enrollment.ok) return err({ what: `enrollment ${source}`, message: describe(enrollment.error) });
-    const station = enrolledStation(definition, enrollment.value);
+    const station = enrolledStation(definition, enrollment.value, json);
     if (!station.ok) return err({ what: `enrollment ${source}`, message: station.error });
     const earlier = stations.get(station.value.stationId);
     if (earlier !== undefined && earlier.verifierKey !== station.value.verifierKey) {
@@ -81,10 +85,10 @@ export function loadValidatorElection(input: {
     }
     stations.set(station.value.stationId, station.value);
   }
-  return ok({ electionId: definition.electionId, definition, baseHash: verified.value.baseHash, context, extendedBaseHash, manifests, stations });
+  return ok({ electionId: definition.electionId, definition, packageJson: input.packageJson, baseHash: verified.value.baseHash, context, extendedBaseHash, manifests, stations });
 }
 
-function enrolledStation(definition: ElectionDefinition, enrollment: StationEnrollment): Result<EnrolledStation, string> {
+function enrolledStation(definition: ElectionDefinition, enrollment: StationEnrollment, enrollmentJson: unknown): Result<EnrolledStation, string> {
   const verifier = noteVerifierFromKey(enrollment.stationVerifierKey);
   if (!verifier.ok) return err('the station key is not an Ed25519 note key');
   const expectedName = stationKeyName(enrollment.electionId, enrollment.stationId);
@@ -97,6 +101,7 @@ function enrolledStation(definition: ElectionDefinition, enrollment: StationEnro
     precinctId: enrollment.precinctId,
     verifierKey: enrollment.stationVerifierKey,
     verifier: verifier.value,
+    enrollmentJson,
     ballotStyleIds,
   });
 }

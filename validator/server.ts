@@ -15,7 +15,9 @@ import { ADD_CHECKPOINT_PATH, ENTRIES_PATH, TLOG_SIZE_CONTENT_TYPE } from '../co
 import type { EventLogger } from '../core/logging';
 import type { StationId } from '../core/ids';
 import { ID_PATTERN } from '../core/ids';
-import { nodeSha256Hasher } from './store-api';
+import { fullCodePrefix, matchesShortCode, parseLookupCode } from '../core/board/confirmation';
+import { defaultBoardPageDir, registerBoardPage, wantsPage } from './board-page';
+import { nodeSha256Hasher, type ConfirmationLookup } from './store-api';
 import type { Refusal, ValidatorService } from './service';
 
 export type HttpLimits = {
@@ -87,7 +89,12 @@ function nonNegativeInt(text: unknown): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
-export function buildValidatorServer(service: ValidatorService, logger: EventLogger, limits: HttpLimits = DEFAULT_HTTP_LIMITS): FastifyInstance {
+export function buildValidatorServer(
+  service: ValidatorService,
+  logger: EventLogger,
+  limits: HttpLimits = DEFAULT_HTTP_LIMITS,
+  boardPageDir: string | undefined = defaultBoardPageDir(),
+): FastifyInstance {
   const app = Fastify({
     bodyLimit: limits.bodyLimit,
     requestTimeout: limits.requestTimeoutMs,
@@ -165,6 +172,11 @@ export function buildValidatorServer(service: ValidatorService, logger: EventLog
 
   // The bulletin board reads only committed state (store-api.ts read side); it may be a read replica.
   const board = service.store.read;
+  const page = registerBoardPage(
+    app,
+    boardPageDir,
+    service.election.definition.validators.members.map((m) => new URL(m.url).origin),
+  );
 
   app.get('/urna/v1/health', async () => ({
     status: 'ok',
@@ -250,14 +262,40 @@ export function buildValidatorServer(service: ValidatorService, logger: EventLog
     return { origin: head.origin, old: oldSize, new: newSize, proof: (await board.consistencyProof(head.origin, oldSize, newSize)).map((h) => toBase64(h)) };
   });
 
+  /** The most candidates a short code may have before the board asks for the whole code. */
+  const SHORT_CODE_CANDIDATES = 16;
+
   app.get<{ Params: { code: string } }>('/urna/v1/confirmation/:code', async (request, reply) => {
-    const { code } = request.params;
-    if (!/^[A-Za-z0-9_-]{43}$/.test(code)) return refuse(request, reply, 400, 'bad-confirmation-code', 'a confirmation code is 32 bytes of unpadded base64url (43 characters)');
-    const found = await board.lookupConfirmationCode(code);
+    // A browser opening the receipt's QR code gets the page, which checks the code itself.
+    if (wantsPage(request)) return page.send(reply);
+    const parsed = parseLookupCode(request.params.code);
+    if (!parsed.ok) return refuse(request, reply, 400, 'bad-confirmation-code', parsed.error);
+    let found: ConfirmationLookup | undefined;
+    if (parsed.value.kind === 'full') {
+      found = await board.lookupConfirmationCode(parsed.value.code);
+    } else {
+      const { short } = parsed.value;
+      const candidates = await board.confirmationCodesWithPrefix(fullCodePrefix(short), SHORT_CODE_CANDIDATES);
+      const matches = candidates.filter((c) => matchesShortCode(c.code, short));
+      if (matches.length > 1) {
+        return reply.code(300).send({
+          error: { code: 'short-code-ambiguous', message: `${matches.length} ballots have the short code ${short}: type the whole code from the receipt's QR code` },
+          matches: matches.map((m) => ({ stationId: m.stationId, status: m.status })),
+        });
+      }
+      found = matches[0];
+    }
     if (found === undefined) return refuse(request, reply, 404, 'confirmation-code-not-found', 'no ballot with this confirmation code has been recorded by this validator (yet)');
     const origin = stationOrigin(service.election.electionId, found.stationId as StationId, 'ballots');
     const [head, entry] = await Promise.all([board.head(origin), board.entryText(origin, found.index)]);
     if (head === undefined || entry === undefined) throw new Error(`invariant failed: ballot ${found.ballotId} has no stored entry`);
+    const proofOf = async (index: number) => (await board.inclusionProof(origin, index, head.size)).map((h) => toBase64(h));
+    let resolution: { entry: string; inclusionProof: string[] } | null = null;
+    if (found.resolvedIndex !== null) {
+      const resolving = await board.entryText(origin, found.resolvedIndex);
+      if (resolving === undefined) throw new Error(`invariant failed: ballot ${found.ballotId} has no stored resolution`);
+      resolution = { entry: resolving, inclusionProof: await proofOf(found.resolvedIndex) };
+    }
     return {
       stationId: found.stationId,
       ballotId: found.ballotId,
@@ -267,9 +305,20 @@ export function buildValidatorServer(service: ValidatorService, logger: EventLog
       entry,
       leafHash: toBase64(nodeSha256Hasher.leaf(Buffer.from(entry, 'utf8'))),
       size: head.size,
-      inclusionProof: (await board.inclusionProof(origin, found.index, head.size)).map((h) => toBase64(h)),
+      inclusionProof: await proofOf(found.index),
+      resolution,
       checkpoint: head.cosigned,
     };
+  });
+
+  // What a checker needs to trust the answers above without trusting this validator:
+  // the signed package (checked against the authority's key) and each station's signed enrollment.
+  app.get('/urna/v1/election', () => service.election.packageJson);
+
+  app.get<{ Params: { station: string } }>('/urna/v1/stations/:station/enrollment', async (request, reply) => {
+    const enrolled = service.election.stations.get(request.params.station as StationId);
+    if (enrolled === undefined) return refuse(request, reply, 404, 'unknown-station', 'no station with this id is enrolled in this election');
+    return enrolled.enrollmentJson;
   });
 
   app.get('/urna/v1/totals', async () => ({

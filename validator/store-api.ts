@@ -144,6 +144,11 @@ export interface ValidatorReadStore {
   entryTexts(origin: string, from: number, to: number): Promise<string[]>;
   entryText(origin: string, index: number): Promise<string | undefined>;
   lookupConfirmationCode(code: string): Promise<ConfirmationLookup | undefined>;
+  /**
+   * Ballots whose full confirmation code starts with `prefix` (base64url, compared
+   * byte for byte), at most `limit`: how a short code finds its candidates.
+   */
+  confirmationCodesWithPrefix(prefix: string, limit: number): Promise<(ConfirmationLookup & { readonly code: string })[]>;
   evidence(afterId: number, limit: number): Promise<EvidenceRecord[]>;
   evidenceCount(): Promise<number>;
   totals(): Promise<StationTotals[]>;

@@ -184,6 +184,16 @@ class PostgresReadSide implements ValidatorReadStore {
     return row === undefined ? undefined : { stationId: row.station, ballotId: row.ballot_id, status: row.status, index: row.idx, resolvedIndex: row.resolved_idx, ballotStyleId: row.style };
   }
 
+  async confirmationCodesWithPrefix(prefix: string, limit: number): Promise<(ConfirmationLookup & { readonly code: string })[]> {
+    // COLLATE "C" compares bytes, as base64url prefixes need; ballots_by_code_bytes (migration 0002) serves it.
+    const rows = await this.sql<{ station: string; ballot_id: string; status: BallotStatus; idx: number; resolved_idx: number | null; style: string | null; code: string }[]>`
+      SELECT station, ballot_id, status, idx, resolved_idx, style, code FROM ballots
+      WHERE code COLLATE "C" >= ${prefix} AND code COLLATE "C" < ${`${prefix}\u007f`} ORDER BY code COLLATE "C" LIMIT ${limit}`;
+    return rows.map((row) => ({
+      stationId: row.station, ballotId: row.ballot_id, status: row.status, index: row.idx, resolvedIndex: row.resolved_idx, ballotStyleId: row.style, code: row.code,
+    }));
+  }
+
   async evidence(afterId: number, limit: number): Promise<EvidenceRecord[]> {
     const rows = await this.sql<{ id: number; kind: EvidenceKind; station: string; origin: string; body: string }[]>`
       SELECT id, kind, station, origin, body FROM evidence WHERE id > ${afterId} ORDER BY id LIMIT ${limit}`;

@@ -136,6 +136,10 @@ class SqliteReadSide implements ValidatorReadStore {
       byCode: db.prepare<[string], { station: string; ballot_id: string; status: BallotStatus; idx: number; resolved_idx: number | null; style: string | null }>(
         'SELECT station, ballot_id, status, idx, resolved_idx, style FROM ballots WHERE code = ?',
       ),
+      // BINARY collation: the range is byte order, and ballots_by_code serves it.
+      byCodePrefix: db.prepare<[string, string, number], { station: string; ballot_id: string; status: BallotStatus; idx: number; resolved_idx: number | null; style: string | null; code: string }>(
+        'SELECT station, ballot_id, status, idx, resolved_idx, style, code FROM ballots WHERE code >= ? AND code < ? ORDER BY code LIMIT ?',
+      ),
       evidence: db.prepare<[number, number], { id: number; kind: EvidenceKind; station: string; origin: string; body: string }>(
         'SELECT id, kind, station, origin, body FROM evidence WHERE id > ? ORDER BY id LIMIT ?',
       ),
@@ -190,6 +194,14 @@ class SqliteReadSide implements ValidatorReadStore {
     const row = this.q.byCode.get(code);
     return Promise.resolve(
       row === undefined ? undefined : { stationId: row.station, ballotId: row.ballot_id, status: row.status, index: row.idx, resolvedIndex: row.resolved_idx, ballotStyleId: row.style },
+    );
+  }
+
+  confirmationCodesWithPrefix(prefix: string, limit: number): Promise<(ConfirmationLookup & { readonly code: string })[]> {
+    return Promise.resolve(
+      this.q.byCodePrefix.all(prefix, `${prefix}\u007f`, limit).map((row) => ({
+        stationId: row.station, ballotId: row.ballot_id, status: row.status, index: row.idx, resolvedIndex: row.resolved_idx, ballotStyleId: row.style, code: row.code,
+      })),
     );
   }
 

@@ -21,6 +21,7 @@ export const commandGroups: readonly CommandGroup[] = [
   { name: 'record', load: () => import('./record') },
   { name: 'tally', load: () => import('./tally') },
   { name: 'verify', load: () => import('./verify') },
+  { name: 'lookup', load: () => import('./lookup') },
   { name: 'reconcile', load: () => import('./reconcile') },
   { name: 'audit', load: () => import('./audit') },
   { name: 'simulate', load: () => import('./simulate') },

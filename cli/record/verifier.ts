@@ -40,12 +40,13 @@ export function parseThreads(value: string | undefined): number | 'auto' {
   return Number(value);
 }
 
-function trustOf(settings: VerifierSettings): PackageTrust {
-  if (settings.authorityKeyFile === undefined) return { authorityKey: 'self' };
+/** The trust a checker starts from: the authority's key from a file obtained independently, or the key the package names. */
+export function packageTrustFrom(authorityKeyFile: string | undefined): PackageTrust {
+  if (authorityKeyFile === undefined) return { authorityKey: 'self' };
   try {
-    return { authorityKey: readFileSync(settings.authorityKeyFile, 'utf8').trim() };
+    return { authorityKey: readFileSync(authorityKeyFile, 'utf8').trim() };
   } catch (error) {
-    throw new CliError(`cannot read ${settings.authorityKeyFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new CliError(`cannot read ${authorityKeyFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
 }
 
@@ -82,7 +83,7 @@ export function autoThreads(dir: string, stations: readonly string[]): number {
 }
 
 async function withVerifier<T>(dir: string, settings: VerifierSettings, run: (options: VerifyOptions) => Promise<T>): Promise<T> {
-  const trust = trustOf(settings);
+  const trust = packageTrustFrom(settings.authorityKeyFile);
   const base: VerifyOptions = { trust, hasher: nodeMerkleHasher, onProgress: progressPrinter(settings.quiet === true) };
   if (settings.threads !== undefined && settings.threads !== 'auto' && settings.threads <= 1) return run(base);
   const source = directoryRecordSource(dir);

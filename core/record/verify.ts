@@ -247,7 +247,13 @@ export async function verifyRecordLogs(source: RecordSource, options: VerifyOpti
   return ok({ election, ceremony: ceremony.value, stations, ballotsVerified, stationManifest: listed.value.manifest, notOperated: listed.value.notOperated });
 }
 
-function verifyCheckpoint(
+/**
+ * A station's checkpoint as signed: the station's signature under the origin of
+ * `log`, and every cosignature by a validator of the package (a bad one fails).
+ * Returns the tree and the validators whose cosignatures verified; how many are
+ * needed is the caller's rule.
+ */
+export function verifyCheckpointSignatures(
   election: RecordElection,
   station: RecordStation,
   log: LogKind,
@@ -265,14 +271,28 @@ function verifyCheckpoint(
     return err({ check: 'cosignature', ...where, message });
   }
   const cosigners = [...new Set(cosigned.value.map((c) => c.name))].sort();
+  return ok({ size: opened.value.checkpoint.size, rootHash: opened.value.checkpoint.rootHash, cosigners });
+}
+
+function verifyCheckpoint(
+  election: RecordElection,
+  station: RecordStation,
+  log: LogKind,
+  text: string,
+): Result<{ size: number; rootHash: Uint8Array; cosigners: string[] }, RecordFailure> {
+  const signed = verifyCheckpointSignatures(election, station, log, text);
+  if (!signed.ok) return signed;
+  const { cosigners } = signed.value;
   if (cosigners.length < election.validatorThreshold) {
     return err({
       check: 'cosignature-threshold',
-      ...where,
+      stationId: station.stationId,
+      log,
+      file: `stations/${station.stationId}/${log}/checkpoint`,
       message: `${cosigners.length} validator(s) of the package cosigned (${cosigners.join(', ') || 'none'}); ${election.validatorThreshold} are needed`,
     });
   }
-  return ok({ size: opened.value.checkpoint.size, rootHash: opened.value.checkpoint.rootHash, cosigners });
+  return signed;
 }
 
 /**

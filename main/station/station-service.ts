@@ -35,7 +35,7 @@ import type { EventLogger } from '../../core/logging';
 import { err, type Result } from '../../core/result';
 import type { LoadedElection } from '../election/election-store';
 import { describeLedgerError, type AppendError, type AppendReceipt } from '../ledger/store';
-import { ballotViewFor } from './ballot-view';
+import { ballotViewFor } from '../../core/election/ballot-view';
 import { foldBallotLogEntry, initialBallotLogState, type BallotLogState } from './ballot-log';
 import type { PollBook } from './pollbook';
 import type { PrintQueue } from './printing';

@@ -7,7 +7,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { STATION_API_METHODS, type InactivityTimeouts, type StaffRole, type StationApiClient } from '../../core/api/station-api';
+import { STATION_API_METHODS, type ApiResult, type InactivityTimeouts, type Language, type StaffRole, type StationApiClient, type StationRefusal } from '../../core/api/station-api';
+import type { BallotMarks } from '../../core/api/ballot';
 import type { RandomSource } from '../../core/ballot';
 import type { ElectionId, LogKind, StationId } from '../../core/ids';
 import { MemoryEventLogger } from '../../main/logging';
@@ -81,6 +82,55 @@ export function testClient(handlers: StationApiHandlers, logger: EventLogger): S
   const call = (method: string) => (input: unknown) => dispatchStationCall(handlers, logger, method, input, { origin: 'unit-test' });
   // Each method's result is the handler's for that method: the dispatcher checked the arguments against its schema.
   return Object.fromEntries(STATION_API_METHODS.map((method) => [method, call(method)])) as unknown as StationApiClient;
+}
+
+/** The value of a call that must succeed; a failure fails the test with the error it carried. */
+export function succeeded<T>(result: { ok: true; value: T } | { ok: false; error: unknown }): T {
+  if (!result.ok) throw new Error(`expected success, got ${JSON.stringify(result.error)}`);
+  return result.value;
+}
+
+/** The typed refusal a call through the client was answered with (what the screens switch on). */
+export function refusalOf(result: ApiResult<unknown>): StationRefusal | undefined {
+  if (result.ok) throw new Error(`expected a refusal, got ${JSON.stringify(result.value)}`);
+  return result.error.refusal;
+}
+
+/** A voter of a scripted polling day: who checks in, in what language, what they mark, whether they challenge first. */
+export type TestVoter = {
+  readonly voterId: string;
+  readonly marks: BallotMarks;
+  readonly language?: Language;
+  readonly challengesFirst?: boolean;
+};
+
+/**
+ * A whole polling day through the client, as the renderer and the poll worker's
+ * desk make it: sign in, open the polls, then for each voter check in, mark,
+ * (challenge and mark again,) cast, take the receipt; close the polls. Any
+ * refusal fails the test, naming the step.
+ */
+export async function runPollingDay(station: TestStation, voters: readonly TestVoter[]): Promise<void> {
+  const step = async <T>(what: string, call: Promise<ApiResult<T>>): Promise<T> => {
+    const result = await call;
+    if (!result.ok) throw new Error(`${what} was refused: ${JSON.stringify(result.error)}`);
+    return result.value;
+  };
+  await station.signIn();
+  await step('opening the polls', station.client.openPolls({}));
+  for (const voter of voters) {
+    await step(`check-in of ${voter.voterId}`, station.client.checkInVoter({ voterId: voter.voterId, activation: 'kiosk' }));
+    if (voter.language !== undefined) await step('language', station.client.setDisplaySettings({ language: voter.language }));
+    if (voter.challengesFirst === true) {
+      await step('commit', station.client.commitBallot({ marks: voter.marks, undervoteAcknowledged: true }));
+      await step('challenge', station.client.challengeBallot({}));
+    }
+    await step('commit', station.client.commitBallot({ marks: voter.marks, undervoteAcknowledged: true }));
+    await step('cast', station.client.castBallot({}));
+    await station.service.whenPrintingDone();
+    await step('finish', station.client.finishVoterSession({}));
+  }
+  await step('closing the polls', station.client.closePolls({}));
 }
 
 const TEST_PIN = '1234';

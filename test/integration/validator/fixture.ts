@@ -101,6 +101,8 @@ export function makeTestElection(options: {
   readonly guardians?: TestGuardians | CeremonyToHold;
   /** The package's minimum count for published totals; 1 (every station alone) unless a test is about merging. */
   readonly minimumPublishedCount?: number;
+  /** Each validator's address as the package lists it (default: an unreachable http://validator-N.invalid/). */
+  readonly validatorUrls?: readonly string[];
 }): TestElection {
   const label = options.label ?? 'election';
   const dir = mkdtempSync(path.join(tmpdir(), 'urna-validators-'));
@@ -114,7 +116,7 @@ export function makeTestElection(options: {
       validators: validatorSeeds.map((v, i) => ({
         name: v.name,
         verifierKey: formatVerifierKey(v.name, SIGNATURE_TYPE_COSIGNATURE_V1, ed25519.getPublicKey(v.seed)),
-        url: `http://validator-${i + 1}.invalid/`,
+        url: options.validatorUrls?.[i] ?? `http://validator-${i + 1}.invalid/`,
       })),
       jointPublicKey: g.jointPublicKey,
       ceremonyRecordHash: g.ceremonyRecordHash,
@@ -325,6 +327,16 @@ export class BallotWriter {
   close(): void {
     this.ledger.close();
   }
+}
+
+/** Pushes a station's whole `log` to the validator at `url` (POST /urna/v1/entries); anything but 200 throws. */
+export async function pushLog(url: string, ledger: LedgerStore, log: LogKind): Promise<void> {
+  const response = await fetch(new URL('/urna/v1/entries', url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(entriesRequest(ledger, log, 0)),
+  });
+  if (response.status !== 200) throw new Error(`push ${log} to ${url}: ${response.status} ${await response.text()}`);
 }
 
 /** The body of POST /urna/v1/entries: a station's entries [from, to) and the checkpoint it signed at `to`. */

@@ -24,12 +24,7 @@ import { fromBase64Url } from '../../../core/encoding/bytes';
 import { SAMPLE_VOTER_IDS } from '../../../core/election/sample';
 import type { LedgerEntry } from '../../../core/ledger/entries';
 import { MemoryPrinter } from '../../support/memory-printer';
-import { startTestStation, type TestStation } from '../../support/station';
-import { castBallot, challengeBallot, commitBallot, finishVoterSession } from '../../../main/station/casting';
-import { checkInVoter } from '../../../main/station/check-in';
-import { closePolls, openPolls } from '../../../main/station/polls';
-
-const WORKER = { cardId: 'pw-0001', role: 'poll-worker' as const };
+import { runPollingDay, startTestStation, succeeded, type TestStation } from '../../support/station';
 
 type Voter = { readonly voterId: string; readonly language: Language; readonly candidate: string; readonly names: readonly string[]; readonly challengesFirst: boolean };
 
@@ -60,30 +55,11 @@ function mixed<T>(items: readonly T[]): T[] {
   return out;
 }
 
-function succeeded(what: string, result: { readonly ok: boolean }): void {
-  if (!result.ok) throw new Error(`${what} was refused: ${JSON.stringify(result)}`);
-}
-
 beforeAll(async () => {
   printer = new MemoryPrinter();
-  station = startTestStation({ stationId: 'st-paper-day', sampleElection: true, precinctId: 'uik-1202', ballotPrinter: printer });
-  succeeded('opening the polls', await openPolls(station.context, WORKER));
-  checkInOrder = [];
-  for (const voter of VOTERS) {
-    const checkedIn = checkInVoter(station.context, WORKER, { voterId: voter.voterId, activation: 'kiosk' });
-    if (checkedIn.outcome !== 'checked-in') throw new Error(`check-in of ${voter.voterId}: ${JSON.stringify(checkedIn)}`);
-    checkInOrder.push(voter.voterId);
-    station.service.setDisplaySettings({ language: voter.language });
-    if (voter.challengesFirst) {
-      succeeded('commit', await commitBallot(station.context, { marks: marksOf(voter), undervoteAcknowledged: true }));
-      succeeded('challenge', await challengeBallot(station.context));
-    }
-    succeeded('commit', await commitBallot(station.context, { marks: marksOf(voter), undervoteAcknowledged: true }));
-    succeeded('cast', castBallot(station.context));
-    await station.service.whenPrintingDone();
-    succeeded('finish', finishVoterSession(station.context));
-  }
-  succeeded('closing the polls', await closePolls(station.context, WORKER));
+  station = startTestStation({ stationId: 'st-paper-day', sampleElection: true, precinctId: 'uik-1202', ballotPrinter: printer, staffReader: true });
+  await runPollingDay(station, VOTERS.map((voter) => ({ ...voter, marks: marksOf(voter) })));
+  checkInOrder = VOTERS.map((voter) => voter.voterId);
   // The box: every paper record printed, in no useful order.
   box = mixed(printer.printed.filter((p) => p.includes('БУМАЖНАЯ КОПИЯ БЮЛЛЕТЕНЯ') || p.includes('PAPER RECORD OF BALLOT')));
   ballotLog = station.ledger.entries('ballots', 0, station.ledger.size('ballots'));
@@ -129,11 +105,11 @@ function linkPapersToVoters(papers: readonly string[], log: readonly LedgerEntry
 }
 
 describe('paper records, the public log and the check-in order', () => {
-  it('were made on a real station day: four paper records in the box, four cast ballots, four check-ins', () => {
+  it('were made on a real station day: four paper records in the box, four cast ballots, four check-ins', async () => {
     expect(box).toHaveLength(VOTERS.length);
     expect(ballotLog.filter((e) => e.type === 'ballot-cast')).toHaveLength(VOTERS.length);
     expect(ballotLog.filter((e) => e.type === 'ballot-challenged')).toHaveLength(1);
-    expect(station.service.status().pollBook.checkIns).toBe(VOTERS.length);
+    expect(succeeded(await station.client.getStationStatus({})).pollBook.checkIns).toBe(VOTERS.length);
   });
 
   it("link no voter to their vote (before: every voter's)", () => {

@@ -18,12 +18,7 @@ import type { BallotMarks } from '../../../core/api/ballot';
 import { SAMPLE_VOTER_IDS } from '../../../core/election/sample';
 import type { LedgerEntry } from '../../../core/ledger/entries';
 import { MemoryPrinter } from '../../support/memory-printer';
-import { startTestStation, type TestStation } from '../../support/station';
-import { castBallot, challengeBallot, commitBallot, finishVoterSession } from '../../../main/station/casting';
-import { checkInVoter } from '../../../main/station/check-in';
-import { closePolls, openPolls } from '../../../main/station/polls';
-
-const WORKER = { cardId: 'pw-0001', role: 'poll-worker' as const };
+import { runPollingDay, startTestStation, type TestStation } from '../../support/station';
 const VOTERS = SAMPLE_VOTER_IDS['uik-1202'].slice(0, 6);
 const MARKS: BallotMarks[] = [
   { selections: { 'charter-amendment': ['charter-yes'], 'council-district-1': ['bogdanov-ilya'] }, writeIns: {} },
@@ -35,23 +30,11 @@ let ballots: LedgerEntry[];
 let pollbook: LedgerEntry[];
 
 beforeAll(async () => {
-  station = startTestStation({ stationId: 'st-day-01', sampleElection: true, precinctId: 'uik-1202', ballotPrinter: new MemoryPrinter() });
-  const opened = await openPolls(station.context, WORKER);
-  if (!opened.ok) throw new Error('polls did not open');
-  for (const [i, voterId] of VOTERS.entries()) {
-    const checkedIn = checkInVoter(station.context, WORKER, { voterId, activation: 'kiosk' });
-    if (checkedIn.outcome !== 'checked-in') throw new Error(`check-in ${voterId}: ${JSON.stringify(checkedIn)}`);
-    const marks = MARKS[i % MARKS.length] as BallotMarks;
-    if (i === 2) {
-      if (!(await commitBallot(station.context, { marks, undervoteAcknowledged: true })).ok) throw new Error('commit');
-      if (!(await challengeBallot(station.context)).ok) throw new Error('challenge');
-    }
-    if (!(await commitBallot(station.context, { marks, undervoteAcknowledged: true })).ok) throw new Error('commit');
-    if (!castBallot(station.context).ok) throw new Error('cast');
-    await station.service.whenPrintingDone();
-    if (!finishVoterSession(station.context).ok) throw new Error('finish');
-  }
-  await closePolls(station.context, WORKER);
+  station = startTestStation({ stationId: 'st-day-01', sampleElection: true, precinctId: 'uik-1202', ballotPrinter: new MemoryPrinter(), staffReader: true });
+  await runPollingDay(
+    station,
+    VOTERS.map((voterId, i) => ({ voterId, marks: MARKS[i % MARKS.length] as BallotMarks, challengesFirst: i === 2 })),
+  );
   ballots = station.ledger.entries('ballots', 0, station.ledger.size('ballots'));
   pollbook = station.ledger.entries('pollbook', 0, station.ledger.size('pollbook'));
 });

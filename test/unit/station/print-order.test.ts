@@ -10,17 +10,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BallotMarks } from '../../../core/api/ballot';
 import type { ApiResult, Language, VoterScreen } from '../../../core/api/station-api';
-import { err, type Result } from '../../../core/result';
+import type { Result } from '../../../core/result';
 import type { PrinterFault } from '../../../hardware/printer/printer';
 import type { PrintDocument } from '../../../hardware/printer/document';
 import { dispatchStationCall, type StationApiHandlers } from '../../../main/api/dispatch';
 import { MemoryPrinter, receiptText } from '../../support/memory-printer';
-import { startTestStation, type TestStation } from '../../support/station';
-import { castBallot, commitBallot } from '../../../main/station/casting';
-import { checkInVoter } from '../../../main/station/check-in';
-import { openPolls } from '../../../main/station/polls';
+import { refusalOf, startTestStation, succeeded, type TestStation } from '../../support/station';
 
-const WORKER = { cardId: 'pw-0001', role: 'poll-worker' as const };
 const MARKS: BallotMarks = { selections: { 'charter-amendment': ['charter-no'], 'council-district-1': ['grigoryeva-olga'] }, writeIns: {} };
 const NOT_YET_CAST: Record<Language, string> = { ru: 'ГОЛОС ЕЩЁ НЕ ПОДАН', en: 'NOT YET CAST' };
 
@@ -59,6 +55,19 @@ afterEach(async () => {
   await Promise.all(stations.splice(0).map((s) => s.close()));
 });
 
+/** A station with the sample election whose poll worker has signed in and opened the polls. */
+async function openStation(stationId: string, printer: MemoryPrinter): Promise<TestStation> {
+  const station = startTestStation({ stationId, sampleElection: true, precinctId: 'uik-1202', ballotPrinter: printer, staffReader: true });
+  stations.push(station);
+  await station.signIn();
+  succeeded(await station.client.openPolls({}));
+  return station;
+}
+
+async function checkIn(station: TestStation, voterId: string): Promise<void> {
+  expect(succeeded(await station.client.checkInVoter({ voterId, activation: 'kiosk' })).outcome).toBe('checked-in');
+}
+
 function screenOf(result: ApiResult<unknown>): VoterScreen {
   if (!result.ok) throw new Error(`refused: ${JSON.stringify(result.error)}`);
   return result.value as VoterScreen;
@@ -73,11 +82,9 @@ function codeOf(screen: VoterScreen): { short: string; full: string } {
 describe('the confirmation code on paper before the choice', () => {
   it('prints each ballot\'s full code, NOT YET CAST, before its cast or challenge decision reaches the station', async () => {
     const timeline: Moment[] = [];
-    const station = startTestStation({ stationId: 'st-order-01', sampleElection: true, precinctId: 'uik-1202', ballotPrinter: new TimelinePrinter(timeline) });
-    stations.push(station);
+    const station = await openStation('st-order-01', new TimelinePrinter(timeline));
     const handlers = decisionsRecorded(station.handlers, timeline);
     const call = (method: string, args: unknown = {}) => dispatchStationCall(handlers, station.logger, method, args, { origin: 'renderer' });
-    expect((await openPolls(station.context, WORKER)).ok).toBe(true);
 
     const plan: { readonly language: Language; readonly decisions: readonly ('castBallot' | 'challengeBallot')[] }[] = [
       { language: 'ru', decisions: ['castBallot'] },
@@ -86,8 +93,8 @@ describe('the confirmation code on paper before the choice', () => {
     ];
     const ballots: { code: { short: string; full: string }; language: Language; decision: string }[] = [];
     for (const [i, voter] of plan.entries()) {
-      expect(checkInVoter(station.context, WORKER, { voterId: `1202-000${i + 1}`, activation: 'kiosk' }).outcome).toBe('checked-in');
-      station.service.setDisplaySettings({ language: voter.language });
+      await checkIn(station, `1202-000${i + 1}`);
+      screenOf(await call('setDisplaySettings', { language: voter.language }));
       for (const decision of voter.decisions) {
         const code = codeOf(screenOf(await call('commitBallot', { marks: MARKS, undervoteAcknowledged: true })));
         ballots.push({ code, language: voter.language, decision });
@@ -121,22 +128,18 @@ describe('the confirmation code on paper before the choice', () => {
   it('shows no code and records nothing when the first part cannot print; once the printer is back it does', async () => {
     const timeline: Moment[] = [];
     const printer = new TimelinePrinter(timeline);
-    const station = startTestStation({ stationId: 'st-order-02', sampleElection: true, precinctId: 'uik-1202', ballotPrinter: printer });
-    stations.push(station);
-    expect((await openPolls(station.context, WORKER)).ok).toBe(true);
-    expect(checkInVoter(station.context, WORKER, { voterId: '1202-0001', activation: 'kiosk' }).outcome).toBe('checked-in');
+    const station = await openStation('st-order-02', printer);
+    await checkIn(station, '1202-0001');
     const ballotsBefore = station.ledger.size('ballots');
 
     printer.failNext({ kind: 'not-ready', status: { state: 'paper-out' } });
-    const refused = await commitBallot(station.context, { marks: MARKS, undervoteAcknowledged: true });
-    expect(refused).toEqual(err({ kind: 'printer-not-ready', printerState: 'paper-out' }));
-    expect(station.service.voterScreen().session.phase).toBe('marking');
+    const refused = await station.client.commitBallot({ marks: MARKS, undervoteAcknowledged: true });
+    expect(refusalOf(refused)).toEqual({ kind: 'printer-not-ready', printerState: 'paper-out' });
+    expect(succeeded(await station.client.getVoterSession({})).session.phase).toBe('marking');
     expect(station.ledger.size('ballots')).toBe(ballotsBefore);
-    expect(castBallot(station.context)).toMatchObject({ ok: false, error: { kind: 'wrong-session-phase', phase: 'marking' } });
+    expect(refusalOf(await station.client.castBallot({}))).toMatchObject({ kind: 'wrong-session-phase', phase: 'marking' });
 
-    const committed = await commitBallot(station.context, { marks: MARKS, undervoteAcknowledged: true });
-    if (!committed.ok) throw new Error(JSON.stringify(committed.error));
-    const code = codeOf(committed.value);
+    const code = codeOf(succeeded(await station.client.commitBallot({ marks: MARKS, undervoteAcknowledged: true })));
     expect(timeline.at(-1)).toMatchObject({ kind: 'printed', text: expect.stringContaining(code.full) as unknown });
   });
 });

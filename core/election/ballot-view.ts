@@ -4,10 +4,10 @@
  * order of options is the definition's, so the screen, the paper record and the
  * encrypted ballot (core/election/manifest.ts) list selections the same way.
  */
-import type { BallotView, ContestView, LocalizedText } from '../../core/api/ballot';
-import { contestLimit, contestSelectionIds, findBallotStyle, findContest, WRITE_IN_PREFIX, type ElectionDefinition } from '../../core/election/definition';
-import { translate } from '../../core/i18n/messages';
-import { assertNever } from '../../core/result';
+import type { BallotView, ContestView, LocalizedText } from '../api/ballot';
+import { contestLimit, contestSelectionIds, findBallotStyle, findContest, WRITE_IN_PREFIX, type ElectionDefinition } from './definition';
+import { translate } from '../i18n/messages';
+import { assertNever } from '../result';
 
 function both(make: (language: 'ru' | 'en') => string): LocalizedText {
   return { ru: make('ru'), en: make('en') };
