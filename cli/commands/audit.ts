@@ -79,7 +79,7 @@ export function checkReadingsAgainstElection(readings: readonly PaperReading[], 
       }
       const known = contestSelectionIds(contest);
       for (const selectionId of selections) {
-        if (!known.includes(selectionId as (typeof known)[number])) {
+        if (!known.some((id) => id === selectionId)) {
           throw new CliError(`draw ${reading.draw}: "${selectionId}" is not a selection of contest "${contestId}"; its choices are: ${known.join(', ')}`);
         }
       }
