@@ -2,16 +2,19 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help } from 'commander';
 import { bundled, bundleFile } from '../validator/entry-points';
 import { commandGroups, registerCommands } from './commands/index';
+import { configureHelp } from './help';
 
 /** One command group as the top-level help shows it (dist/cli/commands.json). */
 export type CommandSummary = { readonly name: string; readonly term: string; readonly description: string };
 
 function newProgram(): Command {
-  return new Command('urna')
-    .description('Urna: polling-station kiosk, ledger, validators and election-record tools')
-    .version('0.1.0')
-    .showHelpAfterError()
-    .exitOverride();
+  return configureHelp(
+    new Command('urna')
+      .description('Urna: polling-station kiosk, ledger, validators and election-record tools')
+      .version('0.1.0')
+      .showHelpAfterError()
+      .exitOverride(),
+  );
 }
 
 /** The program with every command group registered. */

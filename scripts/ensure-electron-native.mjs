@@ -19,14 +19,28 @@ function fail(message) {
   process.exit(1);
 }
 
+// `npm install` alone does nothing once node_modules/electron exists: the binary is
+// fetched only by the electron package's own install script.
+const ELECTRON_ADVICE = [
+  'The electron package downloads its binary (about 100 MB, from github.com/electron/electron/releases)',
+  'when it is installed; an install without network or with ELECTRON_SKIP_BINARY_DOWNLOAD=1 leaves it out,',
+  'and `npm install` does not fetch it again. Either:',
+  '  - reinstall electron with network access: `npm rebuild electron`',
+  '    (or `rm -rf node_modules/electron && npm install`), ELECTRON_SKIP_BINARY_DOWNLOAD unset;',
+  '    behind a mirror, set ELECTRON_MIRROR; or',
+  '  - point ELECTRON_OVERRIDE_DIST_PATH at the folder of an Electron binary of the same version',
+  '    (unpacked from electron-v<version>-linux-x64.zip, copied from another machine).',
+].join('\n');
+
 let electronBinary;
 try {
   electronBinary = require('electron'); // the path of the binary, once installed
 } catch (error) {
-  fail(`the Electron binary is not installed (${error.message.split('\n')[0]}).\nRun \`npm install\` on a machine with internet access, or set ELECTRON_OVERRIDE_DIST_PATH.`);
+  fail(`the Electron binary is not installed (${error.message.split('\n')[0]}).\n${ELECTRON_ADVICE}`);
 }
 if (typeof electronBinary !== 'string' || !existsSync(electronBinary)) {
-  fail('the Electron binary is missing: run `npm install` with network access (ELECTRON_SKIP_BINARY_DOWNLOAD must not be set).');
+  const where = process.env.ELECTRON_OVERRIDE_DIST_PATH ? ` (ELECTRON_OVERRIDE_DIST_PATH=${process.env.ELECTRON_OVERRIDE_DIST_PATH})` : '';
+  fail(`the Electron binary is missing: there is no ${electronBinary}${where}.\n${ELECTRON_ADVICE}`);
 }
 
 const probe = spawnSync(electronBinary, ['-p', 'JSON.stringify([process.versions.electron, process.versions.modules])'], {
@@ -62,11 +76,20 @@ const prebuild = spawnSync(process.execPath, [require.resolve('prebuild-install/
 });
 if (prebuild.status !== 0 || !existsSync(built)) {
   console.log('no prebuilt binary; compiling from source against Electron headers');
-  execFileSync(
-    process.execPath,
-    [require.resolve('node-gyp/bin/node-gyp.js'), 'rebuild', '--release', '--runtime=electron', `--target=${electronVersion}`, '--dist-url=https://electronjs.org/headers'],
-    { cwd: sourceDir, env, stdio: 'inherit' },
-  );
+  try {
+    execFileSync(
+      process.execPath,
+      [require.resolve('node-gyp/bin/node-gyp.js'), 'rebuild', '--release', '--runtime=electron', `--target=${electronVersion}`, '--dist-url=https://electronjs.org/headers'],
+      { cwd: sourceDir, env, stdio: 'inherit' },
+    );
+  } catch {
+    fail(
+      `better-sqlite3 could not be built for Electron ${electronVersion} (see node-gyp's output above).\n` +
+        'Its prebuilt binary is downloaded from github.com/WiseLibs/better-sqlite3/releases; compiling instead needs\n' +
+        "Electron's headers from electronjs.org and a C++ toolchain (Debian: apt-get install build-essential python3).\n" +
+        `Without network, copy build/native/electron-${abi}/better_sqlite3.node from a machine where \`npm start\` worked.`,
+    );
+  }
 }
 if (!existsSync(built)) fail('better-sqlite3 did not build for Electron; see the output above.');
 mkdirSync(outDir, { recursive: true });

@@ -34,6 +34,7 @@
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, statSync, constants as fsConstants } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseInputFile, type InputFormat } from '../core/input-errors';
 import { cosignatureKeyId, type Cosigner } from '../core/ledger/cosignature';
 import { describeNoteError, formatVerifierKey, keyTextKind, parseSignerKey, SIGNATURE_TYPE_COSIGNATURE_V1 } from '../core/ledger/note';
 import { err, ok, type Result } from '../core/result';
@@ -82,6 +83,7 @@ export const validatorConfigSchema = z.strictObject({
 });
 
 export type ValidatorConfigFile = z.infer<typeof validatorConfigSchema>;
+export const validatorConfigFormat: InputFormat<ValidatorConfigFile> = { name: 'validator-config', what: 'validator config', schema: validatorConfigSchema };
 
 /** Where the store is: an SQLite file in the data folder, or a PostgreSQL database named by environment variables. */
 export type StoreConfig =
@@ -115,9 +117,9 @@ export function readValidatorConfig(file: string): Result<ValidatorConfig, strin
   } catch (error) {
     return err(`cannot read config ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const parsed = validatorConfigSchema.safeParse(json);
-  if (!parsed.success) return err(`config ${file}: ${z.prettifyError(parsed.error)}`);
-  const c = parsed.data;
+  const parsed = parseInputFile(file, validatorConfigFormat, json);
+  if (!parsed.ok) return parsed;
+  const c = parsed.value;
   const base = path.dirname(path.resolve(file));
   const at = (p: string) => path.resolve(base, p);
   const l = c.limits ?? {};

@@ -4,23 +4,23 @@
  *
  *   start   publish the sample: which paper records to pull (station, position),
  *           drawn from the ballot manifest with a SHA-256 sampler and the public seed
- *   record  take the auditors' readings of the drawn papers (their marks; a paper
+ *   record  take the auditors' readings of the drawn papers (the choices marked; a paper
  *           record carries no ballot id, docs/PAPER.md) and say whether the risk
  *           limit is met, or how the sample must grow, up to a full hand count
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { z } from 'zod';
 import { contestSelectionIds, type ElectionDefinition } from '../../core/election/definition';
-import { bravo, drawSample, expectedSampleSize, reportedOutcome, type ManifestBatch, type PaperReading } from '../../core/record/audit';
+import { parseInputFile } from '../../core/input-errors';
+import { bravo, drawSample, expectedSampleSize, paperReadingsFormat, reportedOutcome, type ManifestBatch, type PaperReading } from '../../core/record/audit';
 import { parsePaperCounts } from '../../core/record/reconcile';
 import { verifyRecordTally, type VerifiedLogs, type VerifiedTally } from '../../core/record/verify';
 import { directoryRecordSource, readJsonFile } from '../record/files';
 import { failureError, parseThreads, verifiedLogsOf } from '../record/verifier';
 import { CliError } from '../urna';
 
-type CommonOptions = { record: string; riskLimit: string; seed: string; paper?: string; threads?: string; out?: string };
+type CommonOptions = { record: string; riskLimit: string; seed: string; paper?: string; threads?: string; out: string };
 
 function riskLimitOf(text: string): number {
   const value = Number(text);
@@ -41,8 +41,8 @@ async function verifiedRecord(options: CommonOptions): Promise<{ logs: VerifiedL
   let manifest: ManifestBatch[] = logs.stations.map((s) => ({ stationId: s.station.stationId, paperRecords: s.cast }));
   if (options.paper !== undefined) {
     // The boxes hold what was counted on paper: the sample is drawn from those.
-    const paper = parsePaperCounts(readJsonFile(options.paper));
-    if (!paper.ok) throw new CliError(`${options.paper}: ${paper.error}`);
+    const paper = parsePaperCounts(readJsonFile(options.paper), options.paper);
+    if (!paper.ok) throw new CliError(paper.error);
     manifest = paper.value.stations.map((s) => ({ stationId: s.stationId, paperRecords: s.paperRecords }));
   }
   return { logs, tally: tally.value, manifest };
@@ -59,7 +59,7 @@ async function startCommand(options: CommonOptions & { draws?: string }): Promis
   if (!Number.isInteger(count) || count < 1) throw new CliError('--draws must be a positive integer');
   const draws = drawSample(seed, manifest, count);
   const sample = { type: 'audit-sample', v: 1, electionId: logs.election.definition.electionId, seed, riskLimit, sampler: 'sha256("<seed>,<draw>") mod N, with replacement', manifest, draws };
-  const file = options.out ?? 'audit-sample.json';
+  const file = options.out;
   writeFileSync(file, `${JSON.stringify(sample, null, 2)}\n`);
   process.stdout.write(`risk limit ${riskLimit}, seed ${seed}, ${ballots} paper records in ${manifest.length} boxes\n`);
   for (const c of contests) {
@@ -69,26 +69,19 @@ async function startCommand(options: CommonOptions & { draws?: string }): Promis
   for (const d of draws) process.stdout.write(`  draw ${d.draw}: station ${d.stationId}, paper record #${d.position}\n`);
 }
 
-const readingsSchema = z.strictObject({
-  readings: z.array(
-    z.strictObject({
-      draw: z.number().int().min(1),
-      stationId: z.string(),
-      position: z.number().int().min(1),
-      choices: z.record(z.string(), z.array(z.string())),
-    }),
-  ),
-});
-
 /** A reading names only contests and selections of this election, each selection once. */
-function checkReadingsAgainstElection(readings: readonly PaperReading[], definition: ElectionDefinition): void {
+export function checkReadingsAgainstElection(readings: readonly PaperReading[], definition: ElectionDefinition): void {
   for (const reading of readings) {
     for (const [contestId, selections] of Object.entries(reading.choices)) {
       const contest = definition.contests.find((c) => c.id === contestId);
-      if (contest === undefined) throw new CliError(`draw ${reading.draw}: contest "${contestId}" is not in this election`);
-      const known = new Set<string>(contestSelectionIds(contest));
+      if (contest === undefined) {
+        throw new CliError(`draw ${reading.draw}: contest "${contestId}" is not in this election; its contests are: ${definition.contests.map((c) => c.id).join(', ')}`);
+      }
+      const known = contestSelectionIds(contest);
       for (const selectionId of selections) {
-        if (!known.has(selectionId)) throw new CliError(`draw ${reading.draw}: "${selectionId}" is not a selection of contest "${contestId}"`);
+        if (!known.some((id) => id === selectionId)) {
+          throw new CliError(`draw ${reading.draw}: "${selectionId}" is not a selection of contest "${contestId}"; its choices are: ${known.join(', ')}`);
+        }
       }
       if (new Set(selections).size !== selections.length) throw new CliError(`draw ${reading.draw}: contest "${contestId}" lists a selection twice`);
     }
@@ -98,9 +91,9 @@ function checkReadingsAgainstElection(readings: readonly PaperReading[], definit
 async function recordCommand(options: CommonOptions & { paperBallots: string }): Promise<void> {
   const riskLimit = riskLimitOf(options.riskLimit);
   const seed = seedOf(options.seed);
-  const parsed = readingsSchema.safeParse(readJsonFile(options.paperBallots));
-  if (!parsed.success) throw new CliError(`${options.paperBallots}: ${z.prettifyError(parsed.error)}`);
-  const readings: PaperReading[] = [...parsed.data.readings].sort((a, b) => a.draw - b.draw);
+  const parsed = parseInputFile(options.paperBallots, paperReadingsFormat, readJsonFile(options.paperBallots));
+  if (!parsed.ok) throw new CliError(parsed.error);
+  const readings: PaperReading[] = [...parsed.value.readings].sort((a, b) => a.draw - b.draw);
   const { logs, tally, manifest } = await verifiedRecord(options);
   // The readings must be the published sample, draw by draw, with no gap.
   const expectedDraws = drawSample(seed, manifest, readings.length);
@@ -112,7 +105,7 @@ async function recordCommand(options: CommonOptions & { paperBallots: string }):
   }
   checkReadingsAgainstElection(readings, logs.election.definition);
   const outcome = bravo(reportedOutcome(logs.election.definition, tally.results), readings, riskLimit);
-  const file = options.out ?? 'audit-result.json';
+  const file = options.out;
   writeFileSync(file, `${JSON.stringify({ type: 'audit-result', v: 1, seed, ...outcome }, null, 2)}\n`);
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`BRAVO, risk limit ${riskLimit}, ${readings.length} paper records read`);
@@ -134,12 +127,13 @@ export function register(program: Command): void {
       .requiredOption('--risk-limit <alpha>', 'the risk limit, e.g. 0.05')
       .requiredOption('--seed <digits>', 'the public random seed (at least 20 digits of dice rolls)')
       .option('--paper <file>', 'paper counts per station: the ballot manifest (default: cast counts of the record)')
-      .option('--out <file>', 'where to write the JSON output')
       .option('--threads <n>', 'worker threads for ballot proofs');
   common(audit.command('start').description('draw the paper records to pull, reproducibly from the seed'))
+    .option('--out <file>', 'where to write the sample (the pull list), in JSON', 'audit-sample.json')
     .option('--draws <n>', 'how many draws (default: the expected BRAVO sample size)')
     .action((options: CommonOptions & { draws?: string }) => startCommand(options));
   common(audit.command('record').description("evaluate the auditors' readings of the drawn paper records"))
-    .requiredOption('--paper-ballots <file>', 'the readings: draw, station, position and marks of each drawn paper')
+    .option('--out <file>', 'where to write the result, in JSON', 'audit-result.json')
+    .requiredOption('--paper-ballots <file>', 'the readings: draw, stationId, position and "choices" (contest id → selection ids marked) of each drawn paper (example: docs/examples/paper-readings.json)')
     .action((options: CommonOptions & { paperBallots: string }) => recordCommand(options));
 }

@@ -17,6 +17,7 @@ import { parseElectionDefinition } from '../../core/election/definition';
 import { CEREMONY_PLACEHOLDER_HASH, CEREMONY_PLACEHOLDER_KEY, ELECTION_PACKAGE_FORMAT, parseJsonFile } from '../../core/election/package';
 import { isPlausibleVoterId, pollBookKeyId, POLLBOOK_KEY_BYTES, voterHash } from '../../core/election/pollbook';
 import { ceremonyRecordHash } from '../../core/record/election';
+import { LANG_OPTION_HELP } from '../help';
 import { CliError } from '../urna';
 import { cliLanguage, printErrors, readFileBytes, readVerifierKeyFile, writeNewFile } from './election';
 
@@ -172,6 +173,6 @@ export function registerConfigureCommands(election: Command): void {
     .option('--pollbook-key <file>', 'the poll-book key (from `urna election pollbook-key`), for --voters')
     .option('--voters <PRECINCT=ROLLFILE...>', "a precinct's voter roll: one voter id a line; listed as hashes only")
     .option('--ceremony <file>', "the guardians' key-ceremony.json: sets the joint key and the record hash")
-    .option('--lang <ru|en>', 'language of the messages (default: the terminal locale, else English)')
+    .option('--lang <ru|en>', LANG_OPTION_HELP)
     .action((file: string, options: ConfigureOptions) => configureCommand(file, options));
 }

@@ -5,7 +5,7 @@
  *   sample --out DIR              a complete bilingual sample election, keys included
  *   validate FILE                 every problem of a definition or package, exit 1 if any
  *   sign --key KEY FILE           sign a definition into a package
- *   import-nist FILE --settings DEF --out FILE
+ *   import-nist FILE --settings DEF --out FILE [--election-id ID]
  *                                 a NIST SP 1500-20 ballot definition into our definition
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
@@ -46,6 +46,7 @@ import {
   parseVerifierKey,
   type NoteSigner,
 } from '../../core/ledger/note';
+import { LANG_OPTION_HELP } from '../help';
 import { CliError } from '../urna';
 import { registerConfigureCommands } from './election-configure';
 import { runCeremonyCommand } from './keys';
@@ -291,7 +292,9 @@ function signCommand(file: string, options: LangOption & { key: string; out?: st
   }
 }
 
-function importNistCommand(file: string, options: LangOption & { settings: string; out: string }): void {
+type ImportNistOptions = LangOption & { settings: string; out: string; electionId?: string };
+
+function importNistCommand(file: string, options: ImportNistOptions): void {
   const language = cliLanguage(options.lang);
   const settingsJson = readJson(options.settings);
   const settingsInput = isPackage(settingsJson) ? (settingsJson as Record<string, unknown>).definition : settingsJson;
@@ -300,14 +303,18 @@ function importNistCommand(file: string, options: LangOption & { settings: strin
     printErrors(settings.error, language);
     throw new CliError(`${options.settings}: the settings definition has errors`);
   }
-  const imported = importNistBallotDefinition(readJson(file), settings.value);
+  const imported = importNistBallotDefinition(readJson(file), settings.value, options.electionId);
   if (!imported.ok) {
     printErrors(imported.error, language);
-    throw new CliError(language === 'ru' ? 'импорт не выполнен' : 'import failed');
+    const idHint = imported.error.some((e) => e.path === 'electionId') && options.electionId === undefined ? ': choose the election id with --election-id' : '';
+    throw new CliError(`${language === 'ru' ? 'импорт не выполнен' : 'import failed'}${idHint}`);
   }
   writeNewFile(options.out, definitionJson(imported.value));
+  const idFrom = options.electionId === undefined ? `from ${file}; --election-id chooses another` : '--election-id';
   process.stdout.write(
-    `${options.out}: ${imported.value.contests.length} contests, ${imported.value.candidates.length} candidates, ` +
+    `${options.out}: election ${imported.value.electionId} (${idFrom}) on ${imported.value.date}; ` +
+      `authority, guardians, validators and card issuer from ${options.settings}; ` +
+      `${imported.value.contests.length} contests, ${imported.value.candidates.length} candidates, ` +
       `${imported.value.precincts.length} precincts, ${imported.value.ballotStyles.length} ballot styles; ` +
       `base hash ${formatBaseHashForDisplay(electionBaseHash(imported.value))}\n`,
   );
@@ -331,23 +338,24 @@ export function register(program: Command): void {
     .description('check a definition or a signed package; print every problem; exit 1 if there is any')
     .argument('<file>', 'definition.json or election.json')
     .option('--authority-key <vkey-file>', 'check the package signature against this pinned key instead of the key it names')
-    .option('--lang <ru|en>', 'language of the messages')
+    .option('--lang <ru|en>', LANG_OPTION_HELP)
     .action((file: string, options: LangOption & { authorityKey?: string }) => validateCommand(file, options));
   election
     .command('sign')
     .description('sign a definition with the election authority key, producing the election package')
     .requiredOption('--key <file>', "the authority's signing key")
     .option('--out <file>', 'package file to create (default: standard output)')
-    .option('--lang <ru|en>', 'language of the messages')
+    .option('--lang <ru|en>', LANG_OPTION_HELP)
     .argument('<file>', 'definition.json (or a package to re-sign)')
     .action((file: string, options: LangOption & { key: string; out?: string }) => signCommand(file, options));
   election
     .command('import-nist')
     .description('import the contests, candidates, precincts and ballot styles of a NIST SP 1500-20 ballot definition (JSON)')
     .argument('<file>', 'NIST SP 1500-20 BallotDefinition JSON')
-    .requiredOption('--settings <file>', 'a definition or package whose authority, guardians, validators and card-issuer key are kept')
+    .requiredOption('--settings <file>', "a definition or package whose authority, guardians, validators and card-issuer key are kept (nothing else of it: the election's id, title, date and contests are the NIST file's)")
     .requiredOption('--out <file>', 'definition file to create')
-    .option('--lang <ru|en>', 'language of the messages')
-    .action((file: string, options: LangOption & { settings: string; out: string }) => importNistCommand(file, options));
+    .option('--election-id <id>', "the new definition's election id (default: the NIST election's first ExternalIdentifier, else its ElectionScopeId and StartDate)")
+    .option('--lang <ru|en>', LANG_OPTION_HELP)
+    .action((file: string, options: ImportNistOptions) => importNistCommand(file, options));
   registerConfigureCommands(election);
 }

@@ -16,8 +16,8 @@ import { CliError } from '../urna';
 type ReconcileOptions = { record: string; paper: string; json?: string; html?: string; threads?: string };
 
 async function reconcileCommand(options: ReconcileOptions): Promise<void> {
-  const paper = parsePaperCounts(readJsonFile(options.paper));
-  if (!paper.ok) throw new CliError(`${options.paper}: ${paper.error}`);
+  const paper = parsePaperCounts(readJsonFile(options.paper), options.paper);
+  if (!paper.ok) throw new CliError(paper.error);
   const logs = await verifiedLogsOf(options.record, { threads: parseThreads(options.threads), quiet: true });
   if (paper.value.electionId !== logs.election.definition.electionId) throw new CliError(`${options.paper} is for election ${paper.value.electionId}`);
   const tally = verifyRecordTally(directoryRecordSource(path.resolve(options.record)), logs);
@@ -53,7 +53,7 @@ export function register(program: Command): void {
     .command('reconcile')
     .description('compare the paper counts per station with the verified digital counts; list every discrepancy')
     .requiredOption('--record <dir>', 'the election record (tallied)')
-    .requiredOption('--paper <file>', 'paper counts per station (urna paper-counts JSON)')
+    .requiredOption('--paper <file>', 'paper counts per station (format: docs/schema/input/paper-counts.schema.json, example: docs/examples/paper-counts.json)')
     .option('--json <file>', 'where to write the JSON report (default: beside the paper file)')
     .option('--html <file>', 'where to write the printable HTML report (default: beside the paper file)')
     .option('--threads <n>', 'worker threads for ballot proofs')

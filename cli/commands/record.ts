@@ -24,7 +24,7 @@ import { openRecordCeremony, openRecordElection, type RecordElection } from '../
 import { splitEntryLines } from '../../core/record/verify';
 import { verifyCosignedCheckpoint } from '../../core/ledger/cosignature';
 import { nodeMerkleHasher } from '../../storage/merkle-hasher';
-import { readJsonFile, writeRecordFile } from '../record/files';
+import { readJsonFile, readJsonFileWithText, writeRecordFile } from '../record/files';
 import { readExportStationList, stationsToExport, writeStationList } from '../record/station-list';
 import { CliError } from '../urna';
 import { readVerifierKeyFile } from './election';
@@ -148,17 +148,49 @@ function stationsInExport(dir: string): string[] {
   }
 }
 
+/** The package's validators, for messages that ask for their URLs. */
+function packageValidators(election: RecordElection): string {
+  return election.definition.validators.members.map((v) => `${v.name} ${v.url}`).join(', ');
+}
+
+/** At least one source, and every --from a validator's base URL: one message that says what to give. */
+function checkSources(election: RecordElection, urls: readonly string[], exports: readonly string[]): void {
+  if (urls.length === 0 && exports.length === 0) {
+    throw new CliError(`no source given: name the validators with --from (this package's: ${packageValidators(election)}), or station exports with --station-export DIR`);
+  }
+  for (const url of urls) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+      throw new CliError(`--from ${JSON.stringify(url)} is not a validator's base URL (http:// or https://); this package's validators: ${packageValidators(election)}`);
+    }
+  }
+}
+
+/** Said once, instead of a "submit the station's logs" per log, when the cause is that too few validators were asked. */
+function tooFewValidatorsAsked(election: RecordElection, urls: readonly string[], logs: number): string {
+  const asked = urls.length === 1 ? 'only 1 validator was asked' : `only ${urls.length} validators were asked`;
+  return (
+    `${asked} (--from), and a checkpoint needs the cosignatures of ${election.validatorThreshold} of the package's ${election.validators.length}: ` +
+    `${logs} log(s) lack cosignatures in this record, which \`urna verify\` will refuse. Give every validator's URL with --from (${packageValidators(election)})`
+  );
+}
+
 async function exportCommand(options: ExportOptions): Promise<void> {
   const urls = options.from ?? [];
   const exports = options.stationExport ?? [];
-  if (urls.length === 0 && exports.length === 0) throw new CliError('give at least one --from VALIDATOR_URL or --station-export DIR');
 
-  const packageText = readText(options.election);
+  const { text: packageText, json: packageJson } = readJsonFileWithText(options.election);
   const authorityKey = options.authorityKey === undefined ? 'self' : readVerifierKeyFile(options.authorityKey, "the election authority's verifier key");
-  const opened = openRecordElection(JSON.parse(packageText) as unknown, { authorityKey });
+  const opened = openRecordElection(packageJson, { authorityKey });
   if (!opened.ok) throw new CliError(`${options.election}: ${opened.error.message}`);
   const election = opened.value;
   const electionId = election.definition.electionId;
+  checkSources(election, urls, exports);
 
   const ceremonyFile = statSync(options.guardians).isDirectory() ? path.join(options.guardians, 'key-ceremony.json') : options.guardians;
   const ceremonyText = readText(ceremonyFile);
@@ -184,6 +216,8 @@ async function exportCommand(options: ExportOptions): Promise<void> {
   for (const v of election.validators) writeRecordFile(out, `validators/${v.name}.vkey`, `${v.verifierKey}\n`, { exclusive: true });
 
   const validatorNames = election.validators.map((v) => v.name);
+  /** Logs short of cosignatures because fewer validators were asked than a checkpoint needs. */
+  const undercosigned: string[] = [];
   let ballotEntries = 0;
   for (const stationId of stationIds) {
     const enrolled = enrollments.get(stationId);
@@ -211,7 +245,8 @@ async function exportCommand(options: ExportOptions): Promise<void> {
       const cosigners = verifyCosignedCheckpoint(chosen.value.note, election.validators);
       const count = cosigners.ok ? new Set(cosigners.value.map((c) => c.name)).size : 0;
       if (count < election.validatorThreshold) {
-        warnings.push(`station ${stationId}, ${log} log: the checkpoint at size ${chosen.value.size} has ${count} cosignature(s), ${election.validatorThreshold} needed — submit the station's logs to the validators`);
+        if (urls.length < election.validatorThreshold) undercosigned.push(`${stationId} ${log}`);
+        else warnings.push(`station ${stationId}, ${log} log: the checkpoint at size ${chosen.value.size} has ${count} cosignature(s), ${election.validatorThreshold} needed — submit the station's logs to the validators`);
       }
     }
     const ballots = merged.ballots as { note: string; size: number; sources: readonly string[] };
@@ -239,6 +274,7 @@ async function exportCommand(options: ExportOptions): Promise<void> {
     if (!stationIds.includes(stationId) && !stationList.notOperated.has(stationId)) warnings.push(`station ${stationId} is enrolled but no validator or export holds its logs`);
   }
   const missing = writeStationList(out, stationList, stationIds);
+  if (undercosigned.length > 0) warnings.unshift(tooFewValidatorsAsked(election, urls, undercosigned.length));
   for (const warning of warnings) process.stderr.write(`urna: warning: ${warning}\n`);
   const absent = stationList.notOperated.size > 0 ? `; did not operate: ${[...stationList.notOperated.keys()].sort().join(', ')}` : '';
   process.stdout.write(`election record of ${electionId} in ${out}: ${stationIds.length} station(s), ${ballotEntries} ballot-log entries${absent}\n`);
@@ -261,7 +297,7 @@ export function register(program: Command): void {
     .requiredOption('--enrollments <dir>', "folder of the stations' enrollment files")
     .requiredOption('--station-manifest <file>', "the authority's signed station list (station-manifest.json)")
     .option('--not-operated <files...>', "the authority's signed statements that listed stations did not operate")
-    .option('--from <urls...>', "validators' base URLs")
+    .option('--from <urls...>', "validators' base URLs: every validator of the package (a checkpoint needs the threshold's cosignatures)")
     .option('--station-export <dirs...>', 'station exports from `urna log export`, for stations that never got online')
     .option('--authority-key <vkey-file>', "pin the election authority's key instead of trusting the key the package names")
     .action((options: ExportOptions) => exportCommand(options));

@@ -3,7 +3,8 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { jsonLinesLogger } from '../../hardware/logger';
 import { CardReaderSimulator } from '../../hardware/sim/card-reader-sim';
-import { buildCardSet, cardSetSchema, demoCardSetFile } from '../../hardware/sim/card-set';
+import { parseInputFile } from '../../core/input-errors';
+import { buildCardSet, cardSetFormat, demoCardSetFile } from '../../hardware/sim/card-set';
 import { PrinterSimulator } from '../../hardware/sim/printer-sim';
 import { CARD_READER_SIM_HELP, PRINTER_SIM_HELP, runCardReaderSimCommand, runPrinterSimCommand } from '../../hardware/sim/sim-commands';
 import { CliError } from '../urna';
@@ -38,7 +39,7 @@ export function register(program: Command): void {
     .command('card-reader')
     .description('a serial smart-card reader on PATH, with simulated cards')
     .requiredOption('--port <path>', 'serial device for the simulator (the station opens the other end)')
-    .option('--cards <file>', 'JSON card set (see hardware/sim/card-set.ts); default: the demo cards worker, official, voter, clone')
+    .option('--cards <file>', 'JSON card set (format: docs/schema/input/card-set.schema.json, example: docs/examples/card-set.json); default: the demo cards worker, official, voter, clone')
     .option('--verbose', 'log simulator events as JSON lines on stderr')
     .addHelpText('after', `\nCommands on stdin:\n${CARD_READER_SIM_HELP}\nquit                      stop`)
     .action(async (options: { port: string; cards?: string; verbose?: boolean }) => {
@@ -62,9 +63,13 @@ async function loadCardSet(path: string) {
   } catch (error) {
     throw new CliError(`cannot read card set ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const parsed = cardSetSchema.safeParse(json);
-  if (!parsed.success) throw new CliError(`card set ${path} is not valid: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
-  return parsed.data;
+  const parsed = parseInputFile(path, cardSetFormat, json);
+  if (!parsed.ok) throw new CliError(parsed.error);
+  const names = new Set(parsed.value.cards.map((card) => card.name));
+  for (const card of parsed.value.cards) {
+    if (card.cloneOf !== undefined && !names.has(card.cloneOf)) throw new CliError(`card set ${path}: card "${card.name}" is a clone of "${card.cloneOf}", which is not in the set`);
+  }
+  return parsed.value;
 }
 
 async function startOrFail(start: () => Promise<void>, port: string): Promise<void> {

@@ -19,6 +19,7 @@ import { describeIdentityError, loadStationIdentity } from '../../main/station/i
 import { provisionStation, StationStartError } from '../../main/station/open-station';
 import { provisionPollBookKey } from '../../main/station/pollbook';
 import { readPollBookKeyFile } from './election-configure';
+import { LANG_OPTION_HELP } from '../help';
 import { CliError } from '../urna';
 import { cliLanguage, printErrors, readFileBytes, readSignerKeyFile, readVerifierKeyFile, writeNewFile } from './election';
 import { registerManifestCommands } from './station-manifest';
@@ -150,21 +151,21 @@ export function register(program: Command): void {
     .requiredOption('--station-vkey <file>', "the station's verifier key (station.vkey)")
     .requiredOption('--out <file>', 'enrollment file to create (enrollment.json)')
     .option('--election <file>', 'the signed election package', 'election.json')
-    .option('--lang <ru|en>', 'language of the messages')
+    .option('--lang <ru|en>', LANG_OPTION_HELP)
     .action((options: EnrollOptions) => enrollCommand(options));
   station
     .command('check-enrollment')
     .description("verify a station's enrollment against the election package")
     .argument('<file>', 'enrollment.json')
     .option('--election <file>', 'the signed election package', 'election.json')
-    .option('--lang <ru|en>', 'language of the messages')
+    .option('--lang <ru|en>', LANG_OPTION_HELP)
     .action((file: string, options: LangOption & { election: string }) => checkEnrollmentCommand(file, options));
   station
     .command('pin-authority')
     .description("provisioning: pin the election authority's verifier key in the station's data directory")
     .requiredOption('--data-dir <dir>', "the station's data directory")
     .requiredOption('--key <vkey-file>', "the authority's verifier key file")
-    .option('--lang <ru|en>', 'language of the messages')
+    .option('--lang <ru|en>', LANG_OPTION_HELP)
     .action((options: LangOption & { dataDir: string; key: string }) => pinAuthorityCommand(options));
   station
     .command('provision')
@@ -175,7 +176,7 @@ export function register(program: Command): void {
     .requiredOption('--authority-key <vkey-file>', "(required) the election authority's verifier key, from the authority")
     .requiredOption('--pollbook-key <file>', '(required) the poll-book key (from `urna election pollbook-key`)')
     .option('--election <file>', 'the signed election package', 'election.json')
-    .option('--lang <ru|en>', 'language of the messages (default: the terminal locale, else English)')
+    .option('--lang <ru|en>', LANG_OPTION_HELP)
     .action((options: ProvisionOptions) => provisionCommand(options));
   registerManifestCommands(station);
 }

@@ -35,17 +35,26 @@ export type GuardianCeremonyOutcome = {
 
 const URNA_BIN = path.resolve(import.meta.dirname, '../../bin/urna.mjs');
 
-/** Runs one `urna` command as its own process; its report goes to stderr (stdout is the summary's). */
-export function runGuardianProcess(args: readonly string[], passphrase?: string): Promise<number> {
+/**
+ * Runs one `urna` command as its own process. Its errors go to `echo` (stderr; stdout
+ * is the summary's). What it tells a real guardian — where their key share is, to keep
+ * their state folder, what to carry — is about folders in the simulation's working
+ * folder, deleted after the run, so it is shown only when the command fails.
+ */
+export function runGuardianProcess(args: readonly string[], passphrase?: string, echo: (text: string) => void = (text) => process.stderr.write(text)): Promise<number> {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' };
   delete env['URNA_GUARDIAN_PASSPHRASE'];
   if (passphrase !== undefined) env['URNA_GUARDIAN_PASSPHRASE'] = passphrase;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [URNA_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
-    child.stdout.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-    child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    const told: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => told.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => echo(chunk.toString('utf8')));
     child.once('error', reject);
-    child.once('exit', (code) => resolve(code ?? 1));
+    child.once('close', (code) => {
+      if (code !== 0 && told.length > 0) echo(Buffer.concat(told).toString('utf8'));
+      resolve(code ?? 1);
+    });
   });
 }
 

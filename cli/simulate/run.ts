@@ -33,6 +33,7 @@ import { CliError } from '../urna';
 import { guardianTallyShare } from './guardians';
 import { prepareElection, URNA_BIN, type SimulatedElection, type SimulatedStation, type SimulationShape } from './election-setup';
 import { LoopbackProxy } from './loopback-proxy';
+import { DayProgress } from './progress';
 import { emptyDayStats, NO_FAULTS, planStationFaults, StationDriver, type StationDayStats } from './station-driver';
 import { StationProcess } from './station-process';
 import { ValidatorProcess } from './validator-process';
@@ -80,8 +81,6 @@ export type SimulationSummary = {
   readonly workDir: string | null;
 };
 
-/** Writes nothing: the simulation's own choices are logged to stderr through `progress` only. */
-const quietLogger: EventLogger = { log: () => undefined };
 
 /**
  * A simulated day lasts seconds, not hours: stations release a batch every 8 entries
@@ -234,6 +233,10 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
   try {
     progress(`simulate: preparing the election in ${workDir}`);
     const election = await prepareElection(workDir, options);
+    progress(
+      `simulate: key ceremony held by ${election.guardians.length} guardian processes (threshold ${election.definition.guardians.threshold}), ` +
+        `each with its own state folder under ${path.join(workDir, 'guardian-machines')}; these keys prove nothing, and go with the working folder after a successful run unless --work or --keep-work keeps it`,
+    );
     const { plans, intended } = intendedResults(options.seed, election.stations);
     lap('setup');
 
@@ -253,21 +256,22 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     lap('validatorsStart');
     progress(`simulate: ${groups.length} validators of ${perValidator} process(es) each listening (${validatorUrls.join(', ')})`);
 
-    for (const [k, station] of election.stations.entries()) rigs.push(await rigStation(election, station, groups.map((g) => g[k % g.length] as ValidatorProcess), ptyDir, options));
+    const total = election.stations.reduce((n, s) => n + s.voterIds.length, 0);
+    const day = new DayProgress(total, progress);
+    for (const [k, station] of election.stations.entries()) rigs.push(await rigStation(election, station, groups.map((g) => g[k % g.length] as ValidatorProcess), ptyDir, options, day.stationEvents));
     // A few at a time: each kiosk process compiles its sources on start, and there are two cores.
     for (let i = 0; i < rigs.length; i += 4) await Promise.all(rigs.slice(i, i + 4).map((r) => r.kiosk.start()));
     await Promise.all(rigs.map((r) => r.driver.openPolls()));
     lap('stationsOpen');
     progress(`simulate: ${rigs.length} stations open, ${options.stationVoters === undefined ? `${options.voters} voters each` : `${options.stationVoters.join(', ')} voters`}`);
 
-    const total = election.stations.reduce((n, s) => n + s.voterIds.length, 0);
-    let cast = 0;
     let votingDone = false;
-    const ticker = setInterval(() => progress(`simulate: ${cast}/${total} ballots cast (${(cast / ((Date.now() - mark) / 1000)).toFixed(1)}/s)`), 10_000);
+    day.startVoting();
+    const ticker = setInterval(() => day.tick(), 10_000);
     const faultCounts = { validatorRestarts: 0, networkCuts: 0 };
     const faultLoops = options.faults ? [validatorFaults(options.seed, groups, rigs, () => votingDone, faultCounts, progress), networkFaults(options.seed, rigs, () => votingDone, faultCounts, progress)] : [];
     try {
-      await Promise.all(rigs.map((r) => r.driver.runVoters(plans.get(r.station.stationId) ?? [], () => (cast += 1))));
+      await Promise.all(rigs.map((r) => r.driver.runVoters(plans.get(r.station.stationId) ?? [], () => day.ballotCast())));
     } finally {
       votingDone = true;
       clearInterval(ticker);
@@ -357,7 +361,14 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
   }
 }
 
-async function rigStation(election: SimulatedElection, station: SimulatedStation, validators: readonly ValidatorProcess[], ptyDir: string, options: SimulateOptions): Promise<StationRig> {
+async function rigStation(
+  election: SimulatedElection,
+  station: SimulatedStation,
+  validators: readonly ValidatorProcess[],
+  ptyDir: string,
+  options: SimulateOptions,
+  events: EventLogger,
+): Promise<StationRig> {
   const printerPair = new PtyPair(ptyDir, `${station.stationId}-printer`);
   const readerPair = new PtyPair(ptyDir, `${station.stationId}-reader`);
   await Promise.all([printerPair.open(), readerPair.open()]);
@@ -384,7 +395,7 @@ async function rigStation(election: SimulatedElection, station: SimulatedStation
     syncBatching: SIMULATE_SYNC_BATCHING,
   });
   const faults = options.faults ? planStationFaults(options.seed, station.stationId, options.voters) : NO_FAULTS;
-  const driver = new StationDriver(station, kiosk, { printer, cardReader, workerCard }, faults, quietLogger);
+  const driver = new StationDriver(station, kiosk, { printer, cardReader, workerCard }, faults, events);
   return { station, pairs: [printerPair, readerPair], printer, cardReader, proxies, kiosk, driver };
 }
 

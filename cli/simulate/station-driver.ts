@@ -281,10 +281,14 @@ export class StationDriver {
         this.logger.log('simulate.paper-loaded', { stationId: this.station.stationId });
       }
       const deadline = Date.now() + WAIT_MS;
+      let waited = false;
       while (!(status = await this.status()).printer.ready) {
         if (Date.now() > deadline) throw new Error(`${this.station.stationId}: the printer stays ${status.printer.state}`);
+        if (!waited) this.log('simulate.printer-waiting', { state: status.printer.state });
+        waited = true;
         await sleep(20);
       }
+      if (waited) this.log('simulate.printer-ready');
       if (status.interruptedPrint === null) return;
       await this.signIn();
       const reprinted = await this.kiosk.call('reprintInterrupted');
@@ -332,7 +336,10 @@ export class StationDriver {
     if (crash.moment === 'paper-out') this.devices.printer.setPaper('ok');
     await this.kiosk.start();
     await this.signIn();
-    return this.resolveAfterCrash(before);
+    this.log('simulate.station-restarted');
+    const after = await this.resolveAfterCrash(before);
+    this.log('simulate.recovered', { cast: after.cast, voided: after.voided });
+    return after;
   }
 
   /** The poll worker's decision on each pending ballot, from the paper actually in the printer's output. */

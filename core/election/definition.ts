@@ -432,6 +432,8 @@ function issueToErrors(issue: z.core.$ZodIssue, input: unknown): ElectionError[]
     case 'invalid_format':
       if (issue.format === 'date') return at('bad-date');
       if (issue.format === 'url') return at('bad-url');
+      // A pattern's own message says what is expected (hardware/sim/card-set.ts, validator/config.ts); zod's default only shows the pattern.
+      if (issue.format === 'regex') return at('bad-format', { detail: issue.message.startsWith('Invalid string') ? `it must match ${String((issue as { pattern?: unknown }).pattern)}` : issue.message });
       return at('bad-format', { detail: issue.format });
     case 'invalid_value':
       return at('invalid-value', { values: issue.values.map((v) => JSON.stringify(v)).join(', ') });

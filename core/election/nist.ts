@@ -80,6 +80,7 @@ const NistBallotDefinition = z.looseObject({
       z.looseObject({
         Name: InternationalizedText,
         StartDate: z.iso.date(),
+        ExternalIdentifier: z.array(z.looseObject({ Type: z.string().optional(), Value: z.string() })).max(100).optional(),
         ElectionScopeId: z.string(),
         Candidate: z
           .array(z.looseObject({ '@id': z.string(), BallotName: InternationalizedText, PartyId: z.string().optional() }))
@@ -137,7 +138,25 @@ function contestIdsInOrder(items: readonly OrderedContent[] | undefined, out: st
   return out;
 }
 
-export function importNistBallotDefinition(input: unknown, settings: ElectionDefinition): Result<ElectionDefinition, ElectionError[]> {
+/**
+ * The election's id from the NIST file: its first external identifier that makes a
+ * valid id, else its scope and start date ("ru-prirechny-2026-09-20").
+ */
+function nistElectionId(election: { readonly ElectionScopeId: string; readonly StartDate: string; readonly ExternalIdentifier?: readonly { readonly Value: string }[] | undefined }): string {
+  for (const identifier of election.ExternalIdentifier ?? []) {
+    const id = toId(identifier.Value);
+    if (ID_PATTERN.test(id)) return id;
+  }
+  return `${toId(election.ElectionScopeId).slice(0, 52)}-${election.StartDate}`;
+}
+
+/**
+ * Imports a NIST SP 1500-20 ballot definition. The election — its id (`electionId`
+ * when given, else the file's: nistElectionId), title, date, jurisdiction, contests
+ * and ballot styles — is the file's; only the trust settings (authority, guardians,
+ * validators, card issuer) come from `settings`.
+ */
+export function importNistBallotDefinition(input: unknown, settings: ElectionDefinition, electionId?: string): Result<ElectionDefinition, ElectionError[]> {
   const parsed = NistBallotDefinition.safeParse(input);
   if (!parsed.success) return err(zodIssuesToElectionErrors(parsed.error.issues, input));
   const nist = parsed.data;
@@ -244,7 +263,7 @@ export function importNistBallotDefinition(input: unknown, settings: ElectionDef
   const definition = {
     format: ELECTION_DEFINITION_FORMAT,
     specVersion: SPEC_VERSION,
-    electionId: settings.electionId,
+    electionId: electionId ?? nistElectionId(election),
     title: im.text(election.Name, [...base, 'Name']),
     date: election.StartDate,
     jurisdiction: {

@@ -27,6 +27,8 @@ import { sha256 } from '../encoding/hash';
 import { utf8Encode, toHex } from '../encoding/bytes';
 import type { ElectionDefinition } from '../election/definition';
 import { contestLimit } from '../election/definition';
+import { z } from 'zod';
+import type { InputFormat } from '../input-errors';
 import type { ElectionResults } from './results';
 
 export type ManifestBatch = { readonly stationId: string; readonly paperRecords: number };
@@ -118,6 +120,23 @@ export type PaperReading = {
   /** What the paper shows, per contest on it. */
   readonly choices: Readonly<Record<string, readonly string[]>>;
 };
+
+/**
+ * The auditors' readings of the drawn paper records (`urna audit record --paper-ballots`):
+ * for each draw, the selections the paper shows in each contest, by id.
+ */
+export const paperReadingsSchema = z.strictObject({
+  readings: z.array(
+    z.strictObject({
+      draw: z.int().min(1).describe('the draw number in the sample (urna audit start), from 1 with no gap'),
+      stationId: z.string().describe('the station whose box the paper was drawn from'),
+      position: z.int().min(1).describe("the paper record's position in that box, as the sample names it"),
+      choices: z.record(z.string(), z.array(z.string())).describe('contest id → the selection ids marked on the paper (an empty list: no mark in that contest)'),
+    }),
+  ),
+});
+export type PaperReadings = z.infer<typeof paperReadingsSchema>;
+export const paperReadingsFormat: InputFormat<PaperReadings> = { name: 'paper-readings', what: 'paper-readings file', schema: paperReadingsSchema };
 
 export type PairState = { readonly winner: string; readonly loser: string; readonly share: number; readonly statistic: number };
 

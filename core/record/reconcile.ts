@@ -18,41 +18,46 @@
  * reissues existed.
  */
 import { z } from 'zod';
-import { err, ok, type Result } from '../result';
+import { parseInputFile, type InputFormat } from '../input-errors';
+import { err, type Result } from '../result';
 import type { ElectionResults, UnitResult } from './results';
 
 const count = z.number().int().min(0);
 
+// The descriptions go into the published JSON Schema (docs/schema/input/paper-counts.schema.json).
 export const paperCountsSchema = z.strictObject({
   type: z.literal('paper-counts'),
   v: z.literal(1),
-  electionId: z.string(),
+  electionId: z.string().describe("the election's id, as in its definition"),
   stations: z.array(
     z.strictObject({
-      stationId: z.string(),
-      /** Paper records in the ballot box, counted by hand or from their QR codes. */
-      paperRecords: count,
-      /** "Ballots cast" on the closing report the station printed, when officials have it. */
-      printedCastCount: count.optional(),
-      /** Voters checked in, from the poll book, when officials have it. */
-      checkIns: count.optional(),
-      /** New ballots issued to checked-in voters who had none (closing report or poll book), when officials have it. */
-      ballotsReissued: count.optional(),
-      contests: z.array(z.strictObject({ contestId: z.string(), selections: z.array(z.strictObject({ selectionId: z.string(), count })) })).default([]),
+      stationId: z.string().describe('the station, as enrolled'),
+      paperRecords: count.describe('paper records in the ballot box, counted by hand or from their QR codes'),
+      printedCastCount: count.optional().describe('"ballots cast" on the closing report the station printed, when the officials have it'),
+      checkIns: count.optional().describe('voters checked in, from the poll book, when the officials have it'),
+      ballotsReissued: count.optional().describe('new ballots issued to checked-in voters who had none (closing report or poll book), when the officials have it'),
+      contests: z
+        .array(z.strictObject({ contestId: z.string(), selections: z.array(z.strictObject({ selectionId: z.string(), count })) }))
+        .default([])
+        .describe('optional hand counts per contest and selection, set against the decrypted totals'),
     }),
   ),
 });
 export type PaperCounts = z.infer<typeof paperCountsSchema>;
 
-export function parsePaperCounts(json: unknown): Result<PaperCounts, string> {
-  const parsed = paperCountsSchema.safeParse(json);
-  if (!parsed.success) return err(z.prettifyError(parsed.error));
+/** The officials' paper counts, for `urna reconcile --paper` and `urna audit --paper`. */
+export const paperCountsFormat: InputFormat<PaperCounts> = { name: 'paper-counts', what: 'paper-count file', schema: paperCountsSchema };
+
+/** `file` names the file in the messages. */
+export function parsePaperCounts(json: unknown, file = 'the paper counts'): Result<PaperCounts, string> {
+  const parsed = parseInputFile(file, paperCountsFormat, json);
+  if (!parsed.ok) return parsed;
   const seen = new Set<string>();
-  for (const s of parsed.data.stations) {
-    if (seen.has(s.stationId)) return err(`station ${s.stationId} is listed twice`);
+  for (const s of parsed.value.stations) {
+    if (seen.has(s.stationId)) return err(`${file}: station ${s.stationId} is listed twice`);
     seen.add(s.stationId);
   }
-  return ok(parsed.data);
+  return parsed;
 }
 
 export type DiscrepancyKind =

@@ -1,6 +1,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { z } from 'zod';
 import { fromHex, toHex } from '../../core/encoding/bytes';
+import type { InputFormat } from '../../core/input-errors';
 import { sha256 } from '../../core/encoding/hash';
 import { issueActivationToken, issueCertificate } from '../card-reader/card-data';
 import type { CardRole } from '../card-reader/card-data';
@@ -12,7 +13,8 @@ import { VirtualCard } from './virtual-card';
  * the issuer keys without exchanging files. Demo keys only: never for an election.
  */
 const hex32 = z.string().regex(/^[0-9a-f]{64}$/, '32 bytes as 64 lowercase hex digits');
-const cardSpec = z.object({
+// Strict: a misspelt field ("pinn") is named, not silently ignored.
+const cardSpec = z.strictObject({
   name: z.string().min(1),
   cardId: z.string().min(1).max(64),
   role: z.enum(['poll-worker', 'election-official', 'voter-activation']),
@@ -20,14 +22,15 @@ const cardSpec = z.object({
   pin: z.string().regex(/^[0-9]{4,12}$/).optional(),
   /** A clone copies another card's id and certificate but has its own (wrong) key. */
   cloneOf: z.string().optional(),
-  token: z.object({ electionId: z.string().min(1).max(48), precinctId: z.string().min(1).max(48), ballotStyleId: z.string().min(1).max(48) }).optional(),
+  token: z.strictObject({ electionId: z.string().min(1).max(48), precinctId: z.string().min(1).max(48), ballotStyleId: z.string().min(1).max(48) }).optional(),
 });
-export const cardSetSchema = z.object({
+export const cardSetSchema = z.strictObject({
   cardIssuerSeed: hex32,
   tokenIssuerSeed: hex32,
   cards: z.array(cardSpec).min(1),
 });
 export type CardSetFile = z.infer<typeof cardSetSchema>;
+export const cardSetFormat: InputFormat<CardSetFile> = { name: 'card-set', what: 'card set', schema: cardSetSchema };
 
 export type CardSet = {
   readonly cardIssuerPublicKey: Uint8Array;

@@ -190,6 +190,18 @@ describe('the record holds every station of the signed station list', () => {
     expect(exported.status).toBe(1);
   });
 
+  it('`urna record export` asking fewer validators than a checkpoint needs says that once, not "submit the station\'s logs" per log', async () => {
+    const exported = await urnaAsync([
+      'record', 'export', '--out', path.join(run.dir, 'export-one-validator'), '--election', electionFile(), '--guardians', run.ceremonyDir,
+      '--enrollments', path.join(run.dir, 'enrollments'), '--station-manifest', run.election.stationManifestFile, '--from', run.urls[0] ?? '',
+    ]);
+    expect(exported.stderr).not.toContain("submit the station's logs");
+    const warnings = exported.stderr.split('\n').filter((line) => line.startsWith('urna: warning:'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('only 1 validator was asked (--from), and a checkpoint needs the cosignatures of 2 of the package\'s 3');
+    expect(warnings[0]).toContain("Give every validator's URL with --from (");
+  });
+
   it('`urna record export` names a listed station no source holds, and completes the record with its statement', async () => {
     // Version 2 of the list adds station-4, enrolled but never run.
     const authority = ed25519NoteSigner('svetlogorye-commission', seedFor('stations/authority'));

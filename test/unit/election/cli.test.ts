@@ -61,7 +61,20 @@ describe('urna election', () => {
     const fixture = path.join(import.meta.dirname, '../../fixtures/nist/ballot-definition.json');
     const imported = await urna('election', 'import-nist', fixture, '--settings', at('sample', 'election.json'), '--out', at('imported.json'));
     expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toContain(`election ru-prirechny-2026-09-20 (from ${fixture}; --election-id chooses another) on 2026-09-20`);
     expect((await urna('election', 'validate', at('imported.json'))).code).toBe(0);
+    const chosen = await urna('election', 'import-nist', fixture, '--settings', at('sample', 'election.json'), '--out', at('imported-2.json'), '--election-id', 'prirechny-2026');
+    expect(chosen.code, chosen.stderr).toBe(0);
+    expect((JSON.parse(readFileSync(at('imported-2.json'), 'utf8')) as { electionId: string }).electionId).toBe('prirechny-2026');
+  });
+
+  it('import-nist: --settings is marked required in the help, and its absence is named', async () => {
+    const help = await urna('election', 'import-nist', '--help');
+    expect(help.stdout).toMatch(/--settings <file>\s+\(required\)/);
+    expect(help.stdout).toContain('--election-id <id>');
+    const missing = await urna('election', 'import-nist', path.join(import.meta.dirname, '../../fixtures/nist/ballot-definition.json'), '--out', at('imported-3.json'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("required option '--settings <file>' not specified");
   });
 });
 

@@ -21,7 +21,9 @@ describe('import of a NIST SP 1500-20 ballot definition', () => {
     const imported = importNistBallotDefinition(nist(), settings);
     if (!imported.ok) throw new Error(imported.error.map((e) => e.message.en).join('\n'));
     const def = imported.value;
-    expect(def.electionId).toBe(settings.electionId);
+    // The election is the NIST file's (its scope and date name it), not the settings file's; only the trust settings are kept.
+    expect(def.electionId).toBe('ru-prirechny-2026-09-20');
+    expect(def.electionId).not.toBe(settings.electionId);
     expect(def.validators).toEqual(settings.validators);
     expect(def.title.ru).toBe('Выборы в Собрание депутатов Приречного района');
     expect(def.date).toBe('2026-09-20');
@@ -43,6 +45,17 @@ describe('import of a NIST SP 1500-20 ballot definition', () => {
     ]);
     const manifest = toBallotManifest(def, 'style-1');
     expect(manifest.ok && manifest.value.contests[1]?.selections).toEqual(['can-orlova', 'can-petrov', 'can-rudneva', 'can-titov', 'write-in-1']);
+  });
+
+  it("takes the election id from the file's external identifier, or the one given", () => {
+    const doc = nist();
+    setPath(doc, 'Election[0].ExternalIdentifier', [{ '@type': 'BallotDefinition.ExternalIdentifier', Type: 'local', Value: 'Prirechny 2026' }]);
+    const fromFile = importNistBallotDefinition(doc, settings);
+    expect(fromFile.ok && fromFile.value.electionId).toBe('prirechny-2026');
+    const given = importNistBallotDefinition(doc, settings, 'prirechny-assembly-2026');
+    expect(given.ok && given.value.electionId).toBe('prirechny-assembly-2026');
+    const bad = importNistBallotDefinition(doc, settings, 'Not An Id');
+    expect(bad.ok ? [] : bad.error.map((e) => e.path)).toEqual(['electionId']);
   });
 
   it('names the NIST field that lacks a Russian or English text', () => {
