@@ -249,6 +249,10 @@ export const EVENTS = {
   'simulate.crash-planned': simulate('The simulation will kill the station at a chosen moment of a voter\'s session.', ['voter', 'moment']),
   'simulate.station-killed': simulate('The simulation killed the station.', ['voter', 'moment']),
   'simulate.pending-resolved': simulate('After the crash the simulated poll worker resolved the pending ballot from the paper.', ['confirmed', 'receipt']),
+  'simulate.printer-waiting': simulate('The simulated voter waits for the station\'s printer to be ready.', ['state']),
+  'simulate.printer-ready': simulate('The station\'s printer is ready again after a wait.', []),
+  'simulate.station-restarted': simulate('The killed station was started again and its poll worker signed in.', []),
+  'simulate.recovered': simulate('After the restart, the pending ballots were resolved: how many were cast and voided.', ['cast', 'voided']),
 
   // The validator (validator/).
   'validator.started': validator('The validator started serving.', ['name', 'address', 'stations']),

@@ -284,11 +284,11 @@ export class StationDriver {
       let waited = false;
       while (!(status = await this.status()).printer.ready) {
         if (Date.now() > deadline) throw new Error(`${this.station.stationId}: the printer stays ${status.printer.state}`);
-        if (!waited) this.log('simulate.printer-waiting', { state: status.printer.state });
+        if (!waited) this.logger.log('simulate.printer-waiting', { stationId: this.station.stationId, state: status.printer.state });
         waited = true;
         await sleep(20);
       }
-      if (waited) this.log('simulate.printer-ready');
+      if (waited) this.logger.log('simulate.printer-ready', { stationId: this.station.stationId });
       if (status.interruptedPrint === null) return;
       await this.signIn();
       const reprinted = await this.kiosk.call('reprintInterrupted');
@@ -336,9 +336,9 @@ export class StationDriver {
     if (crash.moment === 'paper-out') this.devices.printer.setPaper('ok');
     await this.kiosk.start();
     await this.signIn();
-    this.log('simulate.station-restarted');
+    this.logger.log('simulate.station-restarted', { stationId: this.station.stationId });
     const after = await this.resolveAfterCrash(before);
-    this.log('simulate.recovered', { cast: after.cast, voided: after.voided });
+    this.logger.log('simulate.recovered', { stationId: this.station.stationId, cast: after.cast, voided: after.voided });
     return after;
   }
 
