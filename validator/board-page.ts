@@ -1,8 +1,8 @@
 /**
  * The bulletin board as a web page (renderer/board, built to dist/board by
  * `npm run build`): `/` leads to `/board/`; a browser opening the receipt's QR
- * URL `/urna/v1/confirmation/<code>` gets the page, which checks that code; every
- * other client of that URL still gets the JSON answer. The page loads nothing
+ * URL `/urna/v1/confirmation/<code>` is sent to `/board/?code=<code>`, where the
+ * page checks that code; every other client of that URL still gets the JSON answer. The page loads nothing
  * from elsewhere and runs no inline script: a strict Content-Security-Policy
  * allows this validator's own files and, for the confirmations the page counts,
  * the other validators the package lists. The public GET API answers any

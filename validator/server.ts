@@ -7,7 +7,6 @@
  * `{ "error": { "code", "message", … } }` — except the add-checkpoint 409, whose
  * body the tlog-witness spec fixes — and is logged with a stable event id.
  */
-import { nodeMerkleHasher } from '../storage/merkle-hasher';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { toBase64, toBase64Url } from '../core/encoding/bytes';
 import { formatBaseHashForDisplay } from '../core/election/package';
@@ -16,7 +15,7 @@ import { ADD_CHECKPOINT_PATH, ENTRIES_PATH, TLOG_SIZE_CONTENT_TYPE } from '../co
 import type { EventLogger } from '../core/logging';
 import type { StationId } from '../core/ids';
 import { ID_PATTERN } from '../core/ids';
-import { fullCodePrefix, matchesShortCode, parseLookupCode } from '../core/board/confirmation';
+import { confirmationAnswer, fullCodePrefix, matchesShortCode, parseLookupCode } from '../core/board/confirmation';
 import { defaultBoardPageDir, registerBoardPage, wantsPage } from './board-page';
 import type { ConfirmationLookup } from './store-api';
 import type { Refusal, ValidatorService } from './service';
@@ -173,7 +172,7 @@ export function buildValidatorServer(
 
   // The bulletin board reads only committed state (store-api.ts read side); it may be a read replica.
   const board = service.store.read;
-  const page = registerBoardPage(
+  registerBoardPage(
     app,
     boardPageDir,
     service.election.definition.validators.members.map((m) => new URL(m.url).origin),
@@ -267,8 +266,8 @@ export function buildValidatorServer(
   const SHORT_CODE_CANDIDATES = 16;
 
   app.get<{ Params: { code: string } }>('/urna/v1/confirmation/:code', async (request, reply) => {
-    // A browser opening the receipt's QR code gets the page, which checks the code itself.
-    if (wantsPage(request)) return page.send(reply);
+    // A browser opening the receipt's QR code is sent to the page, which checks the code itself.
+    if (wantsPage(request)) return reply.redirect(`/board/?code=${encodeURIComponent(request.params.code)}`, 303);
     const parsed = parseLookupCode(request.params.code);
     if (!parsed.ok) return refuse(request, reply, 400, 'bad-confirmation-code', parsed.error);
     let found: ConfirmationLookup | undefined;
@@ -290,26 +289,16 @@ export function buildValidatorServer(
     const origin = stationOrigin(service.election.electionId, found.stationId as StationId, 'ballots');
     const [head, entry] = await Promise.all([board.head(origin), board.entryText(origin, found.index)]);
     if (head === undefined || entry === undefined) throw new Error(`invariant failed: ballot ${found.ballotId} has no stored entry`);
-    const proofOf = async (index: number) => (await board.inclusionProof(origin, index, head.size)).map((h) => toBase64(h));
-    let resolution: { entry: string; inclusionProof: string[] } | null = null;
-    if (found.resolvedIndex !== null) {
-      const resolving = await board.entryText(origin, found.resolvedIndex);
-      if (resolving === undefined) throw new Error(`invariant failed: ballot ${found.ballotId} has no stored resolution`);
-      resolution = { entry: resolving, inclusionProof: await proofOf(found.resolvedIndex) };
-    }
-    return {
-      stationId: found.stationId,
-      ballotId: found.ballotId,
-      status: found.status,
-      index: found.index,
-      resolvedIndex: found.resolvedIndex,
-      entry,
-      leafHash: toBase64(nodeMerkleHasher.leaf(Buffer.from(entry, 'utf8'))),
+    const indexes = found.resolvedIndex === null ? [found.index] : [found.index, found.resolvedIndex];
+    const proofs = new Map(await Promise.all(indexes.map(async (i) => [i, await board.inclusionProof(origin, i, head.size)] as const)));
+    const resolution = found.resolvedIndex === null ? null : await board.entryText(origin, found.resolvedIndex);
+    if (resolution === undefined) throw new Error(`invariant failed: ballot ${found.ballotId} has no stored resolution`);
+    if (head.cosigned === undefined) throw new Error(`invariant failed: ${origin} has a ballot but no cosigned checkpoint`);
+    return confirmationAnswer(found, { entry, resolution }, {
       size: head.size,
-      inclusionProof: await proofOf(found.index),
-      resolution,
       checkpoint: head.cosigned,
-    };
+      proof: (i) => proofs.get(i) ?? [],
+    });
   });
 
   // What a checker needs to trust the answers above without trusting this validator:

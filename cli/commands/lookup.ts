@@ -17,7 +17,7 @@ type LookupOptions = { board: string[]; authorityKey?: string; language?: string
 const TIMEOUT_MS = 15_000;
 
 const fetchJson: BoardFetcher = async (board, path) => {
-  const url = new URL(path, board);
+  const url = new URL(path.replace(/^\//, ''), board);
   let response: Response;
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS), headers: { accept: 'application/json' } });
@@ -41,7 +41,7 @@ function parseBoard(text: string): string {
     throw new CliError(`--board must be the board's address, like http://validator.example:8080 (got ${JSON.stringify(text)})`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError('--board must be an http:// or https:// address');
-  return url.origin;
+  return url.href.endsWith('/') ? url.href : `${url.href}/`;
 }
 
 function describeOutcome(outcome: BoardOutcome): string {

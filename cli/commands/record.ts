@@ -25,6 +25,7 @@ import { splitEntryLines } from '../../core/record/verify';
 import { verifyCosignedCheckpoint } from '../../core/ledger/cosignature';
 import { nodeMerkleHasher } from '../../storage/merkle-hasher';
 import { readJsonFile, readJsonFileWithText, writeRecordFile } from '../record/files';
+import { registerBoardMirror } from '../record/board-mirror';
 import { readExportStationList, stationsToExport, writeStationList } from '../record/station-list';
 import { CliError } from '../urna';
 import { readVerifierKeyFile } from './election';
@@ -301,4 +302,5 @@ export function register(program: Command): void {
     .option('--station-export <dirs...>', 'station exports from `urna log export`, for stations that never got online')
     .option('--authority-key <vkey-file>', "pin the election authority's key instead of trusting the key the package names")
     .action((options: ExportOptions) => exportCommand(options));
+  registerBoardMirror(record);
 }

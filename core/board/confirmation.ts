@@ -11,7 +11,7 @@
 import { base32crockford } from '@scure/base';
 import { z } from 'zod';
 import { shortConfirmationCode } from '../api/ballot';
-import { fromBase64, fromBase64Url, toBase64Url, utf8Encode } from '../encoding/bytes';
+import { fromBase64, fromBase64Url, toBase64, toBase64Url, utf8Encode } from '../encoding/bytes';
 import { leafHash, verifyInclusion } from '../ledger/merkle';
 import type { PackageTrust } from '../election/package';
 import { verifyStationEnrollment } from '../election/enrollment';
@@ -93,6 +93,42 @@ export const confirmationAnswerSchema = z.object({
   checkpoint: z.string().max(100_000),
 });
 export type ConfirmationAnswer = z.infer<typeof confirmationAnswerSchema>;
+
+/** Where a ballot stands in its station's log, as a board's index of ballots knows it. */
+export type BallotPlace = {
+  readonly stationId: string;
+  readonly ballotId: string;
+  readonly status: ConfirmationAnswer['status'];
+  readonly index: number;
+  readonly resolvedIndex: number | null;
+};
+
+/**
+ * The answer to `GET /urna/v1/confirmation/:code`, from the ballot's place, its
+ * entry text and the resolving entry's, the log's size and signed checkpoint, and
+ * a way to make inclusion proofs in that log: a validator builds it from its
+ * store, `urna record board` from a record's files.
+ */
+export function confirmationAnswer(
+  place: BallotPlace,
+  entries: { readonly entry: string; readonly resolution: string | null },
+  log: { readonly size: number; readonly checkpoint: string; proof(index: number): readonly Uint8Array[] },
+): ConfirmationAnswer & { readonly leafHash: string } {
+  const proof = (index: number) => log.proof(index).map((h) => toBase64(h));
+  return {
+    stationId: place.stationId,
+    ballotId: place.ballotId,
+    status: place.status,
+    index: place.index,
+    resolvedIndex: place.resolvedIndex,
+    entry: entries.entry,
+    leafHash: toBase64(leafHash(utf8Encode(entries.entry))),
+    size: log.size,
+    inclusionProof: proof(place.index),
+    resolution: place.resolvedIndex === null || entries.resolution === null ? null : { entry: entries.resolution, inclusionProof: proof(place.resolvedIndex) },
+    checkpoint: log.checkpoint,
+  };
+}
 
 /** What one board's answer proved: the ballot's place in a station-signed log that these validators cosigned. */
 export type CheckedAnswer = {

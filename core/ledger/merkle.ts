@@ -132,6 +132,22 @@ export function rootOfEntries(entries: readonly Bytes[], hasher: MerkleHasher = 
   return tree.root();
 }
 
+/** Every node of a tree of whole leaves, in memory, for proofs over a log read from files (O(n) memory). */
+export function memoryTree(leafHashes: readonly Bytes[], hasher: MerkleHasher = sha256Hasher): SubtreeHashSource & { readonly size: number; readonly root: Bytes } {
+  const tree = new CompactMerkleTree(hasher);
+  const nodes = new Map<string, Bytes>();
+  for (const leaf of leafHashes) for (const node of tree.append(leaf)) nodes.set(`${node.level}/${node.index}`, node.hash);
+  return {
+    size: tree.size,
+    root: tree.root(),
+    subtreeHash(level, index) {
+      const hash = nodes.get(`${level}/${index}`);
+      if (hash === undefined) throw new RangeError(`no perfect subtree ${level}/${index} in a tree of ${tree.size}`);
+      return hash;
+    },
+  };
+}
+
 function assertTreeIndex(value: number, what: string): void {
   if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${what} must be a non-negative safe integer`);
 }

@@ -15,7 +15,7 @@ import { confirmationSeed, type EncryptedBallot, type LoggedBallot } from '../ba
 import { describeEntryError } from '../ledger/entries';
 import { electionEntryRegistry } from '../ledger/station-entries';
 import { err, ok, type Result } from '../result';
-import { applyBallotLogEntry, parseEntryBallot, type BallotLogPosition, type BallotStatus, type LogRuleCode } from './ballot-log-rules';
+import { applyBallotLogEntry, parseEntryBallot, type BallotLogPosition, type BallotStatus, type LogRuleCode, type PollsState } from './ballot-log-rules';
 import type { RecordElection, RecordStation } from './election';
 import type { RecordCheck, RecordFailure } from './failure';
 
@@ -54,6 +54,9 @@ export type ReplayedBallotLog = {
   /** Ballots left pending at the end: never counted. */
   readonly unresolved: readonly string[];
   readonly pollsClosed: boolean;
+  readonly polls: PollsState;
+  /** Every ballot whose code was shown: where it stands, by ballot id (what a bulletin board indexes). */
+  readonly places: ReadonlyMap<string, { readonly index: number; readonly status: BallotStatus; readonly resolvedIndex: number | null; readonly code: string }>;
 };
 
 export type ReplayOptions = {
@@ -69,6 +72,7 @@ export function replayBallotLog(
 ): Result<ReplayedBallotLog, RecordFailure> {
   let position: BallotLogPosition = { polls: 'polls-closed-initial', chain: confirmationSeed(election.extendedBaseHash, station.stationId), cast: 0 };
   const status = new Map<string, BallotStatus>();
+  const places = new Map<string, { index: number; status: BallotStatus; resolvedIndex: number | null; code: string }>();
   const pending = new Map<string, { index: number; ballotStyleId: string; ballot: EncryptedBallot }>();
   const proofJobs: ProofJob[] = [];
   const cast: CastBallot[] = [];
@@ -100,6 +104,7 @@ export function replayBallotLog(
       case 'shown': {
         const { ballot, ballotStyleId } = step;
         status.set(ballot.ballotId, step.status);
+        places.set(ballot.ballotId, { index, status: step.status, resolvedIndex: null, code: String(decoded.value['confirmationCode']) });
         if (step.status === 'challenged') challenged++;
         else pending.set(ballot.ballotId, { index, ballotStyleId, ballot });
         proofJobs.push({ index, ballotStyleId, ballot, entryText: text });
@@ -110,6 +115,7 @@ export function replayBallotLog(
         if (ballot === undefined) throw new Error(`invariant failed: pending ballot ${step.ballotId} was not kept`);
         pending.delete(step.ballotId);
         status.set(step.ballotId, step.status);
+        places.set(step.ballotId, { index: ballot.index, status: step.status, resolvedIndex: index, code: places.get(step.ballotId)?.code ?? '' });
         if (step.status === 'cast') cast.push(ballot);
         else voided++;
         break;
@@ -120,5 +126,5 @@ export function replayBallotLog(
   if (options.requireClosed && polls !== 'polls-closed-final') {
     return err({ check: 'polls-not-closed', stationId: station.stationId, log: 'ballots', message: `the log ends with the polls ${polls}: the record is not final` });
   }
-  return ok({ entries: entryTexts.length, proofJobs, cast, challenged, voided, unresolved: [...pending.keys()], pollsClosed: polls === 'polls-closed-final' });
+  return ok({ entries: entryTexts.length, proofJobs, cast, challenged, voided, unresolved: [...pending.keys()], pollsClosed: polls === 'polls-closed-final', polls, places });
 }

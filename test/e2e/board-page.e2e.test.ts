@@ -8,7 +8,8 @@
  * never "recorded". Screenshots of each state in both languages go to
  * artifacts/screens/board/ (docs/screens/board/ holds the ones the README shows).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +18,8 @@ import { shortConfirmationCode } from '../../core/api/ballot';
 import type { LogKind } from '../../core/ids';
 import { freePort } from '../../cli/simulate/free-port';
 import { chromiumAvailable, launchChromium } from '../support/chromium';
+import { serveFolder } from '../support/static-server';
+import { runUrna } from '../support/urna-cli';
 import { forgeCosignature, startLyingBoard, tamperProof, type LyingBoard } from '../support/lying-board';
 import { BallotWriter, makeTestElection, pushLog, ValidatorProcess, type TestElection } from '../integration/validator/fixture';
 
@@ -179,6 +182,25 @@ describe.skipIf(!available)('the bulletin-board page', () => {
     await page.goto(`${liar.url}/board/`);
     expect(await lookUp(page, codes.late)).toContain('Confirmed by 1 of 3 validators so far; 2 are needed for the record to be final.');
     await page.context().close();
+  });
+
+  it('works the same from a static mirror of a record (urna record board), published under a sub-folder', async () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'urna-mirror-')), 'board-mirror');
+    const made = await runUrna('record', 'board', path.resolve('test/vectors/record'), '--out', out);
+    expect(made.code, made.stderr).toBe(0);
+    const mirror = await serveFolder(out, '/mirror/');
+    try {
+      const page = await openPage();
+      await page.goto(`${mirror.url}board/?code=EWVOUe9rTpyeGvFkGKRxF6frLSNHpmsBz-7UyNhrJ9U`);
+      const result = page.locator('.result');
+      await result.waitFor({ timeout: 30_000 });
+      expect((await result.innerText()).replace(/\s+/g, ' ')).toContain('at station station-01: cast. Recorded and confirmed by 3 of 3 independent validators.');
+      await shot(page, 'mirror-en');
+      await page.context().close();
+    } finally {
+      await mirror.close();
+      rmSync(path.dirname(out), { recursive: true, force: true });
+    }
   });
 
   it('is served with a strict Content-Security-Policy and loads nothing from elsewhere', async () => {
