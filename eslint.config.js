@@ -28,7 +28,14 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
-      'no-restricted-properties': ['error', { object: 'child_process', property: 'exec', message: 'No shell-interpreted exec: use execFile/spawn with an argument list.' }],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'child_process',
+          property: 'exec',
+          message: 'No shell-interpreted exec: use execFile/spawn with an argument list.',
+        },
+      ],
     },
   },
   {

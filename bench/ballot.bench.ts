@@ -34,7 +34,9 @@ import { wasmPow22523 } from '../core/ballot/wasm25519';
 import type { ContestId, GuardianId, SelectionId } from '../core/ids';
 import { type BenchSuite, type Measurement, median } from './harness';
 
-const R1: BallotManifest = { contests: [{ contestId: 'question' as ContestId, limit: 1, selections: ['yes', 'no'] as SelectionId[] }] };
+const R1: BallotManifest = {
+  contests: [{ contestId: 'question' as ContestId, limit: 1, selections: ['yes', 'no'] as SelectionId[] }],
+};
 const R2: BallotManifest = {
   contests: Array.from({ length: 10 }, (_, c) => ({
     contestId: `contest-${c}` as ContestId,
@@ -61,11 +63,24 @@ function time<T>(f: () => T): { value: T; ms: number } {
 /** Every bench ballot is shown at one station with one style (the binding's cost does not depend on its value). */
 const binding = { stationId: 'station-bench', ballotStyleId: 'style-bench' };
 
-function encryptMany(context: ElectionContext, manifest: BallotManifest, count: number, random: RandomSource): { ballots: EncryptedBallot[]; times: number[] } {
+function encryptMany(
+  context: ElectionContext,
+  manifest: BallotManifest,
+  count: number,
+  random: RandomSource,
+): { ballots: EncryptedBallot[]; times: number[] } {
   const ballots: EncryptedBallot[] = [];
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
-    const { value, ms } = time(() => encryptBallot(context, manifest, binding, { ballotId: `b-${i}` as BallotId, choices: choicesFor(manifest, i) }, random));
+    const { value, ms } = time(() =>
+      encryptBallot(
+        context,
+        manifest,
+        binding,
+        { ballotId: `b-${i}` as BallotId, choices: choicesFor(manifest, i) },
+        random,
+      ),
+    );
     if (!value.ok) throw new Error('encrypt failed');
     ballots.push(value.value.ballot);
     times.push(ms);
@@ -76,7 +91,14 @@ function encryptMany(context: ElectionContext, manifest: BallotManifest, count: 
 /** One ballot checked alone (a batch of one): the targets of the voter's check of a challenged ballot and of a validator push of one ballot. */
 const SINGLE_TARGET_MS = { r1: 2, r2: 30 } as const;
 
-function verifyMeasurements(label: 'r1' | 'r2', context: ElectionContext, manifest: BallotManifest, ballots: EncryptedBallot[], singleCount: number, r1: boolean): Measurement[] {
+function verifyMeasurements(
+  label: 'r1' | 'r2',
+  context: ElectionContext,
+  manifest: BallotManifest,
+  ballots: EncryptedBallot[],
+  singleCount: number,
+  r1: boolean,
+): Measurement[] {
   // Medians of one ballot at a time, after a warm-up ballot.
   if (!verifyBallot(context, manifest, binding, ballots[0] as EncryptedBallot).ok) throw new Error('verify failed');
   const aloneTimes = ballots.slice(0, Math.min(ballots.length, singleCount * 4)).map((ballot) => {
@@ -86,7 +108,8 @@ function verifyMeasurements(label: 'r1' | 'r2', context: ElectionContext, manife
   });
   const aloneMs = median(aloneTimes);
   const single = time(() => {
-    for (const ballot of ballots.slice(0, singleCount)) if (!verifyBallotProofByProof(context, manifest, binding, ballot).ok) throw new Error('verify failed');
+    for (const ballot of ballots.slice(0, singleCount))
+      if (!verifyBallotProofByProof(context, manifest, binding, ballot).ok) throw new Error('verify failed');
   });
   const singleMs = single.ms / singleCount;
   const batched = time(() => {
@@ -109,8 +132,18 @@ function verifyMeasurements(label: 'r1' | 'r2', context: ElectionContext, manife
       meetsTarget: aloneMs <= SINGLE_TARGET_MS[label],
       note: `${aloneTimes.length} ballots each checked alone (verifyBallot: one MSM per ballot); compare ballot.msm.wasm.median-us`,
     },
-    { name: `ballot.${label}.verify.single`, value: singleMs, unit: 'ms/ballot', note: `${singleCount} ballots, proof by proof (verifyBallotProofByProof)` },
-    { name: `ballot.${label}.verify.batched`, value: batchedMs, unit: 'ms/ballot', note: `${ballots.length} ballots, one MSM per 256` },
+    {
+      name: `ballot.${label}.verify.single`,
+      value: singleMs,
+      unit: 'ms/ballot',
+      note: `${singleCount} ballots, proof by proof (verifyBallotProofByProof)`,
+    },
+    {
+      name: `ballot.${label}.verify.batched`,
+      value: batchedMs,
+      unit: 'ms/ballot',
+      note: `${ballots.length} ballots, one MSM per 256`,
+    },
     { name: `ballot.${label}.verify.speedup`, value: ratio, unit: 'x', target: '>= 3 x', meetsTarget: ratio >= 3 },
     {
       name: `ballot.${label}.verify.batched.rate`,
@@ -119,13 +152,22 @@ function verifyMeasurements(label: 'r1' | 'r2', context: ElectionContext, manife
       ...(r1 ? { target: '>= 500 ballots/s', meetsTarget: perSecond >= 500 } : {}),
       note: 'decoded ballots; add the parse cost below for ballots arriving as JSON',
     },
-    { name: `ballot.${label}.parse`, value: parseMs, unit: 'ms/ballot', note: 'zod + decoding every point and scalar of the record' },
+    {
+      name: `ballot.${label}.parse`,
+      value: parseMs,
+      unit: 'ms/ballot',
+      note: 'zod + decoding every point and scalar of the record',
+    },
     { name: `ballot.${label}.parse+verify.batched.rate`, value: 1000 / (parseMs + batchedMs), unit: 'ballots/s' },
   ];
   return out;
 }
 
-function tallyMeasurements(context: ElectionContext, ceremony: ReturnType<typeof setUp>, random: RandomSource): Measurement[] {
+function tallyMeasurements(
+  context: ElectionContext,
+  ceremony: ReturnType<typeof setUp>,
+  random: RandomSource,
+): Measurement[] {
   const BALLOTS = 100_000;
   // Cheap ballots for the tally: a pool of 64 distinct honest encryptions per value,
   // drawn at random, without proofs (verification is measured above).
@@ -164,10 +206,25 @@ function tallyMeasurements(context: ElectionContext, ceremony: ReturnType<typeof
   });
   const bsgs = time(() => new DiscreteLog().solve(context.jointKey.point.subtract(context.jointKey.point), 10_000_000));
   return [
-    { name: 'ballot.r1.tally.aggregate.100k', value: aggregate.ms, unit: 'ms', note: '100,000 decoded R1 ballots (pooled encryptions, no proofs)' },
-    { name: 'ballot.r1.tally.decrypt', value: decrypt.ms, unit: 'ms', note: '2 of 3 guardians: partial decryptions with proofs, verification, Lagrange, BSGS (fresh table)' },
+    {
+      name: 'ballot.r1.tally.aggregate.100k',
+      value: aggregate.ms,
+      unit: 'ms',
+      note: '100,000 decoded R1 ballots (pooled encryptions, no proofs)',
+    },
+    {
+      name: 'ballot.r1.tally.decrypt',
+      value: decrypt.ms,
+      unit: 'ms',
+      note: '2 of 3 guardians: partial decryptions with proofs, verification, Lagrange, BSGS (fresh table)',
+    },
     { name: 'ballot.r1.tally+decrypt.100k', value: aggregate.ms + decrypt.ms, unit: 'ms' },
-    { name: 'ballot.dlog.table.10M', value: bsgs.ms, unit: 'ms', note: 'fresh baby-step table for counts up to 10,000,000 (3,163 entries)' },
+    {
+      name: 'ballot.dlog.table.10M',
+      value: bsgs.ms,
+      unit: 'ms',
+      note: 'fresh baby-step table for counts up to 10,000,000 (3,163 entries)',
+    },
   ];
 }
 
@@ -189,7 +246,13 @@ export function decodeMeasurements(random: RandomSource): Measurement[] {
     if (!useArithmetic(kind)) throw new Error(`${kind} unavailable`);
     return perItemUs(points.length, decodeAll);
   };
-  const rounds: Record<'decodeBigint' | 'decodeWasmPow' | 'decodeWasm' | 'powBigint' | 'powWasm', number[]> = { decodeBigint: [], decodeWasmPow: [], decodeWasm: [], powBigint: [], powWasm: [] };
+  const rounds: Record<'decodeBigint' | 'decodeWasmPow' | 'decodeWasm' | 'powBigint' | 'powWasm', number[]> = {
+    decodeBigint: [],
+    decodeWasmPow: [],
+    decodeWasm: [],
+    powBigint: [],
+    powWasm: [],
+  };
   try {
     for (let round = 0; round < 16; round++) {
       const sample = {
@@ -208,12 +271,32 @@ export function decodeMeasurements(random: RandomSource): Measurement[] {
   const decodeBigint = median(rounds.decodeBigint);
   const decodeWasm = median(rounds.decodeWasm);
   return [
-    { name: 'ballot.decode.bigint.median-us', value: decodeBigint, unit: 'µs/point', note: 'ristretto255 decoding with bigints' },
-    { name: 'ballot.decode.wasm-pow.median-us', value: median(rounds.decodeWasmPow), unit: 'µs/point', note: 'x^(2^252−3) in WebAssembly, the rest with bigints' },
-    { name: 'ballot.decode.wasm.median-us', value: decodeWasm, unit: 'µs/point', note: 'all the arithmetic in WebAssembly (the default)' },
+    {
+      name: 'ballot.decode.bigint.median-us',
+      value: decodeBigint,
+      unit: 'µs/point',
+      note: 'ristretto255 decoding with bigints',
+    },
+    {
+      name: 'ballot.decode.wasm-pow.median-us',
+      value: median(rounds.decodeWasmPow),
+      unit: 'µs/point',
+      note: 'x^(2^252−3) in WebAssembly, the rest with bigints',
+    },
+    {
+      name: 'ballot.decode.wasm.median-us',
+      value: decodeWasm,
+      unit: 'µs/point',
+      note: 'all the arithmetic in WebAssembly (the default)',
+    },
     { name: 'ballot.decode.speedup', value: decodeBigint / decodeWasm, unit: 'x' },
     { name: 'ballot.pow22523.bigint.median-us', value: median(rounds.powBigint), unit: 'µs/call' },
-    { name: 'ballot.pow22523.wasm.median-us', value: median(rounds.powWasm), unit: 'µs/call', note: 'including the bigint ↔ memory conversions' },
+    {
+      name: 'ballot.pow22523.wasm.median-us',
+      value: median(rounds.powWasm),
+      unit: 'µs/call',
+      note: 'including the bigint ↔ memory conversions',
+    },
   ];
 }
 
@@ -230,7 +313,9 @@ export function msmMeasurements(random: RandomSource): Measurement[] {
   const L = ristretto255.Point.Fn.ORDER;
   const n = 512;
   const logs = Array.from({ length: n - 1 }, () => randomScalar(random));
-  const points = logs.map((r) => decodeRistretto(ristretto255.Point.BASE.multiply(r).toBytes()) ?? ristretto255.Point.ZERO);
+  const points = logs.map(
+    (r) => decodeRistretto(ristretto255.Point.BASE.multiply(r).toBytes()) ?? ristretto255.Point.ZERO,
+  );
   const scalars = logs.map((_, i) => (i % 4 === 3 ? randomScalar(random) : bytesToNumberLE(random(16))));
   const balance = scalars.reduce((acc, k, i) => (acc + k * (logs[i] as bigint)) % L, 0n);
   points.push(ristretto255.Point.BASE);
@@ -257,14 +342,27 @@ export function msmMeasurements(random: RandomSource): Measurement[] {
   const bigint = median(rounds.bigint);
   const wasm = median(rounds.wasm);
   return [
-    { name: 'ballot.msm.bigint.median-us', value: bigint, unit: 'µs/point', note: `msmIsIdentity, ${n} points, bigint point arithmetic` },
-    { name: 'ballot.msm.wasm.median-us', value: wasm, unit: 'µs/point', note: `${n} points, point arithmetic and bucket loop in WebAssembly (the default)` },
+    {
+      name: 'ballot.msm.bigint.median-us',
+      value: bigint,
+      unit: 'µs/point',
+      note: `msmIsIdentity, ${n} points, bigint point arithmetic`,
+    },
+    {
+      name: 'ballot.msm.wasm.median-us',
+      value: wasm,
+      unit: 'µs/point',
+      note: `${n} points, point arithmetic and bucket loop in WebAssembly (the default)`,
+    },
     { name: 'ballot.msm.speedup', value: bigint / wasm, unit: 'x' },
   ];
 }
 
 function setUp(random: RandomSource) {
-  const outcome = runLocalCeremony({ baseHash: random(32), guardianIds: ['g-1', 'g-2', 'g-3'] as GuardianId[], threshold: 2 }, random);
+  const outcome = runLocalCeremony(
+    { baseHash: random(32), guardianIds: ['g-1', 'g-2', 'g-3'] as GuardianId[], threshold: 2 },
+    random,
+  );
   if (!outcome.ok) throw new Error('ceremony failed');
   return outcome.value;
 }
@@ -282,7 +380,14 @@ export const ballotSuite: BenchSuite = {
     const r2Median = median(r2.times);
     const out: Measurement[] = [
       { name: 'ballot.r1.encrypt+prove.median', value: median(r1.times), unit: 'ms', note: '500 ballots' },
-      { name: 'ballot.r2.encrypt+prove.median', value: r2Median, unit: 'ms', target: '< 60 ms', meetsTarget: r2Median < 60, note: '40 ballots' },
+      {
+        name: 'ballot.r2.encrypt+prove.median',
+        value: r2Median,
+        unit: 'ms',
+        target: '< 60 ms',
+        meetsTarget: r2Median < 60,
+        note: '40 ballots',
+      },
       ...verifyMeasurements('r1', context, R1, r1.ballots, 50, true),
       ...verifyMeasurements('r2', context, R2, r2.ballots, 8, false),
       ...tallyMeasurements(context, ceremony, random),

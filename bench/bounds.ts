@@ -75,8 +75,18 @@ export const boundsSuite: BenchSuite = {
       root = nodeMerkleHasher.node(root, leaf);
     });
     return Promise.resolve([
-      { name: 'bounds.ledger.append.crypto.rate', value: append, unit: 'appends/s', note: 'SHA-256 leaf of a 1 KB entry, 12 node hashes, Ed25519-signed checkpoint; no storage' },
-      { name: 'bounds.ledger.build.crypto.rate', value: build, unit: 'entries/s', note: 'SHA-256 leaf of a short entry and one node hash; no storage' },
+      {
+        name: 'bounds.ledger.append.crypto.rate',
+        value: append,
+        unit: 'appends/s',
+        note: 'SHA-256 leaf of a 1 KB entry, 12 node hashes, Ed25519-signed checkpoint; no storage',
+      },
+      {
+        name: 'bounds.ledger.build.crypto.rate',
+        value: build,
+        unit: 'entries/s',
+        note: 'SHA-256 leaf of a short entry and one node hash; no storage',
+      },
     ]);
   },
 };

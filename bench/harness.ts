@@ -27,5 +27,8 @@ export function percentile(sortedAscending: readonly number[], p: number): numbe
 }
 
 export function median(values: readonly number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }

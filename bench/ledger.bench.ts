@@ -68,7 +68,9 @@ function bareCommitBaseline(): Measurement[] {
   try {
     const db = openDurableSqlite(path.join(dir, 'baseline.sqlite'));
     db.pragma('wal_autocheckpoint = 0');
-    db.exec('CREATE TABLE e (idx INTEGER PRIMARY KEY, body BLOB); CREATE TABLE n (pos INTEGER PRIMARY KEY, hash BLOB); CREATE TABLE c (size INTEGER PRIMARY KEY, note TEXT)');
+    db.exec(
+      'CREATE TABLE e (idx INTEGER PRIMARY KEY, body BLOB); CREATE TABLE n (pos INTEGER PRIMARY KEY, hash BLOB); CREATE TABLE c (size INTEGER PRIMARY KEY, note TEXT)',
+    );
     const insertEntry = db.prepare('INSERT INTO e VALUES (?, ?)');
     const insertNode = db.prepare('INSERT INTO n VALUES (?, ?)');
     const insertCheckpoint = db.prepare('INSERT INTO c VALUES (?, ?)');
@@ -89,7 +91,12 @@ function bareCommitBaseline(): Measurement[] {
     db.close();
     samples.sort((a, b) => a - b);
     return [
-      { name: 'ledger.baseline.sqlite-commit.median', value: median(samples), unit: 'ms', note: 'bare SQLite commit, same shape, fsync' },
+      {
+        name: 'ledger.baseline.sqlite-commit.median',
+        value: median(samples),
+        unit: 'ms',
+        note: 'bare SQLite commit, same shape, fsync',
+      },
       { name: 'ledger.baseline.sqlite-commit.p99', value: percentile(samples, 99), unit: 'ms' },
     ];
   } finally {
@@ -124,11 +131,26 @@ function appendLatency(): Measurement[] {
     const sorted = [...samples].sort((a, b) => a - b);
     const p99 = percentile(sorted, 99);
     return [
-      { name: 'ledger.append.median', value: median(samples), unit: 'ms', note: `${count} single appends, ~1 KB entries, fsync per commit` },
+      {
+        name: 'ledger.append.median',
+        value: median(samples),
+        unit: 'ms',
+        note: `${count} single appends, ~1 KB entries, fsync per commit`,
+      },
       { name: 'ledger.append.p99', value: p99, unit: 'ms', target: '< 5 ms', meetsTarget: p99 < 5 },
       { name: 'ledger.append.max', value: sorted[sorted.length - 1] ?? Number.NaN, unit: 'ms' },
-      { name: 'ledger.append.rate', value: (count / total) * 1000, unit: 'appends/s', note: 'one entry, its nodes and a signed checkpoint per transaction' },
-      { name: 'ledger.wal.checkpoint', value: checkpointMs, unit: 'ms', note: `idle-time WAL checkpoint after ${count} appends (${wal.walFrames} frames)` },
+      {
+        name: 'ledger.append.rate',
+        value: (count / total) * 1000,
+        unit: 'appends/s',
+        note: 'one entry, its nodes and a signed checkpoint per transaction',
+      },
+      {
+        name: 'ledger.wal.checkpoint',
+        value: checkpointMs,
+        unit: 'ms',
+        note: `idle-time WAL checkpoint after ${count} appends (${wal.walFrames} frames)`,
+      },
     ];
   } finally {
     cleanup();
@@ -155,7 +177,8 @@ function proofsAtOneMillion(): Measurement[] {
       if (!proof.ok) throw new Error('no inclusion proof');
       proofHashes += proof.value.length;
       const text = store.entryText('ballots', index) ?? '';
-      if (!verifyInclusion(leafHash(utf8Encode(text)), index, size, proof.value, root)) throw new Error('inclusion proof failed');
+      if (!verifyInclusion(leafHash(utf8Encode(text)), index, size, proof.value, root))
+        throw new Error('inclusion proof failed');
 
       const old = 1 + Math.floor(Math.random() * (size - 1));
       t = performance.now();
@@ -163,15 +186,26 @@ function proofsAtOneMillion(): Measurement[] {
       consistency.push(ms(t));
       if (!cproof.ok) throw new Error('no consistency proof');
       const oldRoot = store.rootAt('ballots', old);
-      if (!oldRoot.ok || !verifyConsistency(old, size, oldRoot.value, root, cproof.value)) throw new Error('consistency proof failed');
+      if (!oldRoot.ok || !verifyConsistency(old, size, oldRoot.value, root, cproof.value))
+        throw new Error('consistency proof failed');
     }
     store.close();
     const sortedInclusion = [...inclusion].sort((a, b) => a - b);
     const sortedConsistency = [...consistency].sort((a, b) => a - b);
     return [
-      { name: 'ledger.build.1M.seconds', value: buildSeconds, unit: 's', note: 'appendBatch, 50,000 entries per transaction (demo/bench path)' },
+      {
+        name: 'ledger.build.1M.seconds',
+        value: buildSeconds,
+        unit: 's',
+        note: 'appendBatch, 50,000 entries per transaction (demo/bench path)',
+      },
       { name: 'ledger.build.1M.rate', value: size / buildSeconds, unit: 'entries/s' },
-      { name: 'ledger.proof.inclusion.1M.median', value: median(inclusion), unit: 'ms', note: `mean path ${(proofHashes / 1000).toFixed(1)} hashes` },
+      {
+        name: 'ledger.proof.inclusion.1M.median',
+        value: median(inclusion),
+        unit: 'ms',
+        note: `mean path ${(proofHashes / 1000).toFixed(1)} hashes`,
+      },
       { name: 'ledger.proof.inclusion.1M.p99', value: percentile(sortedInclusion, 99), unit: 'ms' },
       { name: 'ledger.proof.consistency.1M.median', value: median(consistency), unit: 'ms' },
       { name: 'ledger.proof.consistency.1M.p99', value: percentile(sortedConsistency, 99), unit: 'ms' },
@@ -206,7 +240,12 @@ function openVerification(): Measurement[] {
         meetsTarget: value < 1000,
         note: `median of 5 opens of ${stationOrigin(ELECTION, STATION, 'ballots')} with ${size} entries: every leaf, node, root and the checkpoint signature`,
       },
-      { name: 'ledger.open.verify.100k.first', value: samples[0] ?? Number.NaN, unit: 'ms', note: 'first open (includes one-time Ed25519 table set-up)' },
+      {
+        name: 'ledger.open.verify.100k.first',
+        value: samples[0] ?? Number.NaN,
+        unit: 'ms',
+        note: 'first open (includes one-time Ed25519 table set-up)',
+      },
     ];
   } finally {
     cleanup();
@@ -215,5 +254,6 @@ function openVerification(): Measurement[] {
 
 export const ledgerSuite: BenchSuite = {
   name: 'ledger',
-  run: () => Promise.resolve([...bareCommitBaseline(), ...appendLatency(), ...openVerification(), ...proofsAtOneMillion()]),
+  run: () =>
+    Promise.resolve([...bareCommitBaseline(), ...appendLatency(), ...openVerification(), ...proofsAtOneMillion()]),
 };

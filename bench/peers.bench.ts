@@ -54,7 +54,10 @@ import { median, type BenchSuite, type Measurement } from './harness';
 import { buildRecord } from './verify.bench';
 
 const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'peers', 'belenios.sh');
-const SIZES = { r1: Number(process.env['URNA_BENCH_PEERS_R1'] ?? 60), r2: Number(process.env['URNA_BENCH_PEERS_R2'] ?? 10) } as const;
+const SIZES = {
+  r1: Number(process.env['URNA_BENCH_PEERS_R1'] ?? 60),
+  r2: Number(process.env['URNA_BENCH_PEERS_R2'] ?? 10),
+} as const;
 const ROUNDS = Number(process.env['URNA_BENCH_PEERS_ROUNDS'] ?? 2);
 const GROUP = process.env['URNA_BENCH_PEERS_GROUP'] ?? 'BELENIOS-2048';
 
@@ -70,7 +73,10 @@ const MANIFESTS: Record<'r1' | 'r2', BallotManifest> = {
 };
 
 /** Phase → seconds, from one run of bench/peers/belenios.sh. */
-type BeleniosRun = Record<'process-start' | 'encrypt-all' | 'verify-empty' | 'add-all' | 'verify-ballots' | 'tally' | 'verify-all', number>;
+type BeleniosRun = Record<
+  'process-start' | 'encrypt-all' | 'verify-empty' | 'add-all' | 'verify-ballots' | 'tally' | 'verify-all',
+  number
+>;
 type Figures = { encryptMs: number; verifyOneMs: number; verifyAllS: number; tallyS: number };
 
 export function beleniosAvailable(): boolean {
@@ -81,15 +87,23 @@ export function beleniosAvailable(): boolean {
 function runBelenios(kind: 'r1' | 'r2', ballots: number): Figures {
   const dir = mkdtempSync(path.join(tmpdir(), `urna-peers-belenios-${kind}-`));
   try {
-    const run = spawnSync('bash', [SCRIPT, dir, kind, String(ballots), GROUP], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const run = spawnSync('bash', [SCRIPT, dir, kind, String(ballots), GROUP], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
     if (run.status !== 0) throw new Error(`belenios run failed (${kind}, ${GROUP}): ${run.stderr.slice(-2000)}`);
-    const phases = Object.fromEntries(run.stdout.trim().split('\n').map((line) => {
-      const [name, seconds] = line.split(' ');
-      return [name, Number(seconds)];
-    })) as BeleniosRun;
+    const phases = Object.fromEntries(
+      run.stdout
+        .trim()
+        .split('\n')
+        .map((line) => {
+          const [name, seconds] = line.split(' ');
+          return [name, Number(seconds)];
+        }),
+    ) as BeleniosRun;
     const start = phases['process-start'];
     return {
-      encryptMs: ((phases['encrypt-all'] / ballots) - start) * 1000,
+      encryptMs: (phases['encrypt-all'] / ballots - start) * 1000,
       verifyOneMs: ((phases['verify-ballots'] - phases['verify-empty']) / ballots) * 1000,
       verifyAllS: phases['verify-all'],
       // compute-encrypted-tally, 3 decryptions, compute-result, and an add-event after each: 10 processes.
@@ -102,7 +116,10 @@ function runBelenios(kind: 'r1' | 'r2', ballots: number): Figures {
 
 function runUrna(kind: 'r1' | 'r2', ballots: number): Promise<Figures> {
   const random = deterministicRandom(`peers-${kind}`);
-  const ceremony = runLocalCeremony({ baseHash: random(32), guardianIds: ['g-1', 'g-2', 'g-3'] as GuardianId[], threshold: 2 }, random);
+  const ceremony = runLocalCeremony(
+    { baseHash: random(32), guardianIds: ['g-1', 'g-2', 'g-3'] as GuardianId[], threshold: 2 },
+    random,
+  );
   if (!ceremony.ok) throw new Error('ceremony failed');
   const context = createElectionContext(random(32), ceremony.value.record.jointKey);
   const manifest = MANIFESTS[kind];
@@ -110,7 +127,9 @@ function runUrna(kind: 'r1' | 'r2', ballots: number): Promise<Figures> {
   const encryptTimes: number[] = [];
   const encrypted: EncryptedBallot[] = [];
   for (let i = 0; i < ballots; i++) {
-    const choices = Object.fromEntries(manifest.contests.map((c) => [c.contestId, [c.selections[i % c.selections.length] as SelectionId]]));
+    const choices = Object.fromEntries(
+      manifest.contests.map((c) => [c.contestId, [c.selections[i % c.selections.length] as SelectionId]]),
+    );
     const started = performance.now();
     const outcome = encryptBallot(context, manifest, binding, { ballotId: `b-${i}` as BallotId, choices }, random);
     encryptTimes.push(performance.now() - started);
@@ -134,7 +153,10 @@ function runUrna(kind: 'r1' | 'r2', ballots: number): Promise<Figures> {
   return buildRecord(kind, ballots).then((dir) => {
     try {
       const started = performance.now();
-      const run = spawnSync(process.execPath, [path.resolve('bin/urna.mjs'), 'verify', dir, '--quiet'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+      const run = spawnSync(process.execPath, [path.resolve('bin/urna.mjs'), 'verify', dir, '--quiet'], {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '' },
+      });
       const verifyAllS = (performance.now() - started) / 1000;
       if (run.status !== 0) throw new Error(`urna verify failed: ${run.stderr}`);
       return { encryptMs: median(encryptTimes), verifyOneMs: median(verifyTimes), verifyAllS, tallyS };
@@ -150,7 +172,9 @@ export const peersSuite: BenchSuite = {
   name: 'peers',
   async run(): Promise<readonly Measurement[]> {
     if (!beleniosAvailable()) {
-      process.stdout.write('peers: belenios-tool is not installed (Debian: apt-get install belenios-tool); nothing measured\n');
+      process.stdout.write(
+        'peers: belenios-tool is not installed (Debian: apt-get install belenios-tool); nothing measured\n',
+      );
       return [];
     }
     const out: Measurement[] = [];
@@ -171,10 +195,30 @@ export const peersSuite: BenchSuite = {
       }
       const where = `${kind.toUpperCase()} × ${ballots}, Belenios group ${GROUP}, best of ${ROUNDS} alternating rounds, load average ${loads.map((l) => l.toFixed(1)).join(' / ')}`;
       const workloads: [keyof Figures, string, string, string][] = [
-        ['encryptMs', 'encrypt', 'ms/ballot', 'encrypt + prove one ballot (Belenios: generate-ballot less a bare process start)'],
-        ['verifyOneMs', 'verify-one', 'ms/ballot', 'verify one ballot from its JSON (Belenios: election verify with N ballots − with none, ÷ N; includes its credential signature)'],
-        ['verifyAllS', 'verify-all', 's', 'verify the whole election, each tool\'s own command, process start-up included'],
-        ['tallyS', 'tally', 's', 'encrypted tally, threshold decryption with proofs, result (Belenios: 3 decryptions, processes less their start-up)'],
+        [
+          'encryptMs',
+          'encrypt',
+          'ms/ballot',
+          'encrypt + prove one ballot (Belenios: generate-ballot less a bare process start)',
+        ],
+        [
+          'verifyOneMs',
+          'verify-one',
+          'ms/ballot',
+          'verify one ballot from its JSON (Belenios: election verify with N ballots − with none, ÷ N; includes its credential signature)',
+        ],
+        [
+          'verifyAllS',
+          'verify-all',
+          's',
+          "verify the whole election, each tool's own command, process start-up included",
+        ],
+        [
+          'tallyS',
+          'tally',
+          's',
+          'encrypted tally, threshold decryption with proofs, result (Belenios: 3 decryptions, processes less their start-up)',
+        ],
       ];
       for (const [key, label, unit, note] of workloads) {
         const u = best(urna, key);
@@ -182,7 +226,12 @@ export const peersSuite: BenchSuite = {
         out.push(
           { name: `peers.${kind}.${label}.urna`, value: u, unit, note: `${note}; ${where}` },
           { name: `peers.${kind}.${label}.belenios`, value: b, unit, note: where },
-          { name: `peers.${kind}.${label}.urna-per-belenios`, value: u / b, unit: 'x', note: 'Urna ÷ Belenios: below 1, Urna is faster' },
+          {
+            name: `peers.${kind}.${label}.urna-per-belenios`,
+            value: u / b,
+            unit: 'x',
+            note: 'Urna ÷ Belenios: below 1, Urna is faster',
+          },
         );
       }
     }

@@ -14,7 +14,12 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-type ProfileNode = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] };
+type ProfileNode = {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+  children?: number[];
+};
 type CpuProfile = { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] };
 /** The monotonic-clock interval (µs) a benchmark measured; samples outside it (start-up, shutdown) are left out. */
 export type SampleWindow = { readonly from: number; readonly to: number };
@@ -35,12 +40,19 @@ function label(node: ProfileNode): string {
   const { functionName, url, lineNumber } = node.callFrame;
   const file = url.replace(/^file:\/\//, '');
   const project = /\/(validator|core|cli)\/[^/]+(\/[^/]+)*$/.exec(file);
-  const where = project ? project[0].slice(1) : file.includes('node_modules/') ? file.slice(file.lastIndexOf('node_modules/') + 13) : file;
+  const where = project
+    ? project[0].slice(1)
+    : file.includes('node_modules/')
+      ? file.slice(file.lastIndexOf('node_modules/') + 13)
+      : file;
   return `${functionName || '(anonymous)'} ${where}${where ? `:${lineNumber + 1}` : ''}`;
 }
 
 /** Inclusive and self shares of all sampled time, over every profile given. */
-export function profileShares(profiles: readonly { profile: CpuProfile; window?: SampleWindow }[]): { inclusive: ProfileShare[]; self: ProfileShare[] } {
+export function profileShares(profiles: readonly { profile: CpuProfile; window?: SampleWindow }[]): {
+  inclusive: ProfileShare[];
+  self: ProfileShare[];
+} {
   const inclusive = new Map<string, number>();
   const self = new Map<string, number>();
   let total = 0;
@@ -72,7 +84,8 @@ export function profileShares(profiles: readonly { profile: CpuProfile; window?:
   }
   // Shares of CPU time: the samples taken while the process was idle are left out.
   const busy = total - [...self].filter(([fn]) => fn.startsWith('(idle)')).reduce((sum, [, n]) => sum + n, 0);
-  const shares = (m: Map<string, number>) => [...m].map(([fn, n]) => ({ fn, share: n / Math.max(1, busy) })).sort((a, b) => b.share - a.share);
+  const shares = (m: Map<string, number>) =>
+    [...m].map(([fn, n]) => ({ fn, share: n / Math.max(1, busy) })).sort((a, b) => b.share - a.share);
   // Idle and the program root say nothing about where the work goes.
   const work = (s: ProfileShare) => !/^\((root|idle|program)\)/.test(s.fn);
   return { inclusive: shares(inclusive).filter(work), self: shares(self).filter((s) => !s.fn.startsWith('(idle)')) };
@@ -90,9 +103,19 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const w = path.join(path.dirname(file), WINDOW_FILE);
     return existsSync(w) ? (JSON.parse(readFileSync(w, 'utf8')) as SampleWindow) : undefined;
   };
-  const { inclusive, self } = profileShares(files.map((f) => ({ profile: JSON.parse(readFileSync(f, 'utf8')) as CpuProfile, window: windowOf(f) })));
+  const { inclusive, self } = profileShares(
+    files.map((f) => ({ profile: JSON.parse(readFileSync(f, 'utf8')) as CpuProfile, window: windowOf(f) })),
+  );
   const pct = (s: ProfileShare) => `${(100 * s.share).toFixed(1).padStart(5)} %  ${s.fn}`;
-  process.stdout.write(`${files.length} profiles; share of the processes' CPU time (idle samples left out)\n\nproject functions, inclusive:\n`);
-  process.stdout.write(`${inclusive.filter((s) => /(validator|core)\//.test(s.fn)).slice(0, rows).map(pct).join('\n')}\n\nself time, all code:\n`);
+  process.stdout.write(
+    `${files.length} profiles; share of the processes' CPU time (idle samples left out)\n\nproject functions, inclusive:\n`,
+  );
+  process.stdout.write(
+    `${inclusive
+      .filter((s) => /(validator|core)\//.test(s.fn))
+      .slice(0, rows)
+      .map(pct)
+      .join('\n')}\n\nself time, all code:\n`,
+  );
   process.stdout.write(`${self.slice(0, rows).map(pct).join('\n')}\n`);
 }

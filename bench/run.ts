@@ -44,17 +44,29 @@ const run: SuiteRun = {
 };
 // URNA_BENCH_OUT keeps a one-off run (e.g. the 100,000-ballot verify) from replacing the full table's file.
 const out = path.resolve(process.env['URNA_BENCH_OUT'] ?? 'bench/results.json');
-const report = mergeReports(readReport(out), {
-  date: run.date,
-  command: run.command,
-  seconds: run.seconds,
-  machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: process.platform, load },
-  results,
-  runs: Object.fromEntries(selected.map((s) => [s.name, run])),
-}, suites.map((s) => s.name));
+const report = mergeReports(
+  readReport(out),
+  {
+    date: run.date,
+    command: run.command,
+    seconds: run.seconds,
+    machine: {
+      cores: cpus().length,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      platform: process.platform,
+      load,
+    },
+    results,
+    runs: Object.fromEntries(selected.map((s) => [s.name, run])),
+  },
+  suites.map((s) => s.name),
+);
 mkdirSync(path.dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-process.stdout.write(`\n${markdownTable(report)}\n\nwrote ${out} (${results.length} measurements, ${report.results.length} in the file, ${report.machine.cores} cores)\n`);
+process.stdout.write(
+  `\n${markdownTable(report)}\n\nwrote ${out} (${results.length} measurements, ${report.results.length} in the file, ${report.machine.cores} cores)\n`,
+);
 
 /** The results file written before, if there is one that parses. */
 function readReport(file: string): BenchReport | undefined {

@@ -43,15 +43,22 @@ function referenceDefinition(): ElectionDefinition {
     candidateIds: Array.from({ length: CANDIDATES }, (_, s) => `c${c}-s${s}`),
   }));
   const candidates = contests.flatMap((contest) =>
-    contest.candidateIds.map((id) => ({ id, name: { ru: `Кандидат ${id}`, en: `Candidate ${id}` }, affiliation: { ru: 'Самовыдвижение', en: 'Self-nominated' } })),
+    contest.candidateIds.map((id) => ({
+      id,
+      name: { ru: `Кандидат ${id}`, en: `Candidate ${id}` },
+      affiliation: { ru: 'Самовыдвижение', en: 'Self-nominated' },
+    })),
   );
   const parsed = parseElectionDefinition({
     ...sample,
     contests,
     candidates,
-    ballotStyles: [{ id: 'style-r2', precinctIds: sample.precincts.map((p) => p.id), contestIds: contests.map((c) => c.id) }],
+    ballotStyles: [
+      { id: 'style-r2', precinctIds: sample.precincts.map((p) => p.id), contestIds: contests.map((c) => c.id) },
+    ],
   });
-  if (!parsed.ok) throw new Error(`the reference definition is invalid: ${parsed.error.map((e) => e.message.en).join('; ')}`);
+  if (!parsed.ok)
+    throw new Error(`the reference definition is invalid: ${parsed.error.map((e) => e.message.en).join('; ')}`);
   return parsed.value;
 }
 
@@ -69,15 +76,23 @@ export const stationSuite: BenchSuite = {
       const definition = referenceDefinition();
       provisionStation(dataDir, { stationId: 'st-bench' as StationId, electionId: definition.electionId });
       installSampleElection(dataDir, definition);
-      const station = openStation({ dataDir, mode: 'production', logger: silentLogger, ballotPrinter: new MemoryPrinter(), random: deterministicRandom('bench-station') });
+      const station = openStation({
+        dataDir,
+        mode: 'production',
+        logger: silentLogger,
+        ballotPrinter: new MemoryPrinter(),
+        random: deterministicRandom('bench-station'),
+      });
       try {
         if (!(await openPolls(station.context, BENCH_WORKER)).ok) throw new Error('polls did not open');
         const commits: number[] = [];
         const casts: number[] = [];
         for (let i = 0; i < BALLOTS + 2; i++) {
-          if (!activateVoterSession(station.context, { ballotStyleId: 'style-r2' }).ok) throw new Error('activation refused');
+          if (!activateVoterSession(station.context, { ballotStyleId: 'style-r2' }).ok)
+            throw new Error('activation refused');
           const commitStart = performance.now();
-          if (!(await commitBallot(station.context, { marks: marksFor(i), undervoteAcknowledged: false })).ok) throw new Error('commit refused');
+          if (!(await commitBallot(station.context, { marks: marksFor(i), undervoteAcknowledged: false })).ok)
+            throw new Error('commit refused');
           const castStart = performance.now();
           if (!castBallot(station.context).ok) throw new Error('cast refused');
           await station.service.whenPrintingDone();
@@ -92,9 +107,29 @@ export const stationSuite: BenchSuite = {
         }
         const castMedian = median(casts);
         const out: Measurement[] = [
-          { name: 'station.cast.median', value: castMedian, unit: 'ms', target: '< 100 ms', meetsTarget: castMedian < 100, note: `${BALLOTS} ballots, printing excluded` },
-          { name: 'station.cast.p99', value: percentile([...casts].sort((a, b) => a - b), 99), unit: 'ms', note: `${BALLOTS} ballots` },
-          { name: 'station.commit.median', value: median(commits), unit: 'ms', note: 'check marks, encrypt with proofs, chain the code' },
+          {
+            name: 'station.cast.median',
+            value: castMedian,
+            unit: 'ms',
+            target: '< 100 ms',
+            meetsTarget: castMedian < 100,
+            note: `${BALLOTS} ballots, printing excluded`,
+          },
+          {
+            name: 'station.cast.p99',
+            value: percentile(
+              [...casts].sort((a, b) => a - b),
+              99,
+            ),
+            unit: 'ms',
+            note: `${BALLOTS} ballots`,
+          },
+          {
+            name: 'station.commit.median',
+            value: median(commits),
+            unit: 'ms',
+            note: 'check marks, encrypt with proofs, chain the code',
+          },
         ];
         return out;
       } finally {

@@ -11,16 +11,31 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Measurement } from './harness';
 
-export type BenchRow = Measurement & { readonly suite: string; readonly bound?: string; readonly ratioToBound?: number };
+export type BenchRow = Measurement & {
+  readonly suite: string;
+  readonly bound?: string;
+  readonly ratioToBound?: number;
+};
 
 /** One `npm run bench` invocation: when, how, and the load average at its start. */
-export type SuiteRun = { readonly date: string; readonly command?: string; readonly seconds?: number; readonly load?: readonly number[] };
+export type SuiteRun = {
+  readonly date: string;
+  readonly command?: string;
+  readonly seconds?: number;
+  readonly load?: readonly number[];
+};
 
 export type BenchReport = {
   readonly date: string;
   readonly command?: string;
   readonly seconds?: number;
-  readonly machine: { readonly cores: number; readonly cpu: string; readonly node: string; readonly platform: string; readonly load?: readonly number[] };
+  readonly machine: {
+    readonly cores: number;
+    readonly cpu: string;
+    readonly node: string;
+    readonly platform: string;
+    readonly load?: readonly number[];
+  };
   readonly results: readonly BenchRow[];
   /** The run that measured each suite's rows: a run of some suites keeps the others' rows from earlier runs. */
   readonly runs?: Readonly<Record<string, SuiteRun>>;
@@ -35,14 +50,23 @@ function describeRun(run: SuiteRun): string {
  * every other suite keeps its rows and the run that measured them. A file from
  * before per-suite runs counts as one run that measured every suite in it.
  */
-export function mergeReports(earlier: BenchReport | undefined, now: BenchReport, suiteOrder: readonly string[]): BenchReport {
+export function mergeReports(
+  earlier: BenchReport | undefined,
+  now: BenchReport,
+  suiteOrder: readonly string[],
+): BenchReport {
   const replaced = new Set(Object.keys(now.runs ?? {}));
   for (const row of now.results) replaced.add(row.suite);
   const kept = (earlier?.results ?? []).filter((r) => !replaced.has(r.suite));
   const runs: Record<string, SuiteRun> = {};
   if (earlier !== undefined) {
     const { date, command, seconds, machine } = earlier;
-    const whole: SuiteRun = { date, ...(command === undefined ? {} : { command }), ...(seconds === undefined ? {} : { seconds }), ...(machine.load === undefined ? {} : { load: machine.load }) };
+    const whole: SuiteRun = {
+      date,
+      ...(command === undefined ? {} : { command }),
+      ...(seconds === undefined ? {} : { seconds }),
+      ...(machine.load === undefined ? {} : { load: machine.load }),
+    };
     for (const suite of new Set(kept.map((r) => r.suite))) runs[suite] = earlier.runs?.[suite] ?? whole;
   }
   const order = new Map(suiteOrder.map((name, i) => [name, i]));
@@ -72,15 +96,28 @@ export function markdownTable(report: BenchReport): string {
   const earlier = bySuite.filter(([, run]) => run.date !== report.date);
   const header = [
     `Measured ${describeRun({ ...report, ...(machine.load === undefined ? {} : { load: machine.load }) })} on ${machine.cores} cores (${machine.cpu}), Node ${machine.node}, ${machine.platform}.`,
-    ...(earlier.length === 0 ? [] : ['', 'Suites kept from earlier runs:', ...earlier.map(([suite, run]) => `- ${suite}: ${describeRun(run)}`), '']),
+    ...(earlier.length === 0
+      ? []
+      : [
+          '',
+          'Suites kept from earlier runs:',
+          ...earlier.map(([suite, run]) => `- ${suite}: ${describeRun(run)}`),
+          '',
+        ]),
     'Ratio: a throughput ÷ the single-core rate of only the cryptography the same work needs, measured in the same run (pooled figures can exceed 1).',
     '',
     '| suite | measurement | value | unit | ratio to crypto bound | target |',
     '| --- | --- | ---: | --- | ---: | --- |',
   ];
   const rows = report.results.map((r) => {
-    const ratio = r.ratioToBound === undefined ? (r.bound === undefined ? '' : 'bound not measured') : `${r.ratioToBound.toFixed(2)} (÷ ${r.bound})`;
-    const target = r.target === undefined ? '' : `${r.target}${r.meetsTarget === undefined ? '' : r.meetsTarget ? ' ✓' : ' ✗'}`;
+    const ratio =
+      r.ratioToBound === undefined
+        ? r.bound === undefined
+          ? ''
+          : 'bound not measured'
+        : `${r.ratioToBound.toFixed(2)} (÷ ${r.bound})`;
+    const target =
+      r.target === undefined ? '' : `${r.target}${r.meetsTarget === undefined ? '' : r.meetsTarget ? ' ✓' : ' ✗'}`;
     return `| ${r.suite} | ${cell(r.name)} | ${formatValue(r.value)} | ${cell(r.unit)} | ${cell(ratio)} | ${cell(target)} |`;
   });
   return [...header, ...rows].join('\n');

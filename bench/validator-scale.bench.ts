@@ -35,7 +35,13 @@ import { ENTRIES_PATH } from '../core/ledger/witness-protocol';
 import { loadConfiguredElection, migrateValidatorStore } from '../validator/run';
 import { readValidatorConfig } from '../validator/config';
 import { findPostgresBin, POSTGRES_MISSING, startPostgres, type PostgresCluster } from '../test/support/postgres';
-import { BallotWriter, entriesRequest, makeTestElection, ValidatorProcess, type TestElection } from '../test/integration/validator/fixture';
+import {
+  BallotWriter,
+  entriesRequest,
+  makeTestElection,
+  ValidatorProcess,
+  type TestElection,
+} from '../test/integration/validator/fixture';
 import { WINDOW_FILE } from './profile';
 import { cpuUse, postmasterPid, sampleCpu, type CpuUse } from './cpu';
 import { type BenchSuite, type Measurement, median, percentile } from './harness';
@@ -68,7 +74,8 @@ function prepareEmulators(election: TestElection): Emulators & { writers: Ballot
     const log: LogKind = 'ballots';
     const size = w.ledger.size(log);
     const bodies: string[] = [];
-    for (let from = 0; from < size; from += BATCH) bodies.push(JSON.stringify(entriesRequest(w.ledger, log, from, Math.min(size, from + BATCH))));
+    for (let from = 0; from < size; from += BATCH)
+      bodies.push(JSON.stringify(entriesRequest(w.ledger, log, from, Math.min(size, from + BATCH))));
     return { stationId: station.stationId, bodies, ballots: BALLOTS };
   });
   return { emulators: all.slice(0, STATIONS), warmup: all.slice(STATIONS), writers };
@@ -79,7 +86,10 @@ function prepareEmulators(election: TestElection): Emulators & { writers: Ballot
  * per wall second on one core, and per CPU second (the figure that does not depend on
  * what else the machine runs, comparable with the validators' ballots per CPU second).
  */
-function proofBound(election: TestElection, emulators: readonly Emulator[]): { perSecond: number; perCpuSecond: number } {
+function proofBound(
+  election: TestElection,
+  emulators: readonly Emulator[],
+): { perSecond: number; perCpuSecond: number } {
   const validator = election.validators[0];
   if (validator === undefined) throw new Error('validator');
   const config = readValidatorConfig(election.writeConfig(validator, 0));
@@ -114,16 +124,27 @@ function proofBound(election: TestElection, emulators: readonly Emulator[]): { p
         if (!parsed.ok) throw new Error('ballot record');
         return parsed.value;
       });
-      const verified = verifyBallots(context, manifest, { stationId: job.stationId, ballotStyleId: job.styleId }, ballots);
+      const verified = verifyBallots(
+        context,
+        manifest,
+        { stationId: job.stationId, ballotStyleId: job.styleId },
+        ballots,
+      );
       if (!verified.ok) throw new Error('a pre-generated ballot does not verify');
       count += ballots.length;
     }
   }
   const cpu = process.cpuUsage(cpuStart);
-  return { perSecond: count / ((performance.now() - start) / 1000), perCpuSecond: count / ((cpu.user + cpu.system) / 1e6) };
+  return {
+    perSecond: count / ((performance.now() - start) / 1000),
+    perCpuSecond: count / ((cpu.user + cpu.system) / 1e6),
+  };
 }
 
-async function pushAll(emulators: readonly Emulator[], urls: readonly string[]): Promise<{ seconds: number; latencies: number[] }> {
+async function pushAll(
+  emulators: readonly Emulator[],
+  urls: readonly string[],
+): Promise<{ seconds: number; latencies: number[] }> {
   const latencies: number[] = [];
   const start = performance.now();
   await Promise.all(
@@ -131,17 +152,27 @@ async function pushAll(emulators: readonly Emulator[], urls: readonly string[]):
       for (const [i, body] of e.bodies.entries()) {
         const url = urls[(k + i) % urls.length] as string;
         const sent = performance.now();
-        const response = await fetch(new URL(ENTRIES_PATH, url), { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        const response = await fetch(new URL(ENTRIES_PATH, url), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
         const text = await response.text();
         latencies.push(performance.now() - sent);
-        if (response.status !== 200) throw new Error(`${e.stationId} push ${i}: HTTP ${response.status} ${text.slice(0, 300)}`);
+        if (response.status !== 200)
+          throw new Error(`${e.stationId} push ${i}: HTTP ${response.status} ${text.slice(0, 300)}`);
       }
     }),
   );
   return { seconds: (performance.now() - start) / 1000, latencies };
 }
 
-type LockWaits = { readonly samples: number; readonly waitingMean: number; readonly activeMean: number; readonly byType: Map<string, number> };
+type LockWaits = {
+  readonly samples: number;
+  readonly waitingMean: number;
+  readonly activeMean: number;
+  readonly byType: Map<string, number>;
+};
 
 /**
  * Samples, every LOCK_SAMPLE_MS while `during` runs, the database's backends that are
@@ -172,7 +203,15 @@ async function sampleLockWaits<T>(url: string, during: Promise<T>): Promise<{ re
   })();
   try {
     const result = await during;
-    return { result, waits: { samples, waitingMean: waiting / Math.max(1, samples), activeMean: active / Math.max(1, samples), byType } };
+    return {
+      result,
+      waits: {
+        samples,
+        waitingMean: waiting / Math.max(1, samples),
+        activeMean: active / Math.max(1, samples),
+        byType,
+      },
+    };
   } finally {
     done = true;
     await sampler;
@@ -202,7 +241,13 @@ async function databaseBytes(url: string): Promise<number> {
 const ballotsOf = (list: readonly Emulator[]) => list.reduce((n, e) => n + e.ballots, 0);
 
 /** One round of one configuration: a fresh store, `processCount` validator processes, every emulator's pushes, stop. */
-async function runRound(election: TestElection, { emulators, warmup }: Emulators, processCount: number, cluster: PostgresCluster | undefined, run: string): Promise<RoundResult> {
+async function runRound(
+  election: TestElection,
+  { emulators, warmup }: Emulators,
+  processCount: number,
+  cluster: PostgresCluster | undefined,
+  run: string,
+): Promise<RoundResult> {
   const validator = election.validators[0];
   if (validator === undefined) throw new Error('validator');
   election.writeConfig({ ...validator, dataDir: path.join(election.dir, `data-${run}`) }, 0);
@@ -215,7 +260,10 @@ async function runRound(election: TestElection, { emulators, warmup }: Emulators
     process.env[env] = dbUrl;
     Object.assign(extra, { store: 'postgres', postgres: { urlEnv: env, poolSize: 8 } });
   }
-  writeFileSync(validator.configFile, JSON.stringify({ ...(JSON.parse(readFileSync(validator.configFile, 'utf8')) as object), ...extra }, null, 2));
+  writeFileSync(
+    validator.configFile,
+    JSON.stringify({ ...(JSON.parse(readFileSync(validator.configFile, 'utf8')) as object), ...extra }, null, 2),
+  );
   if (cluster !== undefined) {
     const read = readValidatorConfig(validator.configFile);
     if (!read.ok) throw new Error(read.error);
@@ -232,14 +280,27 @@ async function runRound(election: TestElection, { emulators, warmup }: Emulators
     const emptyBytes = dbUrl === undefined ? undefined : await databaseBytes(dbUrl);
     // Untimed: every process compiles its hot paths on other stations' pushes first, so the clock measures the steady state.
     await pushAll(warmup, urls);
-    const parties = { validators: processes.map((p) => p.pid ?? 0), ...(cluster === undefined ? {} : { postgres: postmasterPid(cluster.dataDir) }) };
+    const parties = {
+      validators: processes.map((p) => p.pid ?? 0),
+      ...(cluster === undefined ? {} : { postgres: postmasterPid(cluster.dataDir) }),
+    };
     const before = sampleCpu(parties);
     const from = process.hrtime.bigint();
-    const pushed = dbUrl === undefined ? { result: await pushAll(emulators, urls) } : await sampleLockWaits(dbUrl, pushAll(emulators, urls));
+    const pushed =
+      dbUrl === undefined
+        ? { result: await pushAll(emulators, urls) }
+        : await sampleLockWaits(dbUrl, pushAll(emulators, urls));
     const after = sampleCpu(parties);
     // The push interval on the monotonic clock the profiles' timestamps use (µs), so that bench/profile.ts leaves start-up out.
-    if (PROFILE_DIR !== undefined) writeFileSync(path.resolve(PROFILE_DIR, run, WINDOW_FILE), JSON.stringify({ from: Number(from / 1000n), to: Number(process.hrtime.bigint() / 1000n) }));
-    const grown = dbUrl === undefined || emptyBytes === undefined ? undefined : ((await databaseBytes(dbUrl)) - emptyBytes) / (ballotsOf(emulators) + ballotsOf(warmup));
+    if (PROFILE_DIR !== undefined)
+      writeFileSync(
+        path.resolve(PROFILE_DIR, run, WINDOW_FILE),
+        JSON.stringify({ from: Number(from / 1000n), to: Number(process.hrtime.bigint() / 1000n) }),
+      );
+    const grown =
+      dbUrl === undefined || emptyBytes === undefined
+        ? undefined
+        : ((await databaseBytes(dbUrl)) - emptyBytes) / (ballotsOf(emulators) + ballotsOf(warmup));
     return {
       ...pushed.result,
       ...(before && after ? { cpu: cpuUse(before, after) } : {}),
@@ -256,31 +317,55 @@ type Configuration = { readonly label: string; readonly processes: number; reado
 function cpuNote(rounds: readonly RoundResult[]): string {
   const measured = rounds.filter((r) => r.cpu !== undefined);
   if (measured.length === 0) return 'no CPU accounting (no /proc)';
-  const mean = (pick: (c: CpuUse) => number) => (measured.reduce((sum, r) => sum + pick(r.cpu as CpuUse), 0) / measured.length).toFixed(2);
+  const mean = (pick: (c: CpuUse) => number) =>
+    (measured.reduce((sum, r) => sum + pick(r.cpu as CpuUse), 0) / measured.length).toFixed(2);
   return `cores used: validators ${mean((c) => c.validators)}, PostgreSQL ${mean((c) => c.postgres)}, emulators ${mean((c) => c.emulators)}, other programs ${mean((c) => c.other)}, idle ${mean((c) => c.idle)}`;
 }
 
 /** The measurements of one configuration over its rounds: median rate, pooled latencies, mean CPU shares and lock waits. */
-function summarize(config: Configuration, rounds: readonly RoundResult[], ballots: number, cores: number, bound: number): Measurement[] {
+function summarize(
+  config: Configuration,
+  rounds: readonly RoundResult[],
+  ballots: number,
+  cores: number,
+  bound: number,
+): Measurement[] {
   const name = `validator-scale.${config.label}`;
   const rates = rounds.map((r) => ballots / r.seconds);
   const latencies = rounds.flatMap((r) => r.latencies).sort((a, b) => a - b);
   const out: Measurement[] = [
-    { name: `${name}.rate`, value: median(rates), unit: 'ballots/s', note: `median of ${rounds.length} round(s): ${rates.map((r) => r.toFixed(0)).join(', ')}; ${cpuNote(rounds)}` },
+    {
+      name: `${name}.rate`,
+      value: median(rates),
+      unit: 'ballots/s',
+      note: `median of ${rounds.length} round(s): ${rates.map((r) => r.toFixed(0)).join(', ')}; ${cpuNote(rounds)}`,
+    },
     { name: `${name}.push.p50`, value: percentile(latencies, 50), unit: 'ms' },
     { name: `${name}.push.p99`, value: percentile(latencies, 99), unit: 'ms' },
   ];
   const withCpu = rounds.filter((r) => r.cpu !== undefined);
   if (withCpu.length > 0) {
-    const meanCores = (pick: (c: CpuUse) => number) => withCpu.reduce((sum, r) => sum + pick(r.cpu as CpuUse), 0) / withCpu.length;
-    for (const party of ['validators', 'postgres', 'emulators', 'other'] as const) out.push({ name: `${name}.cpu.${party}`, value: meanCores((c) => c[party]), unit: 'cores' });
+    const meanCores = (pick: (c: CpuUse) => number) =>
+      withCpu.reduce((sum, r) => sum + pick(r.cpu as CpuUse), 0) / withCpu.length;
+    for (const party of ['validators', 'postgres', 'emulators', 'other'] as const)
+      out.push({ name: `${name}.cpu.${party}`, value: meanCores((c) => c[party]), unit: 'cores' });
     // Ballots per CPU second of the validator processes: the per-core figure docs/SCALE.md sizes from.
-    out.push({ name: `${name}.per-validator-core`, value: median(rounds.filter((r) => r.cpu !== undefined).map((r) => ballots / r.seconds / Math.max(1e-9, (r.cpu as CpuUse).validators))), unit: 'ballots/s', note: 'ballots per second per core the validator processes used' });
+    out.push({
+      name: `${name}.per-validator-core`,
+      value: median(
+        rounds
+          .filter((r) => r.cpu !== undefined)
+          .map((r) => ballots / r.seconds / Math.max(1e-9, (r.cpu as CpuUse).validators)),
+      ),
+      unit: 'ballots/s',
+      note: 'ballots per second per core the validator processes used',
+    });
   }
   const withWaits = rounds.filter((r) => r.waits !== undefined);
   if (withWaits.length > 0) {
     const types = new Map<string, number>();
-    for (const r of withWaits) for (const [t, n] of (r.waits as LockWaits).byType) types.set(t, (types.get(t) ?? 0) + n);
+    for (const r of withWaits)
+      for (const [t, n] of (r.waits as LockWaits).byType) types.set(t, (types.get(t) ?? 0) + n);
     const active = withWaits.reduce((sum, r) => sum + (r.waits as LockWaits).activeMean, 0) / withWaits.length;
     out.push({
       name: `${name}.lock-waiting-backends`,
@@ -290,15 +375,30 @@ function summarize(config: Configuration, rounds: readonly RoundResult[], ballot
     });
   }
   const grown = rounds.flatMap((r) => (r.databaseBytesPerBallot === undefined ? [] : [r.databaseBytesPerBallot]));
-  if (grown.length > 0) out.push({ name: `${name}.database-bytes-per-ballot`, value: median(grown), unit: 'bytes', note: 'pg_database_size growth (tables and indexes, not WAL) per ballot pushed' });
-  if (config.store === 'postgres') out.push({ name: `${name}.bound`, value: Math.min(config.processes, cores) * bound, unit: 'ballots/s', note: `min(${config.processes} processes, ${cores} cores) × the one-core proof bound` });
+  if (grown.length > 0)
+    out.push({
+      name: `${name}.database-bytes-per-ballot`,
+      value: median(grown),
+      unit: 'bytes',
+      note: 'pg_database_size growth (tables and indexes, not WAL) per ballot pushed',
+    });
+  if (config.store === 'postgres')
+    out.push({
+      name: `${name}.bound`,
+      value: Math.min(config.processes, cores) * bound,
+      unit: 'ballots/s',
+      note: `min(${config.processes} processes, ${cores} cores) × the one-core proof bound`,
+    });
   return out;
 }
 
 export const validatorScaleSuite: BenchSuite = {
   name: 'validator-scale',
   async run() {
-    const stations = Array.from({ length: STATIONS + WARMUP_STATIONS }, (_, i) => ({ id: `station-${i + 1}`, precinct: 'uik-1201' }));
+    const stations = Array.from({ length: STATIONS + WARMUP_STATIONS }, (_, i) => ({
+      id: `station-${i + 1}`,
+      precinct: 'uik-1201',
+    }));
     const election = makeTestElection({ validators: 1, stations, label: 'bench-scale' });
     const prepared = prepareEmulators(election);
     const { emulators, writers } = prepared;
@@ -309,27 +409,53 @@ export const validatorScaleSuite: BenchSuite = {
       const cores = availableParallelism();
       const ballots = ballotsOf(emulators);
       const wire = emulators.reduce((n, e) => n + e.bodies.reduce((m, b) => m + Buffer.byteLength(b), 0), 0);
-      out.push({ name: 'validator-scale.proof-bound.1-core.rate', value: bound, unit: 'ballots/s', note: `parse + batched proof verification of the same ballots on one core; ${STATIONS} stations × ${BALLOTS} ballots, ${BATCH} entries per push, ${ROUNDS} round(s)` });
-      out.push({ name: 'validator-scale.push.bytes-per-ballot', value: wire / ballots, unit: 'bytes', note: `request bodies (entries and checkpoint, JSON) per ballot, ${BATCH} entries per push; every ballot is two ballot-log entries (pending, cast)` });
-      out.push({ name: 'validator-scale.proof-bound.per-cpu-second', value: boundPerCpu, unit: 'ballots/s', note: 'the same proof checks per CPU second of this thread: beside each per-validator-core figure' });
+      out.push({
+        name: 'validator-scale.proof-bound.1-core.rate',
+        value: bound,
+        unit: 'ballots/s',
+        note: `parse + batched proof verification of the same ballots on one core; ${STATIONS} stations × ${BALLOTS} ballots, ${BATCH} entries per push, ${ROUNDS} round(s)`,
+      });
+      out.push({
+        name: 'validator-scale.push.bytes-per-ballot',
+        value: wire / ballots,
+        unit: 'bytes',
+        note: `request bodies (entries and checkpoint, JSON) per ballot, ${BATCH} entries per push; every ballot is two ballot-log entries (pending, cast)`,
+      });
+      out.push({
+        name: 'validator-scale.proof-bound.per-cpu-second',
+        value: boundPerCpu,
+        unit: 'ballots/s',
+        note: 'the same proof checks per CPU second of this thread: beside each per-validator-core figure',
+      });
       const configurations: Configuration[] = [{ label: 'sqlite.1-process', processes: 1, store: 'sqlite' }];
       if (findPostgresBin() === undefined) process.stdout.write(`  ${POSTGRES_MISSING}\n`);
       else {
         cluster = await startPostgres({ durable: true });
-        for (const n of [1, 2, 4]) configurations.push({ label: `postgres.${n}-process`, processes: n, store: 'postgres' });
+        for (const n of [1, 2, 4])
+          configurations.push({ label: `postgres.${n}-process`, processes: n, store: 'postgres' });
       }
       // Rounds interleave the configurations, so that a change in the machine's load over the run touches all of them alike.
       const rounds = new Map<string, RoundResult[]>(configurations.map((c) => [c.label, []]));
       for (let round = 0; round < ROUNDS; round++) {
         for (const [k, config] of configurations.entries()) {
-          const result = await runRound(election, prepared, config.processes, config.store === 'postgres' ? cluster : undefined, `${round}_${k}`);
-          process.stdout.write(`  round ${round + 1}, ${config.label}: ${ballots} ballots in ${result.seconds.toFixed(2)} s, load ${loadavg()[0]?.toFixed(1)}; ${result.cpu === undefined ? '' : cpuNote([result])}\n`);
+          const result = await runRound(
+            election,
+            prepared,
+            config.processes,
+            config.store === 'postgres' ? cluster : undefined,
+            `${round}_${k}`,
+          );
+          process.stdout.write(
+            `  round ${round + 1}, ${config.label}: ${ballots} ballots in ${result.seconds.toFixed(2)} s, load ${loadavg()[0]?.toFixed(1)}; ${result.cpu === undefined ? '' : cpuNote([result])}\n`,
+          );
           rounds.get(config.label)?.push(result);
         }
       }
-      for (const config of configurations) out.push(...summarize(config, rounds.get(config.label) ?? [], ballots, cores, bound));
+      for (const config of configurations)
+        out.push(...summarize(config, rounds.get(config.label) ?? [], ballots, cores, bound));
       if (cluster !== undefined) {
-        const rate = (n: number) => out.find((m) => m.name === `validator-scale.postgres.${n}-process.rate`)?.value ?? Number.NaN;
+        const rate = (n: number) =>
+          out.find((m) => m.name === `validator-scale.postgres.${n}-process.rate`)?.value ?? Number.NaN;
         const speedup = rate(2) / rate(1);
         out.push({
           name: 'validator-scale.postgres.2-vs-1.speedup',
@@ -337,10 +463,15 @@ export const validatorScaleSuite: BenchSuite = {
           unit: 'x',
           target: cores >= 2 ? '>= 1.6 on two cores' : 'n/a on one core',
           ...(cores >= 2 ? { meetsTarget: speedup >= 1.6 } : {}),
-          note: `load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} at the end; docs/SCALE.md explains where it stops`,
+          note: `load average ${loadavg()
+            .map((l) => l.toFixed(1))
+            .join(' / ')} at the end; docs/SCALE.md explains where it stops`,
         });
       }
-      if (PROFILE_DIR !== undefined) process.stdout.write(`  CPU profiles of the validator processes in ${path.resolve(PROFILE_DIR)} (summary: node --import tsx bench/profile.ts ${PROFILE_DIR})\n`);
+      if (PROFILE_DIR !== undefined)
+        process.stdout.write(
+          `  CPU profiles of the validator processes in ${path.resolve(PROFILE_DIR)} (summary: node --import tsx bench/profile.ts ${PROFILE_DIR})\n`,
+        );
       return out;
     } finally {
       for (const w of writers) w.close();

@@ -41,7 +41,13 @@ import { sampleElectionDefinition } from '../core/election/sample';
 import type { LogKind, PrecinctId, SelectionId, StationId } from '../core/ids';
 import { stationKeyName } from '../core/ledger/checkpoint';
 import type { LedgerEntry } from '../core/ledger/entries';
-import { ed25519NoteSigner, formatSignerKey, formatVerifierKey, SIGNATURE_TYPE_COSIGNATURE_V1, SIGNATURE_TYPE_ED25519 } from '../core/ledger/note';
+import {
+  ed25519NoteSigner,
+  formatSignerKey,
+  formatVerifierKey,
+  SIGNATURE_TYPE_COSIGNATURE_V1,
+  SIGNATURE_TYPE_ED25519,
+} from '../core/ledger/note';
 import { electionEntryRegistry } from '../core/ledger/station-entries';
 import { formatAddCheckpointRequest } from '../core/ledger/witness-protocol';
 import { silentLogger } from '../core/logging';
@@ -66,10 +72,17 @@ type Setup = {
   stations: Map<string, { stationId: StationId; precinctId: PrecinctId; signer: LedgerSigner; styleId: string }>;
 };
 
-function benchDefinition(validators: { name: string; verifierKey: string }[], authorityVerifierKey: string): ElectionDefinition {
+function benchDefinition(
+  validators: { name: string; verifierKey: string }[],
+  authorityVerifierKey: string,
+): ElectionDefinition {
   const sample = sampleElectionDefinition({
     authorityVerifierKey,
-    pollWorkerCardIssuerKey: formatVerifierKey('cards', SIGNATURE_TYPE_ED25519, ed25519.getPublicKey(new Uint8Array(32).fill(7))),
+    pollWorkerCardIssuerKey: formatVerifierKey(
+      'cards',
+      SIGNATURE_TYPE_ED25519,
+      ed25519.getPublicKey(new Uint8Array(32).fill(7)),
+    ),
     validators: validators.map((v, i) => ({ ...v, url: `http://validator-${i}.invalid/` })),
     jointPublicKey: GroupElement.of(GENERATOR.multiply(randomScalar(systemRandom))).toBase64Url(),
     ceremonyRecordHash: toBase64Url(new Uint8Array(32).fill(1)),
@@ -93,10 +106,19 @@ function benchDefinition(validators: { name: string; verifierKey: string }[], au
       { id: 'style-r2', precinctIds: ['uik-1202'], contestIds: r2Contests.map((c) => c.id) },
     ],
     contests: [
-      { type: 'yes-no', id: 'question', title: name('Question'), question: name('Do you approve?'), yes: { id: 'yes', label: name('Yes') }, no: { id: 'no', label: name('No') } },
+      {
+        type: 'yes-no',
+        id: 'question',
+        title: name('Question'),
+        question: name('Do you approve?'),
+        yes: { id: 'yes', label: name('Yes') },
+        no: { id: 'no', label: name('No') },
+      },
       ...r2Contests,
     ],
-    candidates: r2Contests.flatMap((c) => c.candidateIds.map((id) => ({ id, name: name(id), affiliation: name('None') }))),
+    candidates: r2Contests.flatMap((c) =>
+      c.candidateIds.map((id) => ({ id, name: name(id), affiliation: name('None') })),
+    ),
   });
   if (!parsed.ok) throw new Error(`bench definition: ${JSON.stringify(parsed.error.slice(0, 3))}`);
   return parsed.value;
@@ -106,9 +128,15 @@ function setUp(): Setup {
   const dir = mkdtempSync(path.join(tmpdir(), 'urna-bench-validator-'));
   const authority = ed25519NoteSigner('bench-authority', ed25519.utils.randomSecretKey());
   const authorityVerifierKey = formatVerifierKey(authority.name, SIGNATURE_TYPE_ED25519, authority.publicKey);
-  const seeds = Array.from({ length: 4 }, (_, i) => ({ name: `validator-${i + 1}`, seed: ed25519.utils.randomSecretKey() }));
+  const seeds = Array.from({ length: 4 }, (_, i) => ({
+    name: `validator-${i + 1}`,
+    seed: ed25519.utils.randomSecretKey(),
+  }));
   const definition = benchDefinition(
-    seeds.map((s) => ({ name: s.name, verifierKey: formatVerifierKey(s.name, SIGNATURE_TYPE_COSIGNATURE_V1, ed25519.getPublicKey(s.seed)) })),
+    seeds.map((s) => ({
+      name: s.name,
+      verifierKey: formatVerifierKey(s.name, SIGNATURE_TYPE_COSIGNATURE_V1, ed25519.getPublicKey(s.seed)),
+    })),
     authorityVerifierKey,
   );
   const signed = signElectionPackage(definition, authority);
@@ -119,7 +147,10 @@ function setUp(): Setup {
   writeFileSync(authorityKeyFile, `${authorityVerifierKey}\n`);
   mkdirSync(path.join(dir, 'enrollments'));
   const electionId = definition.electionId;
-  const stations = new Map<string, { stationId: StationId; precinctId: PrecinctId; signer: LedgerSigner; styleId: string }>();
+  const stations = new Map<
+    string,
+    { stationId: StationId; precinctId: PrecinctId; signer: LedgerSigner; styleId: string }
+  >();
   for (const [id, precinct, styleId] of [
     ['station-r1', 'uik-1201', 'style-r1'],
     ['station-r2', 'uik-1202', 'style-r2'],
@@ -128,8 +159,15 @@ function setUp(): Setup {
   ] as const) {
     const stationId = id as StationId;
     const note = ed25519NoteSigner(stationKeyName(electionId, stationId), ed25519.utils.randomSecretKey());
-    const signer: LedgerSigner = { ...note, verifierKey: formatVerifierKey(note.name, SIGNATURE_TYPE_ED25519, note.publicKey) };
-    const enrollment = enrollStation({ electionId, stationId, precinctId: precinct as PrecinctId, stationVerifierKey: signer.verifierKey }, authority, definition);
+    const signer: LedgerSigner = {
+      ...note,
+      verifierKey: formatVerifierKey(note.name, SIGNATURE_TYPE_ED25519, note.publicKey),
+    };
+    const enrollment = enrollStation(
+      { electionId, stationId, precinctId: precinct as PrecinctId, stationVerifierKey: signer.verifierKey },
+      authority,
+      definition,
+    );
     if (!enrollment.ok) throw new Error('enrollment');
     writeFileSync(path.join(dir, 'enrollments', `${id}.json`), JSON.stringify(enrollment.value));
     stations.set(id, { stationId, precinctId: precinct as PrecinctId, signer, styleId });
@@ -164,7 +202,11 @@ function writeConfig(setup: Setup, index: number, dataDir: string, verifyThreads
 }
 
 /** A station ledger with `count` voters' pending + cast entries, one signed checkpoint per ballot. */
-function recordBallots(setup: Setup, stationName: string, count: number): { ledger: LedgerStore; ballots: EncryptedBallot[] } {
+function recordBallots(
+  setup: Setup,
+  stationName: string,
+  count: number,
+): { ledger: LedgerStore; ballots: EncryptedBallot[] } {
   const station = setup.stations.get(stationName);
   if (station === undefined) throw new Error('station');
   const ledger = LedgerStore.open({
@@ -191,13 +233,23 @@ function recordBallots(setup: Setup, stationName: string, count: number): { ledg
   const ballots: EncryptedBallot[] = [];
   for (let i = 0; i < count; i++) {
     const choices: Record<string, SelectionId[]> = {};
-    for (const contest of manifest.value.contests) choices[contest.contestId] = [contest.selections[i % contest.selections.length] as SelectionId];
-    const encrypted = encryptBallot(context, manifest.value, binding, { ballotId: `${stationName}-${i}` as BallotId, choices });
+    for (const contest of manifest.value.contests)
+      choices[contest.contestId] = [contest.selections[i % contest.selections.length] as SelectionId];
+    const encrypted = encryptBallot(context, manifest.value, binding, {
+      ballotId: `${stationName}-${i}` as BallotId,
+      choices,
+    });
     if (!encrypted.ok) throw new Error('encrypt');
     chain = nextConfirmationCode(chain, encrypted.value.ballot);
     ballots.push(encrypted.value.ballot);
     append('ballots', [
-      { type: 'ballot-pending', v: 1, ballotStyleId: station.styleId, ballot: encryptedBallotToRecord(encrypted.value.ballot), confirmationCode: toBase64Url(chain) },
+      {
+        type: 'ballot-pending',
+        v: 1,
+        ballotStyleId: station.styleId,
+        ballot: encryptedBallotToRecord(encrypted.value.ballot),
+        confirmationCode: toBase64Url(chain),
+      },
       { type: 'ballot-cast', v: 1, ballotId: encrypted.value.ballot.ballotId },
     ]);
   }
@@ -222,15 +274,26 @@ async function inProcessValidator(setup: Setup, index: number, dataDir: string, 
  * thread per core (started before the clock, as at validator start-up), or with
  * `verifyThreads` 0 on the service's thread alone.
  */
-async function ingest(setup: Setup, stationName: string, ledger: LedgerStore, dataDir: string, verifyThreads: number): Promise<number> {
+async function ingest(
+  setup: Setup,
+  stationName: string,
+  ledger: LedgerStore,
+  dataDir: string,
+  verifyThreads: number,
+): Promise<number> {
   const { service } = await inProcessValidator(setup, 0, dataDir, verifyThreads);
   await service.verifyPool?.ready();
   const size = ledger.size('ballots');
   const start = performance.now();
-  for (let from = 0; from < size; ) {
+  for (let from = 0; from < size;) {
     const end = ledger.checkpointBetween('ballots', from, Math.min(size, from + BATCH_ENTRIES));
     if (end === undefined) throw new Error('checkpoint');
-    const result = await service.submitEntries({ origin: ledger.origin('ballots'), from, entries: ledger.entryTexts('ballots', from, end.size), checkpoint: end.note });
+    const result = await service.submitEntries({
+      origin: ledger.origin('ballots'),
+      from,
+      entries: ledger.entryTexts('ballots', from, end.size),
+      checkpoint: end.note,
+    });
     if (!result.ok) throw new Error(`${stationName} ingest refused: ${result.error.code} ${result.error.message}`);
     from = end.size;
   }
@@ -240,7 +303,12 @@ async function ingest(setup: Setup, stationName: string, ledger: LedgerStore, da
   return ms;
 }
 
-function pureVerify(setup: Setup, stationId: string, styleId: string, ballots: readonly EncryptedBallot[]): { verifyMs: number; parseVerifyMs: number } {
+function pureVerify(
+  setup: Setup,
+  stationId: string,
+  styleId: string,
+  ballots: readonly EncryptedBallot[],
+): { verifyMs: number; parseVerifyMs: number } {
   const manifest = toBallotManifest(setup.definition, styleId);
   const jointKey = GroupElement.fromBase64Url(setup.definition.guardians.jointPublicKey);
   if (!manifest.ok || !jointKey.ok) throw new Error('setup');
@@ -248,7 +316,8 @@ function pureVerify(setup: Setup, stationId: string, styleId: string, ballots: r
   const records = ballots.map((b) => encryptedBallotToRecord(b));
   const binding = { stationId, ballotStyleId: styleId };
   let start = performance.now();
-  for (let i = 0; i < ballots.length; i += 250) if (!verifyBallots(context, manifest.value, binding, ballots.slice(i, i + 250)).ok) throw new Error('verify');
+  for (let i = 0; i < ballots.length; i += 250)
+    if (!verifyBallots(context, manifest.value, binding, ballots.slice(i, i + 250)).ok) throw new Error('verify');
   const verifyMs = performance.now() - start;
   start = performance.now();
   const parsed = records.map((r) => {
@@ -256,7 +325,8 @@ function pureVerify(setup: Setup, stationId: string, styleId: string, ballots: r
     if (!p.ok) throw new Error('parse');
     return p.value;
   });
-  for (let i = 0; i < parsed.length; i += 250) if (!verifyBallots(context, manifest.value, binding, parsed.slice(i, i + 250)).ok) throw new Error('verify');
+  for (let i = 0; i < parsed.length; i += 250)
+    if (!verifyBallots(context, manifest.value, binding, parsed.slice(i, i + 250)).ok) throw new Error('verify');
   return { verifyMs, parseVerifyMs: performance.now() - start };
 }
 
@@ -278,19 +348,42 @@ async function latency(setup: Setup): Promise<Measurement[]> {
     const text = await response.text();
     if (response.status !== 200) throw new Error(`${pathname}: ${response.status} ${text}`);
   };
-  await post('/urna/v1/entries', JSON.stringify({ origin: ledger.origin('ballots'), from: 0, entries: ledger.entryTexts('ballots', 0, 1), checkpoint: ledger.checkpoint('ballots') }), 'application/json');
+  await post(
+    '/urna/v1/entries',
+    JSON.stringify({
+      origin: ledger.origin('ballots'),
+      from: 0,
+      entries: ledger.entryTexts('ballots', 0, 1),
+      checkpoint: ledger.checkpoint('ballots'),
+    }),
+    'application/json',
+  );
   const entriesTimes: number[] = [];
   for (let i = 0; i < 200; i++) {
-    const encrypted = encryptBallot(context, manifest.value, binding, { ballotId: `lat-${i}` as BallotId, choices: { question: [i % 2 ? 'yes' : 'no'] as SelectionId[] } });
+    const encrypted = encryptBallot(context, manifest.value, binding, {
+      ballotId: `lat-${i}` as BallotId,
+      choices: { question: [i % 2 ? 'yes' : 'no'] as SelectionId[] },
+    });
     if (!encrypted.ok) throw new Error('encrypt');
     chain = nextConfirmationCode(chain, encrypted.value.ballot);
     const from = ledger.size('ballots');
     const receipt = ledger.appendBatch('ballots', [
-      { type: 'ballot-pending', v: 1, ballotStyleId: 'style-r1', ballot: encryptedBallotToRecord(encrypted.value.ballot), confirmationCode: toBase64Url(chain) },
+      {
+        type: 'ballot-pending',
+        v: 1,
+        ballotStyleId: 'style-r1',
+        ballot: encryptedBallotToRecord(encrypted.value.ballot),
+        confirmationCode: toBase64Url(chain),
+      },
       { type: 'ballot-cast', v: 1, ballotId: encrypted.value.ballot.ballotId },
     ]);
     if (!receipt.ok) throw new Error('append');
-    const body = JSON.stringify({ origin: ledger.origin('ballots'), from, entries: ledger.entryTexts('ballots', from, receipt.value.size), checkpoint: receipt.value.checkpoint });
+    const body = JSON.stringify({
+      origin: ledger.origin('ballots'),
+      from,
+      entries: ledger.entryTexts('ballots', from, receipt.value.size),
+      checkpoint: receipt.value.checkpoint,
+    });
     const start = performance.now();
     await post('/urna/v1/entries', body, 'application/json');
     entriesTimes.push(performance.now() - start);
@@ -308,9 +401,19 @@ async function latency(setup: Setup): Promise<Measurement[]> {
   const sortedAdd = [...addTimes].sort((a, b) => a - b);
   const sortedEntries = [...entriesTimes].sort((a, b) => a - b);
   return [
-    { name: 'validator.add-checkpoint.median', value: median(addTimes), unit: 'ms', note: 'tlog-witness add-checkpoint over loopback HTTP, checkpoint already held (signature check, history check)' },
+    {
+      name: 'validator.add-checkpoint.median',
+      value: median(addTimes),
+      unit: 'ms',
+      note: 'tlog-witness add-checkpoint over loopback HTTP, checkpoint already held (signature check, history check)',
+    },
     { name: 'validator.add-checkpoint.p99', value: percentile(sortedAdd, 99), unit: 'ms' },
-    { name: 'validator.entries.one-ballot.median', value: median(entriesTimes), unit: 'ms', note: 'pending + cast of one R1 ballot with its checkpoint: full checks, fsync, cosignature, over HTTP' },
+    {
+      name: 'validator.entries.one-ballot.median',
+      value: median(entriesTimes),
+      unit: 'ms',
+      note: 'pending + cast of one R1 ballot with its checkpoint: full checks, fsync, cosignature, over HTTP',
+    },
     { name: 'validator.entries.one-ballot.p99', value: percentile(sortedEntries, 99), unit: 'ms' },
   ];
 }
@@ -318,7 +421,11 @@ async function latency(setup: Setup): Promise<Measurement[]> {
 class BenchValidatorProcess {
   child: ChildProcess | undefined;
   async start(configFile: string): Promise<string> {
-    const child = spawn(process.execPath, [path.resolve('bin/urna.mjs'), 'validator', 'start', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [path.resolve('bin/urna.mjs'), 'validator', 'start', '--config', configFile],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     this.child = child;
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -350,10 +457,15 @@ async function catchUp(setup: Setup): Promise<Measurement[]> {
   // Four validators share this machine's cores here (each would have its own machine in
   // an election), so they check proofs on their service thread: worker pools would only
   // add start-up and message cost to cores that are already all busy.
-  const urls = await Promise.all(processes.map((p, i) => p.start(writeConfig(setup, i, path.join(setup.dir, `catchup-${i}`), 0))));
+  const urls = await Promise.all(
+    processes.map((p, i) => p.start(writeConfig(setup, i, path.join(setup.dir, `catchup-${i}`), 0))),
+  );
   const client = new SyncClient({
     source: ledger,
-    validators: validatorsOf(setup.definition, Object.fromEntries(setup.validators.map((v, i) => [v.name, urls[i] as string]))),
+    validators: validatorsOf(
+      setup.definition,
+      Object.fromEntries(setup.validators.map((v, i) => [v.name, urls[i] as string])),
+    ),
     threshold: setup.definition.validators.threshold,
     dataDir: path.join(setup.dir, 'catchup-station'),
     logger: silentLogger,
@@ -368,7 +480,8 @@ async function catchUp(setup: Setup): Promise<Measurement[]> {
   const deadline = Date.now() + 120_000;
   for (;;) {
     const status = client.status();
-    if (Number.isNaN(quorumMs) && status.logs.find((l) => l.log === 'ballots')?.finalSize === size) quorumMs = performance.now() - start;
+    if (Number.isNaN(quorumMs) && status.logs.find((l) => l.log === 'ballots')?.finalSize === size)
+      quorumMs = performance.now() - start;
     if (status.validators.every((v) => v.cosigned.ballots === size)) break;
     if (Date.now() > deadline) throw new Error(`catch-up did not finish: ${JSON.stringify(status.validators)}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -379,8 +492,20 @@ async function catchUp(setup: Setup): Promise<Measurement[]> {
   ledger.close();
   const seconds = allMs / 1000;
   return [
-    { name: 'validator.catchup.2000-r1.quorum', value: quorumMs / 1000, unit: 's', note: `t = ${setup.definition.validators.threshold} of 4 cosigned the final checkpoint` },
-    { name: 'validator.catchup.2000-r1.all', value: seconds, unit: 's', target: '< 10 s', meetsTarget: seconds < 10, note: `${size} entries to 4 validator processes in parallel (sharing this machine, verifyThreads 0), batches of ${BATCH_ENTRIES}` },
+    {
+      name: 'validator.catchup.2000-r1.quorum',
+      value: quorumMs / 1000,
+      unit: 's',
+      note: `t = ${setup.definition.validators.threshold} of 4 cosigned the final checkpoint`,
+    },
+    {
+      name: 'validator.catchup.2000-r1.all',
+      value: seconds,
+      unit: 's',
+      target: '< 10 s',
+      meetsTarget: seconds < 10,
+      note: `${size} entries to 4 validator processes in parallel (sharing this machine, verifyThreads 0), batches of ${BATCH_ENTRIES}`,
+    },
   ];
 }
 
@@ -416,17 +541,64 @@ export const validatorSuite: BenchSuite = {
           meetsTarget: r1Rate >= 1000,
           note: `${R1_BALLOTS} ballots (pending + cast), full checks, batches of ${BATCH_ENTRIES} entries, fsync + cosignature per batch; one validator process with its default settings: ${where(threads)}`,
         },
-        { name: 'validator.ingest.r1.single-thread.rate', value: rate(R1_BALLOTS, r1SingleMs), unit: 'ballots/s', note: `the same, ${where(0)}` },
-        { name: 'validator.ingest.r1.pool.rate', value: rate(R1_BALLOTS, r1PoolMs), unit: 'ballots/s', note: `the same, ${where(pool)}` },
-        { name: 'validator.ingest.r2.rate', value: r2Rate, unit: 'ballots/s', target: '>= 50 ballots/s', meetsTarget: r2Rate >= 50, note: `${R2_BALLOTS} ballots, default settings: ${where(threads)}` },
-        { name: 'validator.ingest.r2.single-thread.rate', value: rate(R2_BALLOTS, r2SingleMs), unit: 'ballots/s', note: `the same, ${where(0)}` },
-        { name: 'validator.ingest.r2.pool.rate', value: rate(R2_BALLOTS, r2PoolMs), unit: 'ballots/s', note: `the same, ${where(pool)}` },
-        { name: 'validator.verify-only.r1.rate', value: rate(R1_BALLOTS, r1Verify.verifyMs), unit: 'ballots/s', note: 'batched proof verification of decoded ballots, same run' },
-        { name: 'validator.parse+verify.r1.rate', value: rate(R1_BALLOTS, r1Verify.parseVerifyMs), unit: 'ballots/s', note: 'decoding the records, then batched verification' },
+        {
+          name: 'validator.ingest.r1.single-thread.rate',
+          value: rate(R1_BALLOTS, r1SingleMs),
+          unit: 'ballots/s',
+          note: `the same, ${where(0)}`,
+        },
+        {
+          name: 'validator.ingest.r1.pool.rate',
+          value: rate(R1_BALLOTS, r1PoolMs),
+          unit: 'ballots/s',
+          note: `the same, ${where(pool)}`,
+        },
+        {
+          name: 'validator.ingest.r2.rate',
+          value: r2Rate,
+          unit: 'ballots/s',
+          target: '>= 50 ballots/s',
+          meetsTarget: r2Rate >= 50,
+          note: `${R2_BALLOTS} ballots, default settings: ${where(threads)}`,
+        },
+        {
+          name: 'validator.ingest.r2.single-thread.rate',
+          value: rate(R2_BALLOTS, r2SingleMs),
+          unit: 'ballots/s',
+          note: `the same, ${where(0)}`,
+        },
+        {
+          name: 'validator.ingest.r2.pool.rate',
+          value: rate(R2_BALLOTS, r2PoolMs),
+          unit: 'ballots/s',
+          note: `the same, ${where(pool)}`,
+        },
+        {
+          name: 'validator.verify-only.r1.rate',
+          value: rate(R1_BALLOTS, r1Verify.verifyMs),
+          unit: 'ballots/s',
+          note: 'batched proof verification of decoded ballots, same run',
+        },
+        {
+          name: 'validator.parse+verify.r1.rate',
+          value: rate(R1_BALLOTS, r1Verify.parseVerifyMs),
+          unit: 'ballots/s',
+          note: 'decoding the records, then batched verification',
+        },
         { name: 'validator.verify-only.r2.rate', value: rate(R2_BALLOTS, r2Verify.verifyMs), unit: 'ballots/s' },
         { name: 'validator.parse+verify.r2.rate', value: rate(R2_BALLOTS, r2Verify.parseVerifyMs), unit: 'ballots/s' },
-        { name: 'validator.ingest/verify.r1', value: r1Verify.verifyMs / r1Ms, unit: 'x', note: 'ingest throughput (default settings) ÷ pure proof-verification throughput (one thread)' },
-        { name: 'validator.ingest/verify.r1.pool', value: r1Verify.verifyMs / r1PoolMs, unit: 'x', note: `ingest with ${where(pool)} ÷ pure proof verification on one thread` },
+        {
+          name: 'validator.ingest/verify.r1',
+          value: r1Verify.verifyMs / r1Ms,
+          unit: 'x',
+          note: 'ingest throughput (default settings) ÷ pure proof-verification throughput (one thread)',
+        },
+        {
+          name: 'validator.ingest/verify.r1.pool',
+          value: r1Verify.verifyMs / r1PoolMs,
+          unit: 'x',
+          note: `ingest with ${where(pool)} ÷ pure proof verification on one thread`,
+        },
         { name: 'validator.ingest/verify.r2', value: r2Verify.verifyMs / r2Ms, unit: 'x' },
         ...(await latency(setup)),
         ...(await catchUp(setup)),

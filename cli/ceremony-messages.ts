@@ -41,7 +41,8 @@ import { CliError } from './urna';
 export const commitmentFile = (id: GuardianId) => `commitment-${id}.json`;
 export const announcementFile = (id: GuardianId) => `announcement-${id}.json`;
 export const shareFile = (from: GuardianId, to: GuardianId) => `share-${from}-to-${to}.json`;
-export const complaintFile = (accuser: GuardianId, accused: GuardianId) => `complaint-${accuser}-against-${accused}.json`;
+export const complaintFile = (accuser: GuardianId, accused: GuardianId) =>
+  `complaint-${accuser}-against-${accused}.json`;
 export const acceptanceFile = (id: GuardianId) => `acceptance-${id}.json`;
 
 /** A hash as guardians read it aloud to each other: hex in groups of four, first 16 bytes. */
@@ -74,7 +75,10 @@ export function writeMessage(dir: string, name: string, text: string): string {
   try {
     writeFileSync(file, text, { mode: 0o644, flag: 'wx' });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new CliError(`${file} already exists: this step was done before; a ceremony step is never repeated (start a new ceremony instead)`);
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new CliError(
+        `${file} already exists: this step was done before; a ceremony step is never repeated (start a new ceremony instead)`,
+      );
     throw new CliError(`cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
   return file;
@@ -93,18 +97,30 @@ function missing(dir: string, ids: readonly GuardianId[], name: (id: GuardianId)
  * The ceremony's parameters as the commitments state them. Every commitment must
  * state the same ones; with `expected`, they must be those.
  */
-export function ceremonyParameters(dir: string, expected?: CeremonyParameters): { params: CeremonyParameters; commitments: Map<GuardianId, CeremonyCommitment> } {
+export function ceremonyParameters(
+  dir: string,
+  expected?: CeremonyParameters,
+): { params: CeremonyParameters; commitments: Map<GuardianId, CeremonyCommitment> } {
   ensureMessagesDir(dir);
-  const names = readdirSync(dir).filter((n) => /^commitment-.+\.json$/.test(n)).sort();
-  if (names.length === 0 && expected === undefined) throw new CliError(`${dir} holds no commitment-*.json: no guardian has run 'urna guardian init' with this messages folder`);
+  const names = readdirSync(dir)
+    .filter((n) => /^commitment-.+\.json$/.test(n))
+    .sort();
+  if (names.length === 0 && expected === undefined)
+    throw new CliError(
+      `${dir} holds no commitment-*.json: no guardian has run 'urna guardian init' with this messages folder`,
+    );
   const commitments = new Map<GuardianId, CeremonyCommitment>();
   let params = expected;
   for (const name of names) {
     const c = readMessage(dir, name, parseCeremonyCommitment);
     if (c === undefined) continue;
-    if (name !== commitmentFile(c.guardianId)) throw new CliError(`${path.join(dir, name)} holds the commitment of ${c.guardianId}: a message file must keep its name`);
+    if (name !== commitmentFile(c.guardianId))
+      throw new CliError(
+        `${path.join(dir, name)} holds the commitment of ${c.guardianId}: a message file must keep its name`,
+      );
     const stated: CeremonyParameters = { baseHash: c.baseHash, threshold: c.threshold, guardianIds: c.guardianIds };
-    if (!checkParameters(stated).ok || stated.guardianIds[c.index - 1] !== c.guardianId) throw new CliError(`${c.guardianId}'s commitment states impossible parameters`);
+    if (!checkParameters(stated).ok || stated.guardianIds[c.index - 1] !== c.guardianId)
+      throw new CliError(`${c.guardianId}'s commitment states impossible parameters`);
     if (params === undefined) params = stated;
     else if (!bytesEqual(ceremonyParametersHash(params), ceremonyParametersHash(stated))) {
       throw new CliError(
@@ -118,16 +134,29 @@ export function ceremonyParameters(dir: string, expected?: CeremonyParameters): 
   return { params, commitments };
 }
 
-export function requireAll(dir: string, params: CeremonyParameters, name: (id: GuardianId) => string, what: string, except?: GuardianId): void {
+export function requireAll(
+  dir: string,
+  params: CeremonyParameters,
+  name: (id: GuardianId) => string,
+  what: string,
+  except?: GuardianId,
+): void {
   const absent = missing(dir, params.guardianIds, name).filter((id) => id !== except);
-  if (absent.length > 0) throw new CliError(`waiting for ${what} from ${absent.join(', ')}: bring their files into ${dir}, then run this step again`);
+  if (absent.length > 0)
+    throw new CliError(
+      `waiting for ${what} from ${absent.join(', ')}: bring their files into ${dir}, then run this step again`,
+    );
 }
 
 /**
  * Every announcement, in guardian order: each must match the commitment its guardian
  * made before seeing anyone else's, and carry valid proofs.
  */
-export function readAnnouncements(dir: string, params: CeremonyParameters, commitments: ReadonlyMap<GuardianId, CeremonyCommitment>): GuardianAnnouncement[] {
+export function readAnnouncements(
+  dir: string,
+  params: CeremonyParameters,
+  commitments: ReadonlyMap<GuardianId, CeremonyCommitment>,
+): GuardianAnnouncement[] {
   requireAll(dir, params, commitmentFile, 'commitments');
   requireAll(dir, params, announcementFile, 'announcements');
   return params.guardianIds.map((id) => {
@@ -135,10 +164,13 @@ export function readAnnouncements(dir: string, params: CeremonyParameters, commi
     if (a.guardianId !== id) throw new CliError(`${announcementFile(id)} holds the announcement of ${a.guardianId}`);
     const committed = commitments.get(id);
     if (committed === undefined || !bytesEqual(committed.announcementHash, announcementHash(a))) {
-      throw new CliError(`${id}'s announcement is not the one it committed to: ${id} changed its polynomial after the commitments were exchanged; start again without ${id}`);
+      throw new CliError(
+        `${id}'s announcement is not the one it committed to: ${id} changed its polynomial after the commitments were exchanged; start again without ${id}`,
+      );
     }
     const checked = verifyAnnouncement(params, a);
-    if (!checked.ok) throw new CliError(`${id}'s announcement fails its check '${checked.error.check}': start again without ${id}`);
+    if (!checked.ok)
+      throw new CliError(`${id}'s announcement fails its check '${checked.error.check}': start again without ${id}`);
     return a;
   });
 }
@@ -159,7 +191,11 @@ export function readComplaints(dir: string): ShareComplaint[] {
  * accused if the complaint stands (it signed a share that fails its own commitments),
  * else the accuser (an accusation that does not check is itself the misbehaviour).
  */
-export function refuseOnComplaints(params: CeremonyParameters, announcements: readonly GuardianAnnouncement[], complaints: readonly ShareComplaint[]): void {
+export function refuseOnComplaints(
+  params: CeremonyParameters,
+  announcements: readonly GuardianAnnouncement[],
+  complaints: readonly ShareComplaint[],
+): void {
   for (const complaint of complaints) {
     const judged = verifyComplaint(params, announcements, complaint);
     if (judged.ok) {

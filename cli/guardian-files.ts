@@ -25,7 +25,12 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { scrypt } from '@noble/hashes/scrypt.js';
 import { z } from 'zod';
-import { type GuardianKeyShare, guardianKeyShareToRecord, parseGuardianKeyShare, recordToCanonicalJson } from '../core/ballot';
+import {
+  type GuardianKeyShare,
+  guardianKeyShareToRecord,
+  parseGuardianKeyShare,
+  recordToCanonicalJson,
+} from '../core/ballot';
 import { fromBase64Url, toBase64Url, utf8Encode, type Bytes } from '../core/encoding/bytes';
 import { canonicalize } from '../core/encoding/canonical-json';
 import { ID_PATTERN } from '../core/ids';
@@ -70,7 +75,12 @@ const encryptedShareSchema = z
 type EncryptedShare = z.infer<typeof encryptedShareSchema>;
 
 function deriveKey(passphrase: string, salt: Bytes, logN: number): Buffer {
-  const key = scrypt(utf8Encode(passphrase.normalize('NFC')), salt, { N: 2 ** logN, r: SCRYPT_PARAMS.r, p: SCRYPT_PARAMS.p, dkLen: 32 });
+  const key = scrypt(utf8Encode(passphrase.normalize('NFC')), salt, {
+    N: 2 ** logN,
+    r: SCRYPT_PARAMS.r,
+    p: SCRYPT_PARAMS.p,
+    dkLen: 32,
+  });
   const out = Buffer.from(key);
   key.fill(0);
   return out;
@@ -83,11 +93,21 @@ function associatedData(file: Omit<EncryptedShare, 'ciphertext'>): Buffer {
 
 /** The text of an encrypted share file for `share`, under `passphrase`. */
 export function encryptGuardianShare(share: GuardianKeyShare, passphrase: string): string {
-  return sealGuardianSecret(ENCRYPTED_SHARE_TYPE, share.guardianId, recordToCanonicalJson(guardianKeyShareToRecord(share)), passphrase);
+  return sealGuardianSecret(
+    ENCRYPTED_SHARE_TYPE,
+    share.guardianId,
+    recordToCanonicalJson(guardianKeyShareToRecord(share)),
+    passphrase,
+  );
 }
 
 /** The text of an encrypted file of type `type` holding `recordJson`, one guardian's secret, under `passphrase`. */
-export function sealGuardianSecret(type: EncryptedType, guardianId: string, recordJson: string, passphrase: string): string {
+export function sealGuardianSecret(
+  type: EncryptedType,
+  guardianId: string,
+  recordJson: string,
+  passphrase: string,
+): string {
   const header: Omit<EncryptedShare, 'ciphertext'> = {
     type,
     v: 1,
@@ -119,14 +139,23 @@ export function isEncryptedGuardianFile(file: string): boolean {
 }
 
 /** Decrypts one guardian secret file's JSON of the expected type; the record inside, parsed as JSON. */
-export function openGuardianSecret(file: string, json: unknown, passphrase: string | undefined, type: EncryptedType = ENCRYPTED_SHARE_TYPE): unknown {
+export function openGuardianSecret(
+  file: string,
+  json: unknown,
+  passphrase: string | undefined,
+  type: EncryptedType = ENCRYPTED_SHARE_TYPE,
+): unknown {
   const parsed = encryptedShareSchema.safeParse(json);
   if (!parsed.success || parsed.data.type !== type) {
     const issue = parsed.success ? { path: ['type'], message: `expected ${type}` } : parsed.error.issues[0];
-    throw new CliError(`guardian file ${file} is not a valid encrypted ${type === ENCRYPTED_SHARE_TYPE ? 'share' : 'ceremony state'}: ${issue ? `${issue.path.join('.') || '(file)'}: ${issue.message}` : 'malformed'}`);
+    throw new CliError(
+      `guardian file ${file} is not a valid encrypted ${type === ENCRYPTED_SHARE_TYPE ? 'share' : 'ceremony state'}: ${issue ? `${issue.path.join('.') || '(file)'}: ${issue.message}` : 'malformed'}`,
+    );
   }
   if (passphrase === undefined || passphrase === '') {
-    throw new CliError(`guardian file ${file} is encrypted: give its passphrase (--passphrase-file FILE, the URNA_GUARDIAN_PASSPHRASE variable, or type it when asked)`);
+    throw new CliError(
+      `guardian file ${file} is encrypted: give its passphrase (--passphrase-file FILE, the URNA_GUARDIAN_PASSPHRASE variable, or type it when asked)`,
+    );
   }
   const { ciphertext, ...header } = parsed.data;
   const sealed = fromBase64Url(ciphertext);
@@ -163,23 +192,30 @@ export function readGuardianSecretFile(file: string, options: GuardianSecretFile
   }
   // A share readable by others is as good as handed over; refuse rather than use it.
   if ((mode & 0o077) !== 0) {
-    throw new CliError(`guardian file ${file} is readable by group or others (mode ${(mode & 0o777).toString(8)}); chmod 600 it first`);
+    throw new CliError(
+      `guardian file ${file} is readable by group or others (mode ${(mode & 0o777).toString(8)}); chmod 600 it first`,
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     // The parser's message can quote the file's text, which may be a secret: say only where.
-    throw new CliError(`guardian file ${file} is not JSON${error instanceof SyntaxError ? '' : `: ${(error as Error).message}`}`);
+    throw new CliError(
+      `guardian file ${file} is not JSON${error instanceof SyntaxError ? '' : `: ${(error as Error).message}`}`,
+    );
   }
   if (typeof json === 'object' && json !== null && (json as { type?: unknown }).type === ENCRYPTED_SHARE_TYPE) {
     json = openGuardianSecret(file, json, options.passphrase);
   } else {
-    process.stderr.write(`urna: warning: guardian file ${file} is not encrypted; new ceremonies encrypt every share under its guardian's passphrase\n`);
+    process.stderr.write(
+      `urna: warning: guardian file ${file} is not encrypted; new ceremonies encrypt every share under its guardian's passphrase\n`,
+    );
   }
   const parsed = parseGuardianKeyShare(json);
   if (!parsed.ok) {
-    const detail = parsed.error.problem === 'schema' ? parsed.error.detail : `${parsed.error.detail} at ${parsed.error.path}`;
+    const detail =
+      parsed.error.problem === 'schema' ? parsed.error.detail : `${parsed.error.detail} at ${parsed.error.path}`;
     throw new CliError(`guardian file ${file} is not a guardian key share: ${detail}`);
   }
   return parsed.value;
@@ -193,7 +229,9 @@ export function readPassphraseFile(file: string): string[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new CliError(`cannot read passphrase file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new CliError(
+      `cannot read passphrase file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
   }
   return text.split(/\r?\n/).filter((line) => line.length > 0);
 }
@@ -240,7 +278,10 @@ export async function promptPassphrase(question: string): Promise<string | null>
 export function readOnePassphrase(file: string): string {
   const lines = readPassphraseFile(file);
   if (lines.length === 0) throw new CliError(`passphrase file ${file} is empty`);
-  if (lines.length > 1) throw new CliError(`passphrase file ${file} holds ${lines.length} lines: it must hold one guardian's passphrase alone, on one line`);
+  if (lines.length > 1)
+    throw new CliError(
+      `passphrase file ${file} holds ${lines.length} lines: it must hold one guardian's passphrase alone, on one line`,
+    );
   return lines[0] as string;
 }
 
@@ -248,7 +289,10 @@ export function readOnePassphrase(file: string): string {
  * The passphrase for reading one guardian file: from `--passphrase-file` (one line,
  * that guardian's alone), else URNA_GUARDIAN_PASSPHRASE, else asked on the terminal.
  */
-export async function guardianPassphrase(options: { readonly passphraseFile?: string; readonly guardianFile: string }): Promise<string | undefined> {
+export async function guardianPassphrase(options: {
+  readonly passphraseFile?: string;
+  readonly guardianFile: string;
+}): Promise<string | undefined> {
   if (options.passphraseFile !== undefined) return readOnePassphrase(options.passphraseFile);
   const fromEnvironment = process.env['URNA_GUARDIAN_PASSPHRASE'];
   if (fromEnvironment) return fromEnvironment;
@@ -257,6 +301,9 @@ export async function guardianPassphrase(options: { readonly passphraseFile?: st
 }
 
 /** Reads a guardian file, finding its passphrase the way every command does. */
-export async function openGuardianSecretFile(file: string, options: { readonly passphraseFile?: string }): Promise<GuardianKeyShare> {
+export async function openGuardianSecretFile(
+  file: string,
+  options: { readonly passphraseFile?: string },
+): Promise<GuardianKeyShare> {
   return readGuardianSecretFile(file, { passphrase: await guardianPassphrase({ ...options, guardianFile: file }) });
 }

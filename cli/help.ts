@@ -7,7 +7,8 @@
 import { Help, type Command, type Option } from 'commander';
 
 /** The description of every --lang option. */
-export const LANG_OPTION_HELP = "language of the messages: ru or en (default: the terminal's locale, LC_ALL or LANG, else en)";
+export const LANG_OPTION_HELP =
+  "language of the messages: ru or en (default: the terminal's locale, LC_ALL or LANG, else en)";
 
 const plainHelp = new Help();
 

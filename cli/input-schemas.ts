@@ -27,40 +27,53 @@ function inputFile<T>(format: InputFormat<T>, readBy: string, example: T): Input
 
 /** For the election of docs/OPERATIONS.md and docs/examples/definition.json. */
 const paperCounts = inputFile<PaperCounts>(paperCountsFormat, 'urna reconcile --paper, urna audit --paper', {
-    type: 'paper-counts',
-    v: 1,
-    electionId: 'svetlogorye-2026-09',
-    stations: [
-      {
-        stationId: 'uik-1201-a',
-        paperRecords: 2,
-        printedCastCount: 2,
-        checkIns: 2,
-        ballotsReissued: 0,
-        contests: [{ contestId: 'charter-amendment', selections: [{ selectionId: 'charter-yes', count: 1 }, { selectionId: 'charter-no', count: 1 }] }],
-      },
-      { stationId: 'uik-1202-a', paperRecords: 1, printedCastCount: 1, checkIns: 1, contests: [] },
-    ],
+  type: 'paper-counts',
+  v: 1,
+  electionId: 'svetlogorye-2026-09',
+  stations: [
+    {
+      stationId: 'uik-1201-a',
+      paperRecords: 2,
+      printedCastCount: 2,
+      checkIns: 2,
+      ballotsReissued: 0,
+      contests: [
+        {
+          contestId: 'charter-amendment',
+          selections: [
+            { selectionId: 'charter-yes', count: 1 },
+            { selectionId: 'charter-no', count: 1 },
+          ],
+        },
+      ],
+    },
+    { stationId: 'uik-1202-a', paperRecords: 1, printedCastCount: 1, checkIns: 1, contests: [] },
+  ],
 });
 
 const paperReadings = inputFile<PaperReadings>(paperReadingsFormat, 'urna audit record --paper-ballots', {
-    readings: [
-      { draw: 1, stationId: 'uik-1201-a', position: 2, choices: { 'charter-amendment': ['charter-no'], 'council-district-1': [] } },
-      { draw: 2, stationId: 'uik-1202-a', position: 1, choices: { 'charter-amendment': ['charter-yes'] } },
-    ],
+  readings: [
+    {
+      draw: 1,
+      stationId: 'uik-1201-a',
+      position: 2,
+      choices: { 'charter-amendment': ['charter-no'], 'council-district-1': [] },
+    },
+    { draw: 2, stationId: 'uik-1202-a', position: 1, choices: { 'charter-amendment': ['charter-yes'] } },
+  ],
 });
 
 const validatorConfig = inputFile<ValidatorConfigFile>(validatorConfigFormat, 'urna validator start|migrate --config', {
-    name: 'commission',
-    keyFile: 'commission.key',
-    listen: { host: '127.0.0.1', port: 8471 },
-    dataDir: 'data',
-    store: 'sqlite',
-    electionPackage: 'election.json',
-    authorityKey: 'authority.key.vkey',
-    enrollments: ['enrollments/'],
-    stationManifest: 'station-manifest.json',
-    timeWindowSeconds: 300,
+  name: 'commission',
+  keyFile: 'commission.key',
+  listen: { host: '127.0.0.1', port: 8471 },
+  dataDir: 'data',
+  store: 'sqlite',
+  electionPackage: 'election.json',
+  authorityKey: 'authority.key.vkey',
+  enrollments: ['enrollments/'],
+  stationManifest: 'station-manifest.json',
+  timeWindowSeconds: 300,
 });
 
 const cardSet = inputFile<CardSetFile>(cardSetFormat, 'urna sim card-reader --cards', demoCardSetFile());
@@ -69,6 +82,14 @@ export const INPUT_FILES: readonly InputFile[] = [paperCounts, paperReadings, va
 
 /** What docs/schema/input/<name>.schema.json holds. */
 export function inputJsonSchema(file: InputFile): Record<string, unknown> {
-  const generated = z.toJSONSchema(file.format.schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
-  return { ...generated, title: `Urna ${file.format.what}`, description: `read by ${file.readBy}; example: docs/examples/${file.format.name}.json` };
+  const generated = z.toJSONSchema(file.format.schema, {
+    io: 'input',
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+  });
+  return {
+    ...generated,
+    title: `Urna ${file.format.what}`,
+    description: `read by ${file.readBy}; example: docs/examples/${file.format.name}.json`,
+  };
 }

@@ -28,7 +28,11 @@ export async function buildProgram(): Promise<Command> {
 export async function commandOverview(): Promise<CommandSummary[]> {
   const program = await buildProgram();
   const help = new Help();
-  return program.commands.map((command) => ({ name: command.name(), term: help.subcommandTerm(command), description: help.subcommandDescription(command) }));
+  return program.commands.map((command) => ({
+    name: command.name(),
+    term: help.subcommandTerm(command),
+    description: help.subcommandDescription(command),
+  }));
 }
 
 /** The groups' help lines without loading them, when running from the bundle. */
@@ -86,7 +90,10 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 /** An error meant for the person at the terminal: printed without a stack trace. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
     this.name = 'CliError';
   }

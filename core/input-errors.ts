@@ -26,9 +26,17 @@ export function inputSchemaPath(name: string): string {
 }
 
 /** The message for a file that does not match its format: the file, the format, each field. */
-export function describeInputErrors(file: string, format: Pick<InputFormat<unknown>, 'name' | 'what'>, issues: readonly z.core.$ZodIssue[], input: unknown): string {
+export function describeInputErrors(
+  file: string,
+  format: Pick<InputFormat<unknown>, 'name' | 'what'>,
+  issues: readonly z.core.$ZodIssue[],
+  input: unknown,
+): string {
   const problems = zodIssuesToElectionErrors(issues, input).map((e) => `  ${e.message.en}`);
-  return [`${file} is not a valid ${format.what} (format: ${inputSchemaPath(format.name)}, example: docs/examples/${format.name}.json):`, ...problems].join('\n');
+  return [
+    `${file} is not a valid ${format.what} (format: ${inputSchemaPath(format.name)}, example: docs/examples/${format.name}.json):`,
+    ...problems,
+  ].join('\n');
 }
 
 /** Parses a hand-written file's JSON against its format; the error is describeInputErrors's message. */

@@ -55,17 +55,30 @@ export async function probePort(path: string, timeoutMs = 500): Promise<ProbeRes
       listeners.add(check);
       check();
     });
-  const write = (bytes: Uint8Array): Promise<void> => new Promise((resolve) => port.write(Buffer.from(bytes), () => port.drain(() => resolve())));
+  const write = (bytes: Uint8Array): Promise<void> =>
+    new Promise((resolve) => port.write(Buffer.from(bytes), () => port.drain(() => resolve())));
   try {
     await write(escpos.realtimeStatusRequest(1));
     if (await waitFor(() => received.length >= 1)) {
       const first = received[0] ?? 0;
       if (received.length === 1 && isRealtimeStatusByte(first)) {
         received = new Uint8Array(0);
-        await write(Uint8Array.of(...escpos.realtimeStatusRequest(2), ...escpos.realtimeStatusRequest(3), ...escpos.realtimeStatusRequest(4)));
+        await write(
+          Uint8Array.of(
+            ...escpos.realtimeStatusRequest(2),
+            ...escpos.realtimeStatusRequest(3),
+            ...escpos.realtimeStatusRequest(4),
+          ),
+        );
         if (await waitFor(() => received.length >= 3)) {
           const [offlineCause = 0, errorCause = 0, paperSensor = 0] = received;
-          return { path, kind: 'printer', status: statusFromCondition(decodeRealtimeStatus({ printer: first, offlineCause, errorCause, paperSensor })) };
+          return {
+            path,
+            kind: 'printer',
+            status: statusFromCondition(
+              decodeRealtimeStatus({ printer: first, offlineCause, errorCause, paperSensor }),
+            ),
+          };
         }
         return { path, kind: 'printer', status: { state: 'disconnected', reason: 'not-responding' } };
       }
@@ -77,7 +90,10 @@ export async function probePort(path: string, timeoutMs = 500): Promise<ProbeRes
     await waitFor(() => {
       for (const frame of parser.push(received)) {
         if (frame.type === FrameType.status && frame.seq === 1 && utf8Decode(frame.payload.slice(1)) === READER_ID) {
-          status = reduceCardReaderStatus({ state: 'disconnected', reason: 'not-started' }, { type: 'slot', slot: frame.payload[0] ?? 0 });
+          status = reduceCardReaderStatus(
+            { state: 'disconnected', reason: 'not-started' },
+            { type: 'slot', slot: frame.payload[0] ?? 0 },
+          );
         }
       }
       received = new Uint8Array(0);

@@ -49,7 +49,9 @@ if (!app.requestSingleInstanceLock()) {
     event.preventDefault();
     stopped = true;
     Promise.all([station?.close(), demoDevices?.stop()])
-      .catch((error: unknown) => logger.log('app.stop-failed', { error: error instanceof Error ? error.message : String(error) }))
+      .catch((error: unknown) =>
+        logger.log('app.stop-failed', { error: error instanceof Error ? error.message : String(error) }),
+      )
       .finally(() => {
         logger.log('app.stopped', {});
         app.exit(0);
@@ -66,16 +68,25 @@ if (!app.requestSingleInstanceLock()) {
         demoDevices = await startDemoDevices({ renderDir: demoRenderDir(dataDir), logger });
         startDemoConsole(demoDevices, { input: process.stdin, output: process.stdout }, logger);
       } else if (options.demo) {
-        logger.log('station.demo-devices-unavailable', { reason: 'socat is not installed; the printer and card reader show as not configured' });
+        logger.log('station.demo-devices-unavailable', {
+          reason: 'socat is not installed; the printer and card reader show as not configured',
+        });
       }
-      const devices = demoDevices?.config ?? { printerPath: options.printerPath ?? undefined, cardReaderPath: options.cardReaderPath ?? undefined };
+      const devices = demoDevices?.config ?? {
+        printerPath: options.printerPath ?? undefined,
+        cardReaderPath: options.cardReaderPath ?? undefined,
+      };
       // An election station pushes its logs to the validators; the demo's sample
       // validators do not exist, so the demo syncs only when asked (--sync).
       const syncToValidators = !options.demo || options.sync ? {} : undefined;
       station = openStation({ dataDir, mode: options.demo ? 'demo' : 'production', logger, devices, syncToValidators });
       registerStationApi(station.handlers, logger, () => kioskWindow);
       kioskWindow = await createKioskWindow({ appRoot, dev: options.dev });
-      logger.log('app.started', { mode: options.demo ? 'demo' : 'production', dev: options.dev, electron: process.versions.electron });
+      logger.log('app.started', {
+        mode: options.demo ? 'demo' : 'production',
+        dev: options.dev,
+        electron: process.versions.electron,
+      });
     })
     .catch((error: unknown) => {
       logger.log('app.start-failed', { error: error instanceof Error ? error.message : String(error) });

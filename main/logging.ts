@@ -34,7 +34,12 @@ export function readEventLogFile(file: string): string[] {
       if (line.trim() === '') return false;
       try {
         const parsed: unknown = JSON.parse(line);
-        return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && typeof (parsed as { event?: unknown }).event === 'string';
+        return (
+          typeof parsed === 'object' &&
+          parsed !== null &&
+          !Array.isArray(parsed) &&
+          typeof (parsed as { event?: unknown }).event === 'string'
+        );
       } catch {
         // A line torn by a power cut is not an event.
         return false;
@@ -47,7 +52,8 @@ export class FileEventLogger implements EventLogger, EventLogSource {
 
   constructor(private readonly options: FileEventLoggerOptions) {
     mkdirSync(path.dirname(options.file), { recursive: true, mode: 0o700 });
-    if (options.fallbackFile !== undefined) mkdirSync(path.dirname(options.fallbackFile), { recursive: true, mode: 0o700 });
+    if (options.fallbackFile !== undefined)
+      mkdirSync(path.dirname(options.fallbackFile), { recursive: true, mode: 0o700 });
   }
 
   log(eventId: EventId, fields: LogFields = {}): void {

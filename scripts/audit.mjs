@@ -22,7 +22,8 @@ function audit(omitDev) {
   const result = spawnSync('npm', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   try {
     const report = JSON.parse(result.stdout);
-    if (report.error || !report.vulnerabilities) return { unreachable: report.message || report.error?.summary || 'no report' };
+    if (report.error || !report.vulnerabilities)
+      return { unreachable: report.message || report.error?.summary || 'no report' };
     return { report };
   } catch {
     return { unreachable: (result.stderr || 'no output').split('\n').find((l) => l.includes('audit')) ?? 'no report' };
@@ -40,7 +41,9 @@ function failures(report, levels) {
     if (!levels.includes(vulnerability.severity)) continue;
     const ids = vulnerability.via.filter((v) => typeof v === 'object').map((v) => String(v.source ?? v.url));
     if (accepted(ids)) continue;
-    out.push(`${name} (${vulnerability.severity}): ${vulnerability.via.map((v) => (typeof v === 'object' ? v.title : `via ${v}`)).join('; ')}`);
+    out.push(
+      `${name} (${vulnerability.severity}): ${vulnerability.via.map((v) => (typeof v === 'object' ? v.title : `via ${v}`)).join('; ')}`,
+    );
   }
   return out;
 }
@@ -50,7 +53,9 @@ const all = audit(false);
 const unreachable = production.unreachable ?? all.unreachable;
 if (unreachable) {
   const banner = '!'.repeat(78);
-  process.stderr.write(`\n${banner}\n!! npm audit could not run: ${unreachable}\n!! The dependency audit policy was NOT checked on this machine.\n${banner}\n\n`);
+  process.stderr.write(
+    `\n${banner}\n!! npm audit could not run: ${unreachable}\n!! The dependency audit policy was NOT checked on this machine.\n${banner}\n\n`,
+  );
   process.exit(process.env.URNA_AUDIT_REQUIRED === '1' ? 1 : 0);
 }
 const failed = [...failures(production.report, ['high', 'critical']), ...failures(all.report, ['critical'])];
@@ -60,4 +65,6 @@ if (failed.length > 0) {
   process.stderr.write(`npm audit policy failed:\n${[...new Set(failed)].map((f) => `  ${f}`).join('\n')}\n`);
   process.exit(1);
 }
-process.stdout.write('npm audit policy holds: no high or critical advisory in production dependencies, no critical one anywhere\n');
+process.stdout.write(
+  'npm audit policy holds: no high or critical advisory in production dependencies, no critical one anywhere\n',
+);

@@ -14,7 +14,17 @@ const outdir = path.join(root, 'dist/cli');
 
 // Native modules stay in node_modules; so do fastify and its plugins, whose loaders
 // resolve files at run time. Pure JavaScript packages are bundled (fewer files to load).
-const external = ['electron', 'better-sqlite3', 'serialport', '@serialport/*', '@napi-rs/canvas', 'fastify', '@fastify/*', 'tsx', 'esbuild'];
+const external = [
+  'electron',
+  'better-sqlite3',
+  'serialport',
+  '@serialport/*',
+  '@napi-rs/canvas',
+  'fastify',
+  '@fastify/*',
+  'tsx',
+  'esbuild',
+];
 
 const sourceDirs = ['cli', 'core', 'validator', 'main', 'hardware', 'storage'];
 
@@ -22,7 +32,8 @@ function newestSource(dir, newest = 0) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) newest = newestSource(full, newest);
-    else if (entry.name.endsWith('.ts') || entry.name.endsWith('.sql')) newest = Math.max(newest, statSync(full).mtimeMs);
+    else if (entry.name.endsWith('.ts') || entry.name.endsWith('.sql'))
+      newest = Math.max(newest, statSync(full).mtimeMs);
   }
   return newest;
 }
@@ -35,7 +46,10 @@ export function cliBundleFresh() {
   } catch {
     return false;
   }
-  const newest = Math.max(statSync(path.join(root, 'package-lock.json')).mtimeMs, ...sourceDirs.map((dir) => newestSource(path.join(root, dir))));
+  const newest = Math.max(
+    statSync(path.join(root, 'package-lock.json')).mtimeMs,
+    ...sourceDirs.map((dir) => newestSource(path.join(root, dir))),
+  );
   return built > newest;
 }
 
@@ -61,7 +75,9 @@ export async function buildCli({ quiet = false } = {}) {
     // Chunks sit beside the entry points: validator/entry-points.ts finds the entries from any chunk.
     external,
     // Bundled CommonJS packages call require() for Node built-ins.
-    banner: { js: "import { createRequire as __urnaCreateRequire } from 'node:module'; const require = __urnaCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __urnaCreateRequire } from 'node:module'; const require = __urnaCreateRequire(import.meta.url);",
+    },
     define: { URNA_BUNDLE: 'true' },
     sourcemap: true,
     logLevel: 'warning',

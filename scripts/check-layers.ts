@@ -38,7 +38,15 @@ const LAYERS = Object.keys(LAYER_IMPORTS) as Layer[];
 
 /** Packages core/ may use: pure code with no platform access of its own. */
 const PURE_PACKAGES = ['zod', '@noble/curves', '@noble/hashes', '@scure/base'];
-const PLATFORM_PACKAGES = ['electron', 'better-sqlite3', 'postgres', 'serialport', '@serialport', '@napi-rs/canvas', 'fastify'];
+const PLATFORM_PACKAGES = [
+  'electron',
+  'better-sqlite3',
+  'postgres',
+  'serialport',
+  '@serialport',
+  '@napi-rs/canvas',
+  'fastify',
+];
 
 type ImportRef = { readonly specifier: string; readonly typeOnly: boolean };
 
@@ -64,11 +72,22 @@ export function collectImports(file: string): ImportRef[] {
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
       const clause = node.importClause;
-      const typeOnly = !!clause && (clause.isTypeOnly || (!clause.name && !!clause.namedBindings && ts.isNamedImports(clause.namedBindings) && clause.namedBindings.elements.length > 0 && clause.namedBindings.elements.every((e) => e.isTypeOnly)));
+      const typeOnly =
+        !!clause &&
+        (clause.isTypeOnly ||
+          (!clause.name &&
+            !!clause.namedBindings &&
+            ts.isNamedImports(clause.namedBindings) &&
+            clause.namedBindings.elements.length > 0 &&
+            clause.namedBindings.elements.every((e) => e.isTypeOnly)));
       refs.push({ specifier: node.moduleSpecifier.text, typeOnly });
     } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
       refs.push({ specifier: node.moduleSpecifier.text, typeOnly: node.isTypeOnly });
-    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
+    } else if (
+      ts.isImportEqualsDeclaration(node) &&
+      ts.isExternalModuleReference(node.moduleReference) &&
+      ts.isStringLiteral(node.moduleReference.expression)
+    ) {
       refs.push({ specifier: node.moduleReference.expression.text, typeOnly: node.isTypeOnly });
     } else if (ts.isCallExpression(node)) {
       const [arg] = node.arguments;
@@ -78,7 +97,11 @@ export function collectImports(file: string): ImportRef[] {
         // A computed specifier cannot be checked, so it is itself a violation.
         refs.push({ specifier: ts.isStringLiteralLike(arg) ? arg.text : '<computed>', typeOnly: false });
       }
-    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+    } else if (
+      ts.isImportTypeNode(node) &&
+      ts.isLiteralTypeNode(node.argument) &&
+      ts.isStringLiteral(node.argument.literal)
+    ) {
       refs.push({ specifier: node.argument.literal.text, typeOnly: true });
     }
     ts.forEachChild(node, visit);
@@ -111,7 +134,8 @@ function checkImport(root: string, file: string, layer: Layer, ref: ImportRef): 
       if (PURE_PACKAGES.includes(packageName(specifier))) return null;
       return `core/ is pure: package "${packageName(specifier)}" is not on the pure list`;
     case 'renderer':
-      if (!relative && (isNodeBuiltin(specifier) || PLATFORM_PACKAGES.includes(packageName(specifier)))) return 'renderer/ never touches Node, Electron or devices';
+      if (!relative && (isNodeBuiltin(specifier) || PLATFORM_PACKAGES.includes(packageName(specifier))))
+        return 'renderer/ never touches Node, Electron or devices';
       return null;
     case 'preload':
       return specifier === 'electron' ? null : 'preload/ imports only electron';
@@ -119,13 +143,16 @@ function checkImport(root: string, file: string, layer: Layer, ref: ImportRef): 
       if (specifier === 'electron') return 'hardware/ does not depend on Electron';
       return null;
     case 'storage':
-      if (!relative && !isNodeBuiltin(specifier) && packageName(specifier) !== 'better-sqlite3') return 'storage/ uses only Node and better-sqlite3';
+      if (!relative && !isNodeBuiltin(specifier) && packageName(specifier) !== 'better-sqlite3')
+        return 'storage/ uses only Node and better-sqlite3';
       return null;
     case 'main':
-      if (specifier === 'electron' && !(local === 'index.ts' || local.startsWith('electron/'))) return 'only main/index.ts and main/electron/ may import electron';
+      if (specifier === 'electron' && !(local === 'index.ts' || local.startsWith('electron/')))
+        return 'only main/index.ts and main/electron/ may import electron';
       return null;
     case 'validator':
-      if (specifier === 'electron' || packageName(specifier) === 'serialport') return 'validator/ runs without Electron or devices';
+      if (specifier === 'electron' || packageName(specifier) === 'serialport')
+        return 'validator/ runs without Electron or devices';
       return null;
     case 'cli':
       return null;

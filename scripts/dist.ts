@@ -24,7 +24,8 @@ export function isStackFrame(line: string): boolean {
   );
 }
 
-const NETWORK_ERRORS = /dial tcp|lookup \S+|no such host|getaddrinfo|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|network is unreachable|connection refused|i\/o timeout|proxyconnect|TLS handshake timeout/i;
+const NETWORK_ERRORS =
+  /dial tcp|lookup \S+|no such host|getaddrinfo|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|network is unreachable|connection refused|i\/o timeout|proxyconnect|TLS handshake timeout/i;
 
 /** The address electron-builder failed to download, when its output says a download failed for want of network. */
 export function failedDownload(output: string): string | undefined {
@@ -52,7 +53,11 @@ export function offlineAdvice(what: string, logFile = 'release/electron-builder.
   ].join('\n');
 }
 
-function run(command: string, args: readonly string[], onLine?: (line: string, stream: NodeJS.WriteStream) => void): Promise<number> {
+function run(
+  command: string,
+  args: readonly string[],
+  onLine?: (line: string, stream: NodeJS.WriteStream) => void,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: onLine === undefined ? 'inherit' : ['inherit', 'pipe', 'pipe'] });
     if (onLine !== undefined) {
@@ -78,7 +83,11 @@ function run(command: string, args: readonly string[], onLine?: (line: string, s
  * stack frames to this process's stdout and stderr, all of them to
  * `logDir`/electron-builder.log, and on failure one explanation. Returns its exit code.
  */
-export async function runElectronBuilder(args: readonly string[], builderCli = require.resolve('electron-builder/cli.js'), logDir = 'release'): Promise<number> {
+export async function runElectronBuilder(
+  args: readonly string[],
+  builderCli = require.resolve('electron-builder/cli.js'),
+  logDir = 'release',
+): Promise<number> {
   const log: string[] = [];
   let hidden = 0;
   const code = await run(process.execPath, [builderCli, ...args], (line, stream) => {
@@ -90,7 +99,10 @@ export async function runElectronBuilder(args: readonly string[], builderCli = r
   writeFileSync(path.join(logDir, 'electron-builder.log'), `${log.join('\n')}\n`);
   if (code === 0) return 0;
   const download = failedDownload(log.join('\n'));
-  const explained = download === undefined ? `npm run dist: electron-builder failed (exit ${code}); the ${hidden} stack-trace lines left out above are in ${logDir}/electron-builder.log` : offlineAdvice(download, `${logDir}/electron-builder.log`);
+  const explained =
+    download === undefined
+      ? `npm run dist: electron-builder failed (exit ${code}); the ${hidden} stack-trace lines left out above are in ${logDir}/electron-builder.log`
+      : offlineAdvice(download, `${logDir}/electron-builder.log`);
   process.stderr.write(`\n${explained}\n`);
   return code;
 }

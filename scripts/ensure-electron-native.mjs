@@ -39,14 +39,20 @@ try {
   fail(`the Electron binary is not installed (${error.message.split('\n')[0]}).\n${ELECTRON_ADVICE}`);
 }
 if (typeof electronBinary !== 'string' || !existsSync(electronBinary)) {
-  const where = process.env.ELECTRON_OVERRIDE_DIST_PATH ? ` (ELECTRON_OVERRIDE_DIST_PATH=${process.env.ELECTRON_OVERRIDE_DIST_PATH})` : '';
+  const where = process.env.ELECTRON_OVERRIDE_DIST_PATH
+    ? ` (ELECTRON_OVERRIDE_DIST_PATH=${process.env.ELECTRON_OVERRIDE_DIST_PATH})`
+    : '';
   fail(`the Electron binary is missing: there is no ${electronBinary}${where}.\n${ELECTRON_ADVICE}`);
 }
 
-const probe = spawnSync(electronBinary, ['-p', 'JSON.stringify([process.versions.electron, process.versions.modules])'], {
-  env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-  encoding: 'utf8',
-});
+const probe = spawnSync(
+  electronBinary,
+  ['-p', 'JSON.stringify([process.versions.electron, process.versions.modules])'],
+  {
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    encoding: 'utf8',
+  },
+);
 if (probe.status !== 0) fail(`could not ask Electron for its version: ${probe.stderr || probe.error}`);
 const [electronVersion, abi] = JSON.parse(probe.stdout.trim().split('\n').pop());
 
@@ -69,17 +75,28 @@ const env = { ...process.env };
 for (const key of Object.keys(env)) if (key.toLowerCase() === 'npm_config_nodedir') delete env[key];
 
 const built = path.join(sourceDir, 'build', 'Release', 'better_sqlite3.node');
-const prebuild = spawnSync(process.execPath, [require.resolve('prebuild-install/bin.js'), '--runtime', 'electron', '--target', electronVersion], {
-  cwd: sourceDir,
-  env,
-  stdio: 'inherit',
-});
+const prebuild = spawnSync(
+  process.execPath,
+  [require.resolve('prebuild-install/bin.js'), '--runtime', 'electron', '--target', electronVersion],
+  {
+    cwd: sourceDir,
+    env,
+    stdio: 'inherit',
+  },
+);
 if (prebuild.status !== 0 || !existsSync(built)) {
   console.log('no prebuilt binary; compiling from source against Electron headers');
   try {
     execFileSync(
       process.execPath,
-      [require.resolve('node-gyp/bin/node-gyp.js'), 'rebuild', '--release', '--runtime=electron', `--target=${electronVersion}`, '--dist-url=https://electronjs.org/headers'],
+      [
+        require.resolve('node-gyp/bin/node-gyp.js'),
+        'rebuild',
+        '--release',
+        '--runtime=electron',
+        `--target=${electronVersion}`,
+        '--dist-url=https://electronjs.org/headers',
+      ],
       { cwd: sourceDir, env, stdio: 'inherit' },
     );
   } catch {

@@ -49,23 +49,32 @@ export function renderEventsDoc(): string {
     '',
     '**Which layer logs what.** A driver (`hardware/`) logs device facts that only it can see: connection, status',
     'changes, bytes it did not expect. The result of an operation it was asked to do goes back to its caller, and the',
-    'station logs what happened to the person\'s request, once: a wrong PIN is `auth.pin-wrong`, not also a card',
-    'reader line. A person\'s request (a user action) ends in one line with `outcome`: `success` or `failure`.',
+    "station logs what happened to the person's request, once: a wrong PIN is `auth.pin-wrong`, not also a card",
+    "reader line. A person's request (a user action) ends in one line with `outcome`: `success` or `failure`.",
     '',
     `**Never logged.** No event carries ${BANNED_FIELDS.map((f) => `\`${f}\``).join(', ')}: the log has wall-clock times and`,
-    'check-ins in it, so a voter\'s identity, a ballot\'s id, code or content, or a time of the caller\'s own next to a',
+    "check-ins in it, so a voter's identity, a ballot's id, code or content, or a time of the caller's own next to a",
     'ballot event would link a ballot to a voter.',
     '',
     'Kinds: *user action* (a person asked for it), *application action* (the software did it on its own), *application',
     'status*, *device status*, *security*, *simulation* (the simulators and the simulated election day only).',
   ];
   for (const area of areas) {
-    out.push('', `## ${area}`, '', '| Event | Kind | Logged in | Outcome | Fields | Meaning |', '| --- | --- | --- | --- | --- | --- |');
+    out.push(
+      '',
+      `## ${area}`,
+      '',
+      '| Event | Kind | Logged in | Outcome | Fields | Meaning |',
+      '| --- | --- | --- | --- | --- | --- |',
+    );
     for (const id of ids.filter((i) => areaOf(i) === area)) {
       const spec = EVENT_SPECS[id];
-      const outcome = spec.outcome === undefined ? '' : spec.outcome === 'either' ? '`success` or `failure`' : `\`${spec.outcome}\``;
+      const outcome =
+        spec.outcome === undefined ? '' : spec.outcome === 'either' ? '`success` or `failure`' : `\`${spec.outcome}\``;
       const fields = spec.fields.map((f) => `\`${f}\``).join(', ');
-      out.push(`| \`${id}\` | ${KIND_TEXT[spec.kind]} | ${spec.layer}/ | ${outcome} | ${fields} | ${spec.doc.replaceAll('|', '\\|')} |`);
+      out.push(
+        `| \`${id}\` | ${KIND_TEXT[spec.kind]} | ${spec.layer}/ | ${outcome} | ${fields} | ${spec.doc.replaceAll('|', '\\|')} |`,
+      );
     }
   }
   return `${out.join('\n')}\n`;
@@ -102,19 +111,32 @@ function calleeName(call: ts.CallExpression): string | undefined {
 }
 
 /** Problems of one log line with a literal field object (`undefined`: a spread or a variable, left to the types). */
-function fieldProblems(id: EventId, fields: ts.Expression | undefined, implied: readonly string[]): string[] | undefined {
+function fieldProblems(
+  id: EventId,
+  fields: ts.Expression | undefined,
+  implied: readonly string[],
+): string[] | undefined {
   let names: string[] = [];
   if (fields !== undefined) {
     if (!ts.isObjectLiteralExpression(fields)) return undefined;
-    if (fields.properties.some((p) => ts.isSpreadAssignment(p) || (p.name !== undefined && ts.isComputedPropertyName(p.name)))) return undefined;
-    names = fields.properties.flatMap((p) => (p.name !== undefined && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? [p.name.text] : []));
+    if (
+      fields.properties.some(
+        (p) => ts.isSpreadAssignment(p) || (p.name !== undefined && ts.isComputedPropertyName(p.name)),
+      )
+    )
+      return undefined;
+    names = fields.properties.flatMap((p) =>
+      p.name !== undefined && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? [p.name.text] : [],
+    );
   }
   const present = new Set([...names, ...implied]);
   const spec = EVENT_SPECS[id];
   const problems = spec.fields.filter((f) => !present.has(f)).map((f) => `${id}: missing field "${f}"`);
   if (spec.outcome !== undefined && !present.has('outcome')) problems.push(`${id}: missing field "outcome"`);
-  if (spec.outcome === undefined && present.has('outcome')) problems.push(`${id}: has an outcome but is not registered with one`);
-  for (const banned of BANNED_FIELDS) if (present.has(banned)) problems.push(`${id}: carries the banned field "${banned}"`);
+  if (spec.outcome === undefined && present.has('outcome'))
+    problems.push(`${id}: has an outcome but is not registered with one`);
+  for (const banned of BANNED_FIELDS)
+    if (present.has(banned)) problems.push(`${id}: carries the banned field "${banned}"`);
   return problems;
 }
 
@@ -125,12 +147,19 @@ export function checkEventCalls(root: string, dirs: readonly string[] = LOGGING_
   const isPrefix = (text: string) => registered.some((id) => id.startsWith(`${text}.`));
   const problems: EventCallProblem[] = [];
   // The translation tables' keys (`report.cast`) look like ids but are not.
-  const files = dirs.flatMap((dir) => sourceFiles(path.join(root, dir))).filter((file) => !file.split(path.sep).join('/').includes('core/i18n/'));
+  const files = dirs
+    .flatMap((dir) => sourceFiles(path.join(root, dir)))
+    .filter((file) => !file.split(path.sep).join('/').includes('core/i18n/'));
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
     const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
     const relative = path.relative(root, file).split(path.sep).join('/');
-    const report = (node: ts.Node, message: string) => problems.push({ file: relative, line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1, message });
+    const report = (node: ts.Node, message: string) =>
+      problems.push({
+        file: relative,
+        line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1,
+        message,
+      });
     const checkedLiterals = new Set<ts.Node>();
 
     const checkId = (node: ts.Expression, fields: ts.Expression | undefined, implied: readonly string[]) => {
@@ -141,7 +170,8 @@ export function checkEventCalls(root: string, dirs: readonly string[] = LOGGING_
       } else if (ts.isTemplateExpression(node)) {
         // `${device}.status-changed`: the types check the prefix; here, that some id ends so.
         const suffix = node.templateSpans.at(-1)?.literal.text ?? '';
-        if (suffix.startsWith('.') && !registered.some((id) => id.endsWith(suffix))) report(node, `\`…${suffix}\`: no registered event id ends so (core/events.ts)`);
+        if (suffix.startsWith('.') && !registered.some((id) => id.endsWith(suffix)))
+          report(node, `\`…${suffix}\`: no registered event id ends so (core/events.ts)`);
       }
     };
 
@@ -149,7 +179,10 @@ export function checkEventCalls(root: string, dirs: readonly string[] = LOGGING_
       if (ts.isCallExpression(node)) {
         const name = calleeName(node);
         const callee = node.expression;
-        const onConsole = ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && (callee.expression.text === 'console' || callee.expression.text === 'Math');
+        const onConsole =
+          ts.isPropertyAccessExpression(callee) &&
+          ts.isIdentifier(callee.expression) &&
+          (callee.expression.text === 'console' || callee.expression.text === 'Math');
         const [first, second] = node.arguments;
         if (name === 'log' && !onConsole && first !== undefined) checkId(first, second, []);
         if (name !== undefined && REFUSING_FUNCTIONS.has(name) && second !== undefined) {
@@ -163,8 +196,17 @@ export function checkEventCalls(root: string, dirs: readonly string[] = LOGGING_
       }
       if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && !checkedLiterals.has(node)) {
         const literal = node.text;
-        if (ID_SHAPE.test(literal) && !FILE_NAME.test(literal) && areas.has(literal.split('.')[0]) && !isEventId(literal) && !isPrefix(literal)) {
-          report(node, `${literal}: looks like an event id of area "${literal.split('.')[0]}" but is not registered (core/events.ts)`);
+        if (
+          ID_SHAPE.test(literal) &&
+          !FILE_NAME.test(literal) &&
+          areas.has(literal.split('.')[0]) &&
+          !isEventId(literal) &&
+          !isPrefix(literal)
+        ) {
+          report(
+            node,
+            `${literal}: looks like an event id of area "${literal.split('.')[0]}" but is not registered (core/events.ts)`,
+          );
         }
       }
       ts.forEachChild(node, visit);

@@ -50,7 +50,8 @@ if (write && !failed) {
     const shown = text === '' ? [] : ['', '```text', ...text.split('\n'), '```'];
     let closing = block.line;
     while (lines[closing] !== '```') closing++;
-    if (block.outputStart !== undefined && block.outputEnd !== undefined) lines.splice(closing + 1, block.outputEnd - closing - 1, ...shown);
+    if (block.outputStart !== undefined && block.outputEnd !== undefined)
+      lines.splice(closing + 1, block.outputEnd - closing - 1, ...shown);
     else lines.splice(closing + 1, 0, ...shown);
   }
   writeFileSync(OPERATIONS_DOC, lines.join('\n'));

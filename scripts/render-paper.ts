@@ -35,7 +35,8 @@ const MARKS: BallotMarks = {
 async function png(receipt: PrintDocument): Promise<Uint8Array> {
   const encoded = encodeReceipt(receipt);
   if (!encoded.ok) throw new Error(`the printout cannot be encoded: ${encoded.error.kind}`);
-  if (encoded.value.unmappable.length > 0) throw new Error(`characters CP866 lacks: ${encoded.value.unmappable.join(' ')}`);
+  if (encoded.value.unmappable.length > 0)
+    throw new Error(`characters CP866 lacks: ${encoded.value.unmappable.join(' ')}`);
   const model = new EscPosPrinterModel();
   model.receive(encoded.value.bytes);
   return renderPng(model.printed);
@@ -47,7 +48,8 @@ async function main(): Promise<void> {
   if (!parsed.ok) throw new Error('the sample election definition does not parse');
   const definition = parsed.value;
   const ballot = ballotViewFor(definition, STYLE);
-  if (ballot === undefined) throw new Error(`the sample election has no ballot style ${STYLE} (precinct ${DEMO_PRECINCT_ID})`);
+  if (ballot === undefined)
+    throw new Error(`the sample election has no ballot style ${STYLE} (precinct ${DEMO_PRECINCT_ID})`);
   const bytes = sha256(utf8Encode('urna docs/paper example confirmation code'));
   const code = { short: shortConfirmationCode(bytes), full: toBase64Url(bytes) };
   const validatorUrls = definition.validators.members.map((m) => m.url);
@@ -56,7 +58,13 @@ async function main(): Promise<void> {
   for (const language of ['ru', 'en'] as const satisfies readonly Language[]) {
     const printouts: Record<string, PrintDocument> = {
       'receipt-part1': receiptBeforeChoice({ ballot, code, stationId: STATION_ID, language }),
-      'paper-record': paperRecord({ ballot, marks: MARKS, stationId: STATION_ID, officialLanguage, voterLanguage: language }),
+      'paper-record': paperRecord({
+        ballot,
+        marks: MARKS,
+        stationId: STATION_ID,
+        officialLanguage,
+        voterLanguage: language,
+      }),
       'receipt-part2': receiptAfterCast({ ballot, code, stationId: STATION_ID, language, validatorUrls }),
       'challenge-slip': challengeSlip({ ballot, marks: MARKS, code, stationId: STATION_ID, language, validatorUrls }),
     };

@@ -53,7 +53,8 @@ export function openDurableSqlite(file: string, options: DurableSqliteOptions = 
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (mode !== 'wal') throw new Error(`SQLite refused WAL mode (got ${String(mode)})`);
     db.pragma('synchronous = FULL');
-    if (db.pragma('synchronous', { simple: true }) !== SYNCHRONOUS_FULL) throw new Error('SQLite refused synchronous=FULL');
+    if (db.pragma('synchronous', { simple: true }) !== SYNCHRONOUS_FULL)
+      throw new Error('SQLite refused synchronous=FULL');
     if (options.maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(options.maxPageCount)}`);
     return db;
   } catch (error) {

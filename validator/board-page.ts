@@ -24,7 +24,9 @@ const ASSET_NAME = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.(?:js|css)$/;
 /** Where the built page is: dist/board beside the sources, or ../board beside the bundled CLI in dist/cli. */
 export function defaultBoardPageDir(): string | undefined {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  return [path.join(here, '..', 'dist', 'board'), path.join(here, '..', 'board')].find((dir) => existsSync(path.join(dir, 'index.html')));
+  return [path.join(here, '..', 'dist', 'board'), path.join(here, '..', 'board')].find((dir) =>
+    existsSync(path.join(dir, 'index.html')),
+  );
 }
 
 /** The page's security headers; `validatorOrigins` are the other validators it may ask. */
@@ -51,7 +53,11 @@ export type BoardPage = {
 };
 
 /** Registers `/`, `/board/` and its assets, and CORS on the public GET API. */
-export function registerBoardPage(app: FastifyInstance, pageDir: string | undefined, validatorOrigins: readonly string[]): BoardPage {
+export function registerBoardPage(
+  app: FastifyInstance,
+  pageDir: string | undefined,
+  validatorOrigins: readonly string[],
+): BoardPage {
   const headers = boardPageHeaders(validatorOrigins);
   const indexFile = pageDir === undefined ? undefined : path.join(pageDir, 'index.html');
   const page: BoardPage = {
@@ -61,14 +67,21 @@ export function registerBoardPage(app: FastifyInstance, pageDir: string | undefi
           .code(503)
           .headers(headers)
           .type('text/plain; charset=utf-8')
-          .send('The bulletin-board page is not built on this validator (npm run build). The JSON API is at /urna/v1/.\n');
+          .send(
+            'The bulletin-board page is not built on this validator (npm run build). The JSON API is at /urna/v1/.\n',
+          );
       }
-      return reply.code(200).headers(headers).type(CONTENT_TYPES['.html'] ?? 'text/html').send(readFileSync(indexFile));
+      return reply
+        .code(200)
+        .headers(headers)
+        .type(CONTENT_TYPES['.html'] ?? 'text/html')
+        .send(readFileSync(indexFile));
     },
   };
 
   app.addHook('onSend', async (request, reply, payload) => {
-    if (request.method === 'GET' && request.url.startsWith('/urna/v1/')) reply.header('access-control-allow-origin', '*');
+    if (request.method === 'GET' && request.url.startsWith('/urna/v1/'))
+      reply.header('access-control-allow-origin', '*');
     return payload;
   });
 
@@ -79,7 +92,10 @@ export function registerBoardPage(app: FastifyInstance, pageDir: string | undefi
     const { file } = request.params;
     const full = pageDir === undefined ? undefined : path.join(pageDir, 'assets', file);
     if (!ASSET_NAME.test(file) || full === undefined || !existsSync(full)) {
-      return reply.code(404).type('application/json').send({ error: { code: 'no-such-file', message: 'no such file of the board page' } });
+      return reply
+        .code(404)
+        .type('application/json')
+        .send({ error: { code: 'no-such-file', message: 'no such file of the board page' } });
     }
     return reply
       .code(200)

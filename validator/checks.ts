@@ -70,7 +70,12 @@ export type LogCheckState = {
 };
 
 export function initialLogState(election: ValidatorElection, stationId: StationId): LogCheckState {
-  return { polls: 'polls-closed-initial', chain: toBase64Url(confirmationSeedFor(election, stationId)), count: 0, reissued: 0 };
+  return {
+    polls: 'polls-closed-initial',
+    chain: toBase64Url(confirmationSeedFor(election, stationId)),
+    count: 0,
+    reissued: 0,
+  };
 }
 
 /** The names a validator stored before the station and the validators shared one; a state stored since reads as itself. */
@@ -204,7 +209,10 @@ export function checkEntries(
   const duplicates: DuplicateCheckIn[] = [];
   const proofJobs: LoggedBallot[] = [];
   const pooledFailures: { readonly index: number; readonly failure: BallotFailure }[] = [];
-  const uniqueness = new BallotUniqueness({ placeOfBallotId: (id) => env.placeOfBallotId(id), placeOfAlpha: (alpha) => env.placeOfAlpha(alpha) });
+  const uniqueness = new BallotUniqueness({
+    placeOfBallotId: (id) => env.placeOfBallotId(id),
+    placeOfAlpha: (alpha) => env.placeOfAlpha(alpha),
+  });
 
   // The pool's verdict on the entry being checked: a ballot it decoded is not decoded again.
   let verdict: Preverified | undefined;
@@ -218,13 +226,19 @@ export function checkEntries(
     ballotOf: (entry) => {
       if (verdict === undefined) return parseEntryBallot(entry);
       if (verdict.kind === 'record-problem') return err(JSON.stringify(verdict.problem));
-      return ok(encryptedBallotFromCheckedRecord(entry['ballot'] as EncryptedBallotRecord, verdict.kind === 'verified' ? verdict.coordinates : undefined));
+      return ok(
+        encryptedBallotFromCheckedRecord(
+          entry['ballot'] as EncryptedBallotRecord,
+          verdict.kind === 'verified' ? verdict.coordinates : undefined,
+        ),
+      );
     },
   };
 
   for (let offset = 0; offset < texts.length; offset++) {
     const index = from + offset;
-    const refuse = (code: EntryRefusalCode, message: string): Result<never, EntryRefusal> => err({ code, index, message: `entry ${index}: ${message}` });
+    const refuse = (code: EntryRefusalCode, message: string): Result<never, EntryRefusal> =>
+      err({ code, index, message: `entry ${index}: ${message}` });
     const decoded = electionEntryRegistry.decode(log, texts[offset] as string);
     if (!decoded.ok) return refuse('entry-invalid', describeEntryError(decoded.error));
     const entry: LedgerEntry = decoded.value;
@@ -246,16 +260,28 @@ export function checkEntries(
           if (verdict === undefined) proofJobs.push({ index, ballotStyleId, ballot });
           else if (verdict.kind === 'proof-failure') pooledFailures.push({ index, failure: verdict.failure });
           if (step.status === 'pending') pendingHere.set(ballot.ballotId, ballot);
-          updates.set(ballot.ballotId, { ballotId: ballot.ballotId, status: step.status, index, confirmationCode: toBase64Url(step.code), ballotStyleId });
+          updates.set(ballot.ballotId, {
+            ballotId: ballot.ballotId,
+            status: step.status,
+            index,
+            confirmationCode: toBase64Url(step.code),
+            ballotStyleId,
+          });
           break;
         }
         case 'resolved': {
           const { ballotId } = step;
           const earlier = updates.get(ballotId);
-          updates.set(ballotId, earlier === undefined ? { ballotId, status: step.status, index: -1, resolvedIndex: index } : { ...earlier, status: step.status, resolvedIndex: index });
+          updates.set(
+            ballotId,
+            earlier === undefined
+              ? { ballotId, status: step.status, index: -1, resolvedIndex: index }
+              : { ...earlier, status: step.status, resolvedIndex: index },
+          );
           if (step.status === 'cast') {
             const ballot = pendingHere.get(ballotId) ?? env.pendingBallot(ballotId);
-            if (ballot === undefined) throw new Error(`invariant failed: pending ballot ${ballotId} has no stored entry`);
+            if (ballot === undefined)
+              throw new Error(`invariant failed: pending ballot ${ballotId} has no stored entry`);
             cast.push(ballot);
           }
           break;
@@ -275,13 +301,23 @@ export function checkEntries(
       case 'check-in':
       case 'ballot-reissued': {
         if (polls !== 'polls-open') return refuse('polls-not-open', `${entry.type} while the polls are ${polls}`);
-        if (entry['precinctId'] !== station.precinctId) return refuse('precinct', `${entry.type} for precinct ${String(entry['precinctId'])} at a station of precinct ${station.precinctId}`);
+        if (entry['precinctId'] !== station.precinctId)
+          return refuse(
+            'precinct',
+            `${entry.type} for precinct ${String(entry['precinctId'])} at a station of precinct ${station.precinctId}`,
+          );
         const ballotStyleId = entry['ballotStyleId'] as string;
-        if (!station.ballotStyleIds.has(ballotStyleId)) return refuse('ballot-style', `ballot style ${ballotStyleId} is not one of precinct ${station.precinctId}`);
+        if (!station.ballotStyleIds.has(ballotStyleId))
+          return refuse('ballot-style', `ballot style ${ballotStyleId} is not one of precinct ${station.precinctId}`);
         const voterHash = entry['voterHash'] as string;
         if (entry.type === 'ballot-reissued') {
-          const checkedInHere = seenHere.has(voterHash) || env.checkInsOf(voterHash).some((c) => c.stationId === station.stationId);
-          if (!checkedInHere) return refuse('reissue-without-check-in', `ballot-reissued for a voter hash not checked in earlier at station ${station.stationId}`);
+          const checkedInHere =
+            seenHere.has(voterHash) || env.checkInsOf(voterHash).some((c) => c.stationId === station.stationId);
+          if (!checkedInHere)
+            return refuse(
+              'reissue-without-check-in',
+              `ballot-reissued for a voter hash not checked in earlier at station ${station.stationId}`,
+            );
           reissued += 1;
           break;
         }
@@ -308,12 +344,25 @@ export function checkEntries(
   if (proofFailure !== undefined) return err(proofFailure);
 
   const alphas = [...uniqueness.admittedAlphas].map(([alpha, place]) => ({ alpha, index: place.index }));
-  return ok({ state: { polls, chain: toBase64Url(chain), count, reissued }, ballots: [...updates.values()], cast, checkIns, duplicates, alphas });
+  return ok({
+    state: { polls, chain: toBase64Url(chain), count, reissued },
+    ballots: [...updates.values()],
+    cast,
+    checkIns,
+    duplicates,
+    alphas,
+  });
 }
 
 /** One batched verification per ballot style; the first failing entry is named. */
 function verifyProofs(env: CheckEnvironment, jobs: readonly LoggedBallot[]): EntryRefusal | undefined {
-  const first = firstFailingBallot(env.election.context, env.election.manifests, env.station.stationId, jobs, env.random === undefined ? {} : { random: env.random });
+  const first = firstFailingBallot(
+    env.election.context,
+    env.election.manifests,
+    env.station.stationId,
+    jobs,
+    env.random === undefined ? {} : { random: env.random },
+  );
   return first === undefined ? undefined : proofRefusal(first.index, first.failure);
 }
 

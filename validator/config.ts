@@ -36,7 +36,13 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseInputFile, type InputFormat } from '../core/input-errors';
 import { cosignatureKeyId, type Cosigner } from '../core/ledger/cosignature';
-import { describeNoteError, formatVerifierKey, keyTextKind, parseSignerKey, SIGNATURE_TYPE_COSIGNATURE_V1 } from '../core/ledger/note';
+import {
+  describeNoteError,
+  formatVerifierKey,
+  keyTextKind,
+  parseSignerKey,
+  SIGNATURE_TYPE_COSIGNATURE_V1,
+} from '../core/ledger/note';
 import { err, ok, type Result } from '../core/result';
 import { nativeEd25519Cosigner } from './native-cosigner';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './server';
@@ -45,14 +51,20 @@ import { DEFAULT_TIME_WINDOW_SECONDS } from './time-window';
 
 const limitsSchema = z
   .strictObject({
-    bodyLimit: z.int().min(1024).max(256 * 1024 * 1024),
+    bodyLimit: z
+      .int()
+      .min(1024)
+      .max(256 * 1024 * 1024),
     requestTimeoutMs: z.int().min(100).max(600_000),
     connectionTimeoutMs: z.int().min(100).max(3_600_000),
     ratePerSecond: z.number().positive().max(1_000_000),
     rateBurst: z.int().min(1).max(1_000_000),
     maxEntriesPerRead: z.int().min(1).max(100_000),
     maxEntriesPerRequest: z.int().min(1).max(100_000),
-    maxEntryBytes: z.int().min(1024).max(16 * 1024 * 1024),
+    maxEntryBytes: z
+      .int()
+      .min(1024)
+      .max(16 * 1024 * 1024),
   })
   .partial();
 
@@ -61,7 +73,10 @@ const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 export const DEFAULT_DATABASE_URL_ENV = 'URNA_VALIDATOR_DATABASE_URL';
 
 const postgresSchema = z.strictObject({
-  urlEnv: z.string().regex(ENV_NAME, 'the name of an environment variable (A-Z, 0-9, _)').default(DEFAULT_DATABASE_URL_ENV),
+  urlEnv: z
+    .string()
+    .regex(ENV_NAME, 'the name of an environment variable (A-Z, 0-9, _)')
+    .default(DEFAULT_DATABASE_URL_ENV),
   readUrlEnv: z.string().regex(ENV_NAME, 'the name of an environment variable (A-Z, 0-9, _)').optional(),
   poolSize: z.int().min(1).max(200).optional(),
 });
@@ -83,7 +98,11 @@ export const validatorConfigSchema = z.strictObject({
 });
 
 export type ValidatorConfigFile = z.infer<typeof validatorConfigSchema>;
-export const validatorConfigFormat: InputFormat<ValidatorConfigFile> = { name: 'validator-config', what: 'validator config', schema: validatorConfigSchema };
+export const validatorConfigFormat: InputFormat<ValidatorConfigFile> = {
+  name: 'validator-config',
+  what: 'validator config',
+  schema: validatorConfigSchema,
+};
 
 /** Where the store is: an SQLite file in the data folder, or a PostgreSQL database named by environment variables. */
 export type StoreConfig =
@@ -123,12 +142,20 @@ export function readValidatorConfig(file: string): Result<ValidatorConfig, strin
   const base = path.dirname(path.resolve(file));
   const at = (p: string) => path.resolve(base, p);
   const l = c.limits ?? {};
-  if (c.store === 'sqlite' && c.postgres !== undefined) return err(`config ${file}: "postgres" is set but "store" is "sqlite"; set "store": "postgres" or remove "postgres"`);
+  if (c.store === 'sqlite' && c.postgres !== undefined)
+    return err(
+      `config ${file}: "postgres" is set but "store" is "sqlite"; set "store": "postgres" or remove "postgres"`,
+    );
   const pg = c.postgres ?? postgresSchema.parse({});
   const store: StoreConfig =
     c.store === 'sqlite'
       ? { kind: 'sqlite' }
-      : { kind: 'postgres', urlEnv: pg.urlEnv, ...(pg.readUrlEnv === undefined ? {} : { readUrlEnv: pg.readUrlEnv }), ...(pg.poolSize === undefined ? {} : { poolSize: pg.poolSize }) };
+      : {
+          kind: 'postgres',
+          urlEnv: pg.urlEnv,
+          ...(pg.readUrlEnv === undefined ? {} : { readUrlEnv: pg.readUrlEnv }),
+          ...(pg.poolSize === undefined ? {} : { poolSize: pg.poolSize }),
+        };
   return ok({
     name: c.name,
     store,
@@ -172,21 +199,33 @@ export function loadValidatorKey(file: string, expectedName: string): Result<Val
     text = readFileSync(fd, 'utf8');
     // Say what was given before judging its mode: a .vkey is public, so its mode 644 is right for it.
     const kind = keyTextKind(text);
-    if (kind !== 'secret key') return err(`keyFile ${file} is ${kind === 'verifier key' ? 'a verifier key (the public half)' : 'not a key file'}; the validator's secret cosigning key (from \`urna validator keygen\`, mode 0600) is expected here`);
+    if (kind !== 'secret key')
+      return err(
+        `keyFile ${file} is ${kind === 'verifier key' ? 'a verifier key (the public half)' : 'not a key file'}; the validator's secret cosigning key (from \`urna validator keygen\`, mode 0600) is expected here`,
+      );
     const mode = fstatSync(fd).mode;
-    if ((mode & 0o077) !== 0) return err(`key ${file} has mode ${(mode & 0o777).toString(8)}; it must be readable by its owner only (chmod 600)`);
+    if ((mode & 0o077) !== 0)
+      return err(
+        `key ${file} has mode ${(mode & 0o777).toString(8)}; it must be readable by its owner only (chmod 600)`,
+      );
   } finally {
     closeSync(fd);
   }
   const parsed = parseSignerKey(text.trim());
   if (!parsed.ok) return err(`key ${file}: ${describeNoteError(parsed.error)}`);
   const key = parsed.value;
-  if (key.signatureType !== SIGNATURE_TYPE_COSIGNATURE_V1) return err(`key ${file} is not a cosignature/v1 key (type 0x04)`);
-  if (key.name !== expectedName) return err(`key ${file} is named ${key.name}, but the config names the validator ${expectedName}`);
+  if (key.signatureType !== SIGNATURE_TYPE_COSIGNATURE_V1)
+    return err(`key ${file} is not a cosignature/v1 key (type 0x04)`);
+  if (key.name !== expectedName)
+    return err(`key ${file} is named ${key.name}, but the config names the validator ${expectedName}`);
   const cosigner = nativeEd25519Cosigner(key.name, Uint8Array.from(key.secretKey));
   key.secretKey.fill(0);
-  if (cosigner.keyId !== cosignatureKeyId(key.name, cosigner.publicKey)) throw new Error('invariant failed: cosigner key id');
-  return ok({ ...cosigner, verifierKey: formatVerifierKey(key.name, SIGNATURE_TYPE_COSIGNATURE_V1, cosigner.publicKey) });
+  if (cosigner.keyId !== cosignatureKeyId(key.name, cosigner.publicKey))
+    throw new Error('invariant failed: cosigner key id');
+  return ok({
+    ...cosigner,
+    verifierKey: formatVerifierKey(key.name, SIGNATURE_TYPE_COSIGNATURE_V1, cosigner.publicKey),
+  });
 }
 
 /** Enrollment files named directly, and every *.json in named folders (sorted, not recursive). */
@@ -200,7 +239,12 @@ export function readEnrollmentFiles(paths: readonly string[]): Result<{ source: 
       return err(`cannot read enrollments at ${p}: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (isDirectory) {
-      files.push(...readdirSync(p).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(p, f)));
+      files.push(
+        ...readdirSync(p)
+          .filter((f) => f.endsWith('.json'))
+          .sort()
+          .map((f) => path.join(p, f)),
+      );
     } else files.push(p);
   }
   const out: { source: string; json: unknown }[] = [];

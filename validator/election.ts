@@ -69,7 +69,8 @@ export function loadValidatorElection(input: {
   const manifests = new Map<string, BallotManifest>();
   for (const style of definition.ballotStyles) {
     const manifest = toBallotManifest(definition, style.id);
-    if (!manifest.ok) return err({ what: 'election package', message: `ballot style ${style.id}: ${manifest.error.kind}` });
+    if (!manifest.ok)
+      return err({ what: 'election package', message: `ballot style ${style.id}: ${manifest.error.kind}` });
     manifests.set(style.id, manifest.value);
   }
 
@@ -81,21 +82,39 @@ export function loadValidatorElection(input: {
     if (!station.ok) return err({ what: `enrollment ${source}`, message: station.error });
     const earlier = stations.get(station.value.stationId);
     if (earlier !== undefined && earlier.verifierKey !== station.value.verifierKey) {
-      return err({ what: `enrollment ${source}`, message: `station ${station.value.stationId} is enrolled twice with different keys` });
+      return err({
+        what: `enrollment ${source}`,
+        message: `station ${station.value.stationId} is enrolled twice with different keys`,
+      });
     }
     stations.set(station.value.stationId, station.value);
   }
-  return ok({ electionId: definition.electionId, definition, packageJson: input.packageJson, baseHash: verified.value.baseHash, context, extendedBaseHash, manifests, stations });
+  return ok({
+    electionId: definition.electionId,
+    definition,
+    packageJson: input.packageJson,
+    baseHash: verified.value.baseHash,
+    context,
+    extendedBaseHash,
+    manifests,
+    stations,
+  });
 }
 
-function enrolledStation(definition: ElectionDefinition, enrollment: StationEnrollment, enrollmentJson: unknown): Result<EnrolledStation, string> {
+function enrolledStation(
+  definition: ElectionDefinition,
+  enrollment: StationEnrollment,
+  enrollmentJson: unknown,
+): Result<EnrolledStation, string> {
   const verifier = noteVerifierFromKey(enrollment.stationVerifierKey);
   if (!verifier.ok) return err('the station key is not an Ed25519 note key');
   const expectedName = stationKeyName(enrollment.electionId, enrollment.stationId);
   if (verifier.value.name !== expectedName) {
     return err(`the station key is named ${verifier.value.name}, expected ${expectedName}`);
   }
-  const ballotStyleIds = new Set(definition.ballotStyles.filter((s) => s.precinctIds.includes(enrollment.precinctId)).map((s) => s.id));
+  const ballotStyleIds = new Set(
+    definition.ballotStyles.filter((s) => s.precinctIds.includes(enrollment.precinctId)).map((s) => s.id),
+  );
   return ok({
     stationId: enrollment.stationId,
     precinctId: enrollment.precinctId,

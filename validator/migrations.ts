@@ -8,7 +8,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 
-export type Migration = { readonly version: number; readonly name: string; readonly sql: string; readonly checksum: string };
+export type Migration = {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+  readonly checksum: string;
+};
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -22,11 +27,19 @@ export function migrationsFor(dialect: Dialect): Migration[] {
     .filter((f): f is { file: string; match: RegExpExecArray } => f.match !== null)
     .map(({ file, match }) => {
       const sql = readFileSync(new URL(file, dir), 'utf8');
-      return { version: Number(match[1]), name: match[2] as string, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+      return {
+        version: Number(match[1]),
+        name: match[2] as string,
+        sql,
+        checksum: createHash('sha256').update(sql).digest('hex'),
+      };
     })
     .sort((a, b) => a.version - b.version);
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`invariant failed: ${dialect} migrations must be numbered 1, 2, … without gaps (found ${m.version} at position ${i + 1})`);
+    if (m.version !== i + 1)
+      throw new Error(
+        `invariant failed: ${dialect} migrations must be numbered 1, 2, … without gaps (found ${m.version} at position ${i + 1})`,
+      );
   });
   return migrations;
 }

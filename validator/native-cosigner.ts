@@ -29,6 +29,7 @@ export function nativeEd25519Cosigner(name: string, secretKey: Bytes): Cosigner 
   const { keyId, publicKey } = ed25519Cosigner(name, secretKey);
   const key = privateKeyOf(secretKey);
   const nativePublic = createPublicKey(key).export({ format: 'der', type: 'spki' }).subarray(-32);
-  if (!bytesEqual(nativePublic, publicKey)) throw new Error('invariant failed: OpenSSL and the library derive different Ed25519 public keys');
+  if (!bytesEqual(nativePublic, publicKey))
+    throw new Error('invariant failed: OpenSSL and the library derive different Ed25519 public keys');
   return { name, keyId, publicKey, signMessage: (message) => new Uint8Array(sign(null, message, key)) };
 }

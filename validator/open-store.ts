@@ -13,7 +13,10 @@ import type { TimeWindow } from './time-window';
 
 function fromEnvironment(name: string, what: string): Result<string, string> {
   const value = process.env[name];
-  if (value === undefined || value.trim() === '') return err(`the config keeps the validator's store in PostgreSQL, but the environment variable ${name} (${what}) is not set`);
+  if (value === undefined || value.trim() === '')
+    return err(
+      `the config keeps the validator's store in PostgreSQL, but the environment variable ${name} (${what}) is not set`,
+    );
   return ok(value.trim());
 }
 
@@ -38,7 +41,12 @@ export async function openValidatorStore(
     readUrl = read.value;
   }
   const opened = await PostgresValidatorStore.open(
-    { url: url.value, ...(readUrl === undefined ? {} : { readUrl }), ...(store.poolSize === undefined ? {} : { poolSize: store.poolSize }), window },
+    {
+      url: url.value,
+      ...(readUrl === undefined ? {} : { readUrl }),
+      ...(store.poolSize === undefined ? {} : { poolSize: store.poolSize }),
+      window,
+    },
     electionId,
     options.migrate ?? false,
   );

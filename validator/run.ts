@@ -71,20 +71,29 @@ export function loadConfiguredElection(config: ValidatorConfig): Result<Validato
     packageJson = JSON.parse(readFileSync(config.electionPackage, 'utf8'));
     authorityKey = readFileSync(config.authorityKey, 'utf8').trim();
   } catch (error) {
-    return err(`cannot read the election package or authority key: ${error instanceof Error ? error.message : String(error)}`);
+    return err(
+      `cannot read the election package or authority key: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const enrollments = readEnrollmentFiles(config.enrollments);
   if (!enrollments.ok) return enrollments;
   const loaded = loadValidatorElection({ packageJson, authorityKey, enrollments: enrollments.value });
-  const election = loaded.ok && config.stationManifest !== undefined ? loadStationManifest(loaded.value, config.stationManifest) : loaded;
+  const election =
+    loaded.ok && config.stationManifest !== undefined
+      ? loadStationManifest(loaded.value, config.stationManifest)
+      : loaded;
   return election.ok ? election : err(`${election.error.what}: ${election.error.message}`);
 }
 
 /** `urna validator migrate`: creates or upgrades the schema of the store the config names; returns the schema version. */
-export async function migrateValidatorStore(config: ValidatorConfig): Promise<Result<{ readonly kind: string; readonly version: number }, string>> {
+export async function migrateValidatorStore(
+  config: ValidatorConfig,
+): Promise<Result<{ readonly kind: string; readonly version: number }, string>> {
   const election = loadConfiguredElection(config);
   if (!election.ok) return election;
-  const store = await openValidatorStore(config, election.value.electionId, new TimeWindow(config.timeWindowSeconds), { migrate: true });
+  const store = await openValidatorStore(config, election.value.electionId, new TimeWindow(config.timeWindowSeconds), {
+    migrate: true,
+  });
   if (!store.ok) return store;
   await store.value.close();
   return ok({ kind: store.value.kind, version: latestVersion(store.value.kind) });
@@ -103,7 +112,9 @@ export async function prepareValidator(
   const member = election.value.definition.validators.members.find((m) => m.name === config.name);
   if (member === undefined) return err(`the election package names no validator ${config.name}`);
   if (member.verifierKey !== key.value.verifierKey) {
-    return err(`the key in ${config.keyFile} is not the key the election package names for ${config.name} (${member.verifierKey})`);
+    return err(
+      `the key in ${config.keyFile} is not the key the election package names for ${config.name} (${member.verifierKey})`,
+    );
   }
   const timeWindow = new TimeWindow(config.timeWindowSeconds);
   const store = await openValidatorStore(config, election.value.electionId, timeWindow);
@@ -123,12 +134,24 @@ export async function prepareValidator(
 }
 
 /** Reads the config at `configFile`, starts the validator and returns once it listens. */
-export async function startValidator(configFile: string, options: StartOptions = {}): Promise<Result<RunningValidator, string>> {
+export async function startValidator(
+  configFile: string,
+  options: StartOptions = {},
+): Promise<Result<RunningValidator, string>> {
   const config = readValidatorConfig(configFile);
   if (!config.ok) return config;
-  const eventLog = options.logger === undefined ? new ValidatorEventLog(path.join(config.value.dataDir, 'events.jsonl'), options.echoLog ?? false, new TimeWindow(config.value.timeWindowSeconds)) : undefined;
+  const eventLog =
+    options.logger === undefined
+      ? new ValidatorEventLog(
+          path.join(config.value.dataDir, 'events.jsonl'),
+          options.echoLog ?? false,
+          new TimeWindow(config.value.timeWindowSeconds),
+        )
+      : undefined;
   const logger: EventLogger = options.logger ?? (eventLog as ValidatorEventLog);
-  const prepared = await prepareValidator(config.value, logger, { verifyThreads: options.verifyThreads ?? config.value.verifyThreads ?? defaultVerifyThreads() });
+  const prepared = await prepareValidator(config.value, logger, {
+    verifyThreads: options.verifyThreads ?? config.value.verifyThreads ?? defaultVerifyThreads(),
+  });
   if (!prepared.ok) {
     logger.log('validator.start-refused', { reason: prepared.error });
     await eventLog?.close();
@@ -143,7 +166,9 @@ export async function startValidator(configFile: string, options: StartOptions =
     await service.store.close();
     await service.verifyPool?.close();
     await eventLog?.close();
-    return err(`cannot listen on ${config.value.host}:${config.value.port}: ${error instanceof Error ? error.message : String(error)}`);
+    return err(
+      `cannot listen on ${config.value.host}:${config.value.port}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   logger.log('validator.started', { name: config.value.name, address, stations: service.election.stations.size });
   return ok({

@@ -48,7 +48,10 @@ type ErrorBody = { error: { code: string; message: string; [extra: string]: unkn
 /** A token bucket per client address; idle buckets are forgotten. */
 class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
-  constructor(private readonly perSecond: number, private readonly burst: number) {}
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst: number,
+  ) {}
 
   take(client: string, now: number): number | undefined {
     const bucket = this.buckets.get(client) ?? { tokens: this.burst, at: now };
@@ -64,7 +67,8 @@ class RateLimiter {
   }
 
   private sweep(now: number): void {
-    for (const [client, bucket] of this.buckets) if (now - bucket.at > (this.burst / this.perSecond) * 1000) this.buckets.delete(client);
+    for (const [client, bucket] of this.buckets)
+      if (now - bucket.at > (this.burst / this.perSecond) * 1000) this.buckets.delete(client);
   }
 }
 
@@ -104,15 +108,36 @@ export function buildValidatorServer(
     return503OnClosing: true,
     // Errors fastify raises before routing (a bad URL encoding, a bad content type) get the same JSON form.
     frameworkErrors: (error, request, reply) => {
-      logger.log('validator.http-refused', { status: 400, code: 'malformed-request', message: error.message, client: request.ip, outcome: 'failure' });
+      logger.log('validator.http-refused', {
+        status: 400,
+        code: 'malformed-request',
+        message: error.message,
+        client: request.ip,
+        outcome: 'failure',
+      });
       reply.raw.sendDate = false;
       reply.header('date', service.timeWindow.nowHttpDate());
       void sendError(reply, 400, { error: { code: 'malformed-request', message: error.message } });
     },
   });
   const rate = new RateLimiter(limits.ratePerSecond, limits.rateBurst);
-  const refuse = (request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string, extra: Record<string, unknown> = {}) => {
-    logger.log('validator.http-refused', { status, code, message, method: request.method, url: request.url.slice(0, 200), client: request.ip, outcome: 'failure' });
+  const refuse = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    code: string,
+    message: string,
+    extra: Record<string, unknown> = {},
+  ) => {
+    logger.log('validator.http-refused', {
+      status,
+      code,
+      message,
+      method: request.method,
+      url: request.url.slice(0, 200),
+      client: request.ip,
+      outcome: 'failure',
+    });
     return sendError(reply, status, { error: { code, message, ...extra } });
   };
 
@@ -136,21 +161,38 @@ export function buildValidatorServer(
 
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
     const status = error.statusCode ?? 500;
-    if (status === 413) return refuse(request, reply, 413, 'body-too-large', `request body exceeds ${limits.bodyLimit} bytes`);
+    if (status === 413)
+      return refuse(request, reply, 413, 'body-too-large', `request body exceeds ${limits.bodyLimit} bytes`);
     if (status === 415) return refuse(request, reply, 415, 'unsupported-media-type', error.message);
     if (status >= 400 && status < 500) return refuse(request, reply, status, 'malformed-request', error.message);
-    logger.log('validator.internal-error', { message: error.message, code: error.code, url: request.url.slice(0, 200) });
-    return sendError(reply, 500, { error: { code: 'internal-error', message: 'the validator failed to process the request; nothing was recorded' } });
+    logger.log('validator.internal-error', {
+      message: error.message,
+      code: error.code,
+      url: request.url.slice(0, 200),
+    });
+    return sendError(reply, 500, {
+      error: { code: 'internal-error', message: 'the validator failed to process the request; nothing was recorded' },
+    });
   });
 
-  app.setNotFoundHandler((request, reply) => refuse(request, reply, 404, 'no-such-endpoint', `${request.method} ${request.url.slice(0, 200)} is not part of the validator API`));
+  app.setNotFoundHandler((request, reply) =>
+    refuse(
+      request,
+      reply,
+      404,
+      'no-such-endpoint',
+      `${request.method} ${request.url.slice(0, 200)} is not part of the validator API`,
+    ),
+  );
 
-  const fromRefusal = (request: FastifyRequest, reply: FastifyReply, refusal: Refusal) => sendError(reply, refusal.status, refusalBody(refusal));
+  const fromRefusal = (request: FastifyRequest, reply: FastifyReply, refusal: Refusal) =>
+    sendError(reply, refusal.status, refusalBody(refusal));
 
   // ---- write API
 
   app.post(ADD_CHECKPOINT_PATH, async (request, reply) => {
-    if (typeof request.body !== 'string') return refuse(request, reply, 400, 'malformed-request', 'add-checkpoint takes a text body (C2SP tlog-witness)');
+    if (typeof request.body !== 'string')
+      return refuse(request, reply, 400, 'malformed-request', 'add-checkpoint takes a text body (C2SP tlog-witness)');
     const result = await service.addCheckpoint(request.body);
     if (result.ok) return reply.code(200).header('content-type', 'text/plain; charset=utf-8').send(result.value);
     if (result.error.status === 409 && result.error.currentSize !== undefined) {
@@ -161,7 +203,13 @@ export function buildValidatorServer(
 
   app.post(ENTRIES_PATH, async (request, reply) => {
     if (typeof request.body !== 'object' || request.body === null) {
-      return refuse(request, reply, 400, 'malformed-request', 'POST /urna/v1/entries takes a JSON object (Content-Type: application/json)');
+      return refuse(
+        request,
+        reply,
+        400,
+        'malformed-request',
+        'POST /urna/v1/entries takes a JSON object (Content-Type: application/json)',
+      );
     }
     const result = await service.submitEntries(request.body);
     if (result.ok) return reply.code(200).send(result.value);
@@ -225,42 +273,79 @@ export function buildValidatorServer(
     return reply.header('content-type', 'text/plain; charset=utf-8').send(head.cosigned);
   });
 
-  app.get<{ Params: LogParams; Querystring: { start?: string; end?: string } }>('/urna/v1/logs/:station/:log/entries', async (request, reply) => {
-    const head = await logOf(request, reply);
-    if (head === undefined) return reply;
-    if (head.log === 'pollbook') {
-      return refuse(request, reply, 403, 'pollbook-private', 'poll-book entries stay with validators and officials; only the poll-book checkpoint is public');
-    }
-    const start = nonNegativeInt(request.query.start ?? '0');
-    const end = nonNegativeInt(request.query.end ?? String(head.size));
-    if (start === undefined || end === undefined || start > end || end > head.size) {
-      return refuse(request, reply, 400, 'bad-range', `start and end must satisfy 0 <= start <= end <= ${head.size}`);
-    }
-    const to = Math.min(end, start + limits.maxEntriesPerRead);
-    return { origin: head.origin, size: head.size, start, end: to, entries: await board.entryTexts(head.origin, start, to) };
-  });
+  app.get<{ Params: LogParams; Querystring: { start?: string; end?: string } }>(
+    '/urna/v1/logs/:station/:log/entries',
+    async (request, reply) => {
+      const head = await logOf(request, reply);
+      if (head === undefined) return reply;
+      if (head.log === 'pollbook') {
+        return refuse(
+          request,
+          reply,
+          403,
+          'pollbook-private',
+          'poll-book entries stay with validators and officials; only the poll-book checkpoint is public',
+        );
+      }
+      const start = nonNegativeInt(request.query.start ?? '0');
+      const end = nonNegativeInt(request.query.end ?? String(head.size));
+      if (start === undefined || end === undefined || start > end || end > head.size) {
+        return refuse(request, reply, 400, 'bad-range', `start and end must satisfy 0 <= start <= end <= ${head.size}`);
+      }
+      const to = Math.min(end, start + limits.maxEntriesPerRead);
+      return {
+        origin: head.origin,
+        size: head.size,
+        start,
+        end: to,
+        entries: await board.entryTexts(head.origin, start, to),
+      };
+    },
+  );
 
-  app.get<{ Params: LogParams; Querystring: { index?: string; size?: string } }>('/urna/v1/logs/:station/:log/inclusion', async (request, reply) => {
-    const head = await logOf(request, reply);
-    if (head === undefined) return reply;
-    const index = nonNegativeInt(request.query.index);
-    const size = nonNegativeInt(request.query.size ?? String(head.size));
-    if (index === undefined || size === undefined || size > head.size || index >= size) {
-      return refuse(request, reply, 400, 'bad-range', `index and size must satisfy 0 <= index < size <= ${head.size}`);
-    }
-    return { origin: head.origin, index, size, proof: (await board.inclusionProof(head.origin, index, size)).map((h) => toBase64(h)) };
-  });
+  app.get<{ Params: LogParams; Querystring: { index?: string; size?: string } }>(
+    '/urna/v1/logs/:station/:log/inclusion',
+    async (request, reply) => {
+      const head = await logOf(request, reply);
+      if (head === undefined) return reply;
+      const index = nonNegativeInt(request.query.index);
+      const size = nonNegativeInt(request.query.size ?? String(head.size));
+      if (index === undefined || size === undefined || size > head.size || index >= size) {
+        return refuse(
+          request,
+          reply,
+          400,
+          'bad-range',
+          `index and size must satisfy 0 <= index < size <= ${head.size}`,
+        );
+      }
+      return {
+        origin: head.origin,
+        index,
+        size,
+        proof: (await board.inclusionProof(head.origin, index, size)).map((h) => toBase64(h)),
+      };
+    },
+  );
 
-  app.get<{ Params: LogParams; Querystring: { old?: string; new?: string } }>('/urna/v1/logs/:station/:log/consistency', async (request, reply) => {
-    const head = await logOf(request, reply);
-    if (head === undefined) return reply;
-    const oldSize = nonNegativeInt(request.query.old);
-    const newSize = nonNegativeInt(request.query.new ?? String(head.size));
-    if (oldSize === undefined || newSize === undefined || oldSize > newSize || newSize > head.size) {
-      return refuse(request, reply, 400, 'bad-range', `old and new must satisfy 0 <= old <= new <= ${head.size}`);
-    }
-    return { origin: head.origin, old: oldSize, new: newSize, proof: (await board.consistencyProof(head.origin, oldSize, newSize)).map((h) => toBase64(h)) };
-  });
+  app.get<{ Params: LogParams; Querystring: { old?: string; new?: string } }>(
+    '/urna/v1/logs/:station/:log/consistency',
+    async (request, reply) => {
+      const head = await logOf(request, reply);
+      if (head === undefined) return reply;
+      const oldSize = nonNegativeInt(request.query.old);
+      const newSize = nonNegativeInt(request.query.new ?? String(head.size));
+      if (oldSize === undefined || newSize === undefined || oldSize > newSize || newSize > head.size) {
+        return refuse(request, reply, 400, 'bad-range', `old and new must satisfy 0 <= old <= new <= ${head.size}`);
+      }
+      return {
+        origin: head.origin,
+        old: oldSize,
+        new: newSize,
+        proof: (await board.consistencyProof(head.origin, oldSize, newSize)).map((h) => toBase64(h)),
+      };
+    },
+  );
 
   /** The most candidates a short code may have before the board asks for the whole code. */
   const SHORT_CODE_CANDIDATES = 16;
@@ -279,26 +364,45 @@ export function buildValidatorServer(
       const matches = candidates.filter((c) => matchesShortCode(c.code, short));
       if (matches.length > 1) {
         return reply.code(300).send({
-          error: { code: 'short-code-ambiguous', message: `${matches.length} ballots have the short code ${short}: type the whole code from the receipt's QR code` },
+          error: {
+            code: 'short-code-ambiguous',
+            message: `${matches.length} ballots have the short code ${short}: type the whole code from the receipt's QR code`,
+          },
           matches: matches.map((m) => ({ stationId: m.stationId, status: m.status })),
         });
       }
       found = matches[0];
     }
-    if (found === undefined) return refuse(request, reply, 404, 'confirmation-code-not-found', 'no ballot with this confirmation code has been recorded by this validator (yet)');
+    if (found === undefined)
+      return refuse(
+        request,
+        reply,
+        404,
+        'confirmation-code-not-found',
+        'no ballot with this confirmation code has been recorded by this validator (yet)',
+      );
     const origin = stationOrigin(service.election.electionId, found.stationId as StationId, 'ballots');
     const [head, entry] = await Promise.all([board.head(origin), board.entryText(origin, found.index)]);
-    if (head === undefined || entry === undefined) throw new Error(`invariant failed: ballot ${found.ballotId} has no stored entry`);
+    if (head === undefined || entry === undefined)
+      throw new Error(`invariant failed: ballot ${found.ballotId} has no stored entry`);
     const indexes = found.resolvedIndex === null ? [found.index] : [found.index, found.resolvedIndex];
-    const proofs = new Map(await Promise.all(indexes.map(async (i) => [i, await board.inclusionProof(origin, i, head.size)] as const)));
+    const proofs = new Map(
+      await Promise.all(indexes.map(async (i) => [i, await board.inclusionProof(origin, i, head.size)] as const)),
+    );
     const resolution = found.resolvedIndex === null ? null : await board.entryText(origin, found.resolvedIndex);
-    if (resolution === undefined) throw new Error(`invariant failed: ballot ${found.ballotId} has no stored resolution`);
-    if (head.cosigned === undefined) throw new Error(`invariant failed: ${origin} has a ballot but no cosigned checkpoint`);
-    return confirmationAnswer(found, { entry, resolution }, {
-      size: head.size,
-      checkpoint: head.cosigned,
-      proof: (i) => proofs.get(i) ?? [],
-    });
+    if (resolution === undefined)
+      throw new Error(`invariant failed: ballot ${found.ballotId} has no stored resolution`);
+    if (head.cosigned === undefined)
+      throw new Error(`invariant failed: ${origin} has a ballot but no cosigned checkpoint`);
+    return confirmationAnswer(
+      found,
+      { entry, resolution },
+      {
+        size: head.size,
+        checkpoint: head.cosigned,
+        proof: (i) => proofs.get(i) ?? [],
+      },
+    );
   });
 
   // What a checker needs to trust the answers above without trusting this validator:
@@ -307,7 +411,8 @@ export function buildValidatorServer(
 
   app.get<{ Params: { station: string } }>('/urna/v1/stations/:station/enrollment', async (request, reply) => {
     const enrolled = service.election.stations.get(request.params.station as StationId);
-    if (enrolled === undefined) return refuse(request, reply, 404, 'unknown-station', 'no station with this id is enrolled in this election');
+    if (enrolled === undefined)
+      return refuse(request, reply, 404, 'unknown-station', 'no station with this id is enrolled in this election');
     return enrolled.enrollmentJson;
   });
 
@@ -320,7 +425,8 @@ export function buildValidatorServer(
   app.get<{ Querystring: { after?: string; limit?: string } }>('/urna/v1/evidence', async (request, reply) => {
     const after = nonNegativeInt(request.query.after ?? '0');
     const limit = nonNegativeInt(request.query.limit ?? '100');
-    if (after === undefined || limit === undefined || limit < 1 || limit > 1000) return refuse(request, reply, 400, 'bad-range', 'after >= 0 and 1 <= limit <= 1000');
+    if (after === undefined || limit === undefined || limit < 1 || limit > 1000)
+      return refuse(request, reply, 400, 'bad-range', 'after >= 0 and 1 <= limit <= 1000');
     return { evidence: await board.evidence(after, limit) };
   });
 

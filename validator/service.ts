@@ -111,10 +111,17 @@ export type ValidatorServiceOptions = {
 
 /** The origin a request body names, cut short, for the event log of a refusal. */
 function requestOrigin(input: unknown): string | undefined {
-  return typeof input === 'object' && input !== null && 'origin' in input ? String(input.origin).slice(0, 300) : undefined;
+  return typeof input === 'object' && input !== null && 'origin' in input
+    ? String(input.origin).slice(0, 300)
+    : undefined;
 }
 
-function refusal(status: Refusal['status'], code: string, message: string, extra: Partial<Pick<Refusal, 'details' | 'currentSize'>> = {}): Result<never, Refusal> {
+function refusal(
+  status: Refusal['status'],
+  code: string,
+  message: string,
+  extra: Partial<Pick<Refusal, 'details' | 'currentSize'>> = {},
+): Result<never, Refusal> {
   return err({ status, code, message, ...extra });
 }
 
@@ -147,7 +154,14 @@ export class ValidatorService {
   }
 
   private refused<T>(result: Result<T, Refusal>, context: Record<string, unknown>): Result<T, Refusal> {
-    if (!result.ok) this.logger.log('validator.request-refused', { code: result.error.code, status: result.error.status, message: result.error.message, ...context, outcome: 'failure' });
+    if (!result.ok)
+      this.logger.log('validator.request-refused', {
+        code: result.error.code,
+        status: result.error.status,
+        message: result.error.message,
+        ...context,
+        outcome: 'failure',
+      });
     return result;
   }
 
@@ -166,20 +180,31 @@ export class ValidatorService {
     return this.inTransaction(auth.value, async (tx, events): Promise<Result<string, Refusal>> => {
       const frozen = frozenRefusal(auth.value, tx.frozenBy);
       if (!frozen.ok) return frozen;
-      if (oldSize > checkpoint.size) return refusal(400, 'old-size-too-large', `old size ${oldSize} exceeds the checkpoint size ${checkpoint.size}`);
+      if (oldSize > checkpoint.size)
+        return refusal(400, 'old-size-too-large', `old size ${oldSize} exceeds the checkpoint size ${checkpoint.size}`);
       const head = tx.head ?? emptyHead(auth.value, this.election);
       const history = await this.checkHistory(auth.value, head, tx, events);
       if (!history.ok) return history;
       if (oldSize !== head.size) {
-        return refusal(409, 'old-size-mismatch', `this validator has cosigned ${origin} up to size ${head.size}, not ${oldSize}`, { currentSize: head.size });
+        return refusal(
+          409,
+          'old-size-mismatch',
+          `this validator has cosigned ${origin} up to size ${head.size}, not ${oldSize}`,
+          { currentSize: head.size },
+        );
       }
       if (checkpoint.size === head.size) {
         // Same size, same root (checked above): hand back the cosignature already made.
-        if (head.cosigned === undefined) return refusal(422, 'nothing-to-cosign', 'an empty log has no checkpoint to cosign');
+        if (head.cosigned === undefined)
+          return refusal(422, 'nothing-to-cosign', 'an empty log has no checkpoint to cosign');
         return ok(lastSignatureLine(head.cosigned));
       }
       if (!verifyConsistency(head.size, checkpoint.size, head.root, checkpoint.rootHash, proof, nodeMerkleHasher)) {
-        return refusal(422, 'bad-consistency-proof', `the consistency proof from size ${head.size} to ${checkpoint.size} does not verify`);
+        return refusal(
+          422,
+          'bad-consistency-proof',
+          `the consistency proof from size ${head.size} to ${checkpoint.size} does not verify`,
+        );
       }
       return refusal(
         422,
@@ -199,7 +224,10 @@ export class ValidatorService {
    */
   async submitEntries(input: unknown): Promise<Result<EntriesAccepted, Refusal>> {
     const preverified = await this.preverify(input);
-    return this.refused(await this.submitEntriesUnlogged(input, preverified), { call: 'entries', origin: requestOrigin(input) });
+    return this.refused(await this.submitEntriesUnlogged(input, preverified), {
+      call: 'entries',
+      origin: requestOrigin(input),
+    });
   }
 
   private async preverify(input: unknown): Promise<ReadonlyMap<number, Preverified> | undefined> {
@@ -215,17 +243,26 @@ export class ValidatorService {
     try {
       return await pool.verify(auth.value.station.stationId, parsed.data.from, parsed.data.entries);
     } catch (error) {
-      this.logger.log('validator.verify-pool-failed', { message: error instanceof Error ? error.message : String(error) });
+      this.logger.log('validator.verify-pool-failed', {
+        message: error instanceof Error ? error.message : String(error),
+      });
       return undefined;
     }
   }
 
-  private async submitEntriesUnlogged(input: unknown, preverified?: ReadonlyMap<number, Preverified>): Promise<Result<EntriesAccepted, Refusal>> {
+  private async submitEntriesUnlogged(
+    input: unknown,
+    preverified?: ReadonlyMap<number, Preverified>,
+  ): Promise<Result<EntriesAccepted, Refusal>> {
     const parsed = entriesRequestSchema.safeParse(input);
     if (!parsed.success) return refusal(400, 'malformed-request', `request body: ${z.prettifyError(parsed.error)}`);
     const request = parsed.data;
     if (request.entries.length > this.limits.maxEntriesPerRequest) {
-      return refusal(413, 'too-many-entries', `at most ${this.limits.maxEntriesPerRequest} entries per request; send the rest in further requests`);
+      return refusal(
+        413,
+        'too-many-entries',
+        `at most ${this.limits.maxEntriesPerRequest} entries per request; send the rest in further requests`,
+      );
     }
     const auth = this.authenticate(request.checkpoint);
     if (!auth.ok) return auth;
@@ -233,30 +270,63 @@ export class ValidatorService {
     return this.inTransaction(auth.value, async (tx, events): Promise<Result<EntriesAccepted, Refusal>> => {
       const frozen = frozenRefusal(auth.value, tx.frozenBy);
       if (!frozen.ok) return frozen;
-      if (request.origin !== origin) return refusal(400, 'origin-mismatch', `the request names ${request.origin} but the checkpoint is for ${origin}`);
+      if (request.origin !== origin)
+        return refusal(
+          400,
+          'origin-mismatch',
+          `the request names ${request.origin} but the checkpoint is for ${origin}`,
+        );
       const head = tx.head ?? emptyHead(auth.value, this.election);
       const history = await this.checkHistory(auth.value, head, tx, events);
       if (!history.ok) return history;
-      if (checkpoint.size === head.size && request.from === head.size && request.entries.length === 0 && head.cosigned !== undefined) {
-        return ok({ origin, size: head.size, cosignature: lastSignatureLine(head.cosigned), checkpoint: head.cosigned });
+      if (
+        checkpoint.size === head.size &&
+        request.from === head.size &&
+        request.entries.length === 0 &&
+        head.cosigned !== undefined
+      ) {
+        return ok({
+          origin,
+          size: head.size,
+          cosignature: lastSignatureLine(head.cosigned),
+          checkpoint: head.cosigned,
+        });
       }
       if (request.from !== head.size) {
-        return refusal(409, 'old-size-mismatch', `this validator holds ${head.size} entries of ${origin}; send entries from index ${head.size}`, { currentSize: head.size });
+        return refusal(
+          409,
+          'old-size-mismatch',
+          `this validator holds ${head.size} entries of ${origin}; send entries from index ${head.size}`,
+          { currentSize: head.size },
+        );
       }
       if (checkpoint.size !== request.from + request.entries.length) {
-        return refusal(400, 'entry-count-mismatch', `entries from ${request.from} count ${request.entries.length}, which does not reach the checkpoint size ${checkpoint.size}`);
+        return refusal(
+          400,
+          'entry-count-mismatch',
+          `entries from ${request.from} count ${request.entries.length}, which does not reach the checkpoint size ${checkpoint.size}`,
+        );
       }
       const bodies: Buffer[] = [];
       for (const [i, text] of request.entries.entries()) {
         const body = Buffer.from(text, 'utf8');
-        if (body.length > this.limits.maxEntryBytes) return refusal(413, 'entry-too-large', `entry ${request.from + i} is larger than ${this.limits.maxEntryBytes} bytes`);
+        if (body.length > this.limits.maxEntryBytes)
+          return refusal(
+            413,
+            'entry-too-large',
+            `entry ${request.from + i} is larger than ${this.limits.maxEntryBytes} bytes`,
+          );
         bodies.push(body);
       }
       const tree = head.tree.clone();
       const nodes: StoredNode[] = [];
       for (const body of bodies) nodes.push(...tree.append(nodeMerkleHasher.leaf(body)));
       if (!bytesEqual(tree.root(), checkpoint.rootHash)) {
-        return refusal(422, 'root-mismatch', `the entries sent do not hash to the root of the signed checkpoint for size ${checkpoint.size}`);
+        return refusal(
+          422,
+          'root-mismatch',
+          `the entries sent do not hash to the root of the signed checkpoint for size ${checkpoint.size}`,
+        );
       }
       const checked = await runWithLookups(tx, request.entries, (stored) =>
         checkEntries(
@@ -282,17 +352,41 @@ export class ValidatorService {
       }
       const line = formatSignatureLine(cosign(auth.value.checkpointText, this.cosigner, this.now()));
       const cosigned = `${stationNote}${line}`;
-      await tx.commitBatch({ origin, stationId: station.stationId, log, from: request.from, bodies, nodes, tree, checkpoint: stationNote, cosigned, checked: checked.value });
-      events.push((logger) => logger.log('validator.cosigned', { origin, from: request.from, size: tree.size, entries: bodies.length, outcome: 'success' }));
+      await tx.commitBatch({
+        origin,
+        stationId: station.stationId,
+        log,
+        from: request.from,
+        bodies,
+        nodes,
+        tree,
+        checkpoint: stationNote,
+        cosigned,
+        checked: checked.value,
+      });
+      events.push((logger) =>
+        logger.log('validator.cosigned', {
+          origin,
+          from: request.from,
+          size: tree.size,
+          entries: bodies.length,
+          outcome: 'success',
+        }),
+      );
       for (const d of checked.value.duplicates) {
-        events.push((logger) => logger.log('validator.pollbook-duplicate', { origin, index: d.index, earlier: d.earlier }));
+        events.push((logger) =>
+          logger.log('validator.pollbook-duplicate', { origin, index: d.index, earlier: d.earlier }),
+        );
       }
       return ok({ origin, size: tree.size, cosignature: line, checkpoint: cosigned });
     });
   }
 
   /** Runs `work` in the station's transaction; its events are logged once it has committed. */
-  private async inTransaction<T>(auth: Authenticated, work: (tx: LogTransaction, events: DeferredEvent[]) => Promise<Result<T, Refusal>>): Promise<Result<T, Refusal>> {
+  private async inTransaction<T>(
+    auth: Authenticated,
+    work: (tx: LogTransaction, events: DeferredEvent[]) => Promise<Result<T, Refusal>>,
+  ): Promise<Result<T, Refusal>> {
     let events: DeferredEvent[] = [];
     const result = await this.store.write.withLog(auth.origin, auth.station.stationId, (tx) => {
       events = [];
@@ -304,33 +398,70 @@ export class ValidatorService {
 
   /** Steps 2–3: known log, station signature (step 4, the station not frozen, is read in the transaction). */
   private authenticate(noteText: string): Result<Authenticated, Refusal> {
-    if (noteText.length > MAX_NOTE_CHARS) return refusal(413, 'checkpoint-too-large', `a checkpoint note is at most ${MAX_NOTE_CHARS} characters`);
+    if (noteText.length > MAX_NOTE_CHARS)
+      return refusal(413, 'checkpoint-too-large', `a checkpoint note is at most ${MAX_NOTE_CHARS} characters`);
     const note = parseNote(noteText);
     if (!note.ok) return refusal(400, 'malformed-checkpoint', `checkpoint note: ${describeNoteError(note.error)}`);
     const checkpoint = parseCheckpoint(note.value.text);
-    if (!checkpoint.ok) return refusal(400, 'malformed-checkpoint', checkpoint.error.kind === 'malformed-checkpoint' ? checkpoint.error.reason : 'not a checkpoint');
+    if (!checkpoint.ok)
+      return refusal(
+        400,
+        'malformed-checkpoint',
+        checkpoint.error.kind === 'malformed-checkpoint' ? checkpoint.error.reason : 'not a checkpoint',
+      );
     const origin = checkpoint.value.origin;
     const parsedOrigin = parseStationOrigin(origin);
     if (parsedOrigin === undefined || parsedOrigin.electionId !== this.election.electionId) {
-      return refusal(404, 'unknown-log', `${JSON.stringify(origin.slice(0, 200))} is not a station log of election ${this.election.electionId}`);
+      return refusal(
+        404,
+        'unknown-log',
+        `${JSON.stringify(origin.slice(0, 200))} is not a station log of election ${this.election.electionId}`,
+      );
     }
     const station = this.election.stations.get(parsedOrigin.stationId);
     if (station === undefined && this.election.unlisted?.has(parsedOrigin.stationId) === true) {
-      return refusal(403, 'station-not-listed', `station ${parsedOrigin.stationId} is enrolled but not in the authority's station manifest (version ${this.election.stationManifestVersion ?? '?'})`);
+      return refusal(
+        403,
+        'station-not-listed',
+        `station ${parsedOrigin.stationId} is enrolled but not in the authority's station manifest (version ${this.election.stationManifestVersion ?? '?'})`,
+      );
     }
-    if (station === undefined) return refusal(404, 'station-not-enrolled', `station ${parsedOrigin.stationId} is not enrolled with this validator`);
+    if (station === undefined)
+      return refusal(
+        404,
+        'station-not-enrolled',
+        `station ${parsedOrigin.stationId} is not enrolled with this validator`,
+      );
     const opened = openCheckpoint(noteText, [station.verifier], origin);
     if (!opened.ok) {
       const unsigned = opened.error.kind === 'note' && opened.error.reason.includes('no signature');
-      return refusal(403, unsigned ? 'not-signed-by-station' : 'bad-station-signature', `checkpoint for ${origin}: ${opened.error.kind === 'note' ? opened.error.reason : opened.error.kind}`);
+      return refusal(
+        403,
+        unsigned ? 'not-signed-by-station' : 'bad-station-signature',
+        `checkpoint for ${origin}: ${opened.error.kind === 'note' ? opened.error.reason : opened.error.kind}`,
+      );
     }
-    const own = note.value.signatures.filter((s: NoteSignature) => s.name === station.verifier.name && s.keyId === station.verifier.keyId);
+    const own = note.value.signatures.filter(
+      (s: NoteSignature) => s.name === station.verifier.name && s.keyId === station.verifier.keyId,
+    );
     const stationNote = formatNote({ text: note.value.text, signatures: own.slice(0, 1) });
-    return ok({ origin, log: parsedOrigin.log, station, checkpoint: checkpoint.value, checkpointText: note.value.text, stationNote });
+    return ok({
+      origin,
+      log: parsedOrigin.log,
+      station,
+      checkpoint: checkpoint.value,
+      checkpointText: note.value.text,
+      stationNote,
+    });
   }
 
   /** Step 5: a checkpoint for a size already recorded must have the recorded root; a fork is recorded in the same transaction. */
-  private async checkHistory(auth: Authenticated, head: CommittedLogHead, tx: LogTransaction, events: DeferredEvent[]): Promise<Result<void, Refusal>> {
+  private async checkHistory(
+    auth: Authenticated,
+    head: CommittedLogHead,
+    tx: LogTransaction,
+    events: DeferredEvent[],
+  ): Promise<Result<void, Refusal>> {
     const { checkpoint, origin } = auth;
     if (checkpoint.size > head.size) return ok();
     const recordedRoot = checkpoint.size === head.size ? head.root : await tx.rootAt(checkpoint.size);
@@ -348,20 +479,32 @@ export class ValidatorService {
           ? 'two checkpoints signed by the station for the same size with different roots'
           : `the recorded checkpoint extends a tree whose first ${checkpoint.size} entries have the root recordedRootAtSize (consistency proof given), but the station also signed a different root for that size`,
     });
-    events.push((logger) => logger.log('validator.fork-detected', { origin, size: checkpoint.size, recordedSize: head.size, evidenceId }));
-    return refusal(409, 'fork', `the station signed a checkpoint for ${origin} at size ${checkpoint.size} that conflicts with the one this validator recorded; evidence ${evidenceId} is published and the station gets no further cosignatures`, {
-      currentSize: head.size,
-      details: { evidenceId },
-    });
+    events.push((logger) =>
+      logger.log('validator.fork-detected', { origin, size: checkpoint.size, recordedSize: head.size, evidenceId }),
+    );
+    return refusal(
+      409,
+      'fork',
+      `the station signed a checkpoint for ${origin} at size ${checkpoint.size} that conflicts with the one this validator recorded; evidence ${evidenceId} is published and the station gets no further cosignatures`,
+      {
+        currentSize: head.size,
+        details: { evidenceId },
+      },
+    );
   }
 }
 
 /** Step 4: a station that equivocated gets nothing more. */
 function frozenRefusal(auth: Authenticated, frozenBy: number | undefined): Result<void, Refusal> {
   if (frozenBy === undefined) return ok();
-  return refusal(403, 'station-equivocated', `station ${auth.station.stationId} signed conflicting checkpoints (evidence ${frozenBy}); this validator cosigns nothing more for it`, {
-    details: { evidenceId: frozenBy },
-  });
+  return refusal(
+    403,
+    'station-equivocated',
+    `station ${auth.station.stationId} signed conflicting checkpoints (evidence ${frozenBy}); this validator cosigns nothing more for it`,
+    {
+      details: { evidenceId: frozenBy },
+    },
+  );
 }
 
 function emptyHead(auth: Authenticated, election: ValidatorElection): CommittedLogHead {

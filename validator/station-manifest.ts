@@ -12,9 +12,16 @@ import type { StationId } from '../core/ids';
 import { err, ok, type Result } from '../core/result';
 import type { EnrolledStation, TrustError, ValidatorElection } from './election';
 
-export function applyStationManifest(election: ValidatorElection, manifestJson: unknown, source: string): Result<ValidatorElection, TrustError> {
+export function applyStationManifest(
+  election: ValidatorElection,
+  manifestJson: unknown,
+  source: string,
+): Result<ValidatorElection, TrustError> {
   const what = `station manifest ${source}`;
-  const manifest = verifyStationManifest(manifestJson, { definition: election.definition, baseHash: electionBaseHash(election.definition) });
+  const manifest = verifyStationManifest(manifestJson, {
+    definition: election.definition,
+    baseHash: electionBaseHash(election.definition),
+  });
   if (!manifest.ok) return err({ what, message: manifest.error });
   const listed = new Map<StationId, EnrolledStation>();
   for (const s of manifest.value.stations) {
@@ -22,7 +29,10 @@ export function applyStationManifest(election: ValidatorElection, manifestJson: 
     // A listed station without an enrollment here is refused as not enrolled, as before.
     if (enrolled === undefined) continue;
     if (enrolled.verifierKey !== s.verifierKey || enrolled.precinctId !== s.precinctId) {
-      return err({ what, message: `station ${s.stationId} is listed with another key or precinct than its enrollment` });
+      return err({
+        what,
+        message: `station ${s.stationId} is listed with another key or precinct than its enrollment`,
+      });
     }
     listed.set(s.stationId, enrolled);
   }

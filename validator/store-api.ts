@@ -19,7 +19,13 @@
  * run without an await. A key the extraction missed is recorded and the checks run
  * again with it fetched (`runWithLookups`).
  */
-import { encryptedBallotFromCheckedRecord, GroupElement, Point, type EncryptedBallot, type EncryptedBallotRecord } from '../core/ballot';
+import {
+  encryptedBallotFromCheckedRecord,
+  GroupElement,
+  Point,
+  type EncryptedBallot,
+  type EncryptedBallotRecord,
+} from '../core/ballot';
 import { decodeRistretto, encodeRistretto } from '../core/ballot/fast25519';
 import type { Bytes } from '../core/encoding/bytes';
 import { bytesEqual, fromBase64Url } from '../core/encoding/bytes';
@@ -44,7 +50,16 @@ export type LogRecord = {
 };
 
 /** A `logs` row as both stores return it. */
-export type LogRow = { origin: string; station: string; log: string; size: number; root: Buffer; checkpoint: string; cosigned: string; state: string };
+export type LogRow = {
+  origin: string;
+  station: string;
+  log: string;
+  size: number;
+  root: Buffer;
+  checkpoint: string;
+  cosigned: string;
+  state: string;
+};
 
 export function recordOf(row: LogRow): LogRecord {
   return {
@@ -147,7 +162,10 @@ export interface ValidatorReadStore {
    * Ballots whose full confirmation code starts with `prefix` (base64url, compared
    * byte for byte), at most `limit`: how a short code finds its candidates.
    */
-  confirmationCodesWithPrefix(prefix: string, limit: number): Promise<(ConfirmationLookup & { readonly code: string })[]>;
+  confirmationCodesWithPrefix(
+    prefix: string,
+    limit: number,
+  ): Promise<(ConfirmationLookup & { readonly code: string })[]>;
   evidence(afterId: number, limit: number): Promise<EvidenceRecord[]>;
   evidenceCount(): Promise<number>;
   totals(): Promise<StationTotals[]>;
@@ -166,7 +184,11 @@ export type LookupKeys = {
 /** What a store answers for `LookupKeys`, inside the write transaction. */
 export type LookupRows = {
   /** This station's ballots among the keys, with the stored pending entry of those still pending. */
-  readonly ballots: readonly { readonly ballotId: string; readonly status: BallotStatus; readonly pendingEntry: string | undefined }[];
+  readonly ballots: readonly {
+    readonly ballotId: string;
+    readonly status: BallotStatus;
+    readonly pendingEntry: string | undefined;
+  }[];
   /** Check-ins of the voter hashes at any station, ordered by station and index. */
   readonly checkIns: readonly { readonly voterHash: string; readonly stationId: string; readonly index: number }[];
   /** Where each ballot id among the keys was shown, at any station. */
@@ -215,7 +237,8 @@ export function headFromRecord(record: LogRecord, frontier: ReadonlyMap<string, 
     hashes.push(node);
   }
   const tree = CompactMerkleTree.fromFrontier(record.size, hashes, nodeMerkleHasher);
-  if (!bytesEqual(tree.root(), record.root)) throw new StoreIntegrityError(record.origin, 'stored nodes do not give the stored root');
+  if (!bytesEqual(tree.root(), record.root))
+    throw new StoreIntegrityError(record.origin, 'stored nodes do not give the stored root');
   return { ...record, tree };
 }
 
@@ -285,7 +308,9 @@ export class PrefetchedLookups {
       this.checkIns.set(c.voterHash, list);
     }
     this.ballotPlaces = new Map(rows.ballotPlaces.map((p) => [p.ballotId, { stationId: p.stationId, index: p.index }]));
-    this.alphaPlaces = new Map(rows.alphaPlaces.map((p) => [Buffer.from(p.alpha).toString('hex'), { stationId: p.stationId, index: p.index }]));
+    this.alphaPlaces = new Map(
+      rows.alphaPlaces.map((p) => [Buffer.from(p.alpha).toString('hex'), { stationId: p.stationId, index: p.index }]),
+    );
   }
 
   get missed(): boolean {
@@ -327,7 +352,11 @@ export class PrefetchedLookups {
  * Runs synchronous checks against lookups fetched in the transaction; if they asked
  * about a key the entry texts did not show, fetches it too and runs them again.
  */
-export async function runWithLookups<T>(tx: LogTransaction, texts: readonly string[], check: (lookups: PrefetchedLookups) => T): Promise<T> {
+export async function runWithLookups<T>(
+  tx: LogTransaction,
+  texts: readonly string[],
+  check: (lookups: PrefetchedLookups) => T,
+): Promise<T> {
   let keys = lookupKeysOf(texts);
   for (let round = 0; ; round++) {
     const lookups = new PrefetchedLookups(keys, await tx.lookups(keys));
@@ -379,12 +408,21 @@ export function totalsAfter(
             beta: row === undefined ? Point.ZERO : storedSum(row.beta),
           };
         }
-        sums.set(k, { ...sum, alpha: sum.alpha.add(s.ciphertext.alpha.point), beta: sum.beta.add(s.ciphertext.beta.point) });
+        sums.set(k, {
+          ...sum,
+          alpha: sum.alpha.add(s.ciphertext.alpha.point),
+          beta: sum.beta.add(s.ciphertext.beta.point),
+        });
       }
     }
   }
   return {
-    sums: [...sums.values()].map((s) => ({ contest: s.contest, selection: s.selection, alpha: Buffer.from(encodeRistretto(s.alpha)), beta: Buffer.from(encodeRistretto(s.beta)) })),
+    sums: [...sums.values()].map((s) => ({
+      contest: s.contest,
+      selection: s.selection,
+      alpha: Buffer.from(encodeRistretto(s.alpha)),
+      beta: Buffer.from(encodeRistretto(s.beta)),
+    })),
     contestCounts,
   };
 }
@@ -435,10 +473,18 @@ export function stationTotals(
     out.set(row.station, station);
     const list = station.get(row.contest) ?? [];
     station.set(row.contest, list);
-    list.push({ selectionId: row.selection, alpha: GroupElement.of(Point.fromBytes(row.alpha)).toBase64Url(), beta: GroupElement.of(Point.fromBytes(row.beta)).toBase64Url() });
+    list.push({
+      selectionId: row.selection,
+      alpha: GroupElement.of(Point.fromBytes(row.alpha)).toBase64Url(),
+      beta: GroupElement.of(Point.fromBytes(row.beta)).toBase64Url(),
+    });
   }
   return [...out].map(([stationId, contests]) => ({
     stationId,
-    contests: [...contests].map(([contestId, selections]) => ({ contestId, ballots: counts.get(`${stationId}\u0000${contestId}`) ?? 0, selections })),
+    contests: [...contests].map(([contestId, selections]) => ({
+      contestId,
+      ballots: counts.get(`${stationId}\u0000${contestId}`) ?? 0,
+      selections,
+    })),
   }));
 }

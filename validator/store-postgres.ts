@@ -80,7 +80,9 @@ function connect(url: string, max: number): Sql {
     onnotice: () => undefined,
     connect_timeout: 10,
     // int8 columns (sizes, indices, ids) as numbers: every one is far below 2^53.
-    types: { bigint: { to: 20, from: [20], serialize: (n: number) => String(n), parse: (text: string) => Number(text) } },
+    types: {
+      bigint: { to: 20, from: [20], serialize: (n: number) => String(n), parse: (text: string) => Number(text) },
+    },
   });
 }
 
@@ -101,8 +103,11 @@ function chunks<T>(rows: readonly T[], size = ROWS_PER_INSERT): T[][] {
 /** One row of a multi-row INSERT. */
 type InsertRow = Record<string, string | number | Buffer | null>;
 
-
-async function fetchNodes(sql: Sql | Tx, origin: string, keys: readonly { level: number; index: number }[]): Promise<Map<string, Bytes>> {
+async function fetchNodes(
+  sql: Sql | Tx,
+  origin: string,
+  keys: readonly { level: number; index: number }[],
+): Promise<Map<string, Bytes>> {
   if (keys.length === 0) return new Map();
   const rows = await sql<{ level: number; idx: number; hash: Buffer }[]>`
     SELECT n.level, n.idx, n.hash FROM nodes n
@@ -122,7 +127,8 @@ export async function migratePostgres(sql: Sql, electionId: ElectionId): Promise
     if (current > migrations.length) throw new Error(describeVersionMismatch(current, migrations.length));
     for (const m of migrations.filter((m) => m.version > current)) {
       await tx.unsafe(m.sql);
-      if (m.version === 1) await tx`INSERT INTO meta (key, value) VALUES ('format', 'urna-validator/2'), ('election', ${electionId})`;
+      if (m.version === 1)
+        await tx`INSERT INTO meta (key, value) VALUES ('format', 'urna-validator/2'), ('election', ${electionId})`;
       await tx`INSERT INTO schema_migrations (version, name, checksum) VALUES (${m.version}, ${m.name}, ${m.checksum})`;
     }
     return migrations.length;
@@ -141,12 +147,16 @@ class PostgresReadSide implements ValidatorReadStore {
   constructor(private readonly sql: Sql) {}
 
   async head(origin: string): Promise<LogRecord | undefined> {
-    const [row] = await this.sql<LogRow[]>`SELECT origin, station, log, size, root, checkpoint, cosigned, state FROM logs WHERE origin = ${origin}`;
+    const [row] = await this.sql<
+      LogRow[]
+    >`SELECT origin, station, log, size, root, checkpoint, cosigned, state FROM logs WHERE origin = ${origin}`;
     return row === undefined ? undefined : recordOf(row);
   }
 
   async logs(): Promise<readonly LogRecord[]> {
-    const rows = await this.sql<LogRow[]>`SELECT origin, station, log, size, root, checkpoint, cosigned, state FROM logs`;
+    const rows = await this.sql<
+      LogRow[]
+    >`SELECT origin, station, log, size, root, checkpoint, cosigned, state FROM logs`;
     return rows.map(recordOf).sort((a, b) => a.origin.localeCompare(b.origin));
   }
 
@@ -157,47 +167,106 @@ class PostgresReadSide implements ValidatorReadStore {
 
   rootAt(origin: string, size: number): Promise<Bytes> {
     if (size === 0) return Promise.resolve(EMPTY_ROOT);
-    return withFetchedNodes((keys) => fetchNodes(this.sql, origin, keys), (source) => rootFromSource(source, size, nodeMerkleHasher), origin);
+    return withFetchedNodes(
+      (keys) => fetchNodes(this.sql, origin, keys),
+      (source) => rootFromSource(source, size, nodeMerkleHasher),
+      origin,
+    );
   }
 
   inclusionProof(origin: string, index: number, size: number): Promise<Bytes[]> {
-    return withFetchedNodes((keys) => fetchNodes(this.sql, origin, keys), (source) => inclusionProof(source, index, size, nodeMerkleHasher), origin);
+    return withFetchedNodes(
+      (keys) => fetchNodes(this.sql, origin, keys),
+      (source) => inclusionProof(source, index, size, nodeMerkleHasher),
+      origin,
+    );
   }
 
   consistencyProof(origin: string, oldSize: number, newSize: number): Promise<Bytes[]> {
-    return withFetchedNodes((keys) => fetchNodes(this.sql, origin, keys), (source) => consistencyProof(source, oldSize, newSize, nodeMerkleHasher), origin);
+    return withFetchedNodes(
+      (keys) => fetchNodes(this.sql, origin, keys),
+      (source) => consistencyProof(source, oldSize, newSize, nodeMerkleHasher),
+      origin,
+    );
   }
 
   async entryTexts(origin: string, from: number, to: number): Promise<string[]> {
-    const rows = await this.sql<{ body: Buffer }[]>`SELECT body FROM entries WHERE origin = ${origin} AND idx >= ${from} AND idx < ${to} ORDER BY idx`;
+    const rows = await this.sql<
+      { body: Buffer }[]
+    >`SELECT body FROM entries WHERE origin = ${origin} AND idx >= ${from} AND idx < ${to} ORDER BY idx`;
     return rows.map((r) => utf8Decode(r.body));
   }
 
   async entryText(origin: string, index: number): Promise<string | undefined> {
-    const [row] = await this.sql<{ body: Buffer }[]>`SELECT body FROM entries WHERE origin = ${origin} AND idx = ${index}`;
+    const [row] = await this.sql<
+      { body: Buffer }[]
+    >`SELECT body FROM entries WHERE origin = ${origin} AND idx = ${index}`;
     return row === undefined ? undefined : utf8Decode(row.body);
   }
 
   async lookupConfirmationCode(code: string): Promise<ConfirmationLookup | undefined> {
-    const [row] = await this.sql<{ station: string; ballot_id: string; status: BallotStatus; idx: number; resolved_idx: number | null; style: string | null }[]>`
+    const [row] = await this.sql<
+      {
+        station: string;
+        ballot_id: string;
+        status: BallotStatus;
+        idx: number;
+        resolved_idx: number | null;
+        style: string | null;
+      }[]
+    >`
       SELECT station, ballot_id, status, idx, resolved_idx, style FROM ballots WHERE code = ${code} LIMIT 1`;
-    return row === undefined ? undefined : { stationId: row.station, ballotId: row.ballot_id, status: row.status, index: row.idx, resolvedIndex: row.resolved_idx, ballotStyleId: row.style };
+    return row === undefined
+      ? undefined
+      : {
+          stationId: row.station,
+          ballotId: row.ballot_id,
+          status: row.status,
+          index: row.idx,
+          resolvedIndex: row.resolved_idx,
+          ballotStyleId: row.style,
+        };
   }
 
-  async confirmationCodesWithPrefix(prefix: string, limit: number): Promise<(ConfirmationLookup & { readonly code: string })[]> {
+  async confirmationCodesWithPrefix(
+    prefix: string,
+    limit: number,
+  ): Promise<(ConfirmationLookup & { readonly code: string })[]> {
     // COLLATE "C" compares bytes, as base64url prefixes need; ballots_by_code_bytes (migration 0002) serves it.
-    const rows = await this.sql<{ station: string; ballot_id: string; status: BallotStatus; idx: number; resolved_idx: number | null; style: string | null; code: string }[]>`
+    const rows = await this.sql<
+      {
+        station: string;
+        ballot_id: string;
+        status: BallotStatus;
+        idx: number;
+        resolved_idx: number | null;
+        style: string | null;
+        code: string;
+      }[]
+    >`
       SELECT station, ballot_id, status, idx, resolved_idx, style, code FROM ballots
       WHERE code COLLATE "C" >= ${prefix} AND code COLLATE "C" < ${`${prefix}\u007f`} ORDER BY code COLLATE "C" LIMIT ${limit}`;
     return rows.map((row) => ({
-      stationId: row.station, ballotId: row.ballot_id, status: row.status, index: row.idx, resolvedIndex: row.resolved_idx, ballotStyleId: row.style, code: row.code,
+      stationId: row.station,
+      ballotId: row.ballot_id,
+      status: row.status,
+      index: row.idx,
+      resolvedIndex: row.resolved_idx,
+      ballotStyleId: row.style,
+      code: row.code,
     }));
   }
 
   async evidence(afterId: number, limit: number): Promise<EvidenceRecord[]> {
     const rows = await this.sql<{ id: number; kind: EvidenceKind; station: string; origin: string; body: string }[]>`
       SELECT id, kind, station, origin, body FROM evidence WHERE id > ${afterId} ORDER BY id LIMIT ${limit}`;
-    return rows.map((r) => ({ id: r.id, kind: r.kind, stationId: r.station, origin: r.origin, body: JSON.parse(r.body) as unknown }));
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      stationId: r.station,
+      origin: r.origin,
+      body: JSON.parse(r.body) as unknown,
+    }));
   }
 
   async evidenceCount(): Promise<number> {
@@ -209,16 +278,26 @@ class PostgresReadSide implements ValidatorReadStore {
     return this.sql.begin('ISOLATION LEVEL REPEATABLE READ READ ONLY', async (tx) => {
       const rows = await tx<{ station: string; contest: string; selection: string; alpha: Buffer; beta: Buffer }[]>`
         SELECT station, contest, selection, alpha, beta FROM totals ORDER BY station COLLATE "C", contest COLLATE "C", seq`;
-      const counts = await tx<{ station: string; contest: string; n: number }[]>`SELECT station, contest, n FROM contest_ballots`;
+      const counts = await tx<
+        { station: string; contest: string; n: number }[]
+      >`SELECT station, contest, n FROM contest_ballots`;
       return stationTotals(rows, counts);
     });
   }
 
   async describe(): Promise<Readonly<Record<string, unknown>>> {
-    const [row] = await this.sql<{ version: string; synchronous_commit: string; fsync: string; in_recovery: boolean }[]>`
+    const [row] = await this.sql<
+      { version: string; synchronous_commit: string; fsync: string; in_recovery: boolean }[]
+    >`
       SELECT current_setting('server_version') AS version, current_setting('synchronous_commit') AS synchronous_commit,
              current_setting('fsync') AS fsync, pg_is_in_recovery() AS in_recovery`;
-    return { kind: 'postgres', serverVersion: row?.version, synchronousCommit: row?.synchronous_commit, fsync: row?.fsync, replica: row?.in_recovery };
+    return {
+      kind: 'postgres',
+      serverVersion: row?.version,
+      synchronousCommit: row?.synchronous_commit,
+      fsync: row?.fsync,
+      replica: row?.in_recovery,
+    };
   }
 }
 
@@ -234,11 +313,19 @@ class PostgresLogTransaction implements LogTransaction {
 
   rootAt(size: number): Promise<Bytes> {
     if (size === 0) return Promise.resolve(EMPTY_ROOT);
-    return withFetchedNodes((keys) => fetchNodes(this.tx, this.origin, keys), (source) => rootFromSource(source, size, nodeMerkleHasher), this.origin);
+    return withFetchedNodes(
+      (keys) => fetchNodes(this.tx, this.origin, keys),
+      (source) => rootFromSource(source, size, nodeMerkleHasher),
+      this.origin,
+    );
   }
 
   consistencyProof(oldSize: number, newSize: number): Promise<Bytes[]> {
-    return withFetchedNodes((keys) => fetchNodes(this.tx, this.origin, keys), (source) => consistencyProof(source, oldSize, newSize, nodeMerkleHasher), this.origin);
+    return withFetchedNodes(
+      (keys) => fetchNodes(this.tx, this.origin, keys),
+      (source) => consistencyProof(source, oldSize, newSize, nodeMerkleHasher),
+      this.origin,
+    );
   }
 
   async lookups(keys: LookupKeys): Promise<LookupRows> {
@@ -260,7 +347,11 @@ class PostgresLogTransaction implements LogTransaction {
             SELECT b.ballot_id, b.status, e.body FROM ballots b
             LEFT JOIN entries e ON b.status = 'pending' AND e.origin = ${this.origin} AND e.idx = b.idx
             WHERE b.station = ${this.stationId} AND b.ballot_id = ANY(${ids}::text[])`,
-      ids.length === 0 ? [] : tx<{ ballot_id: string; station: string; idx: number }[]>`SELECT ballot_id, station, idx FROM ballots WHERE ballot_id = ANY(${ids}::text[])`,
+      ids.length === 0
+        ? []
+        : tx<
+            { ballot_id: string; station: string; idx: number }[]
+          >`SELECT ballot_id, station, idx FROM ballots WHERE ballot_id = ANY(${ids}::text[])`,
       voters.length === 0
         ? []
         : tx<{ voter_hash: string; station: string; idx: number }[]>`
@@ -271,7 +362,11 @@ class PostgresLogTransaction implements LogTransaction {
             SELECT alpha, station, idx FROM alphas WHERE alpha IN (SELECT decode(h, 'hex') FROM unnest(${alphaHex}::text[]) AS h)`,
     ]);
     return {
-      ballots: ballots.map((b) => ({ ballotId: b.ballot_id, status: b.status, pendingEntry: b.body === null ? undefined : utf8Decode(b.body) })),
+      ballots: ballots.map((b) => ({
+        ballotId: b.ballot_id,
+        status: b.status,
+        pendingEntry: b.body === null ? undefined : utf8Decode(b.body),
+      })),
       ballotPlaces: places.map((p) => ({ ballotId: p.ballot_id, stationId: p.station, index: p.idx })),
       checkIns: checkIns.map((c) => ({ voterHash: c.voter_hash, stationId: c.station, index: c.idx })),
       alphaPlaces: alphas.map((a) => ({ alpha: a.alpha, stationId: a.station, index: a.idx })),
@@ -282,18 +377,35 @@ class PostgresLogTransaction implements LogTransaction {
     const tx = this.tx;
     const { origin, stationId, log, checked } = batch;
     const oldSize = this.head?.size ?? 0;
-    if (batch.from !== oldSize) throw new Error(`invariant failed: batch from ${batch.from} on ${origin} of size ${oldSize}`);
+    if (batch.from !== oldSize)
+      throw new Error(`invariant failed: batch from ${batch.from} on ${origin} of size ${oldSize}`);
     const now = this.window.nowMs();
     const writes: Promise<unknown>[] = [];
     const insert = (table: string, rows: readonly InsertRow[], columns: readonly string[]) => {
       for (const part of chunks(rows)) writes.push(tx`INSERT INTO ${tx(table)} ${tx(part, columns)}`);
     };
-    insert('entries', batch.bodies.map((body, i) => ({ origin, idx: batch.from + i, body })), ['origin', 'idx', 'body']);
-    insert('nodes', batch.nodes.map((n) => ({ origin, level: n.level, idx: n.index, hash: Buffer.from(n.hash) })), ['origin', 'level', 'idx', 'hash']);
+    insert(
+      'entries',
+      batch.bodies.map((body, i) => ({ origin, idx: batch.from + i, body })),
+      ['origin', 'idx', 'body'],
+    );
+    insert(
+      'nodes',
+      batch.nodes.map((n) => ({ origin, level: n.level, idx: n.index, hash: Buffer.from(n.hash) })),
+      ['origin', 'level', 'idx', 'hash'],
+    );
     const shown = checked.ballots.filter((b) => b.index >= 0);
     insert(
       'ballots',
-      shown.map((b) => ({ station: stationId, ballot_id: b.ballotId, status: b.status, idx: b.index, resolved_idx: b.resolvedIndex ?? null, code: b.confirmationCode ?? null, style: b.ballotStyleId ?? null })),
+      shown.map((b) => ({
+        station: stationId,
+        ballot_id: b.ballotId,
+        status: b.status,
+        idx: b.index,
+        resolved_idx: b.resolvedIndex ?? null,
+        code: b.confirmationCode ?? null,
+        style: b.ballotStyleId ?? null,
+      })),
       ['station', 'ballot_id', 'status', 'idx', 'resolved_idx', 'code', 'style'],
     );
     const resolved = checked.ballots.filter((b) => b.index < 0);
@@ -312,18 +424,33 @@ class PostgresLogTransaction implements LogTransaction {
       }),
       ['alpha', 'station', 'idx'],
     );
-    insert('checkins', checked.checkIns.map((c) => ({ voter_hash: c.voterHash, station: stationId, idx: c.index })), ['voter_hash', 'station', 'idx']);
+    insert(
+      'checkins',
+      checked.checkIns.map((c) => ({ voter_hash: c.voterHash, station: stationId, idx: c.index })),
+      ['voter_hash', 'station', 'idx'],
+    );
     insert(
       'evidence',
-      checked.duplicates.map((d) => ({ kind: 'pollbook-duplicate', station: stationId, origin, body: JSON.stringify(duplicateEvidenceBody(stationId, log, d)), recorded: now })),
+      checked.duplicates.map((d) => ({
+        kind: 'pollbook-duplicate',
+        station: stationId,
+        origin,
+        body: JSON.stringify(duplicateEvidenceBody(stationId, log, d)),
+        recorded: now,
+      })),
       ['kind', 'station', 'origin', 'body', 'recorded'],
     );
     if (checked.cast.length > 0) {
-      const stored = await tx<{ contest: string; selection: string; alpha: Buffer; beta: Buffer }[]>`SELECT contest, selection, alpha, beta FROM totals WHERE station = ${stationId}`;
+      const stored = await tx<
+        { contest: string; selection: string; alpha: Buffer; beta: Buffer }[]
+      >`SELECT contest, selection, alpha, beta FROM totals WHERE station = ${stationId}`;
       const { sums, contestCounts } = totalsAfter(stored, checked);
       for (const part of chunks(sums)) {
         writes.push(tx`
-          INSERT INTO totals ${tx(part.map((s) => ({ station: stationId, ...s })), ['station', 'contest', 'selection', 'alpha', 'beta'])}
+          INSERT INTO totals ${tx(
+            part.map((s) => ({ station: stationId, ...s })),
+            ['station', 'contest', 'selection', 'alpha', 'beta'],
+          )}
           ON CONFLICT (station, contest, selection) DO UPDATE SET alpha = excluded.alpha, beta = excluded.beta`);
       }
       const counts = [...contestCounts].map(([contest, n]) => ({ station: stationId, contest, n }));
@@ -340,7 +467,8 @@ class PostgresLogTransaction implements LogTransaction {
         : tx`UPDATE logs SET size = ${size}, root = ${root}, checkpoint = ${batch.checkpoint}, cosigned = ${batch.cosigned}, state = ${state} WHERE origin = ${origin} AND size = ${oldSize}`;
     writes.push(
       headWrite.then((result) => {
-        if (result.count !== 1) throw new Error(`invariant failed: the head of ${origin} moved during its own transaction`);
+        if (result.count !== 1)
+          throw new Error(`invariant failed: the head of ${origin} moved during its own transaction`);
       }),
     );
     await Promise.all(writes);
@@ -350,7 +478,8 @@ class PostgresLogTransaction implements LogTransaction {
     const [row] = await this.tx<{ id: number }[]>`
       INSERT INTO evidence (kind, station, origin, body, recorded) VALUES ('fork', ${this.stationId}, ${this.origin}, ${JSON.stringify(body)}, ${this.window.nowMs()}) RETURNING id`;
     if (row === undefined) throw new Error('invariant failed: evidence insert returned no id');
-    await this.tx`INSERT INTO frozen (station, evidence_id) VALUES (${this.stationId}, ${row.id}) ON CONFLICT (station) DO NOTHING`;
+    await this
+      .tx`INSERT INTO frozen (station, evidence_id) VALUES (${this.stationId}, ${row.id}) ON CONFLICT (station) DO NOTHING`;
     return row.id;
   }
 }
@@ -364,15 +493,20 @@ class PostgresWriteSide implements ValidatorWriteStore {
   async withLog<T>(origin: string, stationId: string, work: (tx: LogTransaction) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.sql.begin(async (tx) => {
+        return (await this.sql.begin(async (tx) => {
           await tx`SELECT pg_advisory_xact_lock(hashtextextended(${`urna/station/${stationId}`}, 0))`;
           const [[row], frozen] = await Promise.all([
-            tx<LogRow[]>`SELECT origin, station, log, size, root, checkpoint, cosigned, state FROM logs WHERE origin = ${origin}`,
+            tx<
+              LogRow[]
+            >`SELECT origin, station, log, size, root, checkpoint, cosigned, state FROM logs WHERE origin = ${origin}`,
             tx<{ evidence_id: number }[]>`SELECT evidence_id FROM frozen WHERE station = ${stationId}`,
           ]);
-          const head = row === undefined ? undefined : headFromRecord(recordOf(row), await fetchNodes(tx, origin, frontierNodes(row.size)));
+          const head =
+            row === undefined
+              ? undefined
+              : headFromRecord(recordOf(row), await fetchNodes(tx, origin, frontierNodes(row.size)));
           return work(new PostgresLogTransaction(tx, origin, stationId, this.window, head, frozen[0]?.evidence_id));
-        }) as T;
+        })) as T;
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
       }
@@ -395,23 +529,37 @@ export class PostgresValidatorStore implements ValidatorStore {
   }
 
   /** Connects and checks the schema version and the election; `migrate` applies pending migrations first. */
-  static async open(options: PostgresStoreOptions, electionId: ElectionId, migrate = false): Promise<Result<PostgresValidatorStore, StoreOpenError>> {
+  static async open(
+    options: PostgresStoreOptions,
+    electionId: ElectionId,
+    migrate = false,
+  ): Promise<Result<PostgresValidatorStore, StoreOpenError>> {
     const poolSize = options.poolSize ?? 10;
     const writer = connect(options.url, poolSize);
-    const reader = options.readUrl === undefined || options.readUrl === options.url ? writer : connect(options.readUrl, poolSize);
+    const reader =
+      options.readUrl === undefined || options.readUrl === options.url ? writer : connect(options.readUrl, poolSize);
     const fail = async (error: StoreOpenError) => {
-      await Promise.allSettled([writer.end({ timeout: 1 }), reader === writer ? Promise.resolve() : reader.end({ timeout: 1 })]);
+      await Promise.allSettled([
+        writer.end({ timeout: 1 }),
+        reader === writer ? Promise.resolve() : reader.end({ timeout: 1 }),
+      ]);
       return err(error);
     };
     try {
       const known = migrationsFor('postgres').length;
       const version = migrate ? await migratePostgres(writer, electionId) : await schemaVersion(writer);
       if (version < known) {
-        return await fail({ kind: 'schema', message: `the database is at schema version ${version} and this program needs ${known}: run \`urna validator migrate --config FILE\` first` });
+        return await fail({
+          kind: 'schema',
+          message: `the database is at schema version ${version} and this program needs ${known}: run \`urna validator migrate --config FILE\` first`,
+        });
       }
       if (version > known) return await fail({ kind: 'schema', message: describeVersionMismatch(version, known) });
-      const meta = new Map((await writer<{ key: string; value: string }[]>`SELECT key, value FROM meta`).map((r) => [r.key, r.value]));
-      if (meta.get('election') !== electionId) return await fail({ kind: 'wrong-election', stored: String(meta.get('election')), expected: electionId });
+      const meta = new Map(
+        (await writer<{ key: string; value: string }[]>`SELECT key, value FROM meta`).map((r) => [r.key, r.value]),
+      );
+      if (meta.get('election') !== electionId)
+        return await fail({ kind: 'wrong-election', stored: String(meta.get('election')), expected: electionId });
     } catch (error) {
       return fail({ kind: 'storage', message: `PostgreSQL: ${message(error)}` });
     }

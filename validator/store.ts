@@ -32,7 +32,13 @@ import { openDurableSqlite } from '../storage/sqlite';
 import type { Bytes } from '../core/encoding/bytes';
 import { utf8Decode } from '../core/encoding/bytes';
 import type { ElectionId } from '../core/ids';
-import { consistencyProof, EMPTY_ROOT, inclusionProof, rootFromSource, type SubtreeHashSource } from '../core/ledger/merkle';
+import {
+  consistencyProof,
+  EMPTY_ROOT,
+  inclusionProof,
+  rootFromSource,
+  type SubtreeHashSource,
+} from '../core/ledger/merkle';
 import { err, ok, type Result } from '../core/result';
 import type { BallotStatus } from './checks';
 import { describeVersionMismatch, migrationsFor } from './migrations';
@@ -73,9 +79,10 @@ export const VALIDATOR_DB_FILE = 'validator.sqlite';
  */
 const FORMAT = 'urna-validator/2';
 
-
 function nodeSource(db: Database.Database, origin: string): SubtreeHashSource {
-  const node = db.prepare<[string, number, number], { hash: Buffer }>('SELECT hash FROM nodes WHERE origin = ? AND level = ? AND idx = ?');
+  const node = db.prepare<[string, number, number], { hash: Buffer }>(
+    'SELECT hash FROM nodes WHERE origin = ? AND level = ? AND idx = ?',
+  );
   return {
     subtreeHash: (level, index) => {
       const row = node.get(origin, level, index);
@@ -97,13 +104,21 @@ function appliedDay(): number {
 /** Applies the migrations not yet applied; a store from before migrations were recorded counts as version 1. */
 function migrateSqlite(db: Database.Database, electionId: ElectionId): number {
   const migrations = migrationsFor('sqlite');
-  const has = (name: string) => (db.prepare('SELECT count(*) AS n FROM sqlite_master WHERE name = ?').get(name) as { n: number }).n > 0;
+  const has = (name: string) =>
+    (db.prepare('SELECT count(*) AS n FROM sqlite_master WHERE name = ?').get(name) as { n: number }).n > 0;
   db.transaction(() => {
     if (has('schema_migrations')) return;
-    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied INTEGER NOT NULL)');
+    db.exec(
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied INTEGER NOT NULL)',
+    );
     const first = migrations[0];
     if (has('meta') && first !== undefined) {
-      db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied) VALUES (?, ?, ?, ?)').run(first.version, first.name, first.checksum, 0);
+      db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied) VALUES (?, ?, ?, ?)').run(
+        first.version,
+        first.name,
+        first.checksum,
+        0,
+      );
     }
   }).immediate();
   const current = (db.prepare('SELECT coalesce(max(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
@@ -116,7 +131,12 @@ function migrateSqlite(db: Database.Database, electionId: ElectionId): number {
         meta.run('format', FORMAT);
         meta.run('election', electionId);
       }
-      db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied) VALUES (?, ?, ?, ?)').run(m.version, m.name, m.checksum, appliedDay());
+      db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied) VALUES (?, ?, ?, ?)').run(
+        m.version,
+        m.name,
+        m.checksum,
+        appliedDay(),
+      );
     }).immediate();
   }
   return migrations.length;
@@ -129,26 +149,54 @@ class SqliteReadSide implements ValidatorReadStore {
     private readonly durability: () => Readonly<Record<string, unknown>>,
   ) {
     this.q = {
-      log: db.prepare<[string], LogRow>('SELECT origin, station, log, size, root, checkpoint, cosigned, state FROM logs WHERE origin = ?'),
-      logs: db.prepare<[], LogRow>('SELECT origin, station, log, size, root, checkpoint, cosigned, state FROM logs ORDER BY origin'),
+      log: db.prepare<[string], LogRow>(
+        'SELECT origin, station, log, size, root, checkpoint, cosigned, state FROM logs WHERE origin = ?',
+      ),
+      logs: db.prepare<[], LogRow>(
+        'SELECT origin, station, log, size, root, checkpoint, cosigned, state FROM logs ORDER BY origin',
+      ),
       frozen: db.prepare<[], { station: string; evidence_id: number }>('SELECT station, evidence_id FROM frozen'),
       entry: db.prepare<[string, number], { body: Buffer }>('SELECT body FROM entries WHERE origin = ? AND idx = ?'),
-      entryRange: db.prepare<[string, number, number], { body: Buffer }>('SELECT body FROM entries WHERE origin = ? AND idx >= ? AND idx < ? ORDER BY idx'),
-      byCode: db.prepare<[string], { station: string; ballot_id: string; status: BallotStatus; idx: number; resolved_idx: number | null; style: string | null }>(
-        'SELECT station, ballot_id, status, idx, resolved_idx, style FROM ballots WHERE code = ?',
+      entryRange: db.prepare<[string, number, number], { body: Buffer }>(
+        'SELECT body FROM entries WHERE origin = ? AND idx >= ? AND idx < ? ORDER BY idx',
       ),
+      byCode: db.prepare<
+        [string],
+        {
+          station: string;
+          ballot_id: string;
+          status: BallotStatus;
+          idx: number;
+          resolved_idx: number | null;
+          style: string | null;
+        }
+      >('SELECT station, ballot_id, status, idx, resolved_idx, style FROM ballots WHERE code = ?'),
       // BINARY collation: the range is byte order, and ballots_by_code serves it.
-      byCodePrefix: db.prepare<[string, string, number], { station: string; ballot_id: string; status: BallotStatus; idx: number; resolved_idx: number | null; style: string | null; code: string }>(
+      byCodePrefix: db.prepare<
+        [string, string, number],
+        {
+          station: string;
+          ballot_id: string;
+          status: BallotStatus;
+          idx: number;
+          resolved_idx: number | null;
+          style: string | null;
+          code: string;
+        }
+      >(
         'SELECT station, ballot_id, status, idx, resolved_idx, style, code FROM ballots WHERE code >= ? AND code < ? ORDER BY code LIMIT ?',
       ),
-      evidence: db.prepare<[number, number], { id: number; kind: EvidenceKind; station: string; origin: string; body: string }>(
-        'SELECT id, kind, station, origin, body FROM evidence WHERE id > ? ORDER BY id LIMIT ?',
-      ),
+      evidence: db.prepare<
+        [number, number],
+        { id: number; kind: EvidenceKind; station: string; origin: string; body: string }
+      >('SELECT id, kind, station, origin, body FROM evidence WHERE id > ? ORDER BY id LIMIT ?'),
       evidenceCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM evidence'),
       allTotals: db.prepare<[], { station: string; contest: string; selection: string; alpha: Buffer; beta: Buffer }>(
         'SELECT station, contest, selection, alpha, beta FROM totals ORDER BY station, contest, rowid',
       ),
-      contestBallots: db.prepare<[], { station: string; contest: string; n: number }>('SELECT station, contest, n FROM contest_ballots'),
+      contestBallots: db.prepare<[], { station: string; contest: string; n: number }>(
+        'SELECT station, contest, n FROM contest_ballots',
+      ),
     };
   }
 
@@ -171,7 +219,9 @@ class SqliteReadSide implements ValidatorReadStore {
   }
 
   rootAt(origin: string, size: number): Promise<Bytes> {
-    return this.snapshot(() => (size === 0 ? EMPTY_ROOT : rootFromSource(nodeSource(this.db, origin), size, nodeMerkleHasher)));
+    return this.snapshot(() =>
+      size === 0 ? EMPTY_ROOT : rootFromSource(nodeSource(this.db, origin), size, nodeMerkleHasher),
+    );
   }
 
   inclusionProof(origin: string, index: number, size: number): Promise<Bytes[]> {
@@ -194,20 +244,46 @@ class SqliteReadSide implements ValidatorReadStore {
   lookupConfirmationCode(code: string): Promise<ConfirmationLookup | undefined> {
     const row = this.q.byCode.get(code);
     return Promise.resolve(
-      row === undefined ? undefined : { stationId: row.station, ballotId: row.ballot_id, status: row.status, index: row.idx, resolvedIndex: row.resolved_idx, ballotStyleId: row.style },
+      row === undefined
+        ? undefined
+        : {
+            stationId: row.station,
+            ballotId: row.ballot_id,
+            status: row.status,
+            index: row.idx,
+            resolvedIndex: row.resolved_idx,
+            ballotStyleId: row.style,
+          },
     );
   }
 
-  confirmationCodesWithPrefix(prefix: string, limit: number): Promise<(ConfirmationLookup & { readonly code: string })[]> {
+  confirmationCodesWithPrefix(
+    prefix: string,
+    limit: number,
+  ): Promise<(ConfirmationLookup & { readonly code: string })[]> {
     return Promise.resolve(
       this.q.byCodePrefix.all(prefix, `${prefix}\u007f`, limit).map((row) => ({
-        stationId: row.station, ballotId: row.ballot_id, status: row.status, index: row.idx, resolvedIndex: row.resolved_idx, ballotStyleId: row.style, code: row.code,
+        stationId: row.station,
+        ballotId: row.ballot_id,
+        status: row.status,
+        index: row.idx,
+        resolvedIndex: row.resolved_idx,
+        ballotStyleId: row.style,
+        code: row.code,
       })),
     );
   }
 
   evidence(afterId: number, limit: number): Promise<EvidenceRecord[]> {
-    return Promise.resolve(this.q.evidence.all(afterId, limit).map((r) => ({ id: r.id, kind: r.kind, stationId: r.station, origin: r.origin, body: JSON.parse(r.body) as unknown })));
+    return Promise.resolve(
+      this.q.evidence.all(afterId, limit).map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        stationId: r.station,
+        origin: r.origin,
+        body: JSON.parse(r.body) as unknown,
+      })),
+    );
   }
 
   evidenceCount(): Promise<number> {
@@ -234,7 +310,9 @@ class SqliteLogTransaction implements LogTransaction {
   ) {}
 
   rootAt(size: number): Promise<Bytes> {
-    return Promise.resolve(size === 0 ? EMPTY_ROOT : rootFromSource(nodeSource(this.side.db, this.origin), size, nodeMerkleHasher));
+    return Promise.resolve(
+      size === 0 ? EMPTY_ROOT : rootFromSource(nodeSource(this.side.db, this.origin), size, nodeMerkleHasher),
+    );
   }
 
   consistencyProof(oldSize: number, newSize: number): Promise<Bytes[]> {
@@ -249,17 +327,24 @@ class SqliteLogTransaction implements LogTransaction {
       const here = q.ballot.get(this.stationId, ballotId);
       if (here !== undefined) {
         const pending = here.status === 'pending' ? q.entry.get(this.origin, here.idx) : undefined;
-        ballots.push({ ballotId, status: here.status, pendingEntry: pending === undefined ? undefined : utf8Decode(pending.body) });
+        ballots.push({
+          ballotId,
+          status: here.status,
+          pendingEntry: pending === undefined ? undefined : utf8Decode(pending.body),
+        });
       }
       const place = q.ballotById.get(ballotId);
       if (place !== undefined) ballotPlaces.push({ ballotId, stationId: place.station, index: place.idx });
     }
-    const checkIns = [...keys.voterHashes].flatMap((voterHash) => q.checkIns.all(voterHash).map((r) => ({ voterHash, stationId: r.station, index: r.idx })));
+    const checkIns = [...keys.voterHashes].flatMap((voterHash) =>
+      q.checkIns.all(voterHash).map((r) => ({ voterHash, stationId: r.station, index: r.idx })),
+    );
     const alphaPlaces: LookupRows['alphaPlaces'][number][] = [];
     for (const alpha of keys.alphas) {
       const bytes = alphaBytes(alpha);
       const row = bytes === undefined ? undefined : q.alpha.get(bytes);
-      if (bytes !== undefined && row !== undefined) alphaPlaces.push({ alpha: bytes, stationId: row.station, index: row.idx });
+      if (bytes !== undefined && row !== undefined)
+        alphaPlaces.push({ alpha: bytes, stationId: row.station, index: row.idx });
     }
     return Promise.resolve({ ballots, checkIns, ballotPlaces, alphaPlaces });
   }
@@ -268,12 +353,22 @@ class SqliteLogTransaction implements LogTransaction {
     const q = this.side.q;
     const { origin, stationId, log, checked } = batch;
     const oldSize = this.head?.size ?? 0;
-    if (batch.from !== oldSize) throw new Error(`invariant failed: batch from ${batch.from} on ${origin} of size ${oldSize}`);
+    if (batch.from !== oldSize)
+      throw new Error(`invariant failed: batch from ${batch.from} on ${origin} of size ${oldSize}`);
     batch.bodies.forEach((body, i) => q.insertEntry.run(origin, batch.from + i, body));
     for (const node of batch.nodes) q.insertNode.run(origin, node.level, node.index, Buffer.from(node.hash));
     for (const b of checked.ballots) {
       if (b.index < 0) q.resolveBallot.run(b.status, b.resolvedIndex ?? -1, stationId, b.ballotId);
-      else q.insertBallot.run(stationId, b.ballotId, b.status, b.index, b.resolvedIndex ?? null, b.confirmationCode ?? null, b.ballotStyleId ?? null);
+      else
+        q.insertBallot.run(
+          stationId,
+          b.ballotId,
+          b.status,
+          b.index,
+          b.resolvedIndex ?? null,
+          b.confirmationCode ?? null,
+          b.ballotStyleId ?? null,
+        );
     }
     for (const a of checked.alphas) {
       const bytes = alphaBytes(a.alpha);
@@ -281,7 +376,14 @@ class SqliteLogTransaction implements LogTransaction {
       q.insertAlpha.run(bytes, stationId, a.index);
     }
     for (const c of checked.checkIns) q.insertCheckIn.run(c.voterHash, stationId, c.index);
-    for (const d of checked.duplicates) q.insertEvidence.run('pollbook-duplicate', stationId, origin, JSON.stringify(duplicateEvidenceBody(stationId, log, d)), this.side.window.nowMs());
+    for (const d of checked.duplicates)
+      q.insertEvidence.run(
+        'pollbook-duplicate',
+        stationId,
+        origin,
+        JSON.stringify(duplicateEvidenceBody(stationId, log, d)),
+        this.side.window.nowMs(),
+      );
     if (checked.cast.length > 0) {
       const { sums, contestCounts } = totalsAfter(q.sums.all(stationId), checked);
       for (const s of sums) q.upsertSum.run(stationId, s.contest, s.selection, s.alpha, s.beta);
@@ -289,8 +391,11 @@ class SqliteLogTransaction implements LogTransaction {
     }
     const root = Buffer.from(batch.tree.root());
     const state = JSON.stringify(checked.state);
-    if (this.head === undefined) q.insertLog.run(origin, stationId, log, batch.tree.size, root, batch.checkpoint, batch.cosigned, state);
-    else if (q.updateLog.run(batch.tree.size, root, batch.checkpoint, batch.cosigned, state, origin, oldSize).changes !== 1) {
+    if (this.head === undefined)
+      q.insertLog.run(origin, stationId, log, batch.tree.size, root, batch.checkpoint, batch.cosigned, state);
+    else if (
+      q.updateLog.run(batch.tree.size, root, batch.checkpoint, batch.cosigned, state, origin, oldSize).changes !== 1
+    ) {
       throw new Error(`invariant failed: the head of ${origin} moved during its own transaction`);
     }
     return Promise.resolve();
@@ -298,7 +403,10 @@ class SqliteLogTransaction implements LogTransaction {
 
   recordFork(body: unknown): Promise<number> {
     const q = this.side.q;
-    const id = Number(q.insertEvidence.run('fork', this.stationId, this.origin, JSON.stringify(body), this.side.window.nowMs()).lastInsertRowid);
+    const id = Number(
+      q.insertEvidence.run('fork', this.stationId, this.origin, JSON.stringify(body), this.side.window.nowMs())
+        .lastInsertRowid,
+    );
     q.freeze.run(this.stationId, id);
     return Promise.resolve(id);
   }
@@ -318,36 +426,56 @@ class SqliteWriteSide implements ValidatorWriteStore {
     readonly window: TimeWindow,
   ) {
     this.q = {
-      log: db.prepare<[string], LogRow>('SELECT origin, station, log, size, root, checkpoint, cosigned, state FROM logs WHERE origin = ?'),
-      node: db.prepare<[string, number, number], { hash: Buffer }>('SELECT hash FROM nodes WHERE origin = ? AND level = ? AND idx = ?'),
+      log: db.prepare<[string], LogRow>(
+        'SELECT origin, station, log, size, root, checkpoint, cosigned, state FROM logs WHERE origin = ?',
+      ),
+      node: db.prepare<[string, number, number], { hash: Buffer }>(
+        'SELECT hash FROM nodes WHERE origin = ? AND level = ? AND idx = ?',
+      ),
       entry: db.prepare<[string, number], { body: Buffer }>('SELECT body FROM entries WHERE origin = ? AND idx = ?'),
       frozen: db.prepare<[string], { evidence_id: number }>('SELECT evidence_id FROM frozen WHERE station = ?'),
       insertEntry: db.prepare<[string, number, Buffer]>('INSERT INTO entries (origin, idx, body) VALUES (?, ?, ?)'),
-      insertNode: db.prepare<[string, number, number, Buffer]>('INSERT INTO nodes (origin, level, idx, hash) VALUES (?, ?, ?, ?)'),
+      insertNode: db.prepare<[string, number, number, Buffer]>(
+        'INSERT INTO nodes (origin, level, idx, hash) VALUES (?, ?, ?, ?)',
+      ),
       insertLog: db.prepare<[string, string, string, number, Buffer, string, string, string]>(
         'INSERT INTO logs (origin, station, log, size, root, checkpoint, cosigned, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       updateLog: db.prepare<[number, Buffer, string, string, string, string, number]>(
         'UPDATE logs SET size = ?, root = ?, checkpoint = ?, cosigned = ?, state = ? WHERE origin = ? AND size = ?',
       ),
-      ballot: db.prepare<[string, string], { status: BallotStatus; idx: number }>('SELECT status, idx FROM ballots WHERE station = ? AND ballot_id = ?'),
+      ballot: db.prepare<[string, string], { status: BallotStatus; idx: number }>(
+        'SELECT status, idx FROM ballots WHERE station = ? AND ballot_id = ?',
+      ),
       insertBallot: db.prepare<[string, string, string, number, number | null, string | null, string | null]>(
         'INSERT INTO ballots (station, ballot_id, status, idx, resolved_idx, code, style) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
-      resolveBallot: db.prepare<[string, number, string, string]>('UPDATE ballots SET status = ?, resolved_idx = ? WHERE station = ? AND ballot_id = ?'),
-      ballotById: db.prepare<[string], { station: string; idx: number }>('SELECT station, idx FROM ballots WHERE ballot_id = ?'),
+      resolveBallot: db.prepare<[string, number, string, string]>(
+        'UPDATE ballots SET status = ?, resolved_idx = ? WHERE station = ? AND ballot_id = ?',
+      ),
+      ballotById: db.prepare<[string], { station: string; idx: number }>(
+        'SELECT station, idx FROM ballots WHERE ballot_id = ?',
+      ),
       alpha: db.prepare<[Buffer], { station: string; idx: number }>('SELECT station, idx FROM alphas WHERE alpha = ?'),
       insertAlpha: db.prepare<[Buffer, string, number]>('INSERT INTO alphas (alpha, station, idx) VALUES (?, ?, ?)'),
-      checkIns: db.prepare<[string], { station: string; idx: number }>('SELECT station, idx FROM checkins WHERE voter_hash = ? ORDER BY station, idx'),
-      insertCheckIn: db.prepare<[string, string, number]>('INSERT INTO checkins (voter_hash, station, idx) VALUES (?, ?, ?)'),
-      sums: db.prepare<[string], { contest: string; selection: string; alpha: Buffer; beta: Buffer }>('SELECT contest, selection, alpha, beta FROM totals WHERE station = ?'),
+      checkIns: db.prepare<[string], { station: string; idx: number }>(
+        'SELECT station, idx FROM checkins WHERE voter_hash = ? ORDER BY station, idx',
+      ),
+      insertCheckIn: db.prepare<[string, string, number]>(
+        'INSERT INTO checkins (voter_hash, station, idx) VALUES (?, ?, ?)',
+      ),
+      sums: db.prepare<[string], { contest: string; selection: string; alpha: Buffer; beta: Buffer }>(
+        'SELECT contest, selection, alpha, beta FROM totals WHERE station = ?',
+      ),
       upsertSum: db.prepare<[string, string, string, Buffer, Buffer]>(
         'INSERT INTO totals (station, contest, selection, alpha, beta) VALUES (?, ?, ?, ?, ?) ON CONFLICT (station, contest, selection) DO UPDATE SET alpha = excluded.alpha, beta = excluded.beta',
       ),
       addContestBallots: db.prepare<[string, string, number]>(
         'INSERT INTO contest_ballots (station, contest, n) VALUES (?, ?, ?) ON CONFLICT (station, contest) DO UPDATE SET n = n + excluded.n',
       ),
-      insertEvidence: db.prepare<[string, string, string, string, number]>('INSERT INTO evidence (kind, station, origin, body, recorded) VALUES (?, ?, ?, ?, ?)'),
+      insertEvidence: db.prepare<[string, string, string, string, number]>(
+        'INSERT INTO evidence (kind, station, origin, body, recorded) VALUES (?, ?, ?, ?, ?)',
+      ),
       freeze: db.prepare<[string, number]>('INSERT OR IGNORE INTO frozen (station, evidence_id) VALUES (?, ?)'),
     };
   }
@@ -368,7 +496,13 @@ class SqliteWriteSide implements ValidatorWriteStore {
     const run = async (): Promise<T> => {
       this.db.exec('BEGIN IMMEDIATE');
       try {
-        const tx = new SqliteLogTransaction(this, origin, stationId, this.readHead(origin), this.q.frozen.get(stationId)?.evidence_id);
+        const tx = new SqliteLogTransaction(
+          this,
+          origin,
+          stationId,
+          this.readHead(origin),
+          this.q.frozen.get(stationId)?.evidence_id,
+        );
         const result = await work(tx);
         this.db.exec('COMMIT');
         return result;
@@ -402,7 +536,11 @@ export class SqliteValidatorStore implements ValidatorStore {
    * nodes against its root. `window`: evidence rows record the start of their time
    * window, not the moment (time-window.ts).
    */
-  static open(directory: string, electionId: ElectionId, window: TimeWindow = DEFAULT_TIME_WINDOW): Result<SqliteValidatorStore, StoreOpenError> {
+  static open(
+    directory: string,
+    electionId: ElectionId,
+    window: TimeWindow = DEFAULT_TIME_WINDOW,
+  ): Result<SqliteValidatorStore, StoreOpenError> {
     let db: Database.Database;
     try {
       mkdirSync(directory, { recursive: true, mode: 0o700 });
@@ -416,7 +554,12 @@ export class SqliteValidatorStore implements ValidatorStore {
       db.close();
       return err({ kind: 'storage', message: error instanceof Error ? error.message : String(error) });
     }
-    const meta = new Map((db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
+    const meta = new Map(
+      (db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [
+        r.key,
+        r.value,
+      ]),
+    );
     if (meta.get('format') !== FORMAT) {
       db.close();
       const stored = String(meta.get('format'));
@@ -433,18 +576,23 @@ export class SqliteValidatorStore implements ValidatorStore {
     const reader = openDurableSqlite(path.join(directory, VALIDATOR_DB_FILE), { readonly: true });
     const store = new SqliteValidatorStore(db, reader, window);
     try {
-      for (const { origin } of db.prepare('SELECT origin FROM logs').all() as { origin: string }[]) store.write.readHead(origin);
+      for (const { origin } of db.prepare('SELECT origin FROM logs').all() as { origin: string }[])
+        store.write.readHead(origin);
     } catch (error) {
       reader.close();
       db.close();
-      if (error instanceof StoreIntegrityError) return err({ kind: 'integrity', origin: error.origin, reason: error.reason });
+      if (error instanceof StoreIntegrityError)
+        return err({ kind: 'integrity', origin: error.origin, reason: error.reason });
       return err({ kind: 'storage', message: error instanceof Error ? error.message : String(error) });
     }
     return ok(store);
   }
 
   durability(): { journalMode: string; synchronous: number } {
-    return { journalMode: String(this.db.pragma('journal_mode', { simple: true })), synchronous: this.db.pragma('synchronous', { simple: true }) as number };
+    return {
+      journalMode: String(this.db.pragma('journal_mode', { simple: true })),
+      synchronous: this.db.pragma('synchronous', { simple: true }) as number,
+    };
   }
 
   close(): Promise<void> {

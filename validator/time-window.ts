@@ -14,7 +14,8 @@ export class TimeWindow {
     readonly seconds: number,
     private readonly clock: () => number = Date.now,
   ) {
-    if (!Number.isSafeInteger(seconds) || seconds < 1) throw new RangeError(`time window must be a whole number of seconds of at least 1, not ${seconds}`);
+    if (!Number.isSafeInteger(seconds) || seconds < 1)
+      throw new RangeError(`time window must be a whole number of seconds of at least 1, not ${seconds}`);
   }
 
   /** Milliseconds since the epoch at the start of the current window. */

@@ -26,7 +26,11 @@ export type VerifyWorkerData = {
   readonly manifests: readonly (readonly [string, BallotManifest])[];
 };
 
-export type VerifyRequest = { readonly id: number; readonly stationId: string; readonly jobs: readonly { readonly index: number; readonly text: string }[] };
+export type VerifyRequest = {
+  readonly id: number;
+  readonly stationId: string;
+  readonly jobs: readonly { readonly index: number; readonly text: string }[];
+};
 export type VerifyAnswer = { readonly id: number; readonly results: readonly (readonly [number, Preverified])[] };
 
 /** Smallest slice worth a message (the batch equation amortizes over many ballots). */
@@ -59,7 +63,14 @@ export class VerifyPool {
       jointKey: election.context.jointKey.toBase64Url(),
       manifests: [...election.manifests.entries()],
     };
-    this.#pool = new WorkerPool({ script: bundled ? bundleFile('urna-validator-worker.mjs') : new URL('../bin/urna-validator-worker.mjs', import.meta.url), workerData, threads, announcesReady: true });
+    this.#pool = new WorkerPool({
+      script: bundled
+        ? bundleFile('urna-validator-worker.mjs')
+        : new URL('../bin/urna-validator-worker.mjs', import.meta.url),
+      workerData,
+      threads,
+      announcesReady: true,
+    });
   }
 
   /** Starts the workers if needed; resolves once each has loaded the election. */
@@ -88,8 +99,10 @@ export class VerifyPool {
     if (jobs.length === 0) return verdicts;
     const slice = Math.max(MIN_SLICE, Math.ceil(jobs.length / this.threads));
     const answers: Promise<VerifyAnswer>[] = [];
-    for (let start = 0; start < jobs.length; start += slice) answers.push(this.#pool.submit({ id: this.#nextId++, stationId, jobs: jobs.slice(start, start + slice) }));
-    for (const answer of await Promise.all(answers)) for (const [index, verdict] of answer.results) verdicts.set(index, verdict);
+    for (let start = 0; start < jobs.length; start += slice)
+      answers.push(this.#pool.submit({ id: this.#nextId++, stationId, jobs: jobs.slice(start, start + slice) }));
+    for (const answer of await Promise.all(answers))
+      for (const [index, verdict] of answer.results) verdicts.set(index, verdict);
     this.#checked += verdicts.size;
     return verdicts;
   }

@@ -42,7 +42,12 @@ function answer(request: VerifyRequest): VerifyAnswer {
     }
     if (typeof entry !== 'object' || entry === null) continue;
     const { type, ballotStyleId, ballot } = entry as { type?: unknown; ballotStyleId?: unknown; ballot?: unknown };
-    if ((type !== 'ballot-pending' && type !== 'ballot-challenged') || typeof ballotStyleId !== 'string' || !manifests.has(ballotStyleId)) continue;
+    if (
+      (type !== 'ballot-pending' && type !== 'ballot-challenged') ||
+      typeof ballotStyleId !== 'string' ||
+      !manifests.has(ballotStyleId)
+    )
+      continue;
     const parsed = parseEncryptedBallot(ballot);
     if (!parsed.ok) {
       results.push([index, { kind: 'record-problem', problem: parsed.error }]);
@@ -54,7 +59,12 @@ function answer(request: VerifyRequest): VerifyAnswer {
   }
   for (const [styleId, jobs] of byStyle) {
     const manifest = manifests.get(styleId) as NonNullable<ReturnType<typeof manifests.get>>;
-    const outcome = verifyBallots(context, manifest, { stationId: request.stationId, ballotStyleId: styleId }, jobs.map((j) => j.ballot));
+    const outcome = verifyBallots(
+      context,
+      manifest,
+      { stationId: request.stationId, ballotStyleId: styleId },
+      jobs.map((j) => j.ballot),
+    );
     // Failures come back in input order; match them to the jobs in order.
     const failures: BallotFailure[] = outcome.ok ? [] : outcome.error;
     let next = 0;

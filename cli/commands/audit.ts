@@ -13,7 +13,15 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { contestSelectionIds, type ElectionDefinition } from '../../core/election/definition';
 import { parseInputFile } from '../../core/input-errors';
-import { bravo, drawSample, expectedSampleSize, paperReadingsFormat, reportedOutcome, type ManifestBatch, type PaperReading } from '../../core/record/audit';
+import {
+  bravo,
+  drawSample,
+  expectedSampleSize,
+  paperReadingsFormat,
+  reportedOutcome,
+  type ManifestBatch,
+  type PaperReading,
+} from '../../core/record/audit';
 import { parsePaperCounts } from '../../core/record/reconcile';
 import { verifyRecordTally, type VerifiedLogs, type VerifiedTally } from '../../core/record/verify';
 import { directoryRecordSource, readJsonFile } from '../record/files';
@@ -24,17 +32,21 @@ type CommonOptions = { record: string; riskLimit: string; seed: string; paper?: 
 
 function riskLimitOf(text: string): number {
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0 || value >= 0.5) throw new CliError('--risk-limit must be a number between 0 and 0.5, e.g. 0.05');
+  if (!Number.isFinite(value) || value <= 0 || value >= 0.5)
+    throw new CliError('--risk-limit must be a number between 0 and 0.5, e.g. 0.05');
   return value;
 }
 
 function seedOf(text: string): string {
   // Dice rolls: digits only, long enough that nobody could have chosen it to suit a sample.
-  if (!/^[0-9]{20,}$/.test(text)) throw new CliError('--seed must be at least 20 decimal digits from public dice rolls');
+  if (!/^[0-9]{20,}$/.test(text))
+    throw new CliError('--seed must be at least 20 decimal digits from public dice rolls');
   return text;
 }
 
-async function verifiedRecord(options: CommonOptions): Promise<{ logs: VerifiedLogs; tally: VerifiedTally; manifest: ManifestBatch[] }> {
+async function verifiedRecord(
+  options: CommonOptions,
+): Promise<{ logs: VerifiedLogs; tally: VerifiedTally; manifest: ManifestBatch[] }> {
   const logs = await verifiedLogsOf(options.record, { threads: parseThreads(options.threads), quiet: true });
   const tally = verifyRecordTally(directoryRecordSource(path.resolve(options.record)), logs);
   if (!tally.ok) throw failureError(tally.error);
@@ -58,15 +70,29 @@ async function startCommand(options: CommonOptions & { draws?: string }): Promis
   const count = options.draws === undefined ? expected : Number(options.draws);
   if (!Number.isInteger(count) || count < 1) throw new CliError('--draws must be a positive integer');
   const draws = drawSample(seed, manifest, count);
-  const sample = { type: 'audit-sample', v: 1, electionId: logs.election.definition.electionId, seed, riskLimit, sampler: 'sha256("<seed>,<draw>") mod N, with replacement', manifest, draws };
+  const sample = {
+    type: 'audit-sample',
+    v: 1,
+    electionId: logs.election.definition.electionId,
+    seed,
+    riskLimit,
+    sampler: 'sha256("<seed>,<draw>") mod N, with replacement',
+    manifest,
+    draws,
+  };
   const file = options.out;
   writeFileSync(file, `${JSON.stringify(sample, null, 2)}\n`);
   process.stdout.write(`risk limit ${riskLimit}, seed ${seed}, ${ballots} paper records in ${manifest.length} boxes\n`);
   for (const c of contests) {
-    process.stdout.write(`  ${c.contestId}: reported winner(s) ${c.winners.join(', ')}${c.unauditable === undefined ? '' : ` — ${c.unauditable}: full hand count`}\n`);
+    process.stdout.write(
+      `  ${c.contestId}: reported winner(s) ${c.winners.join(', ')}${c.unauditable === undefined ? '' : ` — ${c.unauditable}: full hand count`}\n`,
+    );
   }
-  process.stdout.write(`${draws.length} draws (BRAVO expects about ${expected} if the reported shares are right); pull list in ${file}:\n`);
-  for (const d of draws) process.stdout.write(`  draw ${d.draw}: station ${d.stationId}, paper record #${d.position}\n`);
+  process.stdout.write(
+    `${draws.length} draws (BRAVO expects about ${expected} if the reported shares are right); pull list in ${file}:\n`,
+  );
+  for (const d of draws)
+    process.stdout.write(`  draw ${d.draw}: station ${d.stationId}, paper record #${d.position}\n`);
 }
 
 /** A reading names only contests and selections of this election, each selection once. */
@@ -75,15 +101,20 @@ export function checkReadingsAgainstElection(readings: readonly PaperReading[], 
     for (const [contestId, selections] of Object.entries(reading.choices)) {
       const contest = definition.contests.find((c) => c.id === contestId);
       if (contest === undefined) {
-        throw new CliError(`draw ${reading.draw}: contest "${contestId}" is not in this election; its contests are: ${definition.contests.map((c) => c.id).join(', ')}`);
+        throw new CliError(
+          `draw ${reading.draw}: contest "${contestId}" is not in this election; its contests are: ${definition.contests.map((c) => c.id).join(', ')}`,
+        );
       }
       const known = contestSelectionIds(contest);
       for (const selectionId of selections) {
         if (!known.some((id) => id === selectionId)) {
-          throw new CliError(`draw ${reading.draw}: "${selectionId}" is not a selection of contest "${contestId}"; its choices are: ${known.join(', ')}`);
+          throw new CliError(
+            `draw ${reading.draw}: "${selectionId}" is not a selection of contest "${contestId}"; its choices are: ${known.join(', ')}`,
+          );
         }
       }
-      if (new Set(selections).size !== selections.length) throw new CliError(`draw ${reading.draw}: contest "${contestId}" lists a selection twice`);
+      if (new Set(selections).size !== selections.length)
+        throw new CliError(`draw ${reading.draw}: contest "${contestId}" lists a selection twice`);
     }
   }
 }
@@ -99,8 +130,15 @@ async function recordCommand(options: CommonOptions & { paperBallots: string }):
   const expectedDraws = drawSample(seed, manifest, readings.length);
   for (const [i, reading] of readings.entries()) {
     const draw = expectedDraws[i];
-    if (draw === undefined || reading.draw !== draw.draw || reading.stationId !== draw.stationId || reading.position !== draw.position) {
-      throw new CliError(`reading ${i + 1} is not draw ${i + 1} of the sample for this seed (expected station ${draw?.stationId ?? '?'}, paper record #${draw?.position ?? '?'})`);
+    if (
+      draw === undefined ||
+      reading.draw !== draw.draw ||
+      reading.stationId !== draw.stationId ||
+      reading.position !== draw.position
+    ) {
+      throw new CliError(
+        `reading ${i + 1} is not draw ${i + 1} of the sample for this seed (expected station ${draw?.stationId ?? '?'}, paper record #${draw?.position ?? '?'})`,
+      );
     }
   }
   checkReadingsAgainstElection(readings, logs.election.definition);
@@ -111,16 +149,26 @@ async function recordCommand(options: CommonOptions & { paperBallots: string }):
   out(`BRAVO, risk limit ${riskLimit}, ${readings.length} paper records read`);
   for (const c of outcome.contests) {
     const weakest = c.pairs.reduce<number>((m, p) => Math.min(m, p.statistic), Number.POSITIVE_INFINITY);
-    const detail = c.status === 'confirmed' ? `risk limit met at draw ${c.confirmedAtDraw ?? 0}` : c.status === 'continue' ? `smallest test statistic ${weakest.toFixed(3)} < ${(1 / riskLimit).toFixed(1)}: draw more` : `full hand count (${c.reason ?? ''})`;
+    const detail =
+      c.status === 'confirmed'
+        ? `risk limit met at draw ${c.confirmedAtDraw ?? 0}`
+        : c.status === 'continue'
+          ? `smallest test statistic ${weakest.toFixed(3)} < ${(1 / riskLimit).toFixed(1)}: draw more`
+          : `full hand count (${c.reason ?? ''})`;
     out(`  ${c.contestId}: ${c.status} — ${detail}`);
   }
   out(`result: ${file}`);
-  if (!outcome.confirmed) throw new CliError('the risk limit is not met: grow the sample (`urna audit start --draws N`) or count every paper record by hand');
+  if (!outcome.confirmed)
+    throw new CliError(
+      'the risk limit is not met: grow the sample (`urna audit start --draws N`) or count every paper record by hand',
+    );
   out('the reported outcome is confirmed at this risk limit');
 }
 
 export function register(program: Command): void {
-  const audit = program.command('audit').description('risk-limiting audit of the paper records (ballot polling, BRAVO)');
+  const audit = program
+    .command('audit')
+    .description('risk-limiting audit of the paper records (ballot polling, BRAVO)');
   const common = (command: Command) =>
     command
       .requiredOption('--record <dir>', 'the election record (tallied)')
@@ -134,6 +182,9 @@ export function register(program: Command): void {
     .action((options: CommonOptions & { draws?: string }) => startCommand(options));
   common(audit.command('record').description("evaluate the auditors' readings of the drawn paper records"))
     .option('--out <file>', 'where to write the result, in JSON', 'audit-result.json')
-    .requiredOption('--paper-ballots <file>', 'the readings: draw, stationId, position and "choices" (contest id → selection ids marked) of each drawn paper (example: docs/examples/paper-readings.json)')
+    .requiredOption(
+      '--paper-ballots <file>',
+      'the readings: draw, stationId, position and "choices" (contest id → selection ids marked) of each drawn paper (example: docs/examples/paper-readings.json)',
+    )
     .action((options: CommonOptions & { paperBallots: string }) => recordCommand(options));
 }

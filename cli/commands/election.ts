@@ -10,7 +10,15 @@
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, writeFileSync, constants as fsConstants } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+  constants as fsConstants,
+} from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Language } from '../../core/api/station-api';
@@ -77,7 +85,8 @@ export function writeNewFile(file: string, text: string, mode = 0o644): void {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, text, { mode, flag: 'wx' });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new CliError(`${file} already exists; refusing to overwrite it`);
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new CliError(`${file} already exists; refusing to overwrite it`);
     throw new CliError(`cannot write ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
@@ -98,18 +107,23 @@ export function readSignerKeyFile(file: string): NoteSigner {
     // Say what was given before judging its mode: a .vkey is public, so its mode 644 is right for it.
     const kind = keyTextKind(text);
     if (kind !== 'secret key') {
-      throw new CliError(`${file} is ${kind === 'verifier key' ? 'a verifier key (the public half)' : 'not a key file'}; a secret signing key (PRIVATE+KEY+…, mode 0600) is expected here${file.endsWith('.vkey') ? `: pass ${file.slice(0, -'.vkey'.length)}` : ''}`);
+      throw new CliError(
+        `${file} is ${kind === 'verifier key' ? 'a verifier key (the public half)' : 'not a key file'}; a secret signing key (PRIVATE+KEY+…, mode 0600) is expected here${file.endsWith('.vkey') ? `: pass ${file.slice(0, -'.vkey'.length)}` : ''}`,
+      );
     }
     const mode = stat.mode;
     if ((mode & 0o077) !== 0) {
-      throw new CliError(`key ${file} has mode ${(mode & 0o777).toString(8)}; it must be readable by its owner only (chmod 600)`);
+      throw new CliError(
+        `key ${file} has mode ${(mode & 0o777).toString(8)}; it must be readable by its owner only (chmod 600)`,
+      );
     }
   } finally {
     closeSync(fd);
   }
   const parsed = parseSignerKey(text.trim());
   if (!parsed.ok) throw new CliError(`key ${file}: ${describeNoteError(parsed.error)}`);
-  if (parsed.value.signatureType !== SIGNATURE_TYPE_ED25519) throw new CliError(`key ${file} is not an Ed25519 note key (type 0x01)`);
+  if (parsed.value.signatureType !== SIGNATURE_TYPE_ED25519)
+    throw new CliError(`key ${file} is not an Ed25519 note key (type 0x01)`);
   // The signer keeps its own copy: it signs with it later, while the parsed seed is wiped now.
   const signer = ed25519NoteSigner(parsed.value.name, Uint8Array.from(parsed.value.secretKey));
   parsed.value.secretKey.fill(0);
@@ -126,13 +140,24 @@ export function readVerifierKeyFile(file: string, what: string): string {
     text = readFileSync(file, 'utf8').trim();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError(code === 'ENOENT' ? `no file at ${file}; ${what} (a .vkey file) is expected here` : code === 'EISDIR' ? `${file} is a folder; ${what} (a .vkey file) is expected here` : `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new CliError(
+      code === 'ENOENT'
+        ? `no file at ${file}; ${what} (a .vkey file) is expected here`
+        : code === 'EISDIR'
+          ? `${file} is a folder; ${what} (a .vkey file) is expected here`
+          : `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const kind = keyTextKind(text);
-  if (kind === 'secret key') throw new CliError(`${file} is a secret key; ${what} (its public half, the .vkey file) is expected here — keep the secret key where it is`);
+  if (kind === 'secret key')
+    throw new CliError(
+      `${file} is a secret key; ${what} (its public half, the .vkey file) is expected here — keep the secret key where it is`,
+    );
   if (kind === 'not a key') {
     const parsed = parseVerifierKey(text);
-    throw new CliError(`${file} is not a verifier key; ${what} (<name>+<key id>+<base64>) is expected here${parsed.ok ? '' : `: ${describeNoteError(parsed.error)}`}`);
+    throw new CliError(
+      `${file} is not a verifier key; ${what} (<name>+<key id>+<base64>) is expected here${parsed.ok ? '' : `: ${describeNoteError(parsed.error)}`}`,
+    );
   }
   return text;
 }
@@ -155,7 +180,9 @@ function readJson(file: string): unknown {
 }
 
 function isPackage(json: unknown): boolean {
-  return json !== null && typeof json === 'object' && (json as Record<string, unknown>).format === ELECTION_PACKAGE_FORMAT;
+  return (
+    json !== null && typeof json === 'object' && (json as Record<string, unknown>).format === ELECTION_PACKAGE_FORMAT
+  );
 }
 
 function definitionJson(definition: ElectionDefinition): string {
@@ -168,7 +195,9 @@ type LangOption = { lang?: string };
 
 function keygenCommand(options: { out: string; name: string }): void {
   const vkey = writeNewKeyPair(path.resolve(options.out), options.name);
-  process.stdout.write(`authority signing key ${options.out} (mode 0600); verifier key ${options.out}.vkey:\n${vkey}\n`);
+  process.stdout.write(
+    `authority signing key ${options.out} (mode 0600); verifier key ${options.out}.vkey:\n${vkey}\n`,
+  );
 }
 
 async function sampleCommand(options: { out: string }): Promise<void> {
@@ -195,12 +224,17 @@ async function sampleCommand(options: { out: string }): Promise<void> {
     ceremonyRecordHash: CEREMONY_PLACEHOLDER_HASH,
     guardians,
   });
-  if (!draft.ok) throw new Error(`invariant failed: the sample definition is invalid: ${draft.error.map((e) => e.message.en).join('; ')}`);
+  if (!draft.ok)
+    throw new Error(
+      `invariant failed: the sample definition is invalid: ${draft.error.map((e) => e.message.en).join('; ')}`,
+    );
   // Demo only: random passphrases kept beside the encrypted shares (mode 0600), so the
   // sample can be tallied without anyone typing. A real ceremony never does this.
   const passphrases = Array.from({ length: guardians.count }, () => toBase64Url(randomBytes(18)));
   mkdirSync(guardianDir, { recursive: true });
-  passphrases.forEach((passphrase, i) => writeNewFile(path.join(guardianDir, `guardian-${i + 1}.passphrase`), `${passphrase}\n`, 0o600));
+  passphrases.forEach((passphrase, i) =>
+    writeNewFile(path.join(guardianDir, `guardian-${i + 1}.passphrase`), `${passphrase}\n`, 0o600),
+  );
   await runCeremonyCommand({
     guardians: String(guardians.count),
     threshold: String(guardians.threshold),
@@ -220,7 +254,10 @@ async function sampleCommand(options: { out: string }): Promise<void> {
     ceremonyRecordHash: toBase64Url(sha256(canonicalBytes(record))),
     guardians,
   });
-  if (!definition.ok) throw new Error(`invariant failed: the sample definition is invalid: ${definition.error.map((e) => e.message.en).join('; ')}`);
+  if (!definition.ok)
+    throw new Error(
+      `invariant failed: the sample definition is invalid: ${definition.error.map((e) => e.message.en).join('; ')}`,
+    );
   writeNewFile(path.join(out, 'definition.json'), definitionJson(definition.value));
   const signed = signElectionPackage(definition.value, readSignerKeyFile(path.join(out, 'authority.key')));
   if (!signed.ok) throw new Error('invariant failed: the sample authority key does not match the sample definition');
@@ -247,7 +284,10 @@ function validateCommand(file: string, options: LangOption & { authorityKey?: st
   let definition: ElectionDefinition | undefined;
   if (!json.ok) errors = json.error;
   else if (isPackage(json.value)) {
-    const authorityKey = options.authorityKey === undefined ? 'self' : readVerifierKeyFile(options.authorityKey, "the election authority's verifier key");
+    const authorityKey =
+      options.authorityKey === undefined
+        ? 'self'
+        : readVerifierKeyFile(options.authorityKey, "the election authority's verifier key");
     const verified = verifyElectionPackage(json.value, { authorityKey });
     errors = verified.ok ? [] : verified.error;
     if (verified.ok) definition = verified.value.definition;
@@ -257,14 +297,19 @@ function validateCommand(file: string, options: LangOption & { authorityKey?: st
     if (parsed.ok) definition = parsed.value;
   }
   if (errors.length > 0 || definition === undefined) {
-    const heading = language === 'ru' ? `${file}: найдено ошибок: ${errors.length}` : `${file}: ${errors.length} problem(s)`;
+    const heading =
+      language === 'ru' ? `${file}: найдено ошибок: ${errors.length}` : `${file}: ${errors.length} problem(s)`;
     process.stderr.write(`${heading}\n`);
     printErrors(errors, language);
     throw new CliError(language === 'ru' ? 'проверка не пройдена' : 'validation failed');
   }
   const what = isPackage(json.ok ? json.value : undefined)
-    ? language === 'ru' ? 'пакет выборов подписан и корректен' : 'election package is signed and valid'
-    : language === 'ru' ? 'описание выборов корректно (не подписано)' : 'election definition is valid (not signed)';
+    ? language === 'ru'
+      ? 'пакет выборов подписан и корректен'
+      : 'election package is signed and valid'
+    : language === 'ru'
+      ? 'описание выборов корректно (не подписано)'
+      : 'election definition is valid (not signed)';
   const hashLabel = language === 'ru' ? 'базовый хеш' : 'base hash';
   process.stdout.write(`${file}: ${what}\n${hashLabel} ${formatBaseHashForDisplay(electionBaseHash(definition))}\n`);
 }
@@ -277,7 +322,11 @@ function signCommand(file: string, options: LangOption & { key: string; out?: st
   const parsed = parseElectionDefinition(definitionInput);
   if (!parsed.ok) {
     printErrors(isPackage(json) ? nestErrors('definition', parsed.error) : parsed.error, language);
-    throw new CliError(language === 'ru' ? 'описание выборов содержит ошибки; не подписано' : 'the definition has errors; nothing was signed');
+    throw new CliError(
+      language === 'ru'
+        ? 'описание выборов содержит ошибки; не подписано'
+        : 'the definition has errors; nothing was signed',
+    );
   }
   const signed = signElectionPackage(parsed.value, readSignerKeyFile(options.key));
   if (!signed.ok) {
@@ -306,7 +355,10 @@ function importNistCommand(file: string, options: ImportNistOptions): void {
   const imported = importNistBallotDefinition(readJson(file), settings.value, options.electionId);
   if (!imported.ok) {
     printErrors(imported.error, language);
-    const idHint = imported.error.some((e) => e.path === 'electionId') && options.electionId === undefined ? ': choose the election id with --election-id' : '';
+    const idHint =
+      imported.error.some((e) => e.path === 'electionId') && options.electionId === undefined
+        ? ': choose the election id with --election-id'
+        : '';
     throw new CliError(`${language === 'ru' ? 'импорт не выполнен' : 'import failed'}${idHint}`);
   }
   writeNewFile(options.out, definitionJson(imported.value));
@@ -330,14 +382,19 @@ export function register(program: Command): void {
     .action((options: { out: string; name: string }) => keygenCommand(options));
   election
     .command('sample')
-    .description('DEMO: a realistic bilingual sample election with all its keys and a signed package; its guardian keys come from a one-process ceremony and prove nothing')
+    .description(
+      'DEMO: a realistic bilingual sample election with all its keys and a signed package; its guardian keys come from a one-process ceremony and prove nothing',
+    )
     .requiredOption('--out <dir>', 'directory to create the sample in')
     .action((options: { out: string }) => sampleCommand(options));
   election
     .command('validate')
     .description('check a definition or a signed package; print every problem; exit 1 if there is any')
     .argument('<file>', 'definition.json or election.json')
-    .option('--authority-key <vkey-file>', 'check the package signature against this pinned key instead of the key it names')
+    .option(
+      '--authority-key <vkey-file>',
+      'check the package signature against this pinned key instead of the key it names',
+    )
     .option('--lang <ru|en>', LANG_OPTION_HELP)
     .action((file: string, options: LangOption & { authorityKey?: string }) => validateCommand(file, options));
   election
@@ -350,11 +407,19 @@ export function register(program: Command): void {
     .action((file: string, options: LangOption & { key: string; out?: string }) => signCommand(file, options));
   election
     .command('import-nist')
-    .description('import the contests, candidates, precincts and ballot styles of a NIST SP 1500-20 ballot definition (JSON)')
+    .description(
+      'import the contests, candidates, precincts and ballot styles of a NIST SP 1500-20 ballot definition (JSON)',
+    )
     .argument('<file>', 'NIST SP 1500-20 BallotDefinition JSON')
-    .requiredOption('--settings <file>', "a definition or package whose authority, guardians, validators and card-issuer key are kept (nothing else of it: the election's id, title, date and contests are the NIST file's)")
+    .requiredOption(
+      '--settings <file>',
+      "a definition or package whose authority, guardians, validators and card-issuer key are kept (nothing else of it: the election's id, title, date and contests are the NIST file's)",
+    )
     .requiredOption('--out <file>', 'definition file to create')
-    .option('--election-id <id>', "the new definition's election id (default: the NIST election's first ExternalIdentifier, else its ElectionScopeId and StartDate)")
+    .option(
+      '--election-id <id>',
+      "the new definition's election id (default: the NIST election's first ExternalIdentifier, else its ElectionScopeId and StartDate)",
+    )
     .option('--lang <ru|en>', LANG_OPTION_HELP)
     .action((file: string, options: ImportNistOptions) => importNistCommand(file, options));
   registerConfigureCommands(election);

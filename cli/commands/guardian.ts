@@ -15,7 +15,17 @@
  * reads another guardian's state or passphrase: each process opens its own state
  * folder and the messages folder, nothing else.
  */
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -71,18 +81,27 @@ export const STATE_FILE = 'ceremony-state.secret.json';
 export const KEY_FILE = 'guardian-key.secret.json';
 
 type StepOptions = { state: string; messages: string; passphraseFile?: string };
-type InitOptions = StepOptions & { guardians: string; threshold: string; index: string; definition?: string; baseHash?: string };
+type InitOptions = StepOptions & {
+  guardians: string;
+  threshold: string;
+  index: string;
+  definition?: string;
+  baseHash?: string;
+};
 
 function integer(text: string, name: string, min: number, max: number): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) throw new CliError(`--${name} must be an integer from ${min} to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new CliError(`--${name} must be an integer from ${min} to ${max}`);
   return n;
 }
 
 /** The 32 bytes the ceremony is bound to: the election definition's ceremony base hash. */
 export function ceremonyBaseHashFromOptions(options: { definition?: string; baseHash?: string }): Bytes {
   if ((options.definition === undefined) === (options.baseHash === undefined)) {
-    throw new CliError('give the election definition the ceremony is for (--definition FILE), or its ceremony base hash (--base-hash)');
+    throw new CliError(
+      'give the election definition the ceremony is for (--definition FILE), or its ceremony base hash (--base-hash)',
+    );
   }
   if (options.baseHash !== undefined) {
     let bytes: Bytes | undefined;
@@ -99,10 +118,13 @@ export function ceremonyBaseHashFromOptions(options: { definition?: string; base
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new CliError(`cannot read the election definition ${file}: ${error instanceof SyntaxError ? 'not JSON' : ((error as NodeJS.ErrnoException).code ?? String(error))}`);
+    throw new CliError(
+      `cannot read the election definition ${file}: ${error instanceof SyntaxError ? 'not JSON' : ((error as NodeJS.ErrnoException).code ?? String(error))}`,
+    );
   }
   const parsed = parseDefinitionBeforeCeremony(json);
-  if (!parsed.ok) throw new CliError(`${file} is not an election definition:\n${describeElectionErrors(parsed.error, 'en')}`);
+  if (!parsed.ok)
+    throw new CliError(`${file} is not an election definition:\n${describeElectionErrors(parsed.error, 'en')}`);
   return electionCeremonyBaseHash(parsed.value);
 }
 
@@ -112,12 +134,19 @@ async function passphraseOf(options: StepOptions, confirm: boolean): Promise<str
   if (options.passphraseFile !== undefined) passphrase = readOnePassphrase(options.passphraseFile);
   else if (process.env['URNA_GUARDIAN_PASSPHRASE']) passphrase = process.env['URNA_GUARDIAN_PASSPHRASE'];
   else {
-    const typed = await promptPassphrase(confirm ? 'choose a passphrase for your guardian state: ' : 'your guardian passphrase: ');
-    if (typed === null) throw new CliError('no passphrase: type it on a terminal, or give --passphrase-file FILE (one line, yours alone) or URNA_GUARDIAN_PASSPHRASE');
-    if (confirm && (await promptPassphrase('type it again: ')) !== typed) throw new CliError('the two passphrases differ');
+    const typed = await promptPassphrase(
+      confirm ? 'choose a passphrase for your guardian state: ' : 'your guardian passphrase: ',
+    );
+    if (typed === null)
+      throw new CliError(
+        'no passphrase: type it on a terminal, or give --passphrase-file FILE (one line, yours alone) or URNA_GUARDIAN_PASSPHRASE',
+      );
+    if (confirm && (await promptPassphrase('type it again: ')) !== typed)
+      throw new CliError('the two passphrases differ');
     passphrase = typed;
   }
-  if (confirm && [...passphrase].length < MIN_PASSPHRASE_LENGTH) throw new CliError(`the passphrase is shorter than ${MIN_PASSPHRASE_LENGTH} characters`);
+  if (confirm && [...passphrase].length < MIN_PASSPHRASE_LENGTH)
+    throw new CliError(`the passphrase is shorter than ${MIN_PASSPHRASE_LENGTH} characters`);
   return passphrase;
 }
 
@@ -129,7 +158,9 @@ function sameFolder(a: string, b: string): boolean {
 
 function checkFolders(options: StepOptions): void {
   if (sameFolder(options.state, options.messages)) {
-    throw new CliError('the state folder and the messages folder must be apart: the messages are carried to the other guardians, the state never leaves this machine');
+    throw new CliError(
+      'the state folder and the messages folder must be apart: the messages are carried to the other guardians, the state never leaves this machine',
+    );
   }
   ensureMessagesDir(options.messages);
 }
@@ -144,8 +175,18 @@ function writeSecret(file: string, text: string, exclusive: boolean): void {
 }
 
 function saveState(options: StepOptions, guardian: Guardian, passphrase: string, exclusive = false): void {
-  const state: GuardianCeremonyState = { params: guardian.params, guardianId: guardian.guardianId, secrets: guardian.exportSecrets(), announcement: guardian.announcement };
-  const text = sealGuardianSecret(ENCRYPTED_STATE_TYPE, guardian.guardianId, recordToCanonicalJson(guardianCeremonyStateToRecord(state)), passphrase);
+  const state: GuardianCeremonyState = {
+    params: guardian.params,
+    guardianId: guardian.guardianId,
+    secrets: guardian.exportSecrets(),
+    announcement: guardian.announcement,
+  };
+  const text = sealGuardianSecret(
+    ENCRYPTED_STATE_TYPE,
+    guardian.guardianId,
+    recordToCanonicalJson(guardianCeremonyStateToRecord(state)),
+    passphrase,
+  );
   writeSecret(path.join(options.state, STATE_FILE), text, exclusive);
 }
 
@@ -154,9 +195,14 @@ async function loadState(options: StepOptions): Promise<{ guardian: Guardian; pa
   const file = path.join(options.state, STATE_FILE);
   if (!existsSync(file)) {
     const done = existsSync(path.join(options.state, KEY_FILE));
-    throw new CliError(done ? `${options.state}: this guardian has accepted already; its key share is in ${KEY_FILE}` : `${options.state} holds no guardian state: run 'urna guardian init' first`);
+    throw new CliError(
+      done
+        ? `${options.state}: this guardian has accepted already; its key share is in ${KEY_FILE}`
+        : `${options.state} holds no guardian state: run 'urna guardian init' first`,
+    );
   }
-  if ((statSync(file).mode & 0o077) !== 0) throw new CliError(`${file} is readable by group or others: chmod 600 it first`);
+  if ((statSync(file).mode & 0o077) !== 0)
+    throw new CliError(`${file} is readable by group or others: chmod 600 it first`);
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
@@ -168,7 +214,8 @@ async function loadState(options: StepOptions): Promise<{ guardian: Guardian; pa
   if (!parsed.ok) throw new CliError(`${file} does not hold a guardian's ceremony state`);
   const { params, guardianId, secrets, announcement } = parsed.value;
   const guardian = Guardian.restore(params, guardianId, secrets, announcement);
-  if (!guardian.ok) throw new CliError(`${file}: the saved state does not match its announcement (${guardian.error.check})`);
+  if (!guardian.ok)
+    throw new CliError(`${file}: the saved state does not match its announcement (${guardian.error.check})`);
   return { guardian: guardian.value, passphrase };
 }
 
@@ -189,10 +236,12 @@ async function initCommand(options: InitOptions): Promise<void> {
   const guardianId = guardianIds[index - 1] as GuardianId;
 
   checkFolders(options);
-  if (existsSync(options.state) && readdirSync(options.state).length > 0) throw new CliError(`${options.state} is not empty: each ceremony starts with a new, empty state folder`);
+  if (existsSync(options.state) && readdirSync(options.state).length > 0)
+    throw new CliError(`${options.state} is not empty: each ceremony starts with a new, empty state folder`);
   // Messages already there must be of this very ceremony.
   if (readdirSync(options.messages).some((n) => n.startsWith('commitment-'))) commitmentsFor(options, params);
-  if (existsSync(`${options.messages}/${commitmentFile(guardianId)}`)) throw new CliError(`${guardianId} has a commitment in ${options.messages} already`);
+  if (existsSync(`${options.messages}/${commitmentFile(guardianId)}`))
+    throw new CliError(`${guardianId} has a commitment in ${options.messages} already`);
 
   const passphrase = await passphraseOf(options, true);
   const created = Guardian.create(params, guardianId);
@@ -201,7 +250,11 @@ async function initCommand(options: InitOptions): Promise<void> {
   mkdirSync(options.state, { recursive: true, mode: 0o700 });
   chmodSync(options.state, 0o700);
   saveState(options, guardian, passphrase, true);
-  writeMessage(options.messages, commitmentFile(guardianId), `${recordToCanonicalJson(ceremonyCommitmentToRecord(guardian.commitment()))}\n`);
+  writeMessage(
+    options.messages,
+    commitmentFile(guardianId),
+    `${recordToCanonicalJson(ceremonyCommitmentToRecord(guardian.commitment()))}\n`,
+  );
   say(`${guardianId}: guardian ${index} of ${count}, threshold ${threshold}`);
   say(`ceremony parameters ${fingerprint(ceremonyParametersHash(params))} (every guardian must see the same)`);
   say(`state (encrypted, mode 0600, never leaves this machine): ${path.join(options.state, STATE_FILE)}`);
@@ -212,8 +265,14 @@ async function announceCommand(options: StepOptions): Promise<void> {
   const { guardian } = await loadState(options);
   const { params } = commitmentsFor(options, guardian.params);
   requireAll(options.messages, params, commitmentFile, 'commitments');
-  writeMessage(options.messages, announcementFile(guardian.guardianId), `${recordToCanonicalJson(guardianAnnouncementToRecord(guardian.announcement))}\n`);
-  say(`${guardian.guardianId}: every commitment is in; announced (${announcementFile(guardian.guardianId)}). Next: 'urna guardian share' once every announcement is in`);
+  writeMessage(
+    options.messages,
+    announcementFile(guardian.guardianId),
+    `${recordToCanonicalJson(guardianAnnouncementToRecord(guardian.announcement))}\n`,
+  );
+  say(
+    `${guardian.guardianId}: every commitment is in; announced (${announcementFile(guardian.guardianId)}). Next: 'urna guardian share' once every announcement is in`,
+  );
 }
 
 /** Takes every other guardian's announcement; one that fails its checks stops the step, naming the guardian and the check. */
@@ -232,8 +291,15 @@ async function shareCommand(options: StepOptions): Promise<void> {
   const written: string[] = [];
   for (const a of announcements) {
     if (a.guardianId === guardian.guardianId) {
-      if (!(recordToCanonicalJson(guardianAnnouncementToRecord(a)) === recordToCanonicalJson(guardianAnnouncementToRecord(guardian.announcement)))) {
-        throw new CliError(`the announcement under your name in ${options.messages} is not the one you made: the messages were tampered with; stop the ceremony`);
+      if (
+        !(
+          recordToCanonicalJson(guardianAnnouncementToRecord(a)) ===
+          recordToCanonicalJson(guardianAnnouncementToRecord(guardian.announcement))
+        )
+      ) {
+        throw new CliError(
+          `the announcement under your name in ${options.messages} is not the one you made: the messages were tampered with; stop the ceremony`,
+        );
       }
     }
   }
@@ -241,11 +307,19 @@ async function shareCommand(options: StepOptions): Promise<void> {
   for (const a of announcements) {
     if (a.guardianId === guardian.guardianId) continue;
     const name = shareFile(guardian.guardianId, a.guardianId);
-    writeMessage(options.messages, name, `${recordToCanonicalJson(shareMessageToRecord(guardian.shareFor(a.guardianId)))}\n`);
+    writeMessage(
+      options.messages,
+      name,
+      `${recordToCanonicalJson(shareMessageToRecord(guardian.shareFor(a.guardianId)))}\n`,
+    );
     written.push(name);
   }
-  say(`${guardian.guardianId}: checked ${announcements.length} announcements; wrote ${written.length} sealed shares (${written.join(', ')})`);
-  say(`joint key will be ${fingerprint(jointKeyOf(announcements).bytes)}; next: 'urna guardian receive' once every share is in`);
+  say(
+    `${guardian.guardianId}: checked ${announcements.length} announcements; wrote ${written.length} sealed shares (${written.join(', ')})`,
+  );
+  say(
+    `joint key will be ${fingerprint(jointKeyOf(announcements).bytes)}; next: 'urna guardian receive' once every share is in`,
+  );
 }
 
 async function receiveCommand(options: StepOptions): Promise<void> {
@@ -254,8 +328,13 @@ async function receiveCommand(options: StepOptions): Promise<void> {
   const announcements = readAnnouncements(options.messages, params, commitments);
   receiveOthersAnnouncements(guardian, announcements);
   const senders = params.guardianIds.filter((id) => id !== guardian.guardianId);
-  const absent = senders.filter((from) => !existsSync(path.join(options.messages, shareFile(from, guardian.guardianId))));
-  if (absent.length > 0) throw new CliError(`waiting for shares from ${absent.join(', ')} (${absent.map((from) => shareFile(from, guardian.guardianId)).join(', ')})`);
+  const absent = senders.filter(
+    (from) => !existsSync(path.join(options.messages, shareFile(from, guardian.guardianId))),
+  );
+  if (absent.length > 0)
+    throw new CliError(
+      `waiting for shares from ${absent.join(', ')} (${absent.map((from) => shareFile(from, guardian.guardianId)).join(', ')})`,
+    );
   const complaints: string[] = [];
   const forged: string[] = [];
   for (const from of senders) {
@@ -272,12 +351,18 @@ async function receiveCommand(options: StepOptions): Promise<void> {
       continue;
     }
     const name = complaintFile(guardian.guardianId, from);
-    writeMessage(options.messages, name, `${recordToCanonicalJson(shareComplaintToRecord(received.error.complaint))}\n`);
+    writeMessage(
+      options.messages,
+      name,
+      `${recordToCanonicalJson(shareComplaintToRecord(received.error.complaint))}\n`,
+    );
     complaints.push(`${from} (${name})`);
   }
   saveState(options, guardian, passphrase);
   if (forged.length > 0) {
-    throw new CliError(`not signed by their sender (forged or damaged, so they prove nothing against anyone): ${forged.join(', ')}. Ask the sender for the file again; nothing else was changed`);
+    throw new CliError(
+      `not signed by their sender (forged or damaged, so they prove nothing against anyone): ${forged.join(', ')}. Ask the sender for the file again; nothing else was changed`,
+    );
   }
   if (complaints.length > 0) {
     throw new CliError(
@@ -285,7 +370,9 @@ async function receiveCommand(options: StepOptions): Promise<void> {
         'The ceremony cannot finish; start a new one without that guardian (README, "When a guardian cheats or drops out")',
     );
   }
-  say(`${guardian.guardianId}: every share checks against its sender's commitments (${senders.length} received); next: 'urna guardian accept' once every guardian has received`);
+  say(
+    `${guardian.guardianId}: every share checks against its sender's commitments (${senders.length} received); next: 'urna guardian accept' once every guardian has received`,
+  );
 }
 
 async function acceptCommand(options: StepOptions): Promise<void> {
@@ -293,20 +380,33 @@ async function acceptCommand(options: StepOptions): Promise<void> {
   const { params, commitments } = commitmentsFor(options, guardian.params);
   const announcements = readAnnouncements(options.messages, params, commitments);
   const own = announcements.find((a) => a.guardianId === guardian.guardianId);
-  if (own === undefined || recordToCanonicalJson(guardianAnnouncementToRecord(own)) !== recordToCanonicalJson(guardianAnnouncementToRecord(guardian.announcement))) {
-    throw new CliError(`the announcement under your name in ${options.messages} is not the one you made: stop the ceremony`);
+  if (
+    own === undefined ||
+    recordToCanonicalJson(guardianAnnouncementToRecord(own)) !==
+      recordToCanonicalJson(guardianAnnouncementToRecord(guardian.announcement))
+  ) {
+    throw new CliError(
+      `the announcement under your name in ${options.messages} is not the one you made: stop the ceremony`,
+    );
   }
   receiveOthersAnnouncements(guardian, announcements);
   refuseOnComplaints(params, announcements, readComplaints(options.messages));
   const finished = guardian.finish();
-  if (!finished.ok) throw new CliError(`no valid share yet from ${finished.error.from.join(', ')}: run 'urna guardian receive' first`);
+  if (!finished.ok)
+    throw new CliError(`no valid share yet from ${finished.error.from.join(', ')}: run 'urna guardian receive' first`);
   const transcript = ceremonyTranscriptHash(params, announcements);
   const keyFile = path.join(options.state, KEY_FILE);
   writeSecret(keyFile, encryptGuardianShare(finished.value, passphrase), true);
-  writeMessage(options.messages, acceptanceFile(guardian.guardianId), `${recordToCanonicalJson(ceremonyAcceptanceToRecord(guardian.accept(transcript)))}\n`);
+  writeMessage(
+    options.messages,
+    acceptanceFile(guardian.guardianId),
+    `${recordToCanonicalJson(ceremonyAcceptanceToRecord(guardian.accept(transcript)))}\n`,
+  );
   // The polynomial and the received shares are needed no more: only the key share stays.
   rmSync(path.join(options.state, STATE_FILE));
-  say(`${guardian.guardianId}: accepted transcript ${fingerprint(transcript)} (read it aloud: every guardian must have the same)`);
+  say(
+    `${guardian.guardianId}: accepted transcript ${fingerprint(transcript)} (read it aloud: every guardian must have the same)`,
+  );
   say(`your key share (encrypted, mode 0600): ${keyFile}; it is the only secret left in ${options.state}`);
   say(`carry ${acceptanceFile(guardian.guardianId)} to whoever assembles the record ('urna keys ceremony-record')`);
 }
@@ -314,25 +414,44 @@ async function acceptCommand(options: StepOptions): Promise<void> {
 export function register(program: Command): void {
   const guardian = program
     .command('guardian')
-    .description("the key ceremony as one guardian performs it on their own machine: init, announce, share, receive, accept (then 'urna keys ceremony-record')");
+    .description(
+      "the key ceremony as one guardian performs it on their own machine: init, announce, share, receive, accept (then 'urna keys ceremony-record')",
+    );
   const step = (name: string, description: string) =>
     guardian
       .command(name)
       .description(description)
       .requiredOption('--state <dir>', "this guardian's own state folder (never copied off this machine)")
-      .requiredOption('--messages <dir>', 'the messages folder carried between the guardians (public and sealed messages only)')
-      .option('--passphrase-file <file>', "this guardian's passphrase, one line, theirs alone (else URNA_GUARDIAN_PASSPHRASE, else typed)");
-  step('init', "start: draw this guardian's polynomial and transport key (kept encrypted); publish a commitment to its announcement")
+      .requiredOption(
+        '--messages <dir>',
+        'the messages folder carried between the guardians (public and sealed messages only)',
+      )
+      .option(
+        '--passphrase-file <file>',
+        "this guardian's passphrase, one line, theirs alone (else URNA_GUARDIAN_PASSPHRASE, else typed)",
+      );
+  step(
+    'init',
+    "start: draw this guardian's polynomial and transport key (kept encrypted); publish a commitment to its announcement",
+  )
     .requiredOption('--guardians <n>', 'number of guardians')
     .requiredOption('--threshold <k>', 'guardians needed to decrypt')
     .requiredOption('--index <i>', "this guardian's number, 1 to n (its id is guardian-<i>)")
     .option('--definition <file>', 'the election definition (or package) the ceremony is for')
     .option('--base-hash <base64url>', "the definition's ceremony base hash, instead of --definition")
     .action((options: InitOptions) => initCommand(options));
-  step('announce', 'once every commitment is in: publish the announcement (coefficient commitments, transport key, proofs)').action((options: StepOptions) => announceCommand(options));
-  step('share', 'check every announcement; publish one share per other guardian, sealed to them and signed').action((options: StepOptions) => shareCommand(options));
-  step('receive', "open the shares sent to this guardian and check each against its sender's commitments; a bad one becomes a public complaint").action(
-    (options: StepOptions) => receiveCommand(options),
+  step(
+    'announce',
+    'once every commitment is in: publish the announcement (coefficient commitments, transport key, proofs)',
+  ).action((options: StepOptions) => announceCommand(options));
+  step('share', 'check every announcement; publish one share per other guardian, sealed to them and signed').action(
+    (options: StepOptions) => shareCommand(options),
   );
-  step('accept', 'sign the hash of the whole public transcript; keep only the key share').action((options: StepOptions) => acceptCommand(options));
+  step(
+    'receive',
+    "open the shares sent to this guardian and check each against its sender's commitments; a bad one becomes a public complaint",
+  ).action((options: StepOptions) => receiveCommand(options));
+  step('accept', 'sign the hash of the whole public transcript; keep only the key share').action(
+    (options: StepOptions) => acceptCommand(options),
+  );
 }

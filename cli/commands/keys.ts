@@ -65,13 +65,18 @@ function writeNew(file: string, text: string, mode: number): void {
     // 'wx': never overwrite an earlier ceremony's secrets.
     writeFileSync(file, text, { mode, flag: 'wx' });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new CliError(`${file} already exists; choose an empty --out directory`);
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new CliError(`${file} already exists; choose an empty --out directory`);
     throw error;
   }
 }
 
 /** One passphrase per guardian, each long enough and none shared. */
-async function guardianPassphrases(guardianIds: readonly GuardianId[], passphraseFile: string | undefined, given: readonly string[] | undefined): Promise<string[]> {
+async function guardianPassphrases(
+  guardianIds: readonly GuardianId[],
+  passphraseFile: string | undefined,
+  given: readonly string[] | undefined,
+): Promise<string[]> {
   let passphrases: string[];
   if (given !== undefined) {
     if (given.length !== guardianIds.length) throw new Error('invariant failed: one passphrase per guardian');
@@ -79,27 +84,34 @@ async function guardianPassphrases(guardianIds: readonly GuardianId[], passphras
   } else if (passphraseFile !== undefined) {
     passphrases = readPassphraseFile(passphraseFile);
     if (passphrases.length !== guardianIds.length) {
-      throw new CliError(`${passphraseFile} must hold ${guardianIds.length} passphrases, one line per guardian in order; it has ${passphrases.length}`);
+      throw new CliError(
+        `${passphraseFile} must hold ${guardianIds.length} passphrases, one line per guardian in order; it has ${passphrases.length}`,
+      );
     }
   } else {
     passphrases = [];
     for (const id of guardianIds) {
       const first = await promptPassphrase(`${id}, choose a passphrase for your key share: `);
-      if (first === null) throw new CliError('guardian shares are stored encrypted: give --passphrase-file FILE (one passphrase per line, one line per guardian), or run on a terminal to type them');
+      if (first === null)
+        throw new CliError(
+          'guardian shares are stored encrypted: give --passphrase-file FILE (one passphrase per line, one line per guardian), or run on a terminal to type them',
+        );
       const again = await promptPassphrase(`${id}, type it again: `);
       if (again !== first) throw new CliError(`${id}: the two passphrases differ`);
       passphrases.push(first);
     }
   }
   passphrases.forEach((passphrase, i) => {
-    if ([...passphrase].length < MIN_PASSPHRASE_LENGTH) throw new CliError(`the passphrase for ${guardianIds[i]} is shorter than ${MIN_PASSPHRASE_LENGTH} characters`);
+    if ([...passphrase].length < MIN_PASSPHRASE_LENGTH)
+      throw new CliError(`the passphrase for ${guardianIds[i]} is shorter than ${MIN_PASSPHRASE_LENGTH} characters`);
   });
-  if (new Set(passphrases).size !== passphrases.length) throw new CliError('two guardians have the same passphrase; each guardian needs their own');
+  if (new Set(passphrases).size !== passphrases.length)
+    throw new CliError('two guardians have the same passphrase; each guardian needs their own');
   return passphrases;
 }
 
 export const DEMO_WARNING =
-  'DEMO KEYS PROVE NOTHING: one process made every guardian\'s share, so whoever ran it (or holds this folder and the passphrases) can rebuild the election secret and decrypt any ballot. A real ceremony runs each guardian on their own machine: urna guardian init|announce|share|receive|accept, then urna keys ceremony-record.';
+  "DEMO KEYS PROVE NOTHING: one process made every guardian's share, so whoever ran it (or holds this folder and the passphrases) can rebuild the election secret and decrypt any ballot. A real ceremony runs each guardian on their own machine: urna guardian init|announce|share|receive|accept, then urna keys ceremony-record.";
 
 export async function runCeremonyCommand(options: CeremonyOptions): Promise<void> {
   if (options.demo !== true) {
@@ -145,7 +157,10 @@ export function assembleCeremonyRecord(options: RecordOptions): KeyCeremonyRecor
   requireAll(options.messages, params, commitmentFile, 'commitments');
   if (options.definition !== undefined || options.baseHash !== undefined) {
     const expected = ceremonyBaseHashFromOptions(options);
-    if (!bytesEqual(expected, params.baseHash)) throw new CliError('the guardians held this ceremony for another election definition: its base hash is not the one given');
+    if (!bytesEqual(expected, params.baseHash))
+      throw new CliError(
+        'the guardians held this ceremony for another election definition: its base hash is not the one given',
+      );
   }
   const announcements = readAnnouncements(options.messages, params, commitments);
   refuseOnComplaints(params, announcements, readComplaints(options.messages));
@@ -158,7 +173,10 @@ export function assembleCeremonyRecord(options: RecordOptions): KeyCeremonyRecor
       absent.push(a.guardianId);
       continue;
     }
-    if (!acceptanceHolds(params, a, acceptance)) throw new CliError(`${acceptanceFile(a.guardianId)} is not ${a.guardianId}'s signature: the ceremony stops; ask ${a.guardianId} to accept again`);
+    if (!acceptanceHolds(params, a, acceptance))
+      throw new CliError(
+        `${acceptanceFile(a.guardianId)} is not ${a.guardianId}'s signature: the ceremony stops; ask ${a.guardianId} to accept again`,
+      );
     if (!bytesEqual(acceptance.transcriptHash, transcript)) {
       throw new CliError(
         `${a.guardianId} accepted a different transcript (${fingerprint(acceptance.transcriptHash)}, not ${fingerprint(transcript)}): ` +
@@ -167,7 +185,8 @@ export function assembleCeremonyRecord(options: RecordOptions): KeyCeremonyRecor
     }
     acceptances.push(acceptance);
   }
-  if (absent.length > 0) throw new CliError(`no acceptance yet from ${absent.join(', ')}: the record needs every guardian's`);
+  if (absent.length > 0)
+    throw new CliError(`no acceptance yet from ${absent.join(', ')}: the record needs every guardian's`);
   const record = ceremonyRecord(params, announcements, acceptances);
   const checked = verifyCeremonyRecord(record);
   if (!checked.ok) throw new Error(`invariant failed: an assembled record does not verify: ${checked.error.check}`);
@@ -187,10 +206,16 @@ function ceremonyRecordCommand(options: RecordOptions): void {
 }
 
 export function register(program: Command): void {
-  const keys = program.command('keys').description("election key ceremony: assemble the guardians' public record (the ceremony itself is 'urna guardian')");
+  const keys = program
+    .command('keys')
+    .description(
+      "election key ceremony: assemble the guardians' public record (the ceremony itself is 'urna guardian')",
+    );
   keys
     .command('ceremony-record')
-    .description("assemble key-ceremony.json from the guardians' messages folder; refused unless every guardian accepted the same transcript and no complaint stands")
+    .description(
+      "assemble key-ceremony.json from the guardians' messages folder; refused unless every guardian accepted the same transcript and no complaint stands",
+    )
     .requiredOption('--messages <dir>', "the ceremony's messages folder")
     .requiredOption('--out <file>', 'the public record to write (key-ceremony.json)')
     .option('--definition <file>', 'check the ceremony was held for this election definition')
@@ -198,13 +223,18 @@ export function register(program: Command): void {
     .action((options: RecordOptions) => ceremonyRecordCommand(options));
   keys
     .command('ceremony')
-    .description('DEMO ONLY (needs --demo): every guardian in one process, every secret in one folder; its keys prove nothing')
+    .description(
+      'DEMO ONLY (needs --demo): every guardian in one process, every secret in one folder; its keys prove nothing',
+    )
     .requiredOption('--guardians <n>', 'number of guardians')
     .requiredOption('--threshold <k>', 'guardians needed to decrypt')
     .requiredOption('--out <dir>', 'directory for the record and the guardian files')
     .option('--demo', 'confirm this is a demo: one process holds every share')
     .option('--definition <file>', 'the election definition the ceremony is bound to')
     .option('--base-hash <base64url>', "the definition's ceremony base hash, instead of --definition")
-    .option('--passphrase-file <file>', 'demo: one passphrase per line, guardian 1 first (without it, each guardian types theirs)')
+    .option(
+      '--passphrase-file <file>',
+      'demo: one passphrase per line, guardian 1 first (without it, each guardian types theirs)',
+    )
     .action((options: CeremonyOptions) => runCeremonyCommand(options));
 }

@@ -18,7 +18,11 @@ import { ID_PATTERN, LOG_KINDS, type ElectionId, type LogKind, type StationId } 
 import { stationKeyName } from '../../core/ledger/checkpoint';
 import { describeEntryError, type LedgerEntry } from '../../core/ledger/entries';
 import { LedgerReader, LedgerStore, checkStoredEntry, describeLedgerError } from '../../main/ledger/store';
-import { describeIdentityError, loadOrProvisionStationIdentity, loadStationIdentity } from '../../main/station/identity';
+import {
+  describeIdentityError,
+  loadOrProvisionStationIdentity,
+  loadStationIdentity,
+} from '../../main/station/identity';
 import { CliError } from '../urna';
 import { readVerifierKeyFile } from './election';
 
@@ -35,7 +39,8 @@ function positiveInteger(name: string, min = 0) {
 }
 
 function checkId(value: string, what: string): string {
-  if (!ID_PATTERN.test(value)) throw new CliError(`${what} ${JSON.stringify(value)} does not match ${String(ID_PATTERN)}`);
+  if (!ID_PATTERN.test(value))
+    throw new CliError(`${what} ${JSON.stringify(value)} does not match ${String(ID_PATTERN)}`);
   return value;
 }
 
@@ -43,19 +48,32 @@ function out(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-type DemoOptions = { entries: number; pollbookEntries?: number; dir: string; election: string; station: string; batch: number };
+type DemoOptions = {
+  entries: number;
+  pollbookEntries?: number;
+  dir: string;
+  election: string;
+  station: string;
+  batch: number;
+};
 
 function demoCommand(options: DemoOptions): void {
   const electionId = checkId(options.election, 'election id') as ElectionId;
   const stationId = checkId(options.station, 'station id') as StationId;
-  const signer = loadOrProvisionStationIdentity(path.join(options.dir, KEY_FILE), stationKeyName(electionId, stationId));
+  const signer = loadOrProvisionStationIdentity(
+    path.join(options.dir, KEY_FILE),
+    stationKeyName(electionId, stationId),
+  );
   if (!signer.ok) throw new CliError(describeIdentityError(signer.error));
   const opened = LedgerStore.open({ directory: options.dir, electionId, stationId, signer: signer.value });
   if (!opened.ok) throw new CliError(describeLedgerError(opened.error));
   const store = opened.value;
   try {
     const started = performance.now();
-    const wanted: Record<LogKind, number> = { ballots: options.entries, pollbook: options.pollbookEntries ?? options.entries };
+    const wanted: Record<LogKind, number> = {
+      ballots: options.entries,
+      pollbook: options.pollbookEntries ?? options.entries,
+    };
     for (const log of LOG_KINDS) {
       let remaining = wanted[log];
       while (remaining > 0) {
@@ -76,7 +94,9 @@ function demoCommand(options: DemoOptions): void {
     out(`station ${stationId} of election ${electionId} in ${options.dir}`);
     out(`station key: ${signer.value.verifierKey}`);
     for (const log of LOG_KINDS) out(`${log}: ${store.size(log)} entries, root ${toBase64(store.rootHash(log))}`);
-    out(`appended ${wanted.ballots + wanted.pollbook} entries in ${seconds.toFixed(2)} s (batches of ${options.batch}, one signed checkpoint per batch)`);
+    out(
+      `appended ${wanted.ballots + wanted.pollbook} entries in ${seconds.toFixed(2)} s (batches of ${options.batch}, one signed checkpoint per batch)`,
+    );
   } finally {
     store.close();
   }
@@ -95,12 +115,21 @@ function trustedVerifierKey(dir: string, vkeyFile: string | undefined): { key: s
 
 function openVerified(dir: string, vkeyFile: string | undefined): { reader: LedgerReader; source: string } {
   if (!existsSync(dir)) throw new CliError(`no station data directory at ${path.resolve(dir)}`);
-  if (!statSync(dir).isDirectory()) throw new CliError(`${path.resolve(dir)} is a file; --dir names the station's data directory (the folder holding station.key and the ledger)`);
+  if (!statSync(dir).isDirectory())
+    throw new CliError(
+      `${path.resolve(dir)} is a file; --dir names the station's data directory (the folder holding station.key and the ledger)`,
+    );
   const trusted = trustedVerifierKey(dir, vkeyFile);
   const opened = LedgerReader.openForReading({ directory: dir, verifierKey: trusted.key });
   if (!opened.ok) {
-    if (opened.error.kind === 'store-mismatch' && vkeyFile !== undefined && opened.error.reason.includes('different station key')) {
-      throw new CliError(`the ledger in ${path.resolve(dir)} was not signed by the key in ${vkeyFile}: that is another station's verifier key (or the wrong station's data directory)`);
+    if (
+      opened.error.kind === 'store-mismatch' &&
+      vkeyFile !== undefined &&
+      opened.error.reason.includes('different station key')
+    ) {
+      throw new CliError(
+        `the ledger in ${path.resolve(dir)} was not signed by the key in ${vkeyFile}: that is another station's verifier key (or the wrong station's data directory)`,
+      );
     }
     throw new CliError(`${path.resolve(dir)}: ${describeLedgerError(opened.error)}`);
   }
@@ -122,7 +151,9 @@ function verifyCommand(options: { dir: string; vkey?: string }): void {
           if (!checked.ok) problems.push(`${log} entry ${from + i}: ${describeEntryError(checked.error)}`);
         });
       }
-      out(`${log}: ${size} entries, root ${toBase64(reader.rootHash(log))}, checkpoint signed by ${reader.verifierKey.split('+')[0] ?? ''}`);
+      out(
+        `${log}: ${size} entries, root ${toBase64(reader.rootHash(log))}, checkpoint signed by ${reader.verifierKey.split('+')[0] ?? ''}`,
+      );
     }
     out(`station key from ${source}`);
     out(`tree re-derived and signatures verified in ${openMs.toFixed(0)} ms`);
@@ -158,7 +189,9 @@ function exportCommand(options: ExportOptions): void {
     for (const log of LOG_KINDS) writeFileSync(path.join(stationDir, log, 'checkpoint'), reader.checkpoint(log));
     if (options.includePollbookEntries === true) {
       writeEntries(reader, 'pollbook', path.join(stationDir, 'pollbook', 'entries.jsonl'));
-      process.stderr.write('urna: pollbook/entries.jsonl is for validators and officials only: keep it out of the public record\n');
+      process.stderr.write(
+        'urna: pollbook/entries.jsonl is for validators and officials only: keep it out of the public record\n',
+      );
     }
     out(`exported station ${reader.stationId} to ${stationDir}`);
     for (const log of LOG_KINDS) out(`${log}: ${reader.size(log)} entries`);
@@ -174,11 +207,20 @@ export function register(program: Command): void {
     .command('demo')
     .description('build a station store with synthetic entries (for demos and benchmarks)')
     .requiredOption('--entries <n>', 'entries to add to the ballot log', positiveInteger('--entries'))
-    .option('--pollbook-entries <n>', 'entries to add to the poll-book log (default: same as --entries)', positiveInteger('--pollbook-entries'))
+    .option(
+      '--pollbook-entries <n>',
+      'entries to add to the poll-book log (default: same as --entries)',
+      positiveInteger('--pollbook-entries'),
+    )
     .requiredOption('--dir <dir>', 'station data directory (station.key and ledger.sqlite)')
     .option('--election <id>', 'election id', 'demo-election')
     .option('--station <id>', 'station id', 'demo-station')
-    .option('--batch <n>', 'entries per transaction and signed checkpoint (1 = the station path)', positiveInteger('--batch', 1), 1000)
+    .option(
+      '--batch <n>',
+      'entries per transaction and signed checkpoint (1 = the station path)',
+      positiveInteger('--batch', 1),
+      1000,
+    )
     .action((options: DemoOptions) => demoCommand(options));
 
   log
@@ -194,6 +236,9 @@ export function register(program: Command): void {
     .requiredOption('--dir <dir>', 'station data directory')
     .requiredOption('--out <dir>', 'election record directory')
     .option('--vkey <file>', "the station's verifier key (e.g. from its enrollment)")
-    .option('--include-pollbook-entries', 'also write pollbook/entries.jsonl (official export, NOT for the public record)')
+    .option(
+      '--include-pollbook-entries',
+      'also write pollbook/entries.jsonl (official export, NOT for the public record)',
+    )
     .action((options: ExportOptions) => exportCommand(options));
 }

@@ -19,7 +19,8 @@ async function reconcileCommand(options: ReconcileOptions): Promise<void> {
   const paper = parsePaperCounts(readJsonFile(options.paper), options.paper);
   if (!paper.ok) throw new CliError(paper.error);
   const logs = await verifiedLogsOf(options.record, { threads: parseThreads(options.threads), quiet: true });
-  if (paper.value.electionId !== logs.election.definition.electionId) throw new CliError(`${options.paper} is for election ${paper.value.electionId}`);
+  if (paper.value.electionId !== logs.election.definition.electionId)
+    throw new CliError(`${options.paper} is for election ${paper.value.electionId}`);
   const tally = verifyRecordTally(directoryRecordSource(path.resolve(options.record)), logs);
   if (!tally.ok) throw failureError(tally.error);
   const voided = new Map(logs.stations.map((s) => [s.station.stationId, s.voided] as const));
@@ -30,12 +31,18 @@ async function reconcileCommand(options: ReconcileOptions): Promise<void> {
   out('station            paper  cast(log)  printed  check-ins  reissued  voided(log)  no-ballot');
   for (const s of result.stations) {
     const col = (v: number | null, width: number) => String(v ?? '—').padStart(width);
-    out(`${s.stationId.padEnd(18)} ${col(s.paperRecords, 6)} ${col(s.castInLog, 10)} ${col(s.printedCastCount, 8)} ${col(s.checkIns, 10)} ${col(s.ballotsReissued, 9)} ${col(s.voidedInLog, 12)} ${col(s.sessionsWithoutBallot, 10)}${s.discrepancies.length > 0 ? '  ← discrepancy' : ''}`);
+    out(
+      `${s.stationId.padEnd(18)} ${col(s.paperRecords, 6)} ${col(s.castInLog, 10)} ${col(s.printedCastCount, 8)} ${col(s.checkIns, 10)} ${col(s.ballotsReissued, 9)} ${col(s.voidedInLog, 12)} ${col(s.sessionsWithoutBallot, 10)}${s.discrepancies.length > 0 ? '  ← discrepancy' : ''}`,
+    );
   }
   for (const u of result.units) {
-    out(`merged unit ${u.unitId} (${u.stations.join(' + ')}): hand counts summed against its decrypted totals${u.discrepancies.length > 0 ? '  ← discrepancy' : ''}`);
+    out(
+      `merged unit ${u.unitId} (${u.stations.join(' + ')}): hand counts summed against its decrypted totals${u.discrepancies.length > 0 ? '  ← discrepancy' : ''}`,
+    );
   }
-  out('a reissued ballot stands in for a checked-in voter\'s missing one: cast(log) ≤ check-ins, and cast(log) + no-ballot = check-ins + reissued − voided(log)');
+  out(
+    "a reissued ballot stands in for a checked-in voter's missing one: cast(log) ≤ check-ins, and cast(log) + no-ballot = check-ins + reissued − voided(log)",
+  );
   const json = options.json ?? `${options.paper.replace(/\.json$/, '')}.reconciliation.json`;
   const html = options.html ?? `${options.paper.replace(/\.json$/, '')}.reconciliation.html`;
   writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
@@ -53,7 +60,10 @@ export function register(program: Command): void {
     .command('reconcile')
     .description('compare the paper counts per station with the verified digital counts; list every discrepancy')
     .requiredOption('--record <dir>', 'the election record (tallied)')
-    .requiredOption('--paper <file>', 'paper counts per station (format: docs/schema/input/paper-counts.schema.json, example: docs/examples/paper-counts.json)')
+    .requiredOption(
+      '--paper <file>',
+      'paper counts per station (format: docs/schema/input/paper-counts.schema.json, example: docs/examples/paper-counts.json)',
+    )
     .option('--json <file>', 'where to write the JSON report (default: beside the paper file)')
     .option('--html <file>', 'where to write the printable HTML report (default: beside the paper file)')
     .option('--threads <n>', 'worker threads for ballot proofs')

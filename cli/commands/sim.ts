@@ -6,7 +6,12 @@ import { CardReaderSimulator } from '../../hardware/sim/card-reader-sim';
 import { parseInputFile } from '../../core/input-errors';
 import { buildCardSet, cardSetFormat, demoCardSetFile } from '../../hardware/sim/card-set';
 import { PrinterSimulator } from '../../hardware/sim/printer-sim';
-import { CARD_READER_SIM_HELP, PRINTER_SIM_HELP, runCardReaderSimCommand, runPrinterSimCommand } from '../../hardware/sim/sim-commands';
+import {
+  CARD_READER_SIM_HELP,
+  PRINTER_SIM_HELP,
+  runCardReaderSimCommand,
+  runPrinterSimCommand,
+} from '../../hardware/sim/sim-commands';
 import { CliError } from '../urna';
 
 /**
@@ -30,7 +35,9 @@ export function register(program: Command): void {
         logger: options.verbose ? jsonLinesLogger((line) => process.stderr.write(line)) : undefined,
       });
       await startOrFail(() => printer.start(), options.port);
-      process.stdout.write(`printer simulator on ${options.port}${options.render ? `, rendering to ${options.render}` : ''}; type help\n`);
+      process.stdout.write(
+        `printer simulator on ${options.port}${options.render ? `, rendering to ${options.render}` : ''}; type help\n`,
+      );
       await serve((line) => runPrinterSimCommand(printer, line));
       await printer.stop();
     });
@@ -39,7 +46,10 @@ export function register(program: Command): void {
     .command('card-reader')
     .description('a serial smart-card reader on PATH, with simulated cards')
     .requiredOption('--port <path>', 'serial device for the simulator (the station opens the other end)')
-    .option('--cards <file>', 'JSON card set (format: docs/schema/input/card-set.schema.json, example: docs/examples/card-set.json); default: the demo cards worker, official, voter, clone')
+    .option(
+      '--cards <file>',
+      'JSON card set (format: docs/schema/input/card-set.schema.json, example: docs/examples/card-set.json); default: the demo cards worker, official, voter, clone',
+    )
     .option('--verbose', 'log simulator events as JSON lines on stderr')
     .addHelpText('after', `\nCommands on stdin:\n${CARD_READER_SIM_HELP}\nquit                      stop`)
     .action(async (options: { port: string; cards?: string; verbose?: boolean }) => {
@@ -50,7 +60,9 @@ export function register(program: Command): void {
       });
       await startOrFail(() => reader.start(), options.port);
       process.stdout.write(`card reader simulator on ${options.port}; type help\n`);
-      process.stdout.write(`${await runCardReaderSimCommand(reader, cards, 'keys')}\n${await runCardReaderSimCommand(reader, cards, 'cards')}\n`);
+      process.stdout.write(
+        `${await runCardReaderSimCommand(reader, cards, 'keys')}\n${await runCardReaderSimCommand(reader, cards, 'cards')}\n`,
+      );
       await serve((line) => runCardReaderSimCommand(reader, cards, line));
       await reader.stop();
     });
@@ -67,7 +79,10 @@ async function loadCardSet(path: string) {
   if (!parsed.ok) throw new CliError(parsed.error);
   const names = new Set(parsed.value.cards.map((card) => card.name));
   for (const card of parsed.value.cards) {
-    if (card.cloneOf !== undefined && !names.has(card.cloneOf)) throw new CliError(`card set ${path}: card "${card.name}" is a clone of "${card.cloneOf}", which is not in the set`);
+    if (card.cloneOf !== undefined && !names.has(card.cloneOf))
+      throw new CliError(
+        `card set ${path}: card "${card.name}" is a clone of "${card.cloneOf}", which is not in the set`,
+      );
   }
   return parsed.value;
 }

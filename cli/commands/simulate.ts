@@ -64,20 +64,34 @@ async function simulateCommand(options: SimulateCliOptions): Promise<void> {
     progress: options.quiet === true ? undefined : (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-  if (!summary.match) throw new CliError(`the decrypted results differ from what the voters meant: ${summary.difference ?? ''}`);
+  if (!summary.match)
+    throw new CliError(`the decrypted results differ from what the voters meant: ${summary.difference ?? ''}`);
   if (!summary.verified) throw new CliError(`the election record in ${summary.record} does not verify`);
 }
 
 export function register(program: Command): void {
   program
     .command('simulate')
-    .description('simulate an election day: validators, stations with simulated printers and card readers, voters, tally and verification')
+    .description(
+      'simulate an election day: validators, stations with simulated printers and card readers, voters, tally and verification',
+    )
     .option('--stations <n>', 'polling stations, each its own kiosk process', '3')
     .option('--voters <n>', 'voters per station', '20')
-    .option('--station-voters <list>', 'voters of each station, e.g. 3,20,20 (sets the number of stations; overrides --stations and --voters)')
+    .option(
+      '--station-voters <list>',
+      'voters of each station, e.g. 3,20,20 (sets the number of stations; overrides --stations and --voters)',
+    )
     .option('--validators <n>', 'validators (independent operators)', '3')
-    .option('--validator-store <kind>', "each validator's store: sqlite (a file) or postgres (a throwaway PostgreSQL cluster, one database per validator)", 'sqlite')
-    .option('--validator-processes <p>', 'processes per validator, sharing its database (more than 1 needs --validator-store postgres)', '1')
+    .option(
+      '--validator-store <kind>',
+      "each validator's store: sqlite (a file) or postgres (a throwaway PostgreSQL cluster, one database per validator)",
+      'sqlite',
+    )
+    .option(
+      '--validator-processes <p>',
+      'processes per validator, sharing its database (more than 1 needs --validator-store postgres)',
+      '1',
+    )
     .option('--cosign <t>', 'validator cosignatures that make a checkpoint final (more than half)', '2')
     .option('--guardians <n>', 'guardians in the key ceremony', '3')
     .option('--threshold <k>', 'guardians needed to decrypt', '2')
@@ -86,7 +100,10 @@ export function register(program: Command): void {
     .option('--faults', 'kill and restart stations, empty printer rolls, restart validators, cut station networks')
     .option('--work <dir>', 'working folder for keys, station and validator data (default: a temporary folder)')
     .option('--keep-work', 'keep the working folder after a successful run')
-    .option('--threads <n>', 'worker threads for the proof checks of tally and verify (default: as urna verify chooses)')
+    .option(
+      '--threads <n>',
+      'worker threads for the proof checks of tally and verify (default: as urna verify chooses)',
+    )
     .option('--quiet', 'no progress lines on stderr')
     .action((options: SimulateCliOptions) => simulateCommand(options));
 }

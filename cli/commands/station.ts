@@ -21,7 +21,14 @@ import { provisionPollBookKey } from '../../main/station/pollbook';
 import { readPollBookKeyFile } from './election-configure';
 import { LANG_OPTION_HELP } from '../help';
 import { CliError } from '../urna';
-import { cliLanguage, printErrors, readFileBytes, readSignerKeyFile, readVerifierKeyFile, writeNewFile } from './election';
+import {
+  cliLanguage,
+  printErrors,
+  readFileBytes,
+  readSignerKeyFile,
+  readVerifierKeyFile,
+  writeNewFile,
+} from './election';
 import { registerManifestCommands } from './station-manifest';
 
 type LangOption = { lang?: string };
@@ -36,8 +43,14 @@ export function readPackage(file: string, lang: LangOption['lang']): VerifiedEle
   return verified.value;
 }
 
-
-type EnrollOptions = LangOption & { key: string; station: string; precinct: string; stationVkey: string; out: string; election: string };
+type EnrollOptions = LangOption & {
+  key: string;
+  station: string;
+  precinct: string;
+  stationVkey: string;
+  out: string;
+  election: string;
+};
 
 function enrollCommand(options: EnrollOptions): void {
   const language = cliLanguage(options.lang);
@@ -58,30 +71,45 @@ function enrollCommand(options: EnrollOptions): void {
     throw new CliError(language === 'ru' ? 'станция не зарегистрирована' : 'station not enrolled');
   }
   // The authority must be the one the package names, or nobody will accept the enrollment.
-  const check = verifyStationEnrollment(enrolled.value, { authorityKey: pkg.definition.authority.verifierKey, definition: pkg.definition });
+  const check = verifyStationEnrollment(enrolled.value, {
+    authorityKey: pkg.definition.authority.verifierKey,
+    definition: pkg.definition,
+  });
   if (!check.ok) {
     printErrors(check.error, language);
     throw new CliError(`${options.key} is not the authority key named in ${options.election}`);
   }
   writeNewFile(options.out, `${JSON.stringify(enrolled.value, null, 2)}\n`);
-  process.stdout.write(`${options.out}: station ${options.station} enrolled for precinct ${options.precinct} of ${pkg.definition.electionId}\n`);
+  process.stdout.write(
+    `${options.out}: station ${options.station} enrolled for precinct ${options.precinct} of ${pkg.definition.electionId}\n`,
+  );
 }
 
 function checkEnrollmentCommand(file: string, options: LangOption & { election: string }): void {
   const language = cliLanguage(options.lang);
   const pkg = readPackage(options.election, options.lang);
   const json = parseJsonFile(readFileBytes(file));
-  const checked = json.ok ? verifyStationEnrollment(json.value, { authorityKey: pkg.definition.authority.verifierKey, definition: pkg.definition }) : json;
+  const checked = json.ok
+    ? verifyStationEnrollment(json.value, {
+        authorityKey: pkg.definition.authority.verifierKey,
+        definition: pkg.definition,
+      })
+    : json;
   if (!checked.ok) {
     printErrors(checked.error, language);
     throw new CliError(language === 'ru' ? 'регистрация станции недействительна' : 'enrollment is not valid');
   }
   const e = checked.value;
-  process.stdout.write(`${file}: station ${e.stationId}, precinct ${e.precinctId}, election ${e.electionId}, key ${e.stationVerifierKey}\n`);
+  process.stdout.write(
+    `${file}: station ${e.stationId}, precinct ${e.precinctId}, election ${e.electionId}, key ${e.stationVerifierKey}\n`,
+  );
 }
 
 function pinAuthorityCommand(options: LangOption & { dataDir: string; key: string }): void {
-  const pinned = pinAuthorityKey(path.resolve(options.dataDir), readVerifierKeyFile(options.key, "the election authority's verifier key"));
+  const pinned = pinAuthorityKey(
+    path.resolve(options.dataDir),
+    readVerifierKeyFile(options.key, "the election authority's verifier key"),
+  );
   if (!pinned.ok) {
     printErrors(pinned.error, cliLanguage(options.lang));
     throw new CliError('authority key not pinned');
@@ -89,8 +117,14 @@ function pinAuthorityCommand(options: LangOption & { dataDir: string; key: strin
   process.stdout.write(`election authority key pinned in ${options.dataDir}\n`);
 }
 
-
-type ProvisionOptions = LangOption & { dataDir: string; election: string; station: string; precinct: string; authorityKey: string; pollbookKey: string };
+type ProvisionOptions = LangOption & {
+  dataDir: string;
+  election: string;
+  station: string;
+  precinct: string;
+  authorityKey: string;
+  pollbookKey: string;
+};
 
 /**
  * Provisioning a real station, on the station itself: its key (made here, never
@@ -104,15 +138,30 @@ function provisionCommand(options: ProvisionOptions): void {
   const pkg = readPackage(options.election, options.lang);
   const definition = pkg.definition;
   if (!definition.precincts.some((p) => p.id === options.precinct)) {
-    throw new CliError(`precinct "${options.precinct}" is not in ${options.election} (its precincts: ${definition.precincts.map((p) => p.id).join(', ')})`);
+    throw new CliError(
+      `precinct "${options.precinct}" is not in ${options.election} (its precincts: ${definition.precincts.map((p) => p.id).join(', ')})`,
+    );
   }
-  if (!ID_PATTERN.test(options.station)) throw new CliError(`--station "${options.station}" is not a valid id: 1 to 63 lowercase Latin letters, digits, ".", "_" or "-"`);
+  if (!ID_PATTERN.test(options.station))
+    throw new CliError(
+      `--station "${options.station}" is not a valid id: 1 to 63 lowercase Latin letters, digits, ".", "_" or "-"`,
+    );
   const authorityKey = readVerifierKeyFile(options.authorityKey, "the election authority's verifier key");
-  if (authorityKey !== definition.authority.verifierKey) throw new CliError(`${options.authorityKey} is not the authority key ${options.election} is signed with: get the authority's verifier key from the authority itself`);
+  if (authorityKey !== definition.authority.verifierKey)
+    throw new CliError(
+      `${options.authorityKey} is not the authority key ${options.election} is signed with: get the authority's verifier key from the authority itself`,
+    );
   const pollBookKey = readPollBookKeyFile(options.pollbookKey);
-  if (definition.pollBookKeyId !== undefined && pollBookKeyId(pollBookKey) !== definition.pollBookKeyId) throw new CliError(`${options.pollbookKey} is not the poll-book key ${options.election} names (key id ${definition.pollBookKeyId})`);
+  if (definition.pollBookKeyId !== undefined && pollBookKeyId(pollBookKey) !== definition.pollBookKeyId)
+    throw new CliError(
+      `${options.pollbookKey} is not the poll-book key ${options.election} names (key id ${definition.pollBookKeyId})`,
+    );
   try {
-    provisionStation(dataDir, { stationId: options.station as StationId, electionId: definition.electionId, precinctId: options.precinct });
+    provisionStation(dataDir, {
+      stationId: options.station as StationId,
+      electionId: definition.electionId,
+      precinctId: options.precinct,
+    });
   } catch (error) {
     if (error instanceof StationStartError) throw new CliError(error.message);
     throw error;
@@ -169,11 +218,16 @@ export function register(program: Command): void {
     .action((options: LangOption & { dataDir: string; key: string }) => pinAuthorityCommand(options));
   station
     .command('provision')
-    .description("provision a real station on its own machine: make its key, pin the authority key, store the poll-book key and the signed package; writes station.vkey for the enrollment")
+    .description(
+      'provision a real station on its own machine: make its key, pin the authority key, store the poll-book key and the signed package; writes station.vkey for the enrollment',
+    )
     .requiredOption('--data-dir <dir>', "(required) the station's data directory (created; the kiosk's --data-dir)")
     .requiredOption('--station <id>', '(required) station id')
     .requiredOption('--precinct <id>', '(required) the precinct whose voters it checks in')
-    .requiredOption('--authority-key <vkey-file>', "(required) the election authority's verifier key, from the authority")
+    .requiredOption(
+      '--authority-key <vkey-file>',
+      "(required) the election authority's verifier key, from the authority",
+    )
     .requiredOption('--pollbook-key <file>', '(required) the poll-book key (from `urna election pollbook-key`)')
     .option('--election <file>', 'the signed election package', 'election.json')
     .option('--lang <ru|en>', LANG_OPTION_HELP)

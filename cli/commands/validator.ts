@@ -17,7 +17,7 @@ function keygenCommand(options: { name: string; out: string }): void {
   const vkey = writeNewKeyPair(path.resolve(options.out), options.name, SIGNATURE_TYPE_COSIGNATURE_V1);
   process.stdout.write(
     `validator cosigning key ${options.out} (mode 0600); verifier key ${options.out}.vkey:\n${vkey}\n` +
-      'give the verifier key to the election authority for the package\'s validators list\n',
+      "give the verifier key to the election authority for the package's validators list\n",
   );
 }
 
@@ -27,7 +27,9 @@ async function startCommand(options: { config: string; echoLog?: boolean }): Pro
   const validator = started.value;
   // Tests and supervisors read this line to learn the port when the config asks for port 0.
   process.stdout.write(`validator ${validator.name} listening on ${validator.url}\n`);
-  process.stdout.write(`election ${validator.service.election.electionId}, base hash ${formatBaseHashForDisplay(validator.service.election.baseHash)}\n`);
+  process.stdout.write(
+    `election ${validator.service.election.electionId}, base hash ${formatBaseHashForDisplay(validator.service.election.baseHash)}\n`,
+  );
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
@@ -46,11 +48,15 @@ async function migrateCommand(options: { config: string }): Promise<void> {
   if (!config.ok) throw new CliError(config.error);
   const migrated = await migrateValidatorStore(config.value);
   if (!migrated.ok) throw new CliError(migrated.error);
-  process.stdout.write(`validator ${config.value.name}: ${migrated.value.kind} store at schema version ${migrated.value.version}\n`);
+  process.stdout.write(
+    `validator ${config.value.name}: ${migrated.value.kind} store at schema version ${migrated.value.version}\n`,
+  );
 }
 
 export function register(program: Command): void {
-  const validator = program.command('validator').description('independent cosigning validator and public bulletin board');
+  const validator = program
+    .command('validator')
+    .description('independent cosigning validator and public bulletin board');
   validator
     .command('keygen')
     .description("make a validator's cosignature/v1 key (mode 0600) and print its verifier key")
@@ -65,7 +71,9 @@ export function register(program: Command): void {
     .action(async (options: { config: string; echoLog?: boolean }) => startCommand(options));
   validator
     .command('migrate')
-    .description("create or upgrade the schema of the validator's store (versioned migrations; run before `start` on PostgreSQL)")
+    .description(
+      "create or upgrade the schema of the validator's store (versioned migrations; run before `start` on PostgreSQL)",
+    )
     .requiredOption('--config <file>', 'validator config (JSON)')
     .action(async (options: { config: string }) => migrateCommand(options));
 }

@@ -28,15 +28,25 @@ function printSummary(report: VerifyReport, seconds: number): void {
   if (s !== undefined) {
     out(`election ${s.electionId}, base hash ${s.baseHash}`);
     out(`specification version ${s.specVersion} (docs/SPEC.md)`);
-    out(`${s.stations} station(s), ${s.entries} ballot-log entries: ${s.ballotsCast} cast, ${s.challenged} challenged, ${s.voided} voided, ${s.unresolved} left pending (not counted)`);
-    out(`${s.proofsVerified} encrypted ballots' proofs verified in ${seconds.toFixed(1)} s (${(s.proofsVerified / Math.max(seconds, 0.001)).toFixed(0)} ballots/s)`);
-    out(`station manifest version ${s.stationManifestVersion}: every listed station is in the record${s.stationsNotOperated.length > 0 ? `; did not operate (the authority's statement): ${s.stationsNotOperated.join(', ')}` : ''}`);
+    out(
+      `${s.stations} station(s), ${s.entries} ballot-log entries: ${s.ballotsCast} cast, ${s.challenged} challenged, ${s.voided} voided, ${s.unresolved} left pending (not counted)`,
+    );
+    out(
+      `${s.proofsVerified} encrypted ballots' proofs verified in ${seconds.toFixed(1)} s (${(s.proofsVerified / Math.max(seconds, 0.001)).toFixed(0)} ballots/s)`,
+    );
+    out(
+      `station manifest version ${s.stationManifestVersion}: every listed station is in the record${s.stationsNotOperated.length > 0 ? `; did not operate (the authority's statement): ${s.stationsNotOperated.join(', ')}` : ''}`,
+    );
     out(`every checkpoint cosigned by at least ${s.validatorThreshold} validators of the package`);
     out(`no ballot id and no selection ciphertext appears twice in the election; no ciphertext with α the identity`);
-    if (s.guardians.length > 0) out(`totals decrypted by ${s.guardians.join(', ')} (any ${s.guardianThreshold} suffice); results.json and results.nist.json match`);
+    if (s.guardians.length > 0)
+      out(
+        `totals decrypted by ${s.guardians.join(', ')} (any ${s.guardianThreshold} suffice); results.json and results.nist.json match`,
+      );
   }
   if (report.stage !== undefined) out(`stage: ${STAGE_NAMES[report.stage]}`);
-  if (report.stepsVerified.length > 0) out(`steps verified: ${report.stepsVerified[0]}–${report.stepsVerified[report.stepsVerified.length - 1]}`);
+  if (report.stepsVerified.length > 0)
+    out(`steps verified: ${report.stepsVerified[0]}–${report.stepsVerified[report.stepsVerified.length - 1]}`);
   for (const later of report.notYet ?? []) out(`  not yet: ${later.step} (${later.missing})`);
   for (const station of report.stations ?? []) {
     out(
@@ -49,7 +59,8 @@ function printSummary(report: VerifyReport, seconds: number): void {
 async function verifyCommand(dir: string, options: VerifyOptions): Promise<void> {
   let requireStage: RecordStage | undefined;
   if (options.stage !== undefined) {
-    if (!(RECORD_STAGES as readonly string[]).includes(options.stage)) throw new CliError(`--stage must be one of ${RECORD_STAGES.join(', ')}`);
+    if (!(RECORD_STAGES as readonly string[]).includes(options.stage))
+      throw new CliError(`--stage must be one of ${RECORD_STAGES.join(', ')}`);
     requireStage = options.stage as RecordStage;
   }
   const started = performance.now();
@@ -66,18 +77,31 @@ async function verifyCommand(dir: string, options: VerifyOptions): Promise<void>
   printSummary(report, seconds);
   if (report.failure !== undefined) throw new CliError(`FAILED: ${describeRecordFailure(report.failure)}`);
   const stage = report.stage === undefined ? '' : ` at stage ${report.stage}`;
-  process.stdout.write(`election record verified${stage} against specification ${SUPPORTED_SPEC_VERSIONS.join(', ')}: every check it holds passes\n`);
+  process.stdout.write(
+    `election record verified${stage} against specification ${SUPPORTED_SPEC_VERSIONS.join(', ')}: every check it holds passes\n`,
+  );
 }
 
 export function register(program: Command): void {
   program
     .command('verify')
-    .description('verify an election record offline: package, ceremony, station manifest, enrollments, logs, cosignatures, ballots, tally and results')
+    .description(
+      'verify an election record offline: package, ceremony, station manifest, enrollments, logs, cosignatures, ballots, tally and results',
+    )
     .argument('<dir>', 'the election record folder')
     .option('--report <file>', 'write the JSON report here')
-    .option('--authority-key <vkey-file>', "the election authority's verifier key, obtained independently (default: the key the package names)")
-    .option('--threads <n>', 'worker threads for ballot proofs (default: one per core, up to one per station, once the ballot logs reach 16 MiB; 0 = main thread)')
+    .option(
+      '--authority-key <vkey-file>',
+      "the election authority's verifier key, obtained independently (default: the key the package names)",
+    )
+    .option(
+      '--threads <n>',
+      'worker threads for ballot proofs (default: one per core, up to one per station, once the ballot logs reach 16 MiB; 0 = main thread)',
+    )
     .option('--quiet', 'no progress on stderr')
-    .option('--stage <stage>', `fail unless the record has reached this stage: ${RECORD_STAGES.join(', ')} (default: verify it at the stage it is in)`)
+    .option(
+      '--stage <stage>',
+      `fail unless the record has reached this stage: ${RECORD_STAGES.join(', ')} (default: verify it at the stage it is in)`,
+    )
     .action((dir: string, options: VerifyOptions) => verifyCommand(dir, options));
 }

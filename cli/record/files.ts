@@ -10,7 +10,8 @@ import { CliError } from '../urna';
 function resolveInside(root: string, relative: string): string {
   const full = path.resolve(root, ...relative.split('/'));
   // A record path never leaves the record folder.
-  if (full !== root && !full.startsWith(`${root}${path.sep}`)) throw new Error(`invariant failed: ${relative} is outside the record`);
+  if (full !== root && !full.startsWith(`${root}${path.sep}`))
+    throw new Error(`invariant failed: ${relative} is outside the record`);
   return full;
 }
 
@@ -39,13 +40,19 @@ export function directoryRecordSource(dir: string): RecordSource {
 }
 
 /** Writes a record file, creating its folder; `exclusive` refuses to replace an existing file. */
-export function writeRecordFile(dir: string, relative: string, text: string, options: { readonly exclusive?: boolean } = {}): void {
+export function writeRecordFile(
+  dir: string,
+  relative: string,
+  text: string,
+  options: { readonly exclusive?: boolean } = {},
+): void {
   const file = resolveInside(path.resolve(dir), relative);
   mkdirSync(path.dirname(file), { recursive: true });
   try {
     writeFileSync(file, text, { mode: 0o644, flag: options.exclusive === true ? 'wx' : 'w' });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new CliError(`${file} already exists; refusing to overwrite it`);
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new CliError(`${file} already exists; refusing to overwrite it`);
     throw new CliError(`cannot write ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

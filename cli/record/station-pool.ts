@@ -14,7 +14,9 @@ import { WorkerPool } from '../../validator/worker-pool';
 export type StationJob = { readonly id: number; readonly stationId: string };
 
 /** A VerifiedStation as it crosses threads: the totals' group elements travel as their encodings. */
-export type WireStation = Omit<VerifiedStation, 'totals'> & { readonly totals: { readonly stationId: string; readonly precinctId: string; readonly tally: EncryptedTallyRecord } };
+export type WireStation = Omit<VerifiedStation, 'totals'> & {
+  readonly totals: { readonly stationId: string; readonly precinctId: string; readonly tally: EncryptedTallyRecord };
+};
 
 export type StationAnswer = { readonly id: number; readonly result: Result<WireStation, RecordFailure> };
 
@@ -34,7 +36,14 @@ export class StationWorkerPool {
 
   /** `dir` is the record folder; each worker trusts the package as `trust` says, like the main thread. */
   constructor(dir: string, trust: unknown, threads: number) {
-    this.#pool = new WorkerPool({ script: bundled ? bundleFile('urna-verify-worker.mjs') : new URL('../../bin/urna-verify-worker.mjs', import.meta.url), workerData: { dir, trust }, threads, announcesReady: false });
+    this.#pool = new WorkerPool({
+      script: bundled
+        ? bundleFile('urna-verify-worker.mjs')
+        : new URL('../../bin/urna-verify-worker.mjs', import.meta.url),
+      workerData: { dir, trust },
+      threads,
+      announcesReady: false,
+    });
     // Started now, so the workers open the record while the main thread does.
     this.#pool.start();
   }

@@ -8,7 +8,14 @@ import { availableParallelism } from 'node:os';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describeRecordFailure, type RecordFailure } from '../../core/record/failure';
-import { verifyRecord, verifyRecordLogs, type VerifiedLogs, type VerifyOptions, type VerifyProgress, type VerifyReport } from '../../core/record/verify';
+import {
+  verifyRecord,
+  verifyRecordLogs,
+  type VerifiedLogs,
+  type VerifyOptions,
+  type VerifyProgress,
+  type VerifyReport,
+} from '../../core/record/verify';
 import type { PackageTrust } from '../../core/election/package';
 import type { RecordStage } from '../../core/record/steps';
 import { nodeMerkleHasher } from '../../storage/merkle-hasher';
@@ -59,7 +66,9 @@ function progressPrinter(quiet: boolean): (p: VerifyProgress) => void {
     if (quiet || (now - last < 1000 && p.stationsDone < p.stations)) return;
     last = now;
     const rate = p.ballotsVerified / Math.max(0.001, (now - started) / 1000);
-    process.stderr.write(`verify: ${p.stationsDone}/${p.stations} stations, ${p.ballotsVerified} ballots' proofs verified, ${rate.toFixed(0)} ballots/s\n`);
+    process.stderr.write(
+      `verify: ${p.stationsDone}/${p.stations} stations, ${p.ballotsVerified} ballots' proofs verified, ${rate.toFixed(0)} ballots/s\n`,
+    );
   };
 }
 
@@ -82,7 +91,11 @@ export function autoThreads(dir: string, stations: readonly string[]): number {
   return Math.min(stations.length, Math.max(1, availableParallelism()));
 }
 
-async function withVerifier<T>(dir: string, settings: VerifierSettings, run: (options: VerifyOptions) => Promise<T>): Promise<T> {
+async function withVerifier<T>(
+  dir: string,
+  settings: VerifierSettings,
+  run: (options: VerifyOptions) => Promise<T>,
+): Promise<T> {
   const trust = packageTrustFrom(settings.authorityKeyFile);
   const base: VerifyOptions = { trust, hasher: nodeMerkleHasher, onProgress: progressPrinter(settings.quiet === true) };
   if (settings.threads !== undefined && settings.threads !== 'auto' && settings.threads <= 1) return run(base);
@@ -90,7 +103,10 @@ async function withVerifier<T>(dir: string, settings: VerifierSettings, run: (op
   // One thread per station at most; a record the main thread cannot open fails before any worker is needed.
   const stationIds = source.list('stations') ?? [];
   const stations = stationIds.length;
-  const threads = settings.threads === undefined || settings.threads === 'auto' ? autoThreads(path.resolve(dir), stationIds) : settings.threads;
+  const threads =
+    settings.threads === undefined || settings.threads === 'auto'
+      ? autoThreads(path.resolve(dir), stationIds)
+      : settings.threads;
   if (threads <= 1 || stations <= 1 || source.readText('election.json') === undefined) return run(base);
   const pool = new StationWorkerPool(path.resolve(dir), trust, Math.min(threads, stations));
   try {
@@ -114,5 +130,10 @@ export async function verifiedLogsOf(dir: string, settings: VerifierSettings): P
 
 export async function verifyRecordFolder(dir: string, settings: VerifierSettings): Promise<VerifyReport> {
   const source = directoryRecordSource(path.resolve(dir));
-  return withVerifier(dir, settings, (options) => verifyRecord(source, settings.requireStage === undefined ? options : { ...options, requireStage: settings.requireStage }));
+  return withVerifier(dir, settings, (options) =>
+    verifyRecord(
+      source,
+      settings.requireStage === undefined ? options : { ...options, requireStage: settings.requireStage },
+    ),
+  );
 }

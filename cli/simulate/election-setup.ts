@@ -15,7 +15,14 @@ import { toHex, utf8Encode } from '../../core/encoding/bytes';
 import { parseElectionDefinition, type ElectionDefinition } from '../../core/election/definition';
 import { enrollStation } from '../../core/election/enrollment';
 import { pollBookKeyId, voterHash } from '../../core/election/pollbook';
-import { CEREMONY_PLACEHOLDER_HASH, CEREMONY_PLACEHOLDER_KEY, electionBaseHash, electionCeremonyBaseHash, serializeElectionPackage, signElectionPackage } from '../../core/election/package';
+import {
+  CEREMONY_PLACEHOLDER_HASH,
+  CEREMONY_PLACEHOLDER_KEY,
+  electionBaseHash,
+  electionCeremonyBaseHash,
+  serializeElectionPackage,
+  signElectionPackage,
+} from '../../core/election/package';
 import { signStationManifest, type ListedStation } from '../../core/election/station-manifest';
 import { sampleElectionDefinition } from '../../core/election/sample';
 import { toBallotManifest } from '../../core/election/manifest';
@@ -94,12 +101,20 @@ function randomHex(bytes: number): string {
 
 /** One poll-worker card per station, with fresh keys and PINs; the issuer key goes in the package. */
 function makeCards(stations: number): { file: CardSetFile; pins: string[] } {
-  const pins = Array.from({ length: stations }, () => String(randomBytes(4).readUInt32BE(0) % 1_000_000).padStart(6, '0'));
+  const pins = Array.from({ length: stations }, () =>
+    String(randomBytes(4).readUInt32BE(0) % 1_000_000).padStart(6, '0'),
+  );
   return {
     file: {
       cardIssuerSeed: randomHex(32),
       tokenIssuerSeed: randomHex(32),
-      cards: pins.map((pin, i) => ({ name: `worker-${i + 1}`, cardId: `pw-${String(i + 1).padStart(4, '0')}`, role: 'poll-worker' as const, seed: randomHex(32), pin })),
+      cards: pins.map((pin, i) => ({
+        name: `worker-${i + 1}`,
+        cardId: `pw-${String(i + 1).padStart(4, '0')}`,
+        role: 'poll-worker' as const,
+        seed: randomHex(32),
+        pin,
+      })),
     },
     pins,
   };
@@ -123,34 +138,56 @@ export async function prepareElection(workDir: string, shape: SimulationShape): 
     authorityVerifierKey: authorityVkey,
     pollWorkerCardIssuerKey: formatVerifierKey('sim-cards', SIGNATURE_TYPE_ED25519, cardSet.cardIssuerPublicKey),
     // The package names where each validator is published; the simulation's stations reach them on loopback instead.
-    validators: validators.map((v) => ({ name: v.name, verifierKey: v.verifierKey, url: `https://${v.name}.simulation.invalid/` })),
+    validators: validators.map((v) => ({
+      name: v.name,
+      verifierKey: v.verifierKey,
+      url: `https://${v.name}.simulation.invalid/`,
+    })),
     // Filled in after the guardians' ceremony, which is bound to everything else.
     jointPublicKey: CEREMONY_PLACEHOLDER_KEY,
     ceremonyRecordHash: CEREMONY_PLACEHOLDER_HASH,
     guardians: { count: shape.guardians, threshold: shape.threshold },
   });
-  if (!sample.ok) throw new CliError(`the sample definition is invalid: ${sample.error.map((e) => e.message.en).join('; ')}`);
+  if (!sample.ok)
+    throw new CliError(`the sample definition is invalid: ${sample.error.map((e) => e.message.en).join('; ')}`);
 
   const stationPlans = Array.from({ length: shape.stations }, (_, i) => {
     const precinct = PRECINCTS[i % PRECINCTS.length] ?? PRECINCTS[0];
     const number = i + 1;
-    return { number, stationId: `station-${String(number).padStart(2, '0')}` as StationId, precinct, voterIds: voterIdsFor(number, votersAt(shape, i), precinct.code) };
+    return {
+      number,
+      stationId: `station-${String(number).padStart(2, '0')}` as StationId,
+      precinct,
+      voterIds: voterIdsFor(number, votersAt(shape, i), precinct.code),
+    };
   });
   const electionId = sample.value.electionId;
   const draft = {
     ...sample.value,
     precincts: sample.value.precincts.map((p) => ({
       ...p,
-      voterList: stationPlans.filter((s) => s.precinct.precinctId === p.id).flatMap((s) => s.voterIds.map((id) => voterHash(pollBookKey, electionId, id))),
+      voterList: stationPlans
+        .filter((s) => s.precinct.precinctId === p.id)
+        .flatMap((s) => s.voterIds.map((id) => voterHash(pollBookKey, electionId, id))),
     })),
     pollBookKeyId: pollBookKeyId(pollBookKey),
     validators: { ...sample.value.validators, threshold: shape.cosign },
   };
   const parsedDraft = parseElectionDefinition(draft);
-  if (!parsedDraft.ok) throw new CliError(`the simulated election is invalid: ${parsedDraft.error.map((e) => e.message.en).join('; ')}`);
-  const ceremony = await holdGuardianCeremony(workDir, shape.guardians, shape.threshold, electionCeremonyBaseHash(parsedDraft.value));
-  const parsed = parseElectionDefinition({ ...draft, guardians: { ...draft.guardians, jointPublicKey: ceremony.jointKey, ceremonyRecordHash: ceremony.recordHash } });
-  if (!parsed.ok) throw new CliError(`the simulated election is invalid: ${parsed.error.map((e) => e.message.en).join('; ')}`);
+  if (!parsedDraft.ok)
+    throw new CliError(`the simulated election is invalid: ${parsedDraft.error.map((e) => e.message.en).join('; ')}`);
+  const ceremony = await holdGuardianCeremony(
+    workDir,
+    shape.guardians,
+    shape.threshold,
+    electionCeremonyBaseHash(parsedDraft.value),
+  );
+  const parsed = parseElectionDefinition({
+    ...draft,
+    guardians: { ...draft.guardians, jointPublicKey: ceremony.jointKey, ceremonyRecordHash: ceremony.recordHash },
+  });
+  if (!parsed.ok)
+    throw new CliError(`the simulated election is invalid: ${parsed.error.map((e) => e.message.en).join('; ')}`);
   const definition = parsed.value;
   const authority = readSignerKeyFile(authorityKeyFile);
   const signed = signElectionPackage(definition, authority);
@@ -167,17 +204,35 @@ export async function prepareElection(workDir: string, shape: SimulationShape): 
     provisionStation(dataDir, { stationId: plan.stationId, electionId, precinctId: plan.precinct.precinctId });
     const identity = loadStationIdentity(path.join(dataDir, 'station.key'));
     if (!identity.ok) throw new CliError(`${plan.stationId}: ${describeIdentityError(identity.error)}`);
-    const enrolled = enrollStation({ electionId, stationId: plan.stationId, precinctId: plan.precinct.precinctId as PrecinctId, stationVerifierKey: identity.value.verifierKey }, authority, definition);
-    if (!enrolled.ok) throw new CliError(`${plan.stationId} not enrolled: ${enrolled.error.map((e) => e.message.en).join('; ')}`);
+    const enrolled = enrollStation(
+      {
+        electionId,
+        stationId: plan.stationId,
+        precinctId: plan.precinct.precinctId as PrecinctId,
+        stationVerifierKey: identity.value.verifierKey,
+      },
+      authority,
+      definition,
+    );
+    if (!enrolled.ok)
+      throw new CliError(`${plan.stationId} not enrolled: ${enrolled.error.map((e) => e.message.en).join('; ')}`);
     writeFileSync(path.join(enrollmentsDir, `${plan.stationId}.json`), `${JSON.stringify(enrolled.value, null, 2)}\n`);
-    listed.push({ stationId: plan.stationId, precinctId: plan.precinct.precinctId as PrecinctId, verifierKey: identity.value.verifierKey });
+    listed.push({
+      stationId: plan.stationId,
+      precinctId: plan.precinct.precinctId as PrecinctId,
+      verifierKey: identity.value.verifierKey,
+    });
     const pinned = pinAuthorityKey(dataDir, authorityVkey);
     if (!pinned.ok) throw new CliError(`${plan.stationId}: ${pinned.error.map((e) => e.message.en).join('; ')}`);
     provisionPollBookKey(dataDir, pollBookKey);
     const loaded = loadElectionPackage({ dataDir, pollsHaveOpened: () => false }, utf8Encode(packageText));
-    if (!loaded.ok) throw new CliError(`${plan.stationId} refused the package: ${loaded.error.map((e) => e.message.en).join('; ')}`);
-    const ballotStyleId = definition.ballotStyles.find((s) => s.precinctIds.includes(plan.precinct.precinctId as PrecinctId))?.id;
-    if (ballotStyleId === undefined) throw new Error(`invariant failed: no ballot style for ${plan.precinct.precinctId}`);
+    if (!loaded.ok)
+      throw new CliError(`${plan.stationId} refused the package: ${loaded.error.map((e) => e.message.en).join('; ')}`);
+    const ballotStyleId = definition.ballotStyles.find((s) =>
+      s.precinctIds.includes(plan.precinct.precinctId as PrecinctId),
+    )?.id;
+    if (ballotStyleId === undefined)
+      throw new Error(`invariant failed: no ballot style for ${plan.precinct.precinctId}`);
     const manifest = toBallotManifest(definition, ballotStyleId);
     if (!manifest.ok) throw new Error(`invariant failed: no manifest for ${ballotStyleId}`);
     return {
@@ -193,7 +248,10 @@ export async function prepareElection(workDir: string, shape: SimulationShape): 
     };
   });
 
-  const manifest = signStationManifest({ manifestVersion: 1, final: true, stations: listed }, authority, { definition, baseHash: electionBaseHash(definition) });
+  const manifest = signStationManifest({ manifestVersion: 1, final: true, stations: listed }, authority, {
+    definition,
+    baseHash: electionBaseHash(definition),
+  });
   if (!manifest.ok) throw new Error(`invariant failed: the station manifest: ${manifest.error}`);
   const stationManifestFile = path.join(workDir, 'station-manifest.json');
   writeFileSync(stationManifestFile, `${JSON.stringify(manifest.value, null, 2)}\n`);

@@ -41,7 +41,11 @@ const URNA_BIN = path.resolve(import.meta.dirname, '../../bin/urna.mjs');
  * their state folder, what to carry — is about folders in the simulation's working
  * folder, deleted after the run, so it is shown only when the command fails.
  */
-export function runGuardianProcess(args: readonly string[], passphrase?: string, echo: (text: string) => void = (text) => process.stderr.write(text)): Promise<number> {
+export function runGuardianProcess(
+  args: readonly string[],
+  passphrase?: string,
+  echo: (text: string) => void = (text) => process.stderr.write(text),
+): Promise<number> {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' };
   delete env['URNA_GUARDIAN_PASSPHRASE'];
   if (passphrase !== undefined) env['URNA_GUARDIAN_PASSPHRASE'] = passphrase;
@@ -59,7 +63,12 @@ export function runGuardianProcess(args: readonly string[], passphrase?: string,
 }
 
 /** The ceremony among `count` guardian processes, bound to the definition's ceremony base hash. */
-export async function holdGuardianCeremony(workDir: string, count: number, threshold: number, baseHash: Bytes): Promise<GuardianCeremonyOutcome> {
+export async function holdGuardianCeremony(
+  workDir: string,
+  count: number,
+  threshold: number,
+  baseHash: Bytes,
+): Promise<GuardianCeremonyOutcome> {
   const ceremonyDir = path.join(workDir, 'guardians');
   const messagesDir = path.join(ceremonyDir, 'messages');
   mkdirSync(messagesDir, { recursive: true });
@@ -70,7 +79,19 @@ export async function holdGuardianCeremony(workDir: string, count: number, thres
   }));
   const common = (g: SimulatedGuardian) => ['--state', g.stateDir, '--messages', messagesDir];
   const steps: readonly (readonly [string, (g: SimulatedGuardian, i: number) => string[]])[] = [
-    ['init', (g, i) => ['--guardians', String(count), '--threshold', String(threshold), '--index', String(i + 1), '--base-hash', toBase64Url(baseHash)]],
+    [
+      'init',
+      (g, i) => [
+        '--guardians',
+        String(count),
+        '--threshold',
+        String(threshold),
+        '--index',
+        String(i + 1),
+        '--base-hash',
+        toBase64Url(baseHash),
+      ],
+    ],
     ['announce', () => []],
     ['share', () => []],
     ['receive', () => []],
@@ -78,12 +99,25 @@ export async function holdGuardianCeremony(workDir: string, count: number, thres
   ];
   for (const [step, extra] of steps) {
     // Every guardian does a step before any does the next: each step waits for the others' messages.
-    const codes = await Promise.all(guardians.map((g, i) => runGuardianProcess(['guardian', step, ...common(g), ...extra(g, i)], g.passphrase)));
+    const codes = await Promise.all(
+      guardians.map((g, i) => runGuardianProcess(['guardian', step, ...common(g), ...extra(g, i)], g.passphrase)),
+    );
     const failed = guardians.filter((_, i) => codes[i] !== 0).map((g) => g.id);
     if (failed.length > 0) throw new CliError(`urna guardian ${step} failed for ${failed.join(', ')}`);
   }
   const recordFile = path.join(ceremonyDir, 'key-ceremony.json');
-  if ((await runGuardianProcess(['keys', 'ceremony-record', '--messages', messagesDir, '--out', recordFile, '--base-hash', toBase64Url(baseHash)])) !== 0) {
+  if (
+    (await runGuardianProcess([
+      'keys',
+      'ceremony-record',
+      '--messages',
+      messagesDir,
+      '--out',
+      recordFile,
+      '--base-hash',
+      toBase64Url(baseHash),
+    ])) !== 0
+  ) {
     throw new CliError('urna keys ceremony-record failed');
   }
   const record = JSON.parse(readFileSync(recordFile, 'utf8')) as { jointKey?: unknown };
@@ -92,7 +126,15 @@ export async function holdGuardianCeremony(workDir: string, count: number, thres
 }
 
 /** One guardian's partial decryption, on its own machine with its own passphrase. */
-export async function guardianTallyShare(guardian: SimulatedGuardian, record: string, out: string, extra: readonly string[]): Promise<void> {
-  const code = await runGuardianProcess(['tally', 'share', '--record', record, '--state', guardian.stateDir, '--out', out, ...extra], guardian.passphrase);
+export async function guardianTallyShare(
+  guardian: SimulatedGuardian,
+  record: string,
+  out: string,
+  extra: readonly string[],
+): Promise<void> {
+  const code = await runGuardianProcess(
+    ['tally', 'share', '--record', record, '--state', guardian.stateDir, '--out', out, ...extra],
+    guardian.passphrase,
+  );
   if (code !== 0) throw new CliError(`urna tally share failed for ${guardian.id}`);
 }

@@ -74,14 +74,15 @@ export async function startPostgres(options: ClusterOptions = {}): Promise<Postg
       ...(owner === undefined ? {} : { uid: owner.uid, gid: owner.gid }),
       env: { ...process.env, LC_ALL: 'C' },
     });
-    if (result.status !== 0) throw new Error(`${command} failed (${String(result.status)}): ${result.stderr}${result.stdout}`);
+    if (result.status !== 0)
+      throw new Error(`${command} failed (${String(result.status)}): ${result.stderr}${result.stdout}`);
   };
   run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '--locale=C', '--encoding=UTF8']);
   const port = await freePort();
   const durable = options.durable ?? false;
   const settings = [
     `-p ${port}`,
-    "-c listen_addresses=127.0.0.1",
+    '-c listen_addresses=127.0.0.1',
     `-c unix_socket_directories=${dir}`,
     `-c max_connections=${options.maxConnections ?? 200}`,
     `-c fsync=${durable ? 'on' : 'off'}`,
@@ -97,7 +98,8 @@ export async function startPostgres(options: ClusterOptions = {}): Promise<Postg
     port,
     url,
     async createDatabase(name: string) {
-      if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`database name ${name}: lower-case letters, digits and _ only`);
+      if (!/^[a-z_][a-z0-9_]*$/.test(name))
+        throw new Error(`database name ${name}: lower-case letters, digits and _ only`);
       const admin = postgres(url('postgres'), { max: 1, onnotice: () => undefined });
       try {
         await admin.unsafe(`CREATE DATABASE ${name}`);

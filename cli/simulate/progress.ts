@@ -64,7 +64,9 @@ export class DayProgress {
       .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
       .map(([stationId, wait]) => `${stationId} ${wait.reason} (${Math.round((now - wait.since) / 1000)} s)`);
     const rates = `${recent.toFixed(1)}/s now, ${overall.toFixed(1)}/s overall`;
-    this.report(`simulate: ${this.cast}/${this.total} ballots cast at all stations (${rates})${waiting.length === 0 ? '' : `; waiting: ${waiting.join('; ')}`}`);
+    this.report(
+      `simulate: ${this.cast}/${this.total} ballots cast at all stations (${rates})${waiting.length === 0 ? '' : `; waiting: ${waiting.join('; ')}`}`,
+    );
   }
 
   /** The logger a station driver reports to: fault events become lines at once, waits are remembered for the next tick. */
@@ -81,18 +83,26 @@ export class DayProgress {
     const stationId = text(fields['stationId']);
     switch (eventId) {
       case 'simulate.paper-running-out':
-        this.report(`simulate: fault: ${stationId}: the printer's roll will run out after ${text(fields['lines'])} lines (voter ${text(fields['voter'])})`);
+        this.report(
+          `simulate: fault: ${stationId}: the printer's roll will run out after ${text(fields['lines'])} lines (voter ${text(fields['voter'])})`,
+        );
         return;
       case 'simulate.station-killed':
-        this.report(`simulate: fault: ${stationId}: power cut ${CRASH_MOMENTS[text(fields['moment'])] ?? text(fields['moment'])} (voter ${text(fields['voter'])}); restarting the kiosk`);
+        this.report(
+          `simulate: fault: ${stationId}: power cut ${CRASH_MOMENTS[text(fields['moment'])] ?? text(fields['moment'])} (voter ${text(fields['voter'])}); restarting the kiosk`,
+        );
         this.wait(stationId, 'restarting its kiosk after a power cut');
         return;
       case 'simulate.station-restarted':
-        this.report(`simulate: ${stationId}: kiosk restarted; the poll worker checks the pending ballots against the paper in the printer`);
+        this.report(
+          `simulate: ${stationId}: kiosk restarted; the poll worker checks the pending ballots against the paper in the printer`,
+        );
         this.wait(stationId, 'poll worker resolving pending ballots');
         return;
       case 'simulate.pending-resolved':
-        this.report(`simulate: ${stationId}: pending ballot ${fields['confirmed'] === true ? `confirmed cast (its paper record is in the box${fields['receipt'] === true ? '' : ', the receipt did not print'})` : 'voided (no paper record printed)'}`);
+        this.report(
+          `simulate: ${stationId}: pending ballot ${fields['confirmed'] === true ? `confirmed cast (its paper record is in the box${fields['receipt'] === true ? '' : ', the receipt did not print'})` : 'voided (no paper record printed)'}`,
+        );
         return;
       case 'simulate.recovered':
         this.waits.delete(stationId);

@@ -31,14 +31,29 @@ import { PtyPair } from '../../hardware/sim/pty-pair';
 import type { SyncBatchPolicy } from '../../main/sync/sync-batching';
 import { CliError } from '../urna';
 import { guardianTallyShare } from './guardians';
-import { prepareElection, URNA_BIN, type SimulatedElection, type SimulatedStation, type SimulationShape } from './election-setup';
+import {
+  prepareElection,
+  URNA_BIN,
+  type SimulatedElection,
+  type SimulatedStation,
+  type SimulationShape,
+} from './election-setup';
 import { LoopbackProxy } from './loopback-proxy';
 import { DayProgress } from './progress';
 import { emptyDayStats, NO_FAULTS, planStationFaults, StationDriver, type StationDayStats } from './station-driver';
 import { StationProcess } from './station-process';
 import { ValidatorProcess } from './validator-process';
 import { startPostgres, type PostgresCluster } from './postgres-cluster';
-import { addCounts, countBallot, electionMood, emptyCounts, planVoters, SeededStream, type PlainCounts, type VoterIntent } from './voters';
+import {
+  addCounts,
+  countBallot,
+  electionMood,
+  emptyCounts,
+  planVoters,
+  SeededStream,
+  type PlainCounts,
+  type VoterIntent,
+} from './voters';
 
 export type SimulateOptions = SimulationShape & {
   readonly seed: string;
@@ -81,7 +96,6 @@ export type SimulationSummary = {
   readonly workDir: string | null;
 };
 
-
 /**
  * A simulated day lasts seconds, not hours: stations release a batch every 8 entries
  * (about three voters) or every second or so, not the kiosk's 25 entries / 5 minutes.
@@ -99,7 +113,10 @@ function sleep(ms: number): Promise<void> {
 /** Runs a `urna` subcommand; its output goes to stderr, so stdout stays the summary. */
 function runUrna(args: readonly string[]): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [URNA_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+    const child = spawn(process.execPath, [URNA_BIN, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
     child.stdout.on('data', (chunk: Buffer) => process.stderr.write(chunk));
     child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
     child.once('error', reject);
@@ -109,12 +126,16 @@ function runUrna(args: readonly string[]): Promise<number> {
 
 function checkShape(options: SimulateOptions): void {
   const positive = (value: number, name: string, max: number) => {
-    if (!Number.isInteger(value) || value < 1 || value > max) throw new CliError(`--${name} must be an integer from 1 to ${max}`);
+    if (!Number.isInteger(value) || value < 1 || value > max)
+      throw new CliError(`--${name} must be an integer from 1 to ${max}`);
   };
   positive(options.stations, 'stations', 200);
   positive(options.voters, 'voters', 20_000);
   if (options.stationVoters !== undefined) {
-    if (options.stationVoters.length !== options.stations) throw new CliError(`--station-voters gives ${options.stationVoters.length} station(s), --stations ${options.stations}`);
+    if (options.stationVoters.length !== options.stations)
+      throw new CliError(
+        `--station-voters gives ${options.stationVoters.length} station(s), --stations ${options.stations}`,
+      );
     for (const n of options.stationVoters) positive(n, 'station-voters', 20_000);
   }
   positive(options.validators, 'validators', 32);
@@ -123,9 +144,16 @@ function checkShape(options: SimulateOptions): void {
   positive(options.threshold, 'threshold', options.guardians);
   const processes = options.validatorProcesses ?? 1;
   positive(processes, 'validator-processes', 16);
-  if (processes > 1 && options.validatorStore !== 'postgres') throw new CliError('--validator-processes above 1 needs --validator-store postgres: processes of one validator share its database');
-  if (options.cosign * 2 <= options.validators) throw new CliError(`--cosign must be more than half of --validators (${options.validators}), or two histories could both be final`);
-  if (existsSync(options.out) && readdirSync(options.out).length > 0) throw new CliError(`${options.out} is not empty; the election record needs a fresh folder`);
+  if (processes > 1 && options.validatorStore !== 'postgres')
+    throw new CliError(
+      '--validator-processes above 1 needs --validator-store postgres: processes of one validator share its database',
+    );
+  if (options.cosign * 2 <= options.validators)
+    throw new CliError(
+      `--cosign must be more than half of --validators (${options.validators}), or two histories could both be final`,
+    );
+  if (existsSync(options.out) && readdirSync(options.out).length > 0)
+    throw new CliError(`${options.out} is not empty; the election record needs a fresh folder`);
 }
 
 /**
@@ -136,11 +164,16 @@ function checkShape(options: SimulateOptions): void {
 function viewOfResults(results: ElectionResults): ResultsView {
   const unit = (u: ElectionResults['overall']): PlainCounts => ({
     ballotsCast: u.ballotsCast,
-    contests: Object.fromEntries(u.contests.map((c) => [c.contestId, Object.fromEntries(c.selections.map((s) => [s.selectionId, s.count]))])),
+    contests: Object.fromEntries(
+      u.contests.map((c) => [c.contestId, Object.fromEntries(c.selections.map((s) => [s.selectionId, s.count]))]),
+    ),
   });
   return {
     ...unit(results.overall),
-    stations: Object.fromEntries([...results.stations.map((s) => [s.stationId, unit(s)] as const), ...results.merged.map((m) => [m.unitId, unit(m)] as const)]),
+    stations: Object.fromEntries([
+      ...results.stations.map((s) => [s.stationId, unit(s)] as const),
+      ...results.merged.map((m) => [m.unitId, unit(m)] as const),
+    ]),
   };
 }
 
@@ -161,7 +194,11 @@ export function intendedAtUnits(intended: ResultsView, results: ElectionResults)
   }
   // A station the voters used that the results leave out stays, so the difference names it.
   for (const [id, counts] of Object.entries(intended.stations)) {
-    if (!results.stations.some((s) => s.stationId === id) && !results.merged.some((m) => m.stations.some((s) => s.stationId === id))) units[id] = counts;
+    if (
+      !results.stations.some((s) => s.stationId === id) &&
+      !results.merged.some((m) => m.stations.some((s) => s.stationId === id))
+    )
+      units[id] = counts;
   }
   return { ballotsCast: intended.ballotsCast, contests: intended.contests, stations: units };
 }
@@ -174,13 +211,22 @@ function unionManifest(stations: readonly SimulatedStation[]): BallotManifest {
 }
 
 /** What the voters of every station mean, and the counts they add up to. */
-export function intendedResults(seed: string, stations: readonly SimulatedStation[]): { plans: Map<string, VoterIntent[]>; intended: ResultsView } {
+export function intendedResults(
+  seed: string,
+  stations: readonly SimulatedStation[],
+): { plans: Map<string, VoterIntent[]>; intended: ResultsView } {
   const mood = electionMood(seed, unionManifest(stations));
   const plans = new Map<string, VoterIntent[]>();
   const overall = emptyCounts(stations.map((s) => s.manifest));
   const perStation: Record<string, PlainCounts> = {};
   for (const station of [...stations].sort((a, b) => (a.stationId < b.stationId ? -1 : 1))) {
-    const voters = planVoters({ seed, stationId: station.stationId, voterIds: station.voterIds, manifest: station.manifest, mood });
+    const voters = planVoters({
+      seed,
+      stationId: station.stationId,
+      voterIds: station.voterIds,
+      manifest: station.manifest,
+      mood,
+    });
     plans.set(station.stationId, voters);
     const counts = emptyCounts([station.manifest]);
     for (const voter of voters) countBallot(counts, station.manifest, voter.marks);
@@ -223,7 +269,11 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
   // Interrupted (Ctrl-C, a supervisor's SIGTERM): the processes this run started go with it.
   const interrupted = (signal: NodeJS.Signals) => {
     progress(`simulate: ${signal}: stopping stations, devices and validators`);
-    void Promise.allSettled([...rigs.map((r) => r.kiosk.kill()), ...rigs.map((r) => teardownDevices(r)), ...validators.map((v) => v.kill())]).then(() => {
+    void Promise.allSettled([
+      ...rigs.map((r) => r.kiosk.kill()),
+      ...rigs.map((r) => teardownDevices(r)),
+      ...validators.map((v) => v.kill()),
+    ]).then(() => {
       PtyPair.removeDir(ptyDir);
       process.exit(130);
     });
@@ -254,24 +304,45 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     }
     const validatorUrls = await Promise.all(validators.map((v) => v.start()));
     lap('validatorsStart');
-    progress(`simulate: ${groups.length} validators of ${perValidator} process(es) each listening (${validatorUrls.join(', ')})`);
+    progress(
+      `simulate: ${groups.length} validators of ${perValidator} process(es) each listening (${validatorUrls.join(', ')})`,
+    );
 
     const total = election.stations.reduce((n, s) => n + s.voterIds.length, 0);
     const day = new DayProgress(total, progress);
-    for (const [k, station] of election.stations.entries()) rigs.push(await rigStation(election, station, groups.map((g) => g[k % g.length] as ValidatorProcess), ptyDir, options, day.stationEvents));
+    for (const [k, station] of election.stations.entries())
+      rigs.push(
+        await rigStation(
+          election,
+          station,
+          groups.map((g) => g[k % g.length] as ValidatorProcess),
+          ptyDir,
+          options,
+          day.stationEvents,
+        ),
+      );
     // A few at a time: each kiosk process compiles its sources on start, and there are two cores.
     for (let i = 0; i < rigs.length; i += 4) await Promise.all(rigs.slice(i, i + 4).map((r) => r.kiosk.start()));
     await Promise.all(rigs.map((r) => r.driver.openPolls()));
     lap('stationsOpen');
-    progress(`simulate: ${rigs.length} stations open, ${options.stationVoters === undefined ? `${options.voters} voters each` : `${options.stationVoters.join(', ')} voters`}`);
+    progress(
+      `simulate: ${rigs.length} stations open, ${options.stationVoters === undefined ? `${options.voters} voters each` : `${options.stationVoters.join(', ')} voters`}`,
+    );
 
     let votingDone = false;
     day.startVoting();
     const ticker = setInterval(() => day.tick(), 10_000);
     const faultCounts = { validatorRestarts: 0, networkCuts: 0 };
-    const faultLoops = options.faults ? [validatorFaults(options.seed, groups, rigs, () => votingDone, faultCounts, progress), networkFaults(options.seed, rigs, () => votingDone, faultCounts, progress)] : [];
+    const faultLoops = options.faults
+      ? [
+          validatorFaults(options.seed, groups, rigs, () => votingDone, faultCounts, progress),
+          networkFaults(options.seed, rigs, () => votingDone, faultCounts, progress),
+        ]
+      : [];
     try {
-      await Promise.all(rigs.map((r) => r.driver.runVoters(plans.get(r.station.stationId) ?? [], () => day.ballotCast())));
+      await Promise.all(
+        rigs.map((r) => r.driver.runVoters(plans.get(r.station.stationId) ?? [], () => day.ballotCast())),
+      );
     } finally {
       votingDone = true;
       clearInterval(ticker);
@@ -283,13 +354,32 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
 
     await Promise.all(rigs.map((r) => r.driver.closePolls()));
     progress('simulate: polls closed; waiting until every validator has cosigned both logs of every station');
-    await waitForCosignatures(rigs, election.validators.map((v) => v.name), progress);
+    await waitForCosignatures(
+      rigs,
+      election.validators.map((v) => v.name),
+      progress,
+    );
     lap('closeAndSync');
     for (const rig of rigs) await rig.kiosk.close();
     await Promise.all(rigs.map((r) => teardownDevices(r)));
 
     const out = path.resolve(options.out);
-    const exported = await runUrna(['record', 'export', '--out', out, '--election', election.packageFile, '--guardians', election.ceremonyDir, '--enrollments', election.enrollmentsDir, '--station-manifest', election.stationManifestFile, '--from', ...groups.map((g) => g[0]?.url ?? '')]);
+    const exported = await runUrna([
+      'record',
+      'export',
+      '--out',
+      out,
+      '--election',
+      election.packageFile,
+      '--guardians',
+      election.ceremonyDir,
+      '--enrollments',
+      election.enrollmentsDir,
+      '--station-manifest',
+      election.stationManifestFile,
+      '--from',
+      ...groups.map((g) => g[0]?.url ?? ''),
+    ]);
     if (exported !== 0) throw new CliError('urna record export failed');
     lap('export');
     await Promise.all(validators.map((v) => v.stop()));
@@ -307,7 +397,16 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     if (combined !== 0) throw new CliError('urna tally combine failed');
     lap('combine');
     const report = path.join(workDir, 'verify-report.json');
-    const verifiedCode = await runUrna(['verify', out, '--quiet', '--stage', 'tallied', '--report', report, ...threads]);
+    const verifiedCode = await runUrna([
+      'verify',
+      out,
+      '--quiet',
+      '--stage',
+      'tallied',
+      '--report',
+      report,
+      ...threads,
+    ]);
     lap('verify');
     timings['total'] = seconds(Date.now() - started);
 
@@ -315,13 +414,10 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     const decrypted = viewOfResults(results);
     const intendedView = intendedAtUnits(intended, results);
     const difference = firstDifference(intendedView, decrypted);
-    const events = rigs.reduce(
-      (sum, r) => {
-        for (const [key, value] of Object.entries(r.driver.stats)) sum[key as keyof StationDayStats] += value;
-        return sum;
-      },
-      emptyDayStats(),
-    );
+    const events = rigs.reduce((sum, r) => {
+      for (const [key, value] of Object.entries(r.driver.stats)) sum[key as keyof StationDayStats] += value;
+      return sum;
+    }, emptyDayStats());
     succeeded = difference === undefined && verifiedCode === 0;
     return {
       seed: options.seed,
@@ -356,7 +452,8 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     await Promise.allSettled(validators.map((v) => v.stop()));
     await cluster?.stop();
     PtyPair.removeDir(ptyDir);
-    if (succeeded && options.keepWork !== true && options.workDir === undefined) rmSync(workDir, { recursive: true, force: true });
+    if (succeeded && options.keepWork !== true && options.workDir === undefined)
+      rmSync(workDir, { recursive: true, force: true });
     else progress(`simulate: working files kept in ${workDir}`);
   }
 }
@@ -400,7 +497,11 @@ async function rigStation(
 }
 
 async function teardownDevices(rig: StationRig): Promise<void> {
-  await Promise.allSettled([rig.printer.stop(), rig.cardReader.stop(), ...[...rig.proxies.values()].map((p) => p.close())]);
+  await Promise.allSettled([
+    rig.printer.stop(),
+    rig.cardReader.stop(),
+    ...[...rig.proxies.values()].map((p) => p.close()),
+  ]);
   await Promise.allSettled(rig.pairs.map((p) => p.kill()));
 }
 
@@ -415,12 +516,19 @@ function chooseGuardians(seed: string, election: SimulatedElection): SimulatedEl
 }
 
 /** Until every validator reports both logs of every station cosigned at their final size. */
-async function waitForCosignatures(rigs: readonly StationRig[], validatorNames: readonly string[], progress: (line: string) => void): Promise<void> {
+async function waitForCosignatures(
+  rigs: readonly StationRig[],
+  validatorNames: readonly string[],
+  progress: (line: string) => void,
+): Promise<void> {
   const pending = new Set(rigs);
   const deadline = Date.now() + 30 * 60_000;
   let nextReport = Date.now() + 30_000;
   while (pending.size > 0) {
-    if (Date.now() > deadline) throw new CliError(`stations ${[...pending].map((r) => r.station.stationId).join(', ')} were not cosigned by every validator within 30 minutes`);
+    if (Date.now() > deadline)
+      throw new CliError(
+        `stations ${[...pending].map((r) => r.station.stationId).join(', ')} were not cosigned by every validator within 30 minutes`,
+      );
     for (const rig of [...pending]) {
       const sizes = await rig.kiosk.request<{ ballots: number; pollbook: number }>({ op: 'ledger-sizes' });
       const result = await rig.kiosk.call<StationStatus>('getStationStatus');
@@ -433,7 +541,10 @@ async function waitForCosignatures(rigs: readonly StationRig[], validatorNames: 
       });
       if (done) pending.delete(rig);
       else if (Date.now() > nextReport) {
-        const views = sync.validators.map((v) => `${v.name} ${v.state} cosigned ${v.cosigned.ballots}/${sizes.ballots} ballots, ${v.cosigned.pollbook}/${sizes.pollbook} poll book`);
+        const views = sync.validators.map(
+          (v) =>
+            `${v.name} ${v.state} cosigned ${v.cosigned.ballots}/${sizes.ballots} ballots, ${v.cosigned.pollbook}/${sizes.pollbook} poll book`,
+        );
         progress(`simulate: ${rig.station.stationId} still waiting: ${views.join('; ')}`);
       }
     }
@@ -451,8 +562,12 @@ async function useDatabase(cluster: PostgresCluster, configFile: string, index: 
   const env = `URNA_SIMULATE_VALIDATOR_DB_${index + 1}`;
   process.env[env] = await cluster.createDatabase(`validator_${index + 1}`);
   const config = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
-  writeFileSync(configFile, `${JSON.stringify({ ...config, store: 'postgres', postgres: { urlEnv: env } }, null, 2)}\n`);
-  if ((await runUrna(['validator', 'migrate', '--config', configFile])) !== 0) throw new CliError(`urna validator migrate failed for ${configFile}`);
+  writeFileSync(
+    configFile,
+    `${JSON.stringify({ ...config, store: 'postgres', postgres: { urlEnv: env } }, null, 2)}\n`,
+  );
+  if ((await runUrna(['validator', 'migrate', '--config', configFile])) !== 0)
+    throw new CliError(`urna validator migrate failed for ${configFile}`);
 }
 
 /**
@@ -480,12 +595,15 @@ async function validatorFaults(
     if (validator === undefined) continue;
     const name = `validator-${index + 1}`;
     const hard = stream.chance(0.5);
-    progress(`simulate: fault: ${name}${group.length === 1 ? '' : ` process ${member + 1}`} ${hard ? 'killed' : 'stopped'}`);
+    progress(
+      `simulate: fault: ${name}${group.length === 1 ? '' : ` process ${member + 1}`} ${hard ? 'killed' : 'stopped'}`,
+    );
     if (hard) await validator.kill();
     else await validator.stop();
     await sleep(500 + stream.below(2500));
     const url = await validator.start();
-    for (const [k, rig] of rigs.entries()) if (k % group.length === member) rig.proxies.get(name)?.retarget(Number(new URL(url).port));
+    for (const [k, rig] of rigs.entries())
+      if (k % group.length === member) rig.proxies.get(name)?.retarget(Number(new URL(url).port));
     counts.validatorRestarts += 1;
   }
 }

@@ -22,7 +22,11 @@ const station = openStation({
   dataDir: config.dataDir,
   mode: 'production',
   logger,
-  devices: { printerPath: config.printerPath, cardReaderPath: config.cardReaderPath, cardIssuerKeys: [fromHex(config.cardIssuerKeyHex)] },
+  devices: {
+    printerPath: config.printerPath,
+    cardReaderPath: config.cardReaderPath,
+    cardIssuerKeys: [fromHex(config.cardIssuerKeyHex)],
+  },
   syncToValidators: { urls: config.validatorUrls, pollMs: config.syncPollMs, batching: config.syncBatching },
 });
 const context = { origin: 'urna-simulate' };
@@ -47,7 +51,12 @@ async function answer(request: StationChildRequest): Promise<unknown> {
 process.on('message', (message: StationChildRequest) => {
   answer(message).then(
     (value) => send({ id: message.id, ok: true, value }),
-    (error: unknown) => send({ id: message.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+    (error: unknown) =>
+      send({
+        id: message.id,
+        ok: false,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      }),
   );
 });
 

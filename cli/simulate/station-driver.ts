@@ -64,9 +64,17 @@ export function planStationFaults(seed: string, stationId: string, voters: numbe
   const taken = new Set<number>();
   const firstMoment = stream.below(MOMENTS.length);
   const crashes = new Map(
-    pick(Math.max(1, Math.round(voters / 150)), taken).map((index, k) => [index, { moment: MOMENTS[(firstMoment + k) % MOMENTS.length] ?? 'before-cast', delayMs: stream.below(1500) }] as const),
+    pick(Math.max(1, Math.round(voters / 150)), taken).map(
+      (index, k) =>
+        [
+          index,
+          { moment: MOMENTS[(firstMoment + k) % MOMENTS.length] ?? 'before-cast', delayMs: stream.below(1500) },
+        ] as const,
+    ),
   );
-  const paperOuts = new Map(pick(Math.max(1, Math.round(voters / 100)), taken).map((index) => [index, 5 + stream.below(56)] as const));
+  const paperOuts = new Map(
+    pick(Math.max(1, Math.round(voters / 100)), taken).map((index) => [index, 5 + stream.below(56)] as const),
+  );
   return { crashes, paperOuts };
 }
 
@@ -89,8 +97,18 @@ export type StationDayStats = {
 
 export function emptyDayStats(): StationDayStats {
   return {
-    ballotsCast: 0, challenged: 0, undervoted: 0, writeIns: 0, crashes: 0,
-    pendingConfirmed: 0, pendingConfirmedWithoutReceipt: 0, pendingVoided: 0, ballotsReissued: 0, paperRefills: 0, reprints: 0, printerDropouts: 0,
+    ballotsCast: 0,
+    challenged: 0,
+    undervoted: 0,
+    writeIns: 0,
+    crashes: 0,
+    pendingConfirmed: 0,
+    pendingConfirmedWithoutReceipt: 0,
+    pendingVoided: 0,
+    ballotsReissued: 0,
+    paperRefills: 0,
+    reprints: 0,
+    printerDropouts: 0,
   };
 }
 
@@ -138,7 +156,10 @@ export class StationDriver {
         case 'awaiting-pin': {
           // The answer's staff view is what the next status read shows; only a refused call is an error.
           const answered = await this.kiosk.call('signIn', { pin: this.station.workerPin });
-          if (!answered.ok) throw new Error(`${this.station.stationId}: signIn refused: ${answered.error.code} ${answered.error.message}`);
+          if (!answered.ok)
+            throw new Error(
+              `${this.station.stationId}: signIn refused: ${answered.error.code} ${answered.error.message}`,
+            );
           break;
         }
         case 'no-card':
@@ -166,7 +187,8 @@ export class StationDriver {
     for (let attempt = 0; attempt < 3; attempt++) {
       const result = await this.kiosk.call<T>(method, args);
       if (result.ok) return result.value;
-      if (result.error.code !== 'not-authorized') throw new Error(`${this.station.stationId}: ${method} refused: ${result.error.code} ${result.error.message}`);
+      if (result.error.code !== 'not-authorized')
+        throw new Error(`${this.station.stationId}: ${method} refused: ${result.error.code} ${result.error.message}`);
       await this.signIn();
     }
     throw new Error(`${this.station.stationId}: ${method} stays not authorized`);
@@ -191,7 +213,11 @@ export class StationDriver {
     for (const voter of voters) {
       const paperLines = this.faults.paperOuts.get(voter.index);
       if (paperLines !== undefined) {
-        this.logger.log('simulate.paper-running-out', { stationId: this.station.stationId, voter: voter.index, lines: paperLines });
+        this.logger.log('simulate.paper-running-out', {
+          stationId: this.station.stationId,
+          voter: voter.index,
+          lines: paperLines,
+        });
         this.devices.printer.runOutAfterLines(paperLines);
       }
       await this.vote(voter);
@@ -209,7 +235,10 @@ export class StationDriver {
     if (voter.undervoted) this.stats.undervoted += 1;
     if (Object.keys(voter.marks.writeIns).length > 0) this.stats.writeIns += 1;
     const crash = this.faults.crashes.get(voter.index);
-    let after: AfterCrash = crash === undefined ? { cast: await this.commitAndCast(voter.marks, voter.undervoted), voided: 0 } : await this.castThroughCrash(voter, crash);
+    let after: AfterCrash =
+      crash === undefined
+        ? { cast: await this.commitAndCast(voter.marks, voter.undervoted), voided: 0 }
+        : await this.castThroughCrash(voter, crash);
     // After a crash voided the ballot (or none was recorded), the poll worker issues a new one.
     while (!after.cast) {
       await this.reissue(voter.voterId);
@@ -219,17 +248,21 @@ export class StationDriver {
   }
 
   private async checkIn(voterId: string): Promise<void> {
-    const result = await this.staffCall<{ outcome: string; reason?: string }>('checkInVoter', { voterId, activation: 'kiosk' });
-    if (result.outcome !== 'checked-in') throw new Error(`${this.station.stationId}: check-in of ${voterId} refused: ${result.reason ?? result.outcome}`);
+    const result = await this.staffCall<{ outcome: string; reason?: string }>('checkInVoter', {
+      voterId,
+      activation: 'kiosk',
+    });
+    if (result.outcome !== 'checked-in')
+      throw new Error(`${this.station.stationId}: check-in of ${voterId} refused: ${result.reason ?? result.outcome}`);
   }
 
   /** The voter has no ballot (voided, or never recorded): the poll worker issues them a new one, as the desk's "issue a new ballot" button does. */
   private async reissue(voterId: string): Promise<void> {
     const result = await this.staffCall<ReissueResult>('reissueBallot', { voterId, activation: 'kiosk' });
-    if (result.outcome !== 'reissued') throw new Error(`${this.station.stationId}: new ballot for ${voterId} refused: ${result.reason}`);
+    if (result.outcome !== 'reissued')
+      throw new Error(`${this.station.stationId}: new ballot for ${voterId} refused: ${result.reason}`);
     this.stats.ballotsReissued += 1;
   }
-
 
   /**
    * The voter sends the marks; the receipt's first part prints before the code is
@@ -260,7 +293,8 @@ export class StationDriver {
         unwrap('finishVoterSession', await this.kiosk.call('finishVoterSession'));
         return true;
       }
-      if (screen.session.phase !== 'print-failed') throw new Error(`${this.station.stationId}: after casting the voter sees ${screen.session.phase}`);
+      if (screen.session.phase !== 'print-failed')
+        throw new Error(`${this.station.stationId}: after casting the voter sees ${screen.session.phase}`);
       // The poll worker clears the printer fault and reprints the interrupted documents; the ballot is cast after that.
       await this.clearPrinterFault();
     }
@@ -283,8 +317,13 @@ export class StationDriver {
       const deadline = Date.now() + WAIT_MS;
       let waited = false;
       while (!(status = await this.status()).printer.ready) {
-        if (Date.now() > deadline) throw new Error(`${this.station.stationId}: the printer stays ${status.printer.state}`);
-        if (!waited) this.logger.log('simulate.printer-waiting', { stationId: this.station.stationId, state: status.printer.state });
+        if (Date.now() > deadline)
+          throw new Error(`${this.station.stationId}: the printer stays ${status.printer.state}`);
+        if (!waited)
+          this.logger.log('simulate.printer-waiting', {
+            stationId: this.station.stationId,
+            state: status.printer.state,
+          });
         waited = true;
         await sleep(20);
       }
@@ -297,7 +336,10 @@ export class StationDriver {
         return;
       }
       // The printer dropped out again between the check and the reprint: try again once it is back.
-      if (reprinted.error.code !== 'wrong-state') throw new Error(`${this.station.stationId}: reprintInterrupted refused: ${reprinted.error.code} ${reprinted.error.message}`);
+      if (reprinted.error.code !== 'wrong-state')
+        throw new Error(
+          `${this.station.stationId}: reprintInterrupted refused: ${reprinted.error.code} ${reprinted.error.message}`,
+        );
       this.stats.printerDropouts += 1;
     }
     throw new Error(`${this.station.stationId}: the printer could not be brought back`);
@@ -308,10 +350,17 @@ export class StationDriver {
    * up cast (before the crash, or confirmed by the poll worker after it), and how
    * many pending ballots the poll worker voided.
    */
-  private async castThroughCrash(voter: VoterIntent, crash: { readonly moment: CrashMoment; readonly delayMs: number }): Promise<AfterCrash> {
+  private async castThroughCrash(
+    voter: VoterIntent,
+    crash: { readonly moment: CrashMoment; readonly delayMs: number },
+  ): Promise<AfterCrash> {
     const before = (await this.status()).ballots.cast;
     await this.commit(voter.marks, voter.undervoted);
-    this.logger.log('simulate.crash-planned', { stationId: this.station.stationId, voter: voter.index, moment: crash.moment });
+    this.logger.log('simulate.crash-planned', {
+      stationId: this.station.stationId,
+      voter: voter.index,
+      moment: crash.moment,
+    });
     try {
       if (crash.moment === 'paper-out') {
         this.devices.printer.setPaper('out');
@@ -332,13 +381,21 @@ export class StationDriver {
     }
     await this.kiosk.kill();
     this.stats.crashes += 1;
-    this.logger.log('simulate.station-killed', { stationId: this.station.stationId, voter: voter.index, moment: crash.moment });
+    this.logger.log('simulate.station-killed', {
+      stationId: this.station.stationId,
+      voter: voter.index,
+      moment: crash.moment,
+    });
     if (crash.moment === 'paper-out') this.devices.printer.setPaper('ok');
     await this.kiosk.start();
     await this.signIn();
     this.logger.log('simulate.station-restarted', { stationId: this.station.stationId });
     const after = await this.resolveAfterCrash(before);
-    this.logger.log('simulate.recovered', { stationId: this.station.stationId, cast: after.cast, voided: after.voided });
+    this.logger.log('simulate.recovered', {
+      stationId: this.station.stationId,
+      cast: after.cast,
+      voided: after.voided,
+    });
     return after;
   }
 
@@ -355,11 +412,19 @@ export class StationDriver {
         if (!paper.receipt) this.stats.pendingConfirmedWithoutReceipt += 1;
         cast = true;
       } else {
-        await this.staffCall('resolvePendingBallot', { ballotId: pending.ballotId, outcome: 'void', reason: 'not-printed' });
+        await this.staffCall('resolvePendingBallot', {
+          ballotId: pending.ballotId,
+          outcome: 'void',
+          reason: 'not-printed',
+        });
         this.stats.pendingVoided += 1;
         voided += 1;
       }
-      this.logger.log('simulate.pending-resolved', { stationId: this.station.stationId, confirmed: paper.paperRecord, receipt: paper.receipt });
+      this.logger.log('simulate.pending-resolved', {
+        stationId: this.station.stationId,
+        confirmed: paper.paperRecord,
+        receipt: paper.receipt,
+      });
     }
     return { cast, voided };
   }
@@ -373,7 +438,10 @@ export class StationDriver {
  * chose. What printed after it is this ballot's: the paper record, to the end
  * and cut, then the receipt's second part, cut.
  */
-export function printedPaperRecord(printer: PrinterSimulator, shortCode: string): { readonly paperRecord: boolean; readonly receipt: boolean } {
+export function printedPaperRecord(
+  printer: PrinterSimulator,
+  shortCode: string,
+): { readonly paperRecord: boolean; readonly receipt: boolean } {
   const lines = printer.model.printed;
   let start = -1;
   for (let i = lines.length - 2; i >= 0; i--) {

@@ -11,7 +11,9 @@ import type { SyncBatchPolicy } from '../../main/sync/sync-batching';
 import { bundled, bundleFile } from '../../validator/entry-points';
 
 // The bundle's station-child.mjs, or the TypeScript source run through tsx.
-const CHILD = bundled ? fileURLToPath(bundleFile('station-child.mjs')) : path.resolve(import.meta.dirname, 'station-child.ts');
+const CHILD = bundled
+  ? fileURLToPath(bundleFile('station-child.mjs'))
+  : path.resolve(import.meta.dirname, 'station-child.ts');
 
 export type StationChildConfig = {
   readonly dataDir: string;
@@ -35,7 +37,9 @@ export type StationChildRequest = { readonly id: number } & (
 /** Distributes Omit over the request union, so each op keeps its own fields. */
 type RequestBody = StationChildRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
-export type StationChildReply = { readonly id: number } & ({ readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string });
+export type StationChildReply = { readonly id: number } & (
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string }
+);
 
 /** The station process died (killed, or crashed by itself) while a request was open. */
 export class StationGone extends Error {
@@ -80,7 +84,10 @@ export class StationProcess {
     child.on('error', () => undefined);
     child.once('exit', (code, signal) => {
       if (this.child === child) this.child = undefined;
-      const gone = new StationGone(this.stationId, signal ?? `exit ${String(code)}${this.stderrTail ? `: ${this.stderrTail}` : ''}`);
+      const gone = new StationGone(
+        this.stationId,
+        signal ?? `exit ${String(code)}${this.stderrTail ? `: ${this.stderrTail}` : ''}`,
+      );
       for (const waiting of this.open.values()) waiting.reject(gone);
       this.open.clear();
     });

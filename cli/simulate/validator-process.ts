@@ -32,11 +32,15 @@ export class ValidatorProcess {
   /** Starts the process and resolves with the URL it announces (the config may ask for port 0). */
   async start(): Promise<string> {
     this.stderr = '';
-    const child = spawn(process.execPath, [...this.nodeArgs, URNA_BIN, 'validator', 'start', '--config', this.configFile], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // A test runner's loader options must not leak into the validator.
-      env: { ...process.env, NODE_OPTIONS: '' },
-    });
+    const child = spawn(
+      process.execPath,
+      [...this.nodeArgs, URNA_BIN, 'validator', 'start', '--config', this.configFile],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        // A test runner's loader options must not leak into the validator.
+        env: { ...process.env, NODE_OPTIONS: '' },
+      },
+    );
     this.child = child;
     child.stderr?.on('data', (d: Buffer) => {
       this.stderr += d.toString('utf8');

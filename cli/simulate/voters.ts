@@ -77,7 +77,14 @@ export const VOTER_HABITS = {
   writeInWeight: 2,
 } as const;
 
-const WRITE_IN_NAMES = ['Тихонова Вера', 'Orlov Nikita', 'Смирнов Пётр', 'Anna Kowalska', 'Кузнецова Дарья', "O'Brien Sean"] as const;
+const WRITE_IN_NAMES = [
+  'Тихонова Вера',
+  'Orlov Nikita',
+  'Смирнов Пётр',
+  'Anna Kowalska',
+  'Кузнецова Дарья',
+  "O'Brien Sean",
+] as const;
 
 export type VoterIntent = {
   /** The voter's number at the station, from 0. */
@@ -95,7 +102,12 @@ export function electionMood(seed: string, manifest: BallotManifest): ReadonlyMa
   const mood = new Map<string, number[]>();
   for (const contest of manifest.contests) {
     const stream = new SeededStream(seed, `mood/${contest.contestId}`);
-    mood.set(contest.contestId, contest.selections.map((selectionId) => (isWriteIn(selectionId) ? VOTER_HABITS.writeInWeight : 1 + stream.below(8))));
+    mood.set(
+      contest.contestId,
+      contest.selections.map((selectionId) =>
+        isWriteIn(selectionId) ? VOTER_HABITS.writeInWeight : 1 + stream.below(8),
+      ),
+    );
   }
   return mood;
 }
@@ -105,7 +117,11 @@ export function isWriteIn(selectionId: string): boolean {
 }
 
 /** One marking of the whole ballot by a voter with this stream. */
-function markBallot(stream: SeededStream, manifest: BallotManifest, mood: ReadonlyMap<string, readonly number[]>): { marks: BallotMarks; undervoted: boolean } {
+function markBallot(
+  stream: SeededStream,
+  manifest: BallotManifest,
+  mood: ReadonlyMap<string, readonly number[]>,
+): { marks: BallotMarks; undervoted: boolean } {
   const selections: Record<string, string[]> = {};
   const writeIns: Record<string, Record<string, string>> = {};
   let undervoted = false;
@@ -124,7 +140,10 @@ function markBallot(stream: SeededStream, manifest: BallotManifest, mood: Readon
       chosen.push(selectionId);
       weights[pick] = 0;
       if (isWriteIn(selectionId)) {
-        writeIns[contest.contestId] = { ...writeIns[contest.contestId], [selectionId]: WRITE_IN_NAMES[stream.below(WRITE_IN_NAMES.length)] ?? 'Иванов' };
+        writeIns[contest.contestId] = {
+          ...writeIns[contest.contestId],
+          [selectionId]: WRITE_IN_NAMES[stream.below(WRITE_IN_NAMES.length)] ?? 'Иванов',
+        };
       }
     }
     selections[contest.contestId] = chosen;
@@ -134,7 +153,10 @@ function markBallot(stream: SeededStream, manifest: BallotManifest, mood: Readon
 
 /** The voter ids of a station: one block of the precinct's roll per station. */
 export function voterIdsFor(stationNumber: number, voters: number, precinctCode: string): string[] {
-  return Array.from({ length: voters }, (_, j) => `${precinctCode}-${String(stationNumber).padStart(3, '0')}-${String(j + 1).padStart(5, '0')}`);
+  return Array.from(
+    { length: voters },
+    (_, j) => `${precinctCode}-${String(stationNumber).padStart(3, '0')}-${String(j + 1).padStart(5, '0')}`,
+  );
 }
 
 /** Everything the voters of one station mean to do, in the order they arrive. */
@@ -147,7 +169,9 @@ export function planVoters(input: {
 }): VoterIntent[] {
   return input.voterIds.map((voterId, index) => {
     const stream = new SeededStream(input.seed, `voter/${input.stationId}/${index}`);
-    const challengeFirst = stream.chance(VOTER_HABITS.challenge) ? markBallot(stream, input.manifest, input.mood) : null;
+    const challengeFirst = stream.chance(VOTER_HABITS.challenge)
+      ? markBallot(stream, input.manifest, input.mood)
+      : null;
     const intended = markBallot(stream, input.manifest, input.mood);
     return { index, voterId, marks: intended.marks, undervoted: intended.undervoted, challengeFirst };
   });
@@ -162,7 +186,8 @@ export type PlainCounts = {
 export function emptyCounts(manifests: readonly BallotManifest[]): PlainCounts {
   const contests: Record<string, Record<string, number>> = {};
   for (const manifest of manifests) {
-    for (const contest of manifest.contests) contests[contest.contestId] ??= Object.fromEntries(contest.selections.map((s) => [s, 0]));
+    for (const contest of manifest.contests)
+      contests[contest.contestId] ??= Object.fromEntries(contest.selections.map((s) => [s, 0]));
   }
   return { ballotsCast: 0, contests };
 }
@@ -173,7 +198,8 @@ export function countBallot(counts: PlainCounts, manifest: BallotManifest, marks
   for (const contest of manifest.contests) {
     const tally = counts.contests[contest.contestId];
     if (tally === undefined) throw new Error(`invariant failed: no counts for ${contest.contestId}`);
-    for (const selectionId of marks.selections[contest.contestId] ?? []) tally[selectionId] = (tally[selectionId] ?? 0) + 1;
+    for (const selectionId of marks.selections[contest.contestId] ?? [])
+      tally[selectionId] = (tally[selectionId] ?? 0) + 1;
   }
 }
 

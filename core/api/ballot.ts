@@ -86,7 +86,9 @@ export function checkMarks(ballot: BallotView, marks: BallotMarks): MarkProblem[
     if (!contests.has(contestId)) problems.push({ problem: 'unknown-contest', contestId });
   }
   for (const contest of ballot.contests) {
-    const marked = Object.hasOwn(marks.selections, contest.contestId) ? (marks.selections[contest.contestId] ?? []) : [];
+    const marked = Object.hasOwn(marks.selections, contest.contestId)
+      ? (marks.selections[contest.contestId] ?? [])
+      : [];
     const names = Object.hasOwn(marks.writeIns, contest.contestId) ? (marks.writeIns[contest.contestId] ?? {}) : {};
     const options = new Map(contest.options.map((o) => [o.selectionId, o]));
     const seen = new Set<string>();
@@ -103,14 +105,18 @@ export function checkMarks(ballot: BallotView, marks: BallotMarks): MarkProblem[
       seen.add(selectionId);
       if (option.writeIn) {
         const name = Object.hasOwn(names, selectionId) ? names[selectionId] : undefined;
-        if (name === undefined || normalizeWriteIn(name) === '') problems.push({ problem: 'write-in-missing', contestId: contest.contestId, selectionId });
-        else if (!isValidWriteIn(name)) problems.push({ problem: 'write-in-invalid', contestId: contest.contestId, selectionId });
+        if (name === undefined || normalizeWriteIn(name) === '')
+          problems.push({ problem: 'write-in-missing', contestId: contest.contestId, selectionId });
+        else if (!isValidWriteIn(name))
+          problems.push({ problem: 'write-in-invalid', contestId: contest.contestId, selectionId });
       }
     }
     for (const selectionId of Object.keys(names)) {
-      if (!seen.has(selectionId)) problems.push({ problem: 'write-in-unmarked', contestId: contest.contestId, selectionId });
+      if (!seen.has(selectionId))
+        problems.push({ problem: 'write-in-unmarked', contestId: contest.contestId, selectionId });
     }
-    if (seen.size > contest.limit) problems.push({ problem: 'overvote', contestId: contest.contestId, marked: seen.size, limit: contest.limit });
+    if (seen.size > contest.limit)
+      problems.push({ problem: 'overvote', contestId: contest.contestId, marked: seen.size, limit: contest.limit });
   }
   return problems;
 }

@@ -32,7 +32,8 @@ export type CheckInRefusal =
  * except that the voter must have checked in here before, and fewer ballots may be
  * cast or pending than voters checked in (someone checked in has no ballot).
  */
-export type ReissueRefusal = Exclude<CheckInRefusal, 'already-checked-in'> | 'not-checked-in' | 'every-voter-has-a-ballot';
+export type ReissueRefusal =
+  Exclude<CheckInRefusal, 'already-checked-in'> | 'not-checked-in' | 'every-voter-has-a-ballot';
 
 export type StationRefusal =
   | { readonly kind: 'no-election' }

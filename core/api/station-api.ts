@@ -99,7 +99,12 @@ export type StaffSessionView =
   | { readonly state: 'no-card' }
   | { readonly state: 'reading-card' }
   | { readonly state: 'card-refused'; readonly reason: StaffCardRefusal }
-  | { readonly state: 'awaiting-pin'; readonly role: StaffRole; readonly cardId: string; readonly wrongPin: { readonly remaining: number } | null }
+  | {
+      readonly state: 'awaiting-pin';
+      readonly role: StaffRole;
+      readonly cardId: string;
+      readonly wrongPin: { readonly remaining: number } | null;
+    }
   | { readonly state: 'checking-pin'; readonly role: StaffRole; readonly cardId: string }
   | { readonly state: 'signed-in'; readonly role: StaffRole; readonly cardId: string; readonly idleSignOutMs: number }
   | { readonly state: 'locked'; readonly cardId: string }
@@ -161,10 +166,20 @@ export type SyncView =
     };
 
 /** What check-in answers; over the API a refusal is an error whose refusal is `check-in-refused` (core/api/refusals.ts). */
-export type CheckedIn = { readonly outcome: 'checked-in'; readonly precinctId: string; readonly ballotStyleId: string; readonly activation: 'kiosk' | 'card' };
+export type CheckedIn = {
+  readonly outcome: 'checked-in';
+  readonly precinctId: string;
+  readonly ballotStyleId: string;
+  readonly activation: 'kiosk' | 'card';
+};
 export type CheckInResult = CheckedIn | { readonly outcome: 'refused'; readonly reason: CheckInRefusal };
 
-export type Reissued = { readonly outcome: 'reissued'; readonly precinctId: string; readonly ballotStyleId: string; readonly activation: 'kiosk' | 'card' };
+export type Reissued = {
+  readonly outcome: 'reissued';
+  readonly precinctId: string;
+  readonly ballotStyleId: string;
+  readonly activation: 'kiosk' | 'card';
+};
 export type ReissueResult = Reissued | { readonly outcome: 'refused'; readonly reason: ReissueRefusal };
 
 export type StationStatus = {
@@ -242,7 +257,12 @@ export type VoterSessionView =
       readonly timeouts: InactivityTimeouts;
       readonly code: ShownConfirmationCode;
     }
-  | { readonly phase: 'printing'; readonly sessionId: string; readonly document: PrintedDocument; readonly code: ShownConfirmationCode }
+  | {
+      readonly phase: 'printing';
+      readonly sessionId: string;
+      readonly document: PrintedDocument;
+      readonly code: ShownConfirmationCode;
+    }
   | {
       readonly phase: 'print-failed';
       readonly sessionId: string;
@@ -259,7 +279,12 @@ export type VoterSessionView =
       readonly cause: RecordingFailedView['cause'];
       readonly retryEveryMs: number;
     }
-  | { readonly phase: 'cast'; readonly sessionId: string; readonly timeouts: InactivityTimeouts; readonly code: ShownConfirmationCode };
+  | {
+      readonly phase: 'cast';
+      readonly sessionId: string;
+      readonly timeouts: InactivityTimeouts;
+      readonly code: ShownConfirmationCode;
+    };
 
 export type VoterScreen = {
   readonly pollsState: PollsState;
@@ -309,7 +334,11 @@ const ballotMarksSchema = z
  * Why a poll worker voids a pending ballot: the ledger's reasons, spelled out
  * here (not imported) so the renderer bundle does not pull in the ballot schemas.
  */
-const VOID_REASON_VALUES = ['not-printed', 'printed-incorrectly', 'voter-left'] as const satisfies readonly VoidReason[];
+const VOID_REASON_VALUES = [
+  'not-printed',
+  'printed-incorrectly',
+  'voter-left',
+] as const satisfies readonly VoidReason[];
 type SameMembers<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const voidReasonsComplete: SameMembers<(typeof VOID_REASON_VALUES)[number], VoidReason> = true;
 void voidReasonsComplete;
@@ -332,7 +361,9 @@ export const stationApiSpec = {
    * encrypts them with proofs and shows the confirmation code. An undervote is
    * accepted only once the voter has seen the warning.
    */
-  commitBallot: method<VoterScreen>()(z.object({ marks: ballotMarksSchema, undervoteAcknowledged: z.boolean() }).strict()),
+  commitBallot: method<VoterScreen>()(
+    z.object({ marks: ballotMarksSchema, undervoteAcknowledged: z.boolean() }).strict(),
+  ),
   /** Records the committed ballot as pending, prints the paper record and the receipt, then records it as cast. */
   castBallot: method<VoterScreen>()(noArguments),
   /** Publishes the committed ballot's plaintext and nonce instead of casting it; the voter marks again. */
@@ -373,7 +404,9 @@ export const stationApiSpec = {
   resolvePendingBallot: method<StationStatus>()(
     z.discriminatedUnion('outcome', [
       z.object({ ballotId: z.string().max(80), outcome: z.literal('cast') }).strict(),
-      z.object({ ballotId: z.string().max(80), outcome: z.literal('void'), reason: z.enum(VOID_REASON_VALUES) }).strict(),
+      z
+        .object({ ballotId: z.string().max(80), outcome: z.literal('void'), reason: z.enum(VOID_REASON_VALUES) })
+        .strict(),
     ]),
   ),
   /** Prints the interrupted printout again, marked REPRINT, once the printer fault is cleared. */

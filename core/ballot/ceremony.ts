@@ -137,13 +137,26 @@ export type CeremonyFailure = {
 export function checkParameters(params: CeremonyParameters): Result<void, CeremonyFailure> {
   const n = params.guardianIds.length;
   const unique = new Set(params.guardianIds).size === n;
-  if (params.baseHash.length !== 32 || !unique || n < 1 || !Number.isInteger(params.threshold) || params.threshold < 1 || params.threshold > n) {
+  if (
+    params.baseHash.length !== 32 ||
+    !unique ||
+    n < 1 ||
+    !Number.isInteger(params.threshold) ||
+    params.threshold < 1 ||
+    params.threshold > n
+  ) {
     return err({ check: 'parameters' });
   }
   return ok();
 }
 
-function coefficientTranscript(params: { baseHash: Bytes }, guardianId: GuardianId, index: number, j: number, commitment: GroupElement): Transcript {
+function coefficientTranscript(
+  params: { baseHash: Bytes },
+  guardianId: GuardianId,
+  index: number,
+  j: number,
+  commitment: GroupElement,
+): Transcript {
   return new Transcript('urna/ceremony/v1/coefficient-proof')
     .bytes(params.baseHash)
     .string(guardianId)
@@ -152,8 +165,17 @@ function coefficientTranscript(params: { baseHash: Bytes }, guardianId: Guardian
     .element(commitment);
 }
 
-function transportKeyTranscript(params: { baseHash: Bytes }, guardianId: GuardianId, index: number, key: GroupElement): Transcript {
-  return new Transcript('urna/ceremony/v1/transport-key-proof').bytes(params.baseHash).string(guardianId).u32(index).element(key);
+function transportKeyTranscript(
+  params: { baseHash: Bytes },
+  guardianId: GuardianId,
+  index: number,
+  key: GroupElement,
+): Transcript {
+  return new Transcript('urna/ceremony/v1/transport-key-proof')
+    .bytes(params.baseHash)
+    .string(guardianId)
+    .u32(index)
+    .element(key);
 }
 
 function shareSignatureTranscript(
@@ -170,7 +192,13 @@ function shareSignatureTranscript(
     .bytes(message.encryptedShare);
 }
 
-function sharePad(params: { baseHash: Bytes }, from: GuardianId, to: GuardianId, ephemeralKey: GroupElement, sharedSecret: GroupElement): Bytes {
+function sharePad(
+  params: { baseHash: Bytes },
+  from: GuardianId,
+  to: GuardianId,
+  ephemeralKey: GroupElement,
+  sharedSecret: GroupElement,
+): Bytes {
   return new Transcript('urna/ceremony/v1/share-pad')
     .bytes(params.baseHash)
     .string(from)
@@ -180,7 +208,13 @@ function sharePad(params: { baseHash: Bytes }, from: GuardianId, to: GuardianId,
     .digest();
 }
 
-function complaintTranscript(params: { baseHash: Bytes }, accuser: GuardianId, accuserKey: GroupElement, share: ShareMessage, sharedSecret: GroupElement): Transcript {
+function complaintTranscript(
+  params: { baseHash: Bytes },
+  accuser: GuardianId,
+  accuserKey: GroupElement,
+  share: ShareMessage,
+  sharedSecret: GroupElement,
+): Transcript {
   return new Transcript('urna/ceremony/v1/complaint')
     .bytes(params.baseHash)
     .string(accuser)
@@ -189,20 +223,35 @@ function complaintTranscript(params: { baseHash: Bytes }, accuser: GuardianId, a
     .element(sharedSecret);
 }
 
-function acceptanceTranscript(params: { baseHash: Bytes }, guardianId: GuardianId, transportKey: GroupElement, transcriptHash: Bytes): Transcript {
-  return new Transcript('urna/ceremony/v2/acceptance').bytes(params.baseHash).string(guardianId).element(transportKey).bytes(transcriptHash);
+function acceptanceTranscript(
+  params: { baseHash: Bytes },
+  guardianId: GuardianId,
+  transportKey: GroupElement,
+  transcriptHash: Bytes,
+): Transcript {
+  return new Transcript('urna/ceremony/v2/acceptance')
+    .bytes(params.baseHash)
+    .string(guardianId)
+    .element(transportKey)
+    .bytes(transcriptHash);
 }
 
 /** The parameters every guardian must have started from, as one hash. */
 export function ceremonyParametersHash(params: CeremonyParameters): Bytes {
-  const t = new Transcript('urna/ceremony/v2/parameters').bytes(params.baseHash).u32(params.threshold).u32(params.guardianIds.length);
+  const t = new Transcript('urna/ceremony/v2/parameters')
+    .bytes(params.baseHash)
+    .u32(params.threshold)
+    .u32(params.guardianIds.length);
   for (const id of params.guardianIds) t.string(id);
   return t.digest();
 }
 
 /** What a guardian commits to before it announces: every field of its announcement. */
 export function announcementHash(a: GuardianAnnouncement): Bytes {
-  const t = new Transcript('urna/ceremony/v2/announcement').string(a.guardianId).u32(a.index).u32(a.coefficientCommitments.length);
+  const t = new Transcript('urna/ceremony/v2/announcement')
+    .string(a.guardianId)
+    .u32(a.index)
+    .u32(a.coefficientCommitments.length);
   for (const c of a.coefficientCommitments) t.element(c);
   t.u32(a.coefficientProofs.length);
   for (const p of a.coefficientProofs) t.scalar(p.c).scalar(p.z);
@@ -230,22 +279,45 @@ function complaintHash(c: ShareComplaint): Bytes {
  * guardian order and the complaints (in accuser, accused order). A finished ceremony
  * has none, but a guardian who saw one signs a different transcript from one who did not.
  */
-export function ceremonyTranscriptHash(params: CeremonyParameters, announcements: readonly GuardianAnnouncement[], complaints: readonly ShareComplaint[] = []): Bytes {
-  const t = new Transcript('urna/ceremony/v2/transcript').bytes(ceremonyParametersHash(params)).u32(announcements.length);
+export function ceremonyTranscriptHash(
+  params: CeremonyParameters,
+  announcements: readonly GuardianAnnouncement[],
+  complaints: readonly ShareComplaint[] = [],
+): Bytes {
+  const t = new Transcript('urna/ceremony/v2/transcript')
+    .bytes(ceremonyParametersHash(params))
+    .u32(announcements.length);
   for (const a of announcements) t.bytes(announcementHash(a));
-  const ordered = [...complaints].sort((x, y) => (x.accuser === y.accuser ? x.accused.localeCompare(y.accused) : x.accuser.localeCompare(y.accuser)));
+  const ordered = [...complaints].sort((x, y) =>
+    x.accuser === y.accuser ? x.accused.localeCompare(y.accused) : x.accuser.localeCompare(y.accuser),
+  );
   t.u32(ordered.length);
   for (const c of ordered) t.bytes(complaintHash(c));
   return t.digest();
 }
 
-export function signAcceptance(params: CeremonyParameters, own: GuardianAnnouncement, transportSecret: Scalar, transcriptHash: Bytes, random: RandomSource): CeremonyAcceptance {
-  const signature = proveKnowledge(acceptanceTranscript(params, own.guardianId, own.transportKey, transcriptHash), [GENERATOR], transportSecret, random);
+export function signAcceptance(
+  params: CeremonyParameters,
+  own: GuardianAnnouncement,
+  transportSecret: Scalar,
+  transcriptHash: Bytes,
+  random: RandomSource,
+): CeremonyAcceptance {
+  const signature = proveKnowledge(
+    acceptanceTranscript(params, own.guardianId, own.transportKey, transcriptHash),
+    [GENERATOR],
+    transportSecret,
+    random,
+  );
   return { guardianId: own.guardianId, index: own.index, transcriptHash, signature };
 }
 
 /** Whether `acceptance` is the signature of `signer` (by its transport key) on its transcript hash. */
-export function acceptanceHolds(params: CeremonyParameters, signer: GuardianAnnouncement, acceptance: CeremonyAcceptance): boolean {
+export function acceptanceHolds(
+  params: CeremonyParameters,
+  signer: GuardianAnnouncement,
+  acceptance: CeremonyAcceptance,
+): boolean {
   if (acceptance.guardianId !== signer.guardianId || acceptance.index !== signer.index) return false;
   return knowledgeProofHolds(
     acceptanceTranscript(params, signer.guardianId, signer.transportKey, acceptance.transcriptHash),
@@ -283,7 +355,12 @@ export function createAnnouncement(
 ): GuardianAnnouncement {
   const commitments = coefficients.map((a) => GroupElement.of(multiplySecret(GENERATOR, a)));
   const proofs = coefficients.map((a, j) =>
-    proveKnowledge(coefficientTranscript(params, guardianId, index, j, commitments[j] as GroupElement), [GENERATOR], a, random),
+    proveKnowledge(
+      coefficientTranscript(params, guardianId, index, j, commitments[j] as GroupElement),
+      [GENERATOR],
+      a,
+      random,
+    ),
   );
   const transportKey = GroupElement.of(multiplySecret(GENERATOR, transportSecret));
   return {
@@ -292,7 +369,12 @@ export function createAnnouncement(
     coefficientCommitments: commitments,
     coefficientProofs: proofs,
     transportKey,
-    transportKeyProof: proveKnowledge(transportKeyTranscript(params, guardianId, index, transportKey), [GENERATOR], transportSecret, random),
+    transportKeyProof: proveKnowledge(
+      transportKeyTranscript(params, guardianId, index, transportKey),
+      [GENERATOR],
+      transportSecret,
+      random,
+    ),
   };
 }
 
@@ -309,35 +391,72 @@ export function sealShare(
   const ephemeralKey = GroupElement.of(multiplySecret(GENERATOR, ephemeralSecret));
   const sharedSecret = GroupElement.of(multiplySecret(recipient.transportKey.point, ephemeralSecret));
   const pad = sharePad(params, sender.guardianId, recipient.guardianId, ephemeralKey, sharedSecret);
-  const unsigned = { from: sender.guardianId, to: recipient.guardianId, ephemeralKey, encryptedShare: xor32(scalarToBytes(value), pad) };
-  const signature = proveKnowledge(shareSignatureTranscript(params, unsigned, sender.transportKey), [GENERATOR], senderTransportSecret, random);
+  const unsigned = {
+    from: sender.guardianId,
+    to: recipient.guardianId,
+    ephemeralKey,
+    encryptedShare: xor32(scalarToBytes(value), pad),
+  };
+  const signature = proveKnowledge(
+    shareSignatureTranscript(params, unsigned, sender.transportKey),
+    [GENERATOR],
+    senderTransportSecret,
+    random,
+  );
   return { ...unsigned, signature };
 }
 
 /** Checks one announcement: k coefficient commitments, each proved, and the transport key proved. */
-export function verifyAnnouncement(params: CeremonyParameters, announcement: GuardianAnnouncement): Result<void, CeremonyFailure> {
+export function verifyAnnouncement(
+  params: CeremonyParameters,
+  announcement: GuardianAnnouncement,
+): Result<void, CeremonyFailure> {
   const { guardianId, index } = announcement;
   if (params.guardianIds[index - 1] !== guardianId) return err({ check: 'guardian-list', guardianId });
-  if (announcement.coefficientCommitments.length !== params.threshold || announcement.coefficientProofs.length !== params.threshold) {
+  if (
+    announcement.coefficientCommitments.length !== params.threshold ||
+    announcement.coefficientProofs.length !== params.threshold
+  ) {
     return err({ check: 'coefficient-count', guardianId });
   }
   for (let j = 0; j < params.threshold; j++) {
     const commitment = announcement.coefficientCommitments[j] as GroupElement;
     const transcript = coefficientTranscript(params, guardianId, index, j, commitment);
-    if (!knowledgeProofHolds(transcript, [{ base: GENERATOR, public: commitment.point }], announcement.coefficientProofs[j] as CompactProof)) {
+    if (
+      !knowledgeProofHolds(
+        transcript,
+        [{ base: GENERATOR, public: commitment.point }],
+        announcement.coefficientProofs[j] as CompactProof,
+      )
+    ) {
       return err({ check: 'coefficient-proof', guardianId, coefficient: j });
     }
   }
   const transcript = transportKeyTranscript(params, guardianId, index, announcement.transportKey);
-  if (!knowledgeProofHolds(transcript, [{ base: GENERATOR, public: announcement.transportKey.point }], announcement.transportKeyProof)) {
+  if (
+    !knowledgeProofHolds(
+      transcript,
+      [{ base: GENERATOR, public: announcement.transportKey.point }],
+      announcement.transportKeyProof,
+    )
+  ) {
     return err({ check: 'transport-key-proof', guardianId });
   }
   return ok();
 }
 
 /** Decrypts one share with a (claimed) shared secret and checks it against the sender's commitments. */
-function openShare(params: CeremonyParameters, sender: GuardianAnnouncement, recipientIndex: number, message: ShareMessage, sharedSecret: GroupElement): Result<Scalar, 'bad-share'> {
-  const plain = xor32(message.encryptedShare, sharePad(params, message.from, message.to, message.ephemeralKey, sharedSecret));
+function openShare(
+  params: CeremonyParameters,
+  sender: GuardianAnnouncement,
+  recipientIndex: number,
+  message: ShareMessage,
+  sharedSecret: GroupElement,
+): Result<Scalar, 'bad-share'> {
+  const plain = xor32(
+    message.encryptedShare,
+    sharePad(params, message.from, message.to, message.ephemeralKey, sharedSecret),
+  );
   const share = scalarFromBytes(plain);
   if (!share.ok) return err('bad-share');
   const expected = committedValueAt(sender.coefficientCommitments, recipientIndex);
@@ -377,15 +496,22 @@ export class Guardian {
     private readonly random: RandomSource,
     restored?: { readonly secrets: GuardianSecrets; readonly announcement: GuardianAnnouncement },
   ) {
-    this.#coefficients = restored?.secrets.coefficients ?? Array.from({ length: params.threshold }, () => randomScalar(random));
+    this.#coefficients =
+      restored?.secrets.coefficients ?? Array.from({ length: params.threshold }, () => randomScalar(random));
     this.#transportSecret = restored?.secrets.transportSecret ?? randomScalar(random);
-    this.announcement = restored?.announcement ?? createAnnouncement(params, guardianId, index, this.#coefficients, this.#transportSecret, random);
+    this.announcement =
+      restored?.announcement ??
+      createAnnouncement(params, guardianId, index, this.#coefficients, this.#transportSecret, random);
     this.#announcements.set(guardianId, this.announcement);
     this.#received.set(guardianId, this.#evaluate(index));
     for (const [from, share] of restored?.secrets.received ?? []) this.#received.set(from, share);
   }
 
-  static create(params: CeremonyParameters, guardianId: GuardianId, random: RandomSource = systemRandom): Result<Guardian, CeremonyFailure> {
+  static create(
+    params: CeremonyParameters,
+    guardianId: GuardianId,
+    random: RandomSource = systemRandom,
+  ): Result<Guardian, CeremonyFailure> {
     const valid = checkParameters(params);
     if (!valid.ok) return valid;
     const position = params.guardianIds.indexOf(guardianId);
@@ -407,10 +533,14 @@ export class Guardian {
     const valid = checkParameters(params);
     if (!valid.ok) return valid;
     const position = params.guardianIds.indexOf(guardianId);
-    if (position < 0 || announcement.guardianId !== guardianId || announcement.index !== position + 1) return err({ check: 'guardian-list', guardianId });
+    if (position < 0 || announcement.guardianId !== guardianId || announcement.index !== position + 1)
+      return err({ check: 'guardian-list', guardianId });
     if (secrets.coefficients.length !== params.threshold) return err({ check: 'coefficient-count', guardianId });
-    const mine = secrets.coefficients.every((a, j) => multiplySecret(GENERATOR, a).equals((announcement.coefficientCommitments[j] as GroupElement).point));
-    if (!mine || !multiplySecret(GENERATOR, secrets.transportSecret).equals(announcement.transportKey.point)) return err({ check: 'coefficient-proof', guardianId });
+    const mine = secrets.coefficients.every((a, j) =>
+      multiplySecret(GENERATOR, a).equals((announcement.coefficientCommitments[j] as GroupElement).point),
+    );
+    if (!mine || !multiplySecret(GENERATOR, secrets.transportSecret).equals(announcement.transportKey.point))
+      return err({ check: 'coefficient-proof', guardianId });
     return ok(new Guardian(params, guardianId, position + 1, random, { secrets, announcement }));
   }
 
@@ -444,7 +574,8 @@ export class Guardian {
 
   #evaluate(x: number): Scalar {
     let acc = 0n;
-    for (let j = this.#coefficients.length - 1; j >= 0; j--) acc = mod(acc * BigInt(x) + (this.#coefficients[j] as Scalar));
+    for (let j = this.#coefficients.length - 1; j >= 0; j--)
+      acc = mod(acc * BigInt(x) + (this.#coefficients[j] as Scalar));
     return acc;
   }
 
@@ -458,8 +589,16 @@ export class Guardian {
   /** The share for another guardian, whose announcement must have been received. */
   shareFor(recipient: GuardianId): ShareMessage {
     const announcement = this.#announcements.get(recipient);
-    if (!announcement || recipient === this.guardianId) throw new Error(`invariant failed: no announcement from ${recipient}`);
-    return sealShare(this.params, this.announcement, this.#transportSecret, announcement, this.#evaluate(announcement.index), this.random);
+    if (!announcement || recipient === this.guardianId)
+      throw new Error(`invariant failed: no announcement from ${recipient}`);
+    return sealShare(
+      this.params,
+      this.announcement,
+      this.#transportSecret,
+      announcement,
+      this.#evaluate(announcement.index),
+      this.random,
+    );
   }
 
   /**
@@ -467,9 +606,15 @@ export class Guardian {
    * comes back as a complaint to publish; a message not signed by its claimed sender
    * is dropped as 'unauthenticated' (it proves nothing against anyone).
    */
-  receiveShare(message: ShareMessage): Result<void, { readonly problem: 'unauthenticated' } | { readonly problem: 'bad-share'; readonly complaint: ShareComplaint }> {
+  receiveShare(
+    message: ShareMessage,
+  ): Result<
+    void,
+    { readonly problem: 'unauthenticated' } | { readonly problem: 'bad-share'; readonly complaint: ShareComplaint }
+  > {
     const sender = this.#announcements.get(message.from);
-    if (!sender || message.to !== this.guardianId || !signatureHolds(this.params, sender, message)) return err({ problem: 'unauthenticated' });
+    if (!sender || message.to !== this.guardianId || !signatureHolds(this.params, sender, message))
+      return err({ problem: 'unauthenticated' });
     const sharedSecret = GroupElement.of(multiplySecret(message.ephemeralKey.point, this.#transportSecret));
     const share = openShare(this.params, sender, this.index, message, sharedSecret);
     if (share.ok) {
@@ -482,7 +627,10 @@ export class Guardian {
       this.#transportSecret,
       this.random,
     );
-    return err({ problem: 'bad-share', complaint: { accuser: this.guardianId, accused: message.from, share: message, sharedSecret, proof } });
+    return err({
+      problem: 'bad-share',
+      complaint: { accuser: this.guardianId, accused: message.from, share: message, sharedSecret, proof },
+    });
   }
 
   /** This guardian's key share, once a valid share from every guardian is in. */
@@ -530,11 +678,22 @@ export function verifyComplaint(
 ): Result<{ readonly accused: GuardianId }, { readonly check: ComplaintCheck }> {
   const accuser = announcements.find((a) => a.guardianId === complaint.accuser);
   const accused = announcements.find((a) => a.guardianId === complaint.accused);
-  if (!accuser || !accused || complaint.share.from !== accused.guardianId || complaint.share.to !== accuser.guardianId) {
+  if (
+    !accuser ||
+    !accused ||
+    complaint.share.from !== accused.guardianId ||
+    complaint.share.to !== accuser.guardianId
+  ) {
     return err({ check: 'unknown-guardian' });
   }
   if (!signatureHolds(params, accused, complaint.share)) return err({ check: 'share-signature' });
-  const transcript = complaintTranscript(params, accuser.guardianId, accuser.transportKey, complaint.share, complaint.sharedSecret);
+  const transcript = complaintTranscript(
+    params,
+    accuser.guardianId,
+    accuser.transportKey,
+    complaint.share,
+    complaint.sharedSecret,
+  );
   const proved = knowledgeProofHolds(
     transcript,
     [
@@ -548,7 +707,11 @@ export function verifyComplaint(
   return share.ok ? err({ check: 'share-is-valid' }) : ok({ accused: accused.guardianId });
 }
 
-export function ceremonyRecord(params: CeremonyParameters, announcements: readonly GuardianAnnouncement[], acceptances: readonly CeremonyAcceptance[]): KeyCeremonyRecord {
+export function ceremonyRecord(
+  params: CeremonyParameters,
+  announcements: readonly GuardianAnnouncement[],
+  acceptances: readonly CeremonyAcceptance[],
+): KeyCeremonyRecord {
   const ordered = params.guardianIds.map((id) => {
     const a = announcements.find((x) => x.guardianId === id);
     if (!a) throw new Error(`invariant failed: no announcement from ${id}`);
@@ -559,11 +722,21 @@ export function ceremonyRecord(params: CeremonyParameters, announcements: readon
     if (!a) throw new Error(`invariant failed: no acceptance from ${id}`);
     return a;
   });
-  return { baseHash: params.baseHash, threshold: params.threshold, guardians: ordered, jointKey: jointKeyOf(ordered), acceptances: accepted };
+  return {
+    baseHash: params.baseHash,
+    threshold: params.threshold,
+    guardians: ordered,
+    jointKey: jointKeyOf(ordered),
+    acceptances: accepted,
+  };
 }
 
 export function parametersOf(record: KeyCeremonyRecord): CeremonyParameters {
-  return { baseHash: record.baseHash, guardianIds: record.guardians.map((g) => g.guardianId), threshold: record.threshold };
+  return {
+    baseHash: record.baseHash,
+    guardianIds: record.guardians.map((g) => g.guardianId),
+    threshold: record.threshold,
+  };
 }
 
 /** Checks a published ceremony record: every proof, the guardian order, and the joint key. */
@@ -577,7 +750,8 @@ export function verifyCeremonyRecord(record: KeyCeremonyRecord): Result<void, Ce
     const checked = verifyAnnouncement(params, announcement);
     if (!checked.ok) return checked;
   }
-  if (!jointKeyOf(record.guardians).equals(record.jointKey) || record.jointKey.point.is0()) return err({ check: 'joint-key' });
+  if (!jointKeyOf(record.guardians).equals(record.jointKey) || record.jointKey.point.is0())
+    return err({ check: 'joint-key' });
   // Every guardian signed this very transcript (with no complaint standing in it).
   const transcript = ceremonyTranscriptHash(params, record.guardians);
   if (record.acceptances.length !== record.guardians.length) return err({ check: 'acceptance' });
@@ -600,7 +774,10 @@ export function verifyCeremonyRecord(record: KeyCeremonyRecord): Result<void, Ce
 export function runLocalCeremony(
   params: CeremonyParameters,
   random: RandomSource = systemRandom,
-): Result<{ readonly record: KeyCeremonyRecord; readonly keyShares: readonly GuardianKeyShare[] }, CeremonyFailure | { readonly check: 'complaint'; readonly complaint: ShareComplaint }> {
+): Result<
+  { readonly record: KeyCeremonyRecord; readonly keyShares: readonly GuardianKeyShare[] },
+  CeremonyFailure | { readonly check: 'complaint'; readonly complaint: ShareComplaint }
+> {
   const guardians: Guardian[] = [];
   for (const id of params.guardianIds) {
     const g = Guardian.create(params, id, random);
@@ -619,7 +796,8 @@ export function runLocalCeremony(
       if (sender === receiver) continue;
       const received = receiver.receiveShare(sender.shareFor(receiver.guardianId));
       if (!received.ok) {
-        if (received.error.problem === 'bad-share') return err({ check: 'complaint', complaint: received.error.complaint });
+        if (received.error.problem === 'bad-share')
+          return err({ check: 'complaint', complaint: received.error.complaint });
         throw new Error('invariant failed: a local guardian sent an unauthenticated share');
       }
     }
@@ -632,5 +810,12 @@ export function runLocalCeremony(
   }
   const announcements = guardians.map((g) => g.announcement);
   const transcript = ceremonyTranscriptHash(params, announcements);
-  return ok({ record: ceremonyRecord(params, announcements, guardians.map((g) => g.accept(transcript))), keyShares });
+  return ok({
+    record: ceremonyRecord(
+      params,
+      announcements,
+      guardians.map((g) => g.accept(transcript)),
+    ),
+    keyShares,
+  });
 }

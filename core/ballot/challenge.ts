@@ -10,7 +10,14 @@ import type { ContestId, SelectionId } from '../ids';
 import { err, ok, type Result } from '../result';
 import { type ConfirmationCode, nextConfirmationCode } from './confirmation';
 import { ciphertextsEqual, type ElectionContext, encrypt } from './elgamal';
-import { type BallotBinding, type EncryptedBallot, MASTER_NONCE_BYTES, type PlaintextBallot, selectionNonce, selectionValues } from './encrypt';
+import {
+  type BallotBinding,
+  type EncryptedBallot,
+  MASTER_NONCE_BYTES,
+  type PlaintextBallot,
+  selectionNonce,
+  selectionValues,
+} from './encrypt';
 import type { BallotManifest } from './manifest';
 
 export type ChallengedBallot = PlaintextBallot & { readonly masterNonce: Bytes };
@@ -44,18 +51,33 @@ export function verifyChallengedBallot(
   for (let ci = 0; ci < manifest.contests.length; ci++) {
     const contest = manifest.contests[ci];
     const actual = encrypted.contests[ci];
-    if (!contest || !actual || actual.contestId !== contest.contestId || actual.selections.length !== contest.selections.length) {
+    if (
+      !contest ||
+      !actual ||
+      actual.contestId !== contest.contestId ||
+      actual.selections.length !== contest.selections.length
+    ) {
       return err({ check: 'ballot-structure', ...(contest ? { contestId: contest.contestId } : {}) });
     }
     for (let si = 0; si < contest.selections.length; si++) {
       const selectionId = contest.selections[si] as SelectionId;
       const published = actual.selections[si];
-      if (published?.selectionId !== selectionId) return err({ check: 'ballot-structure', contestId: contest.contestId, selectionId });
-      const nonce = selectionNonce(context, binding, encrypted.ballotId, contest.contestId, selectionId, challenged.masterNonce);
+      if (published?.selectionId !== selectionId)
+        return err({ check: 'ballot-structure', contestId: contest.contestId, selectionId });
+      const nonce = selectionNonce(
+        context,
+        binding,
+        encrypted.ballotId,
+        contest.contestId,
+        selectionId,
+        challenged.masterNonce,
+      );
       const recomputed = encrypt(context, values.value[ci]?.[si] ?? 0, nonce);
-      if (!ciphertextsEqual(recomputed, published.ciphertext)) return err({ check: 'ciphertext', contestId: contest.contestId, selectionId });
+      if (!ciphertextsEqual(recomputed, published.ciphertext))
+        return err({ check: 'ciphertext', contestId: contest.contestId, selectionId });
     }
   }
-  if (codes && !bytesEqual(nextConfirmationCode(codes.previous, encrypted), codes.printed)) return err({ check: 'confirmation-code' });
+  if (codes && !bytesEqual(nextConfirmationCode(codes.previous, encrypted), codes.printed))
+    return err({ check: 'confirmation-code' });
   return ok();
 }

@@ -40,7 +40,11 @@ export function ballotCiphertexts(ballot: EncryptedBallot): unknown {
 
 export function nextConfirmationCode(previous: ConfirmationCode, ballot: EncryptedBallot): ConfirmationCode {
   return sha256(
-    canonicalBytes({ domain: 'urna/confirmation-code/v1', previous: toBase64Url(previous), ballot: ballotCiphertexts(ballot) }),
+    canonicalBytes({
+      domain: 'urna/confirmation-code/v1',
+      previous: toBase64Url(previous),
+      ballot: ballotCiphertexts(ballot),
+    }),
   ) as ConfirmationCode;
 }
 

@@ -22,7 +22,8 @@ export class DiscreteLog {
 
   /** The t in [0, max] with t·G = target, or undefined when there is none. */
   solve(target: Point, max: number): number | undefined {
-    if (!Number.isInteger(max) || max < 0 || max > MAX_SUPPORTED_COUNT) throw new Error(`invariant failed: discrete log bound ${max}`);
+    if (!Number.isInteger(max) || max < 0 || max > MAX_SUPPORTED_COUNT)
+      throw new Error(`invariant failed: discrete log bound ${max}`);
     const m = Math.max(1, Math.ceil(Math.sqrt(max + 1)));
     this.#grow(m);
     const giantStep = multiplyPublic(GENERATOR, BigInt(m)).negate();

@@ -64,7 +64,8 @@ export function smallMultipleOfGeneratorHalf(v: number): HalfPoint {
   if (!Number.isInteger(v) || v < 0 || v > MAX_CONTEST_LIMIT) throw new Error(`invariant failed: small value ${v}`);
   if (smallHalves.length === 0) {
     const inverse2 = (Point.Fn.ORDER + 1n) / 2n;
-    for (let i = 0; i <= MAX_CONTEST_LIMIT; i++) smallHalves.push(halfOfDoubled(multiplyPublic(GENERATOR, mod(BigInt(i) * inverse2))));
+    for (let i = 0; i <= MAX_CONTEST_LIMIT; i++)
+      smallHalves.push(halfOfDoubled(multiplyPublic(GENERATOR, mod(BigInt(i) * inverse2))));
   }
   return smallHalves[v] as HalfPoint;
 }
@@ -77,11 +78,14 @@ export function smallMultipleOfGeneratorHalf(v: number): HalfPoint {
 export function encrypt(context: ElectionContext, value: number, nonce: Scalar): Ciphertext {
   const g = fixedBaseTable(GENERATOR);
   const k = fixedBaseTable(context.jointKey.point);
-  const [alpha, beta] = doubleAndEncode([halfMultiple(g, nonce), addHalves(halfMultiple(k, nonce), smallMultipleOfGeneratorHalf(value))]) as [
-    { point: Point; bytes: Uint8Array },
-    { point: Point; bytes: Uint8Array },
-  ];
-  return { alpha: GroupElement.withEncoding(alpha.point, alpha.bytes), beta: GroupElement.withEncoding(beta.point, beta.bytes) };
+  const [alpha, beta] = doubleAndEncode([
+    halfMultiple(g, nonce),
+    addHalves(halfMultiple(k, nonce), smallMultipleOfGeneratorHalf(value)),
+  ]) as [{ point: Point; bytes: Uint8Array }, { point: Point; bytes: Uint8Array }];
+  return {
+    alpha: GroupElement.withEncoding(alpha.point, alpha.bytes),
+    beta: GroupElement.withEncoding(beta.point, beta.bytes),
+  };
 }
 
 export function addCiphertexts(a: Ciphertext, b: Ciphertext): Ciphertext {

@@ -65,7 +65,10 @@ export type PlaintextProblem =
   | { readonly problem: 'overvote'; readonly contestId: ContestId; readonly marked: number; readonly limit: number };
 
 /** The 0/1 value of every selection, in manifest order, after checking the contest rules. */
-export function selectionValues(manifest: BallotManifest, ballot: PlaintextBallot): Result<number[][], PlaintextProblem> {
+export function selectionValues(
+  manifest: BallotManifest,
+  ballot: PlaintextBallot,
+): Result<number[][], PlaintextProblem> {
   if (!BALLOT_ID_PATTERN.test(ballot.ballotId)) return err({ problem: 'bad-ballot-id' });
   const known = new Set<string>(manifest.contests.map((c) => c.contestId));
   for (const contestId of Object.keys(ballot.choices)) {
@@ -76,11 +79,14 @@ export function selectionValues(manifest: BallotManifest, ballot: PlaintextBallo
     const marked = Object.hasOwn(ballot.choices, contest.contestId) ? (ballot.choices[contest.contestId] ?? []) : [];
     const chosen = new Set<string>();
     for (const selectionId of marked) {
-      if (!contest.selections.includes(selectionId)) return err({ problem: 'unknown-selection', contestId: contest.contestId, selectionId });
-      if (chosen.has(selectionId)) return err({ problem: 'duplicate-selection', contestId: contest.contestId, selectionId });
+      if (!contest.selections.includes(selectionId))
+        return err({ problem: 'unknown-selection', contestId: contest.contestId, selectionId });
+      if (chosen.has(selectionId))
+        return err({ problem: 'duplicate-selection', contestId: contest.contestId, selectionId });
       chosen.add(selectionId);
     }
-    if (chosen.size > contest.limit) return err({ problem: 'overvote', contestId: contest.contestId, marked: chosen.size, limit: contest.limit });
+    if (chosen.size > contest.limit)
+      return err({ problem: 'overvote', contestId: contest.contestId, marked: chosen.size, limit: contest.limit });
     values.push(contest.selections.map((s) => (chosen.has(s) ? 1 : 0)));
   }
   return ok(values);

@@ -144,7 +144,9 @@ export function useArithmetic(kind: 'wasm' | 'wasm-pow' | 'bigint'): boolean {
   pow22523Impl = pow ?? pow22523BigInt;
   decodeImpl = decode ?? decodeBigInt;
   msmImpl = msm ?? msmBigInt;
-  return kind === 'bigint' || (pow !== undefined && (kind === 'wasm-pow' || (decode !== undefined && msm !== undefined)));
+  return (
+    kind === 'bigint' || (pow !== undefined && (kind === 'wasm-pow' || (decode !== undefined && msm !== undefined)))
+  );
 }
 
 /** RFC 9496 SQRT_RATIO_M1(1, v): (was_square, non-negative 1/√v or √(i/v)). */
@@ -421,7 +423,8 @@ function wasmMsm(): MsmImpl | undefined {
   const run = wasmMsmIsIdentity();
   if (run === undefined) return undefined;
   // undefined from `run`: the memory could not grow to this MSM's size.
-  return (points, scalars, c, windows) => run(points.map(edwardsOf), scalars, c, windows) ?? msmBigInt(points, scalars, c, windows);
+  return (points, scalars, c, windows) =>
+    run(points.map(edwardsOf), scalars, c, windows) ?? msmBigInt(points, scalars, c, windows);
 }
 
 let msmImpl: MsmImpl | undefined;
@@ -442,7 +445,12 @@ function msmWith(impl: MsmImpl, points: readonly Point[], scalars: readonly bigi
   const maxBits = bits.reduce((a, b) => Math.max(a, b), 0);
   const c = windowFor(bits, maxBits);
   const windows = Math.ceil((maxBits + 1) / c);
-  return impl(keep.map((i) => points[i] as Point), keptScalars, c, windows);
+  return impl(
+    keep.map((i) => points[i] as Point),
+    keptScalars,
+    c,
+    windows,
+  );
 }
 
 /**

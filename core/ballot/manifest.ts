@@ -38,12 +38,17 @@ export function checkManifest(manifest: BallotManifest): Result<void, ManifestPr
     if (contests.has(contest.contestId)) return err({ problem: 'duplicate-contest', contestId: contest.contestId });
     contests.add(contest.contestId);
     if (contest.selections.length === 0) return err({ problem: 'no-selections', contestId: contest.contestId });
-    if (!Number.isInteger(contest.limit) || contest.limit < 1 || contest.limit > Math.min(MAX_CONTEST_LIMIT, contest.selections.length)) {
+    if (
+      !Number.isInteger(contest.limit) ||
+      contest.limit < 1 ||
+      contest.limit > Math.min(MAX_CONTEST_LIMIT, contest.selections.length)
+    ) {
       return err({ problem: 'bad-limit', contestId: contest.contestId });
     }
     const selections = new Set<string>();
     for (const selectionId of contest.selections) {
-      if (selections.has(selectionId)) return err({ problem: 'duplicate-selection', contestId: contest.contestId, selectionId });
+      if (selections.has(selectionId))
+        return err({ problem: 'duplicate-selection', contestId: contest.contestId, selectionId });
       selections.add(selectionId);
     }
   }

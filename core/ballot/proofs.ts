@@ -12,7 +12,14 @@
  *   (challenge, response) form, for partial decryptions and the key ceremony.
  */
 import { type Ciphertext, type ElectionContext, fixedBaseTable, smallMultipleOfGenerator } from './elgamal';
-import { addHalves, doubleAndEncode, type HalfPoint, halfMultiple, linearCombination, msmIsIdentity } from './fast25519';
+import {
+  addHalves,
+  doubleAndEncode,
+  type HalfPoint,
+  halfMultiple,
+  linearCombination,
+  msmIsIdentity,
+} from './fast25519';
 import type { Point, Transcript } from './group';
 import {
   GENERATOR,
@@ -36,7 +43,11 @@ export type RangeProofBranch = {
 /** Branch j proves the ciphertext encrypts j. */
 export type RangeProof = { readonly branches: readonly RangeProofBranch[] };
 
-function appendCommitments(transcript: Transcript, maxValue: number, commitments: readonly { a: GroupElement; b: GroupElement }[]): Scalar {
+function appendCommitments(
+  transcript: Transcript,
+  maxValue: number,
+  commitments: readonly { a: GroupElement; b: GroupElement }[],
+): Scalar {
   transcript.u32(maxValue);
   for (const { a, b } of commitments) transcript.element(a).element(b);
   return transcript.challenge();
@@ -55,7 +66,8 @@ export function proveRange(
   maxValue: number,
   random: RandomSource,
 ): RangeProof {
-  if (!Number.isInteger(value) || value < 0 || value > maxValue) throw new Error('invariant failed: proving a value out of range');
+  if (!Number.isInteger(value) || value < 0 || value > maxValue)
+    throw new Error('invariant failed: proving a value out of range');
   const g = fixedBaseTable(GENERATOR);
   const k = fixedBaseTable(context.jointKey.point);
   const u = randomScalar(random);
@@ -76,14 +88,17 @@ export function proveRange(
   }
   const encoded = doubleAndEncode(halves).map(({ point, bytes }) => GroupElement.withEncoding(point, bytes));
   const commitments: { a: GroupElement; b: GroupElement }[] = [];
-  for (let j = 0; j <= maxValue; j++) commitments.push({ a: encoded[2 * j] as GroupElement, b: encoded[2 * j + 1] as GroupElement });
+  for (let j = 0; j <= maxValue; j++)
+    commitments.push({ a: encoded[2 * j] as GroupElement, b: encoded[2 * j + 1] as GroupElement });
   const challenge = appendCommitments(transcript, maxValue, commitments);
   let rest = challenge;
   for (let j = 0; j <= maxValue; j++) if (j !== value) rest -= (simulated[j] as { c: Scalar }).c;
   const realChallenge = mod(rest);
   return {
     branches: commitments.map(({ a, b }, j) =>
-      j === value ? { a, b, c: realChallenge, z: mod(u + realChallenge * nonce) } : { a, b, ...(simulated[j] as { c: Scalar; z: Scalar }) },
+      j === value
+        ? { a, b, c: realChallenge, z: mod(u + realChallenge * nonce) }
+        : { a, b, ...(simulated[j] as { c: Scalar; z: Scalar }) },
     ),
   };
 }
@@ -180,7 +195,12 @@ export type CompactProof = { readonly c: Scalar; readonly z: Scalar };
  * two: Chaum–Pedersen equality of discrete logs). The transcript must already hold
  * the bases and public values.
  */
-export function proveKnowledge(transcript: Transcript, bases: readonly Point[], secret: Scalar, random: RandomSource): CompactProof {
+export function proveKnowledge(
+  transcript: Transcript,
+  bases: readonly Point[],
+  secret: Scalar,
+  random: RandomSource,
+): CompactProof {
   const u = randomScalar(random);
   for (const base of bases) transcript.element(GroupElement.of(multiplySecret(base, u)));
   const c = transcript.challenge();
@@ -194,7 +214,10 @@ export function knowledgeProofHolds(
 ): boolean {
   for (const { base, public: pub } of statements) {
     // G carries a large precomputed table, so z·G is cheap alone; any other base shares one chain of doublings with the public value.
-    const h = base === GENERATOR ? multiplyPublic(base, proof.z).subtract(multiplyPublic(pub, proof.c)) : linearCombination([base, pub], [mod(proof.z), mod(-proof.c)]);
+    const h =
+      base === GENERATOR
+        ? multiplyPublic(base, proof.z).subtract(multiplyPublic(pub, proof.c))
+        : linearCombination([base, pub], [mod(proof.z), mod(-proof.c)]);
     transcript.element(GroupElement.of(h));
   }
   return transcript.challenge() === proof.c;

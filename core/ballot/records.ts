@@ -11,7 +11,17 @@ import { type Bytes, fromBase64Url, toBase64Url } from '../encoding/bytes';
 import { canonicalize } from '../encoding/canonical-json';
 import { type ContestId, type GuardianId, ID_PATTERN, type SelectionId } from '../ids';
 import { err, ok, type Result } from '../result';
-import type { CeremonyAcceptance, CeremonyCommitment, CeremonyParameters, GuardianAnnouncement, GuardianKeyShare, GuardianSecrets, KeyCeremonyRecord, ShareComplaint, ShareMessage } from './ceremony';
+import type {
+  CeremonyAcceptance,
+  CeremonyCommitment,
+  CeremonyParameters,
+  GuardianAnnouncement,
+  GuardianKeyShare,
+  GuardianSecrets,
+  KeyCeremonyRecord,
+  ShareComplaint,
+  ShareMessage,
+} from './ceremony';
 import type { ChallengedBallot } from './challenge';
 import type { EncryptedBallot } from './encrypt';
 import { affineOf, pointFromCheckedAffine } from './fast25519';
@@ -141,7 +151,10 @@ export const encryptedTallySchema = z.strictObject({
   v: z.literal(1),
   ballotCount: z.number().int().min(0),
   contests: z.array(
-    z.strictObject({ contestId: id, selections: z.array(z.strictObject({ selectionId: id, alpha: b64_32, beta: b64_32 })) }),
+    z.strictObject({
+      contestId: id,
+      selections: z.array(z.strictObject({ selectionId: id, alpha: b64_32, beta: b64_32 })),
+    }),
   ),
 });
 
@@ -158,7 +171,10 @@ export const plaintextTallySchema = z.strictObject({
   v: z.literal(1),
   ballotCount: z.number().int().min(0),
   contests: z.array(
-    z.strictObject({ contestId: id, selections: z.array(z.strictObject({ selectionId: id, count: z.number().int().min(0) })) }),
+    z.strictObject({
+      contestId: id,
+      selections: z.array(z.strictObject({ selectionId: id, count: z.number().int().min(0) })),
+    }),
   ),
 });
 
@@ -178,11 +194,18 @@ export type PlaintextTallyRecord = z.infer<typeof plaintextTallySchema>;
 
 export type RecordProblem =
   | { readonly problem: 'schema'; readonly detail: string }
-  | { readonly problem: 'encoding'; readonly path: string; readonly detail: 'not-a-point' | 'not-a-scalar' | 'not-canonical' };
+  | {
+      readonly problem: 'encoding';
+      readonly path: string;
+      readonly detail: 'not-a-point' | 'not-a-scalar' | 'not-canonical';
+    };
 
 /** Thrown only inside this module, turned into a RecordProblem at the boundary. */
 class EncodingProblem extends Error {
-  constructor(readonly path: string, readonly detail: 'not-a-point' | 'not-a-scalar' | 'not-canonical') {
+  constructor(
+    readonly path: string,
+    readonly detail: 'not-a-point' | 'not-a-scalar' | 'not-canonical',
+  ) {
     super(`${detail} at ${path}`);
   }
 }
@@ -211,7 +234,11 @@ function scalar(text: string, path: string): Scalar {
   return decoded.value;
 }
 
-function parseWith<S extends z.ZodType, T>(schema: S, json: unknown, decode: (record: z.infer<S>) => T): Result<T, RecordProblem> {
+function parseWith<S extends z.ZodType, T>(
+  schema: S,
+  json: unknown,
+  decode: (record: z.infer<S>) => T,
+): Result<T, RecordProblem> {
   const parsed = schema.safeParse(json);
   if (!parsed.success) return err({ problem: 'schema', detail: z.prettifyError(parsed.error) });
   try {
@@ -223,9 +250,17 @@ function parseWith<S extends z.ZodType, T>(schema: S, json: unknown, decode: (re
 }
 
 const compactOut = (p: CompactProof) => ({ c: scalarToBase64Url(p.c), z: scalarToBase64Url(p.z) });
-const compactIn = (p: { c: string; z: string }, path: string): CompactProof => ({ c: scalar(p.c, `${path}.c`), z: scalar(p.z, `${path}.z`) });
+const compactIn = (p: { c: string; z: string }, path: string): CompactProof => ({
+  c: scalar(p.c, `${path}.c`),
+  z: scalar(p.z, `${path}.z`),
+});
 const rangeOut = (p: RangeProof) =>
-  p.branches.map((b) => ({ a: b.a.toBase64Url(), b: b.b.toBase64Url(), c: scalarToBase64Url(b.c), z: scalarToBase64Url(b.z) }));
+  p.branches.map((b) => ({
+    a: b.a.toBase64Url(),
+    b: b.b.toBase64Url(),
+    c: scalarToBase64Url(b.c),
+    z: scalarToBase64Url(b.z),
+  }));
 const rangeIn = (p: readonly { a: string; b: string; c: string; z: string }[], path: string): RangeProof => ({
   branches: p.map((b, j) => ({
     a: point(b.a, `${path}[${j}].a`),
@@ -282,7 +317,10 @@ export function parseEncryptedBallot(json: unknown): Result<EncryptedBallot, Rec
  * (in a verification worker, or before the record was stored): no schema pass, and
  * points are decoded only when used. Never for unchecked input.
  */
-export function encryptedBallotFromCheckedRecord(r: EncryptedBallotRecord, ciphertextCoordinates?: readonly bigint[]): EncryptedBallot {
+export function encryptedBallotFromCheckedRecord(
+  r: EncryptedBallotRecord,
+  ciphertextCoordinates?: readonly bigint[],
+): EncryptedBallot {
   const checked = (text: string) => GroupElement.fromCheckedBytes(fromBase64Url(text));
   // With the coordinates of every α and β (x, y pairs in record order), no square root is needed.
   let next = 0;
@@ -325,7 +363,13 @@ export function ciphertextCoordinates(ballot: EncryptedBallot): bigint[] {
 export function challengedBallotToRecord(ballot: ChallengedBallot): ChallengedBallotRecord {
   const choices: Record<string, string[]> = {};
   for (const [contestId, selections] of Object.entries(ballot.choices)) choices[contestId] = [...selections];
-  return { type: 'challenged-ballot', v: 1, ballotId: ballot.ballotId, masterNonce: toBase64Url(ballot.masterNonce), choices };
+  return {
+    type: 'challenged-ballot',
+    v: 1,
+    ballotId: ballot.ballotId,
+    masterNonce: toBase64Url(ballot.masterNonce),
+    choices,
+  };
 }
 
 export function parseChallengedBallot(json: unknown): Result<ChallengedBallot, RecordProblem> {
@@ -439,7 +483,14 @@ export function parseCeremonyCommitment(json: unknown): Result<CeremonyCommitmen
 }
 
 export function ceremonyAcceptanceToRecord(a: CeremonyAcceptance): CeremonyAcceptanceRecord {
-  return { type: 'ceremony-acceptance', v: 1, guardianId: a.guardianId, index: a.index, transcriptHash: toBase64Url(a.transcriptHash), signature: compactOut(a.signature) };
+  return {
+    type: 'ceremony-acceptance',
+    v: 1,
+    guardianId: a.guardianId,
+    index: a.index,
+    transcriptHash: toBase64Url(a.transcriptHash),
+    signature: compactOut(a.signature),
+  };
 }
 
 function acceptanceIn(r: CeremonyAcceptanceRecord, path: string): CeremonyAcceptance {
@@ -479,7 +530,11 @@ export function guardianCeremonyStateToRecord(state: GuardianCeremonyState): Gua
 
 export function parseGuardianCeremonyState(json: unknown): Result<GuardianCeremonyState, RecordProblem> {
   return parseWith(guardianCeremonyStateSchema, json, (r) => ({
-    params: { baseHash: bytes32(r.baseHash, 'baseHash'), threshold: r.threshold, guardianIds: r.guardianIds as GuardianId[] },
+    params: {
+      baseHash: bytes32(r.baseHash, 'baseHash'),
+      threshold: r.threshold,
+      guardianIds: r.guardianIds as GuardianId[],
+    },
     guardianId: r.guardianId as GuardianId,
     secrets: {
       coefficients: r.coefficients.map((c, j) => scalar(c, `coefficients[${j}]`)),
@@ -547,7 +602,11 @@ export function encryptedTallyToRecord(tally: EncryptedTally): EncryptedTallyRec
     ballotCount: tally.ballotCount,
     contests: tally.contests.map((c) => ({
       contestId: c.contestId,
-      selections: c.selections.map((s) => ({ selectionId: s.selectionId, alpha: s.ciphertext.alpha.toBase64Url(), beta: s.ciphertext.beta.toBase64Url() })),
+      selections: c.selections.map((s) => ({
+        selectionId: s.selectionId,
+        alpha: s.ciphertext.alpha.toBase64Url(),
+        beta: s.ciphertext.beta.toBase64Url(),
+      })),
     })),
   };
 }
@@ -559,7 +618,10 @@ export function parseEncryptedTally(json: unknown): Result<EncryptedTally, Recor
       contestId: c.contestId as ContestId,
       selections: c.selections.map((s, si) => ({
         selectionId: s.selectionId as SelectionId,
-        ciphertext: { alpha: point(s.alpha, `contests[${ci}].selections[${si}].alpha`), beta: point(s.beta, `contests[${ci}].selections[${si}].beta`) },
+        ciphertext: {
+          alpha: point(s.alpha, `contests[${ci}].selections[${si}].alpha`),
+          beta: point(s.beta, `contests[${ci}].selections[${si}].beta`),
+        },
       })),
     })),
   }));
@@ -571,7 +633,12 @@ export function partialDecryptionToRecord(partial: PartialDecryption): PartialDe
     v: 1,
     guardianId: partial.guardianId,
     index: partial.index,
-    shares: partial.shares.map((s) => ({ contestId: s.contestId, selectionId: s.selectionId, share: s.share.toBase64Url(), proof: compactOut(s.proof) })),
+    shares: partial.shares.map((s) => ({
+      contestId: s.contestId,
+      selectionId: s.selectionId,
+      share: s.share.toBase64Url(),
+      proof: compactOut(s.proof),
+    })),
   };
 }
 

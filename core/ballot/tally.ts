@@ -10,12 +10,25 @@ import { type GuardianKeyShare, type KeyCeremonyRecord, verificationKeyOf } from
 import { DiscreteLog } from './discrete-log';
 import { type Ciphertext, type ElectionContext } from './elgamal';
 import type { EncryptedBallot } from './encrypt';
-import { GENERATOR, GroupElement, lagrangeCoefficient, multiplyPublic, multiplySecret, Point, type RandomSource, systemRandom, Transcript } from './group';
+import {
+  GENERATOR,
+  GroupElement,
+  lagrangeCoefficient,
+  multiplyPublic,
+  multiplySecret,
+  Point,
+  type RandomSource,
+  systemRandom,
+  Transcript,
+} from './group';
 import type { BallotManifest } from './manifest';
 import { type CompactProof, knowledgeProofHolds, proveKnowledge } from './proofs';
 
 export type EncryptedTallySelection = { readonly selectionId: SelectionId; readonly ciphertext: Ciphertext };
-export type EncryptedTallyContest = { readonly contestId: ContestId; readonly selections: readonly EncryptedTallySelection[] };
+export type EncryptedTallyContest = {
+  readonly contestId: ContestId;
+  readonly selections: readonly EncryptedTallySelection[];
+};
 export type EncryptedTally = {
   /** Ballots added; also the largest count any selection can reach. */
   readonly ballotCount: number;
@@ -41,7 +54,13 @@ export class TallyAccumulator {
     for (let ci = 0; ci < contests.length; ci++) {
       const expected = contests[ci];
       const actual = ballot.contests[ci];
-      if (!expected || !actual || expected.contestId !== actual.contestId || actual.selections.length !== expected.selections.length) return err('ballot-structure');
+      if (
+        !expected ||
+        !actual ||
+        expected.contestId !== actual.contestId ||
+        actual.selections.length !== expected.selections.length
+      )
+        return err('ballot-structure');
       if (actual.selections.some((s, si) => s.selectionId !== expected.selections[si])) return err('ballot-structure');
     }
     ballot.contests.forEach((contest, ci) =>
@@ -116,7 +135,15 @@ export function partiallyDecrypt(
     contest.selections.map((selection) => {
       const alpha = selection.ciphertext.alpha.point;
       const share = GroupElement.of(multiplySecret(alpha, keyShare.secret));
-      const transcript = partialTranscript(context, keyShare.guardianId, keyShare.index, keyShare.verificationKey, contest.contestId, selection, share);
+      const transcript = partialTranscript(
+        context,
+        keyShare.guardianId,
+        keyShare.index,
+        keyShare.verificationKey,
+        contest.contestId,
+        selection,
+        share,
+      );
       const proof = proveKnowledge(transcript, [GENERATOR, alpha], keyShare.secret, random);
       return { contestId: contest.contestId, selectionId: selection.selectionId, share, proof };
     }),
@@ -151,7 +178,10 @@ export function verifyPartialDecryption(
   const computed = verificationKeyOf(ceremony.guardians, index);
   // Every share's proof multiplies this key: a small precomputed table (keyed by the
   // point object, so on a copy of it) pays for itself from the second selection on.
-  const verificationKey = GroupElement.withEncoding(Point.fromBytes(computed.bytes).precompute(4, true), computed.bytes);
+  const verificationKey = GroupElement.withEncoding(
+    Point.fromBytes(computed.bytes).precompute(4, true),
+    computed.bytes,
+  );
   let i = 0;
   for (const contest of tally.contests) {
     for (const selection of contest.selections) {
@@ -160,7 +190,15 @@ export function verifyPartialDecryption(
       if (!share || share.contestId !== contest.contestId || share.selectionId !== selection.selectionId) {
         return err({ check: 'partial-decryption-structure', ...where });
       }
-      const transcript = partialTranscript(context, guardianId, index, verificationKey, contest.contestId, selection, share.share);
+      const transcript = partialTranscript(
+        context,
+        guardianId,
+        index,
+        verificationKey,
+        contest.contestId,
+        selection,
+        share.share,
+      );
       const holds = knowledgeProofHolds(
         transcript,
         [
@@ -239,11 +277,14 @@ export function combineVerifiedPartials(
     for (const selection of contest.selections) {
       let combined = Point.ZERO;
       partials.forEach((p, pi) => {
-        combined = combined.add(multiplyPublic((p.shares[i] as PartialDecryptionShare).share.point, weights[pi] as bigint));
+        combined = combined.add(
+          multiplyPublic((p.shares[i] as PartialDecryptionShare).share.point, weights[pi] as bigint),
+        );
       });
       i++;
       const count = discreteLog.solve(selection.ciphertext.beta.point.subtract(combined), tally.ballotCount);
-      if (count === undefined) return err({ check: 'count-not-found', contestId: contest.contestId, selectionId: selection.selectionId });
+      if (count === undefined)
+        return err({ check: 'count-not-found', contestId: contest.contestId, selectionId: selection.selectionId });
       selections.push({ selectionId: selection.selectionId, count });
     }
     contests.push({ contestId: contest.contestId, selections });

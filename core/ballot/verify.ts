@@ -6,7 +6,13 @@
 import type { ContestId, SelectionId } from '../ids';
 import { err, ok, type Result } from '../result';
 import { type ElectionContext, sumCiphertexts } from './elgamal';
-import { type BallotBinding, contestTranscript, type EncryptedBallot, type EncryptedContest, selectionTranscript } from './encrypt';
+import {
+  type BallotBinding,
+  contestTranscript,
+  type EncryptedBallot,
+  type EncryptedContest,
+  selectionTranscript,
+} from './encrypt';
 import { mod, type RandomSource, systemRandom } from './group';
 import type { BallotId, BallotManifest } from './manifest';
 import { BatchEquation, rangeProofChallengeHolds, rangeProofEquationsHold } from './proofs';
@@ -31,7 +37,12 @@ export type BallotFailure = {
 
 function structureMatches(manifest: BallotManifest, ballot: EncryptedBallot): Result<void, BallotFailure> {
   const fail = (contestId?: ContestId, selectionId?: SelectionId): Result<void, BallotFailure> =>
-    err({ ballotId: ballot.ballotId, check: 'ballot-structure', ...(contestId ? { contestId } : {}), ...(selectionId ? { selectionId } : {}) });
+    err({
+      ballotId: ballot.ballotId,
+      check: 'ballot-structure',
+      ...(contestId ? { contestId } : {}),
+      ...(selectionId ? { selectionId } : {}),
+    });
   if (ballot.contests.length !== manifest.contests.length) return fail();
   for (let ci = 0; ci < manifest.contests.length; ci++) {
     const expected = manifest.contests[ci];
@@ -39,28 +50,54 @@ function structureMatches(manifest: BallotManifest, ballot: EncryptedBallot): Re
     if (!expected || !actual || expected.contestId !== actual.contestId) return fail(expected?.contestId);
     if (actual.selections.length !== expected.selections.length) return fail(expected.contestId);
     for (let si = 0; si < expected.selections.length; si++) {
-      if (actual.selections[si]?.selectionId !== expected.selections[si]) return fail(expected.contestId, expected.selections[si]);
+      if (actual.selections[si]?.selectionId !== expected.selections[si])
+        return fail(expected.contestId, expected.selections[si]);
     }
     if (actual.proof.branches.length !== expected.limit + 1) return fail(expected.contestId);
-    for (const s of actual.selections) if (s.proof.branches.length !== 2) return fail(expected.contestId, s.selectionId);
+    for (const s of actual.selections)
+      if (s.proof.branches.length !== 2) return fail(expected.contestId, s.selectionId);
   }
   return ok();
 }
 
 /** Structure and Fiat–Shamir checks: cheap (hashing only), done for every ballot in either mode. */
-function challengesHold(context: ElectionContext, manifest: BallotManifest, binding: BallotBinding, ballot: EncryptedBallot): Result<void, BallotFailure> {
+function challengesHold(
+  context: ElectionContext,
+  manifest: BallotManifest,
+  binding: BallotBinding,
+  ballot: EncryptedBallot,
+): Result<void, BallotFailure> {
   const structure = structureMatches(manifest, ballot);
   if (!structure.ok) return structure;
   for (let ci = 0; ci < ballot.contests.length; ci++) {
     const contest = ballot.contests[ci] as EncryptedContest;
     const limit = (manifest.contests[ci] as { limit: number }).limit;
     for (const s of contest.selections) {
-      const transcript = selectionTranscript(context, binding, ballot.ballotId, contest.contestId, s.selectionId, s.ciphertext);
+      const transcript = selectionTranscript(
+        context,
+        binding,
+        ballot.ballotId,
+        contest.contestId,
+        s.selectionId,
+        s.ciphertext,
+      );
       if (!rangeProofChallengeHolds(transcript, 1, s.proof)) {
-        return err({ ballotId: ballot.ballotId, check: 'selection-proof-challenge', contestId: contest.contestId, selectionId: s.selectionId });
+        return err({
+          ballotId: ballot.ballotId,
+          check: 'selection-proof-challenge',
+          contestId: contest.contestId,
+          selectionId: s.selectionId,
+        });
       }
     }
-    const transcript = contestTranscript(context, binding, ballot.ballotId, contest.contestId, limit, contest.selections);
+    const transcript = contestTranscript(
+      context,
+      binding,
+      ballot.ballotId,
+      contest.contestId,
+      limit,
+      contest.selections,
+    );
     if (!rangeProofChallengeHolds(transcript, limit, contest.proof)) {
       return err({ ballotId: ballot.ballotId, check: 'contest-proof-challenge', contestId: contest.contestId });
     }
@@ -73,7 +110,12 @@ function equationsHold(context: ElectionContext, ballot: EncryptedBallot): Resul
   for (const contest of ballot.contests) {
     for (const s of contest.selections) {
       if (!rangeProofEquationsHold(context, s.ciphertext, s.proof)) {
-        return err({ ballotId: ballot.ballotId, check: 'selection-proof', contestId: contest.contestId, selectionId: s.selectionId });
+        return err({
+          ballotId: ballot.ballotId,
+          check: 'selection-proof',
+          contestId: contest.contestId,
+          selectionId: s.selectionId,
+        });
       }
     }
     const sum = sumCiphertexts(contest.selections.map((s) => s.ciphertext));
@@ -105,7 +147,12 @@ export function verifyBallot(
  * Checks one ballot proof by proof, with no batching: the reference that the batched
  * paths must agree with (tests), and the per-proof cost the benchmarks compare.
  */
-export function verifyBallotProofByProof(context: ElectionContext, manifest: BallotManifest, binding: BallotBinding, ballot: EncryptedBallot): Result<void, BallotFailure> {
+export function verifyBallotProofByProof(
+  context: ElectionContext,
+  manifest: BallotManifest,
+  binding: BallotBinding,
+  ballot: EncryptedBallot,
+): Result<void, BallotFailure> {
   const challenges = challengesHold(context, manifest, binding, ballot);
   if (!challenges.ok) return challenges;
   return equationsHold(context, ballot);
@@ -194,7 +241,13 @@ export function firstFailingBallot(
   for (const [styleId, list] of byStyle) {
     const manifest = manifests.get(styleId);
     if (manifest === undefined) throw new Error(`invariant failed: style ${styleId} was checked before its proofs`);
-    const checked = verifyBallots(context, manifest, { stationId, ballotStyleId: styleId }, list.map((j) => j.ballot), options);
+    const checked = verifyBallots(
+      context,
+      manifest,
+      { stationId, ballotStyleId: styleId },
+      list.map((j) => j.ballot),
+      options,
+    );
     // Failures come in input order, so the style's first is its lowest index.
     const failure = checked.ok ? undefined : checked.error[0];
     if (failure === undefined) continue;
@@ -209,10 +262,13 @@ export function firstFailingBallot(
  * (identity, v·G) and shows its vote to anyone, yet its proofs hold. Ristretto255
  * encodes the identity, and only it, as 32 zero bytes.
  */
-export function identityCiphertextIn(ballot: EncryptedBallot): { readonly contestId: ContestId; readonly selectionId: SelectionId } | undefined {
+export function identityCiphertextIn(
+  ballot: EncryptedBallot,
+): { readonly contestId: ContestId; readonly selectionId: SelectionId } | undefined {
   for (const contest of ballot.contests) {
     for (const s of contest.selections) {
-      if (s.ciphertext.alpha.bytes.every((byte) => byte === 0)) return { contestId: contest.contestId, selectionId: s.selectionId };
+      if (s.ciphertext.alpha.bytes.every((byte) => byte === 0))
+        return { contestId: contest.contestId, selectionId: s.selectionId };
     }
   }
   return undefined;

@@ -191,7 +191,11 @@ export class FunctionBody {
       if (last !== undefined && last[1] === type) last[0] = (last[0] as number) + 1;
       else groups.push([1, type]);
     }
-    const body = [...vec(groups.map(([count, type]) => [...uleb(count as number), type as number])), ...this.#code, Op.end];
+    const body = [
+      ...vec(groups.map(([count, type]) => [...uleb(count as number), type as number])),
+      ...this.#code,
+      Op.end,
+    ];
     return [...uleb(body.length), ...body];
   }
 }
@@ -210,7 +214,8 @@ export type FunctionDef = {
  */
 export function emitModule(functions: readonly FunctionDef[], memoryPages: number): Uint8Array {
   const signatures: FunctionDef[] = [];
-  const sameSignature = (a: FunctionDef, b: FunctionDef): boolean => a.params.join() === b.params.join() && a.results.join() === b.results.join();
+  const sameSignature = (a: FunctionDef, b: FunctionDef): boolean =>
+    a.params.join() === b.params.join() && a.results.join() === b.results.join();
   const typeIndex = functions.map((f) => {
     const i = signatures.findIndex((s) => sameSignature(s, f));
     return i >= 0 ? i : signatures.push(f) - 1;

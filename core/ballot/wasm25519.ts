@@ -105,11 +105,21 @@ function limbLocals(body: Body): number[] {
 }
 
 function loadElement(body: Body, address: number, limbs: readonly number[]): void {
-  limbs.forEach((local, i) => body.get(address).load64(8 * i).set(local));
+  limbs.forEach((local, i) =>
+    body
+      .get(address)
+      .load64(8 * i)
+      .set(local),
+  );
 }
 
 function storeElement(body: Body, address: number, limbs: readonly number[]): void {
-  limbs.forEach((local, i) => body.get(address).get(local).store64(8 * i));
+  limbs.forEach((local, i) =>
+    body
+      .get(address)
+      .get(local)
+      .store64(8 * i),
+  );
 }
 
 /** One carry step on the limb locals h (see the bounds in the file comment). */
@@ -117,10 +127,24 @@ function carry(body: Body, h: readonly number[], k: number): void {
   const from = h[k] as number;
   if (k < LIMBS - 1) {
     const to = h[k + 1] as number;
-    body.get(to).get(from).i64(WIDTH[k] as number).op(Op.i64ShrU).op(Op.i64Add).set(to);
+    body
+      .get(to)
+      .get(from)
+      .i64(WIDTH[k] as number)
+      .op(Op.i64ShrU)
+      .op(Op.i64Add)
+      .set(to);
   } else {
     const to = h[0] as number;
-    body.get(to).get(from).i64(WIDTH[k] as number).op(Op.i64ShrU).i64(19).op(Op.i64Mul).op(Op.i64Add).set(to);
+    body
+      .get(to)
+      .get(from)
+      .i64(WIDTH[k] as number)
+      .op(Op.i64ShrU)
+      .i64(19)
+      .op(Op.i64Mul)
+      .op(Op.i64Add)
+      .set(to);
   }
   body.get(from).i64(MASK(k)).op(Op.i64And).set(from);
 }
@@ -253,7 +277,15 @@ function addFunction(): FunctionBody {
   const body = new FunctionBody(3);
   const [dst, a, b] = [0, 1, 2];
   const h = limbLocals(body);
-  h.forEach((local, i) => body.get(a).load64(8 * i).get(b).load64(8 * i).op(Op.i64Add).set(local));
+  h.forEach((local, i) =>
+    body
+      .get(a)
+      .load64(8 * i)
+      .get(b)
+      .load64(8 * i)
+      .op(Op.i64Add)
+      .set(local),
+  );
   carryAll(body, h);
   storeElement(body, dst, h);
   return body;
@@ -295,15 +327,28 @@ function canonFunction(): FunctionBody {
   const q = body.local(I64);
   loadElement(body, src, h);
   carryAll(body, h);
-  body.get(h[0] as number).i64(19).op(Op.i64Add);
+  body
+    .get(h[0] as number)
+    .i64(19)
+    .op(Op.i64Add);
   for (let i = 0; i < LIMBS; i++) {
     if (i > 0) body.get(h[i] as number).op(Op.i64Add);
     body.i64(WIDTH[i] as number).op(Op.i64ShrU);
   }
   body.set(q);
-  body.get(h[0] as number).get(q).i64(19).op(Op.i64Mul).op(Op.i64Add).set(h[0] as number);
+  body
+    .get(h[0] as number)
+    .get(q)
+    .i64(19)
+    .op(Op.i64Mul)
+    .op(Op.i64Add)
+    .set(h[0] as number);
   for (let k = 0; k < LIMBS - 1; k++) carry(body, h, k);
-  body.get(h[LIMBS - 1] as number).i64(MASK(LIMBS - 1)).op(Op.i64And).set(h[LIMBS - 1] as number);
+  body
+    .get(h[LIMBS - 1] as number)
+    .i64(MASK(LIMBS - 1))
+    .op(Op.i64And)
+    .set(h[LIMBS - 1] as number);
   storeElement(body, dst, h);
   return body;
 }
@@ -313,15 +358,28 @@ function unpackFunction(): FunctionBody {
   const body = new FunctionBody(2);
   const [dst, at] = [0, 1];
   const words = Array.from({ length: 4 }, () => body.local(I64));
-  words.forEach((local, k) => body.get(at).load64(8 * k).set(local));
+  words.forEach((local, k) =>
+    body
+      .get(at)
+      .load64(8 * k)
+      .set(local),
+  );
   for (let i = 0; i < LIMBS; i++) {
     const offset = OFFSET[i] as number;
     const width = i === LIMBS - 1 ? 26 : (WIDTH[i] as number);
     const k = Math.floor(offset / 64);
     const s = offset % 64;
     body.get(dst);
-    body.get(words[k] as number).i64(s).op(Op.i64ShrU);
-    if (s + width > 64) body.get(words[k + 1] as number).i64(64 - s).op(Op.i64Shl).op(Op.i64Or);
+    body
+      .get(words[k] as number)
+      .i64(s)
+      .op(Op.i64ShrU);
+    if (s + width > 64)
+      body
+        .get(words[k + 1] as number)
+        .i64(64 - s)
+        .op(Op.i64Shl)
+        .op(Op.i64Or);
     body.i64((1n << BigInt(width)) - 1n).op(Op.i64And);
     body.store64(8 * i);
   }
@@ -393,7 +451,12 @@ function fieldCalls(body: Body) {
     /** Pushes (i32) whether two canonical elements are equal. */
     eq: (a: number, b: number): void => {
       for (let i = 0; i < LIMBS; i++) {
-        body.i32(slot(a)).load64(8 * i).i32(slot(b)).load64(8 * i).op(Op.i64Eq);
+        body
+          .i32(slot(a))
+          .load64(8 * i)
+          .i32(slot(b))
+          .load64(8 * i)
+          .op(Op.i64Eq);
         if (i > 0) body.op(Op.i32And);
       }
     },
@@ -448,7 +511,14 @@ function powFunction(): FunctionBody {
 }
 
 /** Canonical constants, written into their slots by `instantiate`. */
-const CONSTANTS = { zero: [10, 0n], one: [11, 1n], d: [12, D], sqrtM1: [13, SQRT_M1], minusOne: [14, P - 1n], minusSqrtM1: [15, P - SQRT_M1] } as const;
+const CONSTANTS = {
+  zero: [10, 0n],
+  one: [11, 1n],
+  d: [12, D],
+  sqrtM1: [13, SQRT_M1],
+  minusOne: [14, P - 1n],
+  minusSqrtM1: [15, P - SQRT_M1],
+} as const;
 
 /**
  * decode() → valid: RFC 9496 §4.3.1 DECODE of the 32 bytes at IO, which the caller has
@@ -462,8 +532,17 @@ function decodeFunction(): FunctionBody {
   const f = fieldCalls(body);
   const flipped = body.local(I32);
   const isSquare = body.local(I32);
-  const [zero, one, d, sqrtM1, minusOne, minusSqrtM1] = [CONSTANTS.zero[0], CONSTANTS.one[0], CONSTANTS.d[0], CONSTANTS.sqrtM1[0], CONSTANTS.minusOne[0], CONSTANTS.minusSqrtM1[0]];
-  const [s, ss, u1, u2, u2sq, v, w, w3, tmp, r, check, dx, dy, x, y, t] = [16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31] as const;
+  const [zero, one, d, sqrtM1, minusOne, minusSqrtM1] = [
+    CONSTANTS.zero[0],
+    CONSTANTS.one[0],
+    CONSTANTS.d[0],
+    CONSTANTS.sqrtM1[0],
+    CONSTANTS.minusOne[0],
+    CONSTANTS.minusSqrtM1[0],
+  ];
+  const [s, ss, u1, u2, u2sq, v, w, w3, tmp, r, check, dx, dy, x, y, t] = [
+    16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+  ] as const;
   const negateIfOdd = (k: number): void => {
     f.odd(k);
     body.ifThen(() => {
@@ -528,7 +607,15 @@ function decodeFunction(): FunctionBody {
 function addLazyFunction(): FunctionBody {
   const body = new FunctionBody(3);
   const [dst, a, b] = [0, 1, 2];
-  for (let i = 0; i < LIMBS; i++) body.get(dst).get(a).load64(8 * i).get(b).load64(8 * i).op(Op.i64Add).store64(8 * i);
+  for (let i = 0; i < LIMBS; i++)
+    body
+      .get(dst)
+      .get(a)
+      .load64(8 * i)
+      .get(b)
+      .load64(8 * i)
+      .op(Op.i64Add)
+      .store64(8 * i);
   return body;
 }
 
@@ -558,7 +645,12 @@ function subLazyFunction(): FunctionBody {
 function copyFunction(): FunctionBody {
   const body = new FunctionBody(2);
   const [dst, src] = [0, 1];
-  for (let i = 0; i < LIMBS; i++) body.get(dst).get(src).load64(8 * i).store64(8 * i);
+  for (let i = 0; i < LIMBS; i++)
+    body
+      .get(dst)
+      .get(src)
+      .load64(8 * i)
+      .store64(8 * i);
   return body;
 }
 
@@ -865,7 +957,9 @@ function msmFunction(): FunctionBody {
   const body = new FunctionBody(8);
   const f = calls(body);
   const [n, c, windows, bucketCount, records, buckets, flags, digits] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const [w, j, k, d, digit, bucket, flag, totalSet, runningSet, sumSet, result] = Array.from({ length: 11 }, () => body.local(I32)) as [number, number, number, number, number, number, number, number, number, number, number];
+  const [w, j, k, d, digit, bucket, flag, totalSet, runningSet, sumSet, result] = Array.from({ length: 11 }, () =>
+    body.local(I32),
+  ) as [number, number, number, number, number, number, number, number, number, number, number];
   /** Sets `target` ← `target` + `point`, or a copy of it if `set` is 0 (then set ← 1). */
   const accumulate = (set: number, target: number, point: Addr): void => {
     body.get(set).ifElse(
@@ -904,33 +998,47 @@ function msmFunction(): FunctionBody {
     body.loop(() => {
       body.get(d).load32(0).tee(digit);
       body.ifThen(() => {
-        body.i32(0).get(digit).op(Op.i32Sub).get(digit).get(digit).i32(0).op(Op.i32LtS).op(Op.select).i32(1).op(Op.i32Sub).set(k);
+        body
+          .i32(0)
+          .get(digit)
+          .op(Op.i32Sub)
+          .get(digit)
+          .get(digit)
+          .i32(0)
+          .op(Op.i32LtS)
+          .op(Op.select)
+          .i32(1)
+          .op(Op.i32Sub)
+          .set(k);
         body.get(buckets).get(k).i32(POINT_BYTES).op(Op.i32Mul).op(Op.i32Add).set(bucket);
         body.get(flags).get(k).i32(4).op(Op.i32Mul).op(Op.i32Add).set(flag);
         const point = (): void => void body.get(records).get(j).i32(CACHED_BYTES).op(Op.i32Mul).op(Op.i32Add);
-        body.get(flag).load32(0).ifElse(
-          () => {
-            body.get(digit).i32(0).op(Op.i32LtS);
-            body.ifElse(
-              () => {
-                body.get(bucket);
-                point();
-                body.call(FN.msub);
-              },
-              () => {
-                body.get(bucket);
-                point();
-                body.call(FN.madd);
-              },
-            );
-          },
-          () => {
-            body.get(bucket);
-            point();
-            body.get(digit).i32(0).op(Op.i32LtS).call(FN.start);
-            body.get(flag).i32(1).store32(0);
-          },
-        );
+        body
+          .get(flag)
+          .load32(0)
+          .ifElse(
+            () => {
+              body.get(digit).i32(0).op(Op.i32LtS);
+              body.ifElse(
+                () => {
+                  body.get(bucket);
+                  point();
+                  body.call(FN.msub);
+                },
+                () => {
+                  body.get(bucket);
+                  point();
+                  body.call(FN.madd);
+                },
+              );
+            },
+            () => {
+              body.get(bucket);
+              point();
+              body.get(digit).i32(0).op(Op.i32LtS).call(FN.start);
+              body.get(flag).i32(1).store32(0);
+            },
+          );
       });
       body.get(d).i32(4).op(Op.i32Add).set(d);
       body.get(j).i32(1).op(Op.i32Add).tee(j).get(n).op(Op.i32LtU).op(Op.brIf, 0);
@@ -992,7 +1100,10 @@ export function field25519Module(): Uint8Array {
   ordered.forEach((name, i) => {
     if (FN[name] !== i) throw new Error(`invariant failed: function index ${name}`);
   });
-  return emitModule(ordered.map((name) => functions[name]), 1);
+  return emitModule(
+    ordered.map((name) => functions[name]),
+    1,
+  );
 }
 
 // ---- instantiation ----
@@ -1013,7 +1124,16 @@ type Exports = {
   readonly pow22523: () => void;
   readonly decode: () => number;
   readonly prepare: (count: number, records: number) => void;
-  readonly msm: (n: number, c: number, windows: number, bucketCount: number, records: number, buckets: number, flags: number, digits: number) => number;
+  readonly msm: (
+    n: number,
+    c: number,
+    windows: number,
+    bucketCount: number,
+    records: number,
+    buckets: number,
+    flags: number,
+    digits: number,
+  ) => number;
 };
 
 let compiled: object | null | undefined;
@@ -1036,7 +1156,8 @@ function instantiate(): Exports | null {
   }
   const view = new DataView(exports.memory.buffer);
   for (const [k, value] of [...Object.values(CONSTANTS), ...Object.values(MSM_CONSTANTS)]) {
-    for (let i = 0; i < LIMBS; i++) view.setBigUint64(slot(k) + 8 * i, (value >> BigInt(OFFSET[i] as number)) & MASK(i), true);
+    for (let i = 0; i < LIMBS; i++)
+      view.setBigUint64(slot(k) + 8 * i, (value >> BigInt(OFFSET[i] as number)) & MASK(i), true);
   }
   return exports;
 }
@@ -1050,7 +1171,12 @@ function exportsOf(): Exports | null {
 }
 
 function readValue(view: DataView, at: number): bigint {
-  return view.getBigUint64(at, true) | (view.getBigUint64(at + 8, true) << 64n) | (view.getBigUint64(at + 16, true) << 128n) | (view.getBigUint64(at + 24, true) << 192n);
+  return (
+    view.getBigUint64(at, true) |
+    (view.getBigUint64(at + 8, true) << 64n) |
+    (view.getBigUint64(at + 16, true) << 128n) |
+    (view.getBigUint64(at + 24, true) << 192n)
+  );
 }
 
 const TWO_256 = 1n << 256n;
@@ -1094,7 +1220,8 @@ export function wasmPow22523(): ((x: bigint) => bigint) | undefined {
  * and x·y of the point, or undefined where s encodes no point. Undefined itself when
  * WebAssembly is unavailable here.
  */
-export function wasmDecodeRistretto(): ((bytes: Uint8Array) => readonly [bigint, bigint, bigint] | undefined) | undefined {
+export function wasmDecodeRistretto():
+  ((bytes: Uint8Array) => readonly [bigint, bigint, bigint] | undefined) | undefined {
   const wasm = exportsOf();
   if (wasm === null) return undefined;
   const view = new DataView(wasm.memory.buffer);
@@ -1113,7 +1240,12 @@ export function wasmDecodeRistretto(): ((bytes: Uint8Array) => readonly [bigint,
 export type EdwardsCoordinates = { readonly X: bigint; readonly Y: bigint; readonly Z: bigint };
 
 /** Σ kⱼ·Pⱼ is the identity: the signed-digit window width c and number of windows are the caller's (see `wasmMsmIsIdentity`). */
-export type WasmMsm = (points: readonly EdwardsCoordinates[], scalars: readonly bigint[], c: number, windows: number) => boolean | undefined;
+export type WasmMsm = (
+  points: readonly EdwardsCoordinates[],
+  scalars: readonly bigint[],
+  c: number,
+  windows: number,
+) => boolean | undefined;
 
 let msmInstance: Exports | null | undefined;
 
@@ -1179,7 +1311,8 @@ export function wasmMsmIsIdentity(): WasmMsm | undefined {
   let view = new DataView(memory.buffer);
   return (points, scalars, c, windows) => {
     const n = points.length;
-    if (n === 0 || scalars.length !== n || !(c >= 2 && c <= 16) || !(windows >= 1 && windows * c <= 288)) throw new Error('invariant failed: msm shape');
+    if (n === 0 || scalars.length !== n || !(c >= 2 && c <= 16) || !(windows >= 1 && windows * c <= 288))
+      throw new Error('invariant failed: msm shape');
     const bucketCount = 1 << (c - 1);
     const records = DYNAMIC;
     const buckets = records + n * CACHED_BYTES;
@@ -1219,7 +1352,9 @@ export function wasmMsmIsIdentity(): WasmMsm | undefined {
  * lazy inputs), returning the result's limbs (not reduced), so the limb bounds can be
  * checked at their extremes.
  */
-export function wasmFieldForTests(): { mul(a: readonly number[], b: readonly number[]): number[]; sqrn(a: readonly number[], n: number): number[] } | undefined {
+export function wasmFieldForTests():
+  | { mul(a: readonly number[], b: readonly number[]): number[]; sqrn(a: readonly number[], n: number): number[] }
+  | undefined {
   const wasm = exportsOf();
   if (wasm === null) return undefined;
   const view = new DataView(wasm.memory.buffer);
@@ -1227,7 +1362,8 @@ export function wasmFieldForTests(): { mul(a: readonly number[], b: readonly num
     if (limbs.length !== LIMBS) throw new Error('invariant failed: ten limbs');
     limbs.forEach((limb, i) => view.setBigUint64(address + 8 * i, BigInt(limb), true));
   };
-  const read = (address: number): number[] => Array.from({ length: LIMBS }, (_, i) => Number(view.getBigUint64(address + 8 * i, true)));
+  const read = (address: number): number[] =>
+    Array.from({ length: LIMBS }, (_, i) => Number(view.getBigUint64(address + 8 * i, true)));
   return {
     mul(a, b) {
       write(SCRATCH_A, a);

@@ -17,12 +17,18 @@ import type { PackageTrust } from '../election/package';
 import { verifyStationEnrollment } from '../election/enrollment';
 import { describeElectionErrors } from '../election/errors';
 import { describeRecordFailure } from '../record/failure';
-import { ballotStylesOfPrecinct, openRecordElection, type RecordElection, type RecordStation } from '../record/election';
+import {
+  ballotStylesOfPrecinct,
+  openRecordElection,
+  type RecordElection,
+  type RecordStation,
+} from '../record/election';
 import { verifyCheckpointSignatures } from '../record/verify';
 import { err, ok, type Result } from '../result';
 
 /** What the voter typed, read as a code: the full code of the QR (43 characters) or the short one printed large. */
-export type LookupCode = { readonly kind: 'full'; readonly code: string } | { readonly kind: 'short'; readonly short: string };
+export type LookupCode =
+  { readonly kind: 'full'; readonly code: string } | { readonly kind: 'short'; readonly short: string };
 
 const FULL_CODE = /^[A-Za-z0-9_-]{43}$/;
 const CROCKFORD = /^[0-9A-HJKMNP-TV-Z]{8}$/;
@@ -34,11 +40,18 @@ const CROCKFORD = /^[0-9A-HJKMNP-TV-Z]{8}$/;
  */
 export function parseLookupCode(text: string): Result<LookupCode, string> {
   const trimmed = text.trim();
-  const lastSegment = trimmed.includes('/') ? (trimmed.split('/').filter((s) => s.length > 0).at(-1) ?? '') : trimmed;
+  const lastSegment = trimmed.includes('/')
+    ? (trimmed
+        .split('/')
+        .filter((s) => s.length > 0)
+        .at(-1) ?? '')
+    : trimmed;
   if (FULL_CODE.test(lastSegment)) return ok({ kind: 'full', code: lastSegment });
   const short = trimmed.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   if (CROCKFORD.test(short)) return ok({ kind: 'short', short: `${short.slice(0, 4)}-${short.slice(4)}` });
-  return err('not a confirmation code: type the 8 characters printed large on the receipt (like CMY3-8N13) or the full 43-character code');
+  return err(
+    'not a confirmation code: type the 8 characters printed large on the receipt (like CMY3-8N13) or the full 43-character code',
+  );
 }
 
 /**
@@ -63,16 +76,28 @@ export type BoardTrust = { readonly election: RecordElection; readonly station: 
  * `/urna/v1/stations/:id/enrollment`) under `trust`: with an authority key
  * obtained independently, a board cannot substitute its own package.
  */
-export function openBoardTrust(packageJson: unknown, enrollmentJson: unknown, trust: PackageTrust): Result<BoardTrust, string> {
+export function openBoardTrust(
+  packageJson: unknown,
+  enrollmentJson: unknown,
+  trust: PackageTrust,
+): Result<BoardTrust, string> {
   const election = openRecordElection(packageJson, trust);
   if (!election.ok) return err(`the election package: ${describeRecordFailure(election.error)}`);
   const definition = election.value.definition;
-  const enrollment = verifyStationEnrollment(enrollmentJson, { authorityKey: definition.authority.verifierKey, definition });
+  const enrollment = verifyStationEnrollment(enrollmentJson, {
+    authorityKey: definition.authority.verifierKey,
+    definition,
+  });
   if (!enrollment.ok) return err(`the station's enrollment: ${describeElectionErrors(enrollment.error, 'en')}`);
   const { stationId, precinctId, stationVerifierKey } = enrollment.value;
   return ok({
     election: election.value,
-    station: { stationId, precinctId, verifierKey: stationVerifierKey, ballotStyleIds: ballotStylesOfPrecinct(definition, precinctId) },
+    station: {
+      stationId,
+      precinctId,
+      verifierKey: stationVerifierKey,
+      ballotStyleIds: ballotStylesOfPrecinct(definition, precinctId),
+    },
   });
 }
 
@@ -89,7 +114,10 @@ export const confirmationAnswerSchema = z.object({
   size: z.int().positive(),
   inclusionProof: proofSchema,
   /** The entry that cast or voided a pending ballot, with its own proof under the same checkpoint. */
-  resolution: z.object({ entry: z.string().max(10_000), inclusionProof: proofSchema }).nullable().optional(),
+  resolution: z
+    .object({ entry: z.string().max(10_000), inclusionProof: proofSchema })
+    .nullable()
+    .optional(),
   checkpoint: z.string().max(100_000),
 });
 export type ConfirmationAnswer = z.infer<typeof confirmationAnswerSchema>;
@@ -125,7 +153,10 @@ export function confirmationAnswer(
     leafHash: toBase64(leafHash(utf8Encode(entries.entry))),
     size: log.size,
     inclusionProof: proof(place.index),
-    resolution: place.resolvedIndex === null || entries.resolution === null ? null : { entry: entries.resolution, inclusionProof: proof(place.resolvedIndex) },
+    resolution:
+      place.resolvedIndex === null || entries.resolution === null
+        ? null
+        : { entry: entries.resolution, inclusionProof: proof(place.resolvedIndex) },
     checkpoint: log.checkpoint,
   };
 }
@@ -172,7 +203,9 @@ function fail(check: ConfirmationFailure['check'], message: string): Result<neve
 function parseEntry(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -208,15 +241,19 @@ export function checkAnswer(
   const parsed = confirmationAnswerSchema.safeParse(answerJson);
   if (!parsed.success) return fail('answer', 'the board answered in a form this checker does not know');
   const answer = parsed.data;
-  if (answer.stationId !== station.stationId) return fail('answer', `the answer is about station ${answer.stationId}, not ${station.stationId}`);
+  if (answer.stationId !== station.stationId)
+    return fail('answer', `the answer is about station ${answer.stationId}, not ${station.stationId}`);
 
   const entry = parseEntry(answer.entry);
   const fullCode = entry?.['confirmationCode'];
-  if (entry === undefined || typeof fullCode !== 'string' || !FULL_CODE.test(fullCode)) return fail('entry', 'the entry is not a ballot with a confirmation code');
+  if (entry === undefined || typeof fullCode !== 'string' || !FULL_CODE.test(fullCode))
+    return fail('entry', 'the entry is not a ballot with a confirmation code');
   const expectedType = answer.status === 'challenged' ? 'ballot-challenged' : 'ballot-pending';
-  if (entry['type'] !== expectedType) return fail('entry', `the board says ${answer.status} but the entry is a ${String(entry['type'])}`);
+  if (entry['type'] !== expectedType)
+    return fail('entry', `the board says ${answer.status} but the entry is a ${String(entry['type'])}`);
   const ballot = entry['ballot'];
-  const ballotId = typeof ballot === 'object' && ballot !== null ? (ballot as Record<string, unknown>)['ballotId'] : undefined;
+  const ballotId =
+    typeof ballot === 'object' && ballot !== null ? (ballot as Record<string, unknown>)['ballotId'] : undefined;
   if (ballotId !== answer.ballotId) return fail('entry', 'the entry is for another ballot than the answer names');
   const wanted = code.kind === 'full' ? fullCode === code.code : matchesShortCode(fullCode, code.short);
   if (!wanted) return fail('entry', 'the entry carries another confirmation code than the one looked up');
@@ -225,9 +262,13 @@ export function checkAnswer(
   if (!checkpoint.ok) return fail('checkpoint', checkpoint.error.message);
   const { size, rootHash, cosigners } = checkpoint.value;
   if (cosigners.length === 0) return fail('checkpoint', 'no validator of the package cosigned the checkpoint');
-  if (answer.size !== size) return fail('checkpoint', `the answer's log size ${answer.size} is not the checkpoint's ${size}`);
+  if (answer.size !== size)
+    return fail('checkpoint', `the answer's log size ${answer.size} is not the checkpoint's ${size}`);
   if (!included(answer.entry, answer.index, size, answer.inclusionProof, rootHash)) {
-    return fail('inclusion', `the inclusion proof does not place this ballot at entry ${answer.index} of the signed log`);
+    return fail(
+      'inclusion',
+      `the inclusion proof does not place this ballot at entry ${answer.index} of the signed log`,
+    );
   }
 
   const resolvedType = answer.status === 'cast' || answer.status === 'voided' ? RESOLVED_BY[answer.status] : undefined;
@@ -237,16 +278,34 @@ export function checkAnswer(
       return fail('resolution', `the board says ${answer.status} but gives no entry that records it`);
     }
     const resolving = parseEntry(resolution.entry);
-    if (resolving?.['type'] !== resolvedType || resolving['ballotId'] !== answer.ballotId || answer.resolvedIndex <= answer.index) {
-      return fail('resolution', `the entry given as the ${answer.status} record is not a ${resolvedType} of this ballot after it`);
+    if (
+      resolving?.['type'] !== resolvedType ||
+      resolving['ballotId'] !== answer.ballotId ||
+      answer.resolvedIndex <= answer.index
+    ) {
+      return fail(
+        'resolution',
+        `the entry given as the ${answer.status} record is not a ${resolvedType} of this ballot after it`,
+      );
     }
     if (!included(resolution.entry, answer.resolvedIndex, size, resolution.inclusionProof, rootHash)) {
-      return fail('inclusion', `the inclusion proof does not place the ${resolvedType} at entry ${answer.resolvedIndex} of the signed log`);
+      return fail(
+        'inclusion',
+        `the inclusion proof does not place the ${resolvedType} at entry ${answer.resolvedIndex} of the signed log`,
+      );
     }
   } else if (answer.resolvedIndex !== null) {
     return fail('resolution', `a ${answer.status} ballot has no resolving entry`);
   }
-  return ok({ stationId: answer.stationId, ballotId: answer.ballotId, status: answer.status, fullCode, cosigners, checkpointSize: size, entry: answer.entry });
+  return ok({
+    stationId: answer.stationId,
+    ballotId: answer.ballotId,
+    status: answer.status,
+    fullCode,
+    cosigners,
+    checkpointSize: size,
+    entry: answer.entry,
+  });
 }
 
 /**
@@ -254,10 +313,17 @@ export function checkAnswer(
  * same station everywhere, statuses that one log could hold at two sizes (pending,
  * then cast or voided), and the distinct validators that confirm it.
  */
-export function combineAnswers(election: RecordElection, answers: readonly CheckedAnswer[]): Result<ConfirmedBallot, ConfirmationFailure> {
+export function combineAnswers(
+  election: RecordElection,
+  answers: readonly CheckedAnswer[],
+): Result<ConfirmedBallot, ConfirmationFailure> {
   const [first] = answers;
   if (first === undefined) return fail('answer', 'no board gave an answer that verifies');
-  if (answers.some((a) => a.stationId !== first.stationId || a.ballotId !== first.ballotId || a.fullCode !== first.fullCode)) {
+  if (
+    answers.some(
+      (a) => a.stationId !== first.stationId || a.ballotId !== first.ballotId || a.fullCode !== first.fullCode,
+    )
+  ) {
     return fail('disagreement', 'the boards name different ballots for this code');
   }
   const statuses = new Set(answers.map((a) => a.status));
@@ -281,7 +347,12 @@ export function combineAnswers(election: RecordElection, answers: readonly Check
 
 const STATUS_WORDS = {
   en: { pending: 'recorded, not yet cast', cast: 'cast', voided: 'voided', challenged: 'challenged (not counted)' },
-  ru: { pending: 'записан, ещё не опущен', cast: 'опущен', voided: 'аннулирован', challenged: 'проверен (не учитывается)' },
+  ru: {
+    pending: 'записан, ещё не опущен',
+    cast: 'опущен',
+    voided: 'аннулирован',
+    challenged: 'проверен (не учитывается)',
+  },
 } as const;
 
 /** The result in plain words, English or Russian, as the CLI prints it and the page shows it. */

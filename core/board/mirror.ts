@@ -50,7 +50,8 @@ export function boardMirrorFiles(source: RecordSource, trust: PackageTrust): Res
     const entriesText = source.readText(`${dir}/ballots/entries.jsonl`);
     const checkpoint = source.readText(`${dir}/ballots/checkpoint`);
     if (enrollmentText === undefined) continue; // a station that did not operate: its statement, no logs
-    if (entriesText === undefined || checkpoint === undefined) return err(`${dir}: the ballot log or its checkpoint is missing`);
+    if (entriesText === undefined || checkpoint === undefined)
+      return err(`${dir}: the ballot log or its checkpoint is missing`);
     const trusted = openBoardTrust(packageJson, JSON.parse(enrollmentText) as unknown, trust);
     if (!trusted.ok) return err(`${dir}: ${trusted.error}`);
     const { election, station } = trusted.value;
@@ -58,17 +59,23 @@ export function boardMirrorFiles(source: RecordSource, trust: PackageTrust): Res
     const lines = splitEntryLines(entriesText);
     if (!lines.ok) return err(`${dir}/ballots/entries.jsonl: ${lines.error}`);
     const replayed = replayBallotLog(election, station, lines.value, { requireClosed: false });
-    if (!replayed.ok) return err(`${dir}: ${describeRecordFailure(replayed.error)} (run urna verify on the record first)`);
+    if (!replayed.ok)
+      return err(`${dir}: ${describeRecordFailure(replayed.error)} (run urna verify on the record first)`);
     const tree = memoryTree(lines.value.map((line) => leafHash(utf8Encode(line))));
     const verifier = noteVerifierFromKey(station.verifierKey);
     if (!verifier.ok) return err(`${dir}: the enrolled station key is not usable`);
     const opened = openCheckpoint(checkpoint, [verifier.value]);
-    if (!opened.ok || opened.value.checkpoint.size !== tree.size) return err(`${dir}/ballots/checkpoint: not the station's checkpoint of these ${tree.size} entries`);
+    if (!opened.ok || opened.value.checkpoint.size !== tree.size)
+      return err(`${dir}/ballots/checkpoint: not the station's checkpoint of these ${tree.size} entries`);
 
     for (const [ballotId, place] of replayed.value.places) {
       const entry = lines.value[place.index] as string;
       const resolution = place.resolvedIndex === null ? null : (lines.value[place.resolvedIndex] as string);
-      const answer = confirmationAnswer({ stationId, ballotId, ...place }, { entry, resolution }, { size: tree.size, checkpoint, proof: (i) => inclusionProof(tree, i, tree.size) });
+      const answer = confirmationAnswer(
+        { stationId, ballotId, ...place },
+        { entry, resolution },
+        { size: tree.size, checkpoint, proof: (i) => inclusionProof(tree, i, tree.size) },
+      );
       files.set(`urna/v1/confirmation/${place.code}`, json(answer));
       const short = shortConfirmationCode(fromBase64Url(place.code));
       byShort.set(short, [...(byShort.get(short) ?? []), place.code]);
@@ -76,11 +83,26 @@ export function boardMirrorFiles(source: RecordSource, trust: PackageTrust): Res
     files.set(`urna/v1/stations/${stationId}/enrollment`, enrollmentText);
     const pollbook = source.readText(`${dir}/pollbook/checkpoint`);
     const pollbookSize = pollbook === undefined ? null : openCheckpoint(pollbook, [verifier.value]);
-    logs.push({ stationId, log: 'ballots', size: tree.size, rootHash: toBase64(tree.root), polls: replayed.value.polls, frozenByEvidence: null });
-    if (pollbookSize?.ok === true) logs.push({ stationId, log: 'pollbook', size: pollbookSize.value.checkpoint.size, polls: replayed.value.polls, frozenByEvidence: null });
+    logs.push({
+      stationId,
+      log: 'ballots',
+      size: tree.size,
+      rootHash: toBase64(tree.root),
+      polls: replayed.value.polls,
+      frozenByEvidence: null,
+    });
+    if (pollbookSize?.ok === true)
+      logs.push({
+        stationId,
+        log: 'pollbook',
+        size: pollbookSize.value.checkpoint.size,
+        polls: replayed.value.polls,
+        frozenByEvidence: null,
+      });
   }
   for (const [short, codes] of byShort) {
-    if (codes.length === 1) files.set(`urna/v1/confirmation/${short}`, files.get(`urna/v1/confirmation/${codes[0] as string}`) as string);
+    if (codes.length === 1)
+      files.set(`urna/v1/confirmation/${short}`, files.get(`urna/v1/confirmation/${codes[0] as string}`) as string);
   }
   files.set('urna/v1/logs', json({ electionId, logs }));
   files.set('urna/v1/health', json({ status: 'ok', mirror: true, electionId, logs: logs.length, evidence: 0 }));

@@ -9,7 +9,15 @@ import { z } from 'zod';
 import { fromBase64Url, toBase64Url } from '../encoding/bytes';
 import { GroupElement } from '../ballot/group';
 import { MAX_CONTEST_LIMIT } from '../ballot/manifest';
-import { ID_PATTERN, type BallotStyleId, type ContestId, type ElectionId, type PrecinctId, type SelectionId, type ValidatorName } from '../ids';
+import {
+  ID_PATTERN,
+  type BallotStyleId,
+  type ContestId,
+  type ElectionId,
+  type PrecinctId,
+  type SelectionId,
+  type ValidatorName,
+} from '../ids';
 import {
   SIGNATURE_TYPE_COSIGNATURE_V1,
   SIGNATURE_TYPE_ED25519,
@@ -19,7 +27,14 @@ import {
 } from '../ledger/note';
 import { err, ok, type Result } from '../result';
 import { SPEC_VERSION } from '../spec-version';
-import { electionError, formatPath, isElectionErrorCode, type ElectionError, type ElectionErrorCode, type ErrorParams } from './errors';
+import {
+  electionError,
+  formatPath,
+  isElectionErrorCode,
+  type ElectionError,
+  type ElectionErrorCode,
+  type ErrorParams,
+} from './errors';
 
 export const ELECTION_DEFINITION_FORMAT = 'urna/election-definition/v1';
 
@@ -56,7 +71,12 @@ export const LIMITS = {
 type Problem = { code: ElectionErrorCode; params?: ErrorParams; path?: PropertyKey[] };
 
 function addProblem(ctx: z.RefinementCtx, problem: Problem): void {
-  ctx.addIssue({ code: 'custom', path: problem.path ?? [], message: problem.code, params: { code: problem.code, ...problem.params } });
+  ctx.addIssue({
+    code: 'custom',
+    path: problem.path ?? [],
+    message: problem.code,
+    params: { code: problem.code, ...problem.params },
+  });
 }
 
 function text(max: number) {
@@ -92,7 +112,8 @@ function verifierKey(signatureType: number) {
     .max(LIMITS.verifierKey)
     .superRefine((s, ctx) => {
       const parsed = parseVerifierKey(s);
-      if (!parsed.ok) return addProblem(ctx, { code: 'bad-verifier-key', params: { reason: describeNoteError(parsed.error) } });
+      if (!parsed.ok)
+        return addProblem(ctx, { code: 'bad-verifier-key', params: { reason: describeNoteError(parsed.error) } });
       if (parsed.value.signatureType !== signatureType) {
         addProblem(ctx, {
           code: 'wrong-key-type',
@@ -130,7 +151,10 @@ const Sha256Hash = z
   .max(64)
   .refine((s) => decodeCanonicalBase64Url(s)?.length === 32, { params: { code: 'bad-hash' } });
 
-const HttpUrl = z.string().max(LIMITS.url).pipe(z.url({ protocol: /^https?$/ }));
+const HttpUrl = z
+  .string()
+  .max(LIMITS.url)
+  .pipe(z.url({ protocol: /^https?$/ }));
 
 // ---------------------------------------------------------------- the definition
 
@@ -265,12 +289,21 @@ export type ValidatorEntry = ElectionDefinition['validators']['members'][number]
 // ---------------------------------------------------------------- cross references
 
 /** Reports a second use of an id, naming where the first one is. */
-function checkUnique(ctx: z.RefinementCtx, items: readonly { readonly id: string }[], base: PropertyKey[]): Set<string> {
+function checkUnique(
+  ctx: z.RefinementCtx,
+  items: readonly { readonly id: string }[],
+  base: PropertyKey[],
+): Set<string> {
   const seen = new Map<string, number>();
   items.forEach((item, i) => {
     const first = seen.get(item.id);
     if (first === undefined) seen.set(item.id, i);
-    else addProblem(ctx, { code: 'duplicate-id', path: [...base, i, 'id'], params: { id: item.id, other: formatPath([...base, first, 'id']) } });
+    else
+      addProblem(ctx, {
+        code: 'duplicate-id',
+        path: [...base, i, 'id'],
+        params: { id: item.id, other: formatPath([...base, first, 'id']) },
+      });
   });
   return new Set(seen.keys());
 }
@@ -297,7 +330,8 @@ function checkCrossReferences(def: ElectionDefinition, ctx: z.RefinementCtx): vo
   const candidateIds = checkUnique(ctx, def.candidates, ['candidates']);
 
   def.candidates.forEach((candidate, i) => {
-    if (candidate.id.startsWith(WRITE_IN_PREFIX)) addProblem(ctx, { code: 'reserved-id', path: ['candidates', i, 'id'], params: { id: candidate.id } });
+    if (candidate.id.startsWith(WRITE_IN_PREFIX))
+      addProblem(ctx, { code: 'reserved-id', path: ['candidates', i, 'id'], params: { id: candidate.id } });
   });
 
   const precinctsWithStyle = new Set<string>();
@@ -311,12 +345,21 @@ function checkCrossReferences(def: ElectionDefinition, ctx: z.RefinementCtx): vo
       if (def.pollBookKeyId === undefined) addProblem(ctx, { code: 'required', path: ['pollBookKeyId'] });
       const seenHashes = new Set<string>();
       precinct.voterList.forEach((hash, j) => {
-        if (seenHashes.has(hash)) addProblem(ctx, { code: 'duplicate-reference', path: ['precincts', i, 'voterList', j], params: { id: hash } });
+        if (seenHashes.has(hash))
+          addProblem(ctx, {
+            code: 'duplicate-reference',
+            path: ['precincts', i, 'voterList', j],
+            params: { id: hash },
+          });
         seenHashes.add(hash);
       });
     }
     if (!precinctsWithStyle.has(precinct.id)) {
-      addProblem(ctx, { code: 'precinct-without-ballot-style', path: ['precincts', i, 'id'], params: { id: precinct.id } });
+      addProblem(ctx, {
+        code: 'precinct-without-ballot-style',
+        path: ['precincts', i, 'id'],
+        params: { id: precinct.id },
+      });
     }
   });
 
@@ -326,17 +369,26 @@ function checkCrossReferences(def: ElectionDefinition, ctx: z.RefinementCtx): vo
         checkReferences(ctx, contest.candidateIds, candidateIds, 'candidate', ['contests', i, 'candidateIds']);
         const choices = new Set(contest.candidateIds).size + contest.writeInLines;
         if (contest.voteFor > choices) {
-          addProblem(ctx, { code: 'vote-for-exceeds-choices', path: ['contests', i, 'voteFor'], params: { voteFor: contest.voteFor, choices } });
+          addProblem(ctx, {
+            code: 'vote-for-exceeds-choices',
+            path: ['contests', i, 'voteFor'],
+            params: { voteFor: contest.voteFor, choices },
+          });
         }
         break;
       }
       case 'yes-no': {
         for (const side of ['yes', 'no'] as const) {
           const optionId = contest[side].id;
-          if (optionId.startsWith(WRITE_IN_PREFIX)) addProblem(ctx, { code: 'reserved-id', path: ['contests', i, side, 'id'], params: { id: optionId } });
+          if (optionId.startsWith(WRITE_IN_PREFIX))
+            addProblem(ctx, { code: 'reserved-id', path: ['contests', i, side, 'id'], params: { id: optionId } });
         }
         if (contest.yes.id === contest.no.id) {
-          addProblem(ctx, { code: 'duplicate-id', path: ['contests', i, 'no', 'id'], params: { id: contest.no.id, other: formatPath(['contests', i, 'yes', 'id']) } });
+          addProblem(ctx, {
+            code: 'duplicate-id',
+            path: ['contests', i, 'no', 'id'],
+            params: { id: contest.no.id, other: formatPath(['contests', i, 'yes', 'id']) },
+          });
         }
         break;
       }
@@ -345,14 +397,26 @@ function checkCrossReferences(def: ElectionDefinition, ctx: z.RefinementCtx): vo
 
   const { guardians, validators } = def;
   if (guardians.threshold < 1 || guardians.threshold > guardians.count) {
-    addProblem(ctx, { code: 'threshold-out-of-range', path: ['guardians', 'threshold'], params: { threshold: guardians.threshold, count: guardians.count } });
+    addProblem(ctx, {
+      code: 'threshold-out-of-range',
+      path: ['guardians', 'threshold'],
+      params: { threshold: guardians.threshold, count: guardians.count },
+    });
   }
   const n = validators.members.length;
   if (validators.threshold < 1 || validators.threshold > n) {
-    addProblem(ctx, { code: 'threshold-out-of-range', path: ['validators', 'threshold'], params: { threshold: validators.threshold, count: n } });
+    addProblem(ctx, {
+      code: 'threshold-out-of-range',
+      path: ['validators', 'threshold'],
+      params: { threshold: validators.threshold, count: n },
+    });
   } else if (2 * validators.threshold <= n) {
     // Two conflicting checkpoints must never both reach t of n (docs/SPEC.md §2.1).
-    addProblem(ctx, { code: 'threshold-not-majority', path: ['validators', 'threshold'], params: { threshold: validators.threshold, count: n } });
+    addProblem(ctx, {
+      code: 'threshold-not-majority',
+      path: ['validators', 'threshold'],
+      params: { threshold: validators.threshold, count: n },
+    });
   }
 
   const names = new Map<string, number>();
@@ -370,7 +434,11 @@ function checkCrossReferences(def: ElectionDefinition, ctx: z.RefinementCtx): vo
     const parsed = parseVerifierKey(member.verifierKey);
     if (!parsed.ok) return; // already reported on the field itself
     if (parsed.value.name !== member.name) {
-      addProblem(ctx, { code: 'key-name-mismatch', path: ['validators', 'members', i, 'verifierKey'], params: { keyName: parsed.value.name, name: member.name } });
+      addProblem(ctx, {
+        code: 'key-name-mismatch',
+        path: ['validators', 'members', i, 'verifierKey'],
+        params: { keyName: parsed.value.name, name: member.name },
+      });
     }
     const material = member.verifierKey.slice(member.verifierKey.lastIndexOf('+') + 1);
     const firstKey = keys.get(material);
@@ -410,7 +478,8 @@ function issueToErrors(issue: z.core.$ZodIssue, input: unknown): ElectionError[]
   const path = formatPath(issue.path);
   const at = (code: ElectionErrorCode, params: ErrorParams = {}) => [electionError(path, code, params)];
   // Whatever zod expected of an absent field (a literal, a type, a union member), the person needs to hear "missing".
-  if (issue.code !== 'unrecognized_keys' && issue.code !== 'custom' && !valueAt(input, issue.path).found) return at('required');
+  if (issue.code !== 'unrecognized_keys' && issue.code !== 'custom' && !valueAt(input, issue.path).found)
+    return at('required');
   switch (issue.code) {
     case 'invalid_type': {
       const actual = valueAt(input, issue.path);
@@ -433,7 +502,12 @@ function issueToErrors(issue: z.core.$ZodIssue, input: unknown): ElectionError[]
       if (issue.format === 'date') return at('bad-date');
       if (issue.format === 'url') return at('bad-url');
       // A pattern's own message says what is expected (hardware/sim/card-set.ts, validator/config.ts); zod's default only shows the pattern.
-      if (issue.format === 'regex') return at('bad-format', { detail: issue.message.startsWith('Invalid string') ? `it must match ${String((issue as { pattern?: unknown }).pattern)}` : issue.message });
+      if (issue.format === 'regex')
+        return at('bad-format', {
+          detail: issue.message.startsWith('Invalid string')
+            ? `it must match ${String((issue as { pattern?: unknown }).pattern)}`
+            : issue.message,
+        });
       return at('bad-format', { detail: issue.format });
     case 'invalid_value':
       return at('invalid-value', { values: issue.values.map((v) => JSON.stringify(v)).join(', ') });
@@ -448,7 +522,8 @@ function issueToErrors(issue: z.core.$ZodIssue, input: unknown): ElectionError[]
       const params = (issue.params ?? {}) as Record<string, unknown>;
       const { code, ...rest } = params;
       const messageParams: Record<string, string | number> = {};
-      for (const [k, v] of Object.entries(rest)) if (typeof v === 'string' || typeof v === 'number') messageParams[k] = v;
+      for (const [k, v] of Object.entries(rest))
+        if (typeof v === 'string' || typeof v === 'number') messageParams[k] = v;
       return typeof code === 'string' && isElectionErrorCode(code) ? at(code, messageParams) : at('invalid');
     }
     default:

@@ -61,17 +61,27 @@ function checkFields(enrollment: StationEnrollment, definition: ElectionDefiniti
   if (!ID_PATTERN.test(enrollment.stationId)) errors.push(electionError('stationId', 'bad-id'));
   if (!ID_PATTERN.test(enrollment.precinctId)) errors.push(electionError('precinctId', 'bad-id'));
   const key = parseVerifierKey(enrollment.stationVerifierKey);
-  if (!key.ok) errors.push(electionError('stationVerifierKey', 'bad-verifier-key', { reason: describeNoteError(key.error) }));
-  else if (key.value.signatureType !== SIGNATURE_TYPE_ED25519) errors.push(electionError('stationVerifierKey', 'wrong-key-type', { expected: 'Ed25519 (0x01)' }));
+  if (!key.ok)
+    errors.push(electionError('stationVerifierKey', 'bad-verifier-key', { reason: describeNoteError(key.error) }));
+  else if (key.value.signatureType !== SIGNATURE_TYPE_ED25519)
+    errors.push(electionError('stationVerifierKey', 'wrong-key-type', { expected: 'Ed25519 (0x01)' }));
   else if (ID_PATTERN.test(enrollment.electionId) && ID_PATTERN.test(enrollment.stationId)) {
     // The station signs its checkpoints under this name (core/ledger/checkpoint.ts): a key
     // made for another election or station would be refused by every validator later.
     const expected = stationKeyName(enrollment.electionId, enrollment.stationId);
-    if (key.value.name !== expected) errors.push(electionError('stationVerifierKey', 'station-key-name-mismatch', { keyName: key.value.name, name: expected }));
+    if (key.value.name !== expected)
+      errors.push(
+        electionError('stationVerifierKey', 'station-key-name-mismatch', { keyName: key.value.name, name: expected }),
+      );
   }
   if (definition !== undefined) {
     if (enrollment.electionId !== definition.electionId) {
-      errors.push(electionError('electionId', 'election-mismatch', { signed: enrollment.electionId, actual: definition.electionId }));
+      errors.push(
+        electionError('electionId', 'election-mismatch', {
+          signed: enrollment.electionId,
+          actual: definition.electionId,
+        }),
+      );
     }
     if (!definition.precincts.some((p) => p.id === enrollment.precinctId)) {
       errors.push(electionError('precinctId', 'unknown-precinct', { id: enrollment.precinctId }));
@@ -103,7 +113,13 @@ function parseEnrollmentText(text: string): StationEnrollment | undefined {
   const stationId = field(lines[2], 'station');
   const precinctId = field(lines[3], 'precinct');
   const stationVerifierKey = field(lines[4], 'key');
-  if (electionId === undefined || stationId === undefined || precinctId === undefined || stationVerifierKey === undefined) return undefined;
+  if (
+    electionId === undefined ||
+    stationId === undefined ||
+    precinctId === undefined ||
+    stationVerifierKey === undefined
+  )
+    return undefined;
   return {
     electionId: electionId as ElectionId,
     stationId: stationId as StationId,
@@ -123,18 +139,32 @@ export type EnrollmentTrust = {
  * What validators and verifiers call before accepting a station's key: the
  * enrollment must be signed by the authority and name a precinct of this election.
  */
-export function verifyStationEnrollment(input: unknown, trust: EnrollmentTrust): Result<StationEnrollment, ElectionError[]> {
+export function verifyStationEnrollment(
+  input: unknown,
+  trust: EnrollmentTrust,
+): Result<StationEnrollment, ElectionError[]> {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    return err([electionError('', 'wrong-type', { expected: 'object', received: Array.isArray(input) ? 'array' : typeof input })]);
+    return err([
+      electionError('', 'wrong-type', { expected: 'object', received: Array.isArray(input) ? 'array' : typeof input }),
+    ]);
   }
   const file = input as Record<string, unknown>;
   const errors: ElectionError[] = [];
-  for (const key of Object.keys(file)) if (key !== 'format' && key !== 'note') errors.push(electionError(key, 'unknown-field'));
+  for (const key of Object.keys(file))
+    if (key !== 'format' && key !== 'note') errors.push(electionError(key, 'unknown-field'));
   if (file.format !== STATION_ENROLLMENT_FORMAT) {
-    errors.push(electionError('format', file.format === undefined ? 'required' : 'invalid-value', { values: JSON.stringify(STATION_ENROLLMENT_FORMAT) }));
+    errors.push(
+      electionError('format', file.format === undefined ? 'required' : 'invalid-value', {
+        values: JSON.stringify(STATION_ENROLLMENT_FORMAT),
+      }),
+    );
   }
   if (typeof file.note !== 'string' || file.note === '') {
-    errors.push(file.note === undefined || file.note === '' ? electionError('note', 'not-signed') : electionError('note', 'wrong-type', { expected: 'string', received: typeof file.note }));
+    errors.push(
+      file.note === undefined || file.note === ''
+        ? electionError('note', 'not-signed')
+        : electionError('note', 'wrong-type', { expected: 'string', received: typeof file.note }),
+    );
   }
   if (errors.length > 0 || typeof file.note !== 'string') return err(errors);
 
@@ -146,12 +176,15 @@ export function verifyStationEnrollment(input: unknown, trust: EnrollmentTrust):
   if (!opened.ok) {
     return err([
       opened.error.kind === 'no-verified-signature'
-        ? electionError('note', 'not-signed-by-authority', { keyId: `${verifier.value.name}+${keyIdHex(verifier.value.keyId)}` })
+        ? electionError('note', 'not-signed-by-authority', {
+            keyId: `${verifier.value.name}+${keyIdHex(verifier.value.keyId)}`,
+          })
         : electionError('note', 'bad-signature', { detail: describeNoteError(opened.error) }),
     ]);
   }
   const enrollment = parseEnrollmentText(opened.value.text);
-  if (enrollment === undefined) return err([electionError('note', 'malformed-note', { detail: 'the signed text is not a station enrollment' })]);
+  if (enrollment === undefined)
+    return err([electionError('note', 'malformed-note', { detail: 'the signed text is not a station enrollment' })]);
   const fieldErrors = checkFields(enrollment, trust.definition);
   return fieldErrors.length > 0 ? err(fieldErrors) : ok(enrollment);
 }

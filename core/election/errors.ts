@@ -22,7 +22,8 @@ const en = {
   'too-small': 'must be at least {min}',
   'too-large': 'must be at most {max}',
   'not-an-integer': 'must be a whole number',
-  'bad-id': 'is not a valid id: use 1 to 63 lowercase Latin letters, digits, ".", "_" or "-", starting with a letter or digit',
+  'bad-id':
+    'is not a valid id: use 1 to 63 lowercase Latin letters, digits, ".", "_" or "-", starting with a letter or digit',
   'bad-date': 'must be a calendar date in the form YYYY-MM-DD',
   'bad-url': 'must be an http:// or https:// address',
   'invalid-value': 'must be one of: {values}',
@@ -32,7 +33,8 @@ const en = {
   'bad-verifier-key': 'is not a valid verifier key <name>+<key id>+<base64>: {reason}',
   'wrong-key-type': 'must be a key of type {expected}',
   'key-name-mismatch': 'the key is named "{keyName}" but belongs to "{name}": the names must match',
-  'station-key-name-mismatch': 'the key is named "{keyName}", but this station\'s key must be named "{name}": it was made for another election or station (make the station\'s key with `urna station provision`)',
+  'station-key-name-mismatch':
+    'the key is named "{keyName}", but this station\'s key must be named "{name}": it was made for another election or station (make the station\'s key with `urna station provision`)',
   'duplicate-key': 'the same key is already used at {other}',
   'not-a-point': 'must be a ristretto255 group element: 32 bytes as unpadded base64url',
   'bad-hash': 'must be a SHA-256 hash: 32 bytes as unpadded base64url',
@@ -43,7 +45,8 @@ const en = {
   'reserved-id': 'the id "{id}" is reserved for write-in lines',
   'vote-for-exceeds-choices': 'vote-for {voteFor} is more than the {choices} choices (candidates plus write-in lines)',
   'threshold-out-of-range': 'threshold {threshold} must be between 1 and {count}',
-  'threshold-not-majority': 'threshold {threshold} of {count} is not a majority: two conflicting histories could both be cosigned',
+  'threshold-not-majority':
+    'threshold {threshold} of {count} is not a majority: two conflicting histories could both be cosigned',
   'precinct-without-ballot-style': 'precinct "{id}" is on no ballot style, so its voters could not vote',
   // ---- packages, signatures, enrollment
   'package-too-large': 'the file is larger than {max} bytes',
@@ -51,7 +54,8 @@ const en = {
   'not-signed': 'the package carries no signature of the election authority',
   'bad-signature': 'the signature does not verify: {detail}',
   'not-signed-by-authority': 'no signature by the pinned election authority key {keyId}',
-  'hash-mismatch': 'the signature covers base hash {signed}, but this definition hashes to {actual}: the package was altered',
+  'hash-mismatch':
+    'the signature covers base hash {signed}, but this definition hashes to {actual}: the package was altered',
   'election-mismatch': 'the signature is for election "{signed}", not "{actual}"',
   'authority-key-mismatch': 'the definition names authority key {named}, but the pinned key is {pinned}',
   'malformed-note': 'the signed note is malformed: {detail}',
@@ -59,8 +63,10 @@ const en = {
   'unknown-precinct': 'precinct "{id}" is not in the election definition',
   // ---- the station's stored package
   'no-pinned-authority-key': 'no election authority key has been pinned at provisioning ({file})',
-  'authority-key-already-pinned': 'a different election authority key is already pinned; provisioning cannot be redone here',
-  'polls-open-package-locked': 'polls have opened with election package {loaded}; a different package ({offered}) cannot replace it',
+  'authority-key-already-pinned':
+    'a different election authority key is already pinned; provisioning cannot be redone here',
+  'polls-open-package-locked':
+    'polls have opened with election package {loaded}; a different package ({offered}) cannot replace it',
   'storage-failed': 'could not read or write {file}: {detail}',
   // ---- NIST import
   'nist-unsupported': 'not supported by this importer: {detail}',
@@ -85,7 +91,8 @@ const ru: Record<ElectionErrorCode, string> = {
   'too-small': 'должно быть не меньше {min}',
   'too-large': 'должно быть не больше {max}',
   'not-an-integer': 'должно быть целым числом',
-  'bad-id': 'недопустимый идентификатор: от 1 до 63 строчных латинских букв, цифр, «.», «_» или «-», первым — буква или цифра',
+  'bad-id':
+    'недопустимый идентификатор: от 1 до 63 строчных латинских букв, цифр, «.», «_» или «-», первым — буква или цифра',
   'bad-date': 'должно быть датой в виде ГГГГ-ММ-ДД',
   'bad-url': 'должно быть адресом http:// или https://',
   'invalid-value': 'допустимые значения: {values}',
@@ -94,7 +101,8 @@ const ru: Record<ElectionErrorCode, string> = {
   'bad-verifier-key': 'не является ключом проверки <имя>+<id ключа>+<base64>: {reason}',
   'wrong-key-type': 'должен быть ключом типа {expected}',
   'key-name-mismatch': 'ключ назван «{keyName}», а принадлежит «{name}»: имена должны совпадать',
-  'station-key-name-mismatch': 'ключ назван «{keyName}», а ключ этой станции должен называться «{name}»: он сделан для других выборов или другой станции (ключ станции создаёт `urna station provision`)',
+  'station-key-name-mismatch':
+    'ключ назван «{keyName}», а ключ этой станции должен называться «{name}»: он сделан для других выборов или другой станции (ключ станции создаёт `urna station provision`)',
   'duplicate-key': 'этот же ключ уже указан в {other}',
   'not-a-point': 'должно быть элементом группы ristretto255: 32 байта в base64url без дополнения',
   'bad-hash': 'должно быть хешем SHA-256: 32 байта в base64url без дополнения',
@@ -102,10 +110,13 @@ const ru: Record<ElectionErrorCode, string> = {
   'dangling-reference': 'ссылается на {kind} «{id}», который не определён',
   'duplicate-reference': '«{id}» указан более одного раза',
   'reserved-id': 'идентификатор «{id}» зарезервирован для строк вписывания',
-  'vote-for-exceeds-choices': 'число отметок {voteFor} больше числа вариантов ({choices}: кандидаты и строки вписывания)',
+  'vote-for-exceeds-choices':
+    'число отметок {voteFor} больше числа вариантов ({choices}: кандидаты и строки вписывания)',
   'threshold-out-of-range': 'порог {threshold} должен быть от 1 до {count}',
-  'threshold-not-majority': 'порог {threshold} из {count} — не большинство: две противоречащие истории могли бы обе получить подписи',
-  'precinct-without-ballot-style': 'участок «{id}» не входит ни в один вид бюллетеня, и его избиратели не смогут проголосовать',
+  'threshold-not-majority':
+    'порог {threshold} из {count} — не большинство: две противоречащие истории могли бы обе получить подписи',
+  'precinct-without-ballot-style':
+    'участок «{id}» не входит ни в один вид бюллетеня, и его избиратели не смогут проголосовать',
   'package-too-large': 'файл больше {max} байт',
   'not-json': 'файл не является корректным JSON (UTF-8): {detail}',
   'not-signed': 'в пакете нет подписи избирательной комиссии',
@@ -118,8 +129,10 @@ const ru: Record<ElectionErrorCode, string> = {
   'bad-authority-key': 'недопустимый ключ избирательной комиссии: {detail}',
   'unknown-precinct': 'участка «{id}» нет в описании выборов',
   'no-pinned-authority-key': 'ключ избирательной комиссии не закреплён при подготовке станции ({file})',
-  'authority-key-already-pinned': 'уже закреплён другой ключ избирательной комиссии; повторная подготовка здесь невозможна',
-  'polls-open-package-locked': 'голосование открыто с пакетом выборов {loaded}; другой пакет ({offered}) не может его заменить',
+  'authority-key-already-pinned':
+    'уже закреплён другой ключ избирательной комиссии; повторная подготовка здесь невозможна',
+  'polls-open-package-locked':
+    'голосование открыто с пакетом выборов {loaded}; другой пакет ({offered}) не может его заменить',
   'storage-failed': 'не удалось прочитать или записать {file}: {detail}',
   'nist-unsupported': 'не поддерживается при импорте: {detail}',
   'nist-missing-language': 'нет текста на языке {language}',

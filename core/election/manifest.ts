@@ -12,13 +12,17 @@ export type ManifestError =
   /** Cannot happen for a definition that passed parseElectionDefinition. */
   | { readonly kind: 'inconsistent-definition'; readonly reason: string };
 
-export function toBallotManifest(definition: ElectionDefinition, ballotStyleId: BallotStyleId | string): Result<BallotManifest, ManifestError> {
+export function toBallotManifest(
+  definition: ElectionDefinition,
+  ballotStyleId: BallotStyleId | string,
+): Result<BallotManifest, ManifestError> {
   const style = findBallotStyle(definition, ballotStyleId);
   if (style === undefined) return err({ kind: 'unknown-ballot-style', ballotStyleId });
   const contests = [];
   for (const contestId of style.contestIds) {
     const contest = findContest(definition, contestId);
-    if (contest === undefined) return err({ kind: 'inconsistent-definition', reason: `contest ${contestId} is not defined` });
+    if (contest === undefined)
+      return err({ kind: 'inconsistent-definition', reason: `contest ${contestId} is not defined` });
     contests.push({ contestId: contest.id, limit: contestLimit(contest), selections: contestSelectionIds(contest) });
   }
   const manifest: BallotManifest = { contests };

@@ -15,7 +15,12 @@
 import { z } from 'zod';
 import { ID_PATTERN } from '../ids';
 import { err, type Result } from '../result';
-import { ELECTION_DEFINITION_FORMAT, parseElectionDefinition, zodIssuesToElectionErrors, type ElectionDefinition } from './definition';
+import {
+  ELECTION_DEFINITION_FORMAT,
+  parseElectionDefinition,
+  zodIssuesToElectionErrors,
+  type ElectionDefinition,
+} from './definition';
 import { SPEC_VERSION } from '../spec-version';
 import { electionError, formatPath, nestErrors, type ElectionError, type LocalizedText } from './errors';
 
@@ -80,22 +85,38 @@ const NistBallotDefinition = z.looseObject({
       z.looseObject({
         Name: InternationalizedText,
         StartDate: z.iso.date(),
-        ExternalIdentifier: z.array(z.looseObject({ Type: z.string().optional(), Value: z.string() })).max(100).optional(),
+        ExternalIdentifier: z
+          .array(z.looseObject({ Type: z.string().optional(), Value: z.string() }))
+          .max(100)
+          .optional(),
         ElectionScopeId: z.string(),
         Candidate: z
-          .array(z.looseObject({ '@id': z.string(), BallotName: InternationalizedText, PartyId: z.string().optional() }))
+          .array(
+            z.looseObject({ '@id': z.string(), BallotName: InternationalizedText, PartyId: z.string().optional() }),
+          )
           .max(5000)
           .optional(),
         Contest: z.array(OtherContest).max(500).optional(),
         BallotStyle: z
-          .array(z.looseObject({ GpUnitIds: z.array(z.string()).min(1).max(10000), OrderedContent: z.array(OrderedContentItem).max(500).optional() }))
+          .array(
+            z.looseObject({
+              GpUnitIds: z.array(z.string()).min(1).max(10000),
+              OrderedContent: z.array(OrderedContentItem).max(500).optional(),
+            }),
+          )
           .max(2000)
           .optional(),
       }),
     )
     .length(1),
-  GpUnit: z.array(z.looseObject({ '@id': z.string(), Name: InternationalizedText.optional() })).max(20000).optional(),
-  Party: z.array(z.looseObject({ '@id': z.string(), Name: InternationalizedText })).max(1000).optional(),
+  GpUnit: z
+    .array(z.looseObject({ '@id': z.string(), Name: InternationalizedText.optional() }))
+    .max(20000)
+    .optional(),
+  Party: z
+    .array(z.looseObject({ '@id': z.string(), Name: InternationalizedText }))
+    .max(1000)
+    .optional(),
 });
 
 /** NIST ids are free text; ours are a restricted alphabet. Map, and report collisions later as duplicates. */
@@ -113,9 +134,13 @@ class Importer {
 
   text(value: NistText | undefined, path: PropertyKey[]): LocalizedText {
     const pick = (language: 'ru' | 'en'): string => {
-      const found = value?.Text.find((t) => t.Language.toLowerCase() === language || t.Language.toLowerCase().startsWith(`${language}-`));
+      const found = value?.Text.find(
+        (t) => t.Language.toLowerCase() === language || t.Language.toLowerCase().startsWith(`${language}-`),
+      );
       if (found === undefined) {
-        this.errors.push(electionError(formatPath(path), value === undefined ? 'required' : 'nist-missing-language', { language }));
+        this.errors.push(
+          electionError(formatPath(path), value === undefined ? 'required' : 'nist-missing-language', { language }),
+        );
         return '?';
       }
       return found.Content;
@@ -142,7 +167,11 @@ function contestIdsInOrder(items: readonly OrderedContent[] | undefined, out: st
  * The election's id from the NIST file: its first external identifier that makes a
  * valid id, else its scope and start date ("ru-prirechny-2026-09-20").
  */
-function nistElectionId(election: { readonly ElectionScopeId: string; readonly StartDate: string; readonly ExternalIdentifier?: readonly { readonly Value: string }[] | undefined }): string {
+function nistElectionId(election: {
+  readonly ElectionScopeId: string;
+  readonly StartDate: string;
+  readonly ExternalIdentifier?: readonly { readonly Value: string }[] | undefined;
+}): string {
   for (const identifier of election.ExternalIdentifier ?? []) {
     const id = toId(identifier.Value);
     if (ID_PATTERN.test(id)) return id;
@@ -156,7 +185,11 @@ function nistElectionId(election: { readonly ElectionScopeId: string; readonly S
  * and ballot styles — is the file's; only the trust settings (authority, guardians,
  * validators, card issuer) come from `settings`.
  */
-export function importNistBallotDefinition(input: unknown, settings: ElectionDefinition, electionId?: string): Result<ElectionDefinition, ElectionError[]> {
+export function importNistBallotDefinition(
+  input: unknown,
+  settings: ElectionDefinition,
+  electionId?: string,
+): Result<ElectionDefinition, ElectionError[]> {
   const parsed = NistBallotDefinition.safeParse(input);
   if (!parsed.success) return err(zodIssuesToElectionErrors(parsed.error.issues, input));
   const nist = parsed.data;
@@ -172,12 +205,17 @@ export function importNistBallotDefinition(input: unknown, settings: ElectionDef
     const path = [...base, 'Candidate', i];
     const party = candidate.PartyId === undefined ? undefined : parties.get(candidate.PartyId);
     if (candidate.PartyId !== undefined && party === undefined) {
-      im.errors.push(electionError(formatPath([...path, 'PartyId']), 'dangling-reference', { kind: 'Party', id: candidate.PartyId }));
+      im.errors.push(
+        electionError(formatPath([...path, 'PartyId']), 'dangling-reference', { kind: 'Party', id: candidate.PartyId }),
+      );
     }
     return {
       id: toId(candidate['@id']),
       name: im.text(candidate.BallotName, [...path, 'BallotName']),
-      affiliation: party === undefined ? { ru: 'Самовыдвижение', en: 'Independent' } : im.text(party.party.Name, ['Party', party.index, 'Name']),
+      affiliation:
+        party === undefined
+          ? { ru: 'Самовыдвижение', en: 'Independent' }
+          : im.text(party.party.Name, ['Party', party.index, 'Name']),
     };
   });
 
@@ -185,7 +223,12 @@ export function importNistBallotDefinition(input: unknown, settings: ElectionDef
   (election.Contest ?? []).forEach((contest, i) => {
     const path = [...base, 'Contest', i];
     const kind = contest['@type'];
-    const schemaFor = kind === 'BallotDefinition.CandidateContest' ? CandidateContest : kind === 'BallotDefinition.BallotMeasureContest' ? BallotMeasureContest : undefined;
+    const schemaFor =
+      kind === 'BallotDefinition.CandidateContest'
+        ? CandidateContest
+        : kind === 'BallotDefinition.BallotMeasureContest'
+          ? BallotMeasureContest
+          : undefined;
     if (schemaFor === undefined) {
       im.unsupported([...path, '@type'], `contest type ${kind}`);
       return;
@@ -203,17 +246,28 @@ export function importNistBallotDefinition(input: unknown, settings: ElectionDef
       let writeInLines = 0;
       c.ContestSelection.forEach((selection, j) => {
         if (selection.IsWriteIn === true) writeInLines += 1;
-        else if (selection.CandidateIds?.length === 1 && selection.CandidateIds[0] !== undefined) candidateIds.push(toId(selection.CandidateIds[0]));
-        else im.unsupported([...path, 'ContestSelection', j, 'CandidateIds'], 'a selection must name exactly one candidate (tickets are not supported)');
+        else if (selection.CandidateIds?.length === 1 && selection.CandidateIds[0] !== undefined)
+          candidateIds.push(toId(selection.CandidateIds[0]));
+        else
+          im.unsupported(
+            [...path, 'ContestSelection', j, 'CandidateIds'],
+            'a selection must name exactly one candidate (tickets are not supported)',
+          );
       });
       contests.push({
         type: 'candidate',
         id: toId(c['@id']),
-        title: c.BallotTitle === undefined ? im.text(undefined, [...path, 'BallotTitle']) : im.text(c.BallotTitle, [...path, 'BallotTitle']),
+        title:
+          c.BallotTitle === undefined
+            ? im.text(undefined, [...path, 'BallotTitle'])
+            : im.text(c.BallotTitle, [...path, 'BallotTitle']),
         subtitle:
           c.BallotSubTitle !== undefined
             ? im.text(c.BallotSubTitle, [...path, 'BallotSubTitle'])
-            : im.text(district?.unit.Name, district === undefined ? [...path, 'ElectionDistrictId'] : ['GpUnit', district.index, 'Name']),
+            : im.text(
+                district?.unit.Name,
+                district === undefined ? [...path, 'ElectionDistrictId'] : ['GpUnit', district.index, 'Name'],
+              ),
         voteFor: c.VotesAllowed,
         writeInLines,
         candidateIds,
@@ -232,7 +286,10 @@ export function importNistBallotDefinition(input: unknown, settings: ElectionDef
         type: 'yes-no',
         id: toId(m['@id']),
         title: im.text(m.BallotTitle, [...path, 'BallotTitle']),
-        question: im.text(m.FullText ?? m.SummaryText, [...path, m.FullText === undefined ? 'SummaryText' : 'FullText']),
+        question: im.text(m.FullText ?? m.SummaryText, [
+          ...path,
+          m.FullText === undefined ? 'SummaryText' : 'FullText',
+        ]),
         yes: { id: toId(yes['@id']), label: im.text(yes.Selection, [...path, 'ContestSelection', 0, 'Selection']) },
         no: { id: toId(no['@id']), label: im.text(no.Selection, [...path, 'ContestSelection', 1, 'Selection']) },
       });
@@ -268,7 +325,10 @@ export function importNistBallotDefinition(input: unknown, settings: ElectionDef
     date: election.StartDate,
     jurisdiction: {
       id: toId(election.ElectionScopeId),
-      name: scope === undefined ? im.text(undefined, [...base, 'ElectionScopeId']) : im.text(scope.unit.Name, ['GpUnit', scope.index, 'Name']),
+      name:
+        scope === undefined
+          ? im.text(undefined, [...base, 'ElectionScopeId'])
+          : im.text(scope.unit.Name, ['GpUnit', scope.index, 'Name']),
     },
     authority: settings.authority,
     precincts,

@@ -86,14 +86,21 @@ export function electionCeremonyBaseHash(definition: ElectionDefinition): Bytes 
  * `electionCeremonyBaseHash`). A signed package is accepted too.
  */
 export function parseDefinitionBeforeCeremony(json: unknown): Result<ElectionDefinition, ElectionError[]> {
-  const raw = json !== null && typeof json === 'object' && (json as { format?: unknown }).format === ELECTION_PACKAGE_FORMAT ? (json as { definition?: unknown }).definition : json;
+  const raw =
+    json !== null && typeof json === 'object' && (json as { format?: unknown }).format === ELECTION_PACKAGE_FORMAT
+      ? (json as { definition?: unknown }).definition
+      : json;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return parseElectionDefinition(raw);
   const guardians = (raw as { guardians?: unknown }).guardians;
   const filled =
     guardians !== null && typeof guardians === 'object' && !Array.isArray(guardians)
       ? {
-          ...(raw),
-          guardians: { jointPublicKey: CEREMONY_PLACEHOLDER_KEY, ceremonyRecordHash: CEREMONY_PLACEHOLDER_HASH, ...(guardians) },
+          ...raw,
+          guardians: {
+            jointPublicKey: CEREMONY_PLACEHOLDER_KEY,
+            ceremonyRecordHash: CEREMONY_PLACEHOLDER_HASH,
+            ...guardians,
+          },
         }
       : raw;
   return parseElectionDefinition(filled);
@@ -117,9 +124,17 @@ export function electionPackageNoteText(electionId: ElectionId, baseHash: Bytes)
  * that the package can be checked against its own authority key as well as a
  * pinned one.
  */
-export function signElectionPackage(definition: ElectionDefinition, signer: NoteSigner): Result<ElectionPackage, ElectionError[]> {
+export function signElectionPackage(
+  definition: ElectionDefinition,
+  signer: NoteSigner,
+): Result<ElectionPackage, ElectionError[]> {
   const named = parseVerifierKey(definition.authority.verifierKey);
-  if (!named.ok) return err([electionError('definition.authority.verifierKey', 'bad-authority-key', { detail: describeNoteError(named.error) })]);
+  if (!named.ok)
+    return err([
+      electionError('definition.authority.verifierKey', 'bad-authority-key', {
+        detail: describeNoteError(named.error),
+      }),
+    ]);
   if (named.value.name !== signer.name || named.value.keyId !== signer.keyId) {
     return err([
       electionError('definition.authority.verifierKey', 'authority-key-mismatch', {
@@ -183,12 +198,22 @@ export type PackageTrust =
  * Returns every problem it can find; signature checks run only on a valid
  * definition, because the hash of an invalid one means nothing.
  */
-export function verifyElectionPackage(input: unknown, trust: PackageTrust): Result<VerifiedElectionPackage, ElectionError[]> {
-  if (!isRecord(input)) return err([electionError('', 'wrong-type', { expected: 'object', received: Array.isArray(input) ? 'array' : input === null ? 'null' : typeof input })]);
+export function verifyElectionPackage(
+  input: unknown,
+  trust: PackageTrust,
+): Result<VerifiedElectionPackage, ElectionError[]> {
+  if (!isRecord(input))
+    return err([
+      electionError('', 'wrong-type', {
+        expected: 'object',
+        received: Array.isArray(input) ? 'array' : input === null ? 'null' : typeof input,
+      }),
+    ]);
   const errors: ElectionError[] = [];
   for (const key of Object.keys(input)) if (!ENVELOPE_KEYS.has(key)) errors.push(electionError(key, 'unknown-field'));
   if (!('format' in input)) errors.push(electionError('format', 'required'));
-  else if (input.format !== ELECTION_PACKAGE_FORMAT) errors.push(electionError('format', 'invalid-value', { values: JSON.stringify(ELECTION_PACKAGE_FORMAT) }));
+  else if (input.format !== ELECTION_PACKAGE_FORMAT)
+    errors.push(electionError('format', 'invalid-value', { values: JSON.stringify(ELECTION_PACKAGE_FORMAT) }));
 
   let definition: ElectionDefinition | undefined;
   if (!('definition' in input)) errors.push(electionError('definition', 'required'));
@@ -200,7 +225,8 @@ export function verifyElectionPackage(input: unknown, trust: PackageTrust): Resu
 
   const signature = input.authoritySignature;
   if (signature === undefined || signature === '') errors.push(electionError('authoritySignature', 'not-signed'));
-  else if (typeof signature !== 'string') errors.push(electionError('authoritySignature', 'wrong-type', { expected: 'string', received: typeof signature }));
+  else if (typeof signature !== 'string')
+    errors.push(electionError('authoritySignature', 'wrong-type', { expected: 'string', received: typeof signature }));
 
   if (errors.length > 0 || definition === undefined || typeof signature !== 'string') return err(errors);
 
@@ -209,14 +235,23 @@ export function verifyElectionPackage(input: unknown, trust: PackageTrust): Resu
   return ok({ format: ELECTION_PACKAGE_FORMAT, definition, authoritySignature: signature, baseHash: checked.value });
 }
 
-function checkAuthoritySignature(definition: ElectionDefinition, signature: string, trust: PackageTrust): Result<Bytes, ElectionError[]> {
+function checkAuthoritySignature(
+  definition: ElectionDefinition,
+  signature: string,
+  trust: PackageTrust,
+): Result<Bytes, ElectionError[]> {
   const at = 'authoritySignature';
   const named = definition.authority.verifierKey;
   const trustedKey = trust.authorityKey === 'self' ? named : trust.authorityKey;
   const verifier = noteVerifierFromKey(trustedKey);
   if (!verifier.ok) return err([electionError(at, 'bad-authority-key', { detail: describeNoteError(verifier.error) })]);
   if (trustedKey !== named) {
-    return err([electionError('definition.authority.verifierKey', 'authority-key-mismatch', { named: keyLabel(named), pinned: keyLabel(trustedKey) })]);
+    return err([
+      electionError('definition.authority.verifierKey', 'authority-key-mismatch', {
+        named: keyLabel(named),
+        pinned: keyLabel(trustedKey),
+      }),
+    ]);
   }
 
   const note = parseNote(signature);
@@ -231,14 +266,22 @@ function checkAuthoritySignature(definition: ElectionDefinition, signature: stri
   }
 
   const claim = parseClaim(opened.value.text);
-  if (claim === undefined) return err([electionError(at, 'malformed-note', { detail: 'the signed text is not an election package statement' })]);
+  if (claim === undefined)
+    return err([
+      electionError(at, 'malformed-note', { detail: 'the signed text is not an election package statement' }),
+    ]);
   if (claim.electionId !== definition.electionId) {
     return err([electionError(at, 'election-mismatch', { signed: claim.electionId, actual: definition.electionId })]);
   }
   const baseHash = electionBaseHash(definition);
   if (toHex(claim.baseHash) !== toHex(baseHash)) {
     // Printed as everywhere else for people, so the signed hash can be compared by eye with the one on screens and reports.
-    return err([electionError(at, 'hash-mismatch', { signed: formatBaseHashForDisplay(claim.baseHash), actual: formatBaseHashForDisplay(baseHash) })]);
+    return err([
+      electionError(at, 'hash-mismatch', {
+        signed: formatBaseHashForDisplay(claim.baseHash),
+        actual: formatBaseHashForDisplay(baseHash),
+      }),
+    ]);
   }
   return ok(baseHash);
 }
@@ -250,7 +293,10 @@ function keyLabel(key: string): string {
 }
 
 /** Reads and verifies a package file's bytes. */
-export function readElectionPackage(bytes: Bytes, trust: PackageTrust): Result<VerifiedElectionPackage, ElectionError[]> {
+export function readElectionPackage(
+  bytes: Bytes,
+  trust: PackageTrust,
+): Result<VerifiedElectionPackage, ElectionError[]> {
   const json = parseJsonFile(bytes);
   if (!json.ok) return json;
   return verifyElectionPackage(json.value, trust);
@@ -259,6 +305,9 @@ export function readElectionPackage(bytes: Bytes, trust: PackageTrust): Result<V
 /** A note verifier for the authority key a definition names. */
 export function authorityVerifier(definition: ElectionDefinition): Result<NoteVerifier, ElectionError[]> {
   const verifier = noteVerifierFromKey(definition.authority.verifierKey);
-  if (!verifier.ok) return err([electionError('authority.verifierKey', 'bad-authority-key', { detail: describeNoteError(verifier.error) })]);
+  if (!verifier.ok)
+    return err([
+      electionError('authority.verifierKey', 'bad-authority-key', { detail: describeNoteError(verifier.error) }),
+    ]);
   return ok(verifier.value);
 }

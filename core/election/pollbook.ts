@@ -25,7 +25,10 @@ const KEY_ID_DOMAIN = 'urna/pollbook-key-id/v1';
 
 /** Voter ids are typed by hand: case, spaces and hyphens must not make two ids of one. */
 export function normalizeVoterId(typed: string): string {
-  return typed.normalize('NFKC').toUpperCase().replace(/[\s\-‐-―]/gu, '');
+  return typed
+    .normalize('NFKC')
+    .toUpperCase()
+    .replace(/[\s\-‐-―]/gu, '');
 }
 
 /** A typed voter id that can be a real one: letters and digits, 4 to 32 of them. */
@@ -35,7 +38,13 @@ export function isPlausibleVoterId(typed: string): boolean {
 
 /** HMAC-SHA-256 of the normalized voter id, bound to one election; unpadded base64url. */
 export function voterHash(pollBookKey: Bytes, electionId: string, voterId: string): string {
-  const message = concatBytes(utf8Encode(VOTER_HASH_DOMAIN), Uint8Array.of(0), utf8Encode(electionId), Uint8Array.of(0), utf8Encode(normalizeVoterId(voterId)));
+  const message = concatBytes(
+    utf8Encode(VOTER_HASH_DOMAIN),
+    Uint8Array.of(0),
+    utf8Encode(electionId),
+    Uint8Array.of(0),
+    utf8Encode(normalizeVoterId(voterId)),
+  );
   return toBase64Url(hmac(nobleSha256, pollBookKey, message));
 }
 

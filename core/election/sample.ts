@@ -87,7 +87,9 @@ export function sampleElectionDefinition(keys: SampleKeys): Result<ElectionDefin
   }));
   const key = keys.pollBookKey;
   const voterList = (precinctId: keyof typeof SAMPLE_VOTER_IDS) =>
-    key === undefined ? {} : { voterList: SAMPLE_VOTER_IDS[precinctId].map((voterId) => voterHash(key, SAMPLE_ELECTION_ID, voterId)) };
+    key === undefined
+      ? {}
+      : { voterList: SAMPLE_VOTER_IDS[precinctId].map((voterId) => voterHash(key, SAMPLE_ELECTION_ID, voterId)) };
   const definition = {
     format: ELECTION_DEFINITION_FORMAT,
     specVersion: SPEC_VERSION,
@@ -106,8 +108,22 @@ export function sampleElectionDefinition(keys: SampleKeys): Result<ElectionDefin
       verifierKey: keys.authorityVerifierKey,
     },
     precincts: [
-      { id: 'uik-1201', name: { ru: 'Участковая избирательная комиссия № 1201 (школа № 14, ул. Садовая, 7)', en: 'Precinct 1201 (School No. 14, 7 Sadovaya St.)' }, ...voterList('uik-1201') },
-      { id: 'uik-1202', name: { ru: 'Участковая избирательная комиссия № 1202 (Дом культуры «Маяк», пр. Мира, 31)', en: 'Precinct 1202 ("Mayak" Community Centre, 31 Mira Ave.)' }, ...voterList('uik-1202') },
+      {
+        id: 'uik-1201',
+        name: {
+          ru: 'Участковая избирательная комиссия № 1201 (школа № 14, ул. Садовая, 7)',
+          en: 'Precinct 1201 (School No. 14, 7 Sadovaya St.)',
+        },
+        ...voterList('uik-1201'),
+      },
+      {
+        id: 'uik-1202',
+        name: {
+          ru: 'Участковая избирательная комиссия № 1202 (Дом культуры «Маяк», пр. Мира, 31)',
+          en: 'Precinct 1202 ("Mayak" Community Centre, 31 Mira Ave.)',
+        },
+        ...voterList('uik-1202'),
+      },
     ],
     ballotStyles: [
       { id: 'style-district-3', precinctIds: ['uik-1201'], contestIds: ['charter-amendment', 'council-district-3'] },

@@ -34,7 +34,14 @@
  */
 import { toBase64Url, type Bytes } from '../encoding/bytes';
 import { ID_PATTERN, type ElectionId, type PrecinctId, type StationId } from '../ids';
-import { describeNoteError, noteVerifierFromKey, openNote, parseVerifierKey, signNote, type NoteSigner } from '../ledger/note';
+import {
+  describeNoteError,
+  noteVerifierFromKey,
+  openNote,
+  parseVerifierKey,
+  signNote,
+  type NoteSigner,
+} from '../ledger/note';
 import { err, ok, type Result } from '../result';
 import type { ElectionDefinition } from './definition';
 
@@ -44,7 +51,11 @@ export const STATION_NOT_OPERATED_FORMAT = 'urna/station-not-operated/v1';
 export const STATION_MANIFEST_FILE = 'station-manifest.json';
 export const NOT_OPERATED_FILE = 'not-operated.json';
 
-export type ListedStation = { readonly stationId: StationId; readonly precinctId: PrecinctId; readonly verifierKey: string };
+export type ListedStation = {
+  readonly stationId: StationId;
+  readonly precinctId: PrecinctId;
+  readonly verifierKey: string;
+};
 
 export type StationManifest = {
   readonly electionId: ElectionId;
@@ -57,7 +68,11 @@ export type StationManifest = {
   readonly stations: readonly ListedStation[];
 };
 
-export type NotOperatedStatement = { readonly electionId: ElectionId; readonly baseHash: string; readonly stationId: StationId };
+export type NotOperatedStatement = {
+  readonly electionId: ElectionId;
+  readonly baseHash: string;
+  readonly stationId: StationId;
+};
 
 export type SignedStationFile = { readonly format: string; readonly note: string };
 
@@ -77,16 +92,20 @@ function notOperatedText(statement: NotOperatedStatement): string {
 
 /** Every rule a manifest must keep, whether about to be signed or just read. */
 function checkManifest(manifest: StationManifest, trust: ManifestTrust): string | undefined {
-  if (manifest.electionId !== trust.definition.electionId) return `it is for election ${manifest.electionId}, not ${trust.definition.electionId}`;
+  if (manifest.electionId !== trust.definition.electionId)
+    return `it is for election ${manifest.electionId}, not ${trust.definition.electionId}`;
   if (manifest.baseHash !== toBase64Url(trust.baseHash)) return "its base hash is not this election package's";
-  if (!Number.isSafeInteger(manifest.manifestVersion) || manifest.manifestVersion < 1) return `manifestVersion ${manifest.manifestVersion} is not an integer ≥ 1`;
+  if (!Number.isSafeInteger(manifest.manifestVersion) || manifest.manifestVersion < 1)
+    return `manifestVersion ${manifest.manifestVersion} is not an integer ≥ 1`;
   if (manifest.stations.length === 0) return 'it lists no station';
   let previous: string | undefined;
   for (const s of manifest.stations) {
     if (!ID_PATTERN.test(s.stationId)) return `"${s.stationId}" is not a station id`;
-    if (previous !== undefined && s.stationId <= previous) return `station ${s.stationId} is listed twice or out of order`;
+    if (previous !== undefined && s.stationId <= previous)
+      return `station ${s.stationId} is listed twice or out of order`;
     previous = s.stationId;
-    if (!trust.definition.precincts.some((p) => p.id === s.precinctId)) return `station ${s.stationId}: precinct ${s.precinctId} is not in the election`;
+    if (!trust.definition.precincts.some((p) => p.id === s.precinctId))
+      return `station ${s.stationId}: precinct ${s.precinctId} is not in the election`;
     const key = parseVerifierKey(s.verifierKey);
     if (!key.ok) return `station ${s.stationId}: ${describeNoteError(key.error)}`;
   }
@@ -114,7 +133,11 @@ export function signStationManifest(
   return ok({ format: STATION_MANIFEST_FORMAT, note: signNote(manifestText(sorted), [authority]) });
 }
 
-export function signNotOperated(stationId: StationId, authority: NoteSigner, trust: ManifestTrust): Result<SignedStationFile, string> {
+export function signNotOperated(
+  stationId: StationId,
+  authority: NoteSigner,
+  trust: ManifestTrust,
+): Result<SignedStationFile, string> {
   if (!ID_PATTERN.test(stationId)) return err(`"${stationId}" is not a station id`);
   const statement = { electionId: trust.definition.electionId, baseHash: toBase64Url(trust.baseHash), stationId };
   return ok({ format: STATION_NOT_OPERATED_FORMAT, note: signNote(notOperatedText(statement), [authority]) });
@@ -150,7 +173,13 @@ export function verifyStationManifest(input: unknown, trust: ManifestTrust): Res
   const baseHash = field(baseLine, 'base');
   const version = field(versionLine, 'version');
   const final = field(finalLine, 'final');
-  if (electionId === undefined || baseHash === undefined || version === undefined || !/^[1-9][0-9]{0,14}$/.test(version) || (final !== 'yes' && final !== 'no')) {
+  if (
+    electionId === undefined ||
+    baseHash === undefined ||
+    version === undefined ||
+    !/^[1-9][0-9]{0,14}$/.test(version) ||
+    (final !== 'yes' && final !== 'no')
+  ) {
     return err('the signed text is malformed (election, base, version, final lines)');
   }
   const stations: ListedStation[] = [];
@@ -160,7 +189,13 @@ export function verifyStationManifest(input: unknown, trust: ManifestTrust): Res
     const [stationId, precinctId, verifierKey] = parts as [string, string, string];
     stations.push({ stationId: stationId as StationId, precinctId: precinctId as PrecinctId, verifierKey });
   }
-  const manifest: StationManifest = { electionId: electionId as ElectionId, baseHash, manifestVersion: Number(version), final: final === 'yes', stations };
+  const manifest: StationManifest = {
+    electionId: electionId as ElectionId,
+    baseHash,
+    manifestVersion: Number(version),
+    final: final === 'yes',
+    stations,
+  };
   const problem = checkManifest(manifest, trust);
   return problem === undefined ? ok(manifest) : err(problem);
 }
@@ -173,8 +208,10 @@ export function verifyNotOperated(input: unknown, trust: ManifestTrust): Result<
   const electionId = field(lines.value[0], 'election');
   const baseHash = field(lines.value[1], 'base');
   const stationId = field(lines.value[2], 'station');
-  if (electionId === undefined || baseHash === undefined || stationId === undefined) return err('the signed text is malformed');
-  if (electionId !== trust.definition.electionId) return err(`it is for election ${electionId}, not ${trust.definition.electionId}`);
+  if (electionId === undefined || baseHash === undefined || stationId === undefined)
+    return err('the signed text is malformed');
+  if (electionId !== trust.definition.electionId)
+    return err(`it is for election ${electionId}, not ${trust.definition.electionId}`);
   if (baseHash !== toBase64Url(trust.baseHash)) return err("its base hash is not this election package's");
   return ok({ electionId: electionId as ElectionId, baseHash, stationId: stationId as StationId });
 }

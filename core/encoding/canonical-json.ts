@@ -12,7 +12,10 @@ import { utf8Encode, type Bytes } from './bytes';
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 export class CanonicalJsonError extends Error {
-  constructor(message: string, readonly path: string) {
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
     super(`${message} at ${path || '$'}`);
     this.name = 'CanonicalJsonError';
   }

@@ -19,11 +19,18 @@ export type PrinterState =
 export type { Language };
 
 export type CardReaderMessageKey =
-  | 'disconnected' | 'no-card' | 'card-present' | 'card-unreadable' | 'card-unresponsive';
+  'disconnected' | 'no-card' | 'card-present' | 'card-unreadable' | 'card-unresponsive';
 
 export type CardFailureMessageKey =
-  | 'wrong-pin' | 'card-locked' | 'card-not-genuine' | 'certificate-invalid' | 'wrong-card-role'
-  | 'token-missing' | 'token-invalid' | 'token-already-used' | 'card-error';
+  | 'wrong-pin'
+  | 'card-locked'
+  | 'card-not-genuine'
+  | 'certificate-invalid'
+  | 'wrong-card-role'
+  | 'token-missing'
+  | 'token-invalid'
+  | 'token-already-used'
+  | 'card-error';
 
 export type HardwareMessages = {
   readonly printer: Record<PrinterState, string>;
@@ -40,7 +47,8 @@ export const hardwareMessages: Record<Language, HardwareMessages> = {
       'paper-out': 'Paper is out: open the cover and load a new roll.',
       'cover-open': 'The printer cover is open: close it firmly.',
       'cutter-error': 'The paper cutter is jammed: open the cover, remove the jammed paper, and close the cover.',
-      'head-or-mechanical-error': 'The printer has a mechanical or print head fault: switch it off and on; if it persists, call technical support.',
+      'head-or-mechanical-error':
+        'The printer has a mechanical or print head fault: switch it off and on; if it persists, call technical support.',
       offline: 'The printer is offline: check that it is switched on and not paused.',
       disconnected: 'The printer is not connected or not answering: check the cable and the power switch.',
     },
@@ -48,13 +56,16 @@ export const hardwareMessages: Record<Language, HardwareMessages> = {
       disconnected: 'The card reader is not connected: check its cable.',
       'no-card': 'Insert a card.',
       'card-present': 'A card is in the reader.',
-      'card-unreadable': 'The card cannot be read: take it out and insert it the other way round, chip first and facing up.',
-      'card-unresponsive': 'The card does not respond: take it out and insert it again; if that fails, use another card.',
+      'card-unreadable':
+        'The card cannot be read: take it out and insert it the other way round, chip first and facing up.',
+      'card-unresponsive':
+        'The card does not respond: take it out and insert it again; if that fails, use another card.',
     },
     card: {
       'wrong-pin': 'Wrong PIN. Attempts left: {remaining}.',
       'card-locked': 'This card is locked after too many wrong PINs: the election official must issue a new card.',
-      'card-not-genuine': 'This card failed the authenticity check and cannot be used. Report it to the election official.',
+      'card-not-genuine':
+        'This card failed the authenticity check and cannot be used. Report it to the election official.',
       'certificate-invalid': 'This card was not issued for this election and cannot be used.',
       'wrong-card-role': 'This card cannot be used for this action.',
       'token-missing': 'This card holds no ballot activation.',
@@ -70,7 +81,8 @@ export const hardwareMessages: Record<Language, HardwareMessages> = {
       'paper-out': 'Закончилась бумага: откройте крышку и вставьте новый рулон.',
       'cover-open': 'Крышка принтера открыта: плотно закройте её.',
       'cutter-error': 'Заело отрезчик бумаги: откройте крышку, уберите застрявшую бумагу и закройте крышку.',
-      'head-or-mechanical-error': 'Неисправность механизма или печатающей головки: выключите и включите принтер; если не помогло, вызовите техническую поддержку.',
+      'head-or-mechanical-error':
+        'Неисправность механизма или печатающей головки: выключите и включите принтер; если не помогло, вызовите техническую поддержку.',
       offline: 'Принтер не в сети: проверьте, что он включён и не приостановлен.',
       disconnected: 'Принтер не подключён или не отвечает: проверьте кабель и выключатель питания.',
     },
@@ -84,7 +96,8 @@ export const hardwareMessages: Record<Language, HardwareMessages> = {
     card: {
       'wrong-pin': 'Неверный PIN-код. Осталось попыток: {remaining}.',
       'card-locked': 'Карта заблокирована после неверных PIN-кодов: организатор выборов должен выдать новую карту.',
-      'card-not-genuine': 'Карта не прошла проверку подлинности и не может быть использована. Сообщите организатору выборов.',
+      'card-not-genuine':
+        'Карта не прошла проверку подлинности и не может быть использована. Сообщите организатору выборов.',
       'certificate-invalid': 'Эта карта выпущена не для этих выборов и не может быть использована.',
       'wrong-card-role': 'Эту карту нельзя использовать для этого действия.',
       'token-missing': 'На карте нет активации бюллетеня.',

@@ -37,9 +37,11 @@ const en = {
   'status.ballots.voided': 'Ballots voided',
   'status.pending': 'Ballots waiting for a poll worker',
   'status.pending.none': 'None',
-  'status.pending.item': 'Code {code}: recorded as pending, the paper record or receipt did not print. Confirm or void it.',
+  'status.pending.item':
+    'Code {code}: recorded as pending, the paper record or receipt did not print. Confirm or void it.',
   'status.electionProblem': 'The election package on this station cannot be used: {problem}',
-  'status.otherElection': 'the package is for election {loaded}, but this station is provisioned for election {provisioned}',
+  'status.otherElection':
+    'the package is for election {loaded}, but this station is provisioned for election {provisioned}',
   'status.voterSession': 'Voter session',
   'session.none': 'No voter',
   'session.marking': 'Voter is marking the ballot',
@@ -93,31 +95,37 @@ const en = {
   'review.none': 'No choice made',
   'review.writeIn': 'Written in: {name}',
   'review.undervote.heading': 'You can still choose more',
-  'review.undervote.body': 'In these contests you chose fewer than you may: {contests}. That is allowed, but choices you leave out cannot be added later.',
+  'review.undervote.body':
+    'In these contests you chose fewer than you may: {contests}. That is allowed, but choices you leave out cannot be added later.',
   'review.undervote.confirm': 'I understand: continue with fewer choices',
   'review.submit': 'I have finished: continue',
   'review.submitting': 'Preparing your ballot…',
   'review.error': 'The station could not prepare your ballot. Please ask a poll worker for help.',
   'confirm.heading': 'Your confirmation code',
   'confirm.code': 'Confirmation code',
-  'confirm.explain': 'Your ballot is encrypted. The first part of your receipt has printed with this code, marked NOT YET CAST: take it. Now choose:',
+  'confirm.explain':
+    'Your ballot is encrypted. The first part of your receipt has printed with this code, marked NOT YET CAST: take it. Now choose:',
   'confirm.cast': 'Cast my ballot',
   'confirm.cast.detail': 'Your ballot is counted. The paper record and the second part of your receipt are printed.',
   'confirm.challenge': 'Challenge this ballot',
-  'confirm.challenge.detail': 'Check that the station encrypted your choices honestly. This ballot will not be counted; it is published so anyone can check it, and you mark your ballot again.',
+  'confirm.challenge.detail':
+    'Check that the station encrypted your choices honestly. This ballot will not be counted; it is published so anyone can check it, and you mark your ballot again.',
   'confirm.error': 'The station could not record your ballot. Please ask a poll worker for help.',
-  'challenged.notice': 'Ballot {code} was challenged and will not be counted. Its contents are published for checking; keep the slip. Mark your ballot again and cast it.',
+  'challenged.notice':
+    'Ballot {code} was challenged and will not be counted. Its contents are published for checking; keep the slip. Mark your ballot again and cast it.',
   'challenged.noSlip': 'The slip for challenged ballot {code} could not be printed; it is published all the same.',
   'printing.heading': 'Printing…',
   'printing.paper-record': 'Printing the paper record of your ballot.',
   'printing.receipt': 'Printing your receipt.',
   'failed.heading': 'Please ask a poll worker for help',
-  'failed.body': 'Your ballot was not finished printing. It has not been counted yet. Stay here: a poll worker will help you.',
+  'failed.body':
+    'Your ballot was not finished printing. It has not been counted yet. Stay here: a poll worker will help you.',
   'failed.pollWorker': 'For the poll worker',
   'failed.document.paper-record': 'The paper record (code {code}) did not print.',
   'failed.document.receipt': 'The receipt (code {code}) did not print.',
   'recording.heading': 'Your ballot is waiting for a poll worker',
-  'recording.body': 'Your ballot printed, but the station could not record it yet. Please stay here and keep your receipt: a poll worker will come.',
+  'recording.body':
+    'Your ballot printed, but the station could not record it yet. Please stay here and keep your receipt: a poll worker will come.',
   'recording.storage-full':
     'Storage full: the data disk of the station has no space left, so the ballot with code {code} is not recorded as cast yet. Its paper record and receipt printed correctly: do not reprint and do not void it. Call technical support to free space on the data disk; the station tries again every {seconds} s and records the ballot as soon as there is room.',
   'recording.storage-error':
@@ -140,14 +148,18 @@ const en = {
   'paper.receipt.notYetCast': 'NOT YET CAST',
   'paper.receipt.code': 'Confirmation code',
   'paper.receipt.full': 'Full code:',
-  'paper.receipt.part1.body': 'The station printed this code before you chose. Keep this part. If you cast, part 2 prints and says CAST. If you challenge, a slip prints and your ballot is published under this code, not counted.',
+  'paper.receipt.part1.body':
+    'The station printed this code before you chose. Keep this part. If you cast, part 2 prints and says CAST. If you challenge, a slip prints and your ballot is published under this code, not counted.',
   'paper.receipt.part2.heading': 'VOTER RECEIPT, PART 2 OF 2',
   'paper.receipt.cast': 'CAST',
-  'paper.receipt.check': 'Your ballot with the code above (the full code is on part 1) was cast. Check that it is listed as cast on the election bulletin board of any validator, for example at this address. This receipt does not show your choices.',
+  'paper.receipt.check':
+    'Your ballot with the code above (the full code is on part 1) was cast. Check that it is listed as cast on the election bulletin board of any validator, for example at this address. This receipt does not show your choices.',
   'paper.otherValidators': 'Other validators:',
   'paper.challenge.heading': 'CHALLENGED BALLOT: NOT COUNTED',
-  'paper.challenge.check': 'Check it: its choices and secret nonce are published under this code on the bulletin board of every validator, for example at the address below, and `urna verify` on the election record checks the encryption.',
-  'paper.challenge.body': 'This ballot was challenged. Its choices and secret nonce are published so that anyone can check the encryption. Compare the published choices with these:',
+  'paper.challenge.check':
+    'Check it: its choices and secret nonce are published under this code on the bulletin board of every validator, for example at the address below, and `urna verify` on the election record checks the encryption.',
+  'paper.challenge.body':
+    'This ballot was challenged. Its choices and secret nonce are published so that anyone can check the encryption. Compare the published choices with these:',
   ...pollWorkerEn,
 } as const;
 
@@ -184,7 +196,8 @@ const ru: Record<MessageKey, string> = {
   'status.ballots.voided': 'Аннулировано бюллетеней',
   'status.pending': 'Бюллетени, ожидающие члена комиссии',
   'status.pending.none': 'Нет',
-  'status.pending.item': 'Код {code}: записан как ожидающий, бумажная копия или квитанция не напечатана. Подтвердите или аннулируйте.',
+  'status.pending.item':
+    'Код {code}: записан как ожидающий, бумажная копия или квитанция не напечатана. Подтвердите или аннулируйте.',
   'status.electionProblem': 'Пакет выборов на этой станции нельзя использовать: {problem}',
   'status.otherElection': 'пакет относится к выборам {loaded}, а станция подготовлена для выборов {provisioned}',
   'status.voterSession': 'Сеанс избирателя',
@@ -240,20 +253,24 @@ const ru: Record<MessageKey, string> = {
   'review.none': 'Ничего не выбрано',
   'review.writeIn': 'Вписано: {name}',
   'review.undervote.heading': 'Вы можете выбрать больше',
-  'review.undervote.body': 'В этих вопросах вы выбрали меньше, чем можно: {contests}. Так можно, но добавить выбор потом будет нельзя.',
+  'review.undervote.body':
+    'В этих вопросах вы выбрали меньше, чем можно: {contests}. Так можно, но добавить выбор потом будет нельзя.',
   'review.undervote.confirm': 'Понятно: продолжить с меньшим числом выборов',
   'review.submit': 'Бюллетень заполнен: далее',
   'review.submitting': 'Бюллетень готовится…',
   'review.error': 'Станция не смогла подготовить бюллетень. Обратитесь к члену комиссии.',
   'confirm.heading': 'Ваш код подтверждения',
   'confirm.code': 'Код подтверждения',
-  'confirm.explain': 'Ваш бюллетень зашифрован. Первая часть квитанции с этим кодом и пометкой «ГОЛОС ЕЩЁ НЕ ПОДАН» напечатана: возьмите её. Теперь выберите:',
+  'confirm.explain':
+    'Ваш бюллетень зашифрован. Первая часть квитанции с этим кодом и пометкой «ГОЛОС ЕЩЁ НЕ ПОДАН» напечатана: возьмите её. Теперь выберите:',
   'confirm.cast': 'Опустить бюллетень',
   'confirm.cast.detail': 'Ваш голос будет учтён. Печатаются бумажная копия и вторая часть квитанции.',
   'confirm.challenge': 'Проверить шифрование',
-  'confirm.challenge.detail': 'Убедитесь, что станция честно зашифровала ваш выбор. Этот бюллетень не будет учтён: он публикуется для проверки, а вы заполните бюллетень заново.',
+  'confirm.challenge.detail':
+    'Убедитесь, что станция честно зашифровала ваш выбор. Этот бюллетень не будет учтён: он публикуется для проверки, а вы заполните бюллетень заново.',
   'confirm.error': 'Станция не смогла записать бюллетень. Обратитесь к члену комиссии.',
-  'challenged.notice': 'Бюллетень {code} проверен и не будет учтён. Его содержимое опубликовано для проверки; сохраните талон. Заполните бюллетень снова и опустите его.',
+  'challenged.notice':
+    'Бюллетень {code} проверен и не будет учтён. Его содержимое опубликовано для проверки; сохраните талон. Заполните бюллетень снова и опустите его.',
   'challenged.noSlip': 'Талон проверенного бюллетеня {code} не напечатан, но бюллетень всё равно опубликован.',
   'printing.heading': 'Печать…',
   'printing.paper-record': 'Печатается бумажная копия бюллетеня.',
@@ -264,7 +281,8 @@ const ru: Record<MessageKey, string> = {
   'failed.document.paper-record': 'Бумажная копия (код {code}) не напечатана.',
   'failed.document.receipt': 'Квитанция (код {code}) не напечатана.',
   'recording.heading': 'Ваш бюллетень ждёт члена комиссии',
-  'recording.body': 'Ваш бюллетень напечатан, но станция ещё не смогла его записать. Пожалуйста, оставайтесь здесь и сохраните квитанцию: к вам подойдёт член комиссии.',
+  'recording.body':
+    'Ваш бюллетень напечатан, но станция ещё не смогла его записать. Пожалуйста, оставайтесь здесь и сохраните квитанцию: к вам подойдёт член комиссии.',
   'recording.storage-full':
     'Память заполнена: на диске данных станции нет места, поэтому бюллетень с кодом {code} ещё не записан как опущенный. Бумажная копия и квитанция напечатаны правильно: не печатайте их повторно и не аннулируйте бюллетень. Вызовите техническую поддержку, чтобы освободить место на диске данных; станция повторяет попытку каждые {seconds} с и запишет бюллетень, как только появится место.',
   'recording.storage-error':
@@ -287,14 +305,18 @@ const ru: Record<MessageKey, string> = {
   'paper.receipt.notYetCast': 'ГОЛОС ЕЩЁ НЕ ПОДАН',
   'paper.receipt.code': 'Код подтверждения',
   'paper.receipt.full': 'Полный код:',
-  'paper.receipt.part1.body': 'Станция напечатала этот код до вашего выбора. Сохраните эту часть. Если вы опустите бюллетень, напечатается часть 2 с пометкой «ГОЛОС ПОДАН». Если вы проверите шифрование, напечатается талон, а бюллетень будет опубликован под этим кодом и не будет учтён.',
+  'paper.receipt.part1.body':
+    'Станция напечатала этот код до вашего выбора. Сохраните эту часть. Если вы опустите бюллетень, напечатается часть 2 с пометкой «ГОЛОС ПОДАН». Если вы проверите шифрование, напечатается талон, а бюллетень будет опубликован под этим кодом и не будет учтён.',
   'paper.receipt.part2.heading': 'КВИТАНЦИЯ ИЗБИРАТЕЛЯ, ЧАСТЬ 2 ИЗ 2',
   'paper.receipt.cast': 'ГОЛОС ПОДАН',
-  'paper.receipt.check': 'Ваш бюллетень с кодом выше (полный код — на части 1) опущен. Проверьте, что он учтён, на доске объявлений выборов у любого валидатора, например по этому адресу. Квитанция не показывает ваш выбор.',
+  'paper.receipt.check':
+    'Ваш бюллетень с кодом выше (полный код — на части 1) опущен. Проверьте, что он учтён, на доске объявлений выборов у любого валидатора, например по этому адресу. Квитанция не показывает ваш выбор.',
   'paper.otherValidators': 'Другие валидаторы:',
   'paper.challenge.heading': 'ПРОВЕРЕННЫЙ БЮЛЛЕТЕНЬ: НЕ УЧИТЫВАЕТСЯ',
-  'paper.challenge.check': 'Проверьте его: выбор и секретное число опубликованы под этим кодом на доске объявлений каждого валидатора, например по адресу ниже, а `urna verify` по материалам выборов проверяет шифрование.',
-  'paper.challenge.body': 'Этот бюллетень проверен. Его выбор и секретное число опубликованы, чтобы любой мог проверить шифрование. Сравните опубликованный выбор с этим:',
+  'paper.challenge.check':
+    'Проверьте его: выбор и секретное число опубликованы под этим кодом на доске объявлений каждого валидатора, например по адресу ниже, а `urna verify` по материалам выборов проверяет шифрование.',
+  'paper.challenge.body':
+    'Этот бюллетень проверен. Его выбор и секретное число опубликованы, чтобы любой мог проверить шифрование. Сравните опубликованный выбор с этим:',
   ...pollWorkerRu,
 };
 
@@ -305,7 +327,11 @@ export function isMessageKey(key: string): key is MessageKey {
 }
 
 /** Looks up a message and fills `{name}` placeholders. */
-export function translate(language: Language, key: MessageKey, params: Readonly<Record<string, string | number>> = {}): string {
+export function translate(
+  language: Language,
+  key: MessageKey,
+  params: Readonly<Record<string, string | number>> = {},
+): string {
   return messages[language][key].replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];
     return value === undefined ? whole : String(value);

@@ -21,7 +21,8 @@ export const pollWorkerEn = {
   'report.reissued': 'Ballots reissued',
   'report.lastCode': 'Confirmation code of the last ballot:',
   'report.noBallots': 'none: no ballot was recorded',
-  'report.noTotals': 'No per-contest totals: the station keeps none. Totals come from the guardians\' decryption and are reconciled with the count of the paper records.',
+  'report.noTotals':
+    "No per-contest totals: the station keeps none. Totals come from the guardians' decryption and are reconciled with the count of the paper records.",
   'report.zero.check': 'Every count above must be zero before voting starts.',
   'report.openedBy': 'Opened with card',
   'report.closedBy': 'Closed with card',
@@ -37,14 +38,16 @@ export const pollWorkerEn = {
   'pw.signIn.submit': 'Sign in',
   'pw.signIn.checking': 'Checking the PIN on the card…',
   'pw.signIn.wrongPin': 'Wrong PIN. Attempts left before the card locks: {remaining}.',
-  'pw.signIn.locked': 'Card {cardId} is locked after too many wrong PINs. Take it out: the election official must issue a new card.',
+  'pw.signIn.locked':
+    'Card {cardId} is locked after too many wrong PINs. Take it out: the election official must issue a new card.',
   'pw.signIn.voterCard': 'This is a voter activation card: it does not sign anyone in. Take it out.',
   'pw.signIn.noReader': 'No card reader is configured on this station: nobody can sign in.',
   'pw.signIn.readerUnavailable': 'The card reader is not answering: check its cable.',
   'pw.signIn.removeCard': 'Take the card out to try another one.',
   'pw.refused.not-an-urna-card': 'This is not a poll worker or election official card.',
   'pw.refused.certificate-invalid': 'This card was not issued for this election and cannot be used.',
-  'pw.refused.card-not-genuine': 'This card failed the authenticity check (it may be a copy) and cannot be used. Keep it and report it to the election official.',
+  'pw.refused.card-not-genuine':
+    'This card failed the authenticity check (it may be a copy) and cannot be used. Keep it and report it to the election official.',
   'pw.refused.card-unreadable': 'The card cannot be read: take it out and insert it chip first, facing up.',
   'pw.refused.card-unresponsive': 'The card does not respond: take it out and insert it again.',
   'pw.refused.card-error': 'The card returned an error: take it out and try again.',
@@ -81,34 +84,51 @@ export const pollWorkerEn = {
   'pw.checkIn.voterId': 'Voter id, as on the registration card',
   'pw.checkIn.kiosk': 'Check in: ballot on this kiosk',
   'pw.checkIn.card': 'Check in: activate with a voter card',
-  'pw.checkIn.done.kiosk': 'Checked in (precinct {precinct}). The ballot is ready on the screen: step away so the voter can vote in secret.',
+  'pw.checkIn.done.kiosk':
+    'Checked in (precinct {precinct}). The ballot is ready on the screen: step away so the voter can vote in secret.',
   'pw.checkIn.done.card': 'Checked in (precinct {precinct}). Take your card out and insert the voter activation card.',
-  'pw.checkIn.awaitingCard': 'Waiting for a voter activation card for ballot {style}. Take your card out and insert the voter\'s card.',
+  'pw.checkIn.awaitingCard':
+    "Waiting for a voter activation card for ballot {style}. Take your card out and insert the voter's card.",
   'pw.checkIn.cancelCard': 'The voter has no card: stop waiting',
   'pw.checkIn.notOpen': 'Check-in is possible only while the polls are open.',
-  'pw.checkIn.refused.malformed-voter-id': 'That is not a voter id: type the 4 to 32 letters and digits from the registration card.',
-  'pw.checkIn.refused.not-on-voter-list': 'This voter id is not on the voter list of this election. Check the number; if it is right, send the voter to the commission\'s desk.',
+  'pw.checkIn.refused.malformed-voter-id':
+    'That is not a voter id: type the 4 to 32 letters and digits from the registration card.',
+  'pw.checkIn.refused.not-on-voter-list':
+    "This voter id is not on the voter list of this election. Check the number; if it is right, send the voter to the commission's desk.",
   'pw.checkIn.refused.other-precinct': 'This voter is registered at another precinct: send them there.',
-  'pw.checkIn.refused.already-checked-in': 'REFUSED: this voter has already checked in at this station. A voter may vote only once. Call the election official.',
+  'pw.checkIn.refused.already-checked-in':
+    'REFUSED: this voter has already checked in at this station. A voter may vote only once. Call the election official.',
   'pw.checkIn.refused.no-voter-list': 'The election package has no voter list for check-in.',
-  'pw.checkIn.refused.no-pollbook-key': 'The poll-book key was not provisioned on this station: call the election official.',
-  'pw.checkIn.refused.pollbook-key-mismatch': 'The poll-book key on this station does not match the election package: call the election official.',
+  'pw.checkIn.refused.no-pollbook-key':
+    'The poll-book key was not provisioned on this station: call the election official.',
+  'pw.checkIn.refused.pollbook-key-mismatch':
+    'The poll-book key on this station does not match the election package: call the election official.',
   'pw.checkIn.refused.polls-not-open': 'Check-in is possible only while the polls are open.',
   'pw.checkIn.refused.voter-session-active': 'A voter is still using the kiosk: wait until they finish.',
-  'pw.checkIn.refused.awaiting-activation-card': 'The station is still waiting for the previous voter\'s activation card.',
-  'pw.checkIn.refused.no-ballot-style': 'The election package has no ballot for this voter\'s precinct: call the election official.',
-  'pw.checkIn.refused.ledger-append-failed': 'The station could not record the check-in. Nothing was recorded: call technical support.',
+  'pw.checkIn.refused.awaiting-activation-card':
+    "The station is still waiting for the previous voter's activation card.",
+  'pw.checkIn.refused.no-ballot-style':
+    "The election package has no ballot for this voter's precinct: call the election official.",
+  'pw.checkIn.refused.ledger-append-failed':
+    'The station could not record the check-in. Nothing was recorded: call technical support.',
   'pw.reissue.heading': 'A checked-in voter without a ballot',
-  'pw.reissue.explain': 'Voters checked in here without a ballot cast or pending: {count} (a voided ballot, a kiosk that stopped before the cast, a voter who stepped away). If this voter is one of them, type their voter id above and issue a new ballot.',
+  'pw.reissue.explain':
+    'Voters checked in here without a ballot cast or pending: {count} (a voided ballot, a kiosk that stopped before the cast, a voter who stepped away). If this voter is one of them, type their voter id above and issue a new ballot.',
   'pw.reissue.kiosk': 'Issue a new ballot: on this kiosk',
   'pw.reissue.card': 'Issue a new ballot: with a voter card',
-  'pw.reissue.done.kiosk': 'New ballot issued (precinct {precinct}). It is ready on the screen: step away so the voter can vote in secret.',
-  'pw.reissue.done.card': 'New ballot issued (precinct {precinct}). Take your card out and insert the voter activation card.',
-  'pw.reissue.refused.not-checked-in': 'This voter has not checked in at this station: check them in instead. A new ballot is only for a voter checked in here who has no ballot.',
-  'pw.reissue.refused.every-voter-has-a-ballot': 'REFUSED: every voter checked in here already has a ballot cast or pending. If this voter\'s ballot is pending, confirm or void it first (under "Printer and pending ballots"); otherwise call the election official.',
-  'pw.reissue.refused.ledger-append-failed': 'The station could not record the new ballot. Nothing was recorded: call technical support.',
+  'pw.reissue.done.kiosk':
+    'New ballot issued (precinct {precinct}). It is ready on the screen: step away so the voter can vote in secret.',
+  'pw.reissue.done.card':
+    'New ballot issued (precinct {precinct}). Take your card out and insert the voter activation card.',
+  'pw.reissue.refused.not-checked-in':
+    'This voter has not checked in at this station: check them in instead. A new ballot is only for a voter checked in here who has no ballot.',
+  'pw.reissue.refused.every-voter-has-a-ballot':
+    'REFUSED: every voter checked in here already has a ballot cast or pending. If this voter\'s ballot is pending, confirm or void it first (under "Printer and pending ballots"); otherwise call the election official.',
+  'pw.reissue.refused.ledger-append-failed':
+    'The station could not record the new ballot. Nothing was recorded: call technical support.',
   'pw.recovery.pending.heading': 'Ballots waiting for your decision',
-  'pw.recovery.pending.explain': 'These ballots were recorded as pending, but their paper did not finish printing. Look at the printer and ask the voter.',
+  'pw.recovery.pending.explain':
+    'These ballots were recorded as pending, but their paper did not finish printing. Look at the printer and ask the voter.',
   'pw.recovery.pending.item': 'Ballot with code {code}',
   'pw.recovery.confirm': 'Count it: the paper record is in the box and the voter has the receipt',
   'pw.recovery.void': 'Void it: the paper did not print',
@@ -116,13 +136,15 @@ export const pollWorkerEn = {
   'pw.recovery.printer.heading': 'Printer',
   'pw.recovery.interrupted': 'Interrupted printout: {document}.',
   'pw.recovery.reprint': 'The printer is fixed: print it again (marked REPRINT)',
-  'pw.recovery.roll': 'To put in a new paper roll: open the cover, drop the roll in with the paper coming off the bottom, pull out a few centimetres, close the cover firmly. The printer then shows as ready.',
+  'pw.recovery.roll':
+    'To put in a new paper roll: open the cover, drop the roll in with the paper coming off the bottom, pull out a few centimetres, close the cover firmly. The printer then shows as ready.',
   'pw.recovery.noInterrupted': 'No printout was interrupted.',
-  'pw.recovery.preferReprint': 'The voter is still here: fix the printer and print again. Count or void the ballot only if printing again is impossible.',
+  'pw.recovery.preferReprint':
+    'The voter is still here: fix the printer and print again. Count or void the ballot only if printing again is impossible.',
   'pw.document.zero-report': 'the zero report',
   'pw.document.closing-report': 'the closing report',
-  'pw.document.paper-record': 'the voter\'s paper record (then the receipt)',
-  'pw.document.receipt': 'the voter\'s receipt',
+  'pw.document.paper-record': "the voter's paper record (then the receipt)",
+  'pw.document.receipt': "the voter's receipt",
   'pw.setup.heading': 'Setup',
   'pw.setup.load': 'Load the election package from the removable media',
   'pw.setup.source': 'Removable media folder: {dir}',
@@ -147,12 +169,15 @@ export const pollWorkerEn = {
   'pw.pollbookKey.no-election': 'no election loaded',
   'pw.error.not-authorized': 'Your card may not do this. Sign in with a card that may.',
   'pw.error.generic': 'The station refused: {reason}',
-  'pw.refusal.ballots-already-recorded': 'The polls cannot open: the ballot log already holds ballots. Do not use this station; call the election official.',
+  'pw.refusal.ballots-already-recorded':
+    'The polls cannot open: the ballot log already holds ballots. Do not use this station; call the election official.',
   'pw.refusal.voter-session-active': 'A voter is using the kiosk: wait until they finish.',
-  'pw.refusal.ballots-pending': 'Ballots are waiting for your decision: resolve them under "Printer and pending ballots" first.',
+  'pw.refusal.ballots-pending':
+    'Ballots are waiting for your decision: resolve them under "Printer and pending ballots" first.',
   'pw.refusal.polls-transition-not-allowed': 'That is not possible in the current polls state.',
   'pw.refusal.no-media': 'No removable media with an election package (election.json) was found.',
-  'pw.refusal.package-refused': 'The election package was refused: it is damaged or not signed by the election authority this station trusts.',
+  'pw.refusal.package-refused':
+    'The election package was refused: it is damaged or not signed by the election authority this station trusts.',
   'pw.refusal.printer-not-ready': 'The printer is not ready: fix it first (see its message).',
   'pw.refusal.nothing-to-reprint': 'There is nothing to print again.',
   'pw.refusal.election-already-loaded': 'An election is already loaded on this station.',
@@ -161,17 +186,20 @@ export const pollWorkerEn = {
   'pw.refusal.not-pending': 'That ballot is no longer waiting for a decision.',
   'pw.refusal.polls-not-open': 'The polls are not open.',
   'pw.refusal.unknown-ballot-style': 'The election package has no such ballot: call the election official.',
-  'pw.refusal.wrong-session-phase': 'The voter\'s session is not at that step any more.',
+  'pw.refusal.wrong-session-phase': "The voter's session is not at that step any more.",
   'pw.refusal.invalid-marks': 'The marks break the contest rules: nothing was recorded.',
   'pw.refusal.undervote-not-acknowledged': 'The voter has not yet seen the warning about contests with choices left.',
-  'pw.refusal.still-committing': 'The receipt\'s first part is still printing: wait.',
+  'pw.refusal.still-committing': "The receipt's first part is still printing: wait.",
   'pw.refusal.ledger-append-failed': 'The station could not record this. Nothing was recorded: call technical support.',
-  'pw.refusal.export-failed': 'The event log could not be written to the removable media: check the media and try again.',
+  'pw.refusal.export-failed':
+    'The event log could not be written to the removable media: check the media and try again.',
   'status.sync': 'Validators',
   'status.sync.notConfigured': 'Not configured: this station does not send its logs to validators.',
-  'status.sync.row': '{name}: cosigned {ballots} ballot-log and {pollbook} poll-book entries; {behind} behind; last reached {when}.',
+  'status.sync.row':
+    '{name}: cosigned {ballots} ballot-log and {pollbook} poll-book entries; {behind} behind; last reached {when}.',
   'status.sync.never': 'never',
-  'status.sync.held': '{count} entries wait for the next batch to the validators (sent at least every few minutes, so that no validator learns when each voter came).',
+  'status.sync.held':
+    '{count} entries wait for the next batch to the validators (sent at least every few minutes, so that no validator learns when each voter came).',
   'status.checkIns': 'Voters checked in',
   'status.reissued': 'Ballots reissued (to checked-in voters without a ballot)',
   'status.pollbookKey': 'Poll-book key',
@@ -197,7 +225,8 @@ export const pollWorkerRu: Record<PollWorkerMessageKey, string> = {
   'report.reissued': 'Повторно выдано бюллетеней',
   'report.lastCode': 'Код подтверждения последнего бюллетеня:',
   'report.noBallots': 'нет: бюллетени не записывались',
-  'report.noTotals': 'Итогов по вопросам нет: станция их не хранит. Итоги получают расшифровкой у хранителей ключа и сверяют с подсчётом бумажных копий.',
+  'report.noTotals':
+    'Итогов по вопросам нет: станция их не хранит. Итоги получают расшифровкой у хранителей ключа и сверяют с подсчётом бумажных копий.',
   'report.zero.check': 'До начала голосования все счётчики выше должны быть равны нулю.',
   'report.openedBy': 'Открыто картой',
   'report.closedBy': 'Закрыто картой',
@@ -213,14 +242,16 @@ export const pollWorkerRu: Record<PollWorkerMessageKey, string> = {
   'pw.signIn.submit': 'Войти',
   'pw.signIn.checking': 'Проверка PIN-кода на карте…',
   'pw.signIn.wrongPin': 'Неверный PIN-код. Попыток до блокировки карты: {remaining}.',
-  'pw.signIn.locked': 'Карта {cardId} заблокирована после неверных PIN-кодов. Выньте её: организатор выборов должен выдать новую карту.',
+  'pw.signIn.locked':
+    'Карта {cardId} заблокирована после неверных PIN-кодов. Выньте её: организатор выборов должен выдать новую карту.',
   'pw.signIn.voterCard': 'Это карта активации бюллетеня: она не даёт входа. Выньте её.',
   'pw.signIn.noReader': 'На этой станции не настроен считыватель карт: войти нельзя.',
   'pw.signIn.readerUnavailable': 'Считыватель карт не отвечает: проверьте кабель.',
   'pw.signIn.removeCard': 'Выньте карту, чтобы попробовать другую.',
   'pw.refused.not-an-urna-card': 'Это не карта члена комиссии или организатора выборов.',
   'pw.refused.certificate-invalid': 'Эта карта выпущена не для этих выборов и не может быть использована.',
-  'pw.refused.card-not-genuine': 'Карта не прошла проверку подлинности (возможно, это копия) и не может быть использована. Сохраните её и сообщите организатору выборов.',
+  'pw.refused.card-not-genuine':
+    'Карта не прошла проверку подлинности (возможно, это копия) и не может быть использована. Сохраните её и сообщите организатору выборов.',
   'pw.refused.card-unreadable': 'Карту не удаётся прочитать: выньте её и вставьте чипом вперёд и вверх.',
   'pw.refused.card-unresponsive': 'Карта не отвечает: выньте её и вставьте снова.',
   'pw.refused.card-error': 'Карта вернула ошибку: выньте её и попробуйте снова.',
@@ -245,7 +276,8 @@ export const pollWorkerRu: Record<PollWorkerMessageKey, string> = {
   'pw.polls.pause': 'Приостановить голосование',
   'pw.polls.resume': 'Возобновить голосование',
   'pw.polls.close': 'Закрыть голосование и напечатать отчёт',
-  'pw.polls.closeConfirm': 'Закрытие окончательное: на этой станции больше нельзя будет голосовать. Закрыть голосование?',
+  'pw.polls.closeConfirm':
+    'Закрытие окончательное: на этой станции больше нельзя будет голосовать. Закрыть голосование?',
   'pw.polls.closeYes': 'Да, закрыть голосование окончательно',
   'pw.polls.cancel': 'Отмена',
   'pw.polls.opened': 'Голосование открыто. Проверьте, что в нулевом отчёте все счётчики равны нулю, и подпишите его.',
@@ -257,34 +289,50 @@ export const pollWorkerRu: Record<PollWorkerMessageKey, string> = {
   'pw.checkIn.voterId': 'Номер избирателя, как в приглашении',
   'pw.checkIn.kiosk': 'Зарегистрировать: бюллетень на этом экране',
   'pw.checkIn.card': 'Зарегистрировать: активация картой избирателя',
-  'pw.checkIn.done.kiosk': 'Избиратель зарегистрирован (участок {precinct}). Бюллетень открыт на экране: отойдите, чтобы избиратель голосовал тайно.',
-  'pw.checkIn.done.card': 'Избиратель зарегистрирован (участок {precinct}). Выньте свою карту и вставьте карту активации избирателя.',
-  'pw.checkIn.awaitingCard': 'Ожидается карта активации для бюллетеня {style}. Выньте свою карту и вставьте карту избирателя.',
+  'pw.checkIn.done.kiosk':
+    'Избиратель зарегистрирован (участок {precinct}). Бюллетень открыт на экране: отойдите, чтобы избиратель голосовал тайно.',
+  'pw.checkIn.done.card':
+    'Избиратель зарегистрирован (участок {precinct}). Выньте свою карту и вставьте карту активации избирателя.',
+  'pw.checkIn.awaitingCard':
+    'Ожидается карта активации для бюллетеня {style}. Выньте свою карту и вставьте карту избирателя.',
   'pw.checkIn.cancelCard': 'У избирателя нет карты: прекратить ожидание',
   'pw.checkIn.notOpen': 'Регистрация возможна только при открытом голосовании.',
   'pw.checkIn.refused.malformed-voter-id': 'Это не номер избирателя: введите от 4 до 32 букв и цифр из приглашения.',
-  'pw.checkIn.refused.not-on-voter-list': 'Этого номера нет в списке избирателей этих выборов. Проверьте номер; если он верный, направьте избирателя к столу комиссии.',
+  'pw.checkIn.refused.not-on-voter-list':
+    'Этого номера нет в списке избирателей этих выборов. Проверьте номер; если он верный, направьте избирателя к столу комиссии.',
   'pw.checkIn.refused.other-precinct': 'Избиратель зарегистрирован на другом участке: направьте его туда.',
-  'pw.checkIn.refused.already-checked-in': 'ОТКАЗАНО: этот избиратель уже зарегистрирован на этой станции. Голосовать можно только один раз. Позовите организатора выборов.',
+  'pw.checkIn.refused.already-checked-in':
+    'ОТКАЗАНО: этот избиратель уже зарегистрирован на этой станции. Голосовать можно только один раз. Позовите организатора выборов.',
   'pw.checkIn.refused.no-voter-list': 'В пакете выборов нет списка избирателей для регистрации.',
-  'pw.checkIn.refused.no-pollbook-key': 'Ключ журнала явки не установлен на этой станции: позовите организатора выборов.',
-  'pw.checkIn.refused.pollbook-key-mismatch': 'Ключ журнала явки на станции не соответствует пакету выборов: позовите организатора выборов.',
+  'pw.checkIn.refused.no-pollbook-key':
+    'Ключ журнала явки не установлен на этой станции: позовите организатора выборов.',
+  'pw.checkIn.refused.pollbook-key-mismatch':
+    'Ключ журнала явки на станции не соответствует пакету выборов: позовите организатора выборов.',
   'pw.checkIn.refused.polls-not-open': 'Регистрация возможна только при открытом голосовании.',
   'pw.checkIn.refused.voter-session-active': 'Избиратель ещё голосует: дождитесь, пока он закончит.',
   'pw.checkIn.refused.awaiting-activation-card': 'Станция ещё ждёт карту активации предыдущего избирателя.',
-  'pw.checkIn.refused.no-ballot-style': 'В пакете выборов нет бюллетеня для участка избирателя: позовите организатора выборов.',
-  'pw.checkIn.refused.ledger-append-failed': 'Станция не смогла записать регистрацию. Ничего не записано: вызовите техническую поддержку.',
+  'pw.checkIn.refused.no-ballot-style':
+    'В пакете выборов нет бюллетеня для участка избирателя: позовите организатора выборов.',
+  'pw.checkIn.refused.ledger-append-failed':
+    'Станция не смогла записать регистрацию. Ничего не записано: вызовите техническую поддержку.',
   'pw.reissue.heading': 'Зарегистрированный избиратель без бюллетеня',
-  'pw.reissue.explain': 'Зарегистрировано здесь избирателей без опущенного или ожидающего бюллетеня: {count} (бюллетень аннулирован, станция остановилась до опускания, избиратель отошёл). Если этот избиратель среди них, введите его номер выше и выдайте новый бюллетень.',
+  'pw.reissue.explain':
+    'Зарегистрировано здесь избирателей без опущенного или ожидающего бюллетеня: {count} (бюллетень аннулирован, станция остановилась до опускания, избиратель отошёл). Если этот избиратель среди них, введите его номер выше и выдайте новый бюллетень.',
   'pw.reissue.kiosk': 'Выдать новый бюллетень: на этом экране',
   'pw.reissue.card': 'Выдать новый бюллетень: картой избирателя',
-  'pw.reissue.done.kiosk': 'Новый бюллетень выдан (участок {precinct}). Он открыт на экране: отойдите, чтобы избиратель голосовал тайно.',
-  'pw.reissue.done.card': 'Новый бюллетень выдан (участок {precinct}). Выньте свою карту и вставьте карту активации избирателя.',
-  'pw.reissue.refused.not-checked-in': 'Этот избиратель не регистрировался на этой станции: зарегистрируйте его. Новый бюллетень выдаётся только зарегистрированному здесь избирателю без бюллетеня.',
-  'pw.reissue.refused.every-voter-has-a-ballot': 'ОТКАЗАНО: у каждого зарегистрированного здесь избирателя уже есть опущенный или ожидающий бюллетень. Если бюллетень этого избирателя ожидает решения, сначала подтвердите или аннулируйте его (раздел «Принтер и ожидающие бюллетени»); иначе позовите организатора выборов.',
-  'pw.reissue.refused.ledger-append-failed': 'Станция не смогла записать выдачу нового бюллетеня. Ничего не записано: вызовите техническую поддержку.',
+  'pw.reissue.done.kiosk':
+    'Новый бюллетень выдан (участок {precinct}). Он открыт на экране: отойдите, чтобы избиратель голосовал тайно.',
+  'pw.reissue.done.card':
+    'Новый бюллетень выдан (участок {precinct}). Выньте свою карту и вставьте карту активации избирателя.',
+  'pw.reissue.refused.not-checked-in':
+    'Этот избиратель не регистрировался на этой станции: зарегистрируйте его. Новый бюллетень выдаётся только зарегистрированному здесь избирателю без бюллетеня.',
+  'pw.reissue.refused.every-voter-has-a-ballot':
+    'ОТКАЗАНО: у каждого зарегистрированного здесь избирателя уже есть опущенный или ожидающий бюллетень. Если бюллетень этого избирателя ожидает решения, сначала подтвердите или аннулируйте его (раздел «Принтер и ожидающие бюллетени»); иначе позовите организатора выборов.',
+  'pw.reissue.refused.ledger-append-failed':
+    'Станция не смогла записать выдачу нового бюллетеня. Ничего не записано: вызовите техническую поддержку.',
   'pw.recovery.pending.heading': 'Бюллетени, ожидающие вашего решения',
-  'pw.recovery.pending.explain': 'Эти бюллетени записаны как ожидающие, но их печать не завершилась. Посмотрите на принтер и спросите избирателя.',
+  'pw.recovery.pending.explain':
+    'Эти бюллетени записаны как ожидающие, но их печать не завершилась. Посмотрите на принтер и спросите избирателя.',
   'pw.recovery.pending.item': 'Бюллетень с кодом {code}',
   'pw.recovery.confirm': 'Учесть: бумажная копия в ящике, квитанция у избирателя',
   'pw.recovery.void': 'Аннулировать: бумага не напечаталась',
@@ -292,9 +340,11 @@ export const pollWorkerRu: Record<PollWorkerMessageKey, string> = {
   'pw.recovery.printer.heading': 'Принтер',
   'pw.recovery.interrupted': 'Прерванная печать: {document}.',
   'pw.recovery.reprint': 'Принтер исправлен: напечатать снова (с пометкой «повторная печать»)',
-  'pw.recovery.roll': 'Чтобы вставить новый рулон: откройте крышку, положите рулон так, чтобы бумага сходила снизу, вытяните несколько сантиметров и плотно закройте крышку. Принтер покажет готовность.',
+  'pw.recovery.roll':
+    'Чтобы вставить новый рулон: откройте крышку, положите рулон так, чтобы бумага сходила снизу, вытяните несколько сантиметров и плотно закройте крышку. Принтер покажет готовность.',
   'pw.recovery.noInterrupted': 'Прерванной печати нет.',
-  'pw.recovery.preferReprint': 'Избиратель ещё здесь: устраните неисправность принтера и напечатайте снова. Учитывайте или аннулируйте бюллетень, только если напечатать снова невозможно.',
+  'pw.recovery.preferReprint':
+    'Избиратель ещё здесь: устраните неисправность принтера и напечатайте снова. Учитывайте или аннулируйте бюллетень, только если напечатать снова невозможно.',
   'pw.document.zero-report': 'нулевой отчёт',
   'pw.document.closing-report': 'отчёт о закрытии',
   'pw.document.paper-record': 'бумажная копия избирателя (затем квитанция)',
@@ -323,12 +373,15 @@ export const pollWorkerRu: Record<PollWorkerMessageKey, string> = {
   'pw.pollbookKey.no-election': 'выборы не загружены',
   'pw.error.not-authorized': 'Вашей картой это сделать нельзя. Войдите картой с нужными правами.',
   'pw.error.generic': 'Станция отказала: {reason}',
-  'pw.refusal.ballots-already-recorded': 'Открыть голосование нельзя: в журнале бюллетеней уже есть бюллетени. Не используйте станцию; позовите организатора выборов.',
+  'pw.refusal.ballots-already-recorded':
+    'Открыть голосование нельзя: в журнале бюллетеней уже есть бюллетени. Не используйте станцию; позовите организатора выборов.',
   'pw.refusal.voter-session-active': 'Избиратель голосует: дождитесь, пока он закончит.',
-  'pw.refusal.ballots-pending': 'Есть бюллетени, ожидающие вашего решения: сначала решите их в разделе «Принтер и ожидающие бюллетени».',
+  'pw.refusal.ballots-pending':
+    'Есть бюллетени, ожидающие вашего решения: сначала решите их в разделе «Принтер и ожидающие бюллетени».',
   'pw.refusal.polls-transition-not-allowed': 'В текущем состоянии голосования это невозможно.',
   'pw.refusal.no-media': 'Съёмный носитель с пакетом выборов (election.json) не найден.',
-  'pw.refusal.package-refused': 'Пакет выборов отклонён: он повреждён или не подписан избирательной комиссией, которой доверяет станция.',
+  'pw.refusal.package-refused':
+    'Пакет выборов отклонён: он повреждён или не подписан избирательной комиссией, которой доверяет станция.',
   'pw.refusal.printer-not-ready': 'Принтер не готов: сначала устраните неисправность (см. сообщение принтера).',
   'pw.refusal.nothing-to-reprint': 'Печатать снова нечего.',
   'pw.refusal.election-already-loaded': 'Выборы на этой станции уже загружены.',
@@ -339,15 +392,20 @@ export const pollWorkerRu: Record<PollWorkerMessageKey, string> = {
   'pw.refusal.unknown-ballot-style': 'В пакете выборов нет такого бюллетеня: позовите организатора выборов.',
   'pw.refusal.wrong-session-phase': 'Сеанс избирателя уже не на этом шаге.',
   'pw.refusal.invalid-marks': 'Отметки нарушают правила голосования: ничего не записано.',
-  'pw.refusal.undervote-not-acknowledged': 'Избиратель ещё не видел предупреждение о вопросах, где можно сделать ещё отметки.',
+  'pw.refusal.undervote-not-acknowledged':
+    'Избиратель ещё не видел предупреждение о вопросах, где можно сделать ещё отметки.',
   'pw.refusal.still-committing': 'Первая часть квитанции ещё печатается: подождите.',
-  'pw.refusal.ledger-append-failed': 'Станция не смогла это записать. Ничего не записано: вызовите техническую поддержку.',
-  'pw.refusal.export-failed': 'Журнал событий не удалось записать на съёмный носитель: проверьте носитель и попробуйте снова.',
+  'pw.refusal.ledger-append-failed':
+    'Станция не смогла это записать. Ничего не записано: вызовите техническую поддержку.',
+  'pw.refusal.export-failed':
+    'Журнал событий не удалось записать на съёмный носитель: проверьте носитель и попробуйте снова.',
   'status.sync': 'Валидаторы',
   'status.sync.notConfigured': 'Не настроено: станция не отправляет журналы валидаторам.',
-  'status.sync.row': '{name}: подписано записей — бюллетени {ballots}, явка {pollbook}; отставание {behind}; последняя связь {when}.',
+  'status.sync.row':
+    '{name}: подписано записей — бюллетени {ballots}, явка {pollbook}; отставание {behind}; последняя связь {when}.',
   'status.sync.never': 'не было',
-  'status.sync.held': 'Записей ждут следующей отправки валидаторам: {count} (отправка не реже чем раз в несколько минут, чтобы ни один валидатор не узнал, когда пришёл каждый избиратель).',
+  'status.sync.held':
+    'Записей ждут следующей отправки валидаторам: {count} (отправка не реже чем раз в несколько минут, чтобы ни один валидатор не узнал, когда пришёл каждый избиратель).',
   'status.checkIns': 'Зарегистрировано избирателей',
   'status.reissued': 'Повторно выдано бюллетеней (избирателям без бюллетеня)',
   'status.pollbookKey': 'Ключ журнала явки',

@@ -15,7 +15,16 @@ import { toBase64, type Bytes } from '../encoding/bytes';
 import { ID_PATTERN, type ElectionId, type LogKind, type StationId } from '../ids';
 import { err, ok, type Result } from '../result';
 import { HASH_SIZE } from './merkle';
-import { checkNoteText, decodeBase64Strict, describeNoteError, openNote, signNote, type NoteSigner, type NoteVerifier, type OpenedNote } from './note';
+import {
+  checkNoteText,
+  decodeBase64Strict,
+  describeNoteError,
+  openNote,
+  signNote,
+  type NoteSigner,
+  type NoteVerifier,
+  type OpenedNote,
+} from './note';
 
 export type Checkpoint = {
   readonly origin: string;
@@ -76,8 +85,10 @@ function malformed(reason: string): Result<never, CheckpointError> {
 
 /** The checkpoint body (signed-note text), ending in a newline. */
 export function formatCheckpoint(checkpoint: Checkpoint): string {
-  if (checkpoint.origin.length === 0 || checkpoint.origin.includes('\n')) throw new Error('origin must be one non-empty line');
-  if (!Number.isSafeInteger(checkpoint.size) || checkpoint.size < 0) throw new Error('tree size must be a non-negative safe integer');
+  if (checkpoint.origin.length === 0 || checkpoint.origin.includes('\n'))
+    throw new Error('origin must be one non-empty line');
+  if (!Number.isSafeInteger(checkpoint.size) || checkpoint.size < 0)
+    throw new Error('tree size must be a non-negative safe integer');
   if (checkpoint.rootHash.length !== HASH_SIZE) throw new Error('root hash must be 32 bytes');
   for (const line of checkpoint.extensions) {
     if (line.length === 0 || line.includes('\n')) throw new Error('extension lines must be single non-empty lines');

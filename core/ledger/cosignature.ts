@@ -94,7 +94,11 @@ export function cosign(checkpointBody: string, cosigner: Cosigner, timestamp: nu
 }
 
 /** Appends a cosignature line to a signed checkpoint note. */
-export function addCosignature(signedCheckpoint: string, cosigner: Cosigner, timestamp: number): Result<string, CosignatureError> {
+export function addCosignature(
+  signedCheckpoint: string,
+  cosigner: Cosigner,
+  timestamp: number,
+): Result<string, CosignatureError> {
   const note = parseNote(signedCheckpoint);
   if (!note.ok) return err({ kind: 'note', reason: describeNoteError(note.error) });
   return ok(`${signedCheckpoint}${formatSignatureLine(cosign(note.value.text, cosigner, timestamp))}`);
@@ -103,7 +107,9 @@ export function addCosignature(signedCheckpoint: string, cosigner: Cosigner, tim
 export type VerifiedCosignature = { readonly name: string; readonly keyId: number; readonly timestamp: number };
 
 /** Splits the timestamped_signature structure. */
-export function splitTimestampedSignature(signature: Bytes): Result<{ timestamp: number; signature: Bytes }, CosignatureError> {
+export function splitTimestampedSignature(
+  signature: Bytes,
+): Result<{ timestamp: number; signature: Bytes }, CosignatureError> {
   if (signature.length !== TIMESTAMP_SIZE + ED25519_SIGNATURE_SIZE) {
     return err({ kind: 'malformed-cosignature', reason: 'expected 8-byte timestamp and 64-byte signature' });
   }

@@ -78,7 +78,8 @@ export function defineEntry<const T extends string, const V extends number, cons
   readonly fields: F;
 }) {
   const { type, v, logs, fields } = definition;
-  if (!ENTRY_TYPE_PATTERN.test(type)) throw new Error(`entry type ${JSON.stringify(type)} does not match ${String(ENTRY_TYPE_PATTERN)}`);
+  if (!ENTRY_TYPE_PATTERN.test(type))
+    throw new Error(`entry type ${JSON.stringify(type)} does not match ${String(ENTRY_TYPE_PATTERN)}`);
   if (!Number.isSafeInteger(v) || v < 1) throw new Error(`entry ${type}: version must be a positive integer`);
   if (logs.length === 0) throw new Error(`entry ${type}: name at least one log`);
   const reservedLog = RESERVED_ENTRY_TYPES[type];
@@ -87,7 +88,8 @@ export function defineEntry<const T extends string, const V extends number, cons
   }
   for (const field of Object.keys(fields)) {
     if (field === 'type' || field === 'v') throw new Error(`entry ${type}: "${field}" is part of the envelope`);
-    if (looksLikeTimeOrIdentity(field)) throw new Error(`entry ${type}: field "${field}" looks like a time or a voter identity`);
+    if (looksLikeTimeOrIdentity(field))
+      throw new Error(`entry ${type}: field "${field}" looks like a time or a voter identity`);
   }
   const schema = z.strictObject({ type: z.literal(type), v: z.literal(v), ...fields });
   return { type, v, logs, schema } satisfies EntryDefinition<T, V>;
@@ -113,16 +115,61 @@ const ballotsReissued = z.number().int().min(0);
  */
 export const pollsOpenedEntry = defineEntry({ type: 'polls-opened', v: 1, logs: ['ballots'], fields: { ballotsCast } });
 export const pollsPausedEntry = defineEntry({ type: 'polls-paused', v: 1, logs: ['ballots'], fields: { ballotsCast } });
-export const pollsResumedEntry = defineEntry({ type: 'polls-resumed', v: 1, logs: ['ballots'], fields: { ballotsCast } });
+export const pollsResumedEntry = defineEntry({
+  type: 'polls-resumed',
+  v: 1,
+  logs: ['ballots'],
+  fields: { ballotsCast },
+});
 export const pollsClosedEntry = defineEntry({ type: 'polls-closed', v: 1, logs: ['ballots'], fields: { ballotsCast } });
-export const pollBookOpenedEntry = defineEntry({ type: 'pollbook-opened', v: 1, logs: ['pollbook'], fields: { checkIns } });
-export const pollBookPausedEntry = defineEntry({ type: 'pollbook-paused', v: 1, logs: ['pollbook'], fields: { checkIns } });
-export const pollBookResumedEntry = defineEntry({ type: 'pollbook-resumed', v: 1, logs: ['pollbook'], fields: { checkIns } });
-export const pollBookClosedEntry = defineEntry({ type: 'pollbook-closed', v: 1, logs: ['pollbook'], fields: { checkIns } });
-export const pollBookOpenedEntryV2 = defineEntry({ type: 'pollbook-opened', v: 2, logs: ['pollbook'], fields: { checkIns, ballotsReissued } });
-export const pollBookPausedEntryV2 = defineEntry({ type: 'pollbook-paused', v: 2, logs: ['pollbook'], fields: { checkIns, ballotsReissued } });
-export const pollBookResumedEntryV2 = defineEntry({ type: 'pollbook-resumed', v: 2, logs: ['pollbook'], fields: { checkIns, ballotsReissued } });
-export const pollBookClosedEntryV2 = defineEntry({ type: 'pollbook-closed', v: 2, logs: ['pollbook'], fields: { checkIns, ballotsReissued } });
+export const pollBookOpenedEntry = defineEntry({
+  type: 'pollbook-opened',
+  v: 1,
+  logs: ['pollbook'],
+  fields: { checkIns },
+});
+export const pollBookPausedEntry = defineEntry({
+  type: 'pollbook-paused',
+  v: 1,
+  logs: ['pollbook'],
+  fields: { checkIns },
+});
+export const pollBookResumedEntry = defineEntry({
+  type: 'pollbook-resumed',
+  v: 1,
+  logs: ['pollbook'],
+  fields: { checkIns },
+});
+export const pollBookClosedEntry = defineEntry({
+  type: 'pollbook-closed',
+  v: 1,
+  logs: ['pollbook'],
+  fields: { checkIns },
+});
+export const pollBookOpenedEntryV2 = defineEntry({
+  type: 'pollbook-opened',
+  v: 2,
+  logs: ['pollbook'],
+  fields: { checkIns, ballotsReissued },
+});
+export const pollBookPausedEntryV2 = defineEntry({
+  type: 'pollbook-paused',
+  v: 2,
+  logs: ['pollbook'],
+  fields: { checkIns, ballotsReissued },
+});
+export const pollBookResumedEntryV2 = defineEntry({
+  type: 'pollbook-resumed',
+  v: 2,
+  logs: ['pollbook'],
+  fields: { checkIns, ballotsReissued },
+});
+export const pollBookClosedEntryV2 = defineEntry({
+  type: 'pollbook-closed',
+  v: 2,
+  logs: ['pollbook'],
+  fields: { checkIns, ballotsReissued },
+});
 
 /** Which lifecycle step an entry of either log records (polls-opened and pollbook-opened are both 'opened'). */
 export type LifecycleStep = 'opened' | 'paused' | 'resumed' | 'closed';

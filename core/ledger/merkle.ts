@@ -133,10 +133,14 @@ export function rootOfEntries(entries: readonly Bytes[], hasher: MerkleHasher = 
 }
 
 /** Every node of a tree of whole leaves, in memory, for proofs over a log read from files (O(n) memory). */
-export function memoryTree(leafHashes: readonly Bytes[], hasher: MerkleHasher = sha256Hasher): SubtreeHashSource & { readonly size: number; readonly root: Bytes } {
+export function memoryTree(
+  leafHashes: readonly Bytes[],
+  hasher: MerkleHasher = sha256Hasher,
+): SubtreeHashSource & { readonly size: number; readonly root: Bytes } {
   const tree = new CompactMerkleTree(hasher);
   const nodes = new Map<string, Bytes>();
-  for (const leaf of leafHashes) for (const node of tree.append(leaf)) nodes.set(`${node.level}/${node.index}`, node.hash);
+  for (const leaf of leafHashes)
+    for (const node of tree.append(leaf)) nodes.set(`${node.level}/${node.index}`, node.hash);
   return {
     size: tree.size,
     root: tree.root(),
@@ -329,7 +333,11 @@ export class CompactMerkleTree {
   constructor(private readonly hasher: MerkleHasher = sha256Hasher) {}
 
   /** Rebuilds a tree of `size` leaves from its frontier, e.g. when a store reopens. */
-  static fromFrontier(size: number, frontierHashes: readonly Bytes[], hasher: MerkleHasher = sha256Hasher): CompactMerkleTree {
+  static fromFrontier(
+    size: number,
+    frontierHashes: readonly Bytes[],
+    hasher: MerkleHasher = sha256Hasher,
+  ): CompactMerkleTree {
     const shape = perfectSubtreesOf(0, size);
     if (shape.length !== frontierHashes.length) {
       throw new RangeError(`a tree of ${size} leaves has ${shape.length} frontier nodes, got ${frontierHashes.length}`);

@@ -11,7 +11,16 @@
  * strict (RFC 8032 rules, no ZIP-215 leniency), as docs/SPEC.md §4.3 pins.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { bytesEqual, concatBytes, fromBase64, fromHex, toBase64, utf8Decode, utf8Encode, type Bytes } from '../encoding/bytes';
+import {
+  bytesEqual,
+  concatBytes,
+  fromBase64,
+  fromHex,
+  toBase64,
+  utf8Decode,
+  utf8Encode,
+  type Bytes,
+} from '../encoding/bytes';
 import { sha256 } from '../encoding/hash';
 import { err, ok, type Result } from '../result';
 
@@ -186,8 +195,10 @@ export function parseVerifierKey(text: string): Result<VerifierKey, NoteError> {
   if (signatureType !== SIGNATURE_TYPE_ED25519 && signatureType !== SIGNATURE_TYPE_COSIGNATURE_V1) {
     return err({ kind: 'malformed-key', reason: `unsupported signature type 0x${signatureType.toString(16)}` });
   }
-  if (key.length !== ED25519_PUBLIC_KEY_SIZE) return err({ kind: 'malformed-key', reason: 'Ed25519 public key must be 32 bytes' });
-  if (computeKeyId(name, signatureType, key) !== keyId) return err({ kind: 'malformed-key', reason: 'key id does not match the key' });
+  if (key.length !== ED25519_PUBLIC_KEY_SIZE)
+    return err({ kind: 'malformed-key', reason: 'Ed25519 public key must be 32 bytes' });
+  if (computeKeyId(name, signatureType, key) !== keyId)
+    return err({ kind: 'malformed-key', reason: 'key id does not match the key' });
   return ok({ name, keyId, signatureType, publicKey: key });
 }
 
@@ -311,7 +322,8 @@ export function parseNote(input: string | Bytes): Result<Note, NoteError> {
   const checked = checkNoteText(text);
   if (!checked.ok) return checked;
   const block = note.slice(split + 2);
-  if (block.length === 0 || !block.endsWith('\n')) return malformed('signature block must be non-empty and end with a newline');
+  if (block.length === 0 || !block.endsWith('\n'))
+    return malformed('signature block must be non-empty and end with a newline');
   if (hasControlCharacter(block)) return malformed('signature block contains an ASCII control character');
   const lines = block.slice(0, -1).split('\n');
   if (lines.length > MAX_NOTE_SIGNATURES) return malformed(`more than ${MAX_NOTE_SIGNATURES} signatures`);
@@ -324,7 +336,8 @@ export function parseNote(input: string | Bytes): Result<Note, NoteError> {
     const name = rest.slice(0, space);
     if (!isValidKeyName(name)) return malformed('signature line has an invalid key name');
     const decoded = decodeBase64Strict(rest.slice(space + 1));
-    if (decoded === undefined || decoded.length < 5) return malformed('signature is not canonical base64 of key id and signature');
+    if (decoded === undefined || decoded.length < 5)
+      return malformed('signature is not canonical base64 of key id and signature');
     signatures.push({ name, keyId: readUint32(decoded, 0), signature: decoded.subarray(4) });
   }
   return ok({ text, signatures });
@@ -348,7 +361,8 @@ export function openNote(input: string | Bytes, verifiers: readonly NoteVerifier
   for (const sig of parsed.value.signatures) {
     const verifier = verifiers.find((v) => v.name === sig.name && v.keyId === sig.keyId);
     if (verifier === undefined) continue;
-    if (!verifier.verify(message, sig.signature)) return err({ kind: 'bad-signature', name: sig.name, keyId: sig.keyId });
+    if (!verifier.verify(message, sig.signature))
+      return err({ kind: 'bad-signature', name: sig.name, keyId: sig.keyId });
     if (!verifiedBy.includes(verifier)) verifiedBy.push(verifier);
   }
   if (verifiedBy.length === 0) return err({ kind: 'no-verified-signature' });
@@ -368,5 +382,10 @@ export function ed25519NoteSigner(name: string, secretKey: Bytes): NoteSigner & 
 }
 
 export function sameKey(a: VerifierKey, b: VerifierKey): boolean {
-  return a.name === b.name && a.keyId === b.keyId && a.signatureType === b.signatureType && bytesEqual(a.publicKey, b.publicKey);
+  return (
+    a.name === b.name &&
+    a.keyId === b.keyId &&
+    a.signatureType === b.signatureType &&
+    bytesEqual(a.publicKey, b.publicKey)
+  );
 }

@@ -80,7 +80,12 @@ export const ballotChallengedEntry = defineEntry({
   type: 'ballot-challenged',
   v: 1,
   logs: ['ballots'],
-  fields: { ballotStyleId: id, ballot: encryptedBallotSchema, confirmationCode: base64Url32, challenge: challengedBallotSchema },
+  fields: {
+    ballotStyleId: id,
+    ballot: encryptedBallotSchema,
+    confirmationCode: base64Url32,
+    challenge: challengedBallotSchema,
+  },
 });
 
 /** How the checked-in voter's session was activated. */
@@ -102,7 +107,12 @@ export const checkInEntry = defineEntry({ type: 'check-in', v: 1, logs: ['pollbo
  * was voided, or the session ended with nothing recorded): the same fields as their
  * check-in (and the same keyed hash), so the validators can tie it to that check-in.
  */
-export const ballotReissuedEntry = defineEntry({ type: 'ballot-reissued', v: 1, logs: ['pollbook'], fields: VOTER_FIELDS });
+export const ballotReissuedEntry = defineEntry({
+  type: 'ballot-reissued',
+  v: 1,
+  logs: ['pollbook'],
+  fields: VOTER_FIELDS,
+});
 
 export type BallotPendingEntry = EntryOf<typeof ballotPendingEntry>;
 export type BallotCastEntry = EntryOf<typeof ballotCastEntry>;
@@ -112,7 +122,8 @@ export type CheckInEntry = EntryOf<typeof checkInEntry>;
 export type BallotReissuedEntry = EntryOf<typeof ballotReissuedEntry>;
 
 /** What a station writes to its ballot log, discriminated by `type`. */
-export type BallotLogEntry = BallotPendingEntry | BallotCastEntry | BallotVoidedEntry | BallotChallengedEntry | LifecycleEntry;
+export type BallotLogEntry =
+  BallotPendingEntry | BallotCastEntry | BallotVoidedEntry | BallotChallengedEntry | LifecycleEntry;
 /** What a station writes to its poll book (it writes the v2 lifecycle entries). */
 export type PollBookEntry = CheckInEntry | BallotReissuedEntry | PollBookLifecycleEntry;
 /** Every entry a station writes. */

@@ -88,4 +88,11 @@ export type EntriesResponse = {
   readonly checkpoint: string;
 };
 
-export type ErrorBody = { readonly error: { readonly code: string; readonly message: string; readonly size?: number; readonly [extra: string]: unknown } };
+export type ErrorBody = {
+  readonly error: {
+    readonly code: string;
+    readonly message: string;
+    readonly size?: number;
+    readonly [extra: string]: unknown;
+  };
+};

@@ -16,16 +16,28 @@ export type MergedCheckpoint = { readonly note: string; readonly size: number; r
  * Picks the largest checkpoint among the candidates (all already verified as signed
  * by the station) and merges the signatures of every candidate with the same body.
  */
-export function mergeCheckpoints(candidates: readonly CheckpointCandidate[], stationKeyName: string, validatorNames: readonly string[]): Result<MergedCheckpoint, string> {
+export function mergeCheckpoints(
+  candidates: readonly CheckpointCandidate[],
+  stationKeyName: string,
+  validatorNames: readonly string[],
+): Result<MergedCheckpoint, string> {
   const parsed: { source: string; text: string; size: number; signatures: readonly NoteSignature[] }[] = [];
   for (const candidate of candidates) {
     const note = parseNote(candidate.note);
     if (!note.ok) return err(`${candidate.source}: ${describeNoteError(note.error)}`);
     const checkpoint = parseCheckpoint(note.value.text);
     if (!checkpoint.ok) return err(`${candidate.source}: not a checkpoint`);
-    parsed.push({ source: candidate.source, text: note.value.text, size: checkpoint.value.size, signatures: note.value.signatures });
+    parsed.push({
+      source: candidate.source,
+      text: note.value.text,
+      size: checkpoint.value.size,
+      signatures: note.value.signatures,
+    });
   }
-  const largest = parsed.reduce<(typeof parsed)[number] | undefined>((best, p) => (best === undefined || p.size > best.size ? p : best), undefined);
+  const largest = parsed.reduce<(typeof parsed)[number] | undefined>(
+    (best, p) => (best === undefined || p.size > best.size ? p : best),
+    undefined,
+  );
   if (largest === undefined) return err('no checkpoint');
   const same = parsed.filter((p) => p.text === largest.text);
   const seen = new Set<string>();
@@ -44,5 +56,9 @@ export function mergeCheckpoints(candidates: readonly CheckpointCandidate[], sta
     const sig = cosignatures.get(name);
     return sig === undefined ? [] : [sig];
   });
-  return ok({ note: formatNote({ text: largest.text, signatures: [...station, ...ordered] }), size: largest.size, sources: same.map((p) => p.source) });
+  return ok({
+    note: formatNote({ text: largest.text, signatures: [...station, ...ordered] }),
+    size: largest.size,
+    sources: same.map((p) => p.source),
+  });
 }

@@ -49,7 +49,9 @@ function ticket(seed: string, i: number): bigint {
 
 /** Draws `count` paper records (with replacement) from the manifest, reproducibly from the seed. */
 export function drawSample(seed: string, manifest: readonly ManifestBatch[], count: number, firstDraw = 1): Draw[] {
-  const batches = [...manifest].filter((b) => b.paperRecords > 0).sort((a, b) => (a.stationId < b.stationId ? -1 : a.stationId > b.stationId ? 1 : 0));
+  const batches = [...manifest]
+    .filter((b) => b.paperRecords > 0)
+    .sort((a, b) => (a.stationId < b.stationId ? -1 : a.stationId > b.stationId ? 1 : 0));
   const total = batches.reduce((n, b) => n + b.paperRecords, 0);
   if (total === 0) return [];
   const draws: Draw[] = [];
@@ -88,7 +90,13 @@ export function reportedOutcome(definition: ElectionDefinition, results: Electio
     const lastWinner = ranked[seats - 1];
     const firstLoser = ranked[seats];
     const tie = lastWinner !== undefined && firstLoser !== undefined && lastWinner.count === firstLoser.count;
-    return { contestId: contest.contestId, winners, losers, votes, ...(tie ? { unauditable: `a reported tie between ${lastWinner.selectionId} and ${firstLoser.selectionId}` } : {}) };
+    return {
+      contestId: contest.contestId,
+      winners,
+      losers,
+      votes,
+      ...(tie ? { unauditable: `a reported tie between ${lastWinner.selectionId} and ${firstLoser.selectionId}` } : {}),
+    };
   });
 }
 
@@ -106,7 +114,8 @@ export function expectedSampleSize(contest: ReportedContest, ballots: number, ri
       const pl = vl / ballots;
       // A loser without a vote contributes nothing (lim p·log p = 0), not 0·log 0 = NaN.
       const denominator = pw * Math.log(2 * s) + (pl === 0 ? 0 : pl * Math.log(2 - 2 * s));
-      const asn = denominator <= 0 ? Number.POSITIVE_INFINITY : (Math.log(1 / riskLimit) + Math.log(2 * s) / 2) / denominator;
+      const asn =
+        denominator <= 0 ? Number.POSITIVE_INFINITY : (Math.log(1 / riskLimit) + Math.log(2 * s) / 2) / denominator;
       worst = Math.max(worst, asn);
     }
   }
@@ -131,14 +140,25 @@ export const paperReadingsSchema = z.strictObject({
       draw: z.int().min(1).describe('the draw number in the sample (urna audit start), from 1 with no gap'),
       stationId: z.string().describe('the station whose box the paper was drawn from'),
       position: z.int().min(1).describe("the paper record's position in that box, as the sample names it"),
-      choices: z.record(z.string(), z.array(z.string())).describe('contest id → the selection ids marked on the paper (an empty list: no mark in that contest)'),
+      choices: z
+        .record(z.string(), z.array(z.string()))
+        .describe('contest id → the selection ids marked on the paper (an empty list: no mark in that contest)'),
     }),
   ),
 });
 export type PaperReadings = z.infer<typeof paperReadingsSchema>;
-export const paperReadingsFormat: InputFormat<PaperReadings> = { name: 'paper-readings', what: 'paper-readings file', schema: paperReadingsSchema };
+export const paperReadingsFormat: InputFormat<PaperReadings> = {
+  name: 'paper-readings',
+  what: 'paper-readings file',
+  schema: paperReadingsSchema,
+};
 
-export type PairState = { readonly winner: string; readonly loser: string; readonly share: number; readonly statistic: number };
+export type PairState = {
+  readonly winner: string;
+  readonly loser: string;
+  readonly share: number;
+  readonly statistic: number;
+};
 
 export type ContestAudit = {
   readonly contestId: string;
@@ -161,10 +181,15 @@ export type AuditOutcome = {
  * Runs BRAVO over the readings in draw order. Readings must be exactly draws 1..n of
  * the published sample (the caller checks station and position against the sampler).
  */
-export function bravo(contests: readonly ReportedContest[], readings: readonly PaperReading[], riskLimit: number): AuditOutcome {
+export function bravo(
+  contests: readonly ReportedContest[],
+  readings: readonly PaperReading[],
+  riskLimit: number,
+): AuditOutcome {
   const threshold = 1 / riskLimit;
   const audits = contests.map((contest): ContestAudit => {
-    if (contest.unauditable !== undefined) return { contestId: contest.contestId, status: 'full-hand-count', reason: contest.unauditable, pairs: [] };
+    if (contest.unauditable !== undefined)
+      return { contestId: contest.contestId, status: 'full-hand-count', reason: contest.unauditable, pairs: [] };
     const pairs = contest.winners.flatMap((winner) =>
       contest.losers.map((loser) => {
         const vw = contest.votes.get(winner) ?? 0;
@@ -174,8 +199,21 @@ export function bravo(contests: readonly ReportedContest[], readings: readonly P
     );
     // A pair whose reported winner has no majority over the loser cannot grow T.
     const hopeless = pairs.find((p) => p.share <= 0.5);
-    if (hopeless !== undefined) return { contestId: contest.contestId, status: 'full-hand-count', reason: `${hopeless.winner} is not reported ahead of ${hopeless.loser}`, pairs };
-    if (pairs.length === 0) return { contestId: contest.contestId, status: 'confirmed', reason: 'no reported loser', pairs, confirmedAtDraw: 0 };
+    if (hopeless !== undefined)
+      return {
+        contestId: contest.contestId,
+        status: 'full-hand-count',
+        reason: `${hopeless.winner} is not reported ahead of ${hopeless.loser}`,
+        pairs,
+      };
+    if (pairs.length === 0)
+      return {
+        contestId: contest.contestId,
+        status: 'confirmed',
+        reason: 'no reported loser',
+        pairs,
+        confirmedAtDraw: 0,
+      };
     let confirmedAtDraw: number | undefined;
     // Each pair is its own sequential test: once it crosses 1/α it stays confirmed.
     const open = new Set(pairs);
@@ -198,5 +236,10 @@ export function bravo(contests: readonly ReportedContest[], readings: readonly P
       ? { contestId: contest.contestId, status: 'continue', pairs }
       : { contestId: contest.contestId, status: 'confirmed', pairs, confirmedAtDraw };
   });
-  return { riskLimit, draws: readings.length, contests: audits, confirmed: audits.every((a) => a.status === 'confirmed') };
+  return {
+    riskLimit,
+    draws: readings.length,
+    contests: audits,
+    confirmed: audits.every((a) => a.status === 'confirmed'),
+  };
 }

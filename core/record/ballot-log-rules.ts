@@ -71,7 +71,9 @@ export type LogRuleCode =
 export type LogRuleFailure = { readonly code: LogRuleCode; readonly message: string };
 
 /** The polls lifecycle: the one transition table (the station's reducer is derived from it, main/station/polls.ts). */
-export const POLLS_TRANSITIONS: Readonly<Record<PollsTransition, { readonly from: readonly PollsState[]; readonly to: PollsState }>> = {
+export const POLLS_TRANSITIONS: Readonly<
+  Record<PollsTransition, { readonly from: readonly PollsState[]; readonly to: PollsState }>
+> = {
   'election-loaded': { from: ['setup'], to: 'polls-closed-initial' },
   opened: { from: ['polls-closed-initial'], to: 'polls-open' },
   paused: { from: ['polls-open'], to: 'polls-paused' },
@@ -96,23 +98,37 @@ export type LifecycleCounts =
  * A lifecycle entry of either log (polls-* or pollbook-*): the next phase, or why
  * not; undefined for any other entry. `counts` are the log's own counts before it.
  */
-export function applyLifecycleEntry(polls: PollsState, entry: LedgerEntry, counts: LifecycleCounts): Result<PollsState, LogRuleFailure> | undefined {
+export function applyLifecycleEntry(
+  polls: PollsState,
+  entry: LedgerEntry,
+  counts: LifecycleCounts,
+): Result<PollsState, LogRuleFailure> | undefined {
   const step = lifecycleStepOf(entry.type);
   if (step === undefined) return undefined;
   const next = nextPollsState(polls, step);
-  if (next === undefined) return err({ code: 'polls-transition', message: `${entry.type} while the polls are ${polls}` });
+  if (next === undefined)
+    return err({ code: 'polls-transition', message: `${entry.type} while the polls are ${polls}` });
   const held: Partial<Record<'ballotsCast' | 'checkIns' | 'ballotsReissued', number>> = counts;
   if ('ballotsCast' in entry && entry['ballotsCast'] !== held.ballotsCast) {
-    return err({ code: 'ballots-cast-mismatch', message: `${entry.type} states ${String(entry['ballotsCast'])} ballots cast; the log before it holds ${String(held.ballotsCast)}` });
+    return err({
+      code: 'ballots-cast-mismatch',
+      message: `${entry.type} states ${String(entry['ballotsCast'])} ballots cast; the log before it holds ${String(held.ballotsCast)}`,
+    });
   }
   if ('checkIns' in entry) {
     if (entry['checkIns'] !== held.checkIns) {
-      return err({ code: 'check-ins-mismatch', message: `${entry.type} states ${String(entry['checkIns'])} check-ins; the log before it holds ${String(held.checkIns)}` });
+      return err({
+        code: 'check-ins-mismatch',
+        message: `${entry.type} states ${String(entry['checkIns'])} check-ins; the log before it holds ${String(held.checkIns)}`,
+      });
     }
     // v1 of the poll book's entries comes from before reissues: it states none.
     const reissued = 'ballotsReissued' in entry ? entry['ballotsReissued'] : 0;
     if (reissued !== held.ballotsReissued) {
-      return err({ code: 'ballots-reissued-mismatch', message: `${entry.type} v${entry.v} states ${String(reissued)} ballots reissued; the log before it holds ${String(held.ballotsReissued)}` });
+      return err({
+        code: 'ballots-reissued-mismatch',
+        message: `${entry.type} v${entry.v} states ${String(reissued)} ballots reissued; the log before it holds ${String(held.ballotsReissued)}`,
+      });
     }
   }
   return ok(next);
@@ -193,33 +209,66 @@ export function applyBallotLogEntry(
       const ballot = decoded.value;
       const revealing = identityCiphertextIn(ballot);
       if (revealing !== undefined) {
-        return fail('identity-ciphertext', `ballot ${ballot.ballotId} encrypts ${revealing.contestId}/${revealing.selectionId} with α the identity (nonce 0): the ciphertext shows its vote`);
+        return fail(
+          'identity-ciphertext',
+          `ballot ${ballot.ballotId} encrypts ${revealing.contestId}/${revealing.selectionId} with α the identity (nonce 0): the ciphertext shows its vote`,
+        );
       }
-      if (rules.statusOf(ballot.ballotId) !== undefined) return fail('ballot-id-reused', `ballot id ${ballot.ballotId} appeared earlier in this log`);
+      if (rules.statusOf(ballot.ballotId) !== undefined)
+        return fail('ballot-id-reused', `ballot id ${ballot.ballotId} appeared earlier in this log`);
       const code = nextConfirmationCode(position.chain, ballot);
       if (!bytesEqual(code, fromBase64Url(entry['confirmationCode'] as string))) {
-        return fail('confirmation-code', `the confirmation code of ballot ${ballot.ballotId} is not the next link of the station's chain`);
+        return fail(
+          'confirmation-code',
+          `the confirmation code of ballot ${ballot.ballotId} is not the next link of the station's chain`,
+        );
       }
       if (entry.type === 'ballot-challenged') {
         const opened = parseChallengedBallot(entry['challenge']);
-        if (!opened.ok) return fail('challenge', `the challenge record does not decode: ${JSON.stringify(opened.error)}`);
-        const reproduced = verifyChallengedBallot(rules.context, manifest, { stationId: rules.stationId, ballotStyleId }, ballot, opened.value);
+        if (!opened.ok)
+          return fail('challenge', `the challenge record does not decode: ${JSON.stringify(opened.error)}`);
+        const reproduced = verifyChallengedBallot(
+          rules.context,
+          manifest,
+          { stationId: rules.stationId, ballotStyleId },
+          ballot,
+          opened.value,
+        );
         if (!reproduced.ok) {
-          const at = [reproduced.error.contestId, reproduced.error.selectionId].filter((x) => x !== undefined).join('/');
-          return fail('challenge', `the published plaintext and nonce do not reproduce ballot ${ballot.ballotId} (${reproduced.error.check}${at ? ` at ${at}` : ''})`);
+          const at = [reproduced.error.contestId, reproduced.error.selectionId]
+            .filter((x) => x !== undefined)
+            .join('/');
+          return fail(
+            'challenge',
+            `the published plaintext and nonce do not reproduce ballot ${ballot.ballotId} (${reproduced.error.check}${at ? ` at ${at}` : ''})`,
+          );
         }
       }
       const status = entry.type === 'ballot-pending' ? 'pending' : 'challenged';
-      return ok({ position: { ...position, chain: code }, step: { kind: 'shown', status, ballotStyleId, ballot, code } });
+      return ok({
+        position: { ...position, chain: code },
+        step: { kind: 'shown', status, ballotStyleId, ballot, code },
+      });
     }
     case 'ballot-cast':
     case 'ballot-voided': {
       const ballotId = entry['ballotId'] as string;
-      const allowed: readonly PollsState[] = entry.type === 'ballot-cast' ? ['polls-open', 'polls-paused'] : ['polls-open', 'polls-paused', 'polls-closed-final'];
+      const allowed: readonly PollsState[] =
+        entry.type === 'ballot-cast'
+          ? ['polls-open', 'polls-paused']
+          : ['polls-open', 'polls-paused', 'polls-closed-final'];
       if (!allowed.includes(polls)) return fail('polls-not-open', `${entry.type} while the polls are ${polls}`);
       const was = rules.statusOf(ballotId);
-      if (was !== 'pending') return fail('ballot-not-pending', was === undefined ? `ballot ${ballotId} was never pending` : `ballot ${ballotId} is already ${was}`);
-      if (entry.type === 'ballot-cast') return ok({ position: { ...position, cast: position.cast + 1 }, step: { kind: 'resolved', status: 'cast', ballotId } });
+      if (was !== 'pending')
+        return fail(
+          'ballot-not-pending',
+          was === undefined ? `ballot ${ballotId} was never pending` : `ballot ${ballotId} is already ${was}`,
+        );
+      if (entry.type === 'ballot-cast')
+        return ok({
+          position: { ...position, cast: position.cast + 1 },
+          step: { kind: 'resolved', status: 'cast', ballotId },
+        });
       return ok({ position, step: { kind: 'resolved', status: 'voided', ballotId } });
     }
     default:

@@ -15,7 +15,14 @@ import { confirmationSeed, type EncryptedBallot, type LoggedBallot } from '../ba
 import { describeEntryError } from '../ledger/entries';
 import { electionEntryRegistry } from '../ledger/station-entries';
 import { err, ok, type Result } from '../result';
-import { applyBallotLogEntry, parseEntryBallot, type BallotLogPosition, type BallotStatus, type LogRuleCode, type PollsState } from './ballot-log-rules';
+import {
+  applyBallotLogEntry,
+  parseEntryBallot,
+  type BallotLogPosition,
+  type BallotStatus,
+  type LogRuleCode,
+  type PollsState,
+} from './ballot-log-rules';
 import type { RecordElection, RecordStation } from './election';
 import type { RecordCheck, RecordFailure } from './failure';
 
@@ -56,7 +63,15 @@ export type ReplayedBallotLog = {
   readonly pollsClosed: boolean;
   readonly polls: PollsState;
   /** Every ballot whose code was shown: where it stands, by ballot id (what a bulletin board indexes). */
-  readonly places: ReadonlyMap<string, { readonly index: number; readonly status: BallotStatus; readonly resolvedIndex: number | null; readonly code: string }>;
+  readonly places: ReadonlyMap<
+    string,
+    {
+      readonly index: number;
+      readonly status: BallotStatus;
+      readonly resolvedIndex: number | null;
+      readonly code: string;
+    }
+  >;
 };
 
 export type ReplayOptions = {
@@ -70,7 +85,11 @@ export function replayBallotLog(
   entryTexts: readonly string[],
   options: ReplayOptions,
 ): Result<ReplayedBallotLog, RecordFailure> {
-  let position: BallotLogPosition = { polls: 'polls-closed-initial', chain: confirmationSeed(election.extendedBaseHash, station.stationId), cast: 0 };
+  let position: BallotLogPosition = {
+    polls: 'polls-closed-initial',
+    chain: confirmationSeed(election.extendedBaseHash, station.stationId),
+    cast: 0,
+  };
   const status = new Map<string, BallotStatus>();
   const places = new Map<string, { index: number; status: BallotStatus; resolvedIndex: number | null; code: string }>();
   const pending = new Map<string, { index: number; ballotStyleId: string; ballot: EncryptedBallot }>();
@@ -104,7 +123,12 @@ export function replayBallotLog(
       case 'shown': {
         const { ballot, ballotStyleId } = step;
         status.set(ballot.ballotId, step.status);
-        places.set(ballot.ballotId, { index, status: step.status, resolvedIndex: null, code: String(decoded.value['confirmationCode']) });
+        places.set(ballot.ballotId, {
+          index,
+          status: step.status,
+          resolvedIndex: null,
+          code: String(decoded.value['confirmationCode']),
+        });
         if (step.status === 'challenged') challenged++;
         else pending.set(ballot.ballotId, { index, ballotStyleId, ballot });
         proofJobs.push({ index, ballotStyleId, ballot, entryText: text });
@@ -115,7 +139,12 @@ export function replayBallotLog(
         if (ballot === undefined) throw new Error(`invariant failed: pending ballot ${step.ballotId} was not kept`);
         pending.delete(step.ballotId);
         status.set(step.ballotId, step.status);
-        places.set(step.ballotId, { index: ballot.index, status: step.status, resolvedIndex: index, code: places.get(step.ballotId)?.code ?? '' });
+        places.set(step.ballotId, {
+          index: ballot.index,
+          status: step.status,
+          resolvedIndex: index,
+          code: places.get(step.ballotId)?.code ?? '',
+        });
         if (step.status === 'cast') cast.push(ballot);
         else voided++;
         break;
@@ -124,7 +153,22 @@ export function replayBallotLog(
   }
   const polls = position.polls;
   if (options.requireClosed && polls !== 'polls-closed-final') {
-    return err({ check: 'polls-not-closed', stationId: station.stationId, log: 'ballots', message: `the log ends with the polls ${polls}: the record is not final` });
+    return err({
+      check: 'polls-not-closed',
+      stationId: station.stationId,
+      log: 'ballots',
+      message: `the log ends with the polls ${polls}: the record is not final`,
+    });
   }
-  return ok({ entries: entryTexts.length, proofJobs, cast, challenged, voided, unresolved: [...pending.keys()], pollsClosed: polls === 'polls-closed-final', polls, places });
+  return ok({
+    entries: entryTexts.length,
+    proofJobs,
+    cast,
+    challenged,
+    voided,
+    unresolved: [...pending.keys()],
+    pollsClosed: polls === 'polls-closed-final',
+    polls,
+    places,
+  });
 }

@@ -32,14 +32,22 @@ export type UniquenessFailure = {
 /** The keys one shown ballot claims: its id and each selection's α (unpadded base64url of the encoding). */
 export type BallotKeys = {
   readonly ballotId: string;
-  readonly alphas: readonly { readonly contestId: ContestId; readonly selectionId: SelectionId; readonly alpha: string }[];
+  readonly alphas: readonly {
+    readonly contestId: ContestId;
+    readonly selectionId: SelectionId;
+    readonly alpha: string;
+  }[];
 };
 
 export function ballotKeysOf(ballot: EncryptedBallot): BallotKeys {
   return {
     ballotId: ballot.ballotId,
     alphas: ballot.contests.flatMap((contest) =>
-      contest.selections.map((s) => ({ contestId: contest.contestId, selectionId: s.selectionId, alpha: s.ciphertext.alpha.toBase64Url() })),
+      contest.selections.map((s) => ({
+        contestId: contest.contestId,
+        selectionId: s.selectionId,
+        alpha: s.ciphertext.alpha.toBase64Url(),
+      })),
     ),
   };
 }
@@ -114,7 +122,10 @@ export class BallotUniqueness {
  * by entry: the first that repeats an id or an α, or undefined.
  */
 export function firstDuplicate(
-  stations: readonly { readonly stationId: string; readonly shown: readonly (BallotKeys & { readonly index: number })[] }[],
+  stations: readonly {
+    readonly stationId: string;
+    readonly shown: readonly (BallotKeys & { readonly index: number })[];
+  }[],
 ): UniquenessFailure | undefined {
   const uniqueness = new BallotUniqueness();
   for (const { stationId, shown } of stations) {

@@ -18,7 +18,12 @@ import { sha256 } from '../encoding/hash';
 import { ballotStylesForPrecinct, type ElectionDefinition } from '../election/definition';
 import { describeElectionErrors } from '../election/errors';
 import { toBallotManifest } from '../election/manifest';
-import { electionCeremonyBaseHash, electionExtendedBaseHash, verifyElectionPackage, type PackageTrust } from '../election/package';
+import {
+  electionCeremonyBaseHash,
+  electionExtendedBaseHash,
+  verifyElectionPackage,
+  type PackageTrust,
+} from '../election/package';
 import type { PrecinctId, StationId } from '../ids';
 import { parseVerifierKey, SIGNATURE_TYPE_COSIGNATURE_V1 } from '../ledger/note';
 import { err, ok, type Result } from '../result';
@@ -38,8 +43,12 @@ export type RecordElection = {
 };
 
 /** Verifies election.json (signature, base hash) and derives what every later check needs. */
-export function openRecordElection(packageJson: unknown, trust: PackageTrust = { authorityKey: 'self' }): Result<RecordElection, RecordFailure> {
-  const fail = (message: string): Result<never, RecordFailure> => err({ check: 'election-package', file: 'election.json', message });
+export function openRecordElection(
+  packageJson: unknown,
+  trust: PackageTrust = { authorityKey: 'self' },
+): Result<RecordElection, RecordFailure> {
+  const fail = (message: string): Result<never, RecordFailure> =>
+    err({ check: 'election-package', file: 'election.json', message });
   const verified = verifyElectionPackage(packageJson, trust);
   if (!verified.ok) return fail(describeElectionErrors(verified.error, 'en'));
   const { definition, baseHash } = verified.value;
@@ -80,25 +89,45 @@ export function ceremonyRecordHash(ceremonyJson: unknown): string {
  * Checks guardians/key-ceremony.json: every proof in it, and that it is the ceremony
  * the package names (its hash, guardian count, threshold and joint key).
  */
-export function openRecordCeremony(election: RecordElection, ceremonyJson: unknown): Result<KeyCeremonyRecord, RecordFailure> {
+export function openRecordCeremony(
+  election: RecordElection,
+  ceremonyJson: unknown,
+): Result<KeyCeremonyRecord, RecordFailure> {
   const file = 'guardians/key-ceremony.json';
   const parsed = parseKeyCeremony(ceremonyJson);
-  if (!parsed.ok) return err({ check: 'ceremony-record', file, message: `not a key-ceremony record: ${JSON.stringify(parsed.error)}` });
+  if (!parsed.ok)
+    return err({
+      check: 'ceremony-record',
+      file,
+      message: `not a key-ceremony record: ${JSON.stringify(parsed.error)}`,
+    });
   const verified = verifyCeremonyRecord(parsed.value);
   if (!verified.ok) {
     const who = verified.error.guardianId === undefined ? '' : ` (guardian ${verified.error.guardianId})`;
-    const what = verified.error.check === 'acceptance' ? `guardian acceptance missing, or not a signature on this transcript${who}` : `ceremony check ${verified.error.check} fails${who}`;
-    return err({ check: 'ceremony-record', file, message: what, ...(verified.error.guardianId === undefined ? {} : { guardianId: verified.error.guardianId }) });
+    const what =
+      verified.error.check === 'acceptance'
+        ? `guardian acceptance missing, or not a signature on this transcript${who}`
+        : `ceremony check ${verified.error.check} fails${who}`;
+    return err({
+      check: 'ceremony-record',
+      file,
+      message: what,
+      ...(verified.error.guardianId === undefined ? {} : { guardianId: verified.error.guardianId }),
+    });
   }
   const { guardians } = election.definition;
   const binding = (message: string): Result<never, RecordFailure> => err({ check: 'ceremony-binding', file, message });
-  if (ceremonyRecordHash(ceremonyJson) !== guardians.ceremonyRecordHash) return binding('its SHA-256 is not the ceremonyRecordHash the election package signs');
+  if (ceremonyRecordHash(ceremonyJson) !== guardians.ceremonyRecordHash)
+    return binding('its SHA-256 is not the ceremonyRecordHash the election package signs');
   if (!bytesEqual(parsed.value.baseHash, electionCeremonyBaseHash(election.definition))) {
     return binding("its base hash is not this election's: the ceremony was held for another definition");
   }
-  if (parsed.value.guardians.length !== guardians.count) return binding(`it has ${parsed.value.guardians.length} guardians, the package says ${guardians.count}`);
-  if (parsed.value.threshold !== guardians.threshold) return binding(`its threshold is ${parsed.value.threshold}, the package says ${guardians.threshold}`);
-  if (parsed.value.jointKey.toBase64Url() !== guardians.jointPublicKey) return binding('its joint key is not the joint public key of the package');
+  if (parsed.value.guardians.length !== guardians.count)
+    return binding(`it has ${parsed.value.guardians.length} guardians, the package says ${guardians.count}`);
+  if (parsed.value.threshold !== guardians.threshold)
+    return binding(`its threshold is ${parsed.value.threshold}, the package says ${guardians.threshold}`);
+  if (parsed.value.jointKey.toBase64Url() !== guardians.jointPublicKey)
+    return binding('its joint key is not the joint public key of the package');
   return ok(parsed.value);
 }
 

@@ -18,7 +18,11 @@ type LocalizedText = { readonly ru: string; readonly en: string };
 function text(value: LocalizedText) {
   return {
     '@type': 'ElectionResults.InternationalizedText',
-    Text: (['en', 'ru'] as const).map((language) => ({ '@type': 'ElectionResults.LanguageString', Language: language, Content: value[language] })),
+    Text: (['en', 'ru'] as const).map((language) => ({
+      '@type': 'ElectionResults.LanguageString',
+      Language: language,
+      Content: value[language],
+    })),
   };
 }
 
@@ -33,7 +37,11 @@ export type NistReportOptions = {
   readonly vendorApplicationId: string;
 };
 
-export function resultsToNist(definition: ElectionDefinition, results: ElectionResults, options: NistReportOptions): unknown {
+export function resultsToNist(
+  definition: ElectionDefinition,
+  results: ElectionResults,
+  options: NistReportOptions,
+): unknown {
   const jurisdictionGp = `gp-${definition.jurisdiction.id}`;
   const units: { gpUnitId: string; result: UnitResult }[] = [
     { gpUnitId: jurisdictionGp, result: results.overall },
@@ -44,23 +52,40 @@ export function resultsToNist(definition: ElectionDefinition, results: ElectionR
   // What each unit is made of: only units that exist in this report.
   const precinctParts = (precinctId: string) => [
     ...results.stations.filter((s) => s.precinctId === precinctId).map((s) => gpStation(s.stationId)),
-    ...results.merged.filter((m) => m.kind === 'precinct' && m.precinctId === precinctId).map((m) => gpMerged(m.unitId)),
+    ...results.merged
+      .filter((m) => m.kind === 'precinct' && m.precinctId === precinctId)
+      .map((m) => gpMerged(m.unitId)),
   ];
   const reportedPrecincts = new Set(results.precincts.map((p) => p.precinctId));
   const jurisdictionParts = [
     ...results.precincts.map((p) => gpPrecinct(p.precinctId)),
-    ...results.merged.filter((m) => m.kind === 'election' || (m.precinctId !== undefined && !reportedPrecincts.has(m.precinctId))).map((m) => gpMerged(m.unitId)),
+    ...results.merged
+      .filter((m) => m.kind === 'election' || (m.precinctId !== undefined && !reportedPrecincts.has(m.precinctId)))
+      .map((m) => gpMerged(m.unitId)),
     ...results.stations.filter((s) => !reportedPrecincts.has(s.precinctId)).map((s) => gpStation(s.stationId)),
   ];
   const countsFor = (contestId: string, selectionId: string) =>
     units.flatMap(({ gpUnitId, result }) => {
-      const count = result.contests.find((c) => c.contestId === contestId)?.selections.find((s) => s.selectionId === selectionId)?.count;
-      return count === undefined ? [] : [{ '@type': 'ElectionResults.VoteCounts', GpUnitId: gpUnitId, Type: 'total', Count: count }];
+      const count = result.contests
+        .find((c) => c.contestId === contestId)
+        ?.selections.find((s) => s.selectionId === selectionId)?.count;
+      return count === undefined
+        ? []
+        : [{ '@type': 'ElectionResults.VoteCounts', GpUnitId: gpUnitId, Type: 'total', Count: count }];
     });
   const otherCountsFor = (contestId: string) =>
     units.flatMap(({ gpUnitId, result }) => {
       const contest = result.contests.find((c) => c.contestId === contestId);
-      return contest === undefined ? [] : [{ '@type': 'ElectionResults.OtherCounts', GpUnitId: gpUnitId, Overvotes: 0, Undervotes: contest.undervotes }];
+      return contest === undefined
+        ? []
+        : [
+            {
+              '@type': 'ElectionResults.OtherCounts',
+              GpUnitId: gpUnitId,
+              Overvotes: 0,
+              Undervotes: contest.undervotes,
+            },
+          ];
     });
 
   const contests = definition.contests
@@ -140,7 +165,12 @@ export function resultsToNist(definition: ElectionDefinition, results: ElectionR
           ComposingGpUnitIds: precinctParts(p.precinctId),
         };
       }),
-      ...results.stations.map((s) => ({ '@type': 'ElectionResults.ReportingUnit', '@id': gpStation(s.stationId), Type: 'polling-place', Name: text({ ru: s.stationId, en: s.stationId }) })),
+      ...results.stations.map((s) => ({
+        '@type': 'ElectionResults.ReportingUnit',
+        '@id': gpStation(s.stationId),
+        Type: 'polling-place',
+        Name: text({ ru: s.stationId, en: s.stationId }),
+      })),
       ...results.merged.map((m) => {
         const members = m.stations.map((s) => s.stationId).join(', ');
         return {
@@ -160,7 +190,12 @@ export function resultsToNist(definition: ElectionDefinition, results: ElectionR
         StartDate: definition.date,
         EndDate: definition.date,
         Type: 'general',
-        BallotCounts: units.map(({ gpUnitId, result }) => ({ '@type': 'ElectionResults.BallotCounts', GpUnitId: gpUnitId, Type: 'total', BallotsCast: result.ballotsCast })),
+        BallotCounts: units.map(({ gpUnitId, result }) => ({
+          '@type': 'ElectionResults.BallotCounts',
+          GpUnitId: gpUnitId,
+          Type: 'total',
+          BallotsCast: result.ballotsCast,
+        })),
         Candidate: definition.candidates
           .filter((c) => candidateIds.has(c.id))
           .map((c) => ({ '@type': 'ElectionResults.Candidate', '@id': `candidate-${c.id}`, BallotName: text(c.name) })),

@@ -45,7 +45,11 @@ export type PublicationUnit = {
 };
 
 /** What the rule looks at: public counts of cast ballots. */
-export type StationCastCounts = { readonly stationId: string; readonly precinctId: string; readonly castByStyle: ReadonlyMap<string, number> };
+export type StationCastCounts = {
+  readonly stationId: string;
+  readonly precinctId: string;
+  readonly castByStyle: ReadonlyMap<string, number>;
+};
 
 /** The package's minimum, or 1 (every station alone) for packages made before it existed. */
 export function minimumPublishedCount(definition: ElectionDefinition): number {
@@ -60,16 +64,24 @@ export function castByStyleOf(stations: readonly StationCastCounts[]): Map<strin
 }
 
 /** Cast ballots carrying each contest, over a set of stations. */
-export function ballotsPerContest(election: PublicationElection, castByStyle: ReadonlyMap<string, number>): Map<string, number> {
+export function ballotsPerContest(
+  election: PublicationElection,
+  castByStyle: ReadonlyMap<string, number>,
+): Map<string, number> {
   const perContest = new Map<string, number>();
   for (const [styleId, n] of castByStyle) {
-    for (const contest of election.manifests.get(styleId)?.contests ?? []) perContest.set(contest.contestId, (perContest.get(contest.contestId) ?? 0) + n);
+    for (const contest of election.manifests.get(styleId)?.contests ?? [])
+      perContest.set(contest.contestId, (perContest.get(contest.contestId) ?? 0) + n);
   }
   return perContest;
 }
 
 /** The test of the rule above: may this set of stations be decrypted as one unit? */
-export function mayPublish(election: PublicationElection, stations: readonly StationCastCounts[], minimum: number): boolean {
+export function mayPublish(
+  election: PublicationElection,
+  stations: readonly StationCastCounts[],
+  minimum: number,
+): boolean {
   const byStyle = castByStyleOf(stations);
   const cast = [...byStyle.values()].reduce((a, b) => a + b, 0);
   if (cast === 0) return true;
@@ -80,17 +92,29 @@ export function mayPublish(election: PublicationElection, stations: readonly Sta
 const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The units of the rule above, in a fixed order: stations alone, then precincts, then the election. */
-export function publicationUnits(election: PublicationElection, stations: readonly StationCastCounts[]): PublicationUnit[] {
+export function publicationUnits(
+  election: PublicationElection,
+  stations: readonly StationCastCounts[],
+): PublicationUnit[] {
   const minimum = minimumPublishedCount(election.definition);
   const ids = (set: readonly StationCastCounts[]) => set.map((s) => s.stationId).sort(byId);
   const alone = stations.filter((s) => mayPublish(election, [s], minimum));
-  const units: PublicationUnit[] = alone.map((s) => ({ unitId: s.stationId, kind: 'station', precinctId: s.precinctId, stationIds: [s.stationId] }));
+  const units: PublicationUnit[] = alone.map((s) => ({
+    unitId: s.stationId,
+    kind: 'station',
+    precinctId: s.precinctId,
+    stationIds: [s.stationId],
+  }));
   const left: StationCastCounts[] = [];
   for (const precinct of election.definition.precincts) {
     const inPrecinct = stations.filter((s) => s.precinctId === precinct.id);
     const small = inPrecinct.filter((s) => !alone.includes(s));
     if (small.length === 0) continue;
-    const merged = mayPublish(election, small, minimum) ? small : mayPublish(election, inPrecinct, minimum) ? inPrecinct : undefined;
+    const merged = mayPublish(election, small, minimum)
+      ? small
+      : mayPublish(election, inPrecinct, minimum)
+        ? inPrecinct
+        : undefined;
     if (merged === undefined) {
       left.push(...small);
       continue;
@@ -100,15 +124,24 @@ export function publicationUnits(election: PublicationElection, stations: readon
       const at = units.findIndex((u) => u.kind === 'station' && u.unitId === s.stationId);
       if (at >= 0) units.splice(at, 1);
     }
-    units.push({ unitId: `precinct:${precinct.id}`, kind: 'precinct', precinctId: precinct.id, stationIds: ids(merged) });
+    units.push({
+      unitId: `precinct:${precinct.id}`,
+      kind: 'precinct',
+      precinctId: precinct.id,
+      stationIds: ids(merged),
+    });
   }
   if (left.length === 0) return units;
-  if (mayPublish(election, left, minimum)) return [...units, { unitId: 'election', kind: 'election', stationIds: ids(left) }];
+  if (mayPublish(election, left, minimum))
+    return [...units, { unitId: 'election', kind: 'election', stationIds: ids(left) }];
   return [{ unitId: 'election', kind: 'election', stationIds: ids(stations) }];
 }
 
 /** The encrypted totals of a unit: per selection, the product of its stations' totals. */
-export function unitEncryptedTotals(election: RecordElection, stationTallies: readonly EncryptedTally[]): EncryptedTally {
+export function unitEncryptedTotals(
+  election: RecordElection,
+  stationTallies: readonly EncryptedTally[],
+): EncryptedTally {
   const sums = new Map<string, Map<string, Ciphertext>>();
   for (const tally of stationTallies) {
     for (const contest of tally.contests) {
@@ -124,29 +157,55 @@ export function unitEncryptedTotals(election: RecordElection, stationTallies: re
     }
   }
   const first = new Map<string, EncryptedTally['contests'][number]>();
-  for (const tally of stationTallies) for (const contest of tally.contests) if (!first.has(contest.contestId)) first.set(contest.contestId, contest);
+  for (const tally of stationTallies)
+    for (const contest of tally.contests) if (!first.has(contest.contestId)) first.set(contest.contestId, contest);
   const contests = election.definition.contests
     .filter((c) => sums.has(c.id))
     .map((c) => {
       const order = first.get(c.id)?.selections ?? [];
       const selections = sums.get(c.id) as Map<string, Ciphertext>;
-      return { contestId: c.id, selections: order.map((s) => ({ selectionId: s.selectionId, ciphertext: selections.get(s.selectionId) as Ciphertext })) };
+      return {
+        contestId: c.id,
+        selections: order.map((s) => ({
+          selectionId: s.selectionId,
+          ciphertext: selections.get(s.selectionId) as Ciphertext,
+        })),
+      };
     });
   return { ballotCount: stationTallies.reduce((n, t) => n + t.ballotCount, 0), contests };
 }
 
 /** A unit with what decrypting it needs: its encrypted totals and its cast ballots per style. */
-export type UnitToDecrypt = { readonly unit: PublicationUnit; readonly tally: EncryptedTally; readonly castByStyle: ReadonlyMap<string, number> };
+export type UnitToDecrypt = {
+  readonly unit: PublicationUnit;
+  readonly tally: EncryptedTally;
+  readonly castByStyle: ReadonlyMap<string, number>;
+};
 
 /** The publication units of verified logs, with their encrypted totals. */
 export function unitsToDecrypt(
   election: RecordElection,
-  stations: readonly { readonly station: { readonly stationId: string; readonly precinctId: string }; readonly castByStyle: ReadonlyMap<string, number>; readonly totals: { readonly tally: EncryptedTally } }[],
+  stations: readonly {
+    readonly station: { readonly stationId: string; readonly precinctId: string };
+    readonly castByStyle: ReadonlyMap<string, number>;
+    readonly totals: { readonly tally: EncryptedTally };
+  }[],
 ): UnitToDecrypt[] {
-  const counts = stations.map((s) => ({ stationId: s.station.stationId, precinctId: s.station.precinctId, castByStyle: s.castByStyle }));
+  const counts = stations.map((s) => ({
+    stationId: s.station.stationId,
+    precinctId: s.station.precinctId,
+    castByStyle: s.castByStyle,
+  }));
   const byStation = new Map(stations.map((s) => [s.station.stationId, s]));
   return publicationUnits(election, counts).map((unit) => {
     const members = unit.stationIds.map((id) => byStation.get(id)).filter((s) => s !== undefined);
-    return { unit, tally: unitEncryptedTotals(election, members.map((s) => s.totals.tally)), castByStyle: castByStyleOf(counts.filter((c) => unit.stationIds.includes(c.stationId))) };
+    return {
+      unit,
+      tally: unitEncryptedTotals(
+        election,
+        members.map((s) => s.totals.tally),
+      ),
+      castByStyle: castByStyleOf(counts.filter((c) => unit.stationIds.includes(c.stationId))),
+    };
   });
 }

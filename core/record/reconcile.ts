@@ -33,11 +33,22 @@ export const paperCountsSchema = z.strictObject({
     z.strictObject({
       stationId: z.string().describe('the station, as enrolled'),
       paperRecords: count.describe('paper records in the ballot box, counted by hand or from their QR codes'),
-      printedCastCount: count.optional().describe('"ballots cast" on the closing report the station printed, when the officials have it'),
+      printedCastCount: count
+        .optional()
+        .describe('"ballots cast" on the closing report the station printed, when the officials have it'),
       checkIns: count.optional().describe('voters checked in, from the poll book, when the officials have it'),
-      ballotsReissued: count.optional().describe('new ballots issued to checked-in voters who had none (closing report or poll book), when the officials have it'),
+      ballotsReissued: count
+        .optional()
+        .describe(
+          'new ballots issued to checked-in voters who had none (closing report or poll book), when the officials have it',
+        ),
       contests: z
-        .array(z.strictObject({ contestId: z.string(), selections: z.array(z.strictObject({ selectionId: z.string(), count })) }))
+        .array(
+          z.strictObject({
+            contestId: z.string(),
+            selections: z.array(z.strictObject({ selectionId: z.string(), count })),
+          }),
+        )
         .default([])
         .describe('optional hand counts per contest and selection, set against the decrypted totals'),
     }),
@@ -46,7 +57,11 @@ export const paperCountsSchema = z.strictObject({
 export type PaperCounts = z.infer<typeof paperCountsSchema>;
 
 /** The officials' paper counts, for `urna reconcile --paper` and `urna audit --paper`. */
-export const paperCountsFormat: InputFormat<PaperCounts> = { name: 'paper-counts', what: 'paper-count file', schema: paperCountsSchema };
+export const paperCountsFormat: InputFormat<PaperCounts> = {
+  name: 'paper-counts',
+  what: 'paper-count file',
+  schema: paperCountsSchema,
+};
 
 /** `file` names the file in the messages. */
 export function parsePaperCounts(json: unknown, file = 'the paper counts'): Result<PaperCounts, string> {
@@ -103,7 +118,11 @@ export type StationReconciliation = {
   readonly sessionsWithoutBallot: number | null;
   readonly contests: readonly {
     readonly contestId: string;
-    readonly selections: readonly { readonly selectionId: string; readonly handCount: number | null; readonly decrypted: number | null }[];
+    readonly selections: readonly {
+      readonly selectionId: string;
+      readonly handCount: number | null;
+      readonly decrypted: number | null;
+    }[];
   }[];
   readonly discrepancies: readonly Discrepancy[];
 };
@@ -128,48 +147,117 @@ export type Reconciliation = {
  * `voidedInLog`: voided ballots per station from the verified ballot logs (the
  * results carry only what was cast); needed once the paper side gives reissues.
  */
-export function reconcile(results: ElectionResults, paper: PaperCounts, voidedInLog: ReadonlyMap<string, number> = new Map()): Reconciliation {
+export function reconcile(
+  results: ElectionResults,
+  paper: PaperCounts,
+  voidedInLog: ReadonlyMap<string, number> = new Map(),
+): Reconciliation {
   // A station merged into a unit (publication.ts) has its cast count but no totals of its own:
   // its hand count is compared at the unit's level (mergedUnits below).
-  const mergedMembers = results.merged.flatMap((m) => m.stations.map((s) => ({ ...s, unitId: m.unitId, contests: [] as UnitResult['contests'] })));
+  const mergedMembers = results.merged.flatMap((m) =>
+    m.stations.map((s) => ({ ...s, unitId: m.unitId, contests: [] as UnitResult['contests'] })),
+  );
   const digitalStations = [...results.stations, ...mergedMembers];
-  const stationIds = [...new Set([...digitalStations.map((s) => s.stationId), ...paper.stations.map((s) => s.stationId)])].sort();
+  const stationIds = [
+    ...new Set([...digitalStations.map((s) => s.stationId), ...paper.stations.map((s) => s.stationId)]),
+  ].sort();
   const stations = stationIds.map((stationId): StationReconciliation => {
     const digital = digitalStations.find((s) => s.stationId === stationId);
     const mergedInto = mergedMembers.find((s) => s.stationId === stationId)?.unitId ?? null;
     const counted = paper.stations.find((s) => s.stationId === stationId);
     const discrepancies: Discrepancy[] = [];
-    if (digital === undefined) discrepancies.push({ stationId, kind: 'station-not-in-record', paper: counted?.paperRecords ?? null, digital: null });
-    if (counted === undefined) discrepancies.push({ stationId, kind: 'station-missing-on-paper', paper: null, digital: digital?.ballotsCast ?? null });
+    if (digital === undefined)
+      discrepancies.push({
+        stationId,
+        kind: 'station-not-in-record',
+        paper: counted?.paperRecords ?? null,
+        digital: null,
+      });
+    if (counted === undefined)
+      discrepancies.push({
+        stationId,
+        kind: 'station-missing-on-paper',
+        paper: null,
+        digital: digital?.ballotsCast ?? null,
+      });
     const cast = digital?.ballotsCast ?? null;
     let sessionsWithoutBallot: number | null = null;
     if (digital !== undefined && counted !== undefined) {
-      if (counted.paperRecords !== digital.ballotsCast) discrepancies.push({ stationId, kind: 'paper-vs-cast', paper: counted.paperRecords, digital: digital.ballotsCast });
+      if (counted.paperRecords !== digital.ballotsCast)
+        discrepancies.push({
+          stationId,
+          kind: 'paper-vs-cast',
+          paper: counted.paperRecords,
+          digital: digital.ballotsCast,
+        });
       if (counted.printedCastCount !== undefined && counted.printedCastCount !== digital.ballotsCast) {
-        discrepancies.push({ stationId, kind: 'printed-report-vs-cast', paper: counted.printedCastCount, digital: digital.ballotsCast });
+        discrepancies.push({
+          stationId,
+          kind: 'printed-report-vs-cast',
+          paper: counted.printedCastCount,
+          digital: digital.ballotsCast,
+        });
       }
       if (counted.checkIns !== undefined && counted.ballotsReissued !== undefined) {
         // Every session issued ends in a cast ballot, a voided one, or none at all: never more cast than that.
         const issuedLessVoided = counted.checkIns + counted.ballotsReissued - (voidedInLog.get(stationId) ?? 0);
-        if (digital.ballotsCast > issuedLessVoided) discrepancies.push({ stationId, kind: 'issued-less-voided-vs-cast', paper: issuedLessVoided, digital: digital.ballotsCast });
+        if (digital.ballotsCast > issuedLessVoided)
+          discrepancies.push({
+            stationId,
+            kind: 'issued-less-voided-vs-cast',
+            paper: issuedLessVoided,
+            digital: digital.ballotsCast,
+          });
         // A reissue only ever stands in for a checked-in voter's missing ballot.
-        if (digital.ballotsCast > counted.checkIns) discrepancies.push({ stationId, kind: 'cast-exceeds-check-ins', paper: counted.checkIns, digital: digital.ballotsCast });
+        if (digital.ballotsCast > counted.checkIns)
+          discrepancies.push({
+            stationId,
+            kind: 'cast-exceeds-check-ins',
+            paper: counted.checkIns,
+            digital: digital.ballotsCast,
+          });
         sessionsWithoutBallot = Math.max(0, issuedLessVoided - digital.ballotsCast);
       } else if (counted.checkIns !== undefined && counted.checkIns !== digital.ballotsCast) {
-        discrepancies.push({ stationId, kind: 'check-ins-vs-cast', paper: counted.checkIns, digital: digital.ballotsCast });
+        discrepancies.push({
+          stationId,
+          kind: 'check-ins-vs-cast',
+          paper: counted.checkIns,
+          digital: digital.ballotsCast,
+        });
       }
     }
-    const contestIds = [...new Set([...(digital?.contests ?? []).map((c) => c.contestId), ...(counted?.contests ?? []).map((c) => c.contestId)])];
+    const contestIds = [
+      ...new Set([
+        ...(digital?.contests ?? []).map((c) => c.contestId),
+        ...(counted?.contests ?? []).map((c) => c.contestId),
+      ]),
+    ];
     const contests = contestIds.map((contestId) => {
       const decrypted = digital?.contests.find((c) => c.contestId === contestId);
       const hand = counted?.contests.find((c) => c.contestId === contestId);
-      const selectionIds = [...new Set([...(decrypted?.selections ?? []).map((s) => s.selectionId), ...(hand?.selections ?? []).map((s) => s.selectionId)])];
+      const selectionIds = [
+        ...new Set([
+          ...(decrypted?.selections ?? []).map((s) => s.selectionId),
+          ...(hand?.selections ?? []).map((s) => s.selectionId),
+        ]),
+      ];
       const selections = selectionIds.map((selectionId) => {
-        const handCount = hand === undefined ? null : (hand.selections.find((s) => s.selectionId === selectionId)?.count ?? 0);
-        const decryptedCount = decrypted === undefined ? null : (decrypted.selections.find((s) => s.selectionId === selectionId)?.count ?? 0);
+        const handCount =
+          hand === undefined ? null : (hand.selections.find((s) => s.selectionId === selectionId)?.count ?? 0);
+        const decryptedCount =
+          decrypted === undefined
+            ? null
+            : (decrypted.selections.find((s) => s.selectionId === selectionId)?.count ?? 0);
         // A contest the officials did not hand count is not a discrepancy: only the counts they entered are compared.
         if (hand !== undefined && mergedInto === null && handCount !== decryptedCount) {
-          discrepancies.push({ stationId, kind: 'hand-count-vs-decrypted', contestId, selectionId, paper: handCount, digital: decryptedCount });
+          discrepancies.push({
+            stationId,
+            kind: 'hand-count-vs-decrypted',
+            contestId,
+            selectionId,
+            paper: handCount,
+            digital: decryptedCount,
+          });
         }
         return { selectionId, handCount, decrypted: decryptedCount };
       });
@@ -191,7 +279,12 @@ export function reconcile(results: ElectionResults, paper: PaperCounts, voidedIn
     };
   });
   const units = mergedUnits(results, paper);
-  return { electionId: results.electionId, stations, units, discrepancies: [...stations.flatMap((s) => s.discrepancies), ...units.flatMap((u) => u.discrepancies)] };
+  return {
+    electionId: results.electionId,
+    stations,
+    units,
+    discrepancies: [...stations.flatMap((s) => s.discrepancies), ...units.flatMap((u) => u.discrepancies)],
+  };
 }
 
 /**
@@ -207,11 +300,20 @@ function mergedUnits(results: ElectionResults, paper: PaperCounts): UnitReconcil
       const selections = contest.selections.map((selection) => {
         let handCount: number | null = 0;
         for (const station of counted) {
-          const count = station?.contests.find((c) => c.contestId === contest.contestId)?.selections.find((s) => s.selectionId === selection.selectionId)?.count;
+          const count = station?.contests
+            .find((c) => c.contestId === contest.contestId)
+            ?.selections.find((s) => s.selectionId === selection.selectionId)?.count;
           handCount = count === undefined || handCount === null ? null : handCount + count;
         }
         if (handCount !== null && handCount !== selection.count) {
-          discrepancies.push({ stationId: unit.unitId, kind: 'hand-count-vs-decrypted', contestId: contest.contestId, selectionId: selection.selectionId, paper: handCount, digital: selection.count });
+          discrepancies.push({
+            stationId: unit.unitId,
+            kind: 'hand-count-vs-decrypted',
+            contestId: contest.contestId,
+            selectionId: selection.selectionId,
+            paper: handCount,
+            digital: selection.count,
+          });
         }
         return { selectionId: selection.selectionId, handCount, decrypted: selection.count };
       });
@@ -225,7 +327,8 @@ const KIND_TEXT: Readonly<Record<DiscrepancyKind, string>> = {
   'paper-vs-cast': 'paper records counted vs ballots cast in the log',
   'printed-report-vs-cast': 'cast count on the printed closing report vs ballots cast in the log',
   'check-ins-vs-cast': 'poll-book check-ins vs ballots cast in the log',
-  'issued-less-voided-vs-cast': 'more ballots cast in the log than poll-book check-ins + ballots reissued − ballots voided in the log',
+  'issued-less-voided-vs-cast':
+    'more ballots cast in the log than poll-book check-ins + ballots reissued − ballots voided in the log',
   'cast-exceeds-check-ins': 'more ballots cast in the log than poll-book check-ins',
   'hand-count-vs-decrypted': 'hand count vs decrypted total',
   'station-missing-on-paper': 'station in the record has no paper count',
@@ -239,16 +342,21 @@ export function describeDiscrepancy(d: Discrepancy): string {
 }
 
 function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 }
 
 /** A self-contained page officials can print and sign. */
 export function reconciliationHtml(r: Reconciliation, title: string): string {
-  const cell = (v: number | null, flagged: boolean) => `<td class="n${flagged ? ' bad' : ''}">${v === null ? '—' : v}</td>`;
+  const cell = (v: number | null, flagged: boolean) =>
+    `<td class="n${flagged ? ' bad' : ''}">${v === null ? '—' : v}</td>`;
   const rows = r.stations
     .map((s) => {
       const flag = (kind: DiscrepancyKind) => s.discrepancies.some((d) => d.kind === kind);
-      const pollBookFlag = flag('check-ins-vs-cast') || flag('issued-less-voided-vs-cast') || flag('cast-exceeds-check-ins');
+      const pollBookFlag =
+        flag('check-ins-vs-cast') || flag('issued-less-voided-vs-cast') || flag('cast-exceeds-check-ins');
       const head = `<tr><th>${escapeHtml(s.stationId)}</th><td>${escapeHtml(s.precinctId ?? '—')}</td>${cell(s.paperRecords, flag('paper-vs-cast'))}${cell(s.castInLog, flag('paper-vs-cast'))}${cell(s.printedCastCount, flag('printed-report-vs-cast'))}${cell(s.checkIns, pollBookFlag)}${cell(s.ballotsReissued, flag('issued-less-voided-vs-cast'))}${cell(s.voidedInLog, flag('issued-less-voided-vs-cast'))}${cell(s.sessionsWithoutBallot, false)}</tr>`;
       const contests = s.contests
         .flatMap((c) =>
@@ -275,7 +383,10 @@ export function reconciliationHtml(r: Reconciliation, title: string): string {
     r.units.length === 0
       ? ''
       : `<h2>Stations decrypted together</h2>\n<p>These stations' totals are below the election's minimum count one by one, so they were decrypted only merged: their hand counts are summed and compared with the merged totals.</p>\n<table><thead><tr><th>Unit</th><th>Stations</th><th>Contest / selection</th><th>Paper (hand count, summed)</th><th>Digital (decrypted)</th></tr></thead>\n<tbody>\n${unitRows}\n</tbody></table>`;
-  const list = r.discrepancies.length === 0 ? '<p>No discrepancies.</p>' : `<ol>${r.discrepancies.map((d) => `<li>${escapeHtml(describeDiscrepancy(d))}</li>`).join('')}</ol>`;
+  const list =
+    r.discrepancies.length === 0
+      ? '<p>No discrepancies.</p>'
+      : `<ol>${r.discrepancies.map((d) => `<li>${escapeHtml(describeDiscrepancy(d))}</li>`).join('')}</ol>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>body{font:12pt serif;margin:2cm}table{border-collapse:collapse;width:100%}td,th{border:1px solid #000;padding:2pt 4pt;text-align:left}td.n{text-align:right}td.bad{font-weight:bold;background:#ddd}tr.sel td{font-size:10pt}@media print{body{margin:1cm}}</style>

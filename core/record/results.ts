@@ -65,19 +65,32 @@ function unitResult(election: RecordElection, unit: DecryptedUnit): UnitResult {
   const contests = unit.totals.contests.map((contest) => {
     let ballots = 0;
     for (const [styleId, n] of unit.castByStyle) {
-      if (election.manifests.get(styleId)?.contests.some((c) => c.contestId === contest.contestId) === true) ballots += n;
+      if (election.manifests.get(styleId)?.contests.some((c) => c.contestId === contest.contestId) === true)
+        ballots += n;
     }
-    return { contestId: contest.contestId, ballots, selections: contest.selections.map((s) => ({ selectionId: s.selectionId, count: s.count })) };
+    return {
+      contestId: contest.contestId,
+      ballots,
+      selections: contest.selections.map((s) => ({ selectionId: s.selectionId, count: s.count })),
+    };
   });
   return { ballotsCast: unit.totals.ballotCount, contests: withUndervotes(election, contests) };
 }
 
-function withUndervotes(election: RecordElection, contests: readonly Omit<ContestResult, 'undervotes'>[]): ContestResult[] {
+function withUndervotes(
+  election: RecordElection,
+  contests: readonly Omit<ContestResult, 'undervotes'>[],
+): ContestResult[] {
   return contests.map((c) => {
     const definition = election.definition.contests.find((d) => d.id === c.contestId);
     const limit = definition === undefined ? 0 : contestLimit(definition);
     const marked = c.selections.reduce((sum, s) => sum + s.count, 0);
-    return { contestId: c.contestId, ballots: c.ballots, undervotes: c.ballots * limit - marked, selections: c.selections };
+    return {
+      contestId: c.contestId,
+      ballots: c.ballots,
+      undervotes: c.ballots * limit - marked,
+      selections: c.selections,
+    };
   });
 }
 
@@ -99,7 +112,11 @@ function sumUnits(election: RecordElection, units: readonly UnitResult[]): UnitR
     .filter((c) => byContest.has(c.id))
     .map((c) => {
       const sum = byContest.get(c.id) as { ballots: number; counts: Map<string, number>; order: string[] };
-      return { contestId: c.id, ballots: sum.ballots, selections: sum.order.map((selectionId) => ({ selectionId, count: sum.counts.get(selectionId) ?? 0 })) };
+      return {
+        contestId: c.id,
+        ballots: sum.ballots,
+        selections: sum.order.map((selectionId) => ({ selectionId, count: sum.counts.get(selectionId) ?? 0 })),
+      };
     });
   return { ballotsCast: units.reduce((n, u) => n + u.ballotsCast, 0), contests: withUndervotes(election, contests) };
 }
@@ -110,11 +127,20 @@ const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  * The results from the decrypted publication units. `stations` gives every station
  * that operated with its precinct and cast count (public in the verified logs).
  */
-export function computeResults(election: RecordElection, guardians: readonly string[], units: readonly DecryptedUnit[], stations: readonly StationCount[]): ElectionResults {
+export function computeResults(
+  election: RecordElection,
+  guardians: readonly string[],
+  units: readonly DecryptedUnit[],
+  stations: readonly StationCount[],
+): ElectionResults {
   const precinctOf = new Map(stations.map((s) => [s.stationId, s.precinctId]));
   const alone = units
     .filter((u) => u.unit.kind === 'station')
-    .map((u) => ({ stationId: u.unit.unitId, precinctId: precinctOf.get(u.unit.unitId) ?? '', ...unitResult(election, u) }))
+    .map((u) => ({
+      stationId: u.unit.unitId,
+      precinctId: precinctOf.get(u.unit.unitId) ?? '',
+      ...unitResult(election, u),
+    }))
     .sort((a, b) => byId(a.stationId, b.stationId));
   const merged: MergedResult[] = units
     .filter((u) => u.unit.kind !== 'station')
@@ -122,14 +148,24 @@ export function computeResults(election: RecordElection, guardians: readonly str
       unitId: u.unit.unitId,
       kind: u.unit.kind === 'precinct' ? 'precinct' : 'election',
       ...(u.unit.precinctId === undefined ? {} : { precinctId: u.unit.precinctId }),
-      stations: u.unit.stationIds.map((id) => stations.find((s) => s.stationId === id) ?? { stationId: id, precinctId: '', ballotsCast: 0 }),
+      stations: u.unit.stationIds.map(
+        (id) => stations.find((s) => s.stationId === id) ?? { stationId: id, precinctId: '', ballotsCast: 0 },
+      ),
       ...unitResult(election, u),
     }));
-  const acrossPrecincts = new Set(merged.filter((m) => m.kind === 'election').flatMap((m) => m.stations.map((s) => s.stationId)));
+  const acrossPrecincts = new Set(
+    merged.filter((m) => m.kind === 'election').flatMap((m) => m.stations.map((s) => s.stationId)),
+  );
   const precincts = election.definition.precincts
     .map((p) => {
-      const members = stations.filter((s) => s.precinctId === p.id).map((s) => s.stationId).sort(byId);
-      const parts: UnitResult[] = [...alone.filter((s) => s.precinctId === p.id), ...merged.filter((m) => m.kind === 'precinct' && m.precinctId === p.id)];
+      const members = stations
+        .filter((s) => s.precinctId === p.id)
+        .map((s) => s.stationId)
+        .sort(byId);
+      const parts: UnitResult[] = [
+        ...alone.filter((s) => s.precinctId === p.id),
+        ...merged.filter((m) => m.kind === 'precinct' && m.precinctId === p.id),
+      ];
       return { precinctId: p.id, members, parts };
     })
     .filter((p) => p.members.length > 0 && !p.members.some((id) => acrossPrecincts.has(id)))
@@ -152,13 +188,20 @@ export function computeResults(election: RecordElection, guardians: readonly str
 /** The first place where two results differ, as a path an observer can look up. */
 export function firstDifference(expected: unknown, actual: unknown, path = ''): string | undefined {
   if (typeof expected !== 'object' || expected === null || typeof actual !== 'object' || actual === null) {
-    return Object.is(expected, actual) ? undefined : `${path || '(root)'}: expected ${JSON.stringify(expected)}, found ${JSON.stringify(actual)}`;
+    return Object.is(expected, actual)
+      ? undefined
+      : `${path || '(root)'}: expected ${JSON.stringify(expected)}, found ${JSON.stringify(actual)}`;
   }
-  if (Array.isArray(expected) !== Array.isArray(actual)) return `${path || '(root)'}: expected ${Array.isArray(expected) ? 'a list' : 'an object'}`;
+  if (Array.isArray(expected) !== Array.isArray(actual))
+    return `${path || '(root)'}: expected ${Array.isArray(expected) ? 'a list' : 'an object'}`;
   const keys = new Set([...Object.keys(expected), ...Object.keys(actual)]);
   for (const key of keys) {
     const label = labelOf(expected, key);
-    const difference = firstDifference((expected as Record<string, unknown>)[key], (actual as Record<string, unknown>)[key], Array.isArray(expected) ? `${path}[${label}]` : path ? `${path}.${key}` : key);
+    const difference = firstDifference(
+      (expected as Record<string, unknown>)[key],
+      (actual as Record<string, unknown>)[key],
+      Array.isArray(expected) ? `${path}[${label}]` : path ? `${path}.${key}` : key,
+    );
     if (difference !== undefined) return difference;
   }
   return undefined;

@@ -14,7 +14,12 @@ import { ELECTION_PACKAGE_FORMAT } from '../election/package';
 import { STATION_MANIFEST_FORMAT, STATION_NOT_OPERATED_FORMAT } from '../election/station-manifest';
 import { STATION_ENROLLMENT_FORMAT } from '../election/enrollment';
 import { lifecycleEntryDefinitions } from '../ledger/entries';
-import { ballotCastEntry, ballotChallengedEntry, ballotPendingEntry, ballotVoidedEntry } from '../ledger/station-entries';
+import {
+  ballotCastEntry,
+  ballotChallengedEntry,
+  ballotPendingEntry,
+  ballotVoidedEntry,
+} from '../ledger/station-entries';
 import type { ElectionResults } from './results';
 import { encryptedTotalsFileSchema, tallyShareFileSchema } from './totals';
 
@@ -36,7 +41,13 @@ export const enrollmentFileSchema = signedFile(STATION_ENROLLMENT_FORMAT);
 
 /** One line of a ballot log's entries.jsonl (docs/SPEC.md §4.1): the entries the ballot log takes. */
 export const ballotLogEntrySchema = z.union(
-  [...lifecycleEntryDefinitions.filter((d) => d.logs.includes('ballots')), ballotPendingEntry, ballotCastEntry, ballotVoidedEntry, ballotChallengedEntry].map((d) => d.schema),
+  [
+    ...lifecycleEntryDefinitions.filter((d) => d.logs.includes('ballots')),
+    ballotPendingEntry,
+    ballotCastEntry,
+    ballotVoidedEntry,
+    ballotChallengedEntry,
+  ].map((d) => d.schema),
 );
 
 const contestResult = z.strictObject({
@@ -73,7 +84,11 @@ export const resultsFileSchema = z.strictObject({
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const resultsSchemaMatchesType: Same<z.output<typeof resultsFileSchema>, DeepMutable<ElectionResults>> = true;
 void resultsSchemaMatchesType;
-type DeepMutable<T> = T extends readonly (infer U)[] ? DeepMutable<U>[] : T extends object ? { -readonly [K in keyof T]: DeepMutable<T[K]> } : T;
+type DeepMutable<T> = T extends readonly (infer U)[]
+  ? DeepMutable<U>[]
+  : T extends object
+    ? { -readonly [K in keyof T]: DeepMutable<T[K]> }
+    : T;
 
 // ---- results.nist.json: NIST SP 1500-100 JSON, as core/record/nist-results.ts writes it.
 const typed = <T extends string>(type: T) => z.literal(`ElectionResults.${type}`);
@@ -81,8 +96,12 @@ const text = z.strictObject({
   '@type': typed('InternationalizedText'),
   Text: z.array(z.strictObject({ '@type': typed('LanguageString'), Language: z.string(), Content: z.string() })).min(1),
 });
-const voteCounts = z.array(z.strictObject({ '@type': typed('VoteCounts'), GpUnitId: z.string(), Type: z.literal('total'), Count: count }));
-const otherCounts = z.array(z.strictObject({ '@type': typed('OtherCounts'), GpUnitId: z.string(), Overvotes: count, Undervotes: count }));
+const voteCounts = z.array(
+  z.strictObject({ '@type': typed('VoteCounts'), GpUnitId: z.string(), Type: z.literal('total'), Count: count }),
+);
+const otherCounts = z.array(
+  z.strictObject({ '@type': typed('OtherCounts'), GpUnitId: z.string(), Overvotes: count, Undervotes: count }),
+);
 const candidateContest = z.strictObject({
   '@type': typed('CandidateContest'),
   '@id': z.string(),
@@ -94,8 +113,18 @@ const candidateContest = z.strictObject({
   OtherCounts: otherCounts,
   ContestSelection: z.array(
     z.union([
-      z.strictObject({ '@type': typed('CandidateSelection'), '@id': z.string(), CandidateIds: z.array(z.string()).length(1), VoteCounts: voteCounts }),
-      z.strictObject({ '@type': typed('CandidateSelection'), '@id': z.string(), IsWriteIn: z.literal(true), VoteCounts: voteCounts }),
+      z.strictObject({
+        '@type': typed('CandidateSelection'),
+        '@id': z.string(),
+        CandidateIds: z.array(z.string()).length(1),
+        VoteCounts: voteCounts,
+      }),
+      z.strictObject({
+        '@type': typed('CandidateSelection'),
+        '@id': z.string(),
+        IsWriteIn: z.literal(true),
+        VoteCounts: voteCounts,
+      }),
     ]),
   ),
 });
@@ -107,7 +136,14 @@ const ballotMeasureContest = z.strictObject({
   FullText: text,
   ElectionDistrictId: z.string(),
   OtherCounts: otherCounts,
-  ContestSelection: z.array(z.strictObject({ '@type': typed('BallotMeasureSelection'), '@id': z.string(), Selection: text, VoteCounts: voteCounts })),
+  ContestSelection: z.array(
+    z.strictObject({
+      '@type': typed('BallotMeasureSelection'),
+      '@id': z.string(),
+      Selection: text,
+      VoteCounts: voteCounts,
+    }),
+  ),
 });
 export const nistResultsFileSchema = z.strictObject({
   '@type': typed('ElectionReport'),
@@ -138,7 +174,14 @@ export const nistResultsFileSchema = z.strictObject({
         StartDate: z.string(),
         EndDate: z.string(),
         Type: z.literal('general'),
-        BallotCounts: z.array(z.strictObject({ '@type': typed('BallotCounts'), GpUnitId: z.string(), Type: z.literal('total'), BallotsCast: count })),
+        BallotCounts: z.array(
+          z.strictObject({
+            '@type': typed('BallotCounts'),
+            GpUnitId: z.string(),
+            Type: z.literal('total'),
+            BallotsCast: count,
+          }),
+        ),
         Candidate: z.array(z.strictObject({ '@type': typed('Candidate'), '@id': z.string(), BallotName: text })),
         Contest: z.array(z.union([candidateContest, ballotMeasureContest])),
       }),
@@ -160,9 +203,22 @@ export const RECORD_SCHEMAS: readonly RecordSchema[] = [
   { name: 'election-package', schema: packageFileSchema, matches: (f) => f === 'election.json' },
   { name: 'key-ceremony', schema: keyCeremonySchema, matches: (f) => f === 'guardians/key-ceremony.json' },
   { name: 'station-manifest', schema: stationManifestFileSchema, matches: (f) => f === 'station-manifest.json' },
-  { name: 'station-enrollment', schema: enrollmentFileSchema, matches: (f) => /^stations\/[^/]+\/enrollment\.json$/.test(f) },
-  { name: 'station-not-operated', schema: notOperatedFileSchema, matches: (f) => /^stations\/[^/]+\/not-operated\.json$/.test(f) },
-  { name: 'ballot-log-entry', schema: ballotLogEntrySchema, matches: (f) => /^stations\/[^/]+\/ballots\/entries\.jsonl$/.test(f), jsonLines: true },
+  {
+    name: 'station-enrollment',
+    schema: enrollmentFileSchema,
+    matches: (f) => /^stations\/[^/]+\/enrollment\.json$/.test(f),
+  },
+  {
+    name: 'station-not-operated',
+    schema: notOperatedFileSchema,
+    matches: (f) => /^stations\/[^/]+\/not-operated\.json$/.test(f),
+  },
+  {
+    name: 'ballot-log-entry',
+    schema: ballotLogEntrySchema,
+    matches: (f) => /^stations\/[^/]+\/ballots\/entries\.jsonl$/.test(f),
+    jsonLines: true,
+  },
   { name: 'encrypted-totals', schema: encryptedTotalsFileSchema, matches: (f) => f === 'tally/encrypted-totals.json' },
   { name: 'tally-share', schema: tallyShareFileSchema, matches: (f) => /^tally\/shares\/[^/]+\.json$/.test(f) },
   { name: 'election-results', schema: resultsFileSchema, matches: (f) => f === 'results.json' },

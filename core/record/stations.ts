@@ -37,9 +37,14 @@ function readJson(source: RecordSource, file: string): Result<unknown, string> {
 }
 
 /** Reads and verifies station-manifest.json against the verified package. */
-export function openRecordStationManifest(source: RecordSource, election: RecordElection): Result<StationManifest, RecordFailure> {
+export function openRecordStationManifest(
+  source: RecordSource,
+  election: RecordElection,
+): Result<StationManifest, RecordFailure> {
   const json = readJson(source, STATION_MANIFEST_FILE);
-  const manifest = json.ok ? verifyStationManifest(json.value, { definition: election.definition, baseHash: election.baseHash }) : json;
+  const manifest = json.ok
+    ? verifyStationManifest(json.value, { definition: election.definition, baseHash: election.baseHash })
+    : json;
   if (!manifest.ok) return err({ check: 'station-manifest', file: STATION_MANIFEST_FILE, message: manifest.error });
   if (!manifest.value.final) {
     return err({
@@ -52,14 +57,22 @@ export function openRecordStationManifest(source: RecordSource, election: Record
 }
 
 /** The stations the record must verify, or the first station that is missing, unlisted or wrongly declared absent. */
-export function checkRecordStations(source: RecordSource, election: RecordElection): Result<RecordStations, RecordFailure> {
+export function checkRecordStations(
+  source: RecordSource,
+  election: RecordElection,
+): Result<RecordStations, RecordFailure> {
   const manifest = openRecordStationManifest(source, election);
   if (!manifest.ok) return manifest;
   const listed = new Set(manifest.value.stations.map((s) => s.stationId as string));
   const folders = [...(source.list('stations') ?? [])].sort();
   for (const folder of folders) {
     if (!listed.has(folder)) {
-      return err({ check: 'station-not-listed', stationId: folder, file: `stations/${folder}/`, message: `station ${folder} is not in the authority's station manifest (version ${manifest.value.manifestVersion})` });
+      return err({
+        check: 'station-not-listed',
+        stationId: folder,
+        file: `stations/${folder}/`,
+        message: `station ${folder} is not in the authority's station manifest (version ${manifest.value.manifestVersion})`,
+      });
     }
   }
   const present = new Set(folders);
@@ -82,11 +95,18 @@ export function checkRecordStations(source: RecordSource, election: RecordElecti
     }
     const where = { check: 'station-not-operated' as const, stationId, file: statementFile };
     const json = readJson(source, statementFile);
-    const statement = json.ok ? verifyNotOperated(json.value, { definition: election.definition, baseHash: election.baseHash }) : json;
+    const statement = json.ok
+      ? verifyNotOperated(json.value, { definition: election.definition, baseHash: election.baseHash })
+      : json;
     if (!statement.ok) return err({ ...where, message: statement.error });
-    if (statement.value.stationId !== stationId) return err({ ...where, message: `the statement is about station ${statement.value.stationId}` });
+    if (statement.value.stationId !== stationId)
+      return err({ ...where, message: `the statement is about station ${statement.value.stationId}` });
     const others = (source.list(dir) ?? []).filter((name) => name !== NOT_OPERATED_FILE);
-    if (others.length > 0) return err({ ...where, message: `the station is declared not to have operated, yet its folder holds ${others.sort().join(', ')}` });
+    if (others.length > 0)
+      return err({
+        ...where,
+        message: `the station is declared not to have operated, yet its folder holds ${others.sort().join(', ')}`,
+      });
     notOperated.push(stationId);
   }
   return ok({ manifest: manifest.value, operating, notOperated });
@@ -97,7 +117,12 @@ export function checkListedEnrollment(manifest: StationManifest, station: Record
   const listed: ListedStation | undefined = manifest.stations.find((s) => s.stationId === station.stationId);
   const where = { check: 'station-manifest' as const, stationId: station.stationId, file: STATION_MANIFEST_FILE };
   if (listed === undefined) return { ...where, message: `station ${station.stationId} is not listed` };
-  if (listed.verifierKey !== station.verifierKey) return { ...where, message: `the manifest lists another key for station ${station.stationId} than its enrollment` };
-  if (listed.precinctId !== station.precinctId) return { ...where, message: `the manifest puts station ${station.stationId} in precinct ${listed.precinctId}, its enrollment in ${station.precinctId}` };
+  if (listed.verifierKey !== station.verifierKey)
+    return { ...where, message: `the manifest lists another key for station ${station.stationId} than its enrollment` };
+  if (listed.precinctId !== station.precinctId)
+    return {
+      ...where,
+      message: `the manifest puts station ${station.stationId} in precinct ${listed.precinctId}, its enrollment in ${station.precinctId}`,
+    };
   return undefined;
 }

@@ -32,17 +32,41 @@ export const VERIFY_STEPS: readonly VerifyStep[] = [
   { id: 'V3', title: 'ceremony binding and joint key', checks: ['ceremony-binding'], stage: 'voting' },
   { id: 'V4', title: 'validator keys', checks: ['validator-key'], stage: 'voting' },
   { id: 'V5', title: 'station manifest', checks: ['station-manifest'], stage: 'voting' },
-  { id: 'V6', title: 'station completeness', checks: ['station-not-listed', 'station-missing', 'station-not-operated'], stage: 'voting' },
+  {
+    id: 'V6',
+    title: 'station completeness',
+    checks: ['station-not-listed', 'station-missing', 'station-not-operated'],
+    stage: 'voting',
+  },
   { id: 'V7', title: 'station enrollment', checks: ['enrollment'], stage: 'voting' },
   { id: 'V8', title: 'station key', checks: ['station-key'], stage: 'voting' },
-  { id: 'V9', title: "checkpoints: the station's signature and origin", checks: ['checkpoint-signature'], stage: 'voting' },
+  {
+    id: 'V9',
+    title: "checkpoints: the station's signature and origin",
+    checks: ['checkpoint-signature'],
+    stage: 'voting',
+  },
   { id: 'V10', title: 'cosignatures', checks: ['cosignature'], stage: 'voting' },
   { id: 'V11', title: 'cosignature threshold', checks: ['cosignature-threshold'], stage: 'voting' },
-  { id: 'V12', title: 'ballot log against its checkpoint (size and Merkle root)', checks: ['log-root'], stage: 'voting' },
+  {
+    id: 'V12',
+    title: 'ballot log against its checkpoint (size and Merkle root)',
+    checks: ['log-root'],
+    stage: 'voting',
+  },
   {
     id: 'V13',
     title: 'ballot-log replay: entries, polls lifecycle, ballot lifecycle',
-    checks: ['entry-schema', 'polls-transition', 'ballots-cast-mismatch', 'polls-not-open', 'ballot-style', 'ballot-record', 'ballot-id-reused', 'ballot-not-pending'],
+    checks: [
+      'entry-schema',
+      'polls-transition',
+      'ballots-cast-mismatch',
+      'polls-not-open',
+      'ballot-style',
+      'ballot-record',
+      'ballot-id-reused',
+      'ballot-not-pending',
+    ],
     stage: 'voting',
   },
   { id: 'V14', title: 'no selection ciphertext with α the identity', checks: ['identity-ciphertext'], stage: 'voting' },
@@ -50,16 +74,33 @@ export const VERIFY_STEPS: readonly VerifyStep[] = [
   { id: 'V16', title: 'challenged ballots', checks: ['challenge'], stage: 'voting' },
   { id: 'V17', title: 'ballot proofs', checks: ['ballot-proof'], stage: 'voting' },
   { id: 'V18', title: 'enrollments agree with the station manifest', checks: [], stage: 'voting' },
-  { id: 'V19', title: 'election-wide uniqueness of ballot ids and ciphertexts', checks: ['duplicate-ballot-id', 'duplicate-ciphertext'], stage: 'voting' },
+  {
+    id: 'V19',
+    title: 'election-wide uniqueness of ballot ids and ciphertexts',
+    checks: ['duplicate-ballot-id', 'duplicate-ciphertext'],
+    stage: 'voting',
+  },
   { id: 'V20', title: 'polls closed at every station', checks: ['polls-not-closed'], stage: 'polls-closed' },
   { id: 'V21', title: 'encrypted totals', checks: ['encrypted-totals'], stage: 'tallied' },
-  { id: 'V22', title: 'tally shares and partial-decryption proofs', checks: ['tally-share', 'partial-decryption-proof'], stage: 'tallied' },
-  { id: 'V23', title: 'combination: guardians and decryption', checks: ['too-few-guardians', 'decryption'], stage: 'tallied' },
+  {
+    id: 'V22',
+    title: 'tally shares and partial-decryption proofs',
+    checks: ['tally-share', 'partial-decryption-proof'],
+    stage: 'tallied',
+  },
+  {
+    id: 'V23',
+    title: 'combination: guardians and decryption',
+    checks: ['too-few-guardians', 'decryption'],
+    stage: 'tallied',
+  },
   { id: 'V24', title: 'results.json', checks: ['results'], stage: 'tallied' },
   { id: 'V25', title: 'results.nist.json', checks: ['results-nist'], stage: 'tallied' },
 ];
 
-const BY_CHECK = new Map<RecordCheck, VerifyStepId>(VERIFY_STEPS.flatMap((step) => step.checks.map((check) => [check, step.id] as const)));
+const BY_CHECK = new Map<RecordCheck, VerifyStepId>(
+  VERIFY_STEPS.flatMap((step) => step.checks.map((check) => [check, step.id] as const)),
+);
 
 /** The step that reads a file (for `record-layout` failures). */
 function stepOfFile(file: string | undefined): VerifyStepId {

@@ -26,7 +26,8 @@ import type { RecordElection, RecordStation } from './election';
 /** Contests of the station's ballot styles, in the order of the definition. */
 export function stationContestIds(election: RecordElection, station: RecordStation): ContestId[] {
   const onBallot = new Set<string>();
-  for (const styleId of station.ballotStyleIds) for (const c of election.manifests.get(styleId)?.contests ?? []) onBallot.add(c.contestId);
+  for (const styleId of station.ballotStyleIds)
+    for (const c of election.manifests.get(styleId)?.contests ?? []) onBallot.add(c.contestId);
   return election.definition.contests.filter((c) => onBallot.has(c.id)).map((c) => c.id);
 }
 
@@ -34,18 +35,24 @@ export function stationContestIds(election: RecordElection, station: RecordStati
  * Homomorphic totals of the cast ballots of one station. `ballotCount` is the number
  * of cast ballots: no selection can exceed it, which bounds the discrete-log search.
  */
-export function stationEncryptedTotals(election: RecordElection, station: RecordStation, cast: readonly CastBallot[]): EncryptedTally {
+export function stationEncryptedTotals(
+  election: RecordElection,
+  station: RecordStation,
+  cast: readonly CastBallot[],
+): EncryptedTally {
   const accumulators = new Map<string, TallyAccumulator>();
   for (const { ballotStyleId, ballot } of cast) {
     let accumulator = accumulators.get(ballotStyleId);
     if (accumulator === undefined) {
       const manifest = election.manifests.get(ballotStyleId);
-      if (manifest === undefined) throw new Error(`invariant failed: ballot style ${ballotStyleId} was checked by the replay`);
+      if (manifest === undefined)
+        throw new Error(`invariant failed: ballot style ${ballotStyleId} was checked by the replay`);
       accumulator = new TallyAccumulator(manifest);
       accumulators.set(ballotStyleId, accumulator);
     }
     // The replay checked styles; proofs check structure. A mismatch here is a bug.
-    if (!accumulator.add(ballot).ok) throw new Error(`invariant failed: ballot ${ballot.ballotId} does not fit style ${ballotStyleId}`);
+    if (!accumulator.add(ballot).ok)
+      throw new Error(`invariant failed: ballot ${ballot.ballotId} does not fit style ${ballotStyleId}`);
   }
   const sums = new Map<string, Ciphertext>();
   for (const accumulator of accumulators.values()) {
@@ -63,7 +70,10 @@ export function stationEncryptedTotals(election: RecordElection, station: Record
     const selectionIds = selectionIdsOf(election, contestId);
     return {
       contestId,
-      selections: selectionIds.map((selectionId) => ({ selectionId, ciphertext: sums.get(`${contestId}\u0000${selectionId}`) ?? identityCiphertext() })),
+      selections: selectionIds.map((selectionId) => ({
+        selectionId,
+        ciphertext: sums.get(`${contestId}\u0000${selectionId}`) ?? identityCiphertext(),
+      })),
     };
   });
   return { ballotCount: cast.length, contests };
@@ -93,7 +103,9 @@ export const encryptedTotalsFileSchema = z.strictObject({
   type: z.literal('encrypted-totals'),
   v: z.literal(1),
   electionId: z.string(),
-  stations: z.array(z.strictObject({ stationId: stationIdSchema, precinctId: z.string(), tally: encryptedTallySchema })),
+  stations: z.array(
+    z.strictObject({ stationId: stationIdSchema, precinctId: z.string(), tally: encryptedTallySchema }),
+  ),
 });
 export type EncryptedTotalsFile = z.infer<typeof encryptedTotalsFileSchema>;
 
@@ -104,7 +116,11 @@ export function encryptedTotalsToFile(electionId: string, totals: readonly Stati
     type: 'encrypted-totals',
     v: 1,
     electionId,
-    stations: totals.map((t) => ({ stationId: t.stationId, precinctId: t.precinctId, tally: encryptedTallyToRecord(t.tally) })),
+    stations: totals.map((t) => ({
+      stationId: t.stationId,
+      precinctId: t.precinctId,
+      tally: encryptedTallyToRecord(t.tally),
+    })),
   };
 }
 
@@ -136,7 +152,9 @@ export function parseTallyShareFile(json: unknown): Result<TallyShareFile, strin
   return ok(parsed.data);
 }
 
-export function parseEncryptedTotalsFile(json: unknown): Result<{ readonly electionId: string; readonly stations: readonly StationTotals[] }, string> {
+export function parseEncryptedTotalsFile(
+  json: unknown,
+): Result<{ readonly electionId: string; readonly stations: readonly StationTotals[] }, string> {
   const parsed = encryptedTotalsFileSchema.safeParse(json);
   if (!parsed.success) return err(z.prettifyError(parsed.error));
   const stations: StationTotals[] = [];

@@ -48,7 +48,13 @@ import { describeNoteError, noteVerifierFromKey } from '../ledger/note';
 import { err, ok, type Result } from '../result';
 import { replayBallotLog, type ProofJob } from './ballot-log';
 import { ballotKeysOf, firstDuplicate, type BallotKeys } from './ballot-uniqueness';
-import { ballotStylesOfPrecinct, openRecordCeremony, openRecordElection, type RecordElection, type RecordStation } from './election';
+import {
+  ballotStylesOfPrecinct,
+  openRecordCeremony,
+  openRecordElection,
+  type RecordElection,
+  type RecordStation,
+} from './election';
 import type { RecordFailure } from './failure';
 import { RECORD_STAGES, stepsAt, VERIFY_STEPS, withStep, type RecordStage, type VerifyStepId } from './steps';
 import { checkListedEnrollment, checkRecordStations } from './stations';
@@ -80,7 +86,8 @@ export function mapRecordSource(record: ReadonlyMap<string, string>): RecordSour
     list: (relative) => {
       const prefix = relative === '' || relative === '.' ? '' : `${relative.replace(/\/$/, '')}/`;
       const names = new Set<string>();
-      for (const key of record.keys()) if (key.startsWith(prefix)) names.add(key.slice(prefix.length).split('/')[0] as string);
+      for (const key of record.keys())
+        if (key.startsWith(prefix)) names.add(key.slice(prefix.length).split('/')[0] as string);
       return names.size === 0 ? undefined : [...names];
     },
   };
@@ -93,10 +100,18 @@ export type ProofVerifier = (
   jobs: readonly ProofJob[],
 ) => Promise<{ readonly index: number; readonly failure: BallotFailure } | undefined>;
 
-export type VerifyProgress = { readonly stationId: string; readonly stationsDone: number; readonly stations: number; readonly ballotsVerified: number };
+export type VerifyProgress = {
+  readonly stationId: string;
+  readonly stationsDone: number;
+  readonly stations: number;
+  readonly ballotsVerified: number;
+};
 
 /** Verifies one station completely (see {@link verifyStation}), here or elsewhere. */
-export type StationVerifier = (election: RecordElection, stationId: string) => Promise<Result<VerifiedStation, RecordFailure>>;
+export type StationVerifier = (
+  election: RecordElection,
+  stationId: string,
+) => Promise<Result<VerifiedStation, RecordFailure>>;
 
 export type VerifyOptions = {
   readonly trust?: PackageTrust;
@@ -151,16 +166,24 @@ export type VerifiedTally = {
 
 /** Proofs in this thread, one batch per ballot style, falling back to name the bad ballot. */
 export function inThreadProofVerifier(random?: RandomSource): ProofVerifier {
-  return (election, stationId, jobs) => Promise.resolve(firstFailingBallot(election.context, election.manifests, stationId, jobs, random === undefined ? {} : { random }));
+  return (election, stationId, jobs) =>
+    Promise.resolve(
+      firstFailingBallot(election.context, election.manifests, stationId, jobs, random === undefined ? {} : { random }),
+    );
 }
 
 function readJson(source: RecordSource, path: string, required = true): Result<unknown, RecordFailure> {
   const text = source.readText(path);
-  if (text === undefined) return required ? err({ check: 'record-layout', file: path, message: 'missing' }) : ok(undefined);
+  if (text === undefined)
+    return required ? err({ check: 'record-layout', file: path, message: 'missing' }) : ok(undefined);
   try {
     return ok(JSON.parse(text) as unknown);
   } catch (error) {
-    return err({ check: 'record-layout', file: path, message: `not JSON: ${error instanceof Error ? error.message : String(error)}` });
+    return err({
+      check: 'record-layout',
+      file: path,
+      message: `not JSON: ${error instanceof Error ? error.message : String(error)}`,
+    });
   }
 }
 
@@ -175,7 +198,10 @@ export function splitEntryLines(text: string): Result<string[], string> {
  * Steps V1–V20 (docs/SPEC.md §11): the trust anchors and every station's logs and
  * ballots. V20 (every log closed) is skipped when `requireStage` is `voting`.
  */
-export async function verifyRecordLogs(source: RecordSource, options: VerifyOptions = {}): Promise<Result<VerifiedLogs, RecordFailure>> {
+export async function verifyRecordLogs(
+  source: RecordSource,
+  options: VerifyOptions = {},
+): Promise<Result<VerifiedLogs, RecordFailure>> {
   const packageJson = readJson(source, 'election.json');
   if (!packageJson.ok) return packageJson;
   const opened = openRecordElection(packageJson.value, options.trust);
@@ -187,26 +213,38 @@ export async function verifyRecordLogs(source: RecordSource, options: VerifyOpti
   const ceremony = openRecordCeremony(election, ceremonyJson.value);
   if (!ceremony.ok) return ceremony;
   const jointKeyText = source.readText('guardians/joint-key');
-  if (jointKeyText === undefined) return err({ check: 'record-layout', file: 'guardians/joint-key', message: 'missing' });
+  if (jointKeyText === undefined)
+    return err({ check: 'record-layout', file: 'guardians/joint-key', message: 'missing' });
   if (jointKeyText.trim() !== election.definition.guardians.jointPublicKey) {
-    return err({ check: 'ceremony-binding', file: 'guardians/joint-key', message: 'the joint key file is not the joint public key of the package' });
+    return err({
+      check: 'ceremony-binding',
+      file: 'guardians/joint-key',
+      message: 'the joint key file is not the joint public key of the package',
+    });
   }
 
   for (const validator of election.validators) {
     const file = `validators/${validator.name}.vkey`;
     const text = source.readText(file);
     if (text === undefined) return err({ check: 'record-layout', file, message: 'missing' });
-    if (text.trim() !== validator.verifierKey) return err({ check: 'validator-key', file, message: `not the key the election package names for validator ${validator.name}` });
+    if (text.trim() !== validator.verifierKey)
+      return err({
+        check: 'validator-key',
+        file,
+        message: `not the key the election package names for validator ${validator.name}`,
+      });
   }
 
   // Which stations: the authority's signed manifest, not whatever folders exist (stations.ts).
   const listed = checkRecordStations(source, election);
   if (!listed.ok) return listed;
   const stationIds = listed.value.operating;
-  if (stationIds.length === 0) return err({ check: 'record-layout', file: 'stations/', message: 'the record holds no station that operated' });
+  if (stationIds.length === 0)
+    return err({ check: 'record-layout', file: 'stations/', message: 'the record holds no station that operated' });
   const hasher = options.hasher ?? sha256Hasher;
   const proofVerifier = options.proofVerifier ?? inThreadProofVerifier(options.random);
-  const verifyOne: StationVerifier = options.stationVerifier ?? ((e, id) => verifyStation(source, e, id, hasher, proofVerifier));
+  const verifyOne: StationVerifier =
+    options.stationVerifier ?? ((e, id) => verifyStation(source, e, id, hasher, proofVerifier));
   let ballotsVerified = 0;
   let stationsDone = 0;
   // All stations start at once (a pool runs as many as it has threads); the results
@@ -236,15 +274,33 @@ export async function verifyRecordLogs(source: RecordSource, options: VerifyOpti
   }
   const duplicate = firstDuplicate(stations.map((s) => ({ stationId: s.station.stationId, shown: s.shown })));
   if (duplicate !== undefined) {
-    return err({ check: duplicate.code, stationId: duplicate.place.stationId, log: 'ballots', index: duplicate.place.index, message: duplicate.message });
+    return err({
+      check: duplicate.code,
+      stationId: duplicate.place.stationId,
+      log: 'ballots',
+      index: duplicate.place.index,
+      message: duplicate.message,
+    });
   }
   if (options.requireStage !== 'voting') {
     const open = stations.find((s) => !s.pollsClosed);
     if (open !== undefined) {
-      return err({ check: 'polls-not-closed', stationId: open.station.stationId, log: 'ballots', message: 'the ballot log does not end with polls-closed: the polls are not closed yet' });
+      return err({
+        check: 'polls-not-closed',
+        stationId: open.station.stationId,
+        log: 'ballots',
+        message: 'the ballot log does not end with polls-closed: the polls are not closed yet',
+      });
     }
   }
-  return ok({ election, ceremony: ceremony.value, stations, ballotsVerified, stationManifest: listed.value.manifest, notOperated: listed.value.notOperated });
+  return ok({
+    election,
+    ceremony: ceremony.value,
+    stations,
+    ballotsVerified,
+    stationManifest: listed.value.manifest,
+    notOperated: listed.value.notOperated,
+  });
 }
 
 /**
@@ -264,10 +320,14 @@ export function verifyCheckpointSignatures(
   if (!verifier.ok) return err({ check: 'station-key', ...where, message: describeNoteError(verifier.error) });
   const origin = stationOrigin(election.definition.electionId, station.stationId, log);
   const opened = openCheckpoint(text, [verifier.value], origin);
-  if (!opened.ok) return err({ check: 'checkpoint-signature', ...where, message: describeCheckpointError(opened.error) });
+  if (!opened.ok)
+    return err({ check: 'checkpoint-signature', ...where, message: describeCheckpointError(opened.error) });
   const cosigned = verifyCosignedCheckpoint(text, election.validators);
   if (!cosigned.ok) {
-    const message = cosigned.error.kind === 'note-error' ? describeNoteError(cosigned.error.error) : describeCosignatureError(cosigned.error);
+    const message =
+      cosigned.error.kind === 'note-error'
+        ? describeNoteError(cosigned.error.error)
+        : describeCosignatureError(cosigned.error);
     return err({ check: 'cosignature', ...where, message });
   }
   const cosigners = [...new Set(cosigned.value.map((c) => c.name))].sort();
@@ -311,15 +371,35 @@ export async function verifyStation(
   if (!ID_PATTERN.test(stationId)) return err({ check: 'record-layout', file: dir, message: 'not a station id' });
   const enrollmentJson = readJson(source, `${dir}/enrollment.json`);
   if (!enrollmentJson.ok) return enrollmentJson;
-  const enrollment = verifyStationEnrollment(enrollmentJson.value, { authorityKey: election.definition.authority.verifierKey, definition: election.definition });
-  if (!enrollment.ok) return err({ check: 'enrollment', stationId, file: `${dir}/enrollment.json`, message: describeElectionErrors(enrollment.error, 'en') });
+  const enrollment = verifyStationEnrollment(enrollmentJson.value, {
+    authorityKey: election.definition.authority.verifierKey,
+    definition: election.definition,
+  });
+  if (!enrollment.ok)
+    return err({
+      check: 'enrollment',
+      stationId,
+      file: `${dir}/enrollment.json`,
+      message: describeElectionErrors(enrollment.error, 'en'),
+    });
   if (enrollment.value.stationId !== stationId) {
-    return err({ check: 'enrollment', stationId, file: `${dir}/enrollment.json`, message: `the enrollment is for station ${enrollment.value.stationId}` });
+    return err({
+      check: 'enrollment',
+      stationId,
+      file: `${dir}/enrollment.json`,
+      message: `the enrollment is for station ${enrollment.value.stationId}`,
+    });
   }
   const vkey = source.readText(`${dir}/station.vkey`);
-  if (vkey === undefined) return err({ check: 'record-layout', stationId, file: `${dir}/station.vkey`, message: 'missing' });
+  if (vkey === undefined)
+    return err({ check: 'record-layout', stationId, file: `${dir}/station.vkey`, message: 'missing' });
   if (vkey.trim() !== enrollment.value.stationVerifierKey) {
-    return err({ check: 'station-key', stationId, file: `${dir}/station.vkey`, message: 'station.vkey is not the key the authority enrolled' });
+    return err({
+      check: 'station-key',
+      stationId,
+      file: `${dir}/station.vkey`,
+      message: 'station.vkey is not the key the authority enrolled',
+    });
   }
   const station: RecordStation = {
     stationId: stationId as StationId,
@@ -331,7 +411,8 @@ export async function verifyStation(
   const checkpoints: Partial<Record<LogKind, { size: number; rootHash: Uint8Array; cosigners: string[] }>> = {};
   for (const log of ['ballots', 'pollbook'] as const) {
     const text = source.readText(`${dir}/${log}/checkpoint`);
-    if (text === undefined) return err({ check: 'record-layout', stationId, log, file: `${dir}/${log}/checkpoint`, message: 'missing' });
+    if (text === undefined)
+      return err({ check: 'record-layout', stationId, log, file: `${dir}/${log}/checkpoint`, message: 'missing' });
     const checked = verifyCheckpoint(election, station, log, text);
     if (!checked.ok) return checked;
     checkpoints[log] = checked.value;
@@ -341,9 +422,11 @@ export async function verifyStation(
 
   const entriesFile = `${dir}/ballots/entries.jsonl`;
   const entriesText = source.readText(entriesFile);
-  if (entriesText === undefined) return err({ check: 'record-layout', stationId, log: 'ballots', file: entriesFile, message: 'missing' });
+  if (entriesText === undefined)
+    return err({ check: 'record-layout', stationId, log: 'ballots', file: entriesFile, message: 'missing' });
   const lines = splitEntryLines(entriesText);
-  if (!lines.ok) return err({ check: 'record-layout', stationId, log: 'ballots', file: entriesFile, message: lines.error });
+  if (!lines.ok)
+    return err({ check: 'record-layout', stationId, log: 'ballots', file: entriesFile, message: lines.error });
   const texts = lines.value;
 
   const rootFailure = checkRoot(election, station, texts, ballotsCheckpoint, hasher);
@@ -354,25 +437,35 @@ export async function verifyStation(
   if (!replay.ok) return replay;
   const proofFailure = await proofVerifier(election, stationId, replay.value.proofJobs);
   if (proofFailure !== undefined) {
-    return err({ check: 'ballot-proof', stationId, log: 'ballots', index: proofFailure.index, message: describeBallotFailure(proofFailure.failure) });
+    return err({
+      check: 'ballot-proof',
+      stationId,
+      log: 'ballots',
+      index: proofFailure.index,
+      message: describeBallotFailure(proofFailure.failure),
+    });
   }
 
   const castByStyle = new Map<string, number>();
   for (const c of replay.value.cast) castByStyle.set(c.ballotStyleId, (castByStyle.get(c.ballotStyleId) ?? 0) + 1);
   return ok({
-      station,
-      entries: texts.length,
-      cast: replay.value.cast.length,
-      castByStyle,
-      challenged: replay.value.challenged,
-      voided: replay.value.voided,
-      unresolved: replay.value.unresolved.length,
-      pollsClosed: replay.value.pollsClosed,
-      pollbookSize: pollbookCheckpoint.size,
-      proofsVerified: replay.value.proofJobs.length,
-      shown: replay.value.proofJobs.map((job) => ({ index: job.index, ...ballotKeysOf(job.ballot) })),
-      cosigners: { ballots: ballotsCheckpoint.cosigners, pollbook: pollbookCheckpoint.cosigners },
-      totals: { stationId, precinctId: station.precinctId, tally: stationEncryptedTotals(election, station, replay.value.cast) },
+    station,
+    entries: texts.length,
+    cast: replay.value.cast.length,
+    castByStyle,
+    challenged: replay.value.challenged,
+    voided: replay.value.voided,
+    unresolved: replay.value.unresolved.length,
+    pollsClosed: replay.value.pollsClosed,
+    pollbookSize: pollbookCheckpoint.size,
+    proofsVerified: replay.value.proofJobs.length,
+    shown: replay.value.proofJobs.map((job) => ({ index: job.index, ...ballotKeysOf(job.ballot) })),
+    cosigners: { ballots: ballotsCheckpoint.cosigners, pollbook: pollbookCheckpoint.cosigners },
+    totals: {
+      stationId,
+      precinctId: station.precinctId,
+      tally: stationEncryptedTotals(election, station, replay.value.cast),
+    },
   });
 }
 
@@ -387,17 +480,34 @@ function checkRoot(
   checkpoint: { size: number; rootHash: Uint8Array },
   hasher: MerkleHasher,
 ): RecordFailure | undefined {
-  const where = { stationId: station.stationId, log: 'ballots' as const, file: `stations/${station.stationId}/ballots/entries.jsonl` };
+  const where = {
+    stationId: station.stationId,
+    log: 'ballots' as const,
+    file: `stations/${station.stationId}/ballots/entries.jsonl`,
+  };
   const hint = (): string => {
     const replay = replayBallotLog(election, station, texts, { requireClosed: false });
-    return replay.ok ? '' : `; the first rule the entries break: entry ${String(replay.error.index ?? '?')} ${replay.error.check} (${replay.error.message})`;
+    return replay.ok
+      ? ''
+      : `; the first rule the entries break: entry ${String(replay.error.index ?? '?')} ${replay.error.check} (${replay.error.message})`;
   };
   if (texts.length !== checkpoint.size) {
-    return { check: 'log-root', ...where, message: `entries.jsonl holds ${texts.length} entries, the signed checkpoint ${checkpoint.size}${hint()}` };
+    return {
+      check: 'log-root',
+      ...where,
+      message: `entries.jsonl holds ${texts.length} entries, the signed checkpoint ${checkpoint.size}${hint()}`,
+    };
   }
-  const root = rootOfEntries(texts.map((t) => utf8Encode(t)), hasher);
+  const root = rootOfEntries(
+    texts.map((t) => utf8Encode(t)),
+    hasher,
+  );
   if (toBase64(root) !== toBase64(checkpoint.rootHash)) {
-    return { check: 'log-root', ...where, message: `the entries do not hash to the root the station signed (${toBase64(checkpoint.rootHash)})${hint()}` };
+    return {
+      check: 'log-root',
+      ...where,
+      message: `the entries do not hash to the root the station signed (${toBase64(checkpoint.rootHash)})${hint()}`,
+    };
   }
   return undefined;
 }
@@ -406,7 +516,10 @@ function checkRoot(
 export function checkEncryptedTotals(source: RecordSource, logs: VerifiedLogs): Result<void, RecordFailure> {
   const json = readJson(source, ENCRYPTED_TOTALS_FILE);
   if (!json.ok) return json;
-  const expected = encryptedTotalsToFile(logs.election.definition.electionId, logs.stations.map((s) => s.totals));
+  const expected = encryptedTotalsToFile(
+    logs.election.definition.electionId,
+    logs.stations.map((s) => s.totals),
+  );
   const difference = firstDifference(expected, json.value);
   if (difference === undefined) return ok();
   const stationMatch = /^stations\[([^\]]+)\]/.exec(difference);
@@ -418,22 +531,33 @@ export function checkEncryptedTotals(source: RecordSource, logs: VerifiedLogs): 
   });
 }
 
-export type GuardianShares = { readonly guardianId: string; readonly index: number; readonly file: string; readonly byUnit: ReadonlyMap<string, PartialDecryption> };
+export type GuardianShares = {
+  readonly guardianId: string;
+  readonly index: number;
+  readonly file: string;
+  readonly byUnit: ReadonlyMap<string, PartialDecryption>;
+};
 
 /**
  * Parses one tally-share file and checks every partial decryption proof in it: one
  * per publication unit (publication.ts), none for a station that must not be decrypted alone.
  */
-export function checkTallyShare(logs: VerifiedLogs, file: string, json: unknown): Result<GuardianShares, RecordFailure> {
+export function checkTallyShare(
+  logs: VerifiedLogs,
+  file: string,
+  json: unknown,
+): Result<GuardianShares, RecordFailure> {
   const parsed = parseTallyShareFile(json);
   if (!parsed.ok) return err({ check: 'tally-share', file, message: parsed.error });
   const share = parsed.value;
   const where = { file, guardianId: share.guardianId };
-  if (share.electionId !== logs.election.definition.electionId) return err({ check: 'tally-share', ...where, message: `the share is for election ${share.electionId}` });
+  if (share.electionId !== logs.election.definition.electionId)
+    return err({ check: 'tally-share', ...where, message: `the share is for election ${share.electionId}` });
   const byUnit = new Map<string, PartialDecryption>();
   for (const u of share.units) {
     const partial = parsePartialDecryption(u.partial);
-    if (!partial.ok) return err({ check: 'tally-share', ...where, message: `unit ${u.unitId}: ${JSON.stringify(partial.error)}` });
+    if (!partial.ok)
+      return err({ check: 'tally-share', ...where, message: `unit ${u.unitId}: ${JSON.stringify(partial.error)}` });
     if (byUnit.has(u.unitId)) return err({ check: 'tally-share', ...where, message: `unit ${u.unitId} appears twice` });
     byUnit.set(u.unitId, partial.value);
   }
@@ -441,7 +565,13 @@ export function checkTallyShare(logs: VerifiedLogs, file: string, json: unknown)
   for (const { unit, tally } of units) {
     const stationId = unit.kind === 'station' ? { stationId: unit.unitId } : {};
     const partial = byUnit.get(unit.unitId);
-    if (partial === undefined) return err({ check: 'tally-share', ...where, ...stationId, message: `no partial decryption for publication unit ${unit.unitId}` });
+    if (partial === undefined)
+      return err({
+        check: 'tally-share',
+        ...where,
+        ...stationId,
+        message: `no partial decryption for publication unit ${unit.unitId}`,
+      });
     const checked = verifyPartialDecryption(logs.election.context, logs.ceremony, tally, partial);
     if (!checked.ok) {
       const at = [checked.error.contestId, checked.error.selectionId].filter((x) => x !== undefined).join('/');
@@ -455,21 +585,37 @@ export function checkTallyShare(logs: VerifiedLogs, file: string, json: unknown)
   }
   if (byUnit.size !== units.length) {
     const extra = [...byUnit.keys()].filter((id) => !units.some((u) => u.unit.unitId === id));
-    return err({ check: 'tally-share', ...where, message: `the share decrypts units the publication rule does not make: ${extra.join(', ')}` });
+    return err({
+      check: 'tally-share',
+      ...where,
+      message: `the share decrypts units the publication rule does not make: ${extra.join(', ')}`,
+    });
   }
   return ok({ guardianId: share.guardianId, index: share.index, file, byUnit });
 }
 
 /** Steps 6–7 minus the files: combines verified shares into unit totals and results. */
-export function combineShares(logs: VerifiedLogs, shares: readonly GuardianShares[]): Result<VerifiedTally, RecordFailure> {
+export function combineShares(
+  logs: VerifiedLogs,
+  shares: readonly GuardianShares[],
+): Result<VerifiedTally, RecordFailure> {
   const distinct = new Map<number, GuardianShares>();
   for (const share of shares) {
-    if (distinct.has(share.index)) return err({ check: 'tally-share', file: share.file, guardianId: share.guardianId, message: 'a second share by the same guardian' });
+    if (distinct.has(share.index))
+      return err({
+        check: 'tally-share',
+        file: share.file,
+        guardianId: share.guardianId,
+        message: 'a second share by the same guardian',
+      });
     distinct.set(share.index, share);
   }
   const threshold = logs.ceremony.threshold;
   if (distinct.size < threshold) {
-    return err({ check: 'too-few-guardians', message: `${distinct.size} guardian share(s) given; any ${threshold} of the ${logs.ceremony.guardians.length} guardians are needed` });
+    return err({
+      check: 'too-few-guardians',
+      message: `${distinct.size} guardian share(s) given; any ${threshold} of the ${logs.ceremony.guardians.length} guardians are needed`,
+    });
   }
   const ordered = [...distinct.values()].sort((a, b) => a.index - b.index);
   const decrypted: DecryptedUnit[] = [];
@@ -477,11 +623,20 @@ export function combineShares(logs: VerifiedLogs, shares: readonly GuardianShare
     const partials = ordered.map((g) => g.byUnit.get(unit.unitId) as PartialDecryption);
     // Each share file's proofs were checked once, by checkTallyShare, against these same unit totals.
     const totals: Result<PlaintextTally, unknown> = combineVerifiedPartials(logs.ceremony, tally, partials);
-    if (!totals.ok) return err({ check: 'decryption', ...(unit.kind === 'station' ? { stationId: unit.unitId } : {}), message: `the totals of unit ${unit.unitId} do not decrypt: ${JSON.stringify(totals.error)}` });
+    if (!totals.ok)
+      return err({
+        check: 'decryption',
+        ...(unit.kind === 'station' ? { stationId: unit.unitId } : {}),
+        message: `the totals of unit ${unit.unitId} do not decrypt: ${JSON.stringify(totals.error)}`,
+      });
     decrypted.push({ unit, castByStyle, totals: totals.value });
   }
   const guardians = ordered.map((g) => g.guardianId);
-  const stationCounts = logs.stations.map((s) => ({ stationId: s.station.stationId, precinctId: s.station.precinctId, ballotsCast: s.cast }));
+  const stationCounts = logs.stations.map((s) => ({
+    stationId: s.station.stationId,
+    precinctId: s.station.precinctId,
+    ballotsCast: s.cast,
+  }));
   return ok({ guardians, decrypted, results: computeResults(logs.election, guardians, decrypted, stationCounts) });
 }
 
@@ -505,7 +660,12 @@ export function verifyRecordTally(source: RecordSource, logs: VerifiedLogs): Res
   const resultsJson = readJson(source, 'results.json');
   if (!resultsJson.ok) return resultsJson;
   const difference = firstDifference(combined.value.results, resultsJson.value);
-  if (difference !== undefined) return err({ check: 'results', file: 'results.json', message: `results.json differs from the verified decryption at ${difference}` });
+  if (difference !== undefined)
+    return err({
+      check: 'results',
+      file: 'results.json',
+      message: `results.json differs from the verified decryption at ${difference}`,
+    });
 
   const nistJson = readJson(source, 'results.nist.json');
   if (!nistJson.ok) return nistJson;
@@ -517,7 +677,12 @@ export function verifyRecordTally(source: RecordSource, logs: VerifiedLogs): Res
     vendorApplicationId: typeof header?.VendorApplicationId === 'string' ? header.VendorApplicationId : '',
   });
   const nistDifference = firstDifference(expectedNist, nistJson.value);
-  if (nistDifference !== undefined) return err({ check: 'results-nist', file: 'results.nist.json', message: `differs from results.json at ${nistDifference}` });
+  if (nistDifference !== undefined)
+    return err({
+      check: 'results-nist',
+      file: 'results.nist.json',
+      message: `differs from results.json at ${nistDifference}`,
+    });
   return combined;
 }
 
@@ -620,7 +785,12 @@ export async function verifyRecord(source: RecordSource, options: VerifyOptions 
   let failure: (RecordFailure & { step: VerifyStepId }) | undefined;
   let guardians: readonly string[] = [];
   if (closedRequired && open.length > 0) {
-    failure = withStep({ check: 'polls-not-closed', stationId: open[0], log: 'ballots', message: 'the ballot log does not end with polls-closed: the polls are not closed yet' });
+    failure = withStep({
+      check: 'polls-not-closed',
+      stationId: open[0],
+      log: 'ballots',
+      message: 'the ballot log does not end with polls-closed: the polls are not closed yet',
+    });
   } else if (tallied) {
     const tally = verifyRecordTally(source, logs.value);
     if (tally.ok) guardians = tally.value.guardians;
@@ -656,6 +826,14 @@ export async function verifyRecord(source: RecordSource, options: VerifyOptions 
     pollbookEntries: s.pollbookSize,
     cosigners: s.cosigners,
   }));
-  if (failure !== undefined) return { ok: false, stage, failure, stepsVerified: stepsBefore(failure.step), summary, stations: stationRows };
-  return { ok: true, stage, stepsVerified: stepsAt(stage).map((s) => s.id), notYet: notYetAt(stage, open), summary, stations: stationRows };
+  if (failure !== undefined)
+    return { ok: false, stage, failure, stepsVerified: stepsBefore(failure.step), summary, stations: stationRows };
+  return {
+    ok: true,
+    stage,
+    stepsVerified: stepsAt(stage).map((s) => s.id),
+    notYet: notYetAt(stage, open),
+    summary,
+    stations: stationRows,
+  };
 }

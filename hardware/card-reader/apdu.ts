@@ -74,9 +74,34 @@ export function decodeResponse(bytes: Uint8Array): ResponseApdu | undefined {
 }
 
 export const selectApplet = (): CommandApdu => ({ cla: 0, ins: 0xa4, p1: 0x04, p2: 0x00, data: URNA_AID, le: 256 });
-export const selectFile = (fileId: number): CommandApdu => ({ cla: 0, ins: 0xa4, p1: 0x02, p2: 0x0c, data: Uint8Array.of(fileId >> 8, fileId & 0xff) });
-export const readBinary = (offset: number): CommandApdu => ({ cla: 0, ins: 0xb0, p1: (offset >> 8) & 0x7f, p2: offset & 0xff, le: 256 });
-export const verifyPin = (pin: string): CommandApdu => ({ cla: 0, ins: 0x20, p1: 0, p2: PIN_REFERENCE, data: Uint8Array.from(pin, (c) => c.charCodeAt(0)) });
+export const selectFile = (fileId: number): CommandApdu => ({
+  cla: 0,
+  ins: 0xa4,
+  p1: 0x02,
+  p2: 0x0c,
+  data: Uint8Array.of(fileId >> 8, fileId & 0xff),
+});
+export const readBinary = (offset: number): CommandApdu => ({
+  cla: 0,
+  ins: 0xb0,
+  p1: (offset >> 8) & 0x7f,
+  p2: offset & 0xff,
+  le: 256,
+});
+export const verifyPin = (pin: string): CommandApdu => ({
+  cla: 0,
+  ins: 0x20,
+  p1: 0,
+  p2: PIN_REFERENCE,
+  data: Uint8Array.from(pin, (c) => c.charCodeAt(0)),
+});
 export const pinTriesLeft = (): CommandApdu => ({ cla: 0, ins: 0x20, p1: 0, p2: PIN_REFERENCE });
-export const internalAuthenticate = (challenge: Uint8Array): CommandApdu => ({ cla: 0, ins: 0x88, p1: 0, p2: 0, data: challenge, le: 256 });
+export const internalAuthenticate = (challenge: Uint8Array): CommandApdu => ({
+  cla: 0,
+  ins: 0x88,
+  p1: 0,
+  p2: 0,
+  data: challenge,
+  le: 256,
+});
 export const deactivateFile = (): CommandApdu => ({ cla: 0, ins: 0x04, p1: 0, p2: 0 });

@@ -7,12 +7,24 @@ import type { Result } from '../../core/result';
 /** Card roles, and their byte in the certificate. */
 export type CardRole = 'poll-worker' | 'election-official' | 'voter-activation';
 const ROLE_BYTE: Record<CardRole, number> = { 'poll-worker': 1, 'election-official': 2, 'voter-activation': 3 };
-const ROLE_OF_BYTE = new Map<number, CardRole>(Object.entries(ROLE_BYTE).map(([role, byte]) => [byte, role as CardRole]));
+const ROLE_OF_BYTE = new Map<number, CardRole>(
+  Object.entries(ROLE_BYTE).map(([role, byte]) => [byte, role as CardRole]),
+);
 
 /** Staff cards need a PIN before they will sign a challenge. */
 export const roleNeedsPin = (role: CardRole): boolean => role !== 'voter-activation';
 
-const TAG = { cardId: 0x80, role: 0x81, publicKey: 0x82, issuerKeyId: 0x84, tokenId: 0x85, electionId: 0x86, precinctId: 0x87, ballotStyleId: 0x88, signature: 0x9e } as const;
+const TAG = {
+  cardId: 0x80,
+  role: 0x81,
+  publicKey: 0x82,
+  issuerKeyId: 0x84,
+  tokenId: 0x85,
+  electionId: 0x86,
+  precinctId: 0x87,
+  ballotStyleId: 0x88,
+  signature: 0x9e,
+} as const;
 const CERTIFICATE_DOMAIN = 'urna/card-certificate/v1';
 const TOKEN_DOMAIN = 'urna/activation-token/v1';
 const AUTH_DOMAIN = 'urna/card-auth/v1';
@@ -69,7 +81,9 @@ function domainMessage(domain: string, body: Uint8Array): Uint8Array {
 }
 
 /** Splits signed TLV bytes into the signed part and the trailing 64-byte signature. */
-function splitSigned(bytes: Uint8Array): { body: Uint8Array; fields: Map<number, Uint8Array>; signature: Uint8Array } | undefined {
+function splitSigned(
+  bytes: Uint8Array,
+): { body: Uint8Array; fields: Map<number, Uint8Array>; signature: Uint8Array } | undefined {
   const items = decodeTlv(bytes);
   const last = items?.[items.length - 1];
   if (!items || !last || last.tag !== TAG.signature || last.value.length !== 64) return undefined;
@@ -81,7 +95,10 @@ function splitSigned(bytes: Uint8Array): { body: Uint8Array; fields: Map<number,
   return { body: bytes.slice(0, bytes.length - 66), fields, signature: last.value };
 }
 
-export function issueCertificate(input: { cardId: string; role: CardRole; publicKey: Uint8Array }, issuerSecretKey: Uint8Array): Uint8Array {
+export function issueCertificate(
+  input: { cardId: string; role: CardRole; publicKey: Uint8Array },
+  issuerSecretKey: Uint8Array,
+): Uint8Array {
   const issuerPublic = ed25519.getPublicKey(issuerSecretKey);
   const body = encodeTlv([
     { tag: TAG.cardId, value: utf8Encode(input.cardId) },
@@ -96,7 +113,10 @@ export function issueCertificate(input: { cardId: string; role: CardRole; public
 export type CertificateError = 'malformed' | 'unknown-issuer' | 'bad-signature';
 
 /** Checks a certificate against the election's card issuer keys (strict Ed25519). */
-export function verifyCertificate(bytes: Uint8Array, issuerPublicKeys: readonly Uint8Array[]): Result<CardCertificate, CertificateError> {
+export function verifyCertificate(
+  bytes: Uint8Array,
+  issuerPublicKeys: readonly Uint8Array[],
+): Result<CardCertificate, CertificateError> {
   const signed = splitSigned(bytes);
   if (!signed) return err('malformed');
   const cardId = signed.fields.get(TAG.cardId);
@@ -104,10 +124,12 @@ export function verifyCertificate(bytes: Uint8Array, issuerPublicKeys: readonly 
   const publicKey = signed.fields.get(TAG.publicKey);
   const issuerKeyIdBytes = signed.fields.get(TAG.issuerKeyId);
   const role = roleByte?.length === 1 ? ROLE_OF_BYTE.get(roleByte[0] ?? 0) : undefined;
-  if (!cardId || cardId.length === 0 || !role || publicKey?.length !== 32 || issuerKeyIdBytes?.length !== 4) return err('malformed');
+  if (!cardId || cardId.length === 0 || !role || publicKey?.length !== 32 || issuerKeyIdBytes?.length !== 4)
+    return err('malformed');
   const issuer = issuerPublicKeys.find((key) => bytesEqual(sha256(key).slice(0, 4), issuerKeyIdBytes));
   if (!issuer) return err('unknown-issuer');
-  if (!verifyStrict(signed.signature, domainMessage(CERTIFICATE_DOMAIN, signed.body), issuer)) return err('bad-signature');
+  if (!verifyStrict(signed.signature, domainMessage(CERTIFICATE_DOMAIN, signed.body), issuer))
+    return err('bad-signature');
   return ok({ cardId: utf8Decode(cardId), role, publicKey, issuerKeyId: toHex(issuerKeyIdBytes) });
 }
 
@@ -127,7 +149,10 @@ export function issueActivationToken(
   return concatBytes(body, encodeTlv([{ tag: TAG.signature, value: signature }]));
 }
 
-export function verifyActivationToken(bytes: Uint8Array, issuerPublicKeys: readonly Uint8Array[]): Result<ActivationToken, CertificateError> {
+export function verifyActivationToken(
+  bytes: Uint8Array,
+  issuerPublicKeys: readonly Uint8Array[],
+): Result<ActivationToken, CertificateError> {
   const signed = splitSigned(bytes);
   if (!signed) return err('malformed');
   const text = (tag: number): string | undefined => {
@@ -140,11 +165,26 @@ export function verifyActivationToken(bytes: Uint8Array, issuerPublicKeys: reado
   const electionId = text(TAG.electionId);
   const precinctId = text(TAG.precinctId);
   const ballotStyleId = text(TAG.ballotStyleId);
-  if (!cardId || !electionId || !precinctId || !ballotStyleId || tokenId?.length !== 16 || issuerKeyIdBytes?.length !== 4) return err('malformed');
+  if (
+    !cardId ||
+    !electionId ||
+    !precinctId ||
+    !ballotStyleId ||
+    tokenId?.length !== 16 ||
+    issuerKeyIdBytes?.length !== 4
+  )
+    return err('malformed');
   const issuer = issuerPublicKeys.find((key) => bytesEqual(sha256(key).slice(0, 4), issuerKeyIdBytes));
   if (!issuer) return err('unknown-issuer');
   if (!verifyStrict(signed.signature, domainMessage(TOKEN_DOMAIN, signed.body), issuer)) return err('bad-signature');
-  return ok({ cardId, tokenId: toHex(tokenId), electionId, precinctId, ballotStyleId, issuerKeyId: toHex(issuerKeyIdBytes) });
+  return ok({
+    cardId,
+    tokenId: toHex(tokenId),
+    electionId,
+    precinctId,
+    ballotStyleId,
+    issuerKeyId: toHex(issuerKeyIdBytes),
+  });
 }
 
 /** What a card signs in INTERNAL AUTHENTICATE. */

@@ -6,7 +6,13 @@ import { withTimeout } from '../serial/serial-link';
 import * as apdu from './apdu';
 import { SW } from './apdu';
 import type { CommandApdu, ResponseApdu } from './apdu';
-import { authenticationMessage, roleNeedsPin, verifyActivationToken, verifyCertificate, verifyStrict } from './card-data';
+import {
+  authenticationMessage,
+  roleNeedsPin,
+  verifyActivationToken,
+  verifyCertificate,
+  verifyStrict,
+} from './card-data';
 import type { ActivationToken, CardCertificate, CardRole, CertificateError } from './card-data';
 import { encodeFrame, FrameParser, FrameType, ReaderError } from './framing';
 import type { Frame } from './framing';
@@ -106,14 +112,19 @@ export class CardReader extends SerialDriver<CardReaderStatus, CardReaderEvent> 
    * Verifies the PIN and has the card sign a fresh random challenge, checked against
    * the certified key. A wrong PIN reports the tries left; the third locks the card.
    */
-  authenticate(input: { readonly pin: string; readonly roles: readonly CardRole[]; readonly timeoutMs?: number }): Promise<Result<AuthenticatedCard, CardFailure>> {
+  authenticate(input: {
+    readonly pin: string;
+    readonly roles: readonly CardRole[];
+    readonly timeoutMs?: number;
+  }): Promise<Result<AuthenticatedCard, CardFailure>> {
     return this.session('authenticate', input.timeoutMs, async (transmit) => {
       const certificate = await this.readCertificate(transmit);
       if (!certificate.ok) return certificate;
       const { role } = certificate.value;
       if (!input.roles.includes(role)) return err({ kind: 'wrong-card-role', role });
       if (roleNeedsPin(role)) {
-        if (!/^[0-9]{4,12}$/.test(input.pin)) return err({ kind: 'wrong-pin', remaining: await this.pinTriesLeft(transmit) });
+        if (!/^[0-9]{4,12}$/.test(input.pin))
+          return err({ kind: 'wrong-pin', remaining: await this.pinTriesLeft(transmit) });
         const verified = await transmit(apdu.verifyPin(input.pin));
         if (!verified.ok) return verified;
         if (apdu.isWrongPin(verified.value.sw)) {
@@ -137,7 +148,10 @@ export class CardReader extends SerialDriver<CardReaderStatus, CardReaderEvent> 
    * Burns (deactivates) the token on the inserted card, after checking that it is
    * the same card and token. The station must also remember burnt token ids.
    */
-  burnActivationToken(tokenId: string, options: { readonly timeoutMs?: number } = {}): Promise<Result<void, CardFailure>> {
+  burnActivationToken(
+    tokenId: string,
+    options: { readonly timeoutMs?: number } = {},
+  ): Promise<Result<void, CardFailure>> {
     return this.session('burn-token', options.timeoutMs, async (transmit) => {
       const token = await this.readToken(transmit);
       if (!token.ok) return token;
@@ -157,7 +171,8 @@ export class CardReader extends SerialDriver<CardReaderStatus, CardReaderEvent> 
   private async readToken(transmit: Transmit): Promise<Result<ActivationToken, CardFailure>> {
     const certificate = await this.readCertificate(transmit);
     if (!certificate.ok) return certificate;
-    if (certificate.value.role !== 'voter-activation') return err({ kind: 'wrong-card-role', role: certificate.value.role });
+    if (certificate.value.role !== 'voter-activation')
+      return err({ kind: 'wrong-card-role', role: certificate.value.role });
     const proof = await this.proveKey(transmit, certificate.value);
     if (!proof.ok) return proof;
     const file = await this.readFile(transmit, apdu.FILE_ACTIVATION_TOKEN);
@@ -186,7 +201,8 @@ export class CardReader extends SerialDriver<CardReaderStatus, CardReaderEvent> 
     const answer = await transmit(apdu.internalAuthenticate(challenge));
     if (!answer.ok) return answer;
     if (answer.value.sw !== SW.ok) return err({ kind: 'card-error', sw: answer.value.sw });
-    if (!verifyStrict(answer.value.data, authenticationMessage(challenge), certificate.publicKey)) return err({ kind: 'card-not-genuine', cardId: certificate.cardId });
+    if (!verifyStrict(answer.value.data, authenticationMessage(challenge), certificate.publicKey))
+      return err({ kind: 'card-not-genuine', cardId: certificate.cardId });
     return ok();
   }
 
@@ -198,7 +214,12 @@ export class CardReader extends SerialDriver<CardReaderStatus, CardReaderEvent> 
   private async readFile(
     transmit: Transmit,
     fileId: number,
-  ): Promise<Result<Uint8Array, { kind: 'file-missing' } | { kind: 'file-deactivated' } | { kind: 'failure'; failure: CardFailure }>> {
+  ): Promise<
+    Result<
+      Uint8Array,
+      { kind: 'file-missing' } | { kind: 'file-deactivated' } | { kind: 'failure'; failure: CardFailure }
+    >
+  > {
     const selected = await transmit(apdu.selectFile(fileId));
     if (!selected.ok) return err({ kind: 'failure', failure: selected.error });
     if (selected.value.sw === SW.fileDeactivated) return err({ kind: 'file-deactivated' });
@@ -228,7 +249,11 @@ export class CardReader extends SerialDriver<CardReaderStatus, CardReaderEvent> 
    * One card session under the port lock: power the card on (a fresh session, so a
    * PIN verified earlier does not carry over), select the applet, run `body`.
    */
-  private async session<T>(name: string, timeoutMs: number | undefined, body: (transmit: Transmit) => Promise<Result<T, CardFailure>>): Promise<Result<T, CardFailure>> {
+  private async session<T>(
+    name: string,
+    timeoutMs: number | undefined,
+    body: (transmit: Transmit) => Promise<Result<T, CardFailure>>,
+  ): Promise<Result<T, CardFailure>> {
     const limit = timeoutMs ?? this.operationTimeoutMs;
     const deadline = Date.now() + limit;
     let result: Result<T, CardFailure> = err({ kind: 'busy' });
@@ -236,11 +261,15 @@ export class CardReader extends SerialDriver<CardReaderStatus, CardReaderEvent> 
       result = await this.runSession(deadline, body);
     });
     if (!ran) result = err({ kind: 'busy' });
-    if (!result.ok && isDeviceFault(result.error)) this.options.logger.log('card-reader.operation-failed', { operation: name, ...result.error });
+    if (!result.ok && isDeviceFault(result.error))
+      this.options.logger.log('card-reader.operation-failed', { operation: name, ...result.error });
     return result;
   }
 
-  private async runSession<T>(deadline: number, body: (transmit: Transmit) => Promise<Result<T, CardFailure>>): Promise<Result<T, CardFailure>> {
+  private async runSession<T>(
+    deadline: number,
+    body: (transmit: Transmit) => Promise<Result<T, CardFailure>>,
+  ): Promise<Result<T, CardFailure>> {
     if (!this.link.isOpen) return err({ kind: 'reader-unavailable' });
     const exchange = async (type: number, payload: Uint8Array): Promise<Result<Frame, CardFailure>> => {
       const wait = Math.min(this.responseTimeoutMs, deadline - Date.now());
@@ -298,13 +327,15 @@ export class CardReader extends SerialDriver<CardReaderStatus, CardReaderEvent> 
   protected onSerialBytes(bytes: Uint8Array): void {
     for (const frame of this.parser.push(bytes)) {
       if (frame.seq === 0) {
-        if (frame.type === FrameType.slotEvent && frame.payload.length >= 1) this.apply({ type: 'slot', slot: frame.payload[0] ?? 0 });
+        if (frame.type === FrameType.slotEvent && frame.payload.length >= 1)
+          this.apply({ type: 'slot', slot: frame.payload[0] ?? 0 });
         continue;
       }
       const waiter = this.waiters.get(frame.seq);
       if (!waiter) continue; // a late reply to a request already given up on
       this.waiters.delete(frame.seq);
-      if (frame.type === FrameType.status && frame.payload.length >= 1) this.apply({ type: 'slot', slot: frame.payload[0] ?? 0 });
+      if (frame.type === FrameType.status && frame.payload.length >= 1)
+        this.apply({ type: 'slot', slot: frame.payload[0] ?? 0 });
       waiter(frame);
     }
   }

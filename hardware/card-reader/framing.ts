@@ -39,7 +39,8 @@ export const READER_ID = 'URNA-CR1';
 export type Frame = { readonly seq: number; readonly type: number; readonly payload: Uint8Array };
 
 export function encodeFrame(frame: Frame): Uint8Array {
-  if (frame.payload.length > MAX_PAYLOAD) throw new RangeError(`frame payload ${frame.payload.length} > ${MAX_PAYLOAD}`);
+  if (frame.payload.length > MAX_PAYLOAD)
+    throw new RangeError(`frame payload ${frame.payload.length} > ${MAX_PAYLOAD}`);
   const length = frame.payload.length;
   const out = new Uint8Array(length + OVERHEAD);
   out[0] = STX;

@@ -61,12 +61,15 @@ export const QR_MAX_DATA_BYTES = 7089;
 /** Function 165: QR model (model 2). */
 export const qrSelectModel2 = (): Uint8Array => qrFunction(65, Uint8Array.of(50, 0));
 /** Function 167: module size in dots (1–16). */
-export const qrModuleSize = (dots: number): Uint8Array => qrFunction(67, Uint8Array.of(Math.min(16, Math.max(1, dots))));
+export const qrModuleSize = (dots: number): Uint8Array =>
+  qrFunction(67, Uint8Array.of(Math.min(16, Math.max(1, dots))));
 /** Function 169: error correction level. */
-export const qrErrorCorrection = (level: QrErrorCorrection): Uint8Array => qrFunction(69, Uint8Array.of(QR_EC_CODE[level]));
+export const qrErrorCorrection = (level: QrErrorCorrection): Uint8Array =>
+  qrFunction(69, Uint8Array.of(QR_EC_CODE[level]));
 /** Function 180: store symbol data (m = 48). */
 export function qrStoreData(data: Uint8Array): Uint8Array {
-  if (data.length > QR_MAX_DATA_BYTES) throw new RangeError(`QR data is ${data.length} bytes; at most ${QR_MAX_DATA_BYTES}`);
+  if (data.length > QR_MAX_DATA_BYTES)
+    throw new RangeError(`QR data is ${data.length} bytes; at most ${QR_MAX_DATA_BYTES}`);
   const parameters = new Uint8Array(1 + data.length);
   parameters[0] = 48;
   parameters.set(data, 1);

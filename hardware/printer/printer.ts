@@ -30,7 +30,10 @@ export type PrinterModel = 'escpos';
 export const PRINTER_MODELS: readonly PrinterModel[] = ['escpos'];
 
 /** The driver for `model` on the serial port at `path`. */
-export function createPrinter(model: PrinterModel, options: { readonly path: string; readonly logger: EventLogger }): PrinterDevice {
+export function createPrinter(
+  model: PrinterModel,
+  options: { readonly path: string; readonly logger: EventLogger },
+): PrinterDevice {
   switch (model) {
     case 'escpos':
       return escposPrinter(new ReceiptPrinter({ path: options.path, logger: options.logger }));

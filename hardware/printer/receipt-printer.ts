@@ -80,14 +80,19 @@ export class ReceiptPrinter extends SerialDriver<PrinterStatus, PrinterEvent> {
    * process id attached after the cut comes back (the printer sends it after the
    * data before it has been printed) and the status read after that is ready.
    */
-  async print(receipt: PrintDocument, options: { readonly timeoutMs?: number } = {}): Promise<Result<PrintConfirmation, PrintFailure>> {
+  async print(
+    receipt: PrintDocument,
+    options: { readonly timeoutMs?: number } = {},
+  ): Promise<Result<PrintConfirmation, PrintFailure>> {
     const timeoutMs = options.timeoutMs ?? this.printTimeoutMs;
     const deadline = Date.now() + timeoutMs;
     const encoded = encodeReceipt(receipt);
     // The result of a print is the caller's to log (as what happened to the person's ballot or report), not the driver's.
     if (!encoded.ok) return err({ kind: 'invalid-receipt', error: encoded.error });
     if (encoded.value.unmappable.length > 0) {
-      this.options.logger.log('printer.unmappable-characters', { characters: [...new Set(encoded.value.unmappable)].join('') });
+      this.options.logger.log('printer.unmappable-characters', {
+        characters: [...new Set(encoded.value.unmappable)].join(''),
+      });
     }
     let result: Result<PrintConfirmation, PrintFailure> = err({ kind: 'busy' });
     const job = this.portLock.exclusive(timeoutMs, async () => {
@@ -132,10 +137,14 @@ export class ReceiptPrinter extends SerialDriver<PrinterStatus, PrinterEvent> {
     this.processIdWaiters.delete(jobId);
     if (!printed) {
       const status = (await this.readStatus()) ?? this.getStatus();
-      return this.failJob(jobId, canPrint(status) ? { kind: 'not-confirmed', status } : { kind: 'print-failed', status });
+      return this.failJob(
+        jobId,
+        canPrint(status) ? { kind: 'not-confirmed', status } : { kind: 'print-failed', status },
+      );
     }
     const after = await this.readStatus();
-    if (!after || !canPrint(after)) return this.failJob(jobId, { kind: 'print-failed', status: after ?? this.getStatus() });
+    if (!after || !canPrint(after))
+      return this.failJob(jobId, { kind: 'print-failed', status: after ?? this.getStatus() });
     return ok({ jobId, status: after });
   }
 
@@ -153,7 +162,9 @@ export class ReceiptPrinter extends SerialDriver<PrinterStatus, PrinterEvent> {
   /** DLE EOT 1..4 in one round; on silence the port is dropped and the printer is disconnected. */
   private async readStatus(): Promise<PrinterStatus | undefined> {
     if (!this.link.isOpen) return undefined;
-    const replies = [1, 2, 3, 4].map(() => new Promise<RealtimeReply | undefined>((resolve) => this.realtimeWaiters.push(resolve)));
+    const replies = [1, 2, 3, 4].map(
+      () => new Promise<RealtimeReply | undefined>((resolve) => this.realtimeWaiters.push(resolve)),
+    );
     const request = concatBytes(...([1, 2, 3, 4] as const).map((n) => escpos.realtimeStatusRequest(n)));
     const written = await this.link.write(request, this.responseTimeoutMs);
     if (!written.ok) {
@@ -170,7 +181,10 @@ export class ReceiptPrinter extends SerialDriver<PrinterStatus, PrinterEvent> {
     // The answer is applied after an await; a GS a block that arrived after its last
     // byte is newer, and wins.
     if (countAtLastReply === this.automaticStatusCount) {
-      this.apply({ type: 'status-read', condition: decodeRealtimeStatus({ printer, offlineCause, errorCause, paperSensor }) });
+      this.apply({
+        type: 'status-read',
+        condition: decodeRealtimeStatus({ printer, offlineCause, errorCause, paperSensor }),
+      });
     }
     return this.getStatus();
   }

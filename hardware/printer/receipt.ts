@@ -12,7 +12,8 @@ export type EncodedReceipt = {
   readonly unmappable: readonly string[];
 };
 
-export type ReceiptError = { readonly kind: 'qr-too-long'; readonly bytes: number } | { readonly kind: 'empty-receipt' };
+export type ReceiptError =
+  { readonly kind: 'qr-too-long'; readonly bytes: number } | { readonly kind: 'empty-receipt' };
 
 /**
  * The ESC/POS bytes of one document (document.ts): initialise, select CP866, each block with its own modes

@@ -78,9 +78,17 @@ export function encodeRealtimeStatus(condition: PrinterCondition): RealtimeStatu
   return {
     printer: fixed | set(condition.offline, 3),
     offlineCause:
-      fixed | set(condition.coverOpen, 2) | set(condition.feedButtonPressed, 3) | set(condition.stoppedByPaperEnd, 5) | set(condition.errorOccurred, 6),
+      fixed |
+      set(condition.coverOpen, 2) |
+      set(condition.feedButtonPressed, 3) |
+      set(condition.stoppedByPaperEnd, 5) |
+      set(condition.errorOccurred, 6),
     errorCause:
-      fixed | set(condition.mechanicalError, 2) | set(condition.autocutterError, 3) | set(condition.unrecoverableError, 5) | set(condition.autoRecoverableError, 6),
+      fixed |
+      set(condition.mechanicalError, 2) |
+      set(condition.autocutterError, 3) |
+      set(condition.unrecoverableError, 5) |
+      set(condition.autoRecoverableError, 6),
     paperSensor: fixed | (condition.paperNearEnd ? 0x0c : 0) | (condition.paperOut ? 0x60 : 0),
   };
 }
@@ -89,7 +97,10 @@ export function encodeAutomaticStatus(condition: PrinterCondition): [number, num
   const set = (on: boolean, n: number): number => (on ? 1 << n : 0);
   return [
     0x10 | set(condition.offline, 3) | set(condition.coverOpen, 5) | set(condition.feedButtonPressed, 6),
-    set(condition.mechanicalError, 2) | set(condition.autocutterError, 3) | set(condition.unrecoverableError, 5) | set(condition.autoRecoverableError, 6),
+    set(condition.mechanicalError, 2) |
+      set(condition.autocutterError, 3) |
+      set(condition.unrecoverableError, 5) |
+      set(condition.autoRecoverableError, 6),
     (condition.paperNearEnd ? 0x03 : 0) | (condition.paperOut ? 0x0c : 0),
     0x00,
   ];
@@ -115,7 +126,14 @@ type SameStates<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : fal
 const printerStatesHaveMessages: SameStates<PrinterState, MessagePrinterState> = true;
 void printerStatesHaveMessages;
 export const PRINTER_STATES: readonly PrinterState[] = [
-  'ready', 'paper-near-end', 'paper-out', 'cover-open', 'cutter-error', 'head-or-mechanical-error', 'offline', 'disconnected',
+  'ready',
+  'paper-near-end',
+  'paper-out',
+  'cover-open',
+  'cutter-error',
+  'head-or-mechanical-error',
+  'offline',
+  'disconnected',
 ];
 
 /**

@@ -37,7 +37,11 @@ export class StatusPublisher<S extends { readonly state: string }> {
     const previous = this.current;
     this.current = next;
     if (this.options.same(previous, next)) return;
-    this.options.logger.log(`${this.options.device}.status-changed`, { from: previous.state, to: next.state, detail: next });
+    this.options.logger.log(`${this.options.device}.status-changed`, {
+      from: previous.state,
+      to: next.state,
+      detail: next,
+    });
     for (const listener of [...this.listeners]) listener(next);
   }
 
@@ -80,7 +84,11 @@ export class PortLock {
     const previous = this.lock;
     let release: () => void = () => undefined;
     this.lock = new Promise<void>((resolve) => (release = resolve));
-    const acquired = await withTimeout(previous.then(() => true), timeoutMs, false);
+    const acquired = await withTimeout(
+      previous.then(() => true),
+      timeoutMs,
+      false,
+    );
     if (!acquired) {
       void previous.then(release);
       return false;
@@ -145,7 +153,11 @@ export abstract class SerialDriver<S extends { readonly state: string }, E> {
     protected readonly options: SerialDriverOptions,
     private readonly device: SerialDevice<S, E>,
   ) {
-    this.statusPublisher = new StatusPublisher<S>(device.initial, { logger: options.logger, device: device.device, same: device.same });
+    this.statusPublisher = new StatusPublisher<S>(device.initial, {
+      logger: options.logger,
+      device: device.device,
+      same: device.same,
+    });
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
     this.responseTimeoutMs = options.responseTimeoutMs ?? device.responseTimeoutMs;
     this.link = new SerialLink({
@@ -229,7 +241,8 @@ export abstract class SerialDriver<S extends { readonly state: string }, E> {
 
   /** Skips its turn while an exchange holds the port. */
   private async poll(): Promise<void> {
-    if (this.link.isOpen && !this.portLock.busy) await this.portLock.exclusive(this.responseTimeoutMs, () => this.pollStatus());
+    if (this.link.isOpen && !this.portLock.busy)
+      await this.portLock.exclusive(this.responseTimeoutMs, () => this.pollStatus());
     this.schedulePoll(this.pollIntervalMs);
   }
 }

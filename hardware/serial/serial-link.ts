@@ -111,14 +111,21 @@ export class SerialLink {
 
   private async tryOpen(): Promise<void> {
     if (!this.running || this.port) return;
-    const exists = await access(this.options.path).then(() => true, () => false);
+    const exists = await access(this.options.path).then(
+      () => true,
+      () => false,
+    );
     if (!this.running || this.port) return;
     if (!exists) {
       this.reportLoss('port-missing', 'device path does not exist');
       this.schedule(this.delayMs);
       return;
     }
-    const port = new SerialPort({ path: this.options.path, baudRate: this.options.baudRate ?? 115200, autoOpen: false });
+    const port = new SerialPort({
+      path: this.options.path,
+      baudRate: this.options.baudRate ?? 115200,
+      autoOpen: false,
+    });
     port.on('error', () => undefined); // every failure surfaces through open/close/write callbacks below
     const opened = await new Promise<Error | null>((resolve) => port.open((error) => resolve(error)));
     if (!this.running) {

@@ -19,10 +19,19 @@ const cardSpec = z.strictObject({
   cardId: z.string().min(1).max(64),
   role: z.enum(['poll-worker', 'election-official', 'voter-activation']),
   seed: hex32,
-  pin: z.string().regex(/^[0-9]{4,12}$/).optional(),
+  pin: z
+    .string()
+    .regex(/^[0-9]{4,12}$/)
+    .optional(),
   /** A clone copies another card's id and certificate but has its own (wrong) key. */
   cloneOf: z.string().optional(),
-  token: z.strictObject({ electionId: z.string().min(1).max(48), precinctId: z.string().min(1).max(48), ballotStyleId: z.string().min(1).max(48) }).optional(),
+  token: z
+    .strictObject({
+      electionId: z.string().min(1).max(48),
+      precinctId: z.string().min(1).max(48),
+      ballotStyleId: z.string().min(1).max(48),
+    })
+    .optional(),
 });
 export const cardSetSchema = z.strictObject({
   cardIssuerSeed: hex32,
@@ -43,15 +52,34 @@ export function buildCardSet(file: CardSetFile): CardSet {
   const issuerSecret = fromHex(file.cardIssuerSeed);
   const tokenSecret = fromHex(file.tokenIssuerSeed);
   const cards = new Map<string, VirtualCard>();
-  const genuine = new Map<string, { cardId: string; role: CardRole; certificate: Uint8Array; token?: Uint8Array; pin?: string }>();
+  const genuine = new Map<
+    string,
+    { cardId: string; role: CardRole; certificate: Uint8Array; token?: Uint8Array; pin?: string }
+  >();
   for (const spec of file.cards.filter((card) => !card.cloneOf)) {
     const secretKey = fromHex(spec.seed);
-    const certificate = issueCertificate({ cardId: spec.cardId, role: spec.role, publicKey: ed25519.getPublicKey(secretKey) }, issuerSecret);
+    const certificate = issueCertificate(
+      { cardId: spec.cardId, role: spec.role, publicKey: ed25519.getPublicKey(secretKey) },
+      issuerSecret,
+    );
     const token = spec.token
-      ? issueActivationToken({ cardId: spec.cardId, tokenId: sha256(fromHex(spec.seed)).slice(0, 16), ...spec.token }, tokenSecret)
+      ? issueActivationToken(
+          { cardId: spec.cardId, tokenId: sha256(fromHex(spec.seed)).slice(0, 16), ...spec.token },
+          tokenSecret,
+        )
       : undefined;
     genuine.set(spec.name, { cardId: spec.cardId, role: spec.role, certificate, token, pin: spec.pin });
-    cards.set(spec.name, new VirtualCard({ cardId: spec.cardId, role: spec.role, secretKey, certificate, pin: spec.pin, activationToken: token }));
+    cards.set(
+      spec.name,
+      new VirtualCard({
+        cardId: spec.cardId,
+        role: spec.role,
+        secretKey,
+        certificate,
+        pin: spec.pin,
+        activationToken: token,
+      }),
+    );
   }
   for (const spec of file.cards.filter((card) => card.cloneOf)) {
     const original = genuine.get(spec.cloneOf ?? '');
@@ -59,12 +87,20 @@ export function buildCardSet(file: CardSetFile): CardSet {
     cards.set(
       spec.name,
       new VirtualCard({
-        cardId: original.cardId, role: original.role, secretKey: fromHex(spec.seed), certificate: original.certificate,
-        pin: spec.pin ?? original.pin, activationToken: original.token,
+        cardId: original.cardId,
+        role: original.role,
+        secretKey: fromHex(spec.seed),
+        certificate: original.certificate,
+        pin: spec.pin ?? original.pin,
+        activationToken: original.token,
       }),
     );
   }
-  return { cardIssuerPublicKey: ed25519.getPublicKey(issuerSecret), tokenIssuerPublicKey: ed25519.getPublicKey(tokenSecret), cards };
+  return {
+    cardIssuerPublicKey: ed25519.getPublicKey(issuerSecret),
+    tokenIssuerPublicKey: ed25519.getPublicKey(tokenSecret),
+    cards,
+  };
 }
 
 /** Deterministic demo seed: SHA-256 of a label (demo keys are public by design). */
@@ -81,13 +117,19 @@ export function demoCardSetFile(): CardSetFile {
       { name: 'worker', cardId: 'pw-0001', role: 'poll-worker', seed: demoSeed('pw-0001'), pin: '1234' },
       { name: 'official', cardId: 'eo-0001', role: 'election-official', seed: demoSeed('eo-0001'), pin: '5678' },
       {
-        name: 'voter', cardId: 'va-0001', role: 'voter-activation', seed: demoSeed('va-0001'),
+        name: 'voter',
+        cardId: 'va-0001',
+        role: 'voter-activation',
+        seed: demoSeed('va-0001'),
         token: { electionId: 'demo-2026', precinctId: 'p-0001', ballotStyleId: 'bs-1' },
       },
       { name: 'clone', cardId: 'pw-0001', role: 'poll-worker', seed: demoSeed('clone-of-pw-0001'), cloneOf: 'worker' },
       // Activation cards for the demo station's sample election (main/station/demo-election.ts).
       ...[2, 3, 4].map((n) => ({
-        name: `sample-voter-${n - 1}`, cardId: `va-000${n}`, role: 'voter-activation' as const, seed: demoSeed(`va-000${n}`),
+        name: `sample-voter-${n - 1}`,
+        cardId: `va-000${n}`,
+        role: 'voter-activation' as const,
+        seed: demoSeed(`va-000${n}`),
         token: { electionId: 'svetlogorye-2026-09', precinctId: 'uik-1202', ballotStyleId: 'style-district-1' },
       })),
     ],

@@ -89,7 +89,11 @@ function parseOne(bytes: Uint8Array, at: number): Step {
       if (available < 2) return 'need-more';
       switch (byteAt(1)) {
         case 0x04:
-          return need(3, () => (byteAt(2) >= 1 && byteAt(2) <= 4 ? { kind: 'realtime-status', n: byteAt(2) } : { kind: 'ignored', name: 'DLE EOT (other)' }));
+          return need(3, () =>
+            byteAt(2) >= 1 && byteAt(2) <= 4
+              ? { kind: 'realtime-status', n: byteAt(2) }
+              : { kind: 'ignored', name: 'DLE EOT (other)' },
+          );
         case 0x05:
           return need(3, () => ({ kind: 'recover', n: byteAt(2) }));
         case 0x14:
@@ -134,7 +138,11 @@ function parseOne(bytes: Uint8Array, at: number): Step {
       if (available < 2) return 'need-more';
       switch (byteAt(1)) {
         case 0x21:
-          return need(3, () => ({ kind: 'size', width: ((byteAt(2) >> 4) & 0x07) + 1, height: (byteAt(2) & 0x07) + 1 }));
+          return need(3, () => ({
+            kind: 'size',
+            width: ((byteAt(2) >> 4) & 0x07) + 1,
+            height: (byteAt(2) & 0x07) + 1,
+          }));
         case 0x61:
           return need(3, () => ({ kind: 'automatic-status-back', n: byteAt(2) }));
         case 0x56: {

@@ -3,11 +3,22 @@ import QRCode from 'qrcode';
 import { utf8Decode } from '../../core/encoding/bytes';
 
 /** What ended up on the simulated paper, in order. */
-export type PrintedSegment = { readonly text: string; readonly bold: boolean; readonly width: number; readonly height: number };
+export type PrintedSegment = {
+  readonly text: string;
+  readonly bold: boolean;
+  readonly width: number;
+  readonly height: number;
+};
 export type Alignment = 'left' | 'center' | 'right';
 export type PrintedLine =
   | { readonly kind: 'text'; readonly align: Alignment; readonly segments: readonly PrintedSegment[] }
-  | { readonly kind: 'qr'; readonly align: Alignment; readonly data: Uint8Array; readonly moduleSize: number; readonly errorCorrection: 'L' | 'M' | 'Q' | 'H' }
+  | {
+      readonly kind: 'qr';
+      readonly align: Alignment;
+      readonly data: Uint8Array;
+      readonly moduleSize: number;
+      readonly errorCorrection: 'L' | 'M' | 'Q' | 'H';
+    }
   | { readonly kind: 'cut'; readonly partial: boolean };
 
 /** 80 mm paper: 576 dots wide, font A is 12 × 24 dots, so 48 columns. */
@@ -36,7 +47,10 @@ export function transcriptOf(lines: readonly PrintedLine[]): string {
     .join('\n');
 }
 
-function qrMatrix(line: Extract<PrintedLine, { kind: 'qr' }>): { size: number; dark: (row: number, col: number) => boolean } {
+function qrMatrix(line: Extract<PrintedLine, { kind: 'qr' }>): {
+  size: number;
+  dark: (row: number, col: number) => boolean;
+} {
   const symbol = QRCode.create([{ mode: 'byte', data: line.data }], { errorCorrectionLevel: line.errorCorrection });
   return { size: symbol.modules.size, dark: (row, col) => symbol.modules.get(row, col) === 1 };
 }
@@ -54,7 +68,12 @@ function lineHeight(line: PrintedLine): number {
 
 /** Draws the lines as the thermal head would (black on white, 576 dots wide) and returns a PNG. */
 export async function renderPng(lines: readonly PrintedLine[]): Promise<Uint8Array> {
-  const height = Math.max(CELL_HEIGHT, lines.reduce((sum, line) => sum + lineHeight(line), 0)) + 2 * MARGIN;
+  const height =
+    Math.max(
+      CELL_HEIGHT,
+      lines.reduce((sum, line) => sum + lineHeight(line), 0),
+    ) +
+    2 * MARGIN;
   const canvas = createCanvas(PAPER_WIDTH_DOTS + 2 * MARGIN, height);
   const context = canvas.getContext('2d');
   context.fillStyle = '#ffffff';
@@ -89,7 +108,13 @@ export async function renderPng(lines: readonly PrintedLine[]): Promise<Uint8Arr
         const top = y + 4 * line.moduleSize;
         for (let row = 0; row < matrix.size; row++) {
           for (let col = 0; col < matrix.size; col++) {
-            if (matrix.dark(row, col)) context.fillRect(left + col * line.moduleSize, top + row * line.moduleSize, line.moduleSize, line.moduleSize);
+            if (matrix.dark(row, col))
+              context.fillRect(
+                left + col * line.moduleSize,
+                top + row * line.moduleSize,
+                line.moduleSize,
+                line.moduleSize,
+              );
           }
         }
         break;

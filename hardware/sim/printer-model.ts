@@ -32,8 +32,15 @@ const ALIGN: readonly Alignment[] = ['left', 'center', 'right'];
  */
 export class EscPosPrinterModel {
   readonly faults: PrinterFaults = {
-    paper: 'ok', coverOpen: false, cutterJammed: false, cutterJamsOnNextCut: false,
-    mechanicalError: false, unrecoverableError: false, headOverheated: false, offlineSwitch: false, linesLeft: undefined,
+    paper: 'ok',
+    coverOpen: false,
+    cutterJammed: false,
+    cutterJamsOnNextCut: false,
+    mechanicalError: false,
+    unrecoverableError: false,
+    headOverheated: false,
+    offlineSwitch: false,
+    linesLeft: undefined,
   };
   /** Everything printed since the model was made. */
   readonly printed: PrintedLine[] = [];
@@ -99,7 +106,9 @@ export class EscPosPrinterModel {
     switch (command.kind) {
       case 'realtime-status': {
         const status = encodeRealtimeStatus(this.condition());
-        out.push([status.printer, status.offlineCause, status.errorCause, status.paperSensor][command.n - 1] ?? status.printer);
+        out.push(
+          [status.printer, status.offlineCause, status.errorCause, status.paperSensor][command.n - 1] ?? status.printer,
+        );
         return;
       }
       case 'clear-buffers':
@@ -130,7 +139,8 @@ export class EscPosPrinterModel {
     switch (command.kind) {
       case 'text': {
         let text = '';
-        for (const byte of command.bytes) text += this.mode.codePage === ESC_T_CP866 || byte < 0x80 ? decodeCp866Byte(byte) : '\ufffd';
+        for (const byte of command.bytes)
+          text += this.mode.codePage === ESC_T_CP866 || byte < 0x80 ? decodeCp866Byte(byte) : '\ufffd';
         if (this.current.length === 0) this.currentAlign = this.mode.align;
         this.current.push({ text, bold: this.mode.bold, width: this.mode.width, height: this.mode.height });
         return;
@@ -205,7 +215,13 @@ export class EscPosPrinterModel {
         if (this.qr.data.length === 0) return;
         this.endLine(false);
         this.consumePaper();
-        this.printed.push({ kind: 'qr', align: this.mode.align, data: this.qr.data, moduleSize: this.qr.moduleSize, errorCorrection: this.qr.errorCorrection });
+        this.printed.push({
+          kind: 'qr',
+          align: this.mode.align,
+          data: this.qr.data,
+          moduleSize: this.qr.moduleSize,
+          errorCorrection: this.qr.errorCorrection,
+        });
         return;
       default:
         return;
@@ -216,7 +232,11 @@ export class EscPosPrinterModel {
   private endLine(evenIfEmpty: boolean): void {
     if (this.current.length === 0 && !evenIfEmpty) return;
     this.consumePaper();
-    this.printed.push({ kind: 'text', align: this.current.length > 0 ? this.currentAlign : this.mode.align, segments: this.current });
+    this.printed.push({
+      kind: 'text',
+      align: this.current.length > 0 ? this.currentAlign : this.mode.align,
+      segments: this.current,
+    });
     this.current = [];
   }
 

@@ -118,7 +118,10 @@ export class PrinterSimulator extends SerialDeviceSimulator {
         await writeFile(join(dir, `${name}.txt`), `${transcriptOf(lines)}\n`);
         await writeFile(join(dir, `${name}.png`), await renderPng(lines));
       } catch (error) {
-        this.logger.log('sim.printer.render-failed', { name, message: error instanceof Error ? error.message : String(error) });
+        this.logger.log('sim.printer.render-failed', {
+          name,
+          message: error instanceof Error ? error.message : String(error),
+        });
       }
     });
   }

@@ -13,7 +13,10 @@ export class PtyPair {
   readonly devicePath: string;
   private process: ChildProcess | undefined;
 
-  constructor(readonly dir: string, name: string) {
+  constructor(
+    readonly dir: string,
+    name: string,
+  ) {
     this.hostPath = join(dir, `${name}-host`);
     this.devicePath = join(dir, `${name}-device`);
   }
@@ -23,10 +26,9 @@ export class PtyPair {
   }
 
   async open(): Promise<void> {
-    const child = spawn('socat', [
-      `pty,raw,echo=0,link=${this.hostPath}`,
-      `pty,raw,echo=0,link=${this.devicePath}`,
-    ], { stdio: 'ignore' });
+    const child = spawn('socat', [`pty,raw,echo=0,link=${this.hostPath}`, `pty,raw,echo=0,link=${this.devicePath}`], {
+      stdio: 'ignore',
+    });
     this.process = child;
     const deadline = Date.now() + 5000;
     while (!(existsSync(this.hostPath) && existsSync(this.devicePath))) {

@@ -91,7 +91,10 @@ export async function runCardReaderSimCommand(sim: CardReaderSimulator, cards: C
       return CARD_READER_SIM_HELP;
     case 'cards':
       return [...cards.cards.entries()]
-        .map(([name, card]) => `${name}: ${card.cardId} ${card.spec.role}${card.spec.pin ? ' (PIN set)' : ''}, PIN tries left ${card.pinTriesLeft}${card.tokenBurnt ? ', token burnt' : ''}`)
+        .map(
+          ([name, card]) =>
+            `${name}: ${card.cardId} ${card.spec.role}${card.spec.pin ? ' (PIN set)' : ''}, PIN tries left ${card.pinTriesLeft}${card.tokenBurnt ? ', token burnt' : ''}`,
+        )
         .join('\n');
     case 'insert':
     case 'insert-backwards': {
@@ -116,7 +119,11 @@ export async function runCardReaderSimCommand(sim: CardReaderSimulator, cards: C
 }
 
 /** The commands every simulated device takes: its side of the serial line. */
-async function runSerialCommand(sim: SerialDeviceSimulator, command: string, argument: string | undefined): Promise<string> {
+async function runSerialCommand(
+  sim: SerialDeviceSimulator,
+  command: string,
+  argument: string | undefined,
+): Promise<string> {
   switch (command) {
     case 'silent':
       return switchCommand(command, argument, (on) => sim.goSilent(on));

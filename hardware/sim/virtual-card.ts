@@ -130,7 +130,8 @@ export class VirtualCard {
   }
 
   private deactivate(): ResponseApdu {
-    if (this.selectedFile !== apdu.FILE_ACTIVATION_TOKEN || !this.spec.activationToken) return reply(SW.conditionsNotSatisfied);
+    if (this.selectedFile !== apdu.FILE_ACTIVATION_TOKEN || !this.spec.activationToken)
+      return reply(SW.conditionsNotSatisfied);
     if (this.tokenBurnt) return reply(SW.conditionsNotSatisfied);
     this.tokenBurnt = true;
     return reply(SW.ok);

@@ -36,7 +36,12 @@ function clip(text: string): string {
 }
 
 function rejected(logger: EventLogger, method: string, context: CallContext, error: ApiError): ApiResult<never> {
-  logger.log('api.call-rejected', { method: method.slice(0, 64), origin: context.origin, code: error.code, message: error.message });
+  logger.log('api.call-rejected', {
+    method: method.slice(0, 64),
+    origin: context.origin,
+    code: error.code,
+    message: error.message,
+  });
   return err(error);
 }
 
@@ -49,7 +54,10 @@ export async function dispatchStationCall(
 ): Promise<ApiResult<unknown>> {
   if (!isStationApiMethod(method)) {
     const name = typeof method === 'string' ? method : typeof method;
-    return rejected(logger, name, context, { code: 'unknown-method', message: `the station API has no method "${name.slice(0, 64)}"` });
+    return rejected(logger, name, context, {
+      code: 'unknown-method',
+      message: `the station API has no method "${name.slice(0, 64)}"`,
+    });
   }
   return callMethod(handlers, logger, method, rawArgs, context);
 }
@@ -96,7 +104,11 @@ async function callMethod<M extends StationApiMethod>(
   } catch (error) {
     // A handler that throws has met a state it believed impossible: log the
     // detail for staff, give the renderer no internals.
-    logger.log('api.handler-failed', { method, origin: context.origin, error: error instanceof Error ? error.message : String(error) });
+    logger.log('api.handler-failed', {
+      method,
+      origin: context.origin,
+      error: error instanceof Error ? error.message : String(error),
+    });
     return err({ code: 'internal', message: `${method} failed inside the station; see the station log` });
   }
 }

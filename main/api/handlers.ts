@@ -2,7 +2,14 @@ import { writeFileSync } from 'node:fs';
 import type { StationRefusal } from '../../core/api/refusals';
 import type { ApiError, ApiResult, StaffRole, StationApiMethod } from '../../core/api/station-api';
 import { assertNever, err, ok, type Result } from '../../core/result';
-import { castBallot, challengeBallot, commitBallot, finishVoterSession, resolvePendingBallot, type PendingResolution } from '../station/casting';
+import {
+  castBallot,
+  challengeBallot,
+  commitBallot,
+  finishVoterSession,
+  resolvePendingBallot,
+  type PendingResolution,
+} from '../station/casting';
 import { cancelCardActivation, checkInVoter, reissueBallot } from '../station/check-in';
 import type { StationContext } from '../station/context';
 import { exportEventLog } from '../station/export';
@@ -36,9 +43,17 @@ export function refusalToApiError(refusal: StationRefusal): ApiError {
         refusal,
       };
     case 'ledger-append-failed':
-      return { code: 'internal', message: 'the station could not record the ballot; see the station log', refusal: { kind: refusal.kind, cause: refusal.cause, reason: '' } };
+      return {
+        code: 'internal',
+        message: 'the station could not record the ballot; see the station log',
+        refusal: { kind: refusal.kind, cause: refusal.cause, reason: '' },
+      };
     case 'export-failed':
-      return { code: 'internal', message: 'the event log could not be written to the removable media; see the station log', refusal: { kind: refusal.kind, reason: '' } };
+      return {
+        code: 'internal',
+        message: 'the event log could not be written to the removable media; see the station log',
+        refusal: { kind: refusal.kind, reason: '' },
+      };
     case 'no-election':
     case 'polls-transition-not-allowed':
     case 'polls-not-open':
@@ -93,7 +108,10 @@ export function createStationApiHandlers(context: StationContext, auth: StaffAut
     return (args) => {
       const card = auth.authorize(roles, method);
       if (!card.ok) {
-        const message = card.error.kind === 'not-signed-in' ? `${method} needs a signed-in poll worker` : `${method} is not allowed for a ${card.error.role}`;
+        const message =
+          card.error.kind === 'not-signed-in'
+            ? `${method} needs a signed-in poll worker`
+            : `${method} is not allowed for a ${card.error.role}`;
         return err({ code: 'not-authorized', message });
       }
       return action(card.value, args);
@@ -121,19 +139,39 @@ export function createStationApiHandlers(context: StationContext, auth: StaffAut
     resumePolls: asStaff('resumePolls', POLL_STAFF, (card) => answer(resumePolls(context, card))),
     closePolls: asStaff('closePolls', POLL_STAFF, async (card) => answer(await closePolls(context, card))),
     // A refused check-in or reissue crosses IPC as the same typed refusal as every other request.
-    checkInVoter: asStaff('checkInVoter', POLL_STAFF, (card, request: { voterId: string; activation: 'kiosk' | 'card' }) => {
-      const result = checkInVoter(context, card, request);
-      return result.outcome === 'refused' ? err(refusalToApiError({ kind: 'check-in-refused', reason: result.reason })) : ok(result);
-    }),
-    reissueBallot: asStaff('reissueBallot', POLL_STAFF, (card, request: { voterId: string; activation: 'kiosk' | 'card' }) => {
-      const result = reissueBallot(context, card, request);
-      return result.outcome === 'refused' ? err(refusalToApiError({ kind: 'reissue-refused', reason: result.reason })) : ok(result);
-    }),
-    cancelCardActivation: asStaff('cancelCardActivation', POLL_STAFF, (card) => ok(cancelCardActivation(context, card))),
-    resolvePendingBallot: asStaff('resolvePendingBallot', POLL_STAFF, (card, request: { ballotId: string } & PendingResolution) =>
-      answer(resolvePendingBallot(context, card, request)),
+    checkInVoter: asStaff(
+      'checkInVoter',
+      POLL_STAFF,
+      (card, request: { voterId: string; activation: 'kiosk' | 'card' }) => {
+        const result = checkInVoter(context, card, request);
+        return result.outcome === 'refused'
+          ? err(refusalToApiError({ kind: 'check-in-refused', reason: result.reason }))
+          : ok(result);
+      },
     ),
-    reprintInterrupted: asStaff('reprintInterrupted', POLL_STAFF, async (card) => answer(await reprintInterrupted(context, card))),
-    exportEventLog: asStaff('exportEventLog', OFFICIALS_ONLY, (card) => answer(exportEventLog(context, card, writeExport))),
+    reissueBallot: asStaff(
+      'reissueBallot',
+      POLL_STAFF,
+      (card, request: { voterId: string; activation: 'kiosk' | 'card' }) => {
+        const result = reissueBallot(context, card, request);
+        return result.outcome === 'refused'
+          ? err(refusalToApiError({ kind: 'reissue-refused', reason: result.reason }))
+          : ok(result);
+      },
+    ),
+    cancelCardActivation: asStaff('cancelCardActivation', POLL_STAFF, (card) =>
+      ok(cancelCardActivation(context, card)),
+    ),
+    resolvePendingBallot: asStaff(
+      'resolvePendingBallot',
+      POLL_STAFF,
+      (card, request: { ballotId: string } & PendingResolution) => answer(resolvePendingBallot(context, card, request)),
+    ),
+    reprintInterrupted: asStaff('reprintInterrupted', POLL_STAFF, async (card) =>
+      answer(await reprintInterrupted(context, card)),
+    ),
+    exportEventLog: asStaff('exportEventLog', OFFICIALS_ONLY, (card) =>
+      answer(exportEventLog(context, card, writeExport)),
+    ),
   };
 }

@@ -12,11 +12,25 @@
  * renamed over the old one.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, constants as fsConstants } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+  constants as fsConstants,
+} from 'node:fs';
 import path from 'node:path';
 import { toHex, type Bytes } from '../../core/encoding/bytes';
 import { electionError, type ElectionError } from '../../core/election/errors';
-import { formatBaseHashForDisplay, readElectionPackage, type VerifiedElectionPackage } from '../../core/election/package';
+import {
+  formatBaseHashForDisplay,
+  readElectionPackage,
+  type VerifiedElectionPackage,
+} from '../../core/election/package';
 import { describeNoteError, noteVerifierFromKey } from '../../core/ledger/note';
 import type { EventLogger } from '../../core/logging';
 import { silentLogger } from '../../core/logging';
@@ -93,7 +107,11 @@ export function writeFileAtomically(file: string, content: string | Bytes, mode 
  * again is harmless; a different key is refused, because whoever could swap the
  * pinned key could also get any package accepted.
  */
-export function pinAuthorityKey(dataDir: string, verifierKey: string, logger: EventLogger = silentLogger): Result<void, ElectionError[]> {
+export function pinAuthorityKey(
+  dataDir: string,
+  verifierKey: string,
+  logger: EventLogger = silentLogger,
+): Result<void, ElectionError[]> {
   const key = verifierKey.trim();
   const verifier = noteVerifierFromKey(key);
   if (!verifier.ok) return err([electionError('', 'bad-authority-key', { detail: describeNoteError(verifier.error) })]);
@@ -121,7 +139,8 @@ export function readPinnedAuthorityKey(dataDir: string): Result<string, Election
   if (bytes.value === undefined) return err([electionError('', 'no-pinned-authority-key', { file })]);
   const key = Buffer.from(bytes.value).toString('utf8').trim();
   const verifier = noteVerifierFromKey(key);
-  if (!verifier.ok) return err([electionError('', 'bad-authority-key', { detail: `${file}: ${describeNoteError(verifier.error)}` })]);
+  if (!verifier.ok)
+    return err([electionError('', 'bad-authority-key', { detail: `${file}: ${describeNoteError(verifier.error)}` })]);
   return ok(key);
 }
 
@@ -147,10 +166,16 @@ export function readLoadedElection(dataDir: string): Result<LoadedElection | und
  * Loads an election package offered on a USB stick or by an official: verifies
  * it, checks it may replace what is loaded, then stores it atomically.
  */
-export function loadElectionPackage(deps: ElectionStoreDeps, packageBytes: Bytes): Result<LoadedElection, ElectionError[]> {
+export function loadElectionPackage(
+  deps: ElectionStoreDeps,
+  packageBytes: Bytes,
+): Result<LoadedElection, ElectionError[]> {
   const logger = deps.logger ?? silentLogger;
   const refuse = (errors: ElectionError[]): Result<never, ElectionError[]> => {
-    logger.log('election.package-refused', { codes: errors.map((e) => e.code), paths: errors.slice(0, 20).map((e) => e.path) });
+    logger.log('election.package-refused', {
+      codes: errors.map((e) => e.code),
+      paths: errors.slice(0, 20).map((e) => e.path),
+    });
     return err(errors);
   };
 
@@ -160,13 +185,19 @@ export function loadElectionPackage(deps: ElectionStoreDeps, packageBytes: Bytes
   if (!offered.ok) return refuse(offered.error);
 
   const current = readLoadedElection(deps.dataDir);
-  const sameAsLoaded = current.ok && current.value !== undefined && toHex(current.value.baseHash) === toHex(offered.value.baseHash);
+  const sameAsLoaded =
+    current.ok && current.value !== undefined && toHex(current.value.baseHash) === toHex(offered.value.baseHash);
   if (deps.pollsHaveOpened()) {
     // Once ballots may exist, they are bound to the loaded base hash; swapping the
     // package under them would make them uncountable or, worse, re-interpreted.
     if (!sameAsLoaded) {
       const loaded = current.ok && current.value !== undefined ? current.value.baseHashForDisplay : '—';
-      return refuse([electionError('', 'polls-open-package-locked', { loaded, offered: formatBaseHashForDisplay(offered.value.baseHash) })]);
+      return refuse([
+        electionError('', 'polls-open-package-locked', {
+          loaded,
+          offered: formatBaseHashForDisplay(offered.value.baseHash),
+        }),
+      ]);
     }
   }
   const loaded = withDisplay(offered.value);
@@ -178,6 +209,9 @@ export function loadElectionPackage(deps: ElectionStoreDeps, packageBytes: Bytes
   } catch (error) {
     return refuse([fileError(file, error)]);
   }
-  logger.log('election.package-loaded', { electionId: loaded.definition.electionId, baseHash: loaded.baseHashForDisplay });
+  logger.log('election.package-loaded', {
+    electionId: loaded.definition.electionId,
+    baseHash: loaded.baseHashForDisplay,
+  });
   return ok(loaded);
 }

@@ -18,7 +18,11 @@ export function isTrustedSender(event: IpcMainInvokeEvent, window: BrowserWindow
   return isAppUrl(frame.url);
 }
 
-export function registerStationApi(handlers: StationApiHandlers, logger: EventLogger, getWindow: () => BrowserWindow | null): void {
+export function registerStationApi(
+  handlers: StationApiHandlers,
+  logger: EventLogger,
+  getWindow: () => BrowserWindow | null,
+): void {
   ipcMain.handle(STATION_API_CHANNEL, async (event, method: unknown, args: unknown) => {
     if (!isTrustedSender(event, getWindow())) {
       logger.log('api.call-rejected', { code: 'forbidden', origin: event.senderFrame?.url.slice(0, 200) ?? 'unknown' });

@@ -48,7 +48,13 @@ import {
   type MerkleHasher,
   type SubtreeHashSource,
 } from '../../core/ledger/merkle';
-import { describeNoteError, noteVerifierFromKey, parseNote, type NoteSigner, type NoteVerifier } from '../../core/ledger/note';
+import {
+  describeNoteError,
+  noteVerifierFromKey,
+  parseNote,
+  type NoteSigner,
+  type NoteVerifier,
+} from '../../core/ledger/note';
 
 export const LEDGER_FILE_NAME = 'ledger.sqlite';
 const FORMAT = 'urna-ledger/1';
@@ -128,7 +134,12 @@ export type AppendReceipt = {
   readonly checkpoint: string;
 };
 
-export type LogSummary = { readonly log: LogKind; readonly size: number; readonly rootHash: Bytes; readonly checkpoint: string };
+export type LogSummary = {
+  readonly log: LogKind;
+  readonly size: number;
+  readonly rootHash: Bytes;
+  readonly checkpoint: string;
+};
 
 type LogState = { tree: CompactMerkleTree; checkpoint: string };
 
@@ -155,7 +166,11 @@ function sqliteCode(error: unknown): string | undefined {
 }
 
 function storageError(error: unknown): { kind: 'storage'; code: string; message: string } {
-  return { kind: 'storage', code: sqliteCode(error) ?? 'UNKNOWN', message: error instanceof Error ? error.message : String(error) };
+  return {
+    kind: 'storage',
+    code: sqliteCode(error) ?? 'UNKNOWN',
+    message: error instanceof Error ? error.message : String(error),
+  };
 }
 
 function createSchema(db: Database.Database): void {
@@ -187,7 +202,9 @@ function prepare(db: Database.Database, log: LogKind): Statements {
     insertEntry: db.prepare(`INSERT INTO entries_${log} (idx, body) VALUES (?, ?)`),
     insertNode: db.prepare(`INSERT INTO nodes_${log} (pos, hash) VALUES (?, ?)`),
     insertCheckpoint: db.prepare(`INSERT INTO checkpoints_${log} (size, note) VALUES (?, ?)`),
-    checkpointAtMost: db.prepare(`SELECT size, note FROM checkpoints_${log} WHERE size > ? AND size <= ? ORDER BY size DESC LIMIT 1`),
+    checkpointAtMost: db.prepare(
+      `SELECT size, note FROM checkpoints_${log} WHERE size > ? AND size <= ? ORDER BY size DESC LIMIT 1`,
+    ),
   };
 }
 
@@ -374,13 +391,18 @@ export class LedgerStore extends LedgerReader {
       return err(storageError(error));
     }
     try {
-      const fresh = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() as { n: number };
+      const fresh = db
+        .prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'meta'")
+        .get() as { n: number };
       if (fresh.n === 0) initialise(db, options);
     } catch (error) {
       db.close();
       return err(storageError(error));
     }
-    const opened = loadAndVerify(db, options.signer.verifierKey, { electionId: options.electionId, stationId: options.stationId });
+    const opened = loadAndVerify(db, options.signer.verifierKey, {
+      electionId: options.electionId,
+      stationId: options.stationId,
+    });
     if (!opened.ok) {
       db.close();
       return opened;
@@ -418,7 +440,10 @@ export class LedgerStore extends LedgerReader {
       }
     }
     const rootHash = next.root();
-    const checkpoint = signCheckpoint({ origin: this.origin(log), size: next.size, rootHash, extensions: [] }, this.signer);
+    const checkpoint = signCheckpoint(
+      { origin: this.origin(log), size: next.size, rootHash, extensions: [] },
+      this.signer,
+    );
     const write = this.db.transaction(() => {
       // Single writer: if the file grew behind our back, our tree is stale; refuse rather than fork the log.
       const onDisk = statements.maxIndex.get()?.n ?? -1;
@@ -494,7 +519,12 @@ function initialise(db: Database.Database, options: LedgerStoreOptions): void {
     const empty = new CompactMerkleTree(nodeMerkleHasher);
     for (const log of LOG_KINDS) {
       const note = signCheckpoint(
-        { origin: stationOrigin(options.electionId, options.stationId, log), size: 0, rootHash: empty.root(), extensions: [] },
+        {
+          origin: stationOrigin(options.electionId, options.stationId, log),
+          size: 0,
+          rootHash: empty.root(),
+          extensions: [],
+        },
         options.signer,
       );
       db.prepare(`INSERT INTO checkpoints_${log} (size, note) VALUES (0, ?)`).run(note);
@@ -529,12 +559,18 @@ function loadAndVerifySnapshot(
   trustedVerifierKey: string | undefined,
   expected: { electionId: ElectionId; stationId: StationId } | undefined,
 ): Result<Loaded, LedgerOpenError> {
-  const hasMeta = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() as { n: number };
+  const hasMeta = db
+    .prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'meta'")
+    .get() as { n: number };
   if (hasMeta.n === 0) return err({ kind: 'store-mismatch', reason: 'not an Urna ledger (no meta table)' });
   const meta = new Map(
-    (db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((row) => [row.key, row.value]),
+    (db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((row) => [
+      row.key,
+      row.value,
+    ]),
   );
-  if (meta.get('format') !== FORMAT) return err({ kind: 'store-mismatch', reason: `unknown ledger format ${String(meta.get('format'))}` });
+  if (meta.get('format') !== FORMAT)
+    return err({ kind: 'store-mismatch', reason: `unknown ledger format ${String(meta.get('format'))}` });
   const electionId = meta.get('election_id') as ElectionId | undefined;
   const stationId = meta.get('station_id') as StationId | undefined;
   const recordedKey = meta.get('station_vkey');
@@ -548,7 +584,8 @@ function loadAndVerifySnapshot(
     });
   }
   const verifierKey = trustedVerifierKey ?? recordedKey;
-  if (verifierKey !== recordedKey) return err({ kind: 'store-mismatch', reason: 'ledger was made with a different station key' });
+  if (verifierKey !== recordedKey)
+    return err({ kind: 'store-mismatch', reason: 'ledger was made with a different station key' });
   const verifier = noteVerifierFromKey(verifierKey);
   if (!verifier.ok) return err({ kind: 'store-mismatch', reason: `station key: ${describeNoteError(verifier.error)}` });
 
@@ -568,7 +605,12 @@ function integrity(log: LogKind, index: number | undefined, reason: string): Res
  * stored node, the root, and the newest checkpoint's signature. Any mismatch
  * hands over to {@link diagnose}, which names the first bad entry.
  */
-function verifyLog(db: Database.Database, log: LogKind, verifier: NoteVerifier, origin: string): Result<LogState, LedgerOpenError> {
+function verifyLog(
+  db: Database.Database,
+  log: LogKind,
+  verifier: NoteVerifier,
+  origin: string,
+): Result<LogState, LedgerOpenError> {
   const hasher = nodeMerkleHasher;
   const entryChunk = db.prepare(`SELECT idx, body FROM entries_${log} WHERE idx >= ? ORDER BY idx LIMIT ?`).raw();
   const nodeChunk = db.prepare(`SELECT pos, hash FROM nodes_${log} WHERE pos >= ? AND pos < ? ORDER BY pos`).raw();
@@ -593,7 +635,10 @@ function verifyLog(db: Database.Database, log: LogKind, verifier: NoteVerifier, 
         const pos = internalNodePosition(node.level, node.index);
         if (stored === undefined || stored[0] !== pos || !bytesEqual(stored[1], node.hash)) {
           const start = node.index * 2 ** node.level;
-          problem = { index: start, reason: `tree node ${node.level}/${node.index} does not match entries ${start}..${start + 2 ** node.level - 1}` };
+          problem = {
+            index: start,
+            reason: `tree node ${node.level}/${node.index} does not match entries ${start}..${start + 2 ** node.level - 1}`,
+          };
           break sweep;
         }
       }
@@ -601,19 +646,23 @@ function verifyLog(db: Database.Database, log: LogKind, verifier: NoteVerifier, 
   }
   const n = tree.size;
   if (problem === undefined) {
-    const extraNodes = db.prepare(`SELECT count(*) AS c FROM nodes_${log} WHERE pos >= ?`).get(internalNodeCount(n)) as { c: number };
+    const extraNodes = db
+      .prepare(`SELECT count(*) AS c FROM nodes_${log} WHERE pos >= ?`)
+      .get(internalNodeCount(n)) as { c: number };
     if (extraNodes.c > 0) problem = { index: n, reason: 'tree nodes exist beyond the last entry' };
   }
   const latest = db.prepare(`SELECT size, note FROM checkpoints_${log} ORDER BY size DESC LIMIT 1`).get() as
-    | { size: number; note: string }
-    | undefined;
+    { size: number; note: string } | undefined;
   if (latest === undefined) return integrity(log, undefined, 'no signed checkpoint');
   if (problem === undefined) {
     const checked = checkCheckpointRow(latest, verifier, origin);
     if (checked !== undefined) problem = { index: Math.min(n, latest.size), reason: `latest checkpoint: ${checked}` };
-    else if (latest.size > n) problem = { index: n, reason: `entries ${n}..${latest.size - 1} are missing (the log was truncated)` };
-    else if (latest.size < n) problem = { index: latest.size, reason: `entries from ${latest.size} on are covered by no signed checkpoint` };
-    else if (!bytesEqual(parsedRoot(latest.note), tree.root())) problem = { index: undefined, reason: 'root does not match the checkpoint' };
+    else if (latest.size > n)
+      problem = { index: n, reason: `entries ${n}..${latest.size - 1} are missing (the log was truncated)` };
+    else if (latest.size < n)
+      problem = { index: latest.size, reason: `entries from ${latest.size} on are covered by no signed checkpoint` };
+    else if (!bytesEqual(parsedRoot(latest.note), tree.root()))
+      problem = { index: undefined, reason: 'root does not match the checkpoint' };
   }
   if (problem !== undefined) return diagnose(db, log, verifier, origin, problem);
   return ok({ tree, checkpoint: latest.note });
@@ -627,10 +676,15 @@ function parsedRoot(note: string): Bytes {
 }
 
 /** Returns why a stored checkpoint row is not a valid station checkpoint for its size, or undefined. */
-function checkCheckpointRow(row: { size: number; note: string }, verifier: NoteVerifier, origin: string): string | undefined {
+function checkCheckpointRow(
+  row: { size: number; note: string },
+  verifier: NoteVerifier,
+  origin: string,
+): string | undefined {
   const opened = openCheckpoint(row.note, [verifier], origin);
   if (!opened.ok) return opened.error.kind === 'note' ? opened.error.reason : `${opened.error.kind}`;
-  if (opened.value.checkpoint.size !== row.size) return `note says size ${opened.value.checkpoint.size}, row says ${row.size}`;
+  if (opened.value.checkpoint.size !== row.size)
+    return `note says size ${opened.value.checkpoint.size}, row says ${row.size}`;
   return undefined;
 }
 
@@ -652,7 +706,9 @@ function diagnose(
   const hasher = nodeMerkleHasher;
   // Recompute every level of the tree from the contiguous prefix of entries.
   const leaves: Bytes[] = [];
-  const rows = db.prepare(`SELECT idx, body FROM entries_${log} ORDER BY idx`).raw().iterate() as IterableIterator<[number, Buffer]>;
+  const rows = db.prepare(`SELECT idx, body FROM entries_${log} ORDER BY idx`).raw().iterate() as IterableIterator<
+    [number, Buffer]
+  >;
   for (const [idx, body] of rows) {
     if (idx !== leaves.length) break;
     leaves.push(hasher.leaf(body));
@@ -672,7 +728,9 @@ function diagnose(
     },
   };
   const available = leaves.length;
-  const sizes = (db.prepare(`SELECT size FROM checkpoints_${log} ORDER BY size`).all() as { size: number }[]).map((r) => r.size);
+  const sizes = (db.prepare(`SELECT size FROM checkpoints_${log} ORDER BY size`).all() as { size: number }[]).map(
+    (r) => r.size,
+  );
   const noteAt = db.prepare(`SELECT note FROM checkpoints_${log} WHERE size = ?`);
   const isGood = (size: number): boolean => {
     if (size > available) return false;
@@ -694,9 +752,14 @@ function diagnose(
     const sweepIndex = sweepProblem.index;
     if (badSize - goodSize > 1 && sweepIndex !== undefined && sweepIndex >= goodSize && sweepIndex < badSize) {
       // A batch signed as one checkpoint: the sweep's first mismatching node narrows it down further.
-      return integrity(log, sweepIndex, `${sweepProblem.reason}; entries ${goodSize}..${badSize - 1} no longer match their signed checkpoint`);
+      return integrity(
+        log,
+        sweepIndex,
+        `${sweepProblem.reason}; entries ${goodSize}..${badSize - 1} no longer match their signed checkpoint`,
+      );
     }
-    const range = badSize - goodSize > 1 ? ` (somewhere in entries ${goodSize}..${badSize - 1}, signed as one batch)` : '';
+    const range =
+      badSize - goodSize > 1 ? ` (somewhere in entries ${goodSize}..${badSize - 1}, signed as one batch)` : '';
     const why =
       goodSize >= available && available < badSize
         ? 'entry is missing (the log was truncated)'

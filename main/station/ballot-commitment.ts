@@ -4,7 +4,13 @@
  * proofs under a fresh random ballot id (bound to this station and the ballot style), chain the confirmation code on the
  * station's previous code; and the ledger entries for what happens next.
  */
-import { checkMarks, shortConfirmationCode, undervotedContests, type BallotMarks, type BallotView } from '../../core/api/ballot';
+import {
+  checkMarks,
+  shortConfirmationCode,
+  undervotedContests,
+  type BallotMarks,
+  type BallotView,
+} from '../../core/api/ballot';
 import type { StationRefusal } from '../../core/api/refusals';
 import {
   challengedBallotToRecord,
@@ -19,7 +25,13 @@ import {
 } from '../../core/ballot';
 import { toBase64Url, toHex } from '../../core/encoding/bytes';
 import type { SelectionId } from '../../core/ids';
-import type { BallotCastEntry, BallotChallengedEntry, BallotPendingEntry, BallotVoidedEntry, VoidReason } from '../../core/ledger/station-entries';
+import type {
+  BallotCastEntry,
+  BallotChallengedEntry,
+  BallotPendingEntry,
+  BallotVoidedEntry,
+  VoidReason,
+} from '../../core/ledger/station-entries';
 import { err, ok, type Result } from '../../core/result';
 import type { BallotCommitment } from './voter-session';
 
@@ -54,9 +66,16 @@ export function commitBallot(input: {
     if (marked !== undefined && marked.length > 0) choices[contest.contestId] = marked as readonly SelectionId[];
   }
   const ballotId = newBallotId(input.random);
-  const encrypted = encryptBallot(input.context, input.manifest, { stationId: input.stationId, ballotStyleId: ballot.ballotStyleId }, { ballotId, choices }, input.random);
+  const encrypted = encryptBallot(
+    input.context,
+    input.manifest,
+    { stationId: input.stationId, ballotStyleId: ballot.ballotStyleId },
+    { ballotId, choices },
+    input.random,
+  );
   // The marks passed the same contest rules the encryption checks, so a refusal here is a bug.
-  if (!encrypted.ok) throw new Error(`invariant failed: checked marks refused by encryption: ${encrypted.error.problem}`);
+  if (!encrypted.ok)
+    throw new Error(`invariant failed: checked marks refused by encryption: ${encrypted.error.problem}`);
   const code = nextConfirmationCode(input.previousCode, encrypted.value.ballot);
   return ok({
     ballotStyleId: ballot.ballotStyleId,
@@ -73,7 +92,9 @@ export function commitBallot(input: {
 function publishedChoices(commitment: BallotCommitment): Record<string, SelectionId[]> {
   const choices: Record<string, SelectionId[]> = {};
   for (const contest of commitment.encrypted.contests) {
-    choices[contest.contestId] = [...((commitment.marks.selections[contest.contestId] ?? []) as readonly SelectionId[])];
+    choices[contest.contestId] = [
+      ...((commitment.marks.selections[contest.contestId] ?? []) as readonly SelectionId[]),
+    ];
   }
   return choices;
 }

@@ -35,7 +35,14 @@ export type BallotLogState = {
 
 /** Before any entry: in setup without an election, otherwise waiting for the polls to open. */
 export function initialBallotLogState(seed: ConfirmationCode | null): BallotLogState {
-  return { polls: seed === null ? 'setup' : 'polls-closed-initial', chainHead: seed, pending: [], cast: 0, challenged: 0, voided: 0 };
+  return {
+    polls: seed === null ? 'setup' : 'polls-closed-initial',
+    chainHead: seed,
+    pending: [],
+    cast: 0,
+    challenged: 0,
+    voided: 0,
+  };
 }
 
 /** Entries read per query while recovering. */
@@ -49,7 +56,8 @@ export function recoverBallotLog(
   let state = initialBallotLogState(seed);
   const size = reader.size('ballots');
   for (let from = 0; from < size; from += RECOVERY_CHUNK) {
-    for (const entry of reader.entries('ballots', from, Math.min(size, from + RECOVERY_CHUNK))) state = foldBallotLogEntry(state, entry);
+    for (const entry of reader.entries('ballots', from, Math.min(size, from + RECOVERY_CHUNK)))
+      state = foldBallotLogEntry(state, entry);
   }
   return state;
 }
@@ -68,11 +76,14 @@ export function foldBallotLogEntry(state: BallotLogState, stored: LedgerEntry): 
     case 'polls-paused':
     case 'polls-resumed':
     case 'polls-closed': {
-      if (state.polls === 'setup') throw new Error(`invariant failed: the ballot log holds ${entry.type} while no election is loaded`);
+      if (state.polls === 'setup')
+        throw new Error(`invariant failed: the ballot log holds ${entry.type} while no election is loaded`);
       // The lifecycle rule (and its ballotsCast cross-check) is the one validators and `urna verify` apply.
       const lifecycle = applyLifecycleEntry(state.polls, entry, { ballotsCast: state.cast });
       if (lifecycle === undefined || !lifecycle.ok) {
-        throw new Error(`invariant failed: the ballot log breaks its lifecycle rules: ${lifecycle?.error.message ?? entry.type}`);
+        throw new Error(
+          `invariant failed: the ballot log breaks its lifecycle rules: ${lifecycle?.error.message ?? entry.type}`,
+        );
       }
       return { ...state, polls: lifecycle.value };
     }
@@ -90,7 +101,9 @@ export function foldBallotLogEntry(state: BallotLogState, stored: LedgerEntry): 
         throw new Error(`invariant failed: the ballot log resolves ballot ${ballotId}, which is not pending`);
       }
       const pending = state.pending.filter((p) => p.ballotId !== ballotId);
-      return entry.type === 'ballot-cast' ? { ...state, pending, cast: state.cast + 1 } : { ...state, pending, voided: state.voided + 1 };
+      return entry.type === 'ballot-cast'
+        ? { ...state, pending, cast: state.cast + 1 }
+        : { ...state, pending, voided: state.voided + 1 };
     }
     default:
       return assertNever(entry, 'ballot-log entry');

@@ -14,7 +14,13 @@ import { officialLanguageOf } from '../../core/election/definition';
 import type { VoidReason } from '../../core/ledger/station-entries';
 import { ok, type Result } from '../../core/result';
 import type { PrintDocument } from '../../hardware/printer/document';
-import { castEntry, challengedEntry, commitBallot as commitMarks, pendingEntry, voidedEntry } from './ballot-commitment';
+import {
+  castEntry,
+  challengedEntry,
+  commitBallot as commitMarks,
+  pendingEntry,
+  voidedEntry,
+} from './ballot-commitment';
 import { refuse, type StationContext } from './context';
 import type { PrintFault } from './printing';
 import { challengeSlip, paperRecord, receiptAfterCast, receiptBeforeChoice } from './printouts';
@@ -23,10 +29,19 @@ import type { StationService } from './station-service';
 
 export type CastingDeps = Pick<StationContext, 'station' | 'logger' | 'printing' | 'random' | 'recordingRetryMs'>;
 
-export type PendingResolution = { readonly outcome: 'cast' } | { readonly outcome: 'void'; readonly reason: VoidReason };
+export type PendingResolution =
+  { readonly outcome: 'cast' } | { readonly outcome: 'void'; readonly reason: VoidReason };
 
-function wrongPhase(deps: CastingDeps, eventId: RefusalEventId, expected: readonly SessionPhase[]): Result<never, StationRefusal> {
-  return refuse(deps.logger, eventId, { kind: 'wrong-session-phase', phase: deps.station.voterSession.phase, expected });
+function wrongPhase(
+  deps: CastingDeps,
+  eventId: RefusalEventId,
+  expected: readonly SessionPhase[],
+): Result<never, StationRefusal> {
+  return refuse(deps.logger, eventId, {
+    kind: 'wrong-session-phase',
+    phase: deps.station.voterSession.phase,
+    expected,
+  });
 }
 
 /**
@@ -46,7 +61,8 @@ export async function commitBallot(
   const context = station.electionContext();
   const style = station.ballotStyle(session.ballot.ballotStyleId);
   const previousCode = station.ballotLogState().chainHead;
-  if (context === null || style === undefined || previousCode === null) throw new Error('invariant failed: an active session without its election');
+  if (context === null || style === undefined || previousCode === null)
+    throw new Error('invariant failed: an active session without its election');
   station.voterWasActive();
   const committed = commitMarks({
     context,
@@ -59,10 +75,16 @@ export async function commitBallot(
     random: deps.random,
   });
   if (!committed.ok) {
-    const fields = committed.error.kind === 'invalid-marks' ? { problems: committed.error.problems.map((p) => p.problem) } : {};
+    const fields =
+      committed.error.kind === 'invalid-marks' ? { problems: committed.error.problems.map((p) => p.problem) } : {};
     return refuse(logger, 'voter.commit-refused', committed.error, fields);
   }
-  const partOne = receiptBeforeChoice({ ballot: session.ballot, code: committed.value.shown, stationId: station.stationId, language: station.language });
+  const partOne = receiptBeforeChoice({
+    ballot: session.ballot,
+    code: committed.value.shown,
+    stationId: station.stationId,
+    language: station.language,
+  });
   station.committing = true;
   let printed: Result<void, PrintFault>;
   try {
@@ -71,8 +93,13 @@ export async function commitBallot(
     station.committing = false;
   }
   // The session may have timed out, or the station closed, while the part printed.
-  if (station.voterSession !== session || station.isClosed) return wrongPhase(deps, 'voter.commit-refused', ['marking']);
-  if (!printed.ok) return refuse(logger, 'voter.commit-refused', { kind: 'printer-not-ready', printerState: printed.error.printerState });
+  if (station.voterSession !== session || station.isClosed)
+    return wrongPhase(deps, 'voter.commit-refused', ['marking']);
+  if (!printed.ok)
+    return refuse(logger, 'voter.commit-refused', {
+      kind: 'printer-not-ready',
+      printerState: printed.error.printerState,
+    });
   station.transition({ type: 'commit', commitment: committed.value });
   return ok(station.voterScreen());
 }
@@ -93,8 +120,20 @@ export function castBallot(deps: CastingDeps): Result<VoterScreen, StationRefusa
   station.transition({ type: 'start-printing' });
   const ballotId = commitment.encrypted.ballotId;
   const { stationId } = station;
-  const paper = paperRecord({ ballot: session.ballot, marks: commitment.marks, stationId, officialLanguage: officialLanguage(station), voterLanguage: language });
-  const receipt = receiptAfterCast({ ballot: session.ballot, code: commitment.shown, stationId, language, validatorUrls: validatorUrls(station) });
+  const paper = paperRecord({
+    ballot: session.ballot,
+    marks: commitment.marks,
+    stationId,
+    officialLanguage: officialLanguage(station),
+    voterLanguage: language,
+  });
+  const receipt = receiptAfterCast({
+    ballot: session.ballot,
+    code: commitment.shown,
+    stationId,
+    language,
+    validatorUrls: validatorUrls(station),
+  });
   const items = [
     { document: 'paper-record', receipt: paper },
     { document: 'receipt', receipt },
@@ -115,7 +154,8 @@ function printInBackground(deps: CastingDeps, job: () => Promise<void>): void {
     job().catch((error: unknown) => {
       // A bug, not a printer fault: the ballot stays pending for the poll worker all the same.
       logger.log('ballot.print-job-crashed', { error: error instanceof Error ? error.message : String(error) });
-      if (station.voterSession.phase === 'printing') station.transition({ type: 'print-failed', printerState: 'disconnected' });
+      if (station.voterSession.phase === 'printing')
+        station.transition({ type: 'print-failed', printerState: 'disconnected' });
     }),
   );
 }
@@ -158,7 +198,8 @@ function castNotRecorded(deps: CastingDeps, ballotId: string, refusal: StationRe
   const { station, logger } = deps;
   const retryMs = deps.recordingRetryMs;
   if (station.voterSession.phase === 'printing') {
-    const cause = refusal.kind === 'ledger-append-failed' && refusal.cause === 'disk-full' ? 'storage-full' : 'storage-error';
+    const cause =
+      refusal.kind === 'ledger-append-failed' && refusal.cause === 'disk-full' ? 'storage-full' : 'storage-error';
     station.transition({ type: 'cast-recording-failed', cause, retryEveryMs: retryMs });
     logger.log('ballot.cast-not-recorded', { cause, retryEveryMs: retryMs, outcome: 'failure' });
   }
@@ -182,10 +223,12 @@ function castNotRecorded(deps: CastingDeps, ballotId: string, refusal: StationRe
 export function reprintBallotDocuments(deps: CastingDeps): Result<VoterScreen, StationRefusal> {
   const { station, printing, logger } = deps;
   const session = station.voterSession;
-  const interrupted = session.phase === 'print-failed' ? printing.find({ kind: 'ballot', ballotId: session.ballotId }) : undefined;
+  const interrupted =
+    session.phase === 'print-failed' ? printing.find({ kind: 'ballot', ballotId: session.ballotId }) : undefined;
   if (interrupted === undefined) return refuse(logger, 'ballot.reprint-refused', { kind: 'nothing-to-reprint' });
   const printerState = printing.printerState();
-  if (printerState !== 'ready' && printerState !== 'paper-near-end') return refuse(logger, 'ballot.reprint-refused', { kind: 'printer-not-ready', printerState });
+  if (printerState !== 'ready' && printerState !== 'paper-near-end')
+    return refuse(logger, 'ballot.reprint-refused', { kind: 'printer-not-ready', printerState });
   logger.log('ballot.reprint-started', { documents: interrupted.remaining.map((d) => d.document) });
   station.transition({ type: 'reprint' });
   const language = station.language;
@@ -239,13 +282,19 @@ export function finishVoterSession(deps: CastingDeps): Result<VoterScreen, Stati
  * a crash: cast (the paper record is in the box and the voter has the receipt)
  * or void it. Either way the decision is a ledger entry.
  */
-export function resolvePendingBallot(deps: CastingDeps, card: StaffCard, request: { readonly ballotId: string } & PendingResolution): Result<StationStatus, StationRefusal> {
+export function resolvePendingBallot(
+  deps: CastingDeps,
+  card: StaffCard,
+  request: { readonly ballotId: string } & PendingResolution,
+): Result<StationStatus, StationRefusal> {
   const { station, logger, printing } = deps;
   const { ballotId } = request;
   const log = station.ballotLogState();
-  if (!log.pending.some((p) => p.ballotId === ballotId)) return refuse(logger, 'ballot.resolve-refused', { kind: 'not-pending', ballotId });
+  if (!log.pending.some((p) => p.ballotId === ballotId))
+    return refuse(logger, 'ballot.resolve-refused', { kind: 'not-pending', ballotId });
   const session = station.voterSession;
-  if (session.phase === 'printing' && session.ballotId === ballotId) return refuse(logger, 'ballot.resolve-refused', { kind: 'still-printing', ballotId });
+  if (session.phase === 'printing' && session.ballotId === ballotId)
+    return refuse(logger, 'ballot.resolve-refused', { kind: 'still-printing', ballotId });
   if (request.outcome === 'cast' && log.polls !== 'polls-open' && log.polls !== 'polls-paused') {
     return refuse(logger, 'ballot.resolve-refused', { kind: 'polls-not-open', polls: log.polls });
   }

@@ -5,7 +5,13 @@
  * activation card the voter inserts next.
  */
 import type { StationRefusal } from '../../core/api/refusals';
-import type { CheckInResult, ReissueRefusal, ReissueResult, StationStatus, VoterScreen } from '../../core/api/station-api';
+import type {
+  CheckInResult,
+  ReissueRefusal,
+  ReissueResult,
+  StationStatus,
+  VoterScreen,
+} from '../../core/api/station-api';
 import { toHex } from '../../core/encoding/bytes';
 import type { CheckInEntry, BallotReissuedEntry } from '../../core/ledger/station-entries';
 import { err, ok, type Result } from '../../core/result';
@@ -21,14 +27,22 @@ type CheckInDeps = Pick<StationContext, 'station' | 'ledger' | 'logger' | 'pollB
  * Starts a one-time voting session for a checked-in voter. Not part of the
  * renderer's API: a poll worker's check-in or reissue calls it, or an activation card.
  */
-export function activateVoterSession(deps: Pick<StationContext, 'station' | 'logger' | 'random'>, request: { readonly ballotStyleId: string }): Result<VoterScreen, StationRefusal> {
+export function activateVoterSession(
+  deps: Pick<StationContext, 'station' | 'logger' | 'random'>,
+  request: { readonly ballotStyleId: string },
+): Result<VoterScreen, StationRefusal> {
   const { station, logger } = deps;
   if (station.loadedElection() === null) return refuse(logger, 'voter.activation-refused', { kind: 'no-election' });
-  if (station.polls !== 'polls-open') return refuse(logger, 'voter.activation-refused', { kind: 'polls-not-open', polls: station.polls });
+  if (station.polls !== 'polls-open')
+    return refuse(logger, 'voter.activation-refused', { kind: 'polls-not-open', polls: station.polls });
   const phase = station.voterSession.phase;
   if (phase !== 'none') return refuse(logger, 'voter.activation-refused', { kind: 'voter-session-active', phase });
   const style = station.ballotStyle(request.ballotStyleId);
-  if (style === undefined) return refuse(logger, 'voter.activation-refused', { kind: 'unknown-ballot-style', ballotStyleId: request.ballotStyleId });
+  if (style === undefined)
+    return refuse(logger, 'voter.activation-refused', {
+      kind: 'unknown-ballot-style',
+      ballotStyleId: request.ballotStyleId,
+    });
   station.resetDisplay();
   station.transition({ type: 'activate', sessionId: toHex(deps.random(8)), ballot: style.view });
   return ok(station.voterScreen());
@@ -39,7 +53,11 @@ export function activateVoterSession(deps: Pick<StationContext, 'station' | 'log
  * check-in entry (keyed hash, precinct, ballot style, activation) and the
  * voter's session, here on the kiosk or by the activation card they insert next.
  */
-export function checkInVoter(deps: CheckInDeps, card: StaffCard, request: { readonly voterId: string; readonly activation: 'kiosk' | 'card' }): CheckInResult {
+export function checkInVoter(
+  deps: CheckInDeps,
+  card: StaffCard,
+  request: { readonly voterId: string; readonly activation: 'kiosk' | 'card' },
+): CheckInResult {
   const admitted = admitVoter(deps, card, request, {
     entry: 'check-in',
     refusedEvent: 'pollbook.check-in-refused',
@@ -47,9 +65,20 @@ export function checkInVoter(deps: CheckInDeps, card: StaffCard, request: { read
   });
   if (!admitted.ok) return { outcome: 'refused', reason: admitted.error };
   const { voter } = admitted.value;
-  deps.logger.log('pollbook.checked-in', { cardId: card.cardId, precinctId: voter.precinctId, ballotStyleId: voter.ballotStyleId, activation: request.activation, outcome: 'success' });
+  deps.logger.log('pollbook.checked-in', {
+    cardId: card.cardId,
+    precinctId: voter.precinctId,
+    ballotStyleId: voter.ballotStyleId,
+    activation: request.activation,
+    outcome: 'success',
+  });
   startSession(deps, voter.ballotStyleId, request.activation, 'check-in');
-  return { outcome: 'checked-in', precinctId: voter.precinctId, ballotStyleId: voter.ballotStyleId, activation: request.activation };
+  return {
+    outcome: 'checked-in',
+    precinctId: voter.precinctId,
+    ballotStyleId: voter.ballotStyleId,
+    activation: request.activation,
+  };
 }
 
 /**
@@ -70,7 +99,10 @@ function admitVoter<R extends string>(
     /** A further rule once the voter is found: the reason to refuse, or null. */
     readonly allowed?: () => R | null;
   },
-): Result<{ readonly voter: FoundVoter }, R | 'polls-not-open' | 'voter-session-active' | 'awaiting-activation-card' | 'ledger-append-failed'> {
+): Result<
+  { readonly voter: FoundVoter },
+  R | 'polls-not-open' | 'voter-session-active' | 'awaiting-activation-card' | 'ledger-append-failed'
+> {
   const { station, pollBook, ledger, logger } = deps;
   const refused = <K extends string>(reason: K): Result<never, K> => {
     logger.log(how.refusedEvent, { cardId: card.cardId, reason, outcome: 'failure' });
@@ -94,7 +126,11 @@ function admitVoter<R extends string>(
   };
   const appended = ledger.append('pollbook', entry);
   if (!appended.ok) {
-    logger.log('ledger.append-failed', { log: 'pollbook', entry: how.entry, reason: describeLedgerError(appended.error) });
+    logger.log('ledger.append-failed', {
+      log: 'pollbook',
+      entry: how.entry,
+      reason: describeLedgerError(appended.error),
+    });
     return refused('ledger-append-failed');
   }
   pollBook.apply(entry);
@@ -111,7 +147,11 @@ function admitVoter<R extends string>(
  * ballot-reissued entry (the check-in's fields) and the session, exactly as at
  * check-in.
  */
-export function reissueBallot(deps: CheckInDeps, card: StaffCard, request: { readonly voterId: string; readonly activation: 'kiosk' | 'card' }): ReissueResult {
+export function reissueBallot(
+  deps: CheckInDeps,
+  card: StaffCard,
+  request: { readonly voterId: string; readonly activation: 'kiosk' | 'card' },
+): ReissueResult {
   const { station, pollBook, logger } = deps;
   const log = station.ballotLogState();
   const withBallot = log.cast + log.pending.length;
@@ -134,11 +174,21 @@ export function reissueBallot(deps: CheckInDeps, card: StaffCard, request: { rea
     outcome: 'success',
   });
   startSession(deps, voter.ballotStyleId, request.activation, 'reissue');
-  return { outcome: 'reissued', precinctId: voter.precinctId, ballotStyleId: voter.ballotStyleId, activation: request.activation };
+  return {
+    outcome: 'reissued',
+    precinctId: voter.precinctId,
+    ballotStyleId: voter.ballotStyleId,
+    activation: request.activation,
+  };
 }
 
 /** The session a check-in or reissue gives: on this kiosk now, or once the voter's activation card is in. */
-function startSession(deps: CheckInDeps, ballotStyleId: string, activation: 'kiosk' | 'card', after: 'check-in' | 'reissue'): void {
+function startSession(
+  deps: CheckInDeps,
+  ballotStyleId: string,
+  activation: 'kiosk' | 'card',
+  after: 'check-in' | 'reissue',
+): void {
   if (activation === 'card') {
     deps.station.awaitingCard = { ballotStyleId };
     return;
@@ -151,7 +201,11 @@ function startSession(deps: CheckInDeps, ballotStyleId: string, activation: 'kio
 export function cancelCardActivation(deps: Pick<StationContext, 'station' | 'logger'>, card: StaffCard): StationStatus {
   const { station, logger } = deps;
   if (station.awaitingCard !== null) {
-    logger.log('pollbook.card-activation-cancelled', { cardId: card.cardId, ballotStyleId: station.awaitingCard.ballotStyleId, outcome: 'success' });
+    logger.log('pollbook.card-activation-cancelled', {
+      cardId: card.cardId,
+      ballotStyleId: station.awaitingCard.ballotStyleId,
+      outcome: 'success',
+    });
     station.awaitingCard = null;
   }
   return station.status();
@@ -163,11 +217,16 @@ export function cancelCardActivation(deps: Pick<StationContext, 'station' | 'log
  * the checked-in ballot style, the token is burnt (once only), and the session
  * starts on this kiosk.
  */
-export async function voterCardInserted(deps: Pick<StationContext, 'station' | 'logger' | 'random' | 'activationReader'>): Promise<void> {
+export async function voterCardInserted(
+  deps: Pick<StationContext, 'station' | 'logger' | 'random' | 'activationReader'>,
+): Promise<void> {
   const { activationReader, station, logger } = deps;
   const awaiting = station.awaitingCard;
   if (awaiting === null || activationReader === null) {
-    logger.log('activation.card-ignored', { reason: awaiting === null ? 'no-check-in-waiting' : 'no-reader', outcome: 'failure' });
+    logger.log('activation.card-ignored', {
+      reason: awaiting === null ? 'no-check-in-waiting' : 'no-reader',
+      outcome: 'failure',
+    });
     return;
   }
   const refused = (reason: string): void => logger.log('activation.card-refused', { reason, outcome: 'failure' });

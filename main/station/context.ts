@@ -54,8 +54,18 @@ export type StationContext = {
 };
 
 /** Logs a refusal under `eventId` (its kind as the reason, a failure) and returns it. */
-export function refuse(logger: EventLogger, eventId: RefusalEventId, refusal: StationRefusal, fields: Record<string, unknown> = {}): Result<never, StationRefusal> {
+export function refuse(
+  logger: EventLogger,
+  eventId: RefusalEventId,
+  refusal: StationRefusal,
+  fields: Record<string, unknown> = {},
+): Result<never, StationRefusal> {
   const { kind } = refusal;
-  logger.log(eventId, { reason: kind, ...('phase' in refusal ? { phase: refusal.phase } : {}), ...fields, outcome: 'failure' });
+  logger.log(eventId, {
+    reason: kind,
+    ...('phase' in refusal ? { phase: refusal.phase } : {}),
+    ...fields,
+    outcome: 'failure',
+  });
   return err(refusal);
 }

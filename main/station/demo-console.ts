@@ -11,15 +11,26 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { EventLogger } from '../../core/logging';
-import { CARD_READER_SIM_HELP, PRINTER_SIM_HELP, runCardReaderSimCommand, runPrinterSimCommand } from '../../hardware/sim/sim-commands';
+import {
+  CARD_READER_SIM_HELP,
+  PRINTER_SIM_HELP,
+  runCardReaderSimCommand,
+  runPrinterSimCommand,
+} from '../../hardware/sim/sim-commands';
 import type { DemoDevices } from './demo-devices';
 
-export function startDemoConsole(devices: DemoDevices, io: { readonly input: Readable; readonly output: Writable }, logger: EventLogger): () => void {
+export function startDemoConsole(
+  devices: DemoDevices,
+  io: { readonly input: Readable; readonly output: Writable },
+  logger: EventLogger,
+): () => void {
   const lines = createInterface({ input: io.input });
   const say = (text: string): void => {
     if (text) io.output.write(`${text}\n`);
   };
-  say('demo devices: "card insert worker" (PIN 1234), "card insert official" (PIN 5678), "card remove", "printer paper out", … ("help" lists all)');
+  say(
+    'demo devices: "card insert worker" (PIN 1234), "card insert official" (PIN 5678), "card remove", "printer paper out", … ("help" lists all)',
+  );
   lines.on('line', (line) => {
     const [device, ...rest] = line.trim().split(/\s+/);
     const command = rest.join(' ');

@@ -25,16 +25,26 @@ export function socatAvailable(): boolean {
   return spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0;
 }
 
-export async function startDemoDevices(options: { readonly renderDir?: string; readonly logger: EventLogger }): Promise<DemoDevices> {
+export async function startDemoDevices(options: {
+  readonly renderDir?: string;
+  readonly logger: EventLogger;
+}): Promise<DemoDevices> {
   const ptyDir = PtyPair.tempDir();
   const printerPair = new PtyPair(ptyDir, 'printer');
   const readerPair = new PtyPair(ptyDir, 'card-reader');
   await Promise.all([printerPair.open(), readerPair.open()]);
-  const printer = new PrinterSimulator({ path: printerPair.devicePath, logger: options.logger, renderDir: options.renderDir });
+  const printer = new PrinterSimulator({
+    path: printerPair.devicePath,
+    logger: options.logger,
+    renderDir: options.renderDir,
+  });
   const cardReader = new CardReaderSimulator({ path: readerPair.devicePath, logger: options.logger });
   await Promise.all([printer.start(), cardReader.start()]);
   const cards = buildCardSet(demoCardSetFile());
-  options.logger.log('station.demo-devices-started', { printer: printerPair.hostPath, cardReader: readerPair.hostPath });
+  options.logger.log('station.demo-devices-started', {
+    printer: printerPair.hostPath,
+    cardReader: readerPair.hostPath,
+  });
   return {
     config: {
       printerPath: printerPair.hostPath,

@@ -16,9 +16,19 @@ import { serializeElectionPackage, signElectionPackage } from '../../core/electi
 import { SAMPLE_ELECTION_ID, sampleElectionDefinition, type SampleKeys } from '../../core/election/sample';
 import type { ElectionId } from '../../core/ids';
 import type { EventLogger } from '../../core/logging';
-import { ed25519NoteSigner, formatVerifierKey, SIGNATURE_TYPE_COSIGNATURE_V1, SIGNATURE_TYPE_ED25519 } from '../../core/ledger/note';
+import {
+  ed25519NoteSigner,
+  formatVerifierKey,
+  SIGNATURE_TYPE_COSIGNATURE_V1,
+  SIGNATURE_TYPE_ED25519,
+} from '../../core/ledger/note';
 import { buildCardSet, demoCardSetFile } from '../../hardware/sim/card-set';
-import { ELECTION_PACKAGE_FILE, loadElectionPackage, pinAuthorityKey, writeFileAtomically } from '../election/election-store';
+import {
+  ELECTION_PACKAGE_FILE,
+  loadElectionPackage,
+  pinAuthorityKey,
+  writeFileAtomically,
+} from '../election/election-store';
 import { provisionPollBookKey } from './pollbook';
 
 export const DEMO_ELECTION_ID: ElectionId = SAMPLE_ELECTION_ID;
@@ -40,11 +50,17 @@ export function demoPollBookKey(): Uint8Array {
 function demoKeys(): { keys: SampleKeys; authority: ReturnType<typeof ed25519NoteSigner> } {
   const authority = ed25519NoteSigner('demo-commission', demoSecret('authority'));
   const cards = buildCardSet(demoCardSetFile());
-  const validators = ['demo-commission-validator', 'demo-party-validator', 'demo-observer-validator'].map((name, i) => ({
-    name,
-    verifierKey: formatVerifierKey(name, SIGNATURE_TYPE_COSIGNATURE_V1, ed25519.getPublicKey(demoSecret(`validator/${name}`))),
-    url: `http://127.0.0.1:${8401 + i}/`,
-  }));
+  const validators = ['demo-commission-validator', 'demo-party-validator', 'demo-observer-validator'].map(
+    (name, i) => ({
+      name,
+      verifierKey: formatVerifierKey(
+        name,
+        SIGNATURE_TYPE_COSIGNATURE_V1,
+        ed25519.getPublicKey(demoSecret(`validator/${name}`)),
+      ),
+      url: `http://127.0.0.1:${8401 + i}/`,
+    }),
+  );
   const jointSecret = mod(bytesToNumberBE(demoSecret('joint-secret')));
   return {
     authority,
@@ -78,7 +94,8 @@ export function demoElectionPackageText(): string {
 export function provisionDemoElection(dataDir: string, mediaDir: string, logger: EventLogger): void {
   const { keys } = demoKeys();
   const pinned = pinAuthorityKey(dataDir, keys.authorityVerifierKey, logger);
-  if (!pinned.ok) throw new Error(`the demo authority key was not pinned: ${pinned.error.map((e) => e.message.en).join('; ')}`);
+  if (!pinned.ok)
+    throw new Error(`the demo authority key was not pinned: ${pinned.error.map((e) => e.message.en).join('; ')}`);
   provisionPollBookKey(dataDir, demoPollBookKey());
   const text = demoElectionPackageText();
   writeFileAtomically(path.join(mediaDir, ELECTION_PACKAGE_FILE), text);
@@ -86,5 +103,8 @@ export function provisionDemoElection(dataDir: string, mediaDir: string, logger:
   // The store's own lines would say again what station.demo-election-provisioned says.
   const loaded = loadElectionPackage({ dataDir, pollsHaveOpened: () => false }, utf8Encode(text));
   if (!loaded.ok) throw new Error(`the demo election was refused: ${loaded.error.map((e) => e.message.en).join('; ')}`);
-  logger.log('station.demo-election-provisioned', { electionId: DEMO_ELECTION_ID, baseHash: loaded.value.baseHashForDisplay });
+  logger.log('station.demo-election-provisioned', {
+    electionId: DEMO_ELECTION_ID,
+    baseHash: loaded.value.baseHashForDisplay,
+  });
 }

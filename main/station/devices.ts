@@ -53,7 +53,9 @@ export function cardReaderStatusSource(reader: CardReader, port: string): Device
 
 /** Starts the configured drivers; each connects (and reconnects) by itself and never throws. */
 export function startStationDevices(config: StationDevicesConfig, logger: EventLogger): StationDevices {
-  const printer = config.printerPath ? createPrinter(config.printerModel ?? 'escpos', { path: config.printerPath, logger }) : null;
+  const printer = config.printerPath
+    ? createPrinter(config.printerModel ?? 'escpos', { path: config.printerPath, logger })
+    : null;
   // The driver reads this list at each check, so a key trusted later applies to the next card.
   const cardIssuerKeys: Uint8Array[] = [...(config.cardIssuerKeys ?? [])];
   const cardReader = config.cardReaderPath
@@ -70,7 +72,8 @@ export function startStationDevices(config: StationDevicesConfig, logger: EventL
     printer,
     cardReader,
     printerStatus: printer && config.printerPath ? printerStatusSource(printer, config.printerPath) : null,
-    cardReaderStatus: cardReader && config.cardReaderPath ? cardReaderStatusSource(cardReader, config.cardReaderPath) : null,
+    cardReaderStatus:
+      cardReader && config.cardReaderPath ? cardReaderStatusSource(cardReader, config.cardReaderPath) : null,
     trustCardIssuerKey: (publicKey) => {
       if (cardIssuerKeys.some((k) => Buffer.from(k).equals(Buffer.from(publicKey)))) return;
       cardIssuerKeys.push(publicKey);

@@ -8,7 +8,16 @@
  * renderer, which only ever sees results through IPC) can read the secret back.
  */
 import { createPrivateKey, randomBytes, sign as cryptoSign, type KeyObject } from 'node:crypto';
-import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync, constants as fsConstants } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeSync,
+  constants as fsConstants,
+} from 'node:fs';
 import path from 'node:path';
 import { toBase64Url, type Bytes } from '../../core/encoding/bytes';
 import {
@@ -58,7 +67,8 @@ const KEY_FILE_MODE = 0o600;
  * existing key: replacing a station's identity must be a deliberate act.
  */
 export function provisionStationIdentity(keyPath: string, name: string): Result<StationSigner, IdentityError> {
-  if (!isValidKeyName(name)) return err({ kind: 'malformed', path: keyPath, reason: `invalid key name ${JSON.stringify(name)}` });
+  if (!isValidKeyName(name))
+    return err({ kind: 'malformed', path: keyPath, reason: `invalid key name ${JSON.stringify(name)}` });
   mkdirSync(path.dirname(keyPath), { recursive: true, mode: 0o700 });
   const seed = new Uint8Array(randomBytes(32));
   const line = `${formatSignerKey(name, SIGNATURE_TYPE_ED25519, seed)}\n`;
@@ -103,7 +113,8 @@ export function loadStationIdentity(keyPath: string): Result<StationSigner, Iden
   const parsed = parseSignerKey(text.replace(/\n$/, ''));
   if (!parsed.ok) return err({ kind: 'malformed', path: keyPath, reason: describeNoteError(parsed.error) });
   const { name, keyId, signatureType, secretKey, publicKey } = parsed.value;
-  if (signatureType !== SIGNATURE_TYPE_ED25519) return err({ kind: 'malformed', path: keyPath, reason: 'not an Ed25519 note key' });
+  if (signatureType !== SIGNATURE_TYPE_ED25519)
+    return err({ kind: 'malformed', path: keyPath, reason: 'not an Ed25519 note key' });
   const privateKey = createPrivateKey({
     key: { kty: 'OKP', crv: 'Ed25519', d: toBase64Url(secretKey), x: toBase64Url(publicKey) },
     format: 'jwk',
@@ -139,5 +150,5 @@ function syncDirectory(directory: string): void {
 }
 
 function isErrno(error: unknown, code: string): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && (error).code === code;
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === code;
 }

@@ -46,7 +46,11 @@ const provisioningSchema = z
     precinctId: z.string().regex(ID_PATTERN).optional(),
   })
   .strict();
-export type StationProvisioning = { readonly stationId: StationId; readonly electionId: ElectionId; readonly precinctId?: string };
+export type StationProvisioning = {
+  readonly stationId: StationId;
+  readonly electionId: ElectionId;
+  readonly precinctId?: string;
+};
 
 export const DEMO_PROVISIONING: StationProvisioning = {
   stationId: 'demo-station-01' as StationId,
@@ -75,7 +79,11 @@ export type OpenStationOptions = {
    * Push both logs to the election's validators (main/sync). Off unless asked:
    * the kiosk turns it on; unit tests and the offline demo leave it off.
    */
-  readonly syncToValidators?: { readonly urls?: Readonly<Record<string, string>>; readonly pollMs?: number; readonly batching?: SyncBatchPolicy };
+  readonly syncToValidators?: {
+    readonly urls?: Readonly<Record<string, string>>;
+    readonly pollMs?: number;
+    readonly batching?: SyncBatchPolicy;
+  };
   /** Signed-in poll workers are signed out after this long without an action. */
   readonly idleSignOutMs?: number;
   /** The event log to export; by default the logger, if it can export. */
@@ -113,7 +121,10 @@ export function provisionStation(dataDir: string, provisioning: StationProvision
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(dataDir, PROVISIONING_FILE);
   if (existsSync(file)) throw new StationStartError(`station already provisioned at ${file}`);
-  const identity = loadOrProvisionStationIdentity(path.join(dataDir, 'station.key'), stationKeyName(provisioning.electionId, provisioning.stationId));
+  const identity = loadOrProvisionStationIdentity(
+    path.join(dataDir, 'station.key'),
+    stationKeyName(provisioning.electionId, provisioning.stationId),
+  );
   if (!identity.ok) throw new StationStartError(describeIdentityError(identity.error));
   const temporary = `${file}.tmp`;
   writeFileSync(temporary, `${JSON.stringify(provisioning, null, 2)}\n`, { mode: 0o600 });
@@ -129,9 +140,16 @@ function readProvisioning(dataDir: string): StationProvisioning {
     throw new StationStartError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
   const parsed = provisioningSchema.safeParse(raw);
-  if (!parsed.success) throw new StationStartError(`${file} is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new StationStartError(
+      `${file} is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   const { precinctId } = parsed.data;
-  return { stationId: parsed.data.stationId as StationId, electionId: parsed.data.electionId as ElectionId, ...(precinctId ? { precinctId } : {}) };
+  return {
+    stationId: parsed.data.stationId as StationId,
+    electionId: parsed.data.electionId as ElectionId,
+    ...(precinctId ? { precinctId } : {}),
+  };
 }
 
 export function demoMediaDir(dataDir: string): string {
@@ -147,7 +165,10 @@ export function openStation(options: OpenStationOptions): OpenStation {
   }
   const mediaDir = options.mediaDir ?? (options.mode === 'demo' ? demoMediaDir(dataDir) : null);
   const provisioning = readProvisioning(dataDir);
-  const identity = loadOrProvisionStationIdentity(path.join(dataDir, 'station.key'), stationKeyName(provisioning.electionId, provisioning.stationId));
+  const identity = loadOrProvisionStationIdentity(
+    path.join(dataDir, 'station.key'),
+    stationKeyName(provisioning.electionId, provisioning.stationId),
+  );
   if (!identity.ok) {
     logger.log('station.identity-refused', { reason: describeIdentityError(identity.error) });
     throw new StationStartError(describeIdentityError(identity.error));
@@ -169,7 +190,8 @@ export function openStation(options: OpenStationOptions): OpenStation {
   // and any ballot left pending by a crash between ballot-pending and ballot-cast.
   const seed = election.loaded ? stationSeed(electionContextOf(election.loaded), provisioning.stationId) : null;
   const ballotLog = recoverBallotLog(ledger.value, seed);
-  if (ballotLog.pending.length > 0) logger.log('station.pending-ballots-recovered', { count: ballotLog.pending.length });
+  if (ballotLog.pending.length > 0)
+    logger.log('station.pending-ballots-recovered', { count: ballotLog.pending.length });
   const devices = startStationDevices(options.devices ?? {}, logger);
   if (election.loaded) trustElectionCardIssuer(devices, election.loaded);
   const stationSync = options.syncToValidators
@@ -184,7 +206,8 @@ export function openStation(options: OpenStationOptions): OpenStation {
     : null;
   if (stationSync && election.loaded) stationSync.start(election.loaded);
   const pollBookKey = readPollBookKey(dataDir);
-  if (!pollBookKey.ok && pollBookKey.error !== 'missing') logger.log('pollbook.key-refused', { reason: pollBookKey.error });
+  if (!pollBookKey.ok && pollBookKey.error !== 'missing')
+    logger.log('pollbook.key-refused', { reason: pollBookKey.error });
   const pollBook = new PollBook(pollBookKey.ok ? pollBookKey.value : null, provisioning.precinctId ?? null);
   // Replaying the poll-book log recovers who has checked in, and how many check-ins its lifecycle entries count.
   const pollBookSize = ledger.value.size('pollbook');
@@ -240,7 +263,12 @@ export function openStation(options: OpenStationOptions): OpenStation {
     },
   };
   voterCard.inserted = () => {
-    voterCardInserted(context).catch((error: unknown) => logger.log('activation.card-failed', { error: error instanceof Error ? error.message : String(error), outcome: 'failure' }));
+    voterCardInserted(context).catch((error: unknown) =>
+      logger.log('activation.card-failed', {
+        error: error instanceof Error ? error.message : String(error),
+        outcome: 'failure',
+      }),
+    );
   };
   auth.start();
   return {
@@ -284,15 +312,30 @@ function loadElection(
   const read = readLoadedElection(dataDir);
   if (!read.ok) {
     const problem = { ru: describeElectionErrors(read.error, 'ru'), en: describeElectionErrors(read.error, 'en') };
-    logger.log('election.load-refused', { reason: 'package-refused', codes: read.error.map((e) => e.code), outcome: 'failure' });
+    logger.log('election.load-refused', {
+      reason: 'package-refused',
+      codes: read.error.map((e) => e.code),
+      outcome: 'failure',
+    });
     return { loaded: null, problem };
   }
   if (read.value === undefined) return { loaded: null, problem: null };
   const electionId = read.value.definition.electionId;
   if (electionId !== provisioning.electionId) {
-    logger.log('election.load-refused', { reason: 'other-election', electionId, provisioned: provisioning.electionId, outcome: 'failure' });
+    logger.log('election.load-refused', {
+      reason: 'other-election',
+      electionId,
+      provisioned: provisioning.electionId,
+      outcome: 'failure',
+    });
     const params = { loaded: electionId, provisioned: provisioning.electionId };
-    return { loaded: null, problem: { ru: translate('ru', 'status.otherElection', params), en: translate('en', 'status.otherElection', params) } };
+    return {
+      loaded: null,
+      problem: {
+        ru: translate('ru', 'status.otherElection', params),
+        en: translate('en', 'status.otherElection', params),
+      },
+    };
   }
   logger.log('election.loaded', { electionId, baseHash: read.value.baseHashForDisplay });
   return { loaded: read.value, problem: null };

@@ -91,7 +91,9 @@ export class PollBook {
   keyState(definition: ElectionDefinition | null): PollBookKeyState {
     if (definition === null) return 'no-election';
     if (this.key === null) return 'missing';
-    return definition.pollBookKeyId !== undefined && pollBookKeyId(this.key) === definition.pollBookKeyId ? 'ok' : 'mismatch';
+    return definition.pollBookKeyId !== undefined && pollBookKeyId(this.key) === definition.pollBookKeyId
+      ? 'ok'
+      : 'mismatch';
   }
 
   /**
@@ -120,7 +122,10 @@ export class PollBook {
     return ok({ voterHash: hash, precinctId: voter.precinctId, ballotStyleId: voter.ballotStyleId });
   }
 
-  private find(definition: ElectionDefinition, voterId: string): Result<{ readonly hash: string; readonly voter: ListedVoter }, ListRefusal> {
+  private find(
+    definition: ElectionDefinition,
+    voterId: string,
+  ): Result<{ readonly hash: string; readonly voter: ListedVoter }, ListRefusal> {
     if (!isPlausibleVoterId(voterId)) return err('malformed-voter-id');
     const keyState = this.keyState(definition);
     if (keyState === 'missing' || this.key === null) return err('no-pollbook-key');

@@ -27,7 +27,10 @@ import type { StaffCard } from './staff-auth';
 export type PollsTransitionRefusal = Extract<StationRefusal, { readonly kind: 'polls-transition-not-allowed' }>;
 
 /** The station's reducer: the core table's next state, or why the request is refused. */
-export function pollsReducer(state: PollsState, transition: PollsTransition): Result<PollsState, PollsTransitionRefusal> {
+export function pollsReducer(
+  state: PollsState,
+  transition: PollsTransition,
+): Result<PollsState, PollsTransitionRefusal> {
   const next = nextPollsState(state, transition);
   return next === undefined ? err({ kind: 'polls-transition-not-allowed', from: state, transition }) : ok(next);
 }
@@ -52,9 +55,13 @@ type PollsDeps = Pick<StationContext, 'station' | 'ledger' | 'logger' | 'pollBoo
  * Setup: a verified election package was stored; the station leaves setup for
  * "polls closed (initial)". Only from setup, where no ballot can exist.
  */
-export function enterElection(deps: Pick<StationContext, 'station' | 'logger'>, loaded: LoadedElection): Result<PollsState, StationRefusal> {
+export function enterElection(
+  deps: Pick<StationContext, 'station' | 'logger'>,
+  loaded: LoadedElection,
+): Result<PollsState, StationRefusal> {
   const { station, logger } = deps;
-  if (station.loadedElection() !== null || station.polls !== 'setup') return refuse(logger, 'election.load-refused', { kind: 'election-already-loaded' });
+  if (station.loadedElection() !== null || station.polls !== 'setup')
+    return refuse(logger, 'election.load-refused', { kind: 'election-already-loaded' });
   const next = pollsReducer(station.polls, 'election-loaded');
   if (!next.ok) return refuse(logger, 'election.load-refused', next.error);
   // The caller logs the official's request (election.loaded-from-media); the new state is implied by it.
@@ -72,7 +79,11 @@ function takeStep(deps: PollsDeps, step: LifecycleStep): Result<PollsState, Stat
   const recorded = station.append('ballots', pollsEntry(step, station.ballotLogState().cast));
   if (!recorded.ok) return recorded;
   const mirrored = ledger.append('pollbook', pollBookEntry(step, pollBook));
-  if (!mirrored.ok) logger.log('polls.pollbook-append-failed', { entry: `pollbook-${step}`, reason: describeLedgerError(mirrored.error) });
+  if (!mirrored.ok)
+    logger.log('polls.pollbook-append-failed', {
+      entry: `pollbook-${step}`,
+      reason: describeLedgerError(mirrored.error),
+    });
   // The procedure logs the poll worker's request once (polls.opened, …), from and to the states it names.
   return ok(station.polls);
 }
@@ -133,7 +144,10 @@ function reportReceipt(deps: PollsDeps, kind: ReportKind, card: StaffCard): Prin
   const language = station.language;
   const head = (log: LogKind): ReportedLogHead => ({ size: ledger.size(log), rootHash: ledger.rootHash(log) });
   const anyBallot = log.cast + log.challenged + log.voided + log.pending.length > 0;
-  const code = anyBallot && log.chainHead !== null ? { short: shortConfirmationCode(log.chainHead), full: toBase64Url(log.chainHead) } : null;
+  const code =
+    anyBallot && log.chainHead !== null
+      ? { short: shortConfirmationCode(log.chainHead), full: toBase64Url(log.chainHead) }
+      : null;
   return pollsReport({
     kind,
     language,
@@ -161,5 +175,9 @@ async function printReport(deps: PollsDeps, kind: ReportKind, card: StaffCard): 
     deps.logger.log('report.printed', { report: kind, outcome: 'success' });
     return;
   }
-  deps.logger.log('report.print-failed', { report: kind, printerState: printed.error.printerState, outcome: 'failure' });
+  deps.logger.log('report.print-failed', {
+    report: kind,
+    printerState: printed.error.printerState,
+    outcome: 'failure',
+  });
 }

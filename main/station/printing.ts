@@ -25,13 +25,20 @@ export type PrintFault = { readonly kind: PrinterFault['kind'] | 'no-printer'; r
 export type PrintItem = { readonly document: PrintedDocument | ReportKind; readonly receipt: PrintDocument };
 
 /** What a job prints for: one voter's ballot (by its id), or a report. */
-export type PrintJobOwner = { readonly kind: 'ballot'; readonly ballotId: string } | { readonly kind: 'report'; readonly report: ReportKind };
+export type PrintJobOwner =
+  { readonly kind: 'ballot'; readonly ballotId: string } | { readonly kind: 'report'; readonly report: ReportKind };
 
 /** A job a fault interrupted: what is still to print, first the one that failed. */
-export type InterruptedPrint = { readonly owner: PrintJobOwner; readonly remaining: readonly PrintItem[]; readonly printerState: string };
+export type InterruptedPrint = {
+  readonly owner: PrintJobOwner;
+  readonly remaining: readonly PrintItem[];
+  readonly printerState: string;
+};
 
 function sameOwner(a: PrintJobOwner, b: PrintJobOwner): boolean {
-  return a.kind === 'ballot' ? b.kind === 'ballot' && a.ballotId === b.ballotId : b.kind === 'report' && a.report === b.report;
+  return a.kind === 'ballot'
+    ? b.kind === 'ballot' && a.ballotId === b.ballotId
+    : b.kind === 'report' && a.report === b.report;
 }
 
 export class PrintQueue {
@@ -58,7 +65,12 @@ export class PrintQueue {
    * fault the job is kept, from the failed printout on, as an interrupted print;
    * when all are printed any earlier interruption of the same job is gone.
    */
-  async print(owner: PrintJobOwner, items: readonly PrintItem[], beforeEach?: (item: PrintItem) => void, render = (item: PrintItem) => item.receipt): Promise<Result<void, PrintFault>> {
+  async print(
+    owner: PrintJobOwner,
+    items: readonly PrintItem[],
+    beforeEach?: (item: PrintItem) => void,
+    render = (item: PrintItem) => item.receipt,
+  ): Promise<Result<void, PrintFault>> {
     let remaining = items;
     while (remaining.length > 0) {
       const [next, ...rest] = remaining as [PrintItem, ...PrintItem[]];
@@ -93,8 +105,14 @@ export class PrintQueue {
    * Prints an interrupted job again, REPRINT on each printout but the paper
    * record; a new fault keeps it again, from where it failed.
    */
-  reprint(job: InterruptedPrint, language: StationStatus['display']['language'], beforeEach?: (item: PrintItem) => void): Promise<Result<void, PrintFault>> {
-    return this.print(job.owner, job.remaining, beforeEach, (item) => (item.document === 'paper-record' ? item.receipt : markReprint(item.receipt, language)));
+  reprint(
+    job: InterruptedPrint,
+    language: StationStatus['display']['language'],
+    beforeEach?: (item: PrintItem) => void,
+  ): Promise<Result<void, PrintFault>> {
+    return this.print(job.owner, job.remaining, beforeEach, (item) =>
+      item.document === 'paper-record' ? item.receipt : markReprint(item.receipt, language),
+    );
   }
 
   private keep(job: InterruptedPrint): void {
@@ -116,14 +134,22 @@ export type ReprintDeps = {
  * REPRINT, or a voter's paper record (unmarked) and receipt (marked), and only then
  * is that ballot cast (main/station/casting.ts).
  */
-export async function reprintInterrupted(deps: ReprintDeps & CastingDeps, card: StaffCard): Promise<Result<StationStatus, StationRefusal>> {
+export async function reprintInterrupted(
+  deps: ReprintDeps & CastingDeps,
+  card: StaffCard,
+): Promise<Result<StationStatus, StationRefusal>> {
   const { station, printing, logger } = deps;
   const language = station.status().display.language;
   const report = printing.pending().find((job) => job.owner.kind === 'report');
   if (report !== undefined && report.owner.kind === 'report') {
     const printed = await printing.reprint(report, language);
     if (!printed.ok) {
-      logger.log('report.reprint-failed', { cardId: card.cardId, report: report.owner.report, printerState: printed.error.printerState, outcome: 'failure' });
+      logger.log('report.reprint-failed', {
+        cardId: card.cardId,
+        report: report.owner.report,
+        printerState: printed.error.printerState,
+        outcome: 'failure',
+      });
       return err({ kind: 'printer-not-ready', printerState: printed.error.printerState });
     }
     logger.log('report.reprinted', { cardId: card.cardId, report: report.owner.report, outcome: 'success' });

@@ -12,7 +12,13 @@
  * language, for the people who count it, with the voter's language beside them.
  * The receipt and the slip are in the voter's language and show no choice.
  */
-import { marksIn, normalizeWriteIn, type BallotMarks, type BallotView, type LocalizedText } from '../../core/api/ballot';
+import {
+  marksIn,
+  normalizeWriteIn,
+  type BallotMarks,
+  type BallotView,
+  type LocalizedText,
+} from '../../core/api/ballot';
 import type { Language, ShownConfirmationCode } from '../../core/api/station-api';
 import { translate, type MessageKey } from '../../core/i18n/messages';
 import { PAPER_COLUMNS, type PrintDocument, type DocumentBlock } from '../../hardware/printer/document';
@@ -44,7 +50,10 @@ export function wrapText(text: string, width = COLUMNS): string[] {
 }
 
 /** Wrapped text blocks; leading spaces indent every wrapped line. */
-function text(value: string, style: Omit<Extract<DocumentBlock, { kind: 'text' }>, 'kind' | 'text'> = {}): DocumentBlock[] {
+function text(
+  value: string,
+  style: Omit<Extract<DocumentBlock, { kind: 'text' }>, 'kind' | 'text'> = {},
+): DocumentBlock[] {
   const indent = /^ */u.exec(value)?.[0] ?? '';
   const width = COLUMNS / (style.width ?? 1) - indent.length;
   return wrapText(value, width).map((line) => ({ kind: 'text', text: `${indent}${line}`, ...style }));
@@ -58,7 +67,12 @@ function bilingual(text: LocalizedText, official: Language, voter: Language): st
 }
 
 /** The same message in the official language, with the voter's beside it when different. */
-function bilingualMessage(key: MessageKey, official: Language, voter: Language, params?: Record<string, string>): string {
+function bilingualMessage(
+  key: MessageKey,
+  official: Language,
+  voter: Language,
+  params?: Record<string, string>,
+): string {
   return bilingual({ ru: translate('ru', key, params), en: translate('en', key, params) }, official, voter);
 }
 
@@ -73,11 +87,14 @@ function choiceBlocks(ballot: BallotView, marks: BallotMarks, official: Language
     if (contest.kind === 'candidate') blocks.push(...text(bilingual(contest.description, official, voter)));
     const marked = new Set(marksIn(marks, contest.contestId));
     const chosen = contest.options.filter((o) => marked.has(o.selectionId));
-    if (chosen.length === 0) blocks.push(...text(`[ ] ${bilingualMessage('paper.none', official, voter)}`, { bold: true }));
+    if (chosen.length === 0)
+      blocks.push(...text(`[ ] ${bilingualMessage('paper.none', official, voter)}`, { bold: true }));
     for (const option of chosen) {
       const names = Object.hasOwn(marks.writeIns, contest.contestId) ? marks.writeIns[contest.contestId] : undefined;
       const line = option.writeIn
-        ? bilingualMessage('paper.writeIn', official, voter, { name: normalizeWriteIn(names?.[option.selectionId] ?? '') })
+        ? bilingualMessage('paper.writeIn', official, voter, {
+            name: normalizeWriteIn(names?.[option.selectionId] ?? ''),
+          })
         : bilingual(option.label, official, voter);
       blocks.push(...text(`[X] ${line}`, { bold: true }));
       if (option.detail) blocks.push(...text(`    ${bilingual(option.detail, official, voter)}`));
@@ -122,7 +139,11 @@ export function confirmationLookup(validatorUrl: string, code: ShownConfirmation
 }
 
 /** The first validator's lookup of this code (QR code and text), then the other validators' addresses. */
-function whereToCheck(validatorUrls: readonly string[], code: ShownConfirmationCode, language: Language): DocumentBlock[] {
+function whereToCheck(
+  validatorUrls: readonly string[],
+  code: ShownConfirmationCode,
+  language: Language,
+): DocumentBlock[] {
   const [first, ...others] = validatorUrls;
   if (first === undefined) return [];
   const lookup = confirmationLookup(first, code);
@@ -133,7 +154,12 @@ function whereToCheck(validatorUrls: readonly string[], code: ShownConfirmationC
   ];
 }
 
-function receiptHeader(ballot: BallotView, stationId: string, language: Language, heading: MessageKey): DocumentBlock[] {
+function receiptHeader(
+  ballot: BallotView,
+  stationId: string,
+  language: Language,
+  heading: MessageKey,
+): DocumentBlock[] {
   return [
     ...text(translate(language, heading), { bold: true, align: 'center' }),
     ...text(ballot.electionTitle[language], { align: 'center' }),

@@ -25,7 +25,10 @@ import { wrapText } from './printouts';
 const COLUMNS = PAPER_COLUMNS;
 const rule: DocumentBlock = { kind: 'text', text: '='.repeat(COLUMNS) };
 
-function lines(value: string, style: Omit<Extract<DocumentBlock, { kind: 'text' }>, 'kind' | 'text'> = {}): DocumentBlock[] {
+function lines(
+  value: string,
+  style: Omit<Extract<DocumentBlock, { kind: 'text' }>, 'kind' | 'text'> = {},
+): DocumentBlock[] {
   return wrapText(value, COLUMNS / (style.width ?? 1)).map((line) => ({ kind: 'text', text: line, ...style }));
 }
 
@@ -48,7 +51,12 @@ export type ReportFacts = {
   readonly stationVerifierKey: string;
   readonly precinctId: string | null;
   readonly heads: Readonly<Record<LogKind, ReportedLogHead>>;
-  readonly ballots: { readonly cast: number; readonly challenged: number; readonly voided: number; readonly pending: number };
+  readonly ballots: {
+    readonly cast: number;
+    readonly challenged: number;
+    readonly voided: number;
+    readonly pending: number;
+  };
   readonly checkIns: number;
   /** New ballots for voters already checked in who had none (voided, or never recorded). */
   readonly ballotsReissued: number;
@@ -67,7 +75,10 @@ export function keyFingerprint(verifierKey: string): string {
 export function pollsReport(facts: ReportFacts): PrintDocument {
   const t = (key: MessageKey, params?: Record<string, string | number>) => translate(facts.language, key, params);
   const blocks: DocumentBlock[] = [
-    ...lines(t(facts.kind === 'zero-report' ? 'report.zero.heading' : 'report.closing.heading'), { bold: true, align: 'center' }),
+    ...lines(t(facts.kind === 'zero-report' ? 'report.zero.heading' : 'report.closing.heading'), {
+      bold: true,
+      align: 'center',
+    }),
     ...lines(facts.electionTitle, { align: 'center' }),
     rule,
     ...row(t('report.station'), facts.stationId),
@@ -95,7 +106,14 @@ export function pollsReport(facts: ReportFacts): PrintDocument {
   if (facts.kind === 'closing-report') {
     blocks.push(...lines(t('report.lastCode')));
     if (facts.lastConfirmationCode) {
-      blocks.push({ kind: 'text', text: facts.lastConfirmationCode.short, bold: true, align: 'center', width: 2, height: 2 });
+      blocks.push({
+        kind: 'text',
+        text: facts.lastConfirmationCode.short,
+        bold: true,
+        align: 'center',
+        width: 2,
+        height: 2,
+      });
       blocks.push(...lines(facts.lastConfirmationCode.full, { align: 'center' }));
     } else {
       blocks.push(...lines(`  ${t('report.noBallots')}`));
@@ -118,7 +136,13 @@ export function pollsReport(facts: ReportFacts): PrintDocument {
 
 /** The same printout with a REPRINT banner at top and bottom. */
 export function markReprint(receipt: PrintDocument, language: Language): PrintDocument {
-  const banner: DocumentBlock = { kind: 'text', text: translate(language, 'report.reprint'), bold: true, align: 'center', width: 2 };
+  const banner: DocumentBlock = {
+    kind: 'text',
+    text: translate(language, 'report.reprint'),
+    bold: true,
+    align: 'center',
+    width: 2,
+  };
   const blocks = [...receipt.blocks];
   // Keep the trailing feed after the bottom banner so the cut does not slice it.
   const tail = blocks.length > 0 && blocks[blocks.length - 1]?.kind === 'feed' ? blocks.splice(-1, 1) : [];

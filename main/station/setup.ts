@@ -7,7 +7,11 @@ import path from 'node:path';
 import type { StationRefusal } from '../../core/api/refusals';
 import type { SelfTestView, StationStatus } from '../../core/api/station-api';
 import { err, ok, type Result } from '../../core/result';
-import { ELECTION_PACKAGE_FILE, loadElectionPackage as verifyAndStorePackage, readLoadedElection } from '../election/election-store';
+import {
+  ELECTION_PACKAGE_FILE,
+  loadElectionPackage as verifyAndStorePackage,
+  readLoadedElection,
+} from '../election/election-store';
 import type { StationContext } from './context';
 import { enterElection } from './polls';
 import type { StaffCard } from './staff-auth';
@@ -18,7 +22,9 @@ import type { StaffCard } from './staff-auth';
  * issuer key to check a card against until a package is loaded, and the
  * authority's signature on the package is what authorizes it.
  */
-export function loadElectionPackage(deps: Pick<StationContext, 'station' | 'logger' | 'mediaDir' | 'dataDir' | 'onElectionLoaded'>): Result<StationStatus, StationRefusal> {
+export function loadElectionPackage(
+  deps: Pick<StationContext, 'station' | 'logger' | 'mediaDir' | 'dataDir' | 'onElectionLoaded'>,
+): Result<StationStatus, StationRefusal> {
   const { station, logger, mediaDir, dataDir } = deps;
   if (station.loadedElection() !== null) {
     logger.log('election.load-refused', { reason: 'election-already-loaded', outcome: 'failure' });
@@ -33,25 +39,41 @@ export function loadElectionPackage(deps: Pick<StationContext, 'station' | 'logg
   const loaded = verifyAndStorePackage({ dataDir, pollsHaveOpened: () => false }, new Uint8Array(readFileSync(file)));
   if (!loaded.ok) {
     const codes = loaded.error.map((e) => e.code);
-    logger.log('election.load-refused', { reason: 'package-refused', codes, paths: loaded.error.slice(0, 20).map((e) => e.path), outcome: 'failure' });
+    logger.log('election.load-refused', {
+      reason: 'package-refused',
+      codes,
+      paths: loaded.error.slice(0, 20).map((e) => e.path),
+      outcome: 'failure',
+    });
     return err({ kind: 'package-refused', codes });
   }
   const entered = enterElection(deps, loaded.value);
   if (!entered.ok) return entered;
   deps.onElectionLoaded?.(loaded.value);
-  logger.log('election.loaded-from-media', { electionId: loaded.value.definition.electionId, baseHash: loaded.value.baseHashForDisplay, outcome: 'success' });
+  logger.log('election.loaded-from-media', {
+    electionId: loaded.value.definition.electionId,
+    baseHash: loaded.value.baseHashForDisplay,
+    outcome: 'success',
+  });
   return ok(station.status());
 }
 
 /** The hardware self-test: each check says what it found, in words the screens translate. */
-export function runSelfTest(deps: Pick<StationContext, 'station' | 'logger' | 'dataDir' | 'pollBook'>, card: StaffCard): SelfTestView {
+export function runSelfTest(
+  deps: Pick<StationContext, 'station' | 'logger' | 'dataDir' | 'pollBook'>,
+  card: StaffCard,
+): SelfTestView {
   const { station, dataDir, pollBook, logger } = deps;
   const status = station.status();
   const onDisk = readLoadedElection(dataDir);
   const electionOk = station.loadedElection() !== null && onDisk.ok && onDisk.value !== undefined;
   const keyState = pollBook.keyState(station.loadedElection()?.definition ?? null);
   const checks: SelfTestView['checks'] = [
-    { check: 'election', ok: electionOk, detail: electionOk ? 'verified' : station.loadedElection() === null ? 'missing' : 'invalid' },
+    {
+      check: 'election',
+      ok: electionOk,
+      detail: electionOk ? 'verified' : station.loadedElection() === null ? 'missing' : 'invalid',
+    },
     { check: 'printer', ok: status.printer.ready, detail: status.printer.state },
     { check: 'card-reader', ok: status.cardReader.ready, detail: status.cardReader.state },
     { check: 'ledger', ok: true, detail: `${status.ledger.ballots.size}/${status.ledger.pollbook.size}` },
@@ -59,6 +81,11 @@ export function runSelfTest(deps: Pick<StationContext, 'station' | 'logger' | 'd
   ];
   const view: SelfTestView = { passed: checks.every((c) => c.ok), checks };
   station.selfTest = view;
-  logger.log('station.self-test', { cardId: card.cardId, passed: view.passed, failed: checks.filter((c) => !c.ok).map((c) => c.check), outcome: view.passed ? 'success' : 'failure' });
+  logger.log('station.self-test', {
+    cardId: card.cardId,
+    passed: view.passed,
+    failed: checks.filter((c) => !c.ok).map((c) => c.check),
+    outcome: view.passed ? 'success' : 'failure',
+  });
   return view;
 }

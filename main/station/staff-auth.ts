@@ -23,7 +23,11 @@ export type StaffAuthState =
   | { readonly state: 'no-card' }
   | { readonly state: 'reading-card' }
   | { readonly state: 'card-refused'; readonly reason: StaffCardRefusal }
-  | { readonly state: 'awaiting-pin'; readonly card: StaffCard; readonly wrongPin: { readonly remaining: number } | null }
+  | {
+      readonly state: 'awaiting-pin';
+      readonly card: StaffCard;
+      readonly wrongPin: { readonly remaining: number } | null;
+    }
   | { readonly state: 'checking-pin'; readonly card: StaffCard }
   | { readonly state: 'signed-in'; readonly card: StaffCard }
   | { readonly state: 'locked'; readonly card: StaffCard }
@@ -63,17 +67,25 @@ export function staffAuthReducer(state: StaffAuthState, action: StaffAuthAction)
     case 'voter-card-identified':
       return state.state === 'reading-card' ? { state: 'voter-card' } : state;
     case 'card-refused':
-      return state.state === 'reading-card' || state.state === 'checking-pin' ? { state: 'card-refused', reason: action.reason } : state;
+      return state.state === 'reading-card' || state.state === 'checking-pin'
+        ? { state: 'card-refused', reason: action.reason }
+        : state;
     case 'pin-submitted':
       return state.state === 'awaiting-pin' ? { state: 'checking-pin', card: state.card } : state;
     case 'pin-wrong':
       if (state.state !== 'checking-pin') return state;
       // The card counts the tries itself; at zero it refuses every PIN from now on.
-      return action.remaining <= 0 ? { state: 'locked', card: state.card } : { state: 'awaiting-pin', card: state.card, wrongPin: { remaining: action.remaining } };
+      return action.remaining <= 0
+        ? { state: 'locked', card: state.card }
+        : { state: 'awaiting-pin', card: state.card, wrongPin: { remaining: action.remaining } };
     case 'card-locked':
-      return state.state === 'checking-pin' || state.state === 'awaiting-pin' ? { state: 'locked', card: state.card } : state;
+      return state.state === 'checking-pin' || state.state === 'awaiting-pin'
+        ? { state: 'locked', card: state.card }
+        : state;
     case 'authenticated':
-      return state.state === 'checking-pin' && state.card.cardId === action.card.cardId ? { state: 'signed-in', card: action.card } : state;
+      return state.state === 'checking-pin' && state.card.cardId === action.card.cardId
+        ? { state: 'signed-in', card: action.card }
+        : state;
     case 'signed-out':
       return state.state === 'signed-in' ? { state: 'awaiting-pin', card: state.card, wrongPin: null } : state;
     default:
@@ -81,10 +93,20 @@ export function staffAuthReducer(state: StaffAuthState, action: StaffAuthAction)
   }
 }
 
-export function logStaffAuthTransition(logger: EventLogger, before: StaffAuthState, after: StaffAuthState, action: StaffAuthAction): void {
+export function logStaffAuthTransition(
+  logger: EventLogger,
+  before: StaffAuthState,
+  after: StaffAuthState,
+  action: StaffAuthAction,
+): void {
   if (before === after) return;
   const card = 'card' in after ? after.card : 'card' in before ? before.card : undefined;
-  const fields = { action: action.type, from: before.state, to: after.state, ...(card ? { cardId: card.cardId, role: card.role } : {}) };
+  const fields = {
+    action: action.type,
+    from: before.state,
+    to: after.state,
+    ...(card ? { cardId: card.cardId, role: card.role } : {}),
+  };
   switch (after.state) {
     case 'signed-in':
       logger.log('auth.signed-in', { ...fields, outcome: 'success' });
@@ -96,12 +118,23 @@ export function logStaffAuthTransition(logger: EventLogger, before: StaffAuthSta
       logger.log('auth.card-refused', { ...fields, reason: after.reason, outcome: 'failure' });
       return;
     case 'awaiting-pin':
-      if (after.wrongPin) logger.log('auth.pin-wrong', { ...fields, remaining: after.wrongPin.remaining, outcome: 'failure' });
-      else if (before.state === 'signed-in') logger.log('auth.signed-out', { ...fields, why: action.type === 'signed-out' ? action.why : 'unknown', outcome: 'success' });
+      if (after.wrongPin)
+        logger.log('auth.pin-wrong', { ...fields, remaining: after.wrongPin.remaining, outcome: 'failure' });
+      else if (before.state === 'signed-in')
+        logger.log('auth.signed-out', {
+          ...fields,
+          why: action.type === 'signed-out' ? action.why : 'unknown',
+          outcome: 'success',
+        });
       else logger.log('auth.transition', fields);
       return;
     default:
-      if (before.state === 'signed-in') logger.log('auth.signed-out', { ...fields, why: action.type === 'card-removed' ? 'card-removed' : action.type, outcome: 'success' });
+      if (before.state === 'signed-in')
+        logger.log('auth.signed-out', {
+          ...fields,
+          why: action.type === 'card-removed' ? 'card-removed' : action.type,
+          outcome: 'success',
+        });
       else logger.log('auth.transition', fields);
   }
 }
@@ -111,7 +144,11 @@ export interface StaffCardReader {
   getStatus(): CardReaderStatus;
   onStatusChange(listener: (status: CardReaderStatus) => void): () => void;
   identifyCard(options?: { readonly timeoutMs?: number }): Promise<Result<CardCertificate, CardFailure>>;
-  authenticate(input: { readonly pin: string; readonly roles: readonly CardRole[]; readonly timeoutMs?: number }): Promise<Result<AuthenticatedCard, CardFailure>>;
+  authenticate(input: {
+    readonly pin: string;
+    readonly roles: readonly CardRole[];
+    readonly timeoutMs?: number;
+  }): Promise<Result<AuthenticatedCard, CardFailure>>;
 }
 
 export type StaffAuthOptions = {
@@ -159,7 +196,8 @@ export function staffCardRefusal(failure: CardFailure): StaffCardRefusal {
   }
 }
 
-export type AuthorizationRefusal = { readonly kind: 'not-signed-in' } | { readonly kind: 'role-not-allowed'; readonly role: StaffRole };
+export type AuthorizationRefusal =
+  { readonly kind: 'not-signed-in' } | { readonly kind: 'role-not-allowed'; readonly role: StaffRole };
 
 /** The sign-in state machine bound to the card reader's slot events and an idle timer. */
 export class StaffAuth {
@@ -222,11 +260,22 @@ export class StaffAuth {
   authorize(roles: readonly StaffRole[], action: string): Result<StaffCard, AuthorizationRefusal> {
     const s = this.current;
     if (s.state !== 'signed-in') {
-      this.options.logger.log('auth.action-refused', { action, reason: 'not-signed-in', state: s.state, outcome: 'failure' });
+      this.options.logger.log('auth.action-refused', {
+        action,
+        reason: 'not-signed-in',
+        state: s.state,
+        outcome: 'failure',
+      });
       return err({ kind: 'not-signed-in' });
     }
     if (!roles.includes(s.card.role)) {
-      this.options.logger.log('auth.action-refused', { action, reason: 'role-not-allowed', role: s.card.role, cardId: s.card.cardId, outcome: 'failure' });
+      this.options.logger.log('auth.action-refused', {
+        action,
+        reason: 'role-not-allowed',
+        role: s.card.role,
+        cardId: s.card.cardId,
+        outcome: 'failure',
+      });
       return err({ kind: 'role-not-allowed', role: s.card.role });
     }
     this.startIdleTimer();
@@ -238,7 +287,11 @@ export class StaffAuth {
     const reader = this.options.reader;
     const before = this.current;
     if (!reader || before.state !== 'awaiting-pin') {
-      this.options.logger.log('auth.pin-refused', { reason: 'no-card-awaiting-pin', state: before.state, outcome: 'failure' });
+      this.options.logger.log('auth.pin-refused', {
+        reason: 'no-card-awaiting-pin',
+        state: before.state,
+        outcome: 'failure',
+      });
       return this.view();
     }
     this.dispatch({ type: 'pin-submitted' });
@@ -271,11 +324,16 @@ export class StaffAuth {
         if (this.current.state !== 'reader-unavailable') this.dispatch({ type: 'reader-lost' });
         return;
       case 'no-card':
-        if (this.current.state === 'reader-unavailable' || this.current.state === 'no-reader') this.dispatch({ type: 'reader-ready' });
+        if (this.current.state === 'reader-unavailable' || this.current.state === 'no-reader')
+          this.dispatch({ type: 'reader-ready' });
         else if (this.current.state !== 'no-card') this.dispatch({ type: 'card-removed' });
         return;
       case 'card-present':
-        if (this.current.state === 'no-card' || this.current.state === 'reader-unavailable' || this.current.state === 'no-reader') {
+        if (
+          this.current.state === 'no-card' ||
+          this.current.state === 'reader-unavailable' ||
+          this.current.state === 'no-reader'
+        ) {
           this.dispatch({ type: 'card-inserted' });
           void this.identify();
         }

@@ -26,7 +26,14 @@ import type {
   StationStatus,
   VoterScreen,
 } from '../../core/api/station-api';
-import { confirmationSeed, createElectionContext, GroupElement, type BallotManifest, type ConfirmationCode, type ElectionContext } from '../../core/ballot';
+import {
+  confirmationSeed,
+  createElectionContext,
+  GroupElement,
+  type BallotManifest,
+  type ConfirmationCode,
+  type ElectionContext,
+} from '../../core/ballot';
 import { electionExtendedBaseHash } from '../../core/election/package';
 import { toBallotManifest } from '../../core/election/manifest';
 import type { LogKind, StationId } from '../../core/ids';
@@ -125,7 +132,9 @@ export class StationService {
 
   constructor(private readonly deps: StationServiceDeps) {
     this.election = deps.election ? electionRuntime(deps.election) : null;
-    this.ballotLog = deps.ballotLog ?? initialBallotLogState(this.election ? stationSeed(this.election.context, deps.stationId) : null);
+    this.ballotLog =
+      deps.ballotLog ??
+      initialBallotLogState(this.election ? stationSeed(this.election.context, deps.stationId) : null);
     this.inactivity = deps.inactivity ?? DEFAULT_INACTIVITY;
   }
 
@@ -147,7 +156,10 @@ export class StationService {
       },
       display: this.display,
       ballots: { cast: this.ballotLog.cast, challenged: this.ballotLog.challenged, voided: this.ballotLog.voided },
-      pendingBallots: this.ballotLog.pending.map((p) => ({ ballotId: p.ballotId, shortCode: shortConfirmationCode(p.confirmationCode) })),
+      pendingBallots: this.ballotLog.pending.map((p) => ({
+        ballotId: p.ballotId,
+        shortCode: shortConfirmationCode(p.confirmationCode),
+      })),
       voterSession: this.session.phase,
       recordingFailed: this.recordingFailed(),
       staff: this.deps.staff.view(),
@@ -178,18 +190,27 @@ export class StationService {
       const first = job.remaining[0];
       if (first === undefined) continue;
       if (job.owner.kind === 'report') return { document: job.owner.report, printerState: job.printerState };
-      if (session.phase === 'print-failed' && session.ballotId === job.owner.ballotId) return { document: first.document, printerState: session.printerState };
+      if (session.phase === 'print-failed' && session.ballotId === job.owner.ballotId)
+        return { document: first.document, printerState: session.printerState };
     }
     return null;
   }
 
   voterScreen(): VoterScreen {
-    return { pollsState: this.ballotLog.polls, display: this.display, session: toVoterSessionView(this.session, this.inactivity) };
+    return {
+      pollsState: this.ballotLog.polls,
+      display: this.display,
+      session: toVoterSessionView(this.session, this.inactivity),
+    };
   }
 
   setDisplaySettings(change: Partial<DisplaySettings>): DisplaySettings {
     const next: DisplaySettings = { ...this.display, ...definedOnly(change) };
-    if (next.language !== this.display.language || next.textSize !== this.display.textSize || next.highContrast !== this.display.highContrast) {
+    if (
+      next.language !== this.display.language ||
+      next.textSize !== this.display.textSize ||
+      next.highContrast !== this.display.highContrast
+    ) {
       this.deps.logger.log('display.settings-changed', { from: this.display, to: next, outcome: 'success' });
       this.display = next;
     }

@@ -30,7 +30,10 @@ export class SyncClientStatus implements SyncStatusSource {
   private readonly previous = new Map<string, string>();
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly client: SyncStatusProvider, private readonly now: () => Date = () => new Date()) {
+  constructor(
+    private readonly client: SyncStatusProvider,
+    private readonly now: () => Date = () => new Date(),
+  ) {
     this.unsubscribe = client.onStatus((status) => this.observe(status));
   }
 
@@ -43,7 +46,10 @@ export class SyncClientStatus implements SyncStatusSource {
       const fingerprint = JSON.stringify([v.acked, v.cosigned]);
       const progressed = this.previous.get(v.name) !== fingerprint;
       this.previous.set(v.name, fingerprint);
-      if ((progressed && v.consecutiveFailures === 0) || (v.state === 'idle' && v.consecutiveFailures === 0 && v.lastError === undefined)) {
+      if (
+        (progressed && v.consecutiveFailures === 0) ||
+        (v.state === 'idle' && v.consecutiveFailures === 0 && v.lastError === undefined)
+      ) {
         this.lastReached.set(v.name, this.now().toISOString());
       }
     }
@@ -53,8 +59,16 @@ export class SyncClientStatus implements SyncStatusSource {
     const status = this.client.status();
     const localSize = (log: LogKind) => status.logs.find((l) => l.log === log)?.localSize ?? 0;
     const validators: ValidatorSyncView[] = status.validators.map((v) => {
-      const behind = Object.fromEntries(LOG_KINDS.map((log) => [log, Math.max(0, localSize(log) - v.cosigned[log])])) as Record<LogKind, number>;
-      return { name: v.name, state: v.state, cosigned: { ...v.cosigned }, behind, lastReachedAt: this.lastReached.get(v.name) ?? null };
+      const behind = Object.fromEntries(
+        LOG_KINDS.map((log) => [log, Math.max(0, localSize(log) - v.cosigned[log])]),
+      ) as Record<LogKind, number>;
+      return {
+        name: v.name,
+        state: v.state,
+        cosigned: { ...v.cosigned },
+        behind,
+        lastReachedAt: this.lastReached.get(v.name) ?? null,
+      };
     });
     return { configured: true, threshold: status.threshold, validators, heldForBatch: status.waitingForBatch };
   }

@@ -5,7 +5,14 @@
  * they go to the paper, and are dropped here) or challenged (then they are
  * published, as the challenge requires).
  */
-import type { InactivityTimeouts, PrintedDocument, RecordingFailedView, SessionEnd, ShownConfirmationCode, VoterSessionView } from '../../core/api/station-api';
+import type {
+  InactivityTimeouts,
+  PrintedDocument,
+  RecordingFailedView,
+  SessionEnd,
+  ShownConfirmationCode,
+  VoterSessionView,
+} from '../../core/api/station-api';
 import type { BallotMarks, BallotView } from '../../core/api/ballot';
 import type { ConfirmationCode, EncryptedBallot } from '../../core/ballot';
 import type { Bytes } from '../../core/encoding/bytes';
@@ -28,9 +35,17 @@ type Active = { readonly sessionId: string; readonly ballot: BallotView };
 
 export type VoterSession =
   | { readonly phase: 'none'; readonly lastEnded: SessionEnd | null }
-  | (Active & { readonly phase: 'marking'; readonly challenged: { readonly shortCode: string; readonly slipPrinted: boolean } | null })
+  | (Active & {
+      readonly phase: 'marking';
+      readonly challenged: { readonly shortCode: string; readonly slipPrinted: boolean } | null;
+    })
   | (Active & { readonly phase: 'committed'; readonly commitment: BallotCommitment })
-  | (Active & { readonly phase: 'printing'; readonly ballotId: string; readonly document: PrintedDocument; readonly code: ShownConfirmationCode })
+  | (Active & {
+      readonly phase: 'printing';
+      readonly ballotId: string;
+      readonly document: PrintedDocument;
+      readonly code: ShownConfirmationCode;
+    })
   | (Active & {
       readonly phase: 'print-failed';
       readonly ballotId: string;
@@ -58,7 +73,11 @@ export type VoterSessionAction =
   /** A poll worker cleared the printer fault and prints the interrupted documents again. */
   | { readonly type: 'reprint' }
   | { readonly type: 'cast-recorded' }
-  | { readonly type: 'cast-recording-failed'; readonly cause: RecordingFailedView['cause']; readonly retryEveryMs: number }
+  | {
+      readonly type: 'cast-recording-failed';
+      readonly cause: RecordingFailedView['cause'];
+      readonly retryEveryMs: number;
+    }
   | { readonly type: 'pending-resolved' }
   | { readonly type: 'finish' }
   | { readonly type: 'time-out' };
@@ -80,7 +99,12 @@ export function voterSessionReducer(session: VoterSession, action: VoterSessionA
       return { phase: 'marking', sessionId: action.sessionId, ballot: action.ballot, challenged: null };
     case 'commit':
       if (session.phase !== 'marking') return impossible(session, action);
-      return { phase: 'committed', sessionId: session.sessionId, ballot: session.ballot, commitment: action.commitment };
+      return {
+        phase: 'committed',
+        sessionId: session.sessionId,
+        ballot: session.ballot,
+        commitment: action.commitment,
+      };
     case 'challenge':
       if (session.phase !== 'committed') return impossible(session, action);
       return {
@@ -114,7 +138,13 @@ export function voterSessionReducer(session: VoterSession, action: VoterSessionA
     }
     case 'cast-recorded':
       if (session.phase !== 'printing' && session.phase !== 'recording-failed') return impossible(session, action);
-      return { phase: 'cast', sessionId: session.sessionId, ballot: session.ballot, ballotId: session.ballotId, code: session.code };
+      return {
+        phase: 'cast',
+        sessionId: session.sessionId,
+        ballot: session.ballot,
+        ballotId: session.ballotId,
+        code: session.code,
+      };
     case 'cast-recording-failed':
       if (session.phase !== 'printing') return impossible(session, action);
       return { ...session, phase: 'recording-failed', cause: action.cause, retryEveryMs: action.retryEveryMs };
@@ -125,7 +155,8 @@ export function voterSessionReducer(session: VoterSession, action: VoterSessionA
       if (session.phase !== 'cast') return impossible(session, action);
       return { phase: 'none', lastEnded: 'cast' };
     case 'time-out':
-      if (session.phase !== 'marking' && session.phase !== 'committed' && session.phase !== 'cast') return impossible(session, action);
+      if (session.phase !== 'marking' && session.phase !== 'committed' && session.phase !== 'cast')
+        return impossible(session, action);
       // A cast ballot is already recorded: its session simply ends.
       return { phase: 'none', lastEnded: session.phase === 'cast' ? 'cast' : 'timed-out' };
     default:
@@ -143,15 +174,39 @@ export function toVoterSessionView(session: VoterSession, timeouts: InactivityTi
     case 'none':
       return { phase: 'none', lastEnded: session.lastEnded };
     case 'marking':
-      return { phase: 'marking', sessionId: session.sessionId, ballot: session.ballot, timeouts, challenged: session.challenged };
+      return {
+        phase: 'marking',
+        sessionId: session.sessionId,
+        ballot: session.ballot,
+        timeouts,
+        challenged: session.challenged,
+      };
     case 'committed':
-      return { phase: 'committed', sessionId: session.sessionId, ballot: session.ballot, timeouts, code: session.commitment.shown };
+      return {
+        phase: 'committed',
+        sessionId: session.sessionId,
+        ballot: session.ballot,
+        timeouts,
+        code: session.commitment.shown,
+      };
     case 'printing':
       return { phase: 'printing', sessionId: session.sessionId, document: session.document, code: session.code };
     case 'print-failed':
-      return { phase: 'print-failed', sessionId: session.sessionId, document: session.document, code: session.code, printerState: session.printerState };
+      return {
+        phase: 'print-failed',
+        sessionId: session.sessionId,
+        document: session.document,
+        code: session.code,
+        printerState: session.printerState,
+      };
     case 'recording-failed':
-      return { phase: 'recording-failed', sessionId: session.sessionId, code: session.code, cause: session.cause, retryEveryMs: session.retryEveryMs };
+      return {
+        phase: 'recording-failed',
+        sessionId: session.sessionId,
+        code: session.code,
+        cause: session.cause,
+        retryEveryMs: session.retryEveryMs,
+      };
     case 'cast':
       return { phase: 'cast', sessionId: session.sessionId, timeouts, code: session.code };
     default:
@@ -165,7 +220,12 @@ export function toVoterSessionView(session: VoterSession, timeouts: InactivityTi
  * ballot id or a confirmation code next to a time (and next to a check-in's time)
  * would link a ballot to a voter. Never a choice, either.
  */
-export function logVoterSessionTransition(logger: EventLogger, before: VoterSession, after: VoterSession, action: VoterSessionAction): void {
+export function logVoterSessionTransition(
+  logger: EventLogger,
+  before: VoterSession,
+  after: VoterSession,
+  action: VoterSessionAction,
+): void {
   if (before === after) return;
   const detail: Record<string, unknown> = {};
   if (after.phase !== 'none') detail['ballotStyleId'] = after.ballot.ballotStyleId;

@@ -37,9 +37,12 @@ export type BatchSource = {
 /** Refuses a policy that would never release anything or release on every entry by accident. */
 export function checkSyncBatchPolicy(policy: SyncBatchPolicy): SyncBatchPolicy {
   const { entries, intervalMs, jitterMs } = policy;
-  if (!Number.isSafeInteger(entries) || entries < 1) throw new RangeError(`sync batch: entries must be a whole number of at least 1, not ${entries}`);
-  if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new RangeError(`sync batch: intervalMs must be positive, not ${intervalMs}`);
-  if (!Number.isFinite(jitterMs) || jitterMs < 0) throw new RangeError(`sync batch: jitterMs must be zero or more, not ${jitterMs}`);
+  if (!Number.isSafeInteger(entries) || entries < 1)
+    throw new RangeError(`sync batch: entries must be a whole number of at least 1, not ${entries}`);
+  if (!Number.isFinite(intervalMs) || intervalMs <= 0)
+    throw new RangeError(`sync batch: intervalMs must be positive, not ${intervalMs}`);
+  if (!Number.isFinite(jitterMs) || jitterMs < 0)
+    throw new RangeError(`sync batch: jitterMs must be zero or more, not ${jitterMs}`);
   return policy;
 }
 
@@ -82,7 +85,8 @@ export class SyncBatchGate {
       return false;
     }
     if (this.lifecycleEntryWaiting()) return this.release(now);
-    if (this.dueAt === undefined && waiting >= this.policy.entries) this.dueAt = now + this.random() * this.policy.jitterMs;
+    if (this.dueAt === undefined && waiting >= this.policy.entries)
+      this.dueAt = now + this.random() * this.policy.jitterMs;
     if (this.dueAt === undefined && now >= this.intervalEndsAt) this.dueAt = now;
     if (this.dueAt !== undefined && now >= this.dueAt) return this.release(now);
     return false;

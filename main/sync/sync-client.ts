@@ -42,8 +42,15 @@ export type SyncSource = {
 export type SyncValidator = { readonly name: string; readonly verifierKey: string; readonly url: string };
 
 /** The validators the election package names; `urls` overrides addresses (tests, a local relay). */
-export function validatorsOf(definition: ElectionDefinition, urls: Readonly<Record<string, string>> = {}): SyncValidator[] {
-  return definition.validators.members.map((m) => ({ name: m.name, verifierKey: m.verifierKey, url: urls[m.name] ?? m.url }));
+export function validatorsOf(
+  definition: ElectionDefinition,
+  urls: Readonly<Record<string, string>> = {},
+): SyncValidator[] {
+  return definition.validators.members.map((m) => ({
+    name: m.name,
+    verifierKey: m.verifierKey,
+    url: urls[m.name] ?? m.url,
+  }));
 }
 
 export type ValidatorState = 'idle' | 'pushing' | 'backing-off' | 'refused' | 'stopped';
@@ -105,7 +112,11 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Outcome = 'progress' | 'idle' | 'retry' | 'refused';
 
 class RequestFailure extends Error {
-  constructor(readonly code: string, message: string, readonly outcome: 'retry' | 'refused') {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly outcome: 'retry' | 'refused',
+  ) {
     super(message);
   }
 }
@@ -127,7 +138,8 @@ export class SyncClient {
     this.store = SyncStore.open(options.dataDir);
     for (const v of options.validators) {
       const key = parseVerifierKey(v.verifierKey);
-      if (!key.ok || key.value.name !== v.name) throw new Error(`invariant failed: validator ${v.name} has no usable verifier key`);
+      if (!key.ok || key.value.name !== v.name)
+        throw new Error(`invariant failed: validator ${v.name} has no usable verifier key`);
       this.keys.set(v.name, { name: key.value.name, publicKey: key.value.publicKey });
       this.batchSizes.set(v.name, options.batchSize ?? 500);
       this.progress.set(v.name, {
@@ -135,7 +147,10 @@ export class SyncClient {
         url: v.url,
         state: 'idle',
         acked: { ballots: this.store.acked(v.name, 'ballots'), pollbook: this.store.acked(v.name, 'pollbook') },
-        cosigned: { ballots: this.store.bestCosigned(v.name, 'ballots'), pollbook: this.store.bestCosigned(v.name, 'pollbook') },
+        cosigned: {
+          ballots: this.store.bestCosigned(v.name, 'ballots'),
+          pollbook: this.store.bestCosigned(v.name, 'pollbook'),
+        },
         consecutiveFailures: 0,
         badCosignatures: 0,
         lastError: undefined,
@@ -147,9 +162,18 @@ export class SyncClient {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.options.logger.log('sync.started', { validators: this.options.validators.length, threshold: this.options.threshold, batching: this.options.batching ?? null });
+    this.options.logger.log('sync.started', {
+      validators: this.options.validators.length,
+      threshold: this.options.threshold,
+      batching: this.options.batching ?? null,
+    });
     if (this.options.batching !== undefined) {
-      this.gate = new SyncBatchGate(this.options.batching, this.options.source, Date.now(), this.options.random ?? Math.random);
+      this.gate = new SyncBatchGate(
+        this.options.batching,
+        this.options.source,
+        Date.now(),
+        this.options.random ?? Math.random,
+      );
       this.loops.push(this.releaseLoop(this.gate));
     }
     for (const v of this.options.validators) this.loops.push(this.loop(v));
@@ -159,7 +183,10 @@ export class SyncClient {
   private async releaseLoop(gate: SyncBatchGate): Promise<void> {
     while (this.running) {
       if (gate.tick(Date.now())) {
-        this.options.logger.log('sync.batch-released', { ballots: gate.releasedSize('ballots'), pollbook: gate.releasedSize('pollbook') });
+        this.options.logger.log('sync.batch-released', {
+          ballots: gate.releasedSize('ballots'),
+          pollbook: gate.releasedSize('pollbook'),
+        });
         this.nudge();
       }
       await this.sleep(this.options.pollMs ?? 1000);
@@ -196,11 +223,20 @@ export class SyncClient {
   status(): SyncStatus {
     const logs = LOG_KINDS.map((log) => {
       const finalSize = this.store.quorumSize(log, this.options.threshold);
-      return { log, localSize: this.options.source.size(log), finalSize, finalCheckpoint: finalSize > 0 ? this.finalCheckpoint(log, finalSize) : undefined };
+      return {
+        log,
+        localSize: this.options.source.size(log),
+        finalSize,
+        finalCheckpoint: finalSize > 0 ? this.finalCheckpoint(log, finalSize) : undefined,
+      };
     });
     return {
       threshold: this.options.threshold,
-      validators: [...this.progress.values()].map((p) => ({ ...p, acked: { ...p.acked }, cosigned: { ...p.cosigned } })),
+      validators: [...this.progress.values()].map((p) => ({
+        ...p,
+        acked: { ...p.acked },
+        cosigned: { ...p.cosigned },
+      })),
       logs,
       quorum: logs.every((l) => l.finalSize === l.localSize),
       waitingForBatch: this.gate?.waiting() ?? 0,
@@ -211,7 +247,9 @@ export class SyncClient {
     const station = this.options.source.checkpointBetween(log, size - 1, size);
     if (station === undefined) return undefined;
     const order = this.options.validators.map((v) => v.name);
-    const lines = this.store.cosignaturesAt(log, size).sort((a, b) => order.indexOf(a.validator) - order.indexOf(b.validator));
+    const lines = this.store
+      .cosignaturesAt(log, size)
+      .sort((a, b) => order.indexOf(a.validator) - order.indexOf(b.validator));
     return `${station.note}${lines.map((l) => l.line).join('')}`;
   }
 
@@ -220,7 +258,11 @@ export class SyncClient {
     for (const l of status.logs) {
       if (l.finalSize > (this.lastQuorum.get(l.log) ?? 0)) {
         this.lastQuorum.set(l.log, l.finalSize);
-        this.options.logger.log('sync.checkpoint-final', { log: l.log, size: l.finalSize, threshold: this.options.threshold });
+        this.options.logger.log('sync.checkpoint-final', {
+          log: l.log,
+          size: l.finalSize,
+          threshold: this.options.threshold,
+        });
       }
     }
     for (const listener of this.listeners) listener(status);
@@ -236,11 +278,19 @@ export class SyncClient {
         outcome = await this.step(validator, progress);
       } catch (error) {
         // Network failures, timeouts, a validator that went away mid-request.
-        const failure = error instanceof RequestFailure ? error : new RequestFailure('unreachable', error instanceof Error ? error.message : String(error), 'retry');
+        const failure =
+          error instanceof RequestFailure
+            ? error
+            : new RequestFailure('unreachable', error instanceof Error ? error.message : String(error), 'retry');
         if (!this.running) break;
         outcome = failure.outcome;
         progress.lastError = { code: failure.code, message: failure.message };
-        this.options.logger.log('sync.request-failed', { validator: validator.name, code: failure.code, message: failure.message.slice(0, 300), outcome: 'failure' });
+        this.options.logger.log('sync.request-failed', {
+          validator: validator.name,
+          code: failure.code,
+          message: failure.message.slice(0, 300),
+          outcome: 'failure',
+        });
       }
       if (outcome === 'progress') {
         progress.consecutiveFailures = 0;
@@ -257,7 +307,10 @@ export class SyncClient {
       progress.consecutiveFailures += 1;
       progress.state = outcome === 'refused' ? 'refused' : 'backing-off';
       this.changed();
-      const ceiling = outcome === 'refused' ? backoff.maxMs : Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(progress.consecutiveFailures - 1, 20));
+      const ceiling =
+        outcome === 'refused'
+          ? backoff.maxMs
+          : Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(progress.consecutiveFailures - 1, 20));
       // Full jitter, with a floor so a fleet of stations never hammers a recovering validator in lockstep.
       await this.sleep(ceiling / 2 + random() * (ceiling / 2));
     }
@@ -284,7 +337,11 @@ export class SyncClient {
       if (local === 0) continue;
       const acked = this.store.acked(validator.name, log);
       if (acked > source.size(log)) {
-        throw new RequestFailure('validator-ahead', `${validator.name} acknowledged ${acked} entries of the ${log} log, the station has ${source.size(log)}`, 'refused');
+        throw new RequestFailure(
+          'validator-ahead',
+          `${validator.name} acknowledged ${acked} entries of the ${log} log, the station has ${source.size(log)}`,
+          'refused',
+        );
       }
       // Already holds more than this release (it learnt the rest before a restart): wait for the next one.
       if (acked > local) continue;
@@ -302,19 +359,38 @@ export class SyncClient {
     return 'idle';
   }
 
-  private async pushBatch(validator: SyncValidator, progress: Mutable<ValidatorProgress>, log: LogKind, acked: number, local: number): Promise<void> {
+  private async pushBatch(
+    validator: SyncValidator,
+    progress: Mutable<ValidatorProgress>,
+    log: LogKind,
+    acked: number,
+    local: number,
+  ): Promise<void> {
     const source = this.options.source;
     const batch = this.batchSizes.get(validator.name) ?? 500;
-    const end = source.checkpointBetween(log, acked, Math.min(local, acked + batch)) ?? source.checkpointBetween(log, acked, local);
+    const end =
+      source.checkpointBetween(log, acked, Math.min(local, acked + batch)) ??
+      source.checkpointBetween(log, acked, local);
     if (end === undefined) throw new Error(`invariant failed: the ${log} log has no signed checkpoint above ${acked}`);
-    const body: EntriesRequest = { origin: source.origin(log), from: acked, entries: source.entryTexts(log, acked, end.size), checkpoint: end.note };
+    const body: EntriesRequest = {
+      origin: source.origin(log),
+      from: acked,
+      entries: source.entryTexts(log, acked, end.size),
+      checkpoint: end.note,
+    };
     let response: Awaited<ReturnType<SyncClient['request']>>;
     try {
-      response = await this.request(validator, ENTRIES_PATH, { 'content-type': 'application/json' }, JSON.stringify(body));
+      response = await this.request(
+        validator,
+        ENTRIES_PATH,
+        { 'content-type': 'application/json' },
+        JSON.stringify(body),
+      );
     } catch (error) {
       // A busy validator that cannot check a batch within the timeout gets half as much next
       // time; resending the same large batch would time out again while it still works on the first.
-      if (error instanceof DOMException && error.name === 'TimeoutError') this.batchSizes.set(validator.name, Math.max(1, Math.floor(batch / 2)));
+      if (error instanceof DOMException && error.name === 'TimeoutError')
+        this.batchSizes.set(validator.name, Math.max(1, Math.floor(batch / 2)));
       throw error;
     }
     if (response.status === 200) {
@@ -336,31 +412,60 @@ export class SyncClient {
     throw failureFor(response.status, error);
   }
 
-  private async fetchCosignature(validator: SyncValidator, progress: Mutable<ValidatorProgress>, log: LogKind, size: number): Promise<void> {
+  private async fetchCosignature(
+    validator: SyncValidator,
+    progress: Mutable<ValidatorProgress>,
+    log: LogKind,
+    size: number,
+  ): Promise<void> {
     const checkpoint = this.options.source.checkpointBetween(log, size - 1, size);
     if (checkpoint === undefined) throw new Error(`invariant failed: no signed checkpoint for size ${size}`);
-    const response = await this.request(validator, ADD_CHECKPOINT_PATH, { 'content-type': 'text/plain' }, formatAddCheckpointRequest(size, [], checkpoint.note));
+    const response = await this.request(
+      validator,
+      ADD_CHECKPOINT_PATH,
+      { 'content-type': 'text/plain' },
+      formatAddCheckpointRequest(size, [], checkpoint.note),
+    );
     if (response.status === 200) {
       this.acceptCosignature(validator, progress, log, size, checkpoint.note, response.body);
       return;
     }
     if (response.status === 409 && response.contentType.startsWith(TLOG_SIZE_CONTENT_TYPE)) {
       const validatorSize = parseTlogSize(response.body);
-      if (validatorSize === undefined) throw new RequestFailure('bad-response', `${validator.name} sent a malformed size`, 'retry');
+      if (validatorSize === undefined)
+        throw new RequestFailure('bad-response', `${validator.name} sent a malformed size`, 'retry');
       this.adoptValidatorSize(validator, progress, log, validatorSize, this.options.source.size(log));
       return;
     }
     throw failureFor(response.status, parseError(response.body));
   }
 
-  private adoptValidatorSize(validator: SyncValidator, progress: Mutable<ValidatorProgress>, log: LogKind, size: number, local: number): void {
-    if (size > local) throw new RequestFailure('validator-ahead', `${validator.name} claims ${size} entries of the ${log} log, the station has ${local}`, 'refused');
+  private adoptValidatorSize(
+    validator: SyncValidator,
+    progress: Mutable<ValidatorProgress>,
+    log: LogKind,
+    size: number,
+    local: number,
+  ): void {
+    if (size > local)
+      throw new RequestFailure(
+        'validator-ahead',
+        `${validator.name} claims ${size} entries of the ${log} log, the station has ${local}`,
+        'refused',
+      );
     this.store.setAcked(validator.name, log, size);
     progress.acked = { ...progress.acked, [log]: size };
     this.options.logger.log('sync.resumed-at', { validator: validator.name, log, size });
   }
 
-  private acceptCosignature(validator: SyncValidator, progress: Mutable<ValidatorProgress>, log: LogKind, size: number, stationNote: string, lines: string): void {
+  private acceptCosignature(
+    validator: SyncValidator,
+    progress: Mutable<ValidatorProgress>,
+    log: LogKind,
+    size: number,
+    stationNote: string,
+    lines: string,
+  ): void {
     const key = this.keys.get(validator.name);
     if (key === undefined) throw new Error('invariant failed: validator key');
     const line = lines.split('\n').find((l) => l.startsWith(`— ${validator.name} `));
@@ -371,7 +476,11 @@ export class SyncClient {
       this.store.setAcked(validator.name, log, size);
       progress.acked = { ...progress.acked, [log]: size };
       this.options.logger.log('sync.bad-cosignature', { validator: validator.name, log, size, outcome: 'failure' });
-      throw new RequestFailure('bad-cosignature', `${validator.name} returned a cosignature that does not verify under its key from the election package`, 'refused');
+      throw new RequestFailure(
+        'bad-cosignature',
+        `${validator.name} returned a cosignature that does not verify under its key from the election package`,
+        'refused',
+      );
     }
     this.store.recordCosignature(validator.name, log, size, `${line}\n`);
     progress.acked = { ...progress.acked, [log]: size };
@@ -379,7 +488,12 @@ export class SyncClient {
     this.options.logger.log('sync.cosigned', { validator: validator.name, log, size, outcome: 'success' });
   }
 
-  private async request(validator: SyncValidator, pathname: string, headers: Record<string, string>, body: string): Promise<{ status: number; contentType: string; body: string }> {
+  private async request(
+    validator: SyncValidator,
+    pathname: string,
+    headers: Record<string, string>,
+    body: string,
+  ): Promise<{ status: number; contentType: string; body: string }> {
     const url = new URL(pathname, validator.url.endsWith('/') ? validator.url : `${validator.url}/`);
     // Not AbortSignal.any([stop, AbortSignal.timeout()]): on Node 20 the garbage collector can
     // collect that combined signal while the fetch waits, and then the timeout never fires and
@@ -389,10 +503,17 @@ export class SyncClient {
     const stop = () => controller.abort(this.abort.signal.reason);
     if (this.abort.signal.aborted) stop();
     else this.abort.signal.addEventListener('abort', stop, { once: true });
-    const timer = setTimeout(() => controller.abort(new DOMException('the validator did not answer in time', 'TimeoutError')), this.options.requestTimeoutMs ?? 10_000);
+    const timer = setTimeout(
+      () => controller.abort(new DOMException('the validator did not answer in time', 'TimeoutError')),
+      this.options.requestTimeoutMs ?? 10_000,
+    );
     try {
       const response = await fetch(url, { method: 'POST', headers, body, signal: controller.signal });
-      return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: await response.text() };
+      return {
+        status: response.status,
+        contentType: response.headers.get('content-type') ?? '',
+        body: await response.text(),
+      };
     } finally {
       clearTimeout(timer);
       this.abort.signal.removeEventListener('abort', stop);
@@ -404,7 +525,11 @@ function parseError(body: string): { code: string; message: string; size?: numbe
   try {
     const parsed = JSON.parse(body) as Partial<ErrorBody>;
     if (parsed.error !== undefined && typeof parsed.error.code === 'string') {
-      return { code: parsed.error.code, message: String(parsed.error.message), ...(typeof parsed.error.size === 'number' ? { size: parsed.error.size } : {}) };
+      return {
+        code: parsed.error.code,
+        message: String(parsed.error.message),
+        ...(typeof parsed.error.size === 'number' ? { size: parsed.error.size } : {}),
+      };
     }
   } catch {
     // not JSON: reported below as it came

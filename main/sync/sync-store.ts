@@ -20,13 +20,21 @@ export class SyncStore {
       setAcked: db.prepare<[string, string, number]>(
         'INSERT INTO acked (validator, log, size) VALUES (?, ?, ?) ON CONFLICT (validator, log) DO UPDATE SET size = excluded.size',
       ),
-      addCosignature: db.prepare<[string, number, string, string]>('INSERT OR REPLACE INTO cosignatures (log, size, validator, line) VALUES (?, ?, ?, ?)'),
-      hasCosignature: db.prepare<[string, number, string], { n: number }>('SELECT count(*) AS n FROM cosignatures WHERE log = ? AND size = ? AND validator = ?'),
-      bestCosigned: db.prepare<[string, string], { size: number | null }>('SELECT max(size) AS size FROM cosignatures WHERE log = ? AND validator = ?'),
+      addCosignature: db.prepare<[string, number, string, string]>(
+        'INSERT OR REPLACE INTO cosignatures (log, size, validator, line) VALUES (?, ?, ?, ?)',
+      ),
+      hasCosignature: db.prepare<[string, number, string], { n: number }>(
+        'SELECT count(*) AS n FROM cosignatures WHERE log = ? AND size = ? AND validator = ?',
+      ),
+      bestCosigned: db.prepare<[string, string], { size: number | null }>(
+        'SELECT max(size) AS size FROM cosignatures WHERE log = ? AND validator = ?',
+      ),
       quorumSize: db.prepare<[string, number], { size: number | null }>(
         'SELECT max(size) AS size FROM (SELECT size FROM cosignatures WHERE log = ? GROUP BY size HAVING count(DISTINCT validator) >= ?)',
       ),
-      linesAt: db.prepare<[string, number], { validator: string; line: string }>('SELECT validator, line FROM cosignatures WHERE log = ? AND size = ? ORDER BY validator'),
+      linesAt: db.prepare<[string, number], { validator: string; line: string }>(
+        'SELECT validator, line FROM cosignatures WHERE log = ? AND size = ? ORDER BY validator',
+      ),
     };
   }
 

@@ -13,7 +13,10 @@ const TEXT = {
   },
   check: { ru: 'Проверить', en: 'Check' },
   checking: { ru: 'Проверяем доказательства в этом браузере…', en: 'Checking the proofs in this browser…' },
-  badCode: { ru: 'Это не код подтверждения. Введите 8 знаков с квитанции.', en: 'That is not a confirmation code. Type the 8 characters from your receipt.' },
+  badCode: {
+    ru: 'Это не код подтверждения. Введите 8 знаков с квитанции.',
+    en: 'That is not a confirmation code. Type the 8 characters from your receipt.',
+  },
   notFound: {
     ru: 'Бюллетеня с таким кодом на доске нет (или он ещё не передан). Проверьте код; если участок ещё работает, попробуйте позже.',
     en: 'No ballot with this code is on the board (or it has not been sent yet). Check the code; if the polling station is still open, try again later.',
@@ -43,12 +46,18 @@ const TEXT = {
   boardNotFound: { ru: 'пока не знает этот бюллетень', en: 'does not know this ballot yet' },
   boardUnreachable: { ru: 'не ответил', en: 'did not answer' },
   boardFailed: { ru: 'доказательство НЕ сошлось', en: 'proof FAILED' },
-  choicesTitle: { ru: 'Выбор, который зашифровал участок (пересчитан в этом браузере)', en: 'The choices the station encrypted (recomputed in this browser)' },
+  choicesTitle: {
+    ru: 'Выбор, который зашифровал участок (пересчитан в этом браузере)',
+    en: 'The choices the station encrypted (recomputed in this browser)',
+  },
   choicesHint: {
     ru: 'Сравните с тем, что вы выбрали. Этот бюллетень не учитывается; если выбор не совпадает, сообщите членам комиссии.',
     en: 'Compare them with what you chose. This ballot is not counted; if the choices differ, tell the poll workers.',
   },
-  choicesFailed: { ru: 'Опубликованный выбор НЕ совпадает с зашифрованным бюллетенем', en: 'The published choices do NOT match the encrypted ballot' },
+  choicesFailed: {
+    ru: 'Опубликованный выбор НЕ совпадает с зашифрованным бюллетенем',
+    en: 'The published choices do NOT match the encrypted ballot',
+  },
   none: { ru: 'ничего не отмечено', en: 'nothing marked' },
   observerHeading: { ru: 'Для наблюдателей: все участки', en: 'For observers: every polling station' },
   station: { ru: 'Участок', en: 'Station' },

@@ -27,7 +27,9 @@ import ts from 'typescript';
  * @returns {boolean}
  */
 function isResultType(type, checker) {
-  const members = (type.isUnion() ? type.types : [type]).filter((t) => (t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Void)) === 0);
+  const members = (type.isUnion() ? type.types : [type]).filter(
+    (t) => (t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Void)) === 0,
+  );
   if (members.length === 0) return false;
   let canFail = false;
   for (const member of members) {
@@ -63,9 +65,12 @@ function unwrapCall(node) {
 const noFloatingResults = {
   meta: {
     type: 'problem',
-    docs: { description: 'A call that returns a Result must have its result used (or voided with a comment saying why)' },
+    docs: {
+      description: 'A call that returns a Result must have its result used (or voided with a comment saying why)',
+    },
     messages: {
-      floating: 'This call returns a Result that is ignored: handle its error (or write `void` with a comment saying why ignoring it is safe).',
+      floating:
+        'This call returns a Result that is ignored: handle its error (or write `void` with a comment saying why ignoring it is safe).',
       voidedSilently: 'A Result is voided without a comment saying why ignoring its error is safe.',
     },
     schema: [],
@@ -127,7 +132,8 @@ const noFixedSleep = {
     type: 'problem',
     docs: { description: 'Tests wait for a named condition (test/support/wait-for.ts), not for a fixed time' },
     messages: {
-      sleep: 'A fixed sleep: wait for the condition you expect with waitFor (test/support/wait-for.ts), which names it on timeout.',
+      sleep:
+        'A fixed sleep: wait for the condition you expect with waitFor (test/support/wait-for.ts), which names it on timeout.',
     },
     schema: [],
   },
@@ -136,11 +142,13 @@ const noFixedSleep = {
       NewExpression(node) {
         if (node.callee.type !== 'Identifier' || node.callee.name !== 'Promise') return;
         const executor = node.arguments[0];
-        if (!executor || (executor.type !== 'ArrowFunctionExpression' && executor.type !== 'FunctionExpression')) return;
+        if (!executor || (executor.type !== 'ArrowFunctionExpression' && executor.type !== 'FunctionExpression'))
+          return;
         const resolve = executor.params[0];
         if (!resolve || resolve.type !== 'Identifier') return;
         const body = soleExpression(executor);
-        if (body?.type !== 'CallExpression' || body.callee.type !== 'Identifier' || body.callee.name !== 'setTimeout') return;
+        if (body?.type !== 'CallExpression' || body.callee.type !== 'Identifier' || body.callee.name !== 'setTimeout')
+          return;
         const [callback] = body.arguments;
         if (callback && callsResolve(callback, resolve.name)) context.report({ node, messageId: 'sleep' });
       },
@@ -148,8 +156,17 @@ const noFixedSleep = {
         const call = node.argument;
         if (call.type !== 'CallExpression') return;
         const callee = call.callee;
-        const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' && callee.property.type === 'Identifier' ? callee.property.name : '';
-        const scheduled = callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && callee.object.name === 'scheduler' && name === 'wait';
+        const name =
+          callee.type === 'Identifier'
+            ? callee.name
+            : callee.type === 'MemberExpression' && callee.property.type === 'Identifier'
+              ? callee.property.name
+              : '';
+        const scheduled =
+          callee.type === 'MemberExpression' &&
+          callee.object.type === 'Identifier' &&
+          callee.object.name === 'scheduler' &&
+          name === 'wait';
         if (SLEEP_NAMES.has(name) || scheduled) context.report({ node, messageId: 'sleep' });
       },
     };

@@ -21,7 +21,13 @@ import { chromiumAvailable, launchChromium } from '../support/chromium';
 import { serveFolder } from '../support/static-server';
 import { runUrna } from '../support/urna-cli';
 import { forgeCosignature, startLyingBoard, tamperProof, type LyingBoard } from '../support/lying-board';
-import { BallotWriter, makeTestElection, pushLog, ValidatorProcess, type TestElection } from '../integration/validator/fixture';
+import {
+  BallotWriter,
+  makeTestElection,
+  pushLog,
+  ValidatorProcess,
+  type TestElection,
+} from '../integration/validator/fixture';
 
 const SHOTS = path.resolve('artifacts/screens/board');
 const available = chromiumAvailable();
@@ -39,7 +45,11 @@ const codes = { cast: '', challenged: '', late: '' };
 const push = (url: string, log: LogKind) => pushLog(url, station.ledger, log);
 
 async function openPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 360, height: 800 }, deviceScaleFactor: 2, locale: 'en-US' });
+  const context = await browser.newContext({
+    viewport: { width: 360, height: 800 },
+    deviceScaleFactor: 2,
+    locale: 'en-US',
+  });
   return context.newPage();
 }
 
@@ -71,7 +81,11 @@ describe.skipIf(!available)('the bulletin-board page', () => {
       stations: [{ id: 'station-1', precinct: 'uik-1201' }],
       validatorUrls: [`http://127.0.0.1:${p1}/`, `http://127.0.0.1:${p2}/`, `http://127.0.0.1:${p3listed}/`],
     });
-    station = BallotWriter.open(election, election.stations[0] ?? (undefined as never), path.join(election.dir, 'stations', 'station-1'));
+    station = BallotWriter.open(
+      election,
+      election.stations[0] ?? (undefined as never),
+      path.join(election.dir, 'stations', 'station-1'),
+    );
     station.openPolls();
     codes.cast = station.castBallot();
     codes.challenged = station.challengeBallot();
@@ -109,14 +123,18 @@ describe.skipIf(!available)('the bulletin-board page', () => {
     const short = shortConfirmationCode(fromBase64Url(codes.cast));
     const shown = await lookUp(page, short.toLowerCase());
     expect(shown).toContain('Your ballot is recorded');
-    expect(shown).toContain(`Ballot ${short} at station station-1: cast. Recorded and confirmed by 3 of 3 independent validators.`);
+    expect(shown).toContain(
+      `Ballot ${short} at station station-1: cast. Recorded and confirmed by 3 of 3 independent validators.`,
+    );
     expect(shown).toContain('This browser checked it itself');
     expect(await page.locator('.result.ok').count()).toBe(1);
     // The page is no wider than the phone: nothing to scroll sideways.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await shot(page, 'cast-en');
     await toRussian(page);
-    expect((await page.locator('.result').innerText()).replace(/\s+/g, ' ')).toContain(`Бюллетень ${short}, участок station-1: опущен. Записан и подтверждён независимыми валидаторами: 3 из 3.`);
+    expect((await page.locator('.result').innerText()).replace(/\s+/g, ' ')).toContain(
+      `Бюллетень ${short}, участок station-1: опущен. Записан и подтверждён независимыми валидаторами: 3 из 3.`,
+    );
     await shot(page, 'cast-ru');
     await page.context().close();
   });
@@ -139,10 +157,14 @@ describe.skipIf(!available)('the bulletin-board page', () => {
     await page.goto(`${validators[0]?.url ?? ''}/board/`);
     const shown = await lookUp(page, codes.challenged);
     expect(shown).toContain('challenged (not counted)');
-    expect(await page.locator('[data-testid=choices]').innerText()).toContain('Amendment to the City Charter: No\nCity Council member: Pavel Igorevich Voronin');
+    expect(await page.locator('[data-testid=choices]').innerText()).toContain(
+      'Amendment to the City Charter: No\nCity Council member: Pavel Igorevich Voronin',
+    );
     await shot(page, 'challenged-en');
     await toRussian(page);
-    expect(await page.locator('[data-testid=choices]').innerText()).toContain('Поправка к Уставу городского округа: Нет\nДепутат Совета депутатов: Воронин Павел Игоревич');
+    expect(await page.locator('[data-testid=choices]').innerText()).toContain(
+      'Поправка к Уставу городского округа: Нет\nДепутат Совета депутатов: Воронин Павел Игоревич',
+    );
     await shot(page, 'challenged-ru');
     await page.context().close();
   });
@@ -150,7 +172,9 @@ describe.skipIf(!available)('the bulletin-board page', () => {
   it('says when no ballot has the code, and when the text is not a code', async () => {
     const page = await openPage();
     await page.goto(`${validators[0]?.url ?? ''}/board/`);
-    expect(await lookUp(page, toBase64Url(new Uint8Array(32).fill(9)))).toContain('No ballot with this code is on the board');
+    expect(await lookUp(page, toBase64Url(new Uint8Array(32).fill(9)))).toContain(
+      'No ballot with this code is on the board',
+    );
     await shot(page, 'not-found-en');
     await toRussian(page);
     expect(await page.locator('.result').innerText()).toContain('Бюллетеня с таким кодом на доске нет');
@@ -160,7 +184,10 @@ describe.skipIf(!available)('the bulletin-board page', () => {
   });
 
   it('catches a validator that serves a tampered inclusion proof or a forged cosignature: the check failed, never "recorded"', async () => {
-    for (const [name, lie] of [['proof', tamperProof], ['cosignature', forgeCosignature('validator-3')]] as const) {
+    for (const [name, lie] of [
+      ['proof', tamperProof],
+      ['cosignature', forgeCosignature('validator-3')],
+    ] as const) {
       liar.lie = lie;
       const page = await openPage();
       await page.goto(`${liar.url}/board/`);
@@ -180,7 +207,9 @@ describe.skipIf(!available)('the bulletin-board page', () => {
     liar.lie = null;
     const page = await openPage();
     await page.goto(`${liar.url}/board/`);
-    expect(await lookUp(page, codes.late)).toContain('Confirmed by 1 of 3 validators so far; 2 are needed for the record to be final.');
+    expect(await lookUp(page, codes.late)).toContain(
+      'Confirmed by 1 of 3 validators so far; 2 are needed for the record to be final.',
+    );
     await page.context().close();
   });
 
@@ -194,7 +223,9 @@ describe.skipIf(!available)('the bulletin-board page', () => {
       await page.goto(`${mirror.url}board/?code=EWVOUe9rTpyeGvFkGKRxF6frLSNHpmsBz-7UyNhrJ9U`);
       const result = page.locator('.result');
       await result.waitFor({ timeout: 30_000 });
-      expect((await result.innerText()).replace(/\s+/g, ' ')).toContain('at station station-01: cast. Recorded and confirmed by 3 of 3 independent validators.');
+      expect((await result.innerText()).replace(/\s+/g, ' ')).toContain(
+        'at station station-01: cast. Recorded and confirmed by 3 of 3 independent validators.',
+      );
       await shot(page, 'mirror-en');
       await page.context().close();
     } finally {

@@ -32,9 +32,15 @@ const WAIT = { timeout: 15_000 };
  * goes silent (it takes the bytes and never answers) and the child casts; once it
  * reports the pending ballot, it is killed with SIGKILL.
  */
-function castThenKill(dataDir: string, printerPath: string, silencePrinter: () => void): Promise<{ ballotId: string; signal: NodeJS.Signals | null }> {
+function castThenKill(
+  dataDir: string,
+  printerPath: string,
+  silencePrinter: () => void,
+): Promise<{ ballotId: string; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dataDir, printerPath], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dataDir, printerPath], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stderr = '';
     let ballotId: string | undefined;
     child.stderr.on('data', (chunk: Buffer) => {
@@ -83,7 +89,11 @@ describe('a station killed between ballot-pending and ballot-cast', () => {
     logger = new MemoryEventLogger();
     station = openStation({ dataDir, mode: 'production', logger, devices: devices.config });
     browser = await launchChromium();
-    bridged = await openBridgedRenderer(browser, { handlers: station.handlers, logger }, { viewport: { width: 1280, height: 1000 } });
+    bridged = await openBridgedRenderer(
+      browser,
+      { handlers: station.handlers, logger },
+      { viewport: { width: 1280, height: 1000 } },
+    );
     page = bridged.page;
   });
 
@@ -97,7 +107,9 @@ describe('a station killed between ballot-pending and ballot-cast', () => {
   });
 
   function castEntriesFor(id: string): number {
-    return station.ledger.entries('ballots', 0, station.ledger.size('ballots')).filter((e) => e.type === 'ballot-cast' && e['ballotId'] === id).length;
+    return station.ledger
+      .entries('ballots', 0, station.ledger.size('ballots'))
+      .filter((e) => e.type === 'ballot-cast' && e['ballotId'] === id).length;
   }
 
   it('recovers the pending ballot from the ledger, uncounted', () => {
@@ -132,15 +144,27 @@ describe('a station killed between ballot-pending and ballot-cast', () => {
     expect(status.ballots.cast).toBe(1);
     expect(status.pendingBallots).toEqual([]);
     expect(castEntriesFor(ballotId)).toBe(1);
-    expect(logger.events.find((e) => e.eventId === 'ballot.pending-resolved')?.fields).toMatchObject({ cardId: 'pw-0001', resolution: 'cast', outcome: 'success' });
+    expect(logger.events.find((e) => e.eventId === 'ballot.pending-resolved')?.fields).toMatchObject({
+      cardId: 'pw-0001',
+      resolution: 'cast',
+      outcome: 'success',
+    });
 
     // A second decision on the same ballot is refused: it cannot be counted twice.
-    const again = await page.evaluate((id) => window.urna.resolvePendingBallot({ ballotId: id, outcome: 'cast' }), ballotId);
+    const again = await page.evaluate(
+      (id) => window.urna.resolvePendingBallot({ ballotId: id, outcome: 'cast' }),
+      ballotId,
+    );
     expect(again).toMatchObject({ ok: false, error: { code: 'wrong-state', message: 'not-pending' } });
-    const voided = await page.evaluate((id) => window.urna.resolvePendingBallot({ ballotId: id, outcome: 'void', reason: 'not-printed' }), ballotId);
+    const voided = await page.evaluate(
+      (id) => window.urna.resolvePendingBallot({ ballotId: id, outcome: 'void', reason: 'not-printed' }),
+      ballotId,
+    );
     expect(voided).toMatchObject({ ok: false, error: { code: 'wrong-state', message: 'not-pending' } });
     expect(castEntriesFor(ballotId)).toBe(1);
-    expect(station.ledger.entries('ballots', 0, station.ledger.size('ballots')).filter((e) => e.type === 'ballot-voided')).toEqual([]);
+    expect(
+      station.ledger.entries('ballots', 0, station.ledger.size('ballots')).filter((e) => e.type === 'ballot-voided'),
+    ).toEqual([]);
   });
 
   it('after a restart, the ballot is still counted exactly once', async () => {

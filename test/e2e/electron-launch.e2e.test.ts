@@ -60,7 +60,10 @@ describe.skipIf(!binary.found)('the kiosk in Electron', () => {
       window.location.href = 'https://example.org';
     });
     const eventLog = path.join(kiosk?.dataDir ?? '', 'logs', 'events.jsonl');
-    await waitFor(() => existsSync(eventLog) && readFileSync(eventLog, 'utf8').includes('"security.navigation-blocked"'), { what: 'the navigation away blocked', timeout: 10_000 });
+    await waitFor(
+      () => existsSync(eventLog) && readFileSync(eventLog, 'utf8').includes('"security.navigation-blocked"'),
+      { what: 'the navigation away blocked', timeout: 10_000 },
+    );
     expect(page.url()).toBe('urna://app/index.html');
   });
 

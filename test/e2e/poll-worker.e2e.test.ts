@@ -35,9 +35,17 @@ const WAIT = { timeout: 15_000 };
 const VOTERS = SAMPLE_VOTER_IDS['uik-1202'];
 
 /** Simulated printer and card reader on socat ptys, a station on them, and its desk in Chromium through the test bridge. */
-type DeskRig = { readonly devices: DemoDevices; readonly station: TestStation; readonly page: Page; close(): Promise<void> };
+type DeskRig = {
+  readonly devices: DemoDevices;
+  readonly station: TestStation;
+  readonly page: Page;
+  close(): Promise<void>;
+};
 
-async function openDeskRig(renderDir: string, makeStation: (devices: DemoDevices) => Promise<TestStation>): Promise<DeskRig> {
+async function openDeskRig(
+  renderDir: string,
+  makeStation: (devices: DemoDevices) => Promise<TestStation>,
+): Promise<DeskRig> {
   mkdirSync(SCREENS, { recursive: true });
   const devices = await startDemoDevices({ logger: new MemoryEventLogger(), renderDir });
   const station = await makeStation(devices);
@@ -68,7 +76,16 @@ describe("the poll worker's day", () => {
   beforeAll(async () => {
     rmSync(RECEIPTS, { recursive: true, force: true });
     media = mkdtempSync(path.join(tmpdir(), 'urna-media-'));
-    rig = await openDeskRig(RECEIPTS, (d) => Promise.resolve(startTestStation({ stationId: 'st-e2e-pw', precinctId: 'uik-1202', sampleElectionOnMedia: media, devices: d.config })));
+    rig = await openDeskRig(RECEIPTS, (d) =>
+      Promise.resolve(
+        startTestStation({
+          stationId: 'st-e2e-pw',
+          precinctId: 'uik-1202',
+          sampleElectionOnMedia: media,
+          devices: d.config,
+        }),
+      ),
+    );
     ({ devices, station, page } = rig);
   });
 
@@ -112,7 +129,11 @@ describe("the poll worker's day", () => {
 
   async function printoutsSince(before: number): Promise<string[]> {
     await devices.printer.flushRenders();
-    return readdirSync(RECEIPTS).filter((f) => f.endsWith('.txt')).sort().slice(before).map((f) => readFileSync(path.join(RECEIPTS, f), 'utf8'));
+    return readdirSync(RECEIPTS)
+      .filter((f) => f.endsWith('.txt'))
+      .sort()
+      .slice(before)
+      .map((f) => readFileSync(path.join(RECEIPTS, f), 'utf8'));
   }
 
   async function waitForPrintouts(before: number, count: number): Promise<string[]> {
@@ -125,7 +146,9 @@ describe("the poll worker's day", () => {
   }
 
   function countEvents(eventId: string, fields: Record<string, unknown> = {}): number {
-    return station.logger.events.filter((e) => e.eventId === eventId && Object.entries(fields).every(([k, v]) => e.fields[k] === v)).length;
+    return station.logger.events.filter(
+      (e) => e.eventId === eventId && Object.entries(fields).every(([k, v]) => e.fields[k] === v),
+    ).length;
   }
 
   async function checkIn(voterId: string, activation: 'kiosk' | 'card'): Promise<void> {
@@ -143,7 +166,8 @@ describe("the poll worker's day", () => {
     await page.getByTestId(`choose-${language}`).click();
     await page.getByTestId('option-charter-no').click();
     await page.getByTestId('nav-next').click();
-    for (const candidate of ['grigoryeva-olga', 'zaitsev-roman', 'lebedev-konstantin']) await page.getByTestId(`option-${candidate}`).click();
+    for (const candidate of ['grigoryeva-olga', 'zaitsev-roman', 'lebedev-konstantin'])
+      await page.getByTestId(`option-${candidate}`).click();
     await page.getByTestId('nav-next').click();
     await page.getByTestId('review-submit').click();
     await page.getByTestId('screen-confirm').waitFor(WAIT);
@@ -164,7 +188,9 @@ describe("the poll worker's day", () => {
     await page.getByTestId('load-election').click();
     await page.getByTestId('election-loaded').waitFor(WAIT);
     expect(station.service.status().pollsState).toBe('polls-closed-initial');
-    expect(await page.getByTestId('election-loaded').textContent()).toContain(station.service.status().electionBaseHash ?? 'none');
+    expect(await page.getByTestId('election-loaded').textContent()).toContain(
+      station.service.status().electionBaseHash ?? 'none',
+    );
     expect(countEvents('election.loaded-from-media', { outcome: 'success' })).toBe(1);
   });
 
@@ -218,7 +244,14 @@ describe("the poll worker's day", () => {
     expect((report ?? '').replace(/\s+/g, ' ')).toContain(status.electionBaseHash ?? 'none');
     expect(report).toContain(rootOf('ballots'));
     expect(report).toContain(rootOf('pollbook'));
-    for (const label of ['Опущено бюллетеней', 'Проверено бюллетеней', 'Аннулировано бюллетеней', 'Ожидающих бюллетеней', 'Зарегистрировано избирателей', 'Повторно выдано бюллетеней']) {
+    for (const label of [
+      'Опущено бюллетеней',
+      'Проверено бюллетеней',
+      'Аннулировано бюллетеней',
+      'Ожидающих бюллетеней',
+      'Зарегистрировано избирателей',
+      'Повторно выдано бюллетеней',
+    ]) {
       expect(report).toMatch(new RegExp(`${label} \\.+ 0\\n`));
     }
     await shotBoth('07-polls-open');
@@ -251,7 +284,9 @@ describe("the poll worker's day", () => {
     // The first voter again: refused, clearly, and logged.
     await checkIn(VOTERS[0] ?? '', 'kiosk');
     await page.getByTestId('check-in-refused').waitFor(WAIT);
-    expect(await page.getByTestId('check-in-refused').textContent()).toBe(translate('ru', 'pw.checkIn.refused.already-checked-in'));
+    expect(await page.getByTestId('check-in-refused').textContent()).toBe(
+      translate('ru', 'pw.checkIn.refused.already-checked-in'),
+    );
     expect(countEvents('pollbook.check-in-refused', { reason: 'already-checked-in' })).toBe(1);
     expect(station.service.status().voterSession).toBe('none');
     await shotBoth('10-check-in-refused');
@@ -285,7 +320,9 @@ describe("the poll worker's day", () => {
     expect(status.ballots).toEqual({ cast: 3, challenged: 0, voided: 0 });
     expect(status.pendingBallots).toEqual([]);
     expect(station.service.status().pollBook.checkIns).toBe(3);
-    const checkIns = station.ledger.entries('pollbook', 0, station.ledger.size('pollbook')).filter((e) => e.type === 'check-in');
+    const checkIns = station.ledger
+      .entries('pollbook', 0, station.ledger.size('pollbook'))
+      .filter((e) => e.type === 'check-in');
     expect(checkIns.map((e) => e['activation'])).toEqual(['kiosk', 'card', 'kiosk']);
     // Only keyed hashes: no voter id anywhere in the poll-book log or the event log.
     const pollbookText = JSON.stringify(station.ledger.entries('pollbook', 0, station.ledger.size('pollbook')));
@@ -317,7 +354,9 @@ describe("the poll worker's day", () => {
     await page.getByTestId('voter-id').fill(VOTERS[5] ?? '');
     await page.getByTestId('reissue-kiosk').click();
     await page.getByTestId('reissue-refused').waitFor(WAIT);
-    expect(await page.getByTestId('reissue-refused').textContent()).toBe(translate('ru', 'pw.reissue.refused.not-checked-in'));
+    expect(await page.getByTestId('reissue-refused').textContent()).toBe(
+      translate('ru', 'pw.reissue.refused.not-checked-in'),
+    );
     await shotBoth('10b-reissue-refused');
     await page.getByTestId('voter-id').fill(VOTERS[3] ?? '');
     await shotBoth('10c-reissue');
@@ -328,8 +367,20 @@ describe("the poll worker's day", () => {
     expect(station.service.status().ballots).toEqual({ cast: 4, challenged: 0, voided: 1 });
     expect(station.service.status().pollBook).toMatchObject({ checkIns: 4, ballotsReissued: 1 });
     const added = station.ledger.entries('pollbook', pollbookBefore, station.ledger.size('pollbook'));
-    const checkedIn = station.ledger.entries('pollbook', 0, pollbookBefore).filter((e) => e.type === 'check-in').at(-1);
-    expect(added).toEqual([{ type: 'ballot-reissued', v: 1, voterHash: checkedIn?.['voterHash'], precinctId: 'uik-1202', ballotStyleId: 'style-district-1', activation: 'kiosk' }]);
+    const checkedIn = station.ledger
+      .entries('pollbook', 0, pollbookBefore)
+      .filter((e) => e.type === 'check-in')
+      .at(-1);
+    expect(added).toEqual([
+      {
+        type: 'ballot-reissued',
+        v: 1,
+        voterHash: checkedIn?.['voterHash'],
+        precinctId: 'uik-1202',
+        ballotStyleId: 'style-district-1',
+        activation: 'kiosk',
+      },
+    ]);
     expect(countEvents('pollbook.ballot-reissued', { outcome: 'success' })).toBe(1);
     expect(countEvents('pollbook.reissue-refused', { reason: 'not-checked-in' })).toBe(1);
     // The one void is replaced: the offer is gone.
@@ -346,12 +397,21 @@ describe("the poll worker's day", () => {
       ['paper-near-end', () => devices.printer.setPaper('near-end'), () => devices.printer.setPaper('ok')],
       ['cover-open', () => devices.printer.setCoverOpen(true), () => devices.printer.setCoverOpen(false)],
       ['cutter-error', () => devices.printer.jamCutter(), () => devices.printer.clearCutter()],
-      ['head-or-mechanical-error', () => devices.printer.setMechanicalError(true), () => devices.printer.setMechanicalError(false)],
+      [
+        'head-or-mechanical-error',
+        () => devices.printer.setMechanicalError(true),
+        () => devices.printer.setMechanicalError(false),
+      ],
     ];
     for (const [state, cause, clear] of faults) {
       cause();
-      await page.getByTestId('bar-printer').and(page.locator(`[data-state="${state}"]`)).waitFor(WAIT);
-      expect(await page.getByTestId('recovery-printer').textContent()).toBe(hardwareMessages.ru.printer[state as 'paper-out']);
+      await page
+        .getByTestId('bar-printer')
+        .and(page.locator(`[data-state="${state}"]`))
+        .waitFor(WAIT);
+      expect(await page.getByTestId('recovery-printer').textContent()).toBe(
+        hardwareMessages.ru.printer[state as 'paper-out'],
+      );
       if (state === 'cover-open') await shotBoth('12-printer-cover-open');
       clear();
       await page.getByTestId('bar-printer').and(page.locator('[data-state="ready"]')).waitFor(WAIT);
@@ -406,20 +466,25 @@ describe("the poll worker's day", () => {
     await page.getByTestId('no-pending').waitFor(WAIT);
     await page.getByTestId('tab-polls').click();
     await shotBoth('16-polls-closed-final');
-    expect(station.ledger.entries('ballots', 0, station.ledger.size('ballots')).map((e) => e.type).filter((t) => t.startsWith('polls-'))).toEqual([
-      'polls-opened',
-      'polls-paused',
-      'polls-resumed',
-      'polls-closed',
-    ]);
+    expect(
+      station.ledger
+        .entries('ballots', 0, station.ledger.size('ballots'))
+        .map((e) => e.type)
+        .filter((t) => t.startsWith('polls-')),
+    ).toEqual(['polls-opened', 'polls-paused', 'polls-resumed', 'polls-closed']);
     // The poll book records the same steps with its own entries and its own counts of check-ins and reissues.
-    expect(station.ledger.entries('pollbook', 0, station.ledger.size('pollbook')).filter((e) => e.type.startsWith('pollbook-')).map((e) => e.type)).toEqual([
-      'pollbook-opened',
-      'pollbook-paused',
-      'pollbook-resumed',
-      'pollbook-closed',
-    ]);
-    expect(station.ledger.entries('pollbook', 0, station.ledger.size('pollbook')).at(-1)).toEqual({ type: 'pollbook-closed', v: 2, checkIns: 4, ballotsReissued: 1 });
+    expect(
+      station.ledger
+        .entries('pollbook', 0, station.ledger.size('pollbook'))
+        .filter((e) => e.type.startsWith('pollbook-'))
+        .map((e) => e.type),
+    ).toEqual(['pollbook-opened', 'pollbook-paused', 'pollbook-resumed', 'pollbook-closed']);
+    expect(station.ledger.entries('pollbook', 0, station.ledger.size('pollbook')).at(-1)).toEqual({
+      type: 'pollbook-closed',
+      v: 2,
+      checkIns: 4,
+      ballotsReissued: 1,
+    });
   });
 
   it('an election official signs in and exports the event log as JSON lines', async () => {
@@ -444,11 +509,15 @@ describe("the poll worker's day", () => {
     await page.getByTestId('pw-sign-in').and(page.locator('[data-state="no-card"]')).waitFor(WAIT);
     await signIn('worker', '0000');
     await page.getByTestId('wrong-pin').waitFor(WAIT);
-    expect(await page.getByTestId('wrong-pin').textContent()).toBe(translate('ru', 'pw.signIn.wrongPin', { remaining: 2 }));
+    expect(await page.getByTestId('wrong-pin').textContent()).toBe(
+      translate('ru', 'pw.signIn.wrongPin', { remaining: 2 }),
+    );
     await shotBoth('18-wrong-pin');
     await page.getByTestId('pin-input').fill('1111');
     await page.getByTestId('sign-in').click();
-    await expect.poll(() => page.getByTestId('wrong-pin').textContent(), WAIT).toBe(translate('ru', 'pw.signIn.wrongPin', { remaining: 1 }));
+    await expect
+      .poll(() => page.getByTestId('wrong-pin').textContent(), WAIT)
+      .toBe(translate('ru', 'pw.signIn.wrongPin', { remaining: 1 }));
     await page.getByTestId('pin-input').fill('2222');
     await page.getByTestId('sign-in').click();
     await page.getByTestId('card-locked').waitFor(WAIT);
@@ -475,7 +544,12 @@ describe('a station whose ballot log already holds a ballot', () => {
     // The election is loaded and the polls never opened, yet a ballot is in the log.
     const pending = await pendingBallotFromAnotherStation();
     rig = await openDeskRig(renders, async (d) => {
-      const fresh = startTestStation({ stationId: 'st-e2e-pw-used', precinctId: 'uik-1202', sampleElection: true, devices: d.config });
+      const fresh = startTestStation({
+        stationId: 'st-e2e-pw-used',
+        precinctId: 'uik-1202',
+        sampleElection: true,
+        devices: d.config,
+      });
       const appended = fresh.ledger.append('ballots', pending);
       if (!appended.ok) throw new Error('could not write the foreign ballot');
       return fresh.reopen();
@@ -501,10 +575,14 @@ describe('a station whose ballot log already holds a ballot', () => {
     const printed = devices.printer.receiptsCut;
     await page.getByTestId('open-polls').click();
     await page.getByTestId('pw-refusal').waitFor(WAIT);
-    expect(await page.getByTestId('pw-refusal').textContent()).toBe(translate('ru', 'pw.refusal.ballots-already-recorded'));
+    expect(await page.getByTestId('pw-refusal').textContent()).toBe(
+      translate('ru', 'pw.refusal.ballots-already-recorded'),
+    );
     expect(await page.getByTestId('bar-polls').getAttribute('data-state')).toBe('polls-closed-initial');
     expect(station.service.status().pollsState).toBe('polls-closed-initial');
-    expect(station.ledger.entries('ballots', 0, station.ledger.size('ballots')).map((e) => e.type)).toEqual(['ballot-pending']);
+    expect(station.ledger.entries('ballots', 0, station.ledger.size('ballots')).map((e) => e.type)).toEqual([
+      'ballot-pending',
+    ]);
     const refusals = station.logger.events.filter((e) => e.eventId === 'polls.open-refused');
     expect(refusals.map((e) => e.fields['reason'])).toEqual(['ballots-already-recorded']);
     expect(devices.printer.receiptsCut).toBe(printed);

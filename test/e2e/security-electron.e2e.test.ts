@@ -15,7 +15,8 @@ import { announceSkip, findElectronBinary, launchKiosk, type LaunchedKiosk } fro
 import { waitFor } from '../support/wait-for';
 
 const binary = findElectronBinary();
-if (!binary.found) announceSkip('Electron security lockdown tests (test/e2e/security-electron.e2e.test.ts)', binary.reason);
+if (!binary.found)
+  announceSkip('Electron security lockdown tests (test/e2e/security-electron.e2e.test.ts)', binary.reason);
 
 const APP_URL = 'urna://app/index.html';
 
@@ -45,9 +46,17 @@ describe.skipIf(!binary.found)('the kiosk lockdown in Electron', () => {
   it('gives the page no Node and no Electron', async () => {
     const globals = await page.evaluate(() => {
       const w = window as unknown as Record<string, unknown>;
-      return Object.fromEntries(['require', 'process', 'Buffer', 'module', 'global', 'electron', 'ipcRenderer'].map((name) => [name, typeof w[name]]));
+      return Object.fromEntries(
+        ['require', 'process', 'Buffer', 'module', 'global', 'electron', 'ipcRenderer'].map((name) => [
+          name,
+          typeof w[name],
+        ]),
+      );
     });
-    expect(Object.values(globals).every((type) => type === 'undefined'), JSON.stringify(globals)).toBe(true);
+    expect(
+      Object.values(globals).every((type) => type === 'undefined'),
+      JSON.stringify(globals),
+    ).toBe(true);
   });
 
   it('refuses eval and inline script under the CSP', async () => {
@@ -64,7 +73,11 @@ describe.skipIf(!binary.found)('the kiosk lockdown in Electron', () => {
             const script = document.createElement('script');
             script.textContent = 'window.__inline = true';
             document.body.append(script);
-            setTimeout(() => resolve({ eval: evalOutcome, inline: (window as unknown as { __inline?: boolean }).__inline === true }), 200);
+            setTimeout(
+              () =>
+                resolve({ eval: evalOutcome, inline: (window as unknown as { __inline?: boolean }).__inline === true }),
+              200,
+            );
           }, 0);
         }),
     );
@@ -122,7 +135,12 @@ describe.skipIf(!binary.found)('the kiosk lockdown in Electron', () => {
     const answer = await app.evaluate(async ({ BrowserWindow }, options) => {
       const window = new BrowserWindow({
         show: false,
-        webPreferences: { preload: options.preload, sandbox: true, contextIsolation: true, additionalArguments: options.additionalArguments },
+        webPreferences: {
+          preload: options.preload,
+          sandbox: true,
+          contextIsolation: true,
+          additionalArguments: options.additionalArguments,
+        },
       });
       await window.loadURL(options.appUrl);
       const result: unknown = await window.webContents.executeJavaScript('window.urna.getStationStatus({})');

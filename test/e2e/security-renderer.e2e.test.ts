@@ -46,7 +46,9 @@ describe('renderer lockdown in Chromium (through the test bridge)', () => {
     await page.evaluate(() => {
       const seen: string[] = [];
       (window as unknown as { __violations: string[] }).__violations = seen;
-      document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.effectiveDirective} ${event.blockedURI}`));
+      document.addEventListener('securitypolicyviolation', (event) =>
+        seen.push(`${event.effectiveDirective} ${event.blockedURI}`),
+      );
     });
   });
 
@@ -56,7 +58,8 @@ describe('renderer lockdown in Chromium (through the test bridge)', () => {
     await station?.close();
   });
 
-  const violations = () => page.evaluate(() => [...new Set((window as unknown as { __violations: string[] }).__violations)]);
+  const violations = () =>
+    page.evaluate(() => [...new Set((window as unknown as { __violations: string[] }).__violations)]);
   const remoteRequests = () => requests.filter((url) => !url.startsWith(`${BRIDGE_ORIGIN}/`));
 
   it('serves the page with the kiosk CSP and isolation headers', async () => {
@@ -66,7 +69,9 @@ describe('renderer lockdown in Chromium (through the test bridge)', () => {
     await page.evaluate(() => {
       const seen: string[] = [];
       (window as unknown as { __violations: string[] }).__violations = seen;
-      document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.effectiveDirective} ${event.blockedURI}`));
+      document.addEventListener('securitypolicyviolation', (event) =>
+        seen.push(`${event.effectiveDirective} ${event.blockedURI}`),
+      );
     });
     expect(headers['content-security-policy']).toContain("script-src 'self'");
     expect(headers['cross-origin-opener-policy']).toBe('same-origin');
@@ -77,10 +82,25 @@ describe('renderer lockdown in Chromium (through the test bridge)', () => {
     const globals = await page.evaluate(() => {
       const w = window as unknown as Record<string, unknown>;
       return Object.fromEntries(
-        ['require', 'process', 'Buffer', 'module', 'exports', 'global', '__dirname', '__filename', 'setImmediate', 'electron', 'ipcRenderer'].map((name) => [name, typeof w[name]]),
+        [
+          'require',
+          'process',
+          'Buffer',
+          'module',
+          'exports',
+          'global',
+          '__dirname',
+          '__filename',
+          'setImmediate',
+          'electron',
+          'ipcRenderer',
+        ].map((name) => [name, typeof w[name]]),
       );
     });
-    expect(Object.values(globals).every((type) => type === 'undefined'), JSON.stringify(globals)).toBe(true);
+    expect(
+      Object.values(globals).every((type) => type === 'undefined'),
+      JSON.stringify(globals),
+    ).toBe(true);
     expect(await page.evaluate(() => typeof window.urna)).toBe('object');
   });
 
@@ -107,7 +127,8 @@ describe('renderer lockdown in Chromium (through the test bridge)', () => {
       script.textContent = 'window.__inlineScript = true';
       document.body.append(script);
       const holder = document.createElement('div');
-      holder.innerHTML = '<img src="missing.png" onerror="window.__inlineHandler = true"><a id="__js" href="javascript:window.__javascriptUrl = true">x</a>';
+      holder.innerHTML =
+        '<img src="missing.png" onerror="window.__inlineHandler = true"><a id="__js" href="javascript:window.__javascriptUrl = true">x</a>';
       document.body.append(holder);
       (document.getElementById('__js') as HTMLAnchorElement).click();
       // In the page, proving a negative: none of the injected scripts ran in the time they had.
@@ -133,7 +154,13 @@ describe('renderer lockdown in Chromium (through the test bridge)', () => {
       javascriptUrl: false,
     });
     const seen = await violations();
-    expect(seen).toEqual(expect.arrayContaining([expect.stringMatching(/^script-src eval/), 'script-src-elem inline', 'script-src-attr inline']));
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^script-src eval/),
+        'script-src-elem inline',
+        'script-src-attr inline',
+      ]),
+    );
   });
 
   it('loads nothing from elsewhere: script, style, image, font, fetch, WebSocket, worker, frame, object, form, base', async () => {
@@ -177,7 +204,9 @@ describe('renderer lockdown in Chromium (through the test bridge)', () => {
       const worker = new Worker('/assets/worker.js');
       worker.onerror = () => undefined;
       // A form that would navigate the kiosk to another origin.
-      const form = add(`<form action="${remote}/collect" method="post"><input name="x" value="1"></form>`).querySelector('form') as HTMLFormElement;
+      const form = add(
+        `<form action="${remote}/collect" method="post"><input name="x" value="1"></form>`,
+      ).querySelector('form') as HTMLFormElement;
       form.submit();
       // A <base> that would re-point every relative URL.
       const base = document.createElement('base');
@@ -202,7 +231,17 @@ describe('renderer lockdown in Chromium (through the test bridge)', () => {
     // Nothing went to another origin: CSP stopped every load before the network.
     expect(remoteRequests()).toEqual([]);
     const directives = new Set((await violations()).map((v) => v.split(' ')[0]));
-    for (const directive of ['script-src-elem', 'img-src', 'style-src-elem', 'frame-src', 'object-src', 'connect-src', 'form-action', 'base-uri', 'worker-src']) {
+    for (const directive of [
+      'script-src-elem',
+      'img-src',
+      'style-src-elem',
+      'frame-src',
+      'object-src',
+      'connect-src',
+      'form-action',
+      'base-uri',
+      'worker-src',
+    ]) {
       expect(directives, `no ${directive} violation`).toContain(directive);
     }
   });
@@ -235,15 +274,23 @@ describe('renderer lockdown in Chromium (through the test bridge)', () => {
     // test/unit/security/electron-lockdown.test.ts and security-electron.e2e.test.ts.
   });
 
-  it("holds no station secret: not in the DOM, not in anything window.urna answers", async () => {
+  it('holds no station secret: not in the DOM, not in anything window.urna answers', async () => {
     const key = parseSignerKey(readFileSync(path.join(station.dataDir, 'station.key'), 'utf8').trim());
     if (!key.ok) throw new Error('station key');
     const secrets = [{ name: 'station signing key', bytes: key.value.secretKey }];
     const seen = await page.evaluate(async () => {
       const answers = await Promise.all([window.urna.getStationStatus({}), window.urna.getVoterSession({})]);
-      return { dom: document.documentElement.outerHTML, answers: JSON.stringify(answers), storage: JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) };
+      return {
+        dom: document.documentElement.outerHTML,
+        answers: JSON.stringify(answers),
+        storage: JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
+      };
     });
     expect(seen.dom).toContain('st-sec-01');
-    expect([...secretsIn(seen.dom, secrets, 'DOM'), ...secretsIn(seen.answers, secrets, 'API answers'), ...secretsIn(seen.storage, secrets, 'web storage')]).toEqual([]);
+    expect([
+      ...secretsIn(seen.dom, secrets, 'DOM'),
+      ...secretsIn(seen.answers, secrets, 'API answers'),
+      ...secretsIn(seen.storage, secrets, 'web storage'),
+    ]).toEqual([]);
   });
 });

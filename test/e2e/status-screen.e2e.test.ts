@@ -42,8 +42,12 @@ describe('station status screen', () => {
   it('shows the station id, polls state, devices and ledger sizes from main', async () => {
     const { page } = bridged;
     await expect.poll(() => page.getByTestId('station-id').textContent()).toBe('st-e2e-01');
-    await expect.poll(() => page.getByTestId('printer-state').getAttribute('data-state'), { timeout: 10_000 }).toBe('ready');
-    await expect.poll(() => page.getByTestId('card-reader-state').getAttribute('data-state'), { timeout: 10_000 }).toBe('no-card');
+    await expect
+      .poll(() => page.getByTestId('printer-state').getAttribute('data-state'), { timeout: 10_000 })
+      .toBe('ready');
+    await expect
+      .poll(() => page.getByTestId('card-reader-state').getAttribute('data-state'), { timeout: 10_000 })
+      .toBe('no-card');
     expect(await page.getByTestId('polls-state').getAttribute('data-state')).toBe(station.service.status().pollsState);
     expect(await page.getByTestId('ledger-ballots').textContent()).toBe('3');
     expect(await page.getByTestId('ledger-pollbook').textContent()).toBe('2');
@@ -61,16 +65,22 @@ describe('station status screen', () => {
   it('shows a device fault with its own plain message', async () => {
     const { page } = bridged;
     devices.printer.setPaper('out');
-    await expect.poll(() => page.getByTestId('printer-state').getAttribute('data-state'), { timeout: 10_000 }).toBe('paper-out');
+    await expect
+      .poll(() => page.getByTestId('printer-state').getAttribute('data-state'), { timeout: 10_000 })
+      .toBe('paper-out');
     expect(await page.getByTestId('printer-state').textContent()).toContain(hardwareMessages.ru.printer['paper-out']);
     const card = devices.cards.cards.get('worker');
     if (!card) throw new Error('the demo card set has no worker card');
     devices.cardReader.insert(card, { backwards: true });
-    await expect.poll(() => page.getByTestId('card-reader-state').getAttribute('data-state'), { timeout: 10_000 }).toBe('card-unreadable');
+    await expect
+      .poll(() => page.getByTestId('card-reader-state').getAttribute('data-state'), { timeout: 10_000 })
+      .toBe('card-unreadable');
     await page.screenshot({ path: path.join(SCREENS, 'status-faults-ru.png'), fullPage: true });
     devices.printer.setPaper('ok');
     devices.cardReader.remove();
-    await expect.poll(() => page.getByTestId('printer-state').getAttribute('data-state'), { timeout: 10_000 }).toBe('ready');
+    await expect
+      .poll(() => page.getByTestId('printer-state').getAttribute('data-state'), { timeout: 10_000 })
+      .toBe('ready');
   });
 
   it('refuses malformed calls from the page with a clear error and no change', async () => {

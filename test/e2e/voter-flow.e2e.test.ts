@@ -90,7 +90,11 @@ describe('the voter at the kiosk', () => {
     if (!loaded.ok || !loaded.value) throw new Error('no election loaded');
     const manifest = toBallotManifest(loaded.value.definition, STYLE);
     if (!manifest.ok) throw new Error('no manifest');
-    return { context: electionContextOf(loaded.value), manifest: manifest.value, binding: { stationId: 'st-e2e-voter', ballotStyleId: STYLE } };
+    return {
+      context: electionContextOf(loaded.value),
+      manifest: manifest.value,
+      binding: { stationId: 'st-e2e-voter', ballotStyleId: STYLE },
+    };
   }
 
   /** The printouts the simulator cut since `before`, as its text transcripts. */
@@ -130,7 +134,9 @@ describe('the voter at the kiosk', () => {
     return (await printoutsSince(printedCount() - 1))[0] ?? '';
   }
 
-  async function castAndCollect(whilePrinting?: () => Promise<void>): Promise<{ cast: LedgerEntry; pending: LedgerEntry; printouts: string[] }> {
+  async function castAndCollect(
+    whilePrinting?: () => Promise<void>,
+  ): Promise<{ cast: LedgerEntry; pending: LedgerEntry; printouts: string[] }> {
     await devices.printer.flushRenders();
     const before = printedCount();
     await page.getByTestId('cast-ballot').click();
@@ -189,7 +195,13 @@ describe('the voter at the kiosk', () => {
     await shot('06-confirm-ru');
     const { cast, pending, printouts } = await castAndCollect(async () => {
       // The printing screen lasts as long as the printer takes; picture it if the page shows it in time.
-      const seen = await page.getByTestId('screen-printing').waitFor({ timeout: 2000 }).then(() => true, () => false);
+      const seen = await page
+        .getByTestId('screen-printing')
+        .waitFor({ timeout: 2000 })
+        .then(
+          () => true,
+          () => false,
+        );
       if (seen) await page.screenshot({ path: path.join(SCREENS, 'voter-06b-printing-ru.png') });
     });
     expect(await page.getByTestId('done-code').textContent()).toContain(code.short);
@@ -285,7 +297,9 @@ describe('the voter at the kiosk', () => {
     await page.getByTestId('nav-next').click();
     await shot('23-review-contrast');
     await page.getByTestId('review-submit').click();
-    const previous = ballotEntries().filter((e) => e.type === 'ballot-pending' || e.type === 'ballot-challenged').at(-1);
+    const previous = ballotEntries()
+      .filter((e) => e.type === 'ballot-pending' || e.type === 'ballot-challenged')
+      .at(-1);
     const challengedCode = await shownCode();
     await shot('24-confirm-contrast');
 
@@ -426,7 +440,11 @@ describe('the voter at the kiosk', () => {
     // The poll worker voids it; the kiosk goes back to waiting.
     devices.printer.setPaper('ok');
     const ballotId = status.pendingBallots[0]?.ballotId ?? '';
-    const resolved = resolvePendingBallot(station.context, POLL_WORKER, { ballotId, outcome: 'void', reason: 'not-printed' });
+    const resolved = resolvePendingBallot(station.context, POLL_WORKER, {
+      ballotId,
+      outcome: 'void',
+      reason: 'not-printed',
+    });
     expect(resolved.ok).toBe(true);
     await page.getByTestId('waiting-screen').waitFor(WAIT);
     await expect.poll(() => page.getByTestId('pending-ballots').getAttribute('data-count'), WAIT).toBe('0');
@@ -441,7 +459,11 @@ describe('an idle voter', () => {
   let bridged: BridgedPage;
 
   beforeAll(async () => {
-    station = startTestStation({ stationId: 'st-e2e-idle', sampleElection: true, inactivity: { warnAfterMs: 1500, endAfterMs: 4000 } });
+    station = startTestStation({
+      stationId: 'st-e2e-idle',
+      sampleElection: true,
+      inactivity: { warnAfterMs: 1500, endAfterMs: 4000 },
+    });
     const opened = await openPolls(station.context, POLL_WORKER);
     if (!opened.ok) throw new Error('polls did not open');
     browser = await launchChromium();
@@ -469,7 +491,9 @@ describe('an idle voter', () => {
     await page.getByTestId('inactivity-warning').waitFor(WAIT);
     await page.getByTestId('waiting-timed-out').waitFor(WAIT);
     expect(station.service.voterScreen().session).toEqual({ phase: 'none', lastEnded: 'timed-out' });
-    expect(station.ledger.entries('ballots', 0, station.ledger.size('ballots')).map((e) => e.type)).toEqual(['polls-opened']);
+    expect(station.ledger.entries('ballots', 0, station.ledger.size('ballots')).map((e) => e.type)).toEqual([
+      'polls-opened',
+    ]);
     await page.screenshot({ path: path.join(SCREENS, 'voter-52-timed-out-ru.png'), fullPage: true });
   });
 });

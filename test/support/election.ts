@@ -33,8 +33,12 @@ export function sampleElectionPackageText(definition: ElectionDefinition = sampl
 /** Provisioning without the package: the pinned authority key and the poll-book key. */
 export function provisionSampleTrust(dataDir: string): void {
   const authority = authoritySigner('station/authority');
-  const pinned = pinAuthorityKey(dataDir, formatVerifierKey(authority.name, SIGNATURE_TYPE_ED25519, authority.publicKey));
-  if (!pinned.ok) throw new Error(`cannot pin the sample authority: ${pinned.error.map((e) => e.message.en).join('; ')}`);
+  const pinned = pinAuthorityKey(
+    dataDir,
+    formatVerifierKey(authority.name, SIGNATURE_TYPE_ED25519, authority.publicKey),
+  );
+  if (!pinned.ok)
+    throw new Error(`cannot pin the sample authority: ${pinned.error.map((e) => e.message.en).join('; ')}`);
   provisionPollBookKey(dataDir, TEST_POLLBOOK_KEY);
 }
 
@@ -42,10 +46,18 @@ export function provisionSampleTrust(dataDir: string): void {
 export function installSampleElection(dataDir: string, definition: ElectionDefinition = sampleDefinition()): void {
   provisionPollBookKey(dataDir, TEST_POLLBOOK_KEY);
   const authority = authoritySigner('station/authority');
-  const pinned = pinAuthorityKey(dataDir, formatVerifierKey(authority.name, SIGNATURE_TYPE_ED25519, authority.publicKey));
-  if (!pinned.ok) throw new Error(`cannot pin the sample authority: ${pinned.error.map((e) => e.message.en).join('; ')}`);
+  const pinned = pinAuthorityKey(
+    dataDir,
+    formatVerifierKey(authority.name, SIGNATURE_TYPE_ED25519, authority.publicKey),
+  );
+  if (!pinned.ok)
+    throw new Error(`cannot pin the sample authority: ${pinned.error.map((e) => e.message.en).join('; ')}`);
   const signed = signElectionPackage(definition, authority);
   if (!signed.ok) throw new Error('cannot sign the sample election');
-  const loaded = loadElectionPackage({ dataDir, pollsHaveOpened: () => false }, utf8Encode(serializeElectionPackage(signed.value)));
-  if (!loaded.ok) throw new Error(`the sample election was refused: ${loaded.error.map((e) => e.message.en).join('; ')}`);
+  const loaded = loadElectionPackage(
+    { dataDir, pollsHaveOpened: () => false },
+    utf8Encode(serializeElectionPackage(signed.value)),
+  );
+  if (!loaded.ok)
+    throw new Error(`the sample election was refused: ${loaded.error.map((e) => e.message.en).join('; ')}`);
 }

@@ -10,7 +10,8 @@ import path from 'node:path';
 import { _electron as electron, type ElectronApplication, type Page } from 'playwright-core';
 import { waitFor } from './wait-for';
 
-export type ElectronBinary = { readonly found: true; readonly path: string } | { readonly found: false; readonly reason: string };
+export type ElectronBinary =
+  { readonly found: true; readonly path: string } | { readonly found: false; readonly reason: string };
 
 export function findElectronBinary(): ElectronBinary {
   const require = createRequire(import.meta.url);
@@ -19,7 +20,10 @@ export function findElectronBinary(): ElectronBinary {
     // With ELECTRON_OVERRIDE_DIST_PATH set, the package returns that binary.
     binary = require('electron');
   } catch (error) {
-    return { found: false, reason: `the electron package has no binary (${(error as Error).message.split('\n')[0]}); installs here use ELECTRON_SKIP_BINARY_DOWNLOAD=1 because the binary cannot be downloaded` };
+    return {
+      found: false,
+      reason: `the electron package has no binary (${(error as Error).message.split('\n')[0]}); installs here use ELECTRON_SKIP_BINARY_DOWNLOAD=1 because the binary cannot be downloaded`,
+    };
   }
   if (typeof binary !== 'string' || !existsSync(binary)) {
     return { found: false, reason: `no Electron binary at ${String(binary)}` };
@@ -29,13 +33,23 @@ export function findElectronBinary(): ElectronBinary {
 
 export function announceSkip(suite: string, reason: string): void {
   const banner = '!'.repeat(78);
-  process.stderr.write(`\n${banner}\n!! SKIPPED: ${suite}\n!! because ${reason}.\n!! Set ELECTRON_OVERRIDE_DIST_PATH to an Electron build, or run \`npm install\` with network access, to run them.\n${banner}\n\n`);
+  process.stderr.write(
+    `\n${banner}\n!! SKIPPED: ${suite}\n!! because ${reason}.\n!! Set ELECTRON_OVERRIDE_DIST_PATH to an Electron build, or run \`npm install\` with network access, to run them.\n${banner}\n\n`,
+  );
 }
 
 /** The kiosk as `npm start` runs it (demo mode, no --dev), in a fresh data folder, under Xvfb when there is no display. */
-export type LaunchedKiosk = { readonly app: ElectronApplication; readonly page: Page; readonly dataDir: string; close(): Promise<void> };
+export type LaunchedKiosk = {
+  readonly app: ElectronApplication;
+  readonly page: Page;
+  readonly dataDir: string;
+  close(): Promise<void>;
+};
 
-export async function launchKiosk(binaryPath: string, options: { readonly display: number; readonly dataDirPrefix: string }): Promise<LaunchedKiosk> {
+export async function launchKiosk(
+  binaryPath: string,
+  options: { readonly display: number; readonly dataDirPrefix: string },
+): Promise<LaunchedKiosk> {
   execFileSync(process.execPath, ['scripts/ensure-electron-native.mjs'], { stdio: 'inherit' });
   const env: Record<string, string> = { ...(process.env as Record<string, string>) };
   let xvfb: ChildProcess | null = null;
@@ -46,7 +60,11 @@ export async function launchKiosk(binaryPath: string, options: { readonly displa
     await waitFor(() => existsSync(socket), { what: `Xvfb to listen on ${socket}`, timeout: 10_000 });
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), options.dataDirPrefix));
-  const app = await electron.launch({ executablePath: binaryPath, args: ['.', '--demo', `--data-dir=${dataDir}`, '--no-sandbox'], env });
+  const app = await electron.launch({
+    executablePath: binaryPath,
+    args: ['.', '--demo', `--data-dir=${dataDir}`, '--no-sandbox'],
+    env,
+  });
   const page = await app.firstWindow();
   await page.getByTestId('station-id').waitFor();
   return {

@@ -19,11 +19,19 @@ export async function pendingBallotFromAnotherStation(precinctId = 'uik-1202'): 
   };
   step('open the polls', await openPolls(donor.context, POLL_WORKER));
   step('activate a voter session', activateVoterSession(donor.context, { ballotStyleId: 'style-district-1' }));
-  step('commit a ballot', (await commitBallot(donor.context, { marks: { selections: { 'charter-amendment': ['charter-yes'] }, writeIns: {} }, undervoteAcknowledged: true })));
+  step(
+    'commit a ballot',
+    await commitBallot(donor.context, {
+      marks: { selections: { 'charter-amendment': ['charter-yes'] }, writeIns: {} },
+      undervoteAcknowledged: true,
+    }),
+  );
   // The receipt's first part printed; what the cast prints never answers.
   printer.hang();
   step('cast the ballot', castBallot(donor.context));
-  const pending = donor.ledger.entries('ballots', 0, donor.ledger.size('ballots')).find((e) => e.type === 'ballot-pending');
+  const pending = donor.ledger
+    .entries('ballots', 0, donor.ledger.size('ballots'))
+    .find((e) => e.type === 'ballot-pending');
   // The print never answers: abandon it as a crash would, and close what reopens.
   const reopened = await donor.reopen({ crash: true });
   await reopened.close();

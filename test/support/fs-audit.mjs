@@ -20,10 +20,38 @@ if (logFile) {
     if (p !== undefined) fs.writeSync(out, `${path.resolve(p)}\n`);
   };
   const oneArg = [
-    'openSync', 'open', 'readFileSync', 'readFile', 'writeFileSync', 'writeFile', 'appendFileSync', 'appendFile',
-    'readdirSync', 'readdir', 'opendirSync', 'opendir', 'statSync', 'stat', 'lstatSync', 'lstat', 'existsSync', 'accessSync', 'access',
-    'mkdirSync', 'mkdir', 'rmSync', 'rm', 'unlinkSync', 'unlink', 'chmodSync', 'chmod', 'realpathSync', 'createReadStream', 'createWriteStream',
-    'mkdtempSync', 'rmdirSync',
+    'openSync',
+    'open',
+    'readFileSync',
+    'readFile',
+    'writeFileSync',
+    'writeFile',
+    'appendFileSync',
+    'appendFile',
+    'readdirSync',
+    'readdir',
+    'opendirSync',
+    'opendir',
+    'statSync',
+    'stat',
+    'lstatSync',
+    'lstat',
+    'existsSync',
+    'accessSync',
+    'access',
+    'mkdirSync',
+    'mkdir',
+    'rmSync',
+    'rm',
+    'unlinkSync',
+    'unlink',
+    'chmodSync',
+    'chmod',
+    'realpathSync',
+    'createReadStream',
+    'createWriteStream',
+    'mkdtempSync',
+    'rmdirSync',
   ];
   for (const name of oneArg) {
     const original = fs[name];
@@ -43,7 +71,19 @@ if (logFile) {
       return original.call(this, from, to, ...rest);
     };
   }
-  for (const name of ['open', 'readFile', 'writeFile', 'readdir', 'stat', 'lstat', 'mkdir', 'rm', 'unlink', 'access', 'opendir']) {
+  for (const name of [
+    'open',
+    'readFile',
+    'writeFile',
+    'readdir',
+    'stat',
+    'lstat',
+    'mkdir',
+    'rm',
+    'unlink',
+    'access',
+    'opendir',
+  ]) {
     const original = fs.promises[name];
     if (typeof original !== 'function') continue;
     fs.promises[name] = function audited(target, ...rest) {

@@ -13,7 +13,12 @@ import { toBase64Url, type Bytes } from '../../core/encoding/bytes';
 const URNA = path.resolve('bin/urna.mjs');
 const AUDIT = path.resolve('test/support/fs-audit.mjs');
 
-export type GuardianMachine = { readonly index: number; readonly id: string; readonly stateDir: string; readonly passphrase: string };
+export type GuardianMachine = {
+  readonly index: number;
+  readonly id: string;
+  readonly stateDir: string;
+  readonly passphrase: string;
+};
 export type Ran = { readonly status: number; readonly stdout: string; readonly stderr: string };
 
 function urnaProcess(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Ran> {
@@ -70,14 +75,28 @@ export class CeremonyRoom {
     return urnaProcess([...nodeArgs, URNA, ...args], env);
   }
 
-
   step(machine: GuardianMachine, step: 'init' | 'announce' | 'share' | 'receive' | 'accept'): Promise<Ran> {
-    const extra = step === 'init' ? ['--guardians', String(this.count), '--threshold', String(this.threshold), '--index', String(machine.index), '--base-hash', toBase64Url(this.baseHash)] : [];
+    const extra =
+      step === 'init'
+        ? [
+            '--guardians',
+            String(this.count),
+            '--threshold',
+            String(this.threshold),
+            '--index',
+            String(machine.index),
+            '--base-hash',
+            toBase64Url(this.baseHash),
+          ]
+        : [];
     return this.run(machine, ['guardian', step, '--state', machine.stateDir, '--messages', this.media, ...extra]);
   }
 
   /** Every guardian does `step`, all at once; each result in guardian order. */
-  async everyone(step: 'init' | 'announce' | 'share' | 'receive' | 'accept', who: readonly GuardianMachine[] = this.machines): Promise<Ran[]> {
+  async everyone(
+    step: 'init' | 'announce' | 'share' | 'receive' | 'accept',
+    who: readonly GuardianMachine[] = this.machines,
+  ): Promise<Ran[]> {
     return Promise.all(who.map((m) => this.step(m, step)));
   }
 

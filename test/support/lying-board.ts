@@ -25,7 +25,12 @@ export async function startLyingBoard(target: string, lie: Lie | null, port = 0)
         const value = upstream.headers.get(name);
         if (value !== null) passed[name] = value;
       }
-      if ((request.url ?? '').startsWith('/urna/v1/confirmation/') && upstream.status === 200 && type.startsWith('application/json') && board.lie !== null) {
+      if (
+        (request.url ?? '').startsWith('/urna/v1/confirmation/') &&
+        upstream.status === 200 &&
+        type.startsWith('application/json') &&
+        board.lie !== null
+      ) {
         const answer = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
         board.lie(answer);
         response.writeHead(200, passed).end(JSON.stringify(answer));

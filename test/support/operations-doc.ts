@@ -131,7 +131,9 @@ export const ELECTION_DAY: Readonly<Record<string, readonly DayVoter[]>> = {
     { voterId: '1201-0001', marks: { selections: { 'charter-amendment': ['charter-yes'] }, writeIns: {} } },
     { voterId: '1201-0002', marks: { selections: { 'charter-amendment': ['charter-no'] }, writeIns: {} } },
   ],
-  'uik-1202-a': [{ voterId: '1202-0001', marks: { selections: { 'charter-amendment': ['charter-yes'] }, writeIns: {} } }],
+  'uik-1202-a': [
+    { voterId: '1202-0001', marks: { selections: { 'charter-amendment': ['charter-yes'] }, writeIns: {} } },
+  ],
 };
 
 const WORKER = { cardId: 'pw-0001', role: 'poll-worker' as const };
@@ -153,7 +155,10 @@ async function fetchText(url: string): Promise<string> {
  */
 export async function runElectionDay(workDir: string, ports: readonly number[]): Promise<string[]> {
   const said: string[] = [];
-  const urls = { commission: `http://127.0.0.1:${ports[0] ?? DOC_PORTS[0]}/`, 'party-observers': `http://127.0.0.1:${ports[1] ?? DOC_PORTS[1]}/` };
+  const urls = {
+    commission: `http://127.0.0.1:${ports[0] ?? DOC_PORTS[0]}/`,
+    'party-observers': `http://127.0.0.1:${ports[1] ?? DOC_PORTS[1]}/`,
+  };
   for (const [stationId, voters] of Object.entries(ELECTION_DAY)) {
     const logger = new MemoryEventLogger();
     const printer = new MemoryPrinter();
@@ -165,21 +170,25 @@ export async function runElectionDay(workDir: string, ports: readonly number[]):
       syncToValidators: { urls, pollMs: 100, batching: { entries: 1, intervalMs: 1_000, jitterMs: 0 } },
     });
     try {
-      if (station.provisioning.stationId !== (stationId as StationId)) throw new Error(`station-${stationId} holds station ${station.provisioning.stationId}`);
+      if (station.provisioning.stationId !== (stationId as StationId))
+        throw new Error(`station-${stationId} holds station ${station.provisioning.stationId}`);
       const opened = await openPolls(station.context, WORKER);
       if (!opened.ok) throw new Error(`${stationId}: the polls did not open: ${JSON.stringify(opened.error)}`);
       said.push(`${stationId}: polls open, zero report printed`);
       for (const voter of voters) {
         const checkIn = checkInVoter(station.context, WORKER, { voterId: voter.voterId, activation: 'kiosk' });
-        if (checkIn.outcome !== 'checked-in') throw new Error(`${stationId}: check-in of ${voter.voterId}: ${JSON.stringify(checkIn)}`);
+        if (checkIn.outcome !== 'checked-in')
+          throw new Error(`${stationId}: check-in of ${voter.voterId}: ${JSON.stringify(checkIn)}`);
         const committed = await commitBallot(station.context, { marks: voter.marks, undervoteAcknowledged: true });
-        if (!committed.ok) throw new Error(`${stationId}: ballot of ${voter.voterId}: ${JSON.stringify(committed.error)}`);
+        if (!committed.ok)
+          throw new Error(`${stationId}: ballot of ${voter.voterId}: ${JSON.stringify(committed.error)}`);
         const cast = castBallot(station.context);
         if (!cast.ok) throw new Error(`${stationId}: cast of ${voter.voterId}: ${JSON.stringify(cast.error)}`);
         await station.service.whenPrintingDone();
         // The voter taps "done" on the last screen.
         const finished = finishVoterSession(station.context);
-        if (!finished.ok) throw new Error(`${stationId}: session of ${voter.voterId} did not end: ${JSON.stringify(finished.error)}`);
+        if (!finished.ok)
+          throw new Error(`${stationId}: session of ${voter.voterId} did not end: ${JSON.stringify(finished.error)}`);
         said.push(`${stationId}: ${voter.voterId} checked in and cast a ballot`);
       }
       const closed = await closePolls(station.context, WORKER);
@@ -190,8 +199,13 @@ export async function runElectionDay(workDir: string, ports: readonly number[]):
         const size = station.ledger.size(log);
         for (const url of Object.values(urls)) {
           // A checkpoint note: origin line, then the tree size.
-          const holdsAll = async () => (await fetchText(`${url}urna/v1/logs/${stationId}/${log}/checkpoint`)).split('\n')[1] === String(size);
-          await waitFor(holdsAll, { what: `${stationId}: ${url} to hold all ${size} ${log}-log entries`, timeout: Math.max(0, deadline - Date.now()), interval: 200 });
+          const holdsAll = async () =>
+            (await fetchText(`${url}urna/v1/logs/${stationId}/${log}/checkpoint`)).split('\n')[1] === String(size);
+          await waitFor(holdsAll, {
+            what: `${stationId}: ${url} to hold all ${size} ${log}-log entries`,
+            timeout: Math.max(0, deadline - Date.now()),
+            interval: 200,
+          });
         }
       }
       const size = station.ledger.size('ballots');

@@ -24,7 +24,12 @@ export type NegativeVector = {
 };
 
 /** A record at an earlier stage than tallied (docs/SPEC.md §12.5). */
-export type StageVector = { readonly name: string; readonly description: string; readonly stage: string; readonly changes: readonly VectorChange[] };
+export type StageVector = {
+  readonly name: string;
+  readonly description: string;
+  readonly stage: string;
+  readonly changes: readonly VectorChange[];
+};
 
 /** The reference record, file by file. */
 export function referenceRecordFiles(): Map<string, string> {
@@ -43,7 +48,10 @@ export const negativeVectors = (): NegativeVector[] => loadVectors<NegativeVecto
 export const stageVectors = (): StageVector[] => loadVectors<StageVector>('stages');
 
 /** The reference record with a vector's changes applied. */
-export function withChanges(reference: ReadonlyMap<string, string>, changes: readonly VectorChange[]): Map<string, string> {
+export function withChanges(
+  reference: ReadonlyMap<string, string>,
+  changes: readonly VectorChange[],
+): Map<string, string> {
   const files = new Map(reference);
   for (const change of changes) {
     if (change.delete === true) files.delete(change.path);

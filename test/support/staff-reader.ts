@@ -37,7 +37,9 @@ export class TestStaffReader implements StaffCardReader {
   identifyCard(): Promise<Result<CardCertificate, CardFailure>> {
     const card = this.card;
     if (!card) return Promise.resolve(err({ kind: 'no-card' }));
-    return Promise.resolve(ok({ cardId: card.cardId, role: card.role, publicKey: new Uint8Array(32), issuerKeyId: '00000000' }));
+    return Promise.resolve(
+      ok({ cardId: card.cardId, role: card.role, publicKey: new Uint8Array(32), issuerKeyId: '00000000' }),
+    );
   }
   authenticate(input: { pin: string }): Promise<Result<AuthenticatedCard, CardFailure>> {
     const card = this.card;
@@ -49,6 +51,10 @@ export class TestStaffReader implements StaffCardReader {
     }
     card.tries = 3;
     if (!card.genuine) return Promise.resolve(err({ kind: 'card-not-genuine', cardId: card.cardId }));
-    return Promise.resolve(ok({ certificate: { cardId: card.cardId, role: card.role, publicKey: new Uint8Array(32), issuerKeyId: '00000000' } }));
+    return Promise.resolve(
+      ok({
+        certificate: { cardId: card.cardId, role: card.role, publicKey: new Uint8Array(32), issuerKeyId: '00000000' },
+      }),
+    );
   }
 }

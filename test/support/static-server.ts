@@ -12,12 +12,21 @@ export async function serveFolder(root: string, prefix: string): Promise<{ url: 
     if (!file.startsWith(root)) return void response.writeHead(403).end();
     try {
       if (statSync(file).isDirectory()) file = path.join(file, 'index.html');
-      const type = file.endsWith('.html') ? 'text/html' : file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'application/octet-stream';
+      const type = file.endsWith('.html')
+        ? 'text/html'
+        : file.endsWith('.js')
+          ? 'text/javascript'
+          : file.endsWith('.css')
+            ? 'text/css'
+            : 'application/octet-stream';
       response.writeHead(200, { 'content-type': type }).end(readFileSync(file));
     } catch {
       response.writeHead(404, { 'content-type': 'text/html' }).end('<h1>not found</h1>');
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${prefix}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${prefix}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }

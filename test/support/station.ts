@@ -7,7 +7,15 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { STATION_API_METHODS, type ApiResult, type InactivityTimeouts, type Language, type StaffRole, type StationApiClient, type StationRefusal } from '../../core/api/station-api';
+import {
+  STATION_API_METHODS,
+  type ApiResult,
+  type InactivityTimeouts,
+  type Language,
+  type StaffRole,
+  type StationApiClient,
+  type StationRefusal,
+} from '../../core/api/station-api';
 import type { BallotMarks } from '../../core/api/ballot';
 import type { RandomSource } from '../../core/ballot';
 import type { ElectionId, LogKind, StationId } from '../../core/ids';
@@ -79,7 +87,8 @@ export function startTestStation(options: TestStationOptions): TestStation {
 
 /** A typed client over the dispatcher and a station's handler table: what `window.urna` is in the kiosk. */
 export function testClient(handlers: StationApiHandlers, logger: EventLogger): StationApiClient {
-  const call = (method: string) => (input: unknown) => dispatchStationCall(handlers, logger, method, input, { origin: 'unit-test' });
+  const call = (method: string) => (input: unknown) =>
+    dispatchStationCall(handlers, logger, method, input, { origin: 'unit-test' });
   // Each method's result is the handler's for that method: the dispatcher checked the arguments against its schema.
   return Object.fromEntries(STATION_API_METHODS.map((method) => [method, call(method)])) as unknown as StationApiClient;
 }
@@ -119,8 +128,12 @@ export async function runPollingDay(station: TestStation, voters: readonly TestV
   await station.signIn();
   await step('opening the polls', station.client.openPolls({}));
   for (const voter of voters) {
-    await step(`check-in of ${voter.voterId}`, station.client.checkInVoter({ voterId: voter.voterId, activation: 'kiosk' }));
-    if (voter.language !== undefined) await step('language', station.client.setDisplaySettings({ language: voter.language }));
+    await step(
+      `check-in of ${voter.voterId}`,
+      station.client.checkInVoter({ voterId: voter.voterId, activation: 'kiosk' }),
+    );
+    if (voter.language !== undefined)
+      await step('language', station.client.setDisplaySettings({ language: voter.language }));
     if (voter.challengesFirst === true) {
       await step('commit', station.client.commitBallot({ marks: voter.marks, undervoteAcknowledged: true }));
       await step('challenge', station.client.challengeBallot({}));
@@ -136,7 +149,10 @@ export async function runPollingDay(station: TestStation, voters: readonly TestV
 const TEST_PIN = '1234';
 
 /** The poll worker whose card the scenarios use, signed in or handed straight to a procedure. */
-export const POLL_WORKER = { cardId: 'pw-0001', role: 'poll-worker' } as const satisfies { readonly cardId: string; readonly role: StaffRole };
+export const POLL_WORKER = { cardId: 'pw-0001', role: 'poll-worker' } as const satisfies {
+  readonly cardId: string;
+  readonly role: StaffRole;
+};
 
 function openTestStation(dataDir: string, options: TestStationOptions): TestStation {
   const logger = new MemoryEventLogger();
@@ -164,13 +180,20 @@ function openTestStation(dataDir: string, options: TestStationOptions): TestStat
     async signIn(card = POLL_WORKER) {
       if (staffReader === null) throw new Error('signIn needs a station started with staffReader: true');
       staffReader.insert({ ...card, pin: TEST_PIN, genuine: true, tries: 3 });
-      for (let i = 0; i < 100 && station.auth.state.state !== 'awaiting-pin'; i++) await new Promise((resolve) => setImmediate(resolve));
+      for (let i = 0; i < 100 && station.auth.state.state !== 'awaiting-pin'; i++)
+        await new Promise((resolve) => setImmediate(resolve));
       const signedIn = await client.signIn({ pin: TEST_PIN });
-      if (!signedIn.ok || signedIn.value.state !== 'signed-in') throw new Error(`sign-in failed: ${JSON.stringify(signedIn)}`);
+      if (!signedIn.ok || signedIn.value.state !== 'signed-in')
+        throw new Error(`sign-in failed: ${JSON.stringify(signedIn)}`);
     },
     appendDemoEntries(log, count) {
       for (let i = 0; i < count; i++) {
-        const receipt = station.ledger.append(log, { type: 'demo-note', v: 1, seq: seq++, text: `synthetic entry ${seq}` });
+        const receipt = station.ledger.append(log, {
+          type: 'demo-note',
+          v: 1,
+          seq: seq++,
+          text: `synthetic entry ${seq}`,
+        });
         if (!receipt.ok) throw new Error(`append failed: ${JSON.stringify(receipt.error)}`);
       }
     },
@@ -182,7 +205,10 @@ function openTestStation(dataDir: string, options: TestStationOptions): TestStat
       } else {
         await station.close();
       }
-      return openTestStation(dataDir, { ...options, ballotPrinter: reopenOptions.ballotPrinter ?? options.ballotPrinter });
+      return openTestStation(dataDir, {
+        ...options,
+        ballotPrinter: reopenOptions.ballotPrinter ?? options.ballotPrinter,
+      });
     },
     close: async () => {
       await station.close();

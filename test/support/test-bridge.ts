@@ -23,7 +23,10 @@ export async function openBridgedRenderer(
   station: { readonly handlers: StationApiHandlers; readonly logger: EventLogger },
   options: { readonly viewport?: { width: number; height: number } } = {},
 ): Promise<BridgedPage> {
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, locale: 'ru-RU' });
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    locale: 'ru-RU',
+  });
   // Everything the page asks for comes from the built renderer or is refused.
   await context.route('**/*', async (route) => {
     const url = new URL(route.request().url());
@@ -32,7 +35,11 @@ export async function openBridgedRenderer(
       await route.fulfill({ status: 404, headers: SECURITY_HEADERS, body: 'not found' });
       return;
     }
-    await route.fulfill({ status: 200, headers: { ...SECURITY_HEADERS, 'content-type': asset.contentType }, body: asset.body });
+    await route.fulfill({
+      status: 200,
+      headers: { ...SECURITY_HEADERS, 'content-type': asset.contentType },
+      body: asset.body,
+    });
   });
   await context.exposeFunction('__urnaBridgeInvoke', (method: unknown, args: unknown) =>
     dispatchStationCall(station.handlers, station.logger, method, args, { origin: 'test-bridge' }),

@@ -56,7 +56,11 @@ function lookupCode(text: string): LookupCode {
 
 beforeAll(async () => {
   election = makeTestElection({ validators: 3, label: 'board', stations: [{ id: 'station-1', precinct: 'uik-1201' }] });
-  station = BallotWriter.open(election, election.stations[0] ?? (undefined as never), path.join(election.dir, 'stations', 'station-1'));
+  station = BallotWriter.open(
+    election,
+    election.stations[0] ?? (undefined as never),
+    path.join(election.dir, 'stations', 'station-1'),
+  );
   station.openPolls();
   station.castBallot();
   codes.cast = station.castBallot();
@@ -95,12 +99,19 @@ describe('reading what the voter types', () => {
   it('takes the short code in any case, with or without the dash, O for 0 and I or L for 1; the full code; the QR URL', () => {
     const short = shortConfirmationCode(fromBase64Url(codes.cast));
     expect(parseLookupCode(short)).toEqual({ ok: true, value: { kind: 'short', short } });
-    expect(parseLookupCode(` ${short.toLowerCase().replace('-', '')} `)).toEqual({ ok: true, value: { kind: 'short', short } });
+    expect(parseLookupCode(` ${short.toLowerCase().replace('-', '')} `)).toEqual({
+      ok: true,
+      value: { kind: 'short', short },
+    });
     expect(parseLookupCode('0I1L-0000')).toEqual({ ok: true, value: { kind: 'short', short: '0111-0000' } });
     expect(parseLookupCode('oooo-oooo')).toEqual({ ok: true, value: { kind: 'short', short: '0000-0000' } });
     expect(parseLookupCode(codes.cast)).toEqual({ ok: true, value: { kind: 'full', code: codes.cast } });
-    expect(parseLookupCode(`https://board.example/urna/v1/confirmation/${codes.cast}`)).toEqual({ ok: true, value: { kind: 'full', code: codes.cast } });
-    for (const bad of ['', 'CMY3-8N1', 'CMY3-8N1U', 'not a code at all', 'A'.repeat(42)]) expect(parseLookupCode(bad).ok).toBe(false);
+    expect(parseLookupCode(`https://board.example/urna/v1/confirmation/${codes.cast}`)).toEqual({
+      ok: true,
+      value: { kind: 'full', code: codes.cast },
+    });
+    for (const bad of ['', 'CMY3-8N1', 'CMY3-8N1U', 'not a code at all', 'A'.repeat(42)])
+      expect(parseLookupCode(bad).ok).toBe(false);
   });
 
   it("finds every full code by its short code's prefix, and only the codes with that short code match", () => {
@@ -124,7 +135,9 @@ describe('urna lookup against real validators', () => {
     for (const code of [short, short.toLowerCase(), codes.cast, qr]) {
       const run = await runUrna('lookup', code, ...boards(), '--authority-key', election.authorityKeyFile);
       expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout).toContain(`Ballot ${short} at station station-1: cast. Recorded and confirmed by 2 of 3 independent validators.`);
+      expect(run.stdout).toContain(
+        `Ballot ${short} at station station-1: cast. Recorded and confirmed by 2 of 3 independent validators.`,
+      );
       expect(run.stdout).toContain('verified (log of');
       expect(run.stdout).toMatch(/has no ballot with this code \(yet\)/);
     }
@@ -141,7 +154,9 @@ describe('urna lookup against real validators', () => {
     );
     const voided = await runUrna('lookup', codes.voided, ...boards(), '--language', 'ru');
     expect(voided.code, voided.stderr).toBe(0);
-    expect(voided.stdout).toContain('участок station-1: аннулирован. Записан и подтверждён независимыми валидаторами: 2 из 3.');
+    expect(voided.stdout).toContain(
+      'участок station-1: аннулирован. Записан и подтверждён независимыми валидаторами: 2 из 3.',
+    );
     const pending = await runUrna('lookup', codes.pending, ...boards());
     expect(pending.code, pending.stderr).toBe(0);
     expect(pending.stdout).toContain(': recorded, not yet cast.');
@@ -172,7 +187,10 @@ describe('urna lookup against real validators', () => {
     const tamperedProof = await startLyingBoard(target, tamperProof);
     const forgedCosignature = await startLyingBoard(target, forgeCosignature('validator-1'));
     try {
-      for (const [liar, check] of [[tamperedProof, 'inclusion'], [forgedCosignature, 'checkpoint']] as const) {
+      for (const [liar, check] of [
+        [tamperedProof, 'inclusion'],
+        [forgedCosignature, 'checkpoint'],
+      ] as const) {
         const run = await runUrna('lookup', codes.cast, '--board', liar.url);
         expect(run.code).toBe(1);
         expect(run.stdout).toContain(`${check} proof FAILED`);
@@ -196,19 +214,34 @@ describe('the checks the page and the CLI share', () => {
     const url = validators[0]?.url ?? '';
     const { election: recordElection, station: enrolled } = await trustFrom(url);
     const honest = (await answerOf(url, codes.cast)) as Record<string, unknown>;
-    const check = (answer: unknown, code = lookupCode(codes.cast)) => checkAnswer(recordElection, enrolled, code, answer);
+    const check = (answer: unknown, code = lookupCode(codes.cast)) =>
+      checkAnswer(recordElection, enrolled, code, answer);
     expect(check(honest)).toMatchObject({ ok: true, value: { status: 'cast', cosigners: ['validator-1'] } });
 
     const pending = (await answerOf(url, codes.pending)) as Record<string, unknown>;
     const challenged = (await answerOf(url, codes.challenged)) as Record<string, unknown>;
     const lies: [string, unknown, string, string?][] = [
       ['a pending ballot said to be cast', { ...pending, status: 'cast' }, 'resolution', codes.pending],
-      ['the resolution of another ballot', { ...honest, resolution: { ...(honest['resolution'] as object), entry: JSON.stringify({ type: 'ballot-cast', v: 1, ballotId: 'someone-else' }) } }, 'resolution'],
+      [
+        'the resolution of another ballot',
+        {
+          ...honest,
+          resolution: {
+            ...(honest['resolution'] as object),
+            entry: JSON.stringify({ type: 'ballot-cast', v: 1, ballotId: 'someone-else' }),
+          },
+        },
+        'resolution',
+      ],
       ['a challenged ballot said to be cast', { ...challenged, status: 'cast' }, 'entry', codes.challenged],
       ['another ballot under this code', { ...honest, entry: pending['entry'], index: pending['index'] }, 'entry'],
       ['another station', { ...honest, stationId: 'station-9' }, 'answer'],
       ['the entry moved to another index', { ...honest, index: (honest['index'] as number) + 1 }, 'inclusion'],
-      ['a checkpoint with no validator', { ...honest, checkpoint: (honest['checkpoint'] as string).replace(/\n— validator-1 [^\n]+/, '') }, 'checkpoint'],
+      [
+        'a checkpoint with no validator',
+        { ...honest, checkpoint: (honest['checkpoint'] as string).replace(/\n— validator-1 [^\n]+/, '') },
+        'checkpoint',
+      ],
       ['not an answer at all', 'recorded!', 'answer'],
     ];
     for (const [what, answer, failing, code] of lies) {
@@ -225,16 +258,29 @@ describe('the checks the page and the CLI share', () => {
   it('put several boards together: a board that is behind may say pending, but two boards may not disagree', async () => {
     const [a, b] = validators;
     const { election: recordElection, station: enrolled } = await trustFrom(a?.url ?? '');
-    const answers = await Promise.all([a, b].map(async (v) => checkAnswer(recordElection, enrolled, lookupCode(codes.cast), await answerOf(v?.url ?? '', codes.cast))));
+    const answers = await Promise.all(
+      [a, b].map(async (v) =>
+        checkAnswer(recordElection, enrolled, lookupCode(codes.cast), await answerOf(v?.url ?? '', codes.cast)),
+      ),
+    );
     const checked = answers.map((r) => {
       if (!r.ok) throw new Error(r.error.message);
       return r.value;
     });
-    expect(combineAnswers(recordElection, checked)).toMatchObject({ ok: true, value: { status: 'cast', cosigners: ['validator-1', 'validator-2'], confirmed: true } });
+    expect(combineAnswers(recordElection, checked)).toMatchObject({
+      ok: true,
+      value: { status: 'cast', cosigners: ['validator-1', 'validator-2'], confirmed: true },
+    });
     const behind = { ...(checked[1] as (typeof checked)[number]), status: 'pending' as const };
-    expect(combineAnswers(recordElection, [checked[0] as (typeof checked)[number], behind])).toMatchObject({ ok: true, value: { status: 'cast' } });
+    expect(combineAnswers(recordElection, [checked[0] as (typeof checked)[number], behind])).toMatchObject({
+      ok: true,
+      value: { status: 'cast' },
+    });
     const voided = { ...(checked[1] as (typeof checked)[number]), status: 'voided' as const };
-    expect(combineAnswers(recordElection, [checked[0] as (typeof checked)[number], voided])).toMatchObject({ ok: false, error: { check: 'disagreement' } });
+    expect(combineAnswers(recordElection, [checked[0] as (typeof checked)[number], voided])).toMatchObject({
+      ok: false,
+      error: { check: 'disagreement' },
+    });
     expect(combineAnswers(recordElection, [])).toMatchObject({ ok: false });
   });
 });

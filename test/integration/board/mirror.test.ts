@@ -47,8 +47,12 @@ describe('a static mirror of the bulletin board', () => {
     const answers = [...files.value.keys()].filter((f) => f.startsWith('urna/v1/confirmation/'));
     // Six ballots were shown in the reference record: each under two names.
     expect(answers).toHaveLength(12);
-    expect(files.value.get(`urna/v1/confirmation/${shortConfirmationCode(fromBase64Url(CAST))}`)).toBe(files.value.get(`urna/v1/confirmation/${CAST}`));
-    const logs = JSON.parse(files.value.get('urna/v1/logs') ?? '{}') as { logs: { stationId: string; log: string; size: number; polls: string }[] };
+    expect(files.value.get(`urna/v1/confirmation/${shortConfirmationCode(fromBase64Url(CAST))}`)).toBe(
+      files.value.get(`urna/v1/confirmation/${CAST}`),
+    );
+    const logs = JSON.parse(files.value.get('urna/v1/logs') ?? '{}') as {
+      logs: { stationId: string; log: string; size: number; polls: string }[];
+    };
     expect(logs.logs.filter((l) => l.log === 'ballots').map((l) => [l.stationId, l.size, l.polls])).toEqual([
       ['station-01', 9, 'polls-closed-final'],
       ['station-02', 6, 'polls-closed-final'],
@@ -61,7 +65,9 @@ describe('a static mirror of the bulletin board', () => {
     for (const code of [short, CAST]) {
       const run = await runUrna('lookup', code, '--board', mirror.url);
       expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout).toContain(`Ballot ${short} at station station-01: cast. Recorded and confirmed by 3 of 3 independent validators.`);
+      expect(run.stdout).toContain(
+        `Ballot ${short} at station station-01: cast. Recorded and confirmed by 3 of 3 independent validators.`,
+      );
     }
     const challenged = await runUrna('lookup', CHALLENGED, '--board', mirror.url);
     expect(challenged.code, challenged.stderr).toBe(0);

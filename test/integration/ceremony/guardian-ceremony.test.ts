@@ -16,7 +16,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readGuardianSecretFile } from '../../../cli/guardian-files';
-import { GENERATOR, lagrangeCoefficient, mod, multiplyPublic, parseKeyCeremony, type GuardianKeyShare } from '../../../core/ballot';
+import {
+  GENERATOR,
+  lagrangeCoefficient,
+  mod,
+  multiplyPublic,
+  parseKeyCeremony,
+  type GuardianKeyShare,
+} from '../../../core/ballot';
 import type { ElectionResults } from '../../../core/record/results';
 import { CeremonyRoom, urnaAsync } from '../../support/guardian-machines';
 import { ceremonyBaseHashOf, DEFAULT_STATIONS, runElection, type RecordRun } from '../record/fixture';
@@ -32,8 +39,15 @@ let record: string;
  * `passphrases` opens; with k of them, Lagrange interpolation at 0 gives the election
  * secret. Returns the shares it could open and whether it rebuilt the joint key's secret.
  */
-function rebuildElectionSecret(folder: string, passphrases: readonly string[], jointKeyBytes: Uint8Array, threshold: number): { opened: number; rebuilt: boolean } {
-  const files = (readdirSync(folder, { recursive: true }) as string[]).filter((f) => f.endsWith('.secret.json')).map((f) => path.join(folder, f));
+function rebuildElectionSecret(
+  folder: string,
+  passphrases: readonly string[],
+  jointKeyBytes: Uint8Array,
+  threshold: number,
+): { opened: number; rebuilt: boolean } {
+  const files = (readdirSync(folder, { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.secret.json'))
+    .map((f) => path.join(folder, f));
   const shares: GuardianKeyShare[] = [];
   for (const file of files) {
     for (const passphrase of passphrases) {
@@ -61,7 +75,16 @@ beforeAll(async () => {
   room = new CeremonyRoom(path.join(work, 'room'), 5, 3, baseHash, true);
   await room.holdCeremony();
   const recordFile = path.join(work, 'key-ceremony.json');
-  const assembled = await urnaAsync(['keys', 'ceremony-record', '--messages', room.media, '--out', recordFile, '--base-hash', Buffer.from(baseHash).toString('base64url')]);
+  const assembled = await urnaAsync([
+    'keys',
+    'ceremony-record',
+    '--messages',
+    room.media,
+    '--out',
+    recordFile,
+    '--base-hash',
+    Buffer.from(baseHash).toString('base64url'),
+  ]);
   expect(assembled.stderr).toBe('');
   expect(assembled.status).toBe(0);
   const ceremonyText = readFileSync(recordFile, 'utf8');
@@ -75,7 +98,22 @@ beforeAll(async () => {
     },
   });
   record = path.join(work, 'record');
-  const exported = await urnaAsync(['record', 'export', '--out', record, '--election', run.election.packageFile, '--guardians', recordFile, '--enrollments', path.join(run.dir, 'enrollments'), '--station-manifest', run.election.stationManifestFile, '--from', ...run.urls]);
+  const exported = await urnaAsync([
+    'record',
+    'export',
+    '--out',
+    record,
+    '--election',
+    run.election.packageFile,
+    '--guardians',
+    recordFile,
+    '--enrollments',
+    path.join(run.dir, 'enrollments'),
+    '--station-manifest',
+    run.election.stationManifestFile,
+    '--from',
+    ...run.urls,
+  ]);
   expect(exported.status).toBe(0);
 }, 600_000);
 
@@ -93,7 +131,11 @@ async function tallyWith(indices: readonly number[]): Promise<ElectionResults> {
     const machine = room.machines[i - 1];
     if (machine === undefined) throw new Error('machine');
     const out = path.join(machine.stateDir, '..', `share-${indices.join('')}.json`);
-    const shared = await room.run(machine, ['tally', 'share', '--record', copy, '--state', machine.stateDir, '--out', out, '--threads', '0'], `tally-${indices.join('')}`);
+    const shared = await room.run(
+      machine,
+      ['tally', 'share', '--record', copy, '--state', machine.stateDir, '--out', out, '--threads', '0'],
+      `tally-${indices.join('')}`,
+    );
     expect(shared.stderr).not.toMatch(/urna: |Error/);
     expect(shared.status).toBe(0);
     shares.push(out);
@@ -115,12 +157,21 @@ describe('a ceremony of five guardians on five machines, threshold three', () =>
     for (const station of first.stations) {
       const expected = run.expected.get(station.stationId);
       for (const contest of station.contests) {
-        for (const selection of contest.selections) expect(selection.count).toBe(expected?.get(contest.contestId)?.get(selection.selectionId));
+        for (const selection of contest.selections)
+          expect(selection.count).toBe(expected?.get(contest.contestId)?.get(selection.selectionId));
       }
     }
-    const ceremony = parseKeyCeremony(JSON.parse(readFileSync(path.join(record, 'guardians/key-ceremony.json'), 'utf8')));
+    const ceremony = parseKeyCeremony(
+      JSON.parse(readFileSync(path.join(record, 'guardians/key-ceremony.json'), 'utf8')),
+    );
     if (!ceremony.ok) throw new Error('ceremony record');
-    expect(ceremony.value.acceptances.map((a) => a.guardianId)).toEqual(['guardian-1', 'guardian-2', 'guardian-3', 'guardian-4', 'guardian-5']);
+    expect(ceremony.value.acceptances.map((a) => a.guardianId)).toEqual([
+      'guardian-1',
+      'guardian-2',
+      'guardian-3',
+      'guardian-4',
+      'guardian-5',
+    ]);
   }, 300_000);
 
   it('no guardian process touched another guardian folder; each state folder is 0700 and ends holding only its own encrypted key share', () => {
@@ -129,7 +180,11 @@ describe('a ceremony of five guardians on five machines, threshold three', () =>
       // It did work in its own folder and on the medium.
       expect(touched.some((p) => p.startsWith(machine.stateDir))).toBe(true);
       expect(touched.some((p) => p.startsWith(room.media))).toBe(true);
-      const allowed = (p: string) => p.startsWith(path.dirname(machine.stateDir)) || p.startsWith(room.media) || p.startsWith(room.auditDir) || p === room.root;
+      const allowed = (p: string) =>
+        p.startsWith(path.dirname(machine.stateDir)) ||
+        p.startsWith(room.media) ||
+        p.startsWith(room.auditDir) ||
+        p === room.root;
       expect(touched.filter((p) => !allowed(p))).toEqual([]);
       expect(statSync(machine.stateDir).mode & 0o777).toBe(0o700);
       expect(readdirSync(machine.stateDir)).toEqual(['guardian-key.secret.json']);
@@ -139,7 +194,9 @@ describe('a ceremony of five guardians on five machines, threshold three', () =>
 
   it('the shared medium holds only public and sealed messages: no secret, no passphrase', () => {
     const names = readdirSync(room.media);
-    expect(names.filter((n) => !/^(commitment|announcement|share|acceptance)-guardian-\d(-to-guardian-\d)?\.json$/.test(n))).toEqual([]);
+    expect(
+      names.filter((n) => !/^(commitment|announcement|share|acceptance)-guardian-\d(-to-guardian-\d)?\.json$/.test(n)),
+    ).toEqual([]);
     const text = names.map((n) => readFileSync(path.join(room.media, n), 'utf8')).join('\n');
     for (const machine of room.machines) expect(text).not.toContain(machine.passphrase);
     expect(text).not.toMatch(/"secret"|"coefficients"|"transportSecret"/);
@@ -148,7 +205,9 @@ describe('a ceremony of five guardians on five machines, threshold three', () =>
 
 describe('the attack: one operator combining shares from one folder', () => {
   it('works on the demo path (every share in one folder) and nowhere on the non-demo path', async () => {
-    const ceremonyJson = JSON.parse(readFileSync(path.join(record, 'guardians/key-ceremony.json'), 'utf8')) as { jointKey: string };
+    const ceremonyJson = JSON.parse(readFileSync(path.join(record, 'guardians/key-ceremony.json'), 'utf8')) as {
+      jointKey: string;
+    };
     const jointKey = Buffer.from(ceremonyJson.jointKey, 'base64url');
     const passphrases = room.machines.map((m) => m.passphrase);
 
@@ -163,7 +222,20 @@ describe('the attack: one operator combining shares from one folder', () => {
     const all = path.join(work, 'all-passphrases');
     writeFileSync(all, `${passphrases.join('\n')}\n`, { mode: 0o600 });
     const oneFolder = path.join(work, 'one-folder');
-    const refused = await urnaAsync(['keys', 'ceremony', '--base-hash', 'A'.repeat(43), '--guardians', '5', '--threshold', '3', '--out', oneFolder, '--passphrase-file', all]);
+    const refused = await urnaAsync([
+      'keys',
+      'ceremony',
+      '--base-hash',
+      'A'.repeat(43),
+      '--guardians',
+      '5',
+      '--threshold',
+      '3',
+      '--out',
+      oneFolder,
+      '--passphrase-file',
+      all,
+    ]);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('runs only with --demo');
     expect(() => statSync(oneFolder)).toThrow();
@@ -172,8 +244,36 @@ describe('the attack: one operator combining shares from one folder', () => {
     const emptyMedium = path.join(work, 'never-media');
     mkdirSync(emptyMedium);
     for (const args of [
-      ['tally', 'share', '--record', record, '--state', machine.stateDir, '--out', path.join(work, 'never.json'), '--passphrase-file', all],
-      ['guardian', 'init', '--state', path.join(work, 'never-state'), '--messages', emptyMedium, '--guardians', '5', '--threshold', '3', '--index', '1', '--base-hash', 'A'.repeat(43), '--passphrase-file', all],
+      [
+        'tally',
+        'share',
+        '--record',
+        record,
+        '--state',
+        machine.stateDir,
+        '--out',
+        path.join(work, 'never.json'),
+        '--passphrase-file',
+        all,
+      ],
+      [
+        'guardian',
+        'init',
+        '--state',
+        path.join(work, 'never-state'),
+        '--messages',
+        emptyMedium,
+        '--guardians',
+        '5',
+        '--threshold',
+        '3',
+        '--index',
+        '1',
+        '--base-hash',
+        'A'.repeat(43),
+        '--passphrase-file',
+        all,
+      ],
     ]) {
       const multi = await urnaAsync(args);
       expect(multi.status).toBe(1);
@@ -182,11 +282,30 @@ describe('the attack: one operator combining shares from one folder', () => {
 
     // What the old path did, now only under --demo: every share in one folder, and the secret falls out.
     mkdirSync(oneFolder);
-    const demo = await urnaAsync(['keys', 'ceremony', '--demo', '--base-hash', 'A'.repeat(43), '--guardians', '5', '--threshold', '3', '--out', oneFolder, '--passphrase-file', all]);
+    const demo = await urnaAsync([
+      'keys',
+      'ceremony',
+      '--demo',
+      '--base-hash',
+      'A'.repeat(43),
+      '--guardians',
+      '5',
+      '--threshold',
+      '3',
+      '--out',
+      oneFolder,
+      '--passphrase-file',
+      all,
+    ]);
     expect(demo.status).toBe(0);
     expect(demo.stdout).toContain('DEMO KEYS PROVE NOTHING');
-    expect(readFileSync(path.join(oneFolder, 'DEMO-KEYS-PROVE-NOTHING.txt'), 'utf8')).toContain('can rebuild the election secret');
-    const demoKey = Buffer.from((JSON.parse(readFileSync(path.join(oneFolder, 'key-ceremony.json'), 'utf8')) as { jointKey: string }).jointKey, 'base64url');
+    expect(readFileSync(path.join(oneFolder, 'DEMO-KEYS-PROVE-NOTHING.txt'), 'utf8')).toContain(
+      'can rebuild the election secret',
+    );
+    const demoKey = Buffer.from(
+      (JSON.parse(readFileSync(path.join(oneFolder, 'key-ceremony.json'), 'utf8')) as { jointKey: string }).jointKey,
+      'base64url',
+    );
     expect(rebuildElectionSecret(oneFolder, passphrases, demoKey, 3)).toEqual({ opened: 5, rebuilt: true });
   }, 120_000);
 });

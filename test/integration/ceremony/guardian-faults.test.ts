@@ -52,7 +52,9 @@ const json = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
 /** A guardian's own operator opening its own state (its passphrase, its folder): what a dishonest guardian has. */
 function ownGuardian(room: CeremonyRoom, machine: GuardianMachine): Guardian {
   const file = path.join(machine.stateDir, 'ceremony-state.secret.json');
-  const state = parseGuardianCeremonyState(openGuardianSecret(file, json(file), machine.passphrase, ENCRYPTED_STATE_TYPE));
+  const state = parseGuardianCeremonyState(
+    openGuardianSecret(file, json(file), machine.passphrase, ENCRYPTED_STATE_TYPE),
+  );
   if (!state.ok) throw new Error('state');
   const g = Guardian.restore(state.value.params, state.value.guardianId, state.value.secrets, state.value.announcement);
   if (!g.ok) throw new Error('restore');
@@ -81,7 +83,8 @@ function paramsOf(room: CeremonyRoom) {
 describe('a guardian who sends a bad share', () => {
   it('is named by a complaint anyone can check; nothing can finish; a new ceremony without them completes', async () => {
     const room = new CeremonyRoom(path.join(work, 'cheat'), 3, 2, baseHash);
-    for (const step of ['init', 'announce'] as const) expect((await room.everyone(step)).map((r) => r.status)).toEqual([0, 0, 0]);
+    for (const step of ['init', 'announce'] as const)
+      expect((await room.everyone(step)).map((r) => r.status)).toEqual([0, 0, 0]);
     const [g1, g2, g3] = room.machines as [GuardianMachine, GuardianMachine, GuardianMachine];
     expect((await Promise.all([room.step(g1, 'share'), room.step(g3, 'share')])).map((r) => r.status)).toEqual([0, 0]);
 
@@ -91,9 +94,22 @@ describe('a guardian who sends a bad share', () => {
     const state = parseGuardianCeremonyState(openGuardianSecret(file, json(file), g2.passphrase, ENCRYPTED_STATE_TYPE));
     if (!state.ok) throw new Error('state');
     const [a1] = announcements(room) as [GuardianAnnouncement];
-    writeFileSync(path.join(room.media, 'share-guardian-2-to-guardian-3.json'), `${recordToCanonicalJson(shareMessageToRecord(cheat.shareFor('guardian-3' as GuardianId)))}\n`);
-    const bad = sealShare(paramsOf(room), cheat.announcement, state.value.secrets.transportSecret, a1, randomScalar(systemRandom), systemRandom);
-    writeFileSync(path.join(room.media, 'share-guardian-2-to-guardian-1.json'), `${recordToCanonicalJson(shareMessageToRecord(bad))}\n`);
+    writeFileSync(
+      path.join(room.media, 'share-guardian-2-to-guardian-3.json'),
+      `${recordToCanonicalJson(shareMessageToRecord(cheat.shareFor('guardian-3' as GuardianId)))}\n`,
+    );
+    const bad = sealShare(
+      paramsOf(room),
+      cheat.announcement,
+      state.value.secrets.transportSecret,
+      a1,
+      randomScalar(systemRandom),
+      systemRandom,
+    );
+    writeFileSync(
+      path.join(room.media, 'share-guardian-2-to-guardian-1.json'),
+      `${recordToCanonicalJson(shareMessageToRecord(bad))}\n`,
+    );
 
     const received = await room.everyone('receive');
     expect(received[0]?.status).toBe(1);
@@ -103,13 +119,25 @@ describe('a guardian who sends a bad share', () => {
     // Anyone can check the complaint with the public messages alone, and it names guardian-2.
     const complaint = parseShareComplaint(json(path.join(room.media, 'complaint-guardian-1-against-guardian-2.json')));
     if (!complaint.ok) throw new Error('complaint');
-    expect(verifyComplaint(paramsOf(room), announcements(room), complaint.value)).toEqual({ ok: true, value: { accused: 'guardian-2' } });
+    expect(verifyComplaint(paramsOf(room), announcements(room), complaint.value)).toEqual({
+      ok: true,
+      value: { accused: 'guardian-2' },
+    });
 
     // Nobody can accept, and no record can be assembled, while it stands.
     const accepted = await room.step(g3, 'accept');
     expect(accepted.status).toBe(1);
-    expect(accepted.stderr).toContain('complaint by guardian-1 stands: guardian-2 sent a share that does not match its own commitments');
-    const assembled = await urnaAsync(['keys', 'ceremony-record', '--messages', room.media, '--out', path.join(work, 'cheat.json')]);
+    expect(accepted.stderr).toContain(
+      'complaint by guardian-1 stands: guardian-2 sent a share that does not match its own commitments',
+    );
+    const assembled = await urnaAsync([
+      'keys',
+      'ceremony-record',
+      '--messages',
+      room.media,
+      '--out',
+      path.join(work, 'cheat.json'),
+    ]);
     expect(assembled.status).toBe(1);
     expect(assembled.stderr).toContain('start a new one without guardian-2');
 
@@ -132,12 +160,16 @@ describe('after an honest exchange', () => {
 
   beforeAll(async () => {
     room = new CeremonyRoom(path.join(work, 'honest'), 3, 2, baseHash);
-    for (const step of ['init', 'announce', 'share', 'receive'] as const) expect((await room.everyone(step)).map((r) => r.status)).toEqual([0, 0, 0]);
+    for (const step of ['init', 'announce', 'share', 'receive'] as const)
+      expect((await room.everyone(step)).map((r) => r.status)).toEqual([0, 0, 0]);
     // Guardian 3 keeps a copy of its own state (its own machine): enough to sign another transcript later.
     backup = path.join(work, 'guardian-3-backup');
     cpSync(room.machines[2]?.stateDir ?? '', backup, { recursive: true });
     expect((await room.everyone('accept')).map((r) => r.status)).toEqual([0, 0, 0]);
-    expect((await urnaAsync(['keys', 'ceremony-record', '--messages', room.media, '--out', path.join(work, 'honest.json')])).status).toBe(0);
+    expect(
+      (await urnaAsync(['keys', 'ceremony-record', '--messages', room.media, '--out', path.join(work, 'honest.json')]))
+        .status,
+    ).toBe(0);
   }, 300_000);
 
   it('a guardian who accepted a different transcript stops the ceremony, named', async () => {
@@ -146,12 +178,26 @@ describe('after an honest exchange', () => {
     // guardian-3 was shown another announcement of guardian-1 (an equivocating guardian-1, or a swapped medium).
     const params = paramsOf(room);
     const shown = announcements(room);
-    const other = createAnnouncement(params, 'guardian-1' as GuardianId, 1, [randomScalar(systemRandom), randomScalar(systemRandom)], randomScalar(systemRandom), systemRandom);
+    const other = createAnnouncement(
+      params,
+      'guardian-1' as GuardianId,
+      1,
+      [randomScalar(systemRandom), randomScalar(systemRandom)],
+      randomScalar(systemRandom),
+      systemRandom,
+    );
     const acceptance = own.accept(ceremonyTranscriptHash(params, [other, ...shown.slice(1)]));
     const file = path.join(room.media, 'acceptance-guardian-3.json');
     const honest = readFileSync(file, 'utf8');
     writeFileSync(file, `${recordToCanonicalJson(ceremonyAcceptanceToRecord(acceptance))}\n`);
-    const refused = await urnaAsync(['keys', 'ceremony-record', '--messages', room.media, '--out', path.join(work, 'split.json')]);
+    const refused = await urnaAsync([
+      'keys',
+      'ceremony-record',
+      '--messages',
+      room.media,
+      '--out',
+      path.join(work, 'split.json'),
+    ]);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('guardian-3 accepted a different transcript');
     writeFileSync(file, honest);
@@ -160,10 +206,26 @@ describe('after an honest exchange', () => {
   it('a false accusation does not check, and names the accuser', async () => {
     const share = parseShareMessage(json(path.join(room.media, 'share-guardian-2-to-guardian-3.json')));
     if (!share.ok) throw new Error('share');
-    const forged = { accuser: 'guardian-3' as GuardianId, accused: 'guardian-2' as GuardianId, share: share.value, sharedSecret: GroupElement.of(GENERATOR), proof: { c: 1n, z: 2n } };
+    const forged = {
+      accuser: 'guardian-3' as GuardianId,
+      accused: 'guardian-2' as GuardianId,
+      share: share.value,
+      sharedSecret: GroupElement.of(GENERATOR),
+      proof: { c: 1n, z: 2n },
+    };
     expect(verifyComplaint(paramsOf(room), announcements(room), forged).ok).toBe(false);
-    writeFileSync(path.join(room.media, 'complaint-guardian-3-against-guardian-2.json'), `${recordToCanonicalJson(shareComplaintToRecord(forged))}\n`);
-    const refused = await urnaAsync(['keys', 'ceremony-record', '--messages', room.media, '--out', path.join(work, 'false.json')]);
+    writeFileSync(
+      path.join(room.media, 'complaint-guardian-3-against-guardian-2.json'),
+      `${recordToCanonicalJson(shareComplaintToRecord(forged))}\n`,
+    );
+    const refused = await urnaAsync([
+      'keys',
+      'ceremony-record',
+      '--messages',
+      room.media,
+      '--out',
+      path.join(work, 'false.json'),
+    ]);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('guardian-3 made a false accusation');
     expect(refused.stderr).toContain('start a new one without guardian-3');

@@ -23,7 +23,8 @@ describe('card reader over a real pty, against the simulator', () => {
     if (!found) throw new Error(`no card ${name}`);
     return found;
   };
-  const waitFor = (state: CardReaderState, timeoutMs = 2000) => reader.waitForStatus((s) => s.state === state, timeoutMs);
+  const waitFor = (state: CardReaderState, timeoutMs = 2000) =>
+    reader.waitForStatus((s) => s.state === state, timeoutMs);
 
   beforeAll(() => {
     dir = PtyPair.tempDir();
@@ -38,8 +39,13 @@ describe('card reader over a real pty, against the simulator', () => {
     await sim.start();
     logger = new MemoryLogger();
     reader = new CardReader({
-      path: pair.hostPath, logger, cardIssuerKeys: [cards.cardIssuerPublicKey], tokenIssuerKeys: [cards.tokenIssuerPublicKey],
-      pollIntervalMs: 150, responseTimeoutMs: 1000, reconnectDelayMs: { initial: 50, max: 300 },
+      path: pair.hostPath,
+      logger,
+      cardIssuerKeys: [cards.cardIssuerPublicKey],
+      tokenIssuerKeys: [cards.tokenIssuerPublicKey],
+      pollIntervalMs: 150,
+      responseTimeoutMs: 1000,
+      reconnectDelayMs: { initial: 50, max: 300 },
     });
     reader.start();
     expect(await waitFor('no-card', 3000)).toEqual({ state: 'no-card' });
@@ -76,7 +82,10 @@ describe('card reader over a real pty, against the simulator', () => {
   it('an election official card is refused where a poll worker card is required, and accepted where an official is', async () => {
     sim.insert(card('official'));
     await waitFor('card-present');
-    expect(await reader.authenticate({ pin: '5678', roles: ['poll-worker'] })).toEqual({ ok: false, error: { kind: 'wrong-card-role', role: 'election-official' } });
+    expect(await reader.authenticate({ pin: '5678', roles: ['poll-worker'] })).toEqual({
+      ok: false,
+      error: { kind: 'wrong-card-role', role: 'election-official' },
+    });
     const result = await reader.authenticate({ pin: '5678', roles: ['election-official'] });
     expect(result.ok).toBe(true);
   });
@@ -84,10 +93,22 @@ describe('card reader over a real pty, against the simulator', () => {
   it('three wrong PINs lock the card, and the right PIN no longer opens it', async () => {
     sim.insert(card('worker'));
     await waitFor('card-present');
-    expect(await reader.authenticate({ pin: '0000', roles: ['poll-worker'] })).toEqual({ ok: false, error: { kind: 'wrong-pin', remaining: 2 } });
-    expect(await reader.authenticate({ pin: '1111', roles: ['poll-worker'] })).toEqual({ ok: false, error: { kind: 'wrong-pin', remaining: 1 } });
-    expect(await reader.authenticate({ pin: '2222', roles: ['poll-worker'] })).toEqual({ ok: false, error: { kind: 'card-locked' } });
-    expect(await reader.authenticate({ pin: '1234', roles: ['poll-worker'] })).toEqual({ ok: false, error: { kind: 'card-locked' } });
+    expect(await reader.authenticate({ pin: '0000', roles: ['poll-worker'] })).toEqual({
+      ok: false,
+      error: { kind: 'wrong-pin', remaining: 2 },
+    });
+    expect(await reader.authenticate({ pin: '1111', roles: ['poll-worker'] })).toEqual({
+      ok: false,
+      error: { kind: 'wrong-pin', remaining: 1 },
+    });
+    expect(await reader.authenticate({ pin: '2222', roles: ['poll-worker'] })).toEqual({
+      ok: false,
+      error: { kind: 'card-locked' },
+    });
+    expect(await reader.authenticate({ pin: '1234', roles: ['poll-worker'] })).toEqual({
+      ok: false,
+      error: { kind: 'card-locked' },
+    });
     expect(card('worker').pinTriesLeft).toBe(0);
     expect(cardFailureMessage('ru', 'wrong-pin', 2)).toBe('Неверный PIN-код. Осталось попыток: 2.');
   });
@@ -100,7 +121,9 @@ describe('card reader over a real pty, against the simulator', () => {
     await vi.waitFor(() => expect(auth.state.state).toBe('awaiting-pin'));
     expect(await auth.submitPin('0000')).toMatchObject({ state: 'awaiting-pin', wrongPin: { remaining: 2 } });
     auth.stop();
-    const aboutThePin = logger.lines.filter((line) => line.eventId.includes('pin') || JSON.stringify(line.fields).includes('wrong-pin'));
+    const aboutThePin = logger.lines.filter(
+      (line) => line.eventId.includes('pin') || JSON.stringify(line.fields).includes('wrong-pin'),
+    );
     expect(aboutThePin.map((line) => line.eventId)).toEqual(['auth.pin-wrong']);
     expect(aboutThePin[0]?.fields).toMatchObject({ cardId: 'pw-0001', remaining: 2, outcome: 'failure' });
   });
@@ -120,7 +143,10 @@ describe('card reader over a real pty, against the simulator', () => {
   it('a right PIN resets the retry counter', async () => {
     sim.insert(card('worker'));
     await waitFor('card-present');
-    expect(await reader.authenticate({ pin: '9999', roles: ['poll-worker'] })).toEqual({ ok: false, error: { kind: 'wrong-pin', remaining: 2 } });
+    expect(await reader.authenticate({ pin: '9999', roles: ['poll-worker'] })).toEqual({
+      ok: false,
+      error: { kind: 'wrong-pin', remaining: 2 },
+    });
     expect((await reader.authenticate({ pin: '1234', roles: ['poll-worker'] })).ok).toBe(true);
     expect(card('worker').pinTriesLeft).toBe(3);
   });
@@ -130,7 +156,10 @@ describe('card reader over a real pty, against the simulator', () => {
     await waitFor('card-present');
     const identified = await reader.identifyCard();
     expect(identified.ok && identified.value.cardId).toBe('pw-0001'); // the copy looks right…
-    expect(await reader.authenticate({ pin: '1234', roles: ['poll-worker'] })).toEqual({ ok: false, error: { kind: 'card-not-genuine', cardId: 'pw-0001' } });
+    expect(await reader.authenticate({ pin: '1234', roles: ['poll-worker'] })).toEqual({
+      ok: false,
+      error: { kind: 'card-not-genuine', cardId: 'pw-0001' },
+    });
     // Refused, and no line of the driver's says otherwise (the station logs auth.card-refused).
     expect(JSON.stringify(logger.lines)).not.toContain('pw-0001');
   });
@@ -141,7 +170,10 @@ describe('card reader over a real pty, against the simulator', () => {
     if (!stranger) throw new Error('missing');
     sim.insert(stranger);
     await waitFor('card-present');
-    expect(await reader.authenticate({ pin: '1234', roles: ['poll-worker'] })).toEqual({ ok: false, error: { kind: 'certificate-invalid', reason: 'unknown-issuer' } });
+    expect(await reader.authenticate({ pin: '1234', roles: ['poll-worker'] })).toEqual({
+      ok: false,
+      error: { kind: 'certificate-invalid', reason: 'unknown-issuer' },
+    });
   });
 
   it('a card inserted the wrong way round is unreadable, and reads after turning it', async () => {
@@ -160,7 +192,10 @@ describe('card reader over a real pty, against the simulator', () => {
     sim.insert(card('worker'));
     await waitFor('card-present');
     sim.setCardMute(true);
-    expect(await reader.authenticate({ pin: '1234', roles: ['poll-worker'] })).toEqual({ ok: false, error: { kind: 'card-unresponsive' } });
+    expect(await reader.authenticate({ pin: '1234', roles: ['poll-worker'] })).toEqual({
+      ok: false,
+      error: { kind: 'card-unresponsive' },
+    });
     expect(reader.getStatus()).toEqual({ state: 'card-unresponsive' });
     sim.remove();
     expect(await waitFor('no-card')).toEqual({ state: 'no-card' });
@@ -170,18 +205,29 @@ describe('card reader over a real pty, against the simulator', () => {
     sim.insert(card('voter'));
     await waitFor('card-present');
     const token = await reader.readActivationToken();
-    expect(token.ok && token.value).toMatchObject({ cardId: 'va-0001', electionId: 'demo-2026', precinctId: 'p-0001', ballotStyleId: 'bs-1' });
+    expect(token.ok && token.value).toMatchObject({
+      cardId: 'va-0001',
+      electionId: 'demo-2026',
+      precinctId: 'p-0001',
+      ballotStyleId: 'bs-1',
+    });
     if (!token.ok) return;
     expect(token.value.tokenId).toMatch(/^[0-9a-f]{32}$/);
     expect(await reader.burnActivationToken(token.value.tokenId)).toEqual({ ok: true, value: undefined });
     expect(await reader.readActivationToken()).toEqual({ ok: false, error: { kind: 'token-already-used' } });
-    expect(await reader.burnActivationToken(token.value.tokenId)).toEqual({ ok: false, error: { kind: 'token-already-used' } });
+    expect(await reader.burnActivationToken(token.value.tokenId)).toEqual({
+      ok: false,
+      error: { kind: 'token-already-used' },
+    });
   });
 
   it('a staff card holds no activation token', async () => {
     sim.insert(card('worker'));
     await waitFor('card-present');
-    expect(await reader.readActivationToken()).toEqual({ ok: false, error: { kind: 'wrong-card-role', role: 'poll-worker' } });
+    expect(await reader.readActivationToken()).toEqual({
+      ok: false,
+      error: { kind: 'wrong-card-role', role: 'poll-worker' },
+    });
   });
 
   it('a token signed by an unknown key is invalid', async () => {
@@ -190,7 +236,10 @@ describe('card reader over a real pty, against the simulator', () => {
     if (!voter) throw new Error('missing');
     sim.insert(voter);
     await waitFor('card-present');
-    expect(await reader.readActivationToken()).toEqual({ ok: false, error: { kind: 'token-invalid', reason: 'unknown-issuer' } });
+    expect(await reader.readActivationToken()).toEqual({
+      ok: false,
+      error: { kind: 'token-invalid', reason: 'unknown-issuer' },
+    });
   });
 
   it('a silent reader is disconnected, and recovers by itself', async () => {

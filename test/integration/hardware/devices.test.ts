@@ -6,7 +6,7 @@ import { PrinterSimulator } from '../../../hardware/sim/printer-sim';
 import { runCardReaderSimCommand, runPrinterSimCommand } from '../../../hardware/sim/sim-commands';
 import { PtyPair } from '../../../hardware/sim/pty-pair';
 
-describe('urna devices probe, and the simulators\' stdin commands', () => {
+describe("urna devices probe, and the simulators' stdin commands", () => {
   let dir: string;
   const pairs: PtyPair[] = [];
   let printerSim: PrinterSimulator;
@@ -36,8 +36,16 @@ describe('urna devices probe, and the simulators\' stdin commands', () => {
   it('tells a printer, a card reader and a silent line apart, with their status', async () => {
     expect(await runPrinterSimCommand(printerSim, 'cover open')).toBe('cover open');
     expect(await runCardReaderSimCommand(readerSim, cards, 'insert-backwards voter')).toBe('inserted backwards: voter');
-    expect(await probePort(pairs[0]?.hostPath ?? '', 300)).toEqual({ path: pairs[0]?.hostPath, kind: 'printer', status: { state: 'cover-open' } });
-    expect(await probePort(pairs[1]?.hostPath ?? '', 300)).toEqual({ path: pairs[1]?.hostPath, kind: 'card-reader', status: { state: 'card-unreadable' } });
+    expect(await probePort(pairs[0]?.hostPath ?? '', 300)).toEqual({
+      path: pairs[0]?.hostPath,
+      kind: 'printer',
+      status: { state: 'cover-open' },
+    });
+    expect(await probePort(pairs[1]?.hostPath ?? '', 300)).toEqual({
+      path: pairs[1]?.hostPath,
+      kind: 'card-reader',
+      status: { state: 'card-unreadable' },
+    });
     expect(await probePort(pairs[2]?.hostPath ?? '', 200)).toMatchObject({ kind: 'unknown' });
     expect(printerSim.transcript()).toBe(''); // probing printed nothing
   });

@@ -35,8 +35,17 @@ function random(seed: number) {
 
 const FRAMES = 100_000;
 const quiet: PrinterCondition = {
-  offline: false, coverOpen: false, feedButtonPressed: false, stoppedByPaperEnd: false, errorOccurred: false, mechanicalError: false,
-  autocutterError: false, unrecoverableError: false, autoRecoverableError: false, paperNearEnd: false, paperOut: false,
+  offline: false,
+  coverOpen: false,
+  feedButtonPressed: false,
+  stoppedByPaperEnd: false,
+  errorOccurred: false,
+  mechanicalError: false,
+  autocutterError: false,
+  unrecoverableError: false,
+  autoRecoverableError: false,
+  paperNearEnd: false,
+  paperOut: false,
 };
 
 describe('fuzz: parsers never throw, never grow without bound, and resynchronise', () => {
@@ -49,17 +58,22 @@ describe('fuzz: parsers never throw, never grow without bound, and resynchronise
     for (let i = 0; i < FRAMES; i++) {
       const kind = rng.int(4);
       const frame =
-        kind === 0 ? rng.bytes(1 + rng.int(16))
-        : kind === 1 ? Uint8Array.from(encodeAutomaticStatus(quiet)).slice(0, 1 + rng.int(3)) // truncated ASB
-        : kind === 2 ? Uint8Array.of(0x37, 0x22, 0x41, 0x42).slice(0, 1 + rng.int(4)) // truncated process id
-        : Uint8Array.of(status.printer);
+        kind === 0
+          ? rng.bytes(1 + rng.int(16))
+          : kind === 1
+            ? Uint8Array.from(encodeAutomaticStatus(quiet)).slice(0, 1 + rng.int(3)) // truncated ASB
+            : kind === 2
+              ? Uint8Array.of(0x37, 0x22, 0x41, 0x42).slice(0, 1 + rng.int(4)) // truncated process id
+              : Uint8Array.of(status.printer);
       const responses = parser.push(frame);
       if (kind === 3) validSent++;
       validSeen += responses.filter((r) => r.kind === 'realtime-status').length;
     }
     // After noise, a clean answer still comes through.
     parser.push(Uint8Array.of(0x00));
-    expect(parser.push(Uint8Array.of(0x37, 0x22, 0x30, 0x30, 0x30, 0x31, 0x00))).toEqual([{ kind: 'process-id', id: '0001' }]);
+    expect(parser.push(Uint8Array.of(0x37, 0x22, 0x30, 0x30, 0x30, 0x31, 0x00))).toEqual([
+      { kind: 'process-id', id: '0001' },
+    ]);
     expect(validSeen).toBeGreaterThanOrEqual(validSent * 0.5);
   });
 
@@ -67,10 +81,18 @@ describe('fuzz: parsers never throw, never grow without bound, and resynchronise
     const rng = random(0xbadc0de);
     const model = new EscPosPrinterModel();
     const parser = new EscPosParser();
-    const receipt = encodeReceipt({ blocks: [{ kind: 'text', text: 'Бюллетень / ballot' }, { kind: 'qr', data: 'urna:fuzz' }] });
+    const receipt = encodeReceipt({
+      blocks: [
+        { kind: 'text', text: 'Бюллетень / ballot' },
+        { kind: 'qr', data: 'urna:fuzz' },
+      ],
+    });
     if (!receipt.ok) throw new Error('receipt');
     for (let i = 0; i < FRAMES; i++) {
-      const frame = rng.int(3) === 0 ? receipt.value.bytes.slice(0, rng.int(receipt.value.bytes.length)) : rng.bytes(1 + rng.int(24));
+      const frame =
+        rng.int(3) === 0
+          ? receipt.value.bytes.slice(0, rng.int(receipt.value.bytes.length))
+          : rng.bytes(1 + rng.int(24));
       parser.push(frame);
       model.receive(frame);
       expect(parser.pendingBytes).toBeLessThanOrEqual(7108 + 24);
@@ -90,10 +112,13 @@ describe('fuzz: parsers never throw, never grow without bound, and resynchronise
       const valid = encodeFrame({ seq: 1 + rng.int(255), type: FrameType.response, payload: rng.bytes(rng.int(40)) });
       const kind = rng.int(4);
       const frame =
-        kind === 0 ? rng.bytes(1 + rng.int(32))
-        : kind === 1 ? valid.slice(0, rng.int(valid.length)) // truncated
-        : kind === 2 ? valid.map((byte, index) => (index === 5 ? byte ^ 0x40 : byte)) // corrupted
-        : valid;
+        kind === 0
+          ? rng.bytes(1 + rng.int(32))
+          : kind === 1
+            ? valid.slice(0, rng.int(valid.length)) // truncated
+            : kind === 2
+              ? valid.map((byte, index) => (index === 5 ? byte ^ 0x40 : byte)) // corrupted
+              : valid;
       if (kind === 3) validSent++;
       validSeen += parser.push(frame).length;
     }
@@ -112,12 +137,26 @@ describe('fuzz: parsers never throw, never grow without bound, and resynchronise
     if (!worker) throw new Error('card');
     model.insert(worker);
     for (let i = 0; i < FRAMES / 4; i++) {
-      const apduBytes = rng.int(2) === 0 ? rng.bytes(rng.int(300)) : apdu.encodeCommand({ cla: 0, ins: rng.int(256), p1: rng.int(256), p2: rng.int(256), data: rng.bytes(rng.int(40)) });
-      const frame = rng.int(3) === 0 ? rng.bytes(rng.int(64)) : encodeFrame({ seq: 1 + rng.int(255), type: 0x10 + rng.int(4), payload: apduBytes });
+      const apduBytes =
+        rng.int(2) === 0
+          ? rng.bytes(rng.int(300))
+          : apdu.encodeCommand({
+              cla: 0,
+              ins: rng.int(256),
+              p1: rng.int(256),
+              p2: rng.int(256),
+              data: rng.bytes(rng.int(40)),
+            });
+      const frame =
+        rng.int(3) === 0
+          ? rng.bytes(rng.int(64))
+          : encodeFrame({ seq: 1 + rng.int(255), type: 0x10 + rng.int(4), payload: apduBytes });
       model.receive(frame);
     }
     // Random VERIFY commands may have locked the worker's PIN, but the reader still answers.
-    const reply = new FrameParser().push(model.receive(encodeFrame({ seq: 7, type: FrameType.getStatus, payload: new Uint8Array(0) })));
+    const reply = new FrameParser().push(
+      model.receive(encodeFrame({ seq: 7, type: FrameType.getStatus, payload: new Uint8Array(0) })),
+    );
     expect(reply.at(-1)?.type).toBe(FrameType.status);
   });
 });
@@ -129,7 +168,13 @@ describe('fuzz: floods from a device over a real pty never crash or wedge the dr
     await pair.open();
     const sim = new PrinterSimulator({ path: pair.devicePath });
     await sim.start();
-    const printer = new ReceiptPrinter({ path: pair.hostPath, logger: new MemoryLogger(), pollIntervalMs: 100, responseTimeoutMs: 300, reconnectDelayMs: { initial: 50, max: 200 } });
+    const printer = new ReceiptPrinter({
+      path: pair.hostPath,
+      logger: new MemoryLogger(),
+      pollIntervalMs: 100,
+      responseTimeoutMs: 300,
+      reconnectDelayMs: { initial: 50, max: 200 },
+    });
     printer.start();
     try {
       expect(await printer.waitForStatus((s) => s.state === 'ready', 3000)).toEqual({ state: 'ready' });
@@ -139,7 +184,10 @@ describe('fuzz: floods from a device over a real pty never crash or wedge the dr
         await sim.injectRaw(Uint8Array.from(frames.flatMap((frame) => [...frame])));
       }
       expect(await printer.waitForStatus((s) => s.state === 'ready', 5000)).toEqual({ state: 'ready' });
-      const printed = await printer.print({ blocks: [{ kind: 'text', text: 'после шума / after the noise' }] }, { timeoutMs: 5000 });
+      const printed = await printer.print(
+        { blocks: [{ kind: 'text', text: 'после шума / after the noise' }] },
+        { timeoutMs: 5000 },
+      );
       expect(printed.ok).toBe(true);
       expect(sim.transcript()).toContain('после шума / after the noise');
     } finally {
@@ -158,8 +206,13 @@ describe('fuzz: floods from a device over a real pty never crash or wedge the dr
     await sim.start();
     const cards = buildCardSet(demoCardSetFile());
     const reader = new CardReader({
-      path: pair.hostPath, logger: new MemoryLogger(), cardIssuerKeys: [cards.cardIssuerPublicKey], tokenIssuerKeys: [cards.tokenIssuerPublicKey],
-      pollIntervalMs: 100, responseTimeoutMs: 400, reconnectDelayMs: { initial: 50, max: 200 },
+      path: pair.hostPath,
+      logger: new MemoryLogger(),
+      cardIssuerKeys: [cards.cardIssuerPublicKey],
+      tokenIssuerKeys: [cards.tokenIssuerPublicKey],
+      pollIntervalMs: 100,
+      responseTimeoutMs: 400,
+      reconnectDelayMs: { initial: 50, max: 200 },
     });
     reader.start();
     try {

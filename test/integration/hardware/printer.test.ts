@@ -47,7 +47,13 @@ describe('ESC/POS receipt printer over a real pty, against the simulator', () =>
     sim = new PrinterSimulator({ path: pair.devicePath });
     await sim.start();
     logger = new MemoryLogger();
-    printer = new ReceiptPrinter({ path: pair.hostPath, logger, pollIntervalMs: 150, responseTimeoutMs: 1000, reconnectDelayMs: { initial: 50, max: 300 } });
+    printer = new ReceiptPrinter({
+      path: pair.hostPath,
+      logger,
+      pollIntervalMs: 150,
+      responseTimeoutMs: 1000,
+      reconnectDelayMs: { initial: 50, max: 300 },
+    });
     printer.start();
     expect(await printer.waitForStatus((s) => s.state === 'ready', 3000)).toEqual({ state: 'ready' });
   });
@@ -82,9 +88,13 @@ describe('ESC/POS receipt printer over a real pty, against the simulator', () =>
       'Проверьте код на сайте / Check the code online',
       '--- partial cut ---',
     ]);
-    const bold = sim.model.printed.find((line) => line.kind === 'text' && line.segments[0]?.text.startsWith('ИЗБИРАТЕЛЬНЫЙ'));
+    const bold = sim.model.printed.find(
+      (line) => line.kind === 'text' && line.segments[0]?.text.startsWith('ИЗБИРАТЕЛЬНЫЙ'),
+    );
     expect(bold?.kind === 'text' && bold.segments[0]?.bold).toBe(true);
-    const big = sim.model.printed.find((line) => line.kind === 'text' && line.segments[0]?.text === 'Your ballot was cast');
+    const big = sim.model.printed.find(
+      (line) => line.kind === 'text' && line.segments[0]?.text === 'Your ballot was cast',
+    );
     expect(big?.kind === 'text' && big.segments[0]).toMatchObject({ width: 2, height: 2 });
 
     await sim.flushRenders();
@@ -104,12 +114,42 @@ describe('ESC/POS receipt printer over a real pty, against the simulator', () =>
   });
 
   const faults: { name: string; cause: () => void; clear: () => void; expected: PrinterStatus }[] = [
-    { name: 'paper out', cause: () => sim.setPaper('out'), clear: () => sim.setPaper('ok'), expected: { state: 'paper-out' } },
-    { name: 'cover open', cause: () => sim.setCoverOpen(true), clear: () => sim.setCoverOpen(false), expected: { state: 'cover-open' } },
-    { name: 'cutter jam', cause: () => sim.jamCutter(), clear: () => sim.clearCutter(), expected: { state: 'cutter-error' } },
-    { name: 'mechanical error', cause: () => sim.setMechanicalError(true), clear: () => sim.setMechanicalError(false), expected: { state: 'head-or-mechanical-error', fault: 'mechanical' } },
-    { name: 'head overheated', cause: () => sim.setHeadOverheated(true), clear: () => sim.setHeadOverheated(false), expected: { state: 'head-or-mechanical-error', fault: 'head-overheat' } },
-    { name: 'offline', cause: () => sim.setOfflineSwitch(true), clear: () => sim.setOfflineSwitch(false), expected: { state: 'offline' } },
+    {
+      name: 'paper out',
+      cause: () => sim.setPaper('out'),
+      clear: () => sim.setPaper('ok'),
+      expected: { state: 'paper-out' },
+    },
+    {
+      name: 'cover open',
+      cause: () => sim.setCoverOpen(true),
+      clear: () => sim.setCoverOpen(false),
+      expected: { state: 'cover-open' },
+    },
+    {
+      name: 'cutter jam',
+      cause: () => sim.jamCutter(),
+      clear: () => sim.clearCutter(),
+      expected: { state: 'cutter-error' },
+    },
+    {
+      name: 'mechanical error',
+      cause: () => sim.setMechanicalError(true),
+      clear: () => sim.setMechanicalError(false),
+      expected: { state: 'head-or-mechanical-error', fault: 'mechanical' },
+    },
+    {
+      name: 'head overheated',
+      cause: () => sim.setHeadOverheated(true),
+      clear: () => sim.setHeadOverheated(false),
+      expected: { state: 'head-or-mechanical-error', fault: 'head-overheat' },
+    },
+    {
+      name: 'offline',
+      cause: () => sim.setOfflineSwitch(true),
+      clear: () => sim.setOfflineSwitch(false),
+      expected: { state: 'offline' },
+    },
   ];
 
   for (const fault of faults) {
@@ -124,7 +164,9 @@ describe('ESC/POS receipt printer over a real pty, against the simulator', () =>
 
       fault.clear();
       expect(await waitFor('ready')).toEqual({ state: 'ready' });
-      const changes = logger.events('printer.status-changed').map((fields) => `${String(fields.from)}>${String(fields.to)}`);
+      const changes = logger
+        .events('printer.status-changed')
+        .map((fields) => `${String(fields.from)}>${String(fields.to)}`);
       expect(changes).toEqual(['disconnected>ready', `ready>${fault.expected.state}`, `${fault.expected.state}>ready`]);
     });
   }

@@ -35,28 +35,56 @@ import { fromBase64, fromHex, toBase64, toHex, utf8Encode } from '../../../core/
 import { formatCheckpoint, parseCheckpoint } from '../../../core/ledger/checkpoint';
 import { cosign, ed25519Cosigner } from '../../../core/ledger/cosignature';
 import { rootOfEntries } from '../../../core/ledger/merkle';
-import { ed25519NoteSigner, formatNote, parseNote, parseSignerKey, verifyEd25519Strict, type NoteSignature } from '../../../core/ledger/note';
+import {
+  ed25519NoteSigner,
+  formatNote,
+  parseNote,
+  parseSignerKey,
+  verifyEd25519Strict,
+  type NoteSignature,
+} from '../../../core/ledger/note';
 import { socatAvailable } from '../../../main/station/demo-devices';
 import { urnaAsync, type Ran } from '../../support/guardian-machines';
-import { negativeVectors, REFERENCE_RECORD_DIR, referenceRecordFiles, withChanges, writeRecordFolder, type NegativeVector } from '../../support/spec-vectors';
+import {
+  negativeVectors,
+  REFERENCE_RECORD_DIR,
+  referenceRecordFiles,
+  withChanges,
+  writeRecordFolder,
+  type NegativeVector,
+} from '../../support/spec-vectors';
 
 const VERIFIER = path.resolve('test/independent-verifier/verify_ledger.py');
 const STATION = 'station-01';
 const TIMESTAMP = 1_760_000_000;
 
 function pythonReady(): { ok: true } | { ok: false; reason: string } {
-  const probe = spawnSync('python3', ['-c', 'import cryptography.hazmat.primitives.asymmetric.ed25519'], { encoding: 'utf8' });
-  if (probe.error !== undefined) return { ok: false, reason: 'python3 is not installed (Debian: apt-get install python3)' };
-  if (probe.status !== 0) return { ok: false, reason: "python3 has no Ed25519 library: the package 'cryptography' is missing (Debian: apt-get install python3-cryptography)" };
+  const probe = spawnSync('python3', ['-c', 'import cryptography.hazmat.primitives.asymmetric.ed25519'], {
+    encoding: 'utf8',
+  });
+  if (probe.error !== undefined)
+    return { ok: false, reason: 'python3 is not installed (Debian: apt-get install python3)' };
+  if (probe.status !== 0)
+    return {
+      ok: false,
+      reason:
+        "python3 has no Ed25519 library: the package 'cryptography' is missing (Debian: apt-get install python3-cryptography)",
+    };
   return { ok: true };
 }
 
 const python = pythonReady();
 const socat = socatAvailable();
-const skipReason = !python.ok ? python.reason : !socat ? 'socat is not installed: the simulated election needs its pseudo-terminal devices' : undefined;
+const skipReason = !python.ok
+  ? python.reason
+  : !socat
+    ? 'socat is not installed: the simulated election needs its pseudo-terminal devices'
+    : undefined;
 if (skipReason !== undefined) {
   const banner = '!'.repeat(78);
-  process.stderr.write(`\n${banner}\n!! SKIPPED: the independent Python ledger verifier (test/integration/independent-verifier)\n!! because ${skipReason}.\n${banner}\n\n`);
+  process.stderr.write(
+    `\n${banner}\n!! SKIPPED: the independent Python ledger verifier (test/integration/independent-verifier)\n!! because ${skipReason}.\n${banner}\n\n`,
+  );
 }
 
 type Verdict = { ok: boolean; step?: string | undefined; check: string | undefined; output: string };
@@ -80,14 +108,43 @@ function runPython(record: string): Promise<Verdict> {
 async function runUrnaVerify(record: string): Promise<Verdict> {
   const report = path.join(path.dirname(record), `${path.basename(record)}-report.json`);
   const code = await main(['node', 'urna', 'verify', record, '--report', report, '--quiet', '--threads', '0']);
-  const json = JSON.parse(readFileSync(report, 'utf8')) as { ok: boolean; failure?: { check: string; message: string } };
+  const json = JSON.parse(readFileSync(report, 'utf8')) as {
+    ok: boolean;
+    failure?: { check: string; message: string };
+  };
   return { ok: code === 0 && json.ok, check: json.failure?.check, output: json.failure?.message ?? '' };
 }
 
 /** `urna simulate` in a child process, so the test worker's event loop stays free. */
 function simulate(out: string, work: string): Promise<Ran> {
-  const shape = ['--stations', '2', '--voters', '3', '--validators', '3', '--cosign', '2', '--guardians', '1', '--threshold', '1'];
-  return urnaAsync(['simulate', ...shape, '--seed', 'py-ledger', '--out', out, '--work', work, '--keep-work', '--quiet', '--threads', '1']);
+  const shape = [
+    '--stations',
+    '2',
+    '--voters',
+    '3',
+    '--validators',
+    '3',
+    '--cosign',
+    '2',
+    '--guardians',
+    '1',
+    '--threshold',
+    '1',
+  ];
+  return urnaAsync([
+    'simulate',
+    ...shape,
+    '--seed',
+    'py-ledger',
+    '--out',
+    out,
+    '--work',
+    work,
+    '--keep-work',
+    '--quiet',
+    '--threads',
+    '1',
+  ]);
 }
 
 // ---------------------------------------------------------------- the mutations
@@ -175,7 +232,9 @@ function signaturesBy(record: string, names: readonly string[]): NoteSignature[]
 
 /** The station key's name, as its verifier key in the record says. */
 function stationKeyNameIn(record: string): string {
-  return readFileSync(path.join(record, 'stations', STATION, 'station.vkey'), 'utf8').trim().split('+')[0] as string;
+  return readFileSync(path.join(record, 'stations', STATION, 'station.vkey'), 'utf8')
+    .trim()
+    .split('+')[0] as string;
 }
 
 type Mutation = { readonly name: string; readonly check: string; readonly apply: (record: string, keys: Keys) => void };
@@ -208,7 +267,11 @@ const MUTATIONS: readonly Mutation[] = [
     check: 'checkpoint-signature',
     apply: (record) => {
       const note = readNote(record);
-      writeNote(record, note.text, note.signatures.map((s) => (s.name === stationKeyNameIn(record) ? flipByte(s, 10) : s)));
+      writeNote(
+        record,
+        note.text,
+        note.signatures.map((s) => (s.name === stationKeyNameIn(record) ? flipByte(s, 10) : s)),
+      );
     },
   },
   {
@@ -217,7 +280,11 @@ const MUTATIONS: readonly Mutation[] = [
     apply: (record) => {
       const note = readNote(record);
       const forged = firstCosigner(record);
-      writeNote(record, note.text, note.signatures.map((s) => (s.name === forged ? flipByte(s, 8 + 20) : s)));
+      writeNote(
+        record,
+        note.text,
+        note.signatures.map((s) => (s.name === forged ? flipByte(s, 8 + 20) : s)),
+      );
     },
   },
   {
@@ -226,7 +293,11 @@ const MUTATIONS: readonly Mutation[] = [
     apply: (record) => {
       const note = readNote(record);
       const malleated = firstCosigner(record);
-      writeNote(record, note.text, note.signatures.map((s) => (s.name === malleated ? malleate(s) : s)));
+      writeNote(
+        record,
+        note.text,
+        note.signatures.map((s) => (s.name === malleated ? malleate(s) : s)),
+      );
     },
   },
   {
@@ -236,7 +307,11 @@ const MUTATIONS: readonly Mutation[] = [
       const note = readNote(record);
       const twice = firstCosigner(record);
       const again = cosign(note.text, validatorCosigner(keys, Number(twice.slice('validator-'.length))), TIMESTAMP);
-      writeNote(record, note.text, [...signaturesBy(record, [stationKeyNameIn(record), twice]), again, ...signaturesBy(record, [twice])]);
+      writeNote(record, note.text, [
+        ...signaturesBy(record, [stationKeyNameIn(record), twice]),
+        again,
+        ...signaturesBy(record, [twice]),
+      ]);
     },
   },
   {
@@ -254,7 +329,10 @@ const MUTATIONS: readonly Mutation[] = [
       const note = readNote(record);
       const names = ['validator-9', 'validator-1', 'validator-2', 'validator-3'];
       const strangers = names.map((name, i) => cosign(note.text, strangerCosigner(name, 9 + i), TIMESTAMP));
-      writeNote(record, note.text, [...signaturesBy(record, [stationKeyNameIn(record), firstCosigner(record)]), ...strangers]);
+      writeNote(record, note.text, [
+        ...signaturesBy(record, [stationKeyNameIn(record), firstCosigner(record)]),
+        ...strangers,
+      ]);
     },
   },
   {
@@ -264,7 +342,16 @@ const MUTATIONS: readonly Mutation[] = [
       const body = parseCheckpoint(readNote(record).text);
       if (!body.ok) throw new Error('checkpoint');
       const shorter = entryLines(record).slice(0, -1);
-      resign(record, keys, formatCheckpoint({ ...body.value, size: shorter.length, rootHash: rootOfEntries(shorter.map((l) => utf8Encode(l))) }), [1, 2, 3]);
+      resign(
+        record,
+        keys,
+        formatCheckpoint({
+          ...body.value,
+          size: shorter.length,
+          rootHash: rootOfEntries(shorter.map((l) => utf8Encode(l))),
+        }),
+        [1, 2, 3],
+      );
     },
   },
 ];
@@ -316,16 +403,20 @@ describe.skipIf(skipReason !== undefined)('the independent Python ledger verifie
     expect(await runUrnaVerify(copy)).toMatchObject({ ok: true, check: undefined });
   }, 120_000);
 
-  it.each(MUTATIONS.map((m, i) => [m.name, m, i] as const))('rejects %s — both verifiers, the same check', async (_name, mutation, index) => {
-    const copy = mutated(mutation, index);
-    const py = await runPython(copy);
-    expect(py.ok, py.output).toBe(false);
-    expect(py.check, py.output).toBe(mutation.check);
-    expect(py.output).toMatch(new RegExp(`^FAIL V\\d+ ${mutation.check} station ${STATION}`));
-    const ts = await runUrnaVerify(copy);
-    expect(ts.ok, ts.output).toBe(false);
-    expect(ts.check, ts.output).toBe(mutation.check);
-  }, 120_000);
+  it.each(MUTATIONS.map((m, i) => [m.name, m, i] as const))(
+    'rejects %s — both verifiers, the same check',
+    async (_name, mutation, index) => {
+      const copy = mutated(mutation, index);
+      const py = await runPython(copy);
+      expect(py.ok, py.output).toBe(false);
+      expect(py.check, py.output).toBe(mutation.check);
+      expect(py.output).toMatch(new RegExp(`^FAIL V\\d+ ${mutation.check} station ${STATION}`));
+      const ts = await runUrnaVerify(copy);
+      expect(ts.ok, ts.output).toBe(false);
+      expect(ts.check, ts.output).toBe(mutation.check);
+    },
+    120_000,
+  );
 
   it('reads the base64 of a cosignature line as SPEC §4.5 lays it out: key id, timestamp, signature (76 bytes)', () => {
     const line = readFileSync(path.join(record, 'stations', STATION, 'ballots', 'checkpoint'), 'utf8')
@@ -340,7 +431,8 @@ describe.skipIf(skipReason !== undefined)('the independent Python ledger verifie
 
 /** The vectors of SPEC §12.4 that concern the ledger layer alone, which the Python verifier must reject as urna verify does. */
 const LEDGER_STEPS = new Set(['V1', 'V4', 'V5', 'V6', 'V7', 'V8', 'V9', 'V10', 'V11', 'V12', 'V18']);
-const isLedgerVector = (v: NegativeVector): boolean => LEDGER_STEPS.has(v.step) || (v.step === 'V13' && v.check === 'entry-schema');
+const isLedgerVector = (v: NegativeVector): boolean =>
+  LEDGER_STEPS.has(v.step) || (v.step === 'V13' && v.check === 'entry-schema');
 
 describe.skipIf(!python.ok)('the independent Python ledger verifier on the vectors of docs/SPEC.md §12', () => {
   const reference = referenceRecordFiles();
@@ -369,16 +461,22 @@ describe.skipIf(!python.ok)('the independent Python ledger verifier on the vecto
     expect(new Set(vectors.filter(isLedgerVector).map((v) => v.step))).toEqual(new Set([...LEDGER_STEPS, 'V13']));
   });
 
-  it.each(vectors.filter(isLedgerVector).map((v) => [v.name, v.step, v.check, v] as const))('rejects %s at %s with %s, as urna verify does', async (_name, step, check, vector) => {
-    const verdict = await runPython(written(vector));
-    expect(verdict.ok, verdict.output).toBe(false);
-    expect({ step: verdict.step, check: verdict.check }, verdict.output).toEqual({ step, check });
-  });
+  it.each(vectors.filter(isLedgerVector).map((v) => [v.name, v.step, v.check, v] as const))(
+    'rejects %s at %s with %s, as urna verify does',
+    async (_name, step, check, vector) => {
+      const verdict = await runPython(written(vector));
+      expect(verdict.ok, verdict.output).toBe(false);
+      expect({ step: verdict.step, check: verdict.check }, verdict.output).toEqual({ step, check });
+    },
+  );
 
-  it.each(vectors.filter((v) => !isLedgerVector(v)).map((v) => [v.name, v.step, v] as const))('accepts %s (a fault at %s, above the ledger layer)', async (_name, _step, vector) => {
-    const verdict = await runPython(written(vector));
-    expect(verdict.ok, verdict.output).toBe(true);
-  });
+  it.each(vectors.filter((v) => !isLedgerVector(v)).map((v) => [v.name, v.step, v] as const))(
+    'accepts %s (a fault at %s, above the ledger layer)',
+    async (_name, _step, vector) => {
+      const verdict = await runPython(written(vector));
+      expect(verdict.ok, verdict.output).toBe(true);
+    },
+  );
 });
 
 /** Ed25519 cases where a lax verifier and SPEC §4.3's strict rules disagree, or must agree. */
@@ -388,20 +486,57 @@ const RFC8032_SIG =
 const IDENTITY = `01${'00'.repeat(31)}`;
 const ED25519_CASES: readonly { name: string; key: string; signature: string; message: string; valid: boolean }[] = [
   { name: 'RFC 8032 test 1 (empty message)', key: RFC8032_KEY, signature: RFC8032_SIG, message: '', valid: true },
-  { name: 'RFC 8032 test 1 with S + ℓ', key: RFC8032_KEY, signature: toHex(malleate({ name: 'x', keyId: 0, signature: fromHex(RFC8032_SIG) }).signature), message: '', valid: false },
+  {
+    name: 'RFC 8032 test 1 with S + ℓ',
+    key: RFC8032_KEY,
+    signature: toHex(malleate({ name: 'x', keyId: 0, signature: fromHex(RFC8032_SIG) }).signature),
+    message: '',
+    valid: false,
+  },
   // (R, S) = (identity, 0) satisfies [S]B = R + [k]A for the identity key and any message.
-  { name: 'the identity as public key, R the identity, S = 0', key: IDENTITY, signature: `${IDENTITY}${'00'.repeat(32)}`, message: '75726e61', valid: false },
-  { name: 'a key of order 2 (y = p − 1)', key: `ec${'ff'.repeat(30)}7f`, signature: `${IDENTITY}${'00'.repeat(32)}`, message: '75726e61', valid: false },
-  { name: 'the identity spelt with the sign bit set (x = 0)', key: `01${'00'.repeat(30)}80`, signature: `${IDENTITY}${'00'.repeat(32)}`, message: '75726e61', valid: false },
-  { name: 'R not canonical (y ≥ p)', key: RFC8032_KEY, signature: `ed${'ff'.repeat(30)}7f${RFC8032_SIG.slice(64)}`, message: '', valid: false },
+  {
+    name: 'the identity as public key, R the identity, S = 0',
+    key: IDENTITY,
+    signature: `${IDENTITY}${'00'.repeat(32)}`,
+    message: '75726e61',
+    valid: false,
+  },
+  {
+    name: 'a key of order 2 (y = p − 1)',
+    key: `ec${'ff'.repeat(30)}7f`,
+    signature: `${IDENTITY}${'00'.repeat(32)}`,
+    message: '75726e61',
+    valid: false,
+  },
+  {
+    name: 'the identity spelt with the sign bit set (x = 0)',
+    key: `01${'00'.repeat(30)}80`,
+    signature: `${IDENTITY}${'00'.repeat(32)}`,
+    message: '75726e61',
+    valid: false,
+  },
+  {
+    name: 'R not canonical (y ≥ p)',
+    key: RFC8032_KEY,
+    signature: `ed${'ff'.repeat(30)}7f${RFC8032_SIG.slice(64)}`,
+    message: '',
+    valid: false,
+  },
 ];
 
-describe.skipIf(!python.ok)('strict Ed25519 in the Python verifier and in core/ledger/note.ts (docs/SPEC.md §4.3)', () => {
-  it.each(ED25519_CASES.map((c) => [c.name, c] as const))('%s: both give the same answer', (_name, c) => {
-    const code = `import verify_ledger as v; print(v.ed25519_verify(bytes.fromhex('${c.key}'), bytes.fromhex('${c.message}'), bytes.fromhex('${c.signature}')))`;
-    const run = spawnSync('python3', ['-c', code], { encoding: 'utf8', cwd: path.dirname(VERIFIER), env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
-    expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout.trim()).toBe(c.valid ? 'True' : 'False');
-    expect(verifyEd25519Strict(fromHex(c.key), fromHex(c.message), fromHex(c.signature))).toBe(c.valid);
-  });
-});
+describe.skipIf(!python.ok)(
+  'strict Ed25519 in the Python verifier and in core/ledger/note.ts (docs/SPEC.md §4.3)',
+  () => {
+    it.each(ED25519_CASES.map((c) => [c.name, c] as const))('%s: both give the same answer', (_name, c) => {
+      const code = `import verify_ledger as v; print(v.ed25519_verify(bytes.fromhex('${c.key}'), bytes.fromhex('${c.message}'), bytes.fromhex('${c.signature}')))`;
+      const run = spawnSync('python3', ['-c', code], {
+        encoding: 'utf8',
+        cwd: path.dirname(VERIFIER),
+        env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+      });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout.trim()).toBe(c.valid ? 'True' : 'False');
+      expect(verifyEd25519Strict(fromHex(c.key), fromHex(c.message), fromHex(c.signature))).toBe(c.valid);
+    });
+  },
+);

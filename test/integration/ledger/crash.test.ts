@@ -55,7 +55,9 @@ describe('crash safety', () => {
       const { acknowledged } = await runAndKill(scratch.dir, killAfterMs);
       const store = openStore(scratch.dir); // throws with the first bad entry if the store does not verify
       const size = store.size('ballots');
-      outcomes.push(`round ${round}: killed ${killAfterMs} ms after first ack, acked ${acknowledged}, store holds ${size}`);
+      outcomes.push(
+        `round ${round}: killed ${killAfterMs} ms after first ack, acked ${acknowledged}, store holds ${size}`,
+      );
       expect(acknowledged).toBeGreaterThan(previous);
       expect(size === acknowledged || size === acknowledged + 1, outcomes.at(-1)).toBe(true);
       // Every entry is whole and in order; the last one (possibly the in-flight one) too.

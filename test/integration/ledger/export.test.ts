@@ -48,7 +48,10 @@ function parseVkey(text: string): Vkey {
 function openCheckpointNote(note: string, vkey: Vkey): { origin: string; size: number; root: Buffer } {
   const split = note.lastIndexOf('\n\n');
   const text = note.slice(0, split + 1);
-  const lines = note.slice(split + 2).split('\n').filter((l) => l.length > 0);
+  const lines = note
+    .slice(split + 2)
+    .split('\n')
+    .filter((l) => l.length > 0);
   const mine = lines.find((l) => l.startsWith(`— ${vkey.name} `));
   if (mine === undefined) throw new Error('no signature by the station');
   const sig = Buffer.from(mine.slice(`— ${vkey.name} `.length), 'base64');
@@ -68,8 +71,46 @@ describe('urna log export', () => {
   it('writes files that an independent C2SP verifier accepts', async () => {
     const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
-      expect(await main(['node', 'urna', 'log', 'demo', '--entries', '57', '--pollbook-entries', '9', '--batch', '10', '--dir', station, '--election', 'e2026', '--station', 'st-7'])).toBe(0);
-      expect(await main(['node', 'urna', 'log', 'demo', '--entries', '3', '--pollbook-entries', '0', '--batch', '1', '--dir', station, '--election', 'e2026', '--station', 'st-7'])).toBe(0);
+      expect(
+        await main([
+          'node',
+          'urna',
+          'log',
+          'demo',
+          '--entries',
+          '57',
+          '--pollbook-entries',
+          '9',
+          '--batch',
+          '10',
+          '--dir',
+          station,
+          '--election',
+          'e2026',
+          '--station',
+          'st-7',
+        ]),
+      ).toBe(0);
+      expect(
+        await main([
+          'node',
+          'urna',
+          'log',
+          'demo',
+          '--entries',
+          '3',
+          '--pollbook-entries',
+          '0',
+          '--batch',
+          '1',
+          '--dir',
+          station,
+          '--election',
+          'e2026',
+          '--station',
+          'st-7',
+        ]),
+      ).toBe(0);
       expect(await main(['node', 'urna', 'log', 'verify', '--dir', station])).toBe(0);
       expect(await main(['node', 'urna', 'log', 'export', '--dir', station, '--out', record])).toBe(0);
     } finally {
@@ -83,7 +124,10 @@ describe('urna log export', () => {
     expect(ballots.origin).toBe('urna/e2026/st-7/ballots');
     const jsonl = readFileSync(path.join(dir, 'ballots', 'entries.jsonl'), 'utf8');
     expect(jsonl.endsWith('\n')).toBe(true);
-    const lines = jsonl.slice(0, -1).split('\n').map((l) => Buffer.from(l, 'utf8'));
+    const lines = jsonl
+      .slice(0, -1)
+      .split('\n')
+      .map((l) => Buffer.from(l, 'utf8'));
     expect(lines.length).toBe(60);
     expect(ballots.size).toBe(60);
     expect(mth(lines).equals(ballots.root)).toBe(true);
@@ -102,7 +146,19 @@ describe('urna log export', () => {
     const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      expect(await main(['node', 'urna', 'log', 'export', '--dir', station, '--out', official, '--include-pollbook-entries'])).toBe(0);
+      expect(
+        await main([
+          'node',
+          'urna',
+          'log',
+          'export',
+          '--dir',
+          station,
+          '--out',
+          official,
+          '--include-pollbook-entries',
+        ]),
+      ).toBe(0);
     } finally {
       stdout.mockRestore();
       stderr.mockRestore();
@@ -110,7 +166,10 @@ describe('urna log export', () => {
     const dir = path.join(official, 'stations', 'st-7');
     const vkey = parseVkey(readFileSync(path.join(dir, 'station.vkey'), 'utf8').trimEnd());
     const pollbook = openCheckpointNote(readFileSync(path.join(dir, 'pollbook', 'checkpoint'), 'utf8'), vkey);
-    const lines = readFileSync(path.join(dir, 'pollbook', 'entries.jsonl'), 'utf8').trimEnd().split('\n').map((l) => Buffer.from(l));
+    const lines = readFileSync(path.join(dir, 'pollbook', 'entries.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => Buffer.from(l));
     expect(mth(lines).equals(pollbook.root)).toBe(true);
   });
 });

@@ -65,42 +65,45 @@ describe('full disk', () => {
     if (mounted) spawnSync('umount', [mountPoint], { stdio: 'ignore' });
   });
 
-  it.skipIf(!mounted)('tmpfs: ENOSPC during append is a typed error, and the same store resumes once a file is deleted', () => {
-    const dir = path.join(mountPoint, 'station');
-    // The key lives off the small disk, so only the ledger competes for space.
-    const keyDir = path.join(scratch.dir, 'keys');
-    const signer = stationSigner(keyDir);
-    const opened = LedgerStore.open({ directory: dir, electionId: ELECTION, stationId: STATION, signer });
-    if (!opened.ok) throw new Error(describeLedgerError(opened.error));
-    const store = opened.value;
-    for (let i = 0; i < 20; i++) expect(store.append('ballots', demoEntry(i, BIG_TEXT)).ok).toBe(true);
+  it.skipIf(!mounted)(
+    'tmpfs: ENOSPC during append is a typed error, and the same store resumes once a file is deleted',
+    () => {
+      const dir = path.join(mountPoint, 'station');
+      // The key lives off the small disk, so only the ledger competes for space.
+      const keyDir = path.join(scratch.dir, 'keys');
+      const signer = stationSigner(keyDir);
+      const opened = LedgerStore.open({ directory: dir, electionId: ELECTION, stationId: STATION, signer });
+      if (!opened.ok) throw new Error(describeLedgerError(opened.error));
+      const store = opened.value;
+      for (let i = 0; i < 20; i++) expect(store.append('ballots', demoEntry(i, BIG_TEXT)).ok).toBe(true);
 
-    // Fill the rest of the disk with a ballast file.
-    const ballast = path.join(mountPoint, 'ballast');
-    const fd = openSync(ballast, 'w');
-    const chunk = Buffer.alloc(16 * 1024, 1);
-    try {
-      for (;;) writeSync(fd, chunk);
-    } catch (error) {
-      expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
-    } finally {
-      closeSync(fd);
-    }
+      // Fill the rest of the disk with a ballast file.
+      const ballast = path.join(mountPoint, 'ballast');
+      const fd = openSync(ballast, 'w');
+      const chunk = Buffer.alloc(16 * 1024, 1);
+      try {
+        for (;;) writeSync(fd, chunk);
+      } catch (error) {
+        expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
+      } finally {
+        closeSync(fd);
+      }
 
-    const { error, appended } = appendUntilFailure(store, 2000);
-    expect(error?.kind).toBe('disk-full');
-    const sizeWhenFull = store.size('ballots');
-    expect(sizeWhenFull).toBe(20 + appended);
-    expect(store.append('ballots', demoEntry(sizeWhenFull, BIG_TEXT)).ok).toBe(false);
-    expect(store.size('ballots')).toBe(sizeWhenFull);
+      const { error, appended } = appendUntilFailure(store, 2000);
+      expect(error?.kind).toBe('disk-full');
+      const sizeWhenFull = store.size('ballots');
+      expect(sizeWhenFull).toBe(20 + appended);
+      expect(store.append('ballots', demoEntry(sizeWhenFull, BIG_TEXT)).ok).toBe(false);
+      expect(store.size('ballots')).toBe(sizeWhenFull);
 
-    rmSync(ballast);
-    const resumed = store.append('ballots', demoEntry(sizeWhenFull, BIG_TEXT));
-    expect(resumed.ok && resumed.value.size).toBe(sizeWhenFull + 1);
-    store.close();
+      rmSync(ballast);
+      const resumed = store.append('ballots', demoEntry(sizeWhenFull, BIG_TEXT));
+      expect(resumed.ok && resumed.value.size).toBe(sizeWhenFull + 1);
+      store.close();
 
-    const again = LedgerStore.open({ directory: dir, electionId: ELECTION, stationId: STATION, signer });
-    expect(again.ok && again.value.size('ballots')).toBe(sizeWhenFull + 1);
-    if (again.ok) again.value.close();
-  });
+      const again = LedgerStore.open({ directory: dir, electionId: ELECTION, stationId: STATION, signer });
+      expect(again.ok && again.value.size('ballots')).toBe(sizeWhenFull + 1);
+      if (again.ok) again.value.close();
+    },
+  );
 });

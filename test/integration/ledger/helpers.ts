@@ -22,7 +22,13 @@ export function stationSigner(dir: string): StationSigner {
 }
 
 export function openStore(dir: string, extra: Partial<LedgerStoreOptions> = {}): LedgerStore {
-  const store = LedgerStore.open({ directory: dir, electionId: ELECTION, stationId: STATION, signer: stationSigner(dir), ...extra });
+  const store = LedgerStore.open({
+    directory: dir,
+    electionId: ELECTION,
+    stationId: STATION,
+    signer: stationSigner(dir),
+    ...extra,
+  });
   if (!store.ok) throw new Error(describeLedgerError(store.error));
   return store.value;
 }

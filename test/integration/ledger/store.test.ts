@@ -9,7 +9,14 @@ import { openCheckpoint, stationKeyName } from '../../../core/ledger/checkpoint'
 import { encodeEntry } from '../../../core/ledger/entries';
 import { leafHash, rootOfEntries, verifyConsistency, verifyInclusion } from '../../../core/ledger/merkle';
 import { noteVerifierFromKey } from '../../../core/ledger/note';
-import { LEDGER_FILE_NAME, LedgerReader, LedgerStore, describeLedgerError, internalNodeCount, internalNodePosition } from '../../../main/ledger/store';
+import {
+  LEDGER_FILE_NAME,
+  LedgerReader,
+  LedgerStore,
+  describeLedgerError,
+  internalNodeCount,
+  internalNodePosition,
+} from '../../../main/ledger/store';
 import { loadStationIdentity, provisionStationIdentity } from '../../../main/station/identity';
 import { ELECTION, STATION, demoEntry, openStore, stationSigner, tempDir } from './helpers';
 import { waitFor } from '../../support/wait-for';
@@ -32,7 +39,12 @@ function flip(bytes: Bytes, bit: number): Bytes {
 }
 
 function openError(dir: string): string {
-  const result = LedgerStore.open({ directory: dir, electionId: ELECTION, stationId: STATION, signer: stationSigner(dir) });
+  const result = LedgerStore.open({
+    directory: dir,
+    electionId: ELECTION,
+    stationId: STATION,
+    signer: stationSigner(dir),
+  });
   if (result.ok) {
     result.value.close();
     return 'opened';
@@ -53,7 +65,9 @@ describe('LedgerStore', () => {
     expect(store.size('pollbook')).toBe(0);
     const verifier = noteVerifierFromKey(store.verifierKey);
     if (!verifier.ok) throw new Error('bad vkey');
-    expect(store.checkpoint('pollbook')).toMatch(/^urna\/e2026\/st-042\/pollbook\n0\n47DEQpj8HBSa\+\/TImW\+5JCeuQeRkm5NMpJWZG3hSuFU=\n\n— urna\/e2026\/st-042 /);
+    expect(store.checkpoint('pollbook')).toMatch(
+      /^urna\/e2026\/st-042\/pollbook\n0\n47DEQpj8HBSa\+\/TImW\+5JCeuQeRkm5NMpJWZG3hSuFU=\n\n— urna\/e2026\/st-042 /,
+    );
     expect(openCheckpoint(store.checkpoint('ballots'), [verifier.value], 'urna/e2026/st-042/ballots').ok).toBe(true);
     store.close();
     const reader = LedgerReader.openForReading({ directory: dir });
@@ -81,7 +95,10 @@ describe('LedgerStore', () => {
     let seq = 0;
     fc.assert(
       fc.property(
-        fc.array(fc.record({ log: fc.constantFrom<LogKind>('ballots', 'pollbook'), batch: fc.integer({ min: 1, max: 3 }) }), { minLength: 1, maxLength: 6 }),
+        fc.array(
+          fc.record({ log: fc.constantFrom<LogKind>('ballots', 'pollbook'), batch: fc.integer({ min: 1, max: 3 }) }),
+          { minLength: 1, maxLength: 6 },
+        ),
         fc.nat(),
         fc.nat(),
         (appends, pick, bit) => {
@@ -92,7 +109,8 @@ describe('LedgerStore', () => {
             for (const entry of entries) {
               appended[log].push(encodeEntry(entry));
             }
-            while (roots[log].length < appended[log].length) roots[log].push(rootOfEntries(appended[log].slice(0, roots[log].length)));
+            while (roots[log].length < appended[log].length)
+              roots[log].push(rootOfEntries(appended[log].slice(0, roots[log].length)));
             roots[log].push(rootOfEntries(appended[log]));
             expect(toHex(receipt.value.rootHash)).toBe(toHex(rootOfEntries(appended[log])));
           }
@@ -113,7 +131,15 @@ describe('LedgerStore', () => {
             const proof = store.inclusionProof(log, index, treeSize);
             if (!proof.ok) throw new Error('no proof');
             expect(verifyInclusion(leaf, index, treeSize, proof.value, treeRoot)).toBe(true);
-            expect(verifyInclusion(leafHash(flip(appended[log][index] as Bytes, bit)), index, treeSize, proof.value, treeRoot)).toBe(false);
+            expect(
+              verifyInclusion(
+                leafHash(flip(appended[log][index] as Bytes, bit)),
+                index,
+                treeSize,
+                proof.value,
+                treeRoot,
+              ),
+            ).toBe(false);
             if (proof.value.length > 0) {
               const bad = proof.value.map((p, i) => (i === bit % proof.value.length ? flip(p, bit) : p));
               expect(verifyInclusion(leaf, index, treeSize, bad, treeRoot)).toBe(false);
@@ -125,7 +151,8 @@ describe('LedgerStore', () => {
               const bad = consistency.value.map((p, i) => (i === bit % consistency.value.length ? flip(p, bit) : p));
               expect(verifyConsistency(treeSize, size, treeRoot, root, bad)).toBe(false);
             }
-            if (treeSize < size) expect(verifyConsistency(treeSize, size, treeRoot, flip(root, bit), consistency.value)).toBe(false);
+            if (treeSize < size)
+              expect(verifyConsistency(treeSize, size, treeRoot, flip(root, bit), consistency.value)).toBe(false);
           }
         },
       ),
@@ -147,7 +174,10 @@ describe('LedgerStore', () => {
     for (let i = 0; i < 5; i++) expect(store.append('ballots', demoEntry(i)).ok).toBe(true);
     const databaseBefore = statSync(file).size;
     expect(statSync(`${file}-wal`).size).toBeGreaterThan(0);
-    await waitFor(() => statSync(file).size > databaseBefore, { what: 'the idle store to copy its WAL into the database', timeout: 10_000 });
+    await waitFor(() => statSync(file).size > databaseBefore, {
+      what: 'the idle store to copy its WAL into the database',
+      timeout: 10_000,
+    });
     expect(statSync(file).size).toBeGreaterThan(databaseBefore);
     store.close();
     expect(openStore(dir).size('ballots')).toBe(5);
@@ -167,11 +197,21 @@ describe('LedgerStore', () => {
   it('refuses a store of another election, station or key', () => {
     const dir = scratch('mismatch');
     openStore(dir).close();
-    const other = LedgerStore.open({ directory: dir, electionId: ELECTION, stationId: 'st-043' as typeof STATION, signer: stationSigner(dir) });
+    const other = LedgerStore.open({
+      directory: dir,
+      electionId: ELECTION,
+      stationId: 'st-043' as typeof STATION,
+      signer: stationSigner(dir),
+    });
     expect(other.ok || other.error.kind).toBe('store-mismatch');
     const stranger = provisionStationIdentity(path.join(scratch('key'), 'k'), stationKeyName(ELECTION, STATION));
     if (!stranger.ok) throw new Error('provision failed');
-    const wrongKey = LedgerStore.open({ directory: dir, electionId: ELECTION, stationId: STATION, signer: stranger.value });
+    const wrongKey = LedgerStore.open({
+      directory: dir,
+      electionId: ELECTION,
+      stationId: STATION,
+      signer: stranger.value,
+    });
     expect(wrongKey.ok || wrongKey.error.kind).toBe('store-mismatch');
   });
 });
@@ -193,7 +233,9 @@ describe('tamper and truncation on open', () => {
   it('names the first edited entry', () => {
     const dir = storeWith(20);
     const db = rawDb(dir);
-    db.prepare('UPDATE entries_ballots SET body = ? WHERE idx = 13').run(Buffer.from(JSON.stringify(demoEntry(13, 'forged'))));
+    db.prepare('UPDATE entries_ballots SET body = ? WHERE idx = 13').run(
+      Buffer.from(JSON.stringify(demoEntry(13, 'forged'))),
+    );
     db.close();
     expect(openError(dir)).toMatch(/ballots log failed verification at entry 13:/);
   });
@@ -203,7 +245,8 @@ describe('tamper and truncation on open', () => {
     // Rebuild entries and nodes from a forged history with the real code, then graft its tables on.
     const forged = scratch('forged');
     const fake = openStore(forged);
-    for (let i = 0; i < 20; i++) expect(fake.append('ballots', i === 6 ? demoEntry(6, 'forged') : demoEntry(i))).toMatchObject({ ok: true });
+    for (let i = 0; i < 20; i++)
+      expect(fake.append('ballots', i === 6 ? demoEntry(6, 'forged') : demoEntry(i))).toMatchObject({ ok: true });
     fake.close();
     const db = rawDb(dir);
     db.exec(`ATTACH DATABASE '${path.join(forged, LEDGER_FILE_NAME)}' AS forged`);
@@ -212,7 +255,9 @@ describe('tamper and truncation on open', () => {
     // The forger also re-sorts the checkpoints so the newest looks right: it cannot sign it under this key.
     db.exec('DETACH DATABASE forged');
     db.close();
-    expect(openError(dir)).toMatch(/ballots log failed verification at entry 6: entry does not match the signed checkpoint of size 7$/);
+    expect(openError(dir)).toMatch(
+      /ballots log failed verification at entry 6: entry does not match the signed checkpoint of size 7$/,
+    );
   });
 
   it('names the first missing entry of a truncated log', () => {
@@ -243,15 +288,21 @@ describe('tamper and truncation on open', () => {
     db = rawDb(sigDir);
     const row = db.prepare('SELECT note FROM checkpoints_ballots WHERE size = 5').get() as { note: string };
     const lastChar = row.note.at(-4) === 'A' ? 'B' : 'A';
-    db.prepare('UPDATE checkpoints_ballots SET note = ? WHERE size = 5').run(`${row.note.slice(0, -4)}${lastChar}${row.note.slice(-3)}`);
+    db.prepare('UPDATE checkpoints_ballots SET note = ? WHERE size = 5').run(
+      `${row.note.slice(0, -4)}${lastChar}${row.note.slice(-3)}`,
+    );
     db.close();
     expect(openError(sigDir)).toMatch(/ballots log failed verification at entry 4:/);
 
     const batchDir = storeWith(30, 10);
     db = rawDb(batchDir);
-    db.prepare('UPDATE entries_ballots SET body = ? WHERE idx = 15').run(Buffer.from(JSON.stringify(demoEntry(15, 'forged'))));
+    db.prepare('UPDATE entries_ballots SET body = ? WHERE idx = 15').run(
+      Buffer.from(JSON.stringify(demoEntry(15, 'forged'))),
+    );
     db.close();
-    expect(openError(batchDir)).toMatch(/at entry 14: tree node 1\/7 does not match entries 14..15; entries 10..19 no longer match/);
+    expect(openError(batchDir)).toMatch(
+      /at entry 14: tree node 1\/7 does not match entries 14..15; entries 10..19 no longer match/,
+    );
   });
 
   it('refuses a file that is not a database', () => {

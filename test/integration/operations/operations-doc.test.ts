@@ -40,7 +40,9 @@ describe('docs/OPERATIONS.md, end to end', () => {
     expect(dayDone).toBe(true);
     const all = outputs.join('\n');
     expect(all).toContain('paper and digital counts agree at every station');
-    expect(all).toContain('election record verified at stage tallied against specification 0.2: every check it holds passes');
+    expect(all).toContain(
+      'election record verified at stage tallied against specification 0.2: every check it holds passes',
+    );
     expect(all).toContain('"status":"cast"');
     expect(existsSync(path.join(workDir, 'audit-result.json'))).toBe(true);
     expect(existsSync(path.join(workDir, 'record', 'results.json'))).toBe(true);

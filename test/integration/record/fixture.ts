@@ -56,7 +56,11 @@ export const DEFAULT_STATIONS: readonly StationPlan[] = [
 ];
 
 export function runUrna(args: readonly string[]): { status: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [path.resolve('bin/urna.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 120_000 });
+  const result = spawnSync(process.execPath, [path.resolve('bin/urna.mjs'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' },
+    timeout: 120_000,
+  });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -88,7 +92,11 @@ function localCeremony(dir: string): CeremonyRunner {
 }
 
 /** The test election with a real ceremony behind its joint key; the ceremony's files are in `ceremonyDir`. */
-function makeElection(label: string, stations: readonly StationPlan[], ceremony?: CeremonyRunner): { election: TestElection; guardianFiles: readonly string[]; ceremonyDir: string } {
+function makeElection(
+  label: string,
+  stations: readonly StationPlan[],
+  ceremony?: CeremonyRunner,
+): { election: TestElection; guardianFiles: readonly string[]; ceremonyDir: string } {
   const run = ceremony ?? localCeremony(mkdtempSync(path.join(tmpdir(), 'urna-ceremony-')));
   let held: ReturnType<CeremonyRunner['hold']> | undefined;
   const election = makeTestElection({
@@ -103,7 +111,12 @@ function makeElection(label: string, stations: readonly StationPlan[], ceremony?
         const record = JSON.parse(held.ceremonyText) as { jointKey: string };
         const jointKey = GroupElement.fromBase64Url(record.jointKey);
         if (!jointKey.ok) throw new Error('ceremony: joint key');
-        return { jointKey: jointKey.value, ceremonyRecordHash: ceremonyRecordHash(record), count: run.count, threshold: run.threshold };
+        return {
+          jointKey: jointKey.value,
+          ceremonyRecordHash: ceremonyRecordHash(record),
+          count: run.count,
+          threshold: run.threshold,
+        };
       },
     },
   });
@@ -115,7 +128,12 @@ function makeElection(label: string, stations: readonly StationPlan[], ceremony?
 }
 
 /** What the election of `runElection(label, stations)` binds its key ceremony to, for a ceremony held outside the fixture. */
-export function ceremonyBaseHashOf(label: string, stations: readonly StationPlan[], count: number, threshold: number): Bytes {
+export function ceremonyBaseHashOf(
+  label: string,
+  stations: readonly StationPlan[],
+  count: number,
+  threshold: number,
+): Bytes {
   let captured: Bytes | undefined;
   const probe = makeTestElection({
     validators: 3,
@@ -136,7 +154,11 @@ export function ceremonyBaseHashOf(label: string, stations: readonly StationPlan
 }
 
 /** Records every planned ballot, closes the polls, syncs to all validators. */
-export async function runElection(label: string, stations: readonly StationPlan[] = DEFAULT_STATIONS, ceremony?: CeremonyRunner): Promise<RecordRun> {
+export async function runElection(
+  label: string,
+  stations: readonly StationPlan[] = DEFAULT_STATIONS,
+  ceremony?: CeremonyRunner,
+): Promise<RecordRun> {
   const { election, guardianFiles, ceremonyDir } = makeElection(label, stations, ceremony);
   const processes = election.validators.map((v) => new ValidatorProcess(election.writeConfig(v, 0)));
   const urls = await Promise.all(processes.map((p) => p.start()));
@@ -149,7 +171,8 @@ export async function runElection(label: string, stations: readonly StationPlan[
     if (plan.held === true) continue;
     const writer = BallotWriter.open(election, spec, path.join(election.dir, 'stations', plan.id));
     const counts = new Map<string, Map<string, number>>();
-    for (const contest of writer.manifest.contests) counts.set(contest.contestId, new Map(contest.selections.map((s) => [s as string, 0])));
+    for (const contest of writer.manifest.contests)
+      counts.set(contest.contestId, new Map(contest.selections.map((s) => [s as string, 0])));
     let serial = 0;
     const noteCast = () => {
       for (const contest of writer.manifest.contests) {
@@ -172,7 +195,12 @@ export async function runElection(label: string, stations: readonly StationPlan[
           const pending = writer.pendingEntry();
           serial++;
           writer.append('ballots', pending.entry);
-          writer.append('ballots', { type: 'ballot-voided', v: 1, ballotId: pending.ballot.ballotId, reason: 'not-printed' });
+          writer.append('ballots', {
+            type: 'ballot-voided',
+            v: 1,
+            ballotId: pending.ballot.ballotId,
+            reason: 'not-printed',
+          });
         }
       }
     }
@@ -192,7 +220,14 @@ export async function runElection(label: string, stations: readonly StationPlan[
     });
     client.start();
     await waitFor(
-      () => client.status().validators.every((v) => v.cosigned.ballots === writer.ledger.size('ballots') && v.cosigned.pollbook === writer.ledger.size('pollbook')),
+      () =>
+        client
+          .status()
+          .validators.every(
+            (v) =>
+              v.cosigned.ballots === writer.ledger.size('ballots') &&
+              v.cosigned.pollbook === writer.ledger.size('pollbook'),
+          ),
       { what: `every validator cosigned ${plan.id}`, timeout: 60_000 },
     );
     await client.stop();

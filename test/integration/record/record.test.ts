@@ -34,8 +34,20 @@ beforeAll(async () => {
   run = await runElection('record');
   untallied = path.join(run.dir, 'record-untallied');
   const exported = runUrna([
-    'record', 'export', '--out', untallied, '--election', run.election.packageFile, '--guardians', run.ceremonyDir,
-    '--enrollments', path.join(run.dir, 'enrollments'), '--station-manifest', run.election.stationManifestFile, '--from', ...run.urls,
+    'record',
+    'export',
+    '--out',
+    untallied,
+    '--election',
+    run.election.packageFile,
+    '--guardians',
+    run.ceremonyDir,
+    '--enrollments',
+    path.join(run.dir, 'enrollments'),
+    '--station-manifest',
+    run.election.stationManifestFile,
+    '--from',
+    ...run.urls,
   ]);
   expect(exported.stderr).toBe('');
   expect(exported.status).toBe(0);
@@ -43,13 +55,17 @@ beforeAll(async () => {
   shares = run.guardianFiles.map((key, i) => {
     const out = path.join(run.dir, 'shares', `guardian-${i + 1}.json`);
     const shared = runUrna(['tally', 'share', '--record', untallied, '--key', key, '--out', out, '--threads', '0']);
-    expect(shared.stdout).toContain(`guardian guardian-${i + 1} partially decrypted the totals of 3 station(s) (19 cast ballots)`);
+    expect(shared.stdout).toContain(
+      `guardian guardian-${i + 1} partially decrypted the totals of 3 station(s) (19 cast ballots)`,
+    );
     expect(shared.status).toBe(0);
     return out;
   });
   tallied = copyOf(untallied);
-  const combined = runUrna(['tally', 'combine', '--record', tallied, '--threads', '0', ...(shares.slice(0, 3))]);
-  expect(combined.stdout).toContain('decrypted the totals of 3 station(s) with the shares of guardian-1, guardian-2, guardian-3');
+  const combined = runUrna(['tally', 'combine', '--record', tallied, '--threads', '0', ...shares.slice(0, 3)]);
+  expect(combined.stdout).toContain(
+    'decrypted the totals of 3 station(s) with the shares of guardian-1, guardian-2, guardian-3',
+  );
   expect(combined.status).toBe(0);
 }, 240_000);
 
@@ -60,11 +76,23 @@ afterAll(async () => {
 
 describe('an election record from a real run', () => {
   it('has the pinned layout, with the station signature then the cosignatures on each checkpoint', () => {
-    for (const file of ['election.json', 'guardians/key-ceremony.json', 'guardians/joint-key', 'validators/validator-1.vkey', 'tally/encrypted-totals.json', 'tally/shares/guardian-1.json', 'results.json', 'results.nist.json']) {
+    for (const file of [
+      'election.json',
+      'guardians/key-ceremony.json',
+      'guardians/joint-key',
+      'validators/validator-1.vkey',
+      'tally/encrypted-totals.json',
+      'tally/shares/guardian-1.json',
+      'results.json',
+      'results.nist.json',
+    ]) {
       expect(() => readFileSync(path.join(tallied, file))).not.toThrow();
     }
     const checkpoint = readFileSync(path.join(tallied, 'stations/station-1/ballots/checkpoint'), 'utf8');
-    const signers = checkpoint.split('\n').filter((l) => l.startsWith('— ')).map((l) => l.split(' ')[1]);
+    const signers = checkpoint
+      .split('\n')
+      .filter((l) => l.startsWith('— '))
+      .map((l) => l.split(' ')[1]);
     expect(signers).toEqual(['urna/svetlogorye-2026-09/station-1', 'validator-1', 'validator-2', 'validator-3']);
     expect(readFileSync(path.join(tallied, 'stations/station-1/pollbook/checkpoint'), 'utf8')).toContain('/pollbook\n');
   });
@@ -75,7 +103,10 @@ describe('an election record from a real run', () => {
     expect(verified.stdout).toContain('election record verified');
     expect(verified.status).toBe(0);
     expect(verified.stderr).toMatch(/verify: \d+\/\d+ stations, \d+ ballots' proofs verified/);
-    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as { ok: boolean; summary: { ballotsCast: number; challenged: number; voided: number } };
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as {
+      ok: boolean;
+      summary: { ballotsCast: number; challenged: number; voided: number };
+    };
     expect(report.ok).toBe(true);
     expect(report.summary).toMatchObject({ ballotsCast: 19, challenged: 2, voided: 1 });
 
@@ -99,24 +130,47 @@ describe('an election record from a real run', () => {
 
   it('any 3 of the 4 guardians decrypt the same totals, and 2 are refused', () => {
     const baseline = JSON.parse(readFileSync(path.join(tallied, 'results.json'), 'utf8')) as ElectionResults;
-    for (const subset of [[0, 1, 3], [1, 2, 3]]) {
+    for (const subset of [
+      [0, 1, 3],
+      [1, 2, 3],
+    ]) {
       const dir = copyOf(untallied);
-      const combined = runUrna(['tally', 'combine', '--record', dir, '--threads', '0', ...subset.map((i) => shares[i] as string)]);
+      const combined = runUrna([
+        'tally',
+        'combine',
+        '--record',
+        dir,
+        '--threads',
+        '0',
+        ...subset.map((i) => shares[i] as string),
+      ]);
       expect(combined.status).toBe(0);
       const results = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8')) as ElectionResults;
       expect(results.guardians).toEqual(subset.map((i) => `guardian-${i + 1}`));
       expect({ ...results, guardians: [] }).toEqual({ ...baseline, guardians: [] });
     }
     const dir = copyOf(untallied);
-    const refused = runUrna(['tally', 'combine', '--record', dir, '--threads', '0', shares[1] as string, shares[3] as string]);
+    const refused = runUrna([
+      'tally',
+      'combine',
+      '--record',
+      dir,
+      '--threads',
+      '0',
+      shares[1] as string,
+      shares[3] as string,
+    ]);
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain('V23 check too-few-guardians failed: 2 guardian share(s) given; any 3 of the 4 guardians are needed');
+    expect(refused.stderr).toContain(
+      'V23 check too-few-guardians failed: 2 guardian share(s) given; any 3 of the 4 guardians are needed',
+    );
     expect(() => readFileSync(path.join(dir, 'results.json'))).toThrow();
   });
 });
 
 describe('each tampering makes `urna verify` exit 1 naming the check', () => {
-  const entriesOf = (record: string, station: string) => path.join(record, 'stations', station, 'ballots', 'entries.jsonl');
+  const entriesOf = (record: string, station: string) =>
+    path.join(record, 'stations', station, 'ballots', 'entries.jsonl');
   const linesOf = (file: string) => readFileSync(file, 'utf8').slice(0, -1).split('\n');
   const writeLines = (file: string, lines: readonly string[]) => writeFileSync(file, `${lines.join('\n')}\n`);
 
@@ -145,7 +199,9 @@ describe('each tampering makes `urna verify` exit 1 naming the check', () => {
     const result = verify(dir);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`station station-2, ballots log`);
-    expect(result.stderr).toContain(`V12 check log-root failed: entries.jsonl holds ${lines.length} entries, the signed checkpoint ${lines.length + 1}`);
+    expect(result.stderr).toContain(
+      `V12 check log-root failed: entries.jsonl holds ${lines.length} entries, the signed checkpoint ${lines.length + 1}`,
+    );
   });
 
   it('two entries swapped', () => {
@@ -157,7 +213,9 @@ describe('each tampering makes `urna verify` exit 1 naming the check', () => {
     const result = verify(dir);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('station station-3, ballots log');
-    expect(result.stderr).toContain('V12 check log-root failed: the entries do not hash to the root the station signed');
+    expect(result.stderr).toContain(
+      'V12 check log-root failed: the entries do not hash to the root the station signed',
+    );
     expect(result.stderr).toContain('entry 1 ballot-not-pending');
   });
 
@@ -171,13 +229,17 @@ describe('each tampering makes `urna verify` exit 1 naming the check', () => {
     const result = verify(dir);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('station station-2, pollbook log');
-    expect(result.stderr).toContain('V11 check cosignature-threshold failed: 1 validator(s) of the package cosigned (validator-1); 2 are needed');
+    expect(result.stderr).toContain(
+      'V11 check cosignature-threshold failed: 1 validator(s) of the package cosigned (validator-1); 2 are needed',
+    );
   });
 
   it('a partial decryption altered', () => {
     const dir = copyOf(tallied);
     const file = path.join(dir, 'tally', 'shares', 'guardian-2.json');
-    const share = JSON.parse(readFileSync(file, 'utf8')) as { units: { unitId: string; partial: { shares: { share: string }[] } }[] };
+    const share = JSON.parse(readFileSync(file, 'utf8')) as {
+      units: { unitId: string; partial: { shares: { share: string }[] } }[];
+    };
     const station = share.units[1];
     const [first, second] = station?.partial.shares ?? [];
     if (first === undefined || second === undefined) throw new Error('shares');
@@ -192,19 +254,28 @@ describe('each tampering makes `urna verify` exit 1 naming the check', () => {
   it('a result changed', () => {
     const dir = copyOf(tallied);
     const file = path.join(dir, 'results.json');
-    const results = JSON.parse(readFileSync(file, 'utf8')) as { stations: { contests: { selections: { count: number }[] }[] }[] };
+    const results = JSON.parse(readFileSync(file, 'utf8')) as {
+      stations: { contests: { selections: { count: number }[] }[] }[];
+    };
     const selection = results.stations[0]?.contests[1]?.selections[0];
     if (selection === undefined) throw new Error('results');
     selection.count += 1;
     writeFileSync(file, JSON.stringify(results, null, 2));
     const result = verify(dir);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('V24 check results failed: results.json differs from the verified decryption at stations[station-1].contests[council-district-3].selections[');
+    expect(result.stderr).toContain(
+      'V24 check results failed: results.json differs from the verified decryption at stations[station-1].contests[council-district-3].selections[',
+    );
   });
 });
 
 describe('reconciliation and audit on the real record', () => {
-  type PaperFile = { type: 'paper-counts'; v: 1; electionId: string; stations: { stationId: string; paperRecords: number; printedCastCount?: number; contests: unknown[] }[] };
+  type PaperFile = {
+    type: 'paper-counts';
+    v: 1;
+    electionId: string;
+    stations: { stationId: string; paperRecords: number; printedCastCount?: number; contests: unknown[] }[];
+  };
 
   /** Paper counts that agree with the decrypted results. */
   function agreeingPaper(): PaperFile {
@@ -213,7 +284,12 @@ describe('reconciliation and audit on the real record', () => {
       type: 'paper-counts',
       v: 1,
       electionId: results.electionId,
-      stations: results.stations.map((s) => ({ stationId: s.stationId, paperRecords: s.ballotsCast, printedCastCount: s.ballotsCast, contests: s.contests.map((c) => ({ contestId: c.contestId, selections: c.selections })) })),
+      stations: results.stations.map((s) => ({
+        stationId: s.stationId,
+        paperRecords: s.ballotsCast,
+        printedCastCount: s.ballotsCast,
+        contests: s.contests.map((c) => ({ contestId: c.contestId, selections: c.selections })),
+      })),
     };
   }
 
@@ -232,11 +308,17 @@ describe('reconciliation and audit on the real record', () => {
     writeFileSync(bad, JSON.stringify(paper));
     const flagged = runUrna(['reconcile', '--record', tallied, '--paper', bad, '--threads', '0']);
     expect(flagged.status).toBe(1);
-    expect(flagged.stdout).toContain('DISCREPANCY station station-2: paper records counted vs ballots cast in the log: paper 6, digital 5');
+    expect(flagged.stdout).toContain(
+      'DISCREPANCY station station-2: paper records counted vs ballots cast in the log: paper 6, digital 5',
+    );
     expect(flagged.stdout.match(/DISCREPANCY/g)?.length).toBe(1);
-    const report = JSON.parse(readFileSync(path.join(run.dir, 'paper-bad.reconciliation.json'), 'utf8')) as { discrepancies: { stationId: string; kind: string }[] };
+    const report = JSON.parse(readFileSync(path.join(run.dir, 'paper-bad.reconciliation.json'), 'utf8')) as {
+      discrepancies: { stationId: string; kind: string }[];
+    };
     expect(report.discrepancies).toEqual([{ stationId: 'station-2', kind: 'paper-vs-cast', paper: 6, digital: 5 }]);
-    expect(readFileSync(path.join(run.dir, 'paper-bad.reconciliation.html'), 'utf8')).toContain('<td class="n bad">6</td>');
+    expect(readFileSync(path.join(run.dir, 'paper-bad.reconciliation.html'), 'utf8')).toContain(
+      '<td class="n bad">6</td>',
+    );
   });
 
   it('publishes the same pull list for the same seed', () => {
@@ -244,7 +326,22 @@ describe('reconciliation and audit on the real record', () => {
     const first = path.join(run.dir, 'sample-1.json');
     const second = path.join(run.dir, 'sample-2.json');
     for (const out of [first, second]) {
-      const started = runUrna(['audit', 'start', '--record', tallied, '--risk-limit', '0.1', '--seed', seed, '--draws', '12', '--out', out, '--threads', '0']);
+      const started = runUrna([
+        'audit',
+        'start',
+        '--record',
+        tallied,
+        '--risk-limit',
+        '0.1',
+        '--seed',
+        seed,
+        '--draws',
+        '12',
+        '--out',
+        out,
+        '--threads',
+        '0',
+      ]);
       expect(started.status).toBe(0);
     }
     const draws = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { draws: unknown[] }).draws;

@@ -57,7 +57,18 @@ async function tally(record: string): Promise<void> {
   const shares: string[] = [];
   for (const [i, key] of run.guardianFiles.slice(0, 3).entries()) {
     const out = path.join(record, '..', `${path.basename(record)}-share-${i + 1}.json`);
-    const shared = await urnaAsync(['tally', 'share', '--record', record, '--key', key, '--out', out, '--threads', '0']);
+    const shared = await urnaAsync([
+      'tally',
+      'share',
+      '--record',
+      record,
+      '--key',
+      key,
+      '--out',
+      out,
+      '--threads',
+      '0',
+    ]);
     expect(shared.status, shared.stderr).toBe(0);
     shares.push(out);
   }
@@ -69,8 +80,20 @@ beforeAll(async () => {
   run = await runElection('stations');
   untallied = path.join(run.dir, 'record-untallied');
   const exported = await urnaAsync([
-    'record', 'export', '--out', untallied, '--election', electionFile(), '--guardians', run.ceremonyDir,
-    '--enrollments', path.join(run.dir, 'enrollments'), '--station-manifest', run.election.stationManifestFile, '--from', ...run.urls,
+    'record',
+    'export',
+    '--out',
+    untallied,
+    '--election',
+    electionFile(),
+    '--guardians',
+    run.ceremonyDir,
+    '--enrollments',
+    path.join(run.dir, 'enrollments'),
+    '--station-manifest',
+    run.election.stationManifestFile,
+    '--from',
+    ...run.urls,
   ]);
   expect(exported.stderr).toBe('');
   expect(exported.status).toBe(0);
@@ -99,14 +122,38 @@ describe('the record holds every station of the signed station list', () => {
 
     const bare = copyOf(untallied);
     rmSync(path.join(bare, 'stations', 'station-3'), { recursive: true });
-    const share = await urnaAsync(['tally', 'share', '--record', bare, '--key', run.guardianFiles[0] as string, '--out', path.join(run.dir, 'refused-share.json'), '--threads', '0']);
+    const share = await urnaAsync([
+      'tally',
+      'share',
+      '--record',
+      bare,
+      '--key',
+      run.guardianFiles[0] as string,
+      '--out',
+      path.join(run.dir, 'refused-share.json'),
+      '--threads',
+      '0',
+    ]);
     expect(share.status).toBe(1);
     expect(share.stderr).toContain('V6 check station-missing failed');
   });
 
   it("the authority's signed not-operated statement in its place, and the tally redone: the record verifies", async () => {
     const statement = path.join(run.dir, 'station-3.not-operated.json');
-    const signed = await urnaAsync(['station', 'not-operated', '--key', authorityKey(), '--election', electionFile(), '--station', 'station-3', '--station-manifest', run.election.stationManifestFile, '--out', statement]);
+    const signed = await urnaAsync([
+      'station',
+      'not-operated',
+      '--key',
+      authorityKey(),
+      '--election',
+      electionFile(),
+      '--station',
+      'station-3',
+      '--station-manifest',
+      run.election.stationManifestFile,
+      '--out',
+      statement,
+    ]);
     expect(signed.stderr).toBe('');
     expect(signed.status).toBe(0);
 
@@ -118,7 +165,9 @@ describe('the record holds every station of the signed station list', () => {
     const result = await verify(dir);
     expect(result.stdout).toContain("did not operate (the authority's statement): station-3");
     expect(result.status).toBe(0);
-    const results = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8')) as { overall: { ballotsCast: number } };
+    const results = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8')) as {
+      overall: { ballotsCast: number };
+    };
     expect(results.overall.ballotsCast).toBe(13);
 
     // The statement beside the station's own logs is a contradiction, not a pass.
@@ -126,7 +175,9 @@ describe('the record holds every station of the signed station list', () => {
     cpSync(statement, path.join(both, 'stations', 'station-3', 'not-operated.json'));
     const contradiction = await verify(both);
     expect(contradiction.status).toBe(1);
-    expect(contradiction.stderr).toContain('station station-3, stations/station-3/not-operated.json: V6 check station-not-operated failed');
+    expect(contradiction.stderr).toContain(
+      'station station-3, stations/station-3/not-operated.json: V6 check station-not-operated failed',
+    );
 
     // A statement not signed by the authority counts for nothing.
     const forged = copyOf(dir);
@@ -141,7 +192,21 @@ describe('the record holds every station of the signed station list', () => {
   it('a station whose logs are in the record but that the manifest does not list: station-not-listed', async () => {
     const manifest = path.join(run.dir, 'manifest-without-station-3.json');
     const enrollments = ['station-1', 'station-2'].map((id) => path.join(run.dir, 'enrollments', `${id}.json`));
-    const signed = await urnaAsync(['station', 'manifest', '--key', authorityKey(), '--election', electionFile(), '--manifest-version', '2', '--final', '--enrollments', ...enrollments, '--out', manifest]);
+    const signed = await urnaAsync([
+      'station',
+      'manifest',
+      '--key',
+      authorityKey(),
+      '--election',
+      electionFile(),
+      '--manifest-version',
+      '2',
+      '--final',
+      '--enrollments',
+      ...enrollments,
+      '--out',
+      manifest,
+    ]);
     expect(signed.stdout).toContain('station manifest version 2');
     expect(signed.status).toBe(0);
     const dir = copyOf(tallied);
@@ -162,8 +227,23 @@ describe('the record holds every station of the signed station list', () => {
     // The authority's first list, before station-3 was enrolled: validly signed, not final.
     const early = path.join(run.dir, 'manifest-v1-early.json');
     const enrollments = ['station-1', 'station-2'].map((id) => path.join(run.dir, 'enrollments', `${id}.json`));
-    const signed = await urnaAsync(['station', 'manifest', '--key', authorityKey(), '--election', electionFile(), '--manifest-version', '1', '--enrollments', ...enrollments, '--out', early]);
-    expect(signed.stdout).toContain('(not final: records verify only against the list signed with --final when the polls open)');
+    const signed = await urnaAsync([
+      'station',
+      'manifest',
+      '--key',
+      authorityKey(),
+      '--election',
+      electionFile(),
+      '--manifest-version',
+      '1',
+      '--enrollments',
+      ...enrollments,
+      '--out',
+      early,
+    ]);
+    expect(signed.stdout).toContain(
+      '(not final: records verify only against the list signed with --final when the polls open)',
+    );
     expect(signed.status).toBe(0);
     const notFinal = "V5 check station-manifest failed: version 1 is not the authority's final station list (final no)";
 
@@ -171,7 +251,18 @@ describe('the record holds every station of the signed station list', () => {
     const dir = copyOf(untallied);
     rmSync(path.join(dir, 'stations', 'station-3'), { recursive: true });
     cpSync(early, path.join(dir, 'station-manifest.json'));
-    const share = await urnaAsync(['tally', 'share', '--record', dir, '--key', run.guardianFiles[0] as string, '--out', path.join(run.dir, 'early-share.json'), '--threads', '0']);
+    const share = await urnaAsync([
+      'tally',
+      'share',
+      '--record',
+      dir,
+      '--key',
+      run.guardianFiles[0] as string,
+      '--out',
+      path.join(run.dir, 'early-share.json'),
+      '--threads',
+      '0',
+    ]);
     expect(share.stderr).toContain(notFinal);
     expect(share.status).toBe(1);
 
@@ -183,8 +274,20 @@ describe('the record holds every station of the signed station list', () => {
     expect(result.status).toBe(1);
 
     const exported = await urnaAsync([
-      'record', 'export', '--out', path.join(run.dir, 'export-early'), '--election', electionFile(), '--guardians', run.ceremonyDir,
-      '--enrollments', path.join(run.dir, 'enrollments'), '--station-manifest', early, '--from', ...run.urls,
+      'record',
+      'export',
+      '--out',
+      path.join(run.dir, 'export-early'),
+      '--election',
+      electionFile(),
+      '--guardians',
+      run.ceremonyDir,
+      '--enrollments',
+      path.join(run.dir, 'enrollments'),
+      '--station-manifest',
+      early,
+      '--from',
+      ...run.urls,
     ]);
     expect(exported.stderr).toContain("version 1 is not the authority's final station list");
     expect(exported.status).toBe(1);
@@ -192,22 +295,44 @@ describe('the record holds every station of the signed station list', () => {
 
   it('`urna record export` asking fewer validators than a checkpoint needs says that once, not "submit the station\'s logs" per log', async () => {
     const exported = await urnaAsync([
-      'record', 'export', '--out', path.join(run.dir, 'export-one-validator'), '--election', electionFile(), '--guardians', run.ceremonyDir,
-      '--enrollments', path.join(run.dir, 'enrollments'), '--station-manifest', run.election.stationManifestFile, '--from', run.urls[0] ?? '',
+      'record',
+      'export',
+      '--out',
+      path.join(run.dir, 'export-one-validator'),
+      '--election',
+      electionFile(),
+      '--guardians',
+      run.ceremonyDir,
+      '--enrollments',
+      path.join(run.dir, 'enrollments'),
+      '--station-manifest',
+      run.election.stationManifestFile,
+      '--from',
+      run.urls[0] ?? '',
     ]);
     expect(exported.stderr).not.toContain("submit the station's logs");
     const warnings = exported.stderr.split('\n').filter((line) => line.startsWith('urna: warning:'));
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('only 1 validator was asked (--from), and a checkpoint needs the cosignatures of 2 of the package\'s 3');
+    expect(warnings[0]).toContain(
+      "only 1 validator was asked (--from), and a checkpoint needs the cosignatures of 2 of the package's 3",
+    );
     expect(warnings[0]).toContain("Give every validator's URL with --from (");
   });
 
   it('`urna record export` names a listed station no source holds, and completes the record with its statement', async () => {
     // Version 2 of the list adds station-4, enrolled but never run.
     const authority = ed25519NoteSigner('svetlogorye-commission', seedFor('stations/authority'));
-    const station4 = ed25519NoteSigner(stationKeyName(run.election.definition.electionId, 'station-4' as StationId), seedFor('stations/station/station-4'));
+    const station4 = ed25519NoteSigner(
+      stationKeyName(run.election.definition.electionId, 'station-4' as StationId),
+      seedFor('stations/station/station-4'),
+    );
     const enrollment = enrollStation(
-      { electionId: run.election.definition.electionId, stationId: 'station-4' as StationId, precinctId: 'uik-1202' as PrecinctId, stationVerifierKey: formatVerifierKey(station4.name, SIGNATURE_TYPE_ED25519, station4.publicKey) },
+      {
+        electionId: run.election.definition.electionId,
+        stationId: 'station-4' as StationId,
+        precinctId: 'uik-1202' as PrecinctId,
+        stationVerifierKey: formatVerifierKey(station4.name, SIGNATURE_TYPE_ED25519, station4.publicKey),
+      },
       authority,
       run.election.definition,
     );
@@ -216,21 +341,65 @@ describe('the record holds every station of the signed station list', () => {
     cpSync(path.join(run.dir, 'enrollments'), enrollments, { recursive: true });
     writeFileSync(path.join(enrollments, 'station-4.json'), JSON.stringify(enrollment.value));
     const manifest = path.join(run.dir, 'manifest-v2.json');
-    const signed = await urnaAsync(['station', 'manifest', '--key', authorityKey(), '--election', electionFile(), '--manifest-version', '2', '--final', '--enrollments', enrollments, '--out', manifest]);
+    const signed = await urnaAsync([
+      'station',
+      'manifest',
+      '--key',
+      authorityKey(),
+      '--election',
+      electionFile(),
+      '--manifest-version',
+      '2',
+      '--final',
+      '--enrollments',
+      enrollments,
+      '--out',
+      manifest,
+    ]);
     expect(signed.stdout).toContain('4 station(s): station-1, station-2, station-3, station-4');
 
     const exportArgs = (out: string, ...extra: string[]) => [
-      'record', 'export', '--out', out, '--election', electionFile(), '--guardians', run.ceremonyDir, '--enrollments', enrollments,
-      '--station-manifest', manifest, '--from', ...run.urls, ...extra,
+      'record',
+      'export',
+      '--out',
+      out,
+      '--election',
+      electionFile(),
+      '--guardians',
+      run.ceremonyDir,
+      '--enrollments',
+      enrollments,
+      '--station-manifest',
+      manifest,
+      '--from',
+      ...run.urls,
+      ...extra,
     ];
     const incomplete = await urnaAsync(exportArgs(path.join(run.dir, 'export-incomplete')));
     expect(incomplete.status).toBe(1);
-    expect(incomplete.stderr).toContain('the record is incomplete: station(s) station-4 of the station manifest have no logs at any source and no not-operated statement');
+    expect(incomplete.stderr).toContain(
+      'the record is incomplete: station(s) station-4 of the station manifest have no logs at any source and no not-operated statement',
+    );
     const refused = await verify(path.join(run.dir, 'export-incomplete'));
     expect(refused.stderr).toContain('station station-4, stations/station-4/: V6 check station-missing failed');
 
     const statement = path.join(run.dir, 'station-4.not-operated.json');
-    expect((await urnaAsync(['station', 'not-operated', '--key', authorityKey(), '--election', electionFile(), '--station', 'station-4', '--out', statement])).status).toBe(0);
+    expect(
+      (
+        await urnaAsync([
+          'station',
+          'not-operated',
+          '--key',
+          authorityKey(),
+          '--election',
+          electionFile(),
+          '--station',
+          'station-4',
+          '--out',
+          statement,
+        ])
+      ).status,
+    ).toBe(0);
     const complete = path.join(run.dir, 'export-complete');
     const exported = await urnaAsync(exportArgs(complete, '--not-operated', statement));
     expect(exported.stderr).toBe('');
@@ -250,14 +419,27 @@ describe('a validator given the station manifest', () => {
     try {
       const manifest = path.join(election.dir, 'only-station-1.json');
       const signed = await urnaAsync([
-        'station', 'manifest', '--key', election.authoritySignerKeyFile, '--election', election.packageFile, '--manifest-version', '1',
-        '--enrollments', path.join(election.dir, 'enrollments', 'station-1.json'), '--out', manifest,
+        'station',
+        'manifest',
+        '--key',
+        election.authoritySignerKeyFile,
+        '--election',
+        election.packageFile,
+        '--manifest-version',
+        '1',
+        '--enrollments',
+        path.join(election.dir, 'enrollments', 'station-1.json'),
+        '--out',
+        manifest,
       ]);
       expect(signed.status).toBe(0);
       const validator = election.validators[0];
       if (validator === undefined) throw new Error('validator');
       const configFile = election.writeConfig(validator, 0);
-      writeFileSync(configFile, JSON.stringify({ ...(JSON.parse(readFileSync(configFile, 'utf8')) as object), stationManifest: manifest }));
+      writeFileSync(
+        configFile,
+        JSON.stringify({ ...(JSON.parse(readFileSync(configFile, 'utf8')) as object), stationManifest: manifest }),
+      );
       const config = readValidatorConfig(configFile);
       if (!config.ok) throw new Error(config.error);
       const logger = new MemoryEventLogger();
@@ -271,7 +453,11 @@ describe('a validator given the station manifest', () => {
           const writer = BallotWriter.open(election, spec, path.join(election.dir, 'stations', spec.stationId));
           writer.openPolls();
           writer.castBallot();
-          const response = await server.inject({ method: 'POST', url: '/urna/v1/entries', payload: entriesRequest(writer.ledger, 'ballots', 0) as unknown as Record<string, unknown> });
+          const response = await server.inject({
+            method: 'POST',
+            url: '/urna/v1/entries',
+            payload: entriesRequest(writer.ledger, 'ballots', 0) as unknown as Record<string, unknown>,
+          });
           writer.close();
           return { status: response.statusCode, json: response.json<{ error?: { code: string; message: string } }>() };
         };
@@ -297,7 +483,26 @@ describe.skipIf(!socatAvailable())('a simulated election with a station of 3 bal
     const dir = mkdtempSync(path.join(tmpdir(), 'urna-stations-sim-'));
     try {
       const out = path.join(dir, 'record');
-      const args = ['simulate', '--station-voters', '3,12,12', '--validators', '3', '--cosign', '2', '--guardians', '3', '--threshold', '2', '--seed', 'small-1', '--out', out, '--quiet', '--threads', '1'];
+      const args = [
+        'simulate',
+        '--station-voters',
+        '3,12,12',
+        '--validators',
+        '3',
+        '--cosign',
+        '2',
+        '--guardians',
+        '3',
+        '--threshold',
+        '2',
+        '--seed',
+        'small-1',
+        '--out',
+        out,
+        '--quiet',
+        '--threads',
+        '1',
+      ];
       const ran = await urnaAsync(args);
       expect(ran.status, ran.stderr.slice(-3000)).toBe(0);
       const summary = JSON.parse(ran.stdout) as SimulationSummary;
@@ -312,10 +517,14 @@ describe.skipIf(!socatAvailable())('a simulated election with a station of 3 bal
       expect(results.v).toBe(2);
       expect(results.minimumPublishedCount).toBe(10);
       expect(results.stations.map((s) => s.stationId)).toEqual(['station-02']);
-      expect(results.merged.map((m) => [m.unitId, m.stations.map((s) => `${s.stationId}:${s.ballotsCast}`)])).toEqual([['precinct:uik-1201', ['station-01:3', 'station-03:12']]]);
+      expect(results.merged.map((m) => [m.unitId, m.stations.map((s) => `${s.stationId}:${s.ballotsCast}`)])).toEqual([
+        ['precinct:uik-1201', ['station-01:3', 'station-03:12']],
+      ]);
       expect(results.overall.ballotsCast).toBe(27);
       // No guardian decrypted station-01 alone: every share is per unit, and no unit is station-01.
-      const shares = JSON.parse(readFileSync(path.join(out, 'tally', 'shares', `${summary.guardiansDecrypting[0] ?? ''}.json`), 'utf8')) as { units: { unitId: string }[] };
+      const shares = JSON.parse(
+        readFileSync(path.join(out, 'tally', 'shares', `${summary.guardiansDecrypting[0] ?? ''}.json`), 'utf8'),
+      ) as { units: { unitId: string }[] };
       expect(shares.units.map((u) => u.unitId)).toEqual(['station-02', 'precinct:uik-1201']);
     } finally {
       rmSync(dir, { recursive: true, force: true });

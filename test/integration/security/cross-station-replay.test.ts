@@ -74,18 +74,38 @@ beforeAll(async () => {
   honest = path.join(run.dir, 'record-honest');
   // The held stations have no logs yet: in the honest record the authority states they did not operate.
   const statements = ['station-b', 'station-c', 'station-d', 'station-e'].map((id) => {
-    const signed = signNotOperated(id as StationId, ed25519NoteSigner('svetlogorye-commission', seedFor(`${LABEL}/authority`)), { definition: run.election.definition, baseHash: electionBaseHash(run.election.definition) });
+    const signed = signNotOperated(
+      id as StationId,
+      ed25519NoteSigner('svetlogorye-commission', seedFor(`${LABEL}/authority`)),
+      { definition: run.election.definition, baseHash: electionBaseHash(run.election.definition) },
+    );
     if (!signed.ok) throw new Error(signed.error);
     const file = path.join(run.dir, `${id}.not-operated.json`);
     writeFileSync(file, JSON.stringify(signed.value));
     return file;
   });
   const exported = await urnaAsync([
-    'record', 'export', '--out', honest, '--election', run.election.packageFile, '--guardians', run.ceremonyDir,
-    '--enrollments', path.join(run.dir, 'enrollments'), '--station-manifest', run.election.stationManifestFile, '--not-operated', ...statements, '--from', ...run.urls,
+    'record',
+    'export',
+    '--out',
+    honest,
+    '--election',
+    run.election.packageFile,
+    '--guardians',
+    run.ceremonyDir,
+    '--enrollments',
+    path.join(run.dir, 'enrollments'),
+    '--station-manifest',
+    run.election.stationManifestFile,
+    '--not-operated',
+    ...statements,
+    '--from',
+    ...run.urls,
   ]);
   expect(exported.status, exported.stderr).toBe(0);
-  aEntries = readFileSync(path.join(honest, 'stations', STATION_A, 'ballots', 'entries.jsonl'), 'utf8').trimEnd().split('\n');
+  aEntries = readFileSync(path.join(honest, 'stations', STATION_A, 'ballots', 'entries.jsonl'), 'utf8')
+    .trimEnd()
+    .split('\n');
 }, 240_000);
 
 afterAll(async () => {
@@ -112,11 +132,17 @@ function insiderLog(id: string, attack: (writer: BallotWriter) => number): { wri
 }
 
 /** Every validator's answer to the station's whole ballot log in one push. */
-async function pushBallots(writer: BallotWriter): Promise<{ status: number; code: string | undefined; message: string }[]> {
+async function pushBallots(
+  writer: BallotWriter,
+): Promise<{ status: number; code: string | undefined; message: string }[]> {
   const body = JSON.stringify(entriesRequest(writer.ledger, 'ballots', 0));
   return Promise.all(
     run.urls.map(async (url) => {
-      const response = await fetch(new URL('/urna/v1/entries', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const response = await fetch(new URL('/urna/v1/entries', url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
       const text = await response.text();
       if (response.status === 200) return { status: 200, code: undefined, message: text };
       const parsed = JSON.parse(text) as { error: { code: string; message: string } };
@@ -139,10 +165,18 @@ function forcedRecord(writer: BallotWriter): string {
   mkdirSync(path.join(stationDir, 'ballots'), { recursive: true });
   mkdirSync(path.join(stationDir, 'pollbook'), { recursive: true });
   writeFileSync(path.join(stationDir, 'station.vkey'), `${writer.station.signer.verifierKey}\n`);
-  writeFileSync(path.join(stationDir, 'enrollment.json'), readFileSync(path.join(run.dir, 'enrollments', `${writer.station.stationId}.json`)));
-  writeFileSync(path.join(stationDir, 'ballots', 'entries.jsonl'), `${writer.ledger.entryTexts('ballots', 0, writer.ledger.size('ballots')).join('\n')}\n`);
+  writeFileSync(
+    path.join(stationDir, 'enrollment.json'),
+    readFileSync(path.join(run.dir, 'enrollments', `${writer.station.stationId}.json`)),
+  );
+  writeFileSync(
+    path.join(stationDir, 'ballots', 'entries.jsonl'),
+    `${writer.ledger.entryTexts('ballots', 0, writer.ledger.size('ballots')).join('\n')}\n`,
+  );
   const now = Math.floor(Date.now() / 1000);
-  const cosigners = run.election.validators.slice(0, run.election.threshold).map((v, i) => ed25519Cosigner(v.name, seedFor(`${LABEL}/validator/${i}`)));
+  const cosigners = run.election.validators
+    .slice(0, run.election.threshold)
+    .map((v, i) => ed25519Cosigner(v.name, seedFor(`${LABEL}/validator/${i}`)));
   for (const log of ['ballots', 'pollbook'] as const) {
     const note = writer.ledger.checkpoint(log);
     if (note === undefined) throw new Error(`no ${log} checkpoint`);
@@ -154,23 +188,42 @@ function forcedRecord(writer: BallotWriter): string {
 }
 
 /** The guardians' tally of a record (any 3 of 4), then `urna verify` on it. */
-async function tallyAndVerify(record: string): Promise<{ shares: number[]; verify: { status: number; output: string } }> {
+async function tallyAndVerify(
+  record: string,
+): Promise<{ shares: number[]; verify: { status: number; output: string } }> {
   const shares: number[] = [];
   const files: string[] = [];
   for (const [i, key] of run.guardianFiles.slice(0, 3).entries()) {
     const out = path.join(record, '..', `${path.basename(record)}-share-${i + 1}.json`);
-    const shared = await urnaAsync(['tally', 'share', '--record', record, '--key', key, '--out', out, '--threads', '0']);
+    const shared = await urnaAsync([
+      'tally',
+      'share',
+      '--record',
+      record,
+      '--key',
+      key,
+      '--out',
+      out,
+      '--threads',
+      '0',
+    ]);
     shares.push(shared.status);
     files.push(out);
   }
-  if (shares.every((s) => s === 0)) await urnaAsync(['tally', 'combine', '--record', record, '--threads', '0', ...files]);
+  if (shares.every((s) => s === 0))
+    await urnaAsync(['tally', 'combine', '--record', record, '--threads', '0', ...files]);
   const verified = await urnaAsync(['verify', record, '--threads', '0', '--quiet']);
   return { shares, verify: { status: verified.status, output: `${verified.stdout}${verified.stderr}` } };
 }
 
 /** Station A's cast ballots: [entry index, encrypted ballot], from its public log. */
 function castAtA(): [number, EncryptedBallot][] {
-  const cast = new Set(aEntries.map((t) => JSON.parse(t) as { type: string; ballotId?: string }).filter((e) => e.type === 'ballot-cast').map((e) => e.ballotId));
+  const cast = new Set(
+    aEntries
+      .map((t) => JSON.parse(t) as { type: string; ballotId?: string })
+      .filter((e) => e.type === 'ballot-cast')
+      .map((e) => e.ballotId),
+  );
   const out: [number, EncryptedBallot][] = [];
   aEntries.forEach((text, index) => {
     const entry = JSON.parse(text) as { type: string; ballot?: unknown };
@@ -186,33 +239,48 @@ describe('cross-station replay', () => {
   it("a cast ballot copied byte for byte into another station's log: the validators refuse it naming the duplicate; forced into the record, urna verify and the guardians refuse it", async () => {
     const [aIndex, victim] = castAtA()[1] as [number, EncryptedBallot];
     const { writer, index } = insiderLog('station-b', (w) => w.castEncrypted(victim));
-    const copied = JSON.parse(writer.ledger.entryTexts('ballots', index, index + 1)[0] as string) as { ballot: unknown };
-    expect(canonicalize(copied.ballot)).toBe(canonicalize((JSON.parse(aEntries[aIndex] as string) as { ballot: unknown }).ballot));
+    const copied = JSON.parse(writer.ledger.entryTexts('ballots', index, index + 1)[0] as string) as {
+      ballot: unknown;
+    };
+    expect(canonicalize(copied.ballot)).toBe(
+      canonicalize((JSON.parse(aEntries[aIndex] as string) as { ballot: unknown }).ballot),
+    );
 
     const answers = await pushBallots(writer);
     for (const answer of answers) {
       expect(answer).toMatchObject({ status: 422, code: 'duplicate-ballot-id' });
-      expect(answer.message).toBe(`entry ${index}: ballot id ${victim.ballotId} at station station-b entry ${index} was already shown at station ${STATION_A} entry ${aIndex}`);
+      expect(answer.message).toBe(
+        `entry ${index}: ballot id ${victim.ballotId} at station station-b entry ${index} was already shown at station ${STATION_A} entry ${aIndex}`,
+      );
     }
 
     const record = forcedRecord(writer);
     writer.close();
     const { shares, verify } = await tallyAndVerify(record);
     expect(verify.status, verify.output).toBe(1);
-    expect(verify.output).toContain(`FAILED: station station-b, ballots log, entry ${index}: V17 check ballot-proof failed: ballot ${victim.ballotId} fails selection-proof-challenge`);
+    expect(verify.output).toContain(
+      `FAILED: station station-b, ballots log, entry ${index}: V17 check ballot-proof failed: ballot ${victim.ballotId} fails selection-proof-challenge`,
+    );
     expect(shares).toEqual([1, 1, 1]);
   });
 
   it("the insider's own, correctly proved ballot under a ballot id station A used: duplicate-ballot-id at the validators and in urna verify", async () => {
     const [aIndex, victim] = castAtA()[0] as [number, EncryptedBallot];
     const { writer, index } = insiderLog('station-c', (w) => {
-      const own = encryptBallot(run.election.context, w.manifest, { stationId: w.station.stationId, ballotStyleId: w.ballotStyleId }, { ballotId: victim.ballotId, choices: {} });
+      const own = encryptBallot(
+        run.election.context,
+        w.manifest,
+        { stationId: w.station.stationId, ballotStyleId: w.ballotStyleId },
+        { ballotId: victim.ballotId, choices: {} },
+      );
       if (!own.ok) throw new Error('encrypt');
       return w.castEncrypted(own.value.ballot);
     });
     for (const answer of await pushBallots(writer)) {
       expect(answer).toMatchObject({ status: 422, code: 'duplicate-ballot-id' });
-      expect(answer.message).toContain(`at station station-c entry ${index} was already shown at station ${STATION_A} entry ${aIndex}`);
+      expect(answer.message).toContain(
+        `at station station-c entry ${index} was already shown at station ${STATION_A} entry ${aIndex}`,
+      );
     }
     const record = forcedRecord(writer);
     writer.close();
@@ -226,36 +294,57 @@ describe('cross-station replay', () => {
 
   it("station A's challenged ballot re-encrypted by the insider with the nonces A published, proofs bound to its own station: duplicate-ciphertext at the validators and in urna verify", async () => {
     const aIndex = aEntries.findIndex((t) => (JSON.parse(t) as { type: string }).type === 'ballot-challenged');
-    const challenged = JSON.parse(aEntries[aIndex] as string) as { ballotStyleId: string; ballot: unknown; challenge: unknown };
+    const challenged = JSON.parse(aEntries[aIndex] as string) as {
+      ballotStyleId: string;
+      ballot: unknown;
+      challenge: unknown;
+    };
     const opened = parseChallengedBallot(challenged.challenge);
     const published = parseEncryptedBallot(challenged.ballot);
     if (!opened.ok || !published.ok) throw new Error('station A holds a bad challenged ballot');
     const aBinding: BallotBinding = { stationId: STATION_A, ballotStyleId: challenged.ballotStyleId };
     const { writer, index } = insiderLog('station-e', (w) =>
-      w.castEncrypted(reEncrypted(w, 're-used-1' as BallotId, (ci, si) => {
-        const contest = w.manifest.contests[ci] as ContestManifest;
-        const selectionId = contest.selections[si] as SelectionId;
-        return {
-          value: (opened.value.choices[contest.contestId] ?? []).includes(selectionId) ? 1 : 0,
-          nonce: selectionNonce(run.election.context, aBinding, published.value.ballotId, contest.contestId, selectionId, opened.value.masterNonce),
-        };
-      })),
+      w.castEncrypted(
+        reEncrypted(w, 're-used-1' as BallotId, (ci, si) => {
+          const contest = w.manifest.contests[ci] as ContestManifest;
+          const selectionId = contest.selections[si] as SelectionId;
+          return {
+            value: (opened.value.choices[contest.contestId] ?? []).includes(selectionId) ? 1 : 0,
+            nonce: selectionNonce(
+              run.election.context,
+              aBinding,
+              published.value.ballotId,
+              contest.contestId,
+              selectionId,
+              opened.value.masterNonce,
+            ),
+          };
+        }),
+      ),
     );
     for (const answer of await pushBallots(writer)) {
       expect(answer).toMatchObject({ status: 422, code: 'duplicate-ciphertext' });
-      expect(answer.message).toContain(`in ballot re-used-1 at station station-e entry ${index} has the α of a selection already shown at station ${STATION_A} entry ${aIndex}`);
+      expect(answer.message).toContain(
+        `in ballot re-used-1 at station station-e entry ${index} has the α of a selection already shown at station ${STATION_A} entry ${aIndex}`,
+      );
     }
     const record = forcedRecord(writer);
     writer.close();
     const { shares, verify } = await tallyAndVerify(record);
     expect(verify.status, verify.output).toBe(1);
-    expect(verify.output).toContain(`FAILED: station station-e, ballots log, entry ${index}: V19 check duplicate-ciphertext failed: the ciphertext of`);
-    expect(verify.output).toContain(`at station station-e entry ${index} has the α of a selection already shown at station ${STATION_A} entry ${aIndex}`);
+    expect(verify.output).toContain(
+      `FAILED: station station-e, ballots log, entry ${index}: V19 check duplicate-ciphertext failed: the ciphertext of`,
+    );
+    expect(verify.output).toContain(
+      `at station station-e entry ${index} has the α of a selection already shown at station ${STATION_A} entry ${aIndex}`,
+    );
     expect(shares).toEqual([1, 1, 1]);
   });
 
   it('a ballot whose selection is encrypted with nonce 0 (α the identity, the vote in clear) with correct proofs: identity-ciphertext at the validators and in urna verify', async () => {
-    const { writer, index } = insiderLog('station-d', (w) => w.castEncrypted(revealingBallot(w, 'revealing-1' as BallotId)));
+    const { writer, index } = insiderLog('station-d', (w) =>
+      w.castEncrypted(revealingBallot(w, 'revealing-1' as BallotId)),
+    );
     for (const answer of await pushBallots(writer)) {
       expect(answer).toMatchObject({ status: 422, code: 'identity-ciphertext' });
       expect(answer.message).toContain(`entry ${index}: ballot revealing-1 encrypts`);
@@ -264,7 +353,9 @@ describe('cross-station replay', () => {
     writer.close();
     const { shares, verify } = await tallyAndVerify(record);
     expect(verify.status, verify.output).toBe(1);
-    expect(verify.output).toContain(`FAILED: station station-d, ballots log, entry ${index}: V14 check identity-ciphertext failed: ballot revealing-1 encrypts`);
+    expect(verify.output).toContain(
+      `FAILED: station station-d, ballots log, entry ${index}: V14 check identity-ciphertext failed: ballot revealing-1 encrypts`,
+    );
     expect(shares).toEqual([1, 1, 1]);
   });
 });
@@ -274,7 +365,11 @@ describe('cross-station replay', () => {
  * made honestly for them and bound to the writer's station and style: only the
  * checks on the ciphertexts themselves can object.
  */
-function reEncrypted(writer: BallotWriter, ballotId: BallotId, choose: (ci: number, si: number) => { value: number; nonce: Scalar }): EncryptedBallot {
+function reEncrypted(
+  writer: BallotWriter,
+  ballotId: BallotId,
+  choose: (ci: number, si: number) => { value: number; nonce: Scalar },
+): EncryptedBallot {
   const { context } = run.election;
   const binding: BallotBinding = { stationId: writer.station.stationId, ballotStyleId: writer.ballotStyleId };
   const contests: EncryptedContest[] = writer.manifest.contests.map((contest, ci) => {
@@ -285,10 +380,24 @@ function reEncrypted(writer: BallotWriter, ballotId: BallotId, choose: (ci: numb
       nonceSum += nonce;
       valueSum += value;
       const ciphertext = encrypt(context, value, nonce);
-      const proof = proveRange(context, selectionTranscript(context, binding, ballotId, contest.contestId, selectionId, ciphertext), nonce, value, 1, systemRandom);
+      const proof = proveRange(
+        context,
+        selectionTranscript(context, binding, ballotId, contest.contestId, selectionId, ciphertext),
+        nonce,
+        value,
+        1,
+        systemRandom,
+      );
       return { selectionId, ciphertext, proof };
     });
-    const proof = proveRange(context, contestTranscript(context, binding, ballotId, contest.contestId, contest.limit, selections), nonceSum, valueSum, contest.limit, systemRandom);
+    const proof = proveRange(
+      context,
+      contestTranscript(context, binding, ballotId, contest.contestId, contest.limit, selections),
+      nonceSum,
+      valueSum,
+      contest.limit,
+      systemRandom,
+    );
     return { contestId: contest.contestId, selections, proof };
   });
   return { ballotId, contests };
@@ -302,7 +411,17 @@ function revealingBallot(writer: BallotWriter, ballotId: BallotId): EncryptedBal
     const contest = writer.manifest.contests[ci] as ContestManifest;
     return {
       value: si === 0 ? 1 : 0,
-      nonce: si === 0 ? 0n : selectionNonce(run.election.context, binding, ballotId, contest.contestId, contest.selections[si] as SelectionId, master),
+      nonce:
+        si === 0
+          ? 0n
+          : selectionNonce(
+              run.election.context,
+              binding,
+              ballotId,
+              contest.contestId,
+              contest.selections[si] as SelectionId,
+              master,
+            ),
     };
   });
   // The α of each first selection is 32 zero bytes on the wire.

@@ -36,10 +36,29 @@ let files: Map<string, string>;
 const sourceOf = mapRecordSource;
 
 beforeAll(async () => {
-  process.stdout.write(`record fuzz: ${MUTATIONS} mutated records through the verifier, ${CLI_RUNS} through urna verify, seed ${SEED}\n`);
-  run = await runElection('record-fuzz', [{ id: 'station-1', precinct: 'uik-1201', cast: 3, challenged: 1, voided: 1 }]);
+  process.stdout.write(
+    `record fuzz: ${MUTATIONS} mutated records through the verifier, ${CLI_RUNS} through urna verify, seed ${SEED}\n`,
+  );
+  run = await runElection('record-fuzz', [
+    { id: 'station-1', precinct: 'uik-1201', cast: 3, challenged: 1, voided: 1 },
+  ]);
   recordDir = path.join(run.dir, 'record');
-  const exported = runUrna(['record', 'export', '--out', recordDir, '--election', run.election.packageFile, '--guardians', run.ceremonyDir, '--enrollments', path.join(run.dir, 'enrollments'), '--station-manifest', run.election.stationManifestFile, '--from', ...run.urls]);
+  const exported = runUrna([
+    'record',
+    'export',
+    '--out',
+    recordDir,
+    '--election',
+    run.election.packageFile,
+    '--guardians',
+    run.ceremonyDir,
+    '--enrollments',
+    path.join(run.dir, 'enrollments'),
+    '--station-manifest',
+    run.election.stationManifestFile,
+    '--from',
+    ...run.urls,
+  ]);
   expect(exported.status, exported.stderr).toBe(0);
   const shares = run.guardianFiles.slice(0, 3).map((key, i) => {
     const out = path.join(run.dir, `share-${i + 1}.json`);
@@ -64,8 +83,19 @@ type Mutation =
   | { kind: 'empty' | 'delete' | 'huge' | 'truncate'; file: number; at: number };
 
 const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constantFrom('flip' as const, 'cut' as const, 'insert' as const), file: fc.nat(), at: fc.nat(), text: fc.string({ minLength: 1, maxLength: 6 }), length: fc.integer({ min: 1, max: 40 }) }),
-  fc.record({ kind: fc.constantFrom('drop-line' as const, 'duplicate-line' as const, 'swap-lines' as const), file: fc.nat(), line: fc.nat(), other: fc.nat() }),
+  fc.record({
+    kind: fc.constantFrom('flip' as const, 'cut' as const, 'insert' as const),
+    file: fc.nat(),
+    at: fc.nat(),
+    text: fc.string({ minLength: 1, maxLength: 6 }),
+    length: fc.integer({ min: 1, max: 40 }),
+  }),
+  fc.record({
+    kind: fc.constantFrom('drop-line' as const, 'duplicate-line' as const, 'swap-lines' as const),
+    file: fc.nat(),
+    line: fc.nat(),
+    other: fc.nat(),
+  }),
   fc.record({
     kind: fc.constant('json-value' as const),
     file: fc.nat(),
@@ -73,7 +103,11 @@ const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
     leaf: fc.nat(),
     value: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(0, -1, 2 ** 53, '', 'AAAA', null, [], {}, true)),
   }),
-  fc.record({ kind: fc.constantFrom('empty' as const, 'delete' as const, 'huge' as const, 'truncate' as const), file: fc.nat(), at: fc.nat() }),
+  fc.record({
+    kind: fc.constantFrom('empty' as const, 'delete' as const, 'huge' as const, 'truncate' as const),
+    file: fc.nat(),
+    at: fc.nat(),
+  }),
 );
 
 /** Replaces one scalar of a JSON value (the `leaf`-th depth first, modulo their number), or the whole value when there is none. */
@@ -110,7 +144,10 @@ function apply(record: ReadonlyMap<string, string>, mutation: Mutation): { recor
   switch (mutation.kind) {
     case 'flip': {
       const old = text[at] ?? '';
-      out.set(file, `${text.slice(0, at)}${old === mutation.text[0] ? '#' : (mutation.text[0] ?? '#')}${text.slice(at + 1)}`);
+      out.set(
+        file,
+        `${text.slice(0, at)}${old === mutation.text[0] ? '#' : (mutation.text[0] ?? '#')}${text.slice(at + 1)}`,
+      );
       break;
     }
     case 'cut':
@@ -176,7 +213,11 @@ function apply(record: ReadonlyMap<string, string>, mutation: Mutation): { recor
 function acceptable(file: string, before: string | undefined, after: string | undefined): boolean {
   if (before === after) return true;
   if (before === undefined || after === undefined) return false;
-  const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = (text: string) =>
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
   try {
     return JSON.stringify(JSON.parse(before)) === JSON.stringify(JSON.parse(after));
   } catch {
@@ -205,7 +246,9 @@ function acceptable(file: string, before: string | undefined, after: string | un
     };
     const originalKeys = new Set([...original].map(keyOf));
     // Kept as it was, or now naming a key nobody has (a signed note ignores unknown keys).
-    return body === bodyAfter && lines(signaturesAfter).every((line) => original.has(line) || !originalKeys.has(keyOf(line)));
+    return (
+      body === bodyAfter && lines(signaturesAfter).every((line) => original.has(line) || !originalKeys.has(keyOf(line)))
+    );
   }
   return false;
 }
@@ -214,7 +257,14 @@ describe('fuzz: record files given to the verifier', () => {
   it('verifies the honest record', async () => {
     const report = await verifyRecord(sourceOf(files), { hasher: nodeMerkleHasher });
     expect(report.failure).toBeUndefined();
-    expect([...files.keys()]).toEqual(expect.arrayContaining(['election.json', 'stations/station-1/ballots/entries.jsonl', 'stations/station-1/ballots/checkpoint', 'results.json']));
+    expect([...files.keys()]).toEqual(
+      expect.arrayContaining([
+        'election.json',
+        'stations/station-1/ballots/entries.jsonl',
+        'stations/station-1/ballots/checkpoint',
+        'results.json',
+      ]),
+    );
   });
 
   it(`refuses every one of ${MUTATIONS} mutated records with a named check, never throwing`, async () => {
@@ -230,10 +280,13 @@ describe('fuzz: record files given to the verifier', () => {
       try {
         report = await verifyRecord(sourceOf(record), { hasher: nodeMerkleHasher });
       } catch (error) {
-        throw new Error(`mutation ${i} ${JSON.stringify(mutation).slice(0, 200)} of ${file} made the verifier throw: ${(error as Error).stack ?? String(error)}`);
+        throw new Error(
+          `mutation ${i} ${JSON.stringify(mutation).slice(0, 200)} of ${file} made the verifier throw: ${(error as Error).stack ?? String(error)}`,
+        );
       }
       if (report.failure === undefined) {
-        if (!acceptable(file, files.get(file), record.get(file))) throw new Error(`mutation ${i} ${JSON.stringify(mutation).slice(0, 200)} of ${file} was accepted`);
+        if (!acceptable(file, files.get(file), record.get(file)))
+          throw new Error(`mutation ${i} ${JSON.stringify(mutation).slice(0, 200)} of ${file} was accepted`);
         accepted += 1;
         if (process.env['URNA_RECORD_FUZZ_VERBOSE']) process.stdout.write(`accepted: ${mutation.kind} of ${file}\n`);
         continue;
@@ -244,12 +297,17 @@ describe('fuzz: record files given to the verifier', () => {
       const check = described.split(':')[0] ?? described;
       failedChecks.set(check, (failedChecks.get(check) ?? 0) + 1);
     }
-    process.stdout.write(`record fuzz: ${MUTATIONS - SKIP - accepted} refused, ${accepted} accepted with unchanged meaning (or a cosignature line fewer); ${failedChecks.size} distinct failure descriptions\n`);
+    process.stdout.write(
+      `record fuzz: ${MUTATIONS - SKIP - accepted} refused, ${accepted} accepted with unchanged meaning (or a cosignature line fewer); ${failedChecks.size} distinct failure descriptions\n`,
+    );
     expect(accepted).toBeLessThan(MUTATIONS / 10);
   }, 300_000);
 
   it(`urna verify exits 1 with one FAILED line on ${CLI_RUNS} mutated copies on disk`, () => {
-    const mutations = fc.sample(mutationArbitrary.filter((m) => m.kind !== 'huge'), { numRuns: CLI_RUNS * 3, seed: SEED + 1 });
+    const mutations = fc.sample(
+      mutationArbitrary.filter((m) => m.kind !== 'huge'),
+      { numRuns: CLI_RUNS * 3, seed: SEED + 1 },
+    );
     let ran = 0;
     for (const mutation of mutations) {
       if (ran >= CLI_RUNS) break;

@@ -76,7 +76,9 @@ async function urna(...args: string[]): Promise<number> {
 
 /** What the renderer gets: every call goes through the same dispatch as IPC. */
 async function rendererCall(method: string, args: unknown = {}): Promise<unknown> {
-  const result = await dispatchStationCall(station.handlers, station.logger, method, args, { origin: 'secret-leak-test' });
+  const result = await dispatchStationCall(station.handlers, station.logger, method, args, {
+    origin: 'secret-leak-test',
+  });
   transcripts.push({ where: `renderer ${method}`, text: JSON.stringify(result) });
   return result;
 }
@@ -158,7 +160,11 @@ beforeAll(async () => {
   secretFiles.push(validatorKey);
   secrets.push({ name: 'validator key (keygen)', bytes: signerSeed(validatorKey) });
 
-  election = makeTestElection({ validators: 1, stations: [{ id: 'station-1', precinct: 'uik-1201' }], label: 'secrets' });
+  election = makeTestElection({
+    validators: 1,
+    stations: [{ id: 'station-1', precinct: 'uik-1201' }],
+    label: 'secrets',
+  });
   const validator = election.validators[0];
   const spec = election.stations[0];
   if (validator === undefined || spec === undefined) throw new Error('fixture');
@@ -179,8 +185,17 @@ beforeAll(async () => {
       const size = writer.ledger.size(log);
       const checkpoint = writer.ledger.checkpointBetween(log, size - 1, size);
       if (checkpoint === undefined) throw new Error('checkpoint');
-      const body = { origin: writer.ledger.origin(log), from: 0, entries: writer.ledger.entryTexts(log, 0, size), checkpoint: checkpoint.note };
-      const response = await fetch(`${url}/urna/v1/entries`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const body = {
+        origin: writer.ledger.origin(log),
+        from: 0,
+        entries: writer.ledger.entryTexts(log, 0, size),
+        checkpoint: checkpoint.note,
+      };
+      const response = await fetch(`${url}/urna/v1/entries`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       transcripts.push({ where: `validator answer (${log})`, text: await response.text() });
       expect(response.status).toBe(200);
     }
@@ -191,7 +206,12 @@ beforeAll(async () => {
       ['GET', '/urna/v1/totals', undefined],
       ['GET', '/urna/v1/evidence', undefined],
     ] as const) {
-      const response = await fetch(`${url}${route}`, { method, body, headers: body === undefined ? {} : { 'content-type': route.startsWith('/add') ? 'text/plain' : 'application/json' } });
+      const response = await fetch(`${url}${route}`, {
+        method,
+        body,
+        headers:
+          body === undefined ? {} : { 'content-type': route.startsWith('/add') ? 'text/plain' : 'application/json' },
+      });
       transcripts.push({ where: `validator ${method} ${route}`, text: await response.text() });
     }
   });
@@ -202,13 +222,45 @@ beforeAll(async () => {
   writeFileSync(passphraseFile, `${PASSPHRASES.join('\n')}\n`, { mode: 0o600 });
   secretFiles.push(passphraseFile);
   const ceremony = path.join(work, 'ceremony');
-  expect(await urna('keys', 'ceremony', '--demo', '--base-hash', 'A'.repeat(43), '--guardians', '3', '--threshold', '2', '--out', ceremony, '--passphrase-file', passphraseFile)).toBe(0);
+  expect(
+    await urna(
+      'keys',
+      'ceremony',
+      '--demo',
+      '--base-hash',
+      'A'.repeat(43),
+      '--guardians',
+      '3',
+      '--threshold',
+      '2',
+      '--out',
+      ceremony,
+      '--passphrase-file',
+      passphraseFile,
+    ),
+  ).toBe(0);
   PASSPHRASES.forEach((passphrase, i) => {
     const share = readGuardianSecretFile(path.join(ceremony, `guardian-${i + 1}.secret.json`), { passphrase });
-    secrets.push({ name: `guardian-${i + 1} key share`, bytes: scalarToBytes(share.secret) }, { name: `guardian-${i + 1} passphrase`, bytes: utf8Encode(passphrase) });
+    secrets.push(
+      { name: `guardian-${i + 1} key share`, bytes: scalarToBytes(share.secret) },
+      { name: `guardian-${i + 1} passphrase`, bytes: utf8Encode(passphrase) },
+    );
   });
   // A guardian typing the wrong passphrase: the refusal is an artifact too.
-  expect(await urna('tally', 'share', '--record', path.join(work, 'no-record'), '--key', path.join(ceremony, 'guardian-1.secret.json'), '--out', path.join(work, 'share.json'), '--passphrase-file', passphraseFile.replace('.txt', '-wrong.txt'))).not.toBe(0);
+  expect(
+    await urna(
+      'tally',
+      'share',
+      '--record',
+      path.join(work, 'no-record'),
+      '--key',
+      path.join(ceremony, 'guardian-1.secret.json'),
+      '--out',
+      path.join(work, 'share.json'),
+      '--passphrase-file',
+      passphraseFile.replace('.txt', '-wrong.txt'),
+    ),
+  ).not.toBe(0);
 }, 120_000);
 
 afterAll(async () => {
@@ -226,19 +278,31 @@ function filesUnder(dir: string): string[] {
 describe('secrets of a realistic run', () => {
   it('knows what it is looking for', () => {
     expect(secrets.map((s) => s.name)).toEqual(
-      expect.arrayContaining(['station signing key', 'poll-book key', 'validator-1 cosigning key', 'guardian-3 key share', 'guardian-3 passphrase']),
+      expect.arrayContaining([
+        'station signing key',
+        'poll-book key',
+        'validator-1 cosigning key',
+        'guardian-3 key share',
+        'guardian-3 passphrase',
+      ]),
     );
     for (const secret of secrets) expect(secret.bytes.length, secret.name).toBeGreaterThanOrEqual(16);
     // The search is not vacuous: each secret file holds its secret in one of the searched forms
     // (the station key as base64 of type byte ‖ seed, the poll-book key as hex, passphrases as text).
-    for (const file of secretFiles) expect(secretsIn(readFileSync(file, 'latin1'), secrets, file).length, file).toBeGreaterThan(0);
-    for (const secret of secrets) expect(encodingsOf(secret.bytes).every((e) => e.length >= 16), secret.name).toBe(true);
+    for (const file of secretFiles)
+      expect(secretsIn(readFileSync(file, 'latin1'), secrets, file).length, file).toBeGreaterThan(0);
+    for (const secret of secrets)
+      expect(
+        encodingsOf(secret.bytes).every((e) => e.length >= 16),
+        secret.name,
+      ).toBe(true);
     expect(transcripts.length).toBeGreaterThan(20);
   });
 
   it('keeps every secret file mode 0600', () => {
     for (const file of secretFiles) expect(statSync(file).mode & 0o777, file).toBe(0o600);
-    for (let i = 1; i <= 3; i++) expect(statSync(path.join(work, 'ceremony', `guardian-${i}.secret.json`)).mode & 0o777).toBe(0o600);
+    for (let i = 1; i <= 3; i++)
+      expect(statSync(path.join(work, 'ceremony', `guardian-${i}.secret.json`)).mode & 0o777).toBe(0o600);
   });
 
   it('finds no secret in any file the run produced, byte for byte', () => {
@@ -251,7 +315,8 @@ describe('secrets of a realistic run', () => {
     for (const file of files) {
       const bytes = readFileSync(file);
       found.push(...secretsIn(bytes.toString('latin1'), secrets, file));
-      for (const secret of secrets) if (bytes.indexOf(Buffer.from(secret.bytes)) !== -1) found.push(`${secret.name} (raw bytes) in ${file}`);
+      for (const secret of secrets)
+        if (bytes.indexOf(Buffer.from(secret.bytes)) !== -1) found.push(`${secret.name} (raw bytes) in ${file}`);
     }
     expect(found).toEqual([]);
   });

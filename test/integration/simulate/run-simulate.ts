@@ -8,7 +8,20 @@ import path from 'node:path';
 import type { SimulationSummary } from '../../../cli/simulate/run';
 
 const URNA = path.resolve('bin/urna.mjs');
-export const SHAPE = ['--stations', '2', '--voters', '12', '--validators', '3', '--cosign', '2', '--guardians', '3', '--threshold', '2'];
+export const SHAPE = [
+  '--stations',
+  '2',
+  '--voters',
+  '12',
+  '--validators',
+  '3',
+  '--cosign',
+  '2',
+  '--guardians',
+  '3',
+  '--threshold',
+  '2',
+];
 
 export type SimulateRun = { status: number; summary: SimulationSummary; stderr: string; out: string };
 
@@ -16,17 +29,22 @@ export type SimulateRun = { status: number; summary: SimulationSummary; stderr: 
 export function simulate(dir: string, name: string, extra: readonly string[]): Promise<SimulateRun> {
   const out = path.join(dir, name);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [URNA, 'simulate', ...SHAPE, '--out', out, '--quiet', '--threads', '1', ...extra], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_OPTIONS: '' },
-    });
+    const child = spawn(
+      process.execPath,
+      [URNA, 'simulate', ...SHAPE, '--out', out, '--quiet', '--threads', '1', ...extra],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, NODE_OPTIONS: '' },
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.once('error', reject);
     child.once('close', (code) => {
-      if (stdout === '') reject(new Error(`urna simulate printed no summary (exit ${String(code)}): ${stderr.slice(-3000)}`));
+      if (stdout === '')
+        reject(new Error(`urna simulate printed no summary (exit ${String(code)}): ${stderr.slice(-3000)}`));
       else resolve({ status: code ?? -1, summary: JSON.parse(stdout) as SimulationSummary, stderr, out });
     });
   });

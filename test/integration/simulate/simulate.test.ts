@@ -45,7 +45,8 @@ describe.skipIf(!socatAvailable())('urna simulate', () => {
     expect(Object.keys(calm.summary.intended.stations).sort()).toEqual(['station-01', 'station-02']);
     expect(calm.summary.guardiansDecrypting).toHaveLength(2);
     // Every phase has a wall-clock figure; none is asserted against a time.
-    for (const phase of ['setup', 'voting', 'closeAndSync', 'export', 'tallyShares', 'combine', 'verify', 'total']) expect(typeof calm.summary.timings[phase]).toBe('number');
+    for (const phase of ['setup', 'voting', 'closeAndSync', 'export', 'tallyShares', 'combine', 'verify', 'total'])
+      expect(typeof calm.summary.timings[phase]).toBe('number');
   });
 
   it('writes the election record in the layout of docs/SPEC.md §5.1', () => {
@@ -68,7 +69,10 @@ describe.skipIf(!socatAvailable())('urna simulate', () => {
     }
     // The poll book's entries stay with validators and officials.
     expect(existsSync(path.join(calm.out, 'stations/station-01/pollbook/entries.jsonl'))).toBe(false);
-    const entries = readFileSync(path.join(calm.out, 'stations/station-01/ballots/entries.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    const entries = readFileSync(path.join(calm.out, 'stations/station-01/ballots/entries.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string });
     expect(entries.filter((e) => e.type === 'ballot-cast')).toHaveLength(12);
   });
 
@@ -85,7 +89,9 @@ describe.skipIf(!socatAvailable())('urna simulate', () => {
     // Each crash left the voter's ballot cast, confirmed from the paper, or voided and voted again.
     expect(events.pendingConfirmed + events.pendingVoided).toBeLessThanOrEqual(events.crashes);
     expect(events.ballotsCast).toBe(24);
-    const voided = readFileSync(path.join(faulty.out, 'stations/station-01/ballots/entries.jsonl'), 'utf8') + readFileSync(path.join(faulty.out, 'stations/station-02/ballots/entries.jsonl'), 'utf8');
+    const voided =
+      readFileSync(path.join(faulty.out, 'stations/station-01/ballots/entries.jsonl'), 'utf8') +
+      readFileSync(path.join(faulty.out, 'stations/station-02/ballots/entries.jsonl'), 'utf8');
     expect(voided.split('\n').filter((l) => l.includes('"ballot-voided"'))).toHaveLength(events.pendingVoided);
   });
 

@@ -34,7 +34,10 @@ import { openPolls } from '../../../main/station/polls';
 import { reprintInterrupted } from '../../../main/station/printing';
 
 const WORKER = { cardId: 'pw-0001', role: 'poll-worker' as const };
-const MARKS: BallotMarks = { selections: { 'charter-amendment': ['charter-yes'], 'council-district-1': ['bogdanov-ilya'] }, writeIns: {} };
+const MARKS: BallotMarks = {
+  selections: { 'charter-amendment': ['charter-yes'], 'council-district-1': ['bogdanov-ilya'] },
+  writeIns: {},
+};
 const RETRY_MS = 200;
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'urna-full-disk-cast-'));
@@ -88,16 +91,29 @@ function verifiedLedger(dataDir: string): { ballots: string[] } {
 describe.skipIf(!mounted)('a full disk between the printouts and ballot-cast', () => {
   it('shows the storage message to voter and poll worker, retries, and records the ballot once space is freed; the log verifies throughout', async () => {
     const dataDir = path.join(disk, 'station');
-    provisionStation(dataDir, { stationId: 'st-full-disk' as StationId, electionId: SAMPLE_ELECTION, precinctId: 'uik-1202' });
+    provisionStation(dataDir, {
+      stationId: 'st-full-disk' as StationId,
+      electionId: SAMPLE_ELECTION,
+      precinctId: 'uik-1202',
+    });
     installSampleElection(dataDir);
     const fallbackFile = path.join(scratch, 'fallback', 'events.jsonl');
     const logger = new FileEventLogger({ file: path.join(dataDir, 'logs', 'events.jsonl'), fallbackFile });
     const printer = new PrinterWithHook();
-    const station = openStation({ dataDir, mode: 'production', logger, ballotPrinter: printer, recordingRetryMs: RETRY_MS });
+    const station = openStation({
+      dataDir,
+      mode: 'production',
+      logger,
+      ballotPrinter: printer,
+      recordingRetryMs: RETRY_MS,
+    });
     const stderr = vi.spyOn(process.stderr, 'write');
     try {
       expect((await openPolls(station.context, WORKER)).ok).toBe(true);
-      expect(checkInVoter(station.context, WORKER, { voterId: SAMPLE_VOTER_IDS['uik-1202'][0] ?? '', activation: 'kiosk' }).outcome).toBe('checked-in');
+      expect(
+        checkInVoter(station.context, WORKER, { voterId: SAMPLE_VOTER_IDS['uik-1202'][0] ?? '', activation: 'kiosk' })
+          .outcome,
+      ).toBe('checked-in');
       expect((await commitBallot(station.context, { marks: MARKS, undervoteAcknowledged: true })).ok).toBe(true);
       const printedBefore = printer.printed.length;
 
@@ -115,25 +131,44 @@ describe.skipIf(!mounted)('a full disk between the printouts and ballot-cast', (
       expect(voter).toMatchObject({ phase: 'recording-failed', cause: 'storage-full', retryEveryMs: RETRY_MS });
       const status = station.service.status();
       expect(status.voterSession).toBe('recording-failed');
-      expect(status.recordingFailed).toEqual({ cause: 'storage-full', shortCode: voter.phase === 'recording-failed' ? voter.code.short : '', retryEveryMs: RETRY_MS });
+      expect(status.recordingFailed).toEqual({
+        cause: 'storage-full',
+        shortCode: voter.phase === 'recording-failed' ? voter.code.short : '',
+        retryEveryMs: RETRY_MS,
+      });
       // Not a printer fault: no interrupted printout, and a reprint is refused.
       expect(status.interruptedPrint).toBeNull();
       expect(status.pendingBallots).toHaveLength(1);
       expect((await reprintInterrupted(station.context, WORKER)).ok).toBe(false);
 
       // The station keeps trying; the event log's disk is full too, so the events go to stderr and the fallback.
-      await waitFor(() => existsSync(fallbackFile) && readFileSync(fallbackFile, 'utf8').includes('"ledger.append-failed"'), { what: 'a failed append in the fallback event log', timeout: 10_000 });
-      const exported = logger.exportLines().map((l) => JSON.parse(l) as { event: string; cause?: string; reason?: string });
+      await waitFor(
+        () => existsSync(fallbackFile) && readFileSync(fallbackFile, 'utf8').includes('"ledger.append-failed"'),
+        { what: 'a failed append in the fallback event log', timeout: 10_000 },
+      );
+      const exported = logger
+        .exportLines()
+        .map((l) => JSON.parse(l) as { event: string; cause?: string; reason?: string });
       expect(exported.find((e) => e.event === 'ballot.cast-not-recorded')).toMatchObject({ cause: 'storage-full' });
-      expect(exported.filter((e) => e.event === 'ledger.append-failed').every((e) => /disk is full/.test(e.reason ?? ''))).toBe(true);
+      expect(
+        exported.filter((e) => e.event === 'ledger.append-failed').every((e) => /disk is full/.test(e.reason ?? '')),
+      ).toBe(true);
       expect(stderr.mock.calls.some(([chunk]) => String(chunk).includes('ledger.append-failed'))).toBe(true);
       expect(verifiedLedger(dataDir).ballots.slice(-2)).toEqual(['polls-opened', 'ballot-pending']);
       expect(station.service.voterScreen().session.phase).toBe('recording-failed');
 
       // Space is freed: the next retry records the ballot as cast.
       rmSync(ballast);
-      await waitFor(() => station.service.voterScreen().session.phase === 'cast', { what: 'the ballot recorded as cast', timeout: 10_000, state: () => station.service.voterScreen().session });
-      expect(station.service.status()).toMatchObject({ recordingFailed: null, pendingBallots: [], ballots: { cast: 1 } });
+      await waitFor(() => station.service.voterScreen().session.phase === 'cast', {
+        what: 'the ballot recorded as cast',
+        timeout: 10_000,
+        state: () => station.service.voterScreen().session,
+      });
+      expect(station.service.status()).toMatchObject({
+        recordingFailed: null,
+        pendingBallots: [],
+        ballots: { cast: 1 },
+      });
       expect(finishVoterSession(station.context).ok).toBe(true);
       expect(verifiedLedger(dataDir).ballots.slice(-3)).toEqual(['polls-opened', 'ballot-pending', 'ballot-cast']);
       const events = logger.exportLines().map((l) => JSON.parse(l) as { event: string; to?: string });

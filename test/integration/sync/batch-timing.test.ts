@@ -69,7 +69,11 @@ function cosignatureTimes(where: string, noteText: string): FoundTime[] {
     .map((s) => {
       const split = splitTimestampedSignature(s.signature);
       if (!split.ok) throw new Error(`${where}: ${s.name} line is not a cosignature`);
-      return { where: `${where} (${s.name} cosignature)`, text: String(split.value.timestamp), ms: split.value.timestamp * 1000 };
+      return {
+        where: `${where} (${s.name} cosignature)`,
+        text: String(split.value.timestamp),
+        ms: split.value.timestamp * 1000,
+      };
     });
 }
 
@@ -82,8 +86,34 @@ let work: string;
 
 /** `urna simulate`, small, keeping its working folder (validator data, configs). */
 function simulate(): Promise<Ran> {
-  const shape = ['--stations', '1', '--voters', String(VOTERS), '--validators', '2', '--cosign', '2', '--guardians', '2', '--threshold', '2'];
-  return urnaAsync(['simulate', ...shape, '--seed', 'batch-timing', '--out', path.join(dir, 'out'), '--work', work, '--keep-work', '--quiet', '--threads', '1']);
+  const shape = [
+    '--stations',
+    '1',
+    '--voters',
+    String(VOTERS),
+    '--validators',
+    '2',
+    '--cosign',
+    '2',
+    '--guardians',
+    '2',
+    '--threshold',
+    '2',
+  ];
+  return urnaAsync([
+    'simulate',
+    ...shape,
+    '--seed',
+    'batch-timing',
+    '--out',
+    path.join(dir, 'out'),
+    '--work',
+    work,
+    '--keep-work',
+    '--quiet',
+    '--threads',
+    '1',
+  ]);
 }
 
 async function getText(url: string): Promise<{ body: string; headers: Record<string, string> }> {
@@ -127,7 +157,9 @@ describe.skipIf(!socatAvailable())('a validator after a station day', () => {
         await read('/urna/v1/validator');
         await read('/urna/v1/totals');
         await read('/urna/v1/evidence');
-        const logs = JSON.parse(await read('/urna/v1/logs')) as { logs: { stationId: string; log: string; size: number }[] };
+        const logs = JSON.parse(await read('/urna/v1/logs')) as {
+          logs: { stationId: string; log: string; size: number }[];
+        };
         expect(logs.logs).toHaveLength(2);
         for (const log of logs.logs) {
           const checkpoint = await read(`/urna/v1/logs/${log.stationId}/${log.log}/checkpoint`);
@@ -135,12 +167,16 @@ describe.skipIf(!socatAvailable())('a validator after a station day', () => {
           await read(`/urna/v1/logs/${log.stationId}/${log.log}/consistency?old=1&new=${log.size}`);
           await read(`/urna/v1/logs/${log.stationId}/${log.log}/inclusion?index=0&size=${log.size}`);
           if (log.log === 'pollbook') continue;
-          const entries = (JSON.parse(await read(`/urna/v1/logs/${log.stationId}/ballots/entries`)) as { entries: string[] }).entries;
+          const entries = (
+            JSON.parse(await read(`/urna/v1/logs/${log.stationId}/ballots/entries`)) as { entries: string[] }
+          ).entries;
           ballotEntries = entries.length;
           for (const text of entries) {
             const entry = JSON.parse(text) as { confirmationCode?: string };
             if (entry.confirmationCode === undefined) continue;
-            const lookup = JSON.parse(await read(`/urna/v1/confirmation/${entry.confirmationCode}`)) as { checkpoint: string };
+            const lookup = JSON.parse(await read(`/urna/v1/confirmation/${entry.confirmationCode}`)) as {
+              checkpoint: string;
+            };
             found.push(...cosignatureTimes(`${name} confirmation lookup`, lookup.checkpoint));
           }
         }
@@ -155,21 +191,32 @@ describe.skipIf(!socatAvailable())('a validator after a station day', () => {
 
       // What it wrote down: its event log, line by line, and every row of its store.
       const events = readFileSync(path.join(dataDir, 'events.jsonl'), 'utf8').trim().split('\n');
-      for (const [i, line] of events.entries()) found.push(...timesIn(`${name} events.jsonl:${i + 1}`, JSON.parse(line) as unknown));
+      for (const [i, line] of events.entries())
+        found.push(...timesIn(`${name} events.jsonl:${i + 1}`, JSON.parse(line) as unknown));
       cosignedEvents.push(
-        ...events.map((l) => JSON.parse(l) as { event: string; origin?: string; entries?: number }).filter((e) => e.event === 'validator.cosigned').map((e) => ({ origin: e.origin ?? '', entries: e.entries ?? 0 })),
+        ...events
+          .map((l) => JSON.parse(l) as { event: string; origin?: string; entries?: number })
+          .filter((e) => e.event === 'validator.cosigned')
+          .map((e) => ({ origin: e.origin ?? '', entries: e.entries ?? 0 })),
       );
       const db = new Database(path.join(dataDir, 'validator.sqlite'), { readonly: true });
       try {
-        const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
+        const tables = (
+          db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]
+        ).map((t) => t.name);
         for (const table of tables) {
-          for (const [i, row] of (db.prepare(`SELECT * FROM "${table}"`).all() as Record<string, unknown>[]).entries()) {
-            const decoded = Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Buffer.isBuffer(v) ? v.toString('utf8') : v]));
+          for (const [i, row] of (
+            db.prepare(`SELECT * FROM "${table}"`).all() as Record<string, unknown>[]
+          ).entries()) {
+            const decoded = Object.fromEntries(
+              Object.entries(row).map(([k, v]) => [k, Buffer.isBuffer(v) ? v.toString('utf8') : v]),
+            );
             found.push(...timesIn(`${name} validator.sqlite ${table}#${i}`, decoded));
           }
         }
         checkIns = (db.prepare('SELECT count(*) AS n FROM checkins').get() as { n: number }).n;
-        for (const row of db.prepare('SELECT cosigned FROM logs').all() as { cosigned: string }[]) found.push(...cosignatureTimes(`${name} stored checkpoint`, row.cosigned));
+        for (const row of db.prepare('SELECT cosigned FROM logs').all() as { cosigned: string }[])
+          found.push(...cosignatureTimes(`${name} stored checkpoint`, row.cosigned));
       } finally {
         db.close();
       }

@@ -10,7 +10,9 @@ import type { AddressInfo } from 'node:net';
 export { LoopbackProxy } from '../../../cli/simulate/loopback-proxy';
 
 /** Answers every write with HTTP 200 and a cosignature line that verifies under no key. */
-export async function startGarbageValidator(name: string): Promise<{ port: number; requests: () => number; close(): Promise<void> }> {
+export async function startGarbageValidator(
+  name: string,
+): Promise<{ port: number; requests: () => number; close(): Promise<void> }> {
   let count = 0;
   const garbageLine = () => `— ${name} ${randomBytes(4 + 8 + 64).toString('base64')}\n`;
   const server: HttpServer = createHttpServer((request, response) => {
@@ -23,7 +25,14 @@ export async function startGarbageValidator(name: string): Promise<{ port: numbe
       if (request.url === '/urna/v1/entries') {
         const parsed = JSON.parse(body) as { origin: string; from: number; entries: string[] };
         response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ origin: parsed.origin, size: parsed.from + parsed.entries.length, cosignature: garbageLine(), checkpoint: '' }));
+        response.end(
+          JSON.stringify({
+            origin: parsed.origin,
+            size: parsed.from + parsed.entries.length,
+            cosignature: garbageLine(),
+            checkpoint: '',
+          }),
+        );
         return;
       }
       response.writeHead(200, { 'content-type': 'text/plain' });

@@ -84,8 +84,14 @@ describe('sync batch gate', () => {
     appendNotes(store, 3);
     const gate = new SyncBatchGate(DEFAULT_SYNC_BATCH_POLICY, store, 0, Math.random);
     expect(gate.waiting()).toBe(0);
-    expect(() => checkSyncBatchPolicy({ entries: 0, intervalMs: 1000, jitterMs: 0 })).toThrow(/entries must be a whole number of at least 1, not 0/);
-    expect(() => checkSyncBatchPolicy({ entries: 5, intervalMs: 0, jitterMs: 0 })).toThrow(/intervalMs must be positive, not 0/);
-    expect(() => checkSyncBatchPolicy({ entries: 5, intervalMs: 1000, jitterMs: -1 })).toThrow(/jitterMs must be zero or more, not -1/);
+    expect(() => checkSyncBatchPolicy({ entries: 0, intervalMs: 1000, jitterMs: 0 })).toThrow(
+      /entries must be a whole number of at least 1, not 0/,
+    );
+    expect(() => checkSyncBatchPolicy({ entries: 5, intervalMs: 0, jitterMs: 0 })).toThrow(
+      /intervalMs must be positive, not 0/,
+    );
+    expect(() => checkSyncBatchPolicy({ entries: 5, intervalMs: 1000, jitterMs: -1 })).toThrow(
+      /jitterMs must be zero or more, not -1/,
+    );
   });
 });

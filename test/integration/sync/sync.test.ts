@@ -96,7 +96,11 @@ describe('station sync to four validators, t = 3', () => {
     station.openPolls();
     for (let i = 0; i < 6; i++) station.castBallot();
     client.start();
-    await waitFor(() => client.status().quorum, { what: 'quorum with validator-4 down', timeout: patience, state: () => client.status() });
+    await waitFor(() => client.status().quorum, {
+      what: 'quorum with validator-4 down',
+      timeout: patience,
+      state: () => client.status(),
+    });
     expect(quorumAt(client, 'ballots')).toBe(station.ledger.size('ballots'));
     await waitFor(
       () => {
@@ -113,8 +117,16 @@ describe('station sync to four validators, t = 3', () => {
     proxies[3]?.restoreNetwork();
     station.castBallot();
     client.nudge();
-    await waitFor(() => (progressOf('validator-4')?.badCosignatures ?? 0) > 0, { what: 'validator-4 reported for bad cosignatures', timeout: patience, state: () => progressOf('validator-4') });
-    await waitFor(() => client.status().quorum, { what: 'quorum despite garbage', timeout: patience, state: () => client.status() });
+    await waitFor(() => (progressOf('validator-4')?.badCosignatures ?? 0) > 0, {
+      what: 'validator-4 reported for bad cosignatures',
+      timeout: patience,
+      state: () => progressOf('validator-4'),
+    });
+    await waitFor(() => client.status().quorum, {
+      what: 'quorum despite garbage',
+      timeout: patience,
+      state: () => client.status(),
+    });
     const finalNote = client.status().logs.find((l) => l.log === 'ballots')?.finalCheckpoint ?? '';
     expect(finalNote).not.toContain('— validator-4 ');
     expect(logger.events.some((e) => e.eventId === 'sync.bad-cosignature')).toBe(true);
@@ -122,7 +134,9 @@ describe('station sync to four validators, t = 3', () => {
     // A sync client restarted on the same folder starts from what was acknowledged.
     await client.stop();
     const resumed = makeClient(logger);
-    expect(resumed.status().validators.find((v) => v.name === 'validator-1')?.acked.ballots).toBe(station.ledger.size('ballots'));
+    expect(resumed.status().validators.find((v) => v.name === 'validator-1')?.acked.ballots).toBe(
+      station.ledger.size('ballots'),
+    );
     expect(resumed.status().quorum).toBe(true);
     client = resumed;
 
@@ -132,7 +146,11 @@ describe('station sync to four validators, t = 3', () => {
     client.start();
     const acked = (name: string) => client.status().validators.find((v) => v.name === name)?.acked.ballots ?? 0;
     const start = acked('validator-1');
-    await waitFor(() => acked('validator-1') > start, { what: 'validator-1 mid-ingest', timeout: patience, state: () => progressOf('validator-1') });
+    await waitFor(() => acked('validator-1') > start, {
+      what: 'validator-1 mid-ingest',
+      timeout: patience,
+      state: () => progressOf('validator-1'),
+    });
     await processes[0]?.kill();
     proxies[1]?.cutNetwork();
     // Time passes with validator-1 down and validator-2 cut off, to show the backlog does not finish without them.
@@ -148,8 +166,19 @@ describe('station sync to four validators, t = 3', () => {
     station.closePolls();
     client.nudge();
     await waitFor(
-      () => client.status().validators.every((v) => v.cosigned.ballots === station.ledger.size('ballots') && v.cosigned.pollbook === station.ledger.size('pollbook')),
-      { what: 'every validator cosigned the final checkpoints', timeout: patience, state: () => client.status().validators },
+      () =>
+        client
+          .status()
+          .validators.every(
+            (v) =>
+              v.cosigned.ballots === station.ledger.size('ballots') &&
+              v.cosigned.pollbook === station.ledger.size('pollbook'),
+          ),
+      {
+        what: 'every validator cosigned the final checkpoints',
+        timeout: patience,
+        state: () => client.status().validators,
+      },
     );
     const status = client.status();
     expect(status.quorum).toBe(true);
@@ -159,9 +188,13 @@ describe('station sync to four validators, t = 3', () => {
     for (const process of processes) {
       for (const log of ['ballots', 'pollbook'] as const) {
         if (log === 'pollbook') continue; // poll-book entries are not public; their roots are compared below
-        expect(await validatorEntries(process.url, log)).toEqual(station.ledger.entryTexts(log, 0, station.ledger.size(log)));
+        expect(await validatorEntries(process.url, log)).toEqual(
+          station.ledger.entryTexts(log, 0, station.ledger.size(log)),
+        );
       }
-      const logs = (await (await fetch(new URL('/urna/v1/logs', process.url))).json()) as { logs: { log: string; size: number; rootHash: string }[] };
+      const logs = (await (await fetch(new URL('/urna/v1/logs', process.url))).json()) as {
+        logs: { log: string; size: number; rootHash: string }[];
+      };
       for (const l of logs.logs) {
         const log = l.log as LogKind;
         expect(l.size).toBe(station.ledger.size(log));

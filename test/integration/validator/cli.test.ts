@@ -81,7 +81,10 @@ describe('urna validator', () => {
     expect(bad.err).toContain('keyFile');
     // Each refusal after the config was read is in the validator's event log, and no store was made.
     const events = path.join(validator.dataDir, 'events.jsonl');
-    await waitFor(() => existsSync(events) && readFileSync(events, 'utf8').includes('validator.start-refused'), { what: 'validator.start-refused in the event log', timeout: 10_000 });
+    await waitFor(() => existsSync(events) && readFileSync(events, 'utf8').includes('validator.start-refused'), {
+      what: 'validator.start-refused in the event log',
+      timeout: 10_000,
+    });
     expect(readFileSync(events, 'utf8')).toContain('validator.start-refused');
     expect(existsSync(path.join(validator.dataDir, 'validator.sqlite'))).toBe(false);
   });

@@ -60,9 +60,19 @@ export function seedFor(label: string): Uint8Array {
   return sha256(utf8Encode(`urna-validator-test/${label}`));
 }
 
-export type TestValidator = { readonly name: string; readonly verifierKey: string; readonly keyFile: string; readonly configFile: string; readonly dataDir: string };
+export type TestValidator = {
+  readonly name: string;
+  readonly verifierKey: string;
+  readonly keyFile: string;
+  readonly configFile: string;
+  readonly dataDir: string;
+};
 
-export type TestStationSpec = { readonly stationId: StationId; readonly precinctId: PrecinctId; readonly signer: LedgerSigner };
+export type TestStationSpec = {
+  readonly stationId: StationId;
+  readonly precinctId: PrecinctId;
+  readonly signer: LedgerSigner;
+};
 
 export type TestElection = {
   readonly dir: string;
@@ -83,15 +93,29 @@ export type TestElection = {
 };
 
 /** The guardians an election names: by default 2 of 3 behind a joint key made from a seed, with no ceremony behind it. */
-export type TestGuardians = { readonly jointKey: GroupElement; readonly ceremonyRecordHash: string; readonly count: number; readonly threshold: number };
+export type TestGuardians = {
+  readonly jointKey: GroupElement;
+  readonly ceremonyRecordHash: string;
+  readonly count: number;
+  readonly threshold: number;
+};
 
 function seededGuardians(label: string): TestGuardians {
   const secret = mod(bytesToNumberBE(seedFor(`${label}/joint-secret`)));
-  return { jointKey: GroupElement.of(GENERATOR.multiply(secret)), ceremonyRecordHash: toBase64Url(seedFor(`${label}/ceremony`)), count: 3, threshold: 2 };
+  return {
+    jointKey: GroupElement.of(GENERATOR.multiply(secret)),
+    ceremonyRecordHash: toBase64Url(seedFor(`${label}/ceremony`)),
+    count: 3,
+    threshold: 2,
+  };
 }
 
 /** A key ceremony the fixture holds once it knows what the ceremony is bound to. */
-export type CeremonyToHold = { readonly count: number; readonly threshold: number; hold(ceremonyBaseHash: Bytes): TestGuardians };
+export type CeremonyToHold = {
+  readonly count: number;
+  readonly threshold: number;
+  hold(ceremonyBaseHash: Bytes): TestGuardians;
+};
 
 export function makeTestElection(options: {
   readonly validators: number;
@@ -108,11 +132,23 @@ export function makeTestElection(options: {
   const dir = mkdtempSync(path.join(tmpdir(), 'urna-validators-'));
   const authority = ed25519NoteSigner('svetlogorye-commission', seedFor(`${label}/authority`));
   const authorityVerifierKey = formatVerifierKey(authority.name, SIGNATURE_TYPE_ED25519, authority.publicKey);
-  const validatorSeeds = Array.from({ length: options.validators }, (_, i) => ({ name: `validator-${i + 1}`, seed: seedFor(`${label}/validator/${i}`) }));
-  const definitionWith = (g: { jointPublicKey: string; ceremonyRecordHash: string; count: number; threshold: number }) =>
+  const validatorSeeds = Array.from({ length: options.validators }, (_, i) => ({
+    name: `validator-${i + 1}`,
+    seed: seedFor(`${label}/validator/${i}`),
+  }));
+  const definitionWith = (g: {
+    jointPublicKey: string;
+    ceremonyRecordHash: string;
+    count: number;
+    threshold: number;
+  }) =>
     sampleElectionDefinition({
       authorityVerifierKey,
-      pollWorkerCardIssuerKey: formatVerifierKey('svetlogorye-cards', SIGNATURE_TYPE_ED25519, ed25519.getPublicKey(seedFor(`${label}/cards`))),
+      pollWorkerCardIssuerKey: formatVerifierKey(
+        'svetlogorye-cards',
+        SIGNATURE_TYPE_ED25519,
+        ed25519.getPublicKey(seedFor(`${label}/cards`)),
+      ),
       validators: validatorSeeds.map((v, i) => ({
         name: v.name,
         verifierKey: formatVerifierKey(v.name, SIGNATURE_TYPE_COSIGNATURE_V1, ed25519.getPublicKey(v.seed)),
@@ -126,11 +162,21 @@ export function makeTestElection(options: {
   let guardians: TestGuardians;
   if (options.guardians !== undefined && 'hold' in options.guardians) {
     const { count, threshold } = options.guardians;
-    const draft = definitionWith({ jointPublicKey: CEREMONY_PLACEHOLDER_KEY, ceremonyRecordHash: CEREMONY_PLACEHOLDER_HASH, count, threshold });
+    const draft = definitionWith({
+      jointPublicKey: CEREMONY_PLACEHOLDER_KEY,
+      ceremonyRecordHash: CEREMONY_PLACEHOLDER_HASH,
+      count,
+      threshold,
+    });
     if (!draft.ok) throw new Error(`sample definition: ${JSON.stringify(draft.error)}`);
     guardians = options.guardians.hold(electionCeremonyBaseHash(draft.value));
   } else guardians = options.guardians ?? seededGuardians(label);
-  const definition = definitionWith({ jointPublicKey: guardians.jointKey.toBase64Url(), ceremonyRecordHash: guardians.ceremonyRecordHash, count: guardians.count, threshold: guardians.threshold });
+  const definition = definitionWith({
+    jointPublicKey: guardians.jointKey.toBase64Url(),
+    ceremonyRecordHash: guardians.ceremonyRecordHash,
+    count: guardians.count,
+    threshold: guardians.threshold,
+  });
   if (!definition.ok) throw new Error(`sample definition: ${JSON.stringify(definition.error)}`);
   const signed = signElectionPackage(definition.value, authority);
   if (!signed.ok) throw new Error('package signing failed');
@@ -148,16 +194,35 @@ export function makeTestElection(options: {
   const stations = stationSpecs.map(({ id, precinct }) => {
     const stationId = id as StationId;
     const note = ed25519NoteSigner(stationKeyName(electionId, stationId), seedFor(`${label}/station/${id}`));
-    const signer: LedgerSigner = { ...note, verifierKey: formatVerifierKey(note.name, SIGNATURE_TYPE_ED25519, note.publicKey) };
-    const enrollment = enrollStation({ electionId, stationId, precinctId: precinct as PrecinctId, stationVerifierKey: signer.verifierKey }, authority, definition.value);
+    const signer: LedgerSigner = {
+      ...note,
+      verifierKey: formatVerifierKey(note.name, SIGNATURE_TYPE_ED25519, note.publicKey),
+    };
+    const enrollment = enrollStation(
+      { electionId, stationId, precinctId: precinct as PrecinctId, stationVerifierKey: signer.verifierKey },
+      authority,
+      definition.value,
+    );
     if (!enrollment.ok) throw new Error(`enrollment: ${JSON.stringify(enrollment.error)}`);
     writeFileSync(path.join(dir, 'enrollments', `${id}.json`), JSON.stringify(enrollment.value));
     return { stationId, precinctId: precinct as PrecinctId, signer };
   });
   const authoritySignerKeyFile = path.join(dir, 'authority.key');
-  writeFileSync(authoritySignerKeyFile, `${formatSignerKey(authority.name, SIGNATURE_TYPE_ED25519, seedFor(`${label}/authority`))}\n`, { mode: 0o600 });
+  writeFileSync(
+    authoritySignerKeyFile,
+    `${formatSignerKey(authority.name, SIGNATURE_TYPE_ED25519, seedFor(`${label}/authority`))}\n`,
+    { mode: 0o600 },
+  );
   const manifest = signStationManifest(
-    { manifestVersion: 1, final: true, stations: stations.map((s) => ({ stationId: s.stationId, precinctId: s.precinctId, verifierKey: s.signer.verifierKey })) },
+    {
+      manifestVersion: 1,
+      final: true,
+      stations: stations.map((s) => ({
+        stationId: s.stationId,
+        precinctId: s.precinctId,
+        verifierKey: s.signer.verifierKey,
+      })),
+    },
     authority,
     { definition: definition.value, baseHash: electionBaseHash(definition.value) },
   );
@@ -233,7 +298,13 @@ export class BallotWriter {
   }
 
   static open(election: TestElection, station: TestStationSpec, directory: string): BallotWriter {
-    const ledger = LedgerStore.open({ directory, electionId: election.definition.electionId, stationId: station.stationId, signer: station.signer, registry: electionEntryRegistry });
+    const ledger = LedgerStore.open({
+      directory,
+      electionId: election.definition.electionId,
+      stationId: station.stationId,
+      signer: station.signer,
+      registry: electionEntryRegistry,
+    });
     if (!ledger.ok) throw new Error(describeLedgerError(ledger.error));
     return new BallotWriter(election, station, ledger.value);
   }
@@ -254,18 +325,35 @@ export class BallotWriter {
   }
 
   /** Encrypts a ballot and makes its pending entry; does not append. */
-  pendingEntry(choiceIndex = this.serial): { entry: LedgerEntry; ballot: EncryptedBallot; masterNonce: Uint8Array; code: ConfirmationCode } {
-    const ballotId = `${this.station.stationId}-b${this.serial++}-${toBase64Url(seedFor(`${this.station.stationId}/${this.serial}/${Math.random()}`)).slice(0, 8)}` as BallotId;
+  pendingEntry(choiceIndex = this.serial): {
+    entry: LedgerEntry;
+    ballot: EncryptedBallot;
+    masterNonce: Uint8Array;
+    code: ConfirmationCode;
+  } {
+    const ballotId =
+      `${this.station.stationId}-b${this.serial++}-${toBase64Url(seedFor(`${this.station.stationId}/${this.serial}/${Math.random()}`)).slice(0, 8)}` as BallotId;
     const choices: Record<string, SelectionId[]> = {};
     for (const contest of this.manifest.contests) {
       choices[contest.contestId] = [contest.selections[choiceIndex % contest.selections.length] as SelectionId];
     }
-    const encrypted = encryptBallot(this.election.context, this.manifest, { stationId: this.station.stationId, ballotStyleId: this.ballotStyleId }, { ballotId, choices });
+    const encrypted = encryptBallot(
+      this.election.context,
+      this.manifest,
+      { stationId: this.station.stationId, ballotStyleId: this.ballotStyleId },
+      { ballotId, choices },
+    );
     if (!encrypted.ok) throw new Error(`encrypt: ${JSON.stringify(encrypted.error)}`);
     const code = nextConfirmationCode(this.chain, encrypted.value.ballot);
     this.chain = code;
     return {
-      entry: { type: 'ballot-pending', v: 1, ballotStyleId: this.ballotStyleId, ballot: encryptedBallotToRecord(encrypted.value.ballot), confirmationCode: toBase64Url(code) },
+      entry: {
+        type: 'ballot-pending',
+        v: 1,
+        ballotStyleId: this.ballotStyleId,
+        ballot: encryptedBallotToRecord(encrypted.value.ballot),
+        confirmationCode: toBase64Url(code),
+      },
       ballot: encrypted.value.ballot,
       masterNonce: encrypted.value.masterNonce,
       code,
@@ -278,12 +366,25 @@ export class BallotWriter {
    * insider holding this station's key can write. Returns the pending entry's index.
    */
   castEncrypted(ballot: EncryptedBallot, voterLabel = `voter-${this.station.stationId}-${this.serial++}`): number {
-    this.append('pollbook', { type: 'check-in', v: 1, voterHash: BallotWriter.voterHash(voterLabel), precinctId: this.station.precinctId, ballotStyleId: this.ballotStyleId, activation: 'kiosk' });
+    this.append('pollbook', {
+      type: 'check-in',
+      v: 1,
+      voterHash: BallotWriter.voterHash(voterLabel),
+      precinctId: this.station.precinctId,
+      ballotStyleId: this.ballotStyleId,
+      activation: 'kiosk',
+    });
     this.checkIns += 1;
     const code = nextConfirmationCode(this.chain, ballot);
     this.chain = code;
     const index = this.ledger.size('ballots');
-    this.append('ballots', { type: 'ballot-pending', v: 1, ballotStyleId: this.ballotStyleId, ballot: encryptedBallotToRecord(ballot), confirmationCode: toBase64Url(code) });
+    this.append('ballots', {
+      type: 'ballot-pending',
+      v: 1,
+      ballotStyleId: this.ballotStyleId,
+      ballot: encryptedBallotToRecord(ballot),
+      confirmationCode: toBase64Url(code),
+    });
     this.append('ballots', { type: 'ballot-cast', v: 1, ballotId: ballot.ballotId });
     this.cast += 1;
     return index;
@@ -296,7 +397,14 @@ export class BallotWriter {
 
   /** Check-in, pending, cast: one voter. Returns the confirmation code. */
   castBallot(voterLabel = `voter-${this.station.stationId}-${this.serial}`): string {
-    this.append('pollbook', { type: 'check-in', v: 1, voterHash: BallotWriter.voterHash(voterLabel), precinctId: this.station.precinctId, ballotStyleId: this.ballotStyleId, activation: 'kiosk' });
+    this.append('pollbook', {
+      type: 'check-in',
+      v: 1,
+      voterHash: BallotWriter.voterHash(voterLabel),
+      precinctId: this.station.precinctId,
+      ballotStyleId: this.ballotStyleId,
+      activation: 'kiosk',
+    });
     this.checkIns += 1;
     const pending = this.pendingEntry();
     this.append('ballots', pending.entry);
@@ -307,20 +415,32 @@ export class BallotWriter {
 
   /** The poll book's record of a new ballot for a voter (by hash) whose ballot was voided; the ballot itself is another castBallot's business. */
   reissueBallot(voterHash: string): void {
-    this.append('pollbook', { type: 'ballot-reissued', v: 1, voterHash, precinctId: this.station.precinctId, ballotStyleId: this.ballotStyleId, activation: 'kiosk' });
+    this.append('pollbook', {
+      type: 'ballot-reissued',
+      v: 1,
+      voterHash,
+      precinctId: this.station.precinctId,
+      ballotStyleId: this.ballotStyleId,
+      activation: 'kiosk',
+    });
     this.reissued += 1;
   }
 
   challengeBallot(): string {
     const pending = this.pendingEntry();
-    const challenge = challengedBallotToRecord({ ballotId: pending.ballot.ballotId, choices: this.choicesOf(this.serial - 1), masterNonce: pending.masterNonce });
+    const challenge = challengedBallotToRecord({
+      ballotId: pending.ballot.ballotId,
+      choices: this.choicesOf(this.serial - 1),
+      masterNonce: pending.masterNonce,
+    });
     this.append('ballots', { ...pending.entry, type: 'ballot-challenged', challenge });
     return toBase64Url(pending.code);
   }
 
   private choicesOf(choiceIndex: number): Record<string, SelectionId[]> {
     const choices: Record<string, SelectionId[]> = {};
-    for (const contest of this.manifest.contests) choices[contest.contestId] = [contest.selections[choiceIndex % contest.selections.length] as SelectionId];
+    for (const contest of this.manifest.contests)
+      choices[contest.contestId] = [contest.selections[choiceIndex % contest.selections.length] as SelectionId];
     return choices;
   }
 

@@ -51,7 +51,12 @@ function prng(seed: number): () => number {
 function entriesRequest(log: LogKind, from: number, to: number) {
   const checkpoint = station.ledger.checkpointBetween(log, to - 1, to);
   if (checkpoint === undefined) throw new Error('checkpoint');
-  return { origin: station.ledger.origin(log), from, entries: station.ledger.entryTexts(log, from, to), checkpoint: checkpoint.note };
+  return {
+    origin: station.ledger.origin(log),
+    from,
+    entries: station.ledger.entryTexts(log, from, to),
+    checkpoint: checkpoint.note,
+  };
 }
 
 async function snapshot(): Promise<string> {
@@ -79,7 +84,11 @@ beforeAll(async () => {
   station.openPolls();
   for (let i = 0; i < 3; i++) station.castBallot();
   for (const log of ['ballots', 'pollbook'] as const) {
-    const response = await server.inject({ method: 'POST', url: '/urna/v1/entries', payload: entriesRequest(log, 0, station.ledger.size(log)) });
+    const response = await server.inject({
+      method: 'POST',
+      url: '/urna/v1/entries',
+      payload: entriesRequest(log, 0, station.ledger.size(log)),
+    });
     if (response.statusCode !== 200) throw new Error(response.body);
   }
   // A valid continuation the fuzzer mutates but never sends intact.
@@ -95,7 +104,13 @@ afterAll(async () => {
 });
 
 /** `raw`: the path is sent over a socket exactly as written. */
-type Attack = { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; payload?: string; contentType?: string; raw?: true };
+type Attack = {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  url: string;
+  payload?: string;
+  contentType?: string;
+  raw?: true;
+};
 type Answer = { statusCode: number; contentType: string | undefined; body: string };
 
 /** RFC 3986 pchar, '/' and '?', plus '%' left bare (stray or not): what a client puts on the request line as is. */
@@ -111,19 +126,35 @@ function onTheWire(target: string): string {
   let out = '';
   for (const char of target) {
     if (WIRE_PATH_CHAR.test(char)) out += char;
-    else for (const byte of new TextEncoder().encode(char)) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    else
+      for (const byte of new TextEncoder().encode(char)) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out.startsWith('/') ? out : `/${out}`;
 }
 
 function overTheSocket(attack: Attack): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const outgoing = request(`${origin}/`, { agent, method: attack.method, path: attack.url, headers: attack.contentType === undefined ? {} : { 'content-type': attack.contentType } }, (incoming) => {
-      const chunks: Buffer[] = [];
-      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-      incoming.on('end', () => resolve({ statusCode: incoming.statusCode ?? 0, contentType: incoming.headers['content-type'], body: Buffer.concat(chunks).toString('utf8') }));
-      incoming.on('error', reject);
-    });
+    const outgoing = request(
+      `${origin}/`,
+      {
+        agent,
+        method: attack.method,
+        path: attack.url,
+        headers: attack.contentType === undefined ? {} : { 'content-type': attack.contentType },
+      },
+      (incoming) => {
+        const chunks: Buffer[] = [];
+        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+        incoming.on('end', () =>
+          resolve({
+            statusCode: incoming.statusCode ?? 0,
+            contentType: incoming.headers['content-type'],
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        incoming.on('error', reject);
+      },
+    );
     outgoing.on('error', reject);
     // A request the validator never answers is a finding, not a test timeout.
     outgoing.setTimeout(20_000, () => outgoing.destroy(new Error('no answer in 20 s')));
@@ -140,7 +171,11 @@ async function send(attack: Attack): Promise<Answer> {
     ...(attack.contentType === undefined ? {} : { headers: { 'content-type': attack.contentType } }),
   });
   const contentType = response.headers['content-type'];
-  return { statusCode: response.statusCode, contentType: typeof contentType === 'string' ? contentType : undefined, body: response.body };
+  return {
+    statusCode: response.statusCode,
+    contentType: typeof contentType === 'string' ? contentType : undefined,
+    body: response.body,
+  };
 }
 
 function mutateString(text: string, random: () => number): string {
@@ -165,7 +200,12 @@ function attacks(random: () => number): Attack[] {
   const note = fresh.checkpoint;
   const unsigned = note.slice(0, note.indexOf('\n\n') + 1);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-  const json = (value: unknown): Attack => ({ method: 'POST', url: '/urna/v1/entries', payload: JSON.stringify(value), contentType: 'application/json' });
+  const json = (value: unknown): Attack => ({
+    method: 'POST',
+    url: '/urna/v1/entries',
+    payload: JSON.stringify(value),
+    contentType: 'application/json',
+  });
   const out: Attack[] = [];
   for (let i = 0; i < REQUESTS; i++) {
     const r = random();
@@ -184,22 +224,61 @@ function attacks(random: () => number): Attack[] {
       out.push(json(body));
     } else if (r < 0.4) {
       // add-checkpoint with a mutated body.
-      out.push({ method: 'POST', url: '/add-checkpoint', payload: mutateString(formatAddCheckpointRequest(accepted, [], note), random), contentType: 'text/plain' });
+      out.push({
+        method: 'POST',
+        url: '/add-checkpoint',
+        payload: mutateString(formatAddCheckpointRequest(accepted, [], note), random),
+        contentType: 'text/plain',
+      });
     } else if (r < 0.5) {
       // Replays of what was accepted before, whole or in part, through either endpoint.
-      out.push(random() < 0.5 ? json(replay) : { method: 'POST', url: '/add-checkpoint', payload: formatAddCheckpointRequest(Math.floor(random() * accepted), [], replay.checkpoint) });
+      out.push(
+        random() < 0.5
+          ? json(replay)
+          : {
+              method: 'POST',
+              url: '/add-checkpoint',
+              payload: formatAddCheckpointRequest(Math.floor(random() * accepted), [], replay.checkpoint),
+            },
+      );
     } else if (r < 0.6) {
       // Unsigned or re-signed-by-nobody checkpoints.
-      out.push(random() < 0.5 ? json({ ...fresh, checkpoint: unsigned }) : { method: 'POST', url: '/add-checkpoint', payload: formatAddCheckpointRequest(accepted, [], `${unsigned}\n— ${pick(['urna/x/y', 'validator-1', 'station-1'])} QUJDREVGR0g=\n`) });
+      out.push(
+        random() < 0.5
+          ? json({ ...fresh, checkpoint: unsigned })
+          : {
+              method: 'POST',
+              url: '/add-checkpoint',
+              payload: formatAddCheckpointRequest(
+                accepted,
+                [],
+                `${unsigned}\n— ${pick(['urna/x/y', 'validator-1', 'station-1'])} QUJDREVGR0g=\n`,
+              ),
+            },
+      );
     } else if (r < 0.7) {
       // Random bytes and wrong types.
-      const garbage = Array.from({ length: Math.floor(random() * 300) }, () => String.fromCharCode(Math.floor(random() * 256))).join('');
-      out.push({ method: 'POST', url: pick(['/urna/v1/entries', '/add-checkpoint']), payload: garbage, contentType: pick(['application/json', 'text/plain', 'application/octet-stream']) });
+      const garbage = Array.from({ length: Math.floor(random() * 300) }, () =>
+        String.fromCharCode(Math.floor(random() * 256)),
+      ).join('');
+      out.push({
+        method: 'POST',
+        url: pick(['/urna/v1/entries', '/add-checkpoint']),
+        payload: garbage,
+        contentType: pick(['application/json', 'text/plain', 'application/octet-stream']),
+      });
     } else if (r < 0.75) {
-      out.push(json(pick([[], 'entries', 42, null, { entries: 'x' }, { ...fresh, entries: fresh.entries.map(() => 7) }])));
+      out.push(
+        json(pick([[], 'entries', 42, null, { entries: 'x' }, { ...fresh, entries: fresh.entries.map(() => 7) }])),
+      );
     } else if (r < 0.8) {
       // Oversized: beyond the 256 KiB body limit.
-      out.push({ method: 'POST', url: pick(['/urna/v1/entries', '/add-checkpoint']), payload: 'x'.repeat(300 * 1024), contentType: pick(['application/json', 'text/plain']) });
+      out.push({
+        method: 'POST',
+        url: pick(['/urna/v1/entries', '/add-checkpoint']),
+        payload: 'x'.repeat(300 * 1024),
+        contentType: pick(['application/json', 'text/plain']),
+      });
     } else if (r < 0.9) {
       // Reads with bad parameters and unknown paths or methods, over a real socket.
       out.push({
@@ -223,7 +302,13 @@ function attacks(random: () => number): Attack[] {
       });
     } else {
       // The right entries for another log, or for another station's origin.
-      out.push(json(random() < 0.5 ? { ...fresh, origin: station.ledger.origin('pollbook') } : { ...fresh, origin: fresh.origin.replace('station-1', 'station-2') }));
+      out.push(
+        json(
+          random() < 0.5
+            ? { ...fresh, origin: station.ledger.origin('pollbook') }
+            : { ...fresh, origin: fresh.origin.replace('station-1', 'station-2') },
+        ),
+      );
     }
   }
   return out;
@@ -231,7 +316,9 @@ function attacks(random: () => number): Attack[] {
 
 describe('validator under hostile requests', () => {
   it(`refuses ${REQUESTS} malformed, oversized, replayed and unsigned requests without a state change (seed ${SEED})`, async () => {
-    console.log(`validator fuzz: ${REQUESTS} requests, seed ${SEED} (URNA_VALIDATOR_FUZZ_SEED=${SEED} reproduces this run)`);
+    console.log(
+      `validator fuzz: ${REQUESTS} requests, seed ${SEED} (URNA_VALIDATOR_FUZZ_SEED=${SEED} reproduces this run)`,
+    );
     const before = await snapshot();
     const statuses = new Map<number, number>();
     for (const attack of attacks(prng(SEED))) {
@@ -258,7 +345,11 @@ describe('validator under hostile requests', () => {
 
     // The honest continuation still goes through.
     const ballots = station.ledger.size('ballots');
-    const ok = await server.inject({ method: 'POST', url: '/urna/v1/entries', payload: entriesRequest('ballots', ballots - 2, ballots) });
+    const ok = await server.inject({
+      method: 'POST',
+      url: '/urna/v1/entries',
+      payload: entriesRequest('ballots', ballots - 2, ballots),
+    });
     expect(ok.statusCode, ok.body).toBe(200);
   }, 600_000);
 
@@ -272,11 +363,17 @@ describe('validator under hostile requests', () => {
     const prepared = await prepareValidator(config.value, new MemoryEventLogger());
     if (!prepared.ok) throw new Error(prepared.error);
     const limited = buildValidatorServer(prepared.value.service, new MemoryEventLogger(), config.value.httpLimits);
-    const tooBig = await limited.inject({ method: 'POST', url: '/add-checkpoint', payload: 'y'.repeat(4096), headers: { 'content-type': 'text/plain' } });
+    const tooBig = await limited.inject({
+      method: 'POST',
+      url: '/add-checkpoint',
+      payload: 'y'.repeat(4096),
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(tooBig.statusCode).toBe(413);
     expect(tooBig.json<{ error: { code: string } }>().error.code).toBe('body-too-large');
     const codes: number[] = [];
-    for (let i = 0; i < 5; i++) codes.push((await limited.inject({ method: 'GET', url: '/urna/v1/health' })).statusCode);
+    for (let i = 0; i < 5; i++)
+      codes.push((await limited.inject({ method: 'GET', url: '/urna/v1/health' })).statusCode);
     expect(codes.slice(0, 2)).toEqual([200, 200]);
     const last = await limited.inject({ method: 'GET', url: '/urna/v1/health' });
     expect(last.statusCode).toBe(429);

@@ -30,12 +30,23 @@ let service: ValidatorService;
 const logger = new MemoryEventLogger();
 
 async function post(body: unknown) {
-  const response = await server.inject({ method: 'POST', url: '/urna/v1/entries', payload: body as Record<string, unknown> });
-  return { status: response.statusCode, json: response.json<Record<string, unknown> & { error?: { code: string; message: string; size?: number; index?: number } }>() };
+  const response = await server.inject({
+    method: 'POST',
+    url: '/urna/v1/entries',
+    payload: body as Record<string, unknown>,
+  });
+  return {
+    status: response.statusCode,
+    json: response.json<
+      Record<string, unknown> & { error?: { code: string; message: string; size?: number; index?: number } }
+    >(),
+  };
 }
 
 async function sync(ledger: LedgerStore, log: LogKind) {
-  const logs = (await server.inject({ method: 'GET', url: '/urna/v1/logs' })).json<{ logs: { origin: string; size: number }[] }>();
+  const logs = (await server.inject({ method: 'GET', url: '/urna/v1/logs' })).json<{
+    logs: { origin: string; size: number }[];
+  }>();
   const from = logs.logs.find((l) => l.origin === ledger.origin(log))?.size ?? 0;
   return post(entriesRequest(ledger, log, from));
 }
@@ -103,20 +114,39 @@ describe('an honest station', () => {
     for (const code of [...codes, challenged]) {
       const response = await server.inject({ method: 'GET', url: `/urna/v1/confirmation/${code}` });
       expect(response.statusCode).toBe(200);
-      const body = response.json<{ entry: string; index: number; size: number; inclusionProof: string[]; checkpoint: string; status: string }>();
+      const body = response.json<{
+        entry: string;
+        index: number;
+        size: number;
+        inclusionProof: string[];
+        checkpoint: string;
+        status: string;
+      }>();
       expect(body.status).toBe(code === challenged ? 'challenged' : 'cast');
       const checkpoint = parseCheckpoint(body.checkpoint.slice(0, body.checkpoint.indexOf('\n\n') + 1));
       if (!checkpoint.ok) throw new Error('checkpoint');
       const leaf = leafHash(new TextEncoder().encode(body.entry));
-      expect(verifyInclusion(leaf, body.index, body.size, body.inclusionProof.map((p) => fromBase64(p)), checkpoint.value.rootHash)).toBe(true);
+      expect(
+        verifyInclusion(
+          leaf,
+          body.index,
+          body.size,
+          body.inclusionProof.map((p) => fromBase64(p)),
+          checkpoint.value.rootHash,
+        ),
+      ).toBe(true);
     }
 
     const totals = (await server.inject({ method: 'GET', url: '/urna/v1/totals' })).json<{
-      stations: { stationId: string; contests: { contestId: string; ballots: number; selections: { alpha: string }[] }[] }[];
+      stations: {
+        stationId: string;
+        contests: { contestId: string; ballots: number; selections: { alpha: string }[] }[];
+      }[];
     }>();
     const mine = totals.stations.find((s) => s.stationId === 'station-1');
     expect(mine?.contests.map((c) => c.ballots)).toEqual([4, 4]);
-    for (const contest of mine?.contests ?? []) for (const s of contest.selections) expect(GroupElement.fromBase64Url(s.alpha).ok).toBe(true);
+    for (const contest of mine?.contests ?? [])
+      for (const s of contest.selections) expect(GroupElement.fromBase64Url(s.alpha).ok).toBe(true);
 
     // A replay of what was already accepted changes nothing and says where the log stands.
     const before = await snapshot();
@@ -128,10 +158,20 @@ describe('an honest station', () => {
 
     // tlog-witness add-checkpoint for the current size returns the cosignature again.
     const size = station.ledger.size('ballots');
-    const again = await server.inject({ method: 'POST', url: '/add-checkpoint', payload: formatAddCheckpointRequest(size, [], station.ledger.checkpoint('ballots')), headers: { 'content-type': 'text/plain' } });
+    const again = await server.inject({
+      method: 'POST',
+      url: '/add-checkpoint',
+      payload: formatAddCheckpointRequest(size, [], station.ledger.checkpoint('ballots')),
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(again.statusCode).toBe(200);
     expect(again.body.startsWith('— validator-1 ')).toBe(true);
-    const stale = await server.inject({ method: 'POST', url: '/add-checkpoint', payload: formatAddCheckpointRequest(size - 1, [], station.ledger.checkpoint('ballots')), headers: { 'content-type': 'text/plain' } });
+    const stale = await server.inject({
+      method: 'POST',
+      url: '/add-checkpoint',
+      payload: formatAddCheckpointRequest(size - 1, [], station.ledger.checkpoint('ballots')),
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(stale.statusCode).toBe(409);
     expect(stale.headers['content-type']).toBe('text/x.tlog.size');
     expect(stale.body).toBe(`${size}\n`);
@@ -141,10 +181,22 @@ describe('an honest station', () => {
     const newSize = station.ledger.size('ballots');
     const proof = station.ledger.consistencyProof('ballots', size, newSize);
     if (!proof.ok) throw new Error('proof');
-    const withoutEntries = await server.inject({ method: 'POST', url: '/add-checkpoint', payload: formatAddCheckpointRequest(size, proof.value, station.ledger.checkpoint('ballots')) });
+    const withoutEntries = await server.inject({
+      method: 'POST',
+      url: '/add-checkpoint',
+      payload: formatAddCheckpointRequest(size, proof.value, station.ledger.checkpoint('ballots')),
+    });
     expect(withoutEntries.statusCode).toBe(422);
     expect(withoutEntries.json<{ error: { code: string } }>().error.code).toBe('entries-required');
-    const badProof = await server.inject({ method: 'POST', url: '/add-checkpoint', payload: formatAddCheckpointRequest(size, [sha256(new Uint8Array(1)), ...proof.value.slice(1)], station.ledger.checkpoint('ballots')) });
+    const badProof = await server.inject({
+      method: 'POST',
+      url: '/add-checkpoint',
+      payload: formatAddCheckpointRequest(
+        size,
+        [sha256(new Uint8Array(1)), ...proof.value.slice(1)],
+        station.ledger.checkpoint('ballots'),
+      ),
+    });
     expect(badProof.statusCode).toBe(422);
     expect(badProof.json<{ error: { code: string } }>().error.code).toBe('bad-consistency-proof');
 
@@ -183,7 +235,9 @@ describe('refusals', () => {
     const station = writer(2, 'bad-proof');
     station.openPolls();
     const pending = station.pendingEntry();
-    const record = pending.entry['ballot'] as { contests: { selections: { alpha: string; proof: { z: string }[] }[] }[] };
+    const record = pending.entry['ballot'] as {
+      contests: { selections: { alpha: string; proof: { z: string }[] }[] }[];
+    };
     const branch = record.contests[0]?.selections[0]?.proof[0];
     if (branch === undefined) throw new Error('shape');
     // A different (valid) response scalar: the proof no longer holds, the ciphertexts (and code) stay.
@@ -295,7 +349,11 @@ describe('refusals', () => {
     const swapped = await post({ ...honest, entries: [...honest.entries].reverse() });
     expect(swapped.status).toBe(422);
     expect(swapped.json.error?.code).toBe('root-mismatch');
-    const unknown = await post({ ...honest, origin: honest.origin.replace('station-4', 'station-9'), checkpoint: honest.checkpoint.replace('station-4', 'station-9') });
+    const unknown = await post({
+      ...honest,
+      origin: honest.origin.replace('station-4', 'station-9'),
+      checkpoint: honest.checkpoint.replace('station-4', 'station-9'),
+    });
     expect(unknown.status).toBe(404);
     // Signed by another enrolled station's key, under this station's origin.
     const other = writer(0, 'other-key');
@@ -318,15 +376,23 @@ describe('a station that forks its log', () => {
     b.castBallot(); // same size, different ballot: a different root signed by the same key
     expect(a.ledger.size('ballots')).toBe(b.ledger.size('ballots'));
     // The validator already holds station-2's first entries (the "tampered" log above).
-    const known = (await server.inject({ method: 'GET', url: '/urna/v1/logs' })).json<{ logs: { origin: string; size: number }[] }>();
+    const known = (await server.inject({ method: 'GET', url: '/urna/v1/logs' })).json<{
+      logs: { origin: string; size: number }[];
+    }>();
     const held = known.logs.find((l) => l.origin === a.ledger.origin('ballots'))?.size ?? 0;
     // The fork shows as soon as the validator sees a checkpoint for a size it already holds with another root.
     const size = Math.min(held, b.ledger.size('ballots'));
     const forkCheckpoint = b.ledger.checkpointBetween('ballots', size - 1, size);
     if (forkCheckpoint === undefined) throw new Error('checkpoint');
-    const response = await server.inject({ method: 'POST', url: '/add-checkpoint', payload: formatAddCheckpointRequest(size, [], forkCheckpoint.note) });
+    const response = await server.inject({
+      method: 'POST',
+      url: '/add-checkpoint',
+      payload: formatAddCheckpointRequest(size, [], forkCheckpoint.note),
+    });
     expect(response.statusCode).toBe(409);
-    const evidence = (await server.inject({ method: 'GET', url: '/urna/v1/evidence' })).json<{ evidence: { kind: string; stationId: string; body: { conflicting: string; recorded: string } }[] }>();
+    const evidence = (await server.inject({ method: 'GET', url: '/urna/v1/evidence' })).json<{
+      evidence: { kind: string; stationId: string; body: { conflicting: string; recorded: string } }[];
+    }>();
     const fork = evidence.evidence.find((e) => e.kind === 'fork' && e.stationId === 'station-2');
     expect(fork?.body.conflicting).toBe(forkCheckpoint.note);
     expect(logger.events.some((e) => e.eventId === 'validator.fork-detected')).toBe(true);
@@ -344,7 +410,14 @@ describe('a station that forks its log', () => {
 describe('poll-book duplicates across stations', () => {
   it('accepts both check-ins and flags the pair as evidence for officials', async () => {
     const voterHash = toBase64Url(sha256(new TextEncoder().encode('one voter, two stations')));
-    const checkIn = (w: BallotWriter) => ({ type: 'check-in', v: 1, voterHash, precinctId: w.station.precinctId, ballotStyleId: w.ballotStyleId, activation: 'kiosk' });
+    const checkIn = (w: BallotWriter) => ({
+      type: 'check-in',
+      v: 1,
+      voterHash,
+      precinctId: w.station.precinctId,
+      ballotStyleId: w.ballotStyleId,
+      activation: 'kiosk',
+    });
     const first = writer(0, 'honest'); // station-1, cosigned above: its poll book continues
     first.append('pollbook', checkIn(first));
     expect((await sync(first.ledger, 'pollbook')).status).toBe(200);
@@ -355,11 +428,16 @@ describe('poll-book duplicates across stations', () => {
     const accepted = await sync(second.ledger, 'pollbook');
     expect(accepted.status, JSON.stringify(accepted.json)).toBe(200);
     expect(await service.store.read.evidenceCount()).toBe(before + 1);
-    const evidence = (await server.inject({ method: 'GET', url: '/urna/v1/evidence' })).json<{ evidence: { kind: string; body: unknown }[] }>();
+    const evidence = (await server.inject({ method: 'GET', url: '/urna/v1/evidence' })).json<{
+      evidence: { kind: string; body: unknown }[];
+    }>();
     const duplicate = evidence.evidence.find((e) => e.kind === 'pollbook-duplicate');
     // The keyed voter hash stays with the validator; the public sees which entries collide.
     expect(JSON.stringify(duplicate?.body)).not.toContain(voterHash);
-    expect(duplicate?.body).toMatchObject({ checkIn: { stationId: 'station-3', log: 'pollbook', index: 1 }, earlier: [{ stationId: 'station-1' }] });
+    expect(duplicate?.body).toMatchObject({
+      checkIn: { stationId: 'station-3', log: 'pollbook', index: 1 },
+      earlier: [{ stationId: 'station-1' }],
+    });
     expect(logger.events.some((e) => e.eventId === 'validator.pollbook-duplicate')).toBe(true);
     first.close();
     second.close();
@@ -379,10 +457,18 @@ describe('ballot reissues in the poll book', () => {
     };
 
     // Nobody checked in with that hash.
-    expect(await refusal('reissue-stranger', (w) => w.reissueBallot(BallotWriter.voterHash('never here')))).toEqual({ status: 422, code: 'reissue-without-check-in', index: 1 });
+    expect(await refusal('reissue-stranger', (w) => w.reissueBallot(BallotWriter.voterHash('never here')))).toEqual({
+      status: 422,
+      code: 'reissue-without-check-in',
+      index: 1,
+    });
     // Checked in, but at station-1 and station-3 (the duplicate above), not in this poll book.
     const elsewhere = toBase64Url(sha256(new TextEncoder().encode('one voter, two stations')));
-    expect(await refusal('reissue-elsewhere', (w) => w.reissueBallot(elsewhere))).toEqual({ status: 422, code: 'reissue-without-check-in', index: 1 });
+    expect(await refusal('reissue-elsewhere', (w) => w.reissueBallot(elsewhere))).toEqual({
+      status: 422,
+      code: 'reissue-without-check-in',
+      index: 1,
+    });
     // A reissue the closing entry leaves out, in v2 and in v1 (which states none).
     expect(
       await refusal('reissue-miscounted', (w) => {
@@ -420,9 +506,9 @@ describe('ballot reissues in the poll book', () => {
     const accepted = await sync(honest.ledger, 'pollbook');
     expect(accepted.status, JSON.stringify(accepted.json)).toBe(200);
     expect(accepted.json['size']).toBe(honest.ledger.size('pollbook'));
-    expect(honest.ledger.entries('pollbook', honest.ledger.size('pollbook') - 1, honest.ledger.size('pollbook'))).toEqual([
-      { type: 'pollbook-closed', v: 2, checkIns: 2, ballotsReissued: 2 },
-    ]);
+    expect(
+      honest.ledger.entries('pollbook', honest.ledger.size('pollbook') - 1, honest.ledger.size('pollbook')),
+    ).toEqual([{ type: 'pollbook-closed', v: 2, checkIns: 2, ballotsReissued: 2 }]);
     honest.close();
   });
 });

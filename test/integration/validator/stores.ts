@@ -60,7 +60,10 @@ export async function prepareStore(validator: Pick<TestValidator, 'configFile' |
   const env = `URNA_TEST_PG_${databases}`;
   process.env[env] = url;
   const config = JSON.parse(readFileSync(validator.configFile, 'utf8')) as Record<string, unknown>;
-  writeFileSync(validator.configFile, JSON.stringify({ ...config, store: 'postgres', postgres: { urlEnv: env, poolSize: 4 } }, null, 2));
+  writeFileSync(
+    validator.configFile,
+    JSON.stringify({ ...config, store: 'postgres', postgres: { urlEnv: env, poolSize: 4 } }, null, 2),
+  );
   const read = readValidatorConfig(validator.configFile);
   if (!read.ok) throw new Error(read.error);
   const migrated = await migrateValidatorStore(read.value);

@@ -54,7 +54,8 @@ function station() {
     eventLog: logger,
   };
   const handlers = createStationApiHandlers(context, auth);
-  const call = (method: unknown, args: unknown) => dispatchStationCall(handlers, logger, method, args, { origin: 'unit-test' });
+  const call = (method: unknown, args: unknown) =>
+    dispatchStationCall(handlers, logger, method, args, { origin: 'unit-test' });
   return { logger, service, handlers, call };
 }
 
@@ -70,7 +71,10 @@ describe('station API dispatch', () => {
     const { call, logger } = station();
     const result = await call(method, args);
     expect(result).toMatchObject({ ok: false, error: { code: 'not-authorized' } });
-    expect(logger.events.find((e) => e.eventId === 'auth.action-refused')?.fields).toMatchObject({ action: method, reason: 'not-signed-in' });
+    expect(logger.events.find((e) => e.eventId === 'auth.action-refused')?.fields).toMatchObject({
+      action: method,
+      reason: 'not-signed-in',
+    });
   });
 
   it('answers a well-formed call with the real station state', async () => {
@@ -78,7 +82,11 @@ describe('station API dispatch', () => {
     const result = await call('getStationStatus', {});
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.value).toMatchObject({ stationId: 'st-01', pollsState: 'setup', ledger: { ballots: { size: 3 }, pollbook: { size: 2 } } });
+    expect(result.value).toMatchObject({
+      stationId: 'st-01',
+      pollsState: 'setup',
+      ledger: { ballots: { size: 3 }, pollbook: { size: 2 } },
+    });
   });
 
   it.each([
@@ -132,7 +140,10 @@ describe('station API dispatch', () => {
       },
     };
     const result = await dispatchStationCall(broken, logger, 'getStationStatus', {}, { origin: 'unit-test' });
-    expect(result).toEqual({ ok: false, error: { code: 'internal', message: 'getStationStatus failed inside the station; see the station log' } });
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'internal', message: 'getStationStatus failed inside the station; see the station log' },
+    });
     expect(logger.events[0]).toMatchObject({ eventId: 'api.handler-failed', fields: { error: 'disk on fire' } });
   });
 

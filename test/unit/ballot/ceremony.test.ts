@@ -38,8 +38,12 @@ function guardian(id: string): Guardian {
 describe('key ceremony', () => {
   it('guardians exchanging messages agree on the joint key and each holds a share matching the record', () => {
     const guardians = params.guardianIds.map(guardian);
-    for (const receiver of guardians) for (const sender of guardians) if (sender !== receiver) expect(receiver.receiveAnnouncement(sender.announcement).ok).toBe(true);
-    for (const sender of guardians) for (const receiver of guardians) if (sender !== receiver) expect(receiver.receiveShare(sender.shareFor(receiver.guardianId)).ok).toBe(true);
+    for (const receiver of guardians)
+      for (const sender of guardians)
+        if (sender !== receiver) expect(receiver.receiveAnnouncement(sender.announcement).ok).toBe(true);
+    for (const sender of guardians)
+      for (const receiver of guardians)
+        if (sender !== receiver) expect(receiver.receiveShare(sender.shareFor(receiver.guardianId)).ok).toBe(true);
     const shares = guardians.map((g) => {
       const share = g.finish();
       if (!share.ok) throw new Error('finish');
@@ -47,13 +51,26 @@ describe('key ceremony', () => {
     });
     const announcements = guardians.map((g) => g.announcement);
     const transcript = ceremonyTranscriptHash(params, announcements);
-    const record = ceremonyRecord(params, announcements, guardians.map((g) => g.accept(transcript)));
+    const record = ceremonyRecord(
+      params,
+      announcements,
+      guardians.map((g) => g.accept(transcript)),
+    );
     expect(verifyCeremonyRecord(record).ok).toBe(true);
     // Every guardian must have signed this transcript: one who signed another is named.
     const other = guardians[2]!.accept(ceremonyTranscriptHash(params, announcements.slice().reverse()));
-    expect(verifyCeremonyRecord({ ...record, acceptances: record.acceptances.map((a, i) => (i === 2 ? other : a)) })).toEqual({ ok: false, error: { check: 'acceptance', guardianId: 'chen' } });
+    expect(
+      verifyCeremonyRecord({ ...record, acceptances: record.acceptances.map((a, i) => (i === 2 ? other : a)) }),
+    ).toEqual({ ok: false, error: { check: 'acceptance', guardianId: 'chen' } });
     // An acceptance signed by the wrong guardian's key does not count.
-    expect(verifyCeremonyRecord({ ...record, acceptances: record.acceptances.map((a, i) => (i === 1 ? { ...record.acceptances[0]!, guardianId: 'boris' as GuardianId, index: 2 } : a)) })).toEqual({
+    expect(
+      verifyCeremonyRecord({
+        ...record,
+        acceptances: record.acceptances.map((a, i) =>
+          i === 1 ? { ...record.acceptances[0]!, guardianId: 'boris' as GuardianId, index: 2 } : a,
+        ),
+      }),
+    ).toEqual({
       ok: false,
       error: { check: 'acceptance', guardianId: 'boris' },
     });
@@ -76,12 +93,35 @@ describe('key ceremony', () => {
   it('a bad coefficient proof or a joint key that is not the sum is rejected by name', () => {
     const a = guardian('ana');
     const b = guardian('boris');
-    const forged: GuardianAnnouncement = { ...b.announcement, coefficientProofs: [a.announcement.coefficientProofs[0]!, ...b.announcement.coefficientProofs.slice(1)] };
-    expect(verifyAnnouncement(params, forged)).toEqual({ ok: false, error: { check: 'coefficient-proof', guardianId: 'boris', coefficient: 0 } });
-    expect(a.receiveAnnouncement({ ...b.announcement, index: 3 })).toEqual({ ok: false, error: { check: 'guardian-list', guardianId: 'boris' } });
+    const forged: GuardianAnnouncement = {
+      ...b.announcement,
+      coefficientProofs: [a.announcement.coefficientProofs[0]!, ...b.announcement.coefficientProofs.slice(1)],
+    };
+    expect(verifyAnnouncement(params, forged)).toEqual({
+      ok: false,
+      error: { check: 'coefficient-proof', guardianId: 'boris', coefficient: 0 },
+    });
+    expect(a.receiveAnnouncement({ ...b.announcement, index: 3 })).toEqual({
+      ok: false,
+      error: { check: 'guardian-list', guardianId: 'boris' },
+    });
     const all = params.guardianIds.map((id) => guardian(id));
-    const record = ceremonyRecord(params, all.map((g) => g.announcement), all.map((g) => g.accept(ceremonyTranscriptHash(params, all.map((x) => x.announcement)))));
-    expect(verifyCeremonyRecord({ ...record, jointKey: record.guardians[0]!.coefficientCommitments[0]! })).toEqual({ ok: false, error: { check: 'joint-key' } });
+    const record = ceremonyRecord(
+      params,
+      all.map((g) => g.announcement),
+      all.map((g) =>
+        g.accept(
+          ceremonyTranscriptHash(
+            params,
+            all.map((x) => x.announcement),
+          ),
+        ),
+      ),
+    );
+    expect(verifyCeremonyRecord({ ...record, jointKey: record.guardians[0]!.coefficientCommitments[0]! })).toEqual({
+      ok: false,
+      error: { check: 'joint-key' },
+    });
   });
 
   it('a bad share becomes a complaint anyone can check, naming the sender', () => {
@@ -89,7 +129,14 @@ describe('key ceremony', () => {
     const chen = guardian('chen');
     // Boris is dishonest: he runs the protocol by hand and sends Ana a share off his polynomial.
     const borisSecret = randomScalar(random);
-    const boris = createAnnouncement(params, 'boris' as GuardianId, 2, [randomScalar(random), randomScalar(random), randomScalar(random)], borisSecret, random);
+    const boris = createAnnouncement(
+      params,
+      'boris' as GuardianId,
+      2,
+      [randomScalar(random), randomScalar(random), randomScalar(random)],
+      borisSecret,
+      random,
+    );
     expect(ana.receiveAnnouncement(boris).ok).toBe(true);
     expect(chen.receiveAnnouncement(ana.announcement).ok).toBe(true);
     const bad = sealShare(params, boris, borisSecret, ana.announcement, randomScalar(random), random);
@@ -109,8 +156,14 @@ describe('key ceremony', () => {
     const honest = chen.shareFor('ana' as GuardianId);
     const lie: ShareComplaint = { ...complaint, accused: 'chen' as GuardianId, share: honest };
     expect(verifyComplaint(params, announcements, lie)).toEqual({ ok: false, error: { check: 'decryption-proof' } });
-    const tamperedShare = { ...complaint.share, encryptedShare: complaint.share.encryptedShare.map((x, i) => (i === 0 ? x ^ 1 : x)) };
-    expect(verifyComplaint(params, announcements, { ...complaint, share: tamperedShare })).toEqual({ ok: false, error: { check: 'share-signature' } });
+    const tamperedShare = {
+      ...complaint.share,
+      encryptedShare: complaint.share.encryptedShare.map((x, i) => (i === 0 ? x ^ 1 : x)),
+    };
+    expect(verifyComplaint(params, announcements, { ...complaint, share: tamperedShare })).toEqual({
+      ok: false,
+      error: { check: 'share-signature' },
+    });
   });
 
   it('a share not signed by its claimed sender is dropped as unauthenticated', () => {

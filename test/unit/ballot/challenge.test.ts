@@ -46,51 +46,89 @@ describe('Benaloh challenge and confirmation codes', () => {
     // Published: the encrypted ballot, and on challenge the plaintext with the nonce.
     const ballot = parseEncryptedBallot(JSON.parse(recordToCanonicalJson(encryptedBallotToRecord(second.ballot))));
     const opened = parseChallengedBallot(
-      JSON.parse(recordToCanonicalJson(challengedBallotToRecord({ ballotId: 'b-2' as BallotId, choices, masterNonce: second.masterNonce }))),
+      JSON.parse(
+        recordToCanonicalJson(
+          challengedBallotToRecord({ ballotId: 'b-2' as BallotId, choices, masterNonce: second.masterNonce }),
+        ),
+      ),
     );
     if (!ballot.ok || !opened.ok) throw new Error('parse');
-    expect(verifyChallengedBallot(context, manifest, binding, ballot.value, opened.value, { previous: firstCode, printed: secondCode })).toEqual({ ok: true, value: undefined });
+    expect(
+      verifyChallengedBallot(context, manifest, binding, ballot.value, opened.value, {
+        previous: firstCode,
+        printed: secondCode,
+      }),
+    ).toEqual({ ok: true, value: undefined });
 
     // A code depends on the whole chain and on every ciphertext.
     expect(toBase64Url(nextConfirmationCode(seed, second.ballot))).not.toBe(toBase64Url(secondCode));
-    expect(verifyChallengedBallot(context, manifest, binding, ballot.value, opened.value, { previous: seed, printed: secondCode })).toEqual({
+    expect(
+      verifyChallengedBallot(context, manifest, binding, ballot.value, opened.value, {
+        previous: seed,
+        printed: secondCode,
+      }),
+    ).toEqual({
       ok: false,
       error: { check: 'confirmation-code' },
     });
-    expect(toBase64Url(confirmationSeed(context.extendedBaseHash, 'station-8' as StationId))).not.toBe(toBase64Url(seed));
+    expect(toBase64Url(confirmationSeed(context.extendedBaseHash, 'station-8' as StationId))).not.toBe(
+      toBase64Url(seed),
+    );
   });
 
   it('a device that encrypted something else is caught at the selection it changed', () => {
     const { ballot, masterNonce } = encrypted('b-3');
-    const claimed = { ballotId: 'b-3' as BallotId, masterNonce, choices: { ...choices, council: ['erin', 'frank'] as SelectionId[] } };
+    const claimed = {
+      ballotId: 'b-3' as BallotId,
+      masterNonce,
+      choices: { ...choices, council: ['erin', 'frank'] as SelectionId[] },
+    };
     expect(verifyChallengedBallot(context, manifest, binding, ballot, claimed)).toEqual({
       ok: false,
       error: { check: 'ciphertext', contestId: 'council', selectionId: 'dan' },
     });
     const wrongNonce = { ballotId: 'b-3' as BallotId, masterNonce: random(32), choices };
-    expect(verifyChallengedBallot(context, manifest, binding, ballot, wrongNonce)).toMatchObject({ ok: false, error: { check: 'ciphertext', contestId: 'referendum' } });
-    expect(verifyChallengedBallot(context, manifest, binding, ballot, { ...claimed, ballotId: 'b-4' as BallotId })).toEqual({ ok: false, error: { check: 'ballot-id' } });
+    expect(verifyChallengedBallot(context, manifest, binding, ballot, wrongNonce)).toMatchObject({
+      ok: false,
+      error: { check: 'ciphertext', contestId: 'referendum' },
+    });
+    expect(
+      verifyChallengedBallot(context, manifest, binding, ballot, { ...claimed, ballotId: 'b-4' as BallotId }),
+    ).toEqual({ ok: false, error: { check: 'ballot-id' } });
   });
 
   it("the nonces are the station's and the style's: the same plaintext and nonce opened as another station's or style's do not reproduce", () => {
     const { ballot, masterNonce } = encrypted('b-6');
     const opened = { ballotId: 'b-6' as BallotId, masterNonce, choices };
     expect(verifyChallengedBallot(context, manifest, binding, ballot, opened)).toEqual({ ok: true, value: undefined });
-    expect(verifyChallengedBallot(context, manifest, { ...binding, stationId: 'station-8' }, ballot, opened)).toMatchObject({ ok: false, error: { check: 'ciphertext' } });
-    expect(verifyChallengedBallot(context, manifest, { ...binding, ballotStyleId: 'style-2' }, ballot, opened)).toMatchObject({ ok: false, error: { check: 'ciphertext' } });
+    expect(
+      verifyChallengedBallot(context, manifest, { ...binding, stationId: 'station-8' }, ballot, opened),
+    ).toMatchObject({ ok: false, error: { check: 'ciphertext' } });
+    expect(
+      verifyChallengedBallot(context, manifest, { ...binding, ballotStyleId: 'style-2' }, ballot, opened),
+    ).toMatchObject({ ok: false, error: { check: 'ciphertext' } });
   });
 
   it('untrusted records with a bad point, a non-canonical encoding or extra fields are refused', () => {
     const record = encryptedBallotToRecord(encrypted('b-5').ballot);
     const badPoint = structuredClone(record);
     badPoint.contests[0]!.selections[0]!.alpha = 'A'.repeat(42) + 'B';
-    expect(parseEncryptedBallot(badPoint)).toMatchObject({ ok: false, error: { problem: 'encoding', path: 'contests[0].selections[0].alpha' } });
+    expect(parseEncryptedBallot(badPoint)).toMatchObject({
+      ok: false,
+      error: { problem: 'encoding', path: 'contests[0].selections[0].alpha' },
+    });
     const notPoint = structuredClone(record);
     notPoint.contests[0]!.selections[0]!.beta = '_'.repeat(42) + 'w';
-    expect(parseEncryptedBallot(notPoint)).toMatchObject({ ok: false, error: { problem: 'encoding', detail: 'not-a-point' } });
+    expect(parseEncryptedBallot(notPoint)).toMatchObject({
+      ok: false,
+      error: { problem: 'encoding', detail: 'not-a-point' },
+    });
     const scalarTooBig = structuredClone(record);
     scalarTooBig.contests[1]!.proof[0]!.z = '_'.repeat(42) + 'w';
-    expect(parseEncryptedBallot(scalarTooBig)).toMatchObject({ ok: false, error: { problem: 'encoding', detail: 'not-a-scalar' } });
+    expect(parseEncryptedBallot(scalarTooBig)).toMatchObject({
+      ok: false,
+      error: { problem: 'encoding', detail: 'not-a-scalar' },
+    });
     expect(parseEncryptedBallot({ ...record, extra: 1 })).toMatchObject({ ok: false, error: { problem: 'schema' } });
     expect(parseEncryptedBallot({ ...record, v: 2 })).toMatchObject({ ok: false, error: { problem: 'schema' } });
   });

@@ -23,7 +23,14 @@ import {
   pow22523BigInt,
   useArithmetic,
 } from '../../../core/ballot/fast25519';
-import { LAZY_LIMB_BOUND, LIMB_WIDTHS, limbsValue, wasmFieldForTests, wasmMsmIsIdentity, wasmPow22523 } from '../../../core/ballot/wasm25519';
+import {
+  LAZY_LIMB_BOUND,
+  LIMB_WIDTHS,
+  limbsValue,
+  wasmFieldForTests,
+  wasmMsmIsIdentity,
+  wasmPow22523,
+} from '../../../core/ballot/wasm25519';
 
 const Point = ristretto255.Point;
 const L = Point.Fn.ORDER;
@@ -109,8 +116,14 @@ describe('fast ristretto255', () => {
 
   it('multi-scalar multiplication: identity exactly when the library sum is zero', () => {
     for (const n of [1, 2, 3, 17, 150, 700]) {
-      const points = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? Point.BASE.multiply(scalar()) : (decodeRistretto(Point.BASE.multiply(scalar()).toBytes()) as InstanceType<typeof Point>)));
-      const scalars = Array.from({ length: n }, (_, i) => (i % 4 === 0 ? bytesToNumberLE(random(16)) : i % 5 === 0 ? 0n : scalar()));
+      const points = Array.from({ length: n }, (_, i) =>
+        i % 3 === 0
+          ? Point.BASE.multiply(scalar())
+          : (decodeRistretto(Point.BASE.multiply(scalar()).toBytes()) as InstanceType<typeof Point>),
+      );
+      const scalars = Array.from({ length: n }, (_, i) =>
+        i % 4 === 0 ? bytesToNumberLE(random(16)) : i % 5 === 0 ? 0n : scalar(),
+      );
       const sum = pippenger(Point, points, scalars);
       const withNegation = [...points, sum.negate()];
       const ones = [...scalars, 1n];
@@ -129,7 +142,10 @@ describe('fast ristretto255', () => {
   });
 
   it('a linear combination equals the sum of the library multiplications, zero and extreme scalars included', () => {
-    const points = Array.from({ length: 4 }, () => decodeRistretto(Point.BASE.multiply(scalar()).toBytes()) as InstanceType<typeof Point>);
+    const points = Array.from(
+      { length: 4 },
+      () => decodeRistretto(Point.BASE.multiply(scalar()).toBytes()) as InstanceType<typeof Point>,
+    );
     const cases: bigint[][] = [
       [scalar(), scalar()],
       [L - 1n, 1n],
@@ -140,7 +156,10 @@ describe('fast ristretto255', () => {
     ];
     for (const scalars of cases) {
       const used = points.slice(0, scalars.length);
-      const expected = used.reduce((sum, p, i) => ((scalars[i] as bigint) === 0n ? sum : sum.add(p.multiply(scalars[i] as bigint))), Point.ZERO);
+      const expected = used.reduce(
+        (sum, p, i) => ((scalars[i] as bigint) === 0n ? sum : sum.add(p.multiply(scalars[i] as bigint))),
+        Point.ZERO,
+      );
       const got = linearCombination(used, scalars);
       expect(got.equals(expected)).toBe(true);
       expect(hex(got.toBytes())).toBe(hex(expected.toBytes()));
@@ -168,7 +187,9 @@ describe('fast ristretto255', () => {
     const other = Point.BASE.multiply(scalar());
     const mixed = Array.from({ length: 9 }, () => ({ a: scalar(), q: other.multiply(scalar()) }));
     const encoded = doubleAndEncode(mixed.map(({ a, q }) => addHalves(halfMultiple(table, a), halfOfDoubled(q))));
-    mixed.forEach(({ a, q }, i) => expect(hex(encoded[i]?.bytes as Uint8Array)).toBe(hex(base.multiply(a).add(q.double()).toBytes())));
+    mixed.forEach(({ a, q }, i) =>
+      expect(hex(encoded[i]?.bytes as Uint8Array)).toBe(hex(base.multiply(a).add(q.double()).toBytes())),
+    );
   });
 });
 
@@ -195,7 +216,31 @@ describe('pow22523 in WebAssembly', () => {
     const maxLimbs = limbsValue(LIMB_WIDTHS.map((w) => 2 ** w - 1));
     const evenLimbs = limbsValue(LIMB_WIDTHS.map((w, i) => (i % 2 === 0 ? 2 ** w - 1 : 0)));
     const oddLimbs = limbsValue(LIMB_WIDTHS.map((w, i) => (i % 2 === 1 ? 2 ** w - 1 : 0)));
-    const edges = [0n, 1n, 2n, 3n, 19n, P - 2n, P - 1n, P, P + 1n, P + 18n, 2n * P, (1n << 255n) - 1n, 1n << 255n, (1n << 256n) - 1n, 1n << 256n, (1n << 256n) + (1n << 15n), (1n << 257n) - 1n, maxLimbs, maxLimbs + (1n << 255n), evenLimbs, oddLimbs, -1n, -P];
+    const edges = [
+      0n,
+      1n,
+      2n,
+      3n,
+      19n,
+      P - 2n,
+      P - 1n,
+      P,
+      P + 1n,
+      P + 18n,
+      2n * P,
+      (1n << 255n) - 1n,
+      1n << 255n,
+      (1n << 256n) - 1n,
+      1n << 256n,
+      (1n << 256n) + (1n << 15n),
+      (1n << 257n) - 1n,
+      maxLimbs,
+      maxLimbs + (1n << 255n),
+      evenLimbs,
+      oddLimbs,
+      -1n,
+      -P,
+    ];
     expect(maxLimbs).toBe((1n << 255n) - 1n);
     for (const x of edges) expectSame(x);
   });
@@ -211,8 +256,15 @@ describe('pow22523 in WebAssembly', () => {
 
   it('decoding and encoding agree with the library with each implementation', () => {
     const rnd = deterministicRandom('fast25519-implementations');
-    const encodings: Uint8Array[] = [new Uint8Array(32), ...['ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', 'eaffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f'].map(hexToBytes)];
-    for (let i = 0; i < 150; i++) encodings.push(Point.BASE.multiply((bytesToNumberLE(rnd(64)) % (L - 1n)) + 1n).toBytes());
+    const encodings: Uint8Array[] = [
+      new Uint8Array(32),
+      ...[
+        'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+        'eaffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+      ].map(hexToBytes),
+    ];
+    for (let i = 0; i < 150; i++)
+      encodings.push(Point.BASE.multiply((bytesToNumberLE(rnd(64)) % (L - 1n)) + 1n).toBytes());
     for (let i = 0; i < 300; i++) {
       const b = rnd(32);
       b[31] = (b[31] as number) & 0x7f;
@@ -317,8 +369,14 @@ describe('multi-scalar multiplication in WebAssembly', () => {
   };
   const SQRT_M1 = power(2n, (P - 1n) / 4n, P);
   /** The Edwards 4-torsion points: each represents the ristretto255 identity. */
-  const TORSION = [new Edwards(0n, 1n, 1n, 0n), new Edwards(0n, P - 1n, 1n, 0n), new Edwards(SQRT_M1, 0n, 1n, 0n), new Edwards(P - SQRT_M1, 0n, 1n, 0n)];
-  const edwardsOf = (p: RistrettoPoint): InstanceType<typeof Edwards> => (p as unknown as { readonly ep: InstanceType<typeof Edwards> }).ep;
+  const TORSION = [
+    new Edwards(0n, 1n, 1n, 0n),
+    new Edwards(0n, P - 1n, 1n, 0n),
+    new Edwards(SQRT_M1, 0n, 1n, 0n),
+    new Edwards(P - SQRT_M1, 0n, 1n, 0n),
+  ];
+  const edwardsOf = (p: RistrettoPoint): InstanceType<typeof Edwards> =>
+    (p as unknown as { readonly ep: InstanceType<typeof Edwards> }).ep;
 
   /**
    * The same group element in different forms: the library's point (Z ≠ 1 in general),
@@ -396,7 +454,12 @@ describe('multi-scalar multiplication in WebAssembly', () => {
     return c;
   }
 
-  function expectBoth(points: readonly RistrettoPoint[], scalars: readonly bigint[], expected: boolean, label: string): void {
+  function expectBoth(
+    points: readonly RistrettoPoint[],
+    scalars: readonly bigint[],
+    expected: boolean,
+    label: string,
+  ): void {
     expect(msmIsIdentity(points, scalars), `wasm ${label}`).toBe(expected);
     expect(msmIsIdentityBigInt(points, scalars), `bigint ${label}`).toBe(expected);
   }
@@ -407,14 +470,41 @@ describe('multi-scalar multiplication in WebAssembly', () => {
   });
 
   it('agrees with the bigint version, true and false as constructed, on 250 seeded MSMs of 1 to 300 points', () => {
-    const sizes = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 64, 100, 150, 255, 256, 257, 300, ...Array.from({ length: 230 }, () => 1 + index(48))];
+    const sizes = [
+      1,
+      2,
+      3,
+      4,
+      5,
+      7,
+      8,
+      9,
+      15,
+      16,
+      17,
+      31,
+      33,
+      64,
+      100,
+      150,
+      255,
+      256,
+      257,
+      300,
+      ...Array.from({ length: 230 }, () => 1 + index(48)),
+    ];
     let falseCases = 0;
     sizes.forEach((n, caseIndex) => {
       const c = identityCase(n);
       const label = `case ${caseIndex}, ${n} points`;
       expectBoth(c.points, c.scalars, true, label);
       // The same sum with other representatives of the same points: still the identity.
-      expectBoth(c.points.map((p) => representative(p)), c.scalars, true, `${label}, other representatives`);
+      expectBoth(
+        c.points.map((p) => representative(p)),
+        c.scalars,
+        true,
+        `${label}, other representatives`,
+      );
       // One scalar + 1 on a point that is not the identity: the sum becomes that point.
       const live = c.logs.flatMap((r, i) => (r === 0n ? [] : [i]));
       const i = live[index(live.length)] as number;

@@ -21,7 +21,10 @@ export function randomInt(random: RandomSource, n: number): number {
   }
 }
 
-export function randomManifest(random: RandomSource, sizes = { contests: [1, 10], selections: [1, 8], limit: [1, 3] }): BallotManifest {
+export function randomManifest(
+  random: RandomSource,
+  sizes = { contests: [1, 10], selections: [1, 8], limit: [1, 3] },
+): BallotManifest {
   const between = ([lo, hi]: number[]) => (lo as number) + randomInt(random, (hi as number) - (lo as number) + 1);
   const contestCount = between(sizes.contests);
   return {
@@ -71,7 +74,11 @@ export function setUpElection(random: RandomSource, guardians: number, threshold
 }
 
 /** A random k-subset of the guardians' key shares. */
-export function randomQuorum(random: RandomSource, shares: readonly GuardianKeyShare[], size: number): GuardianKeyShare[] {
+export function randomQuorum(
+  random: RandomSource,
+  shares: readonly GuardianKeyShare[],
+  size: number,
+): GuardianKeyShare[] {
   const pool = [...shares];
   const chosen: GuardianKeyShare[] = [];
   while (chosen.length < size) chosen.push(pool.splice(randomInt(random, pool.length), 1)[0] as GuardianKeyShare);

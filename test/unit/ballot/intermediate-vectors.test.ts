@@ -55,7 +55,12 @@ function scalarBytes(s: bigint): Bytes {
 const scalar = (s: bigint): string => toBase64Url(scalarBytes(s));
 
 const concat = concatBytes;
-const sha256 = (...parts: readonly Bytes[]): Bytes => new Uint8Array(createHash('sha256').update(concat(...parts)).digest());
+const sha256 = (...parts: readonly Bytes[]): Bytes =>
+  new Uint8Array(
+    createHash('sha256')
+      .update(concat(...parts))
+      .digest(),
+  );
 
 /** field(x) = 4-byte big-endian length ‖ x. */
 function field(x: Bytes): Bytes {
@@ -106,23 +111,33 @@ function rangeProof(Tpre: Bytes, alpha: Point, beta: Point, v: number, m: number
   for (let j = 0; j <= m; j++) if (j !== v) simulated.set(j, { c: draw(), t: draw() });
   const commitments = Array.from({ length: m + 1 }, (_, j) => {
     const sim = simulated.get(j);
-    return sim === undefined ? { a: mul(G, u), b: mul(K, u) } : { a: mul(G, sim.t), b: mul(K, sim.t).add(mul(G, sim.c * BigInt(j - v))) };
+    return sim === undefined
+      ? { a: mul(G, u), b: mul(K, u) }
+      : { a: mul(G, sim.t), b: mul(K, sim.t).add(mul(G, sim.c * BigInt(j - v))) };
   });
   const T = concat(Tpre, u32(m), ...commitments.flatMap(({ a, b }) => [elem(a), elem(b)]));
   const { hash, c } = challenge(T);
   const realC = mod(c - [...simulated.values()].reduce((sum, s) => sum + s.c, 0n));
   const branches: Branch[] = commitments.map(({ a, b }, j) => {
     const sim = simulated.get(j);
-    return sim === undefined ? { a, b, c: realC, z: mod(u + realC * r) } : { a, b, c: sim.c, z: mod(sim.t + sim.c * r) };
+    return sim === undefined
+      ? { a, b, c: realC, z: mod(u + realC * r) }
+      : { a, b, c: sim.c, z: mod(sim.t + sim.c * r) };
   });
   // The verification equations of SPEC §3.5, step 3, and the challenge sum of step 2.
   for (const [j, br] of branches.entries()) {
     expect(mul(G, br.z).equals(br.a.add(mul(alpha, br.c))), `z_${j}·G = a_${j} + c_${j}·α`).toBe(true);
-    expect(mul(K, br.z).equals(br.b.add(mul(beta.subtract(mul(G, BigInt(j))), br.c))), `z_${j}·K = b_${j} + c_${j}·(β − ${j}·G)`).toBe(true);
+    expect(
+      mul(K, br.z).equals(br.b.add(mul(beta.subtract(mul(G, BigInt(j))), br.c))),
+      `z_${j}·K = b_${j} + c_${j}·(β − ${j}·G)`,
+    ).toBe(true);
   }
   expect(mod(branches.reduce((sum, br) => sum + br.c, 0n))).toBe(c);
   return {
-    random: { u: scalar(u), simulated: [...simulated].map(([j, s]) => ({ branch: j, c: scalar(s.c), t: scalar(s.t) })) },
+    random: {
+      u: scalar(u),
+      simulated: [...simulated].map(([j, s]) => ({ branch: j, c: scalar(s.c), t: scalar(s.t) })),
+    },
     commitments: commitments.map(({ a, b }) => ({ a: b64u(a), b: b64u(b) })),
     transcriptHex: toHex(T),
     challengeHashHex: toHex(hash),
@@ -137,14 +152,29 @@ function byHand() {
   const draw = () => randomScalar(random);
   const selections = CONTEST.selections.map((selectionId) => {
     const v = (CHOICES[CONTEST.contestId] ?? []).includes(selectionId) ? 1 : 0;
-    const nonceT = concat(bound(`${TAG}/selection-nonce`), str(BALLOT), str(CONTEST.contestId), str(selectionId), raw(MASTER_NONCE), u32(0));
+    const nonceT = concat(
+      bound(`${TAG}/selection-nonce`),
+      str(BALLOT),
+      str(CONTEST.contestId),
+      str(selectionId),
+      raw(MASTER_NONCE),
+      u32(0),
+    );
     const nonce = challenge(nonceT);
     expect(nonce.c).not.toBe(0n);
     const r = nonce.c;
     const alpha = mul(G, r);
     const beta = mul(G, BigInt(v)).add(mul(K, r));
     // The code proves each selection in turn, then the contest, drawing from one random stream.
-    const Tpre = concat(bound(`${TAG}/selection-proof`), elem(K), str(BALLOT), str(CONTEST.contestId), str(selectionId), elem(alpha), elem(beta));
+    const Tpre = concat(
+      bound(`${TAG}/selection-proof`),
+      elem(K),
+      str(BALLOT),
+      str(CONTEST.contestId),
+      str(selectionId),
+      elem(alpha),
+      elem(beta),
+    );
     return { selectionId, v, r, alpha, beta, nonceT, nonce, proof: rangeProof(Tpre, alpha, beta, v, 1, r, draw) };
   });
   const sumAlpha = selections.reduce((p, s) => p.add(s.alpha), ristretto255.Point.ZERO);
@@ -169,24 +199,41 @@ function byHand() {
     contests: [
       {
         contestId: CONTEST.contestId,
-        selections: selections.map((s) => ({ selectionId: s.selectionId, alpha: b64u(s.alpha), beta: b64u(s.beta), proof: s.proof.branches })),
+        selections: selections.map((s) => ({
+          selectionId: s.selectionId,
+          alpha: b64u(s.alpha),
+          beta: b64u(s.beta),
+          proof: s.proof.branches,
+        })),
         proof: contestProof.branches,
       },
     ],
   };
   // SPEC §3.10.
-  const seedJson = canonicalize({ domain: 'urna/confirmation-seed/v1', extendedBaseHash: toBase64Url(EXTENDED_BASE_HASH), stationId: STATION });
+  const seedJson = canonicalize({
+    domain: 'urna/confirmation-seed/v1',
+    extendedBaseHash: toBase64Url(EXTENDED_BASE_HASH),
+    stationId: STATION,
+  });
   const seed = sha256(utf8Encode(seedJson));
   const codeJson = canonicalize({
     domain: 'urna/confirmation-code/v1',
     previous: toBase64Url(seed),
-    ballot: { ballotId: BALLOT, contests: [{ contestId: CONTEST.contestId, selections: selections.map((s) => ({ selectionId: s.selectionId, alpha: b64u(s.alpha), beta: b64u(s.beta) })) }] },
+    ballot: {
+      ballotId: BALLOT,
+      contests: [
+        {
+          contestId: CONTEST.contestId,
+          selections: selections.map((s) => ({ selectionId: s.selectionId, alpha: b64u(s.alpha), beta: b64u(s.beta) })),
+        },
+      ],
+    },
   });
   const code = sha256(utf8Encode(codeJson));
 
   return {
     description:
-      'docs/SPEC.md §12.2: the intermediate values of one ballot encryption and its proofs (SPEC §3). Group elements and scalars in the encoding of the records (unpadded base64url; scalars 32 bytes little-endian); transcripts and challenge hashes in hex. The prover\'s random scalars (random.u, random.simulated) are given, so that the commitments and responses can be recomputed.',
+      "docs/SPEC.md §12.2: the intermediate values of one ballot encryption and its proofs (SPEC §3). Group elements and scalars in the encoding of the records (unpadded base64url; scalars 32 bytes little-endian); transcripts and challenge hashes in hex. The prover's random scalars (random.u, random.simulated) are given, so that the commitments and responses can be recomputed.",
     inputs: {
       extendedBaseHashHex: toHex(EXTENDED_BASE_HASH),
       jointSecret: scalar(JOINT_SECRET),
@@ -201,7 +248,13 @@ function byHand() {
     selections: selections.map((s) => ({
       selectionId: s.selectionId,
       value: s.v,
-      nonce: { counter: 0, transcriptHex: toHex(s.nonceT), challengeHashHex: toHex(s.nonce.hash), hexBE: s.r.toString(16).padStart(64, '0'), scalar: scalar(s.r) },
+      nonce: {
+        counter: 0,
+        transcriptHex: toHex(s.nonceT),
+        challengeHashHex: toHex(s.nonce.hash),
+        hexBE: s.r.toString(16).padStart(64, '0'),
+        scalar: scalar(s.r),
+      },
       ciphertext: { alpha: b64u(s.alpha), beta: b64u(s.beta) },
       proof: s.proof,
     })),
@@ -213,7 +266,12 @@ function byHand() {
       valueSum: sumValue,
       proof: contestProof,
     },
-    confirmation: { seedCanonicalJson: seedJson, seed: toBase64Url(seed), codeCanonicalJson: codeJson, code: toBase64Url(code) },
+    confirmation: {
+      seedCanonicalJson: seedJson,
+      seed: toBase64Url(seed),
+      codeCanonicalJson: codeJson,
+      code: toBase64Url(code),
+    },
     record,
   };
 }
@@ -225,7 +283,13 @@ describe('intermediate values of one ballot (test/vectors/intermediate-values.js
   const context = createElectionContext(EXTENDED_BASE_HASH, GroupElement.of(K));
   const binding: BallotBinding = { stationId: STATION, ballotStyleId: STYLE };
   const manifest: BallotManifest = {
-    contests: [{ contestId: CONTEST.contestId as ContestId, limit: CONTEST.limit, selections: [...CONTEST.selections] as SelectionId[] }],
+    contests: [
+      {
+        contestId: CONTEST.contestId as ContestId,
+        limit: CONTEST.limit,
+        selections: [...CONTEST.selections] as SelectionId[],
+      },
+    ],
   };
   const ballotId = BALLOT as BallotId;
 
@@ -235,7 +299,14 @@ describe('intermediate values of one ballot (test/vectors/intermediate-values.js
 
   it('the selection nonces are the code’s (selectionNonce), and s1’s is the worked value of SPEC §3.3', () => {
     for (const s of values.selections) {
-      const nonce = selectionNonce(context, binding, ballotId, CONTEST.contestId as ContestId, s.selectionId as SelectionId, MASTER_NONCE);
+      const nonce = selectionNonce(
+        context,
+        binding,
+        ballotId,
+        CONTEST.contestId as ContestId,
+        s.selectionId as SelectionId,
+        MASTER_NONCE,
+      );
       expect(scalarBytes(nonce)).toEqual(scalarBytes(BigInt(`0x${s.nonce.hexBE}`)));
     }
     expect(values.selections[0]?.nonce.hexBE).toBe('08f3a9d2bab52bc88ee11ffea7180f4e535dfe3f18665411d8698e7e3bdee689');
@@ -249,7 +320,14 @@ describe('intermediate values of one ballot (test/vectors/intermediate-values.js
   });
 
   it('the whole encrypted ballot, proofs included, is what the code writes with the same nonce and randomness, and it verifies', () => {
-    const encrypted = encryptBallotWithNonce(context, manifest, binding, { ballotId, choices: CHOICES as Record<string, SelectionId[]> }, MASTER_NONCE, deterministicRandom(PROOF_RANDOM_SEED));
+    const encrypted = encryptBallotWithNonce(
+      context,
+      manifest,
+      binding,
+      { ballotId, choices: CHOICES as Record<string, SelectionId[]> },
+      MASTER_NONCE,
+      deterministicRandom(PROOF_RANDOM_SEED),
+    );
     if (!encrypted.ok) throw new Error(JSON.stringify(encrypted.error));
     expect(encryptedBallotToRecord(encrypted.value)).toEqual(values.record);
     expect(verifyBallots(context, manifest, binding, [encrypted.value]).ok).toBe(true);
@@ -259,13 +337,21 @@ describe('intermediate values of one ballot (test/vectors/intermediate-values.js
     const seed = confirmationSeed(EXTENDED_BASE_HASH, STATION as StationId);
     expect(toBase64Url(seed)).toBe(values.confirmation.seed);
     expect(toHex(seed)).toBe('cbf069ff6ddb10fbb91bd066e4a9aa947d828b2c0507b8aea3a1dd85e1e371ce');
-    const encrypted = encryptBallotWithNonce(context, manifest, binding, { ballotId, choices: CHOICES as Record<string, SelectionId[]> }, MASTER_NONCE, deterministicRandom(PROOF_RANDOM_SEED));
+    const encrypted = encryptBallotWithNonce(
+      context,
+      manifest,
+      binding,
+      { ballotId, choices: CHOICES as Record<string, SelectionId[]> },
+      MASTER_NONCE,
+      deterministicRandom(PROOF_RANDOM_SEED),
+    );
     if (!encrypted.ok) throw new Error(JSON.stringify(encrypted.error));
     expect(toBase64Url(nextConfirmationCode(seed, encrypted.value))).toBe(values.confirmation.code);
   });
 
   it('the transcripts begin with the domain tag as a length-prefixed string field (SPEC §3.1)', () => {
     const tag = 'urna/ballot/v2/selection-proof';
-    for (const s of values.selections) expect(fromHex(s.proof.transcriptHex.slice(0, 2 * (4 + tag.length)))).toEqual(str(tag));
+    for (const s of values.selections)
+      expect(fromHex(s.proof.transcriptHex.slice(0, 2 * (4 + tag.length)))).toEqual(str(tag));
   });
 });

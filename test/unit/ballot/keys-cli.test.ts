@@ -18,11 +18,40 @@ describe('urna keys ceremony', () => {
     dirs.push(out);
     const passphrases = path.join(mkdtempSync(path.join(tmpdir(), 'urna-pass-')), 'passphrases');
     dirs.push(path.dirname(passphrases));
-    writeFileSync(passphrases, ['first guardian pass', 'second guardian pass', 'third guardian pass', 'fourth guardian pass'].join('\n'), { mode: 0o600 });
+    writeFileSync(
+      passphrases,
+      ['first guardian pass', 'second guardian pass', 'third guardian pass', 'fourth guardian pass'].join('\n'),
+      { mode: 0o600 },
+    );
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    expect(await main(['node', 'urna', 'keys', 'ceremony', '--demo', '--base-hash', 'A'.repeat(43), '--guardians', '4', '--threshold', '3', '--out', out, '--passphrase-file', passphrases])).toBe(0);
+    expect(
+      await main([
+        'node',
+        'urna',
+        'keys',
+        'ceremony',
+        '--demo',
+        '--base-hash',
+        'A'.repeat(43),
+        '--guardians',
+        '4',
+        '--threshold',
+        '3',
+        '--out',
+        out,
+        '--passphrase-file',
+        passphrases,
+      ]),
+    ).toBe(0);
 
-    expect(readdirSync(out).sort()).toEqual(['DEMO-KEYS-PROVE-NOTHING.txt', 'guardian-1.secret.json', 'guardian-2.secret.json', 'guardian-3.secret.json', 'guardian-4.secret.json', 'key-ceremony.json']);
+    expect(readdirSync(out).sort()).toEqual([
+      'DEMO-KEYS-PROVE-NOTHING.txt',
+      'guardian-1.secret.json',
+      'guardian-2.secret.json',
+      'guardian-3.secret.json',
+      'guardian-4.secret.json',
+      'key-ceremony.json',
+    ]);
     const record = parseKeyCeremony(JSON.parse(readFileSync(path.join(out, 'key-ceremony.json'), 'utf8')));
     if (!record.ok) throw new Error(JSON.stringify(record.error));
     expect(verifyCeremonyRecord(record.value).ok).toBe(true);
@@ -43,21 +72,70 @@ describe('urna keys ceremony', () => {
     // Never overwrites an earlier ceremony's secrets.
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     writeFileSync(passphrases, 'another first pass\nanother second pass\n');
-    expect(await main(['node', 'urna', 'keys', 'ceremony', '--demo', '--base-hash', 'A'.repeat(43), '--guardians', '2', '--threshold', '2', '--out', out, '--passphrase-file', passphrases])).toBe(1);
+    expect(
+      await main([
+        'node',
+        'urna',
+        'keys',
+        'ceremony',
+        '--demo',
+        '--base-hash',
+        'A'.repeat(43),
+        '--guardians',
+        '2',
+        '--threshold',
+        '2',
+        '--out',
+        out,
+        '--passphrase-file',
+        passphrases,
+      ]),
+    ).toBe(1);
     expect(String(stderr.mock.calls[0]?.[0])).toContain('already exists');
   });
 
   it('runs only with --demo: one process holding every share is no real ceremony', async () => {
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const out = path.join(tmpdir(), `urna-never-${process.pid}`);
-    expect(await main(['node', 'urna', 'keys', 'ceremony', '--base-hash', 'A'.repeat(43), '--guardians', '3', '--threshold', '2', '--out', out])).toBe(1);
+    expect(
+      await main([
+        'node',
+        'urna',
+        'keys',
+        'ceremony',
+        '--base-hash',
+        'A'.repeat(43),
+        '--guardians',
+        '3',
+        '--threshold',
+        '2',
+        '--out',
+        out,
+      ]),
+    ).toBe(1);
     expect(String(stderr.mock.calls[0]?.[0])).toContain('runs only with --demo');
     expect(() => statSync(out)).toThrow();
   });
 
   it('refuses a threshold above the number of guardians', async () => {
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    expect(await main(['node', 'urna', 'keys', 'ceremony', '--demo', '--base-hash', 'A'.repeat(43), '--guardians', '2', '--threshold', '3', '--out', path.join(tmpdir(), 'urna-never')])).toBe(1);
+    expect(
+      await main([
+        'node',
+        'urna',
+        'keys',
+        'ceremony',
+        '--demo',
+        '--base-hash',
+        'A'.repeat(43),
+        '--guardians',
+        '2',
+        '--threshold',
+        '3',
+        '--out',
+        path.join(tmpdir(), 'urna-never'),
+      ]),
+    ).toBe(1);
     expect(String(stderr.mock.calls[0]?.[0])).toContain('--threshold must be an integer from 1 to 2');
   });
 });

@@ -45,7 +45,10 @@ describe('ballot round trip', () => {
         if (b % 4 === 3) await new Promise((resolve) => setImmediate(resolve));
       }
 
-      expect(verifyBallots(election.context, manifest, binding, encrypted, { random })).toEqual({ ok: true, value: undefined });
+      expect(verifyBallots(election.context, manifest, binding, encrypted, { random })).toEqual({
+        ok: true,
+        value: undefined,
+      });
       expect(verifyBallot(election.context, manifest, binding, encrypted[0] as EncryptedBallot).ok).toBe(true);
 
       // The wire form parses back to a ballot that verifies and re-serialises identically.

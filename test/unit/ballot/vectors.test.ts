@@ -53,10 +53,14 @@ function generate(): string {
   const emit = (name: string, record: unknown) => lines.push(canonicalize({ name, record }));
 
   emit('seed', { seed: SEED, manifest });
-  const ceremony = runLocalCeremony({ baseHash: random(32), guardianIds: ['g-1', 'g-2', 'g-3'] as GuardianId[], threshold: 2 }, random);
+  const ceremony = runLocalCeremony(
+    { baseHash: random(32), guardianIds: ['g-1', 'g-2', 'g-3'] as GuardianId[], threshold: 2 },
+    random,
+  );
   if (!ceremony.ok) throw new Error('ceremony');
   emit('key-ceremony', keyCeremonyToRecord(ceremony.value.record));
-  for (const share of ceremony.value.keyShares) emit(`guardian-key-share/${share.guardianId}`, guardianKeyShareToRecord(share));
+  for (const share of ceremony.value.keyShares)
+    emit(`guardian-key-share/${share.guardianId}`, guardianKeyShareToRecord(share));
 
   const context = createElectionContext(random(32), ceremony.value.record.jointKey);
   emit('extended-base-hash', { extendedBaseHash: toBase64Url(context.extendedBaseHash) });
@@ -65,18 +69,35 @@ function generate(): string {
   emit('ballot-binding', binding);
   emit('confirmation-seed', { stationId: 'station-1', code: toBase64Url(code) });
 
-  const votes: Record<string, string[]>[] = [{ referendum: ['yes'], council: ['dan', 'frank'] }, { referendum: ['no'] }, { council: ['erin'] }];
+  const votes: Record<string, string[]>[] = [
+    { referendum: ['yes'], council: ['dan', 'frank'] },
+    { referendum: ['no'] },
+    { council: ['erin'] },
+  ];
   const tally = new TallyAccumulator(manifest);
   const cast: EncryptedBallot[] = [];
   votes.forEach((choices, i) => {
     const ballotId = `kat-${i + 1}` as BallotId;
-    const outcome = encryptBallot(context, manifest, binding, { ballotId, choices: choices as Record<string, SelectionId[]> }, random);
+    const outcome = encryptBallot(
+      context,
+      manifest,
+      binding,
+      { ballotId, choices: choices as Record<string, SelectionId[]> },
+      random,
+    );
     if (!outcome.ok) throw new Error('encrypt');
     code = nextConfirmationCode(code, outcome.value.ballot);
     emit(`encrypted-ballot/${ballotId}`, encryptedBallotToRecord(outcome.value.ballot));
     emit(`confirmation-code/${ballotId}`, { code: toBase64Url(code) });
     if (i === 1) {
-      emit(`challenged-ballot/${ballotId}`, challengedBallotToRecord({ ballotId, choices: choices as Record<string, SelectionId[]>, masterNonce: outcome.value.masterNonce }));
+      emit(
+        `challenged-ballot/${ballotId}`,
+        challengedBallotToRecord({
+          ballotId,
+          choices: choices as Record<string, SelectionId[]>,
+          masterNonce: outcome.value.masterNonce,
+        }),
+      );
     } else {
       expect(tally.add(outcome.value.ballot)).toMatchObject({ ok: true });
       cast.push(outcome.value.ballot);
@@ -86,12 +107,17 @@ function generate(): string {
 
   const encryptedTally = tally.result();
   emit('encrypted-tally', encryptedTallyToRecord(encryptedTally));
-  const present = [ceremony.value.keyShares[0], ceremony.value.keyShares[2]].map((share) => partiallyDecrypt(context, share!, encryptedTally, random));
+  const present = [ceremony.value.keyShares[0], ceremony.value.keyShares[2]].map((share) =>
+    partiallyDecrypt(context, share!, encryptedTally, random),
+  );
   for (const partial of present) emit(`partial-decryption/${partial.guardianId}`, partialDecryptionToRecord(partial));
   const result = decryptTally(context, ceremony.value.record, encryptedTally, present);
   if (!result.ok) throw new Error('decrypt');
   emit('plaintext-tally', plaintextTallyToRecord(result.value));
-  expect(result.value.contests.map((c) => c.selections.map((s) => s.count))).toEqual([[1, 0], [1, 1, 1]]);
+  expect(result.value.contests.map((c) => c.selections.map((s) => s.count))).toEqual([
+    [1, 0],
+    [1, 1, 1],
+  ]);
   return `${lines.join('\n')}\n`;
 }
 
@@ -103,14 +129,18 @@ describe('known-answer vectors', () => {
   });
 
   it('the committed records parse and verify on their own', () => {
-    const lines = readFileSync(VECTOR_FILE, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { name: string; record: unknown });
+    const lines = readFileSync(VECTOR_FILE, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { name: string; record: unknown });
     const ceremony = parseKeyCeremony(lines.find((l) => l.name === 'key-ceremony')?.record);
     if (!ceremony.ok) throw new Error(JSON.stringify(ceremony.error));
     expect(verifyCeremonyRecord(ceremony.value).ok).toBe(true);
     for (const line of lines.filter((l) => l.name.startsWith('encrypted-ballot/'))) {
       const parsed = parseEncryptedBallot(line.record);
       expect(parsed.ok).toBe(true);
-      if (parsed.ok) expect(recordToCanonicalJson(encryptedBallotToRecord(parsed.value))).toBe(canonicalize(line.record));
+      if (parsed.ok)
+        expect(recordToCanonicalJson(encryptedBallotToRecord(parsed.value))).toBe(canonicalize(line.record));
     }
   });
 });

@@ -21,10 +21,22 @@ const fullRun: BenchReport = {
 };
 
 describe('a run of one suite', () => {
-  const scaleRun = { date: '2026-12-05T08:00:00.000Z', command: 'npm run bench -- validator-scale', seconds: 20, load: [12, 10, 8] };
+  const scaleRun = {
+    date: '2026-12-05T08:00:00.000Z',
+    command: 'npm run bench -- validator-scale',
+    seconds: 20,
+    load: [12, 10, 8],
+  };
   const merged = mergeReports(
     fullRun,
-    { ...scaleRun, machine: { ...machine, load: scaleRun.load }, results: [{ suite: 'validator-scale', name: 'validator-scale.postgres.1-process.rate', value: 95, unit: 'ballots/s' }], runs: { 'validator-scale': scaleRun } },
+    {
+      ...scaleRun,
+      machine: { ...machine, load: scaleRun.load },
+      results: [
+        { suite: 'validator-scale', name: 'validator-scale.postgres.1-process.rate', value: 95, unit: 'ballots/s' },
+      ],
+      runs: { 'validator-scale': scaleRun },
+    },
     order,
   );
 
@@ -37,10 +49,17 @@ describe('a run of one suite', () => {
   });
 
   it('says which run measured each suite, with its load', () => {
-    expect(merged.runs?.['ballot']).toEqual({ date: fullRun.date, command: 'npm run bench', seconds: 119, load: [1, 1, 1] });
+    expect(merged.runs?.['ballot']).toEqual({
+      date: fullRun.date,
+      command: 'npm run bench',
+      seconds: 119,
+      load: [1, 1, 1],
+    });
     expect(merged.runs?.['validator-scale']).toEqual(scaleRun);
     const table = markdownTable(merged);
-    expect(table).toContain('- ballot: 2026-11-21 with `npm run bench` (119 s), load average 1.0 / 1.0 / 1.0 at the start');
+    expect(table).toContain(
+      '- ballot: 2026-11-21 with `npm run bench` (119 s), load average 1.0 / 1.0 / 1.0 at the start',
+    );
     expect(table).toContain('load average 12.0 / 10.0 / 8.0 at the start');
   });
 

@@ -16,7 +16,10 @@ import { commandOverview } from '../../../cli/urna';
 
 const URNA = path.resolve('bin/urna.mjs');
 const urna = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-  spawnSync(process.execPath, [URNA, ...args], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', COLUMNS: '100', ...env } });
+  spawnSync(process.execPath, [URNA, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '', COLUMNS: '100', ...env },
+  });
 
 describe('command dispatch', () => {
   it('each group in the table registers exactly the command of its name', async () => {

@@ -32,21 +32,30 @@ describe('urna --help', async () => {
     expect(commands.length).toBeGreaterThan(30);
   });
 
-  it.each(commands.map((c) => [c.name, c.command] as const))('%s: required options are marked, defaults stated', (_name, command) => {
-    const help = command.helpInformation();
-    for (const option of command.options) {
-      const line = optionHelp(help, option.flags);
-      if (option.mandatory) expect(line, line).toContain('(required)');
-      else expect(line, line).not.toContain('(required)');
-      if (option.defaultValue !== undefined && option.negate !== true) expect(line, line).toContain('(default:');
-      if (option.long === '--lang') expect(line, line).toContain("default: the terminal's locale");
-    }
-  });
+  it.each(commands.map((c) => [c.name, c.command] as const))(
+    '%s: required options are marked, defaults stated',
+    (_name, command) => {
+      const help = command.helpInformation();
+      for (const option of command.options) {
+        const line = optionHelp(help, option.flags);
+        if (option.mandatory) expect(line, line).toContain('(required)');
+        else expect(line, line).not.toContain('(required)');
+        if (option.defaultValue !== undefined && option.negate !== true) expect(line, line).toContain('(default:');
+        if (option.long === '--lang') expect(line, line).toContain("default: the terminal's locale");
+      }
+    },
+  );
 
   it('says where audit writes when --out is not given', async () => {
-    expect(optionHelp((await runUrna('audit', 'start', '--help')).stdout, '--out')).toContain('(default: "audit-sample.json")');
-    expect(optionHelp((await runUrna('audit', 'record', '--help')).stdout, '--out')).toContain('(default: "audit-result.json")');
-    expect(optionHelp((await runUrna('election', 'sign', '--help')).stdout, '--out')).toContain('default: standard output');
+    expect(optionHelp((await runUrna('audit', 'start', '--help')).stdout, '--out')).toContain(
+      '(default: "audit-sample.json")',
+    );
+    expect(optionHelp((await runUrna('audit', 'record', '--help')).stdout, '--out')).toContain(
+      '(default: "audit-result.json")',
+    );
+    expect(optionHelp((await runUrna('election', 'sign', '--help')).stdout, '--out')).toContain(
+      'default: standard output',
+    );
   });
 
   it('marks the required options of a command loaded on its own (as bin/urna.mjs loads one group)', async () => {

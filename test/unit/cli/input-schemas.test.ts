@@ -48,7 +48,9 @@ describe('docs/schema/input/ and docs/examples/', () => {
   });
 
   it('holds a schema for every input format and nothing else', () => {
-    expect(readdirSync(path.resolve('docs/schema/input')).sort()).toEqual(INPUT_FILES.map((f) => `${f.format.name}.schema.json`).sort());
+    expect(readdirSync(path.resolve('docs/schema/input')).sort()).toEqual(
+      INPUT_FILES.map((f) => `${f.format.name}.schema.json`).sort(),
+    );
   });
 
   const ajv = new Ajv2020({ allErrors: true, strict: true });
@@ -74,7 +76,10 @@ describe('docs/schema/input/ and docs/examples/', () => {
 
 describe('a wrong input file gets a message a person can read', () => {
   it('paper counts: the file, the field and what was expected', () => {
-    const parsed = parsePaperCounts({ type: 'paper-counts', v: 1, electionId: 'e', stations: [{ stationId: 'uik-1', paperRecords: '12', paper: 3 }] }, 'counts.json');
+    const parsed = parsePaperCounts(
+      { type: 'paper-counts', v: 1, electionId: 'e', stations: [{ stationId: 'uik-1', paperRecords: '12', paper: 3 }] },
+      'counts.json',
+    );
     expect(parsed.ok ? '' : parsed.error).toBe(
       [
         'counts.json is not a valid paper-count file (format: docs/schema/input/paper-counts.schema.json, example: docs/examples/paper-counts.json):',
@@ -85,7 +90,11 @@ describe('a wrong input file gets a message a person can read', () => {
   });
 
   it('urna reconcile names the paper-count file and its field', async () => {
-    const file = writeInput('paper-counts.json', { type: 'paper-counts', v: 1, stations: [{ stationId: 'uik-1', paperRecords: -1 }] });
+    const file = writeInput('paper-counts.json', {
+      type: 'paper-counts',
+      v: 1,
+      stations: [{ stationId: 'uik-1', paperRecords: -1 }],
+    });
     const run = await runUrna('reconcile', '--record', path.join(dir, 'no-record'), '--paper', file);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`${file} is not a valid paper-count file`);
@@ -95,8 +104,21 @@ describe('a wrong input file gets a message a person can read', () => {
   });
 
   it('urna audit record: readings that say "marks" are told the field is "choices"', async () => {
-    const file = writeInput('readings.json', { readings: [{ draw: 1, stationId: 'uik-1', position: 1, marks: { c: ['x'] } }] });
-    const run = await runUrna('audit', 'record', '--record', path.join(dir, 'no-record'), '--risk-limit', '0.1', '--seed', '31415926535897932384', '--paper-ballots', file);
+    const file = writeInput('readings.json', {
+      readings: [{ draw: 1, stationId: 'uik-1', position: 1, marks: { c: ['x'] } }],
+    });
+    const run = await runUrna(
+      'audit',
+      'record',
+      '--record',
+      path.join(dir, 'no-record'),
+      '--risk-limit',
+      '0.1',
+      '--seed',
+      '31415926535897932384',
+      '--paper-ballots',
+      file,
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`${file} is not a valid paper-readings file`);
     expect(run.stderr).toContain('readings[0].choices: this field is required');
@@ -114,14 +136,27 @@ describe('a wrong input file gets a message a person can read', () => {
     expect(() => checkReadingsAgainstElection(reading({ charter: ['charter-yes'] }), definition.value)).toThrow(
       'draw 1: contest "charter" is not in this election; its contests are: charter-amendment, council-district-3, council-district-1',
     );
-    expect(() => checkReadingsAgainstElection(reading({ 'charter-amendment': ['charter-yes'] }), definition.value)).not.toThrow();
+    expect(() =>
+      checkReadingsAgainstElection(reading({ 'charter-amendment': ['charter-yes'] }), definition.value),
+    ).not.toThrow();
   });
 
   it('a validator config: the file and each field', () => {
-    const file = writeInput('validator.json', { name: 'v', keyFile: 'v.key', listen: { port: 'eighty' }, dataDir: 'data', electionPackage: 'e.json', authorityKey: 'a.vkey', enrollments: [], store: 'mysql' });
+    const file = writeInput('validator.json', {
+      name: 'v',
+      keyFile: 'v.key',
+      listen: { port: 'eighty' },
+      dataDir: 'data',
+      electionPackage: 'e.json',
+      authorityKey: 'a.vkey',
+      enrollments: [],
+      store: 'mysql',
+    });
     const read = readValidatorConfig(file);
     const message = read.ok ? '' : read.error;
-    expect(message).toContain(`${file} is not a valid validator config (format: docs/schema/input/validator-config.schema.json`);
+    expect(message).toContain(
+      `${file} is not a valid validator config (format: docs/schema/input/validator-config.schema.json`,
+    );
     expect(message).toContain('listen.port: must be a number, not text');
     expect(message).toContain('enrollments: needs at least 1 entries');
     expect(message).toContain('store: must be one of: "sqlite", "postgres"');
@@ -140,7 +175,13 @@ describe('a wrong input file gets a message a person can read', () => {
     const typo = await runUrna('sim', 'card-reader', '--port', path.join(dir, 'no-port'), '--cards', misspelt);
     expect(typo.code).toBe(1);
     expect(typo.stderr).toContain('cards[0].pinn: unknown field: remove it or check its spelling');
-    const clone = writeInput('clone.json', { ...example, cards: [...example.cards, { name: 'c2', cardId: 'x', role: 'poll-worker', seed: '0'.repeat(64), cloneOf: 'nobody' }] });
+    const clone = writeInput('clone.json', {
+      ...example,
+      cards: [
+        ...example.cards,
+        { name: 'c2', cardId: 'x', role: 'poll-worker', seed: '0'.repeat(64), cloneOf: 'nobody' },
+      ],
+    });
     const cloned = await runUrna('sim', 'card-reader', '--port', path.join(dir, 'no-port'), '--cards', clone);
     expect(cloned.code).toBe(1);
     expect(cloned.stderr).toContain('card "c2" is a clone of "nobody", which is not in the set');

@@ -18,8 +18,14 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'urna-key-errors-'));
   expect((await urna('election', 'keygen', '--out', at('authority.key'), '--name', 'commission')).code).toBe(0);
   expect((await urna('election', 'keygen', '--out', at('station.key'), '--name', 'urna/e-2026/st-1')).code).toBe(0);
-  expect((await urna('log', 'demo', '--entries', '2', '--dir', at('st-1'), '--election', 'e-2026', '--station', 'st-1')).code).toBe(0);
-  expect((await urna('log', 'demo', '--entries', '2', '--dir', at('st-2'), '--election', 'e-2026', '--station', 'st-2')).code).toBe(0);
+  expect(
+    (await urna('log', 'demo', '--entries', '2', '--dir', at('st-1'), '--election', 'e-2026', '--station', 'st-1'))
+      .code,
+  ).toBe(0);
+  expect(
+    (await urna('log', 'demo', '--entries', '2', '--dir', at('st-2'), '--election', 'e-2026', '--station', 'st-2'))
+      .code,
+  ).toBe(0);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -35,12 +41,16 @@ describe('key files of the wrong kind', () => {
   it('a secret key given where a verifier key is expected: says so, and never prints it', async () => {
     const run = await urna('station', 'pin-authority', '--data-dir', at('st-1'), '--key', at('authority.key'));
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`${at('authority.key')} is a secret key; the election authority's verifier key (its public half, the .vkey file) is expected here`);
+    expect(run.stderr).toContain(
+      `${at('authority.key')} is a secret key; the election authority's verifier key (its public half, the .vkey file) is expected here`,
+    );
     expect(run.stderr).not.toContain('PRIVATE+KEY');
     expect(run.stderr).not.toContain('key id is not');
     const log = await urna('log', 'verify', '--dir', at('st-1'), '--vkey', at('st-1', 'station.key'));
     expect(log.code).toBe(1);
-    expect(log.stderr).toContain("is a secret key; the station's verifier key (its public half, the .vkey file) is expected here");
+    expect(log.stderr).toContain(
+      "is a secret key; the station's verifier key (its public half, the .vkey file) is expected here",
+    );
   });
 
   it('a missing station folder is named by its path, not "ledger storage error UNKNOWN"', async () => {
@@ -53,9 +63,18 @@ describe('key files of the wrong kind', () => {
   it("another station's verifier key is named as that, not 'ledger does not belong here'", async () => {
     const other = await urna('log', 'export', '--dir', at('st-2'), '--out', at('record-2'));
     expect(other.code, other.stderr).toBe(0);
-    const run = await urna('log', 'verify', '--dir', at('st-1'), '--vkey', at('record-2', 'stations', 'st-2', 'station.vkey'));
+    const run = await urna(
+      'log',
+      'verify',
+      '--dir',
+      at('st-1'),
+      '--vkey',
+      at('record-2', 'stations', 'st-2', 'station.vkey'),
+    );
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`the ledger in ${at('st-1')} was not signed by the key in ${at('record-2', 'stations', 'st-2', 'station.vkey')}: that is another station's verifier key`);
+    expect(run.stderr).toContain(
+      `the ledger in ${at('st-1')} was not signed by the key in ${at('record-2', 'stations', 'st-2', 'station.vkey')}: that is another station's verifier key`,
+    );
   });
 
   it("a validator config naming the .vkey as its keyFile: says a verifier key was given, not 'mode 644'", () => {
@@ -64,7 +83,9 @@ describe('key files of the wrong kind', () => {
     chmodSync(vkey, 0o644);
     const loaded = loadValidatorKey(vkey, 'v');
     expect(loaded.ok).toBe(false);
-    expect(loaded.ok ? '' : loaded.error).toMatch(/is (a verifier key \(the public half\)|not a key file); the validator's secret cosigning key/);
+    expect(loaded.ok ? '' : loaded.error).toMatch(
+      /is (a verifier key \(the public half\)|not a key file); the validator's secret cosigning key/,
+    );
     expect(loaded.ok ? '' : loaded.error).not.toContain('mode 644');
     expect(readValidatorConfig(at('no-config.json')).ok).toBe(false);
   });

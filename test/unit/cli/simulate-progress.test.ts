@@ -15,7 +15,11 @@ import { runGuardianProcess } from '../../../cli/simulate/guardians';
 function day(total: number) {
   let now = 1_000_000;
   const lines: string[] = [];
-  const progress = new DayProgress(total, (line) => lines.push(line), () => now);
+  const progress = new DayProgress(
+    total,
+    (line) => lines.push(line),
+    () => now,
+  );
   progress.startVoting();
   return { progress, lines, advance: (seconds: number) => (now += seconds * 1000) };
 }
@@ -42,7 +46,9 @@ describe('urna simulate: the day as it runs', () => {
     expect(lines).toEqual(['simulate: fault: station-2: power cut while printing (voter 7); restarting the kiosk']);
     advance(30);
     progress.tick();
-    expect(lines.at(-1)).toBe('simulate: 19/20 ballots cast at all stations (0.6/s now, 0.6/s overall); waiting: station-2 restarting its kiosk after a power cut (30 s)');
+    expect(lines.at(-1)).toBe(
+      'simulate: 19/20 ballots cast at all stations (0.6/s now, 0.6/s overall); waiting: station-2 restarting its kiosk after a power cut (30 s)',
+    );
     events.log('simulate.station-restarted', { stationId: 'station-2' });
     events.log('simulate.pending-resolved', { stationId: 'station-2', confirmed: true, receipt: false });
     advance(5);
@@ -88,11 +94,32 @@ describe('urna simulate: the guardian processes', () => {
     mkdirSync(path.join(dir, 'messages'));
     let shown = '';
     const echo = (text: string) => (shown += text);
-    const args = ['guardian', 'init', '--guardians', '3', '--threshold', '2', '--index', '1', '--base-hash', 'A'.repeat(43), '--messages', path.join(dir, 'messages')];
-    const code = await runGuardianProcess([...args, '--state', path.join(dir, 'guardian-1')], 'a passphrase of the first guardian', echo);
+    const args = [
+      'guardian',
+      'init',
+      '--guardians',
+      '3',
+      '--threshold',
+      '2',
+      '--index',
+      '1',
+      '--base-hash',
+      'A'.repeat(43),
+      '--messages',
+      path.join(dir, 'messages'),
+    ];
+    const code = await runGuardianProcess(
+      [...args, '--state', path.join(dir, 'guardian-1')],
+      'a passphrase of the first guardian',
+      echo,
+    );
     expect(code).toBe(0);
     expect(shown).toBe('');
-    const again = await runGuardianProcess([...args, '--state', path.join(dir, 'guardian-1')], 'a passphrase of the first guardian', echo);
+    const again = await runGuardianProcess(
+      [...args, '--state', path.join(dir, 'guardian-1')],
+      'a passphrase of the first guardian',
+      echo,
+    );
     expect(again).not.toBe(0);
     expect(shown).toMatch(/^urna: /);
   }, 60_000);

@@ -41,10 +41,31 @@ describe('urna election', () => {
   });
 
   it('sign makes a package from a definition, and refuses a key that is not the authority', async () => {
-    const signed = await urna('election', 'sign', '--key', at('sample', 'authority.key'), '--out', at('resigned.json'), at('sample', 'definition.json'));
+    const signed = await urna(
+      'election',
+      'sign',
+      '--key',
+      at('sample', 'authority.key'),
+      '--out',
+      at('resigned.json'),
+      at('sample', 'definition.json'),
+    );
     expect(signed.code, signed.stderr).toBe(0);
-    expect((await urna('election', 'validate', at('resigned.json'), '--authority-key', at('sample', 'authority.key.vkey'))).code).toBe(0);
-    const wrong = await urna('election', 'sign', '--key', at('sample', 'card-issuer.key'), '--out', at('wrong.json'), at('sample', 'definition.json'), '--lang', 'en');
+    expect(
+      (await urna('election', 'validate', at('resigned.json'), '--authority-key', at('sample', 'authority.key.vkey')))
+        .code,
+    ).toBe(0);
+    const wrong = await urna(
+      'election',
+      'sign',
+      '--key',
+      at('sample', 'card-issuer.key'),
+      '--out',
+      at('wrong.json'),
+      at('sample', 'definition.json'),
+      '--lang',
+      'en',
+    );
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('definition.authority.verifierKey: the definition names authority key');
   });
@@ -53,26 +74,56 @@ describe('urna election', () => {
     const made = await urna('election', 'keygen', '--out', at('authority2.key'));
     expect(made.code).toBe(0);
     expect(statSync(at('authority2.key')).mode & 0o777).toBe(0o600);
-    expect(readFileSync(at('authority2.key.vkey'), 'utf8')).toMatch(/^election-authority\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+\n$/);
+    expect(readFileSync(at('authority2.key.vkey'), 'utf8')).toMatch(
+      /^election-authority\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+\n$/,
+    );
     expect((await urna('election', 'keygen', '--out', at('authority2.key'))).code).toBe(1);
   });
 
   it('import-nist turns the NIST fixture into a valid definition', async () => {
     const fixture = path.join(import.meta.dirname, '../../fixtures/nist/ballot-definition.json');
-    const imported = await urna('election', 'import-nist', fixture, '--settings', at('sample', 'election.json'), '--out', at('imported.json'));
+    const imported = await urna(
+      'election',
+      'import-nist',
+      fixture,
+      '--settings',
+      at('sample', 'election.json'),
+      '--out',
+      at('imported.json'),
+    );
     expect(imported.code, imported.stderr).toBe(0);
-    expect(imported.stdout).toContain(`election ru-prirechny-2026-09-20 (from ${fixture}; --election-id chooses another) on 2026-09-20`);
+    expect(imported.stdout).toContain(
+      `election ru-prirechny-2026-09-20 (from ${fixture}; --election-id chooses another) on 2026-09-20`,
+    );
     expect((await urna('election', 'validate', at('imported.json'))).code).toBe(0);
-    const chosen = await urna('election', 'import-nist', fixture, '--settings', at('sample', 'election.json'), '--out', at('imported-2.json'), '--election-id', 'prirechny-2026');
+    const chosen = await urna(
+      'election',
+      'import-nist',
+      fixture,
+      '--settings',
+      at('sample', 'election.json'),
+      '--out',
+      at('imported-2.json'),
+      '--election-id',
+      'prirechny-2026',
+    );
     expect(chosen.code, chosen.stderr).toBe(0);
-    expect((JSON.parse(readFileSync(at('imported-2.json'), 'utf8')) as { electionId: string }).electionId).toBe('prirechny-2026');
+    expect((JSON.parse(readFileSync(at('imported-2.json'), 'utf8')) as { electionId: string }).electionId).toBe(
+      'prirechny-2026',
+    );
   });
 
   it('import-nist: --settings is marked required in the help, and its absence is named', async () => {
     const help = await urna('election', 'import-nist', '--help');
     expect(help.stdout).toMatch(/--settings <file>\s+\(required\)/);
     expect(help.stdout).toContain('--election-id <id>');
-    const missing = await urna('election', 'import-nist', path.join(import.meta.dirname, '../../fixtures/nist/ballot-definition.json'), '--out', at('imported-3.json'));
+    const missing = await urna(
+      'election',
+      'import-nist',
+      path.join(import.meta.dirname, '../../fixtures/nist/ballot-definition.json'),
+      '--out',
+      at('imported-3.json'),
+    );
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("required option '--settings <file>' not specified");
   });
@@ -82,11 +133,29 @@ describe('urna station enroll', () => {
   it('enrolls a station key for a precinct of the election, and the enrollment checks out', async () => {
     await urna('election', 'keygen', '--out', at('station.key'), '--name', 'urna/svetlogorye-2026-09/uik-1202-a');
     const enrolled = await urna(
-      'station', 'enroll', '--key', at('sample', 'authority.key'), '--station', 'uik-1202-a', '--precinct', 'uik-1202',
-      '--station-vkey', at('station.key.vkey'), '--election', at('sample', 'election.json'), '--out', at('enrollment.json'),
+      'station',
+      'enroll',
+      '--key',
+      at('sample', 'authority.key'),
+      '--station',
+      'uik-1202-a',
+      '--precinct',
+      'uik-1202',
+      '--station-vkey',
+      at('station.key.vkey'),
+      '--election',
+      at('sample', 'election.json'),
+      '--out',
+      at('enrollment.json'),
     );
     expect(enrolled.code, enrolled.stderr).toBe(0);
-    const checked = await urna('station', 'check-enrollment', at('enrollment.json'), '--election', at('sample', 'election.json'));
+    const checked = await urna(
+      'station',
+      'check-enrollment',
+      at('enrollment.json'),
+      '--election',
+      at('sample', 'election.json'),
+    );
     expect(checked.code).toBe(0);
     expect(checked.stdout).toContain('station uik-1202-a, precinct uik-1202');
   });
@@ -94,21 +163,66 @@ describe('urna station enroll', () => {
   it('refuses a station key named for another election or station, before the validators would', async () => {
     await urna('election', 'keygen', '--out', at('other-station.key'), '--name', 'urna/other-election/uik-1202-a');
     const refused = await urna(
-      'station', 'enroll', '--key', at('sample', 'authority.key'), '--station', 'uik-1202-a', '--precinct', 'uik-1202',
-      '--station-vkey', at('other-station.key.vkey'), '--election', at('sample', 'election.json'), '--out', at('enrollment-other.json'), '--lang', 'en',
+      'station',
+      'enroll',
+      '--key',
+      at('sample', 'authority.key'),
+      '--station',
+      'uik-1202-a',
+      '--precinct',
+      'uik-1202',
+      '--station-vkey',
+      at('other-station.key.vkey'),
+      '--election',
+      at('sample', 'election.json'),
+      '--out',
+      at('enrollment-other.json'),
+      '--lang',
+      'en',
     );
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('the key is named "urna/other-election/uik-1202-a", but this station\'s key must be named "urna/svetlogorye-2026-09/uik-1202-a"');
+    expect(refused.stderr).toContain(
+      'the key is named "urna/other-election/uik-1202-a", but this station\'s key must be named "urna/svetlogorye-2026-09/uik-1202-a"',
+    );
     expect(existsSync(at('enrollment-other.json'))).toBe(false);
   });
 
   it('refuses an unknown precinct and a key that is not the authority', async () => {
     await urna('election', 'keygen', '--out', at('x-1.key'), '--name', 'urna/svetlogorye-2026-09/x-1');
-    const args = ['--station', 'x-1', '--station-vkey', at('x-1.key.vkey'), '--election', at('sample', 'election.json'), '--lang', 'en'];
-    const nowhere = await urna('station', 'enroll', '--key', at('sample', 'authority.key'), '--precinct', 'uik-7', '--out', at('e1.json'), ...args);
+    const args = [
+      '--station',
+      'x-1',
+      '--station-vkey',
+      at('x-1.key.vkey'),
+      '--election',
+      at('sample', 'election.json'),
+      '--lang',
+      'en',
+    ];
+    const nowhere = await urna(
+      'station',
+      'enroll',
+      '--key',
+      at('sample', 'authority.key'),
+      '--precinct',
+      'uik-7',
+      '--out',
+      at('e1.json'),
+      ...args,
+    );
     expect(nowhere.code).toBe(1);
     expect(nowhere.stderr).toContain('precinctId: precinct "uik-7" is not in the election definition');
-    const impostor = await urna('station', 'enroll', '--key', at('sample', 'card-issuer.key'), '--precinct', 'uik-1201', '--out', at('e2.json'), ...args);
+    const impostor = await urna(
+      'station',
+      'enroll',
+      '--key',
+      at('sample', 'card-issuer.key'),
+      '--precinct',
+      'uik-1201',
+      '--out',
+      at('e2.json'),
+      ...args,
+    );
     expect(impostor.code).toBe(1);
     expect(impostor.stderr).toContain('no signature by the pinned election authority key');
   });

@@ -50,7 +50,10 @@ describe('the sample election', () => {
       ['council-district-1', 3, 9],
     ]);
     expect(manifest.ok && manifest.value.contests[1]?.selections.at(-1)).toBe('write-in-1');
-    expect(toBallotManifest(def, 'no-such-style')).toEqual({ ok: false, error: { kind: 'unknown-ballot-style', ballotStyleId: 'no-such-style' } });
+    expect(toBallotManifest(def, 'no-such-style')).toEqual({
+      ok: false,
+      error: { kind: 'unknown-ballot-style', ballotStyleId: 'no-such-style' },
+    });
   });
 });
 
@@ -59,7 +62,11 @@ describe('the base hash', () => {
   function reverseKeys(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(reverseKeys);
     if (value !== null && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverseKeys(v)]));
+      return Object.fromEntries(
+        Object.entries(value)
+          .reverse()
+          .map(([k, v]) => [k, reverseKeys(v)]),
+      );
     }
     return value;
   }
@@ -115,32 +122,105 @@ describe('every malformed field gets an error naming it, in both languages', () 
     ['duplicate precinct', copy('precincts[0].id', 'precincts[1].id'), 'precincts[1].id', 'duplicate-id'],
     ['duplicate candidate', copy('candidates[2].id', 'candidates[3].id'), 'candidates[3].id', 'duplicate-id'],
     ['duplicate contest', copy('contests[1].id', 'contests[2].id'), 'contests[2].id', 'duplicate-id'],
-    ['dangling contest', set('ballotStyles[0].contestIds[1]', 'mayor'), 'ballotStyles[0].contestIds[1]', 'dangling-reference'],
-    ['dangling precinct', set('ballotStyles[1].precinctIds[0]', 'uik-9999'), 'ballotStyles[1].precinctIds[0]', 'dangling-reference'],
-    ['dangling candidate', set('contests[1].candidateIds[2]', 'nobody'), 'contests[1].candidateIds[2]', 'dangling-reference'],
-    ['contest listed twice', set('ballotStyles[0].contestIds[2]', 'charter-amendment'), 'ballotStyles[0].contestIds[2]', 'duplicate-reference'],
-    ['precinct without style', set('ballotStyles[1].precinctIds', ['uik-1201']), 'precincts[1].id', 'precinct-without-ballot-style'],
+    [
+      'dangling contest',
+      set('ballotStyles[0].contestIds[1]', 'mayor'),
+      'ballotStyles[0].contestIds[1]',
+      'dangling-reference',
+    ],
+    [
+      'dangling precinct',
+      set('ballotStyles[1].precinctIds[0]', 'uik-9999'),
+      'ballotStyles[1].precinctIds[0]',
+      'dangling-reference',
+    ],
+    [
+      'dangling candidate',
+      set('contests[1].candidateIds[2]', 'nobody'),
+      'contests[1].candidateIds[2]',
+      'dangling-reference',
+    ],
+    [
+      'contest listed twice',
+      set('ballotStyles[0].contestIds[2]', 'charter-amendment'),
+      'ballotStyles[0].contestIds[2]',
+      'duplicate-reference',
+    ],
+    [
+      'precinct without style',
+      set('ballotStyles[1].precinctIds', ['uik-1201']),
+      'precincts[1].id',
+      'precinct-without-ballot-style',
+    ],
     ['candidate id shadows a write-in', set('candidates[0].id', 'write-in-1'), 'candidates[0].id', 'reserved-id'],
     ['same yes and no', copy('contests[0].yes.id', 'contests[0].no.id'), 'contests[0].no.id', 'duplicate-id'],
-    ['joint key not a point', set('guardians.jointPublicKey', 'A'.repeat(43)), 'guardians.jointPublicKey', 'not-a-point'],
-    ['joint key padded', set('guardians.jointPublicKey', `${sample().guardians.jointPublicKey}=`), 'guardians.jointPublicKey', 'not-a-point'],
-    ['ceremony hash too short', set('guardians.ceremonyRecordHash', 'AAAA'), 'guardians.ceremonyRecordHash', 'bad-hash'],
+    [
+      'joint key not a point',
+      set('guardians.jointPublicKey', 'A'.repeat(43)),
+      'guardians.jointPublicKey',
+      'not-a-point',
+    ],
+    [
+      'joint key padded',
+      set('guardians.jointPublicKey', `${sample().guardians.jointPublicKey}=`),
+      'guardians.jointPublicKey',
+      'not-a-point',
+    ],
+    [
+      'ceremony hash too short',
+      set('guardians.ceremonyRecordHash', 'AAAA'),
+      'guardians.ceremonyRecordHash',
+      'bad-hash',
+    ],
     ['guardian threshold too high', set('guardians.threshold', 6), 'guardians.threshold', 'threshold-out-of-range'],
     ['validator threshold zero', set('validators.threshold', 0), 'validators.threshold', 'threshold-out-of-range'],
     ['validator threshold above n', set('validators.threshold', 4), 'validators.threshold', 'threshold-out-of-range'],
-    ['validator threshold not a majority', set('validators.threshold', 1), 'validators.threshold', 'threshold-not-majority'],
-    ['validator key garbled', set('validators.members[0].verifierKey', 'commission+00000000+AAAA'), 'validators.members[0].verifierKey', 'bad-verifier-key'],
-    ['validator key of the wrong type', copy('authority.verifierKey', 'validators.members[0].verifierKey'), 'validators.members[0].verifierKey', 'wrong-key-type'],
-    ['validator renamed away from its key', set('validators.members[1].name', 'observers'), 'validators.members[1].verifierKey', 'key-name-mismatch'],
+    [
+      'validator threshold not a majority',
+      set('validators.threshold', 1),
+      'validators.threshold',
+      'threshold-not-majority',
+    ],
+    [
+      'validator key garbled',
+      set('validators.members[0].verifierKey', 'commission+00000000+AAAA'),
+      'validators.members[0].verifierKey',
+      'bad-verifier-key',
+    ],
+    [
+      'validator key of the wrong type',
+      copy('authority.verifierKey', 'validators.members[0].verifierKey'),
+      'validators.members[0].verifierKey',
+      'wrong-key-type',
+    ],
+    [
+      'validator renamed away from its key',
+      set('validators.members[1].name', 'observers'),
+      'validators.members[1].verifierKey',
+      'key-name-mismatch',
+    ],
     [
       'same validator key twice',
-      (d) => (copy('validators.members[1]', 'validators.members[2]')(d), setPath(d, 'validators.members[2].url', 'https://x.example/')),
+      (d) => (
+        copy('validators.members[1]', 'validators.members[2]')(d),
+        setPath(d, 'validators.members[2].url', 'https://x.example/')
+      ),
       'validators.members[2].verifierKey',
       'duplicate-key',
     ],
-    ['validator URL not http', set('validators.members[0].url', 'ftp://validator.example/'), 'validators.members[0].url', 'bad-url'],
+    [
+      'validator URL not http',
+      set('validators.members[0].url', 'ftp://validator.example/'),
+      'validators.members[0].url',
+      'bad-url',
+    ],
     ['card issuer key missing', remove('pollWorkerCardIssuerKey'), 'pollWorkerCardIssuerKey', 'required'],
-    ['authority key of the wrong type', copy('validators.members[0].verifierKey', 'authority.verifierKey'), 'authority.verifierKey', 'wrong-key-type'],
+    [
+      'authority key of the wrong type',
+      copy('validators.members[0].verifierKey', 'authority.verifierKey'),
+      'authority.verifierKey',
+      'wrong-key-type',
+    ],
   ];
 
   it.each(cases)('%s', (_name, mutate, path, code) => {
@@ -163,7 +243,9 @@ describe('every malformed field gets an error naming it, in both languages', () 
     setPath(def, 'contests[2].voteFor', 12);
     setPath(def, 'guardians.threshold', 9);
     const codes = errorsOf(def).map((e) => e.code);
-    expect(codes).toEqual(expect.arrayContaining(['duplicate-id', 'vote-for-exceeds-choices', 'threshold-out-of-range']));
+    expect(codes).toEqual(
+      expect.arrayContaining(['duplicate-id', 'vote-for-exceeds-choices', 'threshold-out-of-range']),
+    );
   });
 
   it('refuses what is not an object at all', () => {
@@ -176,7 +258,15 @@ describe('every malformed field gets an error naming it, in both languages', () 
 });
 
 describe('a missing field is reported as missing, whatever kind of value it needed', () => {
-  it.each(['format', 'electionId', 'date', 'contests[0].type', 'contests[1].voteFor', 'guardians.jointPublicKey', 'validators.members'])('%s', (path) => {
+  it.each([
+    'format',
+    'electionId',
+    'date',
+    'contests[0].type',
+    'contests[1].voteFor',
+    'guardians.jointPublicKey',
+    'validators.members',
+  ])('%s', (path) => {
     const def = sampleJson();
     deletePath(def, path);
     expect(errorsOf(def).map((e) => [e.path, e.code])).toContainEqual([path, 'required']);

@@ -23,7 +23,11 @@ const authorityKey = formatVerifierKey(authority.name, SIGNATURE_TYPE_ED25519, a
 function packageBytes(variant?: { electionId?: string; title?: string }): Uint8Array {
   const made = sampleElectionDefinition(testSampleKeys('sample'));
   if (!made.ok) throw new Error('sample invalid');
-  const definition = { ...made.value, ...(variant?.electionId ? { electionId: variant.electionId } : {}), ...(variant?.title ? { title: { ru: variant.title, en: variant.title } } : {}) };
+  const definition = {
+    ...made.value,
+    ...(variant?.electionId ? { electionId: variant.electionId } : {}),
+    ...(variant?.title ? { title: { ru: variant.title, en: variant.title } } : {}),
+  };
   const pkg = signElectionPackage(definition as typeof made.value, authority);
   if (!pkg.ok) throw new Error('cannot sign');
   return utf8Encode(serializeElectionPackage(pkg.value));
@@ -78,7 +82,10 @@ describe('loading the election package on a station', () => {
   it('refuses a package signed by another authority', () => {
     expect(pinAuthorityKey(dataDir, authorityKey)).toMatchObject({ ok: true });
     const other = authoritySigner('other-authority');
-    const made = sampleElectionDefinition({ ...testSampleKeys('sample'), authorityVerifierKey: formatVerifierKey(other.name, SIGNATURE_TYPE_ED25519, other.publicKey) });
+    const made = sampleElectionDefinition({
+      ...testSampleKeys('sample'),
+      authorityVerifierKey: formatVerifierKey(other.name, SIGNATURE_TYPE_ED25519, other.publicKey),
+    });
     if (!made.ok) throw new Error('sample invalid');
     const pkg = signElectionPackage(made.value, other);
     if (!pkg.ok) throw new Error('cannot sign');

@@ -1,9 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { enrollStation, enrollmentNoteText, STATION_ENROLLMENT_FORMAT, verifyStationEnrollment, type StationEnrollment } from '../../../core/election/enrollment';
+import {
+  enrollStation,
+  enrollmentNoteText,
+  STATION_ENROLLMENT_FORMAT,
+  verifyStationEnrollment,
+  type StationEnrollment,
+} from '../../../core/election/enrollment';
 import { sampleElectionDefinition } from '../../../core/election/sample';
 import type { ElectionId, PrecinctId, StationId } from '../../../core/ids';
-import { SIGNATURE_TYPE_COSIGNATURE_V1, SIGNATURE_TYPE_ED25519, formatVerifierKey, signNote } from '../../../core/ledger/note';
+import {
+  SIGNATURE_TYPE_COSIGNATURE_V1,
+  SIGNATURE_TYPE_ED25519,
+  formatVerifierKey,
+  signNote,
+} from '../../../core/ledger/note';
 import { authoritySigner, seedFor, testSampleKeys } from './sample-keys';
 
 const authority = authoritySigner('sample/authority');
@@ -12,7 +23,11 @@ const made = sampleElectionDefinition(testSampleKeys('sample'));
 if (!made.ok) throw new Error('sample invalid');
 const definition = made.value;
 
-const stationKey = formatVerifierKey('urna/svetlogorye-2026-09/uik-1201-a', SIGNATURE_TYPE_ED25519, ed25519.getPublicKey(seedFor('station-a')));
+const stationKey = formatVerifierKey(
+  'urna/svetlogorye-2026-09/uik-1201-a',
+  SIGNATURE_TYPE_ED25519,
+  ed25519.getPublicKey(seedFor('station-a')),
+);
 const enrollment: StationEnrollment = {
   electionId: definition.electionId,
   stationId: 'uik-1201-a' as StationId,
@@ -51,12 +66,22 @@ describe('station enrollment', () => {
     const file = enrolled();
     const stripped = { ...file, note: file.note.slice(0, file.note.indexOf('\n\n') + 1) };
     expect(verifyStationEnrollment(stripped, { authorityKey }).ok).toBe(false);
-    expect(verifyStationEnrollment({ format: file.format }, { authorityKey })).toMatchObject({ ok: false, error: [{ path: 'note', code: 'not-signed' }] });
+    expect(verifyStationEnrollment({ format: file.format }, { authorityKey })).toMatchObject({
+      ok: false,
+      error: [{ path: 'note', code: 'not-signed' }],
+    });
   });
 
   it('is refused for another election or a precinct the election does not have', () => {
-    const foreignKey = formatVerifierKey('urna/other-2026/uik-1201-a', SIGNATURE_TYPE_ED25519, ed25519.getPublicKey(seedFor('station-a')));
-    const foreign = enrollStation({ ...enrollment, electionId: 'other-2026' as ElectionId, stationVerifierKey: foreignKey }, authority);
+    const foreignKey = formatVerifierKey(
+      'urna/other-2026/uik-1201-a',
+      SIGNATURE_TYPE_ED25519,
+      ed25519.getPublicKey(seedFor('station-a')),
+    );
+    const foreign = enrollStation(
+      { ...enrollment, electionId: 'other-2026' as ElectionId, stationVerifierKey: foreignKey },
+      authority,
+    );
     expect(foreign.ok).toBe(true);
     if (!foreign.ok) return;
     const checked = verifyStationEnrollment(foreign.value, { authorityKey, definition });
@@ -77,10 +102,17 @@ describe('station enrollment', () => {
     for (const name of ['urna/other-2026/uik-1201-a', 'urna/svetlogorye-2026-09/uik-1202-b']) {
       const key = formatVerifierKey(name, SIGNATURE_TYPE_ED25519, ed25519.getPublicKey(seedFor('station-a')));
       const refused = enrollStation({ ...enrollment, stationVerifierKey: key }, authority, definition);
-      expect(refused.ok ? [] : refused.error.map((e) => [e.path, e.code])).toEqual([['stationVerifierKey', 'station-key-name-mismatch']]);
-      expect(refused.ok ? '' : refused.error[0]?.message.en).toContain(`named "${name}", but this station's key must be named "urna/svetlogorye-2026-09/uik-1201-a"`);
+      expect(refused.ok ? [] : refused.error.map((e) => [e.path, e.code])).toEqual([
+        ['stationVerifierKey', 'station-key-name-mismatch'],
+      ]);
+      expect(refused.ok ? '' : refused.error[0]?.message.en).toContain(
+        `named "${name}", but this station's key must be named "urna/svetlogorye-2026-09/uik-1201-a"`,
+      );
       // An enrollment signed with such a key anyway (by an older tool) fails the check too.
-      const signed = { format: STATION_ENROLLMENT_FORMAT, note: signNote(enrollmentNoteText({ ...enrollment, stationVerifierKey: key }), [authority]) };
+      const signed = {
+        format: STATION_ENROLLMENT_FORMAT,
+        note: signNote(enrollmentNoteText({ ...enrollment, stationVerifierKey: key }), [authority]),
+      };
       const checked = verifyStationEnrollment(signed, { authorityKey, definition });
       expect(checked.ok ? [] : checked.error.map((e) => e.code)).toEqual(['station-key-name-mismatch']);
     }

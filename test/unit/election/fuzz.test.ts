@@ -9,7 +9,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseElectionDefinition } from '../../../core/election/definition';
 import { isElectionErrorCode } from '../../../core/election/errors';
-import { readElectionPackage, serializeElectionPackage, signElectionPackage, verifyElectionPackage } from '../../../core/election/package';
+import {
+  readElectionPackage,
+  serializeElectionPackage,
+  signElectionPackage,
+  verifyElectionPackage,
+} from '../../../core/election/package';
 import { sampleElectionDefinition } from '../../../core/election/sample';
 import { canonicalize } from '../../../core/encoding/canonical-json';
 import { utf8Encode } from '../../../core/encoding/bytes';
@@ -29,7 +34,11 @@ if (!signed.ok) throw new Error('cannot sign the sample');
 const originalSignature = signed.value.authoritySignature;
 
 function allPaths(value: Json, prefix: Path = [], out: Path[] = []): Path[] {
-  const children: [string | number, Json][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : value !== null && typeof value === 'object' ? Object.entries(value) : [];
+  const children: [string | number, Json][] = Array.isArray(value)
+    ? value.map((v, i) => [i, v])
+    : value !== null && typeof value === 'object'
+      ? Object.entries(value)
+      : [];
   for (const [key, child] of children) {
     out.push([...prefix, key]);
     allPaths(child, [...prefix, key], out);
@@ -73,7 +82,23 @@ function getAt(root: Json, path: Path): Json | undefined {
   return Array.isArray(at.parent) ? at.parent[at.key as number] : (at.parent as Record<string, Json>)[at.key as string];
 }
 
-const WRONG_VALUES: Json[] = [null, true, 0, -1, 1.5, 1e308, '', ' ', 'x', [], {}, [1, 2], { id: 'x' }, 'write-in-1', '__proto__'];
+const WRONG_VALUES: Json[] = [
+  null,
+  true,
+  0,
+  -1,
+  1.5,
+  1e308,
+  '',
+  ' ',
+  'x',
+  [],
+  {},
+  [1, 2],
+  { id: 'x' },
+  'write-in-1',
+  '__proto__',
+];
 
 type Mutation =
   | { kind: 'delete'; path: number }
@@ -88,10 +113,18 @@ const index = fc.nat();
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('delete' as const), path: index }),
   fc.record({ kind: fc.constant('wrong-type' as const), path: index, value: index }),
-  fc.record({ kind: fc.constant('huge-string' as const), path: index, length: fc.constantFrom(5_000, 100_000, 400_000) }),
+  fc.record({
+    kind: fc.constant('huge-string' as const),
+    path: index,
+    length: fc.constantFrom(5_000, 100_000, 400_000),
+  }),
   fc.record({ kind: fc.constant('duplicate-id' as const), target: index, source: index }),
   fc.record({ kind: fc.constant('dangling-reference' as const), path: index, n: index }),
-  fc.record({ kind: fc.constant('stray-field' as const), path: index, name: fc.constantFrom('extra', '__proto__', 'constructor', 'Id', 'titel') }),
+  fc.record({
+    kind: fc.constant('stray-field' as const),
+    path: index,
+    name: fc.constantFrom('extra', '__proto__', 'constructor', 'Id', 'titel'),
+  }),
   fc.record({ kind: fc.constant('move-value' as const), from: index, to: index }),
 );
 
@@ -136,14 +169,23 @@ describe('mutation fuzzing of the sample election', () => {
         for (const m of mutations) apply(doc, m);
         const started = performance.now();
         const parsed = parseElectionDefinition(doc);
-        const underOldSignature = verifyElectionPackage({ format: 'urna/election-package/v1', definition: doc, authoritySignature: originalSignature }, { authorityKey });
+        const underOldSignature = verifyElectionPackage(
+          { format: 'urna/election-package/v1', definition: doc, authoritySignature: originalSignature },
+          { authorityKey },
+        );
         slowest = Math.max(slowest, performance.now() - started);
         if (parsed.ok) {
           valid += 1;
           const resigned = signElectionPackage(parsed.value, authority);
           // A mutant that renamed the authority key cannot be signed by the authority: that is a typed refusal too.
-          if (resigned.ok) expect(readElectionPackage(utf8Encode(serializeElectionPackage(resigned.value)), { authorityKey }).ok).toBe(true);
-          else expect(resigned.error.every((e) => e.code === 'authority-key-mismatch' || e.code === 'bad-authority-key')).toBe(true);
+          if (resigned.ok)
+            expect(readElectionPackage(utf8Encode(serializeElectionPackage(resigned.value)), { authorityKey }).ok).toBe(
+              true,
+            );
+          else
+            expect(
+              resigned.error.every((e) => e.code === 'authority-key-mismatch' || e.code === 'bad-authority-key'),
+            ).toBe(true);
           const unchanged = canonicalize(parsed.value) === canonicalize(made.value);
           expect(underOldSignature.ok).toBe(unchanged);
         } else {

@@ -12,7 +12,11 @@ function container(doc: Json, path: string): { parent: Json; key: string | numbe
   const keys = segments(path);
   let node: Json = doc;
   for (const key of keys.slice(0, -1)) {
-    const next: Json | undefined = Array.isArray(node) ? node[key as number] : node !== null && typeof node === 'object' ? node[key as string] : undefined;
+    const next: Json | undefined = Array.isArray(node)
+      ? node[key as number]
+      : node !== null && typeof node === 'object'
+        ? node[key as string]
+        : undefined;
     if (next === undefined) throw new Error(`no field ${path}`);
     node = next;
   }
@@ -23,7 +27,11 @@ function container(doc: Json, path: string): { parent: Json; key: string | numbe
 
 export function getPath(doc: Json, path: string): Json {
   const { parent, key } = container(doc, path);
-  const value = Array.isArray(parent) ? parent[key as number] : parent !== null && typeof parent === 'object' ? parent[key as string] : undefined;
+  const value = Array.isArray(parent)
+    ? parent[key as number]
+    : parent !== null && typeof parent === 'object'
+      ? parent[key as string]
+      : undefined;
   if (value === undefined) throw new Error(`no field ${path}`);
   return value;
 }

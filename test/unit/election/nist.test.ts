@@ -36,20 +36,37 @@ describe('import of a NIST SP 1500-20 ballot definition', () => {
       ['can-titov', 'Independent'],
     ]);
     const [measure, race] = def.contests;
-    expect(measure).toMatchObject({ type: 'yes-no', id: 'bm-budget', yes: { id: 'bm-budget-yes', label: { ru: 'Да' } } });
-    expect(race).toMatchObject({ type: 'candidate', voteFor: 2, writeInLines: 1, subtitle: { en: 'Two-seat electoral district No. 2' } });
+    expect(measure).toMatchObject({
+      type: 'yes-no',
+      id: 'bm-budget',
+      yes: { id: 'bm-budget-yes', label: { ru: 'Да' } },
+    });
+    expect(race).toMatchObject({
+      type: 'candidate',
+      voteFor: 2,
+      writeInLines: 1,
+      subtitle: { en: 'Two-seat electoral district No. 2' },
+    });
     // Contests under a header keep their place in ballot order.
     expect(def.ballotStyles.map((s) => [s.id, s.precinctIds, s.contestIds])).toEqual([
       ['style-1', ['pct-0301'], ['bm-budget', 'cc-okrug-2']],
       ['style-2', ['pct-0302'], ['bm-budget']],
     ]);
     const manifest = toBallotManifest(def, 'style-1');
-    expect(manifest.ok && manifest.value.contests[1]?.selections).toEqual(['can-orlova', 'can-petrov', 'can-rudneva', 'can-titov', 'write-in-1']);
+    expect(manifest.ok && manifest.value.contests[1]?.selections).toEqual([
+      'can-orlova',
+      'can-petrov',
+      'can-rudneva',
+      'can-titov',
+      'write-in-1',
+    ]);
   });
 
   it("takes the election id from the file's external identifier, or the one given", () => {
     const doc = nist();
-    setPath(doc, 'Election[0].ExternalIdentifier', [{ '@type': 'BallotDefinition.ExternalIdentifier', Type: 'local', Value: 'Prirechny 2026' }]);
+    setPath(doc, 'Election[0].ExternalIdentifier', [
+      { '@type': 'BallotDefinition.ExternalIdentifier', Type: 'local', Value: 'Prirechny 2026' },
+    ]);
     const fromFile = importNistBallotDefinition(doc, settings);
     expect(fromFile.ok && fromFile.value.electionId).toBe('prirechny-2026');
     const given = importNistBallotDefinition(doc, settings, 'prirechny-assembly-2026');
@@ -62,12 +79,18 @@ describe('import of a NIST SP 1500-20 ballot definition', () => {
     const doc = nist();
     deletePath(doc, 'Election[0].Candidate[1].BallotName.Text[0]'); // the Russian text
     const imported = importNistBallotDefinition(doc, settings);
-    expect(imported.ok ? [] : imported.error.map((e) => [e.path, e.code])).toEqual([['Election[0].Candidate[1].BallotName', 'nist-missing-language']]);
+    expect(imported.ok ? [] : imported.error.map((e) => [e.path, e.code])).toEqual([
+      ['Election[0].Candidate[1].BallotName', 'nist-missing-language'],
+    ]);
   });
 
   it('refuses contest kinds Urna does not run, and malformed contests, by path', () => {
     const doc = nist();
-    setPath(doc, 'Election[0].Contest[2]', { '@type': 'BallotDefinition.RetentionContest', '@id': 'rc-judge', CandidateId: 'can-titov' });
+    setPath(doc, 'Election[0].Contest[2]', {
+      '@type': 'BallotDefinition.RetentionContest',
+      '@id': 'rc-judge',
+      CandidateId: 'can-titov',
+    });
     deletePath(doc, 'Election[0].Contest[1].VotesAllowed');
     const imported = importNistBallotDefinition(doc, settings);
     expect(imported.ok ? [] : imported.error.map((e) => [e.path, e.code])).toEqual([
@@ -80,7 +103,9 @@ describe('import of a NIST SP 1500-20 ballot definition', () => {
     const doc = nist();
     setPath(doc, 'Election[0].Contest[1].VotesAllowed', 9);
     const imported = importNistBallotDefinition(doc, settings);
-    expect(imported.ok ? [] : imported.error.map((e) => [e.path, e.code])).toEqual([['contests[1].voteFor', 'vote-for-exceeds-choices']]);
+    expect(imported.ok ? [] : imported.error.map((e) => [e.path, e.code])).toEqual([
+      ['contests[1].voteFor', 'vote-for-exceeds-choices'],
+    ]);
   });
 
   it('refuses a file that is not a NIST ballot definition', () => {

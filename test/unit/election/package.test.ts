@@ -89,7 +89,11 @@ describe('a signed election package', () => {
     const impostorKey = formatVerifierKey(impostor.name, SIGNATURE_TYPE_ED25519, impostor.publicKey);
     // The impostor signs the genuine definition (which names the real authority)...
     const def = sample();
-    const forged = { format: 'urna/election-package/v1', definition: def, authoritySignature: signNote(electionPackageNoteText(def.electionId, electionBaseHash(def)), [impostor]) };
+    const forged = {
+      format: 'urna/election-package/v1',
+      definition: def,
+      authoritySignature: signNote(electionPackageNoteText(def.electionId, electionBaseHash(def)), [impostor]),
+    };
     expect(refusal(JSON.stringify(forged)).map((e) => e.code)).toEqual(['not-signed-by-authority']);
     // ...or names itself as the authority: then the pinned key does not match.
     const own = JSON.parse(JSON.stringify(def)) as ElectionDefinition & { authority: { verifierKey: string } };
@@ -111,17 +115,27 @@ describe('a signed election package', () => {
     const note = pkg.authoritySignature as string;
     const withoutField = { ...pkg };
     delete withoutField.authoritySignature;
-    expect(refusal(JSON.stringify(withoutField)).map((e) => [e.path, e.code])).toEqual([['authoritySignature', 'not-signed']]);
+    expect(refusal(JSON.stringify(withoutField)).map((e) => [e.path, e.code])).toEqual([
+      ['authoritySignature', 'not-signed'],
+    ]);
     expect(refusal(JSON.stringify({ ...pkg, authoritySignature: '' })).map((e) => e.code)).toEqual(['not-signed']);
     const textOnly = note.slice(0, note.indexOf('\n\n') + 1);
-    expect(refusal(JSON.stringify({ ...pkg, authoritySignature: textOnly })).map((e) => e.code)).toEqual(['malformed-note']);
+    expect(refusal(JSON.stringify({ ...pkg, authoritySignature: textOnly })).map((e) => e.code)).toEqual([
+      'malformed-note',
+    ]);
     const blankSignatures = `${textOnly}\n`;
-    expect(refusal(JSON.stringify({ ...pkg, authoritySignature: blankSignatures })).map((e) => e.code)).toEqual(['malformed-note']);
+    expect(refusal(JSON.stringify({ ...pkg, authoritySignature: blankSignatures })).map((e) => e.code)).toEqual([
+      'malformed-note',
+    ]);
   });
 
   it('is refused when the signature speaks of another election', () => {
     const def = sample();
-    const pkg = { format: 'urna/election-package/v1', definition: def, authoritySignature: signNote(electionPackageNoteText('moscow-2019' as never, electionBaseHash(def)), [authority]) };
+    const pkg = {
+      format: 'urna/election-package/v1',
+      definition: def,
+      authoritySignature: signNote(electionPackageNoteText('moscow-2019' as never, electionBaseHash(def)), [authority]),
+    };
     expect(refusal(JSON.stringify(pkg)).map((e) => e.code)).toEqual(['election-mismatch']);
   });
 
@@ -131,7 +145,9 @@ describe('a signed election package', () => {
     expect(refusal('[]').map((e) => e.code)).toEqual(['wrong-type']);
     expect(refusal(new Uint8Array(5 * 1024 * 1024)).map((e) => e.code)).toEqual(['package-too-large']);
     const pkg = JSON.parse(signedText()) as Record<string, unknown>;
-    expect(refusal(JSON.stringify({ ...pkg, extra: 1 })).map((e) => [e.path, e.code])).toEqual([['extra', 'unknown-field']]);
+    expect(refusal(JSON.stringify({ ...pkg, extra: 1 })).map((e) => [e.path, e.code])).toEqual([
+      ['extra', 'unknown-field'],
+    ]);
     const broken = { ...pkg, definition: { ...(pkg.definition as object), date: 'tomorrow' } };
     expect(refusal(JSON.stringify(broken)).map((e) => [e.path, e.code])).toEqual([['definition.date', 'bad-date']]);
     expect(verifyElectionPackage({ ...pkg, format: 'v0' }, { authorityKey }).ok).toBe(false);

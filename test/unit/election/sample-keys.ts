@@ -7,7 +7,12 @@ import { GENERATOR, GroupElement, mod } from '../../../core/ballot/group';
 import { bytesToNumberBE } from '@noble/curves/utils.js';
 import { toBase64Url, utf8Encode } from '../../../core/encoding/bytes';
 import { sha256 } from '../../../core/encoding/hash';
-import { SIGNATURE_TYPE_COSIGNATURE_V1, SIGNATURE_TYPE_ED25519, ed25519NoteSigner, formatVerifierKey } from '../../../core/ledger/note';
+import {
+  SIGNATURE_TYPE_COSIGNATURE_V1,
+  SIGNATURE_TYPE_ED25519,
+  ed25519NoteSigner,
+  formatVerifierKey,
+} from '../../../core/ledger/note';
 import type { SampleKeys } from '../../../core/election/sample';
 
 export function seedFor(label: string): Uint8Array {
@@ -23,7 +28,11 @@ export function testSampleKeys(label = 'sample'): SampleKeys {
   const cardIssuer = ed25519.getPublicKey(seedFor(`${label}/card-issuer`));
   const validators = ['commission', 'party-observers', 'civic-observers'].map((name, i) => ({
     name,
-    verifierKey: formatVerifierKey(name, SIGNATURE_TYPE_COSIGNATURE_V1, ed25519.getPublicKey(seedFor(`${label}/validator/${name}`))),
+    verifierKey: formatVerifierKey(
+      name,
+      SIGNATURE_TYPE_COSIGNATURE_V1,
+      ed25519.getPublicKey(seedFor(`${label}/validator/${name}`)),
+    ),
     url: `https://validator-${i + 1}.svetlogorye.example/`,
   }));
   const secret = mod(bytesToNumberBE(seedFor(`${label}/joint-secret`)));

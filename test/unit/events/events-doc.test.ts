@@ -27,8 +27,15 @@ function badLines(logger: EventLogger): void {
   logger.log('ballot.cast', { ballotsCast: 1, outcome: 'failure' });
   // @ts-expect-error a status with an outcome
   logger.log('voter.session-transition', { action: 'cast', from: 'a', to: 'b', outcome: 'success' });
-  // @ts-expect-error a banned field: a voter's identity next to a check-in
-  logger.log('pollbook.checked-in', { cardId: 'pw', precinctId: 'p', ballotStyleId: 's', activation: 'kiosk', voterId: 'v-17', outcome: 'success' });
+  logger.log('pollbook.checked-in', {
+    cardId: 'pw',
+    precinctId: 'p',
+    ballotStyleId: 's',
+    activation: 'kiosk',
+    // @ts-expect-error a banned field: a voter's identity next to a check-in
+    voterId: 'v-17',
+    outcome: 'success',
+  });
   // @ts-expect-error a banned field: a ballot's id next to a ballot event
   logger.log('ballot.challenged', { ballotsChallenged: 1, ballotId: 'b-1', outcome: 'success' });
 }
@@ -48,8 +55,14 @@ describe('event registry', () => {
 
   it('gives every user action an outcome, and a refusal the outcome failure', () => {
     const specs = Object.entries(EVENT_SPECS);
-    expect(specs.filter(([, spec]) => spec.kind === 'user-action' && spec.outcome === undefined).map(([id]) => id)).toEqual([]);
-    expect(specs.filter(([id, spec]) => id.endsWith('-refused') && spec.kind === 'user-action' && spec.outcome !== 'failure').map(([id]) => id)).toEqual([]);
+    expect(
+      specs.filter(([, spec]) => spec.kind === 'user-action' && spec.outcome === undefined).map(([id]) => id),
+    ).toEqual([]);
+    expect(
+      specs
+        .filter(([id, spec]) => id.endsWith('-refused') && spec.kind === 'user-action' && spec.outcome !== 'failure')
+        .map(([id]) => id),
+    ).toEqual([]);
   });
 
   it('finds no unregistered id, missing field or banned field in the code', () => {
@@ -78,15 +91,23 @@ describe('event registry', () => {
       expect(lines).toHaveLength(7);
       for (const [eventId, fields] of lines) {
         // The loggers take only registered ids by type; this is the check for lines whose id or fields the types could not see.
-        expect(() => (logger as { log(id: string, f: Record<string, unknown>): void }).log(eventId, fields)).toThrow(/bad event log line/);
+        expect(() => (logger as { log(id: string, f: Record<string, unknown>): void }).log(eventId, fields)).toThrow(
+          /bad event log line/,
+        );
       }
     }
   });
 
   it('names what is wrong with a line', () => {
     expect(eventProblems('polls.opened', { outcome: 'success' })).toEqual(['polls.opened: missing field "cardId"']);
-    expect(eventProblems('ballot.cast', { ballotsCast: 1, outcome: 'failure' })).toEqual(['ballot.cast: outcome is "failure", registered as "success"']);
-    expect(eventProblems('station.self-test', { cardId: 'pw', passed: false, failed: ['printer'], outcome: 'failure' })).toEqual([]);
-    expect(eventProblems('sync.stopped', { time: '2026-12-05T07:00:00Z' })).toEqual(['sync.stopped: carries the banned field "time"']);
+    expect(eventProblems('ballot.cast', { ballotsCast: 1, outcome: 'failure' })).toEqual([
+      'ballot.cast: outcome is "failure", registered as "success"',
+    ]);
+    expect(
+      eventProblems('station.self-test', { cardId: 'pw', passed: false, failed: ['printer'], outcome: 'failure' }),
+    ).toEqual([]);
+    expect(eventProblems('sync.stopped', { time: '2026-12-05T07:00:00Z' })).toEqual([
+      'sync.stopped: carries the banned field "time"',
+    ]);
   });
 });

@@ -12,7 +12,9 @@ describe('layer check', () => {
   });
 
   it('fails on the fixture, naming every crossing', () => {
-    const found = checkLayers(fixture).map((v) => `${v.file} -> ${v.specifier}`).sort();
+    const found = checkLayers(fixture)
+      .map((v) => `${v.file} -> ${v.specifier}`)
+      .sort();
     expect(found).toEqual(
       [
         'core/opens-db.ts -> better-sqlite3',
@@ -40,14 +42,20 @@ describe('layer check', () => {
     for (const [layer, allowed] of Object.entries(LAYER_IMPORTS)) {
       for (const target of allowed) {
         const mayImport = rows.get(layer) ?? '';
-        expect(mayImport.includes(`\`${target}/\``) || mayImport.startsWith('everything'), `${layer}/ may import ${target}/`).toBe(true);
+        expect(
+          mayImport.includes(`\`${target}/\``) || mayImport.startsWith('everything'),
+          `${layer}/ may import ${target}/`,
+        ).toBe(true);
       }
     }
   });
 
   it('names the layers a layer may reach when it reaches another', () => {
     const storage = checkLayers(fixture).filter((v) => v.file.startsWith('storage'));
-    expect(storage.map((v) => v.rule).sort()).toEqual(['storage/ may import core/ (this reaches main/)', 'storage/ uses only Node and better-sqlite3']);
+    expect(storage.map((v) => v.rule).sort()).toEqual([
+      'storage/ may import core/ (this reaches main/)',
+      'storage/ uses only Node and better-sqlite3',
+    ]);
   });
 
   it('lets the preload import types (erased at build) but nothing else', () => {

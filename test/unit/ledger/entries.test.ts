@@ -34,15 +34,28 @@ describe('entry registry', () => {
       // v2 of the poll book's entries also counts its reissued ballots; v1 (check-ins only) still reads.
       expect(kind('pollbook', { type: `pollbook-${step}`, v: 2, checkIns: 3, ballotsReissued: 1 })).toBe('ok');
       expect(kind('pollbook', { type: `pollbook-${step}`, v: 2, checkIns: 3 })).toBe('invalid-fields');
-      expect(kind('pollbook', { type: `pollbook-${step}`, v: 1, checkIns: 3, ballotsReissued: 1 })).toBe('invalid-fields');
+      expect(kind('pollbook', { type: `pollbook-${step}`, v: 1, checkIns: 3, ballotsReissued: 1 })).toBe(
+        'invalid-fields',
+      );
       expect(kind('ballots', { type: `pollbook-${step}`, v: 2, checkIns: 3, ballotsReissued: 1 })).toBe('wrong-log');
     }
-    expect(() => defineEntry({ type: 'polls-opened', v: 2, logs: ['pollbook'], fields: {} })).toThrow(/ballots log only/);
-    expect(() => defineEntry({ type: 'pollbook-opened', v: 2, logs: ['ballots'], fields: {} })).toThrow(/pollbook log only/);
+    expect(() => defineEntry({ type: 'polls-opened', v: 2, logs: ['pollbook'], fields: {} })).toThrow(
+      /ballots log only/,
+    );
+    expect(() => defineEntry({ type: 'pollbook-opened', v: 2, logs: ['ballots'], fields: {} })).toThrow(
+      /pollbook log only/,
+    );
   });
 
   it('keeps a reissued ballot in the poll book, with the fields of a check-in and nothing else', () => {
-    const reissued = { type: 'ballot-reissued', v: 1, voterHash: 'A'.repeat(43), precinctId: 'uik-1202', ballotStyleId: 'style-district-1', activation: 'kiosk' };
+    const reissued = {
+      type: 'ballot-reissued',
+      v: 1,
+      voterHash: 'A'.repeat(43),
+      precinctId: 'uik-1202',
+      ballotStyleId: 'style-district-1',
+      activation: 'kiosk',
+    };
     const kind = (log: 'ballots' | 'pollbook', value: unknown) => {
       const r = electionEntryRegistry.validate(log, value);
       return r.ok ? 'ok' : r.error.kind;
@@ -54,7 +67,9 @@ describe('entry registry', () => {
     expect(kind('pollbook', { ...reissued, voterHash: '1202-0001' })).toBe('invalid-fields');
     expect(kind('pollbook', { ...reissued, activation: 'phone' })).toBe('invalid-fields');
     expect(stationEntryRegistry.has('ballot-reissued', 1)).toBe(false);
-    expect(() => defineEntry({ type: 'ballot-reissued', v: 2, logs: ['ballots'], fields: {} })).toThrow(/pollbook log only/);
+    expect(() => defineEntry({ type: 'ballot-reissued', v: 2, logs: ['ballots'], fields: {} })).toThrow(
+      /pollbook log only/,
+    );
   });
 
   it('refuses unknown types and versions, extra members, bad envelopes and non-canonical text', () => {
@@ -80,21 +95,32 @@ describe('entry registry', () => {
   });
 
   it('is open for later entry types, which may only use their reserved log', () => {
-    const checkIn = defineEntry({ type: 'check-in', v: 1, logs: ['pollbook'], fields: { voterHash: z.string(), precinct: z.string() } });
+    const checkIn = defineEntry({
+      type: 'check-in',
+      v: 1,
+      logs: ['pollbook'],
+      fields: { voterHash: z.string(), precinct: z.string() },
+    });
     const registry = stationEntryRegistry.with(checkIn);
     const entry: EntryOf<typeof checkIn> = { type: 'check-in', v: 1, voterHash: 'abc', precinct: 'p1' };
     expect(registry.validate('pollbook', entry).ok).toBe(true);
     const misplaced = registry.validate('ballots', entry);
     expect(misplaced.ok || misplaced.error.kind).toBe('wrong-log');
     expect(stationEntryRegistry.has('check-in', 1)).toBe(false);
-    expect(() => defineEntry({ type: 'ballot-cast', v: 1, logs: ['pollbook'], fields: {} })).toThrow(/ballots log only/);
+    expect(() => defineEntry({ type: 'ballot-cast', v: 1, logs: ['pollbook'], fields: {} })).toThrow(
+      /ballots log only/,
+    );
     expect(() => registry.with(checkIn)).toThrow(/defined twice/);
   });
 
   it('refuses field names that would record a precise time or a voter identity', () => {
-    expect(() => defineEntry({ type: 'x-cast', v: 1, logs: ['ballots'], fields: { castAt: z.number() } })).toThrow(/time or a voter/);
+    expect(() => defineEntry({ type: 'x-cast', v: 1, logs: ['ballots'], fields: { castAt: z.number() } })).toThrow(
+      /time or a voter/,
+    );
     expect(() => defineEntry({ type: 'x-cast', v: 1, logs: ['ballots'], fields: { timestamp: z.number() } })).toThrow();
     expect(() => defineEntry({ type: 'x-in', v: 1, logs: ['pollbook'], fields: { voterId: z.string() } })).toThrow();
-    expect(() => defineEntry({ type: 'x-ok', v: 1, logs: ['ballots'], fields: { candidateId: z.string(), format: z.string() } })).not.toThrow();
+    expect(() =>
+      defineEntry({ type: 'x-ok', v: 1, logs: ['ballots'], fields: { candidateId: z.string(), format: z.string() } }),
+    ).not.toThrow();
   });
 });

@@ -69,14 +69,23 @@ describe('RFC 6962 reference roots', () => {
     // RFC 6962 §2.1.3: the path for d0 in the 7-leaf tree is [b, h, l] = [leaf 1, MTH(2..3), MTH(4..6)].
     const seven = leaves.slice(0, 7);
     const proof = inclusionProof(memorySource(seven), 0, 7);
-    expect(proof.map(toHex)).toEqual([leafHash(seven[1] as Bytes), referenceRoot(seven.slice(2, 4)), referenceRoot(seven.slice(4, 7))].map(toHex));
+    expect(proof.map(toHex)).toEqual(
+      [leafHash(seven[1] as Bytes), referenceRoot(seven.slice(2, 4)), referenceRoot(seven.slice(4, 7))].map(toHex),
+    );
     // RFC 6962 §2.1.4: consistency 3 → 7 is [c, d, g, l].
     const consistency = consistencyProof(memorySource(seven), 3, 7);
     expect(consistency.map(toHex)).toEqual(
-      [leafHash(seven[2] as Bytes), leafHash(seven[3] as Bytes), referenceRoot(seven.slice(0, 2)), referenceRoot(seven.slice(4, 7))].map(toHex),
+      [
+        leafHash(seven[2] as Bytes),
+        leafHash(seven[3] as Bytes),
+        referenceRoot(seven.slice(0, 2)),
+        referenceRoot(seven.slice(4, 7)),
+      ].map(toHex),
     );
     // 4 → 7 is [l]; 6 → 7 is [i, j, k].
-    expect(consistencyProof(memorySource(seven), 4, 7).map(toHex)).toEqual([referenceRoot(seven.slice(4, 7))].map(toHex));
+    expect(consistencyProof(memorySource(seven), 4, 7).map(toHex)).toEqual(
+      [referenceRoot(seven.slice(4, 7))].map(toHex),
+    );
     expect(consistencyProof(memorySource(seven), 6, 7).map(toHex)).toEqual(
       [referenceRoot(seven.slice(4, 6)), leafHash(seven[6] as Bytes), referenceRoot(seven.slice(0, 4))].map(toHex),
     );

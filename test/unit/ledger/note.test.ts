@@ -42,7 +42,8 @@ import {
 const GO_VKEY = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW';
 const GO_SKEY = 'PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz';
 const GO_TEXT = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
-const GO_SIG = '— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n';
+const GO_SIG =
+  '— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n';
 const GO_NOTE = `${GO_TEXT}\n${GO_SIG}`;
 
 const election = 'e2026' as ElectionId;
@@ -205,27 +206,41 @@ describe('checkpoints', () => {
 describe('cosignatures (cosignature/v1)', () => {
   const stationSigner = ed25519NoteSigner(stationKeyName(election, station), ed25519.utils.randomSecretKey());
   const witness = ed25519Cosigner('validator.example/commission', ed25519.utils.randomSecretKey());
-  const body = formatCheckpoint({ origin: stationOrigin(election, station, 'ballots'), size: 3, rootHash: leafHash(utf8Encode('y')), extensions: [] });
+  const body = formatCheckpoint({
+    origin: stationOrigin(election, station, 'ballots'),
+    size: 3,
+    rootHash: leafHash(utf8Encode('y')),
+    extensions: [],
+  });
 
   it('signs the spec message with a type-0x04 key id and a big-endian timestamp', () => {
-    expect(new TextDecoder().decode(cosignatureMessage(body, 1679315147))).toBe(`cosignature/v1\ntime 1679315147\n${body}`);
+    expect(new TextDecoder().decode(cosignatureMessage(body, 1679315147))).toBe(
+      `cosignature/v1\ntime 1679315147\n${body}`,
+    );
     const sig = cosign(body, witness, 1679315147);
     expect(sig.keyId).toBe(cosignatureKeyId(witness.name, witness.publicKey));
     expect(sig.signature.length).toBe(72);
     expect(Array.from(sig.signature.subarray(0, 8))).toEqual([0, 0, 0, 0, 0x64, 0x18, 0x50, 0xcb]);
-    expect(ed25519.verify(sig.signature.subarray(8), cosignatureMessage(body, 1679315147), witness.publicKey)).toBe(true);
+    expect(ed25519.verify(sig.signature.subarray(8), cosignatureMessage(body, 1679315147), witness.publicKey)).toBe(
+      true,
+    );
     const verified = verifyCosignature(body, sig, witness.name, witness.publicKey);
     expect(verified.ok && verified.value.timestamp).toBe(1679315147);
     // The key id differs from a note (0x01) key id over the same key and name.
     expect(sig.keyId).not.toBe(ed25519NoteVerifier(witness.name, witness.publicKey).keyId);
-    expect(formatVerifierKey(witness.name, 0x04, witness.publicKey)).toMatch(/^validator\.example\/commission\+[0-9a-f]{8}\+B/);
+    expect(formatVerifierKey(witness.name, 0x04, witness.publicKey)).toMatch(
+      /^validator\.example\/commission\+[0-9a-f]{8}\+B/,
+    );
   });
 
   it('cosigned checkpoints verify as one note; any flipped bit fails', () => {
     const signed = signNote(body, [stationSigner]);
     const cosigned = addCosignature(signed, witness, 1700000000);
     if (!cosigned.ok) throw new Error('cosign failed');
-    const verifiers = [ed25519NoteVerifier(stationSigner.name, stationSigner.publicKey), cosignatureNoteVerifier(witness.name, witness.publicKey)];
+    const verifiers = [
+      ed25519NoteVerifier(stationSigner.name, stationSigner.publicKey),
+      cosignatureNoteVerifier(witness.name, witness.publicKey),
+    ];
     const opened = openNote(cosigned.value, verifiers);
     expect(opened.ok && opened.value.verifiedBy.length).toBe(2);
     const cosigs = verifyCosignedCheckpoint(cosigned.value, [witness]);

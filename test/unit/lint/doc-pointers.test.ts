@@ -7,7 +7,21 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const ROOTS = ['core', 'storage', 'hardware', 'main', 'preload', 'renderer', 'validator', 'cli', 'test', 'bench', 'scripts', 'docs', 'README.md'];
+const ROOTS = [
+  'core',
+  'storage',
+  'hardware',
+  'main',
+  'preload',
+  'renderer',
+  'validator',
+  'cli',
+  'test',
+  'bench',
+  'scripts',
+  'docs',
+  'README.md',
+];
 const SKIP = new Set(['node_modules', 'fixtures', 'vectors', 'dist']);
 
 function files(entry: string, out: string[] = []): string[] {
@@ -33,7 +47,8 @@ describe('pointers in comments and docs', () => {
       readFileSync(file, 'utf8')
         .split('\n')
         .forEach((line, i) => {
-          for (const [what, pattern] of FORBIDDEN) if (pattern.test(line)) found.push(`${file}:${i + 1}: ${what}: ${line.trim()}`);
+          for (const [what, pattern] of FORBIDDEN)
+            if (pattern.test(line)) found.push(`${file}:${i + 1}: ${what}: ${line.trim()}`);
         });
     }
     expect(found).toEqual([]);

@@ -74,10 +74,16 @@ plain.run('urna/no-fixed-sleep', noFixedSleep, {
     { code: `await new Promise((resolve) => setTimeout(resolve, 300));`, errors: [{ messageId: 'sleep' }] },
     { code: `await new Promise((r) => { setTimeout(r, 50); });`, errors: [{ messageId: 'sleep' }] },
     { code: `await new Promise(function (done) { setTimeout(() => done(), 10); });`, errors: [{ messageId: 'sleep' }] },
-    { code: `await new Promise((resolve) => setTimeout(() => resolve(read()), 50));`, errors: [{ messageId: 'sleep' }] },
+    {
+      code: `await new Promise((resolve) => setTimeout(() => resolve(read()), 50));`,
+      errors: [{ messageId: 'sleep' }],
+    },
     { code: `await sleep(100);`, errors: [{ messageId: 'sleep' }] },
     { code: `await delay(100);`, errors: [{ messageId: 'sleep' }] },
-    { code: `import { setTimeout } from 'node:timers/promises'; await setTimeout(100);`, errors: [{ messageId: 'sleep' }] },
+    {
+      code: `import { setTimeout } from 'node:timers/promises'; await setTimeout(100);`,
+      errors: [{ messageId: 'sleep' }],
+    },
     { code: `await page.waitForTimeout(600);`, errors: [{ messageId: 'sleep' }] },
     { code: `await scheduler.wait(20);`, errors: [{ messageId: 'sleep' }] },
   ],

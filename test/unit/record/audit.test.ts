@@ -5,7 +5,13 @@
  * hand count; when the reported outcome is right with a fair margin, it confirms.
  */
 import { describe, expect, it } from 'vitest';
-import { bravo, drawSample, expectedSampleSize, type PaperReading, type ReportedContest } from '../../../core/record/audit';
+import {
+  bravo,
+  drawSample,
+  expectedSampleSize,
+  type PaperReading,
+  type ReportedContest,
+} from '../../../core/record/audit';
 
 const manifest = [
   { stationId: 'station-2', paperRecords: 400 },
@@ -54,8 +60,24 @@ function readingsFor(seed: string, population: readonly string[], draws: number)
 
 const reported = (yes: number, no: number): ReportedContest[] => [
   yes >= no
-    ? { contestId: 'question', winners: ['yes'], losers: ['no'], votes: new Map([['yes', yes], ['no', no]]) }
-    : { contestId: 'question', winners: ['no'], losers: ['yes'], votes: new Map([['yes', yes], ['no', no]]) },
+    ? {
+        contestId: 'question',
+        winners: ['yes'],
+        losers: ['no'],
+        votes: new Map([
+          ['yes', yes],
+          ['no', no],
+        ]),
+      }
+    : {
+        contestId: 'question',
+        winners: ['no'],
+        losers: ['yes'],
+        votes: new Map([
+          ['yes', yes],
+          ['no', no],
+        ]),
+      },
 ];
 
 describe('BRAVO in simulation', () => {
@@ -98,12 +120,29 @@ describe('BRAVO in simulation', () => {
 
 describe('the expected sample size', () => {
   it('is a whole number of draws when a reported loser has no votes at all (no 0·log 0)', () => {
-    const contest: ReportedContest = { contestId: 'mayor', winners: ['a'], losers: ['b', 'c'], votes: new Map([['a', 3], ['b', 1], ['c', 0]]) };
+    const contest: ReportedContest = {
+      contestId: 'mayor',
+      winners: ['a'],
+      losers: ['b', 'c'],
+      votes: new Map([
+        ['a', 3],
+        ['b', 1],
+        ['c', 0],
+      ]),
+    };
     const expected = expectedSampleSize(contest, 4, 0.05);
     expect(Number.isInteger(expected)).toBe(true);
     expect(expected).toBeGreaterThanOrEqual(1);
     expect(expected).toBeLessThanOrEqual(4);
-    const unanimous: ReportedContest = { contestId: 'charter', winners: ['yes'], losers: ['no'], votes: new Map([['yes', 5], ['no', 0]]) };
+    const unanimous: ReportedContest = {
+      contestId: 'charter',
+      winners: ['yes'],
+      losers: ['no'],
+      votes: new Map([
+        ['yes', 5],
+        ['no', 0],
+      ]),
+    };
     // Every paper shows the winner and doubles the statistic: about log2(1/α) ≈ 4.3 draws, plus Wald's overshoot term, at α = 0.05.
     expect(expectedSampleSize(unanimous, 5, 0.05)).toBe(5);
   });

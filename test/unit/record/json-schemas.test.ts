@@ -16,17 +16,26 @@ import { RECORD_SCHEMAS, toPublishedJsonSchema } from '../../../core/record/sche
 const SCHEMA_DIR = path.resolve('docs/schema');
 const RECORD = path.resolve('test/vectors/record');
 
-const published = (name: string): Record<string, unknown> => JSON.parse(readFileSync(path.join(SCHEMA_DIR, `${name}.schema.json`), 'utf8')) as Record<string, unknown>;
+const published = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(path.join(SCHEMA_DIR, `${name}.schema.json`), 'utf8')) as Record<string, unknown>;
 
 describe('docs/schema/', () => {
-  it.each(RECORD_SCHEMAS.map((s) => [s.name, s] as const))('%s.schema.json is what zod generates from the code', (name, entry) => {
-    const generated = toPublishedJsonSchema(entry);
-    if (process.env.URNA_UPDATE_SCHEMAS === '1') writeFileSync(path.join(SCHEMA_DIR, `${name}.schema.json`), `${JSON.stringify(generated, null, 2)}\n`);
-    expect(published(name)).toEqual(generated);
-  });
+  it.each(RECORD_SCHEMAS.map((s) => [s.name, s] as const))(
+    '%s.schema.json is what zod generates from the code',
+    (name, entry) => {
+      const generated = toPublishedJsonSchema(entry);
+      if (process.env.URNA_UPDATE_SCHEMAS === '1')
+        writeFileSync(path.join(SCHEMA_DIR, `${name}.schema.json`), `${JSON.stringify(generated, null, 2)}\n`);
+      expect(published(name)).toEqual(generated);
+    },
+  );
 
   it('holds a schema for every record schema and nothing else', () => {
-    expect(readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.schema.json')).sort()).toEqual(RECORD_SCHEMAS.map((s) => `${s.name}.schema.json`).sort());
+    expect(
+      readdirSync(SCHEMA_DIR)
+        .filter((f) => f.endsWith('.schema.json'))
+        .sort(),
+    ).toEqual(RECORD_SCHEMAS.map((s) => `${s.name}.schema.json`).sort());
   });
 });
 
@@ -53,7 +62,13 @@ describe('a simulated record validates against the published schemas', () => {
     const validate = validators.get(entry.name);
     if (validate === undefined) throw new Error(`no validator for ${entry.name}`);
     const text = readFileSync(path.join(RECORD, file), 'utf8');
-    const values = entry.jsonLines === true ? text.trimEnd().split('\n').map((line) => JSON.parse(line) as unknown) : [JSON.parse(text) as unknown];
+    const values =
+      entry.jsonLines === true
+        ? text
+            .trimEnd()
+            .split('\n')
+            .map((line) => JSON.parse(line) as unknown)
+        : [JSON.parse(text) as unknown];
     for (const value of values) {
       const valid = validate(value);
       expect(valid, `${file}: ${ajv.errorsText(validate.errors)}`).toBe(true);
@@ -62,7 +77,9 @@ describe('a simulated record validates against the published schemas', () => {
 
   it('the validator refuses what the code refuses: an unknown member, a bad base64url value', () => {
     const validate = validators.get('encrypted-totals');
-    const totals = JSON.parse(readFileSync(path.join(RECORD, 'tally/encrypted-totals.json'), 'utf8')) as { stations: { tally: { contests: { selections: { alpha: string }[] }[] } }[] };
+    const totals = JSON.parse(readFileSync(path.join(RECORD, 'tally/encrypted-totals.json'), 'utf8')) as {
+      stations: { tally: { contests: { selections: { alpha: string }[] }[] } }[];
+    };
     expect(validate?.({ ...totals, extra: 1 })).toBe(false);
     const selection = totals.stations[0]?.tally.contests[0]?.selections[0];
     if (selection === undefined) throw new Error('no selection');

@@ -18,29 +18,56 @@ const definition = (() => {
   return d.value;
 })();
 
-const station = (stationId: string, precinctId: string, ballotsCast: number) => ({ stationId, precinctId, ballotsCast, contests: [] });
+const station = (stationId: string, precinctId: string, ballotsCast: number) => ({
+  stationId,
+  precinctId,
+  ballotsCast,
+  contests: [],
+});
 
 function results(parts: Pick<ElectionResults, 'stations' | 'merged' | 'precincts'>): ElectionResults {
   const overall = [...parts.stations, ...parts.merged].reduce((sum, u) => sum + u.ballotsCast, 0);
-  return { type: 'election-results', v: 2, specVersion: SPEC_VERSION, electionId: definition.electionId, baseHash: 'AA', minimumPublishedCount: 10, guardians: ['g-1'], ...parts, overall: { ballotsCast: overall, contests: [] } };
+  return {
+    type: 'election-results',
+    v: 2,
+    specVersion: SPEC_VERSION,
+    electionId: definition.electionId,
+    baseHash: 'AA',
+    minimumPublishedCount: 10,
+    guardians: ['g-1'],
+    ...parts,
+    overall: { ballotsCast: overall, contests: [] },
+  };
 }
 
 type GpUnit = { '@id': string; ComposingGpUnitIds?: string[]; OtherType?: string };
 type Report = { GpUnit: GpUnit[]; Election: { BallotCounts: { GpUnitId: string; BallotsCast: number }[] }[] };
 
 function report(r: ElectionResults): Report {
-  return resultsToNist(definition, r, { generatedDate: '2026-09-20T21:00:00Z', status: 'unofficial-complete', vendorApplicationId: 'test' }) as Report;
+  return resultsToNist(definition, r, {
+    generatedDate: '2026-09-20T21:00:00Z',
+    status: 'unofficial-complete',
+    vendorApplicationId: 'test',
+  }) as Report;
 }
 
 function expectClosed(nist: Report): void {
   const ids = new Set(nist.GpUnit.map((u) => u['@id']));
-  for (const unit of nist.GpUnit) for (const part of unit.ComposingGpUnitIds ?? []) expect(ids, `${unit['@id']} composed of ${part}`).toContain(part);
+  for (const unit of nist.GpUnit)
+    for (const part of unit.ComposingGpUnitIds ?? []) expect(ids, `${unit['@id']} composed of ${part}`).toContain(part);
   for (const count of nist.Election[0]?.BallotCounts ?? []) expect(ids).toContain(count.GpUnitId);
 }
 
 describe('results.nist.json with merged stations', () => {
   it('a precinct is composed of its stations published alone and its merged unit, never of a merged station', () => {
-    const merged: MergedResult = { unitId: 'precinct:uik-1201', kind: 'precinct', precinctId: 'uik-1201', stations: [station('s-1', 'uik-1201', 3), station('s-5', 'uik-1201', 8)], ballotsCast: 11, contests: [] };
+    const merged: MergedResult = {
+      unitId: 'precinct:uik-1201',
+      kind: 'precinct',
+      precinctId: 'uik-1201',
+      stations: [station('s-1', 'uik-1201', 3), station('s-5', 'uik-1201', 8)],
+      ballotsCast: 11,
+      contests: [],
+    };
     const nist = report(
       results({
         stations: [station('s-2', 'uik-1201', 12), station('s-3', 'uik-1202', 15)],
@@ -57,11 +84,19 @@ describe('results.nist.json with merged stations', () => {
     expect(unit('gp-merged-precinct-uik-1201')?.OtherType).toBe('merged-stations');
     expect(unit('gp-station-s-1')).toBeUndefined();
     expect(JSON.stringify(nist)).not.toContain('gp-station-s-1');
-    expect(nist.Election[0]?.BallotCounts).toContainEqual(expect.objectContaining({ GpUnitId: 'gp-merged-precinct-uik-1201', BallotsCast: 11 }));
+    expect(nist.Election[0]?.BallotCounts).toContainEqual(
+      expect.objectContaining({ GpUnitId: 'gp-merged-precinct-uik-1201', BallotsCast: 11 }),
+    );
   });
 
   it('a unit merged across precincts composes the jurisdiction, beside the stations of precincts no longer reported', () => {
-    const merged: MergedResult = { unitId: 'election', kind: 'election', stations: [station('s-1', 'uik-1201', 4), station('s-3', 'uik-1202', 7)], ballotsCast: 11, contests: [] };
+    const merged: MergedResult = {
+      unitId: 'election',
+      kind: 'election',
+      stations: [station('s-1', 'uik-1201', 4), station('s-3', 'uik-1202', 7)],
+      ballotsCast: 11,
+      contests: [],
+    };
     const nist = report(results({ stations: [station('s-2', 'uik-1201', 12)], merged: [merged], precincts: [] }));
     expectClosed(nist);
     // The jurisdiction is the report's first unit.

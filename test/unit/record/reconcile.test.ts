@@ -4,7 +4,14 @@
  * voided ballots in the log, the rest being sessions that ended without a ballot.
  */
 import { describe, expect, it } from 'vitest';
-import { describeDiscrepancy, parsePaperCounts, reconcile, reconciliationHtml, type Discrepancy, type PaperCounts } from '../../../core/record/reconcile';
+import {
+  describeDiscrepancy,
+  parsePaperCounts,
+  reconcile,
+  reconciliationHtml,
+  type Discrepancy,
+  type PaperCounts,
+} from '../../../core/record/reconcile';
 import type { ElectionResults } from '../../../core/record/results';
 import { SPEC_VERSION } from '../../../core/spec-version';
 
@@ -25,7 +32,12 @@ const RESULTS: ElectionResults = {
 const VOIDED = new Map([['station-1', 2]]);
 
 function paper(counts: { checkIns?: number; ballotsReissued?: number }): PaperCounts {
-  const parsed = parsePaperCounts({ type: 'paper-counts', v: 1, electionId: 'e-1', stations: [{ stationId: 'station-1', paperRecords: 10, ...counts }] });
+  const parsed = parsePaperCounts({
+    type: 'paper-counts',
+    v: 1,
+    electionId: 'e-1',
+    stations: [{ stationId: 'station-1', paperRecords: 10, ...counts }],
+  });
   if (!parsed.ok) throw new Error(parsed.error);
   return parsed.value;
 }
@@ -35,15 +47,27 @@ describe('reconciling the poll book with the ballots cast', () => {
     // 10 voters; 2 ballots voided, both replaced by a reissue.
     const agreed = reconcile(RESULTS, paper({ checkIns: 10, ballotsReissued: 2 }), VOIDED);
     expect(agreed.discrepancies).toEqual([]);
-    expect(agreed.stations[0]).toMatchObject({ checkIns: 10, ballotsReissued: 2, voidedInLog: 2, castInLog: 10, sessionsWithoutBallot: 0 });
+    expect(agreed.stations[0]).toMatchObject({
+      checkIns: 10,
+      ballotsReissued: 2,
+      voidedInLog: 2,
+      castInLog: 10,
+      sessionsWithoutBallot: 0,
+    });
     // 11 voters; 2 voided, one replaced: the other voter left after the void.
-    expect(reconcile(RESULTS, paper({ checkIns: 11, ballotsReissued: 1 }), VOIDED).stations[0]).toMatchObject({ sessionsWithoutBallot: 0, discrepancies: [] });
+    expect(reconcile(RESULTS, paper({ checkIns: 11, ballotsReissued: 1 }), VOIDED).stations[0]).toMatchObject({
+      sessionsWithoutBallot: 0,
+      discrepancies: [],
+    });
     // 11 voters, nothing voided: one stepped away before casting. Shown, not a discrepancy.
     const left = reconcile(RESULTS, paper({ checkIns: 11, ballotsReissued: 0 }));
     expect(left.discrepancies).toEqual([]);
     expect(left.stations[0]?.sessionsWithoutBallot).toBe(1);
     // 10 voters; 2 voided and replaced, and a kiosk stopped before one voter cast: a third reissue.
-    expect(reconcile(RESULTS, paper({ checkIns: 10, ballotsReissued: 3 }), VOIDED).stations[0]).toMatchObject({ sessionsWithoutBallot: 1, discrepancies: [] });
+    expect(reconcile(RESULTS, paper({ checkIns: 10, ballotsReissued: 3 }), VOIDED).stations[0]).toMatchObject({
+      sessionsWithoutBallot: 1,
+      discrepancies: [],
+    });
   });
 
   it('flags more ballots cast than the sessions issued could give, naming both sides', () => {
@@ -60,18 +84,28 @@ describe('reconciling the poll book with the ballots cast', () => {
     );
     const html = reconciliationHtml(flagged, 'r');
     expect(html).toContain('<th>Ballots reissued</th><th>Voided (log)</th><th>Sessions without a ballot</th>');
-    expect(html).toContain('<td class="n bad">9</td><td class="n bad">1</td><td class="n bad">2</td><td class="n">0</td>');
+    expect(html).toContain(
+      '<td class="n bad">9</td><td class="n bad">1</td><td class="n bad">2</td><td class="n">0</td>',
+    );
   });
 
   it('flags more ballots cast than check-ins even when reissues would cover them', () => {
     // 9 voters, 3 reissues, no void: the station never allows more cast than check-ins.
-    expect(reconcile(RESULTS, paper({ checkIns: 9, ballotsReissued: 3 })).discrepancies).toEqual([{ stationId: 'station-1', kind: 'cast-exceeds-check-ins', paper: 9, digital: 10 }]);
+    expect(reconcile(RESULTS, paper({ checkIns: 9, ballotsReissued: 3 })).discrepancies).toEqual([
+      { stationId: 'station-1', kind: 'cast-exceeds-check-ins', paper: 9, digital: 10 },
+    ]);
   });
 
   it('without the reissues, sets check-ins against the cast ballots as before', () => {
     expect(reconcile(RESULTS, paper({ checkIns: 10 }), VOIDED).discrepancies).toEqual([]);
-    expect(reconcile(RESULTS, paper({ checkIns: 12 }), VOIDED).discrepancies).toEqual([{ stationId: 'station-1', kind: 'check-ins-vs-cast', paper: 12, digital: 10 }]);
-    expect(reconcile(RESULTS, paper({})).stations[0]).toMatchObject({ checkIns: null, ballotsReissued: null, voidedInLog: null });
+    expect(reconcile(RESULTS, paper({ checkIns: 12 }), VOIDED).discrepancies).toEqual([
+      { stationId: 'station-1', kind: 'check-ins-vs-cast', paper: 12, digital: 10 },
+    ]);
+    expect(reconcile(RESULTS, paper({})).stations[0]).toMatchObject({
+      checkIns: null,
+      ballotsReissued: null,
+      voidedInLog: null,
+    });
   });
 });
 
@@ -90,7 +124,17 @@ describe('reconciling stations whose totals were decrypted only merged', () => {
           { stationId: 'station-2', precinctId: 'uik-1', ballotsCast: 9 },
         ],
         ballotsCast: 12,
-        contests: [{ contestId: 'c', ballots: 12, undervotes: 0, selections: [{ selectionId: 'yes', count: 7 }, { selectionId: 'no', count: 5 }] }],
+        contests: [
+          {
+            contestId: 'c',
+            ballots: 12,
+            undervotes: 0,
+            selections: [
+              { selectionId: 'yes', count: 7 },
+              { selectionId: 'no', count: 5 },
+            ],
+          },
+        ],
       },
     ],
     precincts: [],
@@ -101,8 +145,32 @@ describe('reconciling stations whose totals were decrypted only merged', () => {
       v: 1,
       electionId: 'e-1',
       stations: [
-        { stationId: 'station-1', paperRecords: 3, contests: [{ contestId: 'c', selections: [{ selectionId: 'yes', count: yes1 }, { selectionId: 'no', count: 3 - yes1 }] }] },
-        { stationId: 'station-2', paperRecords: 9, contests: [{ contestId: 'c', selections: [{ selectionId: 'yes', count: 5 }, { selectionId: 'no', count: 4 }] }] },
+        {
+          stationId: 'station-1',
+          paperRecords: 3,
+          contests: [
+            {
+              contestId: 'c',
+              selections: [
+                { selectionId: 'yes', count: yes1 },
+                { selectionId: 'no', count: 3 - yes1 },
+              ],
+            },
+          ],
+        },
+        {
+          stationId: 'station-2',
+          paperRecords: 9,
+          contests: [
+            {
+              contestId: 'c',
+              selections: [
+                { selectionId: 'yes', count: 5 },
+                { selectionId: 'no', count: 4 },
+              ],
+            },
+          ],
+        },
       ],
     });
     if (!parsed.ok) throw new Error(parsed.error);
@@ -112,14 +180,36 @@ describe('reconciling stations whose totals were decrypted only merged', () => {
   it('compares the summed hand counts with the merged totals, and cast counts station by station', () => {
     const agreed = reconcile(MERGED, counts(2));
     expect(agreed.discrepancies).toEqual([]);
-    expect(agreed.stations.map((s) => [s.stationId, s.mergedInto, s.castInLog])).toEqual([['station-1', 'precinct:uik-1', 3], ['station-2', 'precinct:uik-1', 9]]);
-    expect(agreed.units[0]?.contests[0]?.selections).toEqual([{ selectionId: 'yes', handCount: 7, decrypted: 7 }, { selectionId: 'no', handCount: 5, decrypted: 5 }]);
+    expect(agreed.stations.map((s) => [s.stationId, s.mergedInto, s.castInLog])).toEqual([
+      ['station-1', 'precinct:uik-1', 3],
+      ['station-2', 'precinct:uik-1', 9],
+    ]);
+    expect(agreed.units[0]?.contests[0]?.selections).toEqual([
+      { selectionId: 'yes', handCount: 7, decrypted: 7 },
+      { selectionId: 'no', handCount: 5, decrypted: 5 },
+    ]);
 
     const off = reconcile(MERGED, counts(3));
     expect(off.discrepancies).toEqual([
-      { stationId: 'precinct:uik-1', kind: 'hand-count-vs-decrypted', contestId: 'c', selectionId: 'yes', paper: 8, digital: 7 },
-      { stationId: 'precinct:uik-1', kind: 'hand-count-vs-decrypted', contestId: 'c', selectionId: 'no', paper: 4, digital: 5 },
+      {
+        stationId: 'precinct:uik-1',
+        kind: 'hand-count-vs-decrypted',
+        contestId: 'c',
+        selectionId: 'yes',
+        paper: 8,
+        digital: 7,
+      },
+      {
+        stationId: 'precinct:uik-1',
+        kind: 'hand-count-vs-decrypted',
+        contestId: 'c',
+        selectionId: 'no',
+        paper: 4,
+        digital: 5,
+      },
     ]);
-    expect(describeDiscrepancy(off.discrepancies[0] as Discrepancy)).toBe('merged unit precinct:uik-1 c/yes: hand count vs decrypted total: paper 8, digital 7');
+    expect(describeDiscrepancy(off.discrepancies[0] as Discrepancy)).toBe(
+      'merged unit precinct:uik-1 c/yes: hand count vs decrypted total: paper 8, digital 7',
+    );
   });
 });

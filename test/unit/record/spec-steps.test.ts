@@ -69,7 +69,12 @@ function section(heading: string): string {
   return spec.slice(start, end);
 }
 
-type SpecStep = { readonly id: string; readonly title: string; readonly stage: string; readonly reports: readonly string[] };
+type SpecStep = {
+  readonly id: string;
+  readonly title: string;
+  readonly stage: string;
+  readonly reports: readonly string[];
+};
 
 /** §11.3: each step is a paragraph "**Vn. Title** (stage `s`; …) … Reports: `a`, `b`." */
 function specSteps(): SpecStep[] {
@@ -78,13 +83,21 @@ function specSteps(): SpecStep[] {
   return starts.map((match, i) => {
     const body = text.slice(match.index, starts[i + 1]?.index ?? text.length);
     const reports = /Reports:((?:\s*`[a-z-]+`,?)+)/.exec(body)?.[1] ?? '';
-    return { id: match[1] as string, title: match[2] as string, stage: match[3] as string, reports: [...reports.matchAll(/`([a-z-]+)`/g)].map((m) => m[1] as string) };
+    return {
+      id: match[1] as string,
+      title: match[2] as string,
+      stage: match[3] as string,
+      reports: [...reports.matchAll(/`([a-z-]+)`/g)].map((m) => m[1] as string),
+    };
   });
 }
 
 /** The step the verifier attributes a failure with this check to, with or without a station named. */
 function stepsOfCheck(check: RecordCheck): Set<string> {
-  return new Set([stepOfFailure({ check, message: '' }), stepOfFailure({ check, message: '', stationId: 'station-01' })]);
+  return new Set([
+    stepOfFailure({ check, message: '' }),
+    stepOfFailure({ check, message: '', stationId: 'station-01' }),
+  ]);
 }
 
 describe('docs/SPEC.md §11 and the verifier', () => {
@@ -94,29 +107,40 @@ describe('docs/SPEC.md §11 and the verifier', () => {
     expect(steps.map((s) => [s.id, s.stage])).toEqual(VERIFY_STEPS.map((s) => [s.id, s.stage]));
   });
 
-  it.each(VERIFY_STEPS.map((s) => [s.id, s] as const))('%s lists every check the verifier reports at it, and only those', (id, step) => {
-    const listed = steps.find((s) => s.id === id)?.reports ?? [];
-    expect(listed.length, `${id} names no check`).toBeGreaterThan(0);
-    for (const code of listed) {
-      expect(isCheck(code), `${id} lists ${code}, which is no check of core/record/failure.ts`).toBe(true);
-      if (isCheck(code)) expect([...stepsOfCheck(code)], `${code} listed under ${id}`).toContain(id);
-    }
-    for (const check of step.checks) expect(listed, `${id} does not list ${check}`).toContain(check);
-  });
+  it.each(VERIFY_STEPS.map((s) => [s.id, s] as const))(
+    '%s lists every check the verifier reports at it, and only those',
+    (id, step) => {
+      const listed = steps.find((s) => s.id === id)?.reports ?? [];
+      expect(listed.length, `${id} names no check`).toBeGreaterThan(0);
+      for (const code of listed) {
+        expect(isCheck(code), `${id} lists ${code}, which is no check of core/record/failure.ts`).toBe(true);
+        if (isCheck(code)) expect([...stepsOfCheck(code)], `${code} listed under ${id}`).toContain(id);
+      }
+      for (const check of step.checks) expect(listed, `${id} does not list ${check}`).toContain(check);
+    },
+  );
 
   it('lists every check code of the verifier under some step (record-layout in the missing-file table)', () => {
     const listed = new Set(steps.flatMap((s) => s.reports));
-    const unlisted = (Object.keys(EVERY_CHECK) as RecordCheck[]).filter((check) => check !== 'record-layout' && !listed.has(check));
+    const unlisted = (Object.keys(EVERY_CHECK) as RecordCheck[]).filter(
+      (check) => check !== 'record-layout' && !listed.has(check),
+    );
     expect(unlisted).toEqual([]);
     expect(section('## 11. Verification steps')).toContain('`record-layout`');
   });
 
   it('says at which step each missing file is reported, as the verifier does', () => {
     const table = section('## 11. Verification steps');
-    const rows = [...table.matchAll(/^\| `([^`]+)` \| (V\d+) \|$/gm)].map((m) => [m[1] as string, m[2] as string] as const);
+    const rows = [...table.matchAll(/^\| `([^`]+)` \| (V\d+) \|$/gm)].map(
+      (m) => [m[1] as string, m[2] as string] as const,
+    );
     expect(rows.length).toBeGreaterThanOrEqual(12);
     for (const [file, step] of rows) {
-      const concrete = file.replace('<name>', 'validator-1').replace('<id>', 'station-01').replace('<log>', 'ballots').replace('<any>', 'guardian-1');
+      const concrete = file
+        .replace('<name>', 'validator-1')
+        .replace('<id>', 'station-01')
+        .replace('<log>', 'ballots')
+        .replace('<any>', 'guardian-1');
       expect(stepOfFailure({ check: 'record-layout', file: concrete, message: 'missing' }), file).toBe(step);
     }
   });
@@ -133,7 +157,9 @@ describe('docs/SPEC.md §11 and the verifier', () => {
 
 describe('docs/SPEC.md §12.4', () => {
   it('tabulates exactly the negative vectors of test/vectors/negative/, with their steps and checks', () => {
-    const rows = [...section('### 12.4 Negative vectors').matchAll(/^\| `([a-z0-9-]+)` \| (V\d+) \| `([a-z-]+)` \|$/gm)].map((m) => `${m[1]} ${m[2]} ${m[3]}`);
+    const rows = [
+      ...section('### 12.4 Negative vectors').matchAll(/^\| `([a-z0-9-]+)` \| (V\d+) \| `([a-z-]+)` \|$/gm),
+    ].map((m) => `${m[1]} ${m[2]} ${m[3]}`);
     const vectors = negativeVectors().map((v) => `${v.name} ${v.step} ${v.check}`);
     expect([...rows].sort()).toEqual([...vectors].sort());
   });

@@ -38,7 +38,10 @@ const stages = stageVectors();
 const applied = (changes: readonly VectorChange[]): Map<string, string> => withChanges(reference, changes);
 
 const verifyInMemory = (files: ReadonlyMap<string, string>, requireStage?: 'voting' | 'polls-closed' | 'tallied') =>
-  verifyRecord(mapRecordSource(files), { hasher: nodeMerkleHasher, ...(requireStage === undefined ? {} : { requireStage }) });
+  verifyRecord(mapRecordSource(files), {
+    hasher: nodeMerkleHasher,
+    ...(requireStage === undefined ? {} : { requireStage }),
+  });
 
 const work = mkdtempSync(path.join(tmpdir(), 'urna-spec-vectors-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -61,7 +64,11 @@ async function urna(...args: string[]): Promise<{ code: number; out: string }> {
 }
 
 /** `urna verify` in this process on a copy on disk: exit code, what it printed, and its --report. */
-async function urnaVerify(name: string, files: ReadonlyMap<string, string>, ...extra: string[]): Promise<{ code: number; out: string; report: VerifyReport & { record?: string; seconds?: number } }> {
+async function urnaVerify(
+  name: string,
+  files: ReadonlyMap<string, string>,
+  ...extra: string[]
+): Promise<{ code: number; out: string; report: VerifyReport & { record?: string; seconds?: number } }> {
   const dir = path.join(work, name);
   writeRecordFolder(dir, files);
   const reportFile = path.join(work, `${name}.report.json`);
@@ -86,12 +93,22 @@ describe('the base hash as printed for people (docs/SPEC.md §1.4)', () => {
     const expected = (JSON.parse(readFileSync(EXPECTED_REPORT, 'utf8')) as VerifyReport).summary?.baseHash as string;
     expect(expected).toMatch(/^([0-9a-f]{4} ){15}[0-9a-f]{4}$/);
     // The reference record before its tally, and the two guardians' shares it was tallied with.
-    const untallied = new Map([...reference].filter(([file]) => !file.startsWith('tally/') && !file.startsWith('results')));
+    const untallied = new Map(
+      [...reference].filter(([file]) => !file.startsWith('tally/') && !file.startsWith('results')),
+    );
     const dir = path.join(work, 'untallied');
     writeRecordFolder(dir, untallied);
     const shares = [...reference.keys()].filter((file) => file.startsWith('tally/shares/')).sort();
     writeRecordFolder(path.join(work, 'shares'), new Map(shares.map((file) => [file, reference.get(file) as string])));
-    const { code, out } = await urna('tally', 'combine', '--record', dir, '--threads', '0', ...shares.map((file) => path.join(work, 'shares', file)));
+    const { code, out } = await urna(
+      'tally',
+      'combine',
+      '--record',
+      dir,
+      '--threads',
+      '0',
+      ...shares.map((file) => path.join(work, 'shares', file)),
+    );
     expect(code, out).toBe(0);
     expect(out).toContain(`election svetlogorye-2026-09, base hash ${expected}\n`);
     expect(readFileSync(path.join(dir, 'results.json'), 'utf8')).toBe(reference.get('results.json'));
@@ -104,21 +121,32 @@ describe('negative vectors (test/vectors/negative/)', () => {
     expect(VERIFY_STEPS.map((s) => s.id).filter((id) => !covered.has(id))).toEqual([]);
   });
 
-  it.each(negative.map((v) => [v.name, v] as const))('%s fails at its step and check (core verifier)', async (_name, vector) => {
-    const report = await verifyInMemory(applied(vector.changes));
-    expect(report.ok).toBe(false);
-    expect({ step: report.failure?.step, check: report.failure?.check }).toEqual({ step: vector.step, check: vector.check });
-    if (vector.detail !== undefined) expect(report.failure?.message).toContain(vector.detail);
-  });
+  it.each(negative.map((v) => [v.name, v] as const))(
+    '%s fails at its step and check (core verifier)',
+    async (_name, vector) => {
+      const report = await verifyInMemory(applied(vector.changes));
+      expect(report.ok).toBe(false);
+      expect({ step: report.failure?.step, check: report.failure?.check }).toEqual({
+        step: vector.step,
+        check: vector.check,
+      });
+      if (vector.detail !== undefined) expect(report.failure?.message).toContain(vector.detail);
+    },
+  );
 
   // One `urna verify` run per step, on the first vector for it.
-  const firstPerStep = VERIFY_STEPS.map((s) => negative.find((v) => v.step === s.id)).filter((v): v is NegativeVector => v !== undefined);
-  it.each(firstPerStep.map((v) => [v.step, v.name, v] as const))('urna verify reports %s on %s, in its FAILED line and --report', async (_step, name, vector) => {
-    const { code, out, report } = await urnaVerify(name, applied(vector.changes));
-    expect(code).toBe(1);
-    expect(out).toContain(`${vector.step} check ${vector.check} failed`);
-    expect(report.failure).toMatchObject({ step: vector.step, check: vector.check });
-  });
+  const firstPerStep = VERIFY_STEPS.map((s) => negative.find((v) => v.step === s.id)).filter(
+    (v): v is NegativeVector => v !== undefined,
+  );
+  it.each(firstPerStep.map((v) => [v.step, v.name, v] as const))(
+    'urna verify reports %s on %s, in its FAILED line and --report',
+    async (_step, name, vector) => {
+      const { code, out, report } = await urnaVerify(name, applied(vector.changes));
+      expect(code).toBe(1);
+      expect(out).toContain(`${vector.step} check ${vector.check} failed`);
+      expect(report.failure).toMatchObject({ step: vector.step, check: vector.check });
+    },
+  );
 });
 
 describe('stages (test/vectors/stages/)', () => {
@@ -143,7 +171,12 @@ describe('stages (test/vectors/stages/)', () => {
   });
 
   it('--stage asks for a later stage: an open log fails V20, a missing tally V21', async () => {
-    const voting = await urnaVerify('voting-as-closed', applied(byName('stage-voting').changes), '--stage', 'polls-closed');
+    const voting = await urnaVerify(
+      'voting-as-closed',
+      applied(byName('stage-voting').changes),
+      '--stage',
+      'polls-closed',
+    );
     expect(voting.code).toBe(1);
     expect(voting.out).toContain('V20 check polls-not-closed failed');
     const closed = await verifyInMemory(applied(byName('stage-polls-closed').changes), 'tallied');

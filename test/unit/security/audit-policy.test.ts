@@ -15,15 +15,24 @@ const work = mkdtempSync(path.join(tmpdir(), 'urna-audit-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 type Vulnerability = { severity: string; via: { source: number; title: string }[] };
-const report = (vulnerabilities: Record<string, Vulnerability>) => ({ vulnerabilities, metadata: { vulnerabilities: {} } });
-const advisory = (severity: string, title: string): Vulnerability => ({ severity, via: [{ source: 1000 + title.length, title }] });
+const report = (vulnerabilities: Record<string, Vulnerability>) => ({
+  vulnerabilities,
+  metadata: { vulnerabilities: {} },
+});
+const advisory = (severity: string, title: string): Vulnerability => ({
+  severity,
+  via: [{ source: 1000 + title.length, title }],
+});
 
 function runAudit(production: unknown, all: unknown, env: Record<string, string> = {}) {
   const bin = mkdtempSync(path.join(work, 'bin-'));
   writeFileSync(path.join(bin, 'production.json'), JSON.stringify(production));
   writeFileSync(path.join(bin, 'all.json'), JSON.stringify(all));
   const npm = path.join(bin, 'npm');
-  writeFileSync(npm, `#!/bin/sh\ncase "$*" in *--omit=dev*) cat "${bin}/production.json";; *) cat "${bin}/all.json";; esac\n`);
+  writeFileSync(
+    npm,
+    `#!/bin/sh\ncase "$*" in *--omit=dev*) cat "${bin}/production.json";; *) cat "${bin}/all.json";; esac\n`,
+  );
   chmodSync(npm, 0o755);
   return spawnSync(process.execPath, [path.resolve('scripts/audit.mjs')], {
     encoding: 'utf8',

@@ -128,19 +128,22 @@ describe('every web contents is locked to the app', () => {
     fakes.state.permissionCheckHandler = null;
   });
 
-  it.each(['https://example.org/', 'file:///etc/passwd', 'urna://app/index.html', 'urna://evil/index.html', 'javascript:alert(1)'])(
-    'refuses navigation to %s (even to the app itself: the kiosk never navigates)',
-    (url) => {
-      const { contents, logger } = hardened(false);
-      const navigation = preventable();
-      contents.emit('will-navigate', navigation, url);
-      expect(navigation.prevented).toBe(true);
-      const redirect = preventable();
-      contents.emit('will-redirect', redirect, url);
-      expect(redirect.prevented).toBe(true);
-      expect(logger.events.map((e) => e.eventId)).toEqual(['security.navigation-blocked', 'security.navigation-blocked']);
-    },
-  );
+  it.each([
+    'https://example.org/',
+    'file:///etc/passwd',
+    'urna://app/index.html',
+    'urna://evil/index.html',
+    'javascript:alert(1)',
+  ])('refuses navigation to %s (even to the app itself: the kiosk never navigates)', (url) => {
+    const { contents, logger } = hardened(false);
+    const navigation = preventable();
+    contents.emit('will-navigate', navigation, url);
+    expect(navigation.prevented).toBe(true);
+    const redirect = preventable();
+    contents.emit('will-redirect', redirect, url);
+    expect(redirect.prevented).toBe(true);
+    expect(logger.events.map((e) => e.eventId)).toEqual(['security.navigation-blocked', 'security.navigation-blocked']);
+  });
 
   it('denies every window.open and logs it', () => {
     const { contents, logger } = hardened(false);
@@ -175,7 +178,14 @@ describe('every web contents is locked to the app', () => {
     const check = fakes.state.permissionCheckHandler;
     expect(request).not.toBeNull();
     expect(check).not.toBeNull();
-    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen']) {
+    for (const permission of [
+      'media',
+      'geolocation',
+      'notifications',
+      'clipboard-read',
+      'openExternal',
+      'fullscreen',
+    ]) {
       const answers: boolean[] = [];
       request?.({}, permission, (granted: boolean) => answers.push(granted), {});
       expect(answers).toEqual([false]);
@@ -185,7 +195,14 @@ describe('every web contents is locked to the app', () => {
 
   it('recognises only urna://app as the app origin', () => {
     expect(isAppUrl('urna://app/index.html')).toBe(true);
-    for (const url of ['urna://app.evil/index.html', 'urna://evil/', 'https://app/', 'file:///app', 'not a url', 'urna:app']) {
+    for (const url of [
+      'urna://app.evil/index.html',
+      'urna://evil/',
+      'https://app/',
+      'file:///app',
+      'not a url',
+      'urna:app',
+    ]) {
       expect(isAppUrl(url)).toBe(false);
     }
   });
@@ -210,7 +227,8 @@ describe('the kiosk window', () => {
       navigateOnDragDrop: false,
     });
     // Electron's defaults that would reopen a hole must not be switched on.
-    for (const key of ['enableBlinkFeatures', 'experimentalFeatures', 'enableRemoteModule']) expect(options.webPreferences).not.toHaveProperty(key);
+    for (const key of ['enableBlinkFeatures', 'experimentalFeatures', 'enableRemoteModule'])
+      expect(options.webPreferences).not.toHaveProperty(key);
   });
 
   it('never allows --dev (devtools) in a packaged build', () => {
@@ -248,7 +266,9 @@ describe('IPC from anything but the kiosk main frame is refused', () => {
 
   it('refuses when there is no kiosk window, or it is destroyed', () => {
     expect(isTrustedSender(event(webContents, mainFrame), null)).toBe(false);
-    expect(isTrustedSender(event(webContents, mainFrame), { ...window, isDestroyed: () => true } as unknown as Window)).toBe(false);
+    expect(
+      isTrustedSender(event(webContents, mainFrame), { ...window, isDestroyed: () => true } as unknown as Window),
+    ).toBe(false);
   });
 
   it('answers a stranger with forbidden before any handler or argument check runs', async () => {
@@ -264,9 +284,14 @@ describe('IPC from anything but the kiosk main frame is refused', () => {
     const handle = fakes.state.ipcHandlers.get(STATION_API_CHANNEL) as Listener;
     const stranger = { url: 'https://evil.example/' };
     const refused = await handle(event({ mainFrame: stranger }, stranger), 'getStationStatus', {});
-    expect(refused).toEqual({ ok: false, error: { code: 'forbidden', message: 'calls are accepted only from the kiosk window' } });
+    expect(refused).toEqual({
+      ok: false,
+      error: { code: 'forbidden', message: 'calls are accepted only from the kiosk window' },
+    });
     expect(calls).toEqual([]);
-    expect(logger.events).toEqual([{ eventId: 'api.call-rejected', fields: { code: 'forbidden', origin: 'https://evil.example/' } }]);
+    expect(logger.events).toEqual([
+      { eventId: 'api.call-rejected', fields: { code: 'forbidden', origin: 'https://evil.example/' } },
+    ]);
     const accepted = await handle(event(webContents, mainFrame), 'getStationStatus', {});
     expect(accepted).toEqual({ ok: true, value: {} });
     expect(calls).toEqual(['getStationStatus']);
@@ -294,7 +319,12 @@ describe('the urna:// protocol', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
     expect(page.headers.get('x-content-type-options')).toBe('nosniff');
-    for (const url of ['urna://other/index.html', 'urna://app/../../etc/passwd', 'urna://app/%2e%2e/%2e%2e/etc/passwd', 'urna://app/missing.js']) {
+    for (const url of [
+      'urna://other/index.html',
+      'urna://app/../../etc/passwd',
+      'urna://app/%2e%2e/%2e%2e/etc/passwd',
+      'urna://app/missing.js',
+    ]) {
       const refused = serve({ url });
       expect(refused.status).toBe(404);
       expect(refused.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
@@ -302,16 +332,19 @@ describe('the urna:// protocol', () => {
   });
 
   const directivesOf = (policy: string) =>
-    new Map(policy.split(';').map((d) => {
-      const [name = '', ...values] = d.trim().split(/\s+/);
-      return [name, values] as const;
-    }));
+    new Map(
+      policy.split(';').map((d) => {
+        const [name = '', ...values] = d.trim().split(/\s+/);
+        return [name, values] as const;
+      }),
+    );
 
   it('has a policy with no inline script, no eval and no remote source', () => {
     const directives = directivesOf(CONTENT_SECURITY_POLICY);
     expect(directives.get('default-src')).toEqual(["'none'"]);
     expect(directives.get('script-src')).toEqual(["'self'"]);
-    for (const name of ['object-src', 'frame-src', 'base-uri', 'form-action', 'connect-src', 'worker-src']) expect(directives.get(name)).toEqual(["'none'"]);
+    for (const name of ['object-src', 'frame-src', 'base-uri', 'form-action', 'connect-src', 'worker-src'])
+      expect(directives.get(name)).toEqual(["'none'"]);
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-inline|unsafe-eval|wasm-unsafe-eval|https?:|\*/);
   });
 
@@ -325,4 +358,3 @@ describe('the urna:// protocol', () => {
     expect(meta).not.toMatch(/unsafe-inline|unsafe-eval|wasm-unsafe-eval|https?:|\*/);
   });
 });
-

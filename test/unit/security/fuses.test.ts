@@ -37,7 +37,9 @@ function readBuilderConfig(file: string): YamlConfig {
 /** electron-builder's own mapping from `electronFuses` keys to fuse wire positions. */
 async function builderFuseConfig(fuses: FuseKeys): Promise<FuseConfig> {
   // The package root must load first: it resolves a circular import inside app-builder-lib.
-  const lib = require('app-builder-lib') as { PlatformPackager: { prototype: { generateFuseConfig(f: FuseKeys): Promise<FuseConfig> } } };
+  const lib = require('app-builder-lib') as {
+    PlatformPackager: { prototype: { generateFuseConfig(f: FuseKeys): Promise<FuseConfig> } };
+  };
   return lib.PlatformPackager.prototype.generateFuseConfig.call({}, fuses);
 }
 
@@ -54,7 +56,16 @@ const KIOSK_FUSES: Readonly<Record<FuseV1Options, FuseState>> = {
 };
 
 /** Electron's unfused defaults: every dangerous fuse on. */
-const STOCK_WIRE = [FuseState.ENABLE, FuseState.DISABLE, FuseState.ENABLE, FuseState.ENABLE, FuseState.DISABLE, FuseState.DISABLE, FuseState.DISABLE, FuseState.ENABLE];
+const STOCK_WIRE = [
+  FuseState.ENABLE,
+  FuseState.DISABLE,
+  FuseState.ENABLE,
+  FuseState.ENABLE,
+  FuseState.DISABLE,
+  FuseState.DISABLE,
+  FuseState.DISABLE,
+  FuseState.ENABLE,
+];
 
 function fuseName(index: number): string {
   return FuseV1Options[index] ?? `fuse ${index}`;
@@ -81,7 +92,15 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 function stockBinary(name: string): string {
   const file = path.join(work, name);
   const padding = Buffer.alloc(4096, 0x90);
-  writeFileSync(file, Buffer.concat([padding, Buffer.from(SENTINEL, 'ascii'), Buffer.from([1, STOCK_WIRE.length, ...STOCK_WIRE]), padding]));
+  writeFileSync(
+    file,
+    Buffer.concat([
+      padding,
+      Buffer.from(SENTINEL, 'ascii'),
+      Buffer.from([1, STOCK_WIRE.length, ...STOCK_WIRE]),
+      padding,
+    ]),
+  );
   return file;
 }
 
@@ -91,7 +110,8 @@ describe('electron-builder.yml fuses the kiosk binary', () => {
     expect(fuses, 'electron-builder.yml has no electronFuses').toBeDefined();
     const config = await builderFuseConfig(fuses ?? {});
     // Every fuse the kiosk cares about made it through the mapping (a typo would drop it).
-    for (const index of Object.keys(KIOSK_FUSES).map(Number)) expect(config, `fuse ${fuseName(index)}`).toHaveProperty(String(index));
+    for (const index of Object.keys(KIOSK_FUSES).map(Number))
+      expect(config, `fuse ${fuseName(index)}`).toHaveProperty(String(index));
     const binary = stockBinary('urna-kiosk');
     await flipFuses(binary, { ...config, strictlyRequireAllFuses: true } as FuseConfig);
     expect(describeWire(await getCurrentFuseWire(binary))).toEqual(expected());
@@ -104,7 +124,10 @@ describe('electron-builder.yml fuses the kiosk binary', () => {
     const binary = stockBinary('urna-kiosk-test');
     await flipFuses(binary, { ...config, strictlyRequireAllFuses: true } as FuseConfig);
     expect(describeWire(await getCurrentFuseWire(binary))).toEqual(
-      expected({ [FuseV1Options.EnableNodeCliInspectArguments]: FuseState.ENABLE, [FuseV1Options.OnlyLoadAppFromAsar]: FuseState.DISABLE }),
+      expected({
+        [FuseV1Options.EnableNodeCliInspectArguments]: FuseState.ENABLE,
+        [FuseV1Options.OnlyLoadAppFromAsar]: FuseState.DISABLE,
+      }),
     );
   });
 });

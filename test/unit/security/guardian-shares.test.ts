@@ -10,7 +10,12 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ENCRYPTED_SHARE_TYPE, openGuardianSecretFile, readGuardianSecretFile, SCRYPT_PARAMS } from '../../../cli/guardian-files';
+import {
+  ENCRYPTED_SHARE_TYPE,
+  openGuardianSecretFile,
+  readGuardianSecretFile,
+  SCRYPT_PARAMS,
+} from '../../../cli/guardian-files';
 import { CliError, main } from '../../../cli/urna';
 import { scalarToBytes } from '../../../core/ballot';
 import { secretsIn, type NamedSecret } from './secret-encodings';
@@ -48,7 +53,21 @@ beforeAll(async () => {
   out = path.join(work, 'ceremony');
   passphraseFile = path.join(work, 'passphrases');
   writeFileSync(passphraseFile, `${PASSPHRASES.join('\n')}\n`, { mode: 0o600 });
-  const run = await urna('keys', 'ceremony', '--demo', '--base-hash', 'A'.repeat(43), '--guardians', '3', '--threshold', '2', '--out', out, '--passphrase-file', passphraseFile);
+  const run = await urna(
+    'keys',
+    'ceremony',
+    '--demo',
+    '--base-hash',
+    'A'.repeat(43),
+    '--guardians',
+    '3',
+    '--threshold',
+    '2',
+    '--out',
+    out,
+    '--passphrase-file',
+    passphraseFile,
+  );
   expect(run.code, run.text).toBe(0);
   output = run.text;
   secrets = PASSPHRASES.map((passphrase, i) => {
@@ -99,15 +118,28 @@ describe('guardian shares at rest', () => {
 
   it.each([
     ['the guardian id', (f: Record<string, unknown>) => ({ ...f, guardianId: 'guardian-2' })],
-    ['the scrypt cost, lowered', (f: Record<string, unknown>) => ({ ...f, kdf: { ...(f['kdf'] as object), logN: 15 } })],
-    ['the nonce', (f: Record<string, unknown>) => ({ ...f, cipher: { name: 'aes-256-gcm', nonce: 'AAAAAAAAAAAAAAAA' } })],
-    ['one ciphertext character', (f: Record<string, unknown>) => {
-      const c = f['ciphertext'] as string;
-      return { ...f, ciphertext: `${c.slice(0, 10)}${c[10] === 'A' ? 'B' : 'A'}${c.slice(11)}` };
-    }],
+    [
+      'the scrypt cost, lowered',
+      (f: Record<string, unknown>) => ({ ...f, kdf: { ...(f['kdf'] as object), logN: 15 } }),
+    ],
+    [
+      'the nonce',
+      (f: Record<string, unknown>) => ({ ...f, cipher: { name: 'aes-256-gcm', nonce: 'AAAAAAAAAAAAAAAA' } }),
+    ],
+    [
+      'one ciphertext character',
+      (f: Record<string, unknown>) => {
+        const c = f['ciphertext'] as string;
+        return { ...f, ciphertext: `${c.slice(0, 10)}${c[10] === 'A' ? 'B' : 'A'}${c.slice(11)}` };
+      },
+    ],
   ])('refuse a file whose %s was changed', (_what, change) => {
     const doctored = path.join(work, `doctored-${Math.random().toString(36).slice(2)}.json`);
-    writeFileSync(doctored, JSON.stringify(change(JSON.parse(readFileSync(shareFile(1), 'utf8')) as Record<string, unknown>)), { mode: 0o600 });
+    writeFileSync(
+      doctored,
+      JSON.stringify(change(JSON.parse(readFileSync(shareFile(1), 'utf8')) as Record<string, unknown>)),
+      { mode: 0o600 },
+    );
     expect(refusal(doctored, PASSPHRASES[0])).toContain('wrong passphrase, or the file was changed');
   });
 
@@ -140,7 +172,21 @@ describe('guardian shares at rest', () => {
 
 describe('the ceremony refuses weak passphrase handling', () => {
   it('has no option that takes a passphrase on the command line', async () => {
-    const run = await urna('keys', 'ceremony', '--demo', '--base-hash', 'A'.repeat(43), '--guardians', '1', '--threshold', '1', '--out', path.join(work, 'never'), '--passphrase', 'on the command line');
+    const run = await urna(
+      'keys',
+      'ceremony',
+      '--demo',
+      '--base-hash',
+      'A'.repeat(43),
+      '--guardians',
+      '1',
+      '--threshold',
+      '1',
+      '--out',
+      path.join(work, 'never'),
+      '--passphrase',
+      'on the command line',
+    );
     expect(run.code).not.toBe(0);
     expect(run.text).toMatch(/unknown option '--passphrase'/);
   });
@@ -152,13 +198,39 @@ describe('the ceremony refuses weak passphrase handling', () => {
   ])('refuses %s', async (_what, text, message) => {
     const file = path.join(work, `pass-${Math.random().toString(36).slice(2)}`);
     writeFileSync(file, text, { mode: 0o600 });
-    const run = await urna('keys', 'ceremony', '--demo', '--base-hash', 'A'.repeat(43), '--guardians', '2', '--threshold', '2', '--out', path.join(work, `never-${path.basename(file)}`), '--passphrase-file', file);
+    const run = await urna(
+      'keys',
+      'ceremony',
+      '--demo',
+      '--base-hash',
+      'A'.repeat(43),
+      '--guardians',
+      '2',
+      '--threshold',
+      '2',
+      '--out',
+      path.join(work, `never-${path.basename(file)}`),
+      '--passphrase-file',
+      file,
+    );
     expect(run.code).toBe(1);
     expect(run.text).toMatch(message);
   });
 
   it('asks for passphrases instead of writing plain shares when none are given and there is no terminal', async () => {
-    const run = await urna('keys', 'ceremony', '--demo', '--base-hash', 'A'.repeat(43), '--guardians', '2', '--threshold', '2', '--out', path.join(work, 'no-passphrases'));
+    const run = await urna(
+      'keys',
+      'ceremony',
+      '--demo',
+      '--base-hash',
+      'A'.repeat(43),
+      '--guardians',
+      '2',
+      '--threshold',
+      '2',
+      '--out',
+      path.join(work, 'no-passphrases'),
+    );
     expect(run.code).toBe(1);
     expect(run.text).toContain('guardian shares are stored encrypted');
   });

@@ -66,7 +66,10 @@ describe('secret key files', () => {
     expect(modeOf(`${file}.vkey`)).toBe(0o644);
     for (const mode of LOOSE_MODES) {
       chmodSync(file, mode);
-      expect(loadValidatorKey(file, 'observers')).toMatchObject({ ok: false, error: expect.stringContaining('readable by its owner only') as unknown });
+      expect(loadValidatorKey(file, 'observers')).toMatchObject({
+        ok: false,
+        error: expect.stringContaining('readable by its owner only') as unknown,
+      });
     }
     chmodSync(file, 0o600);
     expect(loadValidatorKey(file, 'observers').ok).toBe(true);
@@ -86,13 +89,33 @@ describe('secret key files', () => {
     const passphrases = path.join(work, 'passphrases');
     writeFileSync(passphrases, 'a long enough passphrase\n', { mode: 0o600 });
     const out = path.join(work, 'ceremony');
-    expect(await main(['node', 'urna', 'keys', 'ceremony', '--demo', '--base-hash', 'A'.repeat(43), '--guardians', '1', '--threshold', '1', '--out', out, '--passphrase-file', passphrases])).toBe(0);
+    expect(
+      await main([
+        'node',
+        'urna',
+        'keys',
+        'ceremony',
+        '--demo',
+        '--base-hash',
+        'A'.repeat(43),
+        '--guardians',
+        '1',
+        '--threshold',
+        '1',
+        '--out',
+        out,
+        '--passphrase-file',
+        passphrases,
+      ]),
+    ).toBe(0);
     const file = path.join(out, 'guardian-1.secret.json');
     expect(modeOf(file)).toBe(0o600);
     expect(modeOf(path.join(out, 'key-ceremony.json'))).toBe(0o644);
     for (const mode of LOOSE_MODES) {
       chmodSync(file, mode);
-      expect(() => readGuardianSecretFile(file, { passphrase: 'a long enough passphrase' })).toThrow(/readable by group or others/);
+      expect(() => readGuardianSecretFile(file, { passphrase: 'a long enough passphrase' })).toThrow(
+        /readable by group or others/,
+      );
     }
   });
 });

@@ -26,16 +26,45 @@ import type { LedgerEntry } from '../../../core/ledger/entries';
 import { MemoryPrinter } from '../../support/memory-printer';
 import { runPollingDay, startTestStation, succeeded, type TestStation } from '../../support/station';
 
-type Voter = { readonly voterId: string; readonly language: Language; readonly candidate: string; readonly names: readonly string[]; readonly challengesFirst: boolean };
+type Voter = {
+  readonly voterId: string;
+  readonly language: Language;
+  readonly candidate: string;
+  readonly names: readonly string[];
+  readonly challengesFirst: boolean;
+};
 
 const VOTERS: readonly Voter[] = [
-  { candidate: 'bogdanov-ilya', names: ['Богданов Илья Петрович', 'Ilya Petrovich Bogdanov'], language: 'ru' as const, challengesFirst: false },
-  { candidate: 'ivanova-svetlana', names: ['Иванова Светлана Михайловна', 'Svetlana Mikhailovna Ivanova'], language: 'en' as const, challengesFirst: true },
-  { candidate: 'demidov-artem', names: ['Демидов Артём Валерьевич', 'Artyom Valeryevich Demidov'], language: 'ru' as const, challengesFirst: false },
-  { candidate: 'zaitsev-roman', names: ['Зайцев Роман Евгеньевич', 'Roman Yevgenyevich Zaitsev'], language: 'en' as const, challengesFirst: false },
+  {
+    candidate: 'bogdanov-ilya',
+    names: ['Богданов Илья Петрович', 'Ilya Petrovich Bogdanov'],
+    language: 'ru' as const,
+    challengesFirst: false,
+  },
+  {
+    candidate: 'ivanova-svetlana',
+    names: ['Иванова Светлана Михайловна', 'Svetlana Mikhailovna Ivanova'],
+    language: 'en' as const,
+    challengesFirst: true,
+  },
+  {
+    candidate: 'demidov-artem',
+    names: ['Демидов Артём Валерьевич', 'Artyom Valeryevich Demidov'],
+    language: 'ru' as const,
+    challengesFirst: false,
+  },
+  {
+    candidate: 'zaitsev-roman',
+    names: ['Зайцев Роман Евгеньевич', 'Roman Yevgenyevich Zaitsev'],
+    language: 'en' as const,
+    challengesFirst: false,
+  },
 ].map((v, i) => ({ ...v, voterId: SAMPLE_VOTER_IDS['uik-1202'][i] ?? '' }));
 
-const marksOf = (voter: Voter): BallotMarks => ({ selections: { 'charter-amendment': ['charter-yes'], 'council-district-1': [voter.candidate] }, writeIns: {} });
+const marksOf = (voter: Voter): BallotMarks => ({
+  selections: { 'charter-amendment': ['charter-yes'], 'council-district-1': [voter.candidate] },
+  writeIns: {},
+});
 
 let station: TestStation;
 let printer: MemoryPrinter;
@@ -57,11 +86,22 @@ function mixed<T>(items: readonly T[]): T[] {
 
 beforeAll(async () => {
   printer = new MemoryPrinter();
-  station = startTestStation({ stationId: 'st-paper-day', sampleElection: true, precinctId: 'uik-1202', ballotPrinter: printer, staffReader: true });
-  await runPollingDay(station, VOTERS.map((voter) => ({ ...voter, marks: marksOf(voter) })));
+  station = startTestStation({
+    stationId: 'st-paper-day',
+    sampleElection: true,
+    precinctId: 'uik-1202',
+    ballotPrinter: printer,
+    staffReader: true,
+  });
+  await runPollingDay(
+    station,
+    VOTERS.map((voter) => ({ ...voter, marks: marksOf(voter) })),
+  );
   checkInOrder = VOTERS.map((voter) => voter.voterId);
   // The box: every paper record printed, in no useful order.
-  box = mixed(printer.printed.filter((p) => p.includes('БУМАЖНАЯ КОПИЯ БЮЛЛЕТЕНЯ') || p.includes('PAPER RECORD OF BALLOT')));
+  box = mixed(
+    printer.printed.filter((p) => p.includes('БУМАЖНАЯ КОПИЯ БЮЛЛЕТЕНЯ') || p.includes('PAPER RECORD OF BALLOT')),
+  );
   ballotLog = station.ledger.entries('ballots', 0, station.ledger.size('ballots'));
 });
 
@@ -83,11 +123,16 @@ function strings(value: unknown): string[] {
  * full one); a paper showing any of it is that ballot's, and the n-th cast ballot
  * is the n-th voter checked in. Returns the voter each paper was linked to.
  */
-function linkPapersToVoters(papers: readonly string[], log: readonly LedgerEntry[], voters: readonly string[]): Map<string, string> {
+function linkPapersToVoters(
+  papers: readonly string[],
+  log: readonly LedgerEntry[],
+  voters: readonly string[],
+): Map<string, string> {
   const pendingById = new Map<string, LedgerEntry>();
   for (const entry of log) {
     const ballot = entry['ballot'] as { ballotId?: string } | undefined;
-    if (entry.type === 'ballot-pending' && typeof ballot?.ballotId === 'string') pendingById.set(ballot.ballotId, entry);
+    if (entry.type === 'ballot-pending' && typeof ballot?.ballotId === 'string')
+      pendingById.set(ballot.ballotId, entry);
   }
   const castInOrder = log.filter((e) => e.type === 'ballot-cast').map((e) => e['ballotId'] as string);
   const linked = new Map<string, string>();
@@ -96,7 +141,12 @@ function linkPapersToVoters(papers: readonly string[], log: readonly LedgerEntry
     if (pending === undefined) continue;
     const code = pending['confirmationCode'] as string;
     // Short values (a version number, a style id) name no ballot; only a ballot's own values do.
-    const tokens = [...strings(pending).filter((s) => s.length >= 16 && s !== pending['ballotStyleId']), ballotId, code, shortConfirmationCode(fromBase64Url(code))];
+    const tokens = [
+      ...strings(pending).filter((s) => s.length >= 16 && s !== pending['ballotStyleId']),
+      ballotId,
+      code,
+      shortConfirmationCode(fromBase64Url(code)),
+    ];
     const paper = papers.find((p) => tokens.some((token) => p.includes(token)));
     const voter = voters[n];
     if (paper !== undefined && voter !== undefined) linked.set(voter, paper);

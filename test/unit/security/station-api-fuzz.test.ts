@@ -124,24 +124,40 @@ function malformedArguments(method: StationApiMethod): fc.Arbitrary<unknown> {
     withSparseArray: true,
     withBoxedValues: true,
   });
-  const key = fields.length > 0 ? fc.oneof(fc.constantFrom(...fields), fc.string({ maxLength: 12 })) : fc.string({ maxLength: 12 });
+  const key =
+    fields.length > 0
+      ? fc.oneof(fc.constantFrom(...fields), fc.string({ maxLength: 12 }))
+      : fc.string({ maxLength: 12 });
   const arbitraries: fc.Arbitrary<unknown>[] = [
     anything,
     fc.jsonValue({ maxDepth: 4 }),
     fc.constantFrom(...hostileValues),
     // Real field names with values of any type, sometimes with a stranger key.
     fc.dictionary(key, anything, { maxKeys: 5 }),
-    fc.record({ extra: fc.string({ minLength: 1, maxLength: 8 }), value: anything }).map(({ extra, value }) => ({ ...(VALID_EXAMPLES[method] ?? {}), [`_${extra}`]: value })),
+    fc
+      .record({ extra: fc.string({ minLength: 1, maxLength: 8 }), value: anything })
+      .map(({ extra, value }) => ({ ...(VALID_EXAMPLES[method] ?? {}), [`_${extra}`]: value })),
   ];
   const example = VALID_EXAMPLES[method];
   if (example !== undefined) {
     // One field of a well-formed call replaced, or one level down replaced.
     arbitraries.push(
-      fc.record({ field: fc.constantFrom(...Object.keys(example)), value: fc.oneof(anything, fc.constantFrom(...hostileValues)) }).map(({ field, value }) => ({ ...example, [field]: value })),
-      fc.record({ path: fc.constantFrom('selections', 'writeIns'), key: fc.string({ maxLength: 300 }), value: anything }).map(({ path, key, value }) => ({
-        ...example,
-        marks: { selections: {}, writeIns: {}, [path]: { [key]: value } },
-      })),
+      fc
+        .record({
+          field: fc.constantFrom(...Object.keys(example)),
+          value: fc.oneof(anything, fc.constantFrom(...hostileValues)),
+        })
+        .map(({ field, value }) => ({ ...example, [field]: value })),
+      fc
+        .record({
+          path: fc.constantFrom('selections', 'writeIns'),
+          key: fc.string({ maxLength: 300 }),
+          value: anything,
+        })
+        .map(({ path, key, value }) => ({
+          ...example,
+          marks: { selections: {}, writeIns: {}, [path]: { [key]: value } },
+        })),
       fc.array(fc.string({ maxLength: 40 }), { minLength: 65, maxLength: 80 }).map((many) => ({
         ...example,
         marks: { selections: { 'charter-amendment': many }, writeIns: {} },
@@ -166,7 +182,10 @@ function malformedCalls(method: StationApiMethod, count: number): unknown[] {
   const out: unknown[] = [];
   let round = 0;
   while (out.length < count) {
-    const batch = fc.sample(malformedArguments(method), { numRuns: count, seed: SEED + round++ * 7_919 + method.length });
+    const batch = fc.sample(malformedArguments(method), {
+      numRuns: count,
+      seed: SEED + round++ * 7_919 + method.length,
+    });
     for (const value of batch) {
       if (out.length < count && !accepts(schema, value)) out.push(value);
     }
@@ -178,43 +197,59 @@ function malformedCalls(method: StationApiMethod, count: number): unknown[] {
 const prototypeKeys = () => JSON.stringify(Object.getOwnPropertyNames(Object.prototype).sort());
 
 describe(`fuzz: ${CALLS_PER_METHOD} malformed calls per station API method`, () => {
-  it.each(STATION_API_METHODS)('%s: every call is a clear invalid-argument error and nothing changes', async (method) => {
-    const before = snapshot();
-    const protoBefore = prototypeKeys();
-    handlerCalls.length = 0;
-    station.logger.events.length = 0;
-    const calls = malformedCalls(method, CALLS_PER_METHOD);
-    let longest = 0;
-    for (const args of calls) {
-      const result = await dispatchStationCall(handlers, station.logger, method, args, { origin: 'fuzz' });
-      if (result.ok) throw new Error(`${method} accepted ${show(args)}`);
-      const { error } = result;
-      if (error.code !== 'invalid-argument' || !error.message.startsWith(`${method}: `) || !(error.issues?.length)) {
-        throw new Error(`${method}: unclear refusal ${JSON.stringify(error).slice(0, 300)} for ${show(args)}`);
+  it.each(STATION_API_METHODS)(
+    '%s: every call is a clear invalid-argument error and nothing changes',
+    async (method) => {
+      const before = snapshot();
+      const protoBefore = prototypeKeys();
+      handlerCalls.length = 0;
+      station.logger.events.length = 0;
+      const calls = malformedCalls(method, CALLS_PER_METHOD);
+      let longest = 0;
+      for (const args of calls) {
+        const result = await dispatchStationCall(handlers, station.logger, method, args, { origin: 'fuzz' });
+        if (result.ok) throw new Error(`${method} accepted ${show(args)}`);
+        const { error } = result;
+        if (error.code !== 'invalid-argument' || !error.message.startsWith(`${method}: `) || !error.issues?.length) {
+          throw new Error(`${method}: unclear refusal ${JSON.stringify(error).slice(0, 300)} for ${show(args)}`);
+        }
+        for (const issue of error.issues) {
+          if (typeof issue.path !== 'string' || typeof issue.message !== 'string' || issue.message.length === 0)
+            throw new Error(`${method}: issue without path or message`);
+        }
+        longest = Math.max(longest, error.message.length);
       }
-      for (const issue of error.issues) {
-        if (typeof issue.path !== 'string' || typeof issue.message !== 'string' || issue.message.length === 0) throw new Error(`${method}: issue without path or message`);
-      }
-      longest = Math.max(longest, error.message.length);
-    }
-    expect(handlerCalls).toEqual([]);
-    expect(snapshot()).toEqual(before);
-    expect(prototypeKeys()).toEqual(protoBefore);
-    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
-    // One log line per refused call, each the stable refusal event.
-    expect(station.logger.events).toHaveLength(CALLS_PER_METHOD);
-    expect(station.logger.events.every((e) => e.eventId === 'api.call-rejected')).toBe(true);
-    expect(longest, 'longest refusal message').toBeLessThanOrEqual(MAX_MESSAGE);
-  });
+      expect(handlerCalls).toEqual([]);
+      expect(snapshot()).toEqual(before);
+      expect(prototypeKeys()).toEqual(protoBefore);
+      expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+      // One log line per refused call, each the stable refusal event.
+      expect(station.logger.events).toHaveLength(CALLS_PER_METHOD);
+      expect(station.logger.events.every((e) => e.eventId === 'api.call-rejected')).toBe(true);
+      expect(longest, 'longest refusal message').toBeLessThanOrEqual(MAX_MESSAGE);
+    },
+  );
 
   it('two findings of this fuzzer stay fixed: a typed array in the marks, a 200,000-character key', async () => {
     station.logger.events.length = 0;
-    const typedArray = await dispatchStationCall(handlers, station.logger, 'commitBallot', {
-      marks: { selections: { 'charter-amendment': new Uint8Array([1, 2]) }, writeIns: {} },
-      undervoteAcknowledged: true,
-    }, { origin: 'fuzz' });
+    const typedArray = await dispatchStationCall(
+      handlers,
+      station.logger,
+      'commitBallot',
+      {
+        marks: { selections: { 'charter-amendment': new Uint8Array([1, 2]) }, writeIns: {} },
+        undervoteAcknowledged: true,
+      },
+      { origin: 'fuzz' },
+    );
     expect(typedArray).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
-    const longKey = await dispatchStationCall(handlers, station.logger, 'castBallot', { ['k'.repeat(200_000)]: 1 }, { origin: 'fuzz' });
+    const longKey = await dispatchStationCall(
+      handlers,
+      station.logger,
+      'castBallot',
+      { ['k'.repeat(200_000)]: 1 },
+      { origin: 'fuzz' },
+    );
     expect(longKey).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
     if (!longKey.ok) expect(longKey.error.message.length).toBeLessThanOrEqual(MAX_MESSAGE);
     expect(JSON.stringify(station.logger.events).length).toBeLessThan(2 * MAX_MESSAGE);
@@ -225,18 +260,29 @@ describe(`fuzz: ${CALLS_PER_METHOD} malformed calls per station API method`, () 
     handlerCalls.length = 0;
     station.logger.events.length = 0;
     const names = fc.sample(
-      fc.oneof(
-        fc.string({ maxLength: 40 }),
-        fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'then'),
-        fc.anything({ maxDepth: 1 }),
-        fc.constantFrom(...STATION_API_METHODS).map((m) => `${m} `),
-        fc.constantFrom(...STATION_API_METHODS).map((m) => m.toUpperCase()),
-      ).filter((name) => !(STATION_API_METHODS as readonly unknown[]).includes(name)),
+      fc
+        .oneof(
+          fc.string({ maxLength: 40 }),
+          fc.constantFrom(
+            '__proto__',
+            'constructor',
+            'toString',
+            'hasOwnProperty',
+            'valueOf',
+            '__defineGetter__',
+            'then',
+          ),
+          fc.anything({ maxDepth: 1 }),
+          fc.constantFrom(...STATION_API_METHODS).map((m) => `${m} `),
+          fc.constantFrom(...STATION_API_METHODS).map((m) => m.toUpperCase()),
+        )
+        .filter((name) => !(STATION_API_METHODS as readonly unknown[]).includes(name)),
       { numRuns: CALLS_PER_METHOD, seed: SEED },
     );
     for (const name of names) {
       const result = await dispatchStationCall(handlers, station.logger, name, {}, { origin: 'fuzz' });
-      if (result.ok || result.error.code !== 'unknown-method') throw new Error(`method name ${show(name)} was not refused as unknown`);
+      if (result.ok || result.error.code !== 'unknown-method')
+        throw new Error(`method name ${show(name)} was not refused as unknown`);
     }
     expect(handlerCalls).toEqual([]);
     expect(snapshot()).toEqual(before);

@@ -22,7 +22,10 @@ import { runPollingDay, startTestStation, type TestStation } from '../../support
 const VOTERS = SAMPLE_VOTER_IDS['uik-1202'].slice(0, 6);
 const MARKS: BallotMarks[] = [
   { selections: { 'charter-amendment': ['charter-yes'], 'council-district-1': ['bogdanov-ilya'] }, writeIns: {} },
-  { selections: { 'charter-amendment': ['charter-no'], 'council-district-1': ['ivanova-svetlana', 'write-in-1'] }, writeIns: { 'council-district-1': { 'write-in-1': 'Петрова Зоя' } } },
+  {
+    selections: { 'charter-amendment': ['charter-no'], 'council-district-1': ['ivanova-svetlana', 'write-in-1'] },
+    writeIns: { 'council-district-1': { 'write-in-1': 'Петрова Зоя' } },
+  },
 ];
 
 let station: TestStation;
@@ -30,7 +33,13 @@ let ballots: LedgerEntry[];
 let pollbook: LedgerEntry[];
 
 beforeAll(async () => {
-  station = startTestStation({ stationId: 'st-day-01', sampleElection: true, precinctId: 'uik-1202', ballotPrinter: new MemoryPrinter(), staffReader: true });
+  station = startTestStation({
+    stationId: 'st-day-01',
+    sampleElection: true,
+    precinctId: 'uik-1202',
+    ballotPrinter: new MemoryPrinter(),
+    staffReader: true,
+  });
   await runPollingDay(
     station,
     VOTERS.map((voterId, i) => ({ voterId, marks: MARKS[i % MARKS.length] as BallotMarks, challengesFirst: i === 2 })),
@@ -45,7 +54,8 @@ afterAll(async () => {
 
 /** Every string and number inside a value, with the key it sits under. */
 function leaves(value: unknown, key = ''): { key: string; value: string }[] {
-  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => leaves(v, Array.isArray(value) ? key : k));
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => leaves(v, Array.isArray(value) ? key : k));
   return [{ key, value: String(value) }];
 }
 
@@ -66,7 +76,21 @@ describe('a day of voting: ballot log and poll book', () => {
       expect(text).not.toContain(hash.slice(0, 12));
     }
     const keys = new Set(leaves(ballots).map((l) => l.key.toLowerCase()));
-    for (const forbidden of ['voter', 'voterhash', 'voterid', 'checkin', 'time', 'timestamp', 'date', 'at', 'seq', 'sequence', 'precinctid', 'activation', 'cardid']) {
+    for (const forbidden of [
+      'voter',
+      'voterhash',
+      'voterid',
+      'checkin',
+      'time',
+      'timestamp',
+      'date',
+      'at',
+      'seq',
+      'sequence',
+      'precinctid',
+      'activation',
+      'cardid',
+    ]) {
       expect(keys.has(forbidden), `ballot entries have a "${forbidden}" field`).toBe(false);
     }
     // No date or clock time anywhere in a value.
@@ -79,11 +103,19 @@ describe('a day of voting: ballot log and poll book', () => {
     const pollbookTypes = typesOf(pollbook);
     expect([...typesOf(ballots)].filter((type) => pollbookTypes.has(type))).toEqual([]);
     const pollbookFields = fieldsOf(pollbook);
-    expect([...fieldsOf(ballots)].filter((field) => pollbookFields.has(field)).sort()).toEqual(['ballotStyleId', 'type', 'v']);
+    expect([...fieldsOf(ballots)].filter((field) => pollbookFields.has(field)).sort()).toEqual([
+      'ballotStyleId',
+      'type',
+      'v',
+    ]);
     // Each log counts only itself: the ballot log its cast ballots, the poll book its check-ins and reissues.
     const lifecycle = (entries: LedgerEntry[], prefix: string) => entries.filter((e) => e.type.startsWith(prefix));
-    expect(lifecycle(ballots, 'polls-').map((e) => Object.keys(e).sort())).toEqual(Array(2).fill(['ballotsCast', 'type', 'v']));
-    expect(lifecycle(pollbook, 'pollbook-').map((e) => Object.keys(e).sort())).toEqual(Array(2).fill(['ballotsReissued', 'checkIns', 'type', 'v']));
+    expect(lifecycle(ballots, 'polls-').map((e) => Object.keys(e).sort())).toEqual(
+      Array(2).fill(['ballotsCast', 'type', 'v']),
+    );
+    expect(lifecycle(pollbook, 'pollbook-').map((e) => Object.keys(e).sort())).toEqual(
+      Array(2).fill(['ballotsReissued', 'checkIns', 'type', 'v']),
+    );
     expect(lifecycle(pollbook, 'pollbook-').map((e) => e['checkIns'])).toEqual([0, VOTERS.length]);
     expect(lifecycle(pollbook, 'pollbook-').map((e) => e['ballotsReissued'])).toEqual([0, 0]);
     expect(lifecycle(ballots, 'polls-').map((e) => e['ballotsCast'])).toEqual([0, VOTERS.length]);
@@ -91,7 +123,11 @@ describe('a day of voting: ballot log and poll book', () => {
 
   it('the two logs share no value but the ballot style and small numbers', () => {
     const pollbookValues = new Set(leaves(pollbook).map((l) => l.value));
-    const shared = new Set(leaves(ballots).filter((l) => pollbookValues.has(l.value)).map((l) => `${l.key}=${l.value}`));
+    const shared = new Set(
+      leaves(ballots)
+        .filter((l) => pollbookValues.has(l.value))
+        .map((l) => `${l.key}=${l.value}`),
+    );
     const allowed = (item: string) =>
       /^(v=1|ballotStyleId=style-district-1)$/.test(item) ||
       // Small numbers coincide by arithmetic, not by reference (six voters: six cast, six check-ins).

@@ -32,7 +32,10 @@ import { waitFor } from '../../support/wait-for';
 const STYLE = 'style-district-1';
 /** A full ballot: yes on the charter, three of eight council seats, one of them written in. */
 const FULL: BallotMarks = {
-  selections: { 'charter-amendment': ['charter-yes'], 'council-district-1': ['bogdanov-ilya', 'ivanova-svetlana', 'write-in-1'] },
+  selections: {
+    'charter-amendment': ['charter-yes'],
+    'council-district-1': ['bogdanov-ilya', 'ivanova-svetlana', 'write-in-1'],
+  },
   writeIns: { 'council-district-1': { 'write-in-1': 'Петрова Зоя' } },
 };
 
@@ -52,7 +55,10 @@ async function votingStation(options: { printer?: MemoryPrinter; endAfterMs?: nu
     sampleElection: true,
     ballotPrinter: printer,
     staffReader: true,
-    inactivity: { warnAfterMs: Math.floor((options.endAfterMs ?? 60_000) / 2), endAfterMs: options.endAfterMs ?? 60_000 },
+    inactivity: {
+      warnAfterMs: Math.floor((options.endAfterMs ?? 60_000) / 2),
+      endAfterMs: options.endAfterMs ?? 60_000,
+    },
   });
   stations.push(station);
   await station.signIn();
@@ -64,10 +70,13 @@ async function votingStation(options: { printer?: MemoryPrinter; endAfterMs?: nu
 
 /** The poll worker checks voter `n` of the precinct in; the kiosk shows them the ballot (style-district-1). */
 async function checkIn(station: TestStation, n = 0): Promise<void> {
-  expect(succeeded(await station.client.checkInVoter({ voterId: VOTERS[n] ?? '', activation: 'kiosk' }))).toMatchObject({ ballotStyleId: STYLE });
+  expect(succeeded(await station.client.checkInVoter({ voterId: VOTERS[n] ?? '', activation: 'kiosk' }))).toMatchObject(
+    { ballotStyleId: STYLE },
+  );
 }
 
-const commit = (station: TestStation, marks: BallotMarks, undervoteAcknowledged: boolean) => station.client.commitBallot({ marks, undervoteAcknowledged });
+const commit = (station: TestStation, marks: BallotMarks, undervoteAcknowledged: boolean) =>
+  station.client.commitBallot({ marks, undervoteAcknowledged });
 const screenOf = async (station: TestStation) => succeeded(await station.client.getVoterSession({}));
 const statusOf = async (station: TestStation) => succeeded(await station.client.getStationStatus({}));
 
@@ -115,8 +124,11 @@ describe('casting a ballot', () => {
 
     // Every selection is encrypted, chosen or not; no name, no write-in, no time, no voter.
     const text = JSON.stringify(entries);
-    expect(ballot.contests.flatMap((c) => c.selections.map((s) => s.selectionId))).toEqual(manifest.contests.flatMap((c) => c.selections));
-    for (const secret of ['Петрова', 'Bogdanov', 'masterNonce', 'choices', 'time', 'voter']) expect(text).not.toContain(secret);
+    expect(ballot.contests.flatMap((c) => c.selections.map((s) => s.selectionId))).toEqual(
+      manifest.contests.flatMap((c) => c.selections),
+    );
+    for (const secret of ['Петрова', 'Bogdanov', 'masterNonce', 'choices', 'time', 'voter'])
+      expect(text).not.toContain(secret);
 
     // The receipt's first part (before the choice), the paper record, the receipt's second part.
     const [partOne, paper, partTwo] = printer.printed as [string, string, string];
@@ -137,14 +149,21 @@ describe('casting a ballot', () => {
     expect(partTwo).toContain(code.short);
     expect(partTwo).toContain(`/urna/v1/confirmation/${code.full}`);
     for (const receipt of [partOne, partTwo]) expect(receipt).not.toMatch(/Bogdanov|Ivanova|Петрова|Yes/);
-    expect((await statusOf(station))).toMatchObject({ ballots: { cast: 1, challenged: 0, voided: 0 }, pendingBallots: [] });
+    expect(await statusOf(station)).toMatchObject({
+      ballots: { cast: 1, challenged: 0, voided: 0 },
+      pendingBallots: [],
+    });
 
     // The event log never links a ballot to its (timed) events.
     const events = JSON.stringify(station.logger.events);
-    for (const secret of [ballot.ballotId, code.short, code.full, 'Петрова', 'bogdanov-ilya']) expect(events).not.toContain(secret);
+    for (const secret of [ballot.ballotId, code.short, code.full, 'Петрова', 'bogdanov-ilya'])
+      expect(events).not.toContain(secret);
 
     // The voter takes the receipt; the next voter starts from the default settings.
-    expect(succeeded(await station.client.finishVoterSession({})).session).toEqual({ phase: 'none', lastEnded: 'cast' });
+    expect(succeeded(await station.client.finishVoterSession({})).session).toEqual({
+      phase: 'none',
+      lastEnded: 'cast',
+    });
     expect((await statusOf(station)).display).toEqual({ language: 'ru', textSize: 1, highContrast: false });
   });
 
@@ -152,7 +171,10 @@ describe('casting a ballot', () => {
     const { station } = await votingStation();
     await checkIn(station);
     const overvote: BallotMarks = {
-      selections: { 'council-district-1': ['bogdanov-ilya', 'ivanova-svetlana', 'demidov-artem', 'zaitsev-roman'], 'charter-amendment': ['charter-yes', 'charter-no'] },
+      selections: {
+        'council-district-1': ['bogdanov-ilya', 'ivanova-svetlana', 'demidov-artem', 'zaitsev-roman'],
+        'charter-amendment': ['charter-yes', 'charter-no'],
+      },
       writeIns: {},
     };
     const refused = await commit(station, overvote, true);
@@ -168,7 +190,10 @@ describe('casting a ballot', () => {
       { selections: { 'council-district-1': ['nobody'] }, writeIns: {} },
       { selections: { 'council-district-1': ['bogdanov-ilya', 'bogdanov-ilya'] }, writeIns: {} },
       { selections: { 'council-district-1': ['write-in-1'] }, writeIns: {} },
-      { selections: { 'council-district-1': ['write-in-1'] }, writeIns: { 'council-district-1': { 'write-in-1': '<script>' } } },
+      {
+        selections: { 'council-district-1': ['write-in-1'] },
+        writeIns: { 'council-district-1': { 'write-in-1': '<script>' } },
+      },
       { selections: {}, writeIns: { 'council-district-1': { 'write-in-1': 'Unmarked Name' } } },
       { selections: { 'council-district-3': ['kim-viktoria'] }, writeIns: {} },
     ];
@@ -199,9 +224,14 @@ describe('casting a ballot', () => {
     succeeded(await station.client.castBallot({}));
     await station.service.whenPrintingDone();
 
-    expect((await screenOf(station)).session).toMatchObject({ phase: 'print-failed', document: 'paper-record', printerState: 'paper-out', code });
+    expect((await screenOf(station)).session).toMatchObject({
+      phase: 'print-failed',
+      document: 'paper-record',
+      printerState: 'paper-out',
+      code,
+    });
     expect(ballotEntries(station).map((e) => e.type)).toEqual(['polls-opened', 'ballot-pending']);
-    const status = (await statusOf(station));
+    const status = await statusOf(station);
     expect(status.ballots.cast).toBe(0);
     expect(status.pendingBallots.map((p) => p.shortCode)).toEqual([code.short]);
     expect(status.pendingBallots[0]?.ballotId).toMatch(/^[0-9a-f]{32}$/);
@@ -212,7 +242,7 @@ describe('casting a ballot', () => {
     const ballotId = status.pendingBallots[0]?.ballotId ?? '';
     succeeded(await station.client.resolvePendingBallot({ ballotId, outcome: 'void', reason: 'not-printed' }));
     expect((await screenOf(station)).session).toEqual({ phase: 'none', lastEnded: 'resolved-by-poll-worker' });
-    expect((await statusOf(station))).toMatchObject({ ballots: { cast: 0, voided: 1 }, pendingBallots: [] });
+    expect(await statusOf(station)).toMatchObject({ ballots: { cast: 0, voided: 1 }, pendingBallots: [] });
     expect(ballotEntries(station).at(-1)).toEqual({ type: 'ballot-voided', v: 1, ballotId, reason: 'not-printed' });
   });
 
@@ -228,13 +258,20 @@ describe('casting a ballot', () => {
     const events = (id: string) => station.logger.events.filter((e) => e.eventId === id).map((e) => e.fields);
     expect(events('ballot.print-failed')).toEqual([{ kind: 'print-failed', state: 'paper-out', outcome: 'failure' }]);
 
-    expect(refusalOf(await station.client.resolvePendingBallot({ ballotId: 'not-a-ballot', outcome: 'cast' }))).toMatchObject({ kind: 'not-pending' });
+    expect(
+      refusalOf(await station.client.resolvePendingBallot({ ballotId: 'not-a-ballot', outcome: 'cast' })),
+    ).toMatchObject({ kind: 'not-pending' });
     expect(events('ballot.resolve-refused')).toEqual([{ reason: 'not-pending', outcome: 'failure' }]);
 
     succeeded(await station.client.resolvePendingBallot({ ballotId, outcome: 'void', reason: 'not-printed' }));
     // One line for the poll worker's decision (it was two, and `outcome` held the decision, not whether it was carried out).
     const resolved = station.logger.events.filter((e) => e.eventId.startsWith('ballot.pending-resolved'));
-    expect(resolved).toEqual([{ eventId: 'ballot.pending-resolved', fields: { cardId: POLL_WORKER.cardId, resolution: 'void', reason: 'not-printed', outcome: 'success' } }]);
+    expect(resolved).toEqual([
+      {
+        eventId: 'ballot.pending-resolved',
+        fields: { cardId: POLL_WORKER.cardId, resolution: 'void', reason: 'not-printed', outcome: 'success' },
+      },
+    ]);
     expect(JSON.stringify(station.logger.events)).not.toContain(ballotId);
   });
 
@@ -246,7 +283,9 @@ describe('casting a ballot', () => {
     succeeded(await commit(station, FULL, false));
     succeeded(await station.client.castBallot({}));
     await station.service.whenPrintingDone();
-    const outcomes = station.logger.events.filter((e) => e.eventId === 'ballot.challenged' || e.eventId === 'ballot.cast').map((e) => [e.eventId, e.fields['outcome']]);
+    const outcomes = station.logger.events
+      .filter((e) => e.eventId === 'ballot.challenged' || e.eventId === 'ballot.cast')
+      .map((e) => [e.eventId, e.fields['outcome']]);
     expect(outcomes).toEqual([
       ['ballot.challenged', 'success'],
       ['ballot.cast', 'success'],
@@ -273,8 +312,13 @@ describe('casting a ballot', () => {
 
     const ballotId = status.pendingBallots[0]?.ballotId ?? '';
     succeeded(await restarted.client.resolvePendingBallot({ ballotId, outcome: 'cast' }));
-    expect(refusalOf(await restarted.client.resolvePendingBallot({ ballotId, outcome: 'cast' }))).toEqual({ kind: 'not-pending', ballotId });
-    expect(await restarted.client.resolvePendingBallot({ ballotId, outcome: 'void', reason: 'voter-left' })).toMatchObject({ ok: false });
+    expect(refusalOf(await restarted.client.resolvePendingBallot({ ballotId, outcome: 'cast' }))).toEqual({
+      kind: 'not-pending',
+      ballotId,
+    });
+    expect(
+      await restarted.client.resolvePendingBallot({ ballotId, outcome: 'void', reason: 'voter-left' }),
+    ).toMatchObject({ ok: false });
     const types = ballotEntries(restarted).map((e) => e.type);
     expect(types.filter((t) => t === 'ballot-cast')).toHaveLength(1);
     expect((await statusOf(restarted)).ballots.cast).toBe(1);
@@ -285,10 +329,17 @@ describe('casting a ballot', () => {
     succeeded(await restarted.client.challengeBallot({}));
     const challenged = ballotEntries(restarted).at(-1) as LedgerEntry;
     const { context, manifest, binding } = cryptoOf(restarted);
-    const opened = verifyChallengedBallot(context, manifest, binding, succeeded(parseEncryptedBallot(challenged['ballot'])), succeeded(parseChallengedBallot(challenged['challenge'])), {
-      previous: fromBase64Url(code.full) as ConfirmationCode,
-      printed: fromBase64Url(challenged['confirmationCode'] as string) as ConfirmationCode,
-    });
+    const opened = verifyChallengedBallot(
+      context,
+      manifest,
+      binding,
+      succeeded(parseEncryptedBallot(challenged['ballot'])),
+      succeeded(parseChallengedBallot(challenged['challenge'])),
+      {
+        previous: fromBase64Url(code.full) as ConfirmationCode,
+        printed: fromBase64Url(challenged['confirmationCode'] as string) as ConfirmationCode,
+      },
+    );
     expect(opened.ok).toBe(true);
   });
 
@@ -297,7 +348,10 @@ describe('casting a ballot', () => {
     await checkIn(station);
     const first = shownCode(succeeded(await commit(station, FULL, false)));
     const again = succeeded(await station.client.challengeBallot({}));
-    expect(again.session).toMatchObject({ phase: 'marking', challenged: { shortCode: first.short, slipPrinted: true } });
+    expect(again.session).toMatchObject({
+      phase: 'marking',
+      challenged: { shortCode: first.short, slipPrinted: true },
+    });
     // The code was on paper, not yet cast, before the challenge; then the slip says where to check it.
     expect(printer.printed).toHaveLength(2);
     expect(printer.printed[0]).toContain('ГОЛОС ЕЩЁ НЕ ПОДАН');
@@ -309,24 +363,41 @@ describe('casting a ballot', () => {
     const challenged = ballotEntries(station).at(-1) as LedgerEntry;
     expect(challenged.type).toBe('ballot-challenged');
     const record = succeeded(parseChallengedBallot(challenged['challenge']));
-    expect(record.choices).toEqual({ 'charter-amendment': ['charter-yes'], 'council-district-1': ['bogdanov-ilya', 'ivanova-svetlana', 'write-in-1'] });
+    expect(record.choices).toEqual({
+      'charter-amendment': ['charter-yes'],
+      'council-district-1': ['bogdanov-ilya', 'ivanova-svetlana', 'write-in-1'],
+    });
     const { context, manifest, binding } = cryptoOf(station);
     const seed = stationSeed(context, 'st-unit-01');
     expect(
-      verifyChallengedBallot(context, manifest, binding, succeeded(parseEncryptedBallot(challenged['ballot'])), record, {
-        previous: seed,
-        printed: fromBase64Url(first.full) as ConfirmationCode,
-      }),
+      verifyChallengedBallot(
+        context,
+        manifest,
+        binding,
+        succeeded(parseEncryptedBallot(challenged['ballot'])),
+        record,
+        {
+          previous: seed,
+          printed: fromBase64Url(first.full) as ConfirmationCode,
+        },
+      ),
     ).toEqual({ ok: true, value: undefined });
     // A wrong claim about the plaintext does not recompute.
     const lie = { ...record, choices: { ...record.choices, 'charter-amendment': ['charter-no' as never] } };
-    expect(verifyChallengedBallot(context, manifest, binding, succeeded(parseEncryptedBallot(challenged['ballot'])), lie).ok).toBe(false);
+    expect(
+      verifyChallengedBallot(context, manifest, binding, succeeded(parseEncryptedBallot(challenged['ballot'])), lie).ok,
+    ).toBe(false);
 
     const second = shownCode(succeeded(await commit(station, FULL, false)));
     expect(second.full).not.toBe(first.full);
     succeeded(await station.client.castBallot({}));
     await station.service.whenPrintingDone();
-    expect(ballotEntries(station).map((e) => e.type)).toEqual(['polls-opened', 'ballot-challenged', 'ballot-pending', 'ballot-cast']);
+    expect(ballotEntries(station).map((e) => e.type)).toEqual([
+      'polls-opened',
+      'ballot-challenged',
+      'ballot-pending',
+      'ballot-cast',
+    ]);
     expect((await statusOf(station)).ballots).toEqual({ cast: 1, challenged: 1, voided: 0 });
   });
 
@@ -335,25 +406,46 @@ describe('casting a ballot', () => {
     await checkIn(station);
     succeeded(await station.client.setDisplaySettings({ highContrast: true }));
     succeeded(await commit(station, FULL, false));
-    await waitFor(async () => (await screenOf(station)).session.phase === 'none', { what: 'the idle session to end', timeout: 10_000 });
+    await waitFor(async () => (await screenOf(station)).session.phase === 'none', {
+      what: 'the idle session to end',
+      timeout: 10_000,
+    });
     expect((await screenOf(station)).session).toEqual({ phase: 'none', lastEnded: 'timed-out' });
     expect((await statusOf(station)).display.highContrast).toBe(false);
     expect(ballotEntries(station).map((e) => e.type)).toEqual(['polls-opened']);
   });
 
   it('activates a session only while the polls are open, for a ballot style of the election', async () => {
-    const station = startTestStation({ stationId: 'st-unit-02', sampleElection: true, ballotPrinter: new MemoryPrinter() });
+    const station = startTestStation({
+      stationId: 'st-unit-02',
+      sampleElection: true,
+      ballotPrinter: new MemoryPrinter(),
+    });
     stations.push(station);
     expect((await statusOf(station)).pollsState).toBe('polls-closed-initial');
     expect((await statusOf(station)).electionBaseHash).toMatch(/^([0-9a-f]{4} ){15}[0-9a-f]{4}$/);
-    expect(activateVoterSession(station.context, { ballotStyleId: STYLE })).toMatchObject({ ok: false, error: { kind: 'polls-not-open' } });
+    expect(activateVoterSession(station.context, { ballotStyleId: STYLE })).toMatchObject({
+      ok: false,
+      error: { kind: 'polls-not-open' },
+    });
     succeeded(await openPolls(station.context, POLL_WORKER));
-    expect(activateVoterSession(station.context, { ballotStyleId: 'style-nowhere' })).toMatchObject({ ok: false, error: { kind: 'unknown-ballot-style' } });
+    expect(activateVoterSession(station.context, { ballotStyleId: 'style-nowhere' })).toMatchObject({
+      ok: false,
+      error: { kind: 'unknown-ballot-style' },
+    });
     succeeded(activateVoterSession(station.context, { ballotStyleId: STYLE }));
-    expect(activateVoterSession(station.context, { ballotStyleId: STYLE })).toMatchObject({ ok: false, error: { kind: 'voter-session-active' } });
-    expect(pausePolls(station.context, POLL_WORKER)).toMatchObject({ ok: false, error: { kind: 'voter-session-active' } });
+    expect(activateVoterSession(station.context, { ballotStyleId: STYLE })).toMatchObject({
+      ok: false,
+      error: { kind: 'voter-session-active' },
+    });
+    expect(pausePolls(station.context, POLL_WORKER)).toMatchObject({
+      ok: false,
+      error: { kind: 'voter-session-active' },
+    });
     // Both logs record the lifecycle, each with its own count: ballots cast here, check-ins in the poll book.
     expect(station.ledger.entries('ballots', 0, 1)).toEqual([{ type: 'polls-opened', v: 1, ballotsCast: 0 }]);
-    expect(station.ledger.entries('pollbook', 0, 1)).toEqual([{ type: 'pollbook-opened', v: 2, checkIns: 0, ballotsReissued: 0 }]);
+    expect(station.ledger.entries('pollbook', 0, 1)).toEqual([
+      { type: 'pollbook-opened', v: 2, checkIns: 0, ballotsReissued: 0 },
+    ]);
   });
 });

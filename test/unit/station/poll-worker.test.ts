@@ -29,7 +29,13 @@ afterEach(async () => {
 
 /** A station with the sample election and a poll worker signed in at its card reader. */
 async function pollStation(printer = new MemoryPrinter()): Promise<TestStation> {
-  const station = startTestStation({ stationId: 'st-pw-unit', sampleElection: true, precinctId: 'uik-1202', ballotPrinter: printer, staffReader: true });
+  const station = startTestStation({
+    stationId: 'st-pw-unit',
+    sampleElection: true,
+    precinctId: 'uik-1202',
+    ballotPrinter: printer,
+    staffReader: true,
+  });
   stations.push(station);
   await station.signIn();
   return station;
@@ -73,7 +79,9 @@ describe('polls with reports', () => {
     expect(opened).toMatchObject({ ok: false, error: { code: 'wrong-state' } });
     expect(refusalOf(opened)).toEqual({ kind: 'ballots-already-recorded', count: 1 });
     expect((await statusOf(station)).pollsState).toBe('polls-closed-initial');
-    expect(station.logger.events.find((e) => e.eventId === 'polls.open-refused')?.fields).toMatchObject({ reason: 'ballots-already-recorded' });
+    expect(station.logger.events.find((e) => e.eventId === 'polls.open-refused')?.fields).toMatchObject({
+      reason: 'ballots-already-recorded',
+    });
     expect(printer.printed).toEqual([]);
   });
 
@@ -85,7 +93,10 @@ describe('polls with reports', () => {
     expect(printer.printed[0]).toContain('НУЛЕВОЙ ОТЧЁТ');
     printer.failNext({ kind: 'not-ready', status: { state: 'cover-open' } } as never);
     expect((await station.client.closePolls({})).ok).toBe(true);
-    expect((await statusOf(station)).interruptedPrint).toEqual({ document: 'closing-report', printerState: 'cover-open' });
+    expect((await statusOf(station)).interruptedPrint).toEqual({
+      document: 'closing-report',
+      printerState: 'cover-open',
+    });
     expect((await station.client.reprintInterrupted({})).ok).toBe(true);
     expect(printer.printed).toHaveLength(2);
     expect(printer.printed[1]?.startsWith('*** ПОВТОРНАЯ ПЕЧАТЬ ***')).toBe(true);
@@ -94,24 +105,40 @@ describe('polls with reports', () => {
     expect((await station.client.reprintInterrupted({})).ok).toBe(false);
   });
 
-  it('refuses every poll-worker request without a signed-in card, and an official\'s request to a poll worker', async () => {
-    const station = startTestStation({ stationId: 'st-pw-unit', sampleElection: true, precinctId: 'uik-1202', ballotPrinter: new MemoryPrinter(), staffReader: true });
+  it("refuses every poll-worker request without a signed-in card, and an official's request to a poll worker", async () => {
+    const station = startTestStation({
+      stationId: 'st-pw-unit',
+      sampleElection: true,
+      precinctId: 'uik-1202',
+      ballotPrinter: new MemoryPrinter(),
+      staffReader: true,
+    });
     stations.push(station);
     expect(await station.client.openPolls({})).toMatchObject({ ok: false, error: { code: 'not-authorized' } });
-    expect(await station.client.checkInVoter({ voterId: VOTERS[0] ?? '', activation: 'kiosk' })).toMatchObject({ ok: false, error: { code: 'not-authorized' } });
+    expect(await station.client.checkInVoter({ voterId: VOTERS[0] ?? '', activation: 'kiosk' })).toMatchObject({
+      ok: false,
+      error: { code: 'not-authorized' },
+    });
     expect((await statusOf(station)).pollsState).toBe('polls-closed-initial');
     await station.signIn();
     expect(await station.client.exportEventLog({})).toMatchObject({ ok: false, error: { code: 'not-authorized' } });
   });
 });
 
-describe('a voter\'s printouts after a printer fault', () => {
+describe("a voter's printouts after a printer fault", () => {
   it('prints the paper record again unmarked (a mark would single it out in the box) and the receipt marked REPRINT', async () => {
     const printer = new MemoryPrinter();
     const station = await pollStation(printer);
     succeeded(await station.client.openPolls({}));
     expect(await checkIn(station, VOTERS[0] ?? '')).toMatchObject({ outcome: 'checked-in' });
-    expect((await station.client.commitBallot({ marks: { selections: { 'charter-amendment': ['charter-yes'] }, writeIns: {} }, undervoteAcknowledged: true })).ok).toBe(true);
+    expect(
+      (
+        await station.client.commitBallot({
+          marks: { selections: { 'charter-amendment': ['charter-yes'] }, writeIns: {} },
+          undervoteAcknowledged: true,
+        })
+      ).ok,
+    ).toBe(true);
     printer.failNext({ kind: 'print-failed', status: { state: 'paper-out' } });
     expect((await station.client.castBallot({})).ok).toBe(true);
     await station.service.whenPrintingDone();
@@ -135,12 +162,22 @@ describe('check-in', () => {
     succeeded(await station.client.openPolls({}));
     const voter = VOTERS[0] ?? '';
     expect(await checkIn(station, voter)).toEqual({
-      outcome: 'checked-in', precinctId: 'uik-1202', ballotStyleId: 'style-district-1', activation: 'kiosk',
+      outcome: 'checked-in',
+      precinctId: 'uik-1202',
+      ballotStyleId: 'style-district-1',
+      activation: 'kiosk',
     });
     expect((await statusOf(station)).voterSession).toBe('marking');
-    const entry = station.ledger.entries('pollbook', 0, station.ledger.size('pollbook')).find((e) => e.type === 'check-in');
+    const entry = station.ledger
+      .entries('pollbook', 0, station.ledger.size('pollbook'))
+      .find((e) => e.type === 'check-in');
     expect(entry).toEqual({
-      type: 'check-in', v: 1, voterHash: voterHash(TEST_POLLBOOK_KEY, SAMPLE_ELECTION, voter), precinctId: 'uik-1202', ballotStyleId: 'style-district-1', activation: 'kiosk',
+      type: 'check-in',
+      v: 1,
+      voterHash: voterHash(TEST_POLLBOOK_KEY, SAMPLE_ELECTION, voter),
+      precinctId: 'uik-1202',
+      ballotStyleId: 'style-district-1',
+      activation: 'kiosk',
     });
     expect(JSON.stringify(entry)).not.toContain(normalizeVoterId(voter));
 
@@ -161,14 +198,17 @@ describe('check-in', () => {
     expect(await checkIn(reopened, SAMPLE_VOTER_IDS['uik-1201'][0] ?? '')).toEqual(checkInRefused('other-precinct'));
     expect(await checkIn(reopened, '9999-9999')).toEqual(checkInRefused('not-on-voter-list'));
     expect(await checkIn(reopened, '!')).toEqual(checkInRefused('malformed-voter-id'));
-    expect(reopened.logger.events.filter((e) => e.eventId === 'pollbook.check-in-refused').map((e) => e.fields['reason'])).toEqual([
-      'already-checked-in', 'other-precinct', 'not-on-voter-list', 'malformed-voter-id',
-    ]);
+    expect(
+      reopened.logger.events.filter((e) => e.eventId === 'pollbook.check-in-refused').map((e) => e.fields['reason']),
+    ).toEqual(['already-checked-in', 'other-precinct', 'not-on-voter-list', 'malformed-voter-id']);
   });
 });
 
 describe('a new ballot for a voter whose ballot was voided', () => {
-  const MARKS: BallotMarks = { selections: { 'charter-amendment': ['charter-yes'], 'council-district-1': ['bogdanov-ilya'] }, writeIns: {} };
+  const MARKS: BallotMarks = {
+    selections: { 'charter-amendment': ['charter-yes'], 'council-district-1': ['bogdanov-ilya'] },
+    writeIns: {},
+  };
 
   /** The voter marks and casts on the kiosk; the paper runs out under the paper record. */
   async function castIntoPaperOut(station: TestStation, printer: MemoryPrinter): Promise<string> {
@@ -188,9 +228,11 @@ describe('a new ballot for a voter whose ballot was voided', () => {
     succeeded(await station.client.finishVoterSession({}));
   }
 
-  const voidNotPrinted = (station: TestStation, ballotId: string) => station.client.resolvePendingBallot({ ballotId, outcome: 'void', reason: 'not-printed' });
+  const voidNotPrinted = (station: TestStation, ballotId: string) =>
+    station.client.resolvePendingBallot({ ballotId, outcome: 'void', reason: 'not-printed' });
 
-  const pollBookEntries = (station: TestStation) => station.ledger.entries('pollbook', 0, station.ledger.size('pollbook'));
+  const pollBookEntries = (station: TestStation) =>
+    station.ledger.entries('pollbook', 0, station.ledger.size('pollbook'));
 
   it('is refused to a voter who has not checked in here, for the reasons check-in has too, and records nothing', async () => {
     const station = await pollStation();
@@ -203,7 +245,12 @@ describe('a new ballot for a voter whose ballot was voided', () => {
     expect(station.ledger.size('pollbook')).toBe(size);
     expect((await statusOf(station)).voterSession).toBe('none');
     const refused = station.logger.events.filter((e) => e.eventId === 'pollbook.reissue-refused');
-    expect(refused.map((e) => e.fields['reason'])).toEqual(['not-checked-in', 'other-precinct', 'not-on-voter-list', 'malformed-voter-id']);
+    expect(refused.map((e) => e.fields['reason'])).toEqual([
+      'not-checked-in',
+      'other-precinct',
+      'not-on-voter-list',
+      'malformed-voter-id',
+    ]);
     expect(refused.every((e) => e.fields['outcome'] === 'failure' && e.fields['cardId'] === WORKER.cardId)).toBe(true);
   });
 
@@ -218,11 +265,16 @@ describe('a new ballot for a voter whose ballot was voided', () => {
     const size = station.ledger.size('pollbook');
     expect(await reissue(station, voter)).toEqual(reissueRefused('every-voter-has-a-ballot'));
     expect(station.ledger.size('pollbook')).toBe(size);
-    expect(await statusOf(station)).toMatchObject({ voterSession: 'none', pollBook: { checkIns: 1, ballotsReissued: 0 } });
-    expect(station.logger.events.filter((e) => e.eventId === 'pollbook.reissue-refused').map((e) => e.fields['reason'])).toEqual(['voter-session-active', 'every-voter-has-a-ballot']);
+    expect(await statusOf(station)).toMatchObject({
+      voterSession: 'none',
+      pollBook: { checkIns: 1, ballotsReissued: 0 },
+    });
+    expect(
+      station.logger.events.filter((e) => e.eventId === 'pollbook.reissue-refused').map((e) => e.fields['reason']),
+    ).toEqual(['voter-session-active', 'every-voter-has-a-ballot']);
   });
 
-  it('after a void, issues one new ballot: one poll-book entry with the check-in\'s hash, the session as at check-in; a second is refused', async () => {
+  it("after a void, issues one new ballot: one poll-book entry with the check-in's hash, the session as at check-in; a second is refused", async () => {
     const printer = new MemoryPrinter();
     const station = await pollStation(printer);
     succeeded(await station.client.openPolls({}));
@@ -235,19 +287,35 @@ describe('a new ballot for a voter whose ballot was voided', () => {
 
     const before = pollBookEntries(station);
     expect(await reissue(station, voter)).toEqual({
-      outcome: 'reissued', precinctId: 'uik-1202', ballotStyleId: 'style-district-1', activation: 'kiosk',
+      outcome: 'reissued',
+      precinctId: 'uik-1202',
+      ballotStyleId: 'style-district-1',
+      activation: 'kiosk',
     });
     const added = pollBookEntries(station).slice(before.length);
     const checkInEntry = before.find((e) => e.type === 'check-in');
     expect(added).toEqual([
-      { type: 'ballot-reissued', v: 1, voterHash: voterHash(TEST_POLLBOOK_KEY, SAMPLE_ELECTION, voter), precinctId: 'uik-1202', ballotStyleId: 'style-district-1', activation: 'kiosk' },
+      {
+        type: 'ballot-reissued',
+        v: 1,
+        voterHash: voterHash(TEST_POLLBOOK_KEY, SAMPLE_ELECTION, voter),
+        precinctId: 'uik-1202',
+        ballotStyleId: 'style-district-1',
+        activation: 'kiosk',
+      },
     ]);
     expect(added[0]?.['voterHash']).toBe(checkInEntry?.['voterHash']);
     expect((await statusOf(station)).voterSession).toBe('marking');
     expect((await statusOf(station)).pollBook).toMatchObject({ checkIns: 1, ballotsReissued: 1 });
     // The event log has no voter id and no hash, as at check-in.
     const reissued = station.logger.events.find((e) => e.eventId === 'pollbook.ballot-reissued');
-    expect(reissued?.fields).toMatchObject({ cardId: WORKER.cardId, precinctId: 'uik-1202', ballotStyleId: 'style-district-1', activation: 'kiosk', outcome: 'success' });
+    expect(reissued?.fields).toMatchObject({
+      cardId: WORKER.cardId,
+      precinctId: 'uik-1202',
+      ballotStyleId: 'style-district-1',
+      activation: 'kiosk',
+      outcome: 'success',
+    });
     const eventText = JSON.stringify(station.logger.events);
     expect(eventText).not.toContain(checkInEntry?.['voterHash'] as string);
     expect(eventText).not.toContain(normalizeVoterId(voter));
@@ -271,7 +339,11 @@ describe('a new ballot for a voter whose ballot was voided', () => {
     expect((await statusOf(station)).voterSession).toBe('marking');
     // The power goes while the voter marks: the ballot log holds nothing of theirs.
     const reopened = await restarted(station, true);
-    expect(await statusOf(reopened)).toMatchObject({ voterSession: 'none', ballots: { cast: 0, challenged: 0, voided: 0 }, pendingBallots: [] });
+    expect(await statusOf(reopened)).toMatchObject({
+      voterSession: 'none',
+      ballots: { cast: 0, challenged: 0, voided: 0 },
+      pendingBallots: [],
+    });
     expect(await checkIn(reopened, voter)).toEqual(checkInRefused('already-checked-in'));
     expect(await reissue(reopened, voter)).toMatchObject({ outcome: 'reissued' });
     await castAndLeave(reopened);
@@ -281,7 +353,7 @@ describe('a new ballot for a voter whose ballot was voided', () => {
     expect((await statusOf(reopened)).pollBook).toMatchObject({ checkIns: 1, ballotsReissued: 1 });
   });
 
-  it('activates by card as check-in does: the station waits for the voter\'s activation card', async () => {
+  it("activates by card as check-in does: the station waits for the voter's activation card", async () => {
     const printer = new MemoryPrinter();
     const station = await pollStation(printer);
     succeeded(await station.client.openPolls({}));
@@ -290,12 +362,15 @@ describe('a new ballot for a voter whose ballot was voided', () => {
     const ballotId = await castIntoPaperOut(station, printer);
     expect((await voidNotPrinted(station, ballotId)).ok).toBe(true);
     expect(await reissue(station, voter, 'card')).toMatchObject({ outcome: 'reissued' });
-    expect(await statusOf(station)).toMatchObject({ voterSession: 'none', awaitingActivationCard: { ballotStyleId: 'style-district-1' } });
+    expect(await statusOf(station)).toMatchObject({
+      voterSession: 'none',
+      awaitingActivationCard: { ballotStyleId: 'style-district-1' },
+    });
     expect(pollBookEntries(station).at(-1)).toMatchObject({ type: 'ballot-reissued', activation: 'card' });
     expect(await reissue(station, voter)).toEqual(reissueRefused('awaiting-activation-card'));
   });
 
-  it('counts reissues beside check-ins on both reports and in the poll book\'s lifecycle entries', async () => {
+  it("counts reissues beside check-ins on both reports and in the poll book's lifecycle entries", async () => {
     const printer = new MemoryPrinter();
     const station = await pollStation(printer);
     succeeded(await station.client.openPolls({}));
@@ -343,11 +418,16 @@ describe('sign-in', () => {
     await vi.waitFor(() => expect(staff.state.state).toBe('awaiting-pin'));
     expect((await staff.submitPin('1234')).state).toBe('signed-in');
     expect(staff.authorize(['poll-worker'], 'openPolls').ok).toBe(true);
-    expect(staff.authorize(['election-official'], 'exportEventLog')).toEqual({ ok: false, error: { kind: 'role-not-allowed', role: 'poll-worker' } });
+    expect(staff.authorize(['election-official'], 'exportEventLog')).toEqual({
+      ok: false,
+      error: { kind: 'role-not-allowed', role: 'poll-worker' },
+    });
     reader.remove();
     expect(staff.state.state).toBe('no-card');
     expect(staff.authorize(['poll-worker'], 'openPolls')).toEqual({ ok: false, error: { kind: 'not-signed-in' } });
-    expect(logger.events.map((e) => e.eventId)).toEqual(expect.arrayContaining(['auth.signed-in', 'auth.signed-out', 'auth.action-refused']));
+    expect(logger.events.map((e) => e.eventId)).toEqual(
+      expect.arrayContaining(['auth.signed-in', 'auth.signed-out', 'auth.action-refused']),
+    );
     expect(logger.events.find((e) => e.eventId === 'auth.signed-out')?.fields).toMatchObject({ why: 'card-removed' });
   });
 

@@ -5,7 +5,13 @@ import type { PollsTransition } from '../../../core/record/ballot-log-rules';
 import { pollBookEntry, pollsEntry, pollsReducer } from '../../../main/station/polls';
 
 const TRANSITIONS: readonly PollsTransition[] = ['election-loaded', 'opened', 'paused', 'resumed', 'closed'];
-const STATES: readonly PollsState[] = ['setup', 'polls-closed-initial', 'polls-open', 'polls-paused', 'polls-closed-final'];
+const STATES: readonly PollsState[] = [
+  'setup',
+  'polls-closed-initial',
+  'polls-open',
+  'polls-paused',
+  'polls-closed-final',
+];
 
 /** The whole lifecycle, written out: anything not listed is refused. */
 const ALLOWED: Readonly<Record<string, PollsState>> = {
@@ -23,7 +29,8 @@ describe('polls lifecycle', () => {
       for (const transition of TRANSITIONS) {
         const next = pollsReducer(state, transition);
         const expected = ALLOWED[`${state}/${transition}`];
-        if (expected === undefined) expect(next).toEqual({ ok: false, error: { kind: 'polls-transition-not-allowed', from: state, transition } });
+        if (expected === undefined)
+          expect(next).toEqual({ ok: false, error: { kind: 'polls-transition-not-allowed', from: state, transition } });
         else expect(next).toEqual({ ok: true, value: expected });
       }
     }
@@ -43,7 +50,12 @@ describe('polls lifecycle', () => {
     for (const step of ['opened', 'paused', 'resumed', 'closed'] as const) {
       const ballots = pollsEntry(step, 7);
       const pollbook = pollBookEntry(step, { checkIns: 9, ballotsReissued: 2 });
-      expect(pollbook).toEqual({ type: `pollbook-${lifecycleStepOf(ballots.type) ?? ''}`, v: 2, checkIns: 9, ballotsReissued: 2 });
+      expect(pollbook).toEqual({
+        type: `pollbook-${lifecycleStepOf(ballots.type) ?? ''}`,
+        v: 2,
+        checkIns: 9,
+        ballotsReissued: 2,
+      });
       // Not a polls entry: the ballot log alone is the record the state is recovered from.
       expect(pollbook.type.startsWith('polls-')).toBe(false);
     }

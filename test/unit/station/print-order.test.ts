@@ -17,10 +17,15 @@ import { dispatchStationCall, type StationApiHandlers } from '../../../main/api/
 import { MemoryPrinter, receiptText } from '../../support/memory-printer';
 import { refusalOf, startTestStation, succeeded, type TestStation } from '../../support/station';
 
-const MARKS: BallotMarks = { selections: { 'charter-amendment': ['charter-no'], 'council-district-1': ['grigoryeva-olga'] }, writeIns: {} };
+const MARKS: BallotMarks = {
+  selections: { 'charter-amendment': ['charter-no'], 'council-district-1': ['grigoryeva-olga'] },
+  writeIns: {},
+};
 const NOT_YET_CAST: Record<Language, string> = { ru: 'ГОЛОС ЕЩЁ НЕ ПОДАН', en: 'NOT YET CAST' };
 
-type Moment = { readonly kind: 'printed'; readonly text: string } | { readonly kind: 'decision'; readonly decision: 'castBallot' | 'challengeBallot' };
+type Moment =
+  | { readonly kind: 'printed'; readonly text: string }
+  | { readonly kind: 'decision'; readonly decision: 'castBallot' | 'challengeBallot' };
 
 /** The in-memory printer, writing each printout into the shared timeline as it prints. */
 class TimelinePrinter extends MemoryPrinter {
@@ -57,7 +62,13 @@ afterEach(async () => {
 
 /** A station with the sample election whose poll worker has signed in and opened the polls. */
 async function openStation(stationId: string, printer: MemoryPrinter): Promise<TestStation> {
-  const station = startTestStation({ stationId, sampleElection: true, precinctId: 'uik-1202', ballotPrinter: printer, staffReader: true });
+  const station = startTestStation({
+    stationId,
+    sampleElection: true,
+    precinctId: 'uik-1202',
+    ballotPrinter: printer,
+    staffReader: true,
+  });
   stations.push(station);
   await station.signIn();
   succeeded(await station.client.openPolls({}));
@@ -80,11 +91,12 @@ function codeOf(screen: VoterScreen): { short: string; full: string } {
 }
 
 describe('the confirmation code on paper before the choice', () => {
-  it('prints each ballot\'s full code, NOT YET CAST, before its cast or challenge decision reaches the station', async () => {
+  it("prints each ballot's full code, NOT YET CAST, before its cast or challenge decision reaches the station", async () => {
     const timeline: Moment[] = [];
     const station = await openStation('st-order-01', new TimelinePrinter(timeline));
     const handlers = decisionsRecorded(station.handlers, timeline);
-    const call = (method: string, args: unknown = {}) => dispatchStationCall(handlers, station.logger, method, args, { origin: 'renderer' });
+    const call = (method: string, args: unknown = {}) =>
+      dispatchStationCall(handlers, station.logger, method, args, { origin: 'renderer' });
 
     const plan: { readonly language: Language; readonly decisions: readonly ('castBallot' | 'challengeBallot')[] }[] = [
       { language: 'ru', decisions: ['castBallot'] },
@@ -109,7 +121,10 @@ describe('the confirmation code on paper before the choice', () => {
     expect(decisions).toHaveLength(ballots.length);
     for (const [n, ballot] of ballots.entries()) {
       const decidedAt = decisions[n] ?? -1;
-      const partOneAt = timeline.findIndex((m) => m.kind === 'printed' && m.text.includes(ballot.code.full) && m.text.includes(NOT_YET_CAST[ballot.language]));
+      const partOneAt = timeline.findIndex(
+        (m) =>
+          m.kind === 'printed' && m.text.includes(ballot.code.full) && m.text.includes(NOT_YET_CAST[ballot.language]),
+      );
       expect(partOneAt, `ballot ${ballot.code.short}: its code printed before the decision`).toBeGreaterThanOrEqual(0);
       expect(partOneAt, `ballot ${ballot.code.short}: its code printed before the decision`).toBeLessThan(decidedAt);
       // Nothing is printed between the code and the decision; the decision's printouts follow it.
@@ -137,7 +152,10 @@ describe('the confirmation code on paper before the choice', () => {
     expect(refusalOf(refused)).toEqual({ kind: 'printer-not-ready', printerState: 'paper-out' });
     expect(succeeded(await station.client.getVoterSession({})).session.phase).toBe('marking');
     expect(station.ledger.size('ballots')).toBe(ballotsBefore);
-    expect(refusalOf(await station.client.castBallot({}))).toMatchObject({ kind: 'wrong-session-phase', phase: 'marking' });
+    expect(refusalOf(await station.client.castBallot({}))).toMatchObject({
+      kind: 'wrong-session-phase',
+      phase: 'marking',
+    });
 
     const code = codeOf(succeeded(await station.client.commitBallot({ marks: MARKS, undervoteAcknowledged: true })));
     expect(timeline.at(-1)).toMatchObject({ kind: 'printed', text: expect.stringContaining(code.full) as unknown });

@@ -53,7 +53,8 @@ describe('setup events', () => {
     media.push(mediaDir);
     const station = startTestStation({ stationId: 'st-unit-01', sampleElectionOnMedia: mediaDir });
     stations.push(station);
-    const about = (prefixes: string[]) => station.logger.events.filter((e) => prefixes.some((p) => e.eventId.startsWith(p))).map((e) => e.eventId);
+    const about = (prefixes: string[]) =>
+      station.logger.events.filter((e) => prefixes.some((p) => e.eventId.startsWith(p))).map((e) => e.eventId);
 
     expect(loadElectionPackage(station.context).ok).toBe(true);
     // The store's election.package-loaded and a polls.transition said the same thing again.

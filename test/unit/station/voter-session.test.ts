@@ -50,11 +50,26 @@ const timeouts = { warnAfterMs: 1, endAfterMs: 2 };
 
 describe('voter session', () => {
   it('goes marking → committed → printing → cast → none for a cast ballot', () => {
-    const phases = [activate, { type: 'commit', commitment }, { type: 'start-printing' }, { type: 'print-receipt' }, { type: 'cast-recorded' }, { type: 'finish' }]
+    const phases = [
+      activate,
+      { type: 'commit', commitment },
+      { type: 'start-printing' },
+      { type: 'print-receipt' },
+      { type: 'cast-recorded' },
+      { type: 'finish' },
+    ]
       .map((_, i, all) => run(...(all.slice(0, i + 1) as VoterSessionAction[])))
       .map((s) => (s.phase === 'printing' ? `printing:${s.document}` : s.phase));
     expect(phases).toEqual(['marking', 'committed', 'printing:paper-record', 'printing:receipt', 'cast', 'none']);
-    expect(run(activate, { type: 'commit', commitment }, { type: 'start-printing' }, { type: 'cast-recorded' }, { type: 'finish' })).toEqual({ phase: 'none', lastEnded: 'cast' });
+    expect(
+      run(
+        activate,
+        { type: 'commit', commitment },
+        { type: 'start-printing' },
+        { type: 'cast-recorded' },
+        { type: 'finish' },
+      ),
+    ).toEqual({ phase: 'none', lastEnded: 'cast' });
   });
 
   it('drops the plaintext from the session once printing starts', () => {
@@ -69,25 +84,56 @@ describe('voter session', () => {
   });
 
   it('stays on print-failed until a poll worker resolves the ballot', () => {
-    const failed = run(activate, { type: 'commit', commitment }, { type: 'start-printing' }, { type: 'print-failed', printerState: 'paper-out' });
+    const failed = run(
+      activate,
+      { type: 'commit', commitment },
+      { type: 'start-printing' },
+      { type: 'print-failed', printerState: 'paper-out' },
+    );
     expect(failed).toMatchObject({ phase: 'print-failed', document: 'paper-record', printerState: 'paper-out' });
     expect(() => voterSessionReducer(failed, { type: 'time-out' })).toThrow(/time-out in phase print-failed/);
-    expect(voterSessionReducer(failed, { type: 'pending-resolved' })).toEqual({ phase: 'none', lastEnded: 'resolved-by-poll-worker' });
+    expect(voterSessionReducer(failed, { type: 'pending-resolved' })).toEqual({
+      phase: 'none',
+      lastEnded: 'resolved-by-poll-worker',
+    });
   });
 
   it('waits on recording-failed (printed, not yet recorded) until the retry records it or a poll worker resolves it', () => {
-    const waiting = run(activate, { type: 'commit', commitment }, { type: 'start-printing' }, { type: 'print-receipt' }, { type: 'cast-recording-failed', cause: 'storage-full', retryEveryMs: 5000 });
-    expect(waiting).toMatchObject({ phase: 'recording-failed', ballotId: 'b1', cause: 'storage-full', retryEveryMs: 5000 });
-    expect(toVoterSessionView(waiting, timeouts)).toEqual({ phase: 'recording-failed', sessionId: 's1', code: commitment.shown, cause: 'storage-full', retryEveryMs: 5000 });
+    const waiting = run(
+      activate,
+      { type: 'commit', commitment },
+      { type: 'start-printing' },
+      { type: 'print-receipt' },
+      { type: 'cast-recording-failed', cause: 'storage-full', retryEveryMs: 5000 },
+    );
+    expect(waiting).toMatchObject({
+      phase: 'recording-failed',
+      ballotId: 'b1',
+      cause: 'storage-full',
+      retryEveryMs: 5000,
+    });
+    expect(toVoterSessionView(waiting, timeouts)).toEqual({
+      phase: 'recording-failed',
+      sessionId: 's1',
+      code: commitment.shown,
+      cause: 'storage-full',
+      retryEveryMs: 5000,
+    });
     expect(() => voterSessionReducer(waiting, { type: 'time-out' })).toThrow(/time-out in phase recording-failed/);
     expect(() => voterSessionReducer(waiting, { type: 'reprint' })).toThrow(/reprint in phase recording-failed/);
     expect(voterSessionReducer(waiting, { type: 'cast-recorded' })).toMatchObject({ phase: 'cast', ballotId: 'b1' });
-    expect(voterSessionReducer(waiting, { type: 'pending-resolved' })).toEqual({ phase: 'none', lastEnded: 'resolved-by-poll-worker' });
+    expect(voterSessionReducer(waiting, { type: 'pending-resolved' })).toEqual({
+      phase: 'none',
+      lastEnded: 'resolved-by-poll-worker',
+    });
   });
 
   it('times out from marking or the code screen without casting', () => {
     expect(run(activate, { type: 'time-out' })).toEqual({ phase: 'none', lastEnded: 'timed-out' });
-    expect(run(activate, { type: 'commit', commitment }, { type: 'time-out' })).toEqual({ phase: 'none', lastEnded: 'timed-out' });
+    expect(run(activate, { type: 'commit', commitment }, { type: 'time-out' })).toEqual({
+      phase: 'none',
+      lastEnded: 'timed-out',
+    });
   });
 
   it('throws on an action the phase cannot take (the service checks phases first)', () => {
@@ -107,7 +153,11 @@ describe('voter session', () => {
   it('logs each transition without a ballot id, a code or a choice', () => {
     const logger = new MemoryEventLogger();
     let session = NO_SESSION;
-    for (const action of [activate, { type: 'commit', commitment }, { type: 'start-printing' }] as VoterSessionAction[]) {
+    for (const action of [
+      activate,
+      { type: 'commit', commitment },
+      { type: 'start-printing' },
+    ] as VoterSessionAction[]) {
       const next = voterSessionReducer(session, action);
       logVoterSessionTransition(logger, session, next, action);
       session = next;

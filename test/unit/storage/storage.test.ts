@@ -33,7 +33,9 @@ describe('openDurableSqlite', () => {
   });
 
   it('refuses a missing file when it must exist', () => {
-    expect(() => openDurableSqlite(path.join(tempDir(), 'missing.sqlite'), { fileMustExist: true })).toThrow(/unable to open|does not exist/);
+    expect(() => openDurableSqlite(path.join(tempDir(), 'missing.sqlite'), { fileMustExist: true })).toThrow(
+      /unable to open|does not exist/,
+    );
   });
 
   it('opens a reader beside the writer that cannot write', () => {

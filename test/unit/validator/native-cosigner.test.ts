@@ -25,7 +25,9 @@ describe('nativeEd25519Cosigner', () => {
     const native = nativeEd25519Cosigner('validator-1', new Uint8Array(randomBytes(32)));
     const body = 'urna.example/station/s-1/ballots\n3\nq9N0Ql3nM0pQ0e0eFzq8Hk2xW1oY3u7c8T9Zr4M5j6A=\n';
     const signature = cosign(body, native, 1_700_000_000);
-    expect(cosign(body, ed25519Cosigner('validator-1', new Uint8Array(32)), 1_700_000_000).signature).not.toEqual(signature.signature);
+    expect(cosign(body, ed25519Cosigner('validator-1', new Uint8Array(32)), 1_700_000_000).signature).not.toEqual(
+      signature.signature,
+    );
     const verified = verifyCosignature(body, signature, 'validator-1', native.publicKey);
     expect(verified.ok && verified.value.timestamp).toBe(1_700_000_000);
   });

@@ -19,7 +19,10 @@ function batchOf(ballots: readonly { contestId: string; selections: readonly Sel
   const cast = ballots.map((contests) => ({
     contests: contests.map((c) => ({
       contestId: c.contestId,
-      selections: c.selections.map((s) => ({ selectionId: s.selectionId, ciphertext: { alpha: GroupElement.of(s.alpha), beta: GroupElement.of(s.beta) } })),
+      selections: c.selections.map((s) => ({
+        selectionId: s.selectionId,
+        ciphertext: { alpha: GroupElement.of(s.alpha), beta: GroupElement.of(s.beta) },
+      })),
     })),
   }));
   // Only `cast` is read; the rest of a checked batch would be noise here.
@@ -30,11 +33,23 @@ describe('totalsAfter', () => {
   it('adds every cast selection to its stored sum and encodes the sums as the library does', () => {
     const stored = { alpha: randomPoint(), beta: randomPoint() };
     const ballots = Array.from({ length: 3 }, () => [
-      { contestId: 'mayor', selections: [{ selectionId: 'ann', alpha: randomPoint(), beta: randomPoint() }, { selectionId: 'bob', alpha: randomPoint(), beta: randomPoint() }] },
+      {
+        contestId: 'mayor',
+        selections: [
+          { selectionId: 'ann', alpha: randomPoint(), beta: randomPoint() },
+          { selectionId: 'bob', alpha: randomPoint(), beta: randomPoint() },
+        ],
+      },
     ]);
-    const { sums, contestCounts } = totalsAfter([{ contest: 'mayor', selection: 'ann', alpha: stored.alpha.toBytes(), beta: stored.beta.toBytes() }], batchOf(ballots));
+    const { sums, contestCounts } = totalsAfter(
+      [{ contest: 'mayor', selection: 'ann', alpha: stored.alpha.toBytes(), beta: stored.beta.toBytes() }],
+      batchOf(ballots),
+    );
 
-    const expected = (selectionId: string, start: { alpha: InstanceType<typeof Point>; beta: InstanceType<typeof Point> }) => {
+    const expected = (
+      selectionId: string,
+      start: { alpha: InstanceType<typeof Point>; beta: InstanceType<typeof Point> },
+    ) => {
       let { alpha, beta } = start;
       for (const s of ballots.flatMap((b) => b[0]?.selections ?? []).filter((s) => s.selectionId === selectionId)) {
         alpha = alpha.add(s.alpha);
@@ -50,8 +65,12 @@ describe('totalsAfter', () => {
   });
 
   it('refuses a stored sum that is not a group element', () => {
-    const ballots = [[{ contestId: 'mayor', selections: [{ selectionId: 'ann', alpha: randomPoint(), beta: randomPoint() }] }]];
+    const ballots = [
+      [{ contestId: 'mayor', selections: [{ selectionId: 'ann', alpha: randomPoint(), beta: randomPoint() }] }],
+    ];
     const garbage = new Uint8Array(32).fill(0xff);
-    expect(() => totalsAfter([{ contest: 'mayor', selection: 'ann', alpha: garbage, beta: garbage }], batchOf(ballots))).toThrow('a stored running sum is not a group element');
+    expect(() =>
+      totalsAfter([{ contest: 'mayor', selection: 'ann', alpha: garbage, beta: garbage }], batchOf(ballots)),
+    ).toThrow('a stored running sum is not a group element');
   });
 });
