@@ -5,6 +5,10 @@
  * (ballot-pending, paper record, receipt, ballot-cast) or challenge
  * (ballot-challenged, slip). A ballot that stays pending — a printer fault, a full
  * disk, a crash — is resolved by a poll worker: cast or voided.
+ *
+ * One file because it is one ballot's path, in order, with the failure of each
+ * step next to the step (the encryption itself is in ballot-commitment.ts, the
+ * print queue in printing.ts); that is why it runs past 300 lines.
  */
 import type { BallotMarks } from '../../core/api/ballot';
 import type { StationRefusal, SessionPhase } from '../../core/api/refusals';

@@ -6,7 +6,7 @@
 import type { EventLogger } from '../../core/logging';
 import { CardReader } from '../../hardware/card-reader/card-reader';
 import { createPrinter, type PrinterDevice, type PrinterModel } from '../../hardware/printer/printer';
-import type { DeviceStatusSource } from './station-service';
+import type { DeviceStatusSource } from './station-deps';
 
 export type StationDevicesConfig = {
   /** Serial path of the receipt printer, e.g. /dev/ttyUSB0. */

@@ -2,6 +2,9 @@
  * Brings a station up from its data folder: identity, ledger, devices, the
  * station service and the API handler table. Electron's main process and the
  * tests (through the test bridge) open a station the same way.
+ *
+ * The composition root: every part is built in one place, in the order it
+ * depends on, so its length is one short step per part rather than logic.
  */
 import { existsSync, readFileSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
@@ -22,7 +25,9 @@ import { describeLedgerError, LedgerStore } from '../ledger/store';
 import { describeIdentityError, loadOrProvisionStationIdentity } from './identity';
 import { startStationDevices, type StationDevices, type StationDevicesConfig } from './devices';
 import { recoverBallotLog } from './ballot-log';
-import { electionContextOf, notConfiguredDevice, StationService, stationSeed } from './station-service';
+import { electionContextOf, stationSeed } from './election-runtime';
+import { notConfiguredDevice } from './station-deps';
+import { StationService } from './station-service';
 import { PrintQueue } from './printing';
 import type { DocumentPrinter } from '../../hardware/printer/printer';
 import { voterCardInserted } from './check-in';

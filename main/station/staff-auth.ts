@@ -7,6 +7,11 @@
  *
  * As in VxSuite's inserted-card auth, the state is a reducer over actions, and a
  * separate function logs each transition by comparing old and new.
+ *
+ * Longer than the station's other files on purpose: the reducer, the card-reader
+ * effects it asks for and the transition log are one state machine, read
+ * together when a sign-in misbehaves; split, each part would make sense only with
+ * the others open beside it.
  */
 import type { StaffCardRefusal, StaffRole, StaffSessionView } from '../../core/api/station-api';
 import type { EventLogger } from '../../core/logging';

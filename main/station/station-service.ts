@@ -10,43 +10,34 @@
  * check-in (check-in.ts), setup (setup.ts), the event-log export (export.ts).
  * Each ledger append is one SQLite transaction; the in-memory ballot-log state is
  * the same fold over the same entries that recovery runs on open (ballot-log.ts).
+ * Its dependencies and defaults are in station-deps.ts, the election's
+ * cryptographic context in election-runtime.ts; what is left is state and its
+ * timers, just over 300 lines.
  */
-import type { BallotView, LocalizedText } from '../../core/api/ballot';
+import type { BallotView } from '../../core/api/ballot';
+import { electionRuntime, stationSeed, type ElectionRuntime } from './election-runtime';
+import { DEFAULT_DISPLAY, DEFAULT_INACTIVITY, type StationServiceDeps } from './station-deps';
 import { shortConfirmationCode } from '../../core/api/ballot';
 import type { StationRefusal } from '../../core/api/refusals';
 import type {
-  DeviceStatus,
   DisplaySettings,
   InactivityTimeouts,
   InterruptedPrintView,
   PollsState,
   RecordingFailedView,
   SelfTestView,
-  StaffSessionView,
   StationStatus,
   VoterScreen,
 } from '../../core/api/station-api';
-import {
-  confirmationSeed,
-  createElectionContext,
-  GroupElement,
-  type BallotManifest,
-  type ConfirmationCode,
-  type ElectionContext,
-} from '../../core/ballot';
-import { electionExtendedBaseHash } from '../../core/election/package';
+import { type BallotManifest, type ElectionContext } from '../../core/ballot';
 import { toBallotManifest } from '../../core/election/manifest';
-import type { LogKind, StationId } from '../../core/ids';
+import type { LogKind } from '../../core/ids';
 import type { StationEntry } from '../../core/ledger/station-entries';
-import type { EventLogger } from '../../core/logging';
 import { err, type Result } from '../../core/result';
 import type { LoadedElection } from '../election/election-store';
-import { describeLedgerError, type AppendError, type AppendReceipt } from '../ledger/store';
+import { describeLedgerError, type AppendReceipt } from '../ledger/store';
 import { ballotViewFor } from '../../core/election/ballot-view';
 import { foldBallotLogEntry, initialBallotLogState, type BallotLogState } from './ballot-log';
-import type { PollBook } from './pollbook';
-import type { PrintQueue } from './printing';
-import type { SyncStatusSource } from './sync-status';
 import {
   awaitsVoter,
   logVoterSessionTransition,
@@ -56,59 +47,6 @@ import {
   type VoterSession,
   type VoterSessionAction,
 } from './voter-session';
-
-/** What the status screen needs of the ledger: how long each log is. */
-export interface LedgerSizes {
-  size(log: LogKind): number;
-}
-
-/** What the station writes to: the signed ledger (main/ledger/store.ts). */
-export interface StationLedger extends LedgerSizes {
-  append(log: LogKind, entry: StationEntry): Result<AppendReceipt, AppendError>;
-}
-
-/** Any device driver, reduced to what the poll worker is shown. */
-export interface DeviceStatusSource {
-  status(): DeviceStatus;
-}
-
-/** A device slot with nothing configured: shown honestly as such. */
-export const notConfiguredDevice: DeviceStatusSource = {
-  status: () => ({ state: 'not-configured', ready: false, port: null }),
-};
-
-export const DEFAULT_INACTIVITY: InactivityTimeouts = { warnAfterMs: 90_000, endAfterMs: 120_000 };
-
-export const DEFAULT_DISPLAY: DisplaySettings = { language: 'ru', textSize: 1, highContrast: false };
-
-export type StationServiceDeps = {
-  readonly stationId: string;
-  readonly mode: 'demo' | 'production';
-  readonly ledger: StationLedger;
-  readonly printer: DeviceStatusSource;
-  readonly cardReader: DeviceStatusSource;
-  readonly logger: EventLogger;
-  /** The verified election package from the data folder, if one is loaded. */
-  readonly election?: LoadedElection | null;
-  /** Why the package on disk was refused, for the status screen. */
-  readonly electionProblem?: LocalizedText | null;
-  /** The ballot log as recovered when the station opened. */
-  readonly ballotLog?: BallotLogState;
-  readonly inactivity?: InactivityTimeouts;
-  /** The poll book (check-ins so far), the sign-in, the printing queue and sync, for `status()`. */
-  readonly pollBook: PollBook;
-  readonly staff: { view(): StaffSessionView };
-  readonly printing: PrintQueue;
-  readonly sync: SyncStatusSource;
-  /** Where the station looks for an election package (removable media), if configured. */
-  readonly mediaDir: string | null;
-};
-
-/** Everything the ballot cryptography needs about the loaded election. */
-type ElectionRuntime = {
-  readonly loaded: LoadedElection;
-  readonly context: ElectionContext;
-};
 
 export class StationService {
   private display: DisplaySettings = DEFAULT_DISPLAY;
@@ -370,22 +308,6 @@ export class StationService {
     this.deps.logger.log('voter.session-timed-out', { phase: this.session.phase });
     this.transition({ type: 'time-out' });
   }
-}
-
-function electionRuntime(loaded: LoadedElection): ElectionRuntime {
-  const jointKey = GroupElement.fromBase64Url(loaded.definition.guardians.jointPublicKey);
-  if (!jointKey.ok) throw new Error('invariant failed: a verified election has a malformed joint key');
-  return { loaded, context: createElectionContext(electionExtendedBaseHash(loaded.definition), jointKey.value) };
-}
-
-/** The first link of this station's confirmation-code chain. */
-export function stationSeed(context: ElectionContext, stationId: string): ConfirmationCode {
-  return confirmationSeed(context.extendedBaseHash, stationId as StationId);
-}
-
-/** The ballot cryptography's view of a loaded election. */
-export function electionContextOf(loaded: LoadedElection): ElectionContext {
-  return electionRuntime(loaded).context;
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

@@ -27,7 +27,7 @@ import type { LedgerEntry } from '../../core/ledger/entries';
 import { readLoadedElection } from '../../main/election/election-store';
 import { MemoryEventLogger } from '../../main/logging';
 import { startDemoDevices, type DemoDevices } from '../../main/station/demo-devices';
-import { electionContextOf } from '../../main/station/station-service';
+import { electionContextOf } from '../../main/station/election-runtime';
 import { launchChromium } from '../support/chromium';
 import { startTestStation, type TestStation, POLL_WORKER } from '../support/station';
 import { openBridgedRenderer, type BridgedPage } from '../support/test-bridge';

@@ -21,7 +21,7 @@ import { fromBase64Url } from '../../../core/encoding/bytes';
 import { toBallotManifest } from '../../../core/election/manifest';
 import type { LedgerEntry } from '../../../core/ledger/entries';
 import { readLoadedElection } from '../../../main/election/election-store';
-import { electionContextOf, stationSeed } from '../../../main/station/station-service';
+import { electionContextOf, stationSeed } from '../../../main/station/election-runtime';
 import { MemoryPrinter } from '../../support/memory-printer';
 import { POLL_WORKER, refusalOf, startTestStation, succeeded, type TestStation } from '../../support/station';
 import { SAMPLE_VOTER_IDS } from '../../../core/election/sample';
