@@ -121,7 +121,7 @@ export function register(program: Command): void {
     .description("check a receipt's confirmation code on the bulletin board, verifying every board's proofs here")
     .argument(
       '<code>',
-      "the short code printed large on the receipt (like CMY3-8N13), the full code, or the URL of the receipt's QR code",
+      "the short code printed large on the receipt (like CMY3-8N13), the full code, or the URL of the receipt's QR code (a full code that begins with '-' goes last, after --)",
     )
     .requiredOption(
       '--board <url>',

@@ -26,6 +26,9 @@ import { MemoryEventLogger } from '../../../main/logging';
 import { startValidator, type RunningValidator } from '../../../validator/run';
 import { forgeCosignature, startLyingBoard, tamperProof } from '../../support/lying-board';
 import { runUrna } from '../../support/urna-cli';
+
+/** `urna lookup` with the code after `--`: a full code may begin with '-', which would read as an option. */
+const lookup = (code: string, ...options: string[]) => runUrna('lookup', ...options, '--', code);
 import { BallotWriter, makeTestElection, pushLog, type TestElection } from '../validator/fixture';
 import { prepareStore } from '../validator/stores';
 
@@ -133,7 +136,7 @@ describe('urna lookup against real validators', () => {
     const short = shortConfirmationCode(fromBase64Url(codes.cast));
     const qr = `${validators[0]?.url ?? ''}/urna/v1/confirmation/${codes.cast}`;
     for (const code of [short, short.toLowerCase(), codes.cast, qr]) {
-      const run = await runUrna('lookup', code, ...boards(), '--authority-key', election.authorityKeyFile);
+      const run = await lookup(code, ...boards(), '--authority-key', election.authorityKeyFile);
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toContain(
         `Ballot ${short} at station station-1: cast. Recorded and confirmed by 2 of 3 independent validators.`,
@@ -144,7 +147,7 @@ describe('urna lookup against real validators', () => {
   });
 
   it('says challenged, voided and not yet cast, in English and Russian', async () => {
-    const challenged = await runUrna('lookup', codes.challenged, ...boards());
+    const challenged = await lookup(codes.challenged, ...boards());
     expect(challenged.code, challenged.stderr).toBe(0);
     expect(challenged.stdout).toContain(': challenged (not counted). Recorded and confirmed by 2 of 3');
     expect(challenged.stdout).toContain('compare that base hash');
@@ -152,31 +155,31 @@ describe('urna lookup against real validators', () => {
     expect(challenged.stdout).toContain(
       'The choices the station encrypted (recomputed here):\n  Amendment to the City Charter: Yes\n  City Council member: Leyla Rashidovna Guseynova\n',
     );
-    const voided = await runUrna('lookup', codes.voided, ...boards(), '--language', 'ru');
+    const voided = await lookup(codes.voided, ...boards(), '--language', 'ru');
     expect(voided.code, voided.stderr).toBe(0);
     expect(voided.stdout).toContain(
       'участок station-1: аннулирован. Записан и подтверждён независимыми валидаторами: 2 из 3.',
     );
-    const pending = await runUrna('lookup', codes.pending, ...boards());
+    const pending = await lookup(codes.pending, ...boards());
     expect(pending.code, pending.stderr).toBe(0);
     expect(pending.stdout).toContain(': recorded, not yet cast.');
   });
 
   it('with fewer boards than the threshold, says the ballot is not yet confirmed (exit 2)', async () => {
-    const run = await runUrna('lookup', codes.cast, '--board', validators[0]?.url ?? '');
+    const run = await lookup(codes.cast, '--board', validators[0]?.url ?? '');
     expect(run.code).toBe(2);
     expect(run.stdout).toContain('Confirmed by 1 of 3 validators so far; 2 are needed for the record to be final.');
     expect(run.stderr).toContain('not yet confirmed by 2 validators');
   });
 
   it('says so when no board has the code, and refuses what is not a code or a board address', async () => {
-    const unknown = await runUrna('lookup', toBase64Url(new Uint8Array(32).fill(7)), ...boards());
+    const unknown = await lookup(toBase64Url(new Uint8Array(32).fill(7)), ...boards());
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('no board asked has a ballot with this code (yet)');
-    const badCode = await runUrna('lookup', 'hello', ...boards());
+    const badCode = await lookup('hello', ...boards());
     expect(badCode.code).toBe(1);
     expect(badCode.stderr).toContain('not a confirmation code');
-    const badBoard = await runUrna('lookup', codes.cast, '--board', 'validator-1');
+    const badBoard = await lookup(codes.cast, '--board', 'validator-1');
     expect(badBoard.code).toBe(1);
     expect(badBoard.stderr).toContain("--board must be the board's address");
     for (const run of [unknown, badCode, badBoard]) expect(run.stderr).not.toMatch(/\n\s+at /);
@@ -191,13 +194,13 @@ describe('urna lookup against real validators', () => {
         [tamperedProof, 'inclusion'],
         [forgedCosignature, 'checkpoint'],
       ] as const) {
-        const run = await runUrna('lookup', codes.cast, '--board', liar.url);
+        const run = await lookup(codes.cast, '--board', liar.url);
         expect(run.code).toBe(1);
         expect(run.stdout).toContain(`${check} proof FAILED`);
         expect(run.stdout).not.toContain('Recorded');
         expect(run.stderr).toContain('NOT CONFIRMED: a board served proofs that do not verify');
         // Beside an honest board the ballot is still found, and the lie is reported.
-        const mixed = await runUrna('lookup', codes.cast, '--board', liar.url, '--board', validators[1]?.url ?? '');
+        const mixed = await lookup(codes.cast, '--board', liar.url, '--board', validators[1]?.url ?? '');
         expect(mixed.code).toBe(1);
         expect(mixed.stdout).toContain('Confirmed by 1 of 3 validators so far');
         expect(mixed.stderr).toContain('1 board(s) served proofs that do not verify');

@@ -16,6 +16,9 @@ import { directoryRecordSource } from '../../../cli/record/files';
 import { serveFolder } from '../../support/static-server';
 import { runUrna } from '../../support/urna-cli';
 
+/** `urna lookup` with the code after `--`: a full code may begin with '-', which would read as an option. */
+const lookup = (code: string, ...options: string[]) => runUrna('lookup', ...options, '--', code);
+
 const RECORD = path.resolve('test/vectors/record');
 /** Reference-record ballots (test/vectors/record/stations/*): cast at station-01 entry 2, challenged at entry 1. */
 const CAST = 'EWVOUe9rTpyeGvFkGKRxF6frLSNHpmsBz-7UyNhrJ9U';
@@ -63,20 +66,20 @@ describe('a static mirror of the bulletin board', () => {
   it('confirms a cast ballot by every validator that cosigned the record, by short or full code, from a sub-folder', async () => {
     const short = shortConfirmationCode(fromBase64Url(CAST));
     for (const code of [short, CAST]) {
-      const run = await runUrna('lookup', code, '--board', mirror.url);
+      const run = await lookup(code, '--board', mirror.url);
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toContain(
         `Ballot ${short} at station station-01: cast. Recorded and confirmed by 3 of 3 independent validators.`,
       );
     }
-    const challenged = await runUrna('lookup', CHALLENGED, '--board', mirror.url);
+    const challenged = await lookup(CHALLENGED, '--board', mirror.url);
     expect(challenged.code, challenged.stderr).toBe(0);
     expect(challenged.stdout).toContain('challenged (not counted)');
     expect(challenged.stdout).toContain('The choices the station encrypted (recomputed here):');
   });
 
   it('says not found for a code the record does not hold, and catches an altered answer file', async () => {
-    const missing = await runUrna('lookup', 'ZZZZ-ZZZZ', '--board', mirror.url);
+    const missing = await lookup('ZZZZ-ZZZZ', '--board', mirror.url);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no board asked has a ballot with this code (yet)');
     const file = path.join(out, 'urna/v1/confirmation', CAST);
@@ -84,7 +87,7 @@ describe('a static mirror of the bulletin board', () => {
     try {
       const answer = JSON.parse(honest) as { index: number };
       writeFileSync(file, JSON.stringify({ ...answer, index: answer.index + 2 }));
-      const run = await runUrna('lookup', CAST, '--board', mirror.url);
+      const run = await lookup(CAST, '--board', mirror.url);
       expect(run.code).toBe(1);
       expect(run.stdout).toContain('inclusion proof FAILED');
       expect(run.stdout).not.toContain('Recorded');

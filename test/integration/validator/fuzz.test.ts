@@ -327,6 +327,8 @@ describe('validator under hostile requests', () => {
         throw new Error(`${said}: ${String(error)}`);
       });
       statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
+      // A mutation that happens to land on the site's root asks for the bulletin-board page: a redirect, not an attack.
+      if (attack.method === 'GET' && attack.url === '/' && response.statusCode === 302) continue;
       expect(response.statusCode, said).toBeGreaterThanOrEqual(400);
       expect(response.statusCode, `${said}: ${response.body.slice(0, 300)}`).toBeLessThan(500);
       if (response.contentType === 'text/x.tlog.size') {

@@ -350,7 +350,7 @@ describe('the urna:// protocol', () => {
 
   it("the page's own <meta> policy (a second layer: both must allow a load) is just as strict", () => {
     const html = readFileSync('renderer/index.html', 'utf8');
-    const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1];
+    const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
     expect(meta, 'renderer/index.html has no CSP meta tag').toBeDefined();
     const directives = directivesOf(meta ?? '');
     expect(directives.get('default-src')).toEqual(["'none'"]);
