@@ -23,7 +23,9 @@ export const pollWorkerEn = {
   'report.noBallots': 'none: no ballot was recorded',
   'report.noTotals':
     "No per-contest totals: the station keeps none. Totals come from the guardians' decryption and are reconciled with the count of the paper records.",
-  'report.zero.check': 'Every count above must be zero before voting starts.',
+  'report.printedAt': 'Date and time',
+  'report.zero.check':
+    'Before voting starts every ballot and voter count above must be zero; each log holds only the entry that opened the polls.',
   'report.openedBy': 'Opened with card',
   'report.closedBy': 'Closed with card',
   'report.signature': 'Signature: ____________________________',
@@ -229,7 +231,9 @@ export const pollWorkerRu: Record<PollWorkerMessageKey, string> = {
   'report.noBallots': 'нет: бюллетени не записывались',
   'report.noTotals':
     'Итогов по вопросам нет: станция их не хранит. Итоги получают расшифровкой у хранителей ключа и сверяют с подсчётом бумажных копий.',
-  'report.zero.check': 'До начала голосования все счётчики выше должны быть равны нулю.',
+  'report.printedAt': 'Дата и время',
+  'report.zero.check':
+    'До начала голосования все счётчики бюллетеней и избирателей выше должны быть равны нулю; в каждом журнале только запись об открытии голосования.',
   'report.openedBy': 'Открыто картой',
   'report.closedBy': 'Закрыто картой',
   'report.signature': 'Подпись: ______________________________',

@@ -11,6 +11,7 @@ import type { BallotMarks } from '../../../core/api/ballot';
 import type { StationStatus } from '../../../core/api/station-api';
 import { SAMPLE_VOTER_IDS } from '../../../core/election/sample';
 import { normalizeVoterId, voterHash } from '../../../core/election/pollbook';
+import { translate } from '../../../core/i18n/messages';
 import { ok } from '../../../core/result';
 import type { ActivationToken } from '../../../hardware/card-reader/card-data';
 import { MemoryEventLogger } from '../../../main/logging';
@@ -107,6 +108,27 @@ describe('polls with reports', () => {
     expect(printer.printed[1]).toContain('ОТЧЁТ О ЗАКРЫТИИ ГОЛОСОВАНИЯ');
     expect((await statusOf(station)).interruptedPrint).toBeNull();
     expect((await station.client.reprintInterrupted({})).ok).toBe(false);
+  });
+
+  it('dates both reports (official documents); the zero report asks for zero counts, not zero log entries', async () => {
+    const printer = new MemoryPrinter();
+    const station = await pollStation(printer);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date(2026, 11, 6, 8, 0));
+      succeeded(await station.client.openPolls({}));
+      vi.setSystemTime(new Date(2026, 11, 6, 20, 5));
+      succeeded(await station.client.closePolls({}));
+    } finally {
+      vi.useRealTimers();
+    }
+    const [zero, closing] = printer.printed;
+    expect(zero).toMatch(/^Дата и время \.+ 2026-12-06 08:00$/m);
+    expect(closing).toMatch(/^Дата и время \.+ 2026-12-06 20:05$/m);
+    // Each log holds its polls-opened entry: the check must not call that count a counter that should be zero.
+    expect(zero).toMatch(/^Записей в журнале бюллетеней \.+ 1$/m);
+    expect(zero).not.toContain('все счётчики выше должны быть равны нулю');
+    expect(zero?.replace(/\s+/g, ' ')).toContain(translate('ru', 'report.zero.check'));
   });
 
   it("refuses every poll-worker request without a signed-in card, and an official's request to a poll worker", async () => {
