@@ -11,6 +11,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -58,6 +59,11 @@ import { prepareValidator } from '../validator/run';
 import { buildValidatorServer } from '../validator/server';
 import { defaultVerifyThreads } from '../validator/verify-pool';
 import { type BenchSuite, type Measurement, median, percentile } from './harness';
+
+/** A folder: the single-threaded ingest runs write CPU profiles there (summary: bench/profile.ts). */
+const PROFILE_DIR = process.env['URNA_BENCH_VALIDATOR_PROFILE'];
+/** `ingest`: only the ingest and proof-bound rows (no HTTP latency, no catch-up processes). */
+const ONLY_INGEST = process.env['URNA_BENCH_VALIDATOR_PARTS'] === 'ingest';
 
 const R1_BALLOTS = 2000;
 const R2_BALLOTS = 150;
@@ -284,6 +290,7 @@ async function ingest(
   const { service } = await inProcessValidator(setup, 0, dataDir, verifyThreads);
   await service.verifyPool?.ready();
   const size = ledger.size('ballots');
+  const profile = PROFILE_DIR !== undefined && verifyThreads === 0 ? await startProfile() : undefined;
   const start = performance.now();
   for (let from = 0; from < size;) {
     const end = ledger.checkpointBetween('ballots', from, Math.min(size, from + BATCH_ENTRIES));
@@ -298,9 +305,28 @@ async function ingest(
     from = end.size;
   }
   const ms = performance.now() - start;
+  if (profile !== undefined && PROFILE_DIR !== undefined)
+    await profile.stop(path.join(PROFILE_DIR, `ingest-${stationName}-${path.basename(dataDir)}.cpuprofile`));
   await service.store.close();
   await service.verifyPool?.close();
   return ms;
+}
+
+/** A CPU profile of this thread from now until `stop`, written as a .cpuprofile file. */
+async function startProfile(): Promise<{ stop(file: string): Promise<void> }> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return {
+    async stop(file) {
+      const { profile } = await session.post('Profiler.stop');
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }
 
 function pureVerify(
@@ -600,8 +626,8 @@ export const validatorSuite: BenchSuite = {
           note: `ingest with ${where(pool)} ÷ pure proof verification on one thread`,
         },
         { name: 'validator.ingest/verify.r2', value: r2Verify.verifyMs / r2Ms, unit: 'x' },
-        ...(await latency(setup)),
-        ...(await catchUp(setup)),
+        ...(ONLY_INGEST ? [] : await latency(setup)),
+        ...(ONLY_INGEST ? [] : await catchUp(setup)),
       ];
       return out;
     } finally {
