@@ -73,10 +73,35 @@ const zodEnglishOnly = {
   },
 };
 
+/**
+ * The base64 of core/ballot/wasm25519.ts field25519Module(), emitted here once so that
+ * no command pays for emitting it at start-up (the bundle gets it as a define).
+ */
+async function field25519Wasm() {
+  const emitter = path.join(outdir, 'field25519-emit.mjs');
+  await build({
+    absWorkingDir: root,
+    entryPoints: ['core/ballot/wasm25519.ts'],
+    outfile: emitter,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+  try {
+    const { field25519Module } = await import(`${pathToFileURL(emitter).href}?t=${Date.now()}`);
+    return Buffer.from(field25519Module()).toString('base64');
+  } finally {
+    rmSync(emitter, { force: true });
+  }
+}
+
 export async function buildCli({ quiet = false } = {}) {
   const started = performance.now();
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
+  const wasm = await field25519Wasm();
   await build({
     absWorkingDir: root,
     entryPoints: {
@@ -98,7 +123,7 @@ export async function buildCli({ quiet = false } = {}) {
     banner: {
       js: "import { createRequire as __urnaCreateRequire } from 'node:module'; const require = __urnaCreateRequire(import.meta.url);",
     },
-    define: { URNA_BUNDLE: 'true' },
+    define: { URNA_BUNDLE: 'true', URNA_FIELD25519_WASM: JSON.stringify(wasm) },
     sourcemap: true,
     plugins: [zodEnglishOnly],
     logLevel: 'warning',

@@ -6,6 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { toBase64 } from '../../../core/encoding/bytes';
+import { field25519Module } from '../../../core/ballot/wasm25519';
 
 const dist = path.resolve('dist/cli');
 const bundled = readdirSync(dist)
@@ -17,5 +19,9 @@ describe('the CLI bundle', () => {
   it("keeps zod's English messages and none of its other 47 locales", () => {
     expect(bundled).toMatch(/zod\/v4\/locales\/en\.js/);
     for (const locale of ['ru', 'de', 'zh-CN', 'he']) expect(bundled).not.toContain(`zod/v4/locales/${locale}.js`);
+  });
+
+  it('carries the WebAssembly field arithmetic emitted at build time, byte for byte what the emitter gives', () => {
+    expect(bundled).toContain(`fromBase64(${JSON.stringify(toBase64(field25519Module()))})`);
   });
 });
