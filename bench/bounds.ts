@@ -56,7 +56,7 @@ export const BELENIOS_FIGURES: Readonly<Record<string, string>> = {
   'startup.node.median': 'peers.start.belenios',
   ...Object.fromEntries(
     ['r1', 'r2'].flatMap((kind) =>
-      ['encrypt', 'verify-one', 'verify-all', 'tally'].map((w) => [
+      ['encrypt', 'verify-one', 'verify-all', 'verify-all-cpu', 'tally'].map((w) => [
         `peers.${kind}.${w}.urna`,
         `peers.${kind}.${w}.belenios`,
       ]),

@@ -21,7 +21,7 @@ const ROUNDS = Number(process.env['URNA_BENCH_STARTUP_ROUNDS'] ?? 7);
 const VERIFY_BALLOTS = 20;
 
 /** CPU seconds of this process's reaped children (cutime + cstime), or undefined off Linux. */
-function reapedChildrenSeconds(): number | undefined {
+export function reapedChildrenSeconds(): number | undefined {
   if (!existsSync('/proc/self/stat')) return undefined;
   const text = readFileSync('/proc/self/stat', 'utf8');
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
