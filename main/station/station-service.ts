@@ -19,7 +19,9 @@ import { electionRuntime, stationSeed, type ElectionRuntime } from './election-r
 import { DEFAULT_DISPLAY, DEFAULT_INACTIVITY, type StationServiceDeps } from './station-deps';
 import { shortConfirmationCode } from '../../core/api/ballot';
 import type { StationRefusal } from '../../core/api/refusals';
+import { DEFAULT_AUDIO_SETTINGS } from '../../core/api/station-api';
 import type {
+  AudioSettings,
   DisplaySettings,
   InactivityTimeouts,
   InterruptedPrintView,
@@ -50,6 +52,7 @@ import {
 
 export class StationService {
   private display: DisplaySettings = DEFAULT_DISPLAY;
+  private audio: AudioSettings = DEFAULT_AUDIO_SETTINGS;
   private ballotLog: BallotLogState;
   private session: VoterSession = NO_SESSION;
   private election: ElectionRuntime | null;
@@ -138,6 +141,7 @@ export class StationService {
     return {
       pollsState: this.ballotLog.polls,
       display: this.display,
+      audio: this.audio,
       session: toVoterSessionView(this.session, this.inactivity),
     };
   }
@@ -154,6 +158,17 @@ export class StationService {
     }
     this.voterWasActive();
     return this.display;
+  }
+
+  /** The voter's audio ballot settings; like the display, they reset when the session ends. */
+  setAudioSettings(change: Partial<AudioSettings>): AudioSettings {
+    const next: AudioSettings = { ...this.audio, ...definedOnly(change) };
+    if (JSON.stringify(next) !== JSON.stringify(this.audio)) {
+      this.deps.logger.log('audio.settings-changed', { from: this.audio, to: next, outcome: 'success' });
+      this.audio = next;
+    }
+    this.voterWasActive();
+    return this.audio;
   }
 
   touchVoterSession(): VoterScreen {
@@ -244,6 +259,10 @@ export class StationService {
   }
 
   resetDisplay(): void {
+    if (this.audio !== DEFAULT_AUDIO_SETTINGS) {
+      this.deps.logger.log('audio.settings-reset', {});
+      this.audio = DEFAULT_AUDIO_SETTINGS;
+    }
     if (this.display === DEFAULT_DISPLAY) return;
     this.deps.logger.log('display.settings-reset', {});
     this.display = DEFAULT_DISPLAY;
