@@ -177,6 +177,12 @@ describe('the audio ballot with the keypad', () => {
     const marked = await press('Numpad5');
     expect(marked.phrases.slice(0, 2)).toEqual(['option:council-district-1:bogdanov-ilya', 'msg:audio.marked']);
     expect(marked.phrases).toContain('number:2');
+    if (language === 'ru') {
+      // For the pictures in docs/audio/: the screen shown for a moment, keypad focus on the choice just marked.
+      expect((await press('NumpadDecimal')).phrases).toEqual(['msg:audio.screenShown']);
+      await page.screenshot({ path: path.join(SCREENS, 'audio-02-contest-focus.png') });
+      await press('NumpadDecimal');
+    }
     // Help repeats this screen's instructions.
     expect((await press('NumpadMultiply')).phrases[0]).toBe('msg:audio.help.contest');
 
@@ -200,7 +206,7 @@ describe('the audio ballot with the keypad', () => {
     expect(review.phrases).toContain(`char:${writeIn[0]}`);
     const undervote = await press('Numpad6', 'msg:review.undervote.heading');
     expect(undervote.phrases).toContain('contest:council-district-1:title');
-    if (language === 'ru') await page.screenshot({ path: path.join(SCREENS, 'audio-02-undervote-blanked.png') });
+    if (language === 'ru') await page.screenshot({ path: path.join(SCREENS, 'audio-03-undervote-blanked.png') });
 
     const confirm = await press('Numpad6', 'msg:confirm.heading');
     const code = station.service.voterScreen().session;
@@ -219,7 +225,7 @@ describe('the audio ballot with the keypad', () => {
     );
     if (language === 'ru') {
       await press('NumpadDecimal');
-      await page.screenshot({ path: path.join(SCREENS, 'audio-03-done-shown.png') });
+      await page.screenshot({ path: path.join(SCREENS, 'audio-04-done-shown.png') });
     }
     await seek('msg:done.finish');
     await page.keyboard.press('Numpad5');
