@@ -4,10 +4,11 @@
  * and the clips in DIR/audio/. Sign DIR/definition.json next; keep the audio
  * folder beside the package on the removable media.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { AUDIO_DIR, checkElectionAudio } from '../../core/audio/manifest';
+import { AUDIO_DIR } from '../../core/audio/manifest';
+import { checkAudioInFolder } from '../../main/election/election-audio';
 import type { ElectionDefinition } from '../../core/election/definition';
 import type { ElectionError } from '../../core/election/errors';
 import { ELECTION_PACKAGE_FORMAT, parseDefinitionBeforeCeremony } from '../../core/election/package';
@@ -19,11 +20,7 @@ import { parseJsonFile } from '../../core/election/package';
 
 /** The audio of a package or definition in `file`, checked against the clips in the audio folder beside it. */
 export function checkAudioBeside(file: string, definition: ElectionDefinition): ElectionError[] {
-  const dir = path.dirname(file);
-  return checkElectionAudio(definition, (name) => {
-    const clip = path.join(dir, name);
-    return existsSync(clip) ? new Uint8Array(readFileSync(clip)) : undefined;
-  });
+  return checkAudioInFolder(path.dirname(file), definition);
 }
 
 type AudioOptions = { out: string; reuse?: string; lang?: string };

@@ -72,12 +72,20 @@ export type DecodedClip = {
   readonly samples: Float32Array;
 };
 
+type WavLayout = {
+  readonly tag: number;
+  readonly bits: number;
+  readonly rate: number;
+  readonly body: number;
+  readonly end: number;
+};
+
 /**
- * Reads a mono WAVE file: µ-law (the package's clips) or 16-bit PCM (what
- * espeak-ng writes). A size of 0x7fffffff in the data chunk (espeak-ng writing to
- * a pipe cannot seek back) means "to the end of the file".
+ * Finds a mono WAVE file's format and samples: µ-law (the package's clips) or
+ * 16-bit PCM (what espeak-ng writes). A size of 0x7fffffff in the data chunk
+ * (espeak-ng writing to a pipe cannot seek back) means "to the end of the file".
  */
-export function decodeWav(bytes: Bytes): DecodedClip | string {
+export function readWavLayout(bytes: Bytes): WavLayout | string {
   if (bytes.length < 12) return 'too short for a WAVE file';
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (ascii(view, 0, 4) !== 'RIFF' || ascii(view, 8, 4) !== 'WAVE') return 'not a RIFF/WAVE file';
@@ -98,22 +106,32 @@ export function decodeWav(bytes: Bytes): DecodedClip | string {
     } else if (id === 'data') {
       if (format === undefined) return 'data chunk before fmt chunk';
       if (format.channels !== 1) return `${format.channels} channels, expected mono`;
+      const supported =
+        (format.tag === WAVE_FORMAT_MULAW && format.bits === 8) ||
+        (format.tag === WAVE_FORMAT_PCM && format.bits === 16);
+      if (!supported) return `unsupported encoding (format ${format.tag}, ${format.bits} bits)`;
       const end = Math.min(bytes.length, size >= 0x7fff_0000 ? bytes.length : body + size);
-      if (format.tag === WAVE_FORMAT_MULAW && format.bits === 8) {
-        const samples = new Float32Array(end - body);
-        for (let i = 0; i < samples.length; i++) samples[i] = MULAW_TABLE[bytes[body + i] ?? 0xff] ?? 0;
-        return { sampleRate: format.rate, samples };
-      }
-      if (format.tag === WAVE_FORMAT_PCM && format.bits === 16) {
-        const samples = new Float32Array(Math.floor((end - body) / 2));
-        for (let i = 0; i < samples.length; i++) samples[i] = view.getInt16(body + 2 * i, true) / 32_768;
-        return { sampleRate: format.rate, samples };
-      }
-      return `unsupported encoding (format ${format.tag}, ${format.bits} bits)`;
+      return { tag: format.tag, bits: format.bits, rate: format.rate, body, end };
     }
     offset = body + size + (size % 2);
   }
   return 'no data chunk';
+}
+
+/** Decodes a mono WAVE file (see readWavLayout) to samples in [-1, 1). */
+export function decodeWav(bytes: Bytes): DecodedClip | string {
+  const layout = readWavLayout(bytes);
+  if (typeof layout === 'string') return layout;
+  const { body, end } = layout;
+  if (layout.tag === WAVE_FORMAT_MULAW) {
+    const samples = new Float32Array(end - body);
+    for (let i = 0; i < samples.length; i++) samples[i] = MULAW_TABLE[bytes[body + i] ?? 0xff] ?? 0;
+    return { sampleRate: layout.rate, samples };
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const samples = new Float32Array(Math.floor((end - body) / 2));
+  for (let i = 0; i < samples.length; i++) samples[i] = view.getInt16(body + 2 * i, true) / 32_768;
+  return { sampleRate: layout.rate, samples };
 }
 
 export type ClipStats = { readonly durationMs: number; readonly rms: number; readonly peak: number };

@@ -5,11 +5,11 @@
  * through `getAudioClip`, which hands out a clip only if the loaded manifest names
  * it and its bytes still hash to that name.
  */
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AUDIO_DIR, checkElectionAudio, clipFileName, type AudioManifest } from '../../core/audio/manifest';
-import { toHex, type Bytes } from '../../core/encoding/bytes';
-import { sha256 } from '../../core/encoding/hash';
+import type { Bytes } from '../../core/encoding/bytes';
 import type { ElectionDefinition } from '../../core/election/definition';
 import type { ElectionError } from '../../core/election/errors';
 
@@ -17,17 +17,36 @@ function readIfPresent(file: string): Bytes | undefined {
   return existsSync(file) ? new Uint8Array(readFileSync(file)) : undefined;
 }
 
-/** Every problem with the audio beside a package in `dir`: none means every clip is there and matches. */
-export function checkAudioInFolder(dir: string, definition: ElectionDefinition): ElectionError[] {
-  return checkElectionAudio(definition, (name) => readIfPresent(path.join(dir, name)));
+/** SHA-256 as hex with Node's native hash: megabytes of clips are checked at every load. */
+export function nodeSha256Hex(bytes: Bytes): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** Copies the checked clips from the media to the data folder (clips already there are kept: same name, same bytes). */
-export function copyAudioClips(fromDir: string, dataDir: string, manifest: AudioManifest): void {
-  mkdirSync(path.join(dataDir, AUDIO_DIR), { recursive: true, mode: 0o700 });
+/**
+ * Every problem with the audio beside a package in `dir` (`audio/<hash>.wav`, or
+ * with `flat`, the clips directly in `dir` as assets/sample-audio/ holds them):
+ * none means every clip is there and matches.
+ */
+export function checkAudioInFolder(dir: string, definition: ElectionDefinition, flat = false): ElectionError[] {
+  return checkElectionAudio(
+    definition,
+    (name) => readIfPresent(path.join(dir, flat ? path.basename(name) : name)),
+    nodeSha256Hex,
+  );
+}
+
+/**
+ * Copies the checked clips from beside a package (`audio/<hash>.wav`, or the clips
+ * flat in `fromDir`, as assets/sample-audio/ holds them) to `toDir/audio/`. Clips
+ * already there are kept: same name, same bytes.
+ */
+export function copyAudioClips(fromDir: string, toDir: string, manifest: AudioManifest): void {
+  mkdirSync(path.join(toDir, AUDIO_DIR), { recursive: true, mode: 0o700 });
   for (const clip of manifest.clips) {
-    const target = path.join(dataDir, clipFileName(clip));
-    if (!existsSync(target)) copyFileSync(path.join(fromDir, clipFileName(clip)), target);
+    const target = path.join(toDir, clipFileName(clip));
+    if (existsSync(target)) continue;
+    const beside = path.join(fromDir, clipFileName(clip));
+    copyFileSync(existsSync(beside) ? beside : path.join(fromDir, `${clip.sha256}.wav`), target);
   }
 }
 
@@ -39,5 +58,5 @@ export function readAudioClip(
 ): Bytes | undefined {
   if (manifest === undefined || !manifest.clips.some((c) => c.sha256 === clipSha256)) return undefined;
   const bytes = readIfPresent(path.join(dataDir, clipFileName({ sha256: clipSha256 })));
-  return bytes !== undefined && toHex(sha256(bytes)) === clipSha256 ? bytes : undefined;
+  return bytes !== undefined && nodeSha256Hex(bytes) === clipSha256 ? bytes : undefined;
 }

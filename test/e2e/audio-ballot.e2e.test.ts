@@ -10,7 +10,7 @@
  *
  * Screenshots of the audio mode go to artifacts/screens/audio-*.png.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,7 @@ import { activateVoterSession } from '../../main/station/check-in';
 import { openPolls } from '../../main/station/polls';
 import { launchChromium } from '../support/chromium';
 import { sampleAudioManifest } from '../support/election';
+import { printoutLog } from '../support/printouts';
 import { POLL_WORKER, startTestStation, type TestStation } from '../support/station';
 import { openBridgedRenderer, type BridgedPage } from '../support/test-bridge';
 import { waitFor } from '../support/wait-for';
@@ -74,6 +75,8 @@ describe('the audio ballot with the keypad', () => {
     await station?.close();
     await devices?.stop();
   });
+
+  const printouts = () => printoutLog(devices, RECEIPTS);
 
   async function played(): Promise<Played[]> {
     return page.evaluate(() => (window as unknown as { __played: Played[] }).__played);
@@ -215,12 +218,12 @@ describe('the audio ballot with the keypad', () => {
     expect(confirm.phrases.filter((p) => p.startsWith('char:')).filter((p) => p !== 'char: ')).toEqual(spelled);
 
     await seek('msg:confirm.cast');
-    const before = printed();
+    const before = printouts().count();
     const heardBefore = (await played()).length;
     await press('Numpad5');
     const done = await waitForSpeech('msg:done.heading', heardBefore);
     expect(done.phrases).toContain('msg:audio.help.done');
-    const paper = (await printoutsSince(before)).find(
+    const paper = (await printouts().since(before)).find(
       (p) => p.includes('PAPER RECORD') || p.includes('БУМАЖНАЯ КОПИЯ'),
     );
     if (language === 'ru') {
@@ -249,23 +252,6 @@ describe('the audio ballot with the keypad', () => {
     if (!heard) throw new Error('nothing heard');
     expectSpeech(heard);
     return heard;
-  }
-
-  function printed(): number {
-    try {
-      return readdirSync(RECEIPTS).filter((f) => f.endsWith('.txt')).length;
-    } catch {
-      return 0;
-    }
-  }
-
-  async function printoutsSince(before: number): Promise<string[]> {
-    await devices.printer.flushRenders();
-    return readdirSync(RECEIPTS)
-      .filter((f) => f.endsWith('.txt'))
-      .sort()
-      .slice(before)
-      .map((f) => readFileSync(path.join(RECEIPTS, f), 'utf8'));
   }
 
   it('in Russian: the keypad alone, the screen dark, the ballot as the keys chose it', async () => {

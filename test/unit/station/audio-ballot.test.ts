@@ -14,9 +14,11 @@ import { decodeWav, clipStats } from '../../../core/audio/wav';
 import { fromBase64 } from '../../../core/encoding/bytes';
 import { SAMPLE_VOTER_IDS } from '../../../core/election/sample';
 import { loadElectionPackage } from '../../../main/station/setup';
-import { sampleAudioManifest } from '../../support/election';
+import { MemoryEventLogger } from '../../../main/logging';
+import { openStation } from '../../../main/station/open-station';
+import { SAMPLE_AUDIO_DIR, sampleAudioManifest } from '../../support/election';
 import { waitFor } from '../../support/wait-for';
-import { startTestStation, succeeded, type TestStation } from '../../support/station';
+import { startTestStation, succeeded, testClient, type TestStation } from '../../support/station';
 
 let stations: TestStation[] = [];
 let media: string[] = [];
@@ -107,5 +109,28 @@ describe('the audio ballot at the station', () => {
     });
     expect(succeeded(await station.client.getVoterSession({})).audio).toEqual(DEFAULT_AUDIO_SETTINGS);
     expect(station.logger.events.map((e) => e.eventId)).toContain('audio.settings-reset');
+  });
+});
+
+describe('the demo station', () => {
+  it('carries the sample audio ballot when the committed clips are there', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'urna-demo-audio-'));
+    media.push(dataDir);
+    const demo = openStation({
+      dataDir,
+      mode: 'demo',
+      logger: new MemoryEventLogger(),
+      demoAudioDir: SAMPLE_AUDIO_DIR,
+    });
+    try {
+      const client = testClient(demo.handlers, new MemoryEventLogger());
+      const clips = succeeded(await client.getAudioClips({}));
+      expect(clips).toHaveLength(sampleAudioManifest().clips.length);
+      const first = clips[0];
+      if (first === undefined) throw new Error('no clips');
+      expect(succeeded(await client.getAudioClip({ sha256: first.sha256 })).wavBase64.length).toBeGreaterThan(100);
+    } finally {
+      await demo.close();
+    }
   });
 });
