@@ -61,6 +61,7 @@ if (!app.requestSingleInstanceLock()) {
   app
     .whenReady()
     .then(async () => {
+      if (!options.panelDpi.ok) throw new Error(options.panelDpi.error);
       const appRoot = app.getAppPath();
       serveRenderer(path.join(appRoot, 'dist', 'renderer'));
       useSqliteNativeBinding(electronNativeBinding(appRoot));
@@ -87,6 +88,7 @@ if (!app.requestSingleInstanceLock()) {
         syncToValidators,
         // The sample election's audio ballot, as committed; a demo without it has no audio ballot.
         demoAudioDir: path.join(appRoot, 'assets', 'sample-audio'),
+        panelDpi: options.panelDpi.value,
       });
       registerStationApi(station.handlers, logger, () => kioskWindow);
       kioskWindow = await createKioskWindow({ appRoot, dev: options.dev });

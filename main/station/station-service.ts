@@ -16,20 +16,21 @@
  */
 import type { BallotView } from '../../core/api/ballot';
 import { electionRuntime, stationSeed, type ElectionRuntime } from './election-runtime';
-import { DEFAULT_DISPLAY, DEFAULT_INACTIVITY, type StationServiceDeps } from './station-deps';
+import { DEFAULT_DISPLAY, DEFAULT_INACTIVITY, inactivityFor, type StationServiceDeps } from './station-deps';
 import { shortConfirmationCode } from '../../core/api/ballot';
 import type { StationRefusal } from '../../core/api/refusals';
-import { DEFAULT_AUDIO_SETTINGS } from '../../core/api/station-api';
-import type {
-  AudioSettings,
-  DisplaySettings,
-  InactivityTimeouts,
-  InterruptedPrintView,
-  PollsState,
-  RecordingFailedView,
-  SelfTestView,
-  StationStatus,
-  VoterScreen,
+import {
+  DEFAULT_AUDIO_SETTINGS,
+  DEFAULT_PANEL_DPI,
+  type AudioSettings,
+  type DisplaySettings,
+  type InactivityTimeouts,
+  type InterruptedPrintView,
+  type PollsState,
+  type RecordingFailedView,
+  type SelfTestView,
+  type StationStatus,
+  type VoterScreen,
 } from '../../core/api/station-api';
 import { type BallotManifest, type ElectionContext } from '../../core/ballot';
 import { toBallotManifest } from '../../core/election/manifest';
@@ -142,7 +143,8 @@ export class StationService {
       pollsState: this.ballotLog.polls,
       display: this.display,
       audio: this.audio,
-      session: toVoterSessionView(this.session, this.inactivity),
+      panel: { dpi: this.deps.panelDpi ?? DEFAULT_PANEL_DPI },
+      session: toVoterSessionView(this.session, this.voterInactivity()),
     };
   }
 
@@ -254,6 +256,11 @@ export class StationService {
     else this.stopInactivityTimer();
   }
 
+  /** The idle time the voter at the kiosk gets, with their display settings. */
+  voterInactivity(): InactivityTimeouts {
+    return inactivityFor(this.inactivity, this.display);
+  }
+
   voterWasActive(): void {
     if (awaitsVoter(this.session)) this.startInactivityTimer();
   }
@@ -310,7 +317,7 @@ export class StationService {
   private startInactivityTimer(): void {
     this.stopInactivityTimer();
     if (this.closed) return;
-    this.inactivityTimer = setTimeout(() => this.inactivityExpired(), this.inactivity.endAfterMs);
+    this.inactivityTimer = setTimeout(() => this.inactivityExpired(), this.voterInactivity().endAfterMs);
     this.inactivityTimer.unref();
   }
 

@@ -50,6 +50,8 @@ export type TestStationOptions = {
   /** With `sampleElection`: the sample carries its audio ballot, clips in the data folder. */
   readonly audio?: boolean;
   readonly inactivity?: InactivityTimeouts;
+  /** The kiosk panel's density (the station's `--panel-dpi`). */
+  readonly panelDpi?: number;
   readonly ballotPrinter?: DocumentPrinter;
   readonly random?: RandomSource;
   /** Sign-in through a card reader the test controls (`signIn`), instead of the devices' reader. */
@@ -183,6 +185,7 @@ function openTestStation(dataDir: string, options: TestStationOptions): TestStat
     logger,
     devices: options.devices,
     inactivity: options.inactivity,
+    panelDpi: options.panelDpi,
     ballotPrinter: options.ballotPrinter,
     random: options.random,
     ...(staffReader ? { staffCardReader: staffReader } : {}),
