@@ -16,6 +16,7 @@ import { SAMPLE_VOTER_IDS } from '../../../core/election/sample';
 import { loadElectionPackage } from '../../../main/station/setup';
 import { MemoryEventLogger } from '../../../main/logging';
 import { openStation } from '../../../main/station/open-station';
+import { MemoryPrinter } from '../../support/memory-printer';
 import { SAMPLE_AUDIO_DIR, sampleAudioManifest } from '../../support/election';
 import { waitFor } from '../../support/wait-for';
 import { startTestStation, succeeded, testClient, type TestStation } from '../../support/station';
@@ -87,6 +88,7 @@ describe('the audio ballot at the station', () => {
       precinctId: 'uik-1202',
       sampleElection: true,
       audio: true,
+      ballotPrinter: new MemoryPrinter(),
       staffReader: true,
       inactivity: { warnAfterMs: 100, endAfterMs: 300 },
     });
