@@ -28,7 +28,7 @@ import {
 } from '../core/ballot';
 import { decodeRistretto, encodeRistretto } from '../core/ballot/fast25519';
 import type { Bytes } from '../core/encoding/bytes';
-import { bytesEqual, fromBase64Url } from '../core/encoding/bytes';
+import { bytesEqual, fromBase64Url, toBase64Url } from '../core/encoding/bytes';
 import type { LogKind, StationId } from '../core/ids';
 import { CompactMerkleTree, perfectSubtreesOf, type StoredNode, type SubtreeHashSource } from '../core/ledger/merkle';
 import type { BallotPlace } from '../core/record/ballot-uniqueness';
@@ -271,6 +271,9 @@ export function lookupKeysOf(entries: readonly ParsedEntryText[], extra?: Lookup
   return { ballotIds, voterHashes, alphas };
 }
 
+/** 32 bytes as unpadded base64url, canonical: the last character's two spare bits clear. */
+const CANONICAL_32 = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
+
 /** The bytes an α key names in the store, or undefined for text that is not base64url. */
 export function alphaBytes(alpha: string): Buffer | undefined {
   try {
@@ -304,7 +307,7 @@ export class PrefetchedLookups {
     }
     this.ballotPlaces = new Map(rows.ballotPlaces.map((p) => [p.ballotId, { stationId: p.stationId, index: p.index }]));
     this.alphaPlaces = new Map(
-      rows.alphaPlaces.map((p) => [Buffer.from(p.alpha).toString('hex'), { stationId: p.stationId, index: p.index }]),
+      rows.alphaPlaces.map((p) => [toBase64Url(p.alpha), { stationId: p.stationId, index: p.index }]),
     );
   }
 
@@ -336,10 +339,15 @@ export class PrefetchedLookups {
   }
 
   placeOfAlpha(alpha: string): BallotPlace | undefined {
-    const bytes = alphaBytes(alpha);
-    if (bytes === undefined) return undefined;
+    // Keyed by the canonical spelling of the bytes: a decoded ballot's α already is one.
+    let key = alpha;
+    if (!CANONICAL_32.test(alpha)) {
+      const bytes = alphaBytes(alpha);
+      if (bytes === undefined) return undefined;
+      key = toBase64Url(bytes);
+    }
     if (!this.keys.alphas.has(alpha)) this.misses.alphas.add(alpha);
-    return this.alphaPlaces.get(bytes.toString('hex'));
+    return this.alphaPlaces.get(key);
   }
 }
 
