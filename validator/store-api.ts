@@ -26,7 +26,7 @@ import {
   type EncryptedBallot,
   type EncryptedBallotRecord,
 } from '../core/ballot';
-import { decodeRistretto, encodeRistretto } from '../core/ballot/fast25519';
+import { decodeRistretto, encodeRistretto, sumOfPoints } from '../core/ballot/fast25519';
 import type { Bytes } from '../core/encoding/bytes';
 import { bytesEqual, fromBase64Url, toBase64Url } from '../core/encoding/bytes';
 import type { LogKind, StationId } from '../core/ids';
@@ -393,7 +393,8 @@ export function totalsAfter(
   checked: CheckedBatch,
 ): { sums: { contest: string; selection: string; alpha: Buffer; beta: Buffer }[]; contestCounts: Map<string, number> } {
   const key = (contest: string, selection: string) => `${contest}\u0000${selection}`;
-  const sums = new Map<string, { contest: string; selection: string; alpha: SumPoint; beta: SumPoint }>();
+  // Each sum's terms first, added once at the end: the stored sum, then the cast ballots' α and β in order.
+  const sums = new Map<string, { contest: string; selection: string; alphas: SumPoint[]; betas: SumPoint[] }>();
   const byKey = new Map(stored.map((r) => [key(r.contest, r.selection), r]));
   const contestCounts = new Map<string, number>();
   for (const ballot of checked.cast) {
@@ -407,15 +408,13 @@ export function totalsAfter(
           sum = {
             contest: contest.contestId,
             selection: s.selectionId,
-            alpha: row === undefined ? Point.ZERO : storedSum(row.alpha),
-            beta: row === undefined ? Point.ZERO : storedSum(row.beta),
+            alphas: row === undefined ? [] : [storedSum(row.alpha)],
+            betas: row === undefined ? [] : [storedSum(row.beta)],
           };
+          sums.set(k, sum);
         }
-        sums.set(k, {
-          ...sum,
-          alpha: sum.alpha.add(s.ciphertext.alpha.point),
-          beta: sum.beta.add(s.ciphertext.beta.point),
-        });
+        sum.alphas.push(s.ciphertext.alpha.point);
+        sum.betas.push(s.ciphertext.beta.point);
       }
     }
   }
@@ -423,8 +422,8 @@ export function totalsAfter(
     sums: [...sums.values()].map((s) => ({
       contest: s.contest,
       selection: s.selection,
-      alpha: Buffer.from(encodeRistretto(s.alpha)),
-      beta: Buffer.from(encodeRistretto(s.beta)),
+      alpha: Buffer.from(encodeRistretto(sumOfPoints(s.alphas))),
+      beta: Buffer.from(encodeRistretto(sumOfPoints(s.betas))),
     })),
     contestCounts,
   };
