@@ -613,7 +613,10 @@ export const validatorSuite: BenchSuite = {
       r1.ledger.close();
       r2.ledger.close();
       const rate = (count: number, t: Timed) => (count * 1000) / t.ms;
-      const where = (n: number) => (n === 0 ? 'proofs checked on the service thread' : `proofs on ${n} worker threads`);
+      const where = (n: number) =>
+        n === 0
+          ? 'proofs checked on the service thread'
+          : `proofs on ${n} worker thread${n === 1 ? '' : 's'} and the service thread`;
       const shape = (
         label: 'r1' | 'r2',
         count: number,
