@@ -59,6 +59,18 @@ export type DisplaySettings = {
   readonly highContrast: boolean;
 };
 
+/**
+ * The kiosk's panel, so the screens can size text and targets in millimetres:
+ * its density in physical pixels per inch. The station is configured with it
+ * (`--panel-dpi`); the screens divide by the window's device pixel ratio.
+ */
+export type PanelView = { readonly dpi: number };
+
+/** A 15.6" 1920×1080 panel, the kiosk this station is built for. */
+export const DEFAULT_PANEL_DPI = 141;
+/** Densities a panel can plausibly have; anything else is a configuration mistake. */
+export const PANEL_DPI_RANGE = { min: 60, max: 400 } as const;
+
 /** A device as the poll worker sees it: a state name and whether it can be used. */
 export type DeviceStatus = {
   readonly state: string;
@@ -289,6 +301,7 @@ export type VoterSessionView =
 export type VoterScreen = {
   readonly pollsState: PollsState;
   readonly display: DisplaySettings;
+  readonly panel: PanelView;
   readonly session: VoterSessionView;
 };
 

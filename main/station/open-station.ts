@@ -70,6 +70,8 @@ export type OpenStationOptions = {
   readonly devices?: StationDevicesConfig;
   /** How long a voter may be idle; tests shorten it. */
   readonly inactivity?: InactivityTimeouts;
+  /** The kiosk panel's density in pixels per inch (default 141, a 15.6" 1920×1080 panel). */
+  readonly panelDpi?: number;
   /** The CSPRNG for ballot ids and nonces; tests may pass a deterministic one. */
   readonly random?: RandomSource;
   /** A printer other than the serial driver of `devices` (an in-memory one in unit tests). */
@@ -238,6 +240,7 @@ export function openStation(options: OpenStationOptions): OpenStation {
     electionProblem: election.problem,
     ballotLog,
     inactivity: options.inactivity,
+    panelDpi: options.panelDpi,
     pollBook,
     staff: auth,
     printing,

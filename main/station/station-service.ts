@@ -16,18 +16,19 @@
  */
 import type { BallotView } from '../../core/api/ballot';
 import { electionRuntime, stationSeed, type ElectionRuntime } from './election-runtime';
-import { DEFAULT_DISPLAY, DEFAULT_INACTIVITY, type StationServiceDeps } from './station-deps';
+import { DEFAULT_DISPLAY, DEFAULT_INACTIVITY, inactivityFor, type StationServiceDeps } from './station-deps';
 import { shortConfirmationCode } from '../../core/api/ballot';
 import type { StationRefusal } from '../../core/api/refusals';
-import type {
-  DisplaySettings,
-  InactivityTimeouts,
-  InterruptedPrintView,
-  PollsState,
-  RecordingFailedView,
-  SelfTestView,
-  StationStatus,
-  VoterScreen,
+import {
+  DEFAULT_PANEL_DPI,
+  type DisplaySettings,
+  type InactivityTimeouts,
+  type InterruptedPrintView,
+  type PollsState,
+  type RecordingFailedView,
+  type SelfTestView,
+  type StationStatus,
+  type VoterScreen,
 } from '../../core/api/station-api';
 import { type BallotManifest, type ElectionContext } from '../../core/ballot';
 import { toBallotManifest } from '../../core/election/manifest';
@@ -138,7 +139,8 @@ export class StationService {
     return {
       pollsState: this.ballotLog.polls,
       display: this.display,
-      session: toVoterSessionView(this.session, this.inactivity),
+      panel: { dpi: this.deps.panelDpi ?? DEFAULT_PANEL_DPI },
+      session: toVoterSessionView(this.session, this.voterInactivity()),
     };
   }
 
@@ -239,6 +241,11 @@ export class StationService {
     else this.stopInactivityTimer();
   }
 
+  /** The idle time the voter at the kiosk gets, with their display settings. */
+  voterInactivity(): InactivityTimeouts {
+    return inactivityFor(this.inactivity, this.display);
+  }
+
   voterWasActive(): void {
     if (awaitsVoter(this.session)) this.startInactivityTimer();
   }
@@ -291,7 +298,7 @@ export class StationService {
   private startInactivityTimer(): void {
     this.stopInactivityTimer();
     if (this.closed) return;
-    this.inactivityTimer = setTimeout(() => this.inactivityExpired(), this.inactivity.endAfterMs);
+    this.inactivityTimer = setTimeout(() => this.inactivityExpired(), this.voterInactivity().endAfterMs);
     this.inactivityTimer.unref();
   }
 

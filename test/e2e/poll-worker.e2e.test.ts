@@ -50,7 +50,7 @@ async function openDeskRig(
   const devices = await startDemoDevices({ logger: new MemoryEventLogger(), renderDir });
   const station = await makeStation(devices);
   const browser: Browser = await launchChromium();
-  const bridged: BridgedPage = await openBridgedRenderer(browser, station, { viewport: { width: 1280, height: 1000 } });
+  const bridged: BridgedPage = await openBridgedRenderer(browser, station, { viewport: { width: 1920, height: 1080 } });
   const page = bridged.page;
   await page.getByTestId('bar-printer').and(page.locator('[data-state="ready"]')).waitFor(WAIT);
   return {

@@ -279,7 +279,7 @@ describe('the voter at the kiosk', () => {
     await page.getByTestId('finish').click();
     await page.getByTestId('waiting-screen').waitFor(WAIT);
     // The next voter starts from the default settings.
-    expect(station.service.status().display).toEqual({ language: 'ru', textSize: 1, highContrast: false });
+    expect(station.service.status().display).toEqual({ language: 'ru', textSize: 2, highContrast: false });
   });
 
   it('a challenge in high contrast: the published plaintext and nonce recompute the ballot and its code; the voter then casts', async () => {

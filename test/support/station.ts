@@ -40,6 +40,8 @@ export type TestStationOptions = {
   /** Load the signed sample election (its id becomes the station's election id). */
   readonly sampleElection?: boolean;
   readonly inactivity?: InactivityTimeouts;
+  /** The kiosk panel's density (the station's `--panel-dpi`). */
+  readonly panelDpi?: number;
   readonly ballotPrinter?: DocumentPrinter;
   readonly random?: RandomSource;
   /** Sign-in through a card reader the test controls (`signIn`), instead of the devices' reader. */
@@ -166,6 +168,7 @@ function openTestStation(dataDir: string, options: TestStationOptions): TestStat
     logger,
     devices: options.devices,
     inactivity: options.inactivity,
+    panelDpi: options.panelDpi,
     ballotPrinter: options.ballotPrinter,
     random: options.random,
     ...(staffReader ? { staffCardReader: staffReader } : {}),

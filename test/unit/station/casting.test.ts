@@ -164,7 +164,7 @@ describe('casting a ballot', () => {
       phase: 'none',
       lastEnded: 'cast',
     });
-    expect((await statusOf(station)).display).toEqual({ language: 'ru', textSize: 1, highContrast: false });
+    expect((await statusOf(station)).display).toEqual({ language: 'ru', textSize: 2, highContrast: false });
   });
 
   it('makes an overvote impossible: the marks are refused and nothing is recorded', async () => {
