@@ -138,7 +138,7 @@ export const pollWorkerEn = {
   'pw.checkIn.refused.ledger-append-failed':
     'The station could not record the check-in. Nothing was recorded: call technical support.',
   'pw.checkIn.refused.printer-not-ready':
-    'Not started: the printer cannot print, so the voter could not get a paper record. Nothing was recorded. Fix the printer (below), then try again.',
+    'Not started: the printer cannot print, so the voter could not get a paper record. Nothing was recorded. Fix the printer, then try again:',
   'pw.reissue.heading': 'A checked-in voter without a ballot',
   'pw.reissue.explain':
     'Voters checked in here without a ballot cast or pending: {count} (a voided ballot, a kiosk that stopped before the cast, a voter who stepped away). If this voter is one of them, type their voter id above and issue a new ballot.',
@@ -371,7 +371,7 @@ export const pollWorkerRu: Record<PollWorkerMessageKey, string> = {
   'pw.checkIn.refused.ledger-append-failed':
     'Станция не смогла записать регистрацию. Ничего не записано: вызовите техническую поддержку.',
   'pw.checkIn.refused.printer-not-ready':
-    'Не начато: принтер не может печатать, и избиратель не получил бы бумажную копию. Ничего не записано. Устраните неисправность принтера (ниже) и повторите.',
+    'Не начато: принтер не может печатать, и избиратель не получил бы бумажную копию. Ничего не записано. Устраните неисправность принтера и повторите:',
   'pw.reissue.heading': 'Зарегистрированный избиратель без бюллетеня',
   'pw.reissue.explain':
     'Зарегистрировано здесь избирателей без опущенного или ожидающего бюллетеня: {count} (бюллетень аннулирован, станция остановилась до опускания, избиратель отошёл). Если этот избиратель среди них, введите его номер выше и выдайте новый бюллетень.',
