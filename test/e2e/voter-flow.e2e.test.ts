@@ -58,7 +58,7 @@ describe('the voter at the kiosk', () => {
     browser = await launchChromium();
     bridged = await openBridgedRenderer(browser, station, { viewport: { width: 1280, height: 900 } });
     page = bridged.page;
-    await page.getByTestId('printer-state').and(page.locator('[data-state="ready"]')).waitFor(WAIT);
+    await page.getByTestId('bar-printer').and(page.locator('[data-state="ready"]')).waitFor(WAIT);
   });
 
   afterAll(async () => {
@@ -447,6 +447,7 @@ describe('the voter at the kiosk', () => {
     });
     expect(resolved.ok).toBe(true);
     await page.getByTestId('waiting-screen').waitFor(WAIT);
+    await page.getByTestId('desk-details').click();
     await expect.poll(() => page.getByTestId('pending-ballots').getAttribute('data-count'), WAIT).toBe('0');
     expect(await page.getByTestId('ballots-voided').textContent()).toBe('1');
     await shot('42-status-after-void-ru');
