@@ -36,10 +36,11 @@ import { parseAddCheckpointRequest } from '../core/ledger/witness-protocol';
 import { describeNoteError, formatNote, formatSignatureLine, parseNote, type NoteSignature } from '../core/ledger/note';
 import { CompactMerkleTree, EMPTY_ROOT, verifyConsistency, type StoredNode } from '../core/ledger/merkle';
 import { err, ok, type Result } from '../core/result';
-import { checkEntries, initialLogState } from './checks';
+import { checkEntries, initialLogState, parseEntryTexts } from './checks';
 import type { EnrolledStation, ValidatorElection } from './election';
 import { runWithLookups, type CommittedLogHead, type LogTransaction, type ValidatorStore } from './store-api';
 import { DEFAULT_TIME_WINDOW, type TimeWindow } from './time-window';
+import { preverifyBallotEntries } from './preverify';
 import { MIN_POOLED_BALLOTS, type Preverified, type VerifyPool } from './verify-pool';
 
 /** A refusal: the HTTP status, a stable code and a sentence for the person reading it. */
@@ -241,7 +242,11 @@ export class ValidatorService {
     // A hint only: the transaction reads the head again and decides on what it reads.
     if (parsed.data.from !== ((await this.store.read.head(auth.value.origin))?.size ?? 0)) return undefined;
     try {
-      return await pool.verify(auth.value.station.stationId, parsed.data.from, parsed.data.entries);
+      const { stationId } = auth.value.station;
+      const { context, manifests } = this.election;
+      return await pool.verify(stationId, parsed.data.from, parsed.data.entries, (jobs) =>
+        preverifyBallotEntries(context, manifests, stationId, jobs, this.random),
+      );
     } catch (error) {
       this.logger.log('validator.verify-pool-failed', {
         message: error instanceof Error ? error.message : String(error),
@@ -328,7 +333,8 @@ export class ValidatorService {
           `the entries sent do not hash to the root of the signed checkpoint for size ${checkpoint.size}`,
         );
       }
-      const checked = await runWithLookups(tx, request.entries, (stored) =>
+      const entries = parseEntryTexts(request.entries);
+      const checked = await runWithLookups(tx, entries, (stored) =>
         checkEntries(
           {
             election: this.election,
@@ -344,7 +350,7 @@ export class ValidatorService {
           },
           head.state,
           request.from,
-          request.entries,
+          entries,
         ),
       );
       if (!checked.ok) {

@@ -33,7 +33,7 @@ import type { LogKind, StationId } from '../core/ids';
 import { CompactMerkleTree, perfectSubtreesOf, type StoredNode, type SubtreeHashSource } from '../core/ledger/merkle';
 import type { BallotPlace } from '../core/record/ballot-uniqueness';
 import { nodeMerkleHasher } from '../storage/merkle-hasher';
-import type { BallotStatus, CheckedBatch, LogCheckState } from './checks';
+import type { BallotStatus, CheckedBatch, LogCheckState, ParsedEntryText } from './checks';
 
 /** A log as committed: what the read side serves. */
 export type LogRecord = {
@@ -247,8 +247,8 @@ export function frontierNodes(size: number): { level: number; index: number }[] 
   return perfectSubtreesOf(0, size).map((t) => ({ level: t.level, index: t.index }));
 }
 
-/** Every ballot id, voter hash and α an entry text mentions (any depth): the keys its checks may look up. */
-export function lookupKeysOf(texts: readonly string[], extra?: LookupKeys): LookupKeys {
+/** Every ballot id, voter hash and α the entries mention (any depth): the keys their checks may look up. */
+export function lookupKeysOf(entries: readonly ParsedEntryText[], extra?: LookupKeys): LookupKeys {
   const ballotIds = new Set(extra?.ballotIds);
   const voterHashes = new Set(extra?.voterHashes);
   const alphas = new Set(extra?.alphas);
@@ -266,13 +266,8 @@ export function lookupKeysOf(texts: readonly string[], extra?: LookupKeys): Look
       } else walk(item, depth + 1);
     }
   };
-  for (const text of texts) {
-    try {
-      walk(JSON.parse(text), 0);
-    } catch {
-      // Not JSON: the checks refuse it without looking anything up.
-    }
-  }
+  // An entry that is not canonical JSON is refused without looking anything up.
+  for (const entry of entries) if (entry.ok) walk(entry.value, 0);
   return { ballotIds, voterHashes, alphas };
 }
 
@@ -354,10 +349,10 @@ export class PrefetchedLookups {
  */
 export async function runWithLookups<T>(
   tx: LogTransaction,
-  texts: readonly string[],
+  entries: readonly ParsedEntryText[],
   check: (lookups: PrefetchedLookups) => T,
 ): Promise<T> {
-  let keys = lookupKeysOf(texts);
+  let keys = lookupKeysOf(entries);
   for (let round = 0; ; round++) {
     const lookups = new PrefetchedLookups(keys, await tx.lookups(keys));
     const result = check(lookups);

@@ -109,10 +109,13 @@ export function multiplyPublic(p: Point, s: Scalar): Point {
 export class GroupElement {
   #point: Point | undefined;
   #bytes: Bytes | undefined;
+  /** The unpadded base64url text of the encoding, kept when the element was read from it. */
+  #text: string | undefined;
 
-  private constructor(point: Point | undefined, bytes: Bytes | undefined) {
+  private constructor(point: Point | undefined, bytes: Bytes | undefined, text?: string) {
     this.#point = point;
     this.#bytes = bytes;
+    this.#text = text;
   }
 
   static of(point: Point): GroupElement {
@@ -139,6 +142,14 @@ export class GroupElement {
     return point === undefined ? err('not-a-point') : ok(new GroupElement(point, bytes));
   }
 
+  /**
+   * A point `decodeRistretto` has just decoded from `bytes`, which are the canonical
+   * unpadded base64url `text`: all three forms kept, none computed again.
+   */
+  static decoded(point: Point, bytes: Bytes, text: string): GroupElement {
+    return new GroupElement(point, bytes, text);
+  }
+
   static fromBase64Url(text: string): Result<GroupElement, 'not-a-point'> {
     let bytes: Bytes;
     try {
@@ -162,7 +173,8 @@ export class GroupElement {
   }
 
   toBase64Url(): string {
-    return toBase64Url(this.bytes);
+    this.#text ??= toBase64Url(this.bytes);
+    return this.#text;
   }
 
   equals(other: GroupElement): boolean {

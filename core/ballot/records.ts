@@ -24,6 +24,7 @@ import type {
 } from './ceremony';
 import type { ChallengedBallot } from './challenge';
 import type { EncryptedBallot } from './encrypt';
+import { readEncryptedBallotRecord } from './encrypted-ballot-record';
 import { affineOf, pointFromCheckedAffine } from './fast25519';
 import { GroupElement, type Scalar, scalarFromBytes, scalarToBase64Url } from './group';
 import { BALLOT_ID_PATTERN, type BallotId } from './manifest';
@@ -308,7 +309,13 @@ function decodeEncryptedBallot(r: EncryptedBallotRecord): EncryptedBallot {
   };
 }
 
+/** An encrypted-ballot record, checked and decoded in one pass (encrypted-ballot-record.ts). */
 export function parseEncryptedBallot(json: unknown): Result<EncryptedBallot, RecordProblem> {
+  return readEncryptedBallotRecord(json);
+}
+
+/** The reference: `encryptedBallotSchema`, then decoding, as separate steps (tests compare the two). */
+export function parseEncryptedBallotWithSchema(json: unknown): Result<EncryptedBallot, RecordProblem> {
   return parseWith(encryptedBallotSchema, json, decodeEncryptedBallot);
 }
 

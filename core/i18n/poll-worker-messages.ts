@@ -23,7 +23,9 @@ export const pollWorkerEn = {
   'report.noBallots': 'none: no ballot was recorded',
   'report.noTotals':
     "No per-contest totals: the station keeps none. Totals come from the guardians' decryption and are reconciled with the count of the paper records.",
-  'report.zero.check': 'Every count above must be zero before voting starts.',
+  'report.printedAt': 'Date and time',
+  'report.zero.check':
+    'Before voting starts every ballot and voter count above must be zero; each log holds only the entry that opened the polls.',
   'report.openedBy': 'Opened with card',
   'report.closedBy': 'Closed with card',
   'report.signature': 'Signature: ____________________________',
@@ -111,6 +113,8 @@ export const pollWorkerEn = {
     "The election package has no ballot for this voter's precinct: call the election official.",
   'pw.checkIn.refused.ledger-append-failed':
     'The station could not record the check-in. Nothing was recorded: call technical support.',
+  'pw.checkIn.refused.printer-not-ready':
+    'Not started: the printer cannot print, so the voter could not get a paper record. Nothing was recorded. Fix the printer (below), then try again.',
   'pw.reissue.heading': 'A checked-in voter without a ballot',
   'pw.reissue.explain':
     'Voters checked in here without a ballot cast or pending: {count} (a voided ballot, a kiosk that stopped before the cast, a voter who stepped away). If this voter is one of them, type their voter id above and issue a new ballot.',
@@ -227,7 +231,9 @@ export const pollWorkerRu: Record<PollWorkerMessageKey, string> = {
   'report.noBallots': 'нет: бюллетени не записывались',
   'report.noTotals':
     'Итогов по вопросам нет: станция их не хранит. Итоги получают расшифровкой у хранителей ключа и сверяют с подсчётом бумажных копий.',
-  'report.zero.check': 'До начала голосования все счётчики выше должны быть равны нулю.',
+  'report.printedAt': 'Дата и время',
+  'report.zero.check':
+    'До начала голосования все счётчики бюллетеней и избирателей выше должны быть равны нулю; в каждом журнале только запись об открытии голосования.',
   'report.openedBy': 'Открыто картой',
   'report.closedBy': 'Закрыто картой',
   'report.signature': 'Подпись: ______________________________',
@@ -315,6 +321,8 @@ export const pollWorkerRu: Record<PollWorkerMessageKey, string> = {
     'В пакете выборов нет бюллетеня для участка избирателя: позовите организатора выборов.',
   'pw.checkIn.refused.ledger-append-failed':
     'Станция не смогла записать регистрацию. Ничего не записано: вызовите техническую поддержку.',
+  'pw.checkIn.refused.printer-not-ready':
+    'Не начато: принтер не может печатать, и избиратель не получил бы бумажную копию. Ничего не записано. Устраните неисправность принтера (ниже) и повторите.',
   'pw.reissue.heading': 'Зарегистрированный избиратель без бюллетеня',
   'pw.reissue.explain':
     'Зарегистрировано здесь избирателей без опущенного или ожидающего бюллетеня: {count} (бюллетень аннулирован, станция остановилась до опускания, избиратель отошёл). Если этот избиратель среди них, введите его номер выше и выдайте новый бюллетень.',
