@@ -25,7 +25,7 @@ import { activateVoterSession } from '../../main/station/check-in';
 import { startDemoDevices, type DemoDevices } from '../../main/station/demo-devices';
 import { openPolls } from '../../main/station/polls';
 import { launchChromium } from '../support/chromium';
-import { measureFocus, measureScreen, type FocusStop, type ScreenMeasurement } from '../support/physical-measure';
+import { measureScreen, type FocusStop, type ScreenMeasurement } from '../support/physical-measure';
 import { POLL_WORKER, startTestStation, type TestStation } from '../support/station';
 import { openBridgedRenderer, type BridgedPage } from '../support/test-bridge';
 import { screenSettled } from '../support/wait-for';
@@ -99,9 +99,9 @@ describe('physical sizes on a 1920×1080 panel at 141 DPI', () => {
     const seen = new Set<string>();
     for (let i = 0; i < 80; i++) {
       await page.keyboard.press('Tab');
-      const stop = await page.evaluate(measureFocus, PX_PER_MM);
+      const { focus: stop } = await page.evaluate(measureScreen, { pxPerMm: PX_PER_MM, focusOnly: true });
       // Past the last element focus leaves the page for the browser: not a stop of ours.
-      if (stop.id === 'body') continue;
+      if (stop === null) continue;
       if (seen.has(stop.id)) break;
       seen.add(stop.id);
       stops.push(stop);
@@ -114,7 +114,7 @@ describe('physical sizes on a 1920×1080 panel at 141 DPI', () => {
     for (const contrast of [false, true]) {
       for (const size of TEXT_SIZES) {
         await setDisplay(size, contrast);
-        const measured = await page.evaluate(measureScreen, PX_PER_MM);
+        const measured = await page.evaluate(measureScreen, { pxPerMm: PX_PER_MM, focusOnly: false });
         const focus = size === 1 ? await tabStops() : [];
         samples.push({ screen, size, contrast, measured, focus });
       }
@@ -129,7 +129,7 @@ describe('physical sizes on a 1920×1080 panel at 141 DPI', () => {
         await setDisplay(size, contrast);
         await open();
         await screenSettled(page);
-        const measured = await page.evaluate(measureScreen, PX_PER_MM);
+        const measured = await page.evaluate(measureScreen, { pxPerMm: PX_PER_MM, focusOnly: false });
         const focus = size === 1 ? await tabStops() : [];
         samples.push({ screen, size, contrast, measured, focus });
         await close();
