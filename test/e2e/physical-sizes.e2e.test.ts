@@ -14,7 +14,8 @@
  *   contrast against what it is drawn on.
  *
  * It walks one ballot (language, both contests with an overvote notice and the
- * write-in keyboard, review with the undervote warning, the code, cast, done),
+ * write-in keyboard, review with the undervote warning, the code, the spoil
+ * confirmation, review after spoiling, the code again, cast, done),
  * changing size and theme through the settings bar on each screen.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -194,6 +195,24 @@ describe('physical sizes on a 1920×1080 panel at 141 DPI', () => {
     await page.getByTestId('undervote-confirm').click();
     await page.getByTestId('screen-confirm').waitFor(WAIT);
     await measureAll('confirm');
+    await measureDialog(
+      'spoil-confirm',
+      async () => {
+        await page.getByTestId('challenge-ballot').click();
+        await page.getByTestId('challenge-confirm-dialog').waitFor(WAIT);
+      },
+      async () => {
+        await page.getByTestId('challenge-cancel').click();
+        await page.getByTestId('challenge-confirm-dialog').waitFor({ state: 'detached', ...WAIT });
+      },
+    );
+    await page.getByTestId('challenge-ballot').click();
+    await page.getByTestId('challenge-confirm').click();
+    await page.getByTestId('challenged-notice').waitFor(WAIT);
+    await measureAll('spoiled-review');
+    await page.getByTestId('review-submit').click();
+    await page.getByTestId('undervote-confirm').click();
+    await page.getByTestId('screen-confirm').waitFor(WAIT);
     await page.getByTestId('cast-ballot').click();
     await page.getByTestId('screen-done').waitFor(WAIT);
     await measureAll('done');
