@@ -86,6 +86,8 @@ if (!app.requestSingleInstanceLock()) {
         logger,
         devices,
         syncToValidators,
+        // The sample election's audio ballot, as committed; a demo without it has no audio ballot.
+        demoAudioDir: path.join(appRoot, 'assets', 'sample-audio'),
         panelDpi: options.panelDpi.value,
       });
       registerStationApi(station.handlers, logger, () => kioskWindow);

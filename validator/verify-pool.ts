@@ -95,24 +95,33 @@ export class VerifyPool {
 
   /**
    * Verdicts for the ballot entries among `texts` (log indices from, from+1, …) of
-   * station `stationId`'s ballot log. With `local`, the calling thread checks an
-   * equal share itself while the workers check theirs: it would only wait otherwise.
+   * station `stationId`'s ballot log. While the workers check theirs, the calling
+   * thread runs `meanwhile` and checks a share itself with `local` (it would only wait
+   * otherwise): three quarters of an equal share, as `meanwhile` takes its time too.
    */
   async verify(
     stationId: string,
     from: number,
     texts: readonly string[],
-    local?: (jobs: readonly PreverifyJob[]) => readonly (readonly [number, Preverified])[],
+    caller: {
+      readonly meanwhile?: () => void;
+      readonly local?: (jobs: readonly PreverifyJob[]) => readonly (readonly [number, Preverified])[];
+    } = {},
   ): Promise<Map<number, Preverified>> {
+    const { meanwhile, local } = caller;
     const jobs = texts.map((text, i) => ({ index: from + i, text })).filter((j) => j.text.includes('"ballot"'));
     const verdicts = new Map<number, Preverified>();
-    if (jobs.length === 0) return verdicts;
-    const localCount = local === undefined ? 0 : Math.floor(jobs.length / (this.threads + 1));
+    if (jobs.length === 0) {
+      meanwhile?.();
+      return verdicts;
+    }
+    const localCount = local === undefined ? 0 : Math.floor((0.75 * jobs.length) / (this.threads + 1));
     const pooled = jobs.slice(0, jobs.length - localCount);
     const slice = Math.max(MIN_SLICE, Math.ceil(pooled.length / this.threads));
     const answers: Promise<VerifyAnswer>[] = [];
     for (let start = 0; start < pooled.length; start += slice)
       answers.push(this.#pool.submit({ id: this.#nextId++, stationId, jobs: pooled.slice(start, start + slice) }));
+    meanwhile?.();
     if (local !== undefined && localCount > 0)
       for (const [index, verdict] of local(jobs.slice(pooled.length))) verdicts.set(index, verdict);
     for (const answer of await Promise.all(answers))

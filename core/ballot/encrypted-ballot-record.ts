@@ -78,6 +78,12 @@ function matching(value: unknown, pattern: RegExp, rule: string, where: string):
  */
 class BallotRecordReader {
   encoding: { readonly path: string; readonly detail: EncodingDetail } | undefined;
+
+  /** `decode` false: the schema's rules only, no point or scalar decoded (`encryptedBallotSchemaProblem`). */
+  constructor(
+    private readonly decode: boolean,
+    private readonly prefix: string,
+  ) {}
   /** Scratch for scalars, whose bytes are not kept. */
   readonly #scalarBytes = new Uint8Array(32);
   readonly #scalarView = new DataView(this.#scalarBytes.buffer);
@@ -119,6 +125,10 @@ class BallotRecordReader {
   }
 
   point(value: unknown, where: string): GroupElement {
+    if (!this.decode) {
+      this.#base64Url32(value, where, this.#scalarBytes);
+      return PLACEHOLDER;
+    }
     const bytes = new Uint8Array(32);
     const canonical = this.#base64Url32(value, where, bytes);
     if (this.encoding !== undefined) return PLACEHOLDER;
@@ -136,7 +146,7 @@ class BallotRecordReader {
 
   scalar(value: unknown, where: string): Scalar {
     const canonical = this.#base64Url32(value, where, this.#scalarBytes);
-    if (this.encoding !== undefined) return 0n;
+    if (!this.decode || this.encoding !== undefined) return 0n;
     if (!canonical) {
       this.#problem(where, 'not-canonical');
       return 0n;
@@ -190,11 +200,13 @@ class BallotRecordReader {
   }
 
   ballot(value: unknown): EncryptedBallot {
-    const r = strictObject(value, BALLOT_KEYS, '');
-    if (r['type'] !== 'encrypted-ballot') throw new SchemaProblem('Invalid input: expected "encrypted-ballot"', 'type');
-    if (r['v'] !== 1) throw new SchemaProblem('Invalid input: expected 1', 'v');
-    const ballotId = matching(r['ballotId'], BALLOT_ID_PATTERN, 'expected a ballot id', 'ballotId');
-    const contests = array(r['contests'], 'contests').map((c, ci) => this.contest(c, `contests[${ci}]`));
+    const at = (member: string) => (this.prefix === '' ? member : `${this.prefix}.${member}`);
+    const r = strictObject(value, BALLOT_KEYS, this.prefix);
+    if (r['type'] !== 'encrypted-ballot')
+      throw new SchemaProblem('Invalid input: expected "encrypted-ballot"', at('type'));
+    if (r['v'] !== 1) throw new SchemaProblem('Invalid input: expected 1', at('v'));
+    const ballotId = matching(r['ballotId'], BALLOT_ID_PATTERN, 'expected a ballot id', at('ballotId'));
+    const contests = array(r['contests'], at('contests')).map((c, ci) => this.contest(c, at(`contests[${ci}]`)));
     return { ballotId: ballotId as BallotId, contests };
   }
 }
@@ -209,15 +221,32 @@ const PLACEHOLDER = GroupElement.fromCheckedBytes(new Uint8Array(32));
 
 /** Checks an encrypted-ballot record (`encryptedBallotSchema`) and decodes it; see the module comment. */
 export function readEncryptedBallotRecord(json: unknown): Result<EncryptedBallot, RecordProblem> {
-  const reader = new BallotRecordReader();
+  const reader = new BallotRecordReader(true, '');
   let ballot: EncryptedBallot;
   try {
     ballot = reader.ballot(json);
   } catch (error) {
-    if (error instanceof SchemaProblem)
-      return err({ problem: 'schema', detail: `✖ ${error.rule}${error.where ? `\n  → at ${error.where}` : ''}` });
+    if (error instanceof SchemaProblem) return err({ problem: 'schema', detail: describeSchemaProblem(error) });
     throw error;
   }
   if (reader.encoding !== undefined) return err({ problem: 'encoding', ...reader.encoding });
   return ok(ballot);
+}
+
+/**
+ * Whether `json` follows `encryptedBallotSchema`, nothing decoded: undefined, or the
+ * first rule it breaks, at its path under `prefix` (a ledger entry's `ballot`).
+ */
+export function encryptedBallotSchemaProblem(json: unknown, prefix = ''): string | undefined {
+  try {
+    new BallotRecordReader(false, prefix).ballot(json);
+    return undefined;
+  } catch (error) {
+    if (error instanceof SchemaProblem) return describeSchemaProblem(error);
+    throw error;
+  }
+}
+
+function describeSchemaProblem(problem: SchemaProblem): string {
+  return `✖ ${problem.rule}${problem.where ? `\n  → at ${problem.where}` : ''}`;
 }

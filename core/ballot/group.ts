@@ -150,6 +150,16 @@ export class GroupElement {
     return new GroupElement(point, bytes, text);
   }
 
+  /**
+   * The canonical unpadded base64url text of an encoding that has already been
+   * accepted (`point`, when known, is the point it encodes): bytes and point are
+   * computed on first use. Never for unchecked input.
+   */
+  static fromCheckedText(text: string, point?: Point): GroupElement {
+    if (text.length !== 43) throw new Error('invariant failed: a checked encoding is 43 base64url characters');
+    return new GroupElement(point, undefined, text);
+  }
+
   static fromBase64Url(text: string): Result<GroupElement, 'not-a-point'> {
     let bytes: Bytes;
     try {
@@ -161,14 +171,14 @@ export class GroupElement {
   }
 
   get point(): Point {
-    // Constructed with at least one side, and decode() only succeeds with both.
-    this.#point ??= decodeRistretto(this.#bytes as Bytes);
+    // Constructed with at least one form, and decode() only succeeds with all.
+    this.#point ??= decodeRistretto(this.bytes);
     if (this.#point === undefined) throw new Error('invariant failed: a group element holds an invalid encoding');
     return this.#point;
   }
 
   get bytes(): Bytes {
-    this.#bytes ??= encodeRistretto(this.#point as Point);
+    this.#bytes ??= this.#text === undefined ? encodeRistretto(this.#point as Point) : fromBase64Url(this.#text);
     return this.#bytes;
   }
 

@@ -4,6 +4,7 @@
  * translation fails the typecheck.
  */
 import type { Language } from '../api/station-api';
+import { audioEn, audioRu } from './audio-messages';
 import { pollWorkerEn, pollWorkerRu } from './poll-worker-messages';
 
 const en = {
@@ -174,6 +175,7 @@ const en = {
   'paper.challenge.body':
     'This ballot was challenged. Its choices and secret nonce are published so that anyone can check the encryption. Compare the published choices with these:',
   ...pollWorkerEn,
+  ...audioEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -344,6 +346,7 @@ const ru: Record<MessageKey, string> = {
   'paper.challenge.body':
     'Этот бюллетень проверен. Его выбор и секретное число опубликованы, чтобы любой мог проверить шифрование. Сравните опубликованный выбор с этим:',
   ...pollWorkerRu,
+  ...audioRu,
 };
 
 export const messages: Readonly<Record<Language, Readonly<Record<MessageKey, string>>>> = { en, ru };

@@ -20,7 +20,9 @@ import { DEFAULT_DISPLAY, DEFAULT_INACTIVITY, inactivityFor, type StationService
 import { shortConfirmationCode } from '../../core/api/ballot';
 import type { StationRefusal } from '../../core/api/refusals';
 import {
+  DEFAULT_AUDIO_SETTINGS,
   DEFAULT_PANEL_DPI,
+  type AudioSettings,
   type DisplaySettings,
   type InactivityTimeouts,
   type InterruptedPrintView,
@@ -51,6 +53,7 @@ import {
 
 export class StationService {
   private display: DisplaySettings = DEFAULT_DISPLAY;
+  private audio: AudioSettings = DEFAULT_AUDIO_SETTINGS;
   private ballotLog: BallotLogState;
   private session: VoterSession = NO_SESSION;
   private election: ElectionRuntime | null;
@@ -139,6 +142,7 @@ export class StationService {
     return {
       pollsState: this.ballotLog.polls,
       display: this.display,
+      audio: this.audio,
       panel: { dpi: this.deps.panelDpi ?? DEFAULT_PANEL_DPI },
       session: toVoterSessionView(this.session, this.voterInactivity()),
     };
@@ -156,6 +160,17 @@ export class StationService {
     }
     this.voterWasActive();
     return this.display;
+  }
+
+  /** The voter's audio ballot settings; like the display, they reset when the session ends. */
+  setAudioSettings(change: Partial<AudioSettings>): AudioSettings {
+    const next: AudioSettings = { ...this.audio, ...definedOnly(change) };
+    if (JSON.stringify(next) !== JSON.stringify(this.audio)) {
+      this.deps.logger.log('audio.settings-changed', { from: this.audio, to: next, outcome: 'success' });
+      this.audio = next;
+    }
+    this.voterWasActive();
+    return this.audio;
   }
 
   touchVoterSession(): VoterScreen {
@@ -251,6 +266,10 @@ export class StationService {
   }
 
   resetDisplay(): void {
+    if (this.audio !== DEFAULT_AUDIO_SETTINGS) {
+      this.deps.logger.log('audio.settings-reset', {});
+      this.audio = DEFAULT_AUDIO_SETTINGS;
+    }
     if (this.display === DEFAULT_DISPLAY) return;
     this.deps.logger.log('display.settings-reset', {});
     this.display = DEFAULT_DISPLAY;
