@@ -279,6 +279,14 @@ export type SessionEnd = 'cast' | 'timed-out' | 'resolved-by-poll-worker';
  * The voter session as the renderer may see it: never the encryption secrets,
  * never the choices (the renderer holds its own copy of those while marking).
  */
+/** A ballot the voter spoiled to check it: its code, whether its slip printed, where to look it up. */
+export type ChallengedNotice = {
+  readonly shortCode: string;
+  readonly slipPrinted: boolean;
+  /** A validator's public lookup of the code (as printed on the slip), or null if the election names none. */
+  readonly lookup: string | null;
+};
+
 export type VoterSessionView =
   | { readonly phase: 'none'; readonly lastEnded: SessionEnd | null }
   | {
@@ -287,7 +295,7 @@ export type VoterSessionView =
       readonly ballot: BallotView;
       readonly timeouts: InactivityTimeouts;
       /** Set after the voter challenged a ballot and is marking again. */
-      readonly challenged: { readonly shortCode: string; readonly slipPrinted: boolean } | null;
+      readonly challenged: ChallengedNotice | null;
     }
   | {
       readonly phase: 'committed';

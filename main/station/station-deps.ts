@@ -46,11 +46,15 @@ export const DEFAULT_DISPLAY: DisplaySettings = { language: 'ru', textSize: 2, h
 
 /**
  * How long a voter may be idle, given their settings: a voter reading large
- * text reads more slowly, and gets twice the time before the warning and before
- * the session ends.
+ * text or listening to the audio ballot goes more slowly, and gets twice the
+ * time before the warning and before the session ends.
  */
-export function inactivityFor(base: InactivityTimeouts, display: DisplaySettings): InactivityTimeouts {
-  const slower = display.textSize >= 3;
+export function inactivityFor(
+  base: InactivityTimeouts,
+  display: DisplaySettings,
+  listening: boolean,
+): InactivityTimeouts {
+  const slower = display.textSize >= 3 || listening;
   return slower ? { warnAfterMs: base.warnAfterMs * 2, endAfterMs: base.endAfterMs * 2 } : base;
 }
 

@@ -258,7 +258,7 @@ export class StationService {
 
   /** The idle time the voter at the kiosk gets, with their display settings. */
   voterInactivity(): InactivityTimeouts {
-    return inactivityFor(this.inactivity, this.display);
+    return inactivityFor(this.inactivity, this.display, this.audio.enabled);
   }
 
   voterWasActive(): void {

@@ -14,7 +14,8 @@
  *   contrast against what it is drawn on.
  *
  * It walks one ballot (language, both contests with an overvote notice and the
- * write-in keyboard, review with the undervote warning, the code, cast, done),
+ * write-in keyboard, review with the undervote warning, the code, the spoil
+ * confirmation, review after spoiling, the code again, cast, done),
  * changing size and theme through the settings bar on each screen.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -25,7 +26,7 @@ import { activateVoterSession } from '../../main/station/check-in';
 import { startDemoDevices, type DemoDevices } from '../../main/station/demo-devices';
 import { openPolls } from '../../main/station/polls';
 import { launchChromium } from '../support/chromium';
-import { measureFocus, measureScreen, type FocusStop, type ScreenMeasurement } from '../support/physical-measure';
+import { measureScreen, type FocusStop, type ScreenMeasurement } from '../support/physical-measure';
 import { POLL_WORKER, startTestStation, type TestStation } from '../support/station';
 import { openBridgedRenderer, type BridgedPage } from '../support/test-bridge';
 import { screenSettled } from '../support/wait-for';
@@ -99,9 +100,9 @@ describe('physical sizes on a 1920×1080 panel at 141 DPI', () => {
     const seen = new Set<string>();
     for (let i = 0; i < 80; i++) {
       await page.keyboard.press('Tab');
-      const stop = await page.evaluate(measureFocus, PX_PER_MM);
+      const { focus: stop } = await page.evaluate(measureScreen, { pxPerMm: PX_PER_MM, focusOnly: true });
       // Past the last element focus leaves the page for the browser: not a stop of ours.
-      if (stop.id === 'body') continue;
+      if (stop === null) continue;
       if (seen.has(stop.id)) break;
       seen.add(stop.id);
       stops.push(stop);
@@ -114,7 +115,7 @@ describe('physical sizes on a 1920×1080 panel at 141 DPI', () => {
     for (const contrast of [false, true]) {
       for (const size of TEXT_SIZES) {
         await setDisplay(size, contrast);
-        const measured = await page.evaluate(measureScreen, PX_PER_MM);
+        const measured = await page.evaluate(measureScreen, { pxPerMm: PX_PER_MM, focusOnly: false });
         const focus = size === 1 ? await tabStops() : [];
         samples.push({ screen, size, contrast, measured, focus });
       }
@@ -129,7 +130,7 @@ describe('physical sizes on a 1920×1080 panel at 141 DPI', () => {
         await setDisplay(size, contrast);
         await open();
         await screenSettled(page);
-        const measured = await page.evaluate(measureScreen, PX_PER_MM);
+        const measured = await page.evaluate(measureScreen, { pxPerMm: PX_PER_MM, focusOnly: false });
         const focus = size === 1 ? await tabStops() : [];
         samples.push({ screen, size, contrast, measured, focus });
         await close();
@@ -194,6 +195,24 @@ describe('physical sizes on a 1920×1080 panel at 141 DPI', () => {
     await page.getByTestId('undervote-confirm').click();
     await page.getByTestId('screen-confirm').waitFor(WAIT);
     await measureAll('confirm');
+    await measureDialog(
+      'spoil-confirm',
+      async () => {
+        await page.getByTestId('challenge-ballot').click();
+        await page.getByTestId('challenge-confirm-dialog').waitFor(WAIT);
+      },
+      async () => {
+        await page.getByTestId('challenge-cancel').click();
+        await page.getByTestId('challenge-confirm-dialog').waitFor({ state: 'detached', ...WAIT });
+      },
+    );
+    await page.getByTestId('challenge-ballot').click();
+    await page.getByTestId('challenge-confirm').click();
+    await page.getByTestId('challenged-notice').waitFor(WAIT);
+    await measureAll('spoiled-review');
+    await page.getByTestId('review-submit').click();
+    await page.getByTestId('undervote-confirm').click();
+    await page.getByTestId('screen-confirm').waitFor(WAIT);
     await page.getByTestId('cast-ballot').click();
     await page.getByTestId('screen-done').waitFor(WAIT);
     await measureAll('done');

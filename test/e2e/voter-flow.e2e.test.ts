@@ -305,8 +305,21 @@ describe('the voter at the kiosk', () => {
 
     await devices.printer.flushRenders();
     const before = printedCount();
+    // Spoiling is asked twice; "no" changes nothing.
     await page.getByTestId('challenge-ballot').click();
+    await page.getByTestId('challenge-confirm-dialog').waitFor(WAIT);
+    await shot('24b-challenge-confirm-contrast', { dialog: true });
+    await page.getByTestId('challenge-cancel').click();
+    await page.getByTestId('challenge-confirm-dialog').waitFor({ state: 'detached', ...WAIT });
+    expect(station.service.voterScreen().session.phase).toBe('committed');
+    await page.getByTestId('challenge-ballot').click();
+    await page.getByTestId('challenge-confirm').click();
     await page.getByTestId('challenged-notice').waitFor(WAIT);
+    // The choices are kept, and the screen says where to check the spoiled ballot: the slip's address.
+    expect(await page.getByTestId('challenged-notice').textContent()).toContain('Ваш выбор сохранён');
+    expect(await page.getByTestId('challenged-check').textContent()).toContain(
+      `/urna/v1/confirmation/${challengedCode.full}`,
+    );
     await shot('25-challenged-review-contrast');
     const challenged = ballotEntries().at(-1) as LedgerEntry;
     expect(challenged.type).toBe('ballot-challenged');

@@ -5,7 +5,7 @@
  * ring of whatever has focus. Millimetres come from the station's panel density
  * and the page's device pixel ratio, the way the kiosk derives them.
  *
- * Kept free of closures over test code: `measureScreen` runs in the browser.
+ * Kept free of closures over test code and imports: `measureScreen` runs in the browser.
  */
 
 export type MeasuredTarget = { readonly id: string; readonly widthMm: number; readonly heightMm: number };
@@ -24,6 +24,8 @@ export type ScreenMeasurement = {
   readonly bodyCapMm: number;
   /** Contrast of the page's body text colour on its background. */
   readonly bodyContrast: number;
+  /** The element with focus and its focus ring; null when focus is on no element of the page. */
+  readonly focus: FocusStop | null;
 };
 export type FocusStop = {
   readonly id: string;
@@ -33,8 +35,11 @@ export type FocusStop = {
   readonly ringWidthMm: number;
 };
 
-/** Runs in the page. `pxPerMm`: CSS pixels per millimetre on the panel. */
-export function measureScreen(pxPerMm: number): ScreenMeasurement {
+/**
+ * Runs in the page. `pxPerMm`: CSS pixels per millimetre on the panel; with
+ * `focusOnly`, only the focused element is measured (one Tab stop of many).
+ */
+export function measureScreen({ pxPerMm, focusOnly }: { pxPerMm: number; focusOnly: boolean }): ScreenMeasurement {
   type Rgba = [number, number, number, number];
   const parse = (color: string): Rgba => {
     const m = /rgba?\(([^)]+)\)/u.exec(color);
@@ -94,6 +99,23 @@ export function measureScreen(pxPerMm: number): ScreenMeasurement {
     capCache.set(font, cap);
     return cap;
   };
+
+  const focusStop = (): FocusStop | null => {
+    const active = document.activeElement;
+    if (!active || active === document.body) return null;
+    const r = active.getBoundingClientRect();
+    const style = getComputedStyle(active);
+    const none = style.outlineStyle === 'none';
+    const ring = parse(style.outlineColor);
+    const behind = backgroundOf(active.parentElement);
+    return {
+      id: name(active),
+      empty: r.width < 1 || r.height < 1,
+      ringContrast: none ? 0 : ratio(ring, behind),
+      ringWidthMm: none ? 0 : Number.parseFloat(style.outlineWidth) / pxPerMm,
+    };
+  };
+  if (focusOnly) return { targets: [], gaps: [], texts: [], bodyCapMm: 0, bodyContrast: 0, focus: focusStop() };
 
   // A modal dialog hides the rest of the page from the voter: only it is measured.
   const modal = document.querySelector('[aria-modal="true"]');
@@ -168,45 +190,6 @@ export function measureScreen(pxPerMm: number): ScreenMeasurement {
     texts,
     bodyCapMm: capHeightPx(rootStyle) / pxPerMm,
     bodyContrast: ratio(parse(bodyStyle.color), backgroundOf(document.body)),
-  };
-}
-
-/** Runs in the page: the element with focus, its focus ring and what the ring is drawn on. */
-export function measureFocus(pxPerMm: number): FocusStop {
-  type Rgba = [number, number, number, number];
-  const parse = (color: string): Rgba => {
-    const m = /rgba?\(([^)]+)\)/u.exec(color);
-    if (!m?.[1]) return [0, 0, 0, 0];
-    const parts = m[1].split(/[\s,/]+/u).filter((p) => p !== '');
-    const n = parts.map((p) => Number.parseFloat(p));
-    return [n[0] ?? 0, n[1] ?? 0, n[2] ?? 0, parts[3] === undefined ? 1 : (n[3] ?? 1)];
-  };
-  const luminance = (c: Rgba): number => {
-    const channel = (v: number): number => {
-      const s = v / 255;
-      return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-    };
-    return 0.2126 * channel(c[0]) + 0.7152 * channel(c[1]) + 0.0722 * channel(c[2]);
-  };
-  const backgroundOf = (element: Element | null): Rgba => {
-    for (let e = element; e; e = e.parentElement) {
-      const bg = parse(getComputedStyle(e).backgroundColor);
-      if (bg[3] >= 1) return bg;
-    }
-    return [255, 255, 255, 1];
-  };
-  const active = document.activeElement;
-  if (!active || active === document.body) return { id: 'body', empty: false, ringContrast: 0, ringWidthMm: 0 };
-  const r = active.getBoundingClientRect();
-  const style = getComputedStyle(active);
-  const ring = parse(style.outlineColor);
-  const behind = backgroundOf(active.parentElement);
-  const [hi, lo] = [luminance(ring), luminance(behind)].sort((x, y) => y - x) as [number, number];
-  const id = active.getAttribute('data-testid') ?? `${active.tagName.toLowerCase()}${active.id ? `#${active.id}` : ''}`;
-  return {
-    id,
-    empty: r.width < 1 || r.height < 1,
-    ringContrast: style.outlineStyle === 'none' ? 0 : (hi + 0.05) / (lo + 0.05),
-    ringWidthMm: style.outlineStyle === 'none' ? 0 : Number.parseFloat(style.outlineWidth) / pxPerMm,
+    focus: focusStop(),
   };
 }

@@ -42,7 +42,7 @@ describe("the voter's display settings", () => {
     await station?.close();
   });
 
-  it('start at text size 2 (VVSG 2.0 default range), and large text doubles the idle time', async () => {
+  it('start at text size 2 (VVSG 2.0 default range), and large text or audio doubles the idle time', async () => {
     station = startTestStation({
       stationId: 'st-display',
       sampleElection: true,
@@ -60,5 +60,8 @@ describe("the voter's display settings", () => {
     expect(timeouts()).toEqual({ warnAfterMs: 120_000, endAfterMs: 180_000 });
     station.service.setDisplaySettings({ textSize: 1 });
     expect(timeouts()).toEqual({ warnAfterMs: 60_000, endAfterMs: 90_000 });
+    // So does the audio ballot.
+    station.service.setAudioSettings({ enabled: true });
+    expect(timeouts()).toEqual({ warnAfterMs: 120_000, endAfterMs: 180_000 });
   });
 });
