@@ -154,6 +154,15 @@ export function phaseSpeech(session: VoterScreen['session'], language: Language)
   }
 }
 
+/** The refusals a voter can meet on the screens (a ballot not prepared, not recorded, not finished), by message. */
+export const VOTER_ERRORS = ['review.error', 'confirm.error', 'error.generic'] as const satisfies readonly MessageKey[];
+export type VoterError = (typeof VOTER_ERRORS)[number];
+
+/** A refusal, said as the screen shows it; the voter stays on the screen, which says how to go on. */
+export function errorSpeech(error: VoterError, language: Language): string[] {
+  return say(error, language);
+}
+
 export function inactivitySpeech(seconds: number, language: Language): string[] {
   return [
     ...say('inactivity.heading', language),
