@@ -12,7 +12,7 @@ import type { ElectionId, StationId } from '../core/ids';
 import { signCheckpoint, stationKeyName, stationOrigin } from '../core/ledger/checkpoint';
 import { ed25519NoteSigner } from '../core/ledger/note';
 import { nodeMerkleHasher } from '../storage/merkle-hasher';
-import type { BenchSuite, Measurement } from './harness';
+import type { BenchSuite } from './harness';
 
 /** Throughput figure → the measurement that bounds it (both in the same run). */
 export const CRYPTO_BOUNDS: Readonly<Record<string, string>> = {
@@ -35,14 +35,34 @@ export const CRYPTO_BOUNDS: Readonly<Record<string, string>> = {
   'verify.r1.single-thread.ballots-per-s': 'ballot.r1.verify.batched.rate',
   'verify.r2.pool.ballots-per-s': 'ballot.r2.verify.batched.rate',
   'verify.r2.single-thread.ballots-per-s': 'ballot.r2.verify.batched.rate',
+  'peers.r1.verify-all.urna.rate': 'ballot.r1.verify.batched.rate',
+  'peers.r2.verify-all.urna.rate': 'ballot.r2.verify.batched.rate',
   'ledger.append.rate': 'bounds.ledger.append.crypto.rate',
   'ledger.build.1M.rate': 'bounds.ledger.build.crypto.rate',
 };
 
-/** A throughput is a rate: something per second. */
-export function isThroughput(m: Pick<Measurement, 'unit'>): boolean {
-  return m.unit.endsWith('/s');
-}
+/**
+ * Figure → the Belenios figure of the same workload (bench/peers.bench.ts), both
+ * times in the same unit: the runner divides one by the other when both were
+ * measured in the same run (below 1, Urna is faster).
+ */
+export const BELENIOS_FIGURES: Readonly<Record<string, string>> = {
+  'ballot.r1.encrypt+prove.median': 'peers.r1.encrypt.belenios',
+  'ballot.r2.encrypt+prove.median': 'peers.r2.encrypt.belenios',
+  'ballot.r1.verify.alone.median': 'peers.r1.verify-one.belenios',
+  'ballot.r2.verify.alone.median': 'peers.r2.verify-one.belenios',
+  'startup.urna-version.median': 'peers.start.belenios',
+  'startup.urna-help.median': 'peers.start.belenios',
+  'startup.node.median': 'peers.start.belenios',
+  ...Object.fromEntries(
+    ['r1', 'r2'].flatMap((kind) =>
+      ['encrypt', 'verify-one', 'verify-all', 'verify-all-cpu', 'tally'].map((w) => [
+        `peers.${kind}.${w}.urna`,
+        `peers.${kind}.${w}.belenios`,
+      ]),
+    ),
+  ),
+};
 
 const ELECTION = 'bench-election' as ElectionId;
 const STATION = 'bench-station' as StationId;

@@ -1,9 +1,18 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
-import { CRYPTO_BOUNDS, isThroughput } from './bounds';
+import { BELENIOS_FIGURES, CRYPTO_BOUNDS } from './bounds';
 import { suites } from './suites';
-import { formatValue, markdownTable, mergeReports, type BenchReport, type BenchRow, type SuiteRun } from './table';
+import {
+  formatValue,
+  markdownTable,
+  mergeReports,
+  targetSummary,
+  withRatios,
+  type BenchReport,
+  type BenchRow,
+  type SuiteRun,
+} from './table';
 
 const only = process.argv.slice(2);
 
@@ -27,14 +36,9 @@ for (const suite of selected) {
   }
 }
 
-// Each throughput beside the pure-cryptography rate of the same work, from this run only.
-const byName = new Map(rows.map((r) => [r.name, r]));
-const results = rows.map((r): BenchRow => {
-  const bound = CRYPTO_BOUNDS[r.name];
-  if (bound === undefined || !isThroughput(r)) return r;
-  const measured = byName.get(bound);
-  return measured === undefined ? { ...r, bound } : { ...r, bound, ratioToBound: r.value / measured.value };
-});
+// Each throughput beside the pure-cryptography rate of the same work, and each time beside
+// Belenios' time for the same workload (when the peers suite ran too), from this run only.
+const results = withRatios(rows, CRYPTO_BOUNDS, BELENIOS_FIGURES);
 
 const run: SuiteRun = {
   date: new Date().toISOString(),
@@ -64,6 +68,7 @@ const report = mergeReports(
 );
 mkdirSync(path.dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+process.stdout.write(`\n${targetSummary(results)}\n`);
 process.stdout.write(
   `\n${markdownTable(report)}\n\nwrote ${out} (${results.length} measurements, ${report.results.length} in the file, ${report.machine.cores} cores)\n`,
 );

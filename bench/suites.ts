@@ -6,6 +6,7 @@ import { validatorSuite } from './validator.bench';
 import { validatorScaleSuite } from './validator-scale.bench';
 import { verifySuite } from './verify.bench';
 import { peersSuite } from './peers.bench';
+import { startupSuite } from './startup.bench';
 import type { BenchSuite } from './harness';
 
 /** Every benchmark suite of the project; each issue adds its own. */
@@ -18,4 +19,5 @@ export const suites: readonly BenchSuite[] = [
   validatorScaleSuite,
   verifySuite,
   peersSuite,
+  startupSuite,
 ];

@@ -15,6 +15,9 @@ export type BenchRow = Measurement & {
   readonly suite: string;
   readonly bound?: string;
   readonly ratioToBound?: number;
+  /** The Belenios figure of the same workload (bench/bounds.ts BELENIOS_FIGURES) and this ÷ that, same run. */
+  readonly peer?: string;
+  readonly ratioToPeer?: number;
 };
 
 /** One `npm run bench` invocation: when, how, and the load average at its start. */
@@ -79,6 +82,38 @@ export function mergeReports(
   };
 }
 
+/** A throughput is a rate: something per second. */
+function isRate(row: Pick<Measurement, 'unit'>): boolean {
+  return row.unit.endsWith('/s');
+}
+
+/**
+ * Each throughput with its ratio to the bound measured in the same rows (`bounds`:
+ * figure → bound figure), and each figure that has a Belenios counterpart (`peers`)
+ * with its ratio to it, when that was measured in the same rows in the same unit.
+ */
+export function withRatios(
+  rows: readonly BenchRow[],
+  bounds: Readonly<Record<string, string>>,
+  peers: Readonly<Record<string, string>>,
+): BenchRow[] {
+  const byName = new Map(rows.map((r) => [r.name, r]));
+  const unitOf = (unit: string) => unit.split('/')[0];
+  return rows.map((r): BenchRow => {
+    const bound = bounds[r.name];
+    const peer = byName.get(peers[r.name] ?? '');
+    const withPeer: BenchRow =
+      peer === undefined || unitOf(peer.unit) !== unitOf(r.unit)
+        ? r
+        : { ...r, peer: peer.name, ratioToPeer: r.value / peer.value };
+    if (bound === undefined || !isRate(r)) return withPeer;
+    const measured = byName.get(bound);
+    return measured === undefined
+      ? { ...withPeer, bound }
+      : { ...withPeer, bound, ratioToBound: r.value / measured.value };
+  });
+}
+
 export function formatValue(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   if (Math.abs(value) >= 100) return value.toFixed(0);
@@ -106,8 +141,10 @@ export function markdownTable(report: BenchReport): string {
         ]),
     'Ratio: a throughput ÷ the single-core rate of only the cryptography the same work needs, measured in the same run (pooled figures can exceed 1).',
     '',
-    '| suite | measurement | value | unit | ratio to crypto bound | target |',
-    '| --- | --- | ---: | --- | ---: | --- |',
+    'Belenios: a time ÷ the Belenios time of the same workload, same run (below 1, Urna is faster).',
+    '',
+    '| suite | measurement | value | unit | ratio to crypto bound | ÷ Belenios | target |',
+    '| --- | --- | ---: | --- | ---: | ---: | --- |',
   ];
   const rows = report.results.map((r) => {
     const ratio =
@@ -118,9 +155,26 @@ export function markdownTable(report: BenchReport): string {
         : `${r.ratioToBound.toFixed(2)} (÷ ${r.bound})`;
     const target =
       r.target === undefined ? '' : `${r.target}${r.meetsTarget === undefined ? '' : r.meetsTarget ? ' ✓' : ' ✗'}`;
-    return `| ${r.suite} | ${cell(r.name)} | ${formatValue(r.value)} | ${cell(r.unit)} | ${cell(ratio)} | ${cell(target)} |`;
+    return `| ${r.suite} | ${cell(r.name)} | ${formatValue(r.value)} | ${cell(r.unit)} | ${cell(ratio)} | ${peerRatio(r)} | ${cell(target)} |`;
   });
   return [...header, ...rows].join('\n');
+}
+
+function peerRatio(r: BenchRow): string {
+  return r.ratioToPeer === undefined ? '' : r.ratioToPeer.toFixed(2);
+}
+
+/** The rows that carry a target, each with its figure, verdict and both ratios: what a run must show first. */
+export function targetSummary(rows: readonly BenchRow[]): string {
+  const targeted = rows.filter((r) => r.target !== undefined);
+  if (targeted.length === 0) return 'no targets measured in this run';
+  const lines = targeted.map((r) => {
+    const verdict = r.meetsTarget === undefined ? '' : r.meetsTarget ? 'meets' : 'MISSES';
+    const bound = r.ratioToBound === undefined ? '' : `  ${r.ratioToBound.toFixed(2)} of the crypto bound`;
+    const peer = r.ratioToPeer === undefined ? '' : `  ${r.ratioToPeer.toFixed(2)} × Belenios`;
+    return `${r.name.padEnd(48)} ${formatValue(r.value).padStart(10)} ${r.unit.padEnd(10)} target ${String(r.target).padEnd(22)} ${verdict}${bound}${peer}`;
+  });
+  return ['Targets (issue #26 and earlier), this run:', ...lines].join('\n');
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -366,6 +366,12 @@ export const EVENTS = {
     'success',
   ),
   'display.settings-reset': action('Display settings went back to the defaults for the next voter.', []),
+  'audio.settings-changed': userAction(
+    'The voter started or stopped the audio ballot, or changed its volume, speed or screen blanking.',
+    ['from', 'to'],
+    'success',
+  ),
+  'audio.settings-reset': action('Audio ballot settings went back to the defaults for the next voter.', []),
 
   // The ledger (main/ledger/, main/station/).
   'ledger.append-failed': status('An entry could not be appended to a log (disk full, I/O error).', [

@@ -61,6 +61,7 @@ if (!app.requestSingleInstanceLock()) {
   app
     .whenReady()
     .then(async () => {
+      if (!options.panelDpi.ok) throw new Error(options.panelDpi.error);
       const appRoot = app.getAppPath();
       serveRenderer(path.join(appRoot, 'dist', 'renderer'));
       useSqliteNativeBinding(electronNativeBinding(appRoot));
@@ -79,7 +80,16 @@ if (!app.requestSingleInstanceLock()) {
       // An election station pushes its logs to the validators; the demo's sample
       // validators do not exist, so the demo syncs only when asked (--sync).
       const syncToValidators = !options.demo || options.sync ? {} : undefined;
-      station = openStation({ dataDir, mode: options.demo ? 'demo' : 'production', logger, devices, syncToValidators });
+      station = openStation({
+        dataDir,
+        mode: options.demo ? 'demo' : 'production',
+        logger,
+        devices,
+        syncToValidators,
+        // The sample election's audio ballot, as committed; a demo without it has no audio ballot.
+        demoAudioDir: path.join(appRoot, 'assets', 'sample-audio'),
+        panelDpi: options.panelDpi.value,
+      });
       registerStationApi(station.handlers, logger, () => kioskWindow);
       kioskWindow = await createKioskWindow({ appRoot, dev: options.dev });
       logger.log('app.started', {

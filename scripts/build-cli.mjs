@@ -53,10 +53,55 @@ export function cliBundleFresh() {
   return built > newest;
 }
 
+/**
+ * zod re-exports its 48 locales (360 KB, 40% of the bundled zod) as `z.locales`; no
+ * code here uses one beyond the English default, which zod imports by itself. Only
+ * English is kept, so every command that loads zod compiles less at start-up.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]/.test(args.importer)
+        ? { path: path.join(path.dirname(args.importer), '../locales/index.js'), namespace: 'zod-locales' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(path.join(path.dirname(args.path), 'en.js'))};\n`,
+      resolveDir: path.dirname(args.path),
+    }));
+  },
+};
+
+/**
+ * The base64 of core/ballot/wasm25519.ts field25519Module(), emitted here once so that
+ * no command pays for emitting it at start-up (the bundle gets it as a define).
+ */
+async function field25519Wasm() {
+  const emitter = path.join(outdir, 'field25519-emit.mjs');
+  await build({
+    absWorkingDir: root,
+    entryPoints: ['core/ballot/wasm25519.ts'],
+    outfile: emitter,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+  try {
+    const { field25519Module } = await import(`${pathToFileURL(emitter).href}?t=${Date.now()}`);
+    return Buffer.from(field25519Module()).toString('base64');
+  } finally {
+    rmSync(emitter, { force: true });
+  }
+}
+
 export async function buildCli({ quiet = false } = {}) {
   const started = performance.now();
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
+  const wasm = await field25519Wasm();
   await build({
     absWorkingDir: root,
     entryPoints: {
@@ -78,8 +123,9 @@ export async function buildCli({ quiet = false } = {}) {
     banner: {
       js: "import { createRequire as __urnaCreateRequire } from 'node:module'; const require = __urnaCreateRequire(import.meta.url);",
     },
-    define: { URNA_BUNDLE: 'true' },
+    define: { URNA_BUNDLE: 'true', URNA_FIELD25519_WASM: JSON.stringify(wasm) },
     sourcemap: true,
+    plugins: [zodEnglishOnly],
     logLevel: 'warning',
   });
   // The validator's schema migrations are files read at run time (validator/migrations.ts

@@ -38,7 +38,7 @@ import {
 } from '../core/ballot';
 import { fromBase64Url, toBase64Url } from '../core/encoding/bytes';
 import type { LogKind, StationId } from '../core/ids';
-import { describeEntryError, type LedgerEntry } from '../core/ledger/entries';
+import { decodeCanonicalJson, describeEntryError, type EntryError, type LedgerEntry } from '../core/ledger/entries';
 import { electionEntryRegistry } from '../core/ledger/station-entries';
 import {
   applyBallotLogEntry,
@@ -189,12 +189,20 @@ const REFUSAL_CODES: Readonly<Record<LogRuleCode, EntryRefusalCode>> = {
   'unexpected-entry': 'entry-invalid',
 };
 
-/** Checks `texts`, the entries at log indices from, from+1, …, against `state`. */
+/** An entry text parsed as canonical JSON (or why it is not), once for every use in a request. */
+export type ParsedEntryText = Result<unknown, EntryError>;
+
+/** Parses each entry text once: the lookups and the checks both read the values. */
+export function parseEntryTexts(texts: readonly string[]): ParsedEntryText[] {
+  return texts.map((text) => decodeCanonicalJson(text));
+}
+
+/** Checks `entries` (`parseEntryTexts`), the entries at log indices from, from+1, …, against `state`. */
 export function checkEntries(
   env: CheckEnvironment,
   state: LogCheckState,
   from: number,
-  texts: readonly string[],
+  entries: readonly ParsedEntryText[],
 ): Result<CheckedBatch, EntryRefusal> {
   const { election, station, log } = env;
   let polls = storedPollsState(state.polls);
@@ -235,11 +243,13 @@ export function checkEntries(
     },
   };
 
-  for (let offset = 0; offset < texts.length; offset++) {
+  for (let offset = 0; offset < entries.length; offset++) {
     const index = from + offset;
     const refuse = (code: EntryRefusalCode, message: string): Result<never, EntryRefusal> =>
       err({ code, index, message: `entry ${index}: ${message}` });
-    const decoded = electionEntryRegistry.decode(log, texts[offset] as string);
+    // What `electionEntryRegistry.decode` does with the text, from its parsed value.
+    const parsed = entries[offset] as ParsedEntryText;
+    const decoded = parsed.ok ? electionEntryRegistry.validate(log, parsed.value) : parsed;
     if (!decoded.ok) return refuse('entry-invalid', describeEntryError(decoded.error));
     const entry: LedgerEntry = decoded.value;
 

@@ -25,10 +25,9 @@
  *                                                 records or serves is rounded down to
  *                                                 this window (time-window.ts); default 300
  *     "verifyThreads": 2                          optional: worker threads checking ballot
- *                                                 proofs (verify-pool.ts); 0 = none;
- *                                                 default: none on two cores or
- *                                                 fewer, else one per core but one,
- *                                                 at most 8 (verify-pool.ts)
+ *                                                 proofs beside the service thread
+ *                                                 (verify-pool.ts); 0 = none; default:
+ *                                                 one per core but one, at most 8
  *   }
  */
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, statSync, constants as fsConstants } from 'node:fs';

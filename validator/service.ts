@@ -36,10 +36,11 @@ import { parseAddCheckpointRequest } from '../core/ledger/witness-protocol';
 import { describeNoteError, formatNote, formatSignatureLine, parseNote, type NoteSignature } from '../core/ledger/note';
 import { CompactMerkleTree, EMPTY_ROOT, verifyConsistency, type StoredNode } from '../core/ledger/merkle';
 import { err, ok, type Result } from '../core/result';
-import { checkEntries, initialLogState } from './checks';
+import { checkEntries, initialLogState, parseEntryTexts, type ParsedEntryText } from './checks';
 import type { EnrolledStation, ValidatorElection } from './election';
 import { runWithLookups, type CommittedLogHead, type LogTransaction, type ValidatorStore } from './store-api';
 import { DEFAULT_TIME_WINDOW, type TimeWindow } from './time-window';
+import { preverifyBallotEntries } from './preverify';
 import { MIN_POOLED_BALLOTS, type Preverified, type VerifyPool } from './verify-pool';
 
 /** A refusal: the HTTP status, a stable code and a sentence for the person reading it. */
@@ -70,6 +71,15 @@ export type EntriesAccepted = {
   readonly cosignature: string;
   /** The station's checkpoint with that line appended. */
   readonly checkpoint: string;
+};
+
+/** What the proof pool's path settled before the transaction, from the request itself. */
+type Preverification = {
+  readonly verdicts: ReadonlyMap<number, Preverified>;
+  readonly auth: Authenticated;
+  /** The checkpoint note authenticated. */
+  readonly checkpoint: string;
+  readonly entries: readonly ParsedEntryText[];
 };
 
 /** A line logged once the transaction that found it has committed. */
@@ -223,14 +233,14 @@ export class ValidatorService {
    * verdicts, and the refusals are the same as without the pool.
    */
   async submitEntries(input: unknown): Promise<Result<EntriesAccepted, Refusal>> {
-    const preverified = await this.preverify(input);
-    return this.refused(await this.submitEntriesUnlogged(input, preverified), {
+    const prepared = await this.preverify(input);
+    return this.refused(await this.submitEntriesUnlogged(input, prepared), {
       call: 'entries',
       origin: requestOrigin(input),
     });
   }
 
-  private async preverify(input: unknown): Promise<ReadonlyMap<number, Preverified> | undefined> {
+  private async preverify(input: unknown): Promise<Preverification | undefined> {
     const pool = this.verifyPool;
     if (pool === undefined || !pool.healthy) return undefined;
     const parsed = entriesRequestSchema.safeParse(input);
@@ -241,7 +251,15 @@ export class ValidatorService {
     // A hint only: the transaction reads the head again and decides on what it reads.
     if (parsed.data.from !== ((await this.store.read.head(auth.value.origin))?.size ?? 0)) return undefined;
     try {
-      return await pool.verify(auth.value.station.stationId, parsed.data.from, parsed.data.entries);
+      const { stationId } = auth.value.station;
+      const { context, manifests } = this.election;
+      let entries: ParsedEntryText[] = [];
+      const verdicts = await pool.verify(stationId, parsed.data.from, parsed.data.entries, {
+        // While the workers check their share: what the checks need and no proof does.
+        meanwhile: () => (entries = parseEntryTexts(parsed.data.entries)),
+        local: (jobs) => preverifyBallotEntries(context, manifests, stationId, jobs, this.random),
+      });
+      return { verdicts, auth: auth.value, checkpoint: parsed.data.checkpoint, entries };
     } catch (error) {
       this.logger.log('validator.verify-pool-failed', {
         message: error instanceof Error ? error.message : String(error),
@@ -252,7 +270,7 @@ export class ValidatorService {
 
   private async submitEntriesUnlogged(
     input: unknown,
-    preverified?: ReadonlyMap<number, Preverified>,
+    prepared?: Preverification,
   ): Promise<Result<EntriesAccepted, Refusal>> {
     const parsed = entriesRequestSchema.safeParse(input);
     if (!parsed.success) return refusal(400, 'malformed-request', `request body: ${z.prettifyError(parsed.error)}`);
@@ -264,8 +282,15 @@ export class ValidatorService {
         `at most ${this.limits.maxEntriesPerRequest} entries per request; send the rest in further requests`,
       );
     }
-    const auth = this.authenticate(request.checkpoint);
+    // The pool's preparation was made from this very request: its signature check and parsed entries stand.
+    const auth = prepared === undefined ? this.authenticate(request.checkpoint) : ok(prepared.auth);
     if (!auth.ok) return auth;
+    if (
+      prepared !== undefined &&
+      (prepared.checkpoint !== request.checkpoint || prepared.entries.length !== request.entries.length)
+    )
+      throw new Error('invariant failed: a preverification of another request');
+    const preverified = prepared?.verdicts;
     const { origin, checkpoint, station, log, stationNote } = auth.value;
     return this.inTransaction(auth.value, async (tx, events): Promise<Result<EntriesAccepted, Refusal>> => {
       const frozen = frozenRefusal(auth.value, tx.frozenBy);
@@ -328,7 +353,8 @@ export class ValidatorService {
           `the entries sent do not hash to the root of the signed checkpoint for size ${checkpoint.size}`,
         );
       }
-      const checked = await runWithLookups(tx, request.entries, (stored) =>
+      const entries = prepared?.entries ?? parseEntryTexts(request.entries);
+      const checked = await runWithLookups(tx, entries, (stored) =>
         checkEntries(
           {
             election: this.election,
@@ -344,7 +370,7 @@ export class ValidatorService {
           },
           head.state,
           request.from,
-          request.entries,
+          entries,
         ),
       );
       if (!checked.ok) {

@@ -26,14 +26,14 @@ import {
   type EncryptedBallot,
   type EncryptedBallotRecord,
 } from '../core/ballot';
-import { decodeRistretto, encodeRistretto } from '../core/ballot/fast25519';
+import { decodeRistretto, encodeRistretto, sumOfPoints } from '../core/ballot/fast25519';
 import type { Bytes } from '../core/encoding/bytes';
-import { bytesEqual, fromBase64Url } from '../core/encoding/bytes';
+import { bytesEqual, fromBase64Url, toBase64Url } from '../core/encoding/bytes';
 import type { LogKind, StationId } from '../core/ids';
 import { CompactMerkleTree, perfectSubtreesOf, type StoredNode, type SubtreeHashSource } from '../core/ledger/merkle';
 import type { BallotPlace } from '../core/record/ballot-uniqueness';
 import { nodeMerkleHasher } from '../storage/merkle-hasher';
-import type { BallotStatus, CheckedBatch, LogCheckState } from './checks';
+import type { BallotStatus, CheckedBatch, LogCheckState, ParsedEntryText } from './checks';
 
 /** A log as committed: what the read side serves. */
 export type LogRecord = {
@@ -247,8 +247,8 @@ export function frontierNodes(size: number): { level: number; index: number }[] 
   return perfectSubtreesOf(0, size).map((t) => ({ level: t.level, index: t.index }));
 }
 
-/** Every ballot id, voter hash and α an entry text mentions (any depth): the keys its checks may look up. */
-export function lookupKeysOf(texts: readonly string[], extra?: LookupKeys): LookupKeys {
+/** Every ballot id, voter hash and α the entries mention (any depth): the keys their checks may look up. */
+export function lookupKeysOf(entries: readonly ParsedEntryText[], extra?: LookupKeys): LookupKeys {
   const ballotIds = new Set(extra?.ballotIds);
   const voterHashes = new Set(extra?.voterHashes);
   const alphas = new Set(extra?.alphas);
@@ -266,15 +266,13 @@ export function lookupKeysOf(texts: readonly string[], extra?: LookupKeys): Look
       } else walk(item, depth + 1);
     }
   };
-  for (const text of texts) {
-    try {
-      walk(JSON.parse(text), 0);
-    } catch {
-      // Not JSON: the checks refuse it without looking anything up.
-    }
-  }
+  // An entry that is not canonical JSON is refused without looking anything up.
+  for (const entry of entries) if (entry.ok) walk(entry.value, 0);
   return { ballotIds, voterHashes, alphas };
 }
+
+/** 32 bytes as unpadded base64url, canonical: the last character's two spare bits clear. */
+const CANONICAL_32 = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
 
 /** The bytes an α key names in the store, or undefined for text that is not base64url. */
 export function alphaBytes(alpha: string): Buffer | undefined {
@@ -309,7 +307,7 @@ export class PrefetchedLookups {
     }
     this.ballotPlaces = new Map(rows.ballotPlaces.map((p) => [p.ballotId, { stationId: p.stationId, index: p.index }]));
     this.alphaPlaces = new Map(
-      rows.alphaPlaces.map((p) => [Buffer.from(p.alpha).toString('hex'), { stationId: p.stationId, index: p.index }]),
+      rows.alphaPlaces.map((p) => [toBase64Url(p.alpha), { stationId: p.stationId, index: p.index }]),
     );
   }
 
@@ -341,10 +339,15 @@ export class PrefetchedLookups {
   }
 
   placeOfAlpha(alpha: string): BallotPlace | undefined {
-    const bytes = alphaBytes(alpha);
-    if (bytes === undefined) return undefined;
+    // Keyed by the canonical spelling of the bytes: a decoded ballot's α already is one.
+    let key = alpha;
+    if (!CANONICAL_32.test(alpha)) {
+      const bytes = alphaBytes(alpha);
+      if (bytes === undefined) return undefined;
+      key = toBase64Url(bytes);
+    }
     if (!this.keys.alphas.has(alpha)) this.misses.alphas.add(alpha);
-    return this.alphaPlaces.get(bytes.toString('hex'));
+    return this.alphaPlaces.get(key);
   }
 }
 
@@ -354,10 +357,10 @@ export class PrefetchedLookups {
  */
 export async function runWithLookups<T>(
   tx: LogTransaction,
-  texts: readonly string[],
+  entries: readonly ParsedEntryText[],
   check: (lookups: PrefetchedLookups) => T,
 ): Promise<T> {
-  let keys = lookupKeysOf(texts);
+  let keys = lookupKeysOf(entries);
   for (let round = 0; ; round++) {
     const lookups = new PrefetchedLookups(keys, await tx.lookups(keys));
     const result = check(lookups);
@@ -390,7 +393,8 @@ export function totalsAfter(
   checked: CheckedBatch,
 ): { sums: { contest: string; selection: string; alpha: Buffer; beta: Buffer }[]; contestCounts: Map<string, number> } {
   const key = (contest: string, selection: string) => `${contest}\u0000${selection}`;
-  const sums = new Map<string, { contest: string; selection: string; alpha: SumPoint; beta: SumPoint }>();
+  // Each sum's terms first, added once at the end: the stored sum, then the cast ballots' α and β in order.
+  const sums = new Map<string, { contest: string; selection: string; alphas: SumPoint[]; betas: SumPoint[] }>();
   const byKey = new Map(stored.map((r) => [key(r.contest, r.selection), r]));
   const contestCounts = new Map<string, number>();
   for (const ballot of checked.cast) {
@@ -404,15 +408,13 @@ export function totalsAfter(
           sum = {
             contest: contest.contestId,
             selection: s.selectionId,
-            alpha: row === undefined ? Point.ZERO : storedSum(row.alpha),
-            beta: row === undefined ? Point.ZERO : storedSum(row.beta),
+            alphas: row === undefined ? [] : [storedSum(row.alpha)],
+            betas: row === undefined ? [] : [storedSum(row.beta)],
           };
+          sums.set(k, sum);
         }
-        sums.set(k, {
-          ...sum,
-          alpha: sum.alpha.add(s.ciphertext.alpha.point),
-          beta: sum.beta.add(s.ciphertext.beta.point),
-        });
+        sum.alphas.push(s.ciphertext.alpha.point);
+        sum.betas.push(s.ciphertext.beta.point);
       }
     }
   }
@@ -420,8 +422,8 @@ export function totalsAfter(
     sums: [...sums.values()].map((s) => ({
       contest: s.contest,
       selection: s.selection,
-      alpha: Buffer.from(encodeRistretto(s.alpha)),
-      beta: Buffer.from(encodeRistretto(s.beta)),
+      alpha: Buffer.from(encodeRistretto(sumOfPoints(s.alphas))),
+      beta: Buffer.from(encodeRistretto(sumOfPoints(s.betas))),
     })),
     contestCounts,
   };

@@ -1,16 +1,18 @@
 /**
  * Ballot proofs are most of a validator's work per entry (decoding every point, the
  * batched multi-scalar multiplication), and they depend only on the entry texts and
- * the election, never on the log's state. A pool of worker threads therefore checks
- * the ballots of a request in parallel before the service runs its ordinary,
- * synchronous checks; the service then uses these verdicts instead of verifying
- * again, so the refusals are the same as without the pool.
+ * the election, never on the log's state. A pool of worker threads, with the service
+ * thread taking a share of its own, therefore checks the ballots of a request in
+ * parallel before the service runs its ordinary, synchronous checks; the service then
+ * uses these verdicts instead of verifying again, so the refusals are the same as
+ * without the pool.
  */
 import { availableParallelism } from 'node:os';
 import type { BallotFailure, BallotManifest, RecordProblem } from '../core/ballot';
 import { toBase64Url } from '../core/encoding/bytes';
 import type { ValidatorElection } from './election';
 import { bundled, bundleFile } from './entry-points';
+import type { PreverifyJob } from './preverify';
 import { WorkerPool } from './worker-pool';
 
 /** What a worker found for one ballot entry (absent: the entry was not a ballot it could read). */
@@ -29,7 +31,7 @@ export type VerifyWorkerData = {
 export type VerifyRequest = {
   readonly id: number;
   readonly stationId: string;
-  readonly jobs: readonly { readonly index: number; readonly text: string }[];
+  readonly jobs: readonly PreverifyJob[];
 };
 export type VerifyAnswer = { readonly id: number; readonly results: readonly (readonly [number, Preverified])[] };
 
@@ -37,15 +39,14 @@ export type VerifyAnswer = { readonly id: number; readonly results: readonly (re
 const MIN_SLICE = 32;
 
 /**
- * Worker threads pay off only with a core to spare. A request's proofs are checked
- * before the service's own checks, not beside them, so on two cores the workers
- * share the cores with the service thread and the messages cost more than they
- * save (measured with the WebAssembly arithmetic: R1 ingest 1,402 ballots/s on two
- * workers, 1,720 on the service thread; `npm run bench -- validator` reports both).
+ * One worker per core but one: the service thread checks an equal share of each
+ * request's proofs itself while the workers check theirs (it would only wait for them
+ * otherwise), so on two cores one worker and the service thread split the proofs.
+ * On one core a worker would only share it with the service thread.
  */
 export function defaultVerifyThreads(): number {
   const cores = availableParallelism();
-  return cores <= 2 ? 0 : Math.min(8, cores - 1);
+  return cores <= 1 ? 0 : Math.min(8, cores - 1);
 }
 
 /** Fewer ballots than this in a request are checked on the calling thread: a message round trip would cost more. */
@@ -92,15 +93,37 @@ export class VerifyPool {
     return this.#pool.healthy;
   }
 
-  /** Verdicts for the ballot entries among `texts` (log indices from, from+1, …) of station `stationId`'s ballot log. */
-  async verify(stationId: string, from: number, texts: readonly string[]): Promise<Map<number, Preverified>> {
+  /**
+   * Verdicts for the ballot entries among `texts` (log indices from, from+1, …) of
+   * station `stationId`'s ballot log. While the workers check theirs, the calling
+   * thread runs `meanwhile` and checks a share itself with `local` (it would only wait
+   * otherwise): three quarters of an equal share, as `meanwhile` takes its time too.
+   */
+  async verify(
+    stationId: string,
+    from: number,
+    texts: readonly string[],
+    caller: {
+      readonly meanwhile?: () => void;
+      readonly local?: (jobs: readonly PreverifyJob[]) => readonly (readonly [number, Preverified])[];
+    } = {},
+  ): Promise<Map<number, Preverified>> {
+    const { meanwhile, local } = caller;
     const jobs = texts.map((text, i) => ({ index: from + i, text })).filter((j) => j.text.includes('"ballot"'));
     const verdicts = new Map<number, Preverified>();
-    if (jobs.length === 0) return verdicts;
-    const slice = Math.max(MIN_SLICE, Math.ceil(jobs.length / this.threads));
+    if (jobs.length === 0) {
+      meanwhile?.();
+      return verdicts;
+    }
+    const localCount = local === undefined ? 0 : Math.floor((0.75 * jobs.length) / (this.threads + 1));
+    const pooled = jobs.slice(0, jobs.length - localCount);
+    const slice = Math.max(MIN_SLICE, Math.ceil(pooled.length / this.threads));
     const answers: Promise<VerifyAnswer>[] = [];
-    for (let start = 0; start < jobs.length; start += slice)
-      answers.push(this.#pool.submit({ id: this.#nextId++, stationId, jobs: jobs.slice(start, start + slice) }));
+    for (let start = 0; start < pooled.length; start += slice)
+      answers.push(this.#pool.submit({ id: this.#nextId++, stationId, jobs: pooled.slice(start, start + slice) }));
+    meanwhile?.();
+    if (local !== undefined && localCount > 0)
+      for (const [index, verdict] of local(jobs.slice(pooled.length))) verdicts.set(index, verdict);
     for (const answer of await Promise.all(answers))
       for (const [index, verdict] of answer.results) verdicts.set(index, verdict);
     this.#checked += verdicts.size;

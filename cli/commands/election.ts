@@ -54,8 +54,10 @@ import {
   parseVerifierKey,
   type NoteSigner,
 } from '../../core/ledger/note';
+import { readEarlierAudio, renderElectionAudio, sampleAudioDir } from '../election-audio';
 import { LANG_OPTION_HELP } from '../help';
 import { CliError } from '../urna';
+import { registerAudioCommand, checkAudioBeside } from './election-audio-command';
 import { registerConfigureCommands } from './election-configure';
 import { runCeremonyCommand } from './keys';
 
@@ -258,15 +260,19 @@ async function sampleCommand(options: { out: string }): Promise<void> {
     throw new Error(
       `invariant failed: the sample definition is invalid: ${definition.error.map((e) => e.message.en).join('; ')}`,
     );
-  writeNewFile(path.join(out, 'definition.json'), definitionJson(definition.value));
-  const signed = signElectionPackage(definition.value, readSignerKeyFile(path.join(out, 'authority.key')));
+  // The audio ballot: the committed sample clips, re-rendered with espeak-ng only where a phrase changed.
+  const audio = renderElectionAudio(definition.value, out, readEarlierAudio(sampleAudioDir())).manifest;
+  const withAudio: ElectionDefinition = { ...definition.value, audio };
+  writeNewFile(path.join(out, 'definition.json'), definitionJson(withAudio));
+  const signed = signElectionPackage(withAudio, readSignerKeyFile(path.join(out, 'authority.key')));
   if (!signed.ok) throw new Error('invariant failed: the sample authority key does not match the sample definition');
   writeNewFile(path.join(out, 'election.json'), serializeElectionPackage(signed.value));
-  const baseHash = electionBaseHash(definition.value);
+  const baseHash = electionBaseHash(withAudio);
   process.stdout.write(
     `sample election ${definition.value.electionId} in ${out}\n` +
       `  definition.json        the unsigned definition\n` +
       `  election.json          the signed package\n` +
+      `  audio/                 the audio ballot's clips (their hashes are in the package)\n` +
       `  authority.key(.vkey)   election authority (the secret is mode 0600)\n` +
       `  card-issuer.key(.vkey) poll-worker card issuer\n` +
       `  validators/            three validators' cosigning keys (threshold 2 of 3)\n` +
@@ -289,11 +295,12 @@ function validateCommand(file: string, options: LangOption & { authorityKey?: st
         ? 'self'
         : readVerifierKeyFile(options.authorityKey, "the election authority's verifier key");
     const verified = verifyElectionPackage(json.value, { authorityKey });
-    errors = verified.ok ? [] : verified.error;
+    errors = verified.ok ? checkAudioBeside(file, verified.value.definition) : verified.error;
     if (verified.ok) definition = verified.value.definition;
   } else {
     const parsed = parseElectionDefinition(json.value);
-    errors = parsed.ok ? [] : parsed.error;
+    // A definition gets its audio before it is signed: check it only if it is there.
+    errors = parsed.ok ? (parsed.value.audio === undefined ? [] : checkAudioBeside(file, parsed.value)) : parsed.error;
     if (parsed.ok) definition = parsed.value;
   }
   if (errors.length > 0 || definition === undefined) {
@@ -422,5 +429,6 @@ export function register(program: Command): void {
     )
     .option('--lang <ru|en>', LANG_OPTION_HELP)
     .action((file: string, options: ImportNistOptions) => importNistCommand(file, options));
+  registerAudioCommand(election);
   registerConfigureCommands(election);
 }

@@ -8,12 +8,14 @@ import type { PackageTrust } from '../../core/election/package';
 import { openRecordElection } from '../../core/record/election';
 import { inThreadProofVerifier, verifyStation, type RecordSource } from '../../core/record/verify';
 import { err, ok } from '../../core/result';
+import { useNodeEd25519 } from '../../storage/ed25519-verifier';
 import { nodeMerkleHasher } from '../../storage/merkle-hasher';
 import { directoryRecordSource } from './files';
 import { toWire, type StationAnswer, type StationJob } from './station-pool';
 
 const port = parentPort;
 if (port === null) throw new Error('station-worker runs only as a worker thread');
+useNodeEd25519();
 const { dir, trust } = workerData as { dir: string; trust: PackageTrust };
 const source: RecordSource = directoryRecordSource(dir);
 const packageText = source.readText('election.json');

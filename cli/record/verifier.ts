@@ -18,6 +18,7 @@ import {
 } from '../../core/record/verify';
 import type { PackageTrust } from '../../core/election/package';
 import type { RecordStage } from '../../core/record/steps';
+import { useNodeEd25519 } from '../../storage/ed25519-verifier';
 import { nodeMerkleHasher } from '../../storage/merkle-hasher';
 import { CliError } from '../urna';
 import { directoryRecordSource } from './files';
@@ -96,6 +97,7 @@ async function withVerifier<T>(
   settings: VerifierSettings,
   run: (options: VerifyOptions) => Promise<T>,
 ): Promise<T> {
+  useNodeEd25519();
   const trust = packageTrustFrom(settings.authorityKeyFile);
   const base: VerifyOptions = { trust, hasher: nodeMerkleHasher, onProgress: progressPrinter(settings.quiet === true) };
   if (settings.threads !== undefined && settings.threads !== 'auto' && settings.threads <= 1) return run(base);

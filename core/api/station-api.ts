@@ -59,6 +59,45 @@ export type DisplaySettings = {
   readonly highContrast: boolean;
 };
 
+/**
+ * The audio ballot's settings for one voter (docs/AUDIO.md). Like the display
+ * settings they live in main and go back to the defaults when the session ends.
+ * `volume` and `speechRate` are steps (AUDIO_VOLUME_STEPS, AUDIO_RATE_STEPS).
+ */
+export type AudioSettings = {
+  /** Speech is on: the voter started the audio ballot (or a poll worker did at check-in). */
+  readonly enabled: boolean;
+  readonly volume: number;
+  readonly speechRate: number;
+  /** The screen is dark for privacy while the voter listens. */
+  readonly screenBlanked: boolean;
+};
+/** Gain of each volume step: quiet to loud, step 4 is the clip as recorded. */
+export const AUDIO_VOLUME_STEPS = [0.25, 0.4, 0.6, 0.8, 1, 1.3, 1.6, 2] as const;
+/** Playback rate of each speech-rate step: step 2 is as recorded. */
+export const AUDIO_RATE_STEPS = [0.75, 0.9, 1, 1.15, 1.3, 1.5, 1.75, 2] as const;
+export const DEFAULT_AUDIO_SETTINGS: AudioSettings = { enabled: false, volume: 4, speechRate: 2, screenBlanked: false };
+
+/** One clip of the loaded package's audio ballot, as the voter's screens look it up. */
+export type AudioClipView = {
+  readonly phrase: string;
+  readonly language: Language;
+  readonly sha256: string;
+  readonly durationMs: number;
+};
+
+/**
+ * The kiosk's panel, so the screens can size text and targets in millimetres:
+ * its density in physical pixels per inch. The station is configured with it
+ * (`--panel-dpi`); the screens divide by the window's device pixel ratio.
+ */
+export type PanelView = { readonly dpi: number };
+
+/** A 15.6" 1920×1080 panel, the kiosk this station is built for. */
+export const DEFAULT_PANEL_DPI = 141;
+/** Densities a panel can plausibly have; anything else is a configuration mistake. */
+export const PANEL_DPI_RANGE = { min: 60, max: 400 } as const;
+
 /** A device as the poll worker sees it: a state name and whether it can be used. */
 export type DeviceStatus = {
   readonly state: string;
@@ -240,6 +279,14 @@ export type SessionEnd = 'cast' | 'timed-out' | 'resolved-by-poll-worker';
  * The voter session as the renderer may see it: never the encryption secrets,
  * never the choices (the renderer holds its own copy of those while marking).
  */
+/** A ballot the voter spoiled to check it: its code, whether its slip printed, where to look it up. */
+export type ChallengedNotice = {
+  readonly shortCode: string;
+  readonly slipPrinted: boolean;
+  /** A validator's public lookup of the code (as printed on the slip), or null if the election names none. */
+  readonly lookup: string | null;
+};
+
 export type VoterSessionView =
   | { readonly phase: 'none'; readonly lastEnded: SessionEnd | null }
   | {
@@ -248,7 +295,7 @@ export type VoterSessionView =
       readonly ballot: BallotView;
       readonly timeouts: InactivityTimeouts;
       /** Set after the voter challenged a ballot and is marking again. */
-      readonly challenged: { readonly shortCode: string; readonly slipPrinted: boolean } | null;
+      readonly challenged: ChallengedNotice | null;
     }
   | {
       readonly phase: 'committed';
@@ -289,6 +336,8 @@ export type VoterSessionView =
 export type VoterScreen = {
   readonly pollsState: PollsState;
   readonly display: DisplaySettings;
+  readonly audio: AudioSettings;
+  readonly panel: PanelView;
   readonly session: VoterSessionView;
 };
 
@@ -353,6 +402,30 @@ export const stationApiSpec = {
         highContrast: z.boolean().optional(),
       })
       .strict(),
+  ),
+  setAudioSettings: method<AudioSettings>()(
+    z
+      .object({
+        enabled: z.boolean().optional(),
+        volume: z
+          .int()
+          .min(0)
+          .max(AUDIO_VOLUME_STEPS.length - 1)
+          .optional(),
+        speechRate: z
+          .int()
+          .min(0)
+          .max(AUDIO_RATE_STEPS.length - 1)
+          .optional(),
+        screenBlanked: z.boolean().optional(),
+      })
+      .strict(),
+  ),
+  /** The loaded package's audio clips (phrase, language, hash, length); empty when it has no audio ballot. */
+  getAudioClips: method<readonly AudioClipView[]>()(noArguments),
+  /** One clip's WAV bytes as base64, if the loaded package's manifest names it (main checks its hash again). */
+  getAudioClip: method<{ readonly wavBase64: string }>()(
+    z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/u) }).strict(),
   ),
   /** The voter screens' state; polled by the renderer. */
   getVoterSession: method<VoterScreen>()(noArguments),

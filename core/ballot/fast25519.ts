@@ -515,6 +515,13 @@ export function linearCombination(points: readonly Point[], scalars: readonly bi
 
 // ---- fixed-base multiplication for secret scalars, and batched encoding ----
 
+/** Σ points with this module's extended-coordinate addition (the validator's running totals; public values). */
+export function sumOfPoints(points: readonly Point[]): Point {
+  let acc: Ext = { X: 0n, Y: 1n, Z: 1n, T: 0n };
+  for (const p of points) acc = addExt(acc, extOf(p));
+  return toLibraryPoint(acc);
+}
+
 function toLibraryPoint(p: Ext): Point {
   return new Point(new EdwardsPoint(canon(p.X), canon(p.Y), canon(p.Z), canon(p.T)));
 }

@@ -109,10 +109,13 @@ export function multiplyPublic(p: Point, s: Scalar): Point {
 export class GroupElement {
   #point: Point | undefined;
   #bytes: Bytes | undefined;
+  /** The unpadded base64url text of the encoding, kept when the element was read from it. */
+  #text: string | undefined;
 
-  private constructor(point: Point | undefined, bytes: Bytes | undefined) {
+  private constructor(point: Point | undefined, bytes: Bytes | undefined, text?: string) {
     this.#point = point;
     this.#bytes = bytes;
+    this.#text = text;
   }
 
   static of(point: Point): GroupElement {
@@ -139,6 +142,24 @@ export class GroupElement {
     return point === undefined ? err('not-a-point') : ok(new GroupElement(point, bytes));
   }
 
+  /**
+   * A point `decodeRistretto` has just decoded from `bytes`, which are the canonical
+   * unpadded base64url `text`: all three forms kept, none computed again.
+   */
+  static decoded(point: Point, bytes: Bytes, text: string): GroupElement {
+    return new GroupElement(point, bytes, text);
+  }
+
+  /**
+   * The canonical unpadded base64url text of an encoding that has already been
+   * accepted (`point`, when known, is the point it encodes): bytes and point are
+   * computed on first use. Never for unchecked input.
+   */
+  static fromCheckedText(text: string, point?: Point): GroupElement {
+    if (text.length !== 43) throw new Error('invariant failed: a checked encoding is 43 base64url characters');
+    return new GroupElement(point, undefined, text);
+  }
+
   static fromBase64Url(text: string): Result<GroupElement, 'not-a-point'> {
     let bytes: Bytes;
     try {
@@ -150,19 +171,20 @@ export class GroupElement {
   }
 
   get point(): Point {
-    // Constructed with at least one side, and decode() only succeeds with both.
-    this.#point ??= decodeRistretto(this.#bytes as Bytes);
+    // Constructed with at least one form, and decode() only succeeds with all.
+    this.#point ??= decodeRistretto(this.bytes);
     if (this.#point === undefined) throw new Error('invariant failed: a group element holds an invalid encoding');
     return this.#point;
   }
 
   get bytes(): Bytes {
-    this.#bytes ??= encodeRistretto(this.#point as Point);
+    this.#bytes ??= this.#text === undefined ? encodeRistretto(this.#point as Point) : fromBase64Url(this.#text);
     return this.#bytes;
   }
 
   toBase64Url(): string {
-    return toBase64Url(this.bytes);
+    this.#text ??= toBase64Url(this.bytes);
+    return this.#text;
   }
 
   equals(other: GroupElement): boolean {

@@ -213,11 +213,10 @@ export function knowledgeProofHolds(
   proof: CompactProof,
 ): boolean {
   for (const { base, public: pub } of statements) {
-    // G carries a large precomputed table, so z·G is cheap alone; any other base shares one chain of doublings with the public value.
-    const h =
-      base === GENERATOR
-        ? multiplyPublic(base, proof.z).subtract(multiplyPublic(pub, proof.c))
-        : linearCombination([base, pub], [mod(proof.z), mod(-proof.c)]);
+    // One chain of doublings for both terms, G included: faster than z·G from the library's
+    // precomputed table plus c·P alone, and a verifier that checks a few dozen proofs never
+    // builds that table (about 60 ms).
+    const h = linearCombination([base, pub], [mod(proof.z), mod(-proof.c)]);
     transcript.element(GroupElement.of(h));
   }
   return transcript.challenge() === proof.c;

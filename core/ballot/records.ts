@@ -24,6 +24,7 @@ import type {
 } from './ceremony';
 import type { ChallengedBallot } from './challenge';
 import type { EncryptedBallot } from './encrypt';
+import { readEncryptedBallotRecord } from './encrypted-ballot-record';
 import { affineOf, pointFromCheckedAffine } from './fast25519';
 import { GroupElement, type Scalar, scalarFromBytes, scalarToBase64Url } from './group';
 import { BALLOT_ID_PATTERN, type BallotId } from './manifest';
@@ -308,33 +309,35 @@ function decodeEncryptedBallot(r: EncryptedBallotRecord): EncryptedBallot {
   };
 }
 
+/** An encrypted-ballot record, checked and decoded in one pass (encrypted-ballot-record.ts). */
 export function parseEncryptedBallot(json: unknown): Result<EncryptedBallot, RecordProblem> {
+  return readEncryptedBallotRecord(json);
+}
+
+/** The reference: `encryptedBallotSchema`, then decoding, as separate steps (tests compare the two). */
+export function parseEncryptedBallotWithSchema(json: unknown): Result<EncryptedBallot, RecordProblem> {
   return parseWith(encryptedBallotSchema, json, decodeEncryptedBallot);
 }
 
 /**
  * Rebuilds a ballot from a record that `parseEncryptedBallot` has already accepted
  * (in a verification worker, or before the record was stored): no schema pass, and
- * points are decoded only when used. Never for unchecked input.
+ * points are decoded only when used; the proofs, already checked, are read only if
+ * asked for. Never for unchecked input.
  */
 export function encryptedBallotFromCheckedRecord(
   r: EncryptedBallotRecord,
   ciphertextCoordinates?: readonly bigint[],
 ): EncryptedBallot {
-  const checked = (text: string) => GroupElement.fromCheckedBytes(fromBase64Url(text));
   // With the coordinates of every α and β (x, y pairs in record order), no square root is needed.
   let next = 0;
   const ciphertextPoint = (text: string): GroupElement => {
-    if (ciphertextCoordinates === undefined) return checked(text);
+    if (ciphertextCoordinates === undefined) return GroupElement.fromCheckedText(text);
     const x = ciphertextCoordinates[next++];
     const y = ciphertextCoordinates[next++];
     if (x === undefined || y === undefined) throw new Error('invariant failed: too few ciphertext coordinates');
-    return GroupElement.withEncoding(pointFromCheckedAffine(x, y), fromBase64Url(text));
+    return GroupElement.fromCheckedText(text, pointFromCheckedAffine(x, y));
   };
-  const checkedScalar = (text: string) => bytesToNumberLE(fromBase64Url(text));
-  const range = (p: readonly { a: string; b: string; c: string; z: string }[]): RangeProof => ({
-    branches: p.map((b) => ({ a: checked(b.a), b: checked(b.b), c: checkedScalar(b.c), z: checkedScalar(b.z) })),
-  });
   return {
     ballotId: r.ballotId as BallotId,
     contests: r.contests.map((c) => ({
@@ -342,10 +345,27 @@ export function encryptedBallotFromCheckedRecord(
       selections: c.selections.map((s) => ({
         selectionId: s.selectionId as SelectionId,
         ciphertext: { alpha: ciphertextPoint(s.alpha), beta: ciphertextPoint(s.beta) },
-        proof: range(s.proof),
+        proof: checkedRangeProof(s.proof),
       })),
-      proof: range(c.proof),
+      proof: checkedRangeProof(c.proof),
     })),
+  };
+}
+
+/** A range proof from a checked record, decoded on first use. */
+function checkedRangeProof(p: readonly { a: string; b: string; c: string; z: string }[]): RangeProof {
+  let branches: RangeProof['branches'] | undefined;
+  const checkedScalar = (text: string) => bytesToNumberLE(fromBase64Url(text));
+  return {
+    get branches() {
+      branches ??= p.map((b) => ({
+        a: GroupElement.fromCheckedText(b.a),
+        b: GroupElement.fromCheckedText(b.b),
+        c: checkedScalar(b.c),
+        z: checkedScalar(b.z),
+      }));
+      return branches;
+    },
   };
 }
 

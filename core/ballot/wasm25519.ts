@@ -79,6 +79,7 @@
  * steps as the bigint version, in one call, from signed digits the caller wrote as i32.
  */
 import { emitModule, type FunctionBody as Body, FunctionBody, type FunctionDef, I32, I64, Op } from './wasm-emit';
+import { fromBase64 } from '../encoding/bytes';
 import { D, D2, P, SQRT_M1 } from './curve25519-constants';
 
 const LIMBS = 10;
@@ -1139,6 +1140,17 @@ type Exports = {
 let compiled: object | null | undefined;
 
 /**
+ * The command-line bundle (scripts/build-cli.mjs) defines this as the base64 of
+ * `field25519Module()`, emitted once at build time: emitting it costs a fresh process
+ * 30–80 ms of cold JavaScript, compiling it under 1 ms. Elsewhere it is undefined.
+ */
+declare const URNA_FIELD25519_WASM: string | undefined;
+
+function moduleBytes(): Uint8Array {
+  return typeof URNA_FIELD25519_WASM === 'string' ? fromBase64(URNA_FIELD25519_WASM) : field25519Module();
+}
+
+/**
  * A new instance of the module, with its constants written, compiled synchronously on
  * first use; null where WebAssembly is absent or refused (e.g. a page whose
  * Content-Security-Policy lacks 'wasm-unsafe-eval').
@@ -1148,7 +1160,7 @@ function instantiate(): Exports | null {
   let exports: Exports;
   try {
     if (api === undefined) return null;
-    compiled ??= new api.Module(field25519Module());
+    compiled ??= new api.Module(moduleBytes());
     exports = new api.Instance(compiled).exports as Exports;
   } catch {
     compiled = null;

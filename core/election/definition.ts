@@ -6,6 +6,7 @@
  * comes back with the path of the field it concerns.
  */
 import { z } from 'zod';
+import { AudioManifestShape } from '../audio/manifest';
 import { fromBase64Url, toBase64Url } from '../encoding/bytes';
 import { GroupElement } from '../ballot/group';
 import { MAX_CONTEST_LIMIT } from '../ballot/manifest';
@@ -270,6 +271,12 @@ const ElectionDefinitionShape = z.strictObject({
    * decrypted only merged with others. Absent: 1, every station alone.
    */
   minimumPublishedCount: z.int().min(1).max(1_000_000).optional(),
+  /**
+   * The audio ballot (core/audio/manifest.ts): every phrase a voter can hear, as
+   * clips beside the package named by their SHA-256. Added by `urna election audio`
+   * after the key ceremony; the ceremony's base hash leaves it out.
+   */
+  audio: AudioManifestShape.optional(),
 });
 
 export type ElectionDefinition = z.output<typeof ElectionDefinitionShape>;

@@ -68,6 +68,15 @@ const en = {
   'polls-open-package-locked':
     'polls have opened with election package {loaded}; a different package ({offered}) cannot replace it',
   'storage-failed': 'could not read or write {file}: {detail}',
+  // ---- the audio ballot
+  'audio-missing': 'the package has no audio ballot: render it with `urna election audio`',
+  'audio-phrase-missing':
+    'no audio for phrase "{phrase}" in {language}: render the audio again with `urna election audio`',
+  'audio-duplicate-phrase': 'phrase "{phrase}" has more than one clip in this language',
+  'audio-clip-missing': 'the clip for phrase "{phrase}" ({language}) is missing: {file}',
+  'audio-clip-mismatch':
+    'the clip for phrase "{phrase}" ({language}) in {file} does not match the signed hash (its SHA-256 is {actual}): the audio was altered',
+  'audio-clip-unplayable': 'the clip for phrase "{phrase}" ({language}) in {file} cannot be played: {detail}',
   // ---- NIST import
   'nist-unsupported': 'not supported by this importer: {detail}',
   'nist-missing-language': 'has no text in {language}',
@@ -134,6 +143,14 @@ const ru: Record<ElectionErrorCode, string> = {
   'polls-open-package-locked':
     'голосование открыто с пакетом выборов {loaded}; другой пакет ({offered}) не может его заменить',
   'storage-failed': 'не удалось прочитать или записать {file}: {detail}',
+  'audio-missing': 'в пакете нет голосового бюллетеня: подготовьте его командой `urna election audio`',
+  'audio-phrase-missing':
+    'нет звука для фразы «{phrase}» на языке {language}: подготовьте звук заново (`urna election audio`)',
+  'audio-duplicate-phrase': 'у фразы «{phrase}» больше одной записи на этом языке',
+  'audio-clip-missing': 'нет записи фразы «{phrase}» ({language}): {file}',
+  'audio-clip-mismatch':
+    'запись фразы «{phrase}» ({language}) в {file} не совпадает с подписанным хешем (её SHA-256 — {actual}): звук изменён',
+  'audio-clip-unplayable': 'запись фразы «{phrase}» ({language}) в {file} нельзя воспроизвести: {detail}',
   'nist-unsupported': 'не поддерживается при импорте: {detail}',
   'nist-missing-language': 'нет текста на языке {language}',
 };

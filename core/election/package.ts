@@ -76,7 +76,9 @@ const CEREMONY_BASE_HASH_TAG = utf8Encode('urna/ceremony-base/v2');
  */
 export function electionCeremonyBaseHash(definition: ElectionDefinition): Bytes {
   const { jointPublicKey: _key, ceremonyRecordHash: _record, ...guardians } = definition.guardians;
-  return sha256(concatBytes(CEREMONY_BASE_HASH_TAG, Uint8Array.of(0), canonicalBytes({ ...definition, guardians })));
+  // The audio ballot is rendered after the ceremony from the definition's final text; it is not the guardians' to bind.
+  const { audio: _audio, ...rest } = definition;
+  return sha256(concatBytes(CEREMONY_BASE_HASH_TAG, Uint8Array.of(0), canonicalBytes({ ...rest, guardians })));
 }
 
 /**

@@ -23,58 +23,83 @@ export class CanonicalJsonError extends Error {
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-function serialiseString(value: string, path: string): string {
-  if (LONE_SURROGATE.test(value)) throw new CanonicalJsonError('string holds a lone surrogate', path);
+/** `String.prototype.isWellFormed` (ES2024) where the engine has it: no lone surrogate, without a regular expression. */
+const isWellFormed: ((value: string) => boolean) | undefined = (() => {
+  const native = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+  return native === undefined ? undefined : (value: string) => native.call(value);
+})();
+
+/**
+ * Where the value being serialised is: the member names and array indices from the
+ * root, kept as a stack and turned into a path only when a value is refused (every
+ * canonical hash of a validator and a verifier passes here; building a path string
+ * per value cost more than the serialising).
+ */
+type Where = (string | number)[];
+
+function pathOf(where: Where): string {
+  return where.map((step) => (typeof step === 'number' ? `[${step}]` : `.${step}`)).join('');
+}
+
+function serialiseString(value: string, where: Where): string {
+  if (isWellFormed === undefined ? LONE_SURROGATE.test(value) : !isWellFormed(value))
+    throw new CanonicalJsonError('string holds a lone surrogate', pathOf(where));
   return JSON.stringify(value);
 }
 
-function compareUtf16(a: string, b: string): number {
-  // JavaScript string comparison already orders by UTF-16 code units.
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function serialise(value: unknown, path: string, seen: Set<object>): string {
+function serialise(value: unknown, where: Where, seen: Set<object>): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
-      if (!Number.isFinite(value)) throw new CanonicalJsonError('number is not finite', path);
+      if (!Number.isFinite(value)) throw new CanonicalJsonError('number is not finite', pathOf(where));
       return JSON.stringify(value);
     case 'string':
-      return serialiseString(value, path);
+      return serialiseString(value, where);
     case 'object': {
-      if (seen.has(value)) throw new CanonicalJsonError('value is cyclic', path);
+      if (seen.has(value)) throw new CanonicalJsonError('value is cyclic', pathOf(where));
       seen.add(value);
       let out: string;
       if (Array.isArray(value)) {
-        out = `[${value.map((item, i) => serialise(item, `${path}[${i}]`, seen)).join(',')}]`;
+        out = '[';
+        for (let i = 0; i < value.length; i++) {
+          where.push(i);
+          out += i === 0 ? serialise(value[i], where, seen) : `,${serialise(value[i], where, seen)}`;
+          where.pop();
+        }
+        out += ']';
       } else {
         const proto: unknown = Object.getPrototypeOf(value);
         if (proto !== Object.prototype && proto !== null) {
-          throw new CanonicalJsonError('only plain objects can be canonicalised', path);
+          throw new CanonicalJsonError('only plain objects can be canonicalised', pathOf(where));
         }
         const record = value as Record<string, unknown>;
-        const keys = Object.keys(record).sort(compareUtf16);
-        const members: string[] = [];
-        for (const key of keys) {
+        // The default order compares UTF-16 code units, as RFC 8785 asks.
+        const keys = Object.keys(record).sort();
+        out = '{';
+        for (let i = 0; i < keys.length; i++) {
+          const key = keys[i] as string;
           const member = record[key];
-          if (member === undefined) throw new CanonicalJsonError(`member "${key}" is undefined`, path);
-          members.push(`${serialiseString(key, path)}:${serialise(member, `${path}.${key}`, seen)}`);
+          if (member === undefined) throw new CanonicalJsonError(`member "${key}" is undefined`, pathOf(where));
+          const name = serialiseString(key, where);
+          where.push(key);
+          out += `${i === 0 ? '' : ','}${name}:${serialise(member, where, seen)}`;
+          where.pop();
         }
-        out = `{${members.join(',')}}`;
+        out += '}';
       }
       seen.delete(value);
       return out;
     }
     default:
-      throw new CanonicalJsonError(`${typeof value} cannot be represented in JSON`, path);
+      throw new CanonicalJsonError(`${typeof value} cannot be represented in JSON`, pathOf(where));
   }
 }
 
 /** The canonical JSON text of a value (RFC 8785). */
 export function canonicalize(value: unknown): string {
-  return serialise(value, '', new Set());
+  return serialise(value, [], new Set());
 }
 
 /** The canonical JSON of a value as UTF-8 bytes: what gets hashed and signed. */

@@ -8,6 +8,7 @@ export type PrinterState =
   | 'cover-open'
   | 'cutter-error'
   | 'head-or-mechanical-error'
+  | 'head-overheated'
   | 'offline'
   | 'disconnected';
 
@@ -49,6 +50,8 @@ export const hardwareMessages: Record<Language, HardwareMessages> = {
       'cutter-error': 'The paper cutter is jammed: open the cover, remove the jammed paper, and close the cover.',
       'head-or-mechanical-error':
         'The printer has a mechanical or print head fault: switch it off and on; if it persists, call technical support.',
+      'head-overheated':
+        'The print head is too hot and the printer has paused: wait a few minutes for it to cool; it goes on by itself. Do not switch it off.',
       offline: 'The printer is offline: check that it is switched on and not paused.',
       disconnected: 'The printer is not connected or not answering: check the cable and the power switch.',
     },
@@ -83,6 +86,8 @@ export const hardwareMessages: Record<Language, HardwareMessages> = {
       'cutter-error': 'Заело отрезчик бумаги: откройте крышку, уберите застрявшую бумагу и закройте крышку.',
       'head-or-mechanical-error':
         'Неисправность механизма или печатающей головки: выключите и включите принтер; если не помогло, вызовите техническую поддержку.',
+      'head-overheated':
+        'Печатающая головка перегрелась, печать приостановлена: подождите несколько минут, пока она остынет; принтер продолжит сам. Не выключайте его.',
       offline: 'Принтер не в сети: проверьте, что он включён и не приостановлен.',
       disconnected: 'Принтер не подключён или не отвечает: проверьте кабель и выключатель питания.',
     },

@@ -4,6 +4,7 @@
  * translation fails the typecheck.
  */
 import type { Language } from '../api/station-api';
+import { audioEn, audioRu } from './audio-messages';
 import { pollWorkerEn, pollWorkerRu } from './poll-worker-messages';
 
 const en = {
@@ -77,6 +78,8 @@ const en = {
   'contest.writeIn.line': 'Write in a name (line {n})',
   'contest.writeIn.empty': 'Write in a name',
   'contest.writeIn.edit': 'Change the name',
+  'contest.moreBelow': 'More choices below',
+  'screen.moreBelow': 'More below',
   'keyboard.heading': 'Type the name',
   'keyboard.field': 'Name',
   'keyboard.layout.ru': 'Русские буквы',
@@ -88,6 +91,9 @@ const en = {
   'keyboard.cancel': 'Cancel',
   'keyboard.invalid': 'Use letters, spaces and hyphens only, up to {max} characters.',
   'keyboard.keys': 'Keyboard',
+  'keyboard.layouts': 'Alphabet',
+  'keyboard.shift': 'Capital',
+  'keyboard.empty': 'Type a name first: the name is empty.',
   'review.heading': 'Review your ballot',
   'review.intro': 'Check every contest. Choose "Change" to go back to it.',
   'review.change': 'Change',
@@ -103,16 +109,24 @@ const en = {
   'review.error': 'The station could not prepare your ballot. Please ask a poll worker for help.',
   'confirm.heading': 'Your confirmation code',
   'confirm.code': 'Confirmation code',
+  'confirm.code.dash': 'dash',
   'confirm.explain':
     'Your ballot is encrypted. The first part of your receipt has printed with this code, marked NOT YET CAST: take it. Now choose:',
   'confirm.cast': 'Cast my ballot',
   'confirm.cast.detail': 'Your ballot is counted. The paper record and the second part of your receipt are printed.',
-  'confirm.challenge': 'Challenge this ballot',
+  'confirm.challenge': 'Spoil this ballot to check the encryption',
   'confirm.challenge.detail':
-    'Check that the station encrypted your choices honestly. This ballot will not be counted; it is published so anyone can check it, and you mark your ballot again.',
+    'This ballot will NOT be counted. Its choices are published so that you or anyone can check that the station encrypted them honestly. Then you vote again: your choices are kept and you can change them.',
+  'challenge.confirm.heading': 'Spoil this ballot?',
+  'challenge.confirm.body':
+    'Ballot {code} will not be counted: its choices are published for checking and a slip is printed. You then vote again on this station; your choices stay marked and you can change them.',
+  'challenge.confirm.yes': 'Yes, spoil it and check it',
+  'challenge.confirm.no': 'No, go back',
   'confirm.error': 'The station could not record your ballot. Please ask a poll worker for help.',
   'challenged.notice':
-    'Ballot {code} was challenged and will not be counted. Its contents are published for checking; keep the slip. Mark your ballot again and cast it.',
+    'Ballot {code} was spoiled for checking and will not be counted; keep its slip. Your choices are kept: check them, change them if you want, then continue and cast your ballot.',
+  'challenged.checkAt': 'To check the spoiled ballot, look up its code on the election bulletin board: {lookup}',
+  'challenged.checkBoard': 'To check the spoiled ballot, look up code {code} on the election bulletin board.',
   'challenged.noSlip': 'The slip for challenged ballot {code} could not be printed; it is published all the same.',
   'printing.heading': 'Printing…',
   'printing.paper-record': 'Printing the paper record of your ballot.',
@@ -161,6 +175,7 @@ const en = {
   'paper.challenge.body':
     'This ballot was challenged. Its choices and secret nonce are published so that anyone can check the encryption. Compare the published choices with these:',
   ...pollWorkerEn,
+  ...audioEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -235,6 +250,8 @@ const ru: Record<MessageKey, string> = {
   'contest.writeIn.line': 'Вписать фамилию (строка {n})',
   'contest.writeIn.empty': 'Вписать фамилию',
   'contest.writeIn.edit': 'Изменить фамилию',
+  'contest.moreBelow': 'Ниже есть ещё варианты',
+  'screen.moreBelow': 'Ниже есть ещё',
   'keyboard.heading': 'Введите фамилию и имя',
   'keyboard.field': 'Фамилия и имя',
   'keyboard.layout.ru': 'Русские буквы',
@@ -246,6 +263,9 @@ const ru: Record<MessageKey, string> = {
   'keyboard.cancel': 'Отмена',
   'keyboard.invalid': 'Только буквы, пробелы и дефисы, не более {max} знаков.',
   'keyboard.keys': 'Клавиатура',
+  'keyboard.layouts': 'Алфавит',
+  'keyboard.shift': 'Заглавная',
+  'keyboard.empty': 'Сначала введите фамилию: поле пустое.',
   'review.heading': 'Проверьте бюллетень',
   'review.intro': 'Проверьте каждый вопрос. Чтобы вернуться к вопросу, нажмите «Изменить».',
   'review.change': 'Изменить',
@@ -261,16 +281,24 @@ const ru: Record<MessageKey, string> = {
   'review.error': 'Станция не смогла подготовить бюллетень. Обратитесь к члену комиссии.',
   'confirm.heading': 'Ваш код подтверждения',
   'confirm.code': 'Код подтверждения',
+  'confirm.code.dash': 'дефис',
   'confirm.explain':
     'Ваш бюллетень зашифрован. Первая часть квитанции с этим кодом и пометкой «ГОЛОС ЕЩЁ НЕ ПОДАН» напечатана: возьмите её. Теперь выберите:',
   'confirm.cast': 'Опустить бюллетень',
   'confirm.cast.detail': 'Ваш голос будет учтён. Печатаются бумажная копия и вторая часть квитанции.',
-  'confirm.challenge': 'Проверить шифрование',
+  'confirm.challenge': 'Испортить бюллетень, чтобы проверить шифрование',
   'confirm.challenge.detail':
-    'Убедитесь, что станция честно зашифровала ваш выбор. Этот бюллетень не будет учтён: он публикуется для проверки, а вы заполните бюллетень заново.',
+    'Этот бюллетень НЕ будет учтён. Его выбор публикуется, чтобы вы или любой другой могли проверить, что станция честно его зашифровала. Затем вы голосуете снова: ваш выбор сохранится, и его можно изменить.',
+  'challenge.confirm.heading': 'Испортить этот бюллетень?',
+  'challenge.confirm.body':
+    'Бюллетень {code} не будет учтён: его выбор публикуется для проверки, печатается талон. Затем вы голосуете снова на этой станции; ваш выбор останется отмеченным, и его можно изменить.',
+  'challenge.confirm.yes': 'Да, испортить и проверить',
+  'challenge.confirm.no': 'Нет, вернуться',
   'confirm.error': 'Станция не смогла записать бюллетень. Обратитесь к члену комиссии.',
   'challenged.notice':
-    'Бюллетень {code} проверен и не будет учтён. Его содержимое опубликовано для проверки; сохраните талон. Заполните бюллетень снова и опустите его.',
+    'Бюллетень {code} испорчен для проверки и не будет учтён; сохраните его талон. Ваш выбор сохранён: проверьте его, при желании измените, затем продолжите и опустите бюллетень.',
+  'challenged.checkAt': 'Чтобы проверить испорченный бюллетень, найдите его код на доске объявлений выборов: {lookup}',
+  'challenged.checkBoard': 'Чтобы проверить испорченный бюллетень, найдите код {code} на доске объявлений выборов.',
   'challenged.noSlip': 'Талон проверенного бюллетеня {code} не напечатан, но бюллетень всё равно опубликован.',
   'printing.heading': 'Печать…',
   'printing.paper-record': 'Печатается бумажная копия бюллетеня.',
@@ -318,6 +346,7 @@ const ru: Record<MessageKey, string> = {
   'paper.challenge.body':
     'Этот бюллетень проверен. Его выбор и секретное число опубликованы, чтобы любой мог проверить шифрование. Сравните опубликованный выбор с этим:',
   ...pollWorkerRu,
+  ...audioRu,
 };
 
 export const messages: Readonly<Record<Language, Readonly<Record<MessageKey, string>>>> = { en, ru };

@@ -23,13 +23,40 @@ export const pollWorkerEn = {
   'report.noBallots': 'none: no ballot was recorded',
   'report.noTotals':
     "No per-contest totals: the station keeps none. Totals come from the guardians' decryption and are reconciled with the count of the paper records.",
-  'report.zero.check': 'Every count above must be zero before voting starts.',
+  'report.printedAt': 'Date and time',
+  'report.zero.check':
+    'Before voting starts every ballot and voter count above must be zero; each log holds only the entry that opened the polls.',
   'report.openedBy': 'Opened with card',
   'report.closedBy': 'Closed with card',
   'report.signature': 'Signature: ____________________________',
   'report.reprint': '*** REPRINT ***',
 
   'pw.heading': 'Poll worker',
+  'pw.language': 'Language of the poll worker screens',
+  'pw.details': 'Station details',
+  'pw.details.close': 'Back',
+  'pw.handover.heading': 'A voter is waiting at this kiosk',
+  'pw.handover.print-failed':
+    'Their ballot did not finish printing and is not counted yet. Fix the printer and print it again (below).',
+  'pw.handover.recording-failed': 'Their ballot printed but is not recorded yet: see below.',
+  'pw.handover.signIn': 'Poll worker: enter your PIN to help the voter.',
+  'pw.polls.openedNotPrinted':
+    'The polls are open, but the zero report did not print. Fix the printer, then print it again under "Printer and pending ballots".',
+  'pw.polls.closedNotPrinted':
+    'The polls are closed, but the closing report did not print. Fix the printer, then print it again under "Printer and pending ballots"; sign it once it is printed.',
+  'pw.checkIn.refused.already-checked-in.reissue':
+    'This voter has already checked in at this station. If their ballot was voided or never recorded, issue them a new ballot below.',
+  'pw.checkIn.awaitingPrinter':
+    'The printer cannot print: the voter\'s card is not taken until it is fixed. Fix it under "Printer and pending ballots".',
+  'pw.checkIn.printerBlocked': 'No voter can start while the printer cannot print. Fix it first:',
+  'pw.selfTest.election.verified': 'loaded and verified',
+  'pw.selfTest.election.missing': 'no election loaded',
+  'pw.selfTest.election.invalid': 'the package on disk does not verify',
+  'pw.selfTest.ledger.detail': 'ballot log: {ballots} entries; poll-book log: {pollbook} entries',
+  'pw.keypad': 'Keypad',
+  'pw.keypad.backspace': 'Delete the last character',
+  'pw.keypad.clear': 'Clear',
+  'pw.signedIn.short': '{role}, card {cardId}',
   'pw.signIn.heading': 'Sign in',
   'pw.signIn.insert': 'Insert your poll worker or election official card into the card reader.',
   'pw.signIn.reading': 'Reading the card…',
@@ -67,7 +94,6 @@ export const pollWorkerEn = {
   'pw.tab.setup': 'Setup and self-test',
   'pw.tabs': 'Poll worker tasks',
   'pw.busy': 'Working…',
-  'pw.polls.state': 'Polls: {state}',
   'pw.polls.open': 'Open the polls and print the zero report',
   'pw.polls.pause': 'Pause the polls',
   'pw.polls.resume': 'Resume the polls',
@@ -87,8 +113,7 @@ export const pollWorkerEn = {
   'pw.checkIn.done.kiosk':
     'Checked in (precinct {precinct}). The ballot is ready on the screen: step away so the voter can vote in secret.',
   'pw.checkIn.done.card': 'Checked in (precinct {precinct}). Take your card out and insert the voter activation card.',
-  'pw.checkIn.awaitingCard':
-    "Waiting for a voter activation card for ballot {style}. Take your card out and insert the voter's card.",
+  'pw.checkIn.awaitingCard': "Waiting for the voter's activation card. Take your card out and insert the voter's card.",
   'pw.checkIn.cancelCard': 'The voter has no card: stop waiting',
   'pw.checkIn.notOpen': 'Check-in is possible only while the polls are open.',
   'pw.checkIn.refused.malformed-voter-id':
@@ -111,6 +136,8 @@ export const pollWorkerEn = {
     "The election package has no ballot for this voter's precinct: call the election official.",
   'pw.checkIn.refused.ledger-append-failed':
     'The station could not record the check-in. Nothing was recorded: call technical support.',
+  'pw.checkIn.refused.printer-not-ready':
+    'Not started: the printer cannot print, so the voter could not get a paper record. Nothing was recorded. Fix the printer, then try again:',
   'pw.reissue.heading': 'A checked-in voter without a ballot',
   'pw.reissue.explain':
     'Voters checked in here without a ballot cast or pending: {count} (a voided ballot, a kiosk that stopped before the cast, a voter who stepped away). If this voter is one of them, type their voter id above and issue a new ballot.',
@@ -227,12 +254,40 @@ export const pollWorkerRu: Record<PollWorkerMessageKey, string> = {
   'report.noBallots': 'нет: бюллетени не записывались',
   'report.noTotals':
     'Итогов по вопросам нет: станция их не хранит. Итоги получают расшифровкой у хранителей ключа и сверяют с подсчётом бумажных копий.',
-  'report.zero.check': 'До начала голосования все счётчики выше должны быть равны нулю.',
+  'report.printedAt': 'Дата и время',
+  'report.zero.check':
+    'До начала голосования все счётчики бюллетеней и избирателей выше должны быть равны нулю; в каждом журнале только запись об открытии голосования.',
   'report.openedBy': 'Открыто картой',
   'report.closedBy': 'Закрыто картой',
   'report.signature': 'Подпись: ______________________________',
   'report.reprint': '*** ПОВТОРНАЯ ПЕЧАТЬ ***',
 
+  'pw.language': 'Язык экранов члена комиссии',
+  'pw.details': 'Подробности о станции',
+  'pw.details.close': 'Назад',
+  'pw.handover.heading': 'У этого экрана ждёт избиратель',
+  'pw.handover.print-failed':
+    'Печать его бюллетеня не завершена, бюллетень ещё не учтён. Устраните неисправность принтера и напечатайте снова (ниже).',
+  'pw.handover.recording-failed': 'Его бюллетень напечатан, но ещё не записан: см. ниже.',
+  'pw.handover.signIn': 'Член комиссии: введите PIN-код, чтобы помочь избирателю.',
+  'pw.polls.openedNotPrinted':
+    'Голосование открыто, но нулевой отчёт не напечатан. Устраните неисправность принтера и напечатайте его снова в разделе «Принтер и ожидающие бюллетени».',
+  'pw.polls.closedNotPrinted':
+    'Голосование закрыто, но отчёт о закрытии не напечатан. Устраните неисправность принтера и напечатайте его снова в разделе «Принтер и ожидающие бюллетени»; подпишите его, когда он будет напечатан.',
+  'pw.checkIn.refused.already-checked-in.reissue':
+    'Этот избиратель уже зарегистрирован на этой станции. Если его бюллетень аннулирован или не был записан, выдайте ему новый бюллетень ниже.',
+  'pw.checkIn.awaitingPrinter':
+    'Принтер не может печатать: карту избирателя не примут, пока он не исправлен. Устраните неисправность в разделе «Принтер и ожидающие бюллетени».',
+  'pw.checkIn.printerBlocked':
+    'Пока принтер не может печатать, избиратель не может начать голосование. Сначала устраните неисправность:',
+  'pw.selfTest.election.verified': 'загружены и проверены',
+  'pw.selfTest.election.missing': 'выборы не загружены',
+  'pw.selfTest.election.invalid': 'пакет на диске не проходит проверку',
+  'pw.selfTest.ledger.detail': 'журнал бюллетеней: записей {ballots}; журнал явки: записей {pollbook}',
+  'pw.keypad': 'Клавиатура',
+  'pw.keypad.backspace': 'Стереть последний знак',
+  'pw.keypad.clear': 'Очистить',
+  'pw.signedIn.short': '{role}, карта {cardId}',
   'pw.heading': 'Член комиссии',
   'pw.signIn.heading': 'Вход',
   'pw.signIn.insert': 'Вставьте карту члена комиссии или организатора выборов в считыватель.',
@@ -271,7 +326,6 @@ export const pollWorkerRu: Record<PollWorkerMessageKey, string> = {
   'pw.tab.setup': 'Настройка и самопроверка',
   'pw.tabs': 'Задачи члена комиссии',
   'pw.busy': 'Выполняется…',
-  'pw.polls.state': 'Голосование: {state}',
   'pw.polls.open': 'Открыть голосование и напечатать нулевой отчёт',
   'pw.polls.pause': 'Приостановить голосование',
   'pw.polls.resume': 'Возобновить голосование',
@@ -293,8 +347,7 @@ export const pollWorkerRu: Record<PollWorkerMessageKey, string> = {
     'Избиратель зарегистрирован (участок {precinct}). Бюллетень открыт на экране: отойдите, чтобы избиратель голосовал тайно.',
   'pw.checkIn.done.card':
     'Избиратель зарегистрирован (участок {precinct}). Выньте свою карту и вставьте карту активации избирателя.',
-  'pw.checkIn.awaitingCard':
-    'Ожидается карта активации для бюллетеня {style}. Выньте свою карту и вставьте карту избирателя.',
+  'pw.checkIn.awaitingCard': 'Ожидается карта активации избирателя. Выньте свою карту и вставьте карту избирателя.',
   'pw.checkIn.cancelCard': 'У избирателя нет карты: прекратить ожидание',
   'pw.checkIn.notOpen': 'Регистрация возможна только при открытом голосовании.',
   'pw.checkIn.refused.malformed-voter-id': 'Это не номер избирателя: введите от 4 до 32 букв и цифр из приглашения.',
@@ -315,6 +368,8 @@ export const pollWorkerRu: Record<PollWorkerMessageKey, string> = {
     'В пакете выборов нет бюллетеня для участка избирателя: позовите организатора выборов.',
   'pw.checkIn.refused.ledger-append-failed':
     'Станция не смогла записать регистрацию. Ничего не записано: вызовите техническую поддержку.',
+  'pw.checkIn.refused.printer-not-ready':
+    'Не начато: принтер не может печатать, и избиратель не получил бы бумажную копию. Ничего не записано. Устраните неисправность принтера и повторите:',
   'pw.reissue.heading': 'Зарегистрированный избиратель без бюллетеня',
   'pw.reissue.explain':
     'Зарегистрировано здесь избирателей без опущенного или ожидающего бюллетеня: {count} (бюллетень аннулирован, станция остановилась до опускания, избиратель отошёл). Если этот избиратель среди них, введите его номер выше и выдайте новый бюллетень.',

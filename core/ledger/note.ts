@@ -11,12 +11,14 @@
  * strict (RFC 8032 rules, no ZIP-215 leniency), as docs/SPEC.md §4.3 pins.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { bytesToNumberLE } from '@noble/curves/utils.js';
 import {
   bytesEqual,
   concatBytes,
   fromBase64,
   fromHex,
   toBase64,
+  toHex,
   utf8Decode,
   utf8Encode,
   type Bytes,
@@ -126,9 +128,55 @@ export function decodeBase64Strict(text: string): Bytes | undefined {
   }
 }
 
+/**
+ * Plain RFC 8032 Ed25519 verification by the platform (Node's OpenSSL: about 50×
+ * faster than the library's bigints): s < L and [s]B − [k]A encoding to exactly R,
+ * the stricter, cofactorless equation. See `installEd25519Accelerator`.
+ */
+export type Ed25519Accelerator = (publicKey: Bytes, message: Bytes, signature: Bytes) => boolean;
+
+let accelerator: Ed25519Accelerator | undefined;
+/** Public key (hex) → whether it decodes canonically to a point not of small order; the keys of a record are few. */
+const strictKeys = new Map<string, boolean>();
+const STRICT_KEYS_KEPT = 4096;
+const SCALAR_ORDER = ed25519.Point.Fn.ORDER;
+
+/**
+ * Lets `verifyEd25519Strict` accept a signature on the platform's word, with the
+ * same verdicts: whatever it accepts (s < L, [s]B − [k]A = R exactly, k hashed from
+ * the same bytes) the library's cofactored check accepts too, once A is known to
+ * decode canonically to a point not of small order (checked here, once per key).
+ * Anything it refuses goes to the library, which decides. `undefined` removes it.
+ */
+export function installEd25519Accelerator(fast: Ed25519Accelerator | undefined): void {
+  accelerator = fast;
+}
+
+function strictPublicKey(publicKey: Bytes): boolean {
+  const hex = toHex(publicKey);
+  let valid = strictKeys.get(hex);
+  if (valid === undefined) {
+    try {
+      valid = !ed25519.Point.fromBytes(publicKey, false).isSmallOrder();
+    } catch {
+      valid = false;
+    }
+    if (strictKeys.size >= STRICT_KEYS_KEPT) strictKeys.clear();
+    strictKeys.set(hex, valid);
+  }
+  return valid;
+}
+
 /** Strict Ed25519 (RFC 8032 §5.1.7 with canonical encodings; ZIP-215 off). */
 export function verifyEd25519Strict(publicKey: Bytes, message: Bytes, signature: Bytes): boolean {
   if (publicKey.length !== ED25519_PUBLIC_KEY_SIZE || signature.length !== ED25519_SIGNATURE_SIZE) return false;
+  if (
+    accelerator !== undefined &&
+    bytesToNumberLE(signature.subarray(32)) < SCALAR_ORDER &&
+    strictPublicKey(publicKey) &&
+    accelerator(publicKey, message, signature)
+  )
+    return true;
   try {
     return ed25519.verify(signature, message, publicKey, { zip215: false });
   } catch {

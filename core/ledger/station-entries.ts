@@ -33,6 +33,7 @@
  * together) and their order (docs/THREAT_MODEL.md).
  */
 import { z } from 'zod';
+import { encryptedBallotSchemaProblem } from '../ballot/encrypted-ballot-record';
 import { challengedBallotSchema, encryptedBallotSchema } from '../ballot/records';
 import { BALLOT_ID_PATTERN } from '../ballot/manifest';
 import { ID_PATTERN } from '../ids';
@@ -51,11 +52,29 @@ const base64Url32 = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'expected 32 bytes a
 const ballotId = z.string().regex(BALLOT_ID_PATTERN, 'expected a ballot id');
 const id = z.string().regex(ID_PATTERN, 'expected an id');
 
+/** The first member of `entry` its schema does not name, as zod words it. */
+function unknownMember(entry: Readonly<Record<string, unknown>>, names: readonly string[]): string | undefined {
+  const extra = Object.keys(entry).find((key) => !names.includes(key));
+  return extra === undefined ? undefined : `✖ Unrecognized key: ${JSON.stringify(extra)}`;
+}
+
+function mismatch(value: unknown, pattern: RegExp, rule: string, where: string): string | undefined {
+  return typeof value === 'string' && pattern.test(value) ? undefined : `✖ ${rule}\n  → at ${where}`;
+}
+
+const BASE64URL_32 = /^[A-Za-z0-9_-]{43}$/;
+
 export const ballotPendingEntry = defineEntry({
   type: 'ballot-pending',
   v: 1,
   logs: ['ballots'],
   fields: { ballotStyleId: id, ballot: encryptedBallotSchema, confirmationCode: base64Url32 },
+  // Every ballot a validator or a verifier reads: its rules by hand (encrypted-ballot-record.ts).
+  check: (entry) =>
+    unknownMember(entry, ['type', 'v', 'ballotStyleId', 'ballot', 'confirmationCode']) ??
+    mismatch(entry['ballotStyleId'], ID_PATTERN, 'expected an id', 'ballotStyleId') ??
+    encryptedBallotSchemaProblem(entry['ballot'], 'ballot') ??
+    mismatch(entry['confirmationCode'], BASE64URL_32, 'expected 32 bytes as unpadded base64url', 'confirmationCode'),
 });
 
 export const ballotCastEntry = defineEntry({
@@ -63,6 +82,9 @@ export const ballotCastEntry = defineEntry({
   v: 1,
   logs: ['ballots'],
   fields: { ballotId },
+  check: (entry) =>
+    unknownMember(entry, ['type', 'v', 'ballotId']) ??
+    mismatch(entry['ballotId'], BALLOT_ID_PATTERN, 'expected a ballot id', 'ballotId'),
 });
 
 /** Why a pending ballot was voided; each is a poll worker's recorded decision. */

@@ -107,7 +107,7 @@ export function encodeAutomaticStatus(condition: PrinterCondition): [number, num
 }
 
 export type DisconnectReason = 'not-started' | 'port-missing' | 'port-closed' | 'port-error' | 'not-responding';
-export type MechanicalFault = 'mechanical' | 'unrecoverable' | 'head-overheat';
+export type MechanicalFault = 'mechanical' | 'unrecoverable';
 
 /** Every state a poll worker can see. Each has its own message in core/i18n/hardware.ts. */
 export type PrinterStatus =
@@ -117,6 +117,8 @@ export type PrinterStatus =
   | { readonly state: 'cover-open' }
   | { readonly state: 'cutter-error' }
   | { readonly state: 'head-or-mechanical-error'; readonly fault: MechanicalFault }
+  /** DLE EOT 3 bit 6 / GS a byte 2 bit 6, an automatically recoverable error: on a thermal printer the head's temperature. */
+  | { readonly state: 'head-overheated' }
   | { readonly state: 'offline' }
   | { readonly state: 'disconnected'; readonly reason: DisconnectReason };
 
@@ -132,6 +134,7 @@ export const PRINTER_STATES: readonly PrinterState[] = [
   'cover-open',
   'cutter-error',
   'head-or-mechanical-error',
+  'head-overheated',
   'offline',
   'disconnected',
 ];
@@ -145,7 +148,8 @@ export function statusFromCondition(condition: PrinterCondition): PrinterStatus 
   if (condition.autocutterError) return { state: 'cutter-error' };
   if (condition.unrecoverableError) return { state: 'head-or-mechanical-error', fault: 'unrecoverable' };
   if (condition.mechanicalError) return { state: 'head-or-mechanical-error', fault: 'mechanical' };
-  if (condition.autoRecoverableError) return { state: 'head-or-mechanical-error', fault: 'head-overheat' };
+  // It clears by itself once the head has cooled: a wait, not a repair (and not a power cycle).
+  if (condition.autoRecoverableError) return { state: 'head-overheated' };
   if (condition.coverOpen) return { state: 'cover-open' };
   if (condition.paperOut || condition.stoppedByPaperEnd) return { state: 'paper-out' };
   if (condition.offline || condition.errorOccurred) return { state: 'offline' };
@@ -163,6 +167,7 @@ export function canPrint(status: PrinterStatus): boolean {
     case 'cover-open':
     case 'cutter-error':
     case 'head-or-mechanical-error':
+    case 'head-overheated':
     case 'offline':
     case 'disconnected':
       return false;

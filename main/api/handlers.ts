@@ -1,6 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import type { StationRefusal } from '../../core/api/refusals';
-import type { ApiError, ApiResult, StaffRole, StationApiMethod } from '../../core/api/station-api';
+import type { ApiError, ApiResult, AudioClipView, StaffRole, StationApiMethod } from '../../core/api/station-api';
+import type { AudioManifest } from '../../core/audio/manifest';
+import { toBase64 } from '../../core/encoding/bytes';
+import { readAudioClip } from '../election/election-audio';
 import { assertNever, err, ok, type Result } from '../../core/result';
 import {
   castBallot,
@@ -78,6 +81,15 @@ export function refusalToApiError(refusal: StationRefusal): ApiError {
   }
 }
 
+function audioClipViews(manifest: AudioManifest | undefined): AudioClipView[] {
+  return (manifest?.clips ?? []).map(({ phrase, language, sha256, durationMs }) => ({
+    phrase,
+    language,
+    sha256,
+    durationMs,
+  }));
+}
+
 function answer<T>(result: Result<T, StationRefusal>): ApiResult<T> {
   return result.ok ? result : err(refusalToApiError(result.error));
 }
@@ -121,6 +133,14 @@ export function createStationApiHandlers(context: StationContext, auth: StaffAut
   return {
     getStationStatus: () => ok(station.status()),
     setDisplaySettings: (change) => ok(station.setDisplaySettings(change)),
+    setAudioSettings: (change) => ok(station.setAudioSettings(change)),
+    getAudioClips: () => ok(audioClipViews(station.loadedElection()?.definition.audio)),
+    getAudioClip: ({ sha256 }) => {
+      const bytes = readAudioClip(context.dataDir, station.loadedElection()?.definition.audio, sha256);
+      return bytes === undefined
+        ? err({ code: 'invalid-argument', message: 'the loaded audio ballot has no such clip' })
+        : ok({ wavBase64: toBase64(bytes) });
+    },
     getVoterSession: () => ok(station.voterScreen()),
     commitBallot: async (request) => answer(await commitBallot(context, request)),
     castBallot: () => answer(castBallot(context)),

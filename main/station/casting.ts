@@ -27,7 +27,7 @@ import {
 } from './ballot-commitment';
 import { refuse, type StationContext } from './context';
 import type { PrintFault } from './printing';
-import { challengeSlip, paperRecord, receiptAfterCast, receiptBeforeChoice } from './printouts';
+import { challengeSlip, confirmationLookup, paperRecord, receiptAfterCast, receiptBeforeChoice } from './printouts';
 import type { StaffCard } from './staff-auth';
 import type { StationService } from './station-service';
 
@@ -271,7 +271,9 @@ export async function challengeBallot(deps: CastingDeps): Promise<Result<VoterSc
   });
   const printed = await printBallotDocument(deps, slip);
   if (station.voterSession !== session) return ok(station.voterScreen());
-  station.transition({ type: 'challenge', slipPrinted: printed.ok });
+  const [board] = validatorUrls(station);
+  const lookup = board === undefined ? null : confirmationLookup(board, commitment.shown);
+  station.transition({ type: 'challenge', slipPrinted: printed.ok, lookup });
   return ok(station.voterScreen());
 }
 

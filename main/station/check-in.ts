@@ -21,7 +21,7 @@ import { refuse, type StationContext } from './context';
 import type { FoundVoter } from './pollbook';
 import type { StaffCard } from './staff-auth';
 
-type CheckInDeps = Pick<StationContext, 'station' | 'ledger' | 'logger' | 'pollBook' | 'random'>;
+type CheckInDeps = Pick<StationContext, 'station' | 'ledger' | 'logger' | 'pollBook' | 'random' | 'printing'>;
 
 /**
  * Starts a one-time voting session for a checked-in voter. Not part of the
@@ -83,7 +83,8 @@ export function checkInVoter(
 
 /**
  * Check-in and reissue alike: open polls, nobody at the kiosk, no activation card
- * awaited, the voter looked up, then the poll-book entry of `how.entry` (keyed hash,
+ * awaited, the voter looked up, a printer that can print (no voter marks a ballot
+ * the station cannot print), then the poll-book entry of `how.entry` (keyed hash,
  * precinct, ballot style, activation). A refusal is logged under `how.refusedEvent`
  * — never with the voter id or its hash: the event log carries times — and changes
  * nothing.
@@ -101,11 +102,16 @@ function admitVoter<R extends string>(
   },
 ): Result<
   { readonly voter: FoundVoter },
-  R | 'polls-not-open' | 'voter-session-active' | 'awaiting-activation-card' | 'ledger-append-failed'
+  | R
+  | 'polls-not-open'
+  | 'voter-session-active'
+  | 'awaiting-activation-card'
+  | 'printer-not-ready'
+  | 'ledger-append-failed'
 > {
-  const { station, pollBook, ledger, logger } = deps;
-  const refused = <K extends string>(reason: K): Result<never, K> => {
-    logger.log(how.refusedEvent, { cardId: card.cardId, reason, outcome: 'failure' });
+  const { station, pollBook, ledger, logger, printing } = deps;
+  const refused = <K extends string>(reason: K, fields: Record<string, unknown> = {}): Result<never, K> => {
+    logger.log(how.refusedEvent, { cardId: card.cardId, reason, ...fields, outcome: 'failure' });
     return err(reason);
   };
   const loaded = station.loadedElection();
@@ -116,6 +122,7 @@ function admitVoter<R extends string>(
   if (!found.ok) return refused(found.error);
   const rule = how.allowed?.() ?? null;
   if (rule !== null) return refused(rule);
+  if (!printing.canPrint()) return refused('printer-not-ready', { printerState: printing.printerState() });
   const entry: CheckInEntry | BallotReissuedEntry = {
     type: how.entry,
     v: 1,
@@ -218,7 +225,7 @@ export function cancelCardActivation(deps: Pick<StationContext, 'station' | 'log
  * starts on this kiosk.
  */
 export async function voterCardInserted(
-  deps: Pick<StationContext, 'station' | 'logger' | 'random' | 'activationReader'>,
+  deps: Pick<StationContext, 'station' | 'logger' | 'random' | 'activationReader' | 'printing'>,
 ): Promise<void> {
   const { activationReader, station, logger } = deps;
   const awaiting = station.awaitingCard;
@@ -230,6 +237,8 @@ export async function voterCardInserted(
     return;
   }
   const refused = (reason: string): void => logger.log('activation.card-refused', { reason, outcome: 'failure' });
+  // Before the token is read or burnt: the check-in keeps waiting, and the same card works once the printer is fixed.
+  if (!deps.printing.canPrint()) return refused('printer-not-ready');
   const token = await activationReader.readActivationToken();
   if (!token.ok) return refused(token.error.kind);
   const loaded = station.loadedElection();

@@ -8,7 +8,9 @@
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToNumberBE } from '@noble/curves/utils.js';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { AudioManifestShape, type AudioManifest } from '../../core/audio/manifest';
 import { GENERATOR, GroupElement, mod } from '../../core/ballot/group';
 import { toBase64Url, utf8Encode } from '../../core/encoding/bytes';
 import { sha256 } from '../../core/encoding/hash';
@@ -29,6 +31,7 @@ import {
   pinAuthorityKey,
   writeFileAtomically,
 } from '../election/election-store';
+import { checkAudioInFolder, copyAudioClips } from '../election/election-audio';
 import { provisionPollBookKey } from './pollbook';
 
 export const DEMO_ELECTION_ID: ElectionId = SAMPLE_ELECTION_ID;
@@ -76,12 +79,29 @@ function demoKeys(): { keys: SampleKeys; authority: ReturnType<typeof ed25519Not
   };
 }
 
+/**
+ * The sample's committed audio ballot (assets/sample-audio/: manifest.json and the
+ * clips, flat), if it is there and complete for the sample election.
+ */
+function sampleAudio(dir: string): { manifest: AudioManifest; dir: string } | undefined {
+  const file = path.join(dir, 'manifest.json');
+  if (!existsSync(file)) return undefined;
+  const parsed = AudioManifestShape.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  const definition = sampleElectionDefinition(demoKeys().keys);
+  if (!parsed.success || !definition.ok) return undefined;
+  if (checkAudioInFolder(dir, { ...definition.value, audio: parsed.data }, true).length > 0) return undefined;
+  return { manifest: parsed.data, dir };
+}
+
 /** The signed demo package, as it would arrive on removable media. */
-export function demoElectionPackageText(): string {
+export function demoElectionPackageText(audio?: AudioManifest): string {
   const { keys, authority } = demoKeys();
   const definition = sampleElectionDefinition(keys);
   if (!definition.ok) throw new Error('invariant failed: the demo election definition is invalid');
-  const signed = signElectionPackage(definition.value, authority);
+  const signed = signElectionPackage(
+    audio === undefined ? definition.value : { ...definition.value, audio },
+    authority,
+  );
   if (!signed.ok) throw new Error('invariant failed: the demo election package cannot be signed');
   return serializeElectionPackage(signed.value);
 }
@@ -91,13 +111,18 @@ export function demoElectionPackageText(): string {
  * poll-book key, loads the signed package, and leaves a copy on the demo
  * "removable media" folder as a real station would find it.
  */
-export function provisionDemoElection(dataDir: string, mediaDir: string, logger: EventLogger): void {
+export function provisionDemoElection(dataDir: string, mediaDir: string, logger: EventLogger, audioDir?: string): void {
   const { keys } = demoKeys();
   const pinned = pinAuthorityKey(dataDir, keys.authorityVerifierKey, logger);
   if (!pinned.ok)
     throw new Error(`the demo authority key was not pinned: ${pinned.error.map((e) => e.message.en).join('; ')}`);
   provisionPollBookKey(dataDir, demoPollBookKey());
-  const text = demoElectionPackageText();
+  const audio = audioDir === undefined ? undefined : sampleAudio(audioDir);
+  const text = demoElectionPackageText(audio?.manifest);
+  if (audio !== undefined) {
+    copyAudioClips(audio.dir, mediaDir, audio.manifest);
+    copyAudioClips(audio.dir, dataDir, audio.manifest);
+  }
   writeFileAtomically(path.join(mediaDir, ELECTION_PACKAGE_FILE), text);
   writeFileAtomically(path.join(mediaDir, DEMO_NOTICE_FILE), `${DEMO_NOTICE}\n`);
   // The store's own lines would say again what station.demo-election-provisioned says.

@@ -70,12 +70,16 @@ export type OpenStationOptions = {
   readonly devices?: StationDevicesConfig;
   /** How long a voter may be idle; tests shorten it. */
   readonly inactivity?: InactivityTimeouts;
+  /** The kiosk panel's density in pixels per inch (default 141, a 15.6" 1920×1080 panel). */
+  readonly panelDpi?: number;
   /** The CSPRNG for ballot ids and nonces; tests may pass a deterministic one. */
   readonly random?: RandomSource;
   /** A printer other than the serial driver of `devices` (an in-memory one in unit tests). */
   readonly ballotPrinter?: DocumentPrinter;
   /** A card reader for staff sign-in other than the serial driver of `devices` (one a unit test controls). */
   readonly staffCardReader?: StaffCardReader;
+  /** Demo: the sample election's committed audio clips (assets/sample-audio/), put in the demo package if present. */
+  readonly demoAudioDir?: string;
   /** The removable media folder: election package in, event-log export out. Demo: <data dir>/demo-media. */
   readonly mediaDir?: string;
   /** Sync state per validator; without it the screens say sync is not configured. */
@@ -165,7 +169,7 @@ export function openStation(options: OpenStationOptions): OpenStation {
   const { dataDir, logger } = options;
   if (options.mode === 'demo' && !existsSync(path.join(dataDir, PROVISIONING_FILE))) {
     provisionStation(dataDir, DEMO_PROVISIONING);
-    provisionDemoElection(dataDir, options.mediaDir ?? demoMediaDir(dataDir), logger);
+    provisionDemoElection(dataDir, options.mediaDir ?? demoMediaDir(dataDir), logger, options.demoAudioDir);
     logger.log('station.provisioned', { stationId: DEMO_PROVISIONING.stationId, demo: true });
   }
   const mediaDir = options.mediaDir ?? (options.mode === 'demo' ? demoMediaDir(dataDir) : null);
@@ -238,6 +242,7 @@ export function openStation(options: OpenStationOptions): OpenStation {
     electionProblem: election.problem,
     ballotLog,
     inactivity: options.inactivity,
+    panelDpi: options.panelDpi,
     pollBook,
     staff: auth,
     printing,

@@ -162,6 +162,7 @@ function reportReceipt(deps: PollsDeps, kind: ReportKind, card: StaffCard): Prin
     ballotsReissued: pollBook.ballotsReissued,
     lastConfirmationCode: code,
     cardId: card.cardId,
+    printedAt: new Date(),
   });
 }
 

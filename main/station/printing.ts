@@ -51,6 +51,12 @@ export class PrintQueue {
     return this.printer?.state() ?? 'disconnected';
   }
 
+  /** Whether the printer can take a job now: ready, or only running low on paper. */
+  canPrint(): boolean {
+    const state = this.printerState();
+    return state === 'ready' || state === 'paper-near-end';
+  }
+
   /** Prints one printout that nothing reprints (the receipt's first part, the challenge slip). */
   async printOnce(receipt: PrintDocument): Promise<Result<void, PrintFault>> {
     const printer = this.printer;

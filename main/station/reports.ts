@@ -4,6 +4,9 @@
  * (id and key fingerprint) and the heads of both logs, so an official can check the
  * paper against the signed checkpoints later.
  *
+ * Both carry the date and time they were printed (ballot printouts carry none:
+ * a time on a ballot would link it to the voter who came then).
+ *
  * The closing report carries counts of ballots, check-ins and reissued ballots (a
  * new ballot for a checked-in voter who had none) and the last
  * confirmation code, and deliberately no per-contest totals: the station never
@@ -64,7 +67,15 @@ export type ReportFacts = {
   readonly lastConfirmationCode: { readonly short: string; readonly full: string } | null;
   /** The card that opened or closed the polls. */
   readonly cardId: string;
+  /** When the report was made, printed in the station's local time: a report is an official document. */
+  readonly printedAt: Date;
 };
+
+/** `2026-12-05 14:03` in the station's local time: the same on paper in either language. */
+export function reportTime(at: Date): string {
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())} ${two(at.getHours())}:${two(at.getMinutes())}`;
+}
 
 /** The station key's fingerprint as printed: its 8-hex-digit key id. */
 export function keyFingerprint(verifierKey: string): string {
@@ -81,6 +92,7 @@ export function pollsReport(facts: ReportFacts): PrintDocument {
     }),
     ...lines(facts.electionTitle, { align: 'center' }),
     rule,
+    ...row(t('report.printedAt'), reportTime(facts.printedAt)),
     ...row(t('report.station'), facts.stationId),
     ...row(t('report.stationKey'), keyFingerprint(facts.stationVerifierKey)),
     ...(facts.precinctId ? row(t('report.precinct'), facts.precinctId) : []),

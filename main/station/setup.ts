@@ -6,11 +6,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { StationRefusal } from '../../core/api/refusals';
 import type { SelfTestView, StationStatus } from '../../core/api/station-api';
+import type { ElectionError } from '../../core/election/errors';
 import { err, ok, type Result } from '../../core/result';
+import { readElectionPackage } from '../../core/election/package';
+import { checkAudioInFolder, copyAudioClips } from '../election/election-audio';
 import {
   ELECTION_PACKAGE_FILE,
   loadElectionPackage as verifyAndStorePackage,
   readLoadedElection,
+  readPinnedAuthorityKey,
 } from '../election/election-store';
 import type { StationContext } from './context';
 import { enterElection } from './polls';
@@ -35,8 +39,14 @@ export function loadElectionPackage(
     logger.log('election.load-refused', { reason: 'no-media', outcome: 'failure' });
     return err({ kind: 'no-media' });
   }
+  const bytes = new Uint8Array(readFileSync(file));
+  // The audio ballot beside the package: every clip present and matching the signed manifest, before anything is stored.
+  const audioProblems = checkMediaAudio(dataDir, mediaDir ?? '', bytes);
   // The official's request is logged once, here: the store is given no logger (core/events.ts, which layer logs what).
-  const loaded = verifyAndStorePackage({ dataDir, pollsHaveOpened: () => false }, new Uint8Array(readFileSync(file)));
+  const loaded =
+    audioProblems.length > 0
+      ? err(audioProblems)
+      : verifyAndStorePackage({ dataDir, pollsHaveOpened: () => false }, bytes);
   if (!loaded.ok) {
     const codes = loaded.error.map((e) => e.code);
     logger.log('election.load-refused', {
@@ -47,6 +57,8 @@ export function loadElectionPackage(
     });
     return err({ kind: 'package-refused', codes });
   }
+  const audio = loaded.value.definition.audio;
+  if (audio !== undefined) copyAudioClips(mediaDir ?? '', dataDir, audio);
   const entered = enterElection(deps, loaded.value);
   if (!entered.ok) return entered;
   deps.onElectionLoaded?.(loaded.value);
@@ -56,6 +68,14 @@ export function loadElectionPackage(
     outcome: 'success',
   });
   return ok(station.status());
+}
+
+/** Problems with the audio beside a package that verifies; a package that does not verify is left to the store to refuse. */
+function checkMediaAudio(dataDir: string, mediaDir: string, bytes: Uint8Array): ElectionError[] {
+  const key = readPinnedAuthorityKey(dataDir);
+  if (!key.ok) return [];
+  const offered = readElectionPackage(bytes, { authorityKey: key.value });
+  return offered.ok ? checkAudioInFolder(mediaDir, offered.value.definition) : [];
 }
 
 /** The hardware self-test: each check says what it found, in words the screens translate. */

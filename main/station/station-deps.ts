@@ -38,7 +38,25 @@ export const notConfiguredDevice: DeviceStatusSource = {
 
 export const DEFAULT_INACTIVITY: InactivityTimeouts = { warnAfterMs: 90_000, endAfterMs: 120_000 };
 
-export const DEFAULT_DISPLAY: DisplaySettings = { language: 'ru', textSize: 1, highContrast: false };
+/**
+ * Every voter starts here. Text size 2 is VVSG 2.0's default range (capital
+ * letters 4.8–5.6 mm on the panel); size 1 is the smaller 3.5–4.2 mm range.
+ */
+export const DEFAULT_DISPLAY: DisplaySettings = { language: 'ru', textSize: 2, highContrast: false };
+
+/**
+ * How long a voter may be idle, given their settings: a voter reading large
+ * text or listening to the audio ballot goes more slowly, and gets twice the
+ * time before the warning and before the session ends.
+ */
+export function inactivityFor(
+  base: InactivityTimeouts,
+  display: DisplaySettings,
+  listening: boolean,
+): InactivityTimeouts {
+  const slower = display.textSize >= 3 || listening;
+  return slower ? { warnAfterMs: base.warnAfterMs * 2, endAfterMs: base.endAfterMs * 2 } : base;
+}
 
 export type StationServiceDeps = {
   readonly stationId: string;
@@ -61,4 +79,6 @@ export type StationServiceDeps = {
   readonly sync: SyncStatusSource;
   /** Where the station looks for an election package (removable media), if configured. */
   readonly mediaDir: string | null;
+  /** The kiosk panel's density (pixels per inch); the screens size things in millimetres from it. */
+  readonly panelDpi?: number;
 };

@@ -16,18 +16,21 @@
  */
 import type { BallotView } from '../../core/api/ballot';
 import { electionRuntime, stationSeed, type ElectionRuntime } from './election-runtime';
-import { DEFAULT_DISPLAY, DEFAULT_INACTIVITY, type StationServiceDeps } from './station-deps';
+import { DEFAULT_DISPLAY, DEFAULT_INACTIVITY, inactivityFor, type StationServiceDeps } from './station-deps';
 import { shortConfirmationCode } from '../../core/api/ballot';
 import type { StationRefusal } from '../../core/api/refusals';
-import type {
-  DisplaySettings,
-  InactivityTimeouts,
-  InterruptedPrintView,
-  PollsState,
-  RecordingFailedView,
-  SelfTestView,
-  StationStatus,
-  VoterScreen,
+import {
+  DEFAULT_AUDIO_SETTINGS,
+  DEFAULT_PANEL_DPI,
+  type AudioSettings,
+  type DisplaySettings,
+  type InactivityTimeouts,
+  type InterruptedPrintView,
+  type PollsState,
+  type RecordingFailedView,
+  type SelfTestView,
+  type StationStatus,
+  type VoterScreen,
 } from '../../core/api/station-api';
 import { type BallotManifest, type ElectionContext } from '../../core/ballot';
 import { toBallotManifest } from '../../core/election/manifest';
@@ -50,6 +53,7 @@ import {
 
 export class StationService {
   private display: DisplaySettings = DEFAULT_DISPLAY;
+  private audio: AudioSettings = DEFAULT_AUDIO_SETTINGS;
   private ballotLog: BallotLogState;
   private session: VoterSession = NO_SESSION;
   private election: ElectionRuntime | null;
@@ -138,7 +142,9 @@ export class StationService {
     return {
       pollsState: this.ballotLog.polls,
       display: this.display,
-      session: toVoterSessionView(this.session, this.inactivity),
+      audio: this.audio,
+      panel: { dpi: this.deps.panelDpi ?? DEFAULT_PANEL_DPI },
+      session: toVoterSessionView(this.session, this.voterInactivity()),
     };
   }
 
@@ -154,6 +160,17 @@ export class StationService {
     }
     this.voterWasActive();
     return this.display;
+  }
+
+  /** The voter's audio ballot settings; like the display, they reset when the session ends. */
+  setAudioSettings(change: Partial<AudioSettings>): AudioSettings {
+    const next: AudioSettings = { ...this.audio, ...definedOnly(change) };
+    if (JSON.stringify(next) !== JSON.stringify(this.audio)) {
+      this.deps.logger.log('audio.settings-changed', { from: this.audio, to: next, outcome: 'success' });
+      this.audio = next;
+    }
+    this.voterWasActive();
+    return this.audio;
   }
 
   touchVoterSession(): VoterScreen {
@@ -239,11 +256,20 @@ export class StationService {
     else this.stopInactivityTimer();
   }
 
+  /** The idle time the voter at the kiosk gets, with their display settings. */
+  voterInactivity(): InactivityTimeouts {
+    return inactivityFor(this.inactivity, this.display, this.audio.enabled);
+  }
+
   voterWasActive(): void {
     if (awaitsVoter(this.session)) this.startInactivityTimer();
   }
 
   resetDisplay(): void {
+    if (this.audio !== DEFAULT_AUDIO_SETTINGS) {
+      this.deps.logger.log('audio.settings-reset', {});
+      this.audio = DEFAULT_AUDIO_SETTINGS;
+    }
     if (this.display === DEFAULT_DISPLAY) return;
     this.deps.logger.log('display.settings-reset', {});
     this.display = DEFAULT_DISPLAY;
@@ -291,7 +317,7 @@ export class StationService {
   private startInactivityTimer(): void {
     this.stopInactivityTimer();
     if (this.closed) return;
-    this.inactivityTimer = setTimeout(() => this.inactivityExpired(), this.inactivity.endAfterMs);
+    this.inactivityTimer = setTimeout(() => this.inactivityExpired(), this.voterInactivity().endAfterMs);
     this.inactivityTimer.unref();
   }
 

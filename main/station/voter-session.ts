@@ -6,6 +6,7 @@
  * published, as the challenge requires).
  */
 import type {
+  ChallengedNotice,
   InactivityTimeouts,
   PrintedDocument,
   RecordingFailedView,
@@ -37,7 +38,7 @@ export type VoterSession =
   | { readonly phase: 'none'; readonly lastEnded: SessionEnd | null }
   | (Active & {
       readonly phase: 'marking';
-      readonly challenged: { readonly shortCode: string; readonly slipPrinted: boolean } | null;
+      readonly challenged: ChallengedNotice | null;
     })
   | (Active & { readonly phase: 'committed'; readonly commitment: BallotCommitment })
   | (Active & {
@@ -66,7 +67,7 @@ export type VoterSession =
 export type VoterSessionAction =
   | { readonly type: 'activate'; readonly sessionId: string; readonly ballot: BallotView }
   | { readonly type: 'commit'; readonly commitment: BallotCommitment }
-  | { readonly type: 'challenge'; readonly slipPrinted: boolean }
+  | { readonly type: 'challenge'; readonly slipPrinted: boolean; readonly lookup: string | null }
   | { readonly type: 'start-printing' }
   | { readonly type: 'print-receipt' }
   | { readonly type: 'print-failed'; readonly printerState: string }
@@ -111,7 +112,11 @@ export function voterSessionReducer(session: VoterSession, action: VoterSessionA
         phase: 'marking',
         sessionId: session.sessionId,
         ballot: session.ballot,
-        challenged: { shortCode: session.commitment.shown.short, slipPrinted: action.slipPrinted },
+        challenged: {
+          shortCode: session.commitment.shown.short,
+          slipPrinted: action.slipPrinted,
+          lookup: action.lookup,
+        },
       };
     case 'start-printing':
       if (session.phase !== 'committed') return impossible(session, action);

@@ -132,7 +132,8 @@ describe('a station killed between ballot-pending and ballot-cast', () => {
     const item = page.locator(`[data-testid="pending-ballot"][data-ballot-id="${ballotId}"]`);
     await item.waitFor(WAIT);
     for (const language of ['ru', 'en'] as const) {
-      station.service.setDisplaySettings({ language });
+      // The desk's own language switch: the voter's setting does not move the desk.
+      await page.getByTestId(`desk-language-${language}`).click();
       await page.locator(`html[lang="${language}"]`).waitFor(WAIT);
       await screenSettled(page);
       await page.screenshot({ path: path.join(SCREENS, `pw-20-pending-after-crash-${language}.png`), fullPage: true });

@@ -29,6 +29,8 @@ describe.skipIf(!binary.found)('the kiosk in Electron', () => {
   });
 
   it('shows the station status from main over IPC', async () => {
+    // The station's details are behind the poll worker's desk's "details" button.
+    await page.getByTestId('desk-details').click();
     await expect.poll(() => page.getByTestId('station-id').textContent()).toMatch(/\S/);
     await expect.poll(() => page.getByTestId('ledger-ballots').textContent()).toMatch(/^\d+$/);
   });

@@ -5,9 +5,9 @@
  * simulators over socat pty pairs. Sign-in is the demo card set's cards with
  * their PINs: the card signs a fresh challenge, so the clone is refused.
  *
- * Screenshots of every poll-worker screen, in Russian and English, go to
- * artifacts/screens/pw-*.png (git-ignored); the simulator's printouts to
- * artifacts/receipts/poll-worker/.
+ * Screenshots of every poll-worker screen, in Russian and English (the desk's
+ * own language switch), go to docs/screens/desk/; the simulator's printouts to
+ * artifacts/receipts/poll-worker/ (git-ignored).
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +29,7 @@ import { startTestStation, type TestStation } from '../support/station';
 import { openBridgedRenderer, type BridgedPage } from '../support/test-bridge';
 import { screenSettled } from '../support/wait-for';
 
-const SCREENS = path.resolve('artifacts/screens');
+const SCREENS = path.resolve('docs/screens/desk');
 const RECEIPTS = path.resolve('artifacts/receipts/poll-worker');
 const WAIT = { timeout: 15_000 };
 const VOTERS = SAMPLE_VOTER_IDS['uik-1202'];
@@ -50,7 +50,7 @@ async function openDeskRig(
   const devices = await startDemoDevices({ logger: new MemoryEventLogger(), renderDir });
   const station = await makeStation(devices);
   const browser: Browser = await launchChromium();
-  const bridged: BridgedPage = await openBridgedRenderer(browser, station, { viewport: { width: 1280, height: 1000 } });
+  const bridged: BridgedPage = await openBridgedRenderer(browser, station, { viewport: { width: 1920, height: 1080 } });
   const page = bridged.page;
   await page.getByTestId('bar-printer').and(page.locator('[data-state="ready"]')).waitFor(WAIT);
   return {
@@ -100,8 +100,9 @@ describe("the poll worker's day", () => {
     return found;
   }
 
+  /** The desk's own language switch (the voter's setting is the voter's). */
   async function setLanguage(language: Language): Promise<void> {
-    station.service.setDisplaySettings({ language });
+    await page.getByTestId(`desk-language-${language}`).click();
     await page.locator(`html[lang="${language}"]`).waitFor(WAIT);
   }
 
@@ -110,7 +111,7 @@ describe("the poll worker's day", () => {
     for (const language of ['ru', 'en'] as const) {
       await setLanguage(language);
       await screenSettled(page);
-      await page.screenshot({ path: path.join(SCREENS, `pw-${name}-${language}.png`), fullPage: true });
+      await page.screenshot({ path: path.join(SCREENS, `${name}-${language}.png`), fullPage: true });
     }
     await setLanguage('ru');
   }
@@ -120,6 +121,20 @@ describe("the poll worker's day", () => {
     await page.getByTestId('pin-input').waitFor(WAIT);
     await page.getByTestId('pin-input').fill(pin);
     await page.getByTestId('sign-in').click();
+  }
+
+  /** The worker's card stayed in while a voter used the kiosk: the desk signed them out, the PIN signs them in again. */
+  async function pinAgain(): Promise<void> {
+    await page.getByTestId('pin-input').waitFor(WAIT);
+    await page.getByTestId('pin-input').fill('1234');
+    await page.getByTestId('sign-in').click();
+    await page.getByTestId('signed-in').waitFor(WAIT);
+  }
+
+  /** While a voter session is on screen the desk is not rendered at all, whatever card is in the reader. */
+  async function expectNoDesk(): Promise<void> {
+    expect(await page.getByTestId('poll-worker-desk').count()).toBe(0);
+    expect(await page.getByTestId('close-polls').count()).toBe(0);
   }
 
   async function removeCard(): Promise<void> {
@@ -163,20 +178,24 @@ describe("the poll worker's day", () => {
    */
   async function markAndCast(language: Language, beforeCast?: () => void): Promise<void> {
     await page.getByTestId('screen-language').waitFor(WAIT);
+    await expectNoDesk();
     await page.getByTestId(`choose-${language}`).click();
     await page.getByTestId('option-charter-no').click();
+    await expectNoDesk();
     await page.getByTestId('nav-next').click();
     for (const candidate of ['grigoryeva-olga', 'zaitsev-roman', 'lebedev-konstantin'])
       await page.getByTestId(`option-${candidate}`).click();
     await page.getByTestId('nav-next').click();
     await page.getByTestId('review-submit').click();
     await page.getByTestId('screen-confirm').waitFor(WAIT);
+    await expectNoDesk();
     beforeCast?.();
     await page.getByTestId('cast-ballot').click();
   }
 
   async function finishVoter(): Promise<void> {
     await page.getByTestId('screen-done').waitFor(WAIT);
+    await expectNoDesk();
     await page.getByTestId('finish').click();
     await page.getByTestId('poll-worker-desk').waitFor(WAIT);
   }
@@ -208,7 +227,10 @@ describe("the poll worker's day", () => {
     devices.cardReader.insert(card('worker'));
     await page.getByTestId('pin-input').waitFor(WAIT);
     await shotBoth('04-pin');
-    await page.getByTestId('pin-input').fill('1234');
+    // The PIN on the on-screen keypad, as at a kiosk with no keyboard.
+    for (const digit of '12349') await page.getByTestId(`pin-key-${digit}`).click();
+    await page.getByTestId('pin-key-backspace').click();
+    expect(await page.getByTestId('pin-input').inputValue()).toBe('1234');
     await page.getByTestId('sign-in').click();
     await page.getByTestId('signed-in').and(page.locator('[data-role="poll-worker"]')).waitFor(WAIT);
     expect(countEvents('auth.signed-in', { cardId: 'pw-0001' })).toBe(1);
@@ -219,7 +241,15 @@ describe("the poll worker's day", () => {
     expect(await page.locator('[data-check="printer"]').getAttribute('data-ok')).toBe('true');
     expect(await page.locator('[data-check="pollbook-key"]').getAttribute('data-ok')).toBe('true');
     expect(await page.locator('[data-check="election"]').getAttribute('data-ok')).toBe('true');
+    // Each finding in words: the Russian screen shows no raw English state name ("ready", "verified", "ok").
+    const findings = await page.getByTestId('self-test-detail').allTextContents();
+    expect(findings).toHaveLength(5);
+    for (const finding of findings) expect(finding).not.toMatch(/[A-Za-z]/);
     await shotBoth('05-setup-self-test');
+    await page.getByTestId('desk-details').click();
+    await page.getByTestId('station-status').waitFor(WAIT);
+    await shotBoth('05b-details');
+    await page.getByTestId('desk-details').click();
     // A poll worker may not export the event log: the screen says so, and main refuses the call anyway.
     expect(await page.getByTestId('export-events').count()).toBe(0);
     const forged = await page.evaluate(() => window.urna.exportEventLog({}));
@@ -238,6 +268,8 @@ describe("the poll worker's day", () => {
     const key = parseVerifierKey(station.ledger.verifierKey);
     if (!key.ok) throw new Error('station key');
     expect(report).toContain('НУЛЕВОЙ ОТЧЁТ');
+    // An official document: dated.
+    expect(report).toMatch(/^Дата и время \.+ \d{4}-\d\d-\d\d \d\d:\d\d$/m);
     expect(report).toContain('st-e2e-pw');
     expect(report).toContain(keyIdHex(key.value.keyId));
     // The hash wraps over two lines of paper.
@@ -257,12 +289,43 @@ describe("the poll worker's day", () => {
     await shotBoth('07-polls-open');
   });
 
-  it('checks in and votes three voters: on the kiosk, by activation card, and through a paper-out recovered with a REPRINT', async () => {
-    // Voter 1: on this kiosk.
+  it('refuses to start a voter while the printer cannot print, and says why at the desk', async () => {
+    devices.printer.setPaper('out');
+    await page.getByTestId('bar-printer').and(page.locator('[data-state="paper-out"]')).waitFor(WAIT);
+    await page.getByTestId('tab-check-in').click();
+    await page.getByTestId('check-in-printer-blocked').waitFor(WAIT);
+    const pollbookBefore = station.ledger.size('pollbook');
     await checkIn(VOTERS[0] ?? '', 'kiosk');
+    await page.getByTestId('check-in-refused').waitFor(WAIT);
+    expect(await page.getByTestId('check-in-refused').textContent()).toBe(
+      `${translate('ru', 'pw.checkIn.refused.printer-not-ready')} ${hardwareMessages.ru.printer['paper-out']}`,
+    );
+    await shotBoth('07b-check-in-printer-refused');
+    await page.getByTestId('check-in-card').click();
+    await expect.poll(() => countEvents('pollbook.check-in-refused', { reason: 'printer-not-ready' }), WAIT).toBe(2);
+    expect(station.service.status()).toMatchObject({ voterSession: 'none', awaitingActivationCard: null });
+    expect(station.ledger.size('pollbook')).toBe(pollbookBefore);
+    expect(await page.getByTestId('screen-language').count()).toBe(0);
+    devices.printer.setPaper('ok');
+    await page.getByTestId('bar-printer').and(page.locator('[data-state="ready"]')).waitFor(WAIT);
+  });
+
+  it('checks in and votes three voters: on the kiosk, by activation card, and through a paper-out recovered with a REPRINT', async () => {
+    // Voter 1: on this kiosk, typed on the keypad. The desk is in English; the voter chooses Russian.
+    await setLanguage('en');
+    await page.getByTestId('tab-check-in').click();
+    await page.getByTestId('voter-id').fill('');
+    for (const key of VOTERS[0] ?? '') await page.getByTestId(`voter-key-${key}`).click();
+    expect(await page.getByTestId('voter-id').inputValue()).toBe(VOTERS[0]);
+    await page.getByTestId('check-in-kiosk').click();
     await markAndCast('ru');
     await finishVoter();
     expect(station.service.status().ballots.cast).toBe(1);
+    // The desk keeps its own language across the voter; the worker who stepped away was signed out.
+    await page.locator('html[lang="en"]').waitFor(WAIT);
+    expect(countEvents('auth.signed-out', { why: 'requested' })).toBe(1);
+    await pinAgain();
+    await setLanguage('ru');
 
     // Voter 2: by activation card. The worker takes their own card out (signing out) and inserts the voter's.
     await page.getByTestId('tab-check-in').click();
@@ -270,6 +333,8 @@ describe("the poll worker's day", () => {
     await shotBoth('08-check-in');
     await page.getByTestId('check-in-card').click();
     await page.getByTestId('awaiting-card').waitFor(WAIT);
+    // No internal ballot style id on the poll worker's screen.
+    expect(await page.getByTestId('awaiting-card').textContent()).toBe(translate('ru', 'pw.checkIn.awaitingCard'));
     await shotBoth('09-awaiting-card');
     await removeCard();
     expect(countEvents('auth.signed-out', { why: 'card-removed' })).toBe(1);
@@ -296,8 +361,13 @@ describe("the poll worker's day", () => {
     await page.getByTestId('check-in-kiosk').click();
     const before = devices.printer.receiptsCut;
     await markAndCast('ru', () => devices.printer.runOutAfterLines(4));
-    await page.getByTestId('screen-print-failed').waitFor(WAIT);
-    await page.getByTestId('tab-recovery').click();
+    // The worker's card is still in: the voter's screen hands over to the desk, recovery first.
+    await page.getByTestId('handover').and(page.locator('[data-phase="print-failed"]')).waitFor(WAIT);
+    expect(await page.getByTestId('screen-print-failed').count()).toBe(0);
+    await page.getByTestId('pin-input').waitFor(WAIT);
+    await shotBoth('11a-handover-pin');
+    await pinAgain();
+    await page.getByTestId('panel-recovery').waitFor(WAIT);
     await page.getByTestId('interrupted-print').and(page.locator('[data-document="paper-record"]')).waitFor(WAIT);
     expect(await page.getByTestId('recovery-printer').textContent()).toBe(hardwareMessages.ru.printer['paper-out']);
     await page.getByTestId('roll-steps').waitFor(WAIT);
@@ -308,6 +378,7 @@ describe("the poll worker's day", () => {
     await page.getByTestId('recovery-printer').and(page.locator('[data-state="ready"]')).waitFor(WAIT);
     await page.getByTestId('reprint').click();
     await finishVoter();
+    await pinAgain();
     const printed = await printoutsSince(before);
     // The paper record is printed again unmarked (a mark would pick it out in the box); the receipt is marked.
     const papers = printed.filter((p) => p.includes('БУМАЖНАЯ КОПИЯ БЮЛЛЕТЕНЯ'));
@@ -338,18 +409,23 @@ describe("the poll worker's day", () => {
     // Voter 4: the paper runs out under the paper record, and this time it is not printed again.
     await checkIn(VOTERS[3] ?? '', 'kiosk');
     await markAndCast('ru', () => devices.printer.runOutAfterLines(4));
-    await page.getByTestId('screen-print-failed').waitFor(WAIT);
+    await page.getByTestId('handover').waitFor(WAIT);
+    await pinAgain();
     devices.printer.setPaper('ok');
-    await page.getByTestId('tab-recovery').click();
     await page.getByTestId('pending-ballot').getByTestId('void-pending').click();
-    // The voter's screen goes back to "please wait", with the poll worker's desk under it.
-    await page.getByTestId('waiting-screen').waitFor(WAIT);
+    // No voter session is left and nothing waits: the desk alone, on the next task (check-in).
+    await page.getByTestId('panel-check-in').waitFor(WAIT);
+    expect(await page.getByTestId('bar-pending').textContent()).toBe('0');
+    expect(await page.getByTestId('handover').count()).toBe(0);
     expect(station.service.status().ballots).toEqual({ cast: 3, challenged: 0, voided: 1 });
 
-    // The poll book refuses a second check-in; the check-in tab now offers a new ballot.
+    // The poll book refuses a second check-in, and says the way on; the check-in tab now offers a new ballot.
     await checkIn(VOTERS[3] ?? '', 'kiosk');
     await page.getByTestId('check-in-refused').waitFor(WAIT);
     await page.getByTestId('reissue').waitFor(WAIT);
+    expect(await page.getByTestId('check-in-refused').textContent()).toBe(
+      translate('ru', 'pw.checkIn.refused.already-checked-in.reissue'),
+    );
     // For a voter who never checked in here, a new ballot is refused, clearly.
     await page.getByTestId('voter-id').fill(VOTERS[5] ?? '');
     await page.getByTestId('reissue-kiosk').click();
@@ -364,6 +440,7 @@ describe("the poll worker's day", () => {
     await page.getByTestId('reissue-kiosk').click();
     await markAndCast('ru');
     await finishVoter();
+    await pinAgain();
     expect(station.service.status().ballots).toEqual({ cast: 4, challenged: 0, voided: 1 });
     expect(station.service.status().pollBook).toMatchObject({ checkIns: 4, ballotsReissued: 1 });
     const added = station.ledger.entries('pollbook', pollbookBefore, station.ledger.size('pollbook'));
@@ -402,6 +479,12 @@ describe("the poll worker's day", () => {
         () => devices.printer.setMechanicalError(true),
         () => devices.printer.setMechanicalError(false),
       ],
+      // A hot head is a wait, not a fault to power-cycle.
+      [
+        'head-overheated',
+        () => devices.printer.setHeadOverheated(true),
+        () => devices.printer.setHeadOverheated(false),
+      ],
     ];
     for (const [state, cause, clear] of faults) {
       cause();
@@ -413,6 +496,7 @@ describe("the poll worker's day", () => {
         hardwareMessages.ru.printer[state as 'paper-out'],
       );
       if (state === 'cover-open') await shotBoth('12-printer-cover-open');
+      if (state === 'head-overheated') await shotBoth('12b-printer-head-overheated');
       clear();
       await page.getByTestId('bar-printer').and(page.locator('[data-state="ready"]')).waitFor(WAIT);
     }
@@ -439,6 +523,9 @@ describe("the poll worker's day", () => {
     await page.getByTestId('close-polls-yes').click();
     await page.getByTestId('polls-done').waitFor(WAIT);
     expect(station.service.status().pollsState).toBe('polls-closed-final');
+    // Nothing printed: the desk says so, as a problem, and does not ask for a signature.
+    expect(await page.getByTestId('polls-done').getAttribute('data-tone')).toBe('problem');
+    expect(await page.getByTestId('polls-done').textContent()).toBe(translate('ru', 'pw.polls.closedNotPrinted'));
     await page.getByTestId('tab-recovery').click();
     await page.getByTestId('interrupted-print').and(page.locator('[data-document="closing-report"]')).waitFor(WAIT);
     await shotBoth('15-closing-report-interrupted');
@@ -587,9 +674,9 @@ describe('a station whose ballot log already holds a ballot', () => {
     expect(refusals.map((e) => e.fields['reason'])).toEqual(['ballots-already-recorded']);
     expect(devices.printer.receiptsCut).toBe(printed);
     for (const language of ['ru', 'en'] as const) {
-      station.service.setDisplaySettings({ language });
+      await page.getByTestId(`desk-language-${language}`).click();
       await page.locator(`html[lang="${language}"]`).waitFor(WAIT);
-      await page.screenshot({ path: path.join(SCREENS, `pw-20-open-refused-${language}.png`), fullPage: true });
+      await page.screenshot({ path: path.join(SCREENS, `20-open-refused-${language}.png`), fullPage: true });
     }
   });
 });

@@ -41,7 +41,7 @@ describe('renderer lockdown in Chromium (through the test bridge)', () => {
     bridged.context.on('requestfailed', (request) => {
       if (request.failure()?.errorText !== 'csp') requests.push(request.url());
     });
-    await page.getByTestId('station-id').waitFor();
+    await page.getByTestId('poll-worker-desk').waitFor();
     // Collect CSP violations the page reports, from now on.
     await page.evaluate(() => {
       const seen: string[] = [];
@@ -65,7 +65,7 @@ describe('renderer lockdown in Chromium (through the test bridge)', () => {
   it('serves the page with the kiosk CSP and isolation headers', async () => {
     const response = await page.reload();
     const headers = response?.headers() ?? {};
-    await page.getByTestId('station-id').waitFor();
+    await page.getByTestId('poll-worker-desk').waitFor();
     await page.evaluate(() => {
       const seen: string[] = [];
       (window as unknown as { __violations: string[] }).__violations = seen;

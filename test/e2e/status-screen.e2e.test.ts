@@ -30,6 +30,8 @@ describe('station status screen', () => {
     station.appendDemoEntries('pollbook', 2);
     browser = await launchChromium();
     bridged = await openBridgedRenderer(browser, station);
+    // The station status is the poll worker's desk's details screen.
+    await bridged.page.getByTestId('desk-details').click();
   });
 
   afterAll(async () => {
@@ -103,10 +105,12 @@ describe('station status screen', () => {
     expect(station.logger.events.filter((e) => e.eventId === 'api.call-rejected')).toHaveLength(4);
   });
 
-  it('switches language when main says so', async () => {
+  it("switches language with the desk's own switch; the voter's setting does not move it", async () => {
     const { page } = bridged;
     const result = await page.evaluate(() => window.urna.setDisplaySettings({ language: 'en' }));
     expect(result).toMatchObject({ ok: true, value: { language: 'en' } });
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Состояние станции');
+    await page.getByTestId('desk-language-en').click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Station status');
     expect(await page.getByTestId('printer-state').textContent()).toContain(hardwareMessages.en.printer.ready);
     await page.screenshot({ path: path.join(SCREENS, 'status-en.png'), fullPage: true });

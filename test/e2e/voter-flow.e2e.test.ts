@@ -58,7 +58,7 @@ describe('the voter at the kiosk', () => {
     browser = await launchChromium();
     bridged = await openBridgedRenderer(browser, station, { viewport: { width: 1280, height: 900 } });
     page = bridged.page;
-    await page.getByTestId('printer-state').and(page.locator('[data-state="ready"]')).waitFor(WAIT);
+    await page.getByTestId('bar-printer').and(page.locator('[data-state="ready"]')).waitFor(WAIT);
   });
 
   afterAll(async () => {
@@ -279,7 +279,7 @@ describe('the voter at the kiosk', () => {
     await page.getByTestId('finish').click();
     await page.getByTestId('waiting-screen').waitFor(WAIT);
     // The next voter starts from the default settings.
-    expect(station.service.status().display).toEqual({ language: 'ru', textSize: 1, highContrast: false });
+    expect(station.service.status().display).toEqual({ language: 'ru', textSize: 2, highContrast: false });
   });
 
   it('a challenge in high contrast: the published plaintext and nonce recompute the ballot and its code; the voter then casts', async () => {
@@ -305,8 +305,21 @@ describe('the voter at the kiosk', () => {
 
     await devices.printer.flushRenders();
     const before = printedCount();
+    // Spoiling is asked twice; "no" changes nothing.
     await page.getByTestId('challenge-ballot').click();
+    await page.getByTestId('challenge-confirm-dialog').waitFor(WAIT);
+    await shot('24b-challenge-confirm-contrast', { dialog: true });
+    await page.getByTestId('challenge-cancel').click();
+    await page.getByTestId('challenge-confirm-dialog').waitFor({ state: 'detached', ...WAIT });
+    expect(station.service.voterScreen().session.phase).toBe('committed');
+    await page.getByTestId('challenge-ballot').click();
+    await page.getByTestId('challenge-confirm').click();
     await page.getByTestId('challenged-notice').waitFor(WAIT);
+    // The choices are kept, and the screen says where to check the spoiled ballot: the slip's address.
+    expect(await page.getByTestId('challenged-notice').textContent()).toContain('Ваш выбор сохранён');
+    expect(await page.getByTestId('challenged-check').textContent()).toContain(
+      `/urna/v1/confirmation/${challengedCode.full}`,
+    );
     await shot('25-challenged-review-contrast');
     const challenged = ballotEntries().at(-1) as LedgerEntry;
     expect(challenged.type).toBe('ballot-challenged');
@@ -447,6 +460,7 @@ describe('the voter at the kiosk', () => {
     });
     expect(resolved.ok).toBe(true);
     await page.getByTestId('waiting-screen').waitFor(WAIT);
+    await page.getByTestId('desk-details').click();
     await expect.poll(() => page.getByTestId('pending-ballots').getAttribute('data-count'), WAIT).toBe('0');
     expect(await page.getByTestId('ballots-voided').textContent()).toBe('1');
     await shot('42-status-after-void-ru');

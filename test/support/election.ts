@@ -3,6 +3,9 @@
  * test keys: the authority key is pinned and the package stored exactly as a
  * station accepts one (main/election/election-store.ts).
  */
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { AUDIO_DIR, AudioManifestShape, clipFileName, type AudioManifest } from '../../core/audio/manifest';
 import { serializeElectionPackage, signElectionPackage } from '../../core/election/package';
 import { SAMPLE_ELECTION_ID, sampleElectionDefinition } from '../../core/election/sample';
 import type { ElectionDefinition } from '../../core/election/definition';
@@ -60,4 +63,23 @@ export function installSampleElection(dataDir: string, definition: ElectionDefin
   );
   if (!loaded.ok)
     throw new Error(`the sample election was refused: ${loaded.error.map((e) => e.message.en).join('; ')}`);
+}
+
+/** The sample election's audio ballot, as committed in assets/sample-audio/ (scripts/render-sample-audio.ts). */
+export const SAMPLE_AUDIO_DIR = path.resolve('assets/sample-audio');
+
+export function sampleAudioManifest(): AudioManifest {
+  return AudioManifestShape.parse(JSON.parse(readFileSync(path.join(SAMPLE_AUDIO_DIR, 'manifest.json'), 'utf8')));
+}
+
+/** The sample definition with its audio ballot. */
+export function sampleDefinitionWithAudio(): ElectionDefinition {
+  return { ...sampleDefinition(), audio: sampleAudioManifest() };
+}
+
+/** Puts the sample's clips in `dir/audio/`, as they sit beside a package on the media or in a station's data folder. */
+export function copySampleAudio(dir: string): void {
+  mkdirSync(path.join(dir, AUDIO_DIR), { recursive: true });
+  for (const clip of sampleAudioManifest().clips)
+    copyFileSync(path.join(SAMPLE_AUDIO_DIR, `${clip.sha256}.wav`), path.join(dir, clipFileName(clip)));
 }

@@ -46,6 +46,11 @@ export class MemoryPrinter implements DocumentPrinter {
     this.current = 'ready';
   }
 
+  /** The printer reports `state` (a fault a poll worker sees before anything is printed), until `cleared`. */
+  setState(state: string): void {
+    this.current = state;
+  }
+
   /** From now on a print never answers. */
   hang(): void {
     this.hung = true;

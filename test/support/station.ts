@@ -26,7 +26,15 @@ import { dispatchStationCall, type StationApiHandlers } from '../../main/api/dis
 import type { EventLogger } from '../../core/logging';
 import type { DocumentPrinter } from '../../hardware/printer/printer';
 import { TestStaffReader } from './staff-reader';
-import { installSampleElection, provisionSampleTrust, SAMPLE_ELECTION, sampleElectionPackageText } from './election';
+import {
+  copySampleAudio,
+  installSampleElection,
+  provisionSampleTrust,
+  SAMPLE_ELECTION,
+  sampleDefinition,
+  sampleDefinitionWithAudio,
+  sampleElectionPackageText,
+} from './election';
 
 export type TestStationOptions = {
   readonly stationId: string;
@@ -39,7 +47,11 @@ export type TestStationOptions = {
   readonly idleSignOutMs?: number;
   /** Load the signed sample election (its id becomes the station's election id). */
   readonly sampleElection?: boolean;
+  /** With `sampleElection`: the sample carries its audio ballot, clips in the data folder. */
+  readonly audio?: boolean;
   readonly inactivity?: InactivityTimeouts;
+  /** The kiosk panel's density (the station's `--panel-dpi`). */
+  readonly panelDpi?: number;
   readonly ballotPrinter?: DocumentPrinter;
   readonly random?: RandomSource;
   /** Sign-in through a card reader the test controls (`signIn`), instead of the devices' reader. */
@@ -76,11 +88,18 @@ export function startTestStation(options: TestStationOptions): TestStation {
     electionId: electionId as ElectionId,
     ...(options.precinctId ? { precinctId: options.precinctId } : {}),
   });
-  if (options.sampleElection) installSampleElection(dataDir);
+  if (options.sampleElection) {
+    installSampleElection(dataDir, options.audio === true ? sampleDefinitionWithAudio() : sampleDefinition());
+    if (options.audio === true) copySampleAudio(dataDir);
+  }
   if (options.sampleElectionOnMedia !== undefined) {
     provisionSampleTrust(dataDir);
     mkdirSync(options.sampleElectionOnMedia, { recursive: true });
-    writeFileSync(path.join(options.sampleElectionOnMedia, 'election.json'), sampleElectionPackageText());
+    writeFileSync(
+      path.join(options.sampleElectionOnMedia, 'election.json'),
+      sampleElectionPackageText(sampleDefinitionWithAudio()),
+    );
+    copySampleAudio(options.sampleElectionOnMedia);
   }
   return openTestStation(dataDir, options);
 }
@@ -166,6 +185,7 @@ function openTestStation(dataDir: string, options: TestStationOptions): TestStat
     logger,
     devices: options.devices,
     inactivity: options.inactivity,
+    panelDpi: options.panelDpi,
     ballotPrinter: options.ballotPrinter,
     random: options.random,
     ...(staffReader ? { staffCardReader: staffReader } : {}),

@@ -142,7 +142,7 @@ describe('ESC/POS receipt printer over a real pty, against the simulator', () =>
       name: 'head overheated',
       cause: () => sim.setHeadOverheated(true),
       clear: () => sim.setHeadOverheated(false),
-      expected: { state: 'head-or-mechanical-error', fault: 'head-overheat' },
+      expected: { state: 'head-overheated' },
     },
     {
       name: 'offline',

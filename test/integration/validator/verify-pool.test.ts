@@ -117,4 +117,31 @@ describe('validator proof pool', () => {
     expect(JSON.stringify(badPoint.plain)).toContain('ballot-record');
     other.close();
   });
+
+  it('names the lowest failing entry when the workers and the service thread each find one', async () => {
+    // The workers check the first entries of a request, the service thread the last share.
+    const station = writer(1, 'two-bad');
+    station.openPolls();
+    const tamper = (entry: Record<string, unknown>) => {
+      const record = entry['ballot'] as { contests: { selections: { proof: { z: string }[] }[] }[] };
+      const branch = record.contests[0]?.selections[0]?.proof[0];
+      if (branch === undefined) throw new Error('shape');
+      const z = fromBase64Url(branch.z);
+      z[1] = ((z[1] ?? 0) ^ 1) & 0xff;
+      branch.z = toBase64Url(z);
+    };
+    const early = station.pendingEntry();
+    tamper(early.entry);
+    station.append('ballots', early.entry);
+    for (let i = 0; i < MIN_POOLED_BALLOTS + 8; i++) station.castBallot();
+    const late = station.pendingEntry();
+    tamper(late.entry);
+    station.append('ballots', late.entry);
+    const checkedBefore = pooled.verifyPool?.checked ?? 0;
+    const answers = await both(request(station.ledger, 'ballots', 0));
+    expect(pooled.verifyPool?.checked).toBe(checkedBefore + MIN_POOLED_BALLOTS + 10);
+    expect(answers.plain).toMatchObject({ ok: false, error: { code: 'ballot-proof', details: { index: 1 } } });
+    expect(answers.pooled).toEqual(answers.plain);
+    station.close();
+  });
 });

@@ -124,7 +124,7 @@ describe('station API dispatch', () => {
   it('applies a valid change once and logs it', async () => {
     const { call, service, logger } = station();
     const result = await call('setDisplaySettings', { language: 'en', highContrast: true });
-    expect(result).toEqual({ ok: true, value: { language: 'en', textSize: 1, highContrast: true } });
+    expect(result).toEqual({ ok: true, value: { language: 'en', textSize: 2, highContrast: true } });
     expect(service.status().display.language).toBe('en');
     expect(logger.events.map((e) => e.eventId)).toEqual(['display.settings-changed']);
   });

@@ -47,13 +47,20 @@ describe('urna election', () => {
       '--key',
       at('sample', 'authority.key'),
       '--out',
-      at('resigned.json'),
+      at('sample', 'resigned.json'),
       at('sample', 'definition.json'),
     );
     expect(signed.code, signed.stderr).toBe(0);
     expect(
-      (await urna('election', 'validate', at('resigned.json'), '--authority-key', at('sample', 'authority.key.vkey')))
-        .code,
+      (
+        await urna(
+          'election',
+          'validate',
+          at('sample', 'resigned.json'),
+          '--authority-key',
+          at('sample', 'authority.key.vkey'),
+        )
+      ).code,
     ).toBe(0);
     const wrong = await urna(
       'election',

@@ -34,7 +34,7 @@ describe('DLE EOT and GS a status bytes, bit by bit (ESC/POS reference)', () => 
     [
       'DLE EOT 3 bit 6: head too hot',
       { ...ready, printer: 0x1a, offlineCause: 0x52, errorCause: 0x52 },
-      { state: 'head-or-mechanical-error', fault: 'head-overheat' },
+      { state: 'head-overheated' },
     ],
     ['DLE EOT 1 bit 3 alone: offline', { ...ready, printer: 0x1a }, { state: 'offline' }],
   ])('%s', (_name, bytes, expected) => {
@@ -46,6 +46,8 @@ describe('DLE EOT and GS a status bytes, bit by bit (ESC/POS reference)', () => 
     expect(statusFromCondition(decodeAutomaticStatus([0x18, 0x08, 0x00, 0x00]))).toEqual({ state: 'cutter-error' });
     expect(statusFromCondition(decodeAutomaticStatus([0x18, 0x00, 0x0f, 0x00]))).toEqual({ state: 'paper-out' });
     expect(statusFromCondition(decodeAutomaticStatus([0x10, 0x00, 0x03, 0x00]))).toEqual({ state: 'paper-near-end' });
+    // Byte 2 bit 6, an automatically recoverable error: the head is too hot, not a mechanical fault.
+    expect(statusFromCondition(decodeAutomaticStatus([0x18, 0x40, 0x00, 0x00]))).toEqual({ state: 'head-overheated' });
   });
 });
 

@@ -164,7 +164,7 @@ describe('casting a ballot', () => {
       phase: 'none',
       lastEnded: 'cast',
     });
-    expect((await statusOf(station)).display).toEqual({ language: 'ru', textSize: 1, highContrast: false });
+    expect((await statusOf(station)).display).toEqual({ language: 'ru', textSize: 2, highContrast: false });
   });
 
   it('makes an overvote impossible: the marks are refused and nothing is recorded', async () => {
@@ -350,8 +350,15 @@ describe('casting a ballot', () => {
     const again = succeeded(await station.client.challengeBallot({}));
     expect(again.session).toMatchObject({
       phase: 'marking',
-      challenged: { shortCode: first.short, slipPrinted: true },
+      challenged: {
+        shortCode: first.short,
+        slipPrinted: true,
+        lookup: expect.stringContaining(`/urna/v1/confirmation/${first.full}`) as unknown,
+      },
     });
+    // The screen shows the same lookup the slip prints.
+    if (again.session.phase !== 'marking' || !again.session.challenged?.lookup) throw new Error('no lookup shown');
+    expect(printer.printed[1]).toContain(again.session.challenged.lookup);
     // The code was on paper, not yet cast, before the challenge; then the slip says where to check it.
     expect(printer.printed).toHaveLength(2);
     expect(printer.printed[0]).toContain('ГОЛОС ЕЩЁ НЕ ПОДАН');

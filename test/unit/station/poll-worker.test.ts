@@ -11,7 +11,12 @@ import type { BallotMarks } from '../../../core/api/ballot';
 import type { StationStatus } from '../../../core/api/station-api';
 import { SAMPLE_VOTER_IDS } from '../../../core/election/sample';
 import { normalizeVoterId, voterHash } from '../../../core/election/pollbook';
+import { translate } from '../../../core/i18n/messages';
+import { ok } from '../../../core/result';
+import type { ActivationToken } from '../../../hardware/card-reader/card-data';
 import { MemoryEventLogger } from '../../../main/logging';
+import { voterCardInserted } from '../../../main/station/check-in';
+import type { ActivationCardReader } from '../../../main/station/context';
 import { StaffAuth, staffAuthReducer } from '../../../main/station/staff-auth';
 import { SAMPLE_ELECTION, TEST_POLLBOOK_KEY } from '../../support/election';
 import { TestStaffReader } from '../../support/staff-reader';
@@ -103,6 +108,27 @@ describe('polls with reports', () => {
     expect(printer.printed[1]).toContain('ОТЧЁТ О ЗАКРЫТИИ ГОЛОСОВАНИЯ');
     expect((await statusOf(station)).interruptedPrint).toBeNull();
     expect((await station.client.reprintInterrupted({})).ok).toBe(false);
+  });
+
+  it('dates both reports (official documents); the zero report asks for zero counts, not zero log entries', async () => {
+    const printer = new MemoryPrinter();
+    const station = await pollStation(printer);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date(2026, 11, 6, 8, 0));
+      succeeded(await station.client.openPolls({}));
+      vi.setSystemTime(new Date(2026, 11, 6, 20, 5));
+      succeeded(await station.client.closePolls({}));
+    } finally {
+      vi.useRealTimers();
+    }
+    const [zero, closing] = printer.printed;
+    expect(zero).toMatch(/^Дата и время \.+ 2026-12-06 08:00$/m);
+    expect(closing).toMatch(/^Дата и время \.+ 2026-12-06 20:05$/m);
+    // Each log holds its polls-opened entry: the check must not call that count a counter that should be zero.
+    expect(zero).toMatch(/^Записей в журнале бюллетеней \.+ 1$/m);
+    expect(zero).not.toContain('все счётчики выше должны быть равны нулю');
+    expect(zero?.replace(/\s+/g, ' ')).toContain(translate('ru', 'report.zero.check'));
   });
 
   it("refuses every poll-worker request without a signed-in card, and an official's request to a poll worker", async () => {
@@ -204,6 +230,86 @@ describe('check-in', () => {
   });
 });
 
+describe('the printer is checked before a voter starts', () => {
+  it('refuses a check-in on the kiosk or by card while the printer cannot print, records nothing, and says why', async () => {
+    const printer = new MemoryPrinter();
+    const station = await pollStation(printer);
+    succeeded(await station.client.openPolls({}));
+    const pollbookBefore = station.ledger.size('pollbook');
+    for (const state of ['paper-out', 'cover-open', 'head-overheated', 'disconnected']) {
+      printer.setState(state);
+      for (const activation of ['kiosk', 'card'] as const)
+        expect(await checkIn(station, VOTERS[0] ?? '', activation)).toEqual(checkInRefused('printer-not-ready'));
+    }
+    expect(station.ledger.size('pollbook')).toBe(pollbookBefore);
+    const status = await statusOf(station);
+    expect(status.voterSession).toBe('none');
+    expect(status.awaitingActivationCard).toBeNull();
+    expect(status.pollBook.checkIns).toBe(0);
+    expect(
+      station.logger.events.filter(
+        (e) => e.eventId === 'pollbook.check-in-refused' && e.fields['reason'] === 'printer-not-ready',
+      ),
+    ).toHaveLength(8);
+    // Running low is still printing: the voter starts.
+    printer.setState('paper-near-end');
+    expect(await checkIn(station, VOTERS[0] ?? '')).toMatchObject({ outcome: 'checked-in' });
+  });
+
+  it('refuses a new ballot while the printer cannot print', async () => {
+    const printer = new MemoryPrinter();
+    const station = await pollStation(printer);
+    succeeded(await station.client.openPolls({}));
+    const voter = VOTERS[0] ?? '';
+    expect(await checkIn(station, voter)).toMatchObject({ outcome: 'checked-in' });
+    station.service.transition({ type: 'time-out' });
+    printer.setState('paper-out');
+    expect(await reissue(station, voter)).toEqual(reissueRefused('printer-not-ready'));
+    printer.cleared();
+    expect(await reissue(station, voter)).toMatchObject({ outcome: 'reissued' });
+  });
+
+  it("keeps waiting for the voter's activation card while the printer cannot print, without reading or burning it", async () => {
+    const printer = new MemoryPrinter();
+    const station = await pollStation(printer);
+    succeeded(await station.client.openPolls({}));
+    expect(await checkIn(station, VOTERS[0] ?? '', 'card')).toMatchObject({ outcome: 'checked-in' });
+    const reads: string[] = [];
+    const token: ActivationToken = {
+      cardId: 'voter-card-1',
+      tokenId: 'token-1',
+      electionId: SAMPLE_ELECTION,
+      precinctId: 'uik-1202',
+      ballotStyleId: 'style-district-1',
+      issuerKeyId: 'issuer',
+    };
+    const activationReader: ActivationCardReader = {
+      readActivationToken: () => {
+        reads.push('read');
+        return Promise.resolve(ok(token));
+      },
+      burnActivationToken: () => {
+        reads.push('burn');
+        return Promise.resolve(ok());
+      },
+    };
+    printer.setState('cover-open');
+    await voterCardInserted({ ...station.context, activationReader });
+    expect(reads).toEqual([]);
+    expect((await statusOf(station)).voterSession).toBe('none');
+    expect((await statusOf(station)).awaitingActivationCard).toEqual({ ballotStyleId: 'style-district-1' });
+    expect(
+      station.logger.events.filter(
+        (e) => e.eventId === 'activation.card-refused' && e.fields['reason'] === 'printer-not-ready',
+      ),
+    ).toHaveLength(1);
+    printer.cleared();
+    await voterCardInserted({ ...station.context, activationReader });
+    expect(reads).toEqual(['read', 'burn']);
+    expect((await statusOf(station)).voterSession).toBe('marking');
+  });
+});
+
 describe('a new ballot for a voter whose ballot was voided', () => {
   const MARKS: BallotMarks = {
     selections: { 'charter-amendment': ['charter-yes'], 'council-district-1': ['bogdanov-ilya'] },
@@ -283,6 +389,7 @@ describe('a new ballot for a voter whose ballot was voided', () => {
     const ballotId = await castIntoPaperOut(station, printer);
     // The printer cannot print it again: the poll worker voids it.
     expect((await voidNotPrinted(station, ballotId)).ok).toBe(true);
+    printer.cleared(); // a new roll: no new ballot is issued before the printer can print it
     expect(await checkIn(station, voter)).toEqual(checkInRefused('already-checked-in'));
 
     const before = pollBookEntries(station);
@@ -361,6 +468,7 @@ describe('a new ballot for a voter whose ballot was voided', () => {
     expect(await checkIn(station, voter)).toMatchObject({ outcome: 'checked-in' });
     const ballotId = await castIntoPaperOut(station, printer);
     expect((await voidNotPrinted(station, ballotId)).ok).toBe(true);
+    printer.cleared(); // a new roll: no new ballot is issued before the printer can print it
     expect(await reissue(station, voter, 'card')).toMatchObject({ outcome: 'reissued' });
     expect(await statusOf(station)).toMatchObject({
       voterSession: 'none',
@@ -379,6 +487,7 @@ describe('a new ballot for a voter whose ballot was voided', () => {
     expect(await checkIn(station, voter)).toMatchObject({ outcome: 'checked-in' });
     const ballotId = await castIntoPaperOut(station, printer);
     expect((await voidNotPrinted(station, ballotId)).ok).toBe(true);
+    printer.cleared(); // a new roll: no new ballot is issued before the printer can print it
     expect(await reissue(station, voter)).toMatchObject({ outcome: 'reissued' });
     await castAndLeave(station);
     expect(await checkIn(station, VOTERS[1] ?? '')).toMatchObject({ outcome: 'checked-in' });

@@ -78,9 +78,13 @@ describe('voter session', () => {
     expect(JSON.stringify(printing)).not.toMatch(/selections|masterNonce/);
   });
 
-  it('returns to marking after a challenge, naming the challenged code', () => {
-    const again = run(activate, { type: 'commit', commitment }, { type: 'challenge', slipPrinted: true });
-    expect(again).toMatchObject({ phase: 'marking', challenged: { shortCode: 'AAAA-BBBB', slipPrinted: true } });
+  it('returns to marking after a challenge, naming the challenged code and where to look it up', () => {
+    const lookup = 'https://board.example/urna/v1/confirmation/AAAA';
+    const again = run(activate, { type: 'commit', commitment }, { type: 'challenge', slipPrinted: true, lookup });
+    expect(again).toMatchObject({
+      phase: 'marking',
+      challenged: { shortCode: 'AAAA-BBBB', slipPrinted: true, lookup },
+    });
   });
 
   it('stays on print-failed until a poll worker resolves the ballot', () => {
