@@ -182,7 +182,7 @@ function runUrna(kind: 'r1' | 'r2', ballots: number): Promise<Figures> {
 const best = (runs: readonly Figures[], key: keyof Figures): number => Math.min(...runs.map((r) => r[key]));
 
 /**
- * Issue #26's bar for each workload, as Urna ÷ Belenios: whole-election verification
+ * The bar for each workload, as Urna ÷ Belenios: whole-election verification
  * at least 2× faster, every other workload faster.
  */
 const TARGET_RATIO: Readonly<Record<keyof Figures, number>> = {

@@ -7,7 +7,7 @@
  * processes (user + system, from the reaped children's ticks in /proc/self/stat, Linux
  * only) beside them, since the shared machine is often loaded.
  *
- * Targets (issue #26): --version and --help under 150 ms, verify of 20 ballots under 1 s.
+ * Targets: --version and --help under 150 ms, verify of 20 ballots under 1 s.
  * Rounds: URNA_BENCH_STARTUP_ROUNDS (default 7).
  */
 import { spawnSync } from 'node:child_process';

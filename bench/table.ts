@@ -174,7 +174,7 @@ export function targetSummary(rows: readonly BenchRow[]): string {
     const peer = r.ratioToPeer === undefined ? '' : `  ${r.ratioToPeer.toFixed(2)} × Belenios`;
     return `${r.name.padEnd(48)} ${formatValue(r.value).padStart(10)} ${r.unit.padEnd(10)} target ${String(r.target).padEnd(22)} ${verdict}${bound}${peer}`;
   });
-  return ['Targets (issue #26 and earlier), this run:', ...lines].join('\n');
+  return ['Targets, this run:', ...lines].join('\n');
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

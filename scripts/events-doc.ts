@@ -84,8 +84,11 @@ export type EventCallProblem = { readonly file: string; readonly line: number; r
 
 /** Functions of the station that take an event id as their second argument and log it as a refusal. */
 const REFUSING_FUNCTIONS = new Set(['refuse', 'wrongPhase']);
-/** Calls whose string arguments are translation keys, which look like event ids. */
-const TRANSLATING_FUNCTIONS = new Set(['t', 'translate']);
+/**
+ * Calls whose string arguments are translation keys, which look like event ids: t and
+ * translate give a message's words, say (the audio ballot) its recorded phrases.
+ */
+const TRANSLATING_FUNCTIONS = new Set(['t', 'translate', 'say']);
 const FILE_NAME = /\.(json|jsonl|key|vkey|sqlite|html|png|txt|md|ts)$/;
 const ID_SHAPE = /^[a-z][a-z-]*(\.[a-z][a-z-]*)+$/;
 

@@ -77,7 +77,7 @@ describe('a run of one suite', () => {
   });
 });
 
-describe('targets beside the crypto bound and Belenios (issue #26)', () => {
+describe('targets beside the crypto bound and Belenios', () => {
   const rows: BenchRow[] = [
     { suite: 'ballot', name: 'ballot.r1.verify.batched.rate', value: 4000, unit: 'ballots/s' },
     {
