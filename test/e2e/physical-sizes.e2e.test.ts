@@ -147,7 +147,7 @@ describe('physical sizes on a 1920×1080 panel at 141 DPI', () => {
     browser = await launchChromium();
     bridged = await openBridgedRenderer(browser, station, { viewport: { width: 1920, height: 1080 } });
     page = bridged.page;
-    await page.getByTestId('printer-state').and(page.locator('[data-state="ready"]')).waitFor(WAIT);
+    await page.getByTestId('bar-printer').and(page.locator('[data-state="ready"]')).waitFor(WAIT);
 
     const activated = activateVoterSession(station.context, { ballotStyleId: 'style-district-1' });
     if (!activated.ok) throw new Error(`activation refused: ${activated.error.kind}`);

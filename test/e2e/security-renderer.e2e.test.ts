@@ -278,7 +278,13 @@ describe('renderer lockdown in Chromium (through the test bridge)', () => {
     const key = parseSignerKey(readFileSync(path.join(station.dataDir, 'station.key'), 'utf8').trim());
     if (!key.ok) throw new Error('station key');
     const secrets = [{ name: 'station signing key', bytes: key.value.secretKey }];
-    const seen = await page.evaluate(async () => {
+    // A fresh page (the tests before left this one mid-navigation) with the desk's details
+    // open: the most a page holds about the station, its id, keys and ledgers.
+    const fresh = await bridged.context.newPage();
+    await fresh.goto(`${BRIDGE_ORIGIN}/index.html`);
+    await fresh.getByTestId('desk-details').click();
+    await fresh.getByText('st-sec-01').first().waitFor({ timeout: 15_000 });
+    const seen = await fresh.evaluate(async () => {
       const answers = await Promise.all([window.urna.getStationStatus({}), window.urna.getVoterSession({})]);
       return {
         dom: document.documentElement.outerHTML,
@@ -292,5 +298,6 @@ describe('renderer lockdown in Chromium (through the test bridge)', () => {
       ...secretsIn(seen.answers, secrets, 'API answers'),
       ...secretsIn(seen.storage, secrets, 'web storage'),
     ]).toEqual([]);
+    await fresh.close();
   });
 });

@@ -67,7 +67,7 @@ describe('pictures of the voter screens', () => {
     browser = await launchChromium();
     bridged = await openBridgedRenderer(browser, station, { viewport: { width: 1920, height: 1080 } });
     page = bridged.page;
-    await page.getByTestId('printer-state').and(page.locator('[data-state="ready"]')).waitFor(WAIT);
+    await page.getByTestId('bar-printer').and(page.locator('[data-state="ready"]')).waitFor(WAIT);
   });
 
   afterAll(async () => {
