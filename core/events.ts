@@ -305,8 +305,8 @@ export const EVENTS = {
 
   // The poll book (main/station/check-in.ts, open-station.ts).
   'pollbook.checked-in': userAction(
-    'A poll worker checked a voter in (no voter id, no hash: only precinct and ballot style).',
-    ['cardId', 'precinctId', 'ballotStyleId', 'activation'],
+    'A poll worker checked a voter in (no voter id, no hash: only precinct and ballot style), and whether they started the audio ballot.',
+    ['cardId', 'precinctId', 'ballotStyleId', 'activation', 'audio'],
     'success',
   ),
   'pollbook.check-in-refused': refused('A check-in was refused (already voted, not on the list, ledger failure…).', [
@@ -314,8 +314,8 @@ export const EVENTS = {
     'reason',
   ]),
   'pollbook.ballot-reissued': userAction(
-    'A poll worker reissued a ballot to a voter whose ballot was voided.',
-    ['cardId', 'precinctId', 'ballotStyleId', 'activation'],
+    'A poll worker reissued a ballot to a voter whose ballot was voided, and whether they started the audio ballot.',
+    ['cardId', 'precinctId', 'ballotStyleId', 'activation', 'audio'],
     'success',
   ),
   'pollbook.reissue-refused': refused('A reissue was refused.', ['cardId', 'reason']),

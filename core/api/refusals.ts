@@ -25,6 +25,8 @@ export type CheckInRefusal =
   | 'voter-session-active'
   | 'awaiting-activation-card'
   | 'no-ballot-style'
+  /** The poll worker started the audio ballot, but the loaded package has none. */
+  | 'no-audio-ballot'
   /** The printer cannot print now: a voter must not mark a ballot that cannot be printed. */
   | 'printer-not-ready'
   | 'ledger-append-failed';

@@ -459,8 +459,11 @@ export const stationApiSpec = {
   resumePolls: method<StationStatus>()(noArguments),
   /** Closes the polls for good and prints the closing report. */
   closePolls: method<StationStatus>()(noArguments),
+  /** `audio`: the poll worker starts the voter's audio ballot (headphones and keypad) with the session. */
   checkInVoter: method<CheckedIn>()(
-    z.object({ voterId: z.string().max(64), activation: z.enum(['kiosk', 'card']) }).strict(),
+    z
+      .object({ voterId: z.string().max(64), activation: z.enum(['kiosk', 'card']), audio: z.boolean().optional() })
+      .strict(),
   ),
   /**
    * A new ballot for a voter already checked in at this station who has none (it
@@ -469,7 +472,9 @@ export const stationApiSpec = {
    * then activated like a check-in.
    */
   reissueBallot: method<Reissued>()(
-    z.object({ voterId: z.string().max(64), activation: z.enum(['kiosk', 'card']) }).strict(),
+    z
+      .object({ voterId: z.string().max(64), activation: z.enum(['kiosk', 'card']), audio: z.boolean().optional() })
+      .strict(),
   ),
   /** Cancels a check-in's wait for an activation card (the voter never got one); the check-in stays recorded. */
   cancelCardActivation: method<StationStatus>()(noArguments),

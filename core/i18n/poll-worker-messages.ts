@@ -109,6 +109,10 @@ export const pollWorkerEn = {
   'pw.checkIn.heading': 'Check in a voter',
   'pw.checkIn.voterId': 'Voter id, as on the registration card',
   'pw.checkIn.kiosk': 'Check in: ballot on this kiosk',
+  'pw.checkIn.audio': 'Start with the audio ballot (headphones and keypad)',
+  'pw.checkIn.audioHint':
+    'For a voter who cannot see the screen or use it by touch. Plug in the headphones and the keypad and give them to the voter first: the ballot starts speaking as soon as it opens.',
+  'pw.checkIn.done.audio': 'The audio ballot is on: the voter hears it in the headphones.',
   'pw.checkIn.card': 'Check in: activate with a voter card',
   'pw.checkIn.done.kiosk':
     'Checked in (precinct {precinct}). The ballot is ready on the screen: step away so the voter can vote in secret.',
@@ -134,6 +138,8 @@ export const pollWorkerEn = {
     "The station is still waiting for the previous voter's activation card.",
   'pw.checkIn.refused.no-ballot-style':
     "The election package has no ballot for this voter's precinct: call the election official.",
+  'pw.checkIn.refused.no-audio-ballot':
+    'This election package has no audio ballot, so it cannot be started. Nothing was recorded: check the voter in without it and call the election official.',
   'pw.checkIn.refused.ledger-append-failed':
     'The station could not record the check-in. Nothing was recorded: call technical support.',
   'pw.checkIn.refused.printer-not-ready':
@@ -342,6 +348,10 @@ export const pollWorkerRu: Record<PollWorkerMessageKey, string> = {
   'pw.checkIn.heading': 'Регистрация избирателя',
   'pw.checkIn.voterId': 'Номер избирателя, как в приглашении',
   'pw.checkIn.kiosk': 'Зарегистрировать: бюллетень на этом экране',
+  'pw.checkIn.audio': 'Начать с голосовым бюллетенем (наушники и клавиатура)',
+  'pw.checkIn.audioHint':
+    'Для избирателя, который не видит экран или не может касаться его. Сначала подключите наушники и клавиатуру и дайте их избирателю: бюллетень заговорит, как только откроется.',
+  'pw.checkIn.done.audio': 'Голосовой бюллетень включён: избиратель слышит его в наушниках.',
   'pw.checkIn.card': 'Зарегистрировать: активация картой избирателя',
   'pw.checkIn.done.kiosk':
     'Избиратель зарегистрирован (участок {precinct}). Бюллетень открыт на экране: отойдите, чтобы избиратель голосовал тайно.',
@@ -366,6 +376,8 @@ export const pollWorkerRu: Record<PollWorkerMessageKey, string> = {
   'pw.checkIn.refused.awaiting-activation-card': 'Станция ещё ждёт карту активации предыдущего избирателя.',
   'pw.checkIn.refused.no-ballot-style':
     'В пакете выборов нет бюллетеня для участка избирателя: позовите организатора выборов.',
+  'pw.checkIn.refused.no-audio-ballot':
+    'В этом пакете выборов нет голосового бюллетеня, его нельзя включить. Ничего не записано: зарегистрируйте избирателя без него и позовите организатора выборов.',
   'pw.checkIn.refused.ledger-append-failed':
     'Станция не смогла записать регистрацию. Ничего не записано: вызовите техническую поддержку.',
   'pw.checkIn.refused.printer-not-ready':

@@ -44,6 +44,7 @@ export const CHECK_IN_REFUSAL_MESSAGES = {
   'voter-session-active': 'pw.checkIn.refused.voter-session-active',
   'awaiting-activation-card': 'pw.checkIn.refused.awaiting-activation-card',
   'no-ballot-style': 'pw.checkIn.refused.no-ballot-style',
+  'no-audio-ballot': 'pw.checkIn.refused.no-audio-ballot',
   'printer-not-ready': 'pw.checkIn.refused.printer-not-ready',
   'ledger-append-failed': 'pw.checkIn.refused.ledger-append-failed',
 } as const satisfies Record<CheckInRefusal, MessageKey>;

@@ -13,7 +13,7 @@ import {
   resolvePendingBallot,
   type PendingResolution,
 } from '../station/casting';
-import { cancelCardActivation, checkInVoter, reissueBallot } from '../station/check-in';
+import { cancelCardActivation, checkInVoter, reissueBallot, type StartRequest } from '../station/check-in';
 import type { StationContext } from '../station/context';
 import { exportEventLog } from '../station/export';
 import { closePolls, openPolls, pausePolls, resumePolls } from '../station/polls';
@@ -159,26 +159,18 @@ export function createStationApiHandlers(context: StationContext, auth: StaffAut
     resumePolls: asStaff('resumePolls', POLL_STAFF, (card) => answer(resumePolls(context, card))),
     closePolls: asStaff('closePolls', POLL_STAFF, async (card) => answer(await closePolls(context, card))),
     // A refused check-in or reissue crosses IPC as the same typed refusal as every other request.
-    checkInVoter: asStaff(
-      'checkInVoter',
-      POLL_STAFF,
-      (card, request: { voterId: string; activation: 'kiosk' | 'card' }) => {
-        const result = checkInVoter(context, card, request);
-        return result.outcome === 'refused'
-          ? err(refusalToApiError({ kind: 'check-in-refused', reason: result.reason }))
-          : ok(result);
-      },
-    ),
-    reissueBallot: asStaff(
-      'reissueBallot',
-      POLL_STAFF,
-      (card, request: { voterId: string; activation: 'kiosk' | 'card' }) => {
-        const result = reissueBallot(context, card, request);
-        return result.outcome === 'refused'
-          ? err(refusalToApiError({ kind: 'reissue-refused', reason: result.reason }))
-          : ok(result);
-      },
-    ),
+    checkInVoter: asStaff('checkInVoter', POLL_STAFF, (card, request: StartRequest) => {
+      const result = checkInVoter(context, card, request);
+      return result.outcome === 'refused'
+        ? err(refusalToApiError({ kind: 'check-in-refused', reason: result.reason }))
+        : ok(result);
+    }),
+    reissueBallot: asStaff('reissueBallot', POLL_STAFF, (card, request: StartRequest) => {
+      const result = reissueBallot(context, card, request);
+      return result.outcome === 'refused'
+        ? err(refusalToApiError({ kind: 'reissue-refused', reason: result.reason }))
+        : ok(result);
+    }),
     cancelCardActivation: asStaff('cancelCardActivation', POLL_STAFF, (card) =>
       ok(cancelCardActivation(context, card)),
     ),

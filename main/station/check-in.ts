@@ -24,12 +24,24 @@ import type { StaffCard } from './staff-auth';
 type CheckInDeps = Pick<StationContext, 'station' | 'ledger' | 'logger' | 'pollBook' | 'random' | 'printing'>;
 
 /**
+ * What a poll worker's check-in or reissue asks for: the voter, where the session
+ * starts, and whether it starts with the audio ballot on (the voter has the
+ * headphones and the keypad). Audio is a setting of the session, like the display:
+ * it is never written to the poll book, whose entries are signed and published.
+ */
+export type StartRequest = {
+  readonly voterId: string;
+  readonly activation: 'kiosk' | 'card';
+  readonly audio?: boolean | undefined;
+};
+
+/**
  * Starts a one-time voting session for a checked-in voter. Not part of the
  * renderer's API: a poll worker's check-in or reissue calls it, or an activation card.
  */
 export function activateVoterSession(
   deps: Pick<StationContext, 'station' | 'logger' | 'random'>,
-  request: { readonly ballotStyleId: string },
+  request: { readonly ballotStyleId: string; readonly audio?: boolean },
 ): Result<VoterScreen, StationRefusal> {
   const { station, logger } = deps;
   if (station.loadedElection() === null) return refuse(logger, 'voter.activation-refused', { kind: 'no-election' });
@@ -44,6 +56,8 @@ export function activateVoterSession(
       ballotStyleId: request.ballotStyleId,
     });
   station.resetDisplay();
+  // After the reset: the voter's audio ballot, started by the poll worker, is this session's setting.
+  if (request.audio === true) station.setAudioSettings({ enabled: true });
   station.transition({ type: 'activate', sessionId: toHex(deps.random(8)), ballot: style.view });
   return ok(station.voterScreen());
 }
@@ -53,11 +67,7 @@ export function activateVoterSession(
  * check-in entry (keyed hash, precinct, ballot style, activation) and the
  * voter's session, here on the kiosk or by the activation card they insert next.
  */
-export function checkInVoter(
-  deps: CheckInDeps,
-  card: StaffCard,
-  request: { readonly voterId: string; readonly activation: 'kiosk' | 'card' },
-): CheckInResult {
+export function checkInVoter(deps: CheckInDeps, card: StaffCard, request: StartRequest): CheckInResult {
   const admitted = admitVoter(deps, card, request, {
     entry: 'check-in',
     refusedEvent: 'pollbook.check-in-refused',
@@ -70,9 +80,10 @@ export function checkInVoter(
     precinctId: voter.precinctId,
     ballotStyleId: voter.ballotStyleId,
     activation: request.activation,
+    audio: request.audio === true,
     outcome: 'success',
   });
-  startSession(deps, voter.ballotStyleId, request.activation, 'check-in');
+  startSession(deps, voter.ballotStyleId, request, 'check-in');
   return {
     outcome: 'checked-in',
     precinctId: voter.precinctId,
@@ -92,7 +103,7 @@ export function checkInVoter(
 function admitVoter<R extends string>(
   deps: CheckInDeps,
   card: StaffCard,
-  request: { readonly activation: 'kiosk' | 'card' },
+  request: StartRequest,
   how: {
     readonly entry: 'check-in' | 'ballot-reissued';
     readonly refusedEvent: 'pollbook.check-in-refused' | 'pollbook.reissue-refused';
@@ -106,6 +117,7 @@ function admitVoter<R extends string>(
   | 'polls-not-open'
   | 'voter-session-active'
   | 'awaiting-activation-card'
+  | 'no-audio-ballot'
   | 'printer-not-ready'
   | 'ledger-append-failed'
 > {
@@ -122,6 +134,7 @@ function admitVoter<R extends string>(
   if (!found.ok) return refused(found.error);
   const rule = how.allowed?.() ?? null;
   if (rule !== null) return refused(rule);
+  if (request.audio === true && loaded.definition.audio === undefined) return refused('no-audio-ballot');
   if (!printing.canPrint()) return refused('printer-not-ready', { printerState: printing.printerState() });
   const entry: CheckInEntry | BallotReissuedEntry = {
     type: how.entry,
@@ -154,11 +167,7 @@ function admitVoter<R extends string>(
  * ballot-reissued entry (the check-in's fields) and the session, exactly as at
  * check-in.
  */
-export function reissueBallot(
-  deps: CheckInDeps,
-  card: StaffCard,
-  request: { readonly voterId: string; readonly activation: 'kiosk' | 'card' },
-): ReissueResult {
+export function reissueBallot(deps: CheckInDeps, card: StaffCard, request: StartRequest): ReissueResult {
   const { station, pollBook, logger } = deps;
   const log = station.ballotLogState();
   const withBallot = log.cast + log.pending.length;
@@ -175,12 +184,13 @@ export function reissueBallot(
     precinctId: voter.precinctId,
     ballotStyleId: voter.ballotStyleId,
     activation: request.activation,
+    audio: request.audio === true,
     ballotsCastOrPending: withBallot,
     ballotsVoided: log.voided,
     ballotsReissued: pollBook.ballotsReissued,
     outcome: 'success',
   });
-  startSession(deps, voter.ballotStyleId, request.activation, 'reissue');
+  startSession(deps, voter.ballotStyleId, request, 'reissue');
   return {
     outcome: 'reissued',
     precinctId: voter.precinctId,
@@ -189,18 +199,22 @@ export function reissueBallot(
   };
 }
 
-/** The session a check-in or reissue gives: on this kiosk now, or once the voter's activation card is in. */
+/**
+ * The session a check-in or reissue gives: on this kiosk now, or once the voter's
+ * activation card is in; with the audio ballot on when the poll worker asked.
+ */
 function startSession(
   deps: CheckInDeps,
   ballotStyleId: string,
-  activation: 'kiosk' | 'card',
+  request: StartRequest,
   after: 'check-in' | 'reissue',
 ): void {
-  if (activation === 'card') {
-    deps.station.awaitingCard = { ballotStyleId };
+  const audio = request.audio === true;
+  if (request.activation === 'card') {
+    deps.station.awaitingCard = { ballotStyleId, audio };
     return;
   }
-  const activated = activateVoterSession(deps, { ballotStyleId });
+  const activated = activateVoterSession(deps, { ballotStyleId, audio });
   // Checked by the caller: polls open, no session, a ballot style of the loaded election.
   if (!activated.ok) throw new Error(`invariant failed: activation after ${after} refused (${activated.error.kind})`);
 }
@@ -250,7 +264,7 @@ export async function voterCardInserted(
   station.burntTokens.add(token.value.tokenId);
   if (station.awaitingCard !== awaiting) return refused('check-in-cancelled');
   station.awaitingCard = null;
-  const activated = activateVoterSession(deps, { ballotStyleId: awaiting.ballotStyleId });
+  const activated = activateVoterSession(deps, { ballotStyleId: awaiting.ballotStyleId, audio: awaiting.audio });
   if (!activated.ok) return refused(activated.error.kind);
   logger.log('activation.card-accepted', { ballotStyleId: awaiting.ballotStyleId, outcome: 'success' });
 }

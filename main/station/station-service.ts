@@ -65,8 +65,8 @@ export class StationService {
   private closed = false;
   /** A commit is printing the receipt's first part; a second commit waits its turn. */
   committing = false;
-  /** A check-in chose activation by card: the ballot style it waits to activate. */
-  awaitingCard: { readonly ballotStyleId: string } | null = null;
+  /** A check-in chose activation by card: the ballot style it waits to activate, and whether with the audio ballot. */
+  awaitingCard: { readonly ballotStyleId: string; readonly audio: boolean } | null = null;
   /** Activation tokens burnt on this station: each activates once. */
   readonly burntTokens = new Set<string>();
   /** The last self-test. */
@@ -111,7 +111,7 @@ export class StationService {
         key: pollBook.keyState(this.election?.loaded.definition ?? null),
         precinctId: pollBook.precinctId,
       },
-      awaitingActivationCard: this.awaitingCard,
+      awaitingActivationCard: this.awaitingCard && { ballotStyleId: this.awaitingCard.ballotStyleId },
       interruptedPrint: this.interruptedPrint(),
       selfTest: this.selfTest,
       packageSource: this.deps.mediaDir,

@@ -9,15 +9,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_AUDIO_SETTINGS } from '../../../core/api/station-api';
+import type { ActivationToken } from '../../../hardware/card-reader/card-data';
+import { ok } from '../../../core/result';
 import { clipFileName } from '../../../core/audio/manifest';
 import { decodeWav, clipStats } from '../../../core/audio/wav';
 import { fromBase64 } from '../../../core/encoding/bytes';
 import { SAMPLE_VOTER_IDS } from '../../../core/election/sample';
+import { voterCardInserted } from '../../../main/station/check-in';
+import type { ActivationCardReader } from '../../../main/station/context';
 import { loadElectionPackage } from '../../../main/station/setup';
 import { MemoryEventLogger } from '../../../main/logging';
 import { openStation } from '../../../main/station/open-station';
 import { MemoryPrinter } from '../../support/memory-printer';
-import { SAMPLE_AUDIO_DIR, sampleAudioManifest } from '../../support/election';
+import { SAMPLE_AUDIO_DIR, SAMPLE_ELECTION, sampleAudioManifest } from '../../support/election';
 import { waitFor } from '../../support/wait-for';
 import { startTestStation, succeeded, testClient, type TestStation } from '../../support/station';
 
@@ -111,6 +115,105 @@ describe('the audio ballot at the station', () => {
     });
     expect(succeeded(await station.client.getVoterSession({})).audio).toEqual(DEFAULT_AUDIO_SETTINGS);
     expect(station.logger.events.map((e) => e.eventId)).toContain('audio.settings-reset');
+  });
+});
+
+describe('a poll worker starts the audio ballot at check-in', () => {
+  const VOTERS = SAMPLE_VOTER_IDS['uik-1202'];
+
+  async function openStationFor(audio: boolean): Promise<TestStation> {
+    const station = startTestStation({
+      stationId: 'st-unit-01',
+      precinctId: 'uik-1202',
+      sampleElection: true,
+      audio,
+      ballotPrinter: new MemoryPrinter(),
+      staffReader: true,
+      inactivity: { warnAfterMs: 100, endAfterMs: 300 },
+    });
+    stations.push(station);
+    await station.signIn();
+    succeeded(await station.client.openPolls({}));
+    return station;
+  }
+
+  async function sessionEnds(station: TestStation): Promise<void> {
+    await waitFor(async () => succeeded(await station.client.getVoterSession({})).session.phase === 'none', {
+      timeout: 5000,
+      what: 'the idle session to end',
+    });
+  }
+
+  it('opens the session with audio on; the poll book and the ledger do not say so; the next voter starts without', async () => {
+    const station = await openStationFor(true);
+    succeeded(await station.client.checkInVoter({ voterId: VOTERS[0] ?? '', activation: 'kiosk', audio: true }));
+    const screen = succeeded(await station.client.getVoterSession({}));
+    expect(screen.session.phase).toBe('marking');
+    expect(screen.audio).toEqual({ ...DEFAULT_AUDIO_SETTINGS, enabled: true });
+    const checkedIn = station.logger.events.find((e) => e.eventId === 'pollbook.checked-in');
+    expect(checkedIn?.fields).toMatchObject({ activation: 'kiosk', audio: true });
+    // The signed poll-book entry carries no trace of the audio ballot: it is published.
+    const ledger = station.ledger;
+    const entries = ledger.entryTexts('pollbook', 0, ledger.size('pollbook'));
+    const checkIns = entries.filter((text) => text.includes('"type":"check-in"'));
+    expect(checkIns).toHaveLength(1);
+    expect(entries.join('\n')).not.toMatch(/audio/);
+
+    await sessionEnds(station);
+    succeeded(await station.client.checkInVoter({ voterId: VOTERS[1] ?? '', activation: 'kiosk' }));
+    expect(succeeded(await station.client.getVoterSession({})).audio).toEqual(DEFAULT_AUDIO_SETTINGS);
+  });
+
+  it('a new ballot can start with audio too', async () => {
+    const station = await openStationFor(true);
+    succeeded(await station.client.checkInVoter({ voterId: VOTERS[0] ?? '', activation: 'kiosk' }));
+    await sessionEnds(station);
+    succeeded(await station.client.reissueBallot({ voterId: VOTERS[0] ?? '', activation: 'kiosk', audio: true }));
+    expect(succeeded(await station.client.getVoterSession({})).audio.enabled).toBe(true);
+  });
+
+  it("waits for the voter's activation card and starts the session with audio on when it is in", async () => {
+    const station = await openStationFor(true);
+    succeeded(await station.client.checkInVoter({ voterId: VOTERS[0] ?? '', activation: 'card', audio: true }));
+    expect(succeeded(await station.client.getVoterSession({})).audio.enabled).toBe(false);
+    const token: ActivationToken = {
+      cardId: 'voter-card-1',
+      tokenId: 'token-1',
+      electionId: SAMPLE_ELECTION,
+      precinctId: 'uik-1202',
+      ballotStyleId: 'style-district-1',
+      issuerKeyId: 'issuer',
+    };
+    const activationReader: ActivationCardReader = {
+      readActivationToken: () => Promise.resolve(ok(token)),
+      burnActivationToken: () => Promise.resolve(ok()),
+    };
+    await voterCardInserted({ ...station.context, activationReader });
+    const screen = succeeded(await station.client.getVoterSession({}));
+    expect(screen.session.phase).toBe('marking');
+    expect(screen.audio.enabled).toBe(true);
+  });
+
+  it('refuses audio for a package without an audio ballot, recording nothing', async () => {
+    const station = await openStationFor(false);
+    const refused = await station.client.checkInVoter({ voterId: VOTERS[0] ?? '', activation: 'kiosk', audio: true });
+    expect(refused.ok ? null : refused.error.refusal).toEqual({ kind: 'check-in-refused', reason: 'no-audio-ballot' });
+    const status = succeeded(await station.client.getStationStatus({}));
+    expect(status.pollBook.checkIns).toBe(0);
+    expect(status.voterSession).toBe('none');
+    // Without audio the same voter checks in.
+    succeeded(await station.client.checkInVoter({ voterId: VOTERS[0] ?? '', activation: 'kiosk' }));
+  });
+
+  it('refuses an audio flag that is not true or false at the boundary', async () => {
+    const station = await openStationFor(true);
+    const bad = await station.client.checkInVoter({
+      voterId: VOTERS[0] ?? '',
+      activation: 'kiosk',
+      audio: 'yes' as unknown as boolean,
+    });
+    expect(bad.ok).toBe(false);
+    expect(succeeded(await station.client.getStationStatus({})).pollBook.checkIns).toBe(0);
   });
 });
 
