@@ -12,7 +12,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_AUDIO_SETTINGS } from '../../core/api/station-api';
+import { AUDIO_RATE_STEPS, DEFAULT_AUDIO_SETTINGS } from '../../core/api/station-api';
 import { SAMPLE_VOTER_IDS } from '../../core/election/sample';
 import { translate } from '../../core/i18n/messages';
 import { MemoryEventLogger } from '../../main/logging';
@@ -27,7 +27,13 @@ const SCREENS = path.resolve('artifacts/screens');
 const WAIT = { timeout: 15_000 };
 const VOTERS = SAMPLE_VOTER_IDS['uik-1202'];
 
-type Played = { language: string; phrases: string[]; clips: { phrase: string; rms: number }[]; missing: string[] };
+type Played = {
+  language: string;
+  rate: number;
+  phrases: string[];
+  clips: { phrase: string; rms: number; durationMs: number; playedMs: number }[];
+  missing: string[];
+};
 
 describe('the audio ballot started by the poll worker at check-in', () => {
   let browser: Browser;
@@ -121,6 +127,15 @@ describe('the audio ballot started by the poll worker at check-in', () => {
     const heard = await played();
     expect(heard).toHaveLength(2);
     expect(heard[1]?.phrases[0]).toMatch(/^msg:language\./);
+
+    // Faster: said at the new rate, shorter by the rate (the pitch is the recording's: test/unit/audio/stretch.test.ts).
+    await page.keyboard.press('Numpad9');
+    await waitFor(async () => (await played()).length > 2, { what: 'speech after the faster key', timeout: 15_000 });
+    const faster = (await played())[2];
+    expect(faster?.phrases).toEqual(['msg:audio.faster']);
+    expect(faster?.rate).toBe(AUDIO_RATE_STEPS[DEFAULT_AUDIO_SETTINGS.speechRate + 1]);
+    for (const clip of faster?.clips ?? [])
+      expect(Math.abs(clip.playedMs - clip.durationMs / (faster?.rate ?? 1))).toBeLessThanOrEqual(2);
     expect(
       station.logger.events.filter((e) => e.eventId === 'pollbook.checked-in').map((e) => e.fields['audio']),
     ).toEqual([true]);

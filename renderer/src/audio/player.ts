@@ -2,8 +2,9 @@
  * Plays the audio ballot: looks each phrase up in the loaded package's clip list,
  * fetches the clip's bytes from main through the station API (main hands out only
  * clips the signed manifest names, checked against their hash), decodes the µ-law
- * WAV itself (core/audio/wav.ts) into a Web Audio buffer and schedules the clips of
- * one utterance back to back. A new utterance cuts the current one off, as a
+ * WAV itself (core/audio/wav.ts), stretches it to the voter's speech rate without
+ * changing its pitch (core/audio/stretch.ts), and schedules the clips of one
+ * utterance back to back in Web Audio. A new utterance cuts the current one off, as a
  * screen reader does when the voter presses a key.
  *
  * Every utterance that starts is announced as a `urna:audio-played` event on the
@@ -18,16 +19,20 @@ import {
   type AudioSettings,
   type Language,
 } from '../../../core/api/station-api';
-import { clipStats, decodeWav, type ClipStats } from '../../../core/audio/wav';
+import { timeStretch } from '../../../core/audio/stretch';
+import { clipStats, decodeWav, type ClipStats, type DecodedClip } from '../../../core/audio/wav';
 import { fromBase64 } from '../../../core/encoding/bytes';
 import { stationApi } from '../api';
 import type { Utterance } from './speech';
 
 export const AUDIO_PLAYED_EVENT = 'urna:audio-played';
 
-export type PlayedClip = { readonly phrase: string } & ClipStats;
+/** A clip as recorded (`durationMs`: the manifest's length), and how long it played at the voter's rate. */
+export type PlayedClip = { readonly phrase: string; readonly playedMs: number } & ClipStats;
 export type PlayedUtterance = {
   readonly language: Language;
+  /** The speech rate it was said at (AUDIO_RATE_STEPS); the pitch is the recording's at every rate. */
+  readonly rate: number;
   readonly phrases: readonly string[];
   readonly clips: readonly PlayedClip[];
   /** Phrases the package has no clip for (nothing is said for them). */
@@ -36,13 +41,15 @@ export type PlayedUtterance = {
 
 const GAP_SECONDS = 0.12;
 
-type Decoded = { readonly buffer: AudioBuffer; readonly stats: ClipStats };
+type Decoded = { readonly clip: DecodedClip; readonly stats: ClipStats };
 
 export class SpeechPlayer {
   private context: AudioContext | null = null;
   private gain: GainNode | null = null;
   private clips: Map<string, AudioClipView> | null = null;
   private readonly decoded = new Map<string, Promise<Decoded | null>>();
+  /** Each clip's buffer at each rate it was said at (a clip is a few seconds of 8 kHz samples). */
+  private readonly buffers = new Map<string, AudioBuffer>();
   private playing: AudioBufferSourceNode[] = [];
   private generation = 0;
   private settings: AudioSettings | null = null;
@@ -58,10 +65,10 @@ export class SpeechPlayer {
     void this.context.resume();
   }
 
+  /** Volume changes at once; a new rate from the next utterance on (the rate keys say "faster"/"slower" at it). */
   apply(settings: AudioSettings): void {
     this.settings = settings;
     if (this.gain) this.gain.gain.value = AUDIO_VOLUME_STEPS[settings.volume] ?? 1;
-    for (const source of this.playing) source.playbackRate.value = this.rate();
   }
 
   private rate(): number {
@@ -102,12 +109,21 @@ export class SpeechPlayer {
       if (!result.ok || this.context === null) return null;
       const wav = decodeWav(fromBase64(result.value.wavBase64));
       if (typeof wav === 'string' || wav.samples.length === 0) return null;
-      const buffer = this.context.createBuffer(1, wav.samples.length, wav.sampleRate);
-      buffer.getChannelData(0).set(wav.samples);
-      return { buffer, stats: clipStats(wav) };
+      return { clip: wav, stats: clipStats(wav) };
     })();
     this.decoded.set(clip.sha256, loading);
     return loading;
+  }
+
+  private bufferAt(context: AudioContext, sha256: string, decoded: Decoded, rate: number): AudioBuffer {
+    const key = `${sha256}|${rate}`;
+    const cached = this.buffers.get(key);
+    if (cached) return cached;
+    const samples = timeStretch(decoded.clip.samples, decoded.clip.sampleRate, rate);
+    const buffer = context.createBuffer(1, samples.length, decoded.clip.sampleRate);
+    buffer.getChannelData(0).set(samples);
+    this.buffers.set(key, buffer);
+    return buffer;
   }
 
   /** Says an utterance, cutting off whatever was being said. */
@@ -124,18 +140,20 @@ export class SpeechPlayer {
     let when = this.context.currentTime + 0.02;
     const played: PlayedClip[] = [];
     decoded.forEach((clip, i) => {
-      if (clip === null || this.context === null || this.gain === null) return;
+      const sha256 = found[i]?.clip?.sha256;
+      if (clip === null || sha256 === undefined || this.context === null || this.gain === null) return;
+      const buffer = this.bufferAt(this.context, sha256, clip, rate);
       const source = this.context.createBufferSource();
-      source.buffer = clip.buffer;
-      source.playbackRate.value = rate;
+      source.buffer = buffer;
       source.connect(this.gain);
       source.start(when);
-      when += clip.buffer.duration / rate + GAP_SECONDS;
+      when += buffer.duration + GAP_SECONDS;
       this.playing.push(source);
-      played.push({ phrase: found[i]?.phrase ?? '', ...clip.stats });
+      played.push({ phrase: found[i]?.phrase ?? '', playedMs: Math.round(buffer.duration * 1000), ...clip.stats });
     });
     const detail: PlayedUtterance = {
       language,
+      rate,
       phrases: [...utterance],
       clips: played,
       missing: found.filter((f, i) => f.clip === undefined || decoded[i] === null).map((f) => f.phrase),
