@@ -26,7 +26,7 @@
  * Whole-election verification is each tool's own command on its own record, process
  * start-up included.
  *
- * Sizes: URNA_BENCH_PEERS_R1 (default 60) and URNA_BENCH_PEERS_R2 (default 10)
+ * Sizes: URNA_BENCH_PEERS_R1 (default 1000) and URNA_BENCH_PEERS_R2 (default 200)
  * ballots, URNA_BENCH_PEERS_ROUNDS (default 2) rounds.
  */
 import { spawnSync } from 'node:child_process';
@@ -56,8 +56,8 @@ import { buildRecord } from './verify.bench';
 
 const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'peers', 'belenios.sh');
 const SIZES = {
-  r1: Number(process.env['URNA_BENCH_PEERS_R1'] ?? 60),
-  r2: Number(process.env['URNA_BENCH_PEERS_R2'] ?? 10),
+  r1: Number(process.env['URNA_BENCH_PEERS_R1'] ?? 1000),
+  r2: Number(process.env['URNA_BENCH_PEERS_R2'] ?? 200),
 } as const;
 const ROUNDS = Number(process.env['URNA_BENCH_PEERS_ROUNDS'] ?? 2);
 const GROUP = process.env['URNA_BENCH_PEERS_GROUP'] ?? 'BELENIOS-2048';
