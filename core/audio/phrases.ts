@@ -26,6 +26,7 @@ const VOTER_PREFIXES = [
   'keyboard.',
   'review.',
   'confirm.',
+  'challenge.',
   'challenged.',
   'printing.',
   'failed.heading',

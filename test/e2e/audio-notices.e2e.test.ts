@@ -74,7 +74,7 @@ describe('the audio ballot says the screens’ refusals and the inactivity warni
       { what: `speech starting with ${first}`, timeout },
     );
     if (!heard) throw new Error('nothing heard');
-    expect(heard.missing).toEqual([]);
+    expect(heard.missing, heard.phrases.join(' ')).toEqual([]);
     return heard;
   }
 
@@ -125,5 +125,33 @@ describe('the audio ballot says the screens’ refusals and the inactivity warni
     await press('Numpad5', 'msg:confirm.heading');
     await page.getByTestId('inactivity-warning').waitFor({ state: 'detached', ...WAIT });
     expect(station.service.voterScreen().session.phase).toBe('committed');
+  });
+
+  it('the spoil dialog is said and can be answered from the keypad: left goes back, right spoils', async () => {
+    let heard = await next();
+    for (let i = 0; i < 5 && heard.phrases[0] !== 'msg:confirm.challenge'; i++) heard = await next();
+    expect(heard.phrases[0]).toBe('msg:confirm.challenge');
+    const dialog = await press('Numpad5', 'msg:challenge.confirm.heading');
+    expect(dialog.phrases).toContain('msg:audio.help.confirm');
+    await page.getByTestId('challenge-confirm-dialog').waitFor(WAIT);
+    // Up and down walk the dialog's two answers, each said.
+    const answers = [(await next('Numpad2')).phrases[0], (await next('Numpad8')).phrases[0]];
+    expect(answers.sort()).toEqual(['msg:challenge.confirm.no', 'msg:challenge.confirm.yes']);
+    // Left: "No, go back", the confirmation screen again.
+    await press('Numpad4', 'msg:confirm.heading');
+    await page.getByTestId('challenge-confirm-dialog').waitFor({ state: 'detached', ...WAIT });
+    expect(station.service.voterScreen().session.phase).toBe('committed');
+
+    heard = await next();
+    for (let i = 0; i < 5 && heard.phrases[0] !== 'msg:confirm.challenge'; i++) heard = await next();
+    await press('Numpad5', 'msg:challenge.confirm.heading');
+    // Right: "Yes, spoil it"; the voter marks again.
+    const before = (await played()).length;
+    await page.keyboard.press('Numpad6');
+    await waitFor(() => Promise.resolve(station.service.voterScreen().session.phase === 'marking'), {
+      what: 'the ballot spoiled and a new one to mark',
+      timeout: 15_000,
+    });
+    await waitFor(async () => (await played()).length > before, { what: 'speech after spoiling', timeout: 15_000 });
   });
 });
