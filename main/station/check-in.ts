@@ -57,7 +57,7 @@ export function activateVoterSession(
     });
   station.resetDisplay();
   // After the reset: the voter's audio ballot, started by the poll worker, is this session's setting.
-  if (request.audio === true) station.setAudioSettings({ enabled: true });
+  if (audioRequested(request)) station.setAudioSettings({ enabled: true });
   station.transition({ type: 'activate', sessionId: toHex(deps.random(8)), ballot: style.view });
   return ok(station.voterScreen());
 }
@@ -80,7 +80,7 @@ export function checkInVoter(deps: CheckInDeps, card: StaffCard, request: StartR
     precinctId: voter.precinctId,
     ballotStyleId: voter.ballotStyleId,
     activation: request.activation,
-    audio: request.audio === true,
+    audio: audioRequested(request),
     outcome: 'success',
   });
   startSession(deps, voter.ballotStyleId, request, 'check-in');
@@ -134,7 +134,7 @@ function admitVoter<R extends string>(
   if (!found.ok) return refused(found.error);
   const rule = how.allowed?.() ?? null;
   if (rule !== null) return refused(rule);
-  if (request.audio === true && loaded.definition.audio === undefined) return refused('no-audio-ballot');
+  if (audioRequested(request) && loaded.definition.audio === undefined) return refused('no-audio-ballot');
   if (!printing.canPrint()) return refused('printer-not-ready', { printerState: printing.printerState() });
   const entry: CheckInEntry | BallotReissuedEntry = {
     type: how.entry,
@@ -184,7 +184,7 @@ export function reissueBallot(deps: CheckInDeps, card: StaffCard, request: Start
     precinctId: voter.precinctId,
     ballotStyleId: voter.ballotStyleId,
     activation: request.activation,
-    audio: request.audio === true,
+    audio: audioRequested(request),
     ballotsCastOrPending: withBallot,
     ballotsVoided: log.voided,
     ballotsReissued: pollBook.ballotsReissued,
@@ -199,6 +199,11 @@ export function reissueBallot(deps: CheckInDeps, card: StaffCard, request: Start
   };
 }
 
+/** Whether the poll worker started this voter's session with the audio ballot on. */
+function audioRequested(request: { readonly audio?: boolean }): boolean {
+  return request.audio === true;
+}
+
 /**
  * The session a check-in or reissue gives: on this kiosk now, or once the voter's
  * activation card is in; with the audio ballot on when the poll worker asked.
@@ -209,7 +214,7 @@ function startSession(
   request: StartRequest,
   after: 'check-in' | 'reissue',
 ): void {
-  const audio = request.audio === true;
+  const audio = audioRequested(request);
   if (request.activation === 'card') {
     deps.station.awaitingCard = { ballotStyleId, audio };
     return;

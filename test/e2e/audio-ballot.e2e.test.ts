@@ -23,6 +23,8 @@ import { launchChromium } from '../support/chromium';
 import { sampleAudioManifest } from '../support/election';
 import { printoutLog } from '../support/printouts';
 import { POLL_WORKER, startTestStation, type TestStation } from '../support/station';
+import type { PlayedUtterance } from '../../renderer/src/audio/player';
+import { listenToSpeech, type SpeechLog } from '../support/speech-log';
 import { openBridgedRenderer, type BridgedPage } from '../support/test-bridge';
 import { waitFor } from '../support/wait-for';
 
@@ -30,13 +32,6 @@ const SCREENS = path.resolve('artifacts/screens');
 const RECEIPTS = path.resolve('artifacts/receipts/audio-ballot');
 const STYLE = 'style-district-1';
 const WAIT = { timeout: 15_000 };
-
-type Played = {
-  language: Language;
-  phrases: string[];
-  clips: { phrase: string; durationMs: number; rms: number; peak: number }[];
-  missing: string[];
-};
 
 const clipLengths = new Map(sampleAudioManifest().clips.map((c) => [`${c.language}|${c.phrase}`, c.durationMs]));
 
@@ -46,6 +41,7 @@ describe('the audio ballot with the keypad', () => {
   let station: TestStation;
   let bridged: BridgedPage;
   let page: Page;
+  let speech: SpeechLog;
 
   beforeAll(async () => {
     mkdirSync(SCREENS, { recursive: true });
@@ -62,11 +58,7 @@ describe('the audio ballot with the keypad', () => {
     browser = await launchChromium();
     bridged = await openBridgedRenderer(browser, station, { viewport: { width: 1280, height: 900 } });
     page = bridged.page;
-    await page.evaluate(() => {
-      const log: unknown[] = [];
-      (window as unknown as { __played: unknown[] }).__played = log;
-      window.addEventListener('urna:audio-played', (event) => log.push((event as CustomEvent).detail));
-    });
+    speech = await listenToSpeech(page);
   });
 
   afterAll(async () => {
@@ -78,12 +70,10 @@ describe('the audio ballot with the keypad', () => {
 
   const printouts = () => printoutLog(devices, RECEIPTS);
 
-  async function played(): Promise<Played[]> {
-    return page.evaluate(() => (window as unknown as { __played: Played[] }).__played);
-  }
+  const played = (): Promise<PlayedUtterance[]> => speech.played();
 
   /** Every clip of every utterance is speech: loud enough, and as long as the package says (at the rate played). */
-  function expectSpeech(utterance: Played): void {
+  function expectSpeech(utterance: PlayedUtterance): void {
     expect(utterance.missing, utterance.phrases.join(' ')).toEqual([]);
     expect(utterance.clips.map((c) => c.phrase)).toEqual(utterance.phrases);
     for (const clip of utterance.clips) {
@@ -96,10 +86,10 @@ describe('the audio ballot with the keypad', () => {
   }
 
   /** Presses a keypad key and returns what the voter hears next. */
-  async function press(code: string, expectFirst?: string): Promise<Played> {
+  async function press(code: string, expectFirst?: string): Promise<PlayedUtterance> {
     const before = (await played()).length;
     await page.keyboard.press(code);
-    let heard: Played | undefined;
+    let heard: PlayedUtterance | undefined;
     await waitFor(
       async () => {
         const all = await played();
@@ -236,20 +226,10 @@ describe('the audio ballot with the keypad', () => {
     return paper ?? '';
   }
 
-  async function waitForSpeech(first: string, since: number): Promise<Played> {
-    let heard: Played | undefined;
-    await waitFor(
-      async () => {
-        heard = (await played()).slice(since).find((u) => u.phrases[0] === first);
-        return heard !== undefined;
-      },
-      {
-        what: `speech starting with ${first}`,
-        timeout: 20_000,
-        state: () => station.service.voterScreen().session.phase,
-      },
-    );
-    if (!heard) throw new Error('nothing heard');
+  async function waitForSpeech(first: string, since: number): Promise<PlayedUtterance> {
+    const heard = await speech.heardFirst(first, since, {
+      state: () => station.service.voterScreen().session.phase,
+    });
     expectSpeech(heard);
     return heard;
   }

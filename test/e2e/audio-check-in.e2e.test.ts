@@ -20,6 +20,8 @@ import { startDemoDevices, type DemoDevices } from '../../main/station/demo-devi
 import { openPolls } from '../../main/station/polls';
 import { launchChromium } from '../support/chromium';
 import { POLL_WORKER, startTestStation, type TestStation } from '../support/station';
+import type { PlayedUtterance } from '../../renderer/src/audio/player';
+import { listenToSpeech, type SpeechLog } from '../support/speech-log';
 import { openBridgedRenderer, type BridgedPage } from '../support/test-bridge';
 import { screenSettled, waitFor } from '../support/wait-for';
 
@@ -27,20 +29,13 @@ const SCREENS = path.resolve('artifacts/screens');
 const WAIT = { timeout: 15_000 };
 const VOTERS = SAMPLE_VOTER_IDS['uik-1202'];
 
-type Played = {
-  language: string;
-  rate: number;
-  phrases: string[];
-  clips: { phrase: string; rms: number; durationMs: number; playedMs: number }[];
-  missing: string[];
-};
-
 describe('the audio ballot started by the poll worker at check-in', () => {
   let browser: Browser;
   let devices: DemoDevices;
   let station: TestStation;
   let bridged: BridgedPage;
   let page: Page;
+  let speech: SpeechLog;
 
   beforeAll(async () => {
     mkdirSync(SCREENS, { recursive: true });
@@ -58,11 +53,7 @@ describe('the audio ballot started by the poll worker at check-in', () => {
     bridged = await openBridgedRenderer(browser, station, { viewport: { width: 1920, height: 1080 } });
     page = bridged.page;
     await page.getByTestId('bar-printer').and(page.locator('[data-state="ready"]')).waitFor(WAIT);
-    await page.evaluate(() => {
-      const log: unknown[] = [];
-      (window as unknown as { __played: unknown[] }).__played = log;
-      window.addEventListener('urna:audio-played', (event) => log.push((event as CustomEvent).detail));
-    });
+    speech = await listenToSpeech(page);
   });
 
   afterAll(async () => {
@@ -72,9 +63,7 @@ describe('the audio ballot started by the poll worker at check-in', () => {
     await devices?.stop();
   });
 
-  async function played(): Promise<Played[]> {
-    return page.evaluate(() => (window as unknown as { __played: Played[] }).__played);
-  }
+  const played = (): Promise<PlayedUtterance[]> => speech.played();
 
   async function signIn(): Promise<void> {
     const card = devices.cards.cards.get('worker');
@@ -107,7 +96,7 @@ describe('the audio ballot started by the poll worker at check-in', () => {
     await page.getByTestId('check-in-kiosk').click();
     await page.getByTestId('screen-language').waitFor(WAIT);
     expect(station.service.voterScreen().audio).toEqual({ ...DEFAULT_AUDIO_SETTINGS, enabled: true });
-    let first: Played | undefined;
+    let first: PlayedUtterance | undefined;
     await waitFor(
       async () => {
         first = (await played())[0];

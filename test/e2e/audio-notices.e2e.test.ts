@@ -14,13 +14,13 @@ import { activateVoterSession } from '../../main/station/check-in';
 import { openPolls } from '../../main/station/polls';
 import { launchChromium } from '../support/chromium';
 import { POLL_WORKER, startTestStation, type TestStation } from '../support/station';
+import type { PlayedUtterance } from '../../renderer/src/audio/player';
+import { listenToSpeech, type SpeechLog } from '../support/speech-log';
 import { openBridgedRenderer, type BridgedPage } from '../support/test-bridge';
 import { waitFor } from '../support/wait-for';
 
 const WAIT = { timeout: 15_000 };
 const WARN_AFTER_MS = 6000;
-
-type Played = { phrases: string[]; missing: string[] };
 
 describe('the audio ballot says the screens’ refusals and the inactivity warning', () => {
   let browser: Browser;
@@ -28,6 +28,7 @@ describe('the audio ballot says the screens’ refusals and the inactivity warni
   let station: TestStation;
   let bridged: BridgedPage;
   let page: Page;
+  let speech: SpeechLog;
 
   beforeAll(async () => {
     devices = await startDemoDevices({ logger: new MemoryEventLogger() });
@@ -43,11 +44,7 @@ describe('the audio ballot says the screens’ refusals and the inactivity warni
     browser = await launchChromium();
     bridged = await openBridgedRenderer(browser, station, { viewport: { width: 1280, height: 900 } });
     page = bridged.page;
-    await page.evaluate(() => {
-      const log: unknown[] = [];
-      (window as unknown as { __played: unknown[] }).__played = log;
-      window.addEventListener('urna:audio-played', (event) => log.push((event as CustomEvent).detail));
-    });
+    speech = await listenToSpeech(page);
     const activated = activateVoterSession(station.context, { ballotStyleId: 'style-district-1' });
     if (!activated.ok) throw new Error(`activation refused: ${activated.error.kind}`);
     await page.getByTestId('screen-language').waitFor(WAIT);
@@ -60,37 +57,29 @@ describe('the audio ballot says the screens’ refusals and the inactivity warni
     await devices?.stop();
   });
 
-  async function played(): Promise<Played[]> {
-    return page.evaluate(() => (window as unknown as { __played: Played[] }).__played);
-  }
+  const played = (): Promise<PlayedUtterance[]> => speech.played();
 
-  async function heardFirst(first: string, since: number, timeout = 15_000): Promise<Played> {
-    let heard: Played | undefined;
-    await waitFor(
-      async () => {
-        heard = (await played()).slice(since).find((u) => u.phrases[0] === first);
-        return heard !== undefined;
-      },
-      { what: `speech starting with ${first}`, timeout },
-    );
-    if (!heard) throw new Error('nothing heard');
+  async function heardFirst(first: string, since: number): Promise<PlayedUtterance> {
+    const heard = await speech.heardFirst(first, since, { timeout: 15_000 });
     expect(heard.missing, heard.phrases.join(' ')).toEqual([]);
     return heard;
   }
 
   /** Presses a keypad key and waits until the voter hears an utterance starting with `first`. */
-  async function press(code: string, first: string): Promise<Played> {
+  async function press(code: string, first: string): Promise<PlayedUtterance> {
     const before = (await played()).length;
     await page.keyboard.press(code);
     return heardFirst(first, before);
   }
 
   /** Presses a keypad key and returns the next utterance the voter hears. */
-  async function next(code = 'Numpad2'): Promise<Played> {
+  async function next(code = 'Numpad2'): Promise<PlayedUtterance> {
     const before = (await played()).length;
     await page.keyboard.press(code);
     await waitFor(async () => (await played()).length > before, { what: `speech after ${code}`, timeout: 15_000 });
-    return (await played())[before] ?? { phrases: [], missing: [] };
+    const heard = (await played())[before];
+    if (heard === undefined) throw new Error(`invariant failed: no speech after ${code}`);
+    return heard;
   }
 
   it('a commit refused for want of paper is said as the review screen shows it; with paper the code follows', async () => {

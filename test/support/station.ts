@@ -24,7 +24,10 @@ import { openStation, provisionStation, type OpenStation } from '../../main/stat
 import type { StationDevicesConfig } from '../../main/station/devices';
 import { dispatchStationCall, type StationApiHandlers } from '../../main/api/dispatch';
 import type { EventLogger } from '../../core/logging';
+import type { ActivationToken } from '../../hardware/card-reader/card-data';
 import type { DocumentPrinter } from '../../hardware/printer/printer';
+import type { ActivationCardReader } from '../../main/station/context';
+import { ok } from '../../core/result';
 import { TestStaffReader } from './staff-reader';
 import {
   copySampleAudio,
@@ -233,6 +236,31 @@ function openTestStation(dataDir: string, options: TestStationOptions): TestStat
     close: async () => {
       await station.close();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A voter's activation card for style-district-1 of the sample election's precinct
+ * uik-1202, and a reader that hands it over; `reads` records every read and burn.
+ */
+export function sampleActivationReader(reads: string[] = []): ActivationCardReader {
+  const token: ActivationToken = {
+    cardId: 'voter-card-1',
+    tokenId: 'token-1',
+    electionId: SAMPLE_ELECTION,
+    precinctId: 'uik-1202',
+    ballotStyleId: 'style-district-1',
+    issuerKeyId: 'issuer',
+  };
+  return {
+    readActivationToken: () => {
+      reads.push('read');
+      return Promise.resolve(ok(token));
+    },
+    burnActivationToken: () => {
+      reads.push('burn');
+      return Promise.resolve(ok());
     },
   };
 }

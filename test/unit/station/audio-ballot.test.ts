@@ -9,21 +9,24 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_AUDIO_SETTINGS } from '../../../core/api/station-api';
-import type { ActivationToken } from '../../../hardware/card-reader/card-data';
-import { ok } from '../../../core/result';
 import { clipFileName } from '../../../core/audio/manifest';
 import { decodeWav, clipStats } from '../../../core/audio/wav';
 import { fromBase64 } from '../../../core/encoding/bytes';
 import { SAMPLE_VOTER_IDS } from '../../../core/election/sample';
 import { voterCardInserted } from '../../../main/station/check-in';
-import type { ActivationCardReader } from '../../../main/station/context';
 import { loadElectionPackage } from '../../../main/station/setup';
 import { MemoryEventLogger } from '../../../main/logging';
 import { openStation } from '../../../main/station/open-station';
 import { MemoryPrinter } from '../../support/memory-printer';
-import { SAMPLE_AUDIO_DIR, SAMPLE_ELECTION, sampleAudioManifest } from '../../support/election';
+import { SAMPLE_AUDIO_DIR, sampleAudioManifest } from '../../support/election';
 import { waitFor } from '../../support/wait-for';
-import { startTestStation, succeeded, testClient, type TestStation } from '../../support/station';
+import {
+  sampleActivationReader,
+  startTestStation,
+  succeeded,
+  testClient,
+  type TestStation,
+} from '../../support/station';
 
 let stations: TestStation[] = [];
 let media: string[] = [];
@@ -33,6 +36,23 @@ afterEach(async () => {
   for (const dir of media) rmSync(dir, { recursive: true, force: true });
   media = [];
 });
+
+/** A station of precinct uik-1202 with the sample election (with or without its audio ballot), signed in, polls open. */
+async function openStationFor(audio: boolean): Promise<TestStation> {
+  const station = startTestStation({
+    stationId: 'st-unit-01',
+    precinctId: 'uik-1202',
+    sampleElection: true,
+    audio,
+    ballotPrinter: new MemoryPrinter(),
+    staffReader: true,
+    inactivity: { warnAfterMs: 100, endAfterMs: 300 },
+  });
+  stations.push(station);
+  await station.signIn();
+  succeeded(await station.client.openPolls({}));
+  return station;
+}
 
 function stationWithMedia(): { station: TestStation; mediaDir: string } {
   const mediaDir = mkdtempSync(path.join(tmpdir(), 'urna-media-'));
@@ -87,18 +107,7 @@ describe('the audio ballot at the station', () => {
   });
 
   it('resets volume, rate, audio on/off and screen blanking for the next voter', async () => {
-    const station = startTestStation({
-      stationId: 'st-unit-01',
-      precinctId: 'uik-1202',
-      sampleElection: true,
-      audio: true,
-      ballotPrinter: new MemoryPrinter(),
-      staffReader: true,
-      inactivity: { warnAfterMs: 100, endAfterMs: 300 },
-    });
-    stations.push(station);
-    await station.signIn();
-    succeeded(await station.client.openPolls({}));
+    const station = await openStationFor(true);
     succeeded(
       await station.client.checkInVoter({ voterId: SAMPLE_VOTER_IDS['uik-1202'][0] ?? '', activation: 'kiosk' }),
     );
@@ -120,22 +129,6 @@ describe('the audio ballot at the station', () => {
 
 describe('a poll worker starts the audio ballot at check-in', () => {
   const VOTERS = SAMPLE_VOTER_IDS['uik-1202'];
-
-  async function openStationFor(audio: boolean): Promise<TestStation> {
-    const station = startTestStation({
-      stationId: 'st-unit-01',
-      precinctId: 'uik-1202',
-      sampleElection: true,
-      audio,
-      ballotPrinter: new MemoryPrinter(),
-      staffReader: true,
-      inactivity: { warnAfterMs: 100, endAfterMs: 300 },
-    });
-    stations.push(station);
-    await station.signIn();
-    succeeded(await station.client.openPolls({}));
-    return station;
-  }
 
   async function sessionEnds(station: TestStation): Promise<void> {
     await waitFor(async () => succeeded(await station.client.getVoterSession({})).session.phase === 'none', {
@@ -176,18 +169,7 @@ describe('a poll worker starts the audio ballot at check-in', () => {
     const station = await openStationFor(true);
     succeeded(await station.client.checkInVoter({ voterId: VOTERS[0] ?? '', activation: 'card', audio: true }));
     expect(succeeded(await station.client.getVoterSession({})).audio.enabled).toBe(false);
-    const token: ActivationToken = {
-      cardId: 'voter-card-1',
-      tokenId: 'token-1',
-      electionId: SAMPLE_ELECTION,
-      precinctId: 'uik-1202',
-      ballotStyleId: 'style-district-1',
-      issuerKeyId: 'issuer',
-    };
-    const activationReader: ActivationCardReader = {
-      readActivationToken: () => Promise.resolve(ok(token)),
-      burnActivationToken: () => Promise.resolve(ok()),
-    };
+    const activationReader = sampleActivationReader();
     await voterCardInserted({ ...station.context, activationReader });
     const screen = succeeded(await station.client.getVoterSession({}));
     expect(screen.session.phase).toBe('marking');

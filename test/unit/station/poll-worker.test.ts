@@ -12,17 +12,21 @@ import type { StationStatus } from '../../../core/api/station-api';
 import { SAMPLE_VOTER_IDS } from '../../../core/election/sample';
 import { normalizeVoterId, voterHash } from '../../../core/election/pollbook';
 import { translate } from '../../../core/i18n/messages';
-import { ok } from '../../../core/result';
-import type { ActivationToken } from '../../../hardware/card-reader/card-data';
 import { MemoryEventLogger } from '../../../main/logging';
 import { voterCardInserted } from '../../../main/station/check-in';
-import type { ActivationCardReader } from '../../../main/station/context';
 import { StaffAuth, staffAuthReducer } from '../../../main/station/staff-auth';
 import { SAMPLE_ELECTION, TEST_POLLBOOK_KEY } from '../../support/election';
 import { TestStaffReader } from '../../support/staff-reader';
 import { pendingBallotFromAnotherStation } from '../../support/foreign-ballot';
 import { MemoryPrinter } from '../../support/memory-printer';
-import { POLL_WORKER, refusalOf, startTestStation, succeeded, type TestStation } from '../../support/station';
+import {
+  POLL_WORKER,
+  refusalOf,
+  sampleActivationReader,
+  startTestStation,
+  succeeded,
+  type TestStation,
+} from '../../support/station';
 
 const WORKER = POLL_WORKER;
 const VOTERS = SAMPLE_VOTER_IDS['uik-1202'];
@@ -275,24 +279,7 @@ describe('the printer is checked before a voter starts', () => {
     succeeded(await station.client.openPolls({}));
     expect(await checkIn(station, VOTERS[0] ?? '', 'card')).toMatchObject({ outcome: 'checked-in' });
     const reads: string[] = [];
-    const token: ActivationToken = {
-      cardId: 'voter-card-1',
-      tokenId: 'token-1',
-      electionId: SAMPLE_ELECTION,
-      precinctId: 'uik-1202',
-      ballotStyleId: 'style-district-1',
-      issuerKeyId: 'issuer',
-    };
-    const activationReader: ActivationCardReader = {
-      readActivationToken: () => {
-        reads.push('read');
-        return Promise.resolve(ok(token));
-      },
-      burnActivationToken: () => {
-        reads.push('burn');
-        return Promise.resolve(ok());
-      },
-    };
+    const activationReader = sampleActivationReader(reads);
     printer.setState('cover-open');
     await voterCardInserted({ ...station.context, activationReader });
     expect(reads).toEqual([]);
