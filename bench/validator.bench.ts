@@ -695,6 +695,12 @@ export const validatorSuite: BenchSuite = {
             note: `ingest with ${where(pool)} ÷ the same bound`,
           },
           {
+            name: `validator.ingest/verify.${label}.${pool}-core-ceiling`,
+            value: bound.verify.cpuMs / (runs.single.cpuMs / pool),
+            unit: 'x',
+            note: `the ratio if the single-threaded ingest's CPU time were spread without loss over ${pool} cores: the most any split of the same work reaches here`,
+          },
+          {
             name: `validator.ingest.${label}.single-thread.cpu-per-ballot`,
             value: runs.single.cpuMs / count,
             unit: 'ms',
