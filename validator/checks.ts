@@ -379,3 +379,26 @@ function verifyProofs(env: CheckEnvironment, jobs: readonly LoggedBallot[]): Ent
 function proofRefusal(index: number, failure: BallotFailure): EntryRefusal {
   return { code: 'ballot-proof', index, message: `entry ${index}: ${describeBallotFailure(failure)}` };
 }
+
+/**
+ * `checked` with the cast ballots shown in this batch rebuilt from their verdicts'
+ * coordinates, for checks that ran while the verdicts were only assumed: the running
+ * totals then add points without decoding them (a square root each).
+ */
+export function withVerdictCoordinates(
+  checked: CheckedBatch,
+  verdicts: ReadonlyMap<number, Preverified>,
+  entries: readonly ParsedEntryText[],
+  from: number,
+): CheckedBatch {
+  const shownAt = new Map(checked.ballots.filter((b) => b.index >= 0).map((b) => [b.ballotId, b.index]));
+  const cast = checked.cast.map((ballot) => {
+    const index = shownAt.get(ballot.ballotId);
+    const verdict = index === undefined ? undefined : verdicts.get(index);
+    const entry = index === undefined ? undefined : entries[index - from];
+    if (verdict?.kind !== 'verified' || verdict.coordinates === undefined || entry?.ok !== true) return ballot;
+    const record = (entry.value as { ballot: EncryptedBallotRecord }).ballot;
+    return encryptedBallotFromCheckedRecord(record, verdict.coordinates);
+  });
+  return { ...checked, cast };
+}

@@ -36,7 +36,15 @@ import { parseAddCheckpointRequest } from '../core/ledger/witness-protocol';
 import { describeNoteError, formatNote, formatSignatureLine, parseNote, type NoteSignature } from '../core/ledger/note';
 import { CompactMerkleTree, EMPTY_ROOT, verifyConsistency, type StoredNode } from '../core/ledger/merkle';
 import { err, ok, type Result } from '../core/result';
-import { checkEntries, initialLogState, parseEntryTexts, type ParsedEntryText } from './checks';
+import {
+  checkEntries,
+  initialLogState,
+  parseEntryTexts,
+  withVerdictCoordinates,
+  type CheckedBatch,
+  type EntryRefusal,
+  type ParsedEntryText,
+} from './checks';
 import type { EnrolledStation, ValidatorElection } from './election';
 import { runWithLookups, type CommittedLogHead, type LogTransaction, type ValidatorStore } from './store-api';
 import { DEFAULT_TIME_WINDOW, type TimeWindow } from './time-window';
@@ -73,9 +81,15 @@ export type EntriesAccepted = {
   readonly checkpoint: string;
 };
 
-/** What the proof pool's path settled before the transaction, from the request itself. */
+/**
+ * What the proof pool's path settled before the transaction, from the request itself:
+ * the workers are checking the request's ballots while the transaction runs.
+ */
 type Preverification = {
-  readonly verdicts: ReadonlyMap<number, Preverified>;
+  /** Log indices of the ballot entries whose proofs are being checked. */
+  readonly jobs: readonly number[];
+  /** The calling thread's share checked here, then every verdict once the workers have answered. */
+  readonly verdicts: () => Promise<ReadonlyMap<number, Preverified>>;
   readonly auth: Authenticated;
   /** The checkpoint note authenticated. */
   readonly checkpoint: string;
@@ -250,22 +264,71 @@ export class ValidatorService {
     if (!auth.ok || auth.value.log !== 'ballots') return undefined;
     // A hint only: the transaction reads the head again and decides on what it reads.
     if (parsed.data.from !== ((await this.store.read.head(auth.value.origin))?.size ?? 0)) return undefined;
+    const { stationId } = auth.value.station;
+    const { context, manifests } = this.election;
+    const started = pool.start(stationId, parsed.data.from, parsed.data.entries);
+    // While the workers check their share: what the checks need and no proof does.
+    const entries = parseEntryTexts(parsed.data.entries);
+    return {
+      jobs: started.jobs,
+      verdicts: () =>
+        started.finish((jobs) => preverifyBallotEntries(context, manifests, stationId, jobs, this.random)),
+      auth: auth.value,
+      checkpoint: parsed.data.checkpoint,
+      entries,
+    };
+  }
+
+  /**
+   * The checks of a request whose proofs the pool is checking. They run first as if
+   * every ballot entry sent to the pool that the pool can read (a ballot-pending or
+   * ballot-challenged of a known style) were verified, while the workers work. Once
+   * every verdict is in: if each such entry is verified and no other has a verdict,
+   * that result is the one the verdicts give (the same checks on the same records;
+   * only the points of cast ballots, for the running totals, are then taken from the
+   * verdicts' coordinates rather than decoded). Otherwise the checks run again with
+   * the verdicts, as without this overlap. A failed pool leaves the checks to this
+   * thread alone.
+   */
+  private async checkPooled(
+    prepared: Preverification,
+    from: number,
+    run: (preverified: ReadonlyMap<number, Preverified> | undefined) => Promise<Result<CheckedBatch, EntryRefusal>>,
+  ): Promise<Result<CheckedBatch, EntryRefusal>> {
+    const { entries } = prepared;
+    const assumed = new Map<number, Preverified>();
+    for (const index of prepared.jobs) {
+      const parsed = entries[index - from];
+      if (parsed?.ok !== true) continue;
+      const { type, ballotStyleId } = parsed.value as { type?: unknown; ballotStyleId?: unknown };
+      if (
+        (type === 'ballot-pending' || type === 'ballot-challenged') &&
+        typeof ballotStyleId === 'string' &&
+        this.election.manifests.has(ballotStyleId)
+      )
+        assumed.set(index, { kind: 'verified' });
+    }
+    let speculative: Result<CheckedBatch, EntryRefusal> | undefined;
     try {
-      const { stationId } = auth.value.station;
-      const { context, manifests } = this.election;
-      let entries: ParsedEntryText[] = [];
-      const verdicts = await pool.verify(stationId, parsed.data.from, parsed.data.entries, {
-        // While the workers check their share: what the checks need and no proof does.
-        meanwhile: () => (entries = parseEntryTexts(parsed.data.entries)),
-        local: (jobs) => preverifyBallotEntries(context, manifests, stationId, jobs, this.random),
-      });
-      return { verdicts, auth: auth.value, checkpoint: parsed.data.checkpoint, entries };
+      speculative = await run(assumed);
+    } catch {
+      // A record the workers will refuse can break the assumed path anywhere; the verdicts decide.
+      speculative = undefined;
+    }
+    let verdicts: ReadonlyMap<number, Preverified>;
+    try {
+      verdicts = await prepared.verdicts();
     } catch (error) {
       this.logger.log('validator.verify-pool-failed', {
         message: error instanceof Error ? error.message : String(error),
       });
-      return undefined;
+      return run(undefined);
     }
+    const confirmed =
+      verdicts.size === assumed.size && [...assumed.keys()].every((index) => verdicts.get(index)?.kind === 'verified');
+    if (speculative === undefined || !confirmed) return run(verdicts);
+    if (!speculative.ok) return speculative;
+    return ok(withVerdictCoordinates(speculative.value, verdicts, entries, from));
   }
 
   private async submitEntriesUnlogged(
@@ -290,7 +353,6 @@ export class ValidatorService {
       (prepared.checkpoint !== request.checkpoint || prepared.entries.length !== request.entries.length)
     )
       throw new Error('invariant failed: a preverification of another request');
-    const preverified = prepared?.verdicts;
     const { origin, checkpoint, station, log, stationNote } = auth.value;
     return this.inTransaction(auth.value, async (tx, events): Promise<Result<EntriesAccepted, Refusal>> => {
       const frozen = frozenRefusal(auth.value, tx.frozenBy);
@@ -354,25 +416,28 @@ export class ValidatorService {
         );
       }
       const entries = prepared?.entries ?? parseEntryTexts(request.entries);
-      const checked = await runWithLookups(tx, entries, (stored) =>
-        checkEntries(
-          {
-            election: this.election,
-            station,
-            log,
-            ballotStatus: (ballotId) => stored.ballotStatus(ballotId),
-            pendingBallot: (ballotId) => stored.pendingBallot(ballotId),
-            checkInsOf: (voterHash) => stored.checkInsOf(voterHash),
-            placeOfBallotId: (ballotId) => stored.placeOfBallotId(ballotId),
-            placeOfAlpha: (alpha) => stored.placeOfAlpha(alpha),
-            ...(this.random === undefined ? {} : { random: this.random }),
-            ...(preverified === undefined ? {} : { preverified }),
-          },
-          head.state,
-          request.from,
-          entries,
-        ),
-      );
+      const run = (preverified: ReadonlyMap<number, Preverified> | undefined) =>
+        runWithLookups(tx, entries, (stored) =>
+          checkEntries(
+            {
+              election: this.election,
+              station,
+              log,
+              ballotStatus: (ballotId) => stored.ballotStatus(ballotId),
+              pendingBallot: (ballotId) => stored.pendingBallot(ballotId),
+              checkInsOf: (voterHash) => stored.checkInsOf(voterHash),
+              placeOfBallotId: (ballotId) => stored.placeOfBallotId(ballotId),
+              placeOfAlpha: (alpha) => stored.placeOfAlpha(alpha),
+              ...(this.random === undefined ? {} : { random: this.random }),
+              ...(preverified === undefined ? {} : { preverified }),
+            },
+            head.state,
+            request.from,
+            entries,
+          ),
+        );
+      const checked =
+        prepared === undefined ? await run(undefined) : await this.checkPooled(prepared, request.from, run);
       if (!checked.ok) {
         return refusal(422, checked.error.code, checked.error.message, { details: { index: checked.error.index } });
       }

@@ -1,11 +1,11 @@
 /**
  * Ballot proofs are most of a validator's work per entry (decoding every point, the
  * batched multi-scalar multiplication), and they depend only on the entry texts and
- * the election, never on the log's state. A pool of worker threads, with the service
- * thread taking a share of its own, therefore checks the ballots of a request in
- * parallel before the service runs its ordinary, synchronous checks; the service then
- * uses these verdicts instead of verifying again, so the refusals are the same as
- * without the pool.
+ * the election, never on the log's state. A pool of worker threads therefore checks
+ * the ballots of a request in slices while the service runs its ordinary checks
+ * (validator/service.ts), and the service thread then takes the slices no worker has
+ * begun; the service uses these verdicts instead of verifying again, so the refusals
+ * are the same as without the pool.
  */
 import { availableParallelism } from 'node:os';
 import type { BallotFailure, BallotManifest, RecordProblem } from '../core/ballot';
@@ -17,8 +17,12 @@ import { WorkerPool } from './worker-pool';
 
 /** What a worker found for one ballot entry (absent: the entry was not a ballot it could read). */
 export type Preverified =
-  /** The record decodes and its proofs hold; the affine coordinates of every α and β, in record order. */
-  | { readonly kind: 'verified'; readonly coordinates: readonly bigint[] }
+  /**
+   * The record decodes and its proofs hold; the affine coordinates of every α and β,
+   * in record order (absent where the verdict is only assumed, validator/service.ts:
+   * the points are then decoded where used).
+   */
+  | { readonly kind: 'verified'; readonly coordinates?: readonly bigint[] }
   | { readonly kind: 'record-problem'; readonly problem: RecordProblem }
   | { readonly kind: 'proof-failure'; readonly failure: BallotFailure };
 
@@ -32,15 +36,37 @@ export type VerifyRequest = {
   readonly id: number;
   readonly stationId: string;
   readonly jobs: readonly PreverifyJob[];
+  /**
+   * Who checks this slice: a worker and the calling thread each try to set
+   * `flags[slot]` from 0 (a worker to WORKER_CLAIM, the caller to CALLER_CLAIM) and
+   * only the one that does checks it; a worker that loses answers with no results.
+   */
+  readonly claim: { readonly flags: Int32Array; readonly slot: number };
 };
+
+export const WORKER_CLAIM = 1;
+const CALLER_CLAIM = 2;
+/** A check `VerifyPool.start` began. */
+export type StartedCheck = {
+  /** Log indices of the entries sent to the workers or kept for the calling thread. */
+  readonly jobs: readonly number[];
+  /** Checks the kept share with `local`, then waits for the workers: every verdict by log index. */
+  finish(
+    local?: (jobs: readonly PreverifyJob[]) => readonly (readonly [number, Preverified])[],
+  ): Promise<Map<number, Preverified>>;
+};
+
 export type VerifyAnswer = { readonly id: number; readonly results: readonly (readonly [number, Preverified])[] };
 
-/** Smallest slice worth a message (the batch equation amortizes over many ballots). */
-const MIN_SLICE = 32;
+/**
+ * Smallest slice worth a message, in characters of entry text (the batch equation
+ * amortizes over many points; about 30 one-question ballots, or 2 of 50 selections).
+ */
+const MIN_SLICE_CHARS = 48 * 1024;
 
 /**
- * One worker per core but one: the service thread checks an equal share of each
- * request's proofs itself while the workers check theirs (it would only wait for them
+ * One worker per core but one: the service thread has its own work on each request
+ * and then checks the slices the workers have not begun (it would only wait for them
  * otherwise), so on two cores one worker and the service thread split the proofs.
  * On one core a worker would only share it with the service thread.
  */
@@ -48,6 +74,13 @@ export function defaultVerifyThreads(): number {
   const cores = availableParallelism();
   return cores <= 1 ? 0 : Math.min(8, cores - 1);
 }
+
+/**
+ * Slices of a request per worker: the calling thread, once its other work is done,
+ * takes back the slices no worker has started, so the split follows what each
+ * thread actually has to do.
+ */
+const SLICES_PER_THREAD = 8;
 
 /** Fewer ballots than this in a request are checked on the calling thread: a message round trip would cost more. */
 export const MIN_POOLED_BALLOTS = 32;
@@ -71,6 +104,9 @@ export class VerifyPool {
       workerData,
       threads,
       announcesReady: true,
+      // Every slice is handed over at once, so a worker never waits for this thread to
+      // feed it; the slices it has not begun stay this thread's to take (`claim`).
+      perWorker: Number.MAX_SAFE_INTEGER,
     });
   }
 
@@ -95,9 +131,8 @@ export class VerifyPool {
 
   /**
    * Verdicts for the ballot entries among `texts` (log indices from, from+1, …) of
-   * station `stationId`'s ballot log. While the workers check theirs, the calling
-   * thread runs `meanwhile` and checks a share itself with `local` (it would only wait
-   * otherwise): three quarters of an equal share, as `meanwhile` takes its time too.
+   * station `stationId`'s ballot log: `start`, then `meanwhile` on the calling thread,
+   * then `finish` with `local`.
    */
   async verify(
     stationId: string,
@@ -109,25 +144,63 @@ export class VerifyPool {
     } = {},
   ): Promise<Map<number, Preverified>> {
     const { meanwhile, local } = caller;
-    const jobs = texts.map((text, i) => ({ index: from + i, text })).filter((j) => j.text.includes('"ballot"'));
-    const verdicts = new Map<number, Preverified>();
-    if (jobs.length === 0) {
-      meanwhile?.();
-      return verdicts;
-    }
-    const localCount = local === undefined ? 0 : Math.floor((0.75 * jobs.length) / (this.threads + 1));
-    const pooled = jobs.slice(0, jobs.length - localCount);
-    const slice = Math.max(MIN_SLICE, Math.ceil(pooled.length / this.threads));
-    const answers: Promise<VerifyAnswer>[] = [];
-    for (let start = 0; start < pooled.length; start += slice)
-      answers.push(this.#pool.submit({ id: this.#nextId++, stationId, jobs: pooled.slice(start, start + slice) }));
+    const started = this.start(stationId, from, texts);
     meanwhile?.();
-    if (local !== undefined && localCount > 0)
-      for (const [index, verdict] of local(jobs.slice(pooled.length))) verdicts.set(index, verdict);
-    for (const answer of await Promise.all(answers))
-      for (const [index, verdict] of answer.results) verdicts.set(index, verdict);
-    this.#checked += verdicts.size;
-    return verdicts;
+    return started.finish(local);
+  }
+
+  /**
+   * Hands the ballot entries among `texts` (log indices from, from+1, …) to the
+   * workers in slices (SLICES_PER_THREAD per worker) and returns at once: the caller
+   * does its other work, then `finish` checks with `local` the slices no worker has
+   * begun and waits for the rest. `jobs` are the log indices of every entry handed
+   * over. A worker's failure rejects `finish` only.
+   */
+  start(stationId: string, from: number, texts: readonly string[]): StartedCheck {
+    const jobs = texts.map((text, i) => ({ index: from + i, text })).filter((j) => j.text.includes('"ballot"'));
+    const chars = jobs.reduce((sum, j) => sum + j.text.length, 0);
+    const target = Math.max(MIN_SLICE_CHARS, chars / (this.threads * SLICES_PER_THREAD));
+    const slices: PreverifyJob[][] = [];
+    let current: PreverifyJob[] = [];
+    let size = 0;
+    for (const job of jobs) {
+      current.push(job);
+      size += job.text.length;
+      if (size >= target) {
+        slices.push(current);
+        current = [];
+        size = 0;
+      }
+    }
+    if (current.length > 0) slices.push(current);
+    const count = slices.length;
+    const flags = new Int32Array(new SharedArrayBuffer(Math.max(1, count) * Int32Array.BYTES_PER_ELEMENT));
+    const requests: VerifyRequest[] = slices.map((slice, k) => ({
+      id: this.#nextId++,
+      stationId,
+      jobs: slice,
+      claim: { flags, slot: k },
+    }));
+    const remote = Promise.all(requests.map((request) => this.#pool.submit(request)));
+    // Settled here too, so that a caller who never finishes (a request refused early) leaves no unhandled rejection.
+    remote.catch(() => undefined);
+    return {
+      jobs: jobs.map((j) => j.index),
+      finish: async (local) => {
+        const verdicts = new Map<number, Preverified>();
+        // The calling thread checks the slices no worker has begun, last first: the
+        // workers take them first to last, so the two meet where the work runs out.
+        if (local !== undefined) {
+          for (let k = count - 1; k >= 0; k--) {
+            if (Atomics.compareExchange(flags, k, 0, CALLER_CLAIM) !== 0) continue;
+            for (const [index, verdict] of local((requests[k] as VerifyRequest).jobs)) verdicts.set(index, verdict);
+          }
+        }
+        for (const answer of await remote) for (const [index, verdict] of answer.results) verdicts.set(index, verdict);
+        this.#checked += verdicts.size;
+        return verdicts;
+      },
+    };
   }
 
   close(): Promise<void> {

@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createElectionContext, GroupElement } from '../core/ballot';
 import { fromBase64Url } from '../core/encoding/bytes';
 import { preverifyBallotEntries } from './preverify';
-import type { VerifyAnswer, VerifyRequest, VerifyWorkerData } from './verify-pool';
+import { WORKER_CLAIM, type VerifyAnswer, type VerifyRequest, type VerifyWorkerData } from './verify-pool';
 
 const port = parentPort;
 if (port === null) throw new Error('verify-worker runs only as a worker thread');
@@ -17,9 +17,11 @@ const context = createElectionContext(fromBase64Url(data.extendedBaseHash), join
 const manifests = new Map(data.manifests);
 
 port.on('message', (request: VerifyRequest) => {
+  // A slice the calling thread has taken for itself is answered at once, empty.
+  const mine = Atomics.compareExchange(request.claim.flags, request.claim.slot, 0, WORKER_CLAIM) === 0;
   const answer: VerifyAnswer = {
     id: request.id,
-    results: preverifyBallotEntries(context, manifests, request.stationId, request.jobs),
+    results: mine ? preverifyBallotEntries(context, manifests, request.stationId, request.jobs) : [],
   };
   port.postMessage(answer);
 });

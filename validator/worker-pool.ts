@@ -18,6 +18,12 @@ export type WorkerPoolOptions = {
   readonly threads: number;
   /** Whether each worker posts one message of its own once loaded, before any answer (what ready() waits for). */
   readonly announcesReady: boolean;
+  /**
+   * Jobs a worker is given before it has answered the first (default 1): more keep
+   * it busy while the thread that feeds it is busy itself; a worker answers its jobs
+   * in the order it was given them.
+   */
+  readonly perWorker?: number;
 };
 
 type Pending<Answer> = { resolve(answer: Answer): void; reject(error: Error): void };
@@ -26,9 +32,10 @@ export class WorkerPool<Job, Answer> {
   readonly threads: number;
   readonly #options: WorkerPoolOptions;
   #workers: Worker[] | undefined;
-  readonly #idle: Worker[] = [];
+  readonly #perWorker: number;
   readonly #queue: { job: Job; pending: Pending<Answer> }[] = [];
-  readonly #inFlight = new Map<Worker, Pending<Answer>>();
+  /** Each worker's jobs given and not yet answered, oldest first. */
+  readonly #inFlight = new Map<Worker, Pending<Answer>[]>();
   #ready: Promise<void> = Promise.resolve();
   #failed: Error | undefined;
 
@@ -36,6 +43,7 @@ export class WorkerPool<Job, Answer> {
   constructor(options: WorkerPoolOptions) {
     this.#options = options;
     this.threads = Math.max(1, options.threads);
+    this.#perWorker = Math.max(1, options.perWorker ?? 1);
   }
 
   /** Starts the workers, once. */
@@ -46,7 +54,7 @@ export class WorkerPool<Job, Answer> {
       const worker = new Worker(this.#options.script, { workerData: this.#options.workerData });
       worker.on('error', (error) => this.#fail(worker, error));
       const listen = (): void => {
-        if (!this.#inFlight.has(worker)) worker.unref();
+        if ((this.#inFlight.get(worker)?.length ?? 0) === 0) worker.unref();
         worker.on('message', (answer: Answer) => this.#done(worker, answer));
       };
       if (!this.#options.announcesReady) listen();
@@ -64,7 +72,7 @@ export class WorkerPool<Job, Answer> {
       return worker;
     });
     this.#ready = Promise.all(loaded).then(() => undefined);
-    this.#idle.push(...this.#workers);
+    for (const worker of this.#workers) this.#inFlight.set(worker, []);
   }
 
   /** Starts the workers if needed; resolves once each has announced itself (or failed). */
@@ -89,28 +97,35 @@ export class WorkerPool<Job, Answer> {
   }
 
   #pump(): void {
-    while (this.#idle.length > 0 && this.#queue.length > 0) {
-      const worker = this.#idle.pop() as Worker;
+    while (this.#queue.length > 0) {
+      // The least loaded worker with room for another job.
+      let worker: Worker | undefined;
+      let load = this.#perWorker;
+      for (const [w, jobs] of this.#inFlight) {
+        if (jobs.length < load) {
+          worker = w;
+          load = jobs.length;
+        }
+      }
+      if (worker === undefined) return;
       const next = this.#queue.shift() as { job: Job; pending: Pending<Answer> };
-      this.#inFlight.set(worker, next.pending);
+      this.#inFlight.get(worker)?.push(next.pending);
       worker.ref();
       worker.postMessage(next.job);
     }
   }
 
   #done(worker: Worker, answer: Answer): void {
-    const pending = this.#inFlight.get(worker);
-    this.#inFlight.delete(worker);
-    worker.unref();
-    this.#idle.push(worker);
+    const jobs = this.#inFlight.get(worker);
+    const pending = jobs?.shift();
+    if (jobs?.length === 0) worker.unref();
     pending?.resolve(answer);
     this.#pump();
   }
 
   #fail(worker: Worker, error: Error): void {
     this.#failed = error;
-    this.#inFlight.get(worker)?.reject(error);
-    this.#inFlight.delete(worker);
+    for (const pending of this.#inFlight.get(worker)?.splice(0) ?? []) pending.reject(error);
     this.#rejectQueued(error);
   }
 
@@ -118,10 +133,11 @@ export class WorkerPool<Job, Answer> {
     for (const { pending } of this.#queue.splice(0)) pending.reject(error);
   }
 
-  /** Refuses the queued jobs and stops the workers. */
+  /** Refuses the queued jobs and those given to a worker but not answered, and stops the workers. */
   async close(): Promise<void> {
     this.#failed ??= new Error('the worker pool is closed');
     this.#rejectQueued(this.#failed);
+    for (const jobs of this.#inFlight.values()) for (const pending of jobs.splice(0)) pending.reject(this.#failed);
     await Promise.all((this.#workers ?? []).map((w) => w.terminate()));
   }
 }

@@ -144,4 +144,46 @@ describe('validator proof pool', () => {
     expect(answers.pooled).toEqual(answers.plain);
     station.close();
   });
+
+  it('refuses a broken confirmation chain after a bad proof as without the pool', async () => {
+    // The pooled validator checks the entries while the workers check the proofs, as if
+    // every proof held: a rule refusal must still win over an earlier bad proof, as it does
+    // on one thread.
+    const station = writer(1, 'rule-after-proof');
+    station.openPolls();
+    const badProof = station.pendingEntry();
+    const record = badProof.entry['ballot'] as { contests: { selections: { proof: { z: string }[] }[] }[] };
+    const branch = record.contests[0]?.selections[0]?.proof[0];
+    if (branch === undefined) throw new Error('shape');
+    const z = fromBase64Url(branch.z);
+    z[2] = ((z[2] ?? 0) ^ 1) & 0xff;
+    branch.z = toBase64Url(z);
+    station.append('ballots', badProof.entry);
+    for (let i = 0; i < MIN_POOLED_BALLOTS; i++) station.castBallot();
+    const wrongCode = station.pendingEntry();
+    const code = fromBase64Url(wrongCode.entry['confirmationCode'] as string);
+    code[0] = ((code[0] ?? 0) ^ 1) & 0xff;
+    station.append('ballots', { ...wrongCode.entry, confirmationCode: toBase64Url(code) });
+    const rule = await both(request(station.ledger, 'ballots', 0));
+    expect(rule.plain).toMatchObject({ ok: false, error: { code: 'confirmation-code' } });
+    expect(rule.pooled).toEqual(rule.plain);
+    station.close();
+  });
+
+  it('checks a request on the service thread alone when the pool fails under it, with the same answer', async () => {
+    // Last in this file: the pooled validator's pool is closed for good.
+    const station = writer(1, 'pool-fails');
+    station.openPolls();
+    for (let i = 0; i < MIN_POOLED_BALLOTS + 4; i++) station.castBallot();
+    const body = request(station.ledger, 'ballots', 0);
+    const plainAnswer = await plain.submitEntries(body);
+    const pooledAnswer = pooled.submitEntries(body);
+    await pooled.verifyPool?.close();
+    const answered = await pooledAnswer;
+    expect(pooled.verifyPool?.healthy).toBe(false);
+    expect(plainAnswer.ok).toBe(true);
+    expect(answered.ok ? answered.value.size : answered.error).toBe(plainAnswer.ok ? plainAnswer.value.size : null);
+    expect(JSON.stringify(await pooled.store.read.totals())).toBe(JSON.stringify(await plain.store.read.totals()));
+    station.close();
+  });
 });
