@@ -49,7 +49,7 @@ import type { EnrolledStation, ValidatorElection } from './election';
 import { runWithLookups, type CommittedLogHead, type LogTransaction, type ValidatorStore } from './store-api';
 import { DEFAULT_TIME_WINDOW, type TimeWindow } from './time-window';
 import { preverifyBallotEntries } from './preverify';
-import { MIN_POOLED_BALLOTS, type Preverified, type VerifyPool } from './verify-pool';
+import { MIN_POOLED_BALLOTS, type Preverified, type StartedCheck, type VerifyPool } from './verify-pool';
 
 /** A refusal: the HTTP status, a stable code and a sentence for the person reading it. */
 export type Refusal = {
@@ -266,7 +266,15 @@ export class ValidatorService {
     if (parsed.data.from !== ((await this.store.read.head(auth.value.origin))?.size ?? 0)) return undefined;
     const { stationId } = auth.value.station;
     const { context, manifests } = this.election;
-    const started = pool.start(stationId, parsed.data.from, parsed.data.entries);
+    let started: StartedCheck;
+    try {
+      started = pool.start(stationId, parsed.data.from, parsed.data.entries);
+    } catch (error) {
+      this.logger.log('validator.verify-pool-failed', {
+        message: error instanceof Error ? error.message : String(error),
+      });
+      return undefined;
+    }
     // While the workers check their share: what the checks need and no proof does.
     const entries = parseEntryTexts(parsed.data.entries);
     return {
