@@ -49,6 +49,16 @@ function writer(stationIndex: number, name: string): BallotWriter {
   return BallotWriter.open(election, station, path.join(election.dir, 'stations', name));
 }
 
+/** Flips one bit of byte `byte` of the response z of branch `branch` of the first selection's proof. */
+function tamperProof(entry: Record<string, unknown>, branch: number, byte: number): void {
+  const record = entry['ballot'] as { contests: { selections: { proof: { z: string }[] }[] }[] };
+  const proof = record.contests[0]?.selections[0]?.proof[branch];
+  if (proof === undefined) throw new Error('shape');
+  const z = fromBase64Url(proof.z);
+  z[byte] = ((z[byte] ?? 0) ^ 1) & 0xff;
+  proof.z = toBase64Url(z);
+}
+
 beforeAll(async () => {
   election = makeTestElection({
     validators: 2,
@@ -87,12 +97,7 @@ describe('validator proof pool', () => {
     const from = station.ledger.size('ballots');
     for (let i = 0; i < MIN_POOLED_BALLOTS; i++) station.castBallot();
     const pending = station.pendingEntry();
-    const record = pending.entry['ballot'] as { contests: { selections: { proof: { z: string }[] }[] }[] };
-    const branch = record.contests[0]?.selections[0]?.proof[1];
-    if (branch === undefined) throw new Error('shape');
-    const z = fromBase64Url(branch.z);
-    z[0] = ((z[0] ?? 0) ^ 1) & 0xff;
-    branch.z = toBase64Url(z);
+    tamperProof(pending.entry, 1, 0);
     station.append('ballots', pending.entry);
     const badProof = await both(request(station.ledger, 'ballots', from));
     expect(badProof.plain.ok).toBe(false);
@@ -122,14 +127,7 @@ describe('validator proof pool', () => {
     // The workers check the first entries of a request, the service thread the last share.
     const station = writer(1, 'two-bad');
     station.openPolls();
-    const tamper = (entry: Record<string, unknown>) => {
-      const record = entry['ballot'] as { contests: { selections: { proof: { z: string }[] }[] }[] };
-      const branch = record.contests[0]?.selections[0]?.proof[0];
-      if (branch === undefined) throw new Error('shape');
-      const z = fromBase64Url(branch.z);
-      z[1] = ((z[1] ?? 0) ^ 1) & 0xff;
-      branch.z = toBase64Url(z);
-    };
+    const tamper = (entry: Record<string, unknown>) => tamperProof(entry, 0, 1);
     const early = station.pendingEntry();
     tamper(early.entry);
     station.append('ballots', early.entry);
@@ -152,12 +150,7 @@ describe('validator proof pool', () => {
     const station = writer(1, 'rule-after-proof');
     station.openPolls();
     const badProof = station.pendingEntry();
-    const record = badProof.entry['ballot'] as { contests: { selections: { proof: { z: string }[] }[] }[] };
-    const branch = record.contests[0]?.selections[0]?.proof[0];
-    if (branch === undefined) throw new Error('shape');
-    const z = fromBase64Url(branch.z);
-    z[2] = ((z[2] ?? 0) ^ 1) & 0xff;
-    branch.z = toBase64Url(z);
+    tamperProof(badProof.entry, 0, 2);
     station.append('ballots', badProof.entry);
     for (let i = 0; i < MIN_POOLED_BALLOTS; i++) station.castBallot();
     const wrongCode = station.pendingEntry();
