@@ -21,6 +21,14 @@ import type { Preverified } from './verify-pool';
 
 export type PreverifyJob = { readonly index: number; readonly text: string };
 
+/** The ballot style of an entry the pool checks (a ballot-pending or ballot-challenged of a known style), or undefined. */
+export function pooledStyleOf(entry: unknown, manifests: ReadonlyMap<string, BallotManifest>): string | undefined {
+  if (typeof entry !== 'object' || entry === null) return undefined;
+  const { type, ballotStyleId } = entry as { type?: unknown; ballotStyleId?: unknown };
+  if (type !== 'ballot-pending' && type !== 'ballot-challenged') return undefined;
+  return typeof ballotStyleId === 'string' && manifests.has(ballotStyleId) ? ballotStyleId : undefined;
+}
+
 export function preverifyBallotEntries(
   context: ElectionContext,
   manifests: ReadonlyMap<string, BallotManifest>,
@@ -37,15 +45,9 @@ export function preverifyBallotEntries(
     } catch {
       continue;
     }
-    if (typeof entry !== 'object' || entry === null) continue;
-    const { type, ballotStyleId, ballot } = entry as { type?: unknown; ballotStyleId?: unknown; ballot?: unknown };
-    if (
-      (type !== 'ballot-pending' && type !== 'ballot-challenged') ||
-      typeof ballotStyleId !== 'string' ||
-      !manifests.has(ballotStyleId)
-    )
-      continue;
-    const parsed = parseEncryptedBallot(ballot);
+    const ballotStyleId = pooledStyleOf(entry, manifests);
+    if (ballotStyleId === undefined) continue;
+    const parsed = parseEncryptedBallot((entry as { ballot?: unknown }).ballot);
     if (!parsed.ok) {
       results.push([index, { kind: 'record-problem', problem: parsed.error }]);
       continue;

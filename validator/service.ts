@@ -48,7 +48,7 @@ import {
 import type { EnrolledStation, ValidatorElection } from './election';
 import { runWithLookups, type CommittedLogHead, type LogTransaction, type ValidatorStore } from './store-api';
 import { DEFAULT_TIME_WINDOW, type TimeWindow } from './time-window';
-import { preverifyBallotEntries } from './preverify';
+import { pooledStyleOf, preverifyBallotEntries } from './preverify';
 import { MIN_POOLED_BALLOTS, type Preverified, type StartedCheck, type VerifyPool } from './verify-pool';
 
 /** A refusal: the HTTP status, a stable code and a sentence for the person reading it. */
@@ -88,7 +88,7 @@ export type EntriesAccepted = {
 type Preverification = {
   /** Log indices of the ballot entries whose proofs are being checked. */
   readonly jobs: readonly number[];
-  /** The calling thread's share checked here, then every verdict once the workers have answered. */
+  /** Checks here the slices no worker has begun, then gives every verdict once the workers have answered. */
   readonly verdicts: () => Promise<ReadonlyMap<number, Preverified>>;
   readonly auth: Authenticated;
   /** The checkpoint note authenticated. */
@@ -307,13 +307,7 @@ export class ValidatorService {
     const assumed = new Map<number, Preverified>();
     for (const index of prepared.jobs) {
       const parsed = entries[index - from];
-      if (parsed?.ok !== true) continue;
-      const { type, ballotStyleId } = parsed.value as { type?: unknown; ballotStyleId?: unknown };
-      if (
-        (type === 'ballot-pending' || type === 'ballot-challenged') &&
-        typeof ballotStyleId === 'string' &&
-        this.election.manifests.has(ballotStyleId)
-      )
+      if (parsed?.ok === true && pooledStyleOf(parsed.value, this.election.manifests) !== undefined)
         assumed.set(index, { kind: 'verified' });
     }
     let speculative: Result<CheckedBatch, EntryRefusal> | undefined;

@@ -48,9 +48,9 @@ export const WORKER_CLAIM = 1;
 const CALLER_CLAIM = 2;
 /** A check `VerifyPool.start` began. */
 export type StartedCheck = {
-  /** Log indices of the entries sent to the workers or kept for the calling thread. */
+  /** Log indices of the entries handed to the pool. */
   readonly jobs: readonly number[];
-  /** Checks the kept share with `local`, then waits for the workers: every verdict by log index. */
+  /** Checks with `local` the slices no worker has begun, then waits for the workers: every verdict by log index. */
   finish(
     local?: (jobs: readonly PreverifyJob[]) => readonly (readonly [number, Preverified])[],
   ): Promise<Map<number, Preverified>>;
@@ -131,22 +131,10 @@ export class VerifyPool {
 
   /**
    * Verdicts for the ballot entries among `texts` (log indices from, from+1, …) of
-   * station `stationId`'s ballot log: `start`, then `meanwhile` on the calling thread,
-   * then `finish` with `local`.
+   * station `stationId`'s ballot log, all checked by the workers.
    */
-  async verify(
-    stationId: string,
-    from: number,
-    texts: readonly string[],
-    caller: {
-      readonly meanwhile?: () => void;
-      readonly local?: (jobs: readonly PreverifyJob[]) => readonly (readonly [number, Preverified])[];
-    } = {},
-  ): Promise<Map<number, Preverified>> {
-    const { meanwhile, local } = caller;
-    const started = this.start(stationId, from, texts);
-    meanwhile?.();
-    return started.finish(local);
+  verify(stationId: string, from: number, texts: readonly string[]): Promise<Map<number, Preverified>> {
+    return this.start(stationId, from, texts).finish();
   }
 
   /**
