@@ -46,7 +46,14 @@ import {
   type ParsedEntryText,
 } from './checks';
 import type { EnrolledStation, ValidatorElection } from './election';
-import { runWithLookups, type CommittedLogHead, type LogTransaction, type ValidatorStore } from './store-api';
+import {
+  runWithLookups,
+  type BatchRows,
+  type CommittedLogHead,
+  type LogTransaction,
+  type StagedRows,
+  type ValidatorStore,
+} from './store-api';
 import { DEFAULT_TIME_WINDOW, type TimeWindow } from './time-window';
 import { pooledStyleOf, preverifyBallotEntries } from './preverify';
 import { MIN_POOLED_BALLOTS, type Preverified, type StartedCheck, type VerifyPool } from './verify-pool';
@@ -85,6 +92,9 @@ export type EntriesAccepted = {
  * What the proof pool's path settled before the transaction, from the request itself:
  * the workers are checking the request's ballots while the transaction runs.
  */
+/** The checks of a request, and the rows written ahead when they passed (`checkPooled`). */
+type PooledCheck = { readonly checked: Result<CheckedBatch, EntryRefusal>; readonly staged?: StagedRows };
+
 type Preverification = {
   /** Log indices of the ballot entries whose proofs are being checked. */
   readonly jobs: readonly number[];
@@ -302,7 +312,8 @@ export class ValidatorService {
     prepared: Preverification,
     from: number,
     run: (preverified: ReadonlyMap<number, Preverified> | undefined) => Promise<Result<CheckedBatch, EntryRefusal>>,
-  ): Promise<Result<CheckedBatch, EntryRefusal>> {
+    stage: (checked: CheckedBatch) => Promise<StagedRows>,
+  ): Promise<PooledCheck> {
     const { entries } = prepared;
     const assumed = new Map<number, Preverified>();
     for (const index of prepared.jobs) {
@@ -317,6 +328,16 @@ export class ValidatorService {
       // A record the workers will refuse can break the assumed path anywhere; the verdicts decide.
       speculative = undefined;
     }
+    // The rows go into the transaction while the workers check; the verdicts decide whether they stay.
+    let staged: StagedRows | undefined;
+    if (speculative?.ok === true) {
+      try {
+        staged = await stage(speculative.value);
+      } catch {
+        // Rows of a record the workers will refuse may not even be writable; the verdicts decide.
+        staged = undefined;
+      }
+    }
     let verdicts: ReadonlyMap<number, Preverified>;
     try {
       verdicts = await prepared.verdicts();
@@ -324,13 +345,17 @@ export class ValidatorService {
       this.logger.log('validator.verify-pool-failed', {
         message: error instanceof Error ? error.message : String(error),
       });
-      return run(undefined);
+      await staged?.discard();
+      return { checked: await run(undefined) };
     }
     const confirmed =
       verdicts.size === assumed.size && [...assumed.keys()].every((index) => verdicts.get(index)?.kind === 'verified');
-    if (speculative === undefined || !confirmed) return run(verdicts);
-    if (!speculative.ok) return speculative;
-    return ok(withVerdictCoordinates(speculative.value, verdicts, entries, from));
+    if (speculative === undefined || !confirmed) {
+      await staged?.discard();
+      return { checked: await run(verdicts) };
+    }
+    if (!speculative.ok) return { checked: speculative };
+    return { checked: ok(withVerdictCoordinates(speculative.value, verdicts, entries, from)), staged };
   }
 
   private async submitEntriesUnlogged(
@@ -438,25 +463,25 @@ export class ValidatorService {
             entries,
           ),
         );
-      const checked =
-        prepared === undefined ? await run(undefined) : await this.checkPooled(prepared, request.from, run);
-      if (!checked.ok) {
-        return refusal(422, checked.error.code, checked.error.message, { details: { index: checked.error.index } });
-      }
-      const line = formatSignatureLine(cosign(auth.value.checkpointText, this.cosigner, this.now()));
-      const cosigned = `${stationNote}${line}`;
-      await tx.commitBatch({
+      const rowsOf = (value: CheckedBatch): BatchRows => ({
         origin,
         stationId: station.stationId,
         log,
         from: request.from,
         bodies,
         nodes,
-        tree,
-        checkpoint: stationNote,
-        cosigned,
-        checked: checked.value,
+        checked: value,
       });
+      const { checked, staged }: PooledCheck =
+        prepared === undefined
+          ? { checked: await run(undefined) }
+          : await this.checkPooled(prepared, request.from, run, (value) => tx.stageRows(rowsOf(value)));
+      if (!checked.ok) {
+        return refusal(422, checked.error.code, checked.error.message, { details: { index: checked.error.index } });
+      }
+      const line = formatSignatureLine(cosign(auth.value.checkpointText, this.cosigner, this.now()));
+      const cosigned = `${stationNote}${line}`;
+      await tx.commitBatch({ ...rowsOf(checked.value), tree, checkpoint: stationNote, cosigned }, staged);
       events.push((logger) =>
         logger.log('validator.cosigned', {
           origin,

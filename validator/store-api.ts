@@ -116,18 +116,26 @@ export type EvidenceRecord = {
   readonly body: unknown;
 };
 
-export type BatchCommit = {
+/** A checked batch's rows: entries, nodes, and what its checks found (ballots, αs, check-ins, duplicates, cast ballots). */
+export type BatchRows = {
   readonly origin: string;
   readonly stationId: StationId;
   readonly log: LogKind;
   readonly from: number;
   readonly bodies: readonly Buffer[];
   readonly nodes: readonly StoredNode[];
+  readonly checked: CheckedBatch;
+};
+
+/** A batch and the new head over it. */
+export type BatchCommit = BatchRows & {
   readonly tree: CompactMerkleTree;
   readonly checkpoint: string;
   readonly cosigned: string;
-  readonly checked: CheckedBatch;
 };
+
+/** Rows `stageRows` may have written ahead; `discard` takes back whatever it wrote. */
+export type StagedRows = { discard(): Promise<void> };
 
 export type ConfirmationLookup = {
   readonly stationId: string;
@@ -205,8 +213,19 @@ export interface LogTransaction {
   rootAt(size: number): Promise<Bytes>;
   consistencyProof(oldSize: number, newSize: number): Promise<Bytes[]>;
   lookups(keys: LookupKeys): Promise<LookupRows>;
-  /** Writes the batch: entries, nodes, ballots, αs, check-ins, duplicates as evidence, totals and the new head (only if the head is still the one read). */
-  commitBatch(batch: BatchCommit): Promise<void>;
+  /**
+   * Writes the batch: entries, nodes, ballots, αs, check-ins, duplicates as evidence,
+   * totals and the new head (only if the head is still the one read). With `staged`,
+   * from `stageRows` on the same rows, what was written ahead is not written again.
+   */
+  commitBatch(batch: BatchCommit, staged?: StagedRows): Promise<void>;
+  /**
+   * May write ahead the rows of a batch whose checks passed on assumed proof verdicts,
+   * while the proofs are still being checked (everything but the running totals and
+   * the head); `discard` takes them back out of the transaction if the verdicts differ.
+   * A store may also write nothing here and everything in `commitBatch`.
+   */
+  stageRows(rows: BatchRows): Promise<StagedRows>;
   /** Stores fork evidence and freezes the station; returns the evidence id. */
   recordFork(body: unknown): Promise<number>;
 }

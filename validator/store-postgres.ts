@@ -38,6 +38,7 @@ import {
   totalsAfter,
   withFetchedNodes,
   type BatchCommit,
+  type StagedRows,
   type ConfirmationLookup,
   type EvidenceKind,
   type EvidenceRecord,
@@ -371,6 +372,11 @@ class PostgresLogTransaction implements LogTransaction {
       checkIns: checkIns.map((c) => ({ voterHash: c.voter_hash, stationId: c.station, index: c.idx })),
       alphaPlaces: alphas.map((a) => ({ alpha: a.alpha, stationId: a.station, index: a.idx })),
     };
+  }
+
+  /** Writes nothing ahead: the rows go in `commitBatch`'s one round of statements, after the verdicts. */
+  stageRows(): Promise<StagedRows> {
+    return Promise.resolve({ discard: () => Promise.resolve() });
   }
 
   async commitBatch(batch: BatchCommit): Promise<void> {

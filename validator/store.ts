@@ -53,6 +53,7 @@ import {
   stationTotals,
   totalsAfter,
   type BatchCommit,
+  type BatchRows,
   type ConfirmationLookup,
   type EvidenceKind,
   type EvidenceRecord,
@@ -61,6 +62,7 @@ import {
   type LogTransaction,
   type LookupKeys,
   type LookupRows,
+  type StagedRows,
   type StationTotals,
   type StoreOpenError,
   type ValidatorReadStore,
@@ -299,8 +301,13 @@ class SqliteReadSide implements ValidatorReadStore {
   }
 }
 
+/** The savepoint of staged rows (store-api.ts `stageRows`). */
+const STAGED_ROWS = 'staged_rows';
+
 /** One write transaction on the SQLite connection (store-api.ts LogTransaction). */
 class SqliteLogTransaction implements LogTransaction {
+  private staged: StagedRows | undefined;
+
   constructor(
     private readonly side: SqliteWriteSide,
     private readonly origin: string,
@@ -349,7 +356,63 @@ class SqliteLogTransaction implements LogTransaction {
     return Promise.resolve({ ballots, checkIns, ballotPlaces, alphaPlaces });
   }
 
-  commitBatch(batch: BatchCommit): Promise<void> {
+  commitBatch(batch: BatchCommit, staged?: StagedRows): Promise<void> {
+    const q = this.side.q;
+    const { origin, stationId, checked } = batch;
+    const oldSize = this.head?.size ?? 0;
+    if (staged === undefined) this.writeRows(batch);
+    else if (staged !== this.staged) throw new Error(`invariant failed: rows staged in another transaction`);
+    else {
+      this.side.db.exec(`RELEASE ${STAGED_ROWS}`);
+      this.staged = undefined;
+    }
+    if (checked.cast.length > 0) {
+      const { sums, contestCounts } = totalsAfter(q.sums.all(stationId), checked);
+      for (const s of sums) q.upsertSum.run(stationId, s.contest, s.selection, s.alpha, s.beta);
+      for (const [contest, n] of contestCounts) q.addContestBallots.run(stationId, contest, n);
+    }
+    const root = Buffer.from(batch.tree.root());
+    const state = JSON.stringify(checked.state);
+    if (this.head === undefined)
+      q.insertLog.run(origin, stationId, batch.log, batch.tree.size, root, batch.checkpoint, batch.cosigned, state);
+    else if (
+      q.updateLog.run(batch.tree.size, root, batch.checkpoint, batch.cosigned, state, origin, oldSize).changes !== 1
+    ) {
+      throw new Error(`invariant failed: the head of ${origin} moved during its own transaction`);
+    }
+    return Promise.resolve();
+  }
+
+  /** Writes the rows inside a savepoint, which `discard` rolls back (a failed write rolls back at once and throws). */
+  stageRows(rows: BatchRows): Promise<StagedRows> {
+    if (this.staged !== undefined) throw new Error('invariant failed: rows already staged in this transaction');
+    const db = this.side.db;
+    db.exec(`SAVEPOINT ${STAGED_ROWS}`);
+    const undo = () => {
+      db.exec(`ROLLBACK TO ${STAGED_ROWS}`);
+      db.exec(`RELEASE ${STAGED_ROWS}`);
+    };
+    try {
+      this.writeRows(rows);
+    } catch (error) {
+      undo();
+      throw error;
+    }
+    const staged: StagedRows = {
+      discard: () => {
+        if (this.staged === staged) {
+          undo();
+          this.staged = undefined;
+        }
+        return Promise.resolve();
+      },
+    };
+    this.staged = staged;
+    return Promise.resolve(staged);
+  }
+
+  /** Every row of a batch but the totals and the head. */
+  private writeRows(batch: BatchRows): void {
     const q = this.side.q;
     const { origin, stationId, log, checked } = batch;
     const oldSize = this.head?.size ?? 0;
@@ -384,21 +447,6 @@ class SqliteLogTransaction implements LogTransaction {
         JSON.stringify(duplicateEvidenceBody(stationId, log, d)),
         this.side.window.nowMs(),
       );
-    if (checked.cast.length > 0) {
-      const { sums, contestCounts } = totalsAfter(q.sums.all(stationId), checked);
-      for (const s of sums) q.upsertSum.run(stationId, s.contest, s.selection, s.alpha, s.beta);
-      for (const [contest, n] of contestCounts) q.addContestBallots.run(stationId, contest, n);
-    }
-    const root = Buffer.from(batch.tree.root());
-    const state = JSON.stringify(checked.state);
-    if (this.head === undefined)
-      q.insertLog.run(origin, stationId, log, batch.tree.size, root, batch.checkpoint, batch.cosigned, state);
-    else if (
-      q.updateLog.run(batch.tree.size, root, batch.checkpoint, batch.cosigned, state, origin, oldSize).changes !== 1
-    ) {
-      throw new Error(`invariant failed: the head of ${origin} moved during its own transaction`);
-    }
-    return Promise.resolve();
   }
 
   recordFork(body: unknown): Promise<number> {

@@ -146,18 +146,22 @@ export class VerifyPool {
    */
   start(stationId: string, from: number, texts: readonly string[]): StartedCheck {
     const jobs = texts.map((text, i) => ({ index: from + i, text })).filter((j) => j.text.includes('"ballot"'));
-    const chars = jobs.reduce((sum, j) => sum + j.text.length, 0);
-    const target = Math.max(MIN_SLICE_CHARS, chars / (this.threads * SLICES_PER_THREAD));
+    // Each slice a fixed share of what is left: large first (few messages), small towards
+    // the end, where the workers and this thread meet and the last to finish is waited for.
+    let remaining = jobs.reduce((sum, j) => sum + j.text.length, 0);
     const slices: PreverifyJob[][] = [];
     let current: PreverifyJob[] = [];
     let size = 0;
+    let target = Math.max(MIN_SLICE_CHARS, remaining / (this.threads * SLICES_PER_THREAD));
     for (const job of jobs) {
       current.push(job);
       size += job.text.length;
       if (size >= target) {
         slices.push(current);
+        remaining -= size;
         current = [];
         size = 0;
+        target = Math.max(MIN_SLICE_CHARS, remaining / (this.threads * SLICES_PER_THREAD));
       }
     }
     if (current.length > 0) slices.push(current);

@@ -95,7 +95,8 @@ describe('validator proof pool', () => {
 
     // A batch with a proof that fails (code computed over the tampered record), late in the batch.
     const from = station.ledger.size('ballots');
-    for (let i = 0; i < MIN_POOLED_BALLOTS; i++) station.castBallot();
+    const refusedCodes: string[] = [];
+    for (let i = 0; i < MIN_POOLED_BALLOTS; i++) refusedCodes.push(station.castBallot());
     const pending = station.pendingEntry();
     tamperProof(pending.entry, 1, 0);
     station.append('ballots', pending.entry);
@@ -104,6 +105,12 @@ describe('validator proof pool', () => {
     expect(badProof.pooled).toEqual(badProof.plain);
     expect(JSON.stringify(badProof.plain)).toContain('ballot-proof');
     expect(pooled.verifyPool?.checked).toBe(2 * MIN_POOLED_BALLOTS + 10);
+    // The pooled validator wrote the batch's rows while its workers checked: the refusal takes them all back.
+    for (const service of [plain, pooled]) {
+      expect((await service.store.read.head(station.ledger.origin('ballots')))?.size).toBe(from);
+      for (const code of refusedCodes) expect(await service.store.read.lookupConfirmationCode(code)).toBeUndefined();
+    }
+    expect(JSON.stringify(await pooled.store.read.totals())).toBe(JSON.stringify(await plain.store.read.totals()));
     station.close();
 
     // A ballot with a point that is not a group element: refused as a bad record, at its index.
