@@ -25,7 +25,7 @@
 import { ed25519, ristretto255 } from '@noble/curves/ed25519.js';
 import { bytesToNumberLE, numberToBytesLE } from '@noble/curves/utils.js';
 import { D, D2, INVSQRT_A_MINUS_D, P, SQRT_M1 } from './curve25519-constants';
-import { wasmDecodeRistretto, wasmMsmIsIdentity, wasmPow22523 } from './wasm25519';
+import { wasmDecodeRistretto, wasmMsmIsIdentity, wasmPow22523, wasmSumPoints } from './wasm25519';
 
 const Point = ristretto255.Point;
 type Point = InstanceType<typeof ristretto255.Point>;
@@ -131,9 +131,9 @@ function pow22523(x: Fe): Fe {
 }
 
 /**
- * Chooses the implementations of `pow22523`, of decoding's arithmetic and of the
- * multi-scalar multiplication, for the benchmarks and tests that compare them: 'wasm'
- * (all three in WebAssembly, the default where available), 'wasm-pow' (only the
+ * Chooses the implementations of `pow22523`, of decoding's arithmetic, of the
+ * multi-scalar multiplication and of `sumOfPoints`, for the benchmarks and tests that
+ * compare them: 'wasm' (all in WebAssembly, the default where available), 'wasm-pow' (only the
  * exponentiation) or 'bigint'. Returns whether the choice took effect (false where
  * WebAssembly is unavailable; bigints are used).
  */
@@ -141,11 +141,14 @@ export function useArithmetic(kind: 'wasm' | 'wasm-pow' | 'bigint'): boolean {
   const pow = kind === 'bigint' ? undefined : wasmPow22523();
   const decode = kind === 'wasm' ? wasmDecodeRistretto() : undefined;
   const msm = kind === 'wasm' ? wasmMsm() : undefined;
+  const sum = kind === 'wasm' ? wasmSum() : undefined;
   pow22523Impl = pow ?? pow22523BigInt;
   decodeImpl = decode ?? decodeBigInt;
   msmImpl = msm ?? msmBigInt;
+  sumImpl = sum ?? sumBigInt;
   return (
-    kind === 'bigint' || (pow !== undefined && (kind === 'wasm-pow' || (decode !== undefined && msm !== undefined)))
+    kind === 'bigint' ||
+    (pow !== undefined && (kind === 'wasm-pow' || (decode !== undefined && msm !== undefined && sum !== undefined)))
   );
 }
 
@@ -515,11 +518,42 @@ export function linearCombination(points: readonly Point[], scalars: readonly bi
 
 // ---- fixed-base multiplication for secret scalars, and batched encoding ----
 
-/** Σ points with this module's extended-coordinate addition (the validator's running totals; public values). */
-export function sumOfPoints(points: readonly Point[]): Point {
+type SumImpl = (points: readonly Point[]) => Point;
+
+/** Σ points with this module's extended-coordinate addition, with bigints. */
+function sumBigInt(points: readonly Point[]): Point {
   let acc: Ext = { X: 0n, Y: 1n, Z: 1n, T: 0n };
   for (const p of points) acc = addExt(acc, extOf(p));
   return toLibraryPoint(acc);
+}
+
+/** The sum in WebAssembly (`wasm25519.ts`: affine points, mixed additions), or undefined where unavailable. */
+function wasmSum(): SumImpl | undefined {
+  const run = wasmSumPoints();
+  if (run === undefined) return undefined;
+  return (points) => {
+    if (points.length === 0) return Point.ZERO;
+    // undefined from `run`: the memory could not grow to this many points.
+    const sum = run(points.map(edwardsOf));
+    return sum === undefined ? sumBigInt(points) : toLibraryPoint(sum);
+  };
+}
+
+let sumImpl: SumImpl | undefined;
+
+/**
+ * Σ points (the validator's running totals; public values, variable time). The
+ * arithmetic runs in WebAssembly where available, with bigints (`sumOfPointsBigInt`)
+ * otherwise.
+ */
+export function sumOfPoints(points: readonly Point[]): Point {
+  sumImpl ??= wasmSum() ?? sumBigInt;
+  return sumImpl(points);
+}
+
+/** `sumOfPoints` with bigints only, whatever `useArithmetic` chose (the tests' reference). */
+export function sumOfPointsBigInt(points: readonly Point[]): Point {
+  return sumBigInt(points);
 }
 
 function toLibraryPoint(p: Ext): Point {

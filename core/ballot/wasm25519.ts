@@ -436,6 +436,7 @@ const FN = {
   isIdentity: 20,
   prepare: 21,
   msm: 22,
+  sum: 23,
 } as const;
 
 /** Calls of the field functions on element slots, emitted into a body. */
@@ -1066,8 +1067,36 @@ function msmFunction(): FunctionBody {
 }
 
 /**
+ * sum(n, records, out): the sum of the n ≥ 1 cached points at `records` (as `prepare`
+ * writes them), by mixed additions into TOTAL, then its X, Y, Z and T, canonical, as
+ * four 32-byte little-endian values at `out`.
+ */
+function sumFunction(): FunctionBody {
+  const body = new FunctionBody(3);
+  const f = calls(body);
+  const [n, records, out] = [0, 1, 2];
+  const j = body.local(I32);
+  body.i32(TOTAL).get(records).i32(0).call(FN.start);
+  body.i32(1).tee(j).get(n).op(Op.i32LtU);
+  body.ifThen(() => {
+    body.loop(() => {
+      body.i32(TOTAL).get(records).get(j).i32(CACHED_BYTES).op(Op.i32Mul).op(Op.i32Add).call(FN.madd);
+      body.get(j).i32(1).op(Op.i32Add).tee(j).get(n).op(Op.i32LtU).op(Op.brIf, 0);
+    });
+  });
+  [X_, Y_, Z_, T_].forEach((coordinate, k) => {
+    f.canon(fixed(TEMP.u), TOTAL + coordinate);
+    f.push(at(out, 32 * k));
+    f.push(fixed(TEMP.u));
+    body.call(FN.pack);
+  });
+  return body;
+}
+
+/**
  * The module's bytes. mul and sqrn are exported for the tests; pow22523 and decode are
- * the entry points of decoding, prepare and msm those of the multi-scalar multiplication.
+ * the entry points of decoding, prepare and msm those of the multi-scalar multiplication,
+ * prepare and sum those of adding points.
  */
 export function field25519Module(): Uint8Array {
   const binary = { params: [I32, I32, I32], results: [] } as const;
@@ -1096,6 +1125,7 @@ export function field25519Module(): Uint8Array {
     isIdentity: { params: [I32], results: [I32], body: isIdentityFunction() },
     prepare: { ...unary, body: prepareFunction(), export: 'prepare' },
     msm: { params: [I32, I32, I32, I32, I32, I32, I32, I32], results: [I32], body: msmFunction(), export: 'msm' },
+    sum: { ...binary, body: sumFunction(), export: 'sum' },
   };
   const ordered = (Object.keys(FN) as (keyof typeof FN)[]).sort((a, b) => FN[a] - FN[b]);
   ordered.forEach((name, i) => {
@@ -1125,6 +1155,7 @@ type Exports = {
   readonly pow22523: () => void;
   readonly decode: () => number;
   readonly prepare: (count: number, records: number) => void;
+  readonly sum: (n: number, records: number, out: number) => void;
   readonly msm: (
     n: number,
     c: number,
@@ -1319,10 +1350,9 @@ function writeSignedDigits(view: DataView, at: number, stride: number, k: bigint
 export function wasmMsmIsIdentity(): WasmMsm | undefined {
   const wasm = msmExportsOf();
   if (wasm === null) return undefined;
-  const memory = wasm.memory;
-  let view = new DataView(memory.buffer);
-  return (points, scalars, c, windows) => {
-    const n = points.length;
+  const points = pointStager(wasm);
+  return (input, scalars, c, windows) => {
+    const n = input.length;
     if (n === 0 || scalars.length !== n || !(c >= 2 && c <= 16) || !(windows >= 1 && windows * c <= 288))
       throw new Error('invariant failed: msm shape');
     const bucketCount = 1 << (c - 1);
@@ -1330,31 +1360,77 @@ export function wasmMsmIsIdentity(): WasmMsm | undefined {
     const buckets = records + n * CACHED_BYTES;
     const flags = buckets + bucketCount * POINT_BYTES;
     const digits = flags + bucketCount * 4;
-    const end = digits + windows * n * 4;
-    const missing = Math.ceil(end / PAGE) - memory.buffer.byteLength / PAGE;
-    if (missing > 0) {
-      try {
-        memory.grow(missing);
-      } catch {
-        return undefined;
-      }
-    }
-    if (view.buffer !== memory.buffer) view = new DataView(memory.buffer);
-    for (let start = 0; start < n; start += CHUNK) {
-      const count = Math.min(CHUNK, n - start);
-      for (let j = 0; j < count; j++) {
-        const p = points[start + j] as EdwardsCoordinates;
-        const st = STAGING + j * STAGED_BYTES;
-        // Z ≡ 0 is no point (the bigint version's inversion throws too).
-        if (p.Z !== 1n && p.Z % P === 0n) throw new Error('invariant failed: msm point with Z = 0');
-        writeValue(view, st, p.X);
-        writeValue(view, st + 32, p.Y);
-        writeValue(view, st + 64, p.Z);
-      }
-      wasm.prepare(count, records + start * CACHED_BYTES);
-    }
+    const view = points.reserve(digits + windows * n * 4);
+    if (view === undefined) return undefined;
+    points.prepare(view, input, records);
     for (let j = 0; j < n; j++) writeSignedDigits(view, digits + 4 * j, 4 * n, scalars[j] as bigint, c, windows);
     return wasm.msm(n, c, windows, bucketCount, records, buckets, flags, digits) === 1;
+  };
+}
+
+/** A point in extended coordinates, each canonical. */
+export type ExtendedCoordinates = EdwardsCoordinates & { readonly T: bigint };
+
+/**
+ * Σ Pⱼ of n ≥ 1 points, on the MSM's instance (its memory, grown as needed;
+ * undefined if it cannot grow), each point made affine and added by a mixed addition.
+ */
+export function wasmSumPoints():
+  ((points: readonly EdwardsCoordinates[]) => ExtendedCoordinates | undefined) | undefined {
+  const wasm = msmExportsOf();
+  if (wasm === null) return undefined;
+  const points = pointStager(wasm);
+  return (input) => {
+    const n = input.length;
+    if (n === 0) throw new Error('invariant failed: a sum of no points');
+    const records = DYNAMIC;
+    const view = points.reserve(records + n * CACHED_BYTES);
+    if (view === undefined) return undefined;
+    points.prepare(view, input, records);
+    wasm.sum(n, records, STAGING);
+    return {
+      X: readValue(view, STAGING),
+      Y: readValue(view, STAGING + 32),
+      Z: readValue(view, STAGING + 64),
+      T: readValue(view, STAGING + 96),
+    };
+  };
+}
+
+/** Writing points into the MSM instance's memory as cached affine records (`prepare`). */
+function pointStager(wasm: Exports) {
+  const memory = wasm.memory;
+  let view = new DataView(memory.buffer);
+  return {
+    /** A view of the memory grown to at least `end` bytes, or undefined if it cannot grow. */
+    reserve(end: number): DataView | undefined {
+      const missing = Math.ceil(end / PAGE) - memory.buffer.byteLength / PAGE;
+      if (missing > 0) {
+        try {
+          memory.grow(missing);
+        } catch {
+          return undefined;
+        }
+      }
+      if (view.buffer !== memory.buffer) view = new DataView(memory.buffer);
+      return view;
+    },
+    /** The points, CHUNK at a time through STAGING, as cached records from `records`. */
+    prepare(at: DataView, points: readonly EdwardsCoordinates[], records: number): void {
+      for (let start = 0; start < points.length; start += CHUNK) {
+        const count = Math.min(CHUNK, points.length - start);
+        for (let j = 0; j < count; j++) {
+          const p = points[start + j] as EdwardsCoordinates;
+          const st = STAGING + j * STAGED_BYTES;
+          // Z ≡ 0 is no point (the bigint version's inversion throws too).
+          if (p.Z !== 1n && p.Z % P === 0n) throw new Error('invariant failed: msm point with Z = 0');
+          writeValue(at, st, p.X);
+          writeValue(at, st + 32, p.Y);
+          writeValue(at, st + 64, p.Z);
+        }
+        wasm.prepare(count, records + start * CACHED_BYTES);
+      }
+    },
   };
 }
 

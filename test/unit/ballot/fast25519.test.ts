@@ -21,6 +21,8 @@ import {
   msmIsIdentityBigInt,
   pointFromCheckedAffine,
   pow22523BigInt,
+  sumOfPoints,
+  sumOfPointsBigInt,
   useArithmetic,
 } from '../../../core/ballot/fast25519';
 import {
@@ -30,6 +32,7 @@ import {
   wasmFieldForTests,
   wasmMsmIsIdentity,
   wasmPow22523,
+  wasmSumPoints,
 } from '../../../core/ballot/wasm25519';
 
 const Point = ristretto255.Point;
@@ -556,12 +559,46 @@ describe('multi-scalar multiplication in WebAssembly', () => {
     expect(pow(12345n)).toBe(mod(pow22523BigInt(12345n), P));
   });
 
+  it('sums points like the library: affine and projective, repeated, opposite, torsion, and thousands at once', () => {
+    expect(wasmSumPoints()).toBeDefined();
+    const librarySum = (points: readonly RistrettoPoint[]): RistrettoPoint =>
+      points.reduce((acc, p) => acc.add(p), Point.ZERO);
+    const expectSum = (points: readonly RistrettoPoint[], what: string): void => {
+      const expected = hex(librarySum(points).toBytes());
+      expect(hex(encodeRistretto(sumOfPoints(points))), what).toBe(expected);
+      expect(hex(encodeRistretto(sumOfPointsBigInt(points))), `${what} (bigint)`).toBe(expected);
+    };
+    const randomPoint = (): RistrettoPoint => Point.BASE.multiply(below(L - 1n) + 1n);
+    // Decoded points are affine (Z = 1); the library's products are not.
+    const affine = (p: RistrettoPoint): RistrettoPoint => decodeRistretto(p.toBytes()) as RistrettoPoint;
+    expectSum([], 'empty');
+    expectSum([Point.BASE], 'one point');
+    expectSum([Point.ZERO, Point.ZERO], 'identities');
+    const p = randomPoint();
+    expectSum([p, p], 'a point twice (the addition doubles)');
+    expectSum([affine(p), p, affine(p)], 'one point, affine and projective');
+    expectSum([p, p.negate()], 'a point and its opposite');
+    expectSum([randomPoint(), p, p.negate()], 'opposites after another point');
+    for (const t of TORSION) expectSum([p, new Point(t), randomPoint()], 'with a torsion representative');
+    for (let round = 0; round < 20; round++) {
+      const n = 1 + index(60);
+      expectSum(
+        Array.from({ length: n }, () => (index(2) === 0 ? affine(randomPoint()) : randomPoint())),
+        `${n} random points`,
+      );
+    }
+    const many = Array.from({ length: 64 }, () => affine(randomPoint()));
+    const thousands = Array.from({ length: 3000 }, (_, i) => many[i % 64] as RistrettoPoint);
+    expectSum(thousands, '3000 points (more than one chunk, memory grown)');
+  });
+
   it('useArithmetic switches the MSM too', () => {
     const c = identityCase(30);
     try {
       for (const kind of ['bigint', 'wasm-pow', 'wasm'] as const) {
         expect(useArithmetic(kind)).toBe(true);
         expect(msmIsIdentity(c.points, c.scalars)).toBe(true);
+        expect(sumOfPoints(c.points).equals(c.points.reduce((acc, p) => acc.add(p), Point.ZERO))).toBe(true);
       }
     } finally {
       useArithmetic('wasm');
