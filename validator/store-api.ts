@@ -406,6 +406,12 @@ function storedSum(bytes: Bytes): SumPoint {
   return point;
 }
 
+/** A stored sum plus the cast ballots' points (added straight from the coordinates the proof pool handed back, where it did). */
+function total(terms: { readonly stored: SumPoint | undefined; readonly cast: readonly GroupElement[] }): SumPoint {
+  const cast = GroupElement.sum(terms.cast);
+  return terms.stored === undefined ? cast : sumOfPoints([terms.stored, cast]);
+}
+
 /** The running totals a batch changes, from the station's stored sums: rows to upsert and ballots per contest to add. */
 export function totalsAfter(
   stored: readonly { contest: string; selection: string; alpha: Bytes; beta: Bytes }[],
@@ -413,7 +419,8 @@ export function totalsAfter(
 ): { sums: { contest: string; selection: string; alpha: Buffer; beta: Buffer }[]; contestCounts: Map<string, number> } {
   const key = (contest: string, selection: string) => `${contest}\u0000${selection}`;
   // Each sum's terms first, added once at the end: the stored sum, then the cast ballots' α and β in order.
-  const sums = new Map<string, { contest: string; selection: string; alphas: SumPoint[]; betas: SumPoint[] }>();
+  type Terms = { stored: SumPoint | undefined; cast: GroupElement[] };
+  const sums = new Map<string, { contest: string; selection: string; alphas: Terms; betas: Terms }>();
   const byKey = new Map(stored.map((r) => [key(r.contest, r.selection), r]));
   const contestCounts = new Map<string, number>();
   for (const ballot of checked.cast) {
@@ -427,13 +434,13 @@ export function totalsAfter(
           sum = {
             contest: contest.contestId,
             selection: s.selectionId,
-            alphas: row === undefined ? [] : [storedSum(row.alpha)],
-            betas: row === undefined ? [] : [storedSum(row.beta)],
+            alphas: { stored: row === undefined ? undefined : storedSum(row.alpha), cast: [] },
+            betas: { stored: row === undefined ? undefined : storedSum(row.beta), cast: [] },
           };
           sums.set(k, sum);
         }
-        sum.alphas.push(s.ciphertext.alpha.point);
-        sum.betas.push(s.ciphertext.beta.point);
+        sum.alphas.cast.push(s.ciphertext.alpha);
+        sum.betas.cast.push(s.ciphertext.beta);
       }
     }
   }
@@ -441,8 +448,8 @@ export function totalsAfter(
     sums: [...sums.values()].map((s) => ({
       contest: s.contest,
       selection: s.selection,
-      alpha: Buffer.from(encodeRistretto(sumOfPoints(s.alphas))),
-      beta: Buffer.from(encodeRistretto(sumOfPoints(s.betas))),
+      alpha: Buffer.from(encodeRistretto(total(s.alphas))),
+      beta: Buffer.from(encodeRistretto(total(s.betas))),
     })),
     contestCounts,
   };

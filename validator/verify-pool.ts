@@ -19,10 +19,11 @@ import { WorkerPool } from './worker-pool';
 export type Preverified =
   /**
    * The record decodes and its proofs hold; the affine coordinates of every α and β,
-   * in record order (absent where the verdict is only assumed, validator/service.ts:
-   * the points are then decoded where used).
+   * in record order, as bytes (core/ballot/records.ts `ciphertextCoordinates`; absent
+   * where the verdict is only assumed, validator/service.ts: the points are then
+   * decoded where used).
    */
-  | { readonly kind: 'verified'; readonly coordinates?: readonly bigint[] }
+  | { readonly kind: 'verified'; readonly coordinates?: Uint8Array }
   | { readonly kind: 'record-problem'; readonly problem: RecordProblem }
   | { readonly kind: 'proof-failure'; readonly failure: BallotFailure };
 

@@ -25,7 +25,7 @@
 import { ed25519, ristretto255 } from '@noble/curves/ed25519.js';
 import { bytesToNumberLE, numberToBytesLE } from '@noble/curves/utils.js';
 import { D, D2, INVSQRT_A_MINUS_D, P, SQRT_M1 } from './curve25519-constants';
-import { wasmDecodeRistretto, wasmMsmIsIdentity, wasmPow22523, wasmSumPoints } from './wasm25519';
+import { wasmDecodeRistretto, wasmMsmIsIdentity, wasmPow22523, wasmSumAffine, wasmSumPoints } from './wasm25519';
 
 const Point = ristretto255.Point;
 type Point = InstanceType<typeof ristretto255.Point>;
@@ -132,23 +132,27 @@ function pow22523(x: Fe): Fe {
 
 /**
  * Chooses the implementations of `pow22523`, of decoding's arithmetic, of the
- * multi-scalar multiplication and of `sumOfPoints`, for the benchmarks and tests that
- * compare them: 'wasm' (all in WebAssembly, the default where available), 'wasm-pow' (only the
- * exponentiation) or 'bigint'. Returns whether the choice took effect (false where
- * WebAssembly is unavailable; bigints are used).
+ * multi-scalar multiplication and of the sums (`sumOfPoints`, `sumOfCheckedAffine`),
+ * for the benchmarks and tests that compare them: 'wasm' (all in WebAssembly, the
+ * default where available), 'wasm-pow' (only the exponentiation) or 'bigint'. Returns
+ * whether the choice took effect (false where WebAssembly is unavailable; bigints are used).
  */
 export function useArithmetic(kind: 'wasm' | 'wasm-pow' | 'bigint'): boolean {
   const pow = kind === 'bigint' ? undefined : wasmPow22523();
   const decode = kind === 'wasm' ? wasmDecodeRistretto() : undefined;
   const msm = kind === 'wasm' ? wasmMsm() : undefined;
   const sum = kind === 'wasm' ? wasmSum() : undefined;
+  const sumAffine = kind === 'wasm' ? wasmSumOfAffine() : undefined;
   pow22523Impl = pow ?? pow22523BigInt;
   decodeImpl = decode ?? decodeBigInt;
   msmImpl = msm ?? msmBigInt;
   sumImpl = sum ?? sumBigInt;
+  sumAffineImpl = sumAffine ?? sumAffineBigInt;
   return (
     kind === 'bigint' ||
-    (pow !== undefined && (kind === 'wasm-pow' || (decode !== undefined && msm !== undefined && sum !== undefined)))
+    (pow !== undefined &&
+      (kind === 'wasm-pow' ||
+        (decode !== undefined && msm !== undefined && sum !== undefined && sumAffine !== undefined)))
   );
 }
 
@@ -731,4 +735,49 @@ export function affineOf(point: Point): readonly [bigint, bigint] {
  */
 export function pointFromCheckedAffine(x: bigint, y: bigint): Point {
   return new Point(new EdwardsPoint(x, y, 1n, canon(mul(x, y))));
+}
+
+/** Bytes of a point's affine coordinates: x then y, 32 bytes each, canonical, little-endian. */
+export const AFFINE_BYTES = 64;
+
+/** `affineOf` as AFFINE_BYTES bytes written into `out` at `at` (how points cross between threads as bytes). */
+export function writeAffineBytes(point: Point, out: Uint8Array, at: number): void {
+  const [x, y] = affineOf(point);
+  out.set(numberToBytesLE(canon(x), 32), at);
+  out.set(numberToBytesLE(canon(y), 32), at + 32);
+}
+
+/** `pointFromCheckedAffine` of the bytes `writeAffineBytes` wrote. Never for untrusted input. */
+export function pointFromCheckedAffineBytes(bytes: Uint8Array): Point {
+  if (bytes.length !== AFFINE_BYTES) throw new Error('invariant failed: affine coordinates are 64 bytes');
+  return pointFromCheckedAffine(bytesToNumberLE(bytes.subarray(0, 32)), bytesToNumberLE(bytes.subarray(32)));
+}
+
+type SumAffineImpl = (points: readonly Uint8Array[]) => Point;
+
+function sumAffineBigInt(points: readonly Uint8Array[]): Point {
+  return sumBigInt(points.map(pointFromCheckedAffineBytes));
+}
+
+/** The sum in WebAssembly straight from the bytes, or undefined where unavailable. */
+function wasmSumOfAffine(): SumAffineImpl | undefined {
+  const run = wasmSumAffine();
+  if (run === undefined) return undefined;
+  return (points) => {
+    if (points.length === 0) return Point.ZERO;
+    // undefined from `run`: the memory could not grow to this many points.
+    const sum = run(points);
+    return sum === undefined ? sumAffineBigInt(points) : toLibraryPoint(sum);
+  };
+}
+
+let sumAffineImpl: SumAffineImpl | undefined;
+
+/**
+ * Σ of checked points given as `writeAffineBytes` wrote them: in WebAssembly straight
+ * from the bytes where available, with bigints otherwise.
+ */
+export function sumOfCheckedAffine(points: readonly Uint8Array[]): Point {
+  sumAffineImpl ??= wasmSumOfAffine() ?? sumAffineBigInt;
+  return sumAffineImpl(points);
 }

@@ -13,7 +13,14 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { type Bytes, fromBase64Url, toBase64Url, utf8Encode } from '../encoding/bytes';
 import { err, ok, type Result } from '../result';
-import { decodeRistretto, encodeRistretto } from './fast25519';
+import {
+  AFFINE_BYTES,
+  decodeRistretto,
+  encodeRistretto,
+  pointFromCheckedAffineBytes,
+  sumOfCheckedAffine,
+  sumOfPoints,
+} from './fast25519';
 
 export const Point = ristretto255.Point;
 export type Point = InstanceType<typeof ristretto255.Point>;
@@ -111,6 +118,8 @@ export class GroupElement {
   #bytes: Bytes | undefined;
   /** The unpadded base64url text of the encoding, kept when the element was read from it. */
   #text: string | undefined;
+  /** The affine coordinates of the point (fast25519 `writeAffineBytes`), when they came from where it was decoded. */
+  #affine: Bytes | undefined;
 
   private constructor(point: Point | undefined, bytes: Bytes | undefined, text?: string) {
     this.#point = point;
@@ -160,6 +169,29 @@ export class GroupElement {
     return new GroupElement(point, undefined, text);
   }
 
+  /**
+   * As `fromCheckedText`, with the affine coordinates of the point as the thread that
+   * decoded it wrote them (fast25519 `writeAffineBytes`): the point is built from them
+   * on first use, with no square root, and `sum` adds them as they are. Never for
+   * unchecked input.
+   */
+  static fromCheckedAffine(text: string, affine: Bytes): GroupElement {
+    const element = GroupElement.fromCheckedText(text);
+    if (affine.length !== AFFINE_BYTES) throw new Error('invariant failed: affine coordinates are 64 bytes');
+    element.#affine = affine;
+    return element;
+  }
+
+  /** Σ of the elements' points (public values, variable time). */
+  static sum(elements: readonly GroupElement[]): Point {
+    const affine: Bytes[] = [];
+    for (const e of elements) {
+      if (e.#affine === undefined) return sumOfPoints(elements.map((x) => x.point));
+      affine.push(e.#affine);
+    }
+    return sumOfCheckedAffine(affine);
+  }
+
   static fromBase64Url(text: string): Result<GroupElement, 'not-a-point'> {
     let bytes: Bytes;
     try {
@@ -172,7 +204,8 @@ export class GroupElement {
 
   get point(): Point {
     // Constructed with at least one form, and decode() only succeeds with all.
-    this.#point ??= decodeRistretto(this.bytes);
+    this.#point ??=
+      this.#affine === undefined ? decodeRistretto(this.bytes) : pointFromCheckedAffineBytes(this.#affine);
     if (this.#point === undefined) throw new Error('invariant failed: a group element holds an invalid encoding');
     return this.#point;
   }

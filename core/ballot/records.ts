@@ -25,7 +25,7 @@ import type {
 import type { ChallengedBallot } from './challenge';
 import type { EncryptedBallot } from './encrypt';
 import { readEncryptedBallotRecord } from './encrypted-ballot-record';
-import { affineOf, pointFromCheckedAffine } from './fast25519';
+import { AFFINE_BYTES, writeAffineBytes } from './fast25519';
 import { GroupElement, type Scalar, scalarFromBytes, scalarToBase64Url } from './group';
 import { BALLOT_ID_PATTERN, type BallotId } from './manifest';
 import type { CompactProof, RangeProof } from './proofs';
@@ -327,16 +327,16 @@ export function parseEncryptedBallotWithSchema(json: unknown): Result<EncryptedB
  */
 export function encryptedBallotFromCheckedRecord(
   r: EncryptedBallotRecord,
-  ciphertextCoordinates?: readonly bigint[],
+  ciphertextCoordinates?: Uint8Array,
 ): EncryptedBallot {
-  // With the coordinates of every α and β (x, y pairs in record order), no square root is needed.
+  // With the coordinates of every α and β (`ciphertextCoordinates`), no square root is needed.
   let next = 0;
   const ciphertextPoint = (text: string): GroupElement => {
     if (ciphertextCoordinates === undefined) return GroupElement.fromCheckedText(text);
-    const x = ciphertextCoordinates[next++];
-    const y = ciphertextCoordinates[next++];
-    if (x === undefined || y === undefined) throw new Error('invariant failed: too few ciphertext coordinates');
-    return GroupElement.fromCheckedText(text, pointFromCheckedAffine(x, y));
+    const at = next;
+    next += AFFINE_BYTES;
+    if (next > ciphertextCoordinates.length) throw new Error('invariant failed: too few ciphertext coordinates');
+    return GroupElement.fromCheckedAffine(text, ciphertextCoordinates.subarray(at, next));
   };
   return {
     ballotId: r.ballotId as BallotId,
@@ -369,11 +369,21 @@ function checkedRangeProof(p: readonly { a: string; b: string; c: string; z: str
   };
 }
 
-/** The affine coordinates of every α and β of a decoded ballot, in record order (for `encryptedBallotFromCheckedRecord`). */
-export function ciphertextCoordinates(ballot: EncryptedBallot): bigint[] {
-  const out: bigint[] = [];
+/**
+ * The affine coordinates of every α and β of a decoded ballot, in record order, as
+ * bytes (fast25519 `writeAffineBytes`, 64 per point): what a verification worker hands
+ * back for `encryptedBallotFromCheckedRecord`.
+ */
+export function ciphertextCoordinates(ballot: EncryptedBallot): Uint8Array {
+  const count = ballot.contests.reduce((n, c) => n + 2 * c.selections.length, 0);
+  const out = new Uint8Array(count * AFFINE_BYTES);
+  let at = 0;
   for (const c of ballot.contests) {
-    for (const s of c.selections) out.push(...affineOf(s.ciphertext.alpha.point), ...affineOf(s.ciphertext.beta.point));
+    for (const s of c.selections) {
+      writeAffineBytes(s.ciphertext.alpha.point, out, at);
+      writeAffineBytes(s.ciphertext.beta.point, out, at + AFFINE_BYTES);
+      at += 2 * AFFINE_BYTES;
+    }
   }
   return out;
 }

@@ -1397,6 +1397,32 @@ export function wasmSumPoints():
   };
 }
 
+/**
+ * Σ Pⱼ of n ≥ 1 points given by their affine coordinates, each 64 bytes: x then y,
+ * canonical, little-endian (as `affineBytes` writes them); as `wasmSumPoints`, with no
+ * conversion from or to bigints on the way in.
+ */
+export function wasmSumAffine(): ((points: readonly Uint8Array[]) => ExtendedCoordinates | undefined) | undefined {
+  const wasm = msmExportsOf();
+  if (wasm === null) return undefined;
+  const points = pointStager(wasm);
+  return (input) => {
+    const n = input.length;
+    if (n === 0) throw new Error('invariant failed: a sum of no points');
+    const records = DYNAMIC;
+    const view = points.reserve(records + n * CACHED_BYTES);
+    if (view === undefined) return undefined;
+    points.prepareAffine(view, input, records);
+    wasm.sum(n, records, STAGING);
+    return {
+      X: readValue(view, STAGING),
+      Y: readValue(view, STAGING + 32),
+      Z: readValue(view, STAGING + 64),
+      T: readValue(view, STAGING + 96),
+    };
+  };
+}
+
 /** Writing points into the MSM instance's memory as cached affine records (`prepare`). */
 function pointStager(wasm: Exports) {
   const memory = wasm.memory;
@@ -1427,6 +1453,24 @@ function pointStager(wasm: Exports) {
           writeValue(at, st, p.X);
           writeValue(at, st + 32, p.Y);
           writeValue(at, st + 64, p.Z);
+        }
+        wasm.prepare(count, records + start * CACHED_BYTES);
+      }
+    },
+    /** Points as 64 bytes of affine x ‖ y each, CHUNK at a time through STAGING (Z = 1), as cached records. */
+    prepareAffine(at: DataView, points: readonly Uint8Array[], records: number): void {
+      const memoryBytes = new Uint8Array(at.buffer);
+      for (let start = 0; start < points.length; start += CHUNK) {
+        const count = Math.min(CHUNK, points.length - start);
+        for (let j = 0; j < count; j++) {
+          const p = points[start + j] as Uint8Array;
+          if (p.length !== 64) throw new Error('invariant failed: affine coordinates are 64 bytes');
+          const st = STAGING + j * STAGED_BYTES;
+          memoryBytes.set(p, st);
+          at.setBigUint64(st + 64, 1n, true);
+          at.setBigUint64(st + 72, 0n, true);
+          at.setBigUint64(st + 80, 0n, true);
+          at.setBigUint64(st + 88, 0n, true);
         }
         wasm.prepare(count, records + start * CACHED_BYTES);
       }

@@ -6,8 +6,10 @@ import { pippenger } from '@noble/curves/abstract/curve.js';
 import { ed25519, ristretto255 } from '@noble/curves/ed25519.js';
 import { bytesToNumberLE, hexToBytes } from '@noble/curves/utils.js';
 import { describe, expect, it } from 'vitest';
-import { deterministicRandom } from '../../../core/ballot';
+import { deterministicRandom, GroupElement } from '../../../core/ballot';
+import { toBase64Url } from '../../../core/encoding/bytes';
 import {
+  AFFINE_BYTES,
   addHalves,
   affineOf,
   decodeRistretto,
@@ -21,9 +23,11 @@ import {
   msmIsIdentityBigInt,
   pointFromCheckedAffine,
   pow22523BigInt,
+  sumOfCheckedAffine,
   sumOfPoints,
   sumOfPointsBigInt,
   useArithmetic,
+  writeAffineBytes,
 } from '../../../core/ballot/fast25519';
 import {
   LAZY_LIMB_BOUND,
@@ -590,6 +594,43 @@ describe('multi-scalar multiplication in WebAssembly', () => {
     const many = Array.from({ length: 64 }, () => affine(randomPoint()));
     const thousands = Array.from({ length: 3000 }, (_, i) => many[i % 64] as RistrettoPoint);
     expectSum(thousands, '3000 points (more than one chunk, memory grown)');
+  });
+
+  it('sums points handed over as affine bytes, straight and inside group elements, like the library', () => {
+    const librarySum = (points: readonly RistrettoPoint[]): string =>
+      hex(points.reduce((acc, p) => acc.add(p), Point.ZERO).toBytes());
+    const bytesOf = (p: RistrettoPoint): Uint8Array => {
+      const out = new Uint8Array(AFFINE_BYTES);
+      writeAffineBytes(p, out, 0);
+      return out;
+    };
+    const points = Array.from({ length: 300 }, (_, i) => {
+      const p = Point.BASE.multiply(below(L - 1n) + 1n);
+      return i % 3 === 0 ? p : (decodeRistretto(p.toBytes()) as RistrettoPoint);
+    });
+    points.push(points[7] as RistrettoPoint, (points[8] as RistrettoPoint).negate(), Point.ZERO);
+    for (const n of [1, 2, 3, 50, points.length]) {
+      const some = points.slice(0, n);
+      const expected = librarySum(some);
+      expect(hex(encodeRistretto(sumOfCheckedAffine(some.map(bytesOf)))), `${n} points`).toBe(expected);
+      const elements = some.map((p) => GroupElement.fromCheckedAffine(toBase64Url(p.toBytes()), bytesOf(p)));
+      expect(hex(encodeRistretto(GroupElement.sum(elements))), `${n} elements`).toBe(expected);
+      // One element without coordinates: the sum falls back to the points, same result.
+      const mixed = [
+        ...elements.slice(1),
+        GroupElement.fromCheckedText(toBase64Url((some[0] as RistrettoPoint).toBytes())),
+      ];
+      expect(hex(encodeRistretto(GroupElement.sum(mixed))), `${n} elements, one decoded`).toBe(expected);
+      for (const [i, e] of elements.slice(0, 5).entries())
+        expect(e.point.equals(some[i] as RistrettoPoint), `element ${i}'s point`).toBe(true);
+    }
+    expect(hex(encodeRistretto(sumOfCheckedAffine([])))).toBe(hex(Point.ZERO.toBytes()));
+    try {
+      expect(useArithmetic('bigint')).toBe(true);
+      expect(hex(encodeRistretto(sumOfCheckedAffine(points.map(bytesOf))))).toBe(librarySum(points));
+    } finally {
+      useArithmetic('wasm');
+    }
   });
 
   it('useArithmetic switches the MSM too', () => {
