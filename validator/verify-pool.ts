@@ -77,9 +77,11 @@ export function defaultVerifyThreads(): number {
 }
 
 /**
- * Slices of a request per worker: the calling thread, once its other work is done,
- * takes back the slices no worker has started, so the split follows what each
- * thread actually has to do.
+ * Each slice of a request is 1/(SLICES_PER_THREAD · workers) of the entry text not yet
+ * sliced: large slices first, small ones at the end. The calling thread, once its
+ * other work is done, takes back the slices no worker has started, from the end, so
+ * the split follows what each thread actually has to do and the last slice anyone
+ * waits for is a small one.
  */
 const SLICES_PER_THREAD = 8;
 
