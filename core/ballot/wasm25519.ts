@@ -1377,16 +1377,34 @@ export type ExtendedCoordinates = EdwardsCoordinates & { readonly T: bigint };
  */
 export function wasmSumPoints():
   ((points: readonly EdwardsCoordinates[]) => ExtendedCoordinates | undefined) | undefined {
+  return wasmSumOf((stager, view, input: readonly EdwardsCoordinates[], records) =>
+    stager.prepare(view, input, records),
+  );
+}
+
+/**
+ * Σ Pⱼ of n ≥ 1 points given by their affine coordinates, each 64 bytes: x then y,
+ * canonical, little-endian (fast25519 `writeAffineBytes`); as `wasmSumPoints`, with no
+ * conversion from bigints on the way in.
+ */
+export function wasmSumAffine(): ((points: readonly Uint8Array[]) => ExtendedCoordinates | undefined) | undefined {
+  return wasmSumOf((stager, view, input: readonly Uint8Array[], records) => stager.prepareAffine(view, input, records));
+}
+
+/** The sum of whatever `stage` writes as cached records, read back as canonical extended coordinates. */
+function wasmSumOf<T>(
+  stage: (stager: PointStager, view: DataView, input: readonly T[], records: number) => void,
+): ((input: readonly T[]) => ExtendedCoordinates | undefined) | undefined {
   const wasm = msmExportsOf();
   if (wasm === null) return undefined;
-  const points = pointStager(wasm);
+  const stager = pointStager(wasm);
   return (input) => {
     const n = input.length;
     if (n === 0) throw new Error('invariant failed: a sum of no points');
     const records = DYNAMIC;
-    const view = points.reserve(records + n * CACHED_BYTES);
+    const view = stager.reserve(records + n * CACHED_BYTES);
     if (view === undefined) return undefined;
-    points.prepare(view, input, records);
+    stage(stager, view, input, records);
     wasm.sum(n, records, STAGING);
     return {
       X: readValue(view, STAGING),
@@ -1397,31 +1415,7 @@ export function wasmSumPoints():
   };
 }
 
-/**
- * Σ Pⱼ of n ≥ 1 points given by their affine coordinates, each 64 bytes: x then y,
- * canonical, little-endian (as `affineBytes` writes them); as `wasmSumPoints`, with no
- * conversion from or to bigints on the way in.
- */
-export function wasmSumAffine(): ((points: readonly Uint8Array[]) => ExtendedCoordinates | undefined) | undefined {
-  const wasm = msmExportsOf();
-  if (wasm === null) return undefined;
-  const points = pointStager(wasm);
-  return (input) => {
-    const n = input.length;
-    if (n === 0) throw new Error('invariant failed: a sum of no points');
-    const records = DYNAMIC;
-    const view = points.reserve(records + n * CACHED_BYTES);
-    if (view === undefined) return undefined;
-    points.prepareAffine(view, input, records);
-    wasm.sum(n, records, STAGING);
-    return {
-      X: readValue(view, STAGING),
-      Y: readValue(view, STAGING + 32),
-      Z: readValue(view, STAGING + 64),
-      T: readValue(view, STAGING + 96),
-    };
-  };
-}
+type PointStager = ReturnType<typeof pointStager>;
 
 /** Writing points into the MSM instance's memory as cached affine records (`prepare`). */
 function pointStager(wasm: Exports) {
