@@ -88,13 +88,13 @@ export type EntriesAccepted = {
   readonly checkpoint: string;
 };
 
+/** The checks of a request, and the rows written ahead when they passed (`checkPooled`). */
+type PooledCheck = { readonly checked: Result<CheckedBatch, EntryRefusal>; readonly staged?: StagedRows };
+
 /**
  * What the proof pool's path settled before the transaction, from the request itself:
  * the workers are checking the request's ballots while the transaction runs.
  */
-/** The checks of a request, and the rows written ahead when they passed (`checkPooled`). */
-type PooledCheck = { readonly checked: Result<CheckedBatch, EntryRefusal>; readonly staged?: StagedRows };
-
 type Preverification = {
   /** Log indices of the ballot entries whose proofs are being checked. */
   readonly jobs: readonly number[];
@@ -306,7 +306,9 @@ export class ValidatorService {
    * only the points of cast ballots, for the running totals, are then taken from the
    * verdicts' coordinates rather than decoded). Otherwise the checks run again with
    * the verdicts, as without this overlap. A failed pool leaves the checks to this
-   * thread alone.
+   * thread alone. Checks that pass on the assumed verdicts have their rows written
+   * ahead with `stage` before this thread takes its share of the proofs; they stay
+   * only if the verdicts confirm them.
    */
   private async checkPooled(
     prepared: Preverification,
