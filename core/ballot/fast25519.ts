@@ -531,16 +531,29 @@ function sumBigInt(points: readonly Point[]): Point {
   return toLibraryPoint(acc);
 }
 
-/** The sum in WebAssembly (`wasm25519.ts`: affine points, mixed additions), or undefined where unavailable. */
-function wasmSum(): SumImpl | undefined {
-  const run = wasmSumPoints();
+/**
+ * A sum in WebAssembly (`run`, from wasm25519.ts), `fallback` where `run` cannot grow
+ * its memory to this many points; undefined where WebAssembly is unavailable.
+ */
+function wasmSumWith<T>(
+  run: ((points: readonly T[]) => Ext | undefined) | undefined,
+  fallback: (points: readonly T[]) => Point,
+): ((points: readonly T[]) => Point) | undefined {
   if (run === undefined) return undefined;
   return (points) => {
     if (points.length === 0) return Point.ZERO;
-    // undefined from `run`: the memory could not grow to this many points.
-    const sum = run(points.map(edwardsOf));
-    return sum === undefined ? sumBigInt(points) : toLibraryPoint(sum);
+    const sum = run(points);
+    return sum === undefined ? fallback(points) : toLibraryPoint(sum);
   };
+}
+
+/** The sum in WebAssembly (affine points, mixed additions), or undefined where unavailable. */
+function wasmSum(): SumImpl | undefined {
+  const run = wasmSumPoints();
+  return wasmSumWith(
+    run === undefined ? undefined : (points: readonly Point[]) => run(points.map(edwardsOf)),
+    sumBigInt,
+  );
 }
 
 let sumImpl: SumImpl | undefined;
@@ -761,14 +774,7 @@ function sumAffineBigInt(points: readonly Uint8Array[]): Point {
 
 /** The sum in WebAssembly straight from the bytes, or undefined where unavailable. */
 function wasmSumOfAffine(): SumAffineImpl | undefined {
-  const run = wasmSumAffine();
-  if (run === undefined) return undefined;
-  return (points) => {
-    if (points.length === 0) return Point.ZERO;
-    // undefined from `run`: the memory could not grow to this many points.
-    const sum = run(points);
-    return sum === undefined ? sumAffineBigInt(points) : toLibraryPoint(sum);
-  };
+  return wasmSumWith(wasmSumAffine(), sumAffineBigInt);
 }
 
 let sumAffineImpl: SumAffineImpl | undefined;

@@ -1420,6 +1420,14 @@ type PointStager = ReturnType<typeof pointStager>;
 /** Writing points into the MSM instance's memory as cached affine records (`prepare`). */
 function pointStager(wasm: Exports) {
   const memory = wasm.memory;
+  /** Each point written by `write` at its STAGING slot, then `prepare` per CHUNK into the records from `records`. */
+  const stageChunks = <T>(points: readonly T[], records: number, write: (point: T, st: number) => void): void => {
+    for (let start = 0; start < points.length; start += CHUNK) {
+      const count = Math.min(CHUNK, points.length - start);
+      for (let j = 0; j < count; j++) write(points[start + j] as T, STAGING + j * STAGED_BYTES);
+      wasm.prepare(count, records + start * CACHED_BYTES);
+    }
+  };
   let view = new DataView(memory.buffer);
   return {
     /** A view of the memory grown to at least `end` bytes, or undefined if it cannot grow. */
@@ -1437,37 +1445,25 @@ function pointStager(wasm: Exports) {
     },
     /** The points, CHUNK at a time through STAGING, as cached records from `records`. */
     prepare(at: DataView, points: readonly EdwardsCoordinates[], records: number): void {
-      for (let start = 0; start < points.length; start += CHUNK) {
-        const count = Math.min(CHUNK, points.length - start);
-        for (let j = 0; j < count; j++) {
-          const p = points[start + j] as EdwardsCoordinates;
-          const st = STAGING + j * STAGED_BYTES;
-          // Z ≡ 0 is no point (the bigint version's inversion throws too).
-          if (p.Z !== 1n && p.Z % P === 0n) throw new Error('invariant failed: msm point with Z = 0');
-          writeValue(at, st, p.X);
-          writeValue(at, st + 32, p.Y);
-          writeValue(at, st + 64, p.Z);
-        }
-        wasm.prepare(count, records + start * CACHED_BYTES);
-      }
+      stageChunks(points, records, (p, st) => {
+        // Z ≡ 0 is no point (the bigint version's inversion throws too).
+        if (p.Z !== 1n && p.Z % P === 0n) throw new Error('invariant failed: msm point with Z = 0');
+        writeValue(at, st, p.X);
+        writeValue(at, st + 32, p.Y);
+        writeValue(at, st + 64, p.Z);
+      });
     },
     /** Points as 64 bytes of affine x ‖ y each, CHUNK at a time through STAGING (Z = 1), as cached records. */
     prepareAffine(at: DataView, points: readonly Uint8Array[], records: number): void {
       const memoryBytes = new Uint8Array(at.buffer);
-      for (let start = 0; start < points.length; start += CHUNK) {
-        const count = Math.min(CHUNK, points.length - start);
-        for (let j = 0; j < count; j++) {
-          const p = points[start + j] as Uint8Array;
-          if (p.length !== 64) throw new Error('invariant failed: affine coordinates are 64 bytes');
-          const st = STAGING + j * STAGED_BYTES;
-          memoryBytes.set(p, st);
-          at.setBigUint64(st + 64, 1n, true);
-          at.setBigUint64(st + 72, 0n, true);
-          at.setBigUint64(st + 80, 0n, true);
-          at.setBigUint64(st + 88, 0n, true);
-        }
-        wasm.prepare(count, records + start * CACHED_BYTES);
-      }
+      stageChunks(points, records, (p, st) => {
+        if (p.length !== 64) throw new Error('invariant failed: affine coordinates are 64 bytes');
+        memoryBytes.set(p, st);
+        at.setBigUint64(st + 64, 1n, true);
+        at.setBigUint64(st + 72, 0n, true);
+        at.setBigUint64(st + 80, 0n, true);
+        at.setBigUint64(st + 88, 0n, true);
+      });
     },
   };
 }
